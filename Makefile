@@ -1,0 +1,35 @@
+# Two commands: `make run` and `make test`. Each sets up .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test bench lint messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/shoptui $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m tests.bench $(ARGS)
+
+# Re-extract the message catalog and update the four language catalogs.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -o shoptui/locale/shoptui.pot --no-location --sort-output shoptui screens hardware
+	for l in en vi ru de; do \
+	  if [ -f shoptui/locale/$$l/LC_MESSAGES/shoptui.po ]; then \
+	    $(BIN)/pybabel update -i shoptui/locale/shoptui.pot -d shoptui/locale -D shoptui -l $$l --no-fuzzy-matching --omit-header; \
+	  else $(BIN)/pybabel init -i shoptui/locale/shoptui.pot -d shoptui/locale -D shoptui -l $$l; fi; done
+	$(BIN)/pybabel compile -d shoptui/locale -D shoptui --use-fuzzy
+
+clean:
+	rm -rf $(VENV) build *.egg-info

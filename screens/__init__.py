@@ -1,0 +1,1 @@
+"""The Textual UI. It calls the core's services and never writes SQL itself."""

@@ -1,0 +1,127 @@
+"""The command line (SPEC: "The command line"): a thin layer over the core.
+
+Each command lives in ``shoptui/commands/<name>.py`` with ``register(subparsers)``
+(which sets ``func`` on its parser) so that commands stay small and separate.
+This module is the composition root: the terminal app and the devices are only
+imported inside the commands that need them.
+
+Exit status: 0 success, 2 bad usage, 1 any other error; errors are one sentence
+on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sqlite3
+import sys
+
+import peewee
+
+from . import db as dbmod
+from .errors import ShopError, UsageError
+from .i18n import LANGUAGES, _, language_from_environment, set_language
+
+COMMAND_MODULES = (
+    "demo", "importing", "report", "export", "config", "check", "backup",
+    "users", "stores", "counter", "scanner",
+)
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so usage errors get one plain sentence."""
+
+    def error(self, message):  # noqa: D401 - argparse's API
+        raise UsageError(message)
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog="shoptui",
+        description=_("Customer base, loyalty and debts for a small shop. Without a command: the terminal app."),
+    )
+    parser.add_argument("--db", help=_("database file path, sqlite:///… or postgresql://… (default: $SHOPTUI_DB or a file in the user data folder)"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and reports"))
+    parser.add_argument("-v", "--verbose", action="store_true", help=_("log more"))
+    subparsers = parser.add_subparsers(dest="command", parser_class=ArgumentParser, metavar="COMMAND")
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"{__package__}.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__package__}.commands.{name}":
+                continue  # a command not built yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def _pre_language(argv: list[str]) -> str | None:
+    """The language asked for on the command line, read before argparse builds translated help."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def open_db(args) -> peewee.Database:
+    """Open (creating and migrating) the database of ``--db`` and apply its language setting."""
+    url = dbmod.resolve_url(args.db)
+    database = dbmod.open_database(url)
+    from .services import settings
+
+    settings.ensure_defaults()
+    from .services.stores import ensure_main_store
+
+    ensure_main_store()
+    if not getattr(args, "lang", None):
+        set_language(settings.get("language") or language_from_environment() or "en")
+    return database
+
+
+def run_app(args) -> int:
+    database = open_db(args)
+    from screens.app import make_app  # the composition root wires the UI in
+
+    app = make_app(database=database, db_url=dbmod.resolve_url(args.db))
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(_pre_language(argv) or os.environ.get("SHOPTUI_LANG") or language_from_environment() or "en")
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if args.lang:
+            set_language(args.lang)
+        logging.basicConfig(
+            level=logging.INFO if args.verbose else logging.WARNING,
+            format="%(message)s",
+            stream=sys.stderr,
+        )
+        if not args.command:
+            return run_app(args)
+        return int(args.func(args) or 0)
+    except ShopError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except (peewee.OperationalError, peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        print(dbmod.describe_failure(getattr(args, "db", None) or "", exc) if "args" in locals() else str(exc), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(_("Cannot read or write {path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc), file=sys.stderr)
+        return 1
+    except Exception as exc:  # the last line of defence: one sentence, never a traceback
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        print(_("Unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return 1

@@ -1,0 +1,38 @@
+"""``shoptui config get KEY | set KEY VALUE | list``."""
+
+from __future__ import annotations
+
+from ..i18n import _
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "config",
+        help=_("shop settings"),
+        description=_("Read and change the shop's settings. Example: shoptui config set currency EUR"),
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    get = actions.add_parser("get", help=_("print one setting"))
+    get.add_argument("key")
+    put = actions.add_parser("set", help=_("change one setting"))
+    put.add_argument("key")
+    put.add_argument("value")
+    actions.add_parser("list", help=_("print every setting with its meaning"))
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..cli import open_db
+    from ..services import settings
+
+    open_db(args)
+    if args.action == "get":
+        print(settings.get(args.key))
+    elif args.action == "set":
+        print(settings.set_value(args.key, args.value))
+    else:
+        rows = settings.all_settings()
+        width = max(len(k) for k, _v, _h in rows)
+        for key, value, meaning in rows:
+            print(f"{key.ljust(width)}  {value}    # {meaning}")
+    return 0

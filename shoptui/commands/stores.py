@@ -1,0 +1,33 @@
+"""``shoptui stores add CODE NAME | list``."""
+
+from __future__ import annotations
+
+from ..i18n import _
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "stores", help=_("the shop's places"),
+        description=_("A new database has the store MAIN. Example: shoptui stores add HN1 \"Hà Nội 1\""),
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help=_("add a store"))
+    add.add_argument("code")
+    add.add_argument("name")
+    add.add_argument("--address", default="")
+    actions.add_parser("list", help=_("list stores"))
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..cli import open_db
+    from ..services import stores
+
+    open_db(args)
+    if args.action == "add":
+        store = stores.add_store(args.code, args.name, args.address)
+        print(_("added store {code}").format(code=store.code))
+    else:
+        for store in stores.list_stores():
+            print(f"{store.code}\t{store.name}")
+    return 0

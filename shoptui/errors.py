@@ -1,0 +1,41 @@
+"""One error family. The TUI shows these as notifications, the CLI as one sentence on stderr."""
+
+
+class ShopError(Exception):
+    """An error a person can act on; its message is one plain, translated sentence."""
+
+    exit_code = 1
+
+
+class UsageError(ShopError):
+    """The command line was not understood (exit status 2)."""
+
+    exit_code = 2
+
+
+class DatabaseError(ShopError):
+    """The database cannot be opened, is not ours, is too new or is locked."""
+
+
+class ValidationError(ShopError):
+    """A value typed or imported is not acceptable; ``field`` names it when known."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(ShopError):
+    """A customer, card, receipt or other record does not exist."""
+
+
+class RuleViolation(ShopError):
+    """An action would break a shop rule or a ledger invariant (credit limit, points, returns)."""
+
+
+class PermissionDenied(ShopError):
+    """The signed-in user's role may not do this."""
+
+
+class ImportFileError(ShopError):
+    """An import file cannot be read at all (rows are rejected one by one instead)."""

@@ -1,0 +1,43 @@
+"""The points and debt ledgers: append-only; a balance is the sum of its entries.
+
+An entry is never edited: a mistake is reversed by a new entry.
+"""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from .base import BaseModel, MoneyField
+from .customers import Customer
+from .receipts import Receipt
+from .shop import User
+
+POINTS_KINDS = ("opening", "earn", "redeem", "reverse", "restore", "expire", "adjust", "move")
+DEBT_KINDS = ("opening", "credit_sale", "payment", "return", "adjust", "move")
+
+
+class PointsEntry(BaseModel):
+    customer = pw.ForeignKeyField(Customer, backref="points_entries")
+    at = pw.DateTimeField()
+    kind = pw.CharField(max_length=10)
+    points = pw.BigIntegerField()  # signed
+    receipt = pw.ForeignKeyField(Receipt, null=True, backref="points_entries")
+    user = pw.ForeignKeyField(User, null=True)
+    reason = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("customer", "at"), False), (("kind", "at"), False))
+
+
+class DebtEntry(BaseModel):
+    customer = pw.ForeignKeyField(Customer, backref="debt_entries")
+    at = pw.DateTimeField()
+    kind = pw.CharField(max_length=12)
+    amount = MoneyField()  # signed: + the customer owes more, - owes less
+    receipt = pw.ForeignKeyField(Receipt, null=True, backref="debt_entries")
+    method = pw.CharField(max_length=10, null=True)  # how a payment was made
+    user = pw.ForeignKeyField(User, null=True)
+    reason = pw.TextField(default="")
+
+    class Meta:
+        indexes = ((("customer", "at"), False), (("kind", "at"), False))

@@ -1,0 +1,79 @@
+"""Receipts (sales and returns), their optional lines, payments and voucher uses."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from .base import BaseModel, MoneyField
+from .cards import Card
+from .catalog import Product
+from .customers import Customer
+from .loyalty import Voucher
+from .shop import Store, User
+
+RECEIPT_KINDS = ("sale", "return")
+PAYMENT_METHODS = ("cash", "card", "credit", "points", "voucher", "giftcard")
+
+
+class Receipt(BaseModel):
+    store = pw.ForeignKeyField(Store, backref="receipts")
+    number = pw.CharField(max_length=64)
+    kind = pw.CharField(max_length=8, default="sale")
+    return_of = pw.ForeignKeyField("self", null=True, backref="returns")
+    at = pw.DateTimeField(index=True)
+    cashier = pw.ForeignKeyField(User, null=True, backref="receipts")
+    customer = pw.ForeignKeyField(Customer, null=True, backref="receipts")
+    subtotal = MoneyField(default=0)  # before receipt-level discounts
+    discount = MoneyField(default=0)  # every discount given on this receipt
+    total = MoneyField()  # what the customer owes after every discount (returns: positive)
+    points_earned = pw.BigIntegerField(default=0)
+    points_redeemed = pw.BigIntegerField(default=0)
+    source = pw.CharField(max_length=8, default="till")  # "till" or "import"
+    content_hash = pw.CharField(max_length=64, null=True)  # imports: detects a conflicting re-import
+    created_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = (
+            (("store", "number"), True),
+            (("customer", "at"), False),
+            (("kind", "at"), False),
+            (("store", "at"), False),
+        )
+
+
+class ReceiptLine(BaseModel):
+    receipt = pw.ForeignKeyField(Receipt, backref="lines", on_delete="CASCADE")
+    position = pw.IntegerField()
+    product = pw.ForeignKeyField(Product, null=True, backref="lines")
+    sku = pw.CharField(max_length=64, default="")
+    name = pw.CharField(max_length=300, default="")
+    qty = pw.DecimalField(max_digits=14, decimal_places=3, auto_round=True)
+    unit_price = MoneyField()
+    line_discount = MoneyField(default=0)
+    amount = MoneyField()  # qty × unit price − line discount
+    return_of_line = pw.ForeignKeyField("self", null=True, backref="returned_by")
+
+    class Meta:
+        indexes = ((("receipt", "position"), True), (("product",), False))
+
+
+class Payment(BaseModel):
+    receipt = pw.ForeignKeyField(Receipt, backref="payments", on_delete="CASCADE")
+    method = pw.CharField(max_length=10)
+    amount = MoneyField()  # sales: paid; returns: paid back (both positive)
+    voucher = pw.ForeignKeyField(Voucher, null=True, backref="payments")
+    gift_card = pw.ForeignKeyField(Card, null=True, backref="payments")
+
+    class Meta:
+        indexes = ((("receipt",), False), (("method",), False))
+
+
+class VoucherUse(BaseModel):
+    voucher = pw.ForeignKeyField(Voucher, backref="uses")
+    receipt = pw.ForeignKeyField(Receipt, backref="voucher_uses")
+    customer = pw.ForeignKeyField(Customer, null=True, backref="voucher_uses")
+    at = pw.DateTimeField()
+    amount = MoneyField()
+
+    class Meta:
+        indexes = ((("voucher", "receipt"), True), (("customer",), False))

@@ -1,0 +1,102 @@
+"""Money is an integer of minor units of the shop currency in the core; Decimal at the edges.
+
+The currency decides the number of decimals (ISO 4217 via Babel: VND 0, EUR/USD/RUB 2).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_currency, get_currency_precision
+
+from .errors import ValidationError
+from .i18n import _
+
+
+def decimals(currency: str) -> int:
+    return get_currency_precision(currency.upper())
+
+
+def to_decimal(minor: int, currency: str) -> Decimal:
+    """Minor units to a Decimal in the major unit, with the currency's decimals."""
+    places = decimals(currency)
+    return (Decimal(minor) / (Decimal(10) ** places)).quantize(Decimal(1).scaleb(-places))
+
+
+def to_minor(amount: Decimal | int | str, currency: str) -> int:
+    """A major-unit amount to minor units, rounding half-up to the currency's decimals."""
+    value = Decimal(amount) if not isinstance(amount, Decimal) else amount
+    places = decimals(currency)
+    return int((value * (Decimal(10) ** places)).to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def as_string(minor: int, currency: str) -> str:
+    """The JSON form: a plain decimal string in the major unit ("1234.50", VND "125000")."""
+    return str(to_decimal(minor, currency))
+
+
+def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
+    """What a person reads: 125.000 ₫, 1 234,50 ₽, 1.234,50 €."""
+    return format_currency(to_decimal(minor, currency), currency.upper(), locale=locale)
+
+
+_GROUPING = re.compile(r"[\s\u00a0\u202f']")
+
+
+def parse_money(text: str | int | float | Decimal, currency: str, field: str | None = None) -> int:
+    """Read an amount typed or imported in the major unit into minor units.
+
+    Accepts "1234.5", "1,234.50", "1.234,50", "1 234,50", "125.000" (VND) and numbers.
+    A float (from a spreadsheet cell) goes through its shortest repr, never binary
+    arithmetic. Too many decimals for the currency are an error, not silently rounded.
+    """
+    if isinstance(text, bool):
+        raise ValidationError(_("Not an amount: {value}").format(value=text), field)
+    if isinstance(text, int):
+        return to_minor(Decimal(text), currency)
+    if isinstance(text, float):
+        text = repr(text)
+    if isinstance(text, Decimal):
+        value = text
+    else:
+        raw = _GROUPING.sub("", str(text).strip())
+        raw = re.sub(r"[^\d.,+\-]", "", raw) if raw else raw
+        if not raw or not re.search(r"\d", raw):
+            raise ValidationError(_("Not an amount: {value}").format(value=text), field)
+        value = _read_number(raw, decimals(currency), text, field)
+    places = decimals(currency)
+    minor = value * (Decimal(10) ** places)
+    if minor != minor.to_integral_value():
+        raise ValidationError(
+            _("{value} has more decimals than {currency} allows").format(value=text, currency=currency),
+            field,
+        )
+    return int(minor)
+
+
+def _read_number(raw: str, places: int, original, field) -> Decimal:
+    sign = ""
+    if raw[0] in "+-":
+        sign, raw = ("-" if raw[0] == "-" else ""), raw[1:]
+    dots, commas = raw.count("."), raw.count(",")
+    if dots and commas:
+        # The separator that comes last is the decimal one.
+        decimal_sep = "." if raw.rfind(".") > raw.rfind(",") else ","
+        group_sep = "," if decimal_sep == "." else "."
+        raw = raw.replace(group_sep, "").replace(decimal_sep, ".")
+    elif dots > 1 or commas > 1:
+        raw = raw.replace("." if dots > 1 else ",", "")
+    elif dots == 1 or commas == 1:
+        sep = "." if dots else ","
+        whole, frac = raw.split(sep)
+        # "125.000" in VND (no decimals) or "1,234" is grouping: exactly three digits
+        # after a single separator, when the currency has fewer than three decimals.
+        if len(frac) == 3 and places < 3 and whole and whole != "0":
+            raw = whole + frac
+        else:
+            raw = whole + "." + frac
+    try:
+        return Decimal(sign + raw)
+    except InvalidOperation:
+        raise ValidationError(_("Not an amount: {value}").format(value=original), field) from None

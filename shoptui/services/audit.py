@@ -1,0 +1,53 @@
+"""The audit log: who, when, what, before and after, for every change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+from .. import clock
+from ..models import AuditLog
+from .context import Actor
+
+
+def snapshot(instance, fields: list[str] | None = None) -> dict:
+    """A model row as a JSON-friendly dict (foreign keys by id)."""
+    data = {}
+    for name, field in instance._meta.fields.items():
+        if fields is not None and name not in fields:
+            continue
+        value = instance.__data__.get(name)
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        elif isinstance(value, decimal.Decimal):
+            value = str(value)
+        data[name] = value
+    return data
+
+
+def record(
+    actor: Actor | None,
+    action: str,
+    entity: str,
+    entity_id,
+    before: dict | None = None,
+    after: dict | None = None,
+    override_by=None,
+    note: str = "",
+) -> AuditLog:
+    if before is not None and after is not None:
+        # Keep only what changed, so the log stays readable.
+        changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+        before = {k: before.get(k) for k in changed}
+        after = {k: after.get(k) for k in changed}
+    return AuditLog.create(
+        at=clock.now(),
+        user=actor.user_id if actor else None,
+        action=action,
+        entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        before=before,
+        after=after,
+        override_by=override_by,
+        note=note,
+    )

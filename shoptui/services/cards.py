@@ -1,0 +1,116 @@
+"""Cards: issue, withdraw, replace, and what a scanned barcode means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .. import clock
+from ..db import database
+from ..errors import NotFound, RuleViolation, ValidationError
+from ..i18n import _
+from ..models import CARD_KINDS, Card, CardBinding, Customer
+from .audit import record
+from .context import Actor, require
+from .customers import clean_text
+
+
+def _barcode(barcode: str) -> str:
+    code = clean_text(barcode, "barcode", 64)
+    if not code or any(c.isspace() for c in code):
+        raise ValidationError(_("A card barcode is one word of up to 64 characters."), "barcode")
+    return code
+
+
+def open_binding(card: Card) -> CardBinding | None:
+    return CardBinding.get_or_none((CardBinding.card == card) & CardBinding.ended_at.is_null())
+
+
+def issue_card(customer: Customer, barcode: str, kind: str = "loyalty", actor: Actor | None = None) -> Card:
+    """Bind a card (new or returned to the shop) to ``customer``; a card held by someone else is refused."""
+    require(actor, "issue_card")
+    code = _barcode(barcode)
+    if kind not in CARD_KINDS:
+        raise ValidationError(_("The card kind must be one of: {choices}.").format(choices=", ".join(CARD_KINDS)), "kind")
+    with database.atomic():
+        now = clock.now()
+        card = Card.get_or_none(Card.barcode == code)
+        if card is None:
+            card = Card.create(barcode=code, kind=kind, created_at=now)
+        else:
+            holder = open_binding(card)
+            if holder is not None:
+                owner = holder.customer
+                raise RuleViolation(
+                    _("Card {barcode} already belongs to {name} ({code}).").format(barcode=code, name=owner.name, code=owner.code)
+                )
+        CardBinding.create(card=card, customer=customer, bound_at=now, user=actor.user_id if actor else None)
+        record(actor, "card.issue", "card", card.id, None, {"barcode": code, "customer": customer.id, "kind": card.kind})
+    return card
+
+
+def withdraw_card(barcode: str, actor: Actor | None = None, reason: str = "withdrawn", replaced_by: Card | None = None) -> CardBinding:
+    require(actor, "issue_card")
+    with database.atomic():
+        card = Card.get_or_none(Card.barcode == barcode.strip())
+        if card is None:
+            raise NotFound(_("There is no card {barcode}.").format(barcode=barcode))
+        binding = open_binding(card)
+        if binding is None:
+            raise RuleViolation(_("Card {barcode} is not bound to anyone.").format(barcode=barcode))
+        CardBinding.update(ended_at=clock.now(), end_reason=reason, replaced_by=replaced_by).where(
+            CardBinding.id == binding.id
+        ).execute()
+        record(actor, f"card.{reason}", "card", card.id, {"customer": binding.customer_id}, None)
+    return CardBinding.get_by_id(binding.id)
+
+
+def replace_card(old_barcode: str, new_barcode: str, actor: Actor | None = None) -> Card:
+    """The old card's binding ends as "replaced" and the new card is bound to the same customer."""
+    with database.atomic():
+        old = Card.get_or_none(Card.barcode == old_barcode.strip())
+        binding = open_binding(old) if old is not None else None
+        if binding is None:
+            raise RuleViolation(_("Card {barcode} is not bound to anyone.").format(barcode=old_barcode))
+        customer = binding.customer
+        new = issue_card(customer, new_barcode, old.kind, actor)
+        withdraw_card(old_barcode, actor, reason="replaced", replaced_by=new)
+    return new
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """``kind`` is "known" (a card bound now), "withdrawn" (held before), "customer"
+    (a customer code typed or scanned) or "unknown"."""
+
+    kind: str
+    barcode: str
+    customer: Customer | None = None
+    card: Card | None = None
+    binding: CardBinding | None = None
+
+
+def resolve_scan(barcode: str) -> ScanResult:
+    code = barcode.strip()
+    card = Card.get_or_none(Card.barcode == code)
+    if card is not None:
+        binding = open_binding(card)
+        if binding is not None:
+            return ScanResult("known", code, binding.customer, card, binding)
+        last = CardBinding.select().where(CardBinding.card == card).order_by(CardBinding.bound_at.desc(), CardBinding.id.desc()).first()
+        if last is not None:
+            return ScanResult("withdrawn", code, last.customer, card, last)
+        return ScanResult("unknown", code, None, card)
+    customer = Customer.get_or_none(Customer.code == code)
+    if customer is not None:
+        return ScanResult("customer", code, customer)
+    return ScanResult("unknown", code)
+
+
+def cards_of(customer: Customer) -> list[CardBinding]:
+    """Every binding of the customer, current first, then by date."""
+    return list(
+        CardBinding.select(CardBinding, Card)
+        .join(Card, on=(CardBinding.card == Card.id))
+        .where(CardBinding.customer == customer)
+        .order_by(CardBinding.ended_at.is_null().desc(), CardBinding.bound_at.desc())
+    )

@@ -1,0 +1,105 @@
+"""Who acts, where, and what their role allows. Enforced here, not only by hiding buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import PermissionDenied
+from ..i18n import N_, _
+from ..models import Store, User
+
+ROLE_RANK = {"cashier": 1, "manager": 2, "owner": 3}
+
+# The least role an action needs. Cashiers sell, take returns and debt payments and
+# register customers; managers also edit, adjust and run surveys; owners do the rest.
+ACTION_ROLES = {
+    "sale": "cashier",
+    "return": "cashier",
+    "debt_payment": "cashier",
+    "register": "cashier",
+    "issue_card": "cashier",
+    "survey_answer": "cashier",
+    "edit_customer": "manager",
+    "late_return": "manager",
+    "adjust": "manager",
+    "credit_override": "manager",
+    "move_receipt": "manager",
+    "merge_customers": "manager",
+    "surveys": "manager",
+    "vouchers": "manager",
+    "gift_cards": "cashier",
+    "users": "owner",
+    "stores": "owner",
+    "settings": "owner",
+    "backup": "owner",
+    "export": "owner",
+    "import": "owner",
+}
+
+ACTION_NAMES = {
+    "sale": N_("record a sale"),
+    "return": N_("take a return"),
+    "debt_payment": N_("take a debt payment"),
+    "register": N_("register a customer"),
+    "issue_card": N_("issue a card"),
+    "survey_answer": N_("record a survey answer"),
+    "edit_customer": N_("edit a customer"),
+    "late_return": N_("take a return after the cashier's limit of days"),
+    "adjust": N_("adjust points or debt"),
+    "credit_override": N_("allow credit over the limit"),
+    "move_receipt": N_("move a receipt to another customer"),
+    "merge_customers": N_("merge customers"),
+    "surveys": N_("change surveys"),
+    "vouchers": N_("manage vouchers"),
+    "gift_cards": N_("sell or top up gift cards"),
+    "users": N_("manage users"),
+    "stores": N_("manage stores"),
+    "settings": N_("change settings"),
+    "backup": N_("back up or restore"),
+    "export": N_("export data"),
+    "import": N_("import data"),
+}
+
+ROLE_NAMES = {"cashier": N_("cashier"), "manager": N_("manager"), "owner": N_("owner")}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in user (None in a shop without users, and on the command line) and the store."""
+
+    user: User | None = None
+    store: Store | None = None
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id if self.user is not None else None
+
+
+def allows(actor: Actor | None, action: str) -> bool:
+    if actor is None or actor.user is None:
+        return True
+    need = ROLE_RANK[ACTION_ROLES[action]]
+    return ROLE_RANK.get(actor.user.role, 0) >= need
+
+
+def require(actor: Actor | None, action: str) -> None:
+    if not allows(actor, action):
+        raise PermissionDenied(
+            _("A {role} may not {action}; ask a {needed}.").format(
+                role=_(ROLE_NAMES[actor.user.role]),
+                action=_(ACTION_NAMES[action]),
+                needed=_(ROLE_NAMES[ACTION_ROLES[action]]),
+            )
+        )
+
+
+def current_store(actor: Actor | None) -> Store:
+    """The actor's store, else the only (or first) store of the shop."""
+    if actor is not None and actor.store is not None:
+        return actor.store
+    store = Store.select().order_by(Store.id).first()
+    if store is None:
+        from .stores import ensure_main_store
+
+        store = ensure_main_store()
+    return store

@@ -1,0 +1,110 @@
+"""Debts: credit left, the age of the oldest unpaid debt, payments and adjustments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .. import clock
+from ..db import database
+from ..errors import RuleViolation, ValidationError
+from ..i18n import _
+from ..models import Customer, DebtEntry
+from . import settings
+from .audit import record
+from .context import Actor, require
+from .customers import get
+from .ledger import post_debt
+
+PAYMENT_METHODS = ("cash", "card", "transfer")
+
+
+def credit_left(customer: Customer) -> int | None:
+    """How much more may be sold on credit, or None when the customer has no limit."""
+    if customer.credit_limit is None:
+        return None
+    return max(0, customer.credit_limit - max(0, customer.debt_balance))
+
+
+def oldest_unpaid(customer: Customer | int, as_of: dt.datetime | None = None) -> dt.datetime | None:
+    """When the oldest debt not yet paid arose, paying oldest first (FIFO)."""
+    cid = customer.id if isinstance(customer, Customer) else customer
+    query = DebtEntry.select(DebtEntry.at, DebtEntry.amount).where(DebtEntry.customer == cid)
+    if as_of is not None:
+        query = query.where(DebtEntry.at < as_of)
+    entries = list(query.order_by(DebtEntry.at, DebtEntry.id).tuples())
+    paid = -sum(a for _at, a in entries if a < 0)
+    for at, amount in entries:
+        if amount <= 0:
+            continue
+        if paid >= amount:
+            paid -= amount
+            continue
+        return at
+    return None
+
+
+def aging_days(customer: Customer, today: dt.date | None = None) -> int | None:
+    since = oldest_unpaid(customer)
+    if since is None:
+        return None
+    return ((today or clock.today()) - since.date()).days
+
+
+@dataclass(frozen=True)
+class DebtPayment:
+    entry: DebtEntry
+    customer: Customer
+    amount: int
+    balance_before: int
+    balance_after: int
+
+
+def take_payment(customer: Customer | int, amount: int | None = None, method: str = "cash", actor: Actor | None = None) -> DebtPayment:
+    """A payment against the customer's debt (default: all of it); it pays the oldest debt first."""
+    require(actor, "debt_payment")
+    if method not in PAYMENT_METHODS:
+        raise ValidationError(_("The payment method must be one of: {choices}.").format(choices=", ".join(PAYMENT_METHODS)), "method")
+    with database.atomic():
+        customer = get(customer)
+        balance = customer.debt_balance
+        if balance <= 0:
+            raise RuleViolation(_("{name} owes nothing.").format(name=customer.name))
+        amount = balance if amount is None else amount
+        if amount <= 0:
+            raise ValidationError(_("A payment must be more than zero."), "amount")
+        if amount > balance:
+            raise RuleViolation(_("{name} owes only {amount}.").format(name=customer.name, amount=_money(balance)))
+        entry = post_debt(customer, "payment", -amount, method=method, user=actor.user_id if actor else None)
+        record(actor, "debt.payment", "customer", customer.id, {"debt": balance}, {"debt": balance - amount, "method": method})
+    return DebtPayment(entry, get(customer), amount, balance, balance - amount)
+
+
+def adjust_debt(customer: Customer | int, amount: int, reason: str, actor: Actor | None = None) -> DebtEntry:
+    """A manual correction (+ owes more, - owes less) with a mandatory reason."""
+    require(actor, "adjust")
+    if not reason or not reason.strip():
+        raise ValidationError(_("An adjustment needs a reason."), "reason")
+    if amount == 0:
+        raise ValidationError(_("An adjustment of zero changes nothing."), "amount")
+    with database.atomic():
+        customer = get(customer)
+        entry = post_debt(customer, "adjust", amount, user=actor.user_id if actor else None, reason=reason.strip())
+        record(actor, "debt.adjust", "customer", customer.id, {"debt": customer.debt_balance}, {"debt": customer.debt_balance + amount}, note=reason.strip())
+    return entry
+
+
+def set_opening_balance(customer: Customer, amount: int, actor: Actor | None = None, at: dt.datetime | None = None) -> bool:
+    """The debt brought over from another program, taken once per customer. True when posted."""
+    if amount == 0 or DebtEntry.select().where((DebtEntry.customer == customer) & (DebtEntry.kind == "opening")).exists():
+        return False
+    post_debt(customer, "opening", amount, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
+    record(actor, "debt.opening", "customer", customer.id, None, {"debt": amount})
+    return True
+
+
+def _money(minor: int) -> str:
+    from ..i18n import babel_locale
+    from ..money import format_money
+
+    return format_money(minor, settings.currency(), babel_locale())

@@ -1,0 +1,69 @@
+"""Posting to the append-only ledgers, keeping the cached balances in step.
+
+Only services call these, inside their own transaction; ``check`` recomputes the
+cached balances from the entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import clock
+from ..models import Customer, DebtEntry, PointsEntry
+
+
+def post_points(
+    customer: Customer | int,
+    kind: str,
+    points: int,
+    *,
+    receipt=None,
+    user=None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> PointsEntry | None:
+    if points == 0:
+        return None
+    cid = customer.id if isinstance(customer, Customer) else customer
+    entry = PointsEntry.create(
+        customer=cid, at=at or clock.now(), kind=kind, points=points, receipt=receipt, user=user, reason=reason
+    )
+    Customer.update(points_balance=Customer.points_balance + points).where(Customer.id == cid).execute()
+    return entry
+
+
+def post_debt(
+    customer: Customer | int,
+    kind: str,
+    amount: int,
+    *,
+    receipt=None,
+    method: str | None = None,
+    user=None,
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> DebtEntry | None:
+    if amount == 0:
+        return None
+    cid = customer.id if isinstance(customer, Customer) else customer
+    entry = DebtEntry.create(
+        customer=cid, at=at or clock.now(), kind=kind, amount=amount, receipt=receipt, method=method, user=user, reason=reason
+    )
+    Customer.update(debt_balance=Customer.debt_balance + amount).where(Customer.id == cid).execute()
+    return entry
+
+
+def add_sales(customer_id: int, amount: int, at: dt.datetime | None) -> None:
+    """Keep ``total_sales`` and ``last_purchase_at`` (sales only move the date) in step."""
+    updates = {Customer.total_sales: Customer.total_sales + amount}
+    Customer.update(updates).where(Customer.id == customer_id).execute()
+    if at is not None:
+        Customer.update(last_purchase_at=at).where(
+            (Customer.id == customer_id) & (Customer.last_purchase_at.is_null() | (Customer.last_purchase_at < at))
+        ).execute()
+
+
+def balances(customer: Customer | int) -> tuple[int, int]:
+    cid = customer.id if isinstance(customer, Customer) else customer
+    row = Customer.select(Customer.points_balance, Customer.debt_balance).where(Customer.id == cid).tuples().get()
+    return row[0], row[1]

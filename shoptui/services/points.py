@@ -1,0 +1,144 @@
+"""Points rules: earning (with tiers), redeeming, expiry and adjustments."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+
+from .. import clock
+from ..db import database
+from ..errors import RuleViolation, ValidationError
+from ..i18n import _
+from ..models import Customer, PointsEntry, PointsTier, Receipt
+from . import settings
+from .audit import record
+from .context import Actor, require
+from .customers import get
+from .ledger import post_points
+
+
+@dataclass(frozen=True)
+class Rate:
+    earn_per: int  # minor units spent per point
+    discount_bp: int  # the tier's discount, hundredths of a percent
+    tier: str | None
+
+
+def spend_last_12_months(customer: Customer | int, at: dt.datetime | None = None) -> int:
+    """Net sales of the customer in the 365 days before ``at``."""
+    cid = customer.id if isinstance(customer, Customer) else customer
+    at = at or clock.now()
+    signed = pw.Case(None, [(Receipt.kind == "return", -Receipt.total)], Receipt.total)
+    value = (
+        Receipt.select(pw.fn.COALESCE(pw.fn.SUM(signed), 0))
+        .where((Receipt.customer == cid) & (Receipt.at >= at - dt.timedelta(days=365)) & (Receipt.at <= at))
+        .scalar()
+    )
+    return int(value or 0)
+
+
+def rate_for(customer: Customer | None, at: dt.datetime | None = None) -> Rate:
+    base = Rate(settings.get_money("points_earn_per"), 0, None)
+    if customer is None:
+        return base
+    tiers = list(PointsTier.select().order_by(PointsTier.min_spend.desc()))
+    if not tiers:
+        return base
+    spend = spend_last_12_months(customer, at)
+    for tier in tiers:
+        if spend >= tier.min_spend:
+            return Rate(tier.earn_per, tier.discount_bp, tier.name)
+    return base
+
+
+def points_for(amount: int, rate: Rate) -> int:
+    """Whole points earned on ``amount`` (rounded down: a point is earned in full)."""
+    if amount <= 0 or rate.earn_per <= 0:
+        return 0
+    return amount // rate.earn_per
+
+
+def point_value() -> int:
+    return settings.get_money("points_value")
+
+
+def max_redeemable(customer: Customer, total: int) -> int:
+    """The most points that may pay ``total``: the balance, not more than the total is worth."""
+    value = point_value()
+    if value <= 0 or customer.points_balance <= 0:
+        return 0
+    most = min(customer.points_balance, total // value)
+    return most if most >= settings.get_int("points_min_redeem") else 0
+
+
+def check_redeem(customer: Customer, points: int, total: int) -> None:
+    if points < 0:
+        raise ValidationError(_("Points to redeem may not be negative."), "points")
+    if points == 0:
+        return
+    minimum = settings.get_int("points_min_redeem")
+    if points < minimum:
+        raise RuleViolation(_("At least {n} points must be redeemed at once.").format(n=minimum))
+    if points > customer.points_balance:
+        raise RuleViolation(
+            _("{name} has only {n} points.").format(name=customer.name, n=customer.points_balance)
+        )
+    if points * point_value() > total:
+        raise RuleViolation(_("These points are worth more than the receipt; at most {n} may be redeemed.").format(n=total // point_value()))
+
+
+def adjust_points(customer: Customer | int, points: int, reason: str, actor: Actor | None = None) -> PointsEntry:
+    require(actor, "adjust")
+    if not reason or not reason.strip():
+        raise ValidationError(_("An adjustment needs a reason."), "reason")
+    if points == 0:
+        raise ValidationError(_("An adjustment of zero changes nothing."), "points")
+    with database.atomic():
+        customer = get(customer)
+        if customer.points_balance + points < 0:
+            raise RuleViolation(_("{name} has only {n} points.").format(name=customer.name, n=customer.points_balance))
+        entry = post_points(customer, "adjust", points, user=actor.user_id if actor else None, reason=reason.strip())
+        record(actor, "points.adjust", "customer", customer.id, {"points": customer.points_balance}, {"points": customer.points_balance + points}, note=reason.strip())
+    return entry
+
+
+def set_opening_balance(customer: Customer, points: int, actor: Actor | None = None, at: dt.datetime | None = None) -> bool:
+    """Points brought over from another program, taken once per customer. True when posted."""
+    if points <= 0 or PointsEntry.select().where((PointsEntry.customer == customer) & (PointsEntry.kind == "opening")).exists():
+        return False
+    post_points(customer, "opening", points, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
+    record(actor, "points.opening", "customer", customer.id, None, {"points": points})
+    return True
+
+
+def expire_points(today: dt.date | None = None) -> int:
+    """Points earned more than ``points_expiry_days`` ago and not spent leave the balance.
+
+    Spending takes the oldest points first, so what expires for a customer is what was
+    credited before the cut-off minus everything debited so far. Returns points expired.
+    """
+    days = settings.get_int("points_expiry_days")
+    if not days:
+        return 0
+    cutoff = dt.datetime.combine((today or clock.today()) - dt.timedelta(days=days), dt.time())
+    credits_before = pw.fn.SUM(pw.Case(None, [((PointsEntry.points > 0) & (PointsEntry.at < cutoff), PointsEntry.points)], 0))
+    debits = pw.fn.SUM(pw.Case(None, [(PointsEntry.points < 0, -PointsEntry.points)], 0))
+    due = (
+        PointsEntry.select(PointsEntry.customer, (credits_before - debits).alias("due"))
+        .group_by(PointsEntry.customer)
+        .having((credits_before - debits) > 0)
+        .tuples()
+    )
+    expired = 0
+    with database.atomic():
+        for customer_id, amount in list(due):
+            balance = Customer.select(Customer.points_balance).where(Customer.id == customer_id).scalar()
+            amount = min(int(amount), int(balance or 0))
+            if amount > 0:
+                post_points(customer_id, "expire", -amount, reason=_("expired after {days} days").format(days=days))
+                expired += amount
+        if expired:
+            record(None, "points.expire", "points", None, None, {"points": expired, "cutoff": cutoff.isoformat()})
+    return expired

@@ -1,0 +1,487 @@
+"""Sales and returns at the till: one transaction each, with points, vouchers, gift
+cards and credit; attaching an anonymous receipt and moving a receipt to another customer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+import peewee as pw
+
+from .. import clock
+from ..db import database
+from ..errors import NotFound, RuleViolation, ValidationError
+from ..i18n import _
+from ..models import (
+    Customer,
+    DebtEntry,
+    GiftCardEntry,
+    Payment,
+    PointsEntry,
+    Product,
+    Receipt,
+    ReceiptLine,
+    Store,
+    User,
+    VoucherUse,
+)
+from . import debts, points, settings, vouchers
+from .audit import record
+from .context import Actor, current_store, require
+from .ledger import add_sales, post_debt, post_points
+from .money_math import cumulative_share, round_qty_price, share_of
+from .stores import next_receipt_number
+
+
+@dataclass
+class LineInput:
+    qty: Decimal
+    unit_price: int | None = None  # None: the product's price
+    sku: str = ""  # a product's sku or barcode
+    name: str = ""
+    line_discount: int = 0
+
+
+@dataclass
+class SaleInput:
+    customer: Customer | int | None = None
+    amount: int | None = None  # the price before discounts, when there are no lines
+    lines: list[LineInput] = field(default_factory=list)
+    extra_discount: int = 0  # a discount the cashier gives on the whole receipt
+    points: int = 0  # points to redeem
+    voucher: str | None = None
+    gift_card: str | None = None
+    gift_amount: int = 0
+    credit: int = 0
+    card: int = 0  # paid by bank card
+    cash: int | None = None  # None: whatever is left
+    at: dt.datetime | None = None
+    number: str | None = None
+    override_by: User | None = None  # a manager who allowed credit over the rules
+
+
+@dataclass
+class SaleResult:
+    receipt: Receipt
+    points_earned: int
+    points_balance: int | None
+    debt_balance: int | None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Quote:
+    """What a sale will come to before it is recorded: the screen shows this as it is typed."""
+
+    subtotal: int
+    line_discounts: int
+    personal_discount: int
+    discount_bp: int
+    total: int
+    max_points: int
+    points_money: int
+    voucher_money: int
+    credit_left: int | None
+
+
+def _resolve_lines(lines: list[LineInput]) -> list[dict]:
+    out = []
+    for position, line in enumerate(lines, start=1):
+        try:
+            qty = Decimal(line.qty)
+        except (InvalidOperation, TypeError):
+            raise ValidationError(_("{value} is not a quantity.").format(value=line.qty), "qty") from None
+        if qty <= 0:
+            raise ValidationError(_("A quantity must be more than zero."), "qty")
+        product = None
+        if line.sku:
+            product = Product.get_or_none((Product.sku == line.sku) | (Product.barcode == line.sku))
+            if product is None and line.unit_price is None:
+                raise NotFound(_("There is no product {sku}.").format(sku=line.sku))
+        price = line.unit_price if line.unit_price is not None else product.price
+        if price < 0 or line.line_discount < 0:
+            raise ValidationError(_("Prices and discounts may not be negative."), "price")
+        gross = round_qty_price(qty, price)
+        if line.line_discount > gross:
+            raise ValidationError(_("A line's discount is more than the line."), "line_discount")
+        out.append(
+            dict(
+                position=position, product=product, sku=product.sku if product else line.sku,
+                name=line.name or (product.name if product else ""), qty=qty, unit_price=price,
+                line_discount=line.line_discount, amount=gross - line.line_discount, gross=gross,
+            )
+        )
+    return out
+
+
+def _customer(value) -> Customer | None:
+    if value is None:
+        return None
+    customer = Customer.get_or_none(Customer.id == (value.id if isinstance(value, Customer) else value))
+    if customer is None:
+        raise NotFound(_("There is no such customer."))
+    return customer
+
+
+def quote(sale: SaleInput) -> Quote:
+    customer = _customer(sale.customer)
+    lines = _resolve_lines(sale.lines)
+    if lines:
+        gross = sum(line["gross"] for line in lines)
+        line_discounts = sum(line["line_discount"] for line in lines)
+    else:
+        if sale.amount is None:
+            raise ValidationError(_("Type the amount or add lines."), "amount")
+        gross, line_discounts = sale.amount, 0
+    if gross < 0 or sale.extra_discount < 0:
+        raise ValidationError(_("Amounts may not be negative."), "amount")
+    rate = points.rate_for(customer, sale.at)
+    discount_bp = max(customer.discount_bp if customer else 0, rate.discount_bp)
+    net = gross - line_discounts
+    personal = share_of(net, discount_bp, 10000)
+    total = net - personal - sale.extra_discount
+    if total < 0:
+        raise ValidationError(_("The discounts are more than the receipt."), "extra_discount")
+    points_money = sale.points * points.point_value()
+    voucher_money = 0
+    if sale.voucher:
+        voucher = vouchers.usable_voucher(sale.voucher, customer, (sale.at or clock.now()).date())
+        voucher_money = vouchers.voucher_amount(voucher, max(0, total - points_money))
+    return Quote(
+        subtotal=gross, line_discounts=line_discounts, personal_discount=personal, discount_bp=discount_bp,
+        total=total, max_points=points.max_redeemable(customer, total) if customer else 0,
+        points_money=points_money, voucher_money=voucher_money,
+        credit_left=debts.credit_left(customer) if customer else None,
+    )
+
+
+def _check_credit(customer: Customer | None, credit: int, sale: SaleInput, actor: Actor | None) -> list[str]:
+    """Refuse credit over the limit or on old debt unless a manager allowed it."""
+    if credit == 0:
+        return []
+    if credit < 0:
+        raise ValidationError(_("The credit part may not be negative."), "credit")
+    if customer is None:
+        raise RuleViolation(_("Only a known customer can buy on credit: scan the card first."))
+    warnings: list[str] = []
+    if sale.override_by is not None:
+        from .context import allows
+
+        if not allows(Actor(user=sale.override_by), "credit_override"):
+            raise RuleViolation(_("{name} may not allow credit over the limit.").format(name=sale.override_by.name))
+    left = debts.credit_left(customer)
+    if left is not None and credit > left:
+        if sale.override_by is None:
+            raise RuleViolation(
+                _("Over the credit limit: {name} may take at most {left} more on credit.").format(
+                    name=customer.name, left=_fmt(left)
+                )
+            )
+        warnings.append(_("Credit over the limit allowed by {name}.").format(name=sale.override_by.name))
+    max_days = settings.get_int("credit_max_age_days")
+    age = debts.aging_days(customer, (sale.at or clock.now()).date()) if max_days else None
+    if age is not None and age > max_days:
+        message = _("{name} has debt unpaid for {days} days.").format(name=customer.name, days=age)
+        if settings.get("credit_rule") == "block" and sale.override_by is None:
+            raise RuleViolation(message + " " + _("A manager must allow more credit."))
+        warnings.append(message)
+    return warnings
+
+
+def _fmt(minor: int) -> str:
+    from ..i18n import babel_locale
+    from ..money import format_money
+
+    return format_money(minor, settings.currency(), babel_locale())
+
+
+def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
+    require(actor, "sale")
+    with database.atomic():
+        customer = _customer(sale.customer)
+        q = quote(sale)
+        if customer is not None:
+            points.check_redeem(customer, sale.points, q.total)
+        elif sale.points:
+            raise RuleViolation(_("Only a known customer can pay with points: scan the card first."))
+        for name in ("gift_amount", "credit", "card"):
+            if getattr(sale, name) < 0:
+                raise ValidationError(_("Payments may not be negative."), name)
+        payments: list[tuple[str, int, dict]] = []
+        if q.points_money:
+            payments.append(("points", q.points_money, {}))
+        voucher = None
+        if sale.voucher:
+            voucher = vouchers.usable_voucher(sale.voucher, customer, (sale.at or clock.now()).date())
+            if q.voucher_money:
+                payments.append(("voucher", q.voucher_money, {"voucher": voucher}))
+        gift = None
+        if sale.gift_amount:
+            gift = vouchers.gift_card(sale.gift_card or "")
+            balance = vouchers.gift_balance(gift)
+            if sale.gift_amount > balance:
+                raise RuleViolation(_("The gift card has only {amount} left.").format(amount=_fmt(balance)))
+            payments.append(("giftcard", sale.gift_amount, {"gift_card": gift}))
+        warnings = _check_credit(customer, sale.credit, sale, actor)
+        if sale.credit:
+            payments.append(("credit", sale.credit, {}))
+        if sale.card:
+            payments.append(("card", sale.card, {}))
+        paid = sum(amount for _m, amount, _k in payments)
+        cash = q.total - paid if sale.cash is None else sale.cash
+        if cash < 0 or paid + cash != q.total:
+            raise RuleViolation(
+                _("The payments add up to {paid}, but the receipt is {total}.").format(paid=_fmt(paid + max(cash, 0)), total=_fmt(q.total))
+            )
+        if cash:
+            payments.append(("cash", cash, {}))
+
+        store = current_store(actor)
+        at = sale.at or clock.now()
+        number = sale.number or next_receipt_number(store)
+        if Receipt.select().where((Receipt.store == store) & (Receipt.number == number)).exists():
+            raise ValidationError(_("Receipt {number} already exists in this store.").format(number=number), "number")
+        earnable = q.total - (0 if settings.get_bool("points_earn_on_points") else q.points_money)
+        earned = points.points_for(earnable, points.rate_for(customer, at)) if customer else 0
+        user_id = actor.user_id if actor else None
+        receipt = Receipt.create(
+            store=store, number=number, kind="sale", at=at, cashier=user_id, customer=customer,
+            subtotal=q.subtotal, discount=q.subtotal - q.total, total=q.total,
+            points_earned=earned, points_redeemed=sale.points, source="till", created_at=clock.now(),
+        )
+        for line in _resolve_lines(sale.lines):
+            line.pop("gross")
+            ReceiptLine.create(receipt=receipt, **line)
+        for method, amount, refs in payments:
+            Payment.create(receipt=receipt, method=method, amount=amount, **refs)
+        if voucher is not None:
+            VoucherUse.create(voucher=voucher, receipt=receipt, customer=customer, at=at, amount=q.voucher_money)
+        if gift is not None:
+            GiftCardEntry.create(card=gift, at=at, kind="redeem", amount=-sale.gift_amount, receipt=receipt, user=user_id)
+        if customer is not None:
+            post_points(customer, "redeem", -sale.points, receipt=receipt, user=user_id, at=at)
+            post_points(customer, "earn", earned, receipt=receipt, user=user_id, at=at)
+            post_debt(customer, "credit_sale", sale.credit, receipt=receipt, user=user_id, at=at)
+            add_sales(customer.id, q.total, at)
+        record(
+            actor, "receipt.sale", "receipt", receipt.id, None,
+            {"number": number, "total": q.total, "customer": customer.id if customer else None,
+             "payments": {m: a for m, a, _k in payments}, "points_earned": earned},
+            override_by=sale.override_by.id if sale.override_by is not None and sale.credit else None,
+        )
+        balances = Customer.get_by_id(customer.id) if customer else None
+    return SaleResult(
+        receipt, earned,
+        balances.points_balance if balances else None,
+        balances.debt_balance if balances else None,
+        warnings,
+    )
+
+
+@dataclass
+class ReturnResult:
+    receipt: Receipt
+    amount: int
+    points_reversed: int
+    points_restored: int
+    credit_reduced: int
+    refunded: int
+    refund_method: str
+
+
+def find_receipt(number: str, store: Store | None = None) -> Receipt:
+    query = Receipt.select().where(Receipt.number == number.strip())
+    if store is not None:
+        query = query.where(Receipt.store == store)
+    found = list(query.limit(2))
+    if not found:
+        raise NotFound(_("There is no receipt {number}.").format(number=number))
+    if len(found) > 1:
+        raise ValidationError(_("Several stores have a receipt {number}: name the store.").format(number=number))
+    return found[0]
+
+
+def returned_so_far(sale: Receipt) -> int:
+    value = Receipt.select(pw.fn.COALESCE(pw.fn.SUM(Receipt.total), 0)).where(
+        (Receipt.return_of == sale) & (Receipt.kind == "return")
+    ).scalar()
+    return int(value or 0)
+
+
+def _returned_qty(line: ReceiptLine) -> Decimal:
+    value = ReceiptLine.select(pw.fn.SUM(ReceiptLine.qty)).where(ReceiptLine.return_of_line == line).scalar()
+    return Decimal(str(value)) if value is not None else Decimal(0)
+
+
+def _paid_by(sale: Receipt, method: str) -> int:
+    value = Payment.select(pw.fn.COALESCE(pw.fn.SUM(Payment.amount), 0)).where(
+        (Payment.receipt == sale) & (Payment.method == method)
+    ).scalar()
+    return int(value or 0)
+
+
+def _returned_by(sale: Receipt, method: str) -> int:
+    value = (
+        Payment.select(pw.fn.COALESCE(pw.fn.SUM(Payment.amount), 0))
+        .join(Receipt, on=(Payment.receipt == Receipt.id))
+        .where((Receipt.return_of == sale) & (Payment.method == method))
+        .scalar()
+    )
+    return int(value or 0)
+
+
+def record_return(
+    sale: Receipt | int,
+    amount: int | None = None,
+    lines: list[tuple[int, Decimal]] | None = None,
+    refund_method: str = "cash",
+    actor: Actor | None = None,
+    at: dt.datetime | None = None,
+    number: str | None = None,
+) -> ReturnResult:
+    """A return of the whole sale (no amount, no lines), an amount, or some lines.
+
+    Points earned are reversed and points redeemed restored in proportion; the part
+    bought on credit is taken off the debt before anything is paid back.
+    """
+    require(actor, "return")
+    if refund_method not in ("cash", "card"):
+        raise ValidationError(_("Money is paid back in cash or to the card."), "refund_method")
+    with database.atomic():
+        sale = Receipt.get_or_none(Receipt.id == (sale.id if isinstance(sale, Receipt) else sale))
+        if sale is None or sale.kind != "sale":
+            raise NotFound(_("Only a sale can be returned."))
+        at = at or clock.now()
+        if (at.date() - sale.at.date()).days > settings.get_int("cashier_return_days"):
+            require(actor, "late_return")
+        before = returned_so_far(sale)
+        remaining = sale.total - before
+        line_rows: list[dict] = []
+        if lines:
+            sale_lines = {line.id: line for line in sale.lines}
+            line_total = sum(line.amount for line in sale_lines.values())
+            value = 0
+            for position, (line_id, qty) in enumerate(lines, start=1):
+                line = sale_lines.get(line_id)
+                if line is None:
+                    raise NotFound(_("That line is not on receipt {number}.").format(number=sale.number))
+                qty = Decimal(qty)
+                left = Decimal(str(line.qty)) - _returned_qty(line)
+                if qty <= 0 or qty > left:
+                    raise RuleViolation(_("At most {qty} of {name} can be returned.").format(qty=left.normalize(), name=line.name or line.sku))
+                amount_line = share_of(line.amount, int(qty * 1000), int(Decimal(str(line.qty)) * 1000))
+                value += amount_line
+                line_rows.append(dict(position=position, product=line.product_id, sku=line.sku, name=line.name, qty=qty,
+                                      unit_price=line.unit_price, line_discount=0, amount=amount_line, return_of_line=line.id))
+            # Receipt-level discounts shrink each line's refund in the same proportion.
+            amount = share_of(value, sale.total, line_total) if line_total else 0
+        elif amount is None:
+            amount = remaining
+        if amount <= 0 and not line_rows:
+            raise RuleViolation(_("Nothing is left to return on receipt {number}.").format(number=sale.number))
+        if amount > remaining:
+            raise RuleViolation(
+                _("At most {amount} is left to return on receipt {number}.").format(amount=_fmt(remaining), number=sale.number)
+            )
+        whole = sale.total
+
+        def part(x: int) -> int:
+            return cumulative_share(x, before, amount, whole) if whole else 0
+
+        customer = sale.customer
+        reversed_points = part(sale.points_earned)
+        restored_points = part(sale.points_redeemed)
+        points_money = part(_paid_by(sale, "points"))
+        voucher_money = part(_paid_by(sale, "voucher"))
+        gift_money = part(_paid_by(sale, "giftcard"))
+        rest = amount - points_money - voucher_money - gift_money
+        credit_reduced = 0
+        if customer is not None:
+            credit_open = _paid_by(sale, "credit") - _returned_by(sale, "credit")
+            debt_now = Customer.get_by_id(customer.id).debt_balance
+            credit_reduced = max(0, min(rest, credit_open, debt_now))
+        refunded = rest - credit_reduced
+
+        store = sale.store
+        number = number or next_receipt_number(store)
+        user_id = actor.user_id if actor else None
+        receipt = Receipt.create(
+            store=store, number=number, kind="return", return_of=sale, at=at, cashier=user_id, customer=customer,
+            subtotal=part(sale.subtotal), discount=part(sale.subtotal) - amount, total=amount,
+            points_earned=reversed_points, points_redeemed=restored_points, source="till", created_at=clock.now(),
+        )
+        for row in line_rows:
+            ReceiptLine.create(receipt=receipt, **row)
+        for method, value in (("points", points_money), ("voucher", voucher_money), ("giftcard", gift_money),
+                              ("credit", credit_reduced), (refund_method, refunded)):
+            if value:
+                Payment.create(receipt=receipt, method=method, amount=value)
+        if gift_money:
+            gift_payment = Payment.get((Payment.receipt == sale) & (Payment.method == "giftcard"))
+            GiftCardEntry.create(card=gift_payment.gift_card, at=at, kind="refund", amount=gift_money, receipt=receipt, user=user_id)
+        if customer is not None:
+            post_points(customer, "reverse", -reversed_points, receipt=receipt, user=user_id, at=at)
+            post_points(customer, "restore", restored_points, receipt=receipt, user=user_id, at=at)
+            post_debt(customer, "return", -credit_reduced, receipt=receipt, user=user_id, at=at)
+            add_sales(customer.id, -amount, None)
+        record(actor, "receipt.return", "receipt", receipt.id, None,
+               {"number": number, "return_of": sale.number, "total": amount, "refunded": refunded, "credit_reduced": credit_reduced})
+    return ReturnResult(receipt, amount, reversed_points, restored_points, credit_reduced, refunded, refund_method)
+
+
+def attach_receipt(receipt: Receipt | int, customer: Customer | int, actor: Actor | None = None) -> int:
+    """"Forgot my card": an anonymous sale (and its returns) goes to the customer, who earns its points now."""
+    require(actor, "sale")
+    with database.atomic():
+        receipt = Receipt.get_by_id(receipt.id if isinstance(receipt, Receipt) else receipt)
+        customer = _customer(customer)
+        if receipt.kind != "sale" or receipt.customer_id is not None:
+            raise RuleViolation(_("Only an anonymous sale can be attached to a customer."))
+        days = settings.get_int("attach_receipt_days")
+        if (clock.today() - receipt.at.date()).days > days:
+            raise RuleViolation(_("Receipts older than {days} days cannot be attached.").format(days=days))
+        family = [receipt] + list(Receipt.select().where(Receipt.return_of == receipt))
+        Receipt.update(customer=customer).where(Receipt.id.in_([r.id for r in family])).execute()
+        net = receipt.total - returned_so_far(receipt)
+        rate = points.rate_for(customer, receipt.at)
+        earned = points.points_for(net, rate)
+        Receipt.update(points_earned=earned).where(Receipt.id == receipt.id).execute()
+        post_points(customer, "earn", earned, receipt=receipt, user=actor.user_id if actor else None,
+                    reason=_("receipt {number} attached").format(number=receipt.number))
+        add_sales(customer.id, net, receipt.at)
+        record(actor, "receipt.attach", "receipt", receipt.id, {"customer": None}, {"customer": customer.id, "points_earned": earned})
+    return earned
+
+
+def move_receipt(receipt: Receipt | int, to_customer: Customer | int, actor: Actor | None = None) -> None:
+    """A sale recorded on the wrong customer goes to the right one with its returns;
+    the points and credit it caused move by compensating entries on both ledgers."""
+    require(actor, "move_receipt")
+    with database.atomic():
+        receipt = Receipt.get_by_id(receipt.id if isinstance(receipt, Receipt) else receipt)
+        target = _customer(to_customer)
+        if receipt.kind != "sale" or receipt.customer_id is None:
+            raise RuleViolation(_("Only a sale of a known customer can be moved; attach an anonymous one instead."))
+        source = receipt.customer
+        if source.id == target.id:
+            raise RuleViolation(_("The receipt already belongs to {name}.").format(name=target.name))
+        family_ids = [receipt.id] + [r.id for r in Receipt.select(Receipt.id).where(Receipt.return_of == receipt)]
+        points_net = int(PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0)).where(
+            PointsEntry.receipt.in_(family_ids) & (PointsEntry.customer == source)).scalar() or 0)
+        debt_net = int(DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0)).where(
+            DebtEntry.receipt.in_(family_ids) & (DebtEntry.customer == source)).scalar() or 0)
+        sales_net = receipt.total - returned_so_far(receipt)
+        user_id = actor.user_id if actor else None
+        reason = _("receipt {number} moved").format(number=receipt.number)
+        post_points(source, "move", -points_net, receipt=receipt, user=user_id, reason=reason)
+        post_points(target, "move", points_net, receipt=receipt, user=user_id, reason=reason)
+        post_debt(source, "move", -debt_net, receipt=receipt, user=user_id, reason=reason)
+        post_debt(target, "move", debt_net, receipt=receipt, user=user_id, reason=reason)
+        Receipt.update(customer=target).where(Receipt.id.in_(family_ids)).execute()
+        VoucherUse.update(customer=target).where(VoucherUse.receipt.in_(family_ids)).execute()
+        add_sales(source.id, -sales_net, None)
+        add_sales(target.id, sales_net, receipt.at)
+        last = Receipt.select(pw.fn.MAX(Receipt.at)).where((Receipt.customer == source) & (Receipt.kind == "sale")).scalar()
+        Customer.update(last_purchase_at=last).where(Customer.id == source.id).execute()
+        record(actor, "receipt.move", "receipt", receipt.id, {"customer": source.id}, {"customer": target.id})

@@ -1,0 +1,199 @@
+"""Shop settings (``config get|set|list``): each key with its default, reader and meaning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+
+from ..db import database
+from ..errors import RuleViolation, ValidationError
+from ..i18n import LANGUAGES, N_, _
+from ..models import DebtEntry, GiftCardEntry, Payment, Receipt, Setting
+from .audit import record
+from .context import Actor, require
+
+
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _currency(value: str) -> str:
+    from babel.numbers import list_currencies
+
+    code = value.strip().upper()
+    if code not in list_currencies():
+        raise ValidationError(_("{value} is not an ISO 4217 currency code (such as VND, EUR, RUB).").format(value=value))
+    return code
+
+
+def _region(value: str) -> str:
+    import phonenumbers
+
+    code = value.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError(_("{value} is not a country code for phone numbers (such as VN, RU, DE).").format(value=value))
+    return code
+
+
+def _language(value: str) -> str:
+    lang = value.strip().lower()
+    if lang not in LANGUAGES:
+        raise ValidationError(_("The language must be one of: {choices}.").format(choices=", ".join(LANGUAGES)))
+    return lang
+
+
+def _non_negative_int(value: str) -> str:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise ValidationError(_("{value} is not a whole number.").format(value=value)) from None
+    if number < 0:
+        raise ValidationError(_("{value} may not be negative.").format(value=value))
+    return str(number)
+
+
+def _positive_amount(value: str) -> str:
+    """Money settings are kept in the major unit, so a currency change cannot skew them."""
+    try:
+        number = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(_("{value} is not an amount.").format(value=value)) from None
+    if number <= 0:
+        raise ValidationError(_("{value} must be more than zero.").format(value=value))
+    return str(number.normalize()) if number == number.to_integral() else str(number)
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def read(value: str) -> str:
+        v = value.strip().lower()
+        if v not in options:
+            raise ValidationError(_("The value must be one of: {choices}.").format(choices=", ".join(options)))
+        return v
+
+    return read
+
+
+def _yes_no(value: str) -> str:
+    v = value.strip().lower()
+    if v in ("1", "yes", "true", "on", "y"):
+        return "yes"
+    if v in ("0", "no", "false", "off", "n"):
+        return "no"
+    raise ValidationError(_("The value must be yes or no."))
+
+
+def _prefix(value: str) -> str:
+    v = value.strip()
+    if len(v) > 10 or any(c.isspace() for c in v):
+        raise ValidationError(_("A code prefix is up to 10 characters without spaces."))
+    return v
+
+
+@dataclass(frozen=True)
+class SettingDef:
+    default: str
+    read: Callable[[str], str]
+    help: str
+
+
+SETTINGS: dict[str, SettingDef] = {
+    "shop_name": SettingDef("My shop", _text, N_("the shop's name, shown in the header and on exports")),
+    "currency": SettingDef("VND", _currency, N_("ISO 4217 currency; decides the decimals of money")),
+    "region": SettingDef("VN", _region, N_("default country for phone numbers and date order")),
+    "language": SettingDef("", lambda v: _language(v) if v.strip() else "", N_("interface language: en, vi, ru or de")),
+    "customer_code_prefix": SettingDef("KH", _prefix, N_("prefix of new customer codes")),
+    "points_earn_per": SettingDef("10000", _positive_amount, N_("money spent per point earned")),
+    "points_value": SettingDef("1000", _positive_amount, N_("money one redeemed point pays")),
+    "points_min_redeem": SettingDef("0", _non_negative_int, N_("fewest points that may be redeemed at once")),
+    "points_expiry_days": SettingDef("0", _non_negative_int, N_("days after which earned points expire (0: never)")),
+    "points_earn_on_points": SettingDef("no", _yes_no, N_("whether the part paid with points earns points")),
+    "active_customer_limit": SettingDef("0", _non_negative_int, N_("most active and incomplete customers (0: no limit)")),
+    "credit_rule": SettingDef("block", _choice("warn", "block"), N_("what a credit sale over the limit does: warn or block")),
+    "credit_max_age_days": SettingDef("0", _non_negative_int, N_("oldest unpaid debt, in days, before credit sales are refused (0: off)")),
+    "cashier_return_days": SettingDef("30", _non_negative_int, N_("days after a sale within which a cashier may take its return")),
+    "attach_receipt_days": SettingDef("7", _non_negative_int, N_("days within which an anonymous receipt may be attached to a customer")),
+    "scan_max_ms": SettingDef("100", _non_negative_int, N_("most milliseconds from a scan's first key to Enter")),
+    "scan_min_length": SettingDef("6", _non_negative_int, N_("fewest characters a scan has")),
+    "idle_lock_minutes": SettingDef("0", _non_negative_int, N_("minutes without a key before the screen locks (0: never)")),
+}
+
+_cache: dict[str, str] = {}
+
+
+def ensure_defaults() -> None:
+    """Write missing defaults once, so ``config list`` shows every key with its value."""
+    existing = {s.key for s in Setting.select(Setting.key)}
+    missing = [{"key": k, "value": d.default} for k, d in SETTINGS.items() if k not in existing]
+    if missing:
+        with database.atomic():
+            Setting.insert_many(missing).on_conflict_ignore().execute()
+    _cache.clear()
+
+
+def get(key: str) -> str:
+    if key not in SETTINGS:
+        raise ValidationError(_("Unknown setting {key}; `config list` shows them all.").format(key=key))
+    if key in _cache:
+        return _cache[key]
+    row = Setting.get_or_none(Setting.key == key)
+    value = row.value if row is not None else SETTINGS[key].default
+    _cache[key] = value
+    return value
+
+
+def get_int(key: str) -> int:
+    return int(get(key) or 0)
+
+
+def get_bool(key: str) -> bool:
+    return get(key) == "yes"
+
+
+def get_money(key: str) -> int:
+    """A money setting in minor units of the current currency."""
+    from ..money import to_minor
+
+    return to_minor(Decimal(get(key)), currency())
+
+
+def currency() -> str:
+    return get("currency")
+
+
+def region() -> str:
+    return get("region")
+
+
+def all_settings() -> list[tuple[str, str, str]]:
+    return [(k, get(k), _(d.help)) for k, d in SETTINGS.items()]
+
+
+def money_recorded() -> bool:
+    return any(
+        q.exists()
+        for q in (Receipt.select(), Payment.select(), DebtEntry.select(), GiftCardEntry.select())
+    )
+
+
+def set_value(key: str, value: str, actor: Actor | None = None) -> str:
+    require(actor, "settings")
+    if key not in SETTINGS:
+        raise ValidationError(_("Unknown setting {key}; `config list` shows them all.").format(key=key))
+    new = SETTINGS[key].read(value)
+    with database.atomic():
+        old = get(key)
+        if key == "currency" and new != old and money_recorded():
+            raise RuleViolation(
+                _("The currency cannot change once money is recorded (it is {currency}).").format(currency=old)
+            )
+        Setting.insert(key=key, value=new).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: new}
+        ).execute()
+        record(actor, "setting.set", "setting", key, {"value": old}, {"value": new})
+    _cache.pop(key, None)
+    return new
+
+
+def clear_cache() -> None:
+    _cache.clear()
