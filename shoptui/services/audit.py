@@ -34,6 +34,7 @@ def record(
     after: dict | None = None,
     override_by=None,
     note: str = "",
+    at: dt.datetime | None = None,
 ) -> AuditLog:
     if before is not None and after is not None:
         # Keep only what changed, so the log stays readable.
@@ -41,7 +42,7 @@ def record(
         before = {k: before.get(k) for k in changed}
         after = {k: after.get(k) for k in changed}
     return AuditLog.create(
-        at=clock.now(),
+        at=at or clock.now(),
         user=actor.user_id if actor else None,
         action=action,
         entity=entity,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .. import clock
@@ -25,14 +26,16 @@ def open_binding(card: Card) -> CardBinding | None:
     return CardBinding.get_or_none((CardBinding.card == card) & CardBinding.ended_at.is_null())
 
 
-def issue_card(customer: Customer, barcode: str, kind: str = "loyalty", actor: Actor | None = None) -> Card:
+def issue_card(
+    customer: Customer, barcode: str, kind: str = "loyalty", actor: Actor | None = None, *, at: dt.datetime | None = None
+) -> Card:
     """Bind a card (new or returned to the shop) to ``customer``; a card held by someone else is refused."""
     require(actor, "issue_card")
     code = _barcode(barcode)
     if kind not in CARD_KINDS:
         raise ValidationError(_("The card kind must be one of: {choices}.").format(choices=", ".join(CARD_KINDS)), "kind")
     with database.atomic():
-        now = clock.now()
+        now = at or clock.now()
         card = Card.get_or_none(Card.barcode == code)
         if card is None:
             card = Card.create(barcode=code, kind=kind, created_at=now)
@@ -44,11 +47,18 @@ def issue_card(customer: Customer, barcode: str, kind: str = "loyalty", actor: A
                     _("Card {barcode} already belongs to {name} ({code}).").format(barcode=code, name=owner.name, code=owner.code)
                 )
         CardBinding.create(card=card, customer=customer, bound_at=now, user=actor.user_id if actor else None)
-        record(actor, "card.issue", "card", card.id, None, {"barcode": code, "customer": customer.id, "kind": card.kind})
+        record(actor, "card.issue", "card", card.id, None, {"barcode": code, "customer": customer.id, "kind": card.kind}, at=now)
     return card
 
 
-def withdraw_card(barcode: str, actor: Actor | None = None, reason: str = "withdrawn", replaced_by: Card | None = None) -> CardBinding:
+def withdraw_card(
+    barcode: str,
+    actor: Actor | None = None,
+    reason: str = "withdrawn",
+    replaced_by: Card | None = None,
+    *,
+    at: dt.datetime | None = None,
+) -> CardBinding:
     require(actor, "issue_card")
     with database.atomic():
         card = Card.get_or_none(Card.barcode == barcode.strip())
@@ -57,14 +67,14 @@ def withdraw_card(barcode: str, actor: Actor | None = None, reason: str = "withd
         binding = open_binding(card)
         if binding is None:
             raise RuleViolation(_("Card {barcode} is not bound to anyone.").format(barcode=barcode))
-        CardBinding.update(ended_at=clock.now(), end_reason=reason, replaced_by=replaced_by).where(
+        CardBinding.update(ended_at=at or clock.now(), end_reason=reason, replaced_by=replaced_by).where(
             CardBinding.id == binding.id
         ).execute()
-        record(actor, f"card.{reason}", "card", card.id, {"customer": binding.customer_id}, None)
+        record(actor, f"card.{reason}", "card", card.id, {"customer": binding.customer_id}, None, at=at)
     return CardBinding.get_by_id(binding.id)
 
 
-def replace_card(old_barcode: str, new_barcode: str, actor: Actor | None = None) -> Card:
+def replace_card(old_barcode: str, new_barcode: str, actor: Actor | None = None, *, at: dt.datetime | None = None) -> Card:
     """The old card's binding ends as "replaced" and the new card is bound to the same customer."""
     with database.atomic():
         old = Card.get_or_none(Card.barcode == old_barcode.strip())
@@ -72,8 +82,8 @@ def replace_card(old_barcode: str, new_barcode: str, actor: Actor | None = None)
         if binding is None:
             raise RuleViolation(_("Card {barcode} is not bound to anyone.").format(barcode=old_barcode))
         customer = binding.customer
-        new = issue_card(customer, new_barcode, old.kind, actor)
-        withdraw_card(old_barcode, actor, reason="replaced", replaced_by=new)
+        new = issue_card(customer, new_barcode, old.kind, actor, at=at)
+        withdraw_card(old_barcode, actor, reason="replaced", replaced_by=new, at=at)
     return new
 
 

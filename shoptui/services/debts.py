@@ -60,7 +60,14 @@ class DebtPayment:
     balance_after: int
 
 
-def take_payment(customer: Customer | int, amount: int | None = None, method: str = "cash", actor: Actor | None = None) -> DebtPayment:
+def take_payment(
+    customer: Customer | int,
+    amount: int | None = None,
+    method: str = "cash",
+    actor: Actor | None = None,
+    *,
+    at: dt.datetime | None = None,
+) -> DebtPayment:
     """A payment against the customer's debt (default: all of it); it pays the oldest debt first."""
     require(actor, "debt_payment")
     if method not in PAYMENT_METHODS:
@@ -75,12 +82,14 @@ def take_payment(customer: Customer | int, amount: int | None = None, method: st
             raise ValidationError(_("A payment must be more than zero."), "amount")
         if amount > balance:
             raise RuleViolation(_("{name} owes only {amount}.").format(name=customer.name, amount=_money(balance)))
-        entry = post_debt(customer, "payment", -amount, method=method, user=actor.user_id if actor else None)
-        record(actor, "debt.payment", "customer", customer.id, {"debt": balance}, {"debt": balance - amount, "method": method})
+        entry = post_debt(customer, "payment", -amount, method=method, user=actor.user_id if actor else None, at=at)
+        record(actor, "debt.payment", "customer", customer.id, {"debt": balance}, {"debt": balance - amount, "method": method}, at=at)
     return DebtPayment(entry, get(customer), amount, balance, balance - amount)
 
 
-def adjust_debt(customer: Customer | int, amount: int, reason: str, actor: Actor | None = None) -> DebtEntry:
+def adjust_debt(
+    customer: Customer | int, amount: int, reason: str, actor: Actor | None = None, *, at: dt.datetime | None = None
+) -> DebtEntry:
     """A manual correction (+ owes more, - owes less) with a mandatory reason."""
     require(actor, "adjust")
     if not reason or not reason.strip():
@@ -89,8 +98,11 @@ def adjust_debt(customer: Customer | int, amount: int, reason: str, actor: Actor
         raise ValidationError(_("An adjustment of zero changes nothing."), "amount")
     with database.atomic():
         customer = get(customer)
-        entry = post_debt(customer, "adjust", amount, user=actor.user_id if actor else None, reason=reason.strip())
-        record(actor, "debt.adjust", "customer", customer.id, {"debt": customer.debt_balance}, {"debt": customer.debt_balance + amount}, note=reason.strip())
+        entry = post_debt(customer, "adjust", amount, user=actor.user_id if actor else None, reason=reason.strip(), at=at)
+        record(
+            actor, "debt.adjust", "customer", customer.id, {"debt": customer.debt_balance},
+            {"debt": customer.debt_balance + amount}, note=reason.strip(), at=at,
+        )
     return entry
 
 
@@ -99,7 +111,7 @@ def set_opening_balance(customer: Customer, amount: int, actor: Actor | None = N
     if amount == 0 or DebtEntry.select().where((DebtEntry.customer == customer) & (DebtEntry.kind == "opening")).exists():
         return False
     post_debt(customer, "opening", amount, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
-    record(actor, "debt.opening", "customer", customer.id, None, {"debt": amount})
+    record(actor, "debt.opening", "customer", customer.id, None, {"debt": amount}, at=at)
     return True
 
 

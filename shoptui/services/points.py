@@ -89,7 +89,9 @@ def check_redeem(customer: Customer, points: int, total: int) -> None:
         raise RuleViolation(_("These points are worth more than the receipt; at most {n} may be redeemed.").format(n=total // point_value()))
 
 
-def adjust_points(customer: Customer | int, points: int, reason: str, actor: Actor | None = None) -> PointsEntry:
+def adjust_points(
+    customer: Customer | int, points: int, reason: str, actor: Actor | None = None, *, at: dt.datetime | None = None
+) -> PointsEntry:
     require(actor, "adjust")
     if not reason or not reason.strip():
         raise ValidationError(_("An adjustment needs a reason."), "reason")
@@ -99,8 +101,11 @@ def adjust_points(customer: Customer | int, points: int, reason: str, actor: Act
         customer = get(customer)
         if customer.points_balance + points < 0:
             raise RuleViolation(_("{name} has only {n} points.").format(name=customer.name, n=customer.points_balance))
-        entry = post_points(customer, "adjust", points, user=actor.user_id if actor else None, reason=reason.strip())
-        record(actor, "points.adjust", "customer", customer.id, {"points": customer.points_balance}, {"points": customer.points_balance + points}, note=reason.strip())
+        entry = post_points(customer, "adjust", points, user=actor.user_id if actor else None, reason=reason.strip(), at=at)
+        record(
+            actor, "points.adjust", "customer", customer.id, {"points": customer.points_balance},
+            {"points": customer.points_balance + points}, note=reason.strip(), at=at,
+        )
     return entry
 
 
@@ -109,7 +114,7 @@ def set_opening_balance(customer: Customer, points: int, actor: Actor | None = N
     if points <= 0 or PointsEntry.select().where((PointsEntry.customer == customer) & (PointsEntry.kind == "opening")).exists():
         return False
     post_points(customer, "opening", points, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
-    record(actor, "points.opening", "customer", customer.id, None, {"points": points})
+    record(actor, "points.opening", "customer", customer.id, None, {"points": points}, at=at)
     return True
 
 

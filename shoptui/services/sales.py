@@ -269,6 +269,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             {"number": number, "total": q.total, "customer": customer.id if customer else None,
              "payments": {m: a for m, a, _k in payments}, "points_earned": earned},
             override_by=sale.override_by.id if sale.override_by is not None and sale.credit else None,
+            at=at,
         )
         balances = Customer.get_by_id(customer.id) if customer else None
     return SaleResult(
@@ -426,11 +427,14 @@ def record_return(
             post_debt(customer, "return", -credit_reduced, receipt=receipt, user=user_id, at=at)
             add_sales(customer.id, -amount, None)
         record(actor, "receipt.return", "receipt", receipt.id, None,
-               {"number": number, "return_of": sale.number, "total": amount, "refunded": refunded, "credit_reduced": credit_reduced})
+               {"number": number, "return_of": sale.number, "total": amount, "refunded": refunded, "credit_reduced": credit_reduced},
+               at=at)
     return ReturnResult(receipt, amount, reversed_points, restored_points, credit_reduced, refunded, refund_method)
 
 
-def attach_receipt(receipt: Receipt | int, customer: Customer | int, actor: Actor | None = None) -> int:
+def attach_receipt(
+    receipt: Receipt | int, customer: Customer | int, actor: Actor | None = None, *, today: dt.date | None = None
+) -> int:
     """"Forgot my card": an anonymous sale (and its returns) goes to the customer, who earns its points now."""
     require(actor, "sale")
     with database.atomic():
@@ -439,7 +443,7 @@ def attach_receipt(receipt: Receipt | int, customer: Customer | int, actor: Acto
         if receipt.kind != "sale" or receipt.customer_id is not None:
             raise RuleViolation(_("Only an anonymous sale can be attached to a customer."))
         days = settings.get_int("attach_receipt_days")
-        if (clock.today() - receipt.at.date()).days > days:
+        if ((today or clock.today()) - receipt.at.date()).days > days:
             raise RuleViolation(_("Receipts older than {days} days cannot be attached.").format(days=days))
         family = [receipt] + list(Receipt.select().where(Receipt.return_of == receipt))
         Receipt.update(customer=customer).where(Receipt.id.in_([r.id for r in family])).execute()

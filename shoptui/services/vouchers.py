@@ -26,6 +26,8 @@ def create_voucher(
     max_uses: int | None = 1,
     customer: Customer | None = None,
     actor: Actor | None = None,
+    *,
+    at: dt.datetime | None = None,
 ) -> Voucher:
     require(actor, "vouchers")
     code = clean_text(code, "code", 64)
@@ -44,9 +46,9 @@ def create_voucher(
             raise ValidationError(_("There is already a voucher {code}.").format(code=code), "code")
         voucher = Voucher.create(
             code=code, kind=kind, value=value, valid_from=valid_from, valid_to=valid_to,
-            max_uses=max_uses, customer=customer, created_at=clock.now(),
+            max_uses=max_uses, customer=customer, created_at=at or clock.now(),
         )
-        record(actor, "voucher.create", "voucher", voucher.id, None, {"code": code, "kind": kind, "value": value})
+        record(actor, "voucher.create", "voucher", voucher.id, None, {"code": code, "kind": kind, "value": value}, at=at)
     return voucher
 
 
@@ -89,21 +91,22 @@ def gift_card(barcode: str) -> Card:
     return card
 
 
-def load_gift_card(barcode: str, amount: int, actor: Actor | None = None) -> Card:
+def load_gift_card(barcode: str, amount: int, actor: Actor | None = None, *, at: dt.datetime | None = None) -> Card:
     """Sell a new gift card with ``amount`` on it, or top up an existing one."""
     require(actor, "gift_cards")
     if amount <= 0:
         raise ValidationError(_("The amount must be more than zero."), "amount")
     code = clean_text(barcode, "barcode", 64)
+    when = at or clock.now()
     with database.atomic():
         card = Card.get_or_none(Card.barcode == code)
         if card is None:
-            card = Card.create(barcode=code, kind="gift", created_at=clock.now())
+            card = Card.create(barcode=code, kind="gift", created_at=when)
             kind = "issue"
         elif card.kind != "gift":
             raise RuleViolation(_("Card {barcode} is not a gift card.").format(barcode=code))
         else:
             kind = "topup"
-        GiftCardEntry.create(card=card, at=clock.now(), kind=kind, amount=amount, user=actor.user_id if actor else None)
-        record(actor, f"giftcard.{kind}", "card", card.id, None, {"amount": amount})
+        GiftCardEntry.create(card=card, at=when, kind=kind, amount=amount, user=actor.user_id if actor else None)
+        record(actor, f"giftcard.{kind}", "card", card.id, None, {"amount": amount}, at=when)
     return card
