@@ -70,7 +70,7 @@ def make_database(url: str) -> peewee.Database:
         return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5)
     if url.startswith(("postgres://", "postgresql://")):
         try:
-            return db_url.connect(url, autorollback=True)
+            return db_url.connect(url)
         except Exception as exc:  # the driver is missing or the URL is malformed
             raise DatabaseError(_("Cannot use the database {url}: {reason}").format(url=url, reason=exc)) from exc
     raise DatabaseError(_("Unknown kind of database: {url}").format(url=url))

@@ -1,0 +1,89 @@
+"""Opening databases: paths and URLs, migrations, and the clear errors when it cannot be done."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+
+from shoptui import db as dbmod
+from shoptui.errors import DatabaseError
+
+
+def test_a_new_file_is_created_migrated_and_in_wal_mode(tmp_path):
+    path = tmp_path / "new.sqlite"
+    database = dbmod.open_database(str(path))
+    assert path.exists()
+    assert dbmod.schema_version(database) == dbmod.known_migrations()
+    assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] == 5000
+    database.close()
+
+
+def test_sqlite_urls_are_accepted(tmp_path):
+    path = tmp_path / "url.sqlite"
+    database = dbmod.open_database(f"sqlite:///{path}")
+    assert path.exists()
+    database.close()
+
+
+def test_schema_matches_the_models(database):
+    """The numbered migrations build exactly the schema the models describe."""
+    from playhouse.schema_diff import diff_models
+
+    from shoptui.models import ALL_MODELS
+
+    assert not diff_models(database, ALL_MODELS)
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(DatabaseError, match="does not exist"):
+        dbmod.open_database(str(tmp_path / "nope" / "shop.sqlite"))
+
+
+def test_a_junk_file_is_not_a_shoptui_database(tmp_path):
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not sqlite at all\n" * 100)
+    with pytest.raises(DatabaseError, match="not a shoptui database"):
+        dbmod.open_database(str(junk))
+    assert junk.read_bytes().startswith(b"this is not sqlite")
+
+
+def test_another_programs_sqlite_file_is_refused_untouched(tmp_path):
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="not a shoptui database"):
+        dbmod.open_database(str(other))
+    tables = sqlite3.connect(other).execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+    assert tables == [("invoices",)]
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "newer.sqlite"
+    dbmod.open_database(str(path)).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"INSERT INTO {dbmod.HISTORY_TABLE} (name, applied) VALUES ('9999_from_the_future', '2030-01-01')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(DatabaseError, match="newer version"):
+        dbmod.open_database(str(path))
+
+
+def test_a_folder_given_as_the_database_is_refused(tmp_path):
+    with pytest.raises(DatabaseError, match="folder"):
+        dbmod.open_database(str(tmp_path))
+
+
+def test_resolve_url_prefers_the_option_then_the_variable_then_the_data_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("SHOPTUI_DB", str(tmp_path / "env.sqlite"))
+    assert dbmod.resolve_url("given.sqlite") == "given.sqlite"
+    assert dbmod.resolve_url(None) == str(tmp_path / "env.sqlite")
+    monkeypatch.delenv("SHOPTUI_DB")
+    default = dbmod.resolve_url(None)
+    assert default.endswith("shoptui.sqlite")
+    assert default.startswith(os.environ["XDG_DATA_HOME"])  # the test's own data folder, never the user's
