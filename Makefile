@@ -27,7 +27,7 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -o shoptui/locale/shoptui.pot --no-location --sort-output shoptui screens hardware
 	for l in en vi ru de; do \
 	  if [ -f shoptui/locale/$$l/LC_MESSAGES/shoptui.po ]; then \
-	    $(BIN)/pybabel update -i shoptui/locale/shoptui.pot -d shoptui/locale -D shoptui -l $$l --no-fuzzy-matching --omit-header; \
+	    $(BIN)/pybabel update -i shoptui/locale/shoptui.pot -d shoptui/locale -D shoptui -l $$l --no-fuzzy-matching; \
 	  else $(BIN)/pybabel init -i shoptui/locale/shoptui.pot -d shoptui/locale -D shoptui -l $$l; fi; done
 	$(BIN)/pybabel compile -d shoptui/locale -D shoptui --use-fuzzy
 
