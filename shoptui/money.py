@@ -6,6 +6,7 @@ The currency decides the number of decimals (ISO 4217 via Babel: VND 0, EUR/USD/
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_precision
@@ -42,29 +43,32 @@ def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
 
 
 _GROUPING = re.compile(r"[\s\u00a0\u202f']")
+_NUMBER = re.compile(r"[+\-]?[\d.,]*\d[\d.,]*")
+# Words a till or spreadsheet writes beside an amount, folded to ASCII (đ → d, руб → rub).
+_CURRENCY_WORDS = {"d", "dong", "vnd", "r", "rub", "rubl", "rublei", "rublej", "eur", "euro", "usd"}
 
 
 def parse_money(text: str | int | float | Decimal, currency: str, field: str | None = None) -> int:
     """Read an amount typed or imported in the major unit into minor units.
 
-    Accepts "1234.5", "1,234.50", "1.234,50", "1 234,50", "125.000" (VND) and numbers.
+    Accepts "1234.5", "1,234.50", "1.234,50", "1 234,50", "125.000" (VND), a currency
+    sign or code beside the number ("125.000 ₫", "€1,234.50", "100 руб.") and numbers.
     A float (from a spreadsheet cell) goes through its shortest repr, never binary
-    arithmetic. Too many decimals for the currency are an error, not silently rounded.
+    arithmetic, and is a number, not text: 1.234 is one and a bit, never 1234.
+    Too many decimals for the currency are an error, not silently rounded.
     """
     if isinstance(text, bool):
         raise ValidationError(_("Not an amount: {value}").format(value=text), field)
     if isinstance(text, int):
         return to_minor(Decimal(text), currency)
     if isinstance(text, float):
-        text = repr(text)
-    if isinstance(text, Decimal):
+        value = Decimal(repr(text))
+    elif isinstance(text, Decimal):
         value = text
     else:
-        raw = _GROUPING.sub("", str(text).strip())
-        raw = re.sub(r"[^\d.,+\-]", "", raw) if raw else raw
-        if not raw or not re.search(r"\d", raw):
-            raise ValidationError(_("Not an amount: {value}").format(value=text), field)
-        value = _read_number(raw, decimals(currency), text, field)
+        value = _read_text(str(text), currency, text, field)
+    if not value.is_finite():
+        raise ValidationError(_("Not an amount: {value}").format(value=text), field)
     places = decimals(currency)
     minor = value * (Decimal(10) ** places)
     if minor != minor.to_integral_value():
@@ -73,6 +77,25 @@ def parse_money(text: str | int | float | Decimal, currency: str, field: str | N
             field,
         )
     return int(minor)
+
+
+def _read_text(text: str, currency: str, original, field) -> Decimal:
+    raw = _GROUPING.sub("", text.strip())
+    match = _NUMBER.search(raw)
+    if match is None or not _is_currency_mark(raw[: match.start()] + " " + raw[match.end():], currency):
+        raise ValidationError(_("Not an amount: {value}").format(value=original), field)
+    return _read_number(match.group(), decimals(currency), original, field)
+
+
+def _is_currency_mark(rest: str, currency: str) -> bool:
+    """What stands beside the number is nothing, currency signs, or a currency code or word."""
+    from .textfold import fold
+
+    if any(c in "+-" or c.isdigit() for c in rest):
+        return False
+    without_signs = "".join(c for c in rest if unicodedata.category(c) != "Sc")
+    words = fold(without_signs).split()
+    return all(w in _CURRENCY_WORDS or w == currency.lower() for w in words)
 
 
 def _read_number(raw: str, places: int, original, field) -> Decimal:
@@ -84,9 +107,12 @@ def _read_number(raw: str, places: int, original, field) -> Decimal:
         # The separator that comes last is the decimal one.
         decimal_sep = "." if raw.rfind(".") > raw.rfind(",") else ","
         group_sep = "," if decimal_sep == "." else "."
-        raw = raw.replace(group_sep, "").replace(decimal_sep, ".")
+        whole, _sep, frac = raw.rpartition(decimal_sep)
+        if decimal_sep in whole:
+            raise ValidationError(_("Not an amount: {value}").format(value=original), field)
+        raw = _ungroup(whole, group_sep, original, field) + "." + frac
     elif dots > 1 or commas > 1:
-        raw = raw.replace("." if dots > 1 else ",", "")
+        raw = _ungroup(raw, "." if dots > 1 else ",", original, field)
     elif dots == 1 or commas == 1:
         sep = "." if dots else ","
         whole, frac = raw.split(sep)
@@ -100,3 +126,11 @@ def _read_number(raw: str, places: int, original, field) -> Decimal:
         return Decimal(sign + raw)
     except InvalidOperation:
         raise ValidationError(_("Not an amount: {value}").format(value=original), field) from None
+
+
+def _ungroup(whole: str, group_sep: str, original, field) -> str:
+    """Digits grouped by thousands ("1.234.567"), else not an amount ("1.5.5")."""
+    groups = whole.split(group_sep)
+    if not groups[0] or len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:]):
+        raise ValidationError(_("Not an amount: {value}").format(value=original), field)
+    return "".join(groups)

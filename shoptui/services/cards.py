@@ -15,11 +15,15 @@ from .context import Actor, require
 from .customers import clean_text
 
 
-def _barcode(barcode: str) -> str:
+def clean_barcode(barcode: str) -> str:
+    """A barcode as scanned or typed: one word of up to 64 characters, else refused."""
     code = clean_text(barcode, "barcode", 64)
     if not code or any(c.isspace() for c in code):
         raise ValidationError(_("A card barcode is one word of up to 64 characters."), "barcode")
     return code
+
+
+_barcode = clean_barcode
 
 
 def open_binding(card: Card) -> CardBinding | None:
@@ -67,7 +71,10 @@ def withdraw_card(
         binding = open_binding(card)
         if binding is None:
             raise RuleViolation(_("Card {barcode} is not bound to anyone.").format(barcode=barcode))
-        CardBinding.update(ended_at=at or clock.now(), end_reason=reason, replaced_by=replaced_by).where(
+        at = at or clock.now()
+        if at < binding.bound_at:
+            raise ValidationError(_("A card cannot be taken back before it was given."), "at")
+        CardBinding.update(ended_at=at, end_reason=reason, replaced_by=replaced_by).where(
             CardBinding.id == binding.id
         ).execute()
         record(actor, f"card.{reason}", "card", card.id, {"customer": binding.customer_id}, None, at=at)

@@ -34,7 +34,11 @@ EDITABLE = (
     "discount_bp", "credit_limit", "notes", "consent_sms", "consent_zalo",
     "consent_facebook", "consent_email",
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0/C1 controls and DEL (escape sequences), and the bidi overrides that reorder what a
+# terminal shows; tabs and line breaks are handled apart (kept only in multi-line fields).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"\r\n?|\n")
+_SPACES = re.compile(r"[ \t]*\n[ \t]*|[\t\n]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -46,9 +50,16 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def clean_text(value, field_name: str, limit: int | None = None) -> str:
-    """Text as typed, without control characters (escape sequences cannot reach a screen or file)."""
-    text = _CONTROL.sub("", "" if value is None else str(value)).strip()
+def clean_text(value, field_name: str, limit: int | None = None, *, multiline: bool = False) -> str:
+    """Text as typed, without control characters (escape sequences cannot reach a screen or file).
+
+    A one-line field turns tabs and line breaks into spaces; a multi-line one keeps its
+    line breaks (as ``\n``) and turns tabs into spaces.
+    """
+    text = _LINE_BREAKS.sub("\n", "" if value is None else str(value))
+    text = _CONTROL.sub("", text)
+    text = text.replace("\t", " ") if multiline else _SPACES.sub(" ", text)
+    text = text.strip()
     if limit is not None and len(text) > limit:
         raise ValidationError(
             _("{field} is too long: at most {limit} characters.").format(field=field_name, limit=limit), field_name
@@ -109,19 +120,20 @@ def _validate(values: dict, customer: Customer | None) -> tuple[dict, list[str]]
         if email and not _EMAIL.match(email):
             raise ValidationError(_("{email} is not an e-mail address.").format(email=email), "email")
         out["email"] = email
-    for name, limit in (("company", 200), ("area", 100), ("address", 1000), ("notes", 10000)):
+    for name, limit, multiline in (("company", 200, False), ("area", 100, False), ("address", 1000, True), ("notes", 10000, True)):
         if name in values:
-            out[name] = clean_text(values[name], name, limit)
+            out[name] = clean_text(values[name], name, limit, multiline=multiline)
     if "discount_bp" in values:
-        bp = int(values["discount_bp"] or 0)
+        bp = _whole_number(values["discount_bp"] or 0, "discount_bp")
         if not 0 <= bp <= 10000:
             raise ValidationError(_("A personal discount is between 0 and 100%."), "discount_bp")
         out["discount_bp"] = bp
     if "credit_limit" in values:
         limit = values["credit_limit"]
-        if limit is not None and int(limit) < 0:
+        limit = None if limit is None or limit == "" else _whole_number(limit, "credit_limit")
+        if limit is not None and limit < 0:
             raise ValidationError(_("A credit limit may not be negative."), "credit_limit")
-        out["credit_limit"] = None if limit is None else int(limit)
+        out["credit_limit"] = limit
     for channel in CHANNELS:
         key = f"consent_{channel}"
         if key in values:
@@ -129,14 +141,29 @@ def _validate(values: dict, customer: Customer | None) -> tuple[dict, list[str]]
     return out, warnings
 
 
+def _whole_number(value, field_name: str) -> int:
+    if isinstance(value, bool):
+        raise ValidationError(_("{value} is not a whole number.").format(value=value), field_name)
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError(_("{value} is not a whole number.").format(value=value), field_name) from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValidationError(_("{value} is not a whole number.").format(value=value), field_name)
+    return int(number)
+
+
 def parse_gender(value) -> str | None:
     text = fold(str(value or ""))
     if not text:
         return None
     # English, Vietnamese, Russian and German words and letters, folded to ASCII.
-    female = {"female", "f", "w", "woman", "nu", "zh", "zhenskii", "zhenskiy", "zhenshchina", "weiblich", "frau", "girl"}
-    male = {"male", "m", "man", "nam", "muzhskoi", "muzhskoy", "muzhchina", "mannlich", "maennlich", "herr"}
-    other = {"other", "o", "x", "d", "divers", "khac", "drugoi", "drugoe", "andere", "anderes"}
+    female = {
+        "female", "f", "w", "woman", "nu", "zh", "zhen", "zhenskii", "zhenskiy", "zhenskaya", "zhenshchina",
+        "weiblich", "weibl", "frau", "girl",
+    }
+    male = {"male", "m", "man", "nam", "muzh", "muzhskoi", "muzhskoy", "muzhchina", "mannlich", "maennlich", "mannl", "herr"}
+    other = {"other", "o", "x", "d", "divers", "khac", "drugoi", "drugoy", "drugoe", "andere", "anderes"}
     if text in female:
         return "female"
     if text in male:
@@ -220,6 +247,8 @@ def update(customer: Customer | int, values: dict, actor: Actor | None = None) -
         fields, warnings = _validate(values, customer)
         if not fields:
             return Outcome(customer, warnings)
+        if warnings and "phone" in fields and customer.status == "active":
+            fields["status"] = "incomplete"  # as at registration: data to complete later
         fields["updated_at"] = clock.now()
         name = fields.get("name", customer.name)
         company = fields.get("company", customer.company)
@@ -240,9 +269,27 @@ def set_status(customer: Customer | int, status: str, actor: Actor | None = None
             return customer
         if customer.status == "archived":
             _check_limit()
+            _check_phone_free(customer)
         Customer.update(status=status, updated_at=clock.now()).where(Customer.id == customer.id).execute()
         record(actor, "customer.status", "customer", customer.id, {"status": customer.status}, {"status": status})
     return Customer.get_by_id(customer.id)
+
+
+def _check_phone_free(customer: Customer) -> None:
+    if customer.phone is None:
+        return
+    other = (
+        Customer.select()
+        .where((Customer.phone == customer.phone) & (Customer.status != "archived") & (Customer.id != customer.id))
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            _("The phone {phone} already belongs to {name} ({code}).").format(
+                phone=customer.phone_typed or customer.phone, name=other.name, code=other.code
+            ),
+            "phone",
+        )
 
 
 def archive(customer: Customer | int, actor: Actor | None = None) -> Customer:
@@ -274,6 +321,8 @@ def find_by_phone(typed: str) -> Customer | None:
 
 
 def add_to_group(customer: Customer, name: str, actor: Actor | None = None, audit: bool = True) -> Group:
+    if audit:  # without audit it is part of a registration, which checked its own right
+        require(actor, "edit_customer")
     name = clean_text(name, "group", 100)
     if not name:
         raise ValidationError(_("A group needs a name."), "group")
@@ -327,11 +376,18 @@ def property_value_text(definition: PropertyDefinition, value) -> str | None:
     if definition.kind == "text":
         return clean_text(text, definition.code, 2000)
     if definition.kind == "number":
+        if isinstance(value, bool):
+            raise ValidationError(_("{value} is not a number.").format(value=text), definition.code)
         try:
-            return str(Decimal(text.replace(",", ".")))
+            number = Decimal(text.replace(",", "."))
         except InvalidOperation:
             raise ValidationError(_("{value} is not a number.").format(value=text), definition.code) from None
+        if not number.is_finite():
+            raise ValidationError(_("{value} is not a number.").format(value=text), definition.code)
+        return str(number)
     if definition.kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date().isoformat()
         if isinstance(value, dt.date):
             return value.isoformat()
         return parse_iso_date(text, definition.code).isoformat()

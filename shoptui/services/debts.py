@@ -98,6 +98,13 @@ def adjust_debt(
         raise ValidationError(_("An adjustment of zero changes nothing."), "amount")
     with database.atomic():
         customer = get(customer)
+        if customer.debt_balance + amount < 0:
+            # The shop owing the customer is not a debt: a refund is a return or cash, not this.
+            raise RuleViolation(
+                _("{name} owes only {amount}; an adjustment cannot take off more.").format(
+                    name=customer.name, amount=_money(max(customer.debt_balance, 0))
+                )
+            )
         entry = post_debt(customer, "adjust", amount, user=actor.user_id if actor else None, reason=reason.strip(), at=at)
         record(
             actor, "debt.adjust", "customer", customer.id, {"debt": customer.debt_balance},

@@ -118,7 +118,7 @@ def set_opening_balance(customer: Customer, points: int, actor: Actor | None = N
     return True
 
 
-def expire_points(today: dt.date | None = None) -> int:
+def expire_points(today: dt.date | None = None, *, at: dt.datetime | None = None) -> int:
     """Points earned more than ``points_expiry_days`` ago and not spent leave the balance.
 
     Spending takes the oldest points first, so what expires for a customer is what was
@@ -142,8 +142,8 @@ def expire_points(today: dt.date | None = None) -> int:
             balance = Customer.select(Customer.points_balance).where(Customer.id == customer_id).scalar()
             amount = min(int(amount), int(balance or 0))
             if amount > 0:
-                post_points(customer_id, "expire", -amount, reason=_("expired after {days} days").format(days=days))
+                post_points(customer_id, "expire", -amount, reason=_("expired after {days} days").format(days=days), at=at)
                 expired += amount
         if expired:
-            record(None, "points.expire", "points", None, None, {"points": expired, "cutoff": cutoff.isoformat()})
+            record(None, "points.expire", "points", None, None, {"points": expired, "cutoff": cutoff.isoformat()}, at=at)
     return expired

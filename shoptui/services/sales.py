@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import peewee as pw
 
 from .. import clock
 from ..db import database
-from ..errors import NotFound, RuleViolation, ValidationError
+from ..errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from ..i18n import _
 from ..models import (
     Customer,
@@ -28,7 +28,7 @@ from ..models import (
 )
 from . import debts, points, settings, vouchers
 from .audit import record
-from .context import Actor, current_store, require
+from .context import Actor, allows, current_store, require
 from .ledger import add_sales, post_debt, post_points
 from .money_math import cumulative_share, round_qty_price, share_of
 from .stores import next_receipt_number
@@ -85,13 +85,32 @@ class Quote:
     credit_left: int | None
 
 
+QTY_STEP = Decimal("0.001")  # quantities are kept to the thousandth (grams of a kilo)
+
+
+def quantity(value) -> Decimal:
+    """A quantity typed or imported, rounded half-up to the thousandth the database keeps,
+    so that the stored quantity and the amount computed from it agree. A float goes
+    through its shortest repr (0.1 stays 0.1)."""
+    if isinstance(value, bool):
+        raise ValidationError(_("{value} is not a quantity.").format(value=value), "qty")
+    try:
+        qty = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError(_("{value} is not a quantity.").format(value=value), "qty") from None
+    if not qty.is_finite():
+        raise ValidationError(_("{value} is not a quantity.").format(value=value), "qty")
+    return qty.quantize(QTY_STEP, rounding=ROUND_HALF_UP)
+
+
+def _milli(qty: Decimal) -> int:
+    return int(qty / QTY_STEP)
+
+
 def _resolve_lines(lines: list[LineInput]) -> list[dict]:
     out = []
     for position, line in enumerate(lines, start=1):
-        try:
-            qty = Decimal(line.qty)
-        except (InvalidOperation, TypeError):
-            raise ValidationError(_("{value} is not a quantity.").format(value=line.qty), "qty") from None
+        qty = quantity(line.qty)
         if qty <= 0:
             raise ValidationError(_("A quantity must be more than zero."), "qty")
         product = None
@@ -165,25 +184,26 @@ def _check_credit(customer: Customer | None, credit: int, sale: SaleInput, actor
     if customer is None:
         raise RuleViolation(_("Only a known customer can buy on credit: scan the card first."))
     warnings: list[str] = []
-    if sale.override_by is not None:
-        from .context import allows
-
-        if not allows(Actor(user=sale.override_by), "credit_override"):
-            raise RuleViolation(_("{name} may not allow credit over the limit.").format(name=sale.override_by.name))
+    override = sale.override_by
+    if override is not None and not allows(Actor(user=override), "credit_override"):
+        raise PermissionDenied(_("{name} may not allow credit over the limit; ask a manager.").format(name=override.name))
+    # credit_rule "block" refuses (unless a manager allowed it); "warn" records and tells.
+    block = settings.get("credit_rule") == "block" and override is None
     left = debts.credit_left(customer)
     if left is not None and credit > left:
-        if sale.override_by is None:
-            raise RuleViolation(
-                _("Over the credit limit: {name} may take at most {left} more on credit.").format(
-                    name=customer.name, left=_fmt(left)
-                )
-            )
-        warnings.append(_("Credit over the limit allowed by {name}.").format(name=sale.override_by.name))
+        message = _("Over the credit limit: {name} may take at most {left} more on credit.").format(
+            name=customer.name, left=_fmt(left)
+        )
+        if block:
+            raise RuleViolation(message)
+        warnings.append(message)
+        if override is not None:
+            warnings.append(_("Credit over the limit allowed by {name}.").format(name=override.name))
     max_days = settings.get_int("credit_max_age_days")
     age = debts.aging_days(customer, (sale.at or clock.now()).date()) if max_days else None
     if age is not None and age > max_days:
         message = _("{name} has debt unpaid for {days} days.").format(name=customer.name, days=age)
-        if settings.get("credit_rule") == "block" and sale.override_by is None:
+        if block:
             raise RuleViolation(message + " " + _("A manager must allow more credit."))
         warnings.append(message)
     return warnings
@@ -304,7 +324,11 @@ def find_receipt(number: str, store: Store | None = None) -> Receipt:
 
 
 def returned_so_far(sale: Receipt) -> int:
-    value = Receipt.select(pw.fn.COALESCE(pw.fn.SUM(Receipt.total), 0)).where(
+    return _sum_of_returns(sale, Receipt.total)
+
+
+def _sum_of_returns(sale: Receipt, column) -> int:
+    value = Receipt.select(pw.fn.COALESCE(pw.fn.SUM(column), 0)).where(
         (Receipt.return_of == sale) & (Receipt.kind == "return")
     ).scalar()
     return int(value or 0)
@@ -313,6 +337,17 @@ def returned_so_far(sale: Receipt) -> int:
 def _returned_qty(line: ReceiptLine) -> Decimal:
     value = ReceiptLine.select(pw.fn.SUM(ReceiptLine.qty)).where(ReceiptLine.return_of_line == line).scalar()
     return Decimal(str(value)) if value is not None else Decimal(0)
+
+
+def _returned_line_value(sale: Receipt) -> int:
+    """The line value (before receipt-level discounts) of every line returned so far."""
+    value = (
+        ReceiptLine.select(pw.fn.COALESCE(pw.fn.SUM(ReceiptLine.amount), 0))
+        .join(Receipt, on=(ReceiptLine.receipt == Receipt.id))
+        .where((Receipt.return_of == sale) & ReceiptLine.return_of_line.is_null(False))
+        .scalar()
+    )
+    return int(value or 0)
 
 
 def _paid_by(sale: Receipt, method: str) -> int:
@@ -332,6 +367,43 @@ def _returned_by(sale: Receipt, method: str) -> int:
     return int(value or 0)
 
 
+def _return_lines(sale: Receipt, lines: list[tuple[int, Decimal]], remaining: int) -> tuple[int, list[dict]]:
+    """The money value of returning ``lines`` (sale line id, quantity) and their rows.
+
+    Each line's value and the receipt-level discount are rounded on running totals, so
+    that returning everything line by line gives back exactly the sale's total.
+    """
+    sale_lines = {line.id: line for line in sale.lines}
+    line_total = sum(line.amount for line in sale_lines.values())
+    taken: dict[int, Decimal] = {}
+    rows: list[dict] = []
+    value_now = 0
+    for position, (line_id, qty) in enumerate(lines, start=1):
+        line = sale_lines.get(line_id)
+        if line is None:
+            raise NotFound(_("That line is not on receipt {number}.").format(number=sale.number))
+        qty = quantity(qty)
+        sold = Decimal(str(line.qty))
+        done = _returned_qty(line) + taken.get(line_id, Decimal(0))
+        left = sold - done
+        if qty <= 0 or qty > left:
+            raise RuleViolation(
+                _("At most {qty} of {name} can be returned.").format(qty=left.normalize(), name=line.name or line.sku)
+            )
+        value = cumulative_share(line.amount, _milli(done), _milli(qty), _milli(sold))
+        taken[line_id] = taken.get(line_id, Decimal(0)) + qty
+        value_now += value
+        rows.append(dict(position=position, product=line.product_id, sku=line.sku, name=line.name, qty=qty,
+                         unit_price=line.unit_price, line_discount=0, amount=value, return_of_line=line.id))
+    everything_back = all(
+        _returned_qty(line) + taken.get(line.id, Decimal(0)) >= Decimal(str(line.qty)) for line in sale_lines.values()
+    )
+    if everything_back:
+        return remaining, rows
+    # Receipt-level discounts shrink each line's refund in the same proportion.
+    return cumulative_share(sale.total, _returned_line_value(sale), value_now, line_total) if line_total else 0, rows
+
+
 def record_return(
     sale: Receipt | int,
     amount: int | None = None,
@@ -340,43 +412,33 @@ def record_return(
     actor: Actor | None = None,
     at: dt.datetime | None = None,
     number: str | None = None,
+    *,
+    override_by: User | None = None,
 ) -> ReturnResult:
     """A return of the whole sale (no amount, no lines), an amount, or some lines.
 
     Points earned are reversed and points redeemed restored in proportion; the part
-    bought on credit is taken off the debt before anything is paid back.
+    bought on credit is taken off the debt before anything is paid back. After the
+    cashier's limit of days a manager must take it, or allow it (``override_by``).
     """
     require(actor, "return")
     if refund_method not in ("cash", "card"):
         raise ValidationError(_("Money is paid back in cash or to the card."), "refund_method")
+    if amount is not None and not lines and amount <= 0:
+        raise ValidationError(_("A return must be more than zero."), "amount")
     with database.atomic():
         sale = Receipt.get_or_none(Receipt.id == (sale.id if isinstance(sale, Receipt) else sale))
         if sale is None or sale.kind != "sale":
             raise NotFound(_("Only a sale can be returned."))
         at = at or clock.now()
-        if (at.date() - sale.at.date()).days > settings.get_int("cashier_return_days"):
-            require(actor, "late_return")
+        late = (at.date() - sale.at.date()).days > settings.get_int("cashier_return_days")
+        if late:
+            _check_late_return(actor, override_by)
         before = returned_so_far(sale)
         remaining = sale.total - before
         line_rows: list[dict] = []
         if lines:
-            sale_lines = {line.id: line for line in sale.lines}
-            line_total = sum(line.amount for line in sale_lines.values())
-            value = 0
-            for position, (line_id, qty) in enumerate(lines, start=1):
-                line = sale_lines.get(line_id)
-                if line is None:
-                    raise NotFound(_("That line is not on receipt {number}.").format(number=sale.number))
-                qty = Decimal(qty)
-                left = Decimal(str(line.qty)) - _returned_qty(line)
-                if qty <= 0 or qty > left:
-                    raise RuleViolation(_("At most {qty} of {name} can be returned.").format(qty=left.normalize(), name=line.name or line.sku))
-                amount_line = share_of(line.amount, int(qty * 1000), int(Decimal(str(line.qty)) * 1000))
-                value += amount_line
-                line_rows.append(dict(position=position, product=line.product_id, sku=line.sku, name=line.name, qty=qty,
-                                      unit_price=line.unit_price, line_discount=0, amount=amount_line, return_of_line=line.id))
-            # Receipt-level discounts shrink each line's refund in the same proportion.
-            amount = share_of(value, sale.total, line_total) if line_total else 0
+            amount, line_rows = _return_lines(sale, lines, remaining)
         elif amount is None:
             amount = remaining
         if amount <= 0 and not line_rows:
@@ -386,17 +448,26 @@ def record_return(
                 _("At most {amount} is left to return on receipt {number}.").format(amount=_fmt(remaining), number=sale.number)
             )
         whole = sale.total
+        after = before + amount
 
-        def part(x: int) -> int:
-            return cumulative_share(x, before, amount, whole) if whole else 0
+        def part(of: int, so_far: int) -> int:
+            """This return's share of ``of``, rounded on the running total so that the parts
+            of several partial returns add up to ``of`` exactly."""
+            if not whole:
+                return 0
+            return min(max(0, share_of(of, after, whole) - so_far), of - so_far)
 
         customer = sale.customer
-        reversed_points = part(sale.points_earned)
-        restored_points = part(sale.points_redeemed)
-        points_money = part(_paid_by(sale, "points"))
-        voucher_money = part(_paid_by(sale, "voucher"))
-        gift_money = part(_paid_by(sale, "giftcard"))
-        rest = amount - points_money - voucher_money - gift_money
+        reversed_points = part(sale.points_earned, _sum_of_returns(sale, Receipt.points_earned))
+        restored_points = part(sale.points_redeemed, _sum_of_returns(sale, Receipt.points_redeemed))
+        # Points, voucher and gift-card money go back where they came from; each is capped by
+        # what is left of this return, so rounding can never make the rest negative.
+        budget = amount
+        instruments: dict[str, int] = {}
+        for method in ("points", "voucher", "giftcard"):
+            instruments[method] = min(part(_paid_by(sale, method), _returned_by(sale, method)), budget)
+            budget -= instruments[method]
+        rest = budget
         credit_reduced = 0
         if customer is not None:
             credit_open = _paid_by(sale, "credit") - _returned_by(sale, "credit")
@@ -406,20 +477,26 @@ def record_return(
 
         store = sale.store
         number = number or next_receipt_number(store)
+        if Receipt.select().where((Receipt.store == store) & (Receipt.number == number)).exists():
+            raise ValidationError(_("Receipt {number} already exists in this store.").format(number=number), "number")
         user_id = actor.user_id if actor else None
+        subtotal = part(sale.subtotal, _sum_of_returns(sale, Receipt.subtotal))
         receipt = Receipt.create(
             store=store, number=number, kind="return", return_of=sale, at=at, cashier=user_id, customer=customer,
-            subtotal=part(sale.subtotal), discount=part(sale.subtotal) - amount, total=amount,
+            subtotal=subtotal, discount=max(0, subtotal - amount), total=amount,
             points_earned=reversed_points, points_redeemed=restored_points, source="till", created_at=clock.now(),
         )
         for row in line_rows:
             ReceiptLine.create(receipt=receipt, **row)
-        for method, value in (("points", points_money), ("voucher", voucher_money), ("giftcard", gift_money),
-                              ("credit", credit_reduced), (refund_method, refunded)):
+        for method, value in (*instruments.items(), ("credit", credit_reduced), (refund_method, refunded)):
             if value:
                 Payment.create(receipt=receipt, method=method, amount=value)
+        gift_money = instruments["giftcard"]
         if gift_money:
             gift_payment = Payment.get((Payment.receipt == sale) & (Payment.method == "giftcard"))
+            Payment.update(gift_card=gift_payment.gift_card).where(
+                (Payment.receipt == receipt) & (Payment.method == "giftcard")
+            ).execute()
             GiftCardEntry.create(card=gift_payment.gift_card, at=at, kind="refund", amount=gift_money, receipt=receipt, user=user_id)
         if customer is not None:
             post_points(customer, "reverse", -reversed_points, receipt=receipt, user=user_id, at=at)
@@ -428,8 +505,24 @@ def record_return(
             add_sales(customer.id, -amount, None)
         record(actor, "receipt.return", "receipt", receipt.id, None,
                {"number": number, "return_of": sale.number, "total": amount, "refunded": refunded, "credit_reduced": credit_reduced},
-               at=at)
+               override_by=override_by.id if late and override_by is not None else None, at=at)
     return ReturnResult(receipt, amount, reversed_points, restored_points, credit_reduced, refunded, refund_method)
+
+
+def _check_late_return(actor: Actor | None, override_by: User | None) -> None:
+    if override_by is None:
+        require(actor, "late_return")
+    elif not allows(Actor(user=override_by), "late_return"):
+        raise PermissionDenied(
+            _("{name} may not allow a return after the cashier's limit of days; ask a manager.").format(name=override_by.name)
+        )
+
+
+def _receipt(value) -> Receipt:
+    found = Receipt.get_or_none(Receipt.id == (value.id if isinstance(value, Receipt) else value))
+    if found is None:
+        raise NotFound(_("There is no such receipt."))
+    return found
 
 
 def attach_receipt(
@@ -438,8 +531,10 @@ def attach_receipt(
     """"Forgot my card": an anonymous sale (and its returns) goes to the customer, who earns its points now."""
     require(actor, "sale")
     with database.atomic():
-        receipt = Receipt.get_by_id(receipt.id if isinstance(receipt, Receipt) else receipt)
+        receipt = _receipt(receipt)
         customer = _customer(customer)
+        if customer is None:
+            raise ValidationError(_("Choose the customer to attach the receipt to."), "customer")
         if receipt.kind != "sale" or receipt.customer_id is not None:
             raise RuleViolation(_("Only an anonymous sale can be attached to a customer."))
         days = settings.get_int("attach_receipt_days")
@@ -463,8 +558,10 @@ def move_receipt(receipt: Receipt | int, to_customer: Customer | int, actor: Act
     the points and credit it caused move by compensating entries on both ledgers."""
     require(actor, "move_receipt")
     with database.atomic():
-        receipt = Receipt.get_by_id(receipt.id if isinstance(receipt, Receipt) else receipt)
+        receipt = _receipt(receipt)
         target = _customer(to_customer)
+        if target is None:
+            raise ValidationError(_("Choose the customer to move the receipt to."), "customer")
         if receipt.kind != "sale" or receipt.customer_id is None:
             raise RuleViolation(_("Only a sale of a known customer can be moved; attach an anonymous one instead."))
         source = receipt.customer

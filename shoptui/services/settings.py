@@ -9,7 +9,7 @@ from typing import Callable
 from ..db import database
 from ..errors import RuleViolation, ValidationError
 from ..i18n import LANGUAGES, N_, _
-from ..models import DebtEntry, GiftCardEntry, Payment, Receipt, Setting
+from ..models import Customer, DebtEntry, GiftCardEntry, Payment, PointsTier, Product, Receipt, Setting, Voucher
 from .audit import record
 from .context import Actor, require
 
@@ -59,9 +59,12 @@ def _positive_amount(value: str) -> str:
         number = Decimal(value.strip().replace(",", "."))
     except InvalidOperation:
         raise ValidationError(_("{value} is not an amount.").format(value=value)) from None
+    if not number.is_finite():
+        raise ValidationError(_("{value} is not an amount.").format(value=value))
     if number <= 0:
         raise ValidationError(_("{value} must be more than zero.").format(value=value))
-    return str(number.normalize()) if number == number.to_integral() else str(number)
+    # Plain notation: Decimal("10000").normalize() would print as 1E+4.
+    return format(number.normalize(), "f")
 
 
 def _choice(*options: str) -> Callable[[str], str]:
@@ -109,7 +112,10 @@ SETTINGS: dict[str, SettingDef] = {
     "points_expiry_days": SettingDef("0", _non_negative_int, N_("days after which earned points expire (0: never)")),
     "points_earn_on_points": SettingDef("no", _yes_no, N_("whether the part paid with points earns points")),
     "active_customer_limit": SettingDef("0", _non_negative_int, N_("most active and incomplete customers (0: no limit)")),
-    "credit_rule": SettingDef("block", _choice("warn", "block"), N_("what a credit sale over the limit does: warn or block")),
+    "credit_rule": SettingDef(
+        "block", _choice("warn", "block"),
+        N_("what a credit sale over the limit or on too old a debt does: warn or block"),
+    ),
     "credit_max_age_days": SettingDef("0", _non_negative_int, N_("oldest unpaid debt, in days, before credit sales are refused (0: off)")),
     "cashier_return_days": SettingDef("30", _non_negative_int, N_("days after a sale within which a cashier may take its return")),
     "attach_receipt_days": SettingDef("7", _non_negative_int, N_("days within which an anonymous receipt may be attached to a customer")),
@@ -170,9 +176,16 @@ def all_settings() -> list[tuple[str, str, str]]:
 
 
 def money_recorded() -> bool:
+    """Whether any amount in minor units is stored: a new currency would misread it."""
     return any(
         q.exists()
-        for q in (Receipt.select(), Payment.select(), DebtEntry.select(), GiftCardEntry.select())
+        for q in (
+            Receipt.select(), Payment.select(), DebtEntry.select(), GiftCardEntry.select(),
+            Customer.select().where(Customer.credit_limit.is_null(False) & (Customer.credit_limit != 0)),
+            Product.select().where(Product.price != 0),
+            Voucher.select().where(Voucher.kind == "amount"),
+            PointsTier.select(),
+        )
     )
 
 

@@ -13,6 +13,7 @@ from ..i18n import _
 from ..models import Card, Customer, GiftCardEntry, Voucher, VoucherUse
 from .audit import record
 from .context import Actor, require
+from .cards import clean_barcode
 from .customers import clean_text
 from .money_math import share_of
 
@@ -96,7 +97,7 @@ def load_gift_card(barcode: str, amount: int, actor: Actor | None = None, *, at:
     require(actor, "gift_cards")
     if amount <= 0:
         raise ValidationError(_("The amount must be more than zero."), "amount")
-    code = clean_text(barcode, "barcode", 64)
+    code = clean_barcode(barcode)
     when = at or clock.now()
     with database.atomic():
         card = Card.get_or_none(Card.barcode == code)
