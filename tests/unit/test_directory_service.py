@@ -1,0 +1,169 @@
+"""The directory's search: words, accents, phones, codes, cards, filters, order and paging."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shoptui.errors import DatabaseError, ValidationError
+from shoptui.models import Customer
+from shoptui.services import cards, customers, debts, points
+from shoptui.services.directory import Filters, Row, search
+
+
+def names(rows: list[Row]) -> list[str]:
+    return [row.name for row in rows]
+
+
+@pytest.fixture
+def shop(database):
+    """A few customers of a Vietnamese shop with Russian and German regulars."""
+    made = {}
+    for name, phone in (
+        ("Nguyễn Thị Hồng", "0912 345 678"),
+        ("Nguyễn Văn An", "0987 111 222"),
+        ("Đặng Văn Lâm", "0903 000 111"),
+        ("Ёлкин Пётр", ""),
+        ("Hans Straße", "+49 30 1234567"),
+        ("Anh Nguyen-Tran", ""),
+        ("Hoàng Anh", ""),
+    ):
+        made[name] = customers.register({"name": name, "phone": phone}).customer
+    return made
+
+
+def test_blank_query_lists_everyone_in_name_order_with_accents_folded(shop):
+    # Binary order would put "Đặng" and "Ёлкин" after "Z"; a person expects them with D and E.
+    assert names(search("")) == [
+        "Anh Nguyen-Tran", "Đặng Văn Lâm", "Ёлкин Пётр", "Hans Straße",
+        "Hoàng Anh", "Nguyễn Thị Hồng", "Nguyễn Văn An",
+    ]
+
+
+def test_words_match_word_starts_in_any_order_without_accents_or_case(shop):
+    assert names(search("nguyen")) == ["Anh Nguyen-Tran", "Nguyễn Thị Hồng", "Nguyễn Văn An"]
+    assert names(search("nguyen hong")) == ["Nguyễn Thị Hồng"]
+    assert names(search("HONG nguy")) == ["Nguyễn Thị Hồng"]
+    assert names(search("nguyen lan")) == []
+    assert names(search("uyen")) == []  # the middle of a word is not a match
+    assert names(search("anh")) == ["Anh Nguyen-Tran", "Hoàng Anh"]
+
+
+def test_letters_that_unicode_stripping_misses_are_folded(shop):
+    assert names(search("dang")) == ["Đặng Văn Lâm"]
+    assert names(search("Đặng")) == ["Đặng Văn Lâm"]
+    assert names(search("elkin")) == ["Ёлкин Пётр"]
+    assert names(search("ёлкин")) == ["Ёлкин Пётр"]
+    assert names(search("strasse")) == ["Hans Straße"]
+    assert names(search("straße")) == ["Hans Straße"]
+
+
+def test_last_digits_of_a_phone_find_the_customer(shop):
+    assert names(search("5678")) == ["Nguyễn Thị Hồng"]
+    assert names(search("678")) == ["Nguyễn Thị Hồng"]
+    assert names(search("4567")) == ["Hans Straße"]  # a foreign number kept in E.164
+    assert names(search("78")) == []  # two digits are too few to mean a phone
+
+
+def test_any_written_form_of_the_number_finds_the_customer(shop):
+    for typed in ("0912 345 678", "0912345678", "+84912345678", "+84 912-345-678", "(091) 234 5678"):
+        assert names(search(typed)) == ["Nguyễn Thị Hồng"], typed
+
+
+def test_a_phone_that_could_not_be_read_is_found_by_its_typed_digits(database):
+    odd = customers.register({"name": "Số lạ", "phone": "12-34"}).customer
+    assert odd.phone is None
+    assert names(search("1234")) == ["Số lạ"]
+
+
+def test_a_code_or_a_held_card_finds_exactly_that_customer(shop):
+    hong = shop["Nguyễn Thị Hồng"]
+    an = shop["Nguyễn Văn An"]
+    assert names(search(hong.code)) == ["Nguyễn Thị Hồng"]
+    assert names(search(hong.code.lower())) == ["Nguyễn Thị Hồng"]  # the code is also a word of the key
+    cards.issue_card(an, "2000000000015")
+    assert names(search("2000000000015")) == ["Nguyễn Văn An"]
+    assert names(search(" 2000000000015 ")) == ["Nguyễn Văn An"]
+
+
+def test_a_withdrawn_card_finds_nobody(shop):
+    cards.issue_card(shop["Nguyễn Văn An"], "2000000000022")
+    cards.withdraw_card("2000000000022")
+    assert search("2000000000022") == []
+
+
+def test_archived_customers_are_hidden_unless_a_filter_asks(shop):
+    customers.archive(shop["Hoàng Anh"])
+    assert names(search("anh")) == ["Anh Nguyen-Tran"]
+    assert names(search("anh", filters=Filters(statuses=("archived",)))) == ["Hoàng Anh"]
+    everyone = Filters(statuses=("active", "incomplete", "archived"))
+    assert names(search("anh", filters=everyone)) == ["Anh Nguyen-Tran", "Hoàng Anh"]
+    # An exact code obeys the filter too.
+    assert search(shop["Hoàng Anh"].code) == []
+
+
+def test_incomplete_customers_are_shown(database):
+    customers.register({"name": "Chưa đủ", "status": "incomplete"})
+    assert [(row.name, row.status) for row in search("chua")] == [("Chưa đủ", "incomplete")]
+
+
+def test_filters_for_debt_group_and_birthday_month(shop):
+    debts.set_opening_balance(shop["Đặng Văn Lâm"], 50_000)
+    customers.add_to_group(shop["Hans Straße"], "Stammkunden")
+    customers.update(shop["Hoàng Anh"], {"birthday": dt.date(1990, 3, 31)})
+    customers.update(shop["Nguyễn Văn An"], {"birthday": dt.date(1985, 4, 1)})
+    assert names(search("", filters=Filters(with_debt=True))) == ["Đặng Văn Lâm"]
+    assert names(search("", filters=Filters(group="Stammkunden"))) == ["Hans Straße"]
+    assert names(search("", filters=Filters(group="nobody's group"))) == []
+    assert names(search("", filters=Filters(birthday_month=3))) == ["Hoàng Anh"]
+    assert names(search("nguyen", filters=Filters(birthday_month=4))) == ["Nguyễn Văn An"]
+
+
+def test_bad_filters_are_refused(database):
+    with pytest.raises(ValidationError):
+        search("", filters=Filters(statuses=("gone",)))
+    with pytest.raises(ValidationError):
+        search("", filters=Filters(statuses=()))
+    with pytest.raises(ValidationError):
+        search("", filters=Filters(birthday_month=13))
+
+
+def test_rows_carry_plain_values_with_money_as_integers(shop):
+    lam = shop["Đặng Văn Lâm"]
+    debts.set_opening_balance(lam, 125_000)
+    points.set_opening_balance(lam, 42)
+    (row,) = search("dang")
+    assert row == Row(
+        id=lam.id, code=lam.code, name="Đặng Văn Lâm", phone="+84903000111", phone_typed="0903 000 111",
+        debt=125_000, total_sales=0, last_purchase_at=None, points=42, status="active",
+    )
+    assert isinstance(row.debt, int) and isinstance(row.total_sales, int)
+
+
+def test_pages_follow_one_another_without_gaps_or_repeats(database):
+    for i in range(25):
+        customers.register({"name": f"Khách {i:02d}"})
+    everyone = [row.id for row in search("khach", limit=100)]
+    pages = [search("khach", limit=10, offset=offset) for offset in (0, 10, 20, 30)]
+    assert [len(page) for page in pages] == [10, 10, 5, 0]
+    assert [row.id for page in pages for row in page] == everyone
+    assert len(set(everyone)) == 25
+
+
+@pytest.mark.parametrize("query", ["%", "_", "%%%", "[/]", "'; DROP TABLE customer; --", "\x1b[31m", "!!", "😀"])
+def test_wildcards_markup_and_junk_match_nothing_and_break_nothing(shop, query):
+    assert search(query) == []
+    assert Customer.select().count() == len(shop)
+
+
+def test_a_pasted_page_of_text_is_still_a_query(shop):
+    # Hundreds of words would make an SQL expression deeper than SQLite allows.
+    assert names(search("nguyen hong " * 400)) == ["Nguyễn Thị Hồng"]
+    assert search("x" * 5000) == []
+
+
+def test_a_broken_database_is_a_plain_error(shop, database):
+    database.execute_sql("ALTER TABLE customer RENAME TO customer_gone")
+    with pytest.raises(DatabaseError, match="customer list cannot be read"):
+        search("nguyen")
