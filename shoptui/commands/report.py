@@ -1,0 +1,75 @@
+"""``shoptui report NAME [--as-of DATE] [--from DATE] [--to DATE] [--store CODE]...
+[--format table|json|csv|xlsx] [-o FILE]``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from ..errors import UsageError
+from ..i18n import _
+from ..reports import REPORT_NAMES
+from ..reports.render import FORMATS
+
+
+def iso_date(text: str) -> dt.date:
+    """argparse type: a date written YYYY-MM-DD; anything else is bad usage (exit 2)."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(_("{value} is not a date; write it as YYYY-MM-DD.").format(value=text)) from None
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help=_("print a report"),
+        description=_(
+            "Print a report as of a day (default: today), optionally for a period and some stores. "
+            "Example: shoptui report portrait --as-of 2025-03-31 --format json"
+        ),
+    )
+    parser.add_argument("name", metavar="NAME", choices=REPORT_NAMES, help=_("one of: {names}").format(names=", ".join(REPORT_NAMES)))
+    parser.add_argument("--as-of", type=iso_date, metavar="DATE", help=_("the report sees nothing after this day (default: today)"))
+    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help=_("first day of the period"))
+    parser.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help=_("last day of the period"))
+    parser.add_argument("--store", dest="stores", action="append", default=[], metavar="CODE", help=_("only this store (may repeat)"))
+    parser.add_argument("--format", choices=FORMATS, default="table", help=_("output format (default: table)"))
+    parser.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of the screen"))
+    # Options of single reports; the others ignore them.
+    parser.add_argument("--by", choices=("day", "hour"), help=_("conversion: one row per day or per hour"))
+    parser.add_argument("--product", metavar="SKU", help=_("buyers: the product bought"))
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from .. import reports
+    from ..cli import open_db
+    from ..reports.query import ReportQuery
+    from ..reports.render import render
+    from ..services import settings
+
+    if args.format == "xlsx" and not args.output:
+        raise UsageError(_("An Excel report needs a file: add -o FILE.xlsx."))
+    spec = reports.load(args.name)  # before opening the database: an unbuilt report is said at once
+    options = {key: value for key, value in (("by", args.by), ("product", args.product)) if value is not None}
+    open_db(args)
+    as_of = {"as_of": args.as_of} if args.as_of is not None else {}
+    query = ReportQuery(**as_of, date_from=args.date_from, date_to=args.date_to, stores=list(args.stores), options=options)
+    data = spec.build(query)
+    output = render(
+        data, args.format, settings.currency(),
+        title=spec.title, labels=spec.labels, columns=spec.columns,
+        # Scripts read the English keys; translated headers only for a language asked for.
+        translate_headers=bool(getattr(args, "lang", None)),
+    )
+    if args.output:
+        path = Path(args.output)
+        if isinstance(output, bytes):
+            path.write_bytes(output)
+        else:
+            path.write_text(output, encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(output)
+    return 0

@@ -1,0 +1,79 @@
+"""Reports: one pure function per report, ``report(query: ReportQuery) -> dict``.
+
+A report returns plain data (dicts, lists, ints, dates). Amounts of money are
+``Money`` (an int of minor units that renderers recognise) and ratios are
+``Share`` (a float that tables show as a percent), so that one renderer
+(``render.py``) serves every report in every format.
+
+A report module may also define ``TITLE`` (N_-marked), ``LABELS`` (key -> N_-marked
+label for tables and translated headers) and, for reports that return
+``{"rows": [...]}``, ``COLUMNS`` (so that an empty result still has a CSV header).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import ShopError
+from ..i18n import _
+
+
+class Money(int):
+    """An amount in minor units of the shop currency, marked for the renderers."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Money({int(self)})"
+
+
+class Share(float):
+    """A ratio between 0 and 1 (a share or a conversion rate), marked for the renderers."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Share({float(self)})"
+
+
+# Every report the command line knows (SPEC: the command line), in its order.
+REPORT_NAMES = (
+    "portrait", "conversion", "rfm", "winback", "birthdays",
+    "debtors", "points", "buyers", "discounts", "surveys",
+)
+
+# The reports built so far, as "module:function". Adding a report is one line here.
+IMPLEMENTED = {
+    "portrait": "shoptui.reports.portrait:portrait",
+}
+
+
+class ReportNotAvailable(ShopError):
+    """A report the command line names but this version does not build yet."""
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    name: str
+    build: Callable[..., dict]
+    title: str = ""
+    labels: dict[str, str] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+
+
+def load(name: str) -> ReportSpec:
+    """The report ``name`` with what its renderers need; a clear error if it is not built yet."""
+    target = IMPLEMENTED.get(name)
+    if target is None:
+        raise ReportNotAvailable(_("The report {name} is not available yet.").format(name=name))
+    module_name, function_name = target.split(":")
+    module = importlib.import_module(module_name)
+    return ReportSpec(
+        name=name,
+        build=getattr(module, function_name),
+        title=getattr(module, "TITLE", name),
+        labels=dict(getattr(module, "LABELS", {})),
+        columns=tuple(getattr(module, "COLUMNS", ())),
+    )

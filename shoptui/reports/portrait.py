@@ -1,0 +1,319 @@
+"""The customer portrait (iPOS CRM's "Bức tranh khách hàng"): the customer base at a glance.
+
+Every figure follows SPEC.md "Definitions the reports use" and is computed by SQL
+aggregates; Python only reshapes the few rows a GROUP BY returns.
+
+Two populations are used:
+- the customer base: customers registered up to the as-of day in the asked stores
+  (``customers_total``, ``new_customers``, ``gender``, ``age_bands``, ``channels``);
+- receipts in scope: up to the as-of day, narrowed by the period and the stores
+  (``revenue``, ``receipts``, ``avg_receipt``, ``voucher_users_over_2``,
+  ``visit_buckets``, ``spend_bands``, ``return_intervals``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+import peewee as pw
+from peewee import Case, fn
+
+from .. import clock
+from ..i18n import N_
+from ..models import GENDERS, Customer, Payment, Receipt, VoucherUse
+from ..money import decimals
+from ..services import settings
+from . import Money, Share
+from .query import ReportQuery, all_of, day_number
+
+TITLE = N_("Customer portrait")
+
+VISIT_BUCKETS = ("1", "2", "3+")
+AGE_BANDS = ("<18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown")
+GENDER_KEYS = GENDERS + ("unknown",)
+CHANNEL_KEYS = ("sms", "zalo", "facebook", "email")
+# (bucket, largest gap in days it holds); the last one holds every longer gap.
+INTERVAL_BUCKETS = (("1", 1), ("2-3", 3), ("4-7", 7), ("8-14", 14), ("15-30", 30), ("31-60", 60), ("61-90", 90), ("91+", None))
+
+# Spend bands are multiples of an everyday amount of the currency, so that they mean
+# the same in a dong shop and a euro shop: 1, 5, 10 and 50 of these.
+SPEND_UNITS = {"VND": 100_000, "IDR": 100_000, "KRW": 10_000, "JPY": 1_000, "RUB": 1_000, "UAH": 500, "INR": 1_000}
+DEFAULT_SPEND_UNIT = 10  # EUR, USD, GBP, CHF and the like
+SPEND_STEPS = (1, 5, 10, 50)
+
+LABELS = {
+    "as_of": N_("As of"),
+    "date_from": N_("From"),
+    "date_to": N_("To"),
+    "stores": N_("Stores"),
+    "currency": N_("Currency"),
+    "customers_total": N_("Customers"),
+    "new_customers": N_("New customers"),
+    "today": N_("today"),
+    "this_week": N_("this week"),
+    "this_month": N_("this month"),
+    "revenue": N_("Revenue"),
+    "receipts": N_("Receipts"),
+    "avg_receipt": N_("Average receipt"),
+    "voucher_users_over_2": N_("Customers who used vouchers more than twice"),
+    "visit_buckets": N_("Customers by number of visits"),
+    "customers": N_("Customers"),
+    "customers_share": N_("Share of customers"),
+    "revenue_share": N_("Share of revenue"),
+    "gender": N_("Gender"),
+    "female": N_("female"),
+    "male": N_("male"),
+    "other": N_("other"),
+    "unknown": N_("unknown"),
+    "age_bands": N_("Age"),
+    "spend_bands": N_("Customers by spend"),
+    "channels": N_("Connected customers"),
+    "sms": N_("SMS"),
+    "zalo": N_("Zalo"),
+    "facebook": N_("Facebook"),
+    "email": N_("e-mail"),
+    "return_intervals": N_("Days between visits"),
+}
+
+
+def portrait(query: ReportQuery) -> dict:
+    query.check_stores()
+    currency = settings.currency()
+    revenue, receipts = _revenue_and_receipts(query)
+    return {
+        "as_of": query.as_of,
+        "date_from": query.date_from,
+        "date_to": query.date_to,
+        "stores": list(query.stores),
+        "currency": currency,
+        "customers_total": Customer.select().where(query.customers_registered()).count(),
+        "new_customers": _new_customers(query),
+        "revenue": Money(revenue),
+        "receipts": receipts,
+        "avg_receipt": Money(average(revenue, receipts)),
+        "voucher_users_over_2": _voucher_users_over_2(query),
+        "visit_buckets": _visit_buckets(query),
+        "gender": _gender(query),
+        "age_bands": _age_bands(query),
+        "spend_bands": _spend_bands(query, currency),
+        "channels": _channels(query),
+        "return_intervals": _return_intervals(query),
+    }
+
+
+def average(revenue: int, receipts: int) -> int:
+    """Revenue per receipt in minor units, rounded half-up; 0 without receipts."""
+    if not receipts:
+        return 0
+    return int((Decimal(revenue) / Decimal(receipts)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# -- SQL building blocks -------------------------------------------------------------------
+
+IS_SALE = Receipt.kind == "sale"
+# A receipt's signed contribution to revenue: sales add, returns subtract
+# (written 0 - total: a unary minus on a peewee column means DESC).
+SIGNED_TOTAL = Case(None, [(IS_SALE, Receipt.total), (Receipt.kind == "return", 0 - Receipt.total)], 0)
+SALE_COUNT = Case(None, [(IS_SALE, 1)], 0)
+
+
+def _count_if(condition: pw.Expression) -> pw.Node:
+    return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
+
+
+def _histogram(source: pw.Select, keys: tuple[str, ...]) -> dict[str, int]:
+    """Counts per ``bucket`` column of ``source``, every key present.
+
+    The bucket is computed in a derived table and grouped outside it: PostgreSQL does
+    not see a parameterised CASE in SELECT and in GROUP BY as the same expression.
+    """
+    table = source.alias("bucketed")
+    rows = (
+        Receipt.select(table.c.bucket, fn.COUNT(pw.SQL("*")))
+        .from_(table)
+        .group_by(table.c.bucket)
+        .tuples()
+    )
+    counts = {key: 0 for key in keys}
+    for bucket, count in rows:
+        counts[bucket] = int(count)
+    return counts
+
+
+def _per_customer(query: ReportQuery) -> pw.Select:
+    """One row per identified customer with a receipt in scope: sale receipts and net spend."""
+    return (
+        Receipt.select(
+            Receipt.customer.alias("customer_id"),
+            fn.SUM(SALE_COUNT).alias("visits"),
+            fn.SUM(SIGNED_TOTAL).alias("net"),
+        )
+        .where(query.receipts() & Receipt.customer.is_null(False))
+        .group_by(Receipt.customer)
+    )
+
+
+# -- the figures ----------------------------------------------------------------------------
+
+
+def _revenue_and_receipts(query: ReportQuery) -> tuple[int, int]:
+    revenue, receipts = (
+        Receipt.select(fn.COALESCE(fn.SUM(SIGNED_TOTAL), 0), fn.COALESCE(fn.SUM(SALE_COUNT), 0))
+        .where(query.receipts())
+        .tuples()
+        .get()
+    )
+    return int(revenue), int(receipts)
+
+
+def _new_customers(query: ReportQuery) -> dict[str, int]:
+    as_of = query.as_of
+    monday = as_of - dt.timedelta(days=as_of.weekday())  # ISO weeks start on Monday
+    first = as_of.replace(day=1)
+
+    def since(day: dt.date) -> pw.Expression:
+        return Customer.registered_at >= clock.start_of_day(day)
+
+    today, week, month = (
+        Customer.select(_count_if(since(as_of)), _count_if(since(monday)), _count_if(since(first)))
+        .where(query.customers_registered())
+        .tuples()
+        .get()
+    )
+    return {"today": int(today), "this_week": int(week), "this_month": int(month)}
+
+
+def _voucher_users_over_2(query: ReportQuery) -> int:
+    """Customers with a voucher on more than 2 distinct sale receipts in scope.
+
+    A voucher counts whether the till recorded its use or an import only its payment.
+    """
+    with_voucher = Receipt.id.in_(VoucherUse.select(VoucherUse.receipt)) | Receipt.id.in_(
+        Payment.select(Payment.receipt).where(Payment.method == "voucher")
+    )
+    users = (
+        Receipt.select(Receipt.customer)
+        .where(query.receipts() & IS_SALE & Receipt.customer.is_null(False) & with_voucher)
+        .group_by(Receipt.customer)
+        .having(fn.COUNT(Receipt.id) > 2)
+    )
+    return users.count()
+
+
+def _visit_buckets(query: ReportQuery) -> dict[str, dict]:
+    per = _per_customer(query).alias("per_customer")
+    bucket = Case(None, [(per.c.visits >= 3, "3+"), (per.c.visits == 2, "2")], "1")
+    bucketed = (
+        Receipt.select(bucket.alias("bucket"), per.c.net.alias("net"))
+        .from_(per)
+        .where(per.c.visits >= 1)
+        .alias("bucketed")
+    )
+    rows = (
+        Receipt.select(bucketed.c.bucket, fn.COUNT(pw.SQL("*")), fn.SUM(bucketed.c.net))
+        .from_(bucketed)
+        .group_by(bucketed.c.bucket)
+        .tuples()
+    )
+    found = {bucket: (int(customers), int(net or 0)) for bucket, customers, net in rows}
+    all_customers = sum(customers for customers, _net in found.values())
+    all_revenue = sum(net for _customers, net in found.values())
+    buckets = {}
+    for key in VISIT_BUCKETS:
+        customers, net = found.get(key, (0, 0))
+        buckets[key] = {
+            "customers": customers,
+            "revenue": Money(net),
+            "customers_share": _share(customers, all_customers),
+            "revenue_share": _share(net, all_revenue),
+        }
+    return buckets
+
+
+def _share(part: int, whole: int) -> Share:
+    return Share(round(part / whole, 4) if whole > 0 else 0.0)
+
+
+def _gender(query: ReportQuery) -> dict[str, int]:
+    known = Case(None, [(Customer.gender.in_(GENDERS), Customer.gender)], "unknown")
+    source = Customer.select(known.alias("bucket")).where(query.customers_registered())
+    return _histogram(source, GENDER_KEYS)
+
+
+def _age_bands(query: ReportQuery) -> dict[str, int]:
+    """Age in whole years at the as-of date: one year more on the birthday itself."""
+    as_of = query.as_of
+    birthday = Customer.birthday
+    not_yet = Case(None, [((birthday.month * 100 + birthday.day) > as_of.month * 100 + as_of.day, 1)], 0)
+    age = as_of.year - birthday.year - not_yet
+    band = Case(
+        None,
+        [
+            (birthday.is_null(), "unknown"),
+            (age < 18, "<18"),
+            (age < 25, "18-24"),
+            (age < 35, "25-34"),
+            (age < 45, "35-44"),
+            (age < 55, "45-54"),
+            (age < 65, "55-64"),
+        ],
+        "65+",
+    )
+    source = Customer.select(band.alias("bucket")).where(query.customers_registered())
+    return _histogram(source, AGE_BANDS)
+
+
+def spend_bands(currency: str) -> list[tuple[str, int | None]]:
+    """(band, upper bound in minor units, exclusive) for the currency; the last is open."""
+    unit = SPEND_UNITS.get(currency.upper(), DEFAULT_SPEND_UNIT)
+    scale = 10 ** decimals(currency)
+    bands: list[tuple[str, int | None]] = [("<=0", 1)]
+    lower = None
+    for step in SPEND_STEPS:
+        upper = step * unit
+        bands.append((f"<{upper}" if lower is None else f"{lower}-{upper}", upper * scale))
+        lower = upper
+    bands.append((f"{lower}+", None))
+    return bands
+
+
+def _spend_bands(query: ReportQuery, currency: str) -> dict[str, int]:
+    """Customers with a receipt in scope by their net spend (sales − returns) in scope."""
+    bands = spend_bands(currency)
+    per = _per_customer(query).alias("per_customer")
+    band = Case(None, [(per.c.net < upper, key) for key, upper in bands if upper is not None], bands[-1][0])
+    source = Receipt.select(band.alias("bucket")).from_(per)
+    return _histogram(source, tuple(key for key, _upper in bands))
+
+
+def _channels(query: ReportQuery) -> dict[str, int]:
+    """Customers each channel reaches: consent given (SMS also needs a readable phone)."""
+    row = (
+        Customer.select(
+            _count_if(Customer.phone.is_null(False) & (Customer.phone != "") & (Customer.consent_sms == True)),  # noqa: E712
+            _count_if(Customer.consent_zalo == True),  # noqa: E712
+            _count_if(Customer.consent_facebook == True),  # noqa: E712
+            _count_if(Customer.consent_email == True),  # noqa: E712
+        )
+        .where(query.customers_registered())
+        .tuples()
+        .get()
+    )
+    return {key: int(value) for key, value in zip(CHANNEL_KEYS, row)}
+
+
+def _return_intervals(query: ReportQuery) -> dict[str, int]:
+    """Gaps in days between each customer's consecutive distinct sale dates (LAG over dates)."""
+    day = day_number(Receipt.at)
+    dates = (
+        Receipt.select(Receipt.customer.alias("customer_id"), day.alias("day"))
+        .where(all_of(query.receipts(), IS_SALE, Receipt.customer.is_null(False)))
+        .distinct()
+        .alias("sale_days")
+    )
+    previous = fn.LAG(dates.c.day).over(partition_by=[dates.c.customer_id], order_by=[dates.c.day])
+    gaps = Receipt.select((dates.c.day - previous).alias("gap")).from_(dates).alias("gaps")
+    bucket = Case(None, [(gaps.c.gap <= limit, key) for key, limit in INTERVAL_BUCKETS if limit is not None], "91+")
+    source = Receipt.select(bucket.alias("bucket")).from_(gaps).where(gaps.c.gap.is_null(False))
+    return _histogram(source, tuple(key for key, _limit in INTERVAL_BUCKETS))

@@ -1,0 +1,269 @@
+"""One renderer for every report: a text table, JSON, CSV and an Excel sheet.
+
+A report is plain data. Two shapes are understood:
+- sections (portrait): a dict of scalars and of dicts (nested as deep as needed);
+  CSV flattens it to ``section,key,value`` rows (top-level scalars go in ``summary``);
+- rows: ``{"rows": [{column: value, ...}, ...]}``; the report's ``COLUMNS`` give the
+  CSV header when there are no rows.
+
+Money is recognised by its type (``reports.Money``), ratios by ``reports.Share``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from decimal import Decimal
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..i18n import N_, _, babel_locale
+from ..money import as_string, decimals, format_money, to_decimal
+from . import Money, Share
+
+FORMATS = ("table", "json", "csv", "xlsx")
+SECTION_HEADER = (N_("section"), N_("key"), N_("value"))
+SUMMARY = "summary"
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def is_rows(data: Mapping) -> bool:
+    return isinstance(data.get("rows"), list)
+
+
+# -- JSON ------------------------------------------------------------------------------------
+
+
+def plain(value: Any, currency: str) -> Any:
+    """JSON-ready data: money as a decimal string in the major unit, dates in ISO 8601."""
+    if isinstance(value, Money):
+        return as_string(int(value), currency)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v, currency) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v, currency) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, Share):
+        return float(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def to_json(data: Mapping, currency: str) -> str:
+    return json.dumps(plain(data, currency), ensure_ascii=False, indent=2) + "\n"
+
+
+# -- CSV and Excel share their rows ------------------------------------------------------------
+
+
+def flatten(data: Mapping, prefix: str = "") -> Iterable[tuple[str, Any]]:
+    """(dotted key, value) for every scalar of a nested dict."""
+    for key, value in data.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping):
+            yield from flatten(value, path)
+        else:
+            yield path, value
+
+
+def section_rows(data: Mapping) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            rows.extend([key, sub_key, sub_value] for sub_key, sub_value in flatten(value))
+        else:
+            rows.append([SUMMARY, key, value])
+    return rows
+
+
+def grid(data: Mapping, columns: Sequence[str] = (), headers: Mapping[str, str] | None = None) -> list[list[Any]]:
+    """The header row and the data rows a CSV file or a sheet holds."""
+    if is_rows(data):
+        rows = data["rows"]
+        names = list(columns) or (list(rows[0]) if rows else [])
+        header = [headers.get(name, name) if headers else name for name in names]
+        return [header] + [[row.get(name) for name in names] for row in rows]
+    header = [headers.get(name, name) if headers else name for name in SECTION_HEADER]
+    return [header] + section_rows(data)
+
+
+def csv_cell(value: Any, currency: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Money):
+        return as_string(int(value), currency)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, Decimal)):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    return neutralise(str(value))
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet would run as a formula gets a leading quote; a number stays a number."""
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def to_csv(data: Mapping, currency: str, columns: Sequence[str] = (), headers: Mapping[str, str] | None = None) -> str:
+    """CSV with a header row always, also when there is no data.
+
+    ``headers`` maps column names to the words written in the header row (translated
+    only when the user asked for a language); by default the stable English keys.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in grid(data, columns, headers):
+        writer.writerow([csv_cell(value, currency) for value in row])
+    return out.getvalue()
+
+
+def to_xlsx(
+    data: Mapping, currency: str, columns: Sequence[str] = (), headers: Mapping[str, str] | None = None, title: str = ""
+) -> bytes:
+    """One sheet with the CSV's rows; money and ratios are real numbers with a number format."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=(title or "report")[:31])
+    money_format = "#,##0" + ("." + "0" * decimals(currency) if decimals(currency) else "")
+    for row in grid(data, columns, headers):
+        cells = []
+        for value in row:
+            if isinstance(value, Money):
+                cell = WriteOnlyCell(sheet, value=to_decimal(int(value), currency))
+                cell.number_format = money_format
+            elif isinstance(value, Share):
+                cell = WriteOnlyCell(sheet, value=float(value))
+                cell.number_format = "0.0%"
+            elif isinstance(value, (list, tuple)):
+                cell = _text_cell(sheet, ", ".join(str(v) for v in value))
+            elif isinstance(value, str):
+                cell = _text_cell(sheet, value)
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _text_cell(sheet, text: str):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
+    return cell
+
+
+# -- the terminal table ------------------------------------------------------------------------
+
+
+def display(value: Any, currency: str) -> str:
+    """A value as a person reads it in the interface language."""
+    from babel.numbers import format_decimal, format_percent
+
+    locale = babel_locale()
+    if value is None:
+        return "—"
+    if isinstance(value, Money):
+        return format_money(int(value), currency, locale)
+    if isinstance(value, Share):
+        return format_percent(float(value), "#,##0.#%", locale=locale)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, (int, float, Decimal)):
+        return format_decimal(value, locale=locale)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) or "—"
+    return str(value)
+
+
+def to_table(
+    data: Mapping, currency: str, title: str = "", labels: Mapping[str, str] | None = None, columns: Sequence[str] = ()
+) -> str:
+    """Aligned plain text for the terminal (plain, so it pipes into files and mail unchanged)."""
+    labels = labels or {}
+
+    def label(key: str) -> str:
+        return _(labels[key]) if key in labels else str(key)
+
+    blocks: list[str] = [_(title)] if title else []
+    if is_rows(data):
+        names = list(columns) or (list(data["rows"][0]) if data["rows"] else [])
+        body = [[display(row.get(name), currency) for name in names] for row in data["rows"]]
+        blocks.append(_layout([label(n) for n in names], body) if body else _("No data."))
+        return "\n\n".join(blocks) + "\n"
+    pairs = [(label(k), display(v, currency)) for k, v in data.items() if not isinstance(v, Mapping)]
+    if pairs:
+        blocks.append(_pairs(pairs))
+    for key, section in data.items():
+        if not isinstance(section, Mapping):
+            continue
+        inner = [v for v in section.values() if isinstance(v, Mapping)]
+        if inner:
+            names = list(dict.fromkeys(name for v in inner for name in v))
+            body = [[label(k)] + [display(v.get(n), currency) for n in names] for k, v in section.items()]
+            blocks.append(label(key) + "\n" + _layout([""] + [label(n) for n in names], body, indent="  "))
+        else:
+            blocks.append(label(key) + "\n" + _pairs([(label(k), display(v, currency)) for k, v in section.items()], indent="  "))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _pairs(pairs: list[tuple[str, str]], indent: str = "") -> str:
+    width = max(len(name) for name, _value in pairs)
+    return "\n".join(f"{indent}{name.ljust(width)}  {value}" for name, value in pairs)
+
+
+def _layout(header: list[str], body: list[list[str]], indent: str = "") -> str:
+    """Columns padded to their widest cell; the first column left-aligned, the others right."""
+    widths = [max(len(row[i]) for row in [header] + body) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        cells = [row[0].ljust(widths[0])] + [cell.rjust(w) for cell, w in zip(row[1:], widths[1:])]
+        return (indent + "  ".join(cells)).rstrip()
+
+    return "\n".join(line(row) for row in [header] + body)
+
+
+# -- choosing the format ----------------------------------------------------------------------
+
+
+def render(
+    data: Mapping,
+    fmt: str,
+    currency: str,
+    *,
+    title: str = "",
+    labels: Mapping[str, str] | None = None,
+    columns: Sequence[str] = (),
+    translate_headers: bool = False,
+) -> str | bytes:
+    """The report in ``fmt``: text for table/json/csv, bytes for xlsx."""
+    headers = None
+    if translate_headers:
+        words = {**{name: name for name in SECTION_HEADER}, **(labels or {})}
+        headers = {key: _(text) for key, text in words.items()}
+    if fmt == "json":
+        return to_json(data, currency)
+    if fmt == "csv":
+        return to_csv(data, currency, columns, headers)
+    if fmt == "xlsx":
+        return to_xlsx(data, currency, columns, headers, title=_(title) if title else "")
+    return to_table(data, currency, title, labels, columns)
