@@ -86,7 +86,7 @@ def require(actor: Actor | None, action: str) -> None:
     if not allows(actor, action):
         raise PermissionDenied(
             _("A {role} may not {action}; ask a {needed}.").format(
-                role=_(ROLE_NAMES[actor.user.role]),
+                role=_(ROLE_NAMES[actor.user.role]) if actor.user.role in ROLE_NAMES else actor.user.role,
                 action=_(ACTION_NAMES[action]),
                 needed=_(ROLE_NAMES[ACTION_ROLES[action]]),
             )
