@@ -1,0 +1,221 @@
+"""The home screen: the customer directory, filtered as a name, phone, code or card is typed.
+
+The search box keeps the focus (SPEC: "The terminal app's keys"); the arrow and page
+keys move the list's cursor from there. Every query runs in a worker thread with its
+own database connection, and its rows come back as a DirectoryPage message.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from shoptui.errors import ShopError
+from shoptui.i18n import N_, _, ngettext
+from shoptui.services import directory
+
+from .messages import DirectoryFailed, DirectoryPage
+from .text import Formats, content, plain
+
+log = logging.getLogger(__name__)
+
+# (key, heading, widest cell): long names are cut with … so the other columns stay in view.
+COLUMNS = (
+    ("code", N_("Code"), 14),
+    ("name", N_("Name"), 36),
+    ("phone", N_("Phone"), 18),
+    ("debt", N_("Debt"), None),
+    ("total_sales", N_("Total sales"), None),
+    ("last_purchase", N_("Last purchase"), None),
+    ("points", N_("Points"), None),
+    ("status", N_("Status"), 12),
+)
+WIDEST = {key: width for key, _heading, width in COLUMNS}
+STATUS_NAMES = {"active": N_("active"), "incomplete": N_("incomplete"), "archived": N_("archived")}
+
+
+class DirectoryScreen(Screen[None]):
+    """Every customer, found by name (any accents, any word order), phone, code or card."""
+
+    # Screens are imported by the composition root after the language is chosen,
+    # so these descriptions are already in the interface language.
+    BINDINGS = [
+        Binding("escape", "clear_search", _("Clear"), id="clear-search"),
+        Binding("down", "move_cursor(1)", _("Next"), show=False, id="directory-next"),
+        Binding("up", "move_cursor(-1)", _("Previous"), show=False, id="directory-previous"),
+        Binding("pagedown", "move_page(1)", _("Page down"), show=False, id="directory-page-down"),
+        Binding("pageup", "move_page(-1)", _("Page up"), show=False, id="directory-page-up"),
+    ]
+
+    PAGE_SIZE = 100
+    # Load the next page when the cursor comes this close to the last row shown.
+    PREFETCH_ROWS = 20
+
+    def __init__(self, database, formats: Formats, search_delay: float = 0.15, filters: directory.Filters | None = None):
+        super().__init__()
+        self.database = database
+        self.formats = formats
+        self.search_delay = search_delay
+        self.filters = filters or directory.Filters()
+        self._generation = 0
+        self._query = ""
+        self._debounce: Timer | None = None
+        self._shown: set[str] = set()
+        self._has_more = False
+        self._loading_more = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder=_("Search: name, phone or its last digits, code, card"), id="search", max_length=100)
+        yield Static(id="directory-status")
+        yield DataTable(id="customers", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Customers")
+        table = self.query_one("#customers", DataTable)
+        table.can_focus = False  # the search box keeps the focus; arrows reach the table from there
+        for key, heading, _width in COLUMNS:
+            table.add_column(_(heading), key=key)
+        self.watch(table, "scroll_y", self._scrolled, init=False)
+        self.query_one("#search", Input).focus()
+        self.start_search()
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    # -- searching ---------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _typed(self, event: Input.Changed) -> None:
+        # Wait for a pause in typing, so a fast typist starts one query, not one per key.
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(self.search_delay, self.start_search)
+
+    def start_search(self) -> None:
+        """Search for what the box holds now; any answer to an older query is dropped."""
+        self._debounce = None
+        self._generation += 1
+        self._query = self.query_one("#search", Input).value
+        self._loading_more = False
+        self.workers.cancel_group(self, "page")
+        self._search(self._generation, self._query)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def _search(self, generation: int, text: str) -> None:
+        self._fetch(generation, text, 0)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="page")
+    def _load_page(self, generation: int, text: str, offset: int) -> None:
+        self._fetch(generation, text, offset)
+
+    def _fetch(self, generation: int, text: str, offset: int) -> None:
+        """Runs in a worker thread: query one page, build its cells, post them back."""
+        try:
+            with self.database.connection_context():
+                rows = directory.search(text, limit=self.PAGE_SIZE + 1, offset=offset, filters=self.filters)
+            cells = [(str(row.id), self._cells(row)) for row in rows[: self.PAGE_SIZE]]
+        except ShopError as exc:
+            self.post_message(DirectoryFailed(generation, str(exc)))
+            return
+        except Exception as exc:  # a bug or a broken database must not take the app down
+            log.exception("directory search failed")
+            self.post_message(
+                DirectoryFailed(generation, _("The customer list cannot be read: {reason}").format(reason=exc))
+            )
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(DirectoryPage(generation, offset, cells, has_more=len(rows) > self.PAGE_SIZE))
+
+    def _cells(self, row: directory.Row) -> tuple:
+        f = self.formats
+        return (
+            plain(row.code, WIDEST["code"]),
+            plain(row.name, WIDEST["name"]),
+            f.phone(row.phone, row.phone_typed),
+            f.money(row.debt),
+            f.money(row.total_sales),
+            f.date(row.last_purchase_at),
+            f.number(row.points),
+            plain(_(STATUS_NAMES.get(row.status, row.status)), WIDEST["status"]),
+        )
+
+    def on_directory_page(self, message: DirectoryPage) -> None:
+        if message.generation != self._generation:
+            return
+        table = self.query_one("#customers", DataTable)
+        if message.offset == 0:
+            table.clear()
+            self._shown.clear()
+        for key, cells in message.rows:
+            # Offset paging over data that changed in between can repeat a row.
+            if key not in self._shown:
+                self._shown.add(key)
+                table.add_row(*cells, key=key)
+        self._has_more = message.has_more
+        self._loading_more = False
+        self._show_status()
+
+    def on_directory_failed(self, message: DirectoryFailed) -> None:
+        if message.generation != self._generation:
+            return
+        self._loading_more = False
+        self.notify(content(message.reason), title=_("Search"), severity="error", markup=False)
+
+    def _show_status(self) -> None:
+        shown = len(self._shown)
+        if shown:
+            line = ngettext("{count} customer", "{count} customers", shown).format(count=shown)
+            if self._has_more:
+                line = _("{shown}, more below").format(shown=line)
+        elif self._query.strip():
+            line = _("No customer matches this search.")
+        else:
+            line = _("No customers yet: import them with `shoptui import customers FILE`, or try `shoptui demo`.")
+        self.query_one("#directory-status", Static).update(content(line))
+
+    # -- paging --------------------------------------------------------------------------
+
+    def _maybe_load_more(self) -> None:
+        table = self.query_one("#customers", DataTable)
+        if not self._has_more or self._loading_more:
+            return
+        near_end = table.cursor_row >= table.row_count - self.PREFETCH_ROWS
+        scrolled_down = table.scroll_y >= table.max_scroll_y - table.size.height
+        if near_end or scrolled_down:
+            self._loading_more = True
+            self._load_page(self._generation, self._query, table.row_count)
+
+    def _scrolled(self, _value: float) -> None:
+        self._maybe_load_more()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_clear_search(self) -> None:
+        """Escape: an empty search and the whole list again; it never leaves the directory."""
+        search = self.query_one("#search", Input)
+        search.focus()
+        if search.value:
+            search.value = ""  # Input.Changed starts the new search
+        self.query_one("#customers", DataTable).move_cursor(row=0)
+
+    def action_move_cursor(self, rows: int) -> None:
+        table = self.query_one("#customers", DataTable)
+        table.move_cursor(row=max(0, table.cursor_row + rows))
+        self._maybe_load_more()
+
+    def action_move_page(self, pages: int) -> None:
+        table = self.query_one("#customers", DataTable)
+        if pages > 0:
+            table.action_page_down()
+        else:
+            table.action_page_up()
+        self._maybe_load_more()

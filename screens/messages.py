@@ -1,0 +1,29 @@
+"""Messages that carry results from worker threads back to the screens (post_message is thread-safe)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual.message import Message
+
+
+@dataclass
+class DirectoryPage(Message):
+    """One page of directory rows, ready to show: (row key, cells) per customer.
+
+    ``generation`` names the search it answers, so a late answer to an older query is dropped.
+    """
+
+    generation: int
+    offset: int
+    rows: list[tuple[str, tuple[Text, ...]]] = field(default_factory=list)
+    has_more: bool = False
+
+
+@dataclass
+class DirectoryFailed(Message):
+    """A directory search could not be done; ``reason`` is one sentence for the person at the till."""
+
+    generation: int
+    reason: str

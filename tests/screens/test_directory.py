@@ -1,0 +1,257 @@
+"""The directory, driven by Pilot: focus, search as you type, Escape, hostile data, paging, Ctrl+Q."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from screens.app import make_app
+from shoptui.models import Customer
+from shoptui.services import customers, debts, points
+
+SIZE = (120, 40)
+
+HOSTILE = (
+    "[/]",
+    "[bold]x[/bold]",
+    "[link=http://x]y[/link]",
+    "\x1b[31mred",
+    "w" * 5000,
+    "Thảo 😀👍🏽 🇻🇳",
+    "שלום עליכם",
+    "مرحبا بالعالم",
+    "\u202eevil\u202c",
+    "[@click=app.quit]quit[/]",
+)
+
+
+@pytest.fixture
+def shop(database):
+    made = {}
+    for name, phone in (
+        ("Nguyễn Thị Hồng", "0912 345 678"),
+        ("Nguyễn Văn An", "0987 111 222"),
+        ("Đặng Văn Lâm", "0903 000 111"),
+        ("Hans Straße", ""),
+        ("Trần Bảo", ""),
+    ):
+        made[name] = customers.register({"name": name, "phone": phone}).customer
+    return made
+
+
+def pilot_test(scenario):
+    """Run an async Pilot scenario as a plain test (the suite needs no asyncio plugin)."""
+
+    @functools.wraps(scenario)
+    def test(*args, **kwargs):
+        asyncio.run(scenario(*args, **kwargs))
+
+    return test
+
+
+def app_for(database):
+    return make_app(database=database, db_url="test", search_delay=0.02)
+
+
+async def until(pilot, condition, timeout: float = 5.0) -> None:
+    """Let the app run until ``condition()`` holds (workers answer from other threads)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the screen did not get there in time")
+        await pilot.pause(0.02)
+
+
+def table_of(app) -> DataTable:
+    return app.screen.query_one("#customers", DataTable)
+
+
+def shown_names(app) -> list[str]:
+    table = table_of(app)
+    return [table.get_row_at(i)[1].plain for i in range(table.row_count)]
+
+
+async def search_for(pilot, text: str, expect) -> None:
+    """Type ``text`` key by key into the search box and wait until ``expect`` names are shown."""
+    await pilot.press(*text)
+    await until(pilot, lambda: shown_names(pilot.app) == expect)
+
+
+@pilot_test
+async def test_search_box_has_the_focus_and_everyone_is_listed(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        assert isinstance(app.focused, Input) and app.focused.id == "search"
+        assert shown_names(app) == ["Đặng Văn Lâm", "Hans Straße", "Nguyễn Thị Hồng", "Nguyễn Văn An", "Trần Bảo"]
+        assert app.title == "My shop"
+        assert str(app.screen.query_one("#directory-status", Static).render()) == "5 customers"
+
+
+@pilot_test
+async def test_typing_filters_as_you_type(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        await search_for(pilot, "nguyen", ["Nguyễn Thị Hồng", "Nguyễn Văn An"])
+        await search_for(pilot, " hong", ["Nguyễn Thị Hồng"])
+        await pilot.press(*["backspace"] * 5)
+        await until(pilot, lambda: shown_names(app) == ["Nguyễn Thị Hồng", "Nguyễn Văn An"])
+        assert app.focused.id == "search"
+
+
+@pytest.mark.parametrize(
+    "query, found",
+    [("dang", "Đặng Văn Lâm"), ("strasse", "Hans Straße"), ("TRAN bao", "Trần Bảo"), ("5678", "Nguyễn Thị Hồng")],
+)
+@pilot_test
+async def test_accents_and_phone_digits_find_the_customer(shop, database, query, found):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        await search_for(pilot, query, [found])
+
+
+@pilot_test
+async def test_rows_show_phone_money_points_and_status_as_the_shop_reads_them(shop, database):
+    lam = shop["Đặng Văn Lâm"]
+    debts.set_opening_balance(lam, 125_000)
+    points.set_opening_balance(lam, 1_250)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await search_for(pilot, "lam", ["Đặng Văn Lâm"])
+        cells = [cell.plain for cell in table_of(app).get_row_at(0)]
+        assert cells == [lam.code, "Đặng Văn Lâm", "0903 000 111", "₫125,000", "₫0", "", "1,250", "active"]
+
+
+@pilot_test
+async def test_no_match_says_so(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await search_for(pilot, "zzz", [])
+        await until(pilot, lambda: "No customer matches" in str(app.screen.query_one("#directory-status", Static).render()))
+
+
+@pilot_test
+async def test_escape_clears_the_search_and_never_quits(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await search_for(pilot, "nguyen", ["Nguyễn Thị Hồng", "Nguyễn Văn An"])
+        await pilot.press("escape")
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        search = app.screen.query_one("#search", Input)
+        assert search.value == "" and app.focused is search
+        for _ in range(3):  # on an empty search too: Escape is never "quit" here
+            await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert app.is_running and app.screen is not None and table_of(app).row_count == 5
+
+
+@pilot_test
+async def test_arrows_move_the_cursor_while_the_search_box_keeps_the_focus(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        await pilot.press("down", "down")
+        assert table_of(app).cursor_row == 2
+        await pilot.press("up")
+        assert table_of(app).cursor_row == 1
+        assert app.focused.id == "search"
+
+
+@pilot_test
+async def test_hostile_names_show_literally_and_the_app_goes_on(database):
+    # Names as another program or an old import may have stored them: the services would
+    # clean control characters and cut the length, so they are written here directly.
+    for i, name in enumerate(HOSTILE):
+        customer = customers.register({"name": f"placeholder {i}"}).customer
+        Customer.update(name=name).where(Customer.id == customer.id).execute()
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == len(HOSTILE))
+        shown = set(shown_names(app))
+        for literal in ("[/]", "[bold]x[/bold]", "[link=http://x]y[/link]", "Thảo 😀👍🏽 🇻🇳", "שלום עליכם",
+                        "مرحبا بالعالم", "[@click=app.quit]quit[/]"):
+            assert literal in shown
+        assert "\u241b[31mred" in shown  # ESC is drawn as ␛, never sent to the terminal
+        assert "\ufffdevil\ufffd" in shown  # a bidi override cannot reorder the row
+        long_name = next(name for name in shown if name.startswith("www"))
+        assert long_name.endswith("…") and len(long_name) < 100
+        # Drawing the whole screen is where markup would be parsed; it must not be.
+        screen = app.export_screenshot()
+        assert "[bold]x[/bold]" in screen and "\x1b[31m" not in screen
+        # Hostile text typed into the search box is only a search.
+        await pilot.press(*"[/]")
+        await until(pilot, lambda: app.screen.query_one("#search", Input).value == "[/]")
+        await pilot.pause(0.2)
+        app.export_screenshot()
+        assert app.is_running
+
+
+@pilot_test
+async def test_paging_loads_more_rows_as_the_cursor_goes_down(database):
+    for i in range(230):
+        customers.register({"name": f"Khách {i:03d}"})
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 100)
+        assert "more below" in str(app.screen.query_one("#directory-status", Static).render())
+        for _ in range(12):
+            await pilot.press("pagedown")
+            await pilot.pause(0.05)
+        await until(pilot, lambda: table_of(app).row_count == 230, timeout=10)
+        assert shown_names(app) == [f"Khách {i:03d}" for i in range(230)]
+        assert str(app.screen.query_one("#directory-status", Static).render()) == "230 customers"
+        # A new search starts again from its first page.
+        await search_for(pilot, "007", ["Khách 007"])
+
+
+@pilot_test
+async def test_a_database_error_is_a_notification_not_a_crash(shop, database):
+    app = app_for(database)
+    notes = []
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        original = app.notify
+
+        def notify(message, **kwargs):
+            notes.append((str(message), kwargs.get("severity")))
+            return original(message, **kwargs)
+
+        app.notify = notify
+        database.execute_sql("ALTER TABLE customer RENAME TO customer_gone")
+        try:
+            await pilot.press(*"nguyen")
+            await until(pilot, lambda: notes)
+            assert notes[0][1] == "error" and "customer list cannot be read" in notes[0][0]
+            assert app.is_running
+        finally:
+            database.execute_sql("ALTER TABLE customer_gone RENAME TO customer")
+
+
+@pilot_test
+async def test_ctrl_q_quits(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.1)
+        assert not app.is_running
+    assert app.return_code in (0, None)
+
+
+@pilot_test
+async def test_footer_keys_are_named_and_remappable(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        shown = {
+            binding.id: binding.description
+            for _key, (_node, binding, _enabled, _tip) in app.screen.active_bindings.items()
+            if binding.show
+        }
+        assert shown == {"clear-search": "Clear", "quit": "Quit"}
