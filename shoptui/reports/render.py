@@ -101,13 +101,19 @@ def csv_cell(value: Any, currency: str) -> str:
         return as_string(int(value), currency)
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float, Decimal)):
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        return str(float(value))
+    if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(v) for v in value)
-    return neutralise(str(value))
+    # Lines end in \n (shell-friendly); the csv module quotes a cell only for the
+    # line terminator's characters, so a lone \r must become \n to be quoted.
+    return neutralise(str(value)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def neutralise(text: str) -> str:
