@@ -30,7 +30,8 @@ def spend_last_12_months(customer: Customer | int, at: dt.datetime | None = None
     """Net sales of the customer in the 365 days before ``at``."""
     cid = customer.id if isinstance(customer, Customer) else customer
     at = at or clock.now()
-    signed = pw.Case(None, [(Receipt.kind == "return", -Receipt.total)], Receipt.total)
+    # 0 - x, not -x: peewee reads a unary minus on a column as "ORDER BY ... DESC".
+    signed = pw.Case(None, [(Receipt.kind == "return", 0 - Receipt.total)], Receipt.total)
     value = (
         Receipt.select(pw.fn.COALESCE(pw.fn.SUM(signed), 0))
         .where((Receipt.customer == cid) & (Receipt.at >= at - dt.timedelta(days=365)) & (Receipt.at <= at))
@@ -129,7 +130,7 @@ def expire_points(today: dt.date | None = None, *, at: dt.datetime | None = None
         return 0
     cutoff = dt.datetime.combine((today or clock.today()) - dt.timedelta(days=days), dt.time())
     credits_before = pw.fn.SUM(pw.Case(None, [((PointsEntry.points > 0) & (PointsEntry.at < cutoff), PointsEntry.points)], 0))
-    debits = pw.fn.SUM(pw.Case(None, [(PointsEntry.points < 0, -PointsEntry.points)], 0))
+    debits = pw.fn.SUM(pw.Case(None, [(PointsEntry.points < 0, 0 - PointsEntry.points)], 0))
     due = (
         PointsEntry.select(PointsEntry.customer, (credits_before - debits).alias("due"))
         .group_by(PointsEntry.customer)

@@ -1,0 +1,466 @@
+"""Sales at the till: discounts, lines, payments, points, vouchers, gift cards, credit,
+receipt numbers; attaching an anonymous receipt and moving one to another customer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import peewee as pw
+import pytest
+
+from shoptui import clock
+from shoptui.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
+from shoptui.models import AuditLog, Customer, DebtEntry, Payment, PointsEntry, PointsTier, Product, Receipt, VoucherUse
+from shoptui.services import customers, debts, points, sales, settings, stores, users, vouchers
+from shoptui.services.context import Actor
+from shoptui.services.sales import LineInput, SaleInput
+
+NOW = dt.datetime(2024, 6, 15, 10, 0)
+
+
+@pytest.fixture
+def an(database):
+    return customers.register({"name": "An"}).customer
+
+
+@pytest.fixture
+def manager(database):
+    return users.add_user("Minh", "manager", "2222")
+
+
+@pytest.fixture
+def cashier(database):
+    return users.add_user("Lan", "cashier", "1111")
+
+
+def sell(actor=None, **values):
+    values.setdefault("at", NOW)
+    return sales.record_sale(SaleInput(**values), actor)
+
+
+def fresh(customer) -> Customer:
+    return Customer.get_by_id(customer.id)
+
+
+def payments_of(receipt) -> dict[str, int]:
+    return {p.method: p.amount for p in Payment.select().where(Payment.receipt == receipt)}
+
+
+def assert_ledgers_match():
+    for customer in Customer.select():
+        points_sum = PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0)).where(
+            PointsEntry.customer == customer).scalar()
+        debt_sum = DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0)).where(
+            DebtEntry.customer == customer).scalar()
+        signed = pw.Case(None, [(Receipt.kind == "return", 0 - Receipt.total)], Receipt.total)
+        sales_sum = Receipt.select(pw.fn.COALESCE(pw.fn.SUM(signed), 0)).where(Receipt.customer == customer).scalar()
+        assert (customer.points_balance, customer.debt_balance, customer.total_sales) == (points_sum, debt_sum, sales_sum)
+
+
+# --- discounts and lines ------------------------------------------------------------------
+
+
+def test_personal_discount_rounds_half_up(an):
+    customers.update(an, {"discount_bp": 1000})
+    result = sell(customer=an, amount=125_005)
+    receipt = result.receipt
+    assert (receipt.subtotal, receipt.discount, receipt.total) == (125_005, 12_501, 112_504)
+    assert payments_of(receipt) == {"cash": 112_504}
+
+
+def test_tier_discount_and_rate_apply_when_better(an):
+    PointsTier.create(name="Gold", min_spend=1_000_000, earn_per=5_000, discount_bp=500)
+    customers.update(an, {"discount_bp": 300})
+    first = sell(customer=an, amount=1_000_000, at=NOW - dt.timedelta(days=30))
+    assert first.receipt.total == 970_000  # below the tier yet: the personal 3%
+    assert points.rate_for(fresh(an), NOW).tier is None
+    sell(customer=an, amount=31_000, at=NOW - dt.timedelta(days=20))  # 970,000 + 30,070 in 12 months
+    quote = sales.quote(SaleInput(customer=an, amount=100_000, at=NOW))
+    assert (quote.discount_bp, quote.personal_discount, quote.total) == (500, 5_000, 95_000)
+    assert sell(customer=an, amount=100_000).points_earned == 19  # 95,000 / 5,000
+    customers.update(an, {"discount_bp": 1000})
+    assert sales.quote(SaleInput(customer=an, amount=100_000, at=NOW)).discount_bp == 1000
+    # Spend older than 12 months does not count.
+    assert points.rate_for(fresh(an), NOW + dt.timedelta(days=400)).tier is None
+
+
+def test_extra_discount_comes_after_the_personal_one(an):
+    customers.update(an, {"discount_bp": 1000})
+    receipt = sell(customer=an, amount=100_000, extra_discount=5_000).receipt
+    assert (receipt.discount, receipt.total) == (15_000, 85_000)
+    with pytest.raises(ValidationError):
+        sell(customer=an, amount=100_000, extra_discount=90_001)
+    with pytest.raises(ValidationError):
+        sell(customer=an, amount=100_000, extra_discount=-1)
+
+
+def test_lines_multiply_qty_by_price_rounding_half_up(database):
+    Product.create(sku="RICE", barcode="8930000000017", name="Rice 1 kg", price=333)
+    receipt = sell(lines=[
+        LineInput(qty="1.5", sku="RICE"),  # 499.5 -> 500
+        LineInput(qty=0.1, unit_price=12_345, name="Tea"),  # 1234.5 -> 1235, the float read as 0.1
+        LineInput(qty=Decimal("2"), sku="8930000000017", line_discount=66),  # by barcode: 666 - 66
+        LineInput(qty="0,3335", unit_price=1_000),  # kept to the thousandth: 0.334 -> 334
+    ]).receipt
+    lines = list(receipt.lines.order_by(sales.ReceiptLine.position))
+    assert [line.amount for line in lines] == [500, 1235, 600, 334]
+    assert [line.qty for line in lines] == [Decimal("1.5"), Decimal("0.1"), Decimal("2"), Decimal("0.334")]
+    assert lines[0].name == "Rice 1 kg" and lines[2].sku == "RICE"
+    assert (receipt.subtotal, receipt.discount, receipt.total) == (2735, 66, 2669)
+
+
+def test_line_refusals(database):
+    with pytest.raises(NotFound):
+        sell(lines=[LineInput(qty=1, sku="NOPE")])
+    for line in (LineInput(qty=0, unit_price=1), LineInput(qty="0.0004", unit_price=1), LineInput(qty="abc", unit_price=1),
+                 LineInput(qty=1, unit_price=-1), LineInput(qty=1, unit_price=10, line_discount=11)):
+        with pytest.raises(ValidationError):
+            sell(lines=[line])
+    with pytest.raises(ValidationError):
+        sell()  # no amount, no lines
+    assert not Receipt.select().exists()
+
+
+def test_eur_amounts_are_cents(database):
+    settings.set_value("currency", "EUR")
+    settings.set_value("points_earn_per", "1")
+    customer = customers.register({"name": "Anna", "discount_bp": 1000}).customer
+    result = sell(customer=customer, lines=[LineInput(qty="0.5", unit_price=1999)])  # 9.995 € -> 10.00 €
+    assert result.receipt.subtotal == 1000
+    assert result.receipt.total == 900
+    assert result.points_earned == 9
+    with pytest.raises(RuleViolation, match="€10.01, but the receipt is €9.00"):
+        sell(customer=customer, amount=1000, card=900, cash=101)
+
+
+# --- payments --------------------------------------------------------------------------------
+
+
+def test_payments_must_add_up(an):
+    with pytest.raises(RuleViolation, match=r"add up to ₫150,000, but the receipt is ₫100,000"):
+        sell(customer=an, amount=100_000, card=150_000)
+    with pytest.raises(RuleViolation, match="add up to ₫50,000"):
+        sell(customer=an, amount=100_000, card=20_000, cash=30_000)
+    with pytest.raises(ValidationError):
+        sell(customer=an, amount=100_000, card=-1)
+    receipt = sell(customer=an, amount=100_000, card=60_000).receipt
+    assert payments_of(receipt) == {"card": 60_000, "cash": 40_000}
+    assert Receipt.select().count() == 1
+
+
+def test_a_sale_is_audited(an, cashier):
+    receipt = sell(Actor(user=cashier), customer=an, amount=100_000, card=100_000).receipt
+    entry = AuditLog.get(AuditLog.action == "receipt.sale")
+    assert entry.user_id == cashier.id and entry.entity_id == str(receipt.id)
+    assert entry.after["payments"] == {"card": 100_000} and entry.after["total"] == 100_000
+    assert receipt.cashier_id == cashier.id
+
+
+# --- points ---------------------------------------------------------------------------------------
+
+
+def test_points_are_earned_rounding_down(an):
+    result = sell(customer=an, amount=129_999)
+    assert (result.points_earned, result.points_balance) == (12, 12)
+    assert result.receipt.points_earned == 12
+    assert sell(customer=an, amount=9_999).points_earned == 0
+
+
+def test_redeeming_points(an):
+    points.adjust_points(an, 100, "welcome")
+    result = sell(customer=an, amount=150_000, points=30)
+    assert payments_of(result.receipt) == {"points": 30_000, "cash": 120_000}
+    assert result.points_earned == 12  # on the 120,000 not paid with points
+    assert result.points_balance == 100 - 30 + 12
+    assert result.receipt.points_redeemed == 30
+    kinds = [(e.kind, e.points) for e in PointsEntry.select().where(PointsEntry.receipt == result.receipt).order_by(PointsEntry.id)]
+    assert kinds == [("redeem", -30), ("earn", 12)]
+
+
+def test_points_paid_part_earns_when_the_shop_says_so(an):
+    settings.set_value("points_earn_on_points", "yes")
+    points.adjust_points(an, 100, "welcome")
+    assert sell(customer=an, amount=150_000, points=30).points_earned == 15
+
+
+def test_redeeming_refusals(an):
+    points.adjust_points(an, 100, "welcome")
+    with pytest.raises(RuleViolation, match="only 100 points"):
+        sell(customer=an, amount=500_000, points=101)
+    with pytest.raises(RuleViolation, match="at most 30"):
+        sell(customer=an, amount=30_500, points=31)
+    with pytest.raises(ValidationError):
+        sell(customer=an, amount=30_000, points=-1)
+    settings.set_value("points_min_redeem", "50")
+    with pytest.raises(RuleViolation, match="50"):
+        sell(customer=an, amount=100_000, points=20)
+    assert sales.quote(SaleInput(customer=an, amount=30_000)).max_points == 0  # 30 is below the minimum
+    assert sales.quote(SaleInput(customer=an, amount=80_000)).max_points == 80
+    assert fresh(an).points_balance == 100
+
+
+# --- vouchers --------------------------------------------------------------------------------------
+
+
+def test_voucher_validity_dates(an):
+    vouchers.create_voucher("TET", "amount", 20_000, valid_from=dt.date(2024, 6, 1), valid_to=dt.date(2024, 6, 30))
+    with pytest.raises(RuleViolation, match="valid from 2024-06-01"):
+        sell(customer=an, amount=100_000, voucher="TET", at=dt.datetime(2024, 5, 31, 23, 59))
+    with pytest.raises(RuleViolation, match="expired on 2024-06-30"):
+        sell(customer=an, amount=100_000, voucher="TET", at=dt.datetime(2024, 7, 1, 0, 0))
+    receipt = sell(customer=an, amount=100_000, voucher="TET", at=dt.datetime(2024, 6, 30, 21, 0)).receipt
+    assert payments_of(receipt) == {"voucher": 20_000, "cash": 80_000}
+    assert receipt.total == 100_000  # a voucher pays, it does not lower revenue
+    assert VoucherUse.get().amount == 20_000
+    with pytest.raises(NotFound):
+        sell(customer=an, amount=100_000, voucher="NOPE")
+
+
+def test_a_voucher_is_used_once_unless_multi_use(an):
+    vouchers.create_voucher("ONCE", "amount", 10_000)
+    vouchers.create_voucher("TWICE", "amount", 10_000, max_uses=2)
+    vouchers.create_voucher("ALWAYS", "amount", 10_000, max_uses=None)
+    sell(customer=an, amount=50_000, voucher="ONCE")
+    with pytest.raises(RuleViolation, match="already been used"):
+        sell(customer=an, amount=50_000, voucher="ONCE")
+    sell(customer=an, amount=50_000, voucher="TWICE")
+    sell(amount=50_000, voucher="TWICE")
+    with pytest.raises(RuleViolation):
+        sell(customer=an, amount=50_000, voucher="TWICE")
+    for _ in range(3):
+        sell(amount=50_000, voucher="ALWAYS")
+    assert vouchers.uses_of(vouchers.Voucher.get(code="ALWAYS")) == 3
+
+
+def test_a_voucher_bound_to_a_customer(an):
+    binh = customers.register({"name": "Bình"}).customer
+    vouchers.create_voucher("AN-BDAY", "amount", 10_000, customer=an)
+    with pytest.raises(RuleViolation, match="another customer"):
+        sell(customer=binh, amount=50_000, voucher="AN-BDAY")
+    with pytest.raises(RuleViolation):
+        sell(amount=50_000, voucher="AN-BDAY")
+    sell(customer=an, amount=50_000, voucher="AN-BDAY")
+
+
+def test_percent_voucher_rounds_half_up_and_never_pays_more_than_the_receipt(an):
+    vouchers.create_voucher("P125", "percent", 1250, max_uses=None)  # 12.5 %
+    vouchers.create_voucher("BIG", "amount", 500_000)
+    assert payments_of(sell(customer=an, amount=100_004, voucher="P125").receipt)["voucher"] == 12_501
+    points.adjust_points(an, 40, "welcome")
+    # The percent is of what is left after points.
+    assert payments_of(sell(customer=an, amount=100_000, points=20, voucher="P125").receipt)["voucher"] == 10_000
+    assert payments_of(sell(customer=an, amount=100_000, voucher="BIG").receipt) == {"voucher": 100_000}
+
+
+def test_voucher_definitions_are_checked(database):
+    for kwargs in (dict(code="", kind="amount", value=1), dict(code="A", kind="gift", value=1),
+                   dict(code="A", kind="amount", value=0), dict(code="A", kind="percent", value=10_001),
+                   dict(code="A", kind="amount", value=1, max_uses=0),
+                   dict(code="A", kind="amount", value=1, valid_from=dt.date(2024, 2, 1), valid_to=dt.date(2024, 1, 1))):
+        with pytest.raises(ValidationError):
+            vouchers.create_voucher(**kwargs)
+    vouchers.create_voucher("A", "amount", 1, at=NOW)
+    assert vouchers.Voucher.get().created_at == NOW
+    with pytest.raises(ValidationError):
+        vouchers.create_voucher("A", "amount", 1)
+
+
+# --- gift cards -------------------------------------------------------------------------------------
+
+
+def test_paying_with_a_gift_card(an):
+    card = vouchers.load_gift_card("GIFT-1", 50_000, at=NOW - dt.timedelta(days=1))
+    receipt = sell(customer=an, amount=80_000, gift_card="GIFT-1", gift_amount=30_000).receipt
+    assert payments_of(receipt) == {"giftcard": 30_000, "cash": 50_000}
+    assert vouchers.gift_balance(card) == 20_000
+    with pytest.raises(RuleViolation, match="only ₫20,000 left"):
+        sell(amount=80_000, gift_card="GIFT-1", gift_amount=30_000)
+    vouchers.load_gift_card("GIFT-1", 10_000)  # top up
+    sell(amount=80_000, gift_card="GIFT-1", gift_amount=30_000)
+    assert vouchers.gift_balance(card) == 0
+    assert [e.kind for e in card.gift_entries.order_by(vouchers.GiftCardEntry.id)] == ["issue", "redeem", "topup", "redeem"]
+
+
+def test_gift_card_refusals(an):
+    from shoptui.services import cards
+
+    cards.issue_card(an, "2000000000017")
+    with pytest.raises(RuleViolation):
+        vouchers.load_gift_card("2000000000017", 10_000)  # a loyalty card holds no money
+    with pytest.raises(NotFound):
+        sell(amount=10_000, gift_card="2000000000017", gift_amount=5_000)
+    with pytest.raises(NotFound):
+        sell(amount=10_000, gift_card="NOPE", gift_amount=5_000)
+    with pytest.raises(ValidationError):
+        vouchers.load_gift_card("GIFT-1", 0)
+    with pytest.raises(ValidationError):
+        vouchers.load_gift_card("  ", 10_000)
+
+
+# --- credit --------------------------------------------------------------------------------------------
+
+
+def test_credit_within_the_limit(an):
+    customers.update(an, {"credit_limit": 100_000})
+    result = sell(customer=an, amount=150_000, credit=100_000)
+    assert payments_of(result.receipt) == {"credit": 100_000, "cash": 50_000}
+    assert result.debt_balance == 100_000
+    assert debts.credit_left(fresh(an)) == 0
+    with pytest.raises(RuleViolation, match="at most ₫0 more"):
+        sell(customer=an, amount=10_000, credit=1)
+    assert fresh(an).debt_balance == 100_000
+
+
+def test_no_limit_means_any_credit_and_zero_means_none(an):
+    sell(customer=an, amount=5_000_000, credit=5_000_000)
+    customers.update(an, {"credit_limit": 0})
+    with pytest.raises(RuleViolation):
+        sell(customer=an, amount=10_000, credit=1)
+
+
+def test_a_manager_may_allow_credit_over_the_limit_and_it_is_audited(an, manager, cashier):
+    customers.update(an, {"credit_limit": 50_000})
+    result = sell(Actor(user=cashier), customer=an, amount=80_000, credit=80_000, override_by=manager)
+    assert result.debt_balance == 80_000
+    assert any("Minh" in w for w in result.warnings)
+    entry = AuditLog.get(AuditLog.action == "receipt.sale")
+    assert (entry.user_id, entry.override_by_id) == (cashier.id, manager.id)
+
+
+def test_a_cashier_cannot_allow_credit_over_the_limit(an, cashier):
+    other = users.add_user("Hoa", "cashier", "3333")
+    customers.update(an, {"credit_limit": 50_000})
+    with pytest.raises(PermissionDenied, match="Hoa"):
+        sell(Actor(user=cashier), customer=an, amount=80_000, credit=80_000, override_by=other)
+    assert not Receipt.select().exists()
+
+
+def test_credit_rule_warn_lets_the_sale_through_with_a_warning(an):
+    settings.set_value("credit_rule", "warn")
+    customers.update(an, {"credit_limit": 50_000})
+    result = sell(customer=an, amount=80_000, credit=80_000)
+    assert result.debt_balance == 80_000 and "credit limit" in result.warnings[0]
+
+
+def test_old_debt_blocks_credit_or_warns(an, manager):
+    settings.set_value("credit_max_age_days", "30")
+    sell(customer=an, amount=40_000, credit=40_000, at=NOW - dt.timedelta(days=31))
+    with pytest.raises(RuleViolation, match="unpaid for 31 days"):
+        sell(customer=an, amount=10_000, credit=10_000)
+    sell(customer=an, amount=10_000, cash=10_000)  # paying cash is fine
+    allowed = sell(customer=an, amount=10_000, credit=10_000, override_by=manager)
+    assert any("31 days" in w for w in allowed.warnings)
+    settings.set_value("credit_rule", "warn")
+    assert "31 days" in sell(customer=an, amount=10_000, credit=10_000).warnings[0]
+    # Paying the old debt (oldest first) lifts the block.
+    settings.set_value("credit_rule", "block")
+    debts.take_payment(an, 40_000, at=NOW)
+    assert sell(customer=an, amount=10_000, credit=10_000).warnings == []
+
+
+# --- anonymous sales and receipt numbers ----------------------------------------------------------------
+
+
+def test_an_anonymous_sale(database):
+    result = sell(amount=70_000)
+    assert result.receipt.customer is None
+    assert (result.points_earned, result.points_balance, result.debt_balance) == (0, None, None)
+    assert payments_of(result.receipt) == {"cash": 70_000}
+    assert sell(amount=0).receipt.total == 0  # a receipt of total 0 is a receipt
+
+
+def test_points_and_credit_need_a_customer(database):
+    with pytest.raises(RuleViolation, match="known customer"):
+        sell(amount=70_000, points=10)
+    with pytest.raises(RuleViolation, match="known customer"):
+        sell(amount=70_000, credit=10_000)
+
+
+def test_receipt_numbers_are_unique_per_store(database):
+    second = stores.add_store("S2", "Second store")
+    in_main = [sell(amount=1).receipt.number for _ in range(2)]
+    in_second = sell(Actor(store=second), amount=1).receipt.number
+    assert in_main == ["MAIN-000001", "MAIN-000002"] and in_second == "S2-000001"
+    sell(amount=1, number="MAIN-000003")
+    assert sell(amount=1).receipt.number == "MAIN-000004"  # a number typed by hand is skipped
+    with pytest.raises(ValidationError, match="already exists"):
+        sell(amount=1, number="MAIN-000001")
+    assert sell(Actor(store=second), amount=1, number="MAIN-000001").receipt.store_id == second.id
+
+
+def test_a_failed_sale_writes_nothing(an):
+    points.adjust_points(an, 10, "welcome")
+    vouchers.create_voucher("V", "amount", 1000)
+    with pytest.raises(RuleViolation):
+        sell(customer=an, amount=50_000, points=5, voucher="V", card=60_000)
+    assert (fresh(an).points_balance, Receipt.select().count(), VoucherUse.select().count()) == (10, 0, 0)
+
+
+# --- attach and move -------------------------------------------------------------------------------------
+
+
+def test_attach_an_anonymous_receipt_forgot_my_card(an):
+    receipt = sell(amount=100_000, at=NOW - dt.timedelta(days=3)).receipt
+    sales.record_return(receipt, 30_000, at=NOW - dt.timedelta(days=2))
+    earned = sales.attach_receipt(receipt, an, today=NOW.date())
+    assert earned == 7  # on what was kept: 70,000
+    customer = fresh(an)
+    assert (customer.points_balance, customer.total_sales) == (7, 70_000)
+    assert customer.last_purchase_at == NOW - dt.timedelta(days=3)
+    assert Receipt.select().where(Receipt.customer == an).count() == 2  # the sale and its return
+    assert_ledgers_match()
+    with pytest.raises(RuleViolation):
+        sales.attach_receipt(receipt, an, today=NOW.date())  # no longer anonymous
+
+
+def test_attach_only_within_the_days_allowed(an):
+    receipt = sell(amount=100_000, at=NOW - dt.timedelta(days=8)).receipt
+    with pytest.raises(RuleViolation, match="7 days"):
+        sales.attach_receipt(receipt, an, today=NOW.date())
+    settings.set_value("attach_receipt_days", "10")
+    assert sales.attach_receipt(receipt, an, today=NOW.date()) == 10
+    with pytest.raises(NotFound):
+        sales.attach_receipt(99999, an)
+    with pytest.raises(ValidationError):
+        sales.attach_receipt(sell(amount=1).receipt, None, today=NOW.date())
+
+
+def test_move_a_receipt_to_the_right_customer(an, manager):
+    binh = customers.register({"name": "Bình"}).customer
+    points.adjust_points(an, 50, "welcome")
+    receipt = sell(customer=an, amount=200_000, points=20, credit=100_000).receipt  # earns 18
+    sales.record_return(receipt, 50_000)
+    before_an = fresh(an)
+    sales.move_receipt(receipt, binh, Actor(user=manager))
+    a, b = fresh(an), fresh(binh)
+    assert (a.points_balance, a.debt_balance, a.total_sales, a.last_purchase_at) == (50, 0, 0, None)
+    assert b.points_balance == before_an.points_balance - 50
+    assert b.debt_balance == before_an.debt_balance
+    assert b.total_sales == 150_000
+    assert Receipt.select().where(Receipt.customer == binh).count() == 2
+    assert_ledgers_match()
+    # And back again: the compensating entries of the first move move too.
+    sales.move_receipt(receipt, an)
+    assert (fresh(an).points_balance, fresh(binh).points_balance, fresh(binh).debt_balance) == (
+        before_an.points_balance, 0, 0)
+    assert_ledgers_match()
+
+
+def test_move_refusals(an, cashier):
+    binh = customers.register({"name": "Bình"}).customer
+    anonymous = sell(amount=1).receipt
+    with pytest.raises(RuleViolation):
+        sales.move_receipt(anonymous, binh)
+    mine = sell(customer=an, amount=1).receipt
+    with pytest.raises(RuleViolation):
+        sales.move_receipt(mine, an)
+    with pytest.raises(PermissionDenied):
+        sales.move_receipt(mine, binh, Actor(user=cashier))
+    with pytest.raises(ValidationError):
+        sales.move_receipt(mine, None)
+
+
+def test_now_is_used_when_no_time_is_given(an, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    assert sales.record_sale(SaleInput(customer=an, amount=1)).receipt.at == NOW
