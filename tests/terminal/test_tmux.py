@@ -1,0 +1,144 @@
+"""The app in a real terminal (tmux): start, type a search by hand, Escape, resize to 80×24, Ctrl+Q."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from shoptui.services import customers
+
+pytestmark = pytest.mark.terminal
+
+TMUX = shutil.which("tmux") or ("/usr/bin/tmux" if Path("/usr/bin/tmux").exists() else None)
+SHOPTUI = Path(sys.executable).with_name("shoptui")
+# Hand typing: a key every ~120 ms, well apart from a scanner's burst (under 1 ms a key).
+HAND_TYPING_GAP = 0.12
+TMUX_CONF = """\
+set -g remain-on-exit on
+set -g status off
+set -sg escape-time 0
+"""
+
+
+class Terminal:
+    """One private tmux server (its own socket and config) holding one session."""
+
+    def __init__(self, home: Path):
+        self.dir = Path(tempfile.mkdtemp(prefix="shoptui-tmux-"))  # short: socket paths are limited
+        self.socket = self.dir / "s"
+        self.conf = self.dir / "tmux.conf"
+        self.conf.write_text(TMUX_CONF)
+        self.env = {
+            "HOME": str(home),
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "TERM": "xterm-256color",
+        }
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            [TMUX, "-u", "-S", str(self.socket), "-f", str(self.conf), *args],
+            capture_output=True, text=True, env=self.env, timeout=15,
+        )
+        if result.returncode != 0:
+            raise AssertionError(f"tmux {' '.join(args)} failed: {result.stderr.strip()}")
+        return result.stdout
+
+    def start(self, argv: list[str], width: int, height: int) -> None:
+        # A clean environment: nothing of the developer's SHOPTUI_*, locale or data folder.
+        env = [f"{key}={value}" for key, value in self.env.items()] + [
+            f"XDG_DATA_HOME={self.env['HOME']}/data",
+            f"XDG_CONFIG_HOME={self.env['HOME']}/config",
+        ]
+        command = shlex.join(["env", "-i", *env, *argv])
+        self.tmux("new-session", "-d", "-s", "app", "-x", str(width), "-y", str(height), command)
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "app")
+
+    def pane(self, fmt: str) -> str:
+        return self.tmux("display-message", "-p", "-t", "app", fmt).strip()
+
+    def wait_for(self, condition, what: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if condition(screen):
+                return screen
+            if self.pane("#{pane_dead}") == "1" or time.monotonic() > deadline:
+                raise AssertionError(f"waiting for {what}; the terminal shows:\n{screen}")
+            time.sleep(0.1)
+
+    def type_by_hand(self, text: str) -> None:
+        for char in text:
+            self.tmux("send-keys", "-t", "app", "-l", char)
+            time.sleep(HAND_TYPING_GAP)
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", "-t", "app", *keys)
+
+    def close(self) -> None:
+        subprocess.run(
+            [TMUX, "-S", str(self.socket), "kill-server"], capture_output=True, env=self.env, timeout=15
+        )
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    if TMUX is None:
+        pytest.skip("tmux is not installed (apt-get install tmux); the real-terminal tests need it")
+    if not SHOPTUI.exists():
+        pytest.skip(f"the shoptui command is not installed next to {sys.executable}")
+    home = tmp_path / "home"
+    home.mkdir()
+    term = Terminal(home)
+    try:
+        yield term
+    finally:
+        term.close()
+
+
+def test_search_by_hand_escape_resize_and_quit(terminal, database, db_path):
+    for name, phone in (
+        ("Nguyễn Văn An", "0912 345 678"),
+        ("Đặng Thị Hồng", "0987 654 321"),
+        ("Hans Straße", ""),
+    ):
+        customers.register({"name": name, "phone": phone})
+
+    terminal.start([str(SHOPTUI), "--db", str(db_path)], 120, 40)
+    terminal.wait_for(lambda s: "Đặng Thị Hồng" in s and "Nguyễn Văn An" in s, "the directory")
+    assert "3 customers" in terminal.screen()
+
+    terminal.type_by_hand("nguyen")
+    screen = terminal.wait_for(lambda s: "Nguyễn Văn An" in s and "Đặng Thị Hồng" not in s, "the search result")
+    assert "nguyen" in screen and "0912 345 678" in screen
+
+    terminal.keys("Escape")
+    screen = terminal.wait_for(lambda s: "Đặng Thị Hồng" in s and "nguyen" not in s, "the cleared search")
+    assert terminal.pane("#{pane_dead}") == "0"
+
+    terminal.type_by_hand("5678")
+    terminal.wait_for(lambda s: "Nguyễn Văn An" in s and "Hans Straße" not in s, "the phone search")
+
+    terminal.tmux("resize-window", "-t", "app", "-x", "80", "-y", "24")
+    screen = terminal.wait_for(
+        lambda s: len(s.splitlines()) == 24 and "Nguyễn Văn An" in s and "Quit" in s, "the app at 80×24"
+    )
+    assert max(len(line) for line in screen.splitlines()) <= 80
+
+    terminal.keys("C-q")
+    deadline = time.monotonic() + 10
+    while terminal.pane("#{pane_dead}") != "1":
+        assert time.monotonic() < deadline, "Ctrl+Q did not end the app:\n" + terminal.screen()
+        time.sleep(0.1)
+    assert terminal.pane("#{pane_dead_status}") == "0"
+
