@@ -61,6 +61,8 @@ ACTION_NAMES = {
 }
 
 ROLE_NAMES = {"cashier": N_("cashier"), "manager": N_("manager"), "owner": N_("owner")}
+# Whom to ask, with its article: "ask a manager", "ask the owner".
+ASK_ROLE = {"cashier": N_("a cashier"), "manager": N_("a manager"), "owner": N_("the owner")}
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,10 @@ def allows(actor: Actor | None, action: str) -> bool:
 def require(actor: Actor | None, action: str) -> None:
     if not allows(actor, action):
         raise PermissionDenied(
-            _("A {role} may not {action}; ask a {needed}.").format(
+            _("A {role} may not {action}; ask {whom}.").format(
                 role=_(ROLE_NAMES[actor.user.role]) if actor.user.role in ROLE_NAMES else actor.user.role,
                 action=_(ACTION_NAMES[action]),
-                needed=_(ROLE_NAMES[ACTION_ROLES[action]]),
+                whom=_(ASK_ROLE[ACTION_ROLES[action]]),
             )
         )
 
