@@ -116,7 +116,13 @@ def _match_clause(text: str):
         ways.append(Customer.id == exact)
     if not ways:
         return Customer.id.is_null()  # nothing in the query can match anyone (e.g. only "!!")
-    return functools.reduce(operator.or_, ways)
+    if len(ways) == 1:
+        return ways[0]
+    # One OR over the words and the phone would make SQLite walk the name index and read
+    # every row for its phone; a union lets each way use its own index (or a covering scan).
+    return Customer.id.in_(
+        functools.reduce(operator.or_, (Customer.select(Customer.id).where(way) for way in ways))
+    )
 
 
 def _word_prefix(word: str):
@@ -129,8 +135,11 @@ def _phone_clauses(text: str) -> list:
     digits = phones.digits(text)
     if len(digits) < MIN_PHONE_DIGITS:
         return []
-    # phone_rev holds the digits backwards and is indexed: "ends with 5678" is a prefix search.
-    clauses = [Customer.phone_rev.startswith(digits[::-1])]
+    # phone_rev holds the digits backwards and is indexed: "ends with 5678" is a prefix
+    # search. As a range rather than LIKE, so that the index serves it (SQLite's LIKE is
+    # case-insensitive and skips a plain index); any collation sorts digits before "a".
+    prefix = digits[::-1]
+    clauses = [(Customer.phone_rev >= prefix) & (Customer.phone_rev < prefix + "a")]
     e164 = phones.normalize(text, settings.region())
     if e164 is not None:
         clauses.append(Customer.phone == e164)
