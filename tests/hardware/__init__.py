@@ -1,0 +1,1 @@
+"""Device tests: protocols from byte streams, a real pty, synthetic evdev events."""
