@@ -1,0 +1,127 @@
+"""The three layers: the core never loads the UI or the devices, the devices never load
+the UI, and the screens hold no SQL. Each module is imported in a fresh interpreter so
+that one module's imports cannot hide another's."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# The composition root may wire screens and hardware; nothing else in shoptui may.
+COMPOSITION_ROOT = {"shoptui.cli", "shoptui.__main__"}
+
+
+def module_names(package: str) -> list[str]:
+    names = []
+    for path in sorted((ROOT / package).rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if any(not p.isidentifier() for p in parts):  # migrations are files the runner loads by path
+            continue
+        names.append(".".join(parts))
+    return names
+
+
+def core_modules() -> list[str]:
+    return [
+        name for name in module_names("shoptui")
+        if name not in COMPOSITION_ROOT and not name.startswith("shoptui.commands")
+    ]
+
+
+def loaded_after_import(modules: list[str], forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    """For each module, the forbidden top-level packages a fresh interpreter has after importing it."""
+    code = (
+        "import importlib, sys\n"
+        "importlib.import_module(sys.argv[1])\n"
+        "print(' '.join(m for m in sys.argv[2:] if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def run(module: str) -> tuple[str, list[str]]:
+        done = subprocess.run(
+            [sys.executable, "-c", code, module, *forbidden], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+        )
+        if done.returncode != 0:
+            return module, [f"import failed: {done.stderr.strip().splitlines()[-1:]}"]
+        return module, done.stdout.split()
+
+    with ThreadPoolExecutor(max_workers=max(2, (os.cpu_count() or 2) * 2)) as pool:
+        return dict(pool.map(run, modules))
+
+
+def test_the_core_never_loads_the_ui_or_the_devices():
+    modules = core_modules()
+    assert {"shoptui.services.sales", "shoptui.models", "shoptui.db", "shoptui.money"} <= set(modules)
+    found = loaded_after_import(modules, ("textual", "screens", "hardware"))
+    assert {m: bad for m, bad in found.items() if bad} == {}
+
+
+def test_the_devices_never_load_the_ui():
+    modules = module_names("hardware")
+    assert modules
+    found = loaded_after_import(modules, ("textual", "screens"))
+    assert {m: bad for m, bad in found.items() if bad} == {}
+
+
+# Query building on a model class (Customer.select(...)), raw SQL, or peewee itself.
+SQL_IN_SCREENS = [
+    re.compile(r"\.execute_sql\("),
+    re.compile(r"^\s*(from|import)\s+(peewee|playhouse)\b", re.M),
+    re.compile(r"\b[A-Z]\w*\.(select|insert|insert_many|insert_from|update|delete|delete_instance|create|"
+               r"get_or_none|get_or_create|get_by_id|raw|bulk_create|bulk_update|replace)\("),
+    re.compile(r"\.atomic\("),
+]
+
+
+def sql_in(source: str) -> list[str]:
+    return [m.group(0) for pattern in SQL_IN_SCREENS for m in pattern.finditer(source)]
+
+
+def test_the_screens_hold_no_sql():
+    files = sorted((ROOT / "screens").rglob("*.py"))
+    assert files
+    found = {str(f.relative_to(ROOT)): sql_in(f.read_text(encoding="utf-8")) for f in files}
+    assert {f: hits for f, hits in found.items() if hits} == {}
+
+
+def test_the_sql_scan_sees_what_it_must():
+    assert sql_in("rows = Customer.select().where(x)\nReceipt.update(total=1).execute()\n")
+    assert sql_in("from peewee import fn\n") and sql_in("db.execute_sql('SELECT 1')")
+    assert sql_in("with database.atomic():\n")
+    assert not sql_in("self.query_one(Static).update(text)\nlabel.update('x')\nservices.customers.update(c, v)\n")
+
+
+def test_import_linter_contracts_hold(tmp_path):
+    """``lint-imports`` with the contracts of pyproject.toml. A module a contract names that
+    is not written yet is left out here (import-linter refuses unknown modules), so that the
+    contracts are checked for everything that exists."""
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
+    if lint is None:
+        pytest.fail("lint-imports is not installed: pip install import-linter")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    existing = set(module_names("shoptui")) | set(module_names("screens")) | set(module_names("hardware"))
+    lines = ["[tool.importlinter]", f"root_packages = {config['root_packages']!r}".replace("'", '"'),
+             f"include_external_packages = {str(config.get('include_external_packages', False)).lower()}"]
+    for contract in config["contracts"]:
+        sources = [m for m in contract["source_modules"] if m in existing]
+        assert sources, contract["name"]
+        lines += ["", "[[tool.importlinter.contracts]]", f"name = {contract['name']!r}".replace("'", '"'),
+                  f"type = \"{contract['type']}\"", f"source_modules = {sources!r}".replace("'", '"'),
+                  f"forbidden_modules = {contract['forbidden_modules']!r}".replace("'", '"')]
+    (tmp_path / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [lint, "--config", str(tmp_path / "pyproject.toml"), "--no-cache"], capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
