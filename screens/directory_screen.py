@@ -7,7 +7,7 @@ own database connection, and its rows come back as a DirectoryPage message.
 
 from __future__ import annotations
 
-import logging
+import traceback
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,9 +22,7 @@ from shoptui.i18n import N_, _, ngettext
 from shoptui.services import directory
 
 from .messages import DirectoryFailed, DirectoryPage
-from .text import Formats, content, plain
-
-log = logging.getLogger(__name__)
+from .text import Formats, content, plain, printable
 
 # (key, heading, widest cell): long names are cut with … so the other columns stay in view.
 COLUMNS = (
@@ -38,6 +36,7 @@ COLUMNS = (
     ("status", N_("Status"), 12),
 )
 WIDEST = {key: width for key, _heading, width in COLUMNS}
+NUMERIC = {"debt", "total_sales", "points"}  # right-aligned, heading too
 STATUS_NAMES = {"active": N_("active"), "incomplete": N_("incomplete"), "archived": N_("archived")}
 
 
@@ -83,7 +82,7 @@ class DirectoryScreen(Screen[None]):
         table = self.query_one("#customers", DataTable)
         table.can_focus = False  # the search box keeps the focus; arrows reach the table from there
         for key, heading, _width in COLUMNS:
-            table.add_column(_(heading), key=key)
+            table.add_column(plain(_(heading), justify="right" if key in NUMERIC else "left"), key=key)
         self.watch(table, "scroll_y", self._scrolled, init=False)
         self.query_one("#search", Input).focus()
         self.start_search()
@@ -127,7 +126,8 @@ class DirectoryScreen(Screen[None]):
             self.post_message(DirectoryFailed(generation, str(exc)))
             return
         except Exception as exc:  # a bug or a broken database must not take the app down
-            log.exception("directory search failed")
+            # Textual's log, not `logging`: a handler writing to stderr would draw over the screen.
+            self.log.error("directory search failed", traceback.format_exc())
             self.post_message(
                 DirectoryFailed(generation, _("The customer list cannot be read: {reason}").format(reason=exc))
             )
@@ -168,7 +168,7 @@ class DirectoryScreen(Screen[None]):
         if message.generation != self._generation:
             return
         self._loading_more = False
-        self.notify(content(message.reason), title=_("Search"), severity="error", markup=False)
+        self.notify(printable(message.reason), title=_("Search"), severity="error", markup=False)
 
     def _show_status(self) -> None:
         shown = len(self._shown)

@@ -214,7 +214,7 @@ async def test_paging_loads_more_rows_as_the_cursor_goes_down(database):
 async def test_a_database_error_is_a_notification_not_a_crash(shop, database):
     app = app_for(database)
     notes = []
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: table_of(app).row_count == 5)
         original = app.notify
 
@@ -228,9 +228,35 @@ async def test_a_database_error_is_a_notification_not_a_crash(shop, database):
             await pilot.press(*"nguyen")
             await until(pilot, lambda: notes)
             assert notes[0][1] == "error" and "customer list cannot be read" in notes[0][0]
+            await until(pilot, lambda: "cannot" in app.export_screenshot())  # the toast is drawn
             assert app.is_running
         finally:
             database.execute_sql("ALTER TABLE customer_gone RENAME TO customer")
+
+
+@pilot_test
+async def test_an_unexpected_error_in_the_search_is_a_notification_too(shop, database, monkeypatch):
+    app = app_for(database)
+    notes = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        original = app.notify
+
+        def notify(message, **kwargs):
+            notes.append((str(message), kwargs.get("severity")))
+            return original(message, **kwargs)
+
+        app.notify = notify
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("boom [/]")
+
+        monkeypatch.setattr("shoptui.services.directory.search", broken)
+        await pilot.press("a")
+        await until(pilot, lambda: notes)
+        assert notes == [("The customer list cannot be read: boom [/]", "error")]
+        await until(pilot, lambda: "boom&#160;[/]" in app.export_screenshot())  # drawn literally
+        assert app.is_running and table_of(app).row_count == 5
 
 
 @pilot_test
