@@ -1,0 +1,625 @@
+"""``shoptui check``: the database's own integrity and every ledger invariant.
+
+``run_checks()`` returns the problems found, each one translated sentence naming the
+record (customer code, receipt number and store). Every check is one SQL aggregate,
+never a Python loop over all rows, so that it runs on a million customers; each lists
+at most ``limit`` records and then says that there are more.
+
+What is checked, and why some things are allowed:
+
+- SQLite: ``PRAGMA integrity_check`` and ``PRAGMA foreign_key_check`` (PostgreSQL keeps
+  both itself).
+- Each customer's cached ``points_balance``, ``debt_balance``, ``total_sales`` (sales −
+  returns) and ``last_purchase_at`` (last sale) equal what the entries and receipts give.
+- Each receipt's payments add up to its total; totals and payments are not negative.
+- A return names a sale (imported returns may lack the reference: the other program may
+  not give it), never returns more than the sale (in money, and per line in quantity),
+  and belongs to the sale's customer; only returns name a sale.
+- The credit paid on a receipt is on the debt ledger, and the points it earned and
+  redeemed (reversed and restored for a return) are on the points ledger.
+- Ledger entries that point to a receipt belong to that receipt's customer; when a
+  receipt was moved to another customer, the entries left with the earlier customer
+  are cancelled by ``move`` entries, so they must add up to zero there.
+- Each kind of entry has its sign: earned points and credit sales are positive,
+  redemptions and debt payments negative, and so on.
+- A points balance may be negative only after a return reversed points already spent
+  (``reverse``) or a receipt moved away (``move``): redeeming, expiring and adjusting
+  never go below zero. Likewise a debt balance below zero needs an ``adjust``,
+  ``opening`` or ``move`` entry, since payments and returns stop at the debt.
+- No card is bound to two customers at once; no gift card balance is negative; no
+  voucher is used more often than it may be.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import peewee as pw
+
+from .db import database
+from .i18n import _
+from .models import (
+    DEBT_KINDS,
+    PAYMENT_METHODS,
+    POINTS_KINDS,
+    RECEIPT_KINDS,
+    Card,
+    CardBinding,
+    Customer,
+    DebtEntry,
+    GiftCardEntry,
+    Payment,
+    PointsEntry,
+    Receipt,
+    ReceiptLine,
+    Store,
+    VisitCount,
+    Voucher,
+    VoucherUse,
+)
+
+DEFAULT_LIMIT = 20
+# The sign each kind of ledger entry must have: +1 never negative, -1 never positive.
+POINTS_SIGNS = {"opening": 1, "earn": 1, "restore": 1, "redeem": -1, "reverse": -1, "expire": -1}
+DEBT_SIGNS = {"credit_sale": 1, "payment": -1, "return": -1}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that is wrong; ``kind`` names the check, ``message`` says it to a person."""
+
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def run_checks(limit: int = DEFAULT_LIMIT) -> list[Problem]:
+    """Every problem found, at most ``limit`` of each kind (then one line saying there are more)."""
+    problems: list[Problem] = []
+    for check in CHECKS:
+        found = list(check(limit + 1))
+        problems.extend(found[:limit])
+        if len(found) > limit:
+            problems.append(
+                Problem(found[0].kind, _("… and more problems of the same kind; only the first {n} are listed.").format(n=limit))
+            )
+    return problems
+
+
+def _is_sqlite() -> bool:
+    return isinstance(database.obj, pw.SqliteDatabase)
+
+
+def _receipt(store: str, number: str) -> str:
+    return _("receipt {number} of store {store}").format(number=number, store=store)
+
+
+def _money(minor: int) -> str:
+    from .i18n import babel_locale
+    from .money import format_money
+    from .services import settings
+
+    return format_money(int(minor), settings.currency(), babel_locale())
+
+
+def _signed_total():
+    """A receipt's total counted positive for a sale and negative for a return."""
+    return pw.Case(None, [(Receipt.kind == "return", Receipt.total * -1)], Receipt.total)
+
+
+# -- the database itself ------------------------------------------------------------------
+
+
+def sqlite_integrity(limit: int) -> Iterable[Problem]:
+    if not _is_sqlite():
+        return []
+    rows = database.execute_sql(f"PRAGMA integrity_check({int(limit)})").fetchall()
+    return [
+        Problem("integrity", _("The database file is damaged: {detail}").format(detail=row[0]))
+        for row in rows
+        if row[0] != "ok"
+    ]
+
+
+def sqlite_foreign_keys(limit: int) -> Iterable[Problem]:
+    if not _is_sqlite():
+        return []
+    cursor = database.execute_sql("PRAGMA foreign_key_check")
+    return [
+        Problem(
+            "foreign_key",
+            _("Row {rowid} of table {table} points to a row of {parent} that does not exist.").format(
+                rowid=row[1], table=row[0], parent=row[2]
+            ),
+        )
+        for row in cursor.fetchmany(limit)
+    ]
+
+
+# -- cached customer sums -----------------------------------------------------------------
+
+
+def _mismatches(cached, per_customer: pw.Select, default, limit: int):
+    """Customers whose cached column differs from ``per_customer`` (customer_id, value)."""
+    sums = per_customer.alias("sums")
+    computed = pw.fn.COALESCE(sums.c.value, default) if default is not None else sums.c.value
+    differs = cached != computed
+    if default is None:  # a date: NULL on one side only is a difference too
+        differs = differs | (cached.is_null() & sums.c.value.is_null(False)) | (cached.is_null(False) & sums.c.value.is_null())
+    return (
+        Customer.select(Customer.code, cached, computed)
+        .join(sums, pw.JOIN.LEFT_OUTER, on=(sums.c.customer_id == Customer.id))
+        .where(differs)
+        .order_by(Customer.id)
+        .limit(limit)
+        .tuples()
+    )
+
+
+def cached_points(limit: int) -> Iterable[Problem]:
+    sums = PointsEntry.select(PointsEntry.customer, pw.fn.SUM(PointsEntry.points).alias("value")).group_by(PointsEntry.customer)
+    for code, cached, actual in _mismatches(Customer.points_balance, sums, 0, limit):
+        yield Problem(
+            "points_balance",
+            _("Customer {code} shows {cached} points, but the points entries add up to {actual}.").format(
+                code=code, cached=cached, actual=actual
+            ),
+        )
+
+
+def cached_debt(limit: int) -> Iterable[Problem]:
+    sums = DebtEntry.select(DebtEntry.customer, pw.fn.SUM(DebtEntry.amount).alias("value")).group_by(DebtEntry.customer)
+    for code, cached, actual in _mismatches(Customer.debt_balance, sums, 0, limit):
+        yield Problem(
+            "debt_balance",
+            _("Customer {code} shows a debt of {cached}, but the debt entries add up to {actual}.").format(
+                code=code, cached=_money(cached), actual=_money(actual)
+            ),
+        )
+
+
+def cached_sales(limit: int) -> Iterable[Problem]:
+    sums = (
+        Receipt.select(Receipt.customer, pw.fn.SUM(_signed_total()).alias("value"))
+        .where(Receipt.customer.is_null(False))
+        .group_by(Receipt.customer)
+    )
+    for code, cached, actual in _mismatches(Customer.total_sales, sums, 0, limit):
+        yield Problem(
+            "total_sales",
+            _("Customer {code} shows sales of {cached}, but the receipts add up to {actual}.").format(
+                code=code, cached=_money(cached), actual=_money(actual)
+            ),
+        )
+
+
+def cached_last_purchase(limit: int) -> Iterable[Problem]:
+    sums = (
+        Receipt.select(Receipt.customer, pw.fn.MAX(Receipt.at).alias("value"))
+        .where(Receipt.customer.is_null(False) & (Receipt.kind == "sale"))
+        .group_by(Receipt.customer)
+    )
+    for code, cached, actual in _mismatches(Customer.last_purchase_at, sums, None, limit):
+        yield Problem(
+            "last_purchase",
+            _("Customer {code} shows the last purchase at {cached}, but the last sale is at {actual}.").format(
+                code=code, cached=cached or _("never"), actual=actual or _("never")
+            ),
+        )
+
+
+# -- receipts ------------------------------------------------------------------------------
+
+
+def _receipts(*fields):
+    return Receipt.select(Store.code, Receipt.number, *fields).join(Store, on=(Receipt.store == Store.id))
+
+
+def receipt_values(limit: int) -> Iterable[Problem]:
+    query = _receipts(Receipt.kind, Receipt.total).where(
+        Receipt.kind.not_in(RECEIPT_KINDS) | (Receipt.total < 0)
+    ).order_by(Receipt.id).limit(limit).tuples()
+    for store, number, kind, total in query:
+        if kind not in RECEIPT_KINDS:
+            message = _("The {receipt} is of an unknown kind {kind}.").format(receipt=_receipt(store, number), kind=kind)
+        else:
+            message = _("The {receipt} has a negative total {total}.").format(receipt=_receipt(store, number), total=_money(total))
+        yield Problem("receipt_value", message)
+
+
+def payment_values(limit: int) -> Iterable[Problem]:
+    query = (
+        _receipts(Payment.method, Payment.amount)
+        .join_from(Receipt, Payment, on=(Payment.receipt == Receipt.id))
+        .where(Payment.method.not_in(PAYMENT_METHODS) | (Payment.amount < 0))
+        .order_by(Payment.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, method, amount in query:
+        yield Problem(
+            "payment_value",
+            _("The {receipt} has a payment of {amount} by {method}, which cannot be.").format(
+                receipt=_receipt(store, number), amount=_money(amount), method=method
+            ),
+        )
+
+
+def payments_equal_totals(limit: int) -> Iterable[Problem]:
+    paid = Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("paid")).group_by(Payment.receipt).alias("paid")
+    total_paid = pw.fn.COALESCE(paid.c.paid, 0)
+    query = (
+        _receipts(Receipt.total, total_paid)
+        .join_from(Receipt, paid, pw.JOIN.LEFT_OUTER, on=(paid.c.receipt_id == Receipt.id))
+        .where(Receipt.total != total_paid)
+        .order_by(Receipt.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, total, amount in query:
+        yield Problem(
+            "payments",
+            _("The payments of {receipt} add up to {paid}, but its total is {total}.").format(
+                receipt=_receipt(store, number), paid=_money(amount), total=_money(total)
+            ),
+        )
+
+
+def return_references(limit: int) -> Iterable[Problem]:
+    sale = Receipt.alias("sale")
+    query = (
+        _receipts(Receipt.kind, Receipt.source, sale.kind, sale.number, Receipt.customer, sale.customer)
+        .join_from(Receipt, sale, pw.JOIN.LEFT_OUTER, on=(Receipt.return_of == sale.id))
+        .where(
+            ((Receipt.kind == "sale") & Receipt.return_of.is_null(False))
+            | ((Receipt.kind == "return") & Receipt.return_of.is_null() & (Receipt.source != "import"))
+            | ((Receipt.kind == "return") & Receipt.return_of.is_null(False) & (sale.kind != "sale"))
+            | (
+                (Receipt.kind == "return")
+                & Receipt.return_of.is_null(False)
+                & (Receipt.source != "import")
+                & (
+                    (Receipt.customer != sale.customer)
+                    | (Receipt.customer.is_null() & sale.customer.is_null(False))
+                    | (Receipt.customer.is_null(False) & sale.customer.is_null())
+                )
+            )
+        )
+        .order_by(Receipt.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, kind, _source, sale_kind, sale_number, _customer, _sale_customer in query:
+        receipt = _receipt(store, number)
+        if kind == "sale":
+            message = _("The sale {receipt} names receipt {other} as returned; only a return may.").format(
+                receipt=receipt, other=sale_number
+            )
+        elif sale_number is None:
+            message = _("The return {receipt} does not name the sale it returns.").format(receipt=receipt)
+        elif sale_kind != "sale":
+            message = _("The return {receipt} names {other}, which is not a sale.").format(receipt=receipt, other=sale_number)
+        else:
+            message = _("The return {receipt} belongs to another customer than its sale {other}.").format(
+                receipt=receipt, other=sale_number
+            )
+        yield Problem("return_reference", message)
+
+
+def returns_within_sale(limit: int) -> Iterable[Problem]:
+    returned = (
+        Receipt.select(Receipt.return_of, pw.fn.SUM(Receipt.total).alias("returned"))
+        .where((Receipt.kind == "return") & Receipt.return_of.is_null(False))
+        .group_by(Receipt.return_of)
+        .alias("returned")
+    )
+    query = (
+        _receipts(Receipt.total, returned.c.returned)
+        .join_from(Receipt, returned, on=(returned.c.return_of_id == Receipt.id))
+        .where(returned.c.returned > Receipt.total)
+        .order_by(Receipt.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, total, amount in query:
+        yield Problem(
+            "return_amount",
+            _("The returns of {receipt} add up to {returned}, more than its total {total}.").format(
+                receipt=_receipt(store, number), returned=_money(amount), total=_money(total)
+            ),
+        )
+
+
+def returned_lines(limit: int) -> Iterable[Problem]:
+    back = ReceiptLine.alias("back")
+    back_receipt = Receipt.alias("back_receipt")
+    returned = pw.fn.SUM(back.qty)
+    wrong_receipt = pw.fn.SUM(pw.Case(None, [(back_receipt.return_of != ReceiptLine.receipt, 1)], 0))
+    query = (
+        _receipts(ReceiptLine.position, ReceiptLine.name, ReceiptLine.qty, returned, wrong_receipt)
+        .join_from(Receipt, ReceiptLine, on=(ReceiptLine.receipt == Receipt.id))
+        .join_from(ReceiptLine, back, on=(back.return_of_line == ReceiptLine.id))
+        .join_from(back, back_receipt, on=(back.receipt == back_receipt.id))
+        .group_by(Store.code, Receipt.number, ReceiptLine.id, ReceiptLine.position, ReceiptLine.name, ReceiptLine.qty)
+        .having((returned > ReceiptLine.qty) | (wrong_receipt > 0))
+        .order_by(ReceiptLine.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, position, name, qty, back_qty, wrong in query:
+        if wrong:
+            message = _("Line {position} of {receipt} is returned by a return of another sale.").format(
+                position=position, receipt=_receipt(store, number)
+            )
+        else:
+            message = _("Line {position} ({name}) of {receipt} sold {qty} but {returned} were returned.").format(
+                position=position, name=name, receipt=_receipt(store, number), qty=_qty(qty), returned=_qty(back_qty)
+            )
+        yield Problem("return_lines", message)
+
+
+def _qty(value) -> str:
+    from decimal import Decimal
+
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def credit_on_ledger(limit: int) -> Iterable[Problem]:
+    """Credit paid on a sale is a ``credit_sale`` debt entry; credit given back on a return a ``return`` entry."""
+    credit_paid = (
+        Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("amount"))
+        .where(Payment.method == "credit")
+        .group_by(Payment.receipt)
+        .alias("credit_paid")
+    )
+    debt_posted = (
+        DebtEntry.select(DebtEntry.receipt, pw.fn.SUM(DebtEntry.amount).alias("amount"))
+        .where(DebtEntry.kind.in_(("credit_sale", "return")))
+        .group_by(DebtEntry.receipt)
+        .alias("debt_posted")
+    )
+    credit = pw.fn.COALESCE(credit_paid.c.amount, 0)
+    posted = pw.fn.COALESCE(debt_posted.c.amount, 0)
+    expected = pw.Case(None, [(Receipt.kind == "return", credit * -1)], credit)
+    query = (
+        _receipts(credit, posted)
+        .join_from(Receipt, credit_paid, pw.JOIN.LEFT_OUTER, on=(credit_paid.c.receipt_id == Receipt.id))
+        .join_from(Receipt, debt_posted, pw.JOIN.LEFT_OUTER, on=(debt_posted.c.receipt_id == Receipt.id))
+        .where((credit_paid.c.amount.is_null(False) | debt_posted.c.amount.is_null(False)) & (expected != posted))
+        .order_by(Receipt.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, paid, on_ledger in query:
+        yield Problem(
+            "credit_ledger",
+            _("The {receipt} has {credit} on credit, but the debt ledger has {posted} for it.").format(
+                receipt=_receipt(store, number), credit=_money(paid), posted=_money(abs(on_ledger))
+            ),
+        )
+
+
+def points_on_ledger(limit: int) -> Iterable[Problem]:
+    """A sale's points_earned and points_redeemed are its "earn" and "redeem" entries; a
+    return's are the points it took back ("reverse") and gave back ("restore")."""
+
+    def of_kind(kind: str):
+        return pw.fn.SUM(pw.Case(None, [(PointsEntry.kind == kind, PointsEntry.points)], 0))
+
+    posted = (
+        PointsEntry.select(
+            PointsEntry.receipt,
+            of_kind("earn").alias("earn"), of_kind("redeem").alias("redeem"),
+            of_kind("reverse").alias("reverse"), of_kind("restore").alias("restore"),
+        )
+        .where(PointsEntry.receipt.is_null(False))
+        .group_by(PointsEntry.receipt)
+        .alias("posted")
+    )
+    is_return = Receipt.kind == "return"
+    earned = pw.fn.COALESCE(pw.Case(None, [(is_return, posted.c.reverse * -1)], posted.c.earn), 0)
+    redeemed = pw.fn.COALESCE(pw.Case(None, [(is_return, posted.c.restore)], posted.c.redeem * -1), 0)
+    query = (
+        _receipts(Receipt.points_earned, earned, Receipt.points_redeemed, redeemed)
+        .join_from(Receipt, posted, pw.JOIN.LEFT_OUTER, on=(posted.c.receipt_id == Receipt.id))
+        .where((Receipt.points_earned != earned) | (Receipt.points_redeemed != redeemed))
+        .order_by(Receipt.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, points_earned, ledger_earned, points_redeemed, ledger_redeemed in query:
+        yield Problem(
+            "points_ledger",
+            _(
+                "The {receipt} shows {earned} points earned and {redeemed} redeemed, but the points ledger has "
+                "{ledger_earned} and {ledger_redeemed} for it."
+            ).format(
+                receipt=_receipt(store, number), earned=points_earned, redeemed=points_redeemed,
+                ledger_earned=ledger_earned, ledger_redeemed=ledger_redeemed,
+            ),
+        )
+
+
+# -- the ledgers -------------------------------------------------------------------------------
+
+
+def entries_follow_receipts(limit: int) -> Iterable[Problem]:
+    """Entries left with a customer who no longer owns the receipt must add up to zero."""
+    for model, value, kind in ((PointsEntry, PointsEntry.points, "points"), (DebtEntry, DebtEntry.amount, "debt")):
+        sale = Receipt.alias("sale")
+        family = pw.fn.COALESCE(Receipt.return_of, Receipt.id)
+        query = (
+            model.select(Customer.code, Store.code, sale.number, pw.fn.SUM(value))
+            .join(Receipt, on=(model.receipt == Receipt.id))
+            .join_from(model, sale, on=(sale.id == family))
+            .join_from(sale, Store, on=(sale.store == Store.id))
+            .join_from(model, Customer, on=(model.customer == Customer.id))
+            .where((model.customer != sale.customer) | sale.customer.is_null())
+            .group_by(Customer.id, Customer.code, Store.code, sale.id, sale.number)
+            .having(pw.fn.SUM(value) != 0)
+            .order_by(Customer.id, sale.id)
+            .limit(limit)
+            .tuples()
+        )
+        for code, store, number, total in query:
+            if kind == "points":
+                message = _("Customer {code} has {amount} points from {receipt}, which belongs to someone else.").format(
+                    code=code, amount=total, receipt=_receipt(store, number)
+                )
+            else:
+                message = _("Customer {code} has debt of {amount} from {receipt}, which belongs to someone else.").format(
+                    code=code, amount=_money(total), receipt=_receipt(store, number)
+                )
+            yield Problem("entry_owner", message)
+
+
+def entry_signs(limit: int) -> Iterable[Problem]:
+    for model, value, signs, kinds, what in (
+        (PointsEntry, PointsEntry.points, POINTS_SIGNS, POINTS_KINDS, "points"),
+        (DebtEntry, DebtEntry.amount, DEBT_SIGNS, DEBT_KINDS, "debt"),
+    ):
+        positive = [k for k, s in signs.items() if s > 0]
+        negative = [k for k, s in signs.items() if s < 0]
+        query = (
+            model.select(Customer.code, model.kind, value, model.at)
+            .join(Customer, on=(model.customer == Customer.id))
+            .where(
+                (model.kind.in_(positive) & (value < 0))
+                | (model.kind.in_(negative) & (value > 0))
+                | model.kind.not_in(kinds)
+            )
+            .order_by(model.id)
+            .limit(limit)
+            .tuples()
+        )
+        for code, kind, amount, at in query:
+            shown = amount if what == "points" else _money(amount)
+            if kind not in kinds:
+                message = _("Customer {code} has a {ledger} entry of an unknown kind {kind} at {at}.")
+            else:
+                message = _("Customer {code} has a {ledger} entry {kind} of {amount} at {at}, which has the wrong sign.")
+            yield Problem(
+                "entry_sign",
+                message.format(code=code, ledger=_("points") if what == "points" else _("debt"), kind=kind, amount=shown, at=at),
+            )
+
+
+def negative_balances(limit: int) -> Iterable[Problem]:
+    for model, value, excuses, what in (
+        (PointsEntry, PointsEntry.points, ("reverse", "move"), "points"),
+        (DebtEntry, DebtEntry.amount, ("adjust", "opening", "move"), "debt"),
+    ):
+        excused = pw.fn.SUM(pw.Case(None, [(model.kind.in_(excuses), 1)], 0))
+        query = (
+            model.select(Customer.code, pw.fn.SUM(value))
+            .join(Customer, on=(model.customer == Customer.id))
+            .group_by(Customer.id, Customer.code)
+            .having((pw.fn.SUM(value) < 0) & (excused == 0))
+            .order_by(Customer.id)
+            .limit(limit)
+            .tuples()
+        )
+        for code, total in query:
+            if what == "points":
+                message = _("Customer {code} has {amount} points: more were spent than earned.").format(code=code, amount=total)
+            else:
+                message = _("Customer {code} has a debt of {amount}: more was paid than owed.").format(
+                    code=code, amount=_money(total)
+                )
+            yield Problem("negative_balance", message)
+
+
+# -- cards, gift cards, vouchers, visits ----------------------------------------------------------
+
+
+def cards_bound_once(limit: int) -> Iterable[Problem]:
+    query = (
+        Card.select(Card.barcode, pw.fn.COUNT(CardBinding.id))
+        .join(CardBinding, on=(CardBinding.card == Card.id))
+        .where(CardBinding.ended_at.is_null())
+        .group_by(Card.id, Card.barcode)
+        .having(pw.fn.COUNT(CardBinding.id) > 1)
+        .order_by(Card.id)
+        .limit(limit)
+        .tuples()
+    )
+    for barcode, count in query:
+        yield Problem("card_binding", _("Card {barcode} is bound to {n} customers at once.").format(barcode=barcode, n=count))
+
+
+def gift_balances(limit: int) -> Iterable[Problem]:
+    balance = pw.fn.SUM(GiftCardEntry.amount)
+    query = (
+        Card.select(Card.barcode, balance)
+        .join(GiftCardEntry, on=(GiftCardEntry.card == Card.id))
+        .group_by(Card.id, Card.barcode)
+        .having(balance < 0)
+        .order_by(Card.id)
+        .limit(limit)
+        .tuples()
+    )
+    for barcode, amount in query:
+        yield Problem("gift_card", _("Gift card {barcode} has a negative balance of {amount}.").format(barcode=barcode, amount=_money(amount)))
+
+
+def voucher_uses(limit: int) -> Iterable[Problem]:
+    uses = pw.fn.COUNT(VoucherUse.id)
+    query = (
+        Voucher.select(Voucher.code, Voucher.max_uses, uses)
+        .join(VoucherUse, on=(VoucherUse.voucher == Voucher.id))
+        .where(Voucher.max_uses.is_null(False))
+        .group_by(Voucher.id, Voucher.code, Voucher.max_uses)
+        .having(uses > Voucher.max_uses)
+        .order_by(Voucher.id)
+        .limit(limit)
+        .tuples()
+    )
+    for code, most, count in query:
+        yield Problem(
+            "voucher_uses",
+            _("Voucher {code} was used {n} times, but it may be used {most} times.").format(code=code, n=count, most=most),
+        )
+
+
+def visit_counts(limit: int) -> Iterable[Problem]:
+    query = (
+        VisitCount.select(Store.code, VisitCount.hour, VisitCount.source)
+        .join(Store, on=(VisitCount.store == Store.id))
+        .where((VisitCount.visitors_in < 0) | (VisitCount.visitors_out < 0))
+        .order_by(VisitCount.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, hour, source in query:
+        yield Problem(
+            "visit_count",
+            _("The visitor count of store {store} at {hour} from {source} is negative.").format(store=store, hour=hour, source=source),
+        )
+
+
+CHECKS: list[Callable[[int], Iterable[Problem]]] = [
+    sqlite_integrity,
+    sqlite_foreign_keys,
+    cached_points,
+    cached_debt,
+    cached_sales,
+    cached_last_purchase,
+    receipt_values,
+    payment_values,
+    payments_equal_totals,
+    return_references,
+    returns_within_sale,
+    returned_lines,
+    credit_on_ledger,
+    points_on_ledger,
+    entries_follow_receipts,
+    entry_signs,
+    negative_balances,
+    cards_bound_once,
+    gift_balances,
+    voucher_uses,
+    visit_counts,
+]

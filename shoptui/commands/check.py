@@ -1,0 +1,40 @@
+"""``shoptui check``: exit 0 when every invariant holds, else 1 with one line per problem."""
+
+from __future__ import annotations
+
+from ..i18n import _
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help=_("check the database and every ledger invariant"),
+        description=_(
+            "Check the database file and every ledger rule: balances equal the sums of their entries, "
+            "payments equal receipt totals, returns never exceed their sale, no card is bound twice, and more. "
+            "Prints each problem on its own line and exits with status 1, or prints that all checks passed. "
+            "Example: shoptui check"
+        ),
+    )
+    parser.add_argument("--limit", type=int, default=20, metavar="N", help=_("list at most N problems of each kind (default: 20)"))
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    import sys
+
+    from ..check import run_checks
+    from ..cli import open_db
+    from ..errors import UsageError
+
+    if args.limit < 1:
+        raise UsageError(_("--limit must be at least 1."))
+    open_db(args)
+    problems = run_checks(limit=args.limit)
+    if not problems:
+        print(_("all checks passed"))
+        return 0
+    for problem in problems:
+        print(problem.message)
+    print(_("{n} problems found.").format(n=len(problems)), file=sys.stderr)
+    return 1
