@@ -1,0 +1,341 @@
+"""The import engine: a sheet of rows in, records out to a writer, batch by batch.
+
+    sheet (readers) -> header map (headers) -> typed cells (values) -> records -> writer (services.imports)
+
+Rows become records: a customer, a receipt (consecutive rows with the same store and
+receipt number are one receipt with one line each), a store-hour (rows of the same
+hour add up), a product. Every ``BATCH_SIZE`` records are one transaction, together
+with the file's progress in ``ImportSource``: an import killed half-way leaves whole
+batches behind, and running it again finds them stored ("unchanged") and completes.
+
+A dry run is the same run inside one transaction that is rolled back at the end, so
+it reports exactly what the import would do and leaves nothing behind.
+
+Messages (rejected rows, warnings) are handed to ``emit`` as they are known, in row
+order within each batch; the caller prints ``ImportReport.summary()`` last.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ..db import database
+from ..errors import ImportFileError, ShopError, ValidationError
+from ..i18n import _
+from ..services import imports, settings
+from ..services.customers import parse_gender
+from . import values as cells
+from .headers import HeaderMap, map_headers
+from .readers import Sheet, open_sheet
+
+KINDS = ("customers", "sales", "visits", "products")
+BATCH_SIZE = 500
+
+RECEIPT_FIELDS = (
+    "receipt_no", "datetime", "time", "kind", "return_of", "customer", "customer_phone", "customer_name", "store",
+    "cashier", "total", "discount", "paid_credit", "paid_card", "points_redeemed", "voucher", "voucher_amount",
+)
+LINE_FIELDS = ("sku", "product", "qty", "price", "line_discount", "line_amount")
+
+
+@dataclass
+class Context:
+    currency: str
+    order: str  # date order of the shop region: "dmy", "mdy" or "ymd"
+
+
+def _text(value, ctx):
+    return cells.text(value)
+
+
+def _amount(value, ctx):
+    return cells.parse_amount(value, ctx.currency)
+
+
+def _datetime(value, ctx):
+    return cells.parse_datetime(value, ctx.order)
+
+
+def _date(value, ctx):
+    return cells.parse_date(value, ctx.order)
+
+
+def _non_negative(value, ctx):
+    number = cells.parse_int(value)
+    if number < 0:
+        raise ValidationError(_("{value} may not be negative.").format(value=cells.text(value)))
+    return number
+
+
+PARSERS: dict[str, dict[str, Callable]] = {
+    "customers": {
+        "code": _text, "name": _text, "phone": _text, "email": _text, "company": _text, "address": _text,
+        "area": _text, "card": _text, "store": _text,
+        "gender": lambda v, ctx: parse_gender(cells.text(v)),
+        "birthday": _date,
+        "status": lambda v, ctx: cells.parse_status(v),
+        "points": lambda v, ctx: cells.parse_int(v),
+        "debt": _amount,
+        "registered": _datetime,
+    },
+    "sales": {
+        **{name: _text for name in ("receipt_no", "return_of", "customer", "customer_phone", "customer_name",
+                                    "store", "cashier", "voucher", "sku", "product")},
+        "datetime": _datetime,
+        "time": lambda v, ctx: cells.parse_time(v),
+        "kind": lambda v, ctx: cells.parse_kind(v),
+        **{name: _amount for name in ("total", "discount", "paid_credit", "paid_card", "voucher_amount", "price",
+                                      "line_discount", "line_amount")},
+        "points_redeemed": lambda v, ctx: cells.parse_int(v),
+        "qty": lambda v, ctx: cells.parse_quantity(v),
+    },
+    "visits": {
+        "store": _text, "datetime": _datetime, "time": lambda v, ctx: cells.parse_time(v),
+        "in": _non_negative, "out": _non_negative,
+    },
+    "products": {"sku": _text, "barcode": _text, "name": _text, "group": _text, "price": _amount},
+}
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    dry_run: bool = False
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(imports.STATUSES, 0))
+    messages: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return self.counts["rejected"]
+
+    def summary(self) -> str:
+        # The words are SPEC's contract, read by scripts: never translated.
+        c = self.counts
+        return f"imported {c['imported']}, updated {c['updated']}, unchanged {c['unchanged']}, rejected {c['rejected']}"
+
+
+def import_file(kind: str, path: str | Path, **options) -> ImportReport:
+    return import_sheet(kind, open_sheet(path), **options)
+
+
+def import_sheet(
+    kind: str,
+    sheet: Sheet,
+    *,
+    dry_run: bool = False,
+    create_customers: bool = False,
+    actor=None,
+    emit: Callable[[str], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportReport:
+    if kind not in KINDS:
+        raise ImportFileError(_("Cannot import {kind}; choose one of: {kinds}.").format(kind=kind, kinds=", ".join(KINDS)))
+    report = ImportReport(kind, dry_run)
+
+    def say(line: str) -> None:
+        report.messages.append(line)
+        if emit is not None:
+            emit(line)
+
+    header_map = map_headers(kind, sheet.headers)
+    _check_columns(kind, header_map, sheet.name)
+    ignored = header_map.unknown + header_map.repeated
+    if ignored:
+        say(_("warning: these columns are not known and are ignored: {columns}").format(columns=", ".join(ignored)))
+    ctx = Context(settings.currency(), cells.date_order(settings.region()))
+    records = RECORD_BUILDERS[kind](sheet.rows, header_map, ctx)
+    options = imports.Options(create_customers=create_customers, actor=actor)
+
+    def run() -> None:
+        writer = imports.WRITERS[kind](options)
+        source = None if dry_run else imports.start_source(kind, sheet.sha256, sheet.name, actor)
+        for batch in _batches(records, batch_size):
+            ready = [r for r in batch if not r.errors]
+            with database.atomic():
+                outcomes = iter(writer.write(ready))
+                if source is not None:
+                    imports.note_progress(source, batch[-1].rows[-1])
+            messages: list[tuple[int, str, bool]] = []
+            for record in batch:
+                if record.errors:
+                    outcome = imports.Outcome("rejected", [(row, text, False) for row, text in record.errors])
+                else:
+                    outcome = next(outcomes)
+                report.counts[outcome.status] += 1
+                messages.extend(outcome.messages)
+            for row, text, warning in sorted(messages, key=lambda m: m[0]):
+                template = _("row {row}: warning: {reason}") if warning else _("row {row}: {reason}")
+                say(template.format(row=row, reason=text))
+        for text in writer.finish():
+            say(_("warning: {reason}").format(reason=text))
+        if source is not None:
+            imports.finish_source(source, dict(report.counts), actor)
+
+    if dry_run:
+        with database.atomic() as transaction:
+            run()
+            transaction.rollback()
+    else:
+        run()
+    return report
+
+
+def _check_columns(kind: str, header_map: HeaderMap, name: str) -> None:
+    have = set(header_map.columns)
+    if kind == "customers":
+        missing = [] if have & {"name", "code"} else ["name"]
+    elif kind == "sales":
+        missing = [f for f in ("receipt_no", "datetime") if f not in have]
+        if "total" not in have and not have & {"price", "line_amount"}:
+            missing.append("total")
+    elif kind == "visits":
+        missing = [f for f in ("datetime", "in") if f not in have]
+    else:
+        missing = [] if "sku" in have else ["sku"]
+    if missing:
+        raise ImportFileError(
+            _("The first row of {file} has no column for {fields}: the first row must name the columns.").format(
+                file=name, fields=", ".join(missing)
+            )
+        )
+
+
+def _parse_row(raw: dict, header_map: HeaderMap, parsers: dict, ctx: Context, number: int) -> tuple[dict, list]:
+    """The filled cells of a row as typed values, and a reason for each cell that cannot be read."""
+    out: dict = {}
+    errors: list[tuple[int, str]] = []
+    for name, header in header_map.columns.items():
+        value = raw.get(header)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        try:
+            out[name] = parsers[name](value, ctx)
+        except ShopError as exc:
+            errors.append((number, f"{header}: {exc}"))
+    if "time" in out:
+        when = out.pop("time")
+        if "datetime" in out:
+            out["datetime"] = dt.datetime.combine(out["datetime"].date(), when)
+    return out, errors
+
+
+def _batches(records: Iterable[imports.Record], size: int) -> Iterator[list[imports.Record]]:
+    batch: list[imports.Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# -- rows to records, per kind ---------------------------------------------------------------
+
+
+def _missing(number: int, header_map: HeaderMap, name: str) -> tuple[int, str]:
+    return number, _("{column} is empty.").format(column=header_map.label(name))
+
+
+def customer_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports.Record]:
+    parsers = PARSERS["customers"]
+    for number, raw in rows:
+        values, errors = _parse_row(raw, header_map, parsers, ctx, number)
+        if not (values.get("name") or values.get("code")) and not errors:
+            errors.append((number, _("The row has neither a name nor a code.")))
+        yield imports.Record([number], values, errors=errors)
+
+
+def product_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports.Record]:
+    parsers = PARSERS["products"]
+    for number, raw in rows:
+        values, errors = _parse_row(raw, header_map, parsers, ctx, number)
+        if not values.get("sku") and not errors:
+            errors.append(_missing(number, header_map, "sku"))
+        yield imports.Record([number], values, errors=errors)
+
+
+def sales_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports.Record]:
+    """Consecutive rows with the same store and receipt number are one receipt; receipt
+    fields are taken from the first row that fills them, every row may add a line."""
+    parsers = PARSERS["sales"]
+    current: imports.Record | None = None
+    key = None
+    for number, raw in rows:
+        values, errors = _parse_row(raw, header_map, parsers, ctx, number)
+        receipt_no = values.get("receipt_no")
+        if not receipt_no:
+            if current is not None:
+                yield current
+                current, key = None, None
+            yield imports.Record([number], values, errors=errors or [_missing(number, header_map, "receipt_no")])
+            continue
+        row_key = (values.get("store", "").upper(), receipt_no)
+        if current is None or row_key != key:
+            if current is not None:
+                yield _checked_receipt(current, header_map)
+            current, key = imports.Record([number]), row_key
+        else:
+            current.rows.append(number)
+        current.errors.extend(errors)
+        for name in RECEIPT_FIELDS:
+            if name in values:
+                current.values.setdefault(name, values[name])
+        line = {name: values[name] for name in LINE_FIELDS if name in values}
+        if line:
+            line["row"] = number
+            current.lines.append(line)
+    if current is not None:
+        yield _checked_receipt(current, header_map)
+
+
+def _checked_receipt(record: imports.Record, header_map: HeaderMap) -> imports.Record:
+    if not record.errors:
+        if "datetime" not in record.values:
+            record.errors.append(_missing(record.row, header_map, "datetime"))
+        elif "total" not in record.values and not any("price" in l or "line_amount" in l for l in record.lines):
+            record.errors.append(_missing(record.row, header_map, "total"))
+    return record
+
+
+def visit_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports.Record]:
+    """Rows of the same store and hour add up (minutes are ignored); a bad row is rejected alone."""
+    parsers = PARSERS["visits"]
+    stores = imports.Stores()
+    hours: dict[tuple[int, dt.datetime], imports.Record] = {}
+    for number, raw in rows:
+        values, errors = _parse_row(raw, header_map, parsers, ctx, number)
+        if not errors:
+            for name in ("datetime", "in"):
+                if name not in values:
+                    errors.append(_missing(number, header_map, name))
+        if not errors:
+            try:  # "MAIN", "main", the store's name and an empty cell may all be one store
+                store_id = stores.resolve(values.get("store"))
+            except ShopError as exc:
+                errors.append((number, str(exc)))
+        if errors:
+            yield imports.Record([number], values, errors=errors)
+            continue
+        hour = values["datetime"].replace(minute=0, second=0, microsecond=0)
+        key = (store_id, hour)
+        record = hours.get(key)
+        if record is None:
+            hours[key] = imports.Record([number], {"store_id": store_id, "datetime": hour,
+                                                   "in": values["in"], "out": values.get("out", 0)})
+        else:
+            record.rows.append(number)
+            record.values["in"] += values["in"]
+            record.values["out"] += values.get("out", 0)
+    yield from hours.values()
+
+
+RECORD_BUILDERS = {
+    "customers": customer_records,
+    "sales": sales_records,
+    "visits": visit_records,
+    "products": product_records,
+}

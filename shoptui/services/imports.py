@@ -1,0 +1,839 @@
+"""The write side of ``shoptui import``: each parsed record becomes rows, keyed by its natural id.
+
+The engine (``shoptui/io/importer.py``) reads the file and hands over batches of
+``Record``s inside one transaction per batch; a writer here matches every record with
+what is stored and says what it did: ``imported``, ``updated``, ``unchanged`` or
+``rejected``. Matching by natural id (customer code/phone, store + receipt number,
+store + hour, sku) is what makes a second import add nothing and a killed import
+complete when run again.
+
+- customers go through the customer, card, points and debt services;
+- receipts are written here in bulk (70,000 of them must import in well under a minute
+  or two): payments that add up to the total, lines, voucher uses, and the customers'
+  cached sales. Imported receipts post no points or debt entries: the balances come
+  from the customer import's opening balances, which are the truth of the old program;
+- visitor counts go through ``visits.record_imported``; products are upserted by sku.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import peewee as pw
+
+from .. import clock, phones
+from ..db import database
+from ..errors import NotFound, RuleViolation, ShopError, ValidationError
+from ..i18n import _
+from ..models import (
+    Card,
+    CardBinding,
+    Customer,
+    ImportSource,
+    Payment,
+    Product,
+    Receipt,
+    ReceiptLine,
+    Store,
+    User,
+    Voucher,
+    VoucherUse,
+)
+from ..textfold import fold
+from . import cards, customers, debts, points, settings, visits
+from .audit import record as audit
+from .context import Actor, require
+from .money_math import round_qty_price
+
+STATUSES = ("imported", "updated", "unchanged", "rejected")
+INSERT_CHUNK = 100  # rows per multi-row INSERT: well under SQLite's variable limit
+
+
+@dataclass
+class Record:
+    """One thing to import (a customer, a receipt with its lines, a store-hour, a product).
+
+    ``values`` holds the typed cells that were filled in; an empty cell is absent, so an
+    import never erases what the file does not say. ``errors`` are cells that could not
+    be read: such a record is rejected without touching the database.
+    """
+
+    rows: list[int]
+    values: dict = field(default_factory=dict)
+    lines: list[dict] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def row(self) -> int:
+        return self.rows[0]
+
+
+@dataclass
+class Outcome:
+    status: str
+    messages: list[tuple[int, str, bool]] = field(default_factory=list)  # (row, text, is a warning)
+
+
+@dataclass
+class Options:
+    create_customers: bool = False
+    actor: Actor | None = None
+
+
+def rejected(row: int, message: str) -> Outcome:
+    return Outcome("rejected", [(row, message, False)])
+
+
+class RowError(ValidationError):
+    """A refusal caused by one row of a record of several rows (a receipt's line)."""
+
+    def __init__(self, message: str, row: int):
+        super().__init__(message)
+        self.row = row
+
+
+# -- progress of a file ------------------------------------------------------------------
+
+
+def start_source(kind: str, sha256: str, name: str, actor: Actor | None = None) -> ImportSource:
+    """The file's progress record: the same content (by hash) is one source however often it runs."""
+    require(actor, "import")
+    with database.atomic():
+        source = ImportSource.get_or_none((ImportSource.kind == kind) & (ImportSource.file_sha256 == sha256))
+        now = clock.now()
+        if source is None:
+            source = ImportSource.create(kind=kind, file_sha256=sha256, file_name=name, started_at=now, rows_done=0)
+        else:
+            ImportSource.update(file_name=name, started_at=now, finished_at=None, rows_done=0).where(
+                ImportSource.id == source.id
+            ).execute()
+    return source
+
+
+def note_progress(source: ImportSource, rows_done: int) -> None:
+    """Called inside the batch's transaction, so the progress is exactly what was committed."""
+    ImportSource.update(rows_done=rows_done).where(ImportSource.id == source.id).execute()
+
+
+def finish_source(source: ImportSource, summary: dict, actor: Actor | None = None) -> None:
+    with database.atomic():
+        ImportSource.update(finished_at=clock.now(), summary=summary).where(ImportSource.id == source.id).execute()
+        audit(actor, f"import.{source.kind}", "import", source.id, None, dict(summary, file=source.file_name))
+
+
+# -- lookups shared by the writers ---------------------------------------------------------
+
+
+class Stores:
+    """Store codes (or names) of the file to ids; an empty cell is the shop's default store."""
+
+    def __init__(self):
+        self.by_key: dict[str, int] = {}
+        for store in Store.select():
+            self.by_key.setdefault(store.code.upper(), store.id)
+            self.by_key.setdefault(fold(store.name), store.id)
+        self._default: int | None = None
+
+    def resolve(self, text: str | None) -> int:
+        if not text:
+            if self._default is None:
+                from .stores import default_store
+
+                self._default = default_store().id
+            return self._default
+        found = self.by_key.get(text.strip().upper()) or self.by_key.get(fold(text))
+        if found is None:
+            raise NotFound(_("There is no store {code}; add it first with `shoptui stores add`.").format(code=text))
+        return found
+
+
+def _chunks(items: list, size: int = INSERT_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# -- customers -------------------------------------------------------------------------------
+
+TEXT_FIELDS = ("name", "email", "company", "address", "area")
+
+
+class CustomersWriter:
+    """Customers are matched by code when the row has one, else by phone (E.164, or as
+    typed when it cannot be read), else by exact name (and birthday when given): a row
+    that matches nothing is a new customer. Balances are opening balances, taken once."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.actor = options.actor
+        self.region = settings.region()
+        self.now = clock.now()
+        self.stores = Stores()
+
+    def write(self, records: list[Record]) -> list[Outcome]:
+        return [self._write_one(record) for record in records]
+
+    def finish(self) -> list[str]:
+        return []
+
+    def _write_one(self, record: Record) -> Outcome:
+        values = record.values
+        try:
+            # A savepoint per row: a card held by someone else undoes the row's new customer too.
+            with database.atomic():
+                customer = self.match(values)
+                if customer is None:
+                    customer, warnings = self._register(values)
+                    status = "imported"
+                else:
+                    changed, warnings = self._update(customer, values)
+                    status = "updated" if changed else "unchanged"
+                touched = False
+                if values.get("card"):
+                    touched |= self._issue_card(customer, values["card"])
+                if "points" in values:
+                    touched |= points.set_opening_balance(customer, values["points"], self.actor)
+                if "debt" in values:
+                    touched |= debts.set_opening_balance(customer, values["debt"], self.actor)
+                if touched and status == "unchanged":
+                    status = "updated"
+        except ShopError as exc:
+            return rejected(record.row, str(exc))
+        return Outcome(status, [(record.row, w, True) for w in warnings])
+
+    def match(self, values: dict) -> Customer | None:
+        code = values.get("code")
+        if code:
+            return Customer.get_or_none(Customer.code == customers.clean_text(code, "code", 32))
+        typed = values.get("phone")
+        if typed:
+            e164 = phones.normalize(typed, self.region)
+            condition = Customer.phone == e164 if e164 else Customer.phone_typed == customers.clean_text(typed, "phone")
+            return Customer.select().where(condition).order_by(Customer.status == "archived", Customer.id).first()
+        name = customers.clean_text(values.get("name"), "name")
+        query = Customer.select().where(Customer.name == name)
+        if values.get("birthday"):
+            query = query.where(Customer.birthday == values["birthday"])
+        found = list(query.limit(2))
+        if len(found) > 1:
+            raise ValidationError(
+                _("Several customers are called {name}; give the row a code or a phone.").format(name=name)
+            )
+        return found[0] if found else None
+
+    def _register(self, values: dict) -> tuple[Customer, list[str]]:
+        fields = {k: values[k] for k in ("code", "phone", "gender", "birthday", *TEXT_FIELDS) if k in values}
+        if "name" not in fields:
+            fields["name"] = values["code"]  # a bare code is a customer whose name is still to come
+        fields["status"] = values.get("status") or ("active" if "name" in values else "incomplete")
+        if values.get("store"):
+            fields["store"] = self.stores.resolve(values["store"])
+        outcome = customers.register(fields, self.actor, registered_at=values.get("registered") or self.now)
+        return outcome.customer, outcome.warnings
+
+    def _update(self, customer: Customer, values: dict) -> tuple[bool, list[str]]:
+        changes: dict = {}
+        for name in TEXT_FIELDS:
+            if name in values and customers.clean_text(values[name], name) != getattr(customer, name):
+                changes[name] = values[name]
+        if "phone" in values:
+            typed = customers.clean_text(values["phone"], "phone")
+            e164 = phones.normalize(typed, self.region)
+            if e164 != customer.phone or (e164 is None and typed != customer.phone_typed):
+                changes["phone"] = typed
+        for name in ("gender", "birthday"):
+            if name in values and values[name] != getattr(customer, name):
+                changes[name] = values[name]
+        warnings: list[str] = []
+        if changes:
+            warnings = customers.update(customer, changes, self.actor).warnings
+            customer = Customer.get_by_id(customer.id)
+        changed = bool(changes)
+        status = values.get("status")
+        unreadable_phone = customer.phone is None and bool(customer.phone_typed)
+        if status and status != customer.status and not (status == "active" and customer.status == "incomplete" and unreadable_phone):
+            customers.set_status(customer, status, self.actor)
+            changed = True
+        registered = values.get("registered")
+        if registered and registered != customer.registered_at:
+            Customer.update(registered_at=registered).where(Customer.id == customer.id).execute()
+            audit(self.actor, "customer.registered", "customer", customer.id,
+                  {"registered_at": customer.registered_at.isoformat()}, {"registered_at": registered.isoformat()})
+            changed = True
+        return changed, warnings
+
+    def _issue_card(self, customer: Customer, barcode: str) -> bool:
+        """Bind the card unless this customer holds or held it (a withdrawn card stays withdrawn)."""
+        card = Card.get_or_none(Card.barcode == barcode.strip())
+        if card is not None:
+            held = CardBinding.select().where((CardBinding.card == card) & (CardBinding.customer == customer.id))
+            if held.exists():
+                return False
+        cards.issue_card(customer, barcode, actor=self.actor)
+        return True
+
+
+# -- receipts --------------------------------------------------------------------------------
+
+
+def bulk_insert(model, rows: list[dict]) -> None:
+    """Insert many rows with one prepared statement (``executemany``).
+
+    peewee builds the SQL of every row afresh, which at 70,000 receipts costs several
+    times SQLite's own work; the statement is built here once, with peewee's quoting,
+    parameter style and value conversion, so the rows are exactly what peewee would write.
+    """
+    if not rows:
+        return
+    db = database.obj
+    names = list(rows[0])
+    fields = [model._meta.fields[name] for name in names]
+    open_q, close_q = db.quote[0], db.quote[1]
+    columns = ", ".join(f"{open_q}{f.column_name}{close_q}" for f in fields)
+    params = ", ".join([db.param] * len(fields))
+    sql = f"INSERT INTO {open_q}{model._meta.table_name}{close_q} ({columns}) VALUES ({params})"
+    cursor = db.cursor()
+    cursor.executemany(sql, [[f.db_value(row[name]) for name, f in zip(names, fields)] for row in rows])
+
+
+def refresh_sales_cache(customer_ids) -> None:
+    """Recompute the customers' cached ``total_sales`` (sales − returns) and ``last_purchase_at``
+    (latest sale) from their receipts: one statement per chunk instead of one per customer."""
+    other = Receipt.alias()
+    signed = pw.Case(None, [(other.kind == "return", other.total * -1)], other.total)
+    net = other.select(pw.fn.COALESCE(pw.fn.SUM(signed), 0)).where(other.customer == Customer.id)
+    last = other.select(pw.fn.MAX(other.at)).where((other.customer == Customer.id) & (other.kind == "sale"))
+    for chunk in _chunks(sorted(customer_ids), 500):
+        Customer.update(total_sales=net, last_purchase_at=last).where(Customer.id.in_(chunk)).execute()
+
+
+@dataclass
+class KnownReceipt:
+    """A receipt of the store+number key, stored or waiting in the batch (``id`` None)."""
+
+    id: int | None
+    content_hash: str | None
+    kind: str
+    total: int
+    customer_id: int | None
+
+
+class CustomerIndex:
+    """Card barcodes, customer codes and phones to customer ids, loaded once per import."""
+
+    def __init__(self, region: str):
+        self.region = region
+        self.by_code = dict(Customer.select(Customer.code, Customer.id).tuples())
+        self.by_card = dict(
+            CardBinding.select(Card.barcode, CardBinding.customer)
+            .join(Card, on=(CardBinding.card == Card.id))
+            .where(CardBinding.ended_at.is_null())
+            .tuples()
+        )
+        self.by_phone: dict[str, int] = {}
+        # Archived customers last, so a phone finds the one still active.
+        query = Customer.select(Customer.phone, Customer.id).where(Customer.phone.is_null(False))
+        for phone, cid in query.order_by(Customer.status == "archived", Customer.id).tuples():
+            self.by_phone.setdefault(phone, cid)
+        self._e164: dict[str, str | None] = {}
+
+    def e164(self, typed: str) -> str | None:
+        if typed not in self._e164:
+            self._e164[typed] = phones.normalize(typed, self.region)
+        return self._e164[typed]
+
+    def find(self, ref: str) -> int | None:
+        found = self.by_card.get(ref) or self.by_code.get(ref)
+        if found is None and ref.endswith(".0") and ref[:-2].isdigit():
+            found = self.by_code.get(ref[:-2])  # a spreadsheet turned the code 17850 into 17850.0
+        if found is None:
+            found = self.by_phone_typed(ref)
+        return found
+
+    def by_phone_typed(self, typed: str) -> int | None:
+        e164 = self.e164(typed)
+        return self.by_phone.get(e164) if e164 else None
+
+    def add(self, customer: Customer, card: str | None = None) -> None:
+        self.by_code[customer.code] = customer.id
+        if customer.phone:
+            self.by_phone.setdefault(customer.phone, customer.id)
+        if card:
+            self.by_card[card] = customer.id
+
+
+_NO_VOUCHER = {"", "0", "no", "none", "false", "khong", "net", "nein"}
+
+
+@dataclass
+class _Waiting:
+    """A receipt of the batch not inserted yet, with the rows that need its id."""
+
+    key: tuple[int, str]
+    receipt: dict
+    lines: list[dict]
+    payments: list[dict]
+    use: dict | None
+
+
+class SalesWriter:
+    """Receipts keyed by store and number. The same content again is ``unchanged``; other
+    content under a stored number is a conflict, never an overwrite.
+
+    Payments add up to the total: ``paid_credit`` is paid on credit, ``paid_card`` by
+    bank card, ``points_redeemed`` × the ``points_value`` setting with points,
+    ``voucher_amount`` with the voucher, and the rest in cash. A voucher code the shop
+    does not know is created (the old program issued it) and its use recorded.
+    """
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.actor = options.actor
+        self.now = clock.now()
+        self.region = settings.region()
+        self.point_value = points.point_value()
+        self.stores = Stores()
+        self.users = {fold(name): uid for name, uid in User.select(User.name, User.id).tuples()}
+        self.index = CustomerIndex(self.region)
+        self.products: dict[str, tuple[int, int]] = {}  # sku or barcode -> (id, price)
+        for pid, sku, barcode, price in Product.select(Product.id, Product.sku, Product.barcode, Product.price).tuples():
+            self.products[sku] = (pid, price)
+            if barcode:
+                self.products.setdefault(barcode, (pid, price))
+        self.vouchers = dict(Voucher.select(Voucher.code, Voucher.id).tuples())
+        self.known: dict[tuple[int, str], KnownReceipt] = {}
+        self.returned: dict[tuple[int, str], int] = {}  # sale key -> returned so far
+        self.created_at: dict[int, dt.datetime] = {}  # customers this import created -> registered at
+        self.unknown_cashiers: set[str] = set()
+        self.waiting: list[_Waiting] = []
+        self.customers_touched: set[int] = set()
+
+    # The batch: prefetch what it refers to, one pass in file order, then bulk writes.
+
+    def write(self, records: list[Record]) -> list[Outcome]:
+        require(self.actor, "import")
+        stores: list[int | None] = []
+        outcomes: list[Outcome | None] = []
+        for record in records:
+            try:
+                stores.append(self.stores.resolve(record.values.get("store")))
+                outcomes.append(None)
+            except ShopError as exc:
+                stores.append(None)
+                outcomes.append(rejected(record.row, str(exc)))
+        self._prefetch(records, stores)
+        self.customers_touched = set()
+        for i, record in enumerate(records):
+            if outcomes[i] is None:
+                try:
+                    outcomes[i] = self._write_one(record, stores[i])
+                except ShopError as exc:
+                    outcomes[i] = rejected(getattr(exc, "row", record.row), str(exc))
+        self._insert_waiting()
+        refresh_sales_cache(self.customers_touched)
+        return outcomes
+
+    def finish(self) -> list[str]:
+        if not self.unknown_cashiers:
+            return []
+        return [
+            _("These cashiers are not users of the shop, so their receipts have no cashier: {names}.").format(
+                names=", ".join(sorted(self.unknown_cashiers))
+            )
+        ]
+
+    def _prefetch(self, records: list[Record], stores: list[int | None]) -> None:
+        wanted: dict[int, set[str]] = defaultdict(set)
+        for record, store_id in zip(records, stores):
+            if store_id is None:
+                continue
+            for number in (record.values.get("receipt_no"), record.values.get("return_of")):
+                if number and (store_id, number) not in self.known:
+                    wanted[store_id].add(number)
+        sales: dict[int, tuple[int, str]] = {}
+        for store_id, numbers in wanted.items():
+            for chunk in _chunks(sorted(numbers), 500):
+                query = Receipt.select(
+                    Receipt.id, Receipt.number, Receipt.content_hash, Receipt.kind, Receipt.total, Receipt.customer
+                ).where((Receipt.store == store_id) & Receipt.number.in_(chunk))
+                for rid, number, content_hash, kind, total, customer_id in query.tuples():
+                    key = (store_id, number)
+                    self.known[key] = KnownReceipt(rid, content_hash, kind, total, customer_id)
+                    if kind == "sale":
+                        sales[rid] = key
+                        self.returned[key] = 0
+        for chunk in _chunks(sorted(sales), 500):
+            sums = (
+                Receipt.select(Receipt.return_of, pw.fn.SUM(Receipt.total))
+                .where(Receipt.return_of.in_(chunk) & (Receipt.kind == "return"))
+                .group_by(Receipt.return_of)
+                .tuples()
+            )
+            for sale_id, amount in sums:
+                self.returned[sales[sale_id]] = int(amount or 0)
+
+    def _write_one(self, record: Record, store_id: int) -> Outcome:
+        values = record.values
+        number = values["receipt_no"]
+        if len(number) > 64:
+            raise ValidationError(_("A receipt number is at most 64 characters."))
+        kind = values.get("kind")
+        lines = self._lines(record, kind)
+        total = values.get("total")
+        if total is None:
+            total = sum(line["amount"] for line in lines) - values.get("discount", 0)
+        flipped = False
+        if total < 0:
+            if kind == "sale":
+                raise ValidationError(
+                    _("A sale cannot have a negative total ({total}); write a return as kind \"return\".").format(
+                        total=_fmt(total)
+                    )
+                )
+            kind, total, flipped = "return", -total, True
+        kind = kind or ("return" if lines and lines[0]["negative"] else "sale")
+        content_hash = self._content_hash(values, kind, total, lines)
+
+        key = (store_id, number)
+        known = self.known.get(key)
+        if known is not None:
+            if known.content_hash == content_hash:
+                return Outcome("unchanged")
+            return rejected(
+                record.row,
+                _("Receipt {number} is already stored with different content (a conflict); it was not changed.").format(
+                    number=number
+                ),
+            )
+
+        money = {name: values.get(name, 0) for name in ("discount", "paid_credit", "paid_card", "voucher_amount")}
+        redeemed = values.get("points_redeemed", 0)
+        if flipped or kind == "return":  # exports write what a return pays back as negatives
+            money = {name: abs(amount) for name, amount in money.items()}
+            redeemed = abs(redeemed)
+        for name, amount in (*money.items(), ("points_redeemed", redeemed)):
+            if amount < 0:
+                raise ValidationError(_("{field} may not be negative.").format(field=name))
+        points_money = redeemed * self.point_value
+        cash = total - money["paid_credit"] - money["paid_card"] - money["voucher_amount"] - points_money
+        if cash < 0:
+            raise RuleViolation(_("The payments add up to more than the total of {total}.").format(total=_fmt(total)))
+        messages: list[tuple[int, str, bool]] = []
+        return_of, sale_customer = self._return_link(record, store_id, kind, total, messages)
+        voucher_code = str(values.get("voucher") or "").strip()
+        if fold(voucher_code) in _NO_VOUCHER:
+            voucher_code = ""
+        elif len(voucher_code) > 64:
+            raise ValidationError(_("A voucher code is at most 64 characters."))
+
+        at = values["datetime"]
+        customer_id = self._customer(values, at)
+        if customer_id is None:
+            customer_id = sale_customer
+        if customer_id is None and (money["paid_credit"] or redeemed):
+            raise RuleViolation(_("Only a known customer can buy on credit or pay with points."))
+
+        # Nothing below refuses the record: what it writes is all or nothing with the batch.
+        subtotal = sum(line["gross"] for line in lines) if lines else total + money["discount"]
+        discount = money["discount"] if "discount" in values else max(0, subtotal - total)
+        receipt = dict(
+            store=store_id, number=number, kind=kind, return_of=return_of, at=at,
+            cashier=self._cashier(values.get("cashier")), customer=customer_id,
+            subtotal=subtotal, discount=discount, total=total, points_earned=0, points_redeemed=redeemed,
+            source="import", content_hash=content_hash, created_at=self.now,
+        )
+        line_rows = [
+            dict(receipt=None, position=position, product=self._product_id(line), sku=line["sku"], name=line["name"],
+                 qty=line["qty"], unit_price=line["price"], line_discount=line["line_discount"], amount=line["amount"],
+                 return_of_line=None)
+            for position, line in enumerate(lines, start=1)
+        ]
+        voucher_id = self._voucher(voucher_code, money["voucher_amount"]) if voucher_code else None
+        payments = [
+            dict(receipt=None, method=method, amount=amount, voucher=voucher_id if method == "voucher" else None,
+                 gift_card=None)
+            for method, amount in (("credit", money["paid_credit"]), ("card", money["paid_card"]),
+                                   ("points", points_money), ("voucher", money["voucher_amount"]), ("cash", cash))
+            if amount
+        ]
+        use = None
+        if voucher_id is not None and kind == "sale":
+            use = dict(voucher=voucher_id, receipt=None, customer=customer_id, at=at, amount=money["voucher_amount"])
+        self.waiting.append(_Waiting(key, receipt, line_rows, payments, use))
+        self.known[key] = KnownReceipt(None, content_hash, kind, total, customer_id)
+        if kind == "sale":
+            self.returned[key] = 0
+        elif return_of is not None:
+            sale_key = (store_id, values["return_of"])
+            self.returned[sale_key] = self.returned.get(sale_key, 0) + total
+        if customer_id is not None:
+            self.customers_touched.add(customer_id)
+            if customer_id in self.created_at and at < self.created_at[customer_id]:
+                # A customer this import created is registered no later than their first receipt.
+                self.created_at[customer_id] = at
+                Customer.update(registered_at=at).where(Customer.id == customer_id).execute()
+        return Outcome("imported", messages)
+
+    def _insert_waiting(self) -> None:
+        """Insert the batch's receipts, learn their ids, then their lines, payments and voucher uses."""
+        if not self.waiting:
+            return
+        bulk_insert(Receipt, [w.receipt for w in self.waiting])
+        by_store: dict[int, list[str]] = defaultdict(list)
+        for w in self.waiting:
+            by_store[w.key[0]].append(w.key[1])
+        ids: dict[tuple[int, str], int] = {}
+        for store_id, numbers in by_store.items():
+            for chunk in _chunks(numbers, 500):
+                query = Receipt.select(Receipt.id, Receipt.number).where(
+                    (Receipt.store == store_id) & Receipt.number.in_(chunk)
+                )
+                ids.update(((store_id, number), rid) for rid, number in query.tuples())
+        lines, payments, uses = [], [], []
+        for w in self.waiting:
+            rid = ids[w.key]
+            self.known[w.key].id = rid
+            for row in w.lines + w.payments + ([w.use] if w.use else []):
+                row["receipt"] = rid
+            lines += w.lines
+            payments += w.payments
+            if w.use:
+                uses.append(w.use)
+        bulk_insert(ReceiptLine, lines)
+        bulk_insert(Payment, payments)
+        bulk_insert(VoucherUse, uses)
+        self.waiting = []
+
+    def _lines(self, record: Record, kind: str | None) -> list[dict]:
+        out = []
+        for line in record.lines:
+            try:
+                out.append(self._line(line, kind))
+            except ShopError as exc:
+                raise RowError(str(exc), line["row"]) from None
+        if out and (kind == "return" or any(line["negative"] for line in out)):
+            for line in out:  # a return's quantities and amounts are positive, whatever the export wrote
+                line["qty"], line["amount"], line["gross"] = abs(line["qty"]), abs(line["amount"]), abs(line["gross"])
+        return out
+
+    def _line(self, line: dict, kind: str | None) -> dict:
+        qty = line.get("qty", Decimal(1))
+        price = line.get("price")
+        amount = line.get("line_amount")
+        line_discount = abs(line.get("line_discount", 0))
+        negative = qty < 0 or (amount is not None and amount < 0)
+        if kind == "sale" and negative:
+            raise ValidationError(_("A sale cannot have a negative quantity; write a return as kind \"return\"."))
+        if qty == 0:
+            raise ValidationError(_("A quantity must be more than zero."))
+        sku = str(line.get("sku") or "").strip()
+        if len(sku) > 64:
+            raise ValidationError(_("A sku is at most 64 characters."))
+        known = self.products.get(sku) if sku else None
+        if price is None:
+            if amount is not None:
+                price = int(((abs(Decimal(amount)) + line_discount) / abs(qty)).to_integral_value(rounding=ROUND_HALF_UP))
+            elif known is not None:
+                price = known[1]
+            else:
+                raise ValidationError(_("The line has no price."))
+        price = abs(price)
+        gross = round_qty_price(qty, price)  # negative with a negative quantity
+        if amount is None:
+            amount = gross - line_discount if gross >= 0 else gross + line_discount
+        name = str(line.get("product") or "").strip()[:300]
+        return dict(sku=sku, name=name, qty=qty, price=price, line_discount=line_discount, amount=amount,
+                    gross=gross, negative=negative)
+
+    def _product_id(self, line: dict) -> int | None:
+        """A product sold in the file but missing from the catalogue joins it (by sku)."""
+        sku = line["sku"]
+        if not sku:
+            return None
+        if sku not in self.products:
+            pid = Product.insert(sku=sku, name=line["name"] or sku, price=line["price"]).execute()
+            self.products[sku] = (pid, line["price"])
+        return self.products[sku][0]
+
+    def _content_hash(self, values: dict, kind: str, total: int, lines: list[dict]) -> str:
+        content = [
+            kind, values["datetime"].isoformat(), total,
+            *(values.get(name) for name in ("discount", "paid_credit", "paid_card", "points_redeemed", "voucher_amount")),
+            *(str(values.get(name) or "").strip() for name in ("return_of", "customer", "customer_phone", "cashier", "voucher")),
+            [[line["sku"], line["name"], str(line["qty"].normalize()), line["price"], line["line_discount"], line["amount"]]
+             for line in lines],
+        ]
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()
+
+    def _return_link(self, record: Record, store_id: int, kind: str, total: int, messages: list) -> tuple[int | None, int | None]:
+        number = record.values.get("return_of")
+        if not number:
+            return None, None
+        row = record.row
+        if kind != "return":
+            messages.append((row, _("A sale refers to no other receipt; return_of {number} is ignored.").format(number=number), True))
+            return None, None
+        key = (store_id, number)
+        sale = self.known.get(key)
+        if sale is None or sale.kind != "sale":
+            messages.append((row, _("Sale {number} is not stored; the return is kept without a link to it.").format(number=number), True))
+            return None, None
+        if self.returned.get(key, 0) + total > sale.total:
+            messages.append((row, _("Returns of sale {number} would exceed it; the return is kept without a link to it.").format(number=number), True))
+            return None, None
+        if sale.id is None:
+            self._insert_waiting()  # the sale is in this batch: it needs its id now
+        return sale.id, sale.customer_id
+
+    def _customer(self, values: dict, at: dt.datetime) -> int | None:
+        ref = str(values.get("customer") or "").strip()
+        phone = str(values.get("customer_phone") or "").strip()
+        if not ref and not phone:
+            return None
+        found = self.index.find(ref) if ref else None
+        if found is None and phone:
+            found = self.index.by_phone_typed(phone)
+        if found is not None:
+            return found
+        if not self.options.create_customers:
+            raise NotFound(
+                _("Unknown customer {customer}: import the customers first, or use --create-customers.").format(
+                    customer=ref or phone
+                )
+            )
+        return self._create_customer(ref, phone, str(values.get("customer_name") or "").strip(), at)
+
+    def _create_customer(self, ref: str, phone: str, name: str, at: dt.datetime) -> int:
+        """A customer known only by the receipt: registered at that receipt, data to complete later.
+
+        The reference is a phone when it reads as one, a card when it is a long number
+        (EAN-13 and the like), else the customer's code."""
+        fields: dict = {"status": "incomplete"}
+        card = None
+        if ref and self.index.e164(ref):
+            phone = phone or ref
+        elif ref and ref.isdigit() and len(ref) >= 8:
+            card = ref
+        elif ref:
+            fields["code"] = ref
+        if phone:
+            fields["phone"] = phone
+        fields["name"] = name or ref or phone
+        with database.atomic():
+            customer = customers.register(fields, self.actor, registered_at=at).customer
+            if card:
+                cards.issue_card(customer, card, actor=self.actor)
+        self.index.add(customer, card)
+        self.created_at[customer.id] = at
+        return customer.id
+
+    def _cashier(self, name) -> int | None:
+        name = str(name or "").strip()
+        if not name:
+            return None
+        found = self.users.get(fold(name))
+        if found is None:
+            self.unknown_cashiers.add(name)
+        return found
+
+    def _voucher(self, code: str, amount: int) -> int:
+        """A voucher code the shop does not know yet is created: the old program issued it."""
+        if code not in self.vouchers:
+            self.vouchers[code] = Voucher.insert(
+                code=code, kind="amount", value=amount, max_uses=None, created_at=self.now,
+                note=_("created by an import of sales"),
+            ).execute()
+            audit(self.actor, "voucher.import", "voucher", self.vouchers[code], None, {"code": code})
+        return self.vouchers[code]
+
+
+def _fmt(minor: int) -> str:
+    from ..i18n import babel_locale
+    from ..money import format_money
+
+    return format_money(minor, settings.currency(), babel_locale())
+
+
+# -- visits and products ---------------------------------------------------------------------
+
+
+class VisitsWriter:
+    """One record per store-hour; re-importing an hour replaces its imported count."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.stores = Stores()
+        self.now = clock.now()
+
+    def write(self, records: list[Record]) -> list[Outcome]:
+        require(self.options.actor, "import")
+        outcomes = []
+        for record in records:
+            values = record.values
+            try:
+                store_id = values.get("store_id") or self.stores.resolve(values.get("store"))
+                status = visits.record_imported(store_id, values["datetime"], values["in"], values.get("out", 0), self.now)
+            except ShopError as exc:
+                outcomes.append(rejected(record.row, str(exc)))
+                continue
+            outcomes.append(Outcome(status))
+        return outcomes
+
+    def finish(self) -> list[str]:
+        return []
+
+
+class ProductsWriter:
+    """Products upserted by sku; a barcode is unique across products."""
+
+    def __init__(self, options: Options):
+        self.options = options
+
+    def write(self, records: list[Record]) -> list[Outcome]:
+        require(self.options.actor, "import")
+        outcomes = []
+        for record in records:
+            try:
+                with database.atomic():
+                    outcomes.append(Outcome(self._write_one(record.values)))
+            except ShopError as exc:
+                outcomes.append(rejected(record.row, str(exc)))
+        return outcomes
+
+    def finish(self) -> list[str]:
+        return []
+
+    def _write_one(self, values: dict) -> str:
+        sku = customers.clean_text(values["sku"], "sku", 64)
+        fields = {}
+        for name, limit in (("barcode", 64), ("name", 300), ("group", 100)):
+            if name in values:
+                fields[name] = customers.clean_text(values[name], name, limit)
+        if "price" in values:
+            if values["price"] < 0:
+                raise ValidationError(_("A price may not be negative."))
+            fields["price"] = values["price"]
+        product = Product.get_or_none(Product.sku == sku)
+        barcode = fields.get("barcode")
+        if barcode:
+            other = Product.get_or_none((Product.barcode == barcode) & (Product.sku != sku))
+            if other is not None:
+                raise ValidationError(
+                    _("Barcode {barcode} already belongs to product {sku}.").format(barcode=barcode, sku=other.sku)
+                )
+        if product is None:
+            fields.setdefault("name", sku)
+            Product.create(sku=sku, **fields)
+            return "imported"
+        changes = {k: v for k, v in fields.items() if getattr(product, k) != v}
+        if not changes:
+            return "unchanged"
+        Product.update(**changes).where(Product.id == product.id).execute()
+        return "updated"
+
+
+WRITERS = {"customers": CustomersWriter, "sales": SalesWriter, "visits": VisitsWriter, "products": ProductsWriter}
