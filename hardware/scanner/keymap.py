@@ -214,8 +214,11 @@ class KeyDecoder:
 
     def _character(self, code: int) -> str | None:
         table = self.layout
-        if self._altgr:
+        if self._altgr or (self._alt and self._ctrl):
+            # Scanners without a right Alt key send AltGr as Ctrl+Alt, as Windows reads it.
             return table.altgr.get(code)
+        if self._alt:
+            return None  # Alt+key is a shortcut, not text
         char = table.plain.get(code)
         if char is None:
             return None

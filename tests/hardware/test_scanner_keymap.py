@@ -138,6 +138,15 @@ def test_german_altgr_symbols():
     assert decode(events, "de") == "@[q"
 
 
+def test_ctrl_alt_is_altgr_and_alt_alone_types_nothing():
+    ctrl_alt_q = key(1.0, ecodes.KEY_LEFTCTRL, 1) + key(1.0, ecodes.KEY_LEFTALT, 1) + key(1.0, ecodes.KEY_Q, 1) \
+        + key(1.0, ecodes.KEY_Q, 0) + key(1.0, ecodes.KEY_LEFTALT, 0) + key(1.0, ecodes.KEY_LEFTCTRL, 0)
+    assert decode(ctrl_alt_q, "de") == "@"
+    alt_f = key(1.0, ecodes.KEY_LEFTALT, 1) + key(1.0, ecodes.KEY_F, 1) + key(1.0, ecodes.KEY_F, 0) \
+        + key(1.0, ecodes.KEY_LEFTALT, 0)
+    assert decode(alt_f + keystrokes("1")) == "1"
+
+
 def test_caps_lock_inverts_letters_only():
     events = key(1.0, ecodes.KEY_CAPSLOCK, 1) + key(1.0, ecodes.KEY_CAPSLOCK, 0) + keystrokes("ab1A")
     assert decode(events) == "AB1a"
