@@ -66,7 +66,10 @@ class DirectoryScreen(Screen[None]):
         self._generation = 0
         self._query = ""
         self._debounce: Timer | None = None
+        self._loaded: list[tuple[str, tuple]] = []  # every row shown, in order
         self._shown: set[str] = set()
+        self._headings: dict = {}
+        self._widths: dict[str, int] = {}
         self._has_more = False
         self._loading_more = False
 
@@ -81,8 +84,10 @@ class DirectoryScreen(Screen[None]):
         self.sub_title = _("Customers")
         table = self.query_one("#customers", DataTable)
         table.can_focus = False  # the search box keeps the focus; arrows reach the table from there
-        for key, heading, _width in COLUMNS:
-            table.add_column(plain(_(heading), justify="right" if key in NUMERIC else "left"), key=key)
+        self._headings = {
+            key: plain(_(heading), justify="right" if key in NUMERIC else "left") for key, heading, _w in COLUMNS
+        }
+        self._show_rows([], first_page=True)
         self.watch(table, "scroll_y", self._scrolled, init=False)
         self.query_one("#search", Input).focus()
         self.start_search()
@@ -151,18 +156,46 @@ class DirectoryScreen(Screen[None]):
     def on_directory_page(self, message: DirectoryPage) -> None:
         if message.generation != self._generation:
             return
-        table = self.query_one("#customers", DataTable)
-        if message.offset == 0:
-            table.clear()
+        first_page = message.offset == 0
+        if first_page:
+            self._loaded.clear()
             self._shown.clear()
-        for key, cells in message.rows:
-            # Offset paging over data that changed in between can repeat a row.
-            if key not in self._shown:
-                self._shown.add(key)
-                table.add_row(*cells, key=key)
+        # Offset paging over data that changed in between can repeat a row.
+        fresh = [(key, cells) for key, cells in message.rows if key not in self._shown]
+        self._shown.update(key for key, _cells in fresh)
+        self._show_rows(fresh, first_page)
         self._has_more = message.has_more
         self._loading_more = False
         self._show_status()
+
+    def _show_rows(self, fresh: list[tuple[str, tuple]], first_page: bool) -> None:
+        """Add rows, first fitting the columns to them.
+
+        Columns get explicit widths: DataTable sizes auto-width columns only when idle, and
+        cells drawn before that keep their old width (Textual issue #4470), which showed
+        as squeezed columns in a real terminal under load.
+        """
+        table = self.query_one("#customers", DataTable)
+        widths = self._fitted_widths(fresh, {} if first_page else self._widths)
+        if first_page or widths != self._widths:
+            cursor = 0 if first_page else table.cursor_row
+            self._widths = widths
+            table.clear(columns=True)
+            for key, _heading, _widest in COLUMNS:
+                table.add_column(self._headings[key], width=widths[key], key=key)
+            for key, cells in self._loaded:
+                table.add_row(*cells, key=key)
+            table.move_cursor(row=cursor)
+        for key, cells in fresh:
+            table.add_row(*cells, key=key)
+        self._loaded.extend(fresh)
+
+    def _fitted_widths(self, rows: list[tuple[str, tuple]], base: dict[str, int]) -> dict[str, int]:
+        widths = {key: max(base.get(key, 0), self._headings[key].cell_len) for key, _h, _w in COLUMNS}
+        for _key, cells in rows:
+            for (key, _heading, _widest), cell in zip(COLUMNS, cells):
+                widths[key] = max(widths[key], cell.cell_len)
+        return widths
 
     def on_directory_failed(self, message: DirectoryFailed) -> None:
         if message.generation != self._generation:

@@ -128,6 +128,35 @@ async def test_rows_show_phone_money_points_and_status_as_the_shop_reads_them(sh
         assert cells == [lam.code, "Đặng Văn Lâm", "0903 000 111", "₫125,000", "₫0", "", "1,250", "active"]
 
 
+def drawn_lines(table: DataTable) -> list[str]:
+    return [strip.text.rstrip() for strip in table.render_lines(table.region.reset_offset)]
+
+
+@pilot_test
+async def test_columns_fit_each_search_even_when_drawn_before_the_table_is_idle(shop, database):
+    # The compositor may draw between add_row and DataTable's idle-time width update; cells
+    # drawn then must not keep a stale width (Textual issue #4470), and a narrower result
+    # gets narrower columns (auto widths only ever grow).
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        table = table_of(app)
+        await until(pilot, lambda: table.row_count == 5)
+        add_row = table.add_row
+
+        def add_row_then_draw(*cells, **kwargs):
+            key = add_row(*cells, **kwargs)
+            drawn_lines(table)
+            return key
+
+        table.add_row = add_row_then_draw
+        await search_for(pilot, "lam", ["Đặng Văn Lâm"])
+        await pilot.pause(0.1)
+        lines = drawn_lines(table)
+        lam = shop["Đặng Văn Lâm"]
+        assert "Name" in lines[0] and "Last purchase" in lines[0], lines
+        assert f"{lam.code}  Đặng Văn Lâm  0903 000 111" in lines[1], lines
+
+
 @pilot_test
 async def test_no_match_says_so(shop, database):
     app = app_for(database)
