@@ -14,9 +14,8 @@ earned and redeemed; vouchers (some customers use one on more than two receipts)
 a gift card; hourly visitor counts; survey questions and answers; groups, and one
 custom property.
 
-Writes go through the services with their ``at=`` parameters. Products, survey
-questions and answers and visitor counts have no service yet: they are inserted here,
-each kind in one transaction.
+Writes go through the services with their ``at=`` parameters. Products and survey
+questions and answers have no service yet: they are inserted here.
 """
 
 from __future__ import annotations
@@ -42,10 +41,9 @@ from .models import (
     SurveyAnswer,
     SurveyQuestion,
     User,
-    VisitCount,
     Voucher,
 )
-from .services import cards, customers, debts, ledger, sales, settings, users, vouchers
+from .services import cards, customers, debts, ledger, sales, settings, users, visits, vouchers
 from .services.context import Actor
 from .textfold import fold
 
@@ -66,7 +64,7 @@ DEFAULT_DAYS = 90
 DEFAULT_SEED = 1
 MAX_DAYS = 3660
 MAX_CUSTOMERS = 1_000_000
-VISITS_SOURCE = "counter:demo"
+DEMO_COUNTER = "demo"  # its visits have the source "counter:demo"
 SHOP_NAME = "Tạp hóa Minh Anh"
 OPEN_HOUR, CLOSE_HOUR = 7, 22  # the shop is open from 7:00 to 22:00
 # Receipts per opening hour, 7h..21h: a morning and an evening rush.
@@ -617,7 +615,7 @@ class _DemoShop:
             for chunk in _chunks(self.answers, 500):
                 SurveyAnswer.insert_many(chunk).execute()
             self._archive_some()
-            self.summary.visitors = write_visit_counts(self._visit_counts())
+            self.summary.visitors = self._record_visits()
 
     def _archive_some(self) -> None:
         """A few one-time buyers of the first weeks moved away: archived, as a shop does."""
@@ -631,34 +629,25 @@ class _DemoShop:
             if self.rng.random() < 0.05:
                 customers.archive(row.id, self.owner)
 
-    def _visit_counts(self) -> list[dict]:
-        """Visitors per store and opening hour: the buyers plus those who only looked."""
-        rows = []
+    def _record_visits(self) -> int:
+        """The people counter of each store: switched on at opening, it reports its running
+        totals at the end of every hour (the ``totals`` protocol), so each day starts with
+        what the visits service reads as a reset. Visitors are the buyers plus those who
+        only looked. Returns the visitors counted in."""
+        counted = 0
         for store in self.stores:
             for day in range(self.days):
                 date = self.first_day + dt.timedelta(days=day)
+                total_in = total_out = 0
                 for hour in range(OPEN_HOUR, CLOSE_HOUR):
                     at = dt.datetime.combine(date, dt.time(hour))
                     buyers = self.receipts_per_hour.get((store.id, at), 0)
-                    lookers = round(buyers * self.rng.uniform(0.5, 1.6)) + self.rng.randint(0, 3)
-                    visitors = buyers + lookers
-                    rows.append(
-                        dict(
-                            store=store.id, hour=at, source=VISITS_SOURCE, visitors_in=visitors,
-                            visitors_out=max(0, visitors - self.rng.randint(-1, 2)), updated_at=at + dt.timedelta(minutes=59),
-                        )
-                    )
-        return rows
-
-
-def write_visit_counts(rows: list[dict]) -> int:
-    """Store hourly visitor counts (one row per store, hour and source) in one transaction.
-
-    There is no visits service yet; when there is one, this should call it."""
-    with database.atomic():
-        for chunk in _chunks(rows, 500):
-            VisitCount.insert_many(chunk).execute()
-    return sum(row["visitors_in"] for row in rows)
+                    visitors = buyers + round(buyers * self.rng.uniform(0.5, 1.6)) + self.rng.randint(0, 3)
+                    total_in += visitors
+                    total_out = min(total_in, total_out + max(0, visitors - self.rng.randint(-1, 2)))
+                    visits.record_reading(store, DEMO_COUNTER, total_in, total_out, at=at + dt.timedelta(minutes=59, seconds=50))
+                    counted += visitors
+        return counted
 
 
 def _chunks(rows: list, size: int):
