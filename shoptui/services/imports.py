@@ -543,7 +543,7 @@ class SalesWriter:
         receipt = dict(
             store=store_id, number=number, kind=kind, return_of=return_of, at=at,
             cashier=self._cashier(values.get("cashier")), customer=customer_id,
-            subtotal=subtotal, discount=discount, total=total, points_earned=0, points_redeemed=redeemed,
+            subtotal=subtotal, discount=discount, total=total, points_earned=0, points_redeemed=0,
             source="import", content_hash=content_hash, created_at=self.now,
         )
         line_rows = [
