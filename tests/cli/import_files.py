@@ -20,8 +20,9 @@ def write_customers(path: Path, count: int) -> list[str]:
     return codes
 
 
-def write_sales(path: Path, receipts: int, customer_codes: list[str], seed: int = 1) -> None:
-    """Receipt-level sales: a customer on two thirds of them, a return now and then."""
+def write_sales(path: Path, receipts: int, customer_codes: list[str], seed: int = 1, credit: bool = True) -> None:
+    """Receipt-level sales: a customer on two thirds of them, a return now and then, and
+    (with ``credit``) a part paid on credit now and then."""
     rng = random.Random(seed)
     start = dt.datetime(2023, 1, 1, 8, 0)
     with path.open("w", newline="", encoding="utf-8") as out:
@@ -37,8 +38,8 @@ def write_sales(path: Path, receipts: int, customer_codes: list[str], seed: int 
             customer = rng.choice(customer_codes) if customer_codes and rng.random() < 0.66 else ""
             total = rng.randrange(0, 2_000) * 1_000
             discount = rng.choice((0, 0, 0, 5_000))
-            credit = total // 2 if customer and rng.random() < 0.05 else 0
-            writer.writerow([f"R{n:07d}", at.isoformat(sep=" "), "sale", "", customer, total, discount, credit])
+            on_credit = total // 2 if credit and customer and rng.random() < 0.05 else 0
+            writer.writerow([f"R{n:07d}", at.isoformat(sep=" "), "sale", "", customer, total, discount, on_credit])
             sales.append((f"R{n:07d}", total, customer))
 
 
