@@ -55,15 +55,28 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from hardware.counter import PROTOCOLS, CounterListener  # the composition root wires the device in
-
-    from ..cli import open_db
-    from ..services import stores, visits
+    from hardware.counter import PROTOCOLS  # the composition root wires the device in
 
     protocol = args.protocol.lower()
     if protocol not in PROTOCOLS:
         raise UsageError(_("Unknown counter protocol {name}; known: {known}.").format(
             name=args.protocol, known=", ".join(sorted(PROTOCOLS))))
+    # From here on a stop request is honoured, even one that comes while the database opens.
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda signum, frame: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _listen(args, protocol, stop)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _listen(args, protocol: str, stop: threading.Event) -> int:
+    from hardware.counter import CounterListener
+
+    from ..cli import open_db
+    from ..services import stores, visits
+
     database = open_db(args)
     store = stores.get_store(args.store) if args.store else stores.default_store()
     counter = args.counter or args.port
@@ -84,18 +97,14 @@ def run(args) -> int:
     def on_listening(port: str) -> None:
         print(LISTENING_LINE.format(port=port), file=sys.stderr, flush=True)
 
-    listener = CounterListener(
-        args.port, on_reading, baudrate=args.baud, protocol=protocol, on_listening=on_listening,
-    )
-    stop = threading.Event()
-    previous = {sig: signal.signal(sig, lambda signum, frame: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    if stop.is_set():
+        return 0
+    listener = CounterListener(args.port, on_reading, baudrate=args.baud, protocol=protocol, on_listening=on_listening)
+    listener.start()
     try:
-        listener.start()
         # A timed wait, so that the signal handlers run promptly in this (main) thread.
         while not stop.wait(0.5) and listener.is_alive():
             pass
     finally:
         listener.close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     return 1 if listener.failed else 0
