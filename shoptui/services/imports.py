@@ -173,12 +173,37 @@ class CustomersWriter:
         self.region = settings.region()
         self.now = clock.now()
         self.stores = Stores()
+        self.cache: dict[tuple[str, str], Customer | None] = {}
 
     def write(self, records: list[Record]) -> list[Outcome]:
+        self._prefetch(records)
         return [self._write_one(record) for record in records]
 
     def finish(self) -> list[str]:
         return []
+
+    def _prefetch(self, records: list[Record]) -> None:
+        """The batch's customers by code and phone in two queries. Each entry answers one
+        row only (it is popped), so a key repeated in the batch is asked of the database."""
+        codes, numbers = set(), set()
+        for record in records:
+            if record.values.get("code"):
+                codes.add(str(record.values["code"]).strip())
+            elif record.values.get("phone"):
+                e164 = phones.normalize(record.values["phone"], self.region)
+                if e164:
+                    numbers.add(e164)
+        self.cache: dict[tuple[str, str], Customer | None] = {}
+        for chunk in _chunks(sorted(codes), 500):
+            self.cache.update(dict.fromkeys((("code", c) for c in chunk), None))
+            for customer in Customer.select().where(Customer.code.in_(chunk)):
+                self.cache[("code", customer.code)] = customer
+        for chunk in _chunks(sorted(numbers), 500):
+            self.cache.update(dict.fromkeys((("phone", n) for n in chunk), None))
+            query = Customer.select().where(Customer.phone.in_(chunk))
+            for customer in query.order_by(Customer.status == "archived", Customer.id):
+                if self.cache[("phone", customer.phone)] is None:  # as match(): active first, then oldest
+                    self.cache[("phone", customer.phone)] = customer
 
     def _write_one(self, record: Record) -> Outcome:
         values = record.values
@@ -208,10 +233,15 @@ class CustomersWriter:
     def match(self, values: dict) -> Customer | None:
         code = values.get("code")
         if code:
-            return Customer.get_or_none(Customer.code == customers.clean_text(code, "code", 32))
+            code = customers.clean_text(code, "code", 32)
+            if ("code", code) in self.cache:
+                return self.cache.pop(("code", code))
+            return Customer.get_or_none(Customer.code == code)
         typed = values.get("phone")
         if typed:
             e164 = phones.normalize(typed, self.region)
+            if e164 and ("phone", e164) in self.cache:
+                return self.cache.pop(("phone", e164))
             condition = Customer.phone == e164 if e164 else Customer.phone_typed == customers.clean_text(typed, "phone")
             return Customer.select().where(condition).order_by(Customer.status == "archived", Customer.id).first()
         name = customers.clean_text(values.get("name"), "name")

@@ -217,3 +217,10 @@ def test_phones_that_lost_their_leading_zero(database, tmp_path, region, typed, 
     write_csv(tmp_path / "a.csv", [["name", "phone"], ["An", typed]])
     import_file("customers", tmp_path / "a.csv")
     assert Customer.get().phone == e164
+
+
+def test_a_code_repeated_in_one_file_is_one_customer(database, tmp_path):
+    path = write_csv(tmp_path / "a.csv", [["code", "name", "phone"], ["K1", "An", "0912345678"], ["K1", "An Tran", ""],
+                                          ["", "Binh", "0987654321"], ["", "Binh", "0987 654 321"]])
+    assert counts(import_file("customers", path)) == (2, 1, 1, 0)
+    assert [(c.code, c.name) for c in Customer.select().order_by(Customer.id)] == [("K1", "An Tran"), ("KH000001", "Binh")]
