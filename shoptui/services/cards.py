@@ -6,13 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import clock
-from ..db import database
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
 from ..models import CARD_KINDS, Card, CardBinding, Customer
 from .audit import record
 from .context import Actor, require
 from .customers import clean_text
+from .ledger import write_transaction
 
 
 def clean_barcode(barcode: str) -> str:
@@ -38,7 +38,7 @@ def issue_card(
     code = _barcode(barcode)
     if kind not in CARD_KINDS:
         raise ValidationError(_("The card kind must be one of: {choices}.").format(choices=", ".join(CARD_KINDS)), "kind")
-    with database.atomic():
+    with write_transaction():
         now = at or clock.now()
         card = Card.get_or_none(Card.barcode == code)
         if card is None:
@@ -64,7 +64,7 @@ def withdraw_card(
     at: dt.datetime | None = None,
 ) -> CardBinding:
     require(actor, "issue_card")
-    with database.atomic():
+    with write_transaction():
         card = Card.get_or_none(Card.barcode == barcode.strip())
         if card is None:
             raise NotFound(_("There is no card {barcode}.").format(barcode=barcode))
@@ -83,7 +83,7 @@ def withdraw_card(
 
 def replace_card(old_barcode: str, new_barcode: str, actor: Actor | None = None, *, at: dt.datetime | None = None) -> Card:
     """The old card's binding ends as "replaced" and the new card is bound to the same customer."""
-    with database.atomic():
+    with write_transaction():
         old = Card.get_or_none(Card.barcode == old_barcode.strip())
         binding = open_binding(old) if old is not None else None
         if binding is None:

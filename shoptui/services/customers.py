@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .. import clock, phones
-from ..db import database
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
 from ..models import (
@@ -26,6 +25,7 @@ from ..textfold import fold
 from . import settings
 from .audit import record, snapshot
 from .context import Actor, current_store, require
+from .ledger import write_transaction
 from .sequences import next_value
 
 NAME_MAX = 200
@@ -204,7 +204,7 @@ def register(values: dict, actor: Actor | None = None, registered_at: dt.datetim
     values = dict(values)
     if not clean_text(values.get("name"), "name", NAME_MAX):
         raise ValidationError(_("A customer needs a name."), "name")
-    with database.atomic():
+    with write_transaction():
         fields, warnings = _validate(values, None)
         code = clean_text(values.get("code"), "code", 32)
         if code:
@@ -238,7 +238,7 @@ def register(values: dict, actor: Actor | None = None, registered_at: dt.datetim
 
 def update(customer: Customer | int, values: dict, actor: Actor | None = None) -> Outcome:
     require(actor, "edit_customer")
-    with database.atomic():
+    with write_transaction():
         customer = get(customer)
         unknown = set(values) - set(EDITABLE)
         if unknown:
@@ -263,7 +263,7 @@ def set_status(customer: Customer | int, status: str, actor: Actor | None = None
     require(actor, "edit_customer")
     if status not in STATUSES:
         raise ValidationError(_("The status must be one of: {choices}.").format(choices=", ".join(STATUSES)), "status")
-    with database.atomic():
+    with write_transaction():
         customer = get(customer)
         if customer.status == status:
             return customer
@@ -326,7 +326,7 @@ def add_to_group(customer: Customer, name: str, actor: Actor | None = None, audi
     name = clean_text(name, "group", 100)
     if not name:
         raise ValidationError(_("A group needs a name."), "group")
-    with database.atomic():
+    with write_transaction():
         group, _created = Group.get_or_create(name=name)
         CustomerGroup.insert(customer=customer, group=group).on_conflict_ignore().execute()
         if audit:
@@ -336,7 +336,7 @@ def add_to_group(customer: Customer, name: str, actor: Actor | None = None, audi
 
 def remove_from_group(customer: Customer, name: str, actor: Actor | None = None) -> None:
     require(actor, "edit_customer")
-    with database.atomic():
+    with write_transaction():
         group = Group.get_or_none(Group.name == name)
         if group is not None:
             CustomerGroup.delete().where((CustomerGroup.customer == customer) & (CustomerGroup.group == group)).execute()
@@ -357,7 +357,7 @@ def define_property(code: str, name: str, kind: str, choices: list[str] | None =
     clean_choices = [clean_text(c, "choices", 200) for c in (choices or []) if str(c).strip()]
     if kind == "choice" and not clean_choices:
         raise ValidationError(_("A choice property needs its choices."), "choices")
-    with database.atomic():
+    with write_transaction():
         if PropertyDefinition.select().where(PropertyDefinition.code == code).exists():
             raise ValidationError(_("There is already a property {code}.").format(code=code), "code")
         position = PropertyDefinition.select().count()
@@ -414,7 +414,7 @@ def set_property(customer: Customer, code: str, value, actor: Actor | None = Non
     if definition is None:
         raise NotFound(_("There is no property {code}.").format(code=code))
     text = property_value_text(definition, value)
-    with database.atomic():
+    with write_transaction():
         old = PropertyValue.get_or_none((PropertyValue.customer == customer) & (PropertyValue.definition == definition))
         if text is None:
             PropertyValue.delete().where((PropertyValue.customer == customer) & (PropertyValue.definition == definition)).execute()

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import clock
-from ..db import database
 from ..errors import RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Customer, DebtEntry
@@ -14,7 +13,7 @@ from . import settings
 from .audit import record
 from .context import Actor, require
 from .customers import get
-from .ledger import post_debt
+from .ledger import lock_customer, post_debt, write_transaction
 
 PAYMENT_METHODS = ("cash", "card", "transfer")
 
@@ -72,8 +71,8 @@ def take_payment(
     require(actor, "debt_payment")
     if method not in PAYMENT_METHODS:
         raise ValidationError(_("The payment method must be one of: {choices}.").format(choices=", ".join(PAYMENT_METHODS)), "method")
-    with database.atomic():
-        customer = get(customer)
+    with write_transaction():
+        customer = lock_customer(customer)
         balance = customer.debt_balance
         if balance <= 0:
             raise RuleViolation(_("{name} owes nothing.").format(name=customer.name))
@@ -96,8 +95,8 @@ def adjust_debt(
         raise ValidationError(_("An adjustment needs a reason."), "reason")
     if amount == 0:
         raise ValidationError(_("An adjustment of zero changes nothing."), "amount")
-    with database.atomic():
-        customer = get(customer)
+    with write_transaction():
+        customer = lock_customer(customer)
         if customer.debt_balance + amount < 0:
             # The shop owing the customer is not a debt: a refund is a return or cash, not this.
             raise RuleViolation(

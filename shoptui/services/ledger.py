@@ -8,8 +8,41 @@ from __future__ import annotations
 
 import datetime as dt
 
+import peewee
+
 from .. import clock
+from ..db import database
+from ..errors import NotFound
+from ..i18n import _
 from ..models import Customer, DebtEntry, PointsEntry
+
+
+def write_transaction():
+    """The transaction of one service write (a savepoint when one is already open).
+
+    On SQLite it begins IMMEDIATE: the write lock is taken up front, so a writer that read
+    first cannot fail half-way because another process (the counter listener, a second
+    till, an import) committed in between; it waits for the busy timeout instead.
+    """
+    db = database.obj if isinstance(database, peewee.DatabaseProxy) else database
+    if isinstance(db, peewee.SqliteDatabase):
+        return database.atomic("IMMEDIATE")
+    return database.atomic()
+
+
+def lock_customer(customer: Customer | int) -> Customer:
+    """The customer's row read afresh and, where the database can, locked until commit, so
+    that two tills cannot both spend the same points or credit (PostgreSQL: FOR UPDATE;
+    SQLite already serialises writers). Call inside ``write_transaction``."""
+    cid = customer.id if isinstance(customer, Customer) else customer
+    query = Customer.select().where(Customer.id == cid)
+    db = database.obj if isinstance(database, peewee.DatabaseProxy) else database
+    if getattr(db, "for_update", False):
+        query = query.for_update()
+    found = query.first()
+    if found is None:
+        raise NotFound(_("There is no such customer."))
+    return found
 
 
 def post_points(

@@ -8,15 +8,13 @@ from dataclasses import dataclass
 import peewee as pw
 
 from .. import clock
-from ..db import database
 from ..errors import RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Customer, PointsEntry, PointsTier, Receipt
 from . import settings
 from .audit import record
 from .context import Actor, require
-from .customers import get
-from .ledger import post_points
+from .ledger import lock_customer, post_points, write_transaction
 
 
 @dataclass(frozen=True)
@@ -98,8 +96,8 @@ def adjust_points(
         raise ValidationError(_("An adjustment needs a reason."), "reason")
     if points == 0:
         raise ValidationError(_("An adjustment of zero changes nothing."), "points")
-    with database.atomic():
-        customer = get(customer)
+    with write_transaction():
+        customer = lock_customer(customer)
         if customer.points_balance + points < 0:
             raise RuleViolation(_("{name} has only {n} points.").format(name=customer.name, n=customer.points_balance))
         entry = post_points(customer, "adjust", points, user=actor.user_id if actor else None, reason=reason.strip(), at=at)
@@ -138,10 +136,9 @@ def expire_points(today: dt.date | None = None, *, at: dt.datetime | None = None
         .tuples()
     )
     expired = 0
-    with database.atomic():
+    with write_transaction():
         for customer_id, amount in list(due):
-            balance = Customer.select(Customer.points_balance).where(Customer.id == customer_id).scalar()
-            amount = min(int(amount), int(balance or 0))
+            amount = min(int(amount), lock_customer(customer_id).points_balance)
             if amount > 0:
                 post_points(customer_id, "expire", -amount, reason=_("expired after {days} days").format(days=days), at=at)
                 expired += amount

@@ -10,7 +10,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import peewee as pw
 
 from .. import clock
-from ..db import database
 from ..errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from ..i18n import _
 from ..models import (
@@ -29,7 +28,7 @@ from ..models import (
 from . import debts, points, settings, vouchers
 from .audit import record
 from .context import Actor, allows, current_store, require
-from .ledger import add_sales, post_debt, post_points
+from .ledger import add_sales, lock_customer, post_debt, post_points, write_transaction
 from .money_math import cumulative_share, round_qty_price, share_of
 from .stores import next_receipt_number
 
@@ -218,8 +217,10 @@ def _fmt(minor: int) -> str:
 
 def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
     require(actor, "sale")
-    with database.atomic():
+    with write_transaction():
         customer = _customer(sale.customer)
+        if customer is not None:
+            customer = lock_customer(customer)
         q = quote(sale)
         if customer is not None:
             points.check_redeem(customer, sale.points, q.total)
@@ -426,7 +427,7 @@ def record_return(
         raise ValidationError(_("Money is paid back in cash or to the card."), "refund_method")
     if amount is not None and not lines and amount <= 0:
         raise ValidationError(_("A return must be more than zero."), "amount")
-    with database.atomic():
+    with write_transaction():
         sale = Receipt.get_or_none(Receipt.id == (sale.id if isinstance(sale, Receipt) else sale))
         if sale is None or sale.kind != "sale":
             raise NotFound(_("Only a sale can be returned."))
@@ -457,7 +458,7 @@ def record_return(
                 return 0
             return min(max(0, share_of(of, after, whole) - so_far), of - so_far)
 
-        customer = sale.customer
+        customer = lock_customer(sale.customer_id) if sale.customer_id is not None else None
         reversed_points = part(sale.points_earned, _sum_of_returns(sale, Receipt.points_earned))
         restored_points = part(sale.points_redeemed, _sum_of_returns(sale, Receipt.points_redeemed))
         # Points, voucher and gift-card money go back where they came from; each is capped by
@@ -530,11 +531,12 @@ def attach_receipt(
 ) -> int:
     """"Forgot my card": an anonymous sale (and its returns) goes to the customer, who earns its points now."""
     require(actor, "sale")
-    with database.atomic():
+    with write_transaction():
         receipt = _receipt(receipt)
         customer = _customer(customer)
         if customer is None:
             raise ValidationError(_("Choose the customer to attach the receipt to."), "customer")
+        customer = lock_customer(customer)
         if receipt.kind != "sale" or receipt.customer_id is not None:
             raise RuleViolation(_("Only an anonymous sale can be attached to a customer."))
         days = settings.get_int("attach_receipt_days")
@@ -557,16 +559,18 @@ def move_receipt(receipt: Receipt | int, to_customer: Customer | int, actor: Act
     """A sale recorded on the wrong customer goes to the right one with its returns;
     the points and credit it caused move by compensating entries on both ledgers."""
     require(actor, "move_receipt")
-    with database.atomic():
+    with write_transaction():
         receipt = _receipt(receipt)
         target = _customer(to_customer)
         if target is None:
             raise ValidationError(_("Choose the customer to move the receipt to."), "customer")
         if receipt.kind != "sale" or receipt.customer_id is None:
             raise RuleViolation(_("Only a sale of a known customer can be moved; attach an anonymous one instead."))
-        source = receipt.customer
-        if source.id == target.id:
+        if receipt.customer_id == target.id:
             raise RuleViolation(_("The receipt already belongs to {name}.").format(name=target.name))
+        # Both rows locked, lower id first, so two moves in opposite directions cannot deadlock.
+        locked = {c.id: c for c in map(lock_customer, sorted((receipt.customer_id, target.id)))}
+        source, target = locked[receipt.customer_id], locked[target.id]
         family_ids = [receipt.id] + [r.id for r in Receipt.select(Receipt.id).where(Receipt.return_of == receipt)]
         points_net = int(PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0)).where(
             PointsEntry.receipt.in_(family_ids) & (PointsEntry.customer == source)).scalar() or 0)

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
-from ..db import database
 from ..errors import RuleViolation, ValidationError
 from ..i18n import LANGUAGES, N_, _
 from ..models import Customer, DebtEntry, GiftCardEntry, Payment, PointsTier, Product, Receipt, Setting, Voucher
 from .audit import record
 from .context import Actor, require
+from .ledger import write_transaction
 
 
 def _text(value: str) -> str:
@@ -132,7 +132,7 @@ def ensure_defaults() -> None:
     existing = {s.key for s in Setting.select(Setting.key)}
     missing = [{"key": k, "value": d.default} for k, d in SETTINGS.items() if k not in existing]
     if missing:
-        with database.atomic():
+        with write_transaction():
             Setting.insert_many(missing).on_conflict_ignore().execute()
     _cache.clear()
 
@@ -194,7 +194,7 @@ def set_value(key: str, value: str, actor: Actor | None = None) -> str:
     if key not in SETTINGS:
         raise ValidationError(_("Unknown setting {key}; `config list` shows them all.").format(key=key))
     new = SETTINGS[key].read(value)
-    with database.atomic():
+    with write_transaction():
         old = get(key)
         if key == "currency" and new != old and money_recorded():
             raise RuleViolation(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from .. import clock
-from ..db import database
 from ..errors import NotFound, ValidationError
 from ..i18n import _
 from ..models import Store
 from .audit import record, snapshot
 from .context import Actor, require
+from .ledger import write_transaction
 
 MAIN = "MAIN"
 
@@ -29,7 +29,7 @@ def add_store(code: str, name: str, address: str = "", actor: Actor | None = Non
         raise ValidationError(_("A store code is 1 to 32 letters, digits, - or _."), "code")
     if not name.strip():
         raise ValidationError(_("A store needs a name."), "name")
-    with database.atomic():
+    with write_transaction():
         if Store.select().where(Store.code == code).exists():
             raise ValidationError(_("There is already a store {code}.").format(code=code), "code")
         store = Store.create(code=code, name=name.strip(), address=address, created_at=clock.now())

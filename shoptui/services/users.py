@@ -8,12 +8,12 @@ import hmac
 import secrets
 
 from .. import clock
-from ..db import database
 from ..errors import NotFound, PermissionDenied, ValidationError
 from ..i18n import _
 from ..models import ROLES, User
 from .audit import record
 from .context import Actor, require
+from .ledger import write_transaction
 
 PBKDF2_ROUNDS = 120_000
 MAX_FAILED_PINS = 5
@@ -38,7 +38,7 @@ def add_user(name: str, role: str, pin: str, actor: Actor | None = None) -> User
         raise ValidationError(_("The role must be one of: {choices}.").format(choices=", ".join(ROLES)), "role")
     _check_pin_format(pin)
     salt = secrets.token_hex(16)
-    with database.atomic():
+    with write_transaction():
         if User.select().where(User.name == name).exists():
             raise ValidationError(_("There is already a user {name}.").format(name=name), "name")
         user = User.create(name=name, role=role, pin_salt=salt, pin_hash=hash_pin(pin, salt), created_at=clock.now())
@@ -51,7 +51,7 @@ def set_pin(name: str, pin: str, actor: Actor | None = None) -> User:
     _check_pin_format(pin)
     user = get_user(name)
     salt = secrets.token_hex(16)
-    with database.atomic():
+    with write_transaction():
         User.update(pin_salt=salt, pin_hash=hash_pin(pin, salt), failed_pins=0, locked_until=None).where(
             User.id == user.id
         ).execute()
@@ -88,7 +88,7 @@ def verify_pin(name: str, pin: str) -> User:
         if user.failed_pins:
             User.update(failed_pins=0, locked_until=None).where(User.id == user.id).execute()
         return User.get_by_id(user.id)
-    with database.atomic():
+    with write_transaction():
         failed = user.failed_pins + 1
         locked = now + LOCKOUT if failed >= MAX_FAILED_PINS else None
         User.update(failed_pins=0 if locked else failed, locked_until=locked).where(User.id == user.id).execute()

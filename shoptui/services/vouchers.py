@@ -7,7 +7,6 @@ import datetime as dt
 import peewee as pw
 
 from .. import clock
-from ..db import database
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Card, Customer, GiftCardEntry, Voucher, VoucherUse
@@ -15,6 +14,7 @@ from .audit import record
 from .context import Actor, require
 from .cards import clean_barcode
 from .customers import clean_text
+from .ledger import write_transaction
 from .money_math import share_of
 
 
@@ -42,7 +42,7 @@ def create_voucher(
         raise ValidationError(_("A voucher can be used at least once."), "max_uses")
     if valid_from and valid_to and valid_to < valid_from:
         raise ValidationError(_("The voucher ends before it starts."), "valid_to")
-    with database.atomic():
+    with write_transaction():
         if Voucher.select().where(Voucher.code == code).exists():
             raise ValidationError(_("There is already a voucher {code}.").format(code=code), "code")
         voucher = Voucher.create(
@@ -99,7 +99,7 @@ def load_gift_card(barcode: str, amount: int, actor: Actor | None = None, *, at:
         raise ValidationError(_("The amount must be more than zero."), "amount")
     code = clean_barcode(barcode)
     when = at or clock.now()
-    with database.atomic():
+    with write_transaction():
         card = Card.get_or_none(Card.barcode == code)
         if card is None:
             card = Card.create(barcode=code, kind="gift", created_at=when)

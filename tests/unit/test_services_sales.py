@@ -464,3 +464,29 @@ def test_move_refusals(an, cashier):
 def test_now_is_used_when_no_time_is_given(an, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
     assert sales.record_sale(SaleInput(customer=an, amount=1)).receipt.at == NOW
+
+
+def test_a_sale_holds_the_write_lock_from_its_start(an, db_path, monkeypatch):
+    """Another process (the counter listener, a second till) writing between a sale's first
+    read and its first write must not make the sale fail half-way with "database is
+    locked": the sale took the write lock when it began, so the other writer waits."""
+    import sqlite3
+
+    seen = {}
+    check_redeem = points.check_redeem
+
+    def another_process_writes(*args):
+        other = sqlite3.connect(db_path, timeout=0)
+        try:
+            other.execute("INSERT INTO setting (key, value) VALUES ('probe', '1')")
+            other.commit()
+            seen["other"] = "wrote"
+        except sqlite3.OperationalError as exc:
+            seen["other"] = str(exc)
+        finally:
+            other.close()
+        return check_redeem(*args)
+
+    monkeypatch.setattr(points, "check_redeem", another_process_writes)
+    assert sell(customer=an, amount=10_000).points_earned == 1
+    assert seen["other"] == "database is locked"
