@@ -224,16 +224,22 @@ async def test_hostile_names_show_literally_and_the_app_goes_on(database):
 @pilot_test
 async def test_paging_loads_more_rows_as_the_cursor_goes_down(database):
     for i in range(230):
-        customers.register({"name": f"Khách {i:03d}"})
+        customer = customers.register({"name": f"Khách {i:03d}"}).customer
+        if i == 150:  # a wider amount on a later page widens its column
+            debts.set_opening_balance(customer, 1_000_000_000)
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: table_of(app).row_count == 100)
+        table = table_of(app)
+        await until(pilot, lambda: table.row_count == 100)
         assert "more below" in str(app.screen.query_one("#directory-status", Static).render())
         for _ in range(12):
             await pilot.press("pagedown")
             await pilot.pause(0.05)
-        await until(pilot, lambda: table_of(app).row_count == 230, timeout=10)
+        await until(pilot, lambda: table.row_count == 230, timeout=10)
         assert shown_names(app) == [f"Khách {i:03d}" for i in range(230)]
+        assert table.cursor_row > 100  # refitting the columns kept the cursor where it was
+        assert table.columns["debt"].width >= len("₫1,000,000,000")
+        assert table.get_row_at(150)[3].plain == "₫1,000,000,000"
         assert str(app.screen.query_one("#directory-status", Static).render()) == "230 customers"
         # A new search starts again from its first page.
         await search_for(pilot, "007", ["Khách 007"])
