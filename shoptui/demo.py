@@ -257,7 +257,8 @@ class _DemoShop:
         if hour is None:
             hour = OPEN_HOUR + self.rng.choices(range(len(HOUR_WEIGHTS)), HOUR_WEIGHTS)[0]
         start = dt.datetime.combine(self.first_day + dt.timedelta(days=day), dt.time(hour))
-        return start + dt.timedelta(minutes=self.rng.randrange(60), seconds=self.rng.randrange(60))
+        # Before minute 55, so that what follows a moment later stays in the same opening hour.
+        return start + dt.timedelta(minutes=self.rng.randrange(55), seconds=self.rng.randrange(60))
 
     def _schedule(self, at: dt.datetime, kind: str, data=None) -> None:
         if at < self.end:
@@ -271,6 +272,10 @@ class _DemoShop:
         at = self._at(day)
         if at <= after:
             at = after + dt.timedelta(minutes=self.rng.randint(20, 90))
+            if at.hour >= CLOSE_HOUR or at.date() != after.date():  # after closing: the next morning
+                if day + 1 >= self.days:
+                    return
+                at = self._at(day + 1, OPEN_HOUR + self.rng.randrange(3))
         self._schedule(at, kind, data)
 
     def _set_up_shop(self) -> None:
@@ -470,7 +475,7 @@ class _DemoShop:
             sale.lines = [sales.LineInput(qty=Decimal(rng.choice((1, 1, 1, 2, 3))), sku=p.sku) for p in picked]
         else:
             amount = rng.lognormvariate(11.7, 0.75) * (1.6 if big else 1)  # about 120,000 VND
-            sale.amount = min(5_000_000, max(5_000, round(amount, -3)))
+            sale.amount = min(5_000_000, max(5_000, int(round(amount, -3))))
 
     def _on_customer_sale(self, at: dt.datetime, plan: _Plan) -> None:
         rng = self.rng

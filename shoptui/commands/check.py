@@ -17,6 +17,8 @@ def register(subparsers) -> None:
         ),
     )
     parser.add_argument("--limit", type=int, default=20, metavar="N", help=_("list at most N problems of each kind (default: 20)"))
+    parser.add_argument("--quick", action="store_true",
+                        help=_("check the SQLite file faster, without comparing every index with its table"))
     parser.set_defaults(func=run)
 
 
@@ -30,7 +32,7 @@ def run(args) -> int:
     if args.limit < 1:
         raise UsageError(_("--limit must be at least 1."))
     open_db(args)
-    problems = run_checks(limit=args.limit)
+    problems = run_checks(limit=args.limit, quick=args.quick)
     if not problems:
         print(_("all checks passed"))
         return 0
