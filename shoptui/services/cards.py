@@ -12,6 +12,7 @@ from ..models import CARD_KINDS, Card, CardBinding, Customer
 from .audit import record
 from .context import Actor, require
 from .customers import clean_text
+from .customers import get as get_customer
 from .ledger import write_transaction
 
 
@@ -31,7 +32,7 @@ def open_binding(card: Card) -> CardBinding | None:
 
 
 def issue_card(
-    customer: Customer, barcode: str, kind: str = "loyalty", actor: Actor | None = None, *, at: dt.datetime | None = None
+    customer: Customer | int, barcode: str, kind: str = "loyalty", actor: Actor | None = None, *, at: dt.datetime | None = None
 ) -> Card:
     """Bind a card (new or returned to the shop) to ``customer``; a card held by someone else is refused."""
     require(actor, "issue_card")
@@ -39,6 +40,7 @@ def issue_card(
     if kind not in CARD_KINDS:
         raise ValidationError(_("The card kind must be one of: {choices}.").format(choices=", ".join(CARD_KINDS)), "kind")
     with write_transaction():
+        customer = get_customer(customer)
         now = at or clock.now()
         card = Card.get_or_none(Card.barcode == code)
         if card is None:

@@ -320,9 +320,10 @@ def find_by_phone(typed: str) -> Customer | None:
     )
 
 
-def add_to_group(customer: Customer, name: str, actor: Actor | None = None, audit: bool = True) -> Group:
+def add_to_group(customer: Customer | int, name: str, actor: Actor | None = None, audit: bool = True) -> Group:
     if audit:  # without audit it is part of a registration, which checked its own right
         require(actor, "edit_customer")
+    customer = get(customer)
     name = clean_text(name, "group", 100)
     if not name:
         raise ValidationError(_("A group needs a name."), "group")
@@ -334,8 +335,9 @@ def add_to_group(customer: Customer, name: str, actor: Actor | None = None, audi
     return group
 
 
-def remove_from_group(customer: Customer, name: str, actor: Actor | None = None) -> None:
+def remove_from_group(customer: Customer | int, name: str, actor: Actor | None = None) -> None:
     require(actor, "edit_customer")
+    customer = get(customer)
     with write_transaction():
         group = Group.get_or_none(Group.name == name)
         if group is not None:
@@ -408,8 +410,9 @@ def _yes_no(text: str, field_name: str) -> bool:
     raise ValidationError(_("The value must be yes or no."), field_name)
 
 
-def set_property(customer: Customer, code: str, value, actor: Actor | None = None) -> None:
+def set_property(customer: Customer | int, code: str, value, actor: Actor | None = None) -> None:
     require(actor, "edit_customer")
+    customer = get(customer)
     definition = PropertyDefinition.get_or_none(PropertyDefinition.code == code)
     if definition is None:
         raise NotFound(_("There is no property {code}.").format(code=code))

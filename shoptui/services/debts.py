@@ -112,12 +112,18 @@ def adjust_debt(
     return entry
 
 
-def set_opening_balance(customer: Customer, amount: int, actor: Actor | None = None, at: dt.datetime | None = None) -> bool:
+def set_opening_balance(
+    customer: Customer | int, amount: int, actor: Actor | None = None, at: dt.datetime | None = None
+) -> bool:
     """The debt brought over from another program, taken once per customer. True when posted."""
-    if amount == 0 or DebtEntry.select().where((DebtEntry.customer == customer) & (DebtEntry.kind == "opening")).exists():
+    if amount == 0:
         return False
-    post_debt(customer, "opening", amount, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
-    record(actor, "debt.opening", "customer", customer.id, None, {"debt": amount}, at=at)
+    with write_transaction():
+        customer = lock_customer(customer)
+        if DebtEntry.select().where((DebtEntry.customer == customer) & (DebtEntry.kind == "opening")).exists():
+            return False
+        post_debt(customer, "opening", amount, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
+        record(actor, "debt.opening", "customer", customer.id, None, {"debt": amount}, at=at)
     return True
 
 

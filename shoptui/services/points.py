@@ -108,12 +108,18 @@ def adjust_points(
     return entry
 
 
-def set_opening_balance(customer: Customer, points: int, actor: Actor | None = None, at: dt.datetime | None = None) -> bool:
+def set_opening_balance(
+    customer: Customer | int, points: int, actor: Actor | None = None, at: dt.datetime | None = None
+) -> bool:
     """Points brought over from another program, taken once per customer. True when posted."""
-    if points <= 0 or PointsEntry.select().where((PointsEntry.customer == customer) & (PointsEntry.kind == "opening")).exists():
+    if points <= 0:
         return False
-    post_points(customer, "opening", points, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
-    record(actor, "points.opening", "customer", customer.id, None, {"points": points}, at=at)
+    with write_transaction():
+        customer = lock_customer(customer)
+        if PointsEntry.select().where((PointsEntry.customer == customer) & (PointsEntry.kind == "opening")).exists():
+            return False
+        post_points(customer, "opening", points, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
+        record(actor, "points.opening", "customer", customer.id, None, {"points": points}, at=at)
     return True
 
 

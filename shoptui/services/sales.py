@@ -432,6 +432,8 @@ def record_return(
         if sale is None or sale.kind != "sale":
             raise NotFound(_("Only a sale can be returned."))
         at = at or clock.now()
+        if at < sale.at:
+            raise ValidationError(_("A return cannot come before its sale ({number}).").format(number=sale.number), "at")
         late = (at.date() - sale.at.date()).days > settings.get_int("cashier_return_days")
         if late:
             _check_late_return(actor, override_by)
@@ -527,9 +529,19 @@ def _receipt(value) -> Receipt:
 
 
 def attach_receipt(
-    receipt: Receipt | int, customer: Customer | int, actor: Actor | None = None, *, today: dt.date | None = None
+    receipt: Receipt | int,
+    customer: Customer | int,
+    actor: Actor | None = None,
+    *,
+    today: dt.date | None = None,
+    at: dt.datetime | None = None,
 ) -> int:
-    """"Forgot my card": an anonymous sale (and its returns) goes to the customer, who earns its points now."""
+    """"Forgot my card": an anonymous sale (and its returns) goes to the customer, who earns its points now.
+
+    ``at`` is when it is attached (default now); ``today`` (default: its date) decides
+    whether the receipt is still recent enough."""
+    at = at or clock.now()
+    today = today or at.date()
     require(actor, "sale")
     with write_transaction():
         receipt = _receipt(receipt)
@@ -540,7 +552,7 @@ def attach_receipt(
         if receipt.kind != "sale" or receipt.customer_id is not None:
             raise RuleViolation(_("Only an anonymous sale can be attached to a customer."))
         days = settings.get_int("attach_receipt_days")
-        if ((today or clock.today()) - receipt.at.date()).days > days:
+        if (today - receipt.at.date()).days > days:
             raise RuleViolation(_("Receipts older than {days} days cannot be attached.").format(days=days))
         family = [receipt] + list(Receipt.select().where(Receipt.return_of == receipt))
         Receipt.update(customer=customer).where(Receipt.id.in_([r.id for r in family])).execute()
@@ -549,13 +561,16 @@ def attach_receipt(
         earned = points.points_for(net, rate)
         Receipt.update(points_earned=earned).where(Receipt.id == receipt.id).execute()
         post_points(customer, "earn", earned, receipt=receipt, user=actor.user_id if actor else None,
-                    reason=_("receipt {number} attached").format(number=receipt.number))
+                    reason=_("receipt {number} attached").format(number=receipt.number), at=at)
         add_sales(customer.id, net, receipt.at)
-        record(actor, "receipt.attach", "receipt", receipt.id, {"customer": None}, {"customer": customer.id, "points_earned": earned})
+        record(actor, "receipt.attach", "receipt", receipt.id, {"customer": None},
+               {"customer": customer.id, "points_earned": earned}, at=at)
     return earned
 
 
-def move_receipt(receipt: Receipt | int, to_customer: Customer | int, actor: Actor | None = None) -> None:
+def move_receipt(
+    receipt: Receipt | int, to_customer: Customer | int, actor: Actor | None = None, *, at: dt.datetime | None = None
+) -> None:
     """A sale recorded on the wrong customer goes to the right one with its returns;
     the points and credit it caused move by compensating entries on both ledgers."""
     require(actor, "move_receipt")
@@ -579,14 +594,15 @@ def move_receipt(receipt: Receipt | int, to_customer: Customer | int, actor: Act
         sales_net = receipt.total - returned_so_far(receipt)
         user_id = actor.user_id if actor else None
         reason = _("receipt {number} moved").format(number=receipt.number)
-        post_points(source, "move", -points_net, receipt=receipt, user=user_id, reason=reason)
-        post_points(target, "move", points_net, receipt=receipt, user=user_id, reason=reason)
-        post_debt(source, "move", -debt_net, receipt=receipt, user=user_id, reason=reason)
-        post_debt(target, "move", debt_net, receipt=receipt, user=user_id, reason=reason)
+        at = at or clock.now()
+        post_points(source, "move", -points_net, receipt=receipt, user=user_id, reason=reason, at=at)
+        post_points(target, "move", points_net, receipt=receipt, user=user_id, reason=reason, at=at)
+        post_debt(source, "move", -debt_net, receipt=receipt, user=user_id, reason=reason, at=at)
+        post_debt(target, "move", debt_net, receipt=receipt, user=user_id, reason=reason, at=at)
         Receipt.update(customer=target).where(Receipt.id.in_(family_ids)).execute()
         VoucherUse.update(customer=target).where(VoucherUse.receipt.in_(family_ids)).execute()
         add_sales(source.id, -sales_net, None)
         add_sales(target.id, sales_net, receipt.at)
         last = Receipt.select(pw.fn.MAX(Receipt.at)).where((Receipt.customer == source) & (Receipt.kind == "sale")).scalar()
         Customer.update(last_purchase_at=last).where(Customer.id == source.id).execute()
-        record(actor, "receipt.move", "receipt", receipt.id, {"customer": source.id}, {"customer": target.id})
+        record(actor, "receipt.move", "receipt", receipt.id, {"customer": source.id}, {"customer": target.id}, at=at)

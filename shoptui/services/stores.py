@@ -10,6 +10,7 @@ from ..i18n import _
 from ..models import Store
 from .audit import record, snapshot
 from .context import Actor, require
+from .customers import clean_text
 from .ledger import write_transaction
 
 MAIN = "MAIN"
@@ -27,12 +28,14 @@ def add_store(code: str, name: str, address: str = "", actor: Actor | None = Non
     code = code.strip().upper()
     if not re.fullmatch(r"[A-Z0-9_-]{1,32}", code):
         raise ValidationError(_("A store code is 1 to 32 letters, digits, - or _."), "code")
-    if not name.strip():
+    name = clean_text(name, "name", 200)
+    address = clean_text(address, "address", 1000, multiline=True)
+    if not name:
         raise ValidationError(_("A store needs a name."), "name")
     with write_transaction():
         if Store.select().where(Store.code == code).exists():
             raise ValidationError(_("There is already a store {code}.").format(code=code), "code")
-        store = Store.create(code=code, name=name.strip(), address=address, created_at=clock.now())
+        store = Store.create(code=code, name=name, address=address, created_at=clock.now())
         record(actor, "store.add", "store", store.id, None, snapshot(store))
     return store
 

@@ -13,6 +13,7 @@ from ..i18n import _
 from ..models import ROLES, User
 from .audit import record
 from .context import Actor, require
+from .customers import clean_text
 from .ledger import write_transaction
 
 PBKDF2_ROUNDS = 120_000
@@ -31,7 +32,7 @@ def _check_pin_format(pin: str) -> None:
 
 def add_user(name: str, role: str, pin: str, actor: Actor | None = None) -> User:
     require(actor, "users")
-    name = name.strip()
+    name = clean_text(name, "name")
     if not name or len(name) > 100:
         raise ValidationError(_("A user needs a name of up to 100 characters."), "name")
     if role not in ROLES:

@@ -243,3 +243,9 @@ def test_find_receipt(database):
     assert sales.find_receipt(sale.number).id == sale.id
     with pytest.raises(NotFound):
         sales.find_receipt("nope")
+
+
+def test_a_return_cannot_come_before_its_sale(database):
+    sale = sell(amount=1_000)
+    with pytest.raises(ValidationError, match=sale.number):
+        sales.record_return(sale, at=NOW - dt.timedelta(minutes=1))

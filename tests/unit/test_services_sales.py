@@ -377,6 +377,17 @@ def test_points_and_credit_need_a_customer(database):
         sell(amount=70_000, credit=10_000)
 
 
+def test_ids_are_accepted_where_a_customer_is_expected(an):
+    from shoptui.services import cards
+
+    cards.issue_card(an.id, "2000000000017")
+    customers.add_to_group(an.id, "VIP")
+    assert points.set_opening_balance(an.id, 5) and debts.set_opening_balance(an.id, 7)
+    assert (fresh(an).points_balance, fresh(an).debt_balance, customers.groups_of(an)) == (5, 7, ["VIP"])
+    with pytest.raises(NotFound):
+        cards.issue_card(99_999, "2000000000024")
+
+
 def test_receipt_numbers_are_unique_per_store(database):
     second = stores.add_store("S2", "Second store")
     in_main = [sell(amount=1).receipt.number for _ in range(2)]
@@ -403,8 +414,9 @@ def test_a_failed_sale_writes_nothing(an):
 def test_attach_an_anonymous_receipt_forgot_my_card(an):
     receipt = sell(amount=100_000, at=NOW - dt.timedelta(days=3)).receipt
     sales.record_return(receipt, 30_000, at=NOW - dt.timedelta(days=2))
-    earned = sales.attach_receipt(receipt, an, today=NOW.date())
+    earned = sales.attach_receipt(receipt, an, at=NOW)
     assert earned == 7  # on what was kept: 70,000
+    assert PointsEntry.get(PointsEntry.kind == "earn").at == NOW
     customer = fresh(an)
     assert (customer.points_balance, customer.total_sales) == (7, 70_000)
     assert customer.last_purchase_at == NOW - dt.timedelta(days=3)
@@ -432,7 +444,8 @@ def test_move_a_receipt_to_the_right_customer(an, manager):
     receipt = sell(customer=an, amount=200_000, points=20, credit=100_000).receipt  # earns 18
     sales.record_return(receipt, 50_000)
     before_an = fresh(an)
-    sales.move_receipt(receipt, binh, Actor(user=manager))
+    sales.move_receipt(receipt, binh, Actor(user=manager), at=NOW)
+    assert {e.at for e in PointsEntry.select().where(PointsEntry.kind == "move")} == {NOW}
     a, b = fresh(an), fresh(binh)
     assert (a.points_balance, a.debt_balance, a.total_sales, a.last_purchase_at) == (50, 0, 0, None)
     assert b.points_balance == before_an.points_balance - 50

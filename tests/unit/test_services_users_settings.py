@@ -103,6 +103,7 @@ def test_user_data_is_checked(database):
         with pytest.raises(ValidationError):
             users.add_user(name, role, pin)
     assert [u.name for u in users.list_users()] == ["Lan"]
+    assert users.add_user(" Hoa\x1b[2J ", "cashier", "1234").name == "Hoa[2J"
 
 
 def test_an_override_needs_the_right_role(roles):
