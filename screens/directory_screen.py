@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import traceback
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -68,7 +69,7 @@ class DirectoryScreen(Screen[None]):
         self._debounce: Timer | None = None
         self._loaded: list[tuple[str, tuple]] = []  # every row shown, in order
         self._shown: set[str] = set()
-        self._headings: dict = {}
+        self._headings: dict[str, Text] = {}
         self._widths: dict[str, int] = {}
         self._has_more = False
         self._loading_more = False
@@ -109,6 +110,7 @@ class DirectoryScreen(Screen[None]):
         self._debounce = None
         self._generation += 1
         self._query = self.query_one("#search", Input).value
+        self._has_more = False  # no page of this search is loaded before its first one
         self._loading_more = False
         self.workers.cancel_group(self, "page")
         self._search(self._generation, self._query)
@@ -219,7 +221,7 @@ class DirectoryScreen(Screen[None]):
 
     def _maybe_load_more(self) -> None:
         table = self.query_one("#customers", DataTable)
-        if not self._has_more or self._loading_more:
+        if not self._has_more or self._loading_more or not table.row_count:
             return
         near_end = table.cursor_row >= table.row_count - self.PREFETCH_ROWS
         scrolled_down = table.scroll_y >= table.max_scroll_y - table.size.height
