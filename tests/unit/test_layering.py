@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -102,26 +101,15 @@ def test_the_sql_scan_sees_what_it_must():
     assert not sql_in("self.query_one(Static).update(text)\nlabel.update('x')\nservices.customers.update(c, v)\n")
 
 
-def test_import_linter_contracts_hold(tmp_path):
-    """``lint-imports`` with the contracts of pyproject.toml. A module a contract names that
-    is not written yet is left out here (import-linter refuses unknown modules), so that the
-    contracts are checked for everything that exists."""
+def test_import_linter_contracts_hold():
+    """``lint-imports`` with the contracts of pyproject.toml (the core never imports textual,
+    screens or hardware; hardware never imports textual or screens)."""
     lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
     if lint is None:
         pytest.fail("lint-imports is not installed: pip install import-linter")
-    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
-    existing = set(module_names("shoptui")) | set(module_names("screens")) | set(module_names("hardware"))
-    lines = ["[tool.importlinter]", f"root_packages = {config['root_packages']!r}".replace("'", '"'),
-             f"include_external_packages = {str(config.get('include_external_packages', False)).lower()}"]
-    for contract in config["contracts"]:
-        sources = [m for m in contract["source_modules"] if m in existing]
-        assert sources, contract["name"]
-        lines += ["", "[[tool.importlinter.contracts]]", f"name = {contract['name']!r}".replace("'", '"'),
-                  f"type = \"{contract['type']}\"", f"source_modules = {sources!r}".replace("'", '"'),
-                  f"forbidden_modules = {contract['forbidden_modules']!r}".replace("'", '"')]
-    (tmp_path / "pyproject.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     done = subprocess.run(
-        [lint, "--config", str(tmp_path / "pyproject.toml"), "--no-cache"], capture_output=True, text=True, cwd=ROOT,
+        [lint, "--no-cache"], capture_output=True, text=True, cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
