@@ -290,7 +290,11 @@ def _copy_rows(source: pw.Database, target: pw.Database, null_self_refs: bool = 
     for model in ALL_MODELS:
         pk = model._meta.primary_key
         fields = list(model._meta.sorted_fields)
-        self_refs = [f for f in fields if isinstance(f, pw.ForeignKeyField) and f.rel_model is model] if null_self_refs else []
+        # By position, not fields.index(): a peewee field's == builds an SQL expression.
+        key_at = next(i for i, f in enumerate(fields) if f is pk)
+        self_refs = [
+            (i, f) for i, f in enumerate(fields) if isinstance(f, pw.ForeignKeyField) and f.rel_model is model
+        ] if null_self_refs else []
         batch = max(1, min(BATCH, MAX_PARAMETERS // len(fields)))
         last = None
         while True:
@@ -301,17 +305,15 @@ def _copy_rows(source: pw.Database, target: pw.Database, null_self_refs: bool = 
                 rows = list(query.tuples())
             if not rows:
                 break
-            last = rows[-1][fields.index(pk)]
-            if self_refs:
-                positions = [fields.index(f) for f in self_refs]
-                for row_index, row in enumerate(rows):
-                    if any(row[i] is not None for i in positions):
-                        row = list(row)
-                        for field, i in zip(self_refs, positions):
-                            if row[i] is not None:
-                                later.append((model, field, row[fields.index(pk)], row[i]))
-                                row[i] = None
-                        rows[row_index] = tuple(row)
+            last = rows[-1][key_at]
+            for row_index, row in enumerate(rows):
+                if any(row[i] is not None for i, _f in self_refs):
+                    row = list(row)
+                    for i, field in self_refs:
+                        if row[i] is not None:
+                            later.append((model, field, row[key_at], row[i]))
+                            row[i] = None
+                    rows[row_index] = tuple(row)
             with model.bind_ctx(target, bind_refs=False, bind_backrefs=False):
                 model.insert_many(rows, fields=fields).execute()
     return later
