@@ -5,11 +5,12 @@ The currency decides the number of decimals (ISO 4217 via Babel: VND 0, EUR/USD/
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
 
 from .errors import ValidationError
 from .i18n import _
@@ -82,9 +83,14 @@ def parse_money(text: str | int | float | Decimal, currency: str, field: str | N
 def _read_text(text: str, currency: str, original, field) -> Decimal:
     raw = _GROUPING.sub("", text.strip())
     match = _NUMBER.search(raw)
-    if match is None or not _is_currency_mark(raw[: match.start()] + " " + raw[match.end():], currency):
+    if match is None:
         raise ValidationError(_("Not an amount: {value}").format(value=original), field)
-    return _read_number(match.group(), decimals(currency), original, field)
+    before, number = raw[: match.start()], match.group()
+    if before.startswith("-") and number[0] not in "+-":
+        before, number = before[1:], "-" + number  # "-€1,234.50" as en_US writes it
+    if not _is_currency_mark(before + " " + raw[match.end():], currency):
+        raise ValidationError(_("Not an amount: {value}").format(value=original), field)
+    return _read_number(number, decimals(currency), original, field)
 
 
 def _is_currency_mark(rest: str, currency: str) -> bool:
@@ -95,7 +101,20 @@ def _is_currency_mark(rest: str, currency: str) -> bool:
         return False
     without_signs = "".join(c for c in rest if unicodedata.category(c) != "Sc")
     words = fold(without_signs).split()
-    return all(w in _CURRENCY_WORDS or w == currency.lower() for w in words)
+    return all(w in _CURRENCY_WORDS or w in _symbol_words(currency) for w in words)
+
+
+@functools.cache
+def _symbol_words(currency: str) -> frozenset[str]:
+    """The currency's code and the letters of its symbol in our languages ("US$" -> "us")."""
+    from .i18n import BABEL_LOCALES
+    from .textfold import fold
+
+    found = {currency.lower()}
+    for locale in BABEL_LOCALES.values():
+        symbol = get_currency_symbol(currency.upper(), locale=locale)
+        found.update(fold("".join(c for c in symbol if unicodedata.category(c) != "Sc")).split())
+    return frozenset(found)
 
 
 def _read_number(raw: str, places: int, original, field) -> Decimal:

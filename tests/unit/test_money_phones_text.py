@@ -47,6 +47,8 @@ def test_minor_units_and_the_json_form():
         ("€1,234.50", "EUR", 123450),
         ("100 руб.", "RUB", 10000),
         ("-1.234,50 €", "EUR", -123450),
+        ("-€1,234.50", "EUR", -123450),  # en_US puts the minus before the sign
+        ("12,50 US$", "USD", 1250),  # vi_VN's symbol for dollars
         ("0", "VND", 0),
         ("  42  ", "VND", 42),
         (1234.5, "EUR", 123450),  # a spreadsheet cell

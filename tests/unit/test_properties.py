@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings as hsettings, strategies as st
 
 from shoptui import db as dbmod
+from shoptui import money
 from shoptui.errors import ShopError
 from shoptui.models import (
     Card,
@@ -269,3 +270,15 @@ def test_any_split_of_a_return_adds_up(database, parts):
     assert_invariants()
     assert Customer.get_by_id(customer.id).points_balance == 500
     assert Customer.get_by_id(customer.id).debt_balance == 0
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(
+    minor=st.integers(-10**13, 10**13),
+    currency=st.sampled_from(["VND", "EUR", "RUB", "USD"]),
+    locale=st.sampled_from(["en_US", "vi_VN", "ru_RU", "de_DE"]),
+)
+def test_money_reads_back_what_it_writes(minor, currency, locale):
+    assert money.parse_money(money.as_string(minor, currency), currency) == minor
+    assert money.parse_money(money.format_money(minor, currency, locale), currency) == minor
+    assert money.to_minor(money.to_decimal(minor, currency), currency) == minor
