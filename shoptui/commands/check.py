@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..i18n import _
+from ..i18n import _, ngettext
 
 
 def register(subparsers) -> None:
@@ -38,5 +38,5 @@ def run(args) -> int:
         return 0
     for problem in problems:
         print(problem.message)
-    print(_("{n} problems found.").format(n=len(problems)), file=sys.stderr)
+    print(ngettext("{n} problem found.", "{n} problems found.", len(problems)).format(n=len(problems)), file=sys.stderr)
     return 1
