@@ -282,3 +282,31 @@ def test_money_reads_back_what_it_writes(minor, currency, locale):
     assert money.parse_money(money.as_string(minor, currency), currency) == minor
     assert money.parse_money(money.format_money(minor, currency, locale), currency) == minor
     assert money.to_minor(money.to_decimal(minor, currency), currency) == minor
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(
+    region=st.sampled_from(["VN", "RU", "DE", "US"]),
+    national=st.text(alphabet="0123456789", min_size=6, max_size=12),
+)
+def test_a_normalised_phone_reads_back_from_every_form_shown(region, national):
+    from shoptui import phones
+
+    e164 = phones.normalize(national, region)
+    if e164 is None:
+        return
+    assert e164.startswith("+") and e164[1:].isdigit()
+    assert phones.normalize(e164, region) == e164
+    assert phones.normalize(phones.display(e164, region), region) == e164
+    assert phones.reversed_digits(e164)[::-1] == e164[1:]
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=40))
+def test_fold_gives_plain_words_and_is_stable(text):
+    from shoptui.textfold import fold
+
+    folded = fold(text)
+    assert set(folded) <= set("abcdefghijklmnopqrstuvwxyz0123456789 ")
+    assert "  " not in folded and folded == folded.strip()
+    assert fold(folded) == folded
