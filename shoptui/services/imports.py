@@ -336,7 +336,9 @@ def refresh_sales_cache(customer_ids) -> None:
     other = Receipt.alias()
     signed = pw.Case(None, [(other.kind == "return", other.total * -1)], other.total)
     net = other.select(pw.fn.COALESCE(pw.fn.SUM(signed), 0)).where(other.customer == Customer.id)
-    last = other.select(pw.fn.MAX(other.at)).where((other.customer == Customer.id) & (other.kind == "sale"))
+    # The kind goes inside MAX, not in WHERE: there SQLite would pick the (kind, at) index
+    # and scan every sale of the shop for each customer.
+    last = other.select(pw.fn.MAX(pw.Case(None, [(other.kind == "sale", other.at)]))).where(other.customer == Customer.id)
     for chunk in _chunks(sorted(customer_ids), 500):
         Customer.update(total_sales=net, last_purchase_at=last).where(Customer.id.in_(chunk)).execute()
 
