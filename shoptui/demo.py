@@ -32,9 +32,11 @@ from .db import database
 from .errors import RuleViolation, UsageError
 from .i18n import _
 from .models import (
+    Card,
     Customer,
     Group,
     Product,
+    PropertyDefinition,
     Receipt,
     ReceiptLine,
     Store,
@@ -183,9 +185,9 @@ def make_demo(
         raise UsageError(_("--customers must be between 1 and {most}.").format(most=MAX_CUSTOMERS))
     if not 1 <= days <= MAX_DAYS:
         raise UsageError(_("--days must be between 1 and {most}.").format(most=MAX_DAYS))
-    if Customer.select().exists() or Receipt.select().exists():
+    if any(model.select().exists() for model in (Customer, Receipt, Card, Voucher)):
         raise RuleViolation(
-            _("This database already has customers or receipts; the demo fills only an empty one (give another --db).")
+            _("This database already has customers, cards or receipts; the demo fills only an empty one (give another --db).")
         )
     return _DemoShop(customers, days, seed, today or clock.today()).run()
 
@@ -239,17 +241,15 @@ class _DemoShop:
     # -- set-up ---------------------------------------------------------------------------
 
     def run(self) -> DemoSummary:
-        self._set_up_shop()
-        self._plan()
-        while self.events:
-            # One transaction per batch of events: fast on SQLite, and a killed demo leaves whole events.
-            with database.atomic():
-                for _i in range(500):
-                    if not self.events:
-                        break
-                    event = heapq.heappop(self.events)
-                    getattr(self, f"_on_{event.kind}")(event.at, event.data)
-        self._finish()
+        # One transaction: far faster on SQLite than one per service call, and a demo
+        # stopped half-way leaves an empty database, so that it can simply run again.
+        with database.atomic():
+            self._set_up_shop()
+            self._plan()
+            while self.events:
+                event = heapq.heappop(self.events)
+                getattr(self, f"_on_{event.kind}")(event.at, event.data)
+            self._finish()
         return self.summary
 
     def _at(self, day: int, hour: int | None = None) -> dt.datetime:
@@ -280,31 +280,32 @@ class _DemoShop:
 
     def _set_up_shop(self) -> None:
         start = dt.datetime.combine(self.first_day, dt.time(OPEN_HOUR)) - dt.timedelta(days=1)
-        with database.atomic():
-            made = {u.name: u for u in User.select().where(User.name.in_([u.name for u in DEMO_USERS]))}
-            for demo_user in DEMO_USERS:
-                if demo_user.name not in made:  # an existing user keeps the PIN the shop gave it
-                    made[demo_user.name] = users.add_user(demo_user.name, demo_user.role, demo_user.pin)
-            self.stores = list(Store.select().order_by(Store.id))
-            self.owner = Actor(user=made[OWNER.name], store=self.stores[0])
-            self.cashiers = [made[c.name] for c in CASHIERS]
-            if settings.get("shop_name") == settings.SETTINGS["shop_name"].default:
-                settings.set_value("shop_name", SHOP_NAME)
-            Product.insert_many(
-                [
-                    dict(sku=sku, barcode=ean13(f"893{i:09d}"), name=name, group=group, price=price)
-                    for i, (sku, name, group, price) in enumerate(PRODUCTS, start=1)
-                ]
-            ).execute()
-            self.products = list(Product.select().order_by(Product.id))
-            self._make_surveys(start)
+        made = {u.name: u for u in User.select().where(User.name.in_([u.name for u in DEMO_USERS]))}
+        for demo_user in DEMO_USERS:
+            if demo_user.name not in made:  # an existing user keeps the PIN the shop gave it
+                made[demo_user.name] = users.add_user(demo_user.name, demo_user.role, demo_user.pin)
+        self.stores = list(Store.select().order_by(Store.id))
+        self.owner = Actor(user=made[OWNER.name], store=self.stores[0])
+        self.cashiers = [made[c.name] for c in CASHIERS]
+        if settings.get("shop_name") == settings.SETTINGS["shop_name"].default:
+            settings.set_value("shop_name", SHOP_NAME)
+        # A shop may have imported its products already: theirs stay as they are.
+        Product.insert_many(
+            [
+                dict(sku=sku, barcode=ean13(f"893{i:09d}"), name=name, group=group, price=price)
+                for i, (sku, name, group, price) in enumerate(PRODUCTS, start=1)
+            ]
+        ).on_conflict_ignore().execute()
+        self.products = list(Product.select().where(Product.sku.in_([p[0] for p in PRODUCTS])).order_by(Product.id))
+        self._make_surveys(start)
+        if not PropertyDefinition.select().where(PropertyDefinition.code == "eyesight").exists():
             customers.define_property("eyesight", _("Eyesight"), "number", actor=self.owner)
-            last = self.today + dt.timedelta(days=30)
-            vouchers.create_voucher("GIAM10", "percent", 1000, self.first_day, last, None, actor=self.owner, at=start)
-            vouchers.create_voucher(
-                "TET50K", "amount", 50000, self.first_day, self.first_day + dt.timedelta(days=min(30, self.days)), 40,
-                actor=self.owner, at=start,
-            )
+        last = self.today + dt.timedelta(days=30)
+        vouchers.create_voucher("GIAM10", "percent", 1000, self.first_day, last, None, actor=self.owner, at=start)
+        vouchers.create_voucher(
+            "TET50K", "amount", 50000, self.first_day, self.first_day + dt.timedelta(days=min(30, self.days)), 40,
+            actor=self.owner, at=start,
+        )
 
     def _make_surveys(self, at: dt.datetime) -> None:
         vip, _created = Group.get_or_create(name=_("VIP"))
@@ -616,11 +617,10 @@ class _DemoShop:
     # -- the rest ---------------------------------------------------------------------------
 
     def _finish(self) -> None:
-        with database.atomic():
-            for chunk in _chunks(self.answers, 500):
-                SurveyAnswer.insert_many(chunk).execute()
-            self._archive_some()
-            self.summary.visitors = self._record_visits()
+        for chunk in _chunks(self.answers, 500):
+            SurveyAnswer.insert_many(chunk).execute()
+        self._archive_some()
+        self.summary.visitors = self._record_visits()
 
     def _archive_some(self) -> None:
         """A few one-time buyers of the first weeks moved away: archived, as a shop does."""

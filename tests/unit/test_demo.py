@@ -199,7 +199,7 @@ def test_refuses_a_shop_with_data_and_bad_sizes(database):
     with pytest.raises(UsageError):
         demo.make_demo(days=0)
     demo.make_demo(customers=3, days=2, today=TODAY)
-    with pytest.raises(RuleViolation, match="already has customers"):
+    with pytest.raises(RuleViolation, match="already has customers, cards or receipts"):
         demo.make_demo(customers=3, days=2, today=TODAY)
 
 
