@@ -35,7 +35,7 @@ KINDS = ("customers", "sales", "visits", "products")
 BATCH_SIZE = 500
 
 RECEIPT_FIELDS = (
-    "receipt_no", "datetime", "time", "kind", "return_of", "customer", "customer_phone", "customer_name", "store",
+    "receipt_no", "datetime", "kind", "return_of", "customer", "customer_phone", "customer_name", "store",
     "cashier", "total", "discount", "paid_credit", "paid_card", "points_redeemed", "voucher", "voucher_amount",
 )
 LINE_FIELDS = ("sku", "product", "qty", "price", "line_discount", "line_amount")

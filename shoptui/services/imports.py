@@ -513,23 +513,8 @@ class SalesWriter:
         number = values["receipt_no"]
         if len(number) > 64:
             raise ValidationError(_("A receipt number is at most 64 characters."))
-        kind = values.get("kind")
-        lines = self._lines(record, kind)
-        total = values.get("total")
-        if total is None:
-            total = sum(line["amount"] for line in lines) - values.get("discount", 0)
-        flipped = False
-        if total < 0:
-            if kind == "sale":
-                raise ValidationError(
-                    _("A sale cannot have a negative total ({total}); write a return as kind \"return\".").format(
-                        total=_fmt(total)
-                    )
-                )
-            kind, total, flipped = "return", -total, True
-        kind = kind or ("return" if lines and lines[0]["negative"] else "sale")
+        kind, total, lines = self._kind_total_lines(record)
         content_hash = self._content_hash(values, kind, total, lines)
-
         key = (store_id, number)
         known = self.known.get(key)
         if known is not None:
@@ -541,62 +526,32 @@ class SalesWriter:
                     number=number
                 ),
             )
-
-        money = {name: values.get(name, 0) for name in ("discount", "paid_credit", "paid_card", "voucher_amount")}
-        redeemed = values.get("points_redeemed", 0)
-        if flipped or kind == "return":  # exports write what a return pays back as negatives
-            money = {name: abs(amount) for name, amount in money.items()}
-            redeemed = abs(redeemed)
-        for name, amount in (*money.items(), ("points_redeemed", redeemed)):
-            if amount < 0:
-                raise ValidationError(_("{field} may not be negative.").format(field=name))
-        points_money = redeemed * self.point_value
-        cash = total - money["paid_credit"] - money["paid_card"] - money["voucher_amount"] - points_money
-        if cash < 0:
-            raise RuleViolation(_("The payments add up to more than the total of {total}.").format(total=_fmt(total)))
+        paid = self._payments(values, kind, total)
+        discount = values.get("discount", 0)
+        if kind == "return":
+            discount = abs(discount)
+        elif discount < 0:
+            raise ValidationError(_("A discount may not be negative."))
+        voucher_code = self._voucher_code(values)
         messages: list[tuple[int, str, bool]] = []
         return_of, sale_customer = self._return_link(record, store_id, kind, total, messages)
-        voucher_code = str(values.get("voucher") or "").strip()
-        if fold(voucher_code) in _NO_VOUCHER:
-            voucher_code = ""
-        elif len(voucher_code) > 64:
-            raise ValidationError(_("A voucher code is at most 64 characters."))
-
         at = values["datetime"]
-        customer_id = self._customer(values, at)
-        if customer_id is None:
-            customer_id = sale_customer
-        if customer_id is None and (money["paid_credit"] or redeemed):
+        customer_id = self._customer(values, at) or sale_customer
+        if customer_id is None and (paid["credit"] or paid["points"]):
             raise RuleViolation(_("Only a known customer can buy on credit or pay with points."))
 
         # Nothing below refuses the record: what it writes is all or nothing with the batch.
-        subtotal = sum(line["gross"] for line in lines) if lines else total + money["discount"]
-        discount = money["discount"] if "discount" in values else max(0, subtotal - total)
+        subtotal = sum(line["gross"] for line in lines) if lines else total + discount
         receipt = dict(
             store=store_id, number=number, kind=kind, return_of=return_of, at=at,
-            cashier=self._cashier(values.get("cashier")), customer=customer_id,
-            subtotal=subtotal, discount=discount, total=total, points_earned=0, points_redeemed=0,
+            cashier=self._cashier(values.get("cashier")), customer=customer_id, subtotal=subtotal,
+            discount=discount if "discount" in values else max(0, subtotal - total), total=total,
+            # Imported receipts post no ledger entries, so their points fields stay 0 (the
+            # points paid are in the payments); `check` holds these fields to the ledger.
+            points_earned=0, points_redeemed=0,
             source="import", content_hash=content_hash, created_at=self.now,
         )
-        line_rows = [
-            dict(receipt=None, position=position, product=self._product_id(line), sku=line["sku"], name=line["name"],
-                 qty=line["qty"], unit_price=line["price"], line_discount=line["line_discount"], amount=line["amount"],
-                 return_of_line=None)
-            for position, line in enumerate(lines, start=1)
-        ]
-        voucher_id = self._voucher(voucher_code, money["voucher_amount"]) if voucher_code else None
-        payments = [
-            dict(receipt=None, method=method, amount=amount, voucher=voucher_id if method == "voucher" else None,
-                 gift_card=None)
-            for method, amount in (("credit", money["paid_credit"]), ("card", money["paid_card"]),
-                                   ("points", points_money), ("voucher", money["voucher_amount"]), ("cash", cash))
-            if amount
-        ]
-        use = None
-        if voucher_id is not None and kind == "sale":
-            use = dict(voucher=voucher_id, receipt=None, customer=customer_id, at=at, amount=money["voucher_amount"])
-        self.waiting.append(_Waiting(key, receipt, line_rows, payments, use))
-        self.known[key] = KnownReceipt(None, content_hash, kind, total, customer_id)
+        self._queue(key, receipt, lines, paid, voucher_code)
         if kind == "sale":
             self.returned[key] = 0
         elif return_of is not None:
@@ -609,6 +564,72 @@ class SalesWriter:
                 self.created_at[customer_id] = at
                 Customer.update(registered_at=at).where(Customer.id == customer_id).execute()
         return Outcome("imported", messages)
+
+    def _kind_total_lines(self, record: Record) -> tuple[str, int, list[dict]]:
+        """The receipt's kind and positive total: a negative total (or quantities) without a
+        kind is a return, as many exports write them; a sale with a negative total is refused."""
+        kind = record.values.get("kind")
+        lines = self._lines(record, kind)
+        total = record.values.get("total")
+        if total is None:
+            total = sum(line["amount"] for line in lines) - record.values.get("discount", 0)
+        if total < 0:
+            if kind == "sale":
+                raise ValidationError(
+                    _("A sale cannot have a negative total ({total}); write a return as kind \"return\".").format(
+                        total=_fmt(total)
+                    )
+                )
+            return "return", -total, lines
+        return kind or ("return" if lines and lines[0]["negative"] else "sale"), total, lines
+
+    def _payments(self, values: dict, kind: str, total: int) -> dict[str, int]:
+        """How the total was paid, by method; what the file does not say was paid in cash."""
+        paid = {
+            "credit": values.get("paid_credit", 0),
+            "card": values.get("paid_card", 0),
+            "points": values.get("points_redeemed", 0) * self.point_value,
+            "voucher": values.get("voucher_amount", 0),
+        }
+        if kind == "return":  # exports write what a return pays back as negatives
+            paid = {method: abs(amount) for method, amount in paid.items()}
+        for method, amount in paid.items():
+            if amount < 0:
+                raise ValidationError(_("A payment by {method} may not be negative.").format(method=method))
+        paid["cash"] = total - sum(paid.values())
+        if paid["cash"] < 0:
+            raise RuleViolation(_("The payments add up to more than the total of {total}.").format(total=_fmt(total)))
+        return paid
+
+    def _voucher_code(self, values: dict) -> str:
+        code = str(values.get("voucher") or "").strip()
+        if fold(code) in _NO_VOUCHER:
+            return ""
+        if len(code) > 64:
+            raise ValidationError(_("A voucher code is at most 64 characters."))
+        return code
+
+    def _queue(self, key, receipt: dict, lines: list[dict], paid: dict[str, int], voucher_code: str) -> None:
+        """The receipt and the rows that need its id wait for the batch's bulk insert."""
+        line_rows = [
+            dict(receipt=None, position=position, product=self._product_id(line), sku=line["sku"], name=line["name"],
+                 qty=line["qty"], unit_price=line["price"], line_discount=line["line_discount"], amount=line["amount"],
+                 return_of_line=None)
+            for position, line in enumerate(lines, start=1)
+        ]
+        voucher_id = self._voucher(voucher_code, paid["voucher"]) if voucher_code else None
+        payments = [
+            dict(receipt=None, method=method, amount=amount, voucher=voucher_id if method == "voucher" else None,
+                 gift_card=None)
+            for method, amount in paid.items()
+            if amount
+        ]
+        use = None
+        if voucher_id is not None and receipt["kind"] == "sale":
+            use = dict(voucher=voucher_id, receipt=None, customer=receipt["customer"], at=receipt["at"],
+                       amount=paid["voucher"])
+        self.waiting.append(_Waiting(key, receipt, line_rows, payments, use))
+        self.known[key] = KnownReceipt(None, receipt["content_hash"], receipt["kind"], receipt["total"], receipt["customer"])
 
     def _insert_waiting(self) -> None:
         """Insert the batch's receipts, learn their ids, then their lines, payments and voucher uses."""

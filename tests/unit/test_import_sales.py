@@ -283,3 +283,19 @@ def test_customer_sales_cache_matches_the_receipts(an, tmp_path):
     customer = Customer.get_by_id(an.id)
     assert customer.total_sales == total == 78000 - 500
     assert customer.last_purchase_at == dt.datetime(2024, 3, 12, 10)
+
+
+def test_an_excel_workbook_with_native_dates_and_numbers(an, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Mã hóa đơn", "Thời gian", "Mã khách hàng", "Khách cần trả", "Giảm giá"])
+    sheet.append(["HD1", dt.datetime(2024, 3, 5, 10, 15), "KH1", 125000, 5000.0])
+    sheet.append(["HD2", dt.date(2024, 3, 6), 912345678, 99000.0, None])
+    book.save(tmp_path / "hoa_don.xlsx")
+    assert counts(import_file("sales", tmp_path / "hoa_don.xlsx")) == (2, 0, 0, 0)
+    first, second = Receipt.select().order_by(Receipt.number)
+    assert (first.at, first.total, first.discount, first.customer_id) == (dt.datetime(2024, 3, 5, 10, 15), 125000, 5000, an.id)
+    assert (second.at, second.total, second.customer_id) == (dt.datetime(2024, 3, 6), 99000, an.id)
+    assert counts(import_file("sales", tmp_path / "hoa_don.xlsx")) == (0, 0, 2, 0)
