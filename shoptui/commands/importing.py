@@ -10,8 +10,6 @@ error, exit 1, like every other error of the command line.
 
 from __future__ import annotations
 
-import sys
-
 from ..i18n import _
 from ..io.importer import KINDS
 
@@ -53,5 +51,4 @@ def run(args) -> int:
         args.kind, sheet, dry_run=args.dry_run, create_customers=args.create_customers, emit=emit
     )
     print(report.summary(), flush=True)
-    sys.stdout.flush()
     return 1 if report.rejected else 0

@@ -51,6 +51,10 @@ def _text(value, ctx):
     return cells.text(value)
 
 
+def _identifier(value, ctx):
+    return cells.identifier(value)
+
+
 def _amount(value, ctx):
     return cells.parse_amount(value, ctx.currency)
 
@@ -72,8 +76,8 @@ def _non_negative(value, ctx):
 
 PARSERS: dict[str, dict[str, Callable]] = {
     "customers": {
-        "code": _text, "name": _text, "phone": _text, "email": _text, "company": _text, "address": _text,
-        "area": _text, "card": _text, "store": _text,
+        "code": _identifier, "phone": _identifier, "card": _identifier,
+        "name": _text, "email": _text, "company": _text, "address": _text, "area": _text, "store": _text,
         "gender": lambda v, ctx: parse_gender(cells.text(v)),
         "birthday": _date,
         "status": lambda v, ctx: cells.parse_status(v),
@@ -82,8 +86,8 @@ PARSERS: dict[str, dict[str, Callable]] = {
         "registered": _datetime,
     },
     "sales": {
-        **{name: _text for name in ("receipt_no", "return_of", "customer", "customer_phone", "customer_name",
-                                    "store", "cashier", "voucher", "sku", "product")},
+        **{name: _identifier for name in ("receipt_no", "return_of", "customer", "customer_phone", "sku")},
+        **{name: _text for name in ("customer_name", "store", "cashier", "voucher", "product")},
         "datetime": _datetime,
         "time": lambda v, ctx: cells.parse_time(v),
         "kind": lambda v, ctx: cells.parse_kind(v),
@@ -96,7 +100,7 @@ PARSERS: dict[str, dict[str, Callable]] = {
         "store": _text, "datetime": _datetime, "time": lambda v, ctx: cells.parse_time(v),
         "in": _non_negative, "out": _non_negative,
     },
-    "products": {"sku": _text, "barcode": _text, "name": _text, "group": _text, "price": _amount},
+    "products": {"sku": _identifier, "barcode": _identifier, "name": _text, "group": _text, "price": _amount},
 }
 
 

@@ -28,6 +28,7 @@ _TIME = re.compile(
     r"^(?P<h>\d{1,2})(?:[:h.](?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,]\d+)?)?)?\s*(?P<ampm>[ap]\.?\s?m\.?)?$",
     re.IGNORECASE,
 )
+_FLOAT_ID = re.compile(r"^\d+\.0+$")
 _GROUPED_INT = re.compile(r"^[+-]?\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
 
 
@@ -42,6 +43,15 @@ def text(value) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).strip()
+
+
+def identifier(value) -> str:
+    """A code, phone, barcode or receipt number: text, and "17850.0" (a number column that
+    went through a float on its way out of another program) is 17850."""
+    raw = text(value)
+    if _FLOAT_ID.match(raw):
+        return raw.split(".")[0]
+    return raw
 
 
 @functools.lru_cache(maxsize=32)

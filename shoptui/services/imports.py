@@ -222,6 +222,8 @@ class CustomersWriter:
                     touched |= self._issue_card(customer, values["card"])
                 if "points" in values:
                     touched |= points.set_opening_balance(customer, values["points"], self.actor)
+                    if values["points"] < 0:
+                        warnings.append(_("A points balance below zero is not taken as an opening balance."))
                 if "debt" in values:
                     touched |= debts.set_opening_balance(customer, values["debt"], self.actor)
                 if touched and status == "unchanged":
@@ -380,8 +382,6 @@ class CustomerIndex:
 
     def find(self, ref: str) -> int | None:
         found = self.by_card.get(ref) or self.by_code.get(ref)
-        if found is None and ref.endswith(".0") and ref[:-2].isdigit():
-            found = self.by_code.get(ref[:-2])  # a spreadsheet turned the code 17850 into 17850.0
         if found is None:
             found = self.by_phone_typed(ref)
         return found

@@ -299,3 +299,13 @@ def test_an_excel_workbook_with_native_dates_and_numbers(an, tmp_path):
     assert (first.at, first.total, first.discount, first.customer_id) == (dt.datetime(2024, 3, 5, 10, 15), 125000, 5000, an.id)
     assert (second.at, second.total, second.customer_id) == (dt.datetime(2024, 3, 6), 99000, an.id)
     assert counts(import_file("sales", tmp_path / "hoa_don.xlsx")) == (0, 0, 2, 0)
+
+
+def test_codes_that_went_through_a_float_still_match(database, tmp_path):
+    write_csv(tmp_path / "c.csv", [["CustomerID", "Points"], ["17850.0", "5"], ["-5", "-5"]])
+    report = import_file("customers", tmp_path / "c.csv")
+    assert report.messages == ["row 3: warning: A points balance below zero is not taken as an opening balance."]
+    write_csv(tmp_path / "s.csv", [["InvoiceNo", "InvoiceDate", "CustomerID", "Total"], ["536365.0", "2010-12-01 08:26", "17850", "100"]])
+    assert counts(import_file("sales", tmp_path / "s.csv")) == (1, 0, 0, 0)
+    receipt = Receipt.get()
+    assert (receipt.number, receipt.customer.code) == ("536365", "17850")

@@ -130,3 +130,8 @@ def test_statuses_in_four_languages(word, status):
 def test_an_unknown_kind_says_what_it_is_not():
     with pytest.raises(ValidationError, match="neither a sale nor a return"):
         values.parse_kind("exchange")
+
+
+@pytest.mark.parametrize("cell, text", [("17850.0", "17850"), (17850.0, "17850"), ("KH000123", "KH000123"), ("0912345678", "0912345678"), ("1.5", "1.5")])
+def test_identifiers_lose_a_float_tail(cell, text):
+    assert values.identifier(cell) == text
