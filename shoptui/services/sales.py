@@ -351,21 +351,18 @@ def _returned_line_value(sale: Receipt) -> int:
     return int(value or 0)
 
 
-def _paid_by(sale: Receipt, method: str) -> int:
-    value = Payment.select(pw.fn.COALESCE(pw.fn.SUM(Payment.amount), 0)).where(
-        (Payment.receipt == sale) & (Payment.method == method)
-    ).scalar()
-    return int(value or 0)
+def _returned_sums(sale: Receipt) -> dict[str, int]:
+    """What the returns of ``sale`` took back so far, in one query."""
+    columns = (Receipt.total, Receipt.points_earned, Receipt.points_redeemed, Receipt.subtotal)
+    row = Receipt.select(*[pw.fn.COALESCE(pw.fn.SUM(c), 0) for c in columns]).where(
+        (Receipt.return_of == sale) & (Receipt.kind == "return")
+    ).tuples().get()
+    return {c.name: int(v or 0) for c, v in zip(columns, row)}
 
 
-def _returned_by(sale: Receipt, method: str) -> int:
-    value = (
-        Payment.select(pw.fn.COALESCE(pw.fn.SUM(Payment.amount), 0))
-        .join(Receipt, on=(Payment.receipt == Receipt.id))
-        .where((Receipt.return_of == sale) & (Payment.method == method))
-        .scalar()
-    )
-    return int(value or 0)
+def _payments_by_method(query) -> dict[str, int]:
+    rows = query.select(Payment.method, pw.fn.SUM(Payment.amount)).group_by(Payment.method).tuples()
+    return {method: int(amount or 0) for method, amount in rows}
 
 
 def _return_lines(sale: Receipt, lines: list[tuple[int, Decimal]], remaining: int) -> tuple[int, list[dict]]:
@@ -437,7 +434,8 @@ def record_return(
         late = (at.date() - sale.at.date()).days > settings.get_int("cashier_return_days")
         if late:
             _check_late_return(actor, override_by)
-        before = returned_so_far(sale)
+        so_far = _returned_sums(sale)
+        before = so_far["total"]
         remaining = sale.total - before
         line_rows: list[dict] = []
         if lines:
@@ -461,20 +459,24 @@ def record_return(
             return min(max(0, share_of(of, after, whole) - so_far), of - so_far)
 
         customer = lock_customer(sale.customer_id) if sale.customer_id is not None else None
-        reversed_points = part(sale.points_earned, _sum_of_returns(sale, Receipt.points_earned))
-        restored_points = part(sale.points_redeemed, _sum_of_returns(sale, Receipt.points_redeemed))
+        reversed_points = part(sale.points_earned, so_far["points_earned"])
+        restored_points = part(sale.points_redeemed, so_far["points_redeemed"])
+        paid = _payments_by_method(Payment.select().where(Payment.receipt == sale))
+        back = _payments_by_method(
+            Payment.select().join(Receipt, on=(Payment.receipt == Receipt.id)).where(Receipt.return_of == sale)
+        )
         # Points, voucher and gift-card money go back where they came from; each is capped by
         # what is left of this return, so rounding can never make the rest negative.
         budget = amount
         instruments: dict[str, int] = {}
         for method in ("points", "voucher", "giftcard"):
-            instruments[method] = min(part(_paid_by(sale, method), _returned_by(sale, method)), budget)
+            instruments[method] = min(part(paid.get(method, 0), back.get(method, 0)), budget)
             budget -= instruments[method]
         rest = budget
         credit_reduced = 0
         if customer is not None:
-            credit_open = _paid_by(sale, "credit") - _returned_by(sale, "credit")
-            debt_now = Customer.get_by_id(customer.id).debt_balance
+            credit_open = paid.get("credit", 0) - back.get("credit", 0)
+            debt_now = customer.debt_balance
             credit_reduced = max(0, min(rest, credit_open, debt_now))
         refunded = rest - credit_reduced
 
@@ -483,7 +485,7 @@ def record_return(
         if Receipt.select().where((Receipt.store == store) & (Receipt.number == number)).exists():
             raise ValidationError(_("Receipt {number} already exists in this store.").format(number=number), "number")
         user_id = actor.user_id if actor else None
-        subtotal = part(sale.subtotal, _sum_of_returns(sale, Receipt.subtotal))
+        subtotal = part(sale.subtotal, so_far["subtotal"])
         receipt = Receipt.create(
             store=store, number=number, kind="return", return_of=sale, at=at, cashier=user_id, customer=customer,
             subtotal=subtotal, discount=max(0, subtotal - amount), total=amount,
