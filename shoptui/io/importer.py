@@ -161,7 +161,7 @@ def import_sheet(
             with database.atomic():
                 outcomes = iter(writer.write(ready))
                 if source is not None:
-                    imports.note_progress(source, batch[-1].rows[-1])
+                    imports.note_progress(source, max(r.rows[-1] for r in batch))
             messages: list[tuple[int, str, bool]] = []
             for record in batch:
                 if record.errors:
