@@ -29,6 +29,7 @@ from shoptui.models import (
     GiftCardEntry,
     Payment,
     PointsEntry,
+    PointsTier,
     Receipt,
     ReceiptLine,
     Voucher,
@@ -96,8 +97,9 @@ def step_sale(shop: Shop):
     # now and then a split that does not add up, which must be refused.
     if customer is not None:
         balance = Customer.get_by_id(customer).points_balance
-        base.points = d.draw(st.integers(0, max(0, min(balance, rest // 1000))), label="points")
-        rest = max(0, rest - base.points * 1000)
+        value = points.point_value()
+        base.points = d.draw(st.integers(0, max(0, min(balance, rest // value))), label="points")
+        rest = max(0, rest - base.points * value)
         base.credit = d.draw(st.integers(0, rest), label="credit")
         rest -= base.credit
     if d.draw(st.booleans(), label="gift"):
@@ -173,12 +175,18 @@ def step_expire(shop: Shop):
 STEPS = {name: globals()[f"step_{name}"] for name in set(OPS)}
 
 
-def set_up_shop(path: Path):
+def set_up_shop(path: Path, currency: str = "VND"):
     database = dbmod.open_database(str(path))
     settings.clear_cache()
     settings.ensure_defaults()
     stores.ensure_main_store()
+    settings.set_value("currency", currency)
+    if currency == "EUR":  # amounts below are cents: a point per euro, worth a cent
+        settings.set_value("points_earn_per", "1")
+        settings.set_value("points_value", "0.01")
     settings.set_value("points_expiry_days", "90")
+    # A tier the busier customers reach within a sequence: its discount and rate apply.
+    PointsTier.create(name="Gold", min_spend=600_000, earn_per=settings.get_money("points_earn_per") // 2, discount_bp=700)
     vouchers.create_voucher("ONCE", "amount", 20_000)
     vouchers.create_voucher("MULTI", "amount", 7_777, max_uses=3)
     vouchers.create_voucher("PCT", "percent", 1250, max_uses=None)
@@ -186,12 +194,12 @@ def set_up_shop(path: Path):
     return database
 
 
-@pytest.fixture(scope="module")
-def shop_template(tmp_path_factory) -> Path:
+@pytest.fixture(scope="module", params=["VND", "EUR"])
+def shop_template(request, tmp_path_factory) -> Path:
     """A migrated shop, closed (so its WAL is folded in) and copied for every example:
     migrating 50 new files would take most of the test's time."""
     path = tmp_path_factory.mktemp("template") / "shop.sqlite"
-    set_up_shop(path).close()
+    set_up_shop(path, request.param).close()
     settings.clear_cache()
     return path
 
