@@ -50,12 +50,19 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
-def clean_text(value, field_name: str, limit: int | None = None, *, multiline: bool = False) -> str:
+# Fields whose line breaks are kept; every other field is one line.
+MULTILINE_FIELDS = frozenset({"address", "notes"})
+
+
+def clean_text(value, field_name: str, limit: int | None = None, *, multiline: bool | None = None) -> str:
     """Text as typed, without control characters (escape sequences cannot reach a screen or file).
 
-    A one-line field turns tabs and line breaks into spaces; a multi-line one keeps its
-    line breaks (as ``\n``) and turns tabs into spaces.
+    A one-line field turns tabs and line breaks into spaces; a multi-line one (by default
+    those of MULTILINE_FIELDS, so that every caller cleans a field alike) keeps its line
+    breaks (as ``\n``) and turns tabs into spaces.
     """
+    if multiline is None:
+        multiline = field_name in MULTILINE_FIELDS
     text = _LINE_BREAKS.sub("\n", "" if value is None else str(value))
     text = _CONTROL.sub("", text)
     text = text.replace("\t", " ") if multiline else _SPACES.sub(" ", text)
@@ -120,9 +127,9 @@ def _validate(values: dict, customer: Customer | None) -> tuple[dict, list[str]]
         if email and not _EMAIL.match(email):
             raise ValidationError(_("{email} is not an e-mail address.").format(email=email), "email")
         out["email"] = email
-    for name, limit, multiline in (("company", 200, False), ("area", 100, False), ("address", 1000, True), ("notes", 10000, True)):
+    for name, limit in (("company", 200), ("area", 100), ("address", 1000), ("notes", 10000)):
         if name in values:
-            out[name] = clean_text(values[name], name, limit, multiline=multiline)
+            out[name] = clean_text(values[name], name, limit)
     if "discount_bp" in values:
         bp = _whole_number(values["discount_bp"] or 0, "discount_bp")
         if not 0 <= bp <= 10000:

@@ -29,7 +29,7 @@ def add_store(code: str, name: str, address: str = "", actor: Actor | None = Non
     if not re.fullmatch(r"[A-Z0-9_-]{1,32}", code):
         raise ValidationError(_("A store code is 1 to 32 letters, digits, - or _."), "code")
     name = clean_text(name, "name", 200)
-    address = clean_text(address, "address", 1000, multiline=True)
+    address = clean_text(address, "address", 1000)
     if not name:
         raise ValidationError(_("A store needs a name."), "name")
     with write_transaction():
