@@ -43,7 +43,7 @@ def run_backup(args) -> int:
     from ..backup import backup_database
 
     path = backup_database(dbmod.resolve_url(args.db), args.output)
-    print(path.resolve())
+    print(path.absolute())
     return 0
 
 
