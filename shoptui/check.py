@@ -12,9 +12,10 @@ What is checked, and why some things are allowed:
 - Each customer's cached ``points_balance``, ``debt_balance``, ``total_sales`` (sales −
   returns) and ``last_purchase_at`` (last sale) equal what the entries and receipts give.
 - Each receipt's payments add up to its total; totals and payments are not negative.
-- A return names a sale (imported returns may lack the reference: the other program may
-  not give it), never returns more than the sale (in money, and per line in quantity),
-  and belongs to the sale's customer; only returns name a sale.
+- A return names a sale and belongs to the sale's customer (an imported return is let
+  off both: the other program may not give the sale, or name the customer otherwise),
+  and never returns more than the sale, in money and per line in quantity; only
+  returns name a sale.
 - The credit paid on a receipt is on the debt ledger, and the points it earned and
   redeemed (reversed and restored for a return) are on the points ledger.
 - Ledger entries that point to a receipt belong to that receipt's customer; when a
@@ -27,7 +28,7 @@ What is checked, and why some things are allowed:
   never go below zero. Likewise a debt balance below zero needs an ``adjust``,
   ``opening`` or ``move`` entry, since payments and returns stop at the debt.
 - No card is bound to two customers at once; no gift card balance is negative; no
-  voucher is used more often than it may be.
+  voucher is used more often than it may be; no visitor count is negative.
 """
 
 from __future__ import annotations

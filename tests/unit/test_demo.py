@@ -208,3 +208,16 @@ def test_keeps_the_pin_of_an_existing_user(database):
     demo.make_demo(customers=3, days=2, today=TODAY)
     assert users.verify_pin("lan", "9876").role == "manager"
     assert users.verify_pin("minh", "3333").role == "cashier"
+
+
+def test_a_shop_with_two_stores_sells_and_counts_in_both(database):
+    from shoptui.models import Store
+    from shoptui.services.stores import add_store
+
+    add_store("Q3", "Cửa hàng Quận 3")
+    summary = demo.make_demo(customers=40, days=5, seed=9, today=TODAY)
+    stores = {code for (code,) in Receipt.select(Store.code).join(Store).distinct().tuples()}
+    assert stores == {"MAIN", "Q3"}
+    assert VisitCount.select().count() == 2 * 5 * (demo.CLOSE_HOUR - demo.OPEN_HOUR)
+    assert summary.visitors == sum(v.visitors_in for v in VisitCount.select())
+    assert check.run_checks() == []
