@@ -406,7 +406,9 @@ def credit_on_ledger(limit: int) -> Iterable[Problem]:
         _receipts(credit, posted)
         .join_from(Receipt, credit_paid, pw.JOIN.LEFT_OUTER, on=(credit_paid.c.receipt_id == Receipt.id))
         .join_from(Receipt, debt_posted, pw.JOIN.LEFT_OUTER, on=(debt_posted.c.receipt_id == Receipt.id))
-        .where((credit_paid.c.amount.is_null(False) | debt_posted.c.amount.is_null(False)) & (expected != posted))
+        # Imported receipts post no ledger entries: the customer file's opening balances are the truth.
+        .where((credit_paid.c.amount.is_null(False) | debt_posted.c.amount.is_null(False)) & (expected != posted)
+               & (Receipt.source != "import"))
         .order_by(Receipt.id)
         .limit(limit)
         .tuples()
@@ -443,7 +445,7 @@ def points_on_ledger(limit: int) -> Iterable[Problem]:
     query = (
         _receipts(Receipt.points_earned, earned, Receipt.points_redeemed, redeemed)
         .join_from(Receipt, posted, pw.JOIN.LEFT_OUTER, on=(posted.c.receipt_id == Receipt.id))
-        .where((Receipt.points_earned != earned) | (Receipt.points_redeemed != redeemed))
+        .where(((Receipt.points_earned != earned) | (Receipt.points_redeemed != redeemed)) & (Receipt.source != "import"))
         .order_by(Receipt.id)
         .limit(limit)
         .tuples()

@@ -309,3 +309,16 @@ def test_codes_that_went_through_a_float_still_match(database, tmp_path):
     assert counts(import_file("sales", tmp_path / "s.csv")) == (1, 0, 0, 0)
     receipt = Receipt.get()
     assert (receipt.number, receipt.customer.code) == ("536365", "17850")
+
+
+def test_imported_credit_and_points_keep_check_clean(an, tmp_path):
+    """Imported receipts post no ledger entries (opening balances are the truth), and `check` knows it."""
+    path = write_csv(tmp_path / "s.csv", [
+        HEADER,
+        ["C1", "2024-03-05 10:00", "sale", "", "KH1", "300000", "0", "100000", "20", "", ""],
+    ])
+    assert counts(import_file("sales", path)) == (1, 0, 0, 0)
+    receipt = Receipt.get(Receipt.number == "C1")
+    assert payments_of(receipt)["credit"] == 100000
+    assert DebtEntry.select().count() == 0 and PointsEntry.select().count() == 0
+    assert check_problems() == []
