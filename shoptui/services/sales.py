@@ -143,8 +143,13 @@ def _customer(value) -> Customer | None:
 
 
 def quote(sale: SaleInput) -> Quote:
+    """What the sale will come to; the screen calls this as the cashier types."""
     customer = _customer(sale.customer)
-    lines = _resolve_lines(sale.lines)
+    at = sale.at or clock.now()
+    return _quote(sale, customer, _resolve_lines(sale.lines), points.rate_for(customer, at), at)
+
+
+def _quote(sale: SaleInput, customer: Customer | None, lines: list[dict], rate: points.Rate, at: dt.datetime) -> Quote:
     if lines:
         gross = sum(line["gross"] for line in lines)
         line_discounts = sum(line["line_discount"] for line in lines)
@@ -154,7 +159,6 @@ def quote(sale: SaleInput) -> Quote:
         gross, line_discounts = sale.amount, 0
     if gross < 0 or sale.extra_discount < 0:
         raise ValidationError(_("Amounts may not be negative."), "amount")
-    rate = points.rate_for(customer, sale.at)
     discount_bp = max(customer.discount_bp if customer else 0, rate.discount_bp)
     net = gross - line_discounts
     personal = share_of(net, discount_bp, 10000)
@@ -164,7 +168,7 @@ def quote(sale: SaleInput) -> Quote:
     points_money = sale.points * points.point_value()
     voucher_money = 0
     if sale.voucher:
-        voucher = vouchers.usable_voucher(sale.voucher, customer, (sale.at or clock.now()).date())
+        voucher = vouchers.usable_voucher(sale.voucher, customer, at.date())
         voucher_money = vouchers.voucher_amount(voucher, max(0, total - points_money))
     return Quote(
         subtotal=gross, line_discounts=line_discounts, personal_discount=personal, discount_bp=discount_bp,
@@ -218,10 +222,12 @@ def _fmt(minor: int) -> str:
 def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
     require(actor, "sale")
     with write_transaction():
-        customer = _customer(sale.customer)
-        if customer is not None:
-            customer = lock_customer(customer)
-        q = quote(sale)
+        # Read once, locked: the lines, the customer and the rate serve both the quote and the receipt.
+        customer = lock_customer(sale.customer) if sale.customer is not None else None
+        at = sale.at or clock.now()
+        lines = _resolve_lines(sale.lines)
+        rate = points.rate_for(customer, at)
+        q = _quote(sale, customer, lines, rate, at)
         if customer is not None:
             points.check_redeem(customer, sale.points, q.total)
         elif sale.points:
@@ -234,7 +240,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             payments.append(("points", q.points_money, {}))
         voucher = None
         if sale.voucher:
-            voucher = vouchers.usable_voucher(sale.voucher, customer, (sale.at or clock.now()).date())
+            voucher = vouchers.usable_voucher(sale.voucher, customer, at.date())
             if q.voucher_money:
                 payments.append(("voucher", q.voucher_money, {"voucher": voucher}))
         gift = None
@@ -259,19 +265,18 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             payments.append(("cash", cash, {}))
 
         store = current_store(actor)
-        at = sale.at or clock.now()
         number = sale.number or next_receipt_number(store)
         if Receipt.select().where((Receipt.store == store) & (Receipt.number == number)).exists():
             raise ValidationError(_("Receipt {number} already exists in this store.").format(number=number), "number")
         earnable = q.total - (0 if settings.get_bool("points_earn_on_points") else q.points_money)
-        earned = points.points_for(earnable, points.rate_for(customer, at)) if customer else 0
+        earned = points.points_for(earnable, rate) if customer else 0
         user_id = actor.user_id if actor else None
         receipt = Receipt.create(
             store=store, number=number, kind="sale", at=at, cashier=user_id, customer=customer,
             subtotal=q.subtotal, discount=q.subtotal - q.total, total=q.total,
             points_earned=earned, points_redeemed=sale.points, source="till", created_at=clock.now(),
         )
-        for line in _resolve_lines(sale.lines):
+        for line in lines:
             line.pop("gross")
             ReceiptLine.create(receipt=receipt, **line)
         for method, amount, refs in payments:
@@ -292,11 +297,11 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             override_by=sale.override_by.id if sale.override_by is not None and sale.credit else None,
             at=at,
         )
-        balances = Customer.get_by_id(customer.id) if customer else None
+    # The customer row was read under the lock, so the new balances follow from what was posted.
     return SaleResult(
         receipt, earned,
-        balances.points_balance if balances else None,
-        balances.debt_balance if balances else None,
+        customer.points_balance - sale.points + earned if customer else None,
+        customer.debt_balance + sale.credit if customer else None,
         warnings,
     )
 
