@@ -47,6 +47,10 @@ REPORT_NAMES = (
 # The reports built so far, as "module:function". Adding a report is one line here.
 IMPLEMENTED = {
     "portrait": "shoptui.reports.portrait:portrait",
+    "conversion": "shoptui.reports.conversion:conversion",
+    "points": "shoptui.reports.points:points",
+    "buyers": "shoptui.reports.buyers:buyers",
+    "discounts": "shoptui.reports.discounts:discounts",
 }
 
 

@@ -1,0 +1,265 @@
+"""Discounts given (workabox "sales"): per product, per receipt and per customer, with
+the list price they were taken off and their share of it.
+
+- A receipt's ``discount`` is every discount on it (``subtotal − total``): line
+  discounts, the personal or tier discount and the cashier's discount on the whole
+  receipt. Points and vouchers pay a receipt; they are not discounts (SPEC: total).
+- ``line_discounts`` come from the lines; ``receipt_discounts`` are the rest
+  (receipt discount − its line discounts), so receipts typed without lines give only
+  receipt discounts.
+- A product's ``list_price`` is qty × unit price of its lines, its ``line_discount``
+  what the lines took off it, ``amount`` what was left (before receipt discounts).
+- Returns reduce every figure of the period by what they gave back: a return receipt
+  counts with its subtotal, discount and total taken off (a whole return cancels its
+  sale); a returned line takes off its qty × price and the part of the line discount it
+  carried (list price − refunded line value). A return's own figures are the share of
+  its sale's that the till computed, so a partial return reduces them in proportion.
+- ``share`` is discount / list price (0 when the list price is not above 0).
+
+Receipts and customers are listed largest discount first, at most ``limit`` of each
+(option, default 100); the summary counts them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import peewee as pw
+from peewee import Case, JOIN, fn
+
+from ..i18n import N_
+from ..models import Customer, Receipt, ReceiptLine, Store
+from ..services import settings
+from . import Money, Share
+from .buyers import MILLI, milli_qty
+from .query import ReportQuery
+
+TITLE = N_("Discounts")
+DEFAULT_LIMIT = 100
+ANONYMOUS = "anonymous"
+
+LABELS = {
+    "as_of": N_("As of"),
+    "date_from": N_("From"),
+    "date_to": N_("To"),
+    "stores": N_("Stores"),
+    "currency": N_("Currency"),
+    "list_price": N_("List price"),
+    "discount": N_("Discount"),
+    "line_discounts": N_("Line discounts"),
+    "receipt_discounts": N_("Receipt discounts"),
+    "total": N_("Total"),
+    "share": N_("Share"),
+    "receipts": N_("Receipts"),
+    "receipts_with_discount": N_("Receipts with a discount"),
+    "customers_with_discount": N_("Customers with a discount"),
+    "by_product": N_("Discounts per product"),
+    "by_receipt": N_("Receipts with the largest discounts"),
+    "by_customer": N_("Customers with the largest discounts"),
+    "name": N_("Name"),
+    "qty": N_("Quantity"),
+    "line_discount": N_("Line discount"),
+    "amount": N_("Amount"),
+    "store": N_("Store"),
+    "number": N_("Number"),
+    "kind": N_("Kind"),
+    "at": N_("Time"),
+    "customer": N_("Customer"),
+    "subtotal": N_("List price"),
+    ANONYMOUS: N_("anonymous"),
+}
+
+IS_SALE = Receipt.kind == "sale"
+IS_RETURN = Receipt.kind == "return"
+
+
+def _signed(value: pw.Node) -> pw.Node:
+    """Sales add, returns take off (0 - x: a unary minus on a peewee column means DESC)."""
+    return Case(None, [(IS_SALE, value), (IS_RETURN, 0 - value)], 0)
+
+
+def _line_discount() -> pw.Node:
+    """The discount a line carries. A till return's line holds the refunded value with no
+    discount of its own: its part of the sale line's discount is qty × price (rounded
+    half-up, as the till does) minus that value."""
+    gross = (milli_qty(ReceiptLine.qty) * ReceiptLine.unit_price + 500) / 1000
+    till_return = IS_RETURN & ReceiptLine.return_of_line.is_null(False)
+    return Case(None, [(till_return, gross - ReceiptLine.amount)], ReceiptLine.line_discount)
+
+
+def discounts(query: ReportQuery) -> dict:
+    query.check_stores()
+    limit = int(query.options.get("limit") or DEFAULT_LIMIT)
+    summary = _summary(query)
+    return {
+        "as_of": query.as_of,
+        "date_from": query.date_from,
+        "date_to": query.date_to,
+        "stores": list(query.stores),
+        "currency": settings.currency(),
+        **summary,
+        "by_product": _products(query),
+        "by_receipt": _receipts(query, limit),
+        "by_customer": _customers(query, limit),
+    }
+
+
+def share(discount: int, list_price: int) -> Share:
+    return Share(round(discount / list_price, 4) if list_price > 0 else 0.0)
+
+
+def _line_sums(query: ReportQuery) -> pw.Select:
+    return (
+        ReceiptLine.select(fn.COALESCE(fn.SUM(_signed(_line_discount())), 0))
+        .join(Receipt, on=(ReceiptLine.receipt == Receipt.id))
+        .where(query.receipts())
+    )
+
+
+def _summary(query: ReportQuery) -> dict:
+    list_price, discount, total, receipts, discounted = (
+        int(v or 0)
+        for v in Receipt.select(
+            fn.COALESCE(fn.SUM(_signed(Receipt.subtotal)), 0),
+            fn.COALESCE(fn.SUM(_signed(Receipt.discount)), 0),
+            fn.COALESCE(fn.SUM(_signed(Receipt.total)), 0),
+            fn.COALESCE(fn.SUM(Case(None, [(IS_SALE, 1)], 0)), 0),
+            fn.COALESCE(fn.SUM(Case(None, [(IS_SALE & (Receipt.discount != 0), 1)], 0)), 0),
+        )
+        .where(query.receipts())
+        .tuples()
+        .get()
+    )
+    line_discounts = int(_line_sums(query).scalar() or 0)
+    customers = (
+        Receipt.select(Receipt.customer)
+        .where(query.receipts() & Receipt.customer.is_null(False))
+        .group_by(Receipt.customer)
+        .having(fn.SUM(_signed(Receipt.discount)) != 0)
+        .count()
+    )
+    return {
+        "list_price": Money(list_price),
+        "discount": Money(discount),
+        "line_discounts": Money(line_discounts),
+        "receipt_discounts": Money(discount - line_discounts),
+        "total": Money(total),
+        "share": share(discount, list_price),
+        "receipts": receipts,
+        "receipts_with_discount": discounted,
+        "customers_with_discount": customers,
+    }
+
+
+def _products(query: ReportQuery) -> dict[str, dict]:
+    """Per sku (lines without a sku: per name), most discount first."""
+    line_discount = _signed(_line_discount())
+    amount = _signed(ReceiptLine.amount)
+    keyed = (
+        ReceiptLine.select(
+            ReceiptLine.sku.alias("sku"),
+            Case(None, [(ReceiptLine.sku == "", ReceiptLine.name)], "").alias("unnamed"),
+            ReceiptLine.name.alias("name"),
+            _signed(milli_qty(ReceiptLine.qty)).alias("milli"),
+            line_discount.alias("line_discount"),
+            amount.alias("amount"),
+        )
+        .join(Receipt, on=(ReceiptLine.receipt == Receipt.id))
+        .where(query.receipts())
+        .alias("keyed")
+    )
+    # Grouped outside the derived table: PostgreSQL does not match a parameterised CASE
+    # in SELECT with the same CASE in GROUP BY.
+    k = keyed.c
+    rows = (
+        ReceiptLine.select(
+            k.sku, k.unnamed, fn.MAX(k.name), fn.SUM(k.milli), fn.SUM(k.line_discount), fn.SUM(k.amount),
+        )
+        .from_(keyed)
+        .group_by(k.sku, k.unnamed)
+        .order_by(fn.SUM(k.line_discount).desc(), k.sku, k.unnamed)
+        .tuples()
+    )
+    products = {}
+    for sku, unnamed, name, milli, discount, value in rows:
+        discount, value = int(discount or 0), int(value or 0)
+        products[sku or unnamed] = {
+            "name": name,
+            "qty": Decimal(int(milli or 0)) / MILLI,
+            "list_price": Money(value + discount),
+            "line_discount": Money(discount),
+            "amount": Money(value),
+            "share": share(discount, value + discount),
+        }
+    return products
+
+
+def _receipts(query: ReportQuery, limit: int) -> dict[str, dict]:
+    """Receipts with a discount, largest first; returns with their figures taken off."""
+    rows = (
+        Receipt.select(
+            Store.code, Receipt.number, Receipt.kind, Receipt.at, Customer.code,
+            Receipt.subtotal, Receipt.discount, Receipt.total,
+        )
+        .join(Store, on=(Receipt.store == Store.id))
+        .switch(Receipt)
+        .join(Customer, JOIN.LEFT_OUTER, on=(Receipt.customer == Customer.id))
+        .where(query.receipts() & (Receipt.discount != 0))
+        .order_by(Receipt.discount.desc(), Receipt.at, Receipt.id)
+        .limit(limit)
+        .tuples()
+    )
+    listed = {}
+    for store, number, kind, at, customer, subtotal, discount, total in rows:
+        sign = -1 if kind == "return" else 1
+        listed[f"{store}/{number}"] = {
+            "store": store,
+            "number": number,
+            "kind": kind,
+            "at": at if isinstance(at, dt.datetime) else dt.datetime.fromisoformat(str(at)),
+            "customer": customer,
+            "subtotal": Money(sign * subtotal),
+            "discount": Money(sign * discount),
+            "total": Money(sign * total),
+            "share": share(discount, subtotal),
+        }
+    return listed
+
+
+def _customers(query: ReportQuery, limit: int) -> dict[str, dict]:
+    """Customers (and anonymous buyers, as one) by the discounts they got, largest first."""
+    discount = fn.SUM(_signed(Receipt.discount))
+    per = (
+        Receipt.select(
+            Receipt.customer.alias("customer_id"),
+            fn.SUM(Case(None, [(IS_SALE, 1)], 0)).alias("receipts"),
+            fn.SUM(_signed(Receipt.subtotal)).alias("list_price"),
+            discount.alias("discount"),
+            fn.SUM(_signed(Receipt.total)).alias("total"),
+        )
+        .where(query.receipts())
+        .group_by(Receipt.customer)
+        .having(discount != 0)
+        .alias("per_customer")
+    )
+    rows = (
+        Customer.select(Customer.code, Customer.name, per.c.receipts, per.c.list_price, per.c.discount, per.c.total)
+        .from_(per)
+        .join(Customer, JOIN.LEFT_OUTER, on=(Customer.id == per.c.customer_id))
+        .order_by(per.c.discount.desc(), Customer.code)
+        .limit(limit)
+        .tuples()
+    )
+    listed = {}
+    for code, name, receipts, list_price, given, total in rows:
+        list_price, given = int(list_price or 0), int(given or 0)
+        listed[code if code is not None else ANONYMOUS] = {
+            "name": name,
+            "receipts": int(receipts or 0),
+            "list_price": Money(list_price),
+            "discount": Money(given),
+            "total": Money(int(total or 0)),
+            "share": share(given, list_price),
+        }
+    return listed

@@ -1,0 +1,157 @@
+"""Points: what the shop owes in points, how points moved in the period, what expires soon.
+
+- ``outstanding_points``: the sum of the customers' positive balances at the end of the
+  as-of day (every entry up to then); ``liability`` is that many points at today's
+  ``points_value``. A negative balance (only an import can leave one) does not lower
+  what the shop owes the others.
+- ``period``: entries of the period by kind, as positive amounts for the kinds that only
+  take points away (redeemed, reversed, expired) and signed for adjustments and moves.
+- ``expiring``: with ``points_expiry_days`` set, the points an expiry run on the 30th
+  day after the as-of day would take, by the rule of ``services.points.expire_points``
+  (spending takes the oldest points first: credits older than the cut-off minus every
+  debit so far, never more than the balance).
+
+``--store`` narrows to customers registered in those stores: a balance belongs to the
+customer, not to the store where the points were earned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee as pw
+from peewee import Case, fn
+
+from .. import clock
+from ..i18n import N_
+from ..models import Customer, PointsEntry
+from ..services import settings
+from . import Money
+from .query import ReportQuery, all_of
+
+TITLE = N_("Points")
+
+EXPIRING_DAYS = 30
+# Report key -> (ledger kind, sign that makes the amount read positively).
+PERIOD_KINDS = {
+    "earned": ("earn", 1),
+    "redeemed": ("redeem", -1),
+    "reversed": ("reverse", -1),
+    "restored": ("restore", 1),
+    "expired": ("expire", -1),
+    "adjusted": ("adjust", 1),
+    "opening": ("opening", 1),
+    "moved": ("move", 1),
+}
+
+LABELS = {
+    "as_of": N_("As of"),
+    "date_from": N_("From"),
+    "date_to": N_("To"),
+    "stores": N_("Stores"),
+    "currency": N_("Currency"),
+    "points_value": N_("Value of a point"),
+    "outstanding_points": N_("Points outstanding"),
+    "liability": N_("Points liability"),
+    "customers_with_points": N_("Customers with points"),
+    "expiry_days": N_("Points expire after (days)"),
+    "period": N_("Points in the period"),
+    "earned": N_("earned"),
+    "redeemed": N_("redeemed"),
+    "reversed": N_("taken back on returns"),
+    "restored": N_("given back on returns"),
+    "expired": N_("expired"),
+    "adjusted": N_("adjusted"),
+    "opening": N_("opening balances"),
+    "moved": N_("moved between customers"),
+    "net": N_("net change"),
+    "expiring": N_("Expiring in the next 30 days"),
+    "until": N_("until"),
+    "points": N_("points"),
+    "value": N_("value"),
+    "customers": N_("customers"),
+}
+
+
+def points(query: ReportQuery) -> dict:
+    query.check_stores()
+    value = settings.get_money("points_value")
+    expiry_days = settings.get_int("points_expiry_days")
+    outstanding, holders, expiring, expiring_customers = _balances(query, expiry_days)
+    return {
+        "as_of": query.as_of,
+        "date_from": query.date_from,
+        "date_to": query.date_to,
+        "stores": list(query.stores),
+        "currency": settings.currency(),
+        "points_value": Money(value),
+        "outstanding_points": outstanding,
+        "liability": Money(outstanding * value),
+        "customers_with_points": holders,
+        "expiry_days": expiry_days,
+        "period": _period(query),
+        "expiring": {
+            "until": query.as_of + dt.timedelta(days=EXPIRING_DAYS),
+            "points": expiring,
+            "value": Money(expiring * value),
+            "customers": expiring_customers,
+        },
+    }
+
+
+def _of_customers(query: ReportQuery) -> pw.Expression | None:
+    in_stores = query.in_stores(Customer.store)
+    if in_stores is None:
+        return None
+    return PointsEntry.customer.in_(Customer.select(Customer.id).where(in_stores))
+
+
+def _balances(query: ReportQuery, expiry_days: int) -> tuple[int, int, int, int]:
+    """(outstanding points, customers with points, points expiring, customers they belong to)."""
+    as_of_end = clock.end_of_day(query.as_of)
+    # The expiry run on day as_of + 30 cuts at the start of (that day − expiry days).
+    cutoff = clock.start_of_day(query.as_of + dt.timedelta(days=EXPIRING_DAYS - expiry_days))
+    credits_before = Case(None, [((PointsEntry.points > 0) & (PointsEntry.at < cutoff), PointsEntry.points)], 0)
+    debits = Case(None, [(PointsEntry.points < 0, 0 - PointsEntry.points)], 0)
+    per = (
+        PointsEntry.select(
+            fn.SUM(PointsEntry.points).alias("balance"),
+            (fn.SUM(credits_before) - fn.SUM(debits)).alias("due"),
+        )
+        .where(all_of(PointsEntry.at < as_of_end, _of_customers(query)))
+        .group_by(PointsEntry.customer)
+        .alias("per_customer")
+    )
+    balance, due = per.c.balance, per.c.due
+    expiring = Case(None, [((balance > 0) & (due > 0) & (due < balance), due), ((balance > 0) & (due > 0), balance)], 0)
+    row = (
+        PointsEntry.select(
+            fn.COALESCE(fn.SUM(Case(None, [(balance > 0, balance)], 0)), 0),
+            fn.COALESCE(fn.SUM(Case(None, [(balance > 0, 1)], 0)), 0),
+            fn.COALESCE(fn.SUM(expiring), 0),
+            fn.COALESCE(fn.SUM(Case(None, [((balance > 0) & (due > 0), 1)], 0)), 0),
+        )
+        .from_(per)
+        .tuples()
+        .get()
+    )
+    outstanding, holders, expiring_points, expiring_customers = (int(v or 0) for v in row)
+    if expiry_days <= 0:
+        return outstanding, holders, 0, 0
+    return outstanding, holders, expiring_points, expiring_customers
+
+
+def _period(query: ReportQuery) -> dict[str, int]:
+    sums = [
+        fn.COALESCE(fn.SUM(Case(None, [(PointsEntry.kind == kind, PointsEntry.points)], 0)), 0)
+        for kind, _sign in PERIOD_KINDS.values()
+    ]
+    row = (
+        PointsEntry.select(*sums, fn.COALESCE(fn.SUM(PointsEntry.points), 0))
+        .where(all_of(query.in_period(PointsEntry.at), _of_customers(query)))
+        .tuples()
+        .get()
+    )
+    figures = {key: sign * int(amount or 0) for (key, (_kind, sign)), amount in zip(PERIOD_KINDS.items(), row)}
+    figures["net"] = int(row[-1] or 0)
+    return figures
