@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..i18n import N_, _, babel_locale
-from ..money import as_string, decimals, format_money, to_decimal
+from ..money import as_string, format_money
 from . import Money, Share
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -137,43 +137,18 @@ def to_csv(data: Mapping, currency: str, columns: Sequence[str] = (), headers: M
 
 
 def to_xlsx(
-    data: Mapping, currency: str, columns: Sequence[str] = (), headers: Mapping[str, str] | None = None, title: str = ""
+    data: Mapping,
+    currency: str,
+    columns: Sequence[str] = (),
+    headers: Mapping[str, str] | None = None,
+    title: str = "",
+    labels: Mapping[str, str] | None = None,
 ) -> bytes:
-    """One sheet with the CSV's rows; money and ratios are real numbers with a number format."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    """The report as a workbook, written by the one xlsx writer (shoptui.io.xlsx): the CSV's
+    rows on the first sheet (money and ratios as real numbers), then a sheet per table."""
+    from ..io.xlsx import report_workbook
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=(title or "report")[:31])
-    money_format = "#,##0" + ("." + "0" * decimals(currency) if decimals(currency) else "")
-    for row in grid(data, columns, headers):
-        cells = []
-        for value in row:
-            if isinstance(value, Money):
-                cell = WriteOnlyCell(sheet, value=to_decimal(int(value), currency))
-                cell.number_format = money_format
-            elif isinstance(value, Share):
-                cell = WriteOnlyCell(sheet, value=float(value))
-                cell.number_format = "0.0%"
-            elif isinstance(value, (list, tuple)):
-                cell = _text_cell(sheet, ", ".join(str(v) for v in value))
-            elif isinstance(value, str):
-                cell = _text_cell(sheet, value)
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _text_cell(sheet, text: str):
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-    return cell
+    return report_workbook(data, currency, columns, headers, title, labels)
 
 
 # -- the terminal table ------------------------------------------------------------------------
@@ -271,5 +246,5 @@ def render(
     if fmt == "csv":
         return to_csv(data, currency, columns, headers)
     if fmt == "xlsx":
-        return to_xlsx(data, currency, columns, headers, title=_(title) if title else "")
+        return to_xlsx(data, currency, columns, headers, title=_(title) if title else "", labels=labels)
     return to_table(data, currency, title, labels, columns)
