@@ -12,6 +12,9 @@ from ..i18n import _
 from ..reports import REPORT_NAMES
 from ..reports.render import FORMATS
 
+# rfm, winback and birthdays options, passed on as typed (argparse names).
+LIST_OPTIONS = ("details", "segment", "days", "month", "factor", "min_days", "limit")
+
 
 def iso_date(text: str) -> dt.date:
     """argparse type: a date written YYYY-MM-DD; anything else is bad usage (exit 2)."""
@@ -40,6 +43,13 @@ def register(subparsers) -> None:
     # Options of single reports; the others ignore them.
     parser.add_argument("--by", choices=("day", "hour"), help=_("conversion: one row per day or per hour"))
     parser.add_argument("--product", metavar="SKU", help=_("buyers: the product bought"))
+    parser.add_argument("--details", action="store_true", help=_("rfm: one row per customer as well"))
+    parser.add_argument("--segment", metavar="NAME", help=_("rfm: only the customers of this segment (e.g. at_risk)"))
+    parser.add_argument("--days", metavar="N", help=_("birthdays: the N days from the as-of day (default: 7)"))
+    parser.add_argument("--month", metavar="M", help=_("birthdays: the whole month M (1-12) instead"))
+    parser.add_argument("--factor", metavar="X", help=_("winback: late after X times the usual interval (default: 2)"))
+    parser.add_argument("--min-days", metavar="N", help=_("winback: late after N days instead"))
+    parser.add_argument("--limit", metavar="N", help=_("lists: at most N rows"))
     parser.set_defaults(func=run)
 
 
@@ -54,6 +64,8 @@ def run(args) -> int:
         raise UsageError(_("An Excel report needs a file: add -o FILE.xlsx."))
     spec = reports.load(args.name)  # before opening the database: an unbuilt report is said at once
     options = {key: value for key, value in (("by", args.by), ("product", args.product)) if value is not None}
+    # Checked by the reports themselves, so that the screen's values get the same messages.
+    options.update({key: getattr(args, key) for key in LIST_OPTIONS if getattr(args, key) not in (None, False)})
     open_db(args)
     as_of = {"as_of": args.as_of} if args.as_of is not None else {}
     query = ReportQuery(**as_of, date_from=args.date_from, date_to=args.date_to, stores=list(args.stores), options=options)

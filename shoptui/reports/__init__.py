@@ -48,6 +48,10 @@ REPORT_NAMES = (
 IMPLEMENTED = {
     "portrait": "shoptui.reports.portrait:portrait",
     "conversion": "shoptui.reports.conversion:conversion",
+    "rfm": "shoptui.reports.rfm:rfm",
+    "winback": "shoptui.reports.winback:winback",
+    "birthdays": "shoptui.reports.birthdays:birthdays",
+    "debtors": "shoptui.reports.debtors:debtors",
     "points": "shoptui.reports.points:points",
     "buyers": "shoptui.reports.buyers:buyers",
     "discounts": "shoptui.reports.discounts:discounts",

@@ -1,0 +1,122 @@
+"""Pieces the customer-list reports (rfm, winback, birthdays, debtors) share: how a
+customer's phone and consents are shown, balances as of the report's day, option
+checks and paging of long lists.
+
+Lists can be long (a shop with a million customers), so a report fetches one page
+when the caller asks for one (``options["limit"]``, ``options["offset"]``) and says
+how many rows there are in all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import peewee as pw
+from peewee import fn
+
+from .. import clock, phones
+from ..errors import UsageError
+from ..i18n import _
+from ..models import Customer, PointsEntry
+from .query import ReportQuery, day_number
+
+CONSENT_KEYS = ("sms", "zalo", "facebook", "email")
+
+# The customer columns every list shows, selected under these names.
+CONTACT_FIELDS = (
+    Customer.code.alias("code"),
+    Customer.name.alias("name"),
+    Customer.phone.alias("phone_e164"),
+    Customer.phone_typed.alias("phone_typed"),
+    Customer.consent_sms.alias("sms"),
+    Customer.consent_zalo.alias("zalo"),
+    Customer.consent_facebook.alias("facebook"),
+    Customer.consent_email.alias("email"),
+)
+
+
+def contact(row: dict, region: str) -> dict:
+    """Code, name, phone as the directory shows it, and consents of a selected row."""
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "phone": display_phone(row["phone_e164"], row["phone_typed"], region),
+        **{key: bool(row[key]) for key in CONSENT_KEYS},
+    }
+
+
+def display_phone(e164: str | None, typed: str, region: str) -> str:
+    """The national form of a readable number (one form for a whole call list), else as typed."""
+    return phones.display(e164, region) if e164 else (typed or "")
+
+
+def points_as_of(query: ReportQuery, customer: pw.Node = Customer.id) -> pw.Node:
+    """The customer's points balance at the end of the as-of day (the ledger, not the cache)."""
+    return (
+        PointsEntry.select(fn.COALESCE(fn.SUM(PointsEntry.points), 0))
+        .where((PointsEntry.customer == customer) & (PointsEntry.at < clock.end_of_day(query.as_of)))
+    )
+
+
+def as_of_day(query: ReportQuery) -> pw.Node:
+    """The as-of day as a ``day_number``, so that "days since" is a subtraction in SQL."""
+    # ISO text: SQLite's date() reads it and PostgreSQL casts it, with no driver adapter.
+    return day_number(pw.Value(query.as_of.isoformat()))
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date read back from SQL: SQLite gives ISO text, PostgreSQL a date or a date-time."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+# -- options -----------------------------------------------------------------------------------
+
+
+def int_option(query: ReportQuery, key: str, default: int | None, low: int, high: int | None = None) -> int | None:
+    """An integer option within [low, high]; a clear usage error otherwise."""
+    value = query.options.get(key)
+    if value is None:
+        return default
+    option = key.replace("_", "-")
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        number = value if isinstance(value, int) else int(str(value).strip())
+    except ValueError:
+        raise UsageError(_("--{option} must be a whole number.").format(option=option)) from None
+    if number < low or (high is not None and number > high):
+        if high is None:
+            message = _("--{option} must be at least {low}.").format(option=option, low=low)
+        else:
+            message = _("--{option} must be between {low} and {high}.").format(option=option, low=low, high=high)
+        raise UsageError(message)
+    return number
+
+
+def page(select: pw.Select, query: ReportQuery) -> pw.Select:
+    """One page of a long list when the caller asked for one (the screen, ``--limit``)."""
+    limit = int_option(query, "limit", None, 1)
+    offset = int_option(query, "offset", 0, 0)
+    if limit is not None:
+        select = select.limit(limit)
+    if offset:
+        select = select.offset(offset)
+    return select
+
+
+def is_paged(query: ReportQuery) -> bool:
+    return query.options.get("limit") is not None or bool(query.options.get("offset"))
+
+
+def row_count(select: pw.Select, rows_fetched: int, query: ReportQuery) -> int:
+    """How many rows the whole list has: counted again in SQL only when a page was asked for."""
+    if not is_paged(query):
+        return rows_fetched
+    return select.order_by().count()

@@ -1,0 +1,315 @@
+"""RFM: recency, frequency and monetary value of every buying customer, scored 1-5 by
+quintile, and the named segment each customer falls in.
+
+Who: every identified customer with at least one sale receipt in scope (up to the
+as-of day, narrowed by the period and the stores; SPEC: Definitions).
+
+- recency: days from the customer's last sale date to the as-of date (0: bought that day);
+- frequency: sale receipts in scope (visits);
+- monetary: sales − returns in scope (can be negative when a return in the period
+  outweighs the purchases in it).
+
+Scores: ``NTILE(5)`` over the customers ordered from worst to best (oldest last sale,
+fewest receipts, least spend), so 5 is the best fifth. Customers with equal values
+share a score, the lowest tile any of them falls in (``MIN(NTILE) OVER (PARTITION BY
+value)``): a score never depends on how the database orders ties, and the same data
+always scores the same on SQLite and PostgreSQL. Scores are relative: with fewer than
+five customers the tiles are 1..N, so a lone customer scores 1-1-1.
+
+Segments come from R and FM = (F + M) / 2 rounded half up, with the usual RFM map
+(R down, FM across)::
+
+          FM 1            2            3                4             5
+    R 5   new           potential    potential        champions     champions
+    R 4   promising     potential    potential        loyal         loyal
+    R 3   about to sleep about to sleep need attention  loyal         loyal
+    R 2   hibernating   hibernating  at risk          at risk       can't lose
+    R 1   lost          lost         at risk          at risk       can't lose
+
+(potential = potential loyalists). ``rfm`` gives the segments with their customers
+and revenue; with ``options["details"]`` (or a ``segment`` to keep) also one row per
+customer, a page at a time when ``limit``/``offset`` are given. ``segment_of`` scores
+one customer for the customer card.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import peewee as pw
+from peewee import Case, fn
+
+from ..errors import UsageError
+from ..i18n import N_, _
+from ..models import Customer, Receipt
+from ..services import settings
+from . import Money, Share
+from .contacts import CONTACT_FIELDS, as_of_day, contact, page, row_count
+from .portrait import IS_SALE, SALE_COUNT, SIGNED_TOTAL
+from .query import ReportQuery, day_number
+
+TITLE = N_("RFM segments")
+
+# (segment, R scores, FM scores) — the map of the module docstring, in display order.
+SEGMENT_MAP = (
+    ("champions", (5, 5), (4, 5)),
+    ("loyal", (3, 4), (4, 5)),
+    ("potential_loyalists", (4, 5), (2, 3)),
+    ("new", (5, 5), (1, 1)),
+    ("promising", (4, 4), (1, 1)),
+    ("need_attention", (3, 3), (3, 3)),
+    ("about_to_sleep", (3, 3), (1, 2)),
+    ("at_risk", (1, 2), (3, 4)),
+    ("cant_lose", (1, 2), (5, 5)),
+    ("hibernating", (2, 2), (1, 2)),
+    ("lost", (1, 1), (1, 2)),
+)
+SEGMENTS = tuple(name for name, _r, _fm in SEGMENT_MAP)
+
+COLUMNS = (
+    "code", "name", "phone", "sms", "zalo", "facebook", "email",
+    "last_purchase", "recency", "frequency", "monetary", "r", "f", "m", "segment",
+)
+
+LABELS = {
+    "as_of": N_("As of"),
+    "date_from": N_("From"),
+    "date_to": N_("To"),
+    "stores": N_("Stores"),
+    "currency": N_("Currency"),
+    "customers": N_("Customers"),
+    "revenue": N_("Revenue"),
+    "segments": N_("Segments"),
+    "customers_share": N_("Share of customers"),
+    "revenue_share": N_("Share of revenue"),
+    "champions": N_("Champions"),
+    "loyal": N_("Loyal"),
+    "potential_loyalists": N_("Potential loyalists"),
+    "new": N_("New"),
+    "promising": N_("Promising"),
+    "need_attention": N_("Need attention"),
+    "about_to_sleep": N_("About to sleep"),
+    "at_risk": N_("At risk"),
+    "cant_lose": N_("Can't lose"),
+    "hibernating": N_("Hibernating"),
+    "lost": N_("Lost"),
+    "code": N_("Code"),
+    "name": N_("Name"),
+    "phone": N_("Phone"),
+    "sms": N_("SMS"),
+    "zalo": N_("Zalo"),
+    "facebook": N_("Facebook"),
+    "email": N_("e-mail"),
+    "last_purchase": N_("Last purchase"),
+    "recency": N_("Days since"),
+    "frequency": N_("Receipts"),
+    "monetary": N_("Spent"),
+    "r": N_("R"),
+    "f": N_("F"),
+    "m": N_("M"),
+    "segment": N_("Segment"),
+}
+
+
+def segment_for(r: int, f: int, m: int) -> str:
+    fm = (f + m + 1) // 2
+    for name, (r_low, r_high), (fm_low, fm_high) in SEGMENT_MAP:
+        if r_low <= r <= r_high and fm_low <= fm <= fm_high:
+            return name
+    raise ValueError(f"scores out of range: {r}, {f}, {m}")
+
+
+def rfm(query: ReportQuery) -> dict:
+    query.check_stores()
+    segment = query.options.get("segment")
+    if segment is not None and segment not in SEGMENTS:
+        raise UsageError(_("There is no segment {name}; use one of: {names}.").format(name=segment, names=", ".join(SEGMENTS)))
+    report = {
+        "as_of": query.as_of,
+        "date_from": query.date_from,
+        "date_to": query.date_to,
+        "stores": list(query.stores),
+        "currency": settings.currency(),
+        **_segments(query),
+    }
+    if query.options.get("details") or segment is not None:
+        rows, total = _customer_rows(query, segment)
+        report["rows"] = rows
+        report["rows_total"] = total
+    return report
+
+
+# -- SQL ---------------------------------------------------------------------------------------
+
+
+def per_customer(query: ReportQuery) -> pw.Select:
+    """One row per customer with a sale in scope: last sale day, sale receipts, net spend."""
+    last_sale = fn.MAX(Case(None, [(IS_SALE, Receipt.at)], None))
+    return (
+        Receipt.select(
+            Receipt.customer.alias("customer_id"),
+            day_number(last_sale).alias("last_day"),
+            fn.SUM(SALE_COUNT).alias("frequency"),
+            fn.SUM(SIGNED_TOTAL).alias("monetary"),
+        )
+        .where(query.receipts() & Receipt.customer.is_null(False))
+        .group_by(Receipt.customer)
+        .having(fn.SUM(SALE_COUNT) >= 1)
+    )
+
+
+def scored(query: ReportQuery) -> pw.Select:
+    """``per_customer`` with the r, f, m scores (NTILE(5), ties share their lowest tile)."""
+    per = per_customer(query).alias("per_customer")
+    tiles = (
+        Receipt.select(
+            per.c.customer_id, per.c.last_day, per.c.frequency, per.c.monetary,
+            fn.NTILE(5).over(order_by=[per.c.last_day]).alias("r_tile"),
+            fn.NTILE(5).over(order_by=[per.c.frequency]).alias("f_tile"),
+            fn.NTILE(5).over(order_by=[per.c.monetary]).alias("m_tile"),
+        )
+        .from_(per)
+        .alias("tiles")
+    )
+    return Receipt.select(
+        tiles.c.customer_id, tiles.c.last_day, tiles.c.frequency, tiles.c.monetary,
+        fn.MIN(tiles.c.r_tile).over(partition_by=[tiles.c.last_day]).alias("r"),
+        fn.MIN(tiles.c.f_tile).over(partition_by=[tiles.c.frequency]).alias("f"),
+        fn.MIN(tiles.c.m_tile).over(partition_by=[tiles.c.monetary]).alias("m"),
+    ).from_(tiles)
+
+
+def _segments(query: ReportQuery) -> dict:
+    """Customers and revenue per segment: SQL groups by the (at most 125) score triples."""
+    scores = scored(query).alias("scores")
+    triples = (
+        Receipt.select(scores.c.r, scores.c.f, scores.c.m, fn.COUNT(pw.SQL("*")), fn.SUM(scores.c.monetary))
+        .from_(scores)
+        .group_by(scores.c.r, scores.c.f, scores.c.m)
+        .tuples()
+    )
+    found = {name: [0, 0] for name in SEGMENTS}
+    for r, f, m, customers, revenue in triples:
+        totals = found[segment_for(int(r), int(f), int(m))]
+        totals[0] += int(customers)
+        totals[1] += int(revenue or 0)
+    all_customers = sum(customers for customers, _revenue in found.values())
+    all_revenue = sum(revenue for _customers, revenue in found.values())
+    return {
+        "customers": all_customers,
+        "revenue": Money(all_revenue),
+        "segments": {
+            name: {
+                "customers": customers,
+                "revenue": Money(revenue),
+                "customers_share": _share(customers, all_customers),
+                "revenue_share": _share(revenue, all_revenue),
+            }
+            for name, (customers, revenue) in found.items()
+        },
+    }
+
+
+def _share(part: int, whole: int) -> Share:
+    return Share(round(part / whole, 4) if whole > 0 else 0.0)
+
+
+def _in_segment(scores, name: str) -> pw.Expression:
+    _name, (r_low, r_high), (fm_low, fm_high) = next(item for item in SEGMENT_MAP if item[0] == name)
+    fm = (scores.c.f + scores.c.m + 1) / 2  # integers: SQL divides them as integers, rounding half up here
+    return scores.c.r.between(r_low, r_high) & fm.between(fm_low, fm_high)
+
+
+def _customer_rows(query: ReportQuery, segment: str | None) -> tuple[list[dict], int]:
+    """One row per scored customer, biggest spenders first (a page of them when asked)."""
+    scores = scored(query).alias("scores")
+    select = (
+        Customer.select(
+            *CONTACT_FIELDS,
+            scores.c.last_day, (as_of_day(query) - scores.c.last_day).alias("recency"),
+            scores.c.frequency, scores.c.monetary, scores.c.r, scores.c.f, scores.c.m,
+        )
+        .join(scores, on=(Customer.id == scores.c.customer_id))
+        .order_by(scores.c.monetary.desc(), Customer.code)
+    )
+    if segment is not None:
+        select = select.where(_in_segment(scores, segment))
+    region = settings.region()
+    rows = []
+    for row in page(select, query).dicts():
+        r, f, m = int(row["r"]), int(row["f"]), int(row["m"])
+        recency = int(row["recency"])
+        rows.append({
+            **contact(row, region),
+            "last_purchase": query.as_of - dt.timedelta(days=recency),
+            "recency": recency,
+            "frequency": int(row["frequency"]),
+            "monetary": Money(int(row["monetary"])),
+            "r": r, "f": f, "m": m,
+            "segment": segment_for(r, f, m),
+        })
+    return rows, row_count(select, len(rows), query)
+
+
+# -- one customer, for the customer card ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerRfm:
+    segment: str
+    r: int
+    f: int
+    m: int
+    recency: int
+    frequency: int
+    monetary: int
+
+
+def segment_of(customer: Customer | int, query: ReportQuery | None = None) -> CustomerRfm | None:
+    """The customer's scores and segment as ``rfm`` gives them, or None without a sale in scope.
+
+    It does not sort every customer three times: a tie group's lowest tile is the tile of
+    its first position, and that position is 1 + the customers with a worse value, which
+    one aggregate pass counts (``ntile``).
+    """
+    query = query or ReportQuery()
+    cid = customer.id if isinstance(customer, Customer) else customer
+    mine = per_customer(query).where(Receipt.customer == cid).alias("mine")
+    own = (
+        Receipt.select(mine.c.last_day, mine.c.frequency, mine.c.monetary, (as_of_day(query) - mine.c.last_day))
+        .from_(mine)
+        .tuples()
+        .first()
+    )
+    if own is None:
+        return None
+    last_day, frequency, monetary, recency = (int(value) for value in own)
+    per = per_customer(query).alias("per_customer")
+
+    def worse(column, value) -> pw.Node:
+        return fn.COALESCE(fn.SUM(Case(None, [(column < value, 1)], 0)), 0)
+
+    total, worse_r, worse_f, worse_m = (
+        Receipt.select(
+            fn.COUNT(pw.SQL("*")),
+            worse(per.c.last_day, last_day),
+            worse(per.c.frequency, frequency),
+            worse(per.c.monetary, monetary),
+        )
+        .from_(per)
+        .tuples()
+        .get()
+    )
+    total = int(total)
+    r, f, m = (ntile(5, int(count) + 1, total) for count in (worse_r, worse_f, worse_m))
+    return CustomerRfm(segment_for(r, f, m), r, f, m, recency, frequency, monetary)
+
+
+def ntile(tiles: int, position: int, rows: int) -> int:
+    """The tile SQL's NTILE(tiles) gives the 1-based ``position`` of ``rows``: the first
+    ``rows % tiles`` tiles hold one row more than the others."""
+    size, bigger = divmod(rows, tiles)
+    if position <= bigger * (size + 1):
+        return (position - 1) // (size + 1) + 1
+    return bigger + (position - 1 - bigger * (size + 1)) // size + 1
