@@ -1,0 +1,181 @@
+"""Buyers of a product on a hand-computed shop: quantities, amounts net of returned lines."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+import pytest
+
+from shoptui.cli import main
+from shoptui.errors import NotFound, UsageError
+from shoptui.models import Product, ReceiptLine
+from shoptui.reports import Money
+from shoptui.reports.buyers import COLUMNS, buyers
+from shoptui.reports.query import ReportQuery
+from shoptui.services import customers, sales
+from shoptui.services.context import Actor
+from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services.stores import add_store
+
+from tests.postgres.conftest import pg_database, pg_server, pg_url  # noqa: F401
+
+AS_OF = dt.date(2025, 3, 10)
+
+
+def at(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def sell(customer, when: str, *lines: LineInput, store=None):
+    actor = Actor(store=store) if store is not None else None
+    return sales.record_sale(SaleInput(customer=customer, lines=list(lines), at=at(when)), actor).receipt
+
+
+def rice(qty, **extra) -> LineInput:
+    return LineInput(qty=Decimal(str(qty)), sku="RICE", **extra)
+
+
+def give_back(sale, qty, when: str):
+    line = ReceiptLine.get((ReceiptLine.receipt == sale) & (ReceiptLine.sku == "RICE"))
+    return sales.record_return(sale, lines=[(line.id, Decimal(str(qty)))], at=at(when))
+
+
+def build_shop() -> None:
+    Product.create(sku="RICE", barcode="8930000000017", name="Rice 1 kg", price=20_000)
+    Product.create(sku="MILK", name="Milk", price=10_000)
+    b2 = add_store("B2", "Second store")
+    registered = at("2025-01-01 09:00")
+    a = customers.register({"name": "An", "phone": "0912345678"}, registered_at=registered).customer
+    b = customers.register({"name": "Binh"}, registered_at=registered).customer
+    c = customers.register({"name": "Chi"}, registered_at=registered).customer
+    d = customers.register({"name": "Dung"}, registered_at=registered).customer
+
+    # A: 2 kg with 4,000 off the line (36,000) and milk; 1.5 kg (30,000); one kg of the
+    # first comes back (18,000); an amount-only return names no product and changes nothing.
+    a_first = sell(a, "2025-03-01 10:00", rice(2, line_discount=4_000), LineInput(qty=Decimal(1), sku="MILK"))
+    a_second = sell(a, "2025-03-05 10:00", rice(1.5))
+    give_back(a_first, 1, "2025-03-06 10:00")
+    sales.record_return(a_second, amount=5_000, at=at("2025-03-07 10:00"))
+    # B: 3 kg in February, 1 kg in March, and the 3 kg come back in March.
+    b_old = sell(b, "2025-02-20 10:00", rice(3))
+    sell(b, "2025-03-02 10:00", rice(1))
+    give_back(b_old, 3, "2025-03-03 10:00")
+    # C buys milk only, and rice after the as-of day.
+    sell(c, "2025-03-04 10:00", LineInput(qty=Decimal(1), sku="MILK"))
+    sell(c, "2025-03-11 10:00", rice(1))
+    # D buys in the second store.
+    sell(d, "2025-03-02 11:00", rice(1), store=b2)
+    # Anonymous: 1 kg (given back), then 2 kg at a lower price.
+    anonymous = sell(None, "2025-03-02 12:00", rice(1))
+    sell(None, "2025-03-03 12:00", rice(2, unit_price=18_000))
+    give_back(anonymous, 1, "2025-03-04 12:00")
+    # A product the catalogue does not know, typed with its price.
+    sell(c, "2025-03-04 11:00", LineInput(qty=Decimal("0.25"), sku="LOOSE", name="Loose tea", unit_price=8_000))
+
+
+def row(code, name, phone, qty, amount, receipts, last):
+    return {"customer": code, "name": name, "phone": phone, "qty": Decimal(qty), "amount": amount,
+            "receipts": receipts, "last_purchase": at(last)}
+
+
+A = row("KH000001", "An", "+84912345678", "2.5", 48_000, 2, "2025-03-05 10:00")
+B = row("KH000002", "Binh", None, "1", 20_000, 2, "2025-03-02 10:00")
+D = row("KH000004", "Dung", None, "1", 20_000, 1, "2025-03-02 11:00")
+ANONYMOUS = row(None, "Anonymous buyers", None, "2", 36_000, 2, "2025-03-03 12:00")
+
+
+def run(product="RICE", **kwargs) -> dict:
+    kwargs.setdefault("as_of", AS_OF)
+    return buyers(ReportQuery(options={"product": product}, **kwargs))
+
+
+def test_buyers_with_returned_lines_taken_off(database):
+    build_shop()
+    report = run()
+    assert report["product"] == {"sku": "RICE", "name": "Rice 1 kg"}
+    assert report["rows"] == [A, B, D, ANONYMOUS]
+    assert isinstance(report["rows"][0]["amount"], Money)
+
+
+def test_returns_bigger_than_sales_in_the_period(database):
+    build_shop()
+    # From March B bought 1 kg and gave back the 3 kg of February.
+    b_march = row("KH000002", "Binh", None, "-2", -40_000, 1, "2025-03-02 10:00")
+    assert run(date_from=dt.date(2025, 3, 1))["rows"] == [A, D, b_march, ANONYMOUS]
+
+
+def test_as_of_cut_and_stores(database):
+    build_shop()
+    c = row("KH000003", "Chi", None, "1", 20_000, 1, "2025-03-11 10:00")
+    assert run(as_of=dt.date(2025, 3, 11))["rows"] == [A, B, c, D, ANONYMOUS]
+    assert run(stores=["B2"])["rows"] == [D]
+    # Up to 03-05: A's second purchase counts, its returned kilo (03-06) not yet.
+    early = run(as_of=dt.date(2025, 3, 5))["rows"]
+    assert early[0] == row("KH000001", "An", "+84912345678", "3.5", 66_000, 2, "2025-03-05 10:00")
+
+
+def test_product_by_barcode_and_a_sku_only_receipts_know(database):
+    build_shop()
+    assert run("8930000000017")["rows"] == [A, B, D, ANONYMOUS]
+    loose = run("LOOSE")
+    assert loose["product"] == {"sku": "LOOSE", "name": "Loose tea"}
+    assert loose["rows"] == [row("KH000003", "Chi", None, "0.25", 2_000, 1, "2025-03-04 11:00")]
+    assert run("MILK")["rows"][0]["customer"] == "KH000001"
+
+
+def test_no_buyers_unknown_and_missing_product(database):
+    build_shop()
+    assert run(as_of=dt.date(2025, 2, 1))["rows"] == []
+    with pytest.raises(NotFound, match="There is no product NOPE"):
+        run("NOPE")
+    with pytest.raises(UsageError):
+        run(None)
+
+
+@pytest.mark.postgres
+def test_the_same_shop_on_postgresql(pg_database):  # noqa: F811
+    build_shop()
+    assert run()["rows"] == [A, B, D, ANONYMOUS]
+    assert run("LOOSE")["rows"][0]["qty"] == Decimal("0.25")
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shop(database, db_path):
+    build_shop()
+    database.close()
+    return db_path
+
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_json_csv_and_errors(shop, capsys):
+    base = ("--db", str(shop), "report", "buyers", "--as-of", "2025-03-10")
+    code, out, err = cli(capsys, *base, "--product", "RICE", "--format", "json")
+    assert code == 0 and err == ""
+    data = json.loads(out)
+    assert data["product"] == {"sku": "RICE", "name": "Rice 1 kg"}
+    assert data["rows"][0] == {"customer": "KH000001", "name": "An", "phone": "+84912345678", "qty": "2.5",
+                               "amount": "48000", "receipts": 2, "last_purchase": "2025-03-05T10:00:00"}
+    assert data["rows"][-1]["customer"] is None
+    code, out, _err = cli(capsys, *base, "--product", "RICE", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == list(COLUMNS)
+    assert rows[1] == ["KH000001", "An", "+84912345678", "2.5", "48000", "2", "2025-03-05T10:00:00"]
+    code, out, _err = cli(capsys, "--db", str(shop), "report", "buyers", "--as-of", "2024-01-01",
+                          "--product", "RICE", "--format", "csv")
+    assert code == 0 and list(csv.reader(io.StringIO(out))) == [list(COLUMNS)]
+    code, out, err = cli(capsys, *base)
+    assert code == 2 and out == "" and err.strip() == "Name the product: add --product SKU."
+    code, out, err = cli(capsys, *base, "--product", "NOPE")
+    assert code == 1 and out == "" and err.strip() == "There is no product NOPE."
