@@ -9,7 +9,9 @@ purchase came back in the period). ``amount`` is the lines' value (qty × price 
 discount) before receipt-level discounts, which belong to the whole receipt. A return
 typed as an amount, without lines, names no product and changes nothing here.
 ``receipts`` counts the sale receipts with the product; ``last_purchase`` is the latest.
-Anonymous buyers are summed into one last row whose ``customer`` is null.
+Customers come with their phone and consents, as in the other call lists, biggest
+amount first (``--limit`` keeps the first N); anonymous buyers are summed into one last
+row whose ``code`` is null.
 """
 
 from __future__ import annotations
@@ -18,22 +20,28 @@ import datetime as dt
 from decimal import Decimal
 
 import peewee as pw
-from peewee import Case, JOIN, fn
+from peewee import Case, fn
 
 from ..errors import NotFound, UsageError
 from ..i18n import N_, _
 from ..models import Customer, Product, Receipt, ReceiptLine
+from ..services import settings
 from . import Money
+from .contacts import CONSENT_KEYS, CONTACT_FIELDS, contact, page
 from .query import ReportQuery
 
 TITLE = N_("Buyers of a product")
 
-COLUMNS = ("customer", "name", "phone", "qty", "amount", "receipts", "last_purchase")
+COLUMNS = ("code", "name", "phone", "sms", "zalo", "facebook", "email", "qty", "amount", "receipts", "last_purchase")
 
 LABELS = {
-    "customer": N_("Customer"),
+    "code": N_("Code"),
     "name": N_("Name"),
     "phone": N_("Phone"),
+    "sms": N_("SMS"),
+    "zalo": N_("Zalo"),
+    "facebook": N_("Facebook"),
+    "email": N_("e-mail"),
     "qty": N_("Quantity"),
     "amount": N_("Amount"),
     "receipts": N_("Receipts"),
@@ -50,14 +58,41 @@ def milli_qty(qty: pw.Node) -> pw.Node:
 
 def buyers(query: ReportQuery) -> dict:
     query.check_stores()
-    sku = (query.options.get("product") or "").strip()
+    sku = str(query.options.get("product") or "").strip()
     if not sku:
         raise UsageError(_("Name the product: add --product SKU."))
     product, is_product = _product(sku)
+    per = _per_customer(query, is_product).alias("per_customer")
+    identified = (
+        Customer.select(*CONTACT_FIELDS, per.c.milli, per.c.amount, per.c.receipts, per.c.last_at)
+        .from_(per)
+        .join(Customer, on=(Customer.id == per.c.customer_id))
+        .order_by(per.c.amount.desc(), Customer.code)
+    )
+    region = settings.region()
+    rows = [
+        {**contact(row, region), **_figures(row["milli"], row["amount"], row["receipts"], row["last_at"])}
+        for row in page(identified, query).dicts()
+    ]
+    anonymous = (
+        Receipt.select(per.c.milli, per.c.amount, per.c.receipts, per.c.last_at)
+        .from_(per)
+        .where(per.c.customer_id.is_null())
+        .tuples()
+        .first()
+    )
+    if anonymous is not None:
+        rows.append({"code": None, "name": _("Anonymous buyers"), "phone": "",
+                     **{key: False for key in CONSENT_KEYS}, **_figures(*anonymous)})
+    return {"product": product, "rows": rows}
+
+
+def _per_customer(query: ReportQuery, is_product: pw.Expression) -> pw.Select:
+    """The product's lines in scope per customer (NULL: anonymous), for buyers with a sale."""
     is_sale = Receipt.kind == "sale"
     is_return = Receipt.kind == "return"
     milli = milli_qty(ReceiptLine.qty)
-    per = (
+    return (
         ReceiptLine.select(
             Receipt.customer.alias("customer_id"),
             fn.SUM(Case(None, [(is_sale, milli), (is_return, 0 - milli)], 0)).alias("milli"),
@@ -69,22 +104,7 @@ def buyers(query: ReportQuery) -> dict:
         .where(query.receipts() & is_product)
         .group_by(Receipt.customer)
         .having(fn.SUM(Case(None, [(is_sale, 1)], 0)) > 0)
-        .alias("per_customer")
     )
-    phone = fn.COALESCE(fn.NULLIF(Customer.phone, ""), fn.NULLIF(Customer.phone_typed, ""))
-    rows = (
-        Customer.select(
-            Customer.code, Customer.name, phone, per.c.milli, per.c.amount, per.c.receipts, per.c.last_at,
-        )
-        .from_(per)
-        .join(Customer, JOIN.LEFT_OUTER, on=(Customer.id == per.c.customer_id))
-        .order_by(per.c.customer_id.is_null(), per.c.amount.desc(), Customer.code)
-        .tuples()
-    )
-    return {
-        "product": product,
-        "rows": [_row(*row) for row in rows],
-    }
 
 
 def _product(sku: str) -> tuple[dict, pw.Expression]:
@@ -100,12 +120,8 @@ def _product(sku: str) -> tuple[dict, pw.Expression]:
     return {"sku": sku, "name": name}, ReceiptLine.product.is_null() & (ReceiptLine.sku == sku)
 
 
-def _row(code, name, phone, milli, amount, receipts, last_at) -> dict:
-    anonymous = code is None
+def _figures(milli, amount, receipts, last_at) -> dict:
     return {
-        "customer": code,
-        "name": _("Anonymous buyers") if anonymous else name,
-        "phone": phone,
         "qty": Decimal(int(milli or 0)) / MILLI,
         "amount": Money(int(amount or 0)),
         "receipts": int(receipts or 0),

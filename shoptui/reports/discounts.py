@@ -17,7 +17,7 @@ the list price they were taken off and their share of it.
 - ``share`` is discount / list price (0 when the list price is not above 0).
 
 Receipts and customers are listed largest discount first, at most ``limit`` of each
-(option, default 100); the summary counts them all.
+(``--limit``, default 100); the summary counts them all.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from ..models import Customer, Receipt, ReceiptLine, Store
 from ..services import settings
 from . import Money, Share
 from .buyers import MILLI, milli_qty
+from .contacts import int_option
 from .query import ReportQuery
 
 TITLE = N_("Discounts")
@@ -90,7 +91,7 @@ def _line_discount() -> pw.Node:
 
 def discounts(query: ReportQuery) -> dict:
     query.check_stores()
-    limit = int(query.options.get("limit") or DEFAULT_LIMIT)
+    limit = int_option(query, "limit", DEFAULT_LIMIT, 1)
     summary = _summary(query)
     return {
         "as_of": query.as_of,

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from shoptui.cli import main
+from shoptui.errors import UsageError
 from shoptui.models import Product, ReceiptLine
 from shoptui.reports import Money, Share
 from shoptui.reports.discounts import discounts
@@ -150,9 +151,11 @@ def test_stores_as_of_and_limit(database):
     assert b2["by_customer"] == {"KH000002": customer("Binh", 1, 20_000, 2_000, 18_000, 0.1)}
     later = run(as_of=dt.date(2025, 3, 11))
     assert later["discount"] == 11_311 + 10_000 and later["receipts"] == 6  # S5: A's 10 %
-    top = run(options={"limit": 2})
+    top = run(options={"limit": "2"})
     assert list(top["by_receipt"]) == ["MAIN/S1", "MAIN/R1"] and list(top["by_customer"]) == ["KH000001", "KH000002"]
     assert top["receipts_with_discount"] == 4
+    with pytest.raises(UsageError):
+        run(options={"limit": "0"})
 
 
 def test_no_data(database):
