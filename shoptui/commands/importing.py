@@ -1,4 +1,5 @@
-"""``shoptui import customers|sales|visits|products FILE [--dry-run] [--create-customers]``.
+"""``shoptui import customers|sales|visits|products FILE [--sheet NAME] [--dry-run] [--create-customers]``
+and ``shoptui import template customers|sales|visits -o FILE.xlsx``.
 
 Everything the import says goes to standard output in file order: a warning about
 unknown columns (once), one line per rejected row (``row N: reason``) or warning
@@ -6,12 +7,20 @@ unknown columns (once), one line per rejected row (``row N: reason``) or warning
 ``imported N, updated U, unchanged M, rejected K``. Exit status 1 when a row was
 rejected, else 0. A file that cannot be read at all is one sentence on standard
 error, exit 1, like every other error of the command line.
+
+``import template KIND -o FILE.xlsx`` writes an empty file to fill in, with the column
+names in the interface language (``--lang``) and a second sheet explaining them.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ..errors import UsageError
 from ..i18n import _
 from ..io.importer import KINDS
+
+TEMPLATE = "template"
 
 
 def register(subparsers) -> None:
@@ -23,10 +32,15 @@ def register(subparsers) -> None:
             "German names). Bad rows are listed with their row number and skipped; the last line sums up. "
             "Importing the same file again adds nothing. "
             "Example: shoptui import customers khach_hang.csv && shoptui import sales hoa_don.csv"
+        ) + " " + _(
+            "An empty Excel file to fill in, with the column names in the chosen language: "
+            "shoptui --lang vi import template customers -o khach_hang.xlsx"
         ),
     )
-    parser.add_argument("kind", choices=KINDS, help=_("what the file holds"))
-    parser.add_argument("file", help=_("the .csv or .xlsx file"))
+    parser.add_argument("kind", choices=KINDS + (TEMPLATE,), help=_("what the file holds"))
+    parser.add_argument("file", help=_("the .csv or .xlsx file") + " " + _("(template: customers, sales or visits)"))
+    parser.add_argument("--sheet", metavar="NAME", help=_("Excel: the sheet to read, by name or number (default: the first)"))
+    parser.add_argument("-o", "--output", metavar="FILE", help=_("template: the .xlsx file to write"))
     parser.add_argument("--dry-run", action="store_true", help=_("check the file and report, but write nothing"))
     parser.add_argument(
         "--create-customers", action="store_true",
@@ -40,8 +54,12 @@ def run(args) -> int:
     from ..io.importer import import_sheet
     from ..io.readers import open_sheet
 
+    if args.kind == TEMPLATE:
+        return write_template(args)
+    if args.output:
+        raise UsageError(_("-o is for templates: shoptui import template customers -o FILE.xlsx"))
     # The file first: an unreadable file must not leave a new empty database behind.
-    sheet = open_sheet(args.file)
+    sheet = open_sheet(args.file, sheet=args.sheet)
     open_db(args)
 
     def emit(line: str) -> None:
@@ -52,3 +70,22 @@ def run(args) -> int:
     )
     print(report.summary(), flush=True)
     return 1 if report.rejected else 0
+
+
+def write_template(args) -> int:
+    from ..cli import open_db
+    from ..io import templates
+
+    if args.file not in templates.KINDS:
+        raise UsageError(_("There is a template for {kinds}, not for {kind}.").format(
+            kinds=", ".join(templates.KINDS), kind=args.file))
+    if not args.output:
+        raise UsageError(_("A template needs a file: add -o FILE.xlsx."))
+    target = Path(args.output)
+    if target.suffix.lower() != ".xlsx":
+        raise UsageError(_("A template is an Excel file: give -o a name ending in .xlsx."))
+    if not target.parent.is_dir():
+        raise UsageError(_("The folder {folder} does not exist.").format(folder=target.parent))
+    open_db(args)  # the shop's currency decides the money format
+    templates.write_template(args.file, target)
+    return 0

@@ -178,3 +178,90 @@ def map_headers(kind: str, headers: list[str]) -> HeaderMap:
         else:
             result.columns[name] = header
     return result
+
+
+# The column name templates and exports write for each field, per language. Each is one
+# of the field's synonyms above, so the importer reads back what we write.
+HEADER_WORDS: dict[str, dict[str, dict[str, str]]] = {
+    "vi": {
+        "customers": {
+            "code": "Mã khách hàng", "name": "Tên khách hàng", "phone": "Điện thoại", "gender": "Giới tính",
+            "birthday": "Ngày sinh", "email": "Email", "company": "Công ty", "address": "Địa chỉ",
+            "area": "Khu vực", "status": "Trạng thái", "card": "Mã thẻ", "points": "Điểm hiện tại",
+            "debt": "Nợ hiện tại", "registered": "Ngày tạo", "store": "Chi nhánh",
+        },
+        "sales": {
+            "receipt_no": "Mã hóa đơn", "datetime": "Thời gian", "kind": "Loại chứng từ",
+            "return_of": "Mã hóa đơn gốc", "customer": "Mã khách hàng", "customer_phone": "Điện thoại",
+            "customer_name": "Tên khách hàng", "store": "Chi nhánh", "cashier": "Thu ngân",
+            "total": "Khách cần trả", "discount": "Giảm giá hóa đơn", "paid_credit": "Ghi nợ",
+            "paid_card": "Thanh toán thẻ", "points_redeemed": "Điểm sử dụng", "voucher": "Mã voucher",
+            "voucher_amount": "Tiền voucher", "sku": "Mã hàng", "product": "Tên hàng", "qty": "Số lượng",
+            "price": "Đơn giá", "line_discount": "Giảm giá hàng", "line_amount": "Thành tiền",
+        },
+        "visits": {"store": "Chi nhánh", "datetime": "Thời gian", "in": "Khách vào", "out": "Khách ra"},
+    },
+    "ru": {
+        "customers": {
+            "code": "Код клиента", "name": "ФИО", "phone": "Телефон", "gender": "Пол",
+            "birthday": "Дата рождения", "email": "Электронная почта", "company": "Организация",
+            "address": "Адрес", "area": "Район", "status": "Статус", "card": "Номер карты",
+            "points": "Бонусные баллы", "debt": "Задолженность", "registered": "Дата регистрации",
+            "store": "Магазин",
+        },
+        "sales": {
+            "receipt_no": "Номер чека", "datetime": "Дата и время", "kind": "Вид операции",
+            "return_of": "Чек продажи", "customer": "Код клиента", "customer_phone": "Телефон клиента",
+            "customer_name": "ФИО клиента", "store": "Магазин", "cashier": "Кассир", "total": "Сумма чека",
+            "discount": "Сумма скидки", "paid_credit": "В долг", "paid_card": "Оплата картой",
+            "points_redeemed": "Оплачено баллами", "voucher": "Купон", "voucher_amount": "Сумма купона",
+            "sku": "Артикул", "product": "Наименование товара", "qty": "Количество", "price": "Цена",
+            "line_discount": "Скидка по строке", "line_amount": "Сумма по строке",
+        },
+        "visits": {"store": "Магазин", "datetime": "Дата и время", "in": "Вход", "out": "Выход"},
+    },
+    "de": {
+        "customers": {
+            "code": "Kundennummer", "name": "Kundenname", "phone": "Telefon", "gender": "Geschlecht",
+            "birthday": "Geburtsdatum", "email": "E-Mail", "company": "Firma", "address": "Adresse",
+            "area": "Gebiet", "status": "Status", "card": "Kartennummer", "points": "Punktestand",
+            "debt": "Offener Betrag", "registered": "Registriert am", "store": "Filiale",
+        },
+        "sales": {
+            "receipt_no": "Belegnummer", "datetime": "Zeitpunkt", "kind": "Belegart", "return_of": "Ursprungsbeleg",
+            "customer": "Kundennummer", "customer_phone": "Telefon", "customer_name": "Kundenname",
+            "store": "Filiale", "cashier": "Kassierer", "total": "Gesamtbetrag", "discount": "Rabatt",
+            "paid_credit": "Auf Rechnung", "paid_card": "Kartenzahlung", "points_redeemed": "Eingelöste Punkte",
+            "voucher": "Gutscheincode", "voucher_amount": "Gutscheinbetrag", "sku": "Artikelnummer",
+            "product": "Artikelbezeichnung", "qty": "Menge", "price": "Einzelpreis",
+            "line_discount": "Positionsrabatt", "line_amount": "Positionsbetrag",
+        },
+        "visits": {"store": "Filiale", "datetime": "Zeitpunkt", "in": "Eingang", "out": "Ausgang"},
+    },
+}
+
+
+# English: SPEC's names as a person writes them (matching ignores case, spaces and "_").
+ENGLISH_WORDS = {"sku": "SKU", "datetime": "Date time", "email": "E-mail", "qty": "Qty", "in": "In", "out": "Out"}
+
+
+def header_word(kind: str, name: str, lang: str) -> str:
+    """The column name for field ``name`` of an import ``kind`` in ``lang``."""
+    word = HEADER_WORDS.get(lang, {}).get(kind, {}).get(name)
+    if word is not None:
+        return word
+    return ENGLISH_WORDS.get(name) or name.replace("_", " ").capitalize()
+
+
+def readable_word(word: str, parse) -> str:
+    """``word`` (a gender, status or receipt kind) in the interface language when ``parse``,
+    the importer's reader, takes the translation back as ``word``; else the English word,
+    which it always reads. What an export or a template writes, an import reads again."""
+    from ..errors import ShopError
+    from ..i18n import _
+
+    translated = _(word)
+    try:
+        return translated if parse(translated) == word else word
+    except ShopError:
+        return word

@@ -60,11 +60,45 @@ def _amount(value, ctx):
 
 
 def _datetime(value, ctx):
-    return cells.parse_datetime(value, ctx.order)
+    return cells.parse_datetime(excel_date(value), ctx.order)
 
 
 def _date(value, ctx):
-    return cells.parse_date(value, ctx.order)
+    return cells.parse_date(excel_date(value), ctx.order)
+
+
+def _time(value, ctx):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1:
+        return cells.parse_time(excel_date(value))
+    return cells.parse_time(value)
+
+
+EXCEL_LAST_DAY = 2_958_465  # 9999-12-31 as Excel counts days
+
+
+def excel_date(value):
+    """A spreadsheet number in a date column as the date it stands for; anything else as it is.
+
+    A cell whose date format was lost (or a program that writes dates as plain numbers)
+    holds Excel's day count, with the time of day as its fraction: 45721.5 is
+    2025-03-05 12:00. A whole number of eight digits is a date written yyyymmdd.
+    CSV cells are text and never come here as numbers.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, int) and 19_000_101 <= value <= 29_991_231:
+        try:
+            return dt.date(value // 10_000, value // 100 % 100, value % 100)
+        except ValueError:
+            raise ValidationError(_("{value} is not a date.").format(value=value)) from None
+    if not 0 <= value <= EXCEL_LAST_DAY:
+        raise ValidationError(_("{value} is not a date.").format(value=cells.text(value)))
+    from openpyxl.utils.datetime import from_excel
+
+    moment = from_excel(value)
+    if isinstance(moment, dt.datetime):
+        return moment.replace(microsecond=0) + (dt.timedelta(seconds=1) if moment.microsecond >= 500_000 else dt.timedelta())
+    return moment
 
 
 def _non_negative(value, ctx):
@@ -89,7 +123,7 @@ PARSERS: dict[str, dict[str, Callable]] = {
         **{name: _identifier for name in ("receipt_no", "return_of", "customer", "customer_phone", "sku")},
         **{name: _text for name in ("customer_name", "store", "cashier", "voucher", "product")},
         "datetime": _datetime,
-        "time": lambda v, ctx: cells.parse_time(v),
+        "time": _time,
         "kind": lambda v, ctx: cells.parse_kind(v),
         **{name: _amount for name in ("total", "discount", "paid_credit", "paid_card", "voucher_amount", "price",
                                       "line_discount", "line_amount")},
@@ -97,7 +131,7 @@ PARSERS: dict[str, dict[str, Callable]] = {
         "qty": lambda v, ctx: cells.parse_quantity(v),
     },
     "visits": {
-        "store": _text, "datetime": _datetime, "time": lambda v, ctx: cells.parse_time(v),
+        "store": _text, "datetime": _datetime, "time": _time,
         "in": _non_negative, "out": _non_negative,
     },
     "products": {"sku": _identifier, "barcode": _identifier, "name": _text, "group": _text, "price": _amount},

@@ -36,8 +36,9 @@ class Sheet:
     rows: Iterator[tuple[int, dict[str, object]]]
 
 
-def open_sheet(path: str | Path) -> Sheet:
-    """The file's first table, or ImportFileError when it is missing, a folder or not a table."""
+def open_sheet(path: str | Path, sheet: str | int | None = None) -> Sheet:
+    """The file's first table (or, in a workbook, the ``sheet`` named or numbered from 1),
+    or ImportFileError when it is missing, a folder or not a table."""
     file = Path(path)
     if not file.exists():
         raise ImportFileError(_("There is no file {path}.").format(path=path))
@@ -51,8 +52,12 @@ def open_sheet(path: str | Path) -> Sheet:
     if not data.strip():
         raise ImportFileError(_("{path} is empty: the first row must name the columns.").format(path=path))
     if data.startswith(XLSX_MAGIC) or file.suffix.lower() in (".xlsx", ".xlsm"):
-        headers, rows = _xlsx_rows(data, path)
+        headers, rows, chosen = _xlsx_rows(data, path, sheet)
+        if chosen is not None:  # another sheet of the same file is another source of rows
+            digest = hashlib.sha256(data + b"\0sheet:" + chosen.encode("utf-8")).hexdigest()
     else:
+        if sheet is not None and str(sheet).strip() not in ("", "1"):
+            raise ImportFileError(_("{path} is a CSV file: it has one table and no sheets to choose.").format(path=path))
         headers, rows = _csv_rows(decode(data, path), path)
     return Sheet(file.name, digest, headers, rows)
 
@@ -176,21 +181,30 @@ def _unique(headers: list[str]) -> list[str]:
 # --- Excel -----------------------------------------------------------------------
 
 
-def _xlsx_rows(data: bytes, path) -> tuple[list[str], Iterator[tuple[int, dict[str, object]]]]:
+def _xlsx_rows(data: bytes, path, wanted: str | int | None = None):
+    """(headers, rows, the sheet asked for by name or None for the first) of a workbook."""
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
+    except Exception as exc:  # a zip that is not a workbook, or a damaged one
+        raise ImportFileError(_("{path} is not a readable Excel file: {reason}").format(path=path, reason=exc)) from None
+    sheet = _choose_sheet(book, wanted, path)
+    chosen = None if wanted is None or sheet is book.worksheets[0] else sheet.title
+    try:
+        # Some programs write a wrong size into the file; read the rows that are really there.
+        sheet.reset_dimensions()
         numbered = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
         headers: list[str] | None = None
         for number, cells in numbered:
             if any(_filled(c) for c in cells):
                 headers = _unique(["" if c is None else str(c).strip() for c in cells])
                 break
-    except Exception as exc:  # a zip that is not a workbook, or a damaged one
+    except Exception as exc:  # a damaged sheet
+        book.close()
         raise ImportFileError(_("{path} is not a readable Excel file: {reason}").format(path=path, reason=exc)) from None
     if headers is None:
+        book.close()
         raise ImportFileError(_("{path} is empty: the first row must name the columns.").format(path=path))
 
     def rows() -> Iterator[tuple[int, dict[str, object]]]:
@@ -201,7 +215,28 @@ def _xlsx_rows(data: bytes, path) -> tuple[list[str], Iterator[tuple[int, dict[s
         finally:
             book.close()
 
-    return headers, rows()
+    return headers, rows(), chosen
+
+
+def _choose_sheet(book, wanted: str | int | None, path):
+    """The sheet named ``wanted`` (case and spaces aside) or numbered so from 1; the first by default."""
+    sheets = book.worksheets
+    if wanted is None or str(wanted).strip() == "":
+        if not sheets:
+            raise ImportFileError(_("{path} is empty: the first row must name the columns.").format(path=path))
+        return sheets[0]
+    text = str(wanted).strip()
+    for sheet in sheets:
+        if sheet.title.strip().casefold() == text.casefold():
+            return sheet
+    if text.isdigit() and 1 <= int(text) <= len(sheets):
+        return sheets[int(text) - 1]
+    book.close()
+    raise ImportFileError(
+        _("{path} has no sheet {sheet}; its sheets are: {names}.").format(
+            path=path, sheet=text, names=", ".join(s.title for s in sheets)
+        )
+    )
 
 
 def _filled(cell) -> bool:

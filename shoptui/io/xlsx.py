@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -40,6 +41,9 @@ MAX_SHEET_ROWS = 1_048_576
 SHEET_NAME_LENGTH = 31
 WIDEST_COLUMN = 60
 SAMPLE_ROWS = 200  # rows read ahead to size the columns
+HEADER_WRAP = 16  # a header longer than this wraps, unless a word of it is longer
+BOLD = 1.15  # bold letters are wider
+LINE_HEIGHT = 15  # points: one line of the default font
 
 # Everything XML 1.0 cannot carry: C0 controls but tab and line breaks, lone
 # surrogates, U+FFFE/U+FFFF. (openpyxl's own ILLEGAL_CHARACTERS_RE misses the last two.)
@@ -177,7 +181,7 @@ class Book:
                 proto.font = Font(bold=True)
                 proto.fill = HEADER_FILL
                 proto.border = HEADER_BORDER
-                proto.alignment = Alignment(vertical="top")
+                proto.alignment = Alignment(vertical="top", wrap_text=True)
             elif role == "total":
                 proto.font = Font(bold=True)
                 proto.border = TOTAL_BORDER
@@ -270,13 +274,15 @@ class Book:
         total_label: str | None = None,
         chart: Chart | None = None,
         progress: Callable[[int], None] | None = None,
+        prepare: Callable[[Any], None] | None = None,
     ) -> Written:
         """Write ``rows`` (sequences in the order of ``columns``) as a styled table.
 
         Header bold and frozen, autofilter over the data, widths from the header and the
         first rows. ``totals`` adds a bold row with the sum of each ``total`` column (a
         function may then replace or add figures, such as an average of the sums). A
-        table longer than a sheet goes on in a sheet named "name (2)".
+        table longer than a sheet goes on in a sheet named "name (2)". ``prepare`` is
+        called with each new sheet before its first row, while columns can still be styled.
         """
         columns = list(columns)
         rows = iter(rows)
@@ -293,6 +299,8 @@ class Book:
             ws = self.new_sheet(name)
             written.sheets.append(ws.title)
             self._prepare(ws, columns, widths)
+            if prepare is not None:
+                prepare(ws)
             writers = [self.cell_writer(ws, c.kind) for c in columns]
             ws.append(self._header_cells(ws, [c.header for c in columns]))
             row_number = 1
@@ -347,6 +355,9 @@ class Book:
     def _prepare(self, ws, columns: Sequence[Column], widths: Sequence[float]) -> None:
         for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
+        lines = header_lines([c.header for c in columns], widths)
+        if lines > 1:  # a wrapped header: Excel does not grow the row of a streamed sheet itself
+            ws.row_dimensions[1].height = LINE_HEIGHT * lines
         ws.freeze_panes = "A2"
         ws.print_title_rows = "1:1"
 
@@ -504,10 +515,14 @@ _FIXED_WIDTHS = {"date": 11, "datetime": 17, "share": 8, "bool": 6}
 
 
 def fit_widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]], book: Book) -> list[float]:
-    """Column widths (in characters) from the header, the kind and the first rows."""
+    """Column widths (in characters) from the header, the kind and the first rows.
+
+    A long header wraps over a narrow column of figures: it asks only for its longest
+    word, or 16 characters, whichever is more.
+    """
     widths = []
     for index, column in enumerate(columns):
-        longest = len(column.header) * 1.15 + 2  # bold letters are wider
+        longest = _header_width(column.header)
         fixed = _FIXED_WIDTHS.get(column.kind)
         if fixed is not None:
             longest = max(longest, fixed + 2)
@@ -518,6 +533,21 @@ def fit_widths(columns: Sequence[Column], sample: Sequence[Sequence[Any]], book:
             longest = max(longest, _shown_length(value, column.kind, book) + 2)
         widths.append(round(min(longest, WIDEST_COLUMN), 1))
     return widths
+
+
+def _header_width(header: str) -> float:
+    words = header.split() or [""]
+    wanted = max(max(len(w) for w in words), min(len(header), HEADER_WRAP))
+    return wanted * BOLD + 2
+
+
+def header_lines(headers: Sequence[str], widths: Sequence[float]) -> int:
+    """Lines the tallest wrapped header needs in its column."""
+    lines = 1
+    for header, width in zip(headers, widths):
+        per_line = max(1.0, (width - 2) / BOLD)
+        lines = max(lines, math.ceil(len(header) / per_line - 0.05))  # widths are rounded
+    return min(lines, 4)
 
 
 def _shown_length(value: Any, kind: str, book: Book) -> int:

@@ -1,0 +1,83 @@
+"""``shoptui export month YYYY-MM -o FILE.xlsx``: the owner's month-end workbook.
+
+Progress goes to standard error (a bar on a terminal, nothing when redirected); the
+path written and the sheets of reports not built yet are said there too, so standard
+output stays empty for scripts.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import UsageError
+from ..i18n import _
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help=_("export the month to Excel"),
+        description=_(
+            "Write the owner's month-end workbook: the month's figures against the month before and a year "
+            "before, sales and conversion by day, new customers, debts and points, the portrait and the "
+            "month's receipts. Example: shoptui export month 2025-03 -o march.xlsx"
+        ),
+    )
+    what = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
+    month = what.add_parser("month", help=_("one month in one workbook"))
+    month.add_argument("month", metavar="YYYY-MM", help=_("the month, such as 2025-03"))
+    month.add_argument("-o", "--output", metavar="FILE", required=True, help=_("the .xlsx file to write"))
+    month.add_argument("--no-progress", action="store_true", help=_("do not show a progress bar"))
+    month.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..cli import open_db
+    from ..io.month_export import Month, export_month
+
+    month = Month.parse(args.month)  # a bad month is bad usage, before anything is opened
+    target = Path(args.output)
+    if target.suffix.lower() != ".xlsx":
+        raise UsageError(_("The month is written as an Excel file: give -o a name ending in .xlsx."))
+    if not target.parent.is_dir():
+        raise UsageError(_("The folder {folder} does not exist.").format(folder=target.parent))
+    open_db(args)
+    with progress_bar(enabled=not args.no_progress and sys.stderr.isatty()) as show:
+        result = export_month(month, target, progress=show)
+    for name in result.omitted:
+        print(_("note: the sheet {sheet} is left out: its report is not available yet.").format(sheet=name), file=sys.stderr)
+    print(_("Wrote {path}: {sheets} sheets, {rows} receipt rows.").format(
+        path=target, sheets=len(result.sheets), rows=result.rows), file=sys.stderr)
+    return 0
+
+
+class progress_bar:
+    """A rich progress bar on standard error, fed by the export's (stage, done, total) calls."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.progress = None
+        self.task = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda stage, done, total: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=True,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task("", total=None)
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        self.progress.update(self.task, description=stage, completed=done, total=total or None)
+
+    def __exit__(self, *exc):
+        if self.progress is not None:
+            self.progress.stop()
+        return False
