@@ -55,6 +55,7 @@ IMPLEMENTED = {
     "points": "shoptui.reports.points:points",
     "buyers": "shoptui.reports.buyers:buyers",
     "discounts": "shoptui.reports.discounts:discounts",
+    "surveys": "shoptui.reports.surveys:surveys",
 }
 
 

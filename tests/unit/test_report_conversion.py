@@ -19,8 +19,6 @@ from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 from shoptui.services.stores import add_store, get_store
 
-from tests.postgres.conftest import pg_database, pg_server, pg_url  # noqa: F401
-
 AS_OF = dt.date(2025, 3, 10)
 
 
@@ -137,7 +135,7 @@ def test_no_data_and_bad_options(database):
 
 
 @pytest.mark.postgres
-def test_the_same_shop_on_postgresql(pg_database):  # noqa: F811
+def test_the_same_shop_on_postgresql(pg_database):
     build_shop()
     assert run() == BY_DAY
     assert run(options={"by": "hour"}) == BY_HOUR

@@ -21,8 +21,6 @@ from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
 from shoptui.services.stores import add_store
 
-from tests.postgres.conftest import pg_database, pg_server, pg_url  # noqa: F401
-
 AS_OF = dt.date(2025, 3, 10)
 
 
@@ -165,7 +163,7 @@ def test_no_data(database):
 
 
 @pytest.mark.postgres
-def test_the_same_shop_on_postgresql(pg_database):  # noqa: F811
+def test_the_same_shop_on_postgresql(pg_database):
     build_shop()
     check(run(), EXPECTED)
 

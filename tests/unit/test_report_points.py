@@ -17,11 +17,8 @@ from shoptui.reports.points import points
 from shoptui.reports.query import ReportQuery
 from shoptui.services import customers, sales, settings
 from shoptui.services import points as points_service
-from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 from shoptui.services.stores import add_store
-
-from tests.postgres.conftest import pg_database, pg_server, pg_url  # noqa: F401
 
 AS_OF = dt.date(2025, 3, 10)
 
@@ -170,7 +167,7 @@ def test_no_data(database):
 
 
 @pytest.mark.postgres
-def test_the_same_ledger_on_postgresql(pg_database):  # noqa: F811
+def test_the_same_ledger_on_postgresql(pg_database):
     build_shop()
     check(run(), EXPECTED)
     assert run(stores=["B2"])["expiring"]["points"] == 15
