@@ -248,7 +248,7 @@ def _customers(query: ReportQuery, limit: int) -> dict[str, dict]:
         Customer.select(Customer.code, Customer.name, per.c.receipts, per.c.list_price, per.c.discount, per.c.total)
         .from_(per)
         .join(Customer, JOIN.LEFT_OUTER, on=(Customer.id == per.c.customer_id))
-        .order_by(per.c.discount.desc(), Customer.code)
+        .order_by(per.c.discount.desc(), per.c.customer_id.is_null(), Customer.code)
         .limit(limit)
         .tuples()
     )
