@@ -647,7 +647,7 @@ def ledger_sheet(book: Book, month: Month, ledger: Ledger):
         Column(ledger.rest[0], _(ledger.rest[1]), kind, total=True),
         Column("closing", _("Closing balance"), kind, total=True),
     ]
-    return book.table(_(SHEETS[ledger.sheet]), columns, ledger_movements(ledger, month))
+    return book.table(_(SHEETS[ledger.sheet]), columns, ledger_movements(ledger, month), totals=True)
 
 
 # -- reports as sheets -------------------------------------------------------------------------------
