@@ -2,17 +2,35 @@
 
 ``make_app`` is the one factory: the command line (and the tests) hand it an open
 database, and it reads what the screens need once, before the app runs.
+
+The App does three things besides holding the screens: it puts the scan detector in
+front of every key (``on_event`` sees keys before any widget does), it routes a
+``CardScanned`` message to the focused widget first and acts on it when nobody there
+took it, and it opens a customer's card or the registration form from anywhere.
 """
 
 from __future__ import annotations
 
-from textual.app import App
+import asyncio
+from typing import Callable
+
+from textual import events
+from textual.app import App, ScreenStackError
 from textual.binding import Binding
 
 from shoptui.i18n import _, babel_locale
 from shoptui.services import settings
+from shoptui.services.context import Actor
 
+from .choice_modal import ChoiceModal
+from .customer_card_screen import CustomerCardScreen
+from .db_work import run_db
 from .directory_screen import DirectoryScreen
+from .keyboard_scans import KeyboardScans
+from .messages import CardScanned
+from .register_modal import RegisterModal
+from .scan_detector import ScanDetector
+from .scan_lookup import ScanOutcome, lookup
 from .text import Formats, printable
 
 
@@ -23,17 +41,131 @@ class ShopApp(App[None]):
     # Imported after the language is chosen (see cli.run_app), so these are translated.
     BINDINGS = [Binding("ctrl+q", "quit", _("Quit"), id="quit", priority=True)]
 
-    def __init__(self, *, database, db_url: str, shop_name: str, formats: Formats, search_delay: float = 0.15):
+    def __init__(
+        self,
+        *,
+        database,
+        db_url: str,
+        shop_name: str,
+        formats: Formats,
+        search_delay: float = 0.15,
+        scan_max_ms: int = 100,
+        scan_min_length: int = 6,
+        actor: Actor | None = None,
+        scan_clock: Callable[[], float] | None = None,
+    ):
         super().__init__()
         self.database = database
         self.db_url = db_url
         self.formats = formats
         self.search_delay = search_delay
+        # The signed-in user; None until users sign in (the services then allow every action).
+        self.actor = actor
+        # Bumped after every write, so a screen shown again knows to read afresh.
+        self.data_version = 0
         # The Header shows the title as plain Content; printable() keeps control characters out.
         self.title = printable(shop_name)
+        detector = ScanDetector(max_seconds=scan_max_ms / 1000, min_length=scan_min_length)
+        extra = {"clock": scan_clock} if scan_clock is not None else {}
+        self.scans = KeyboardScans(self, detector, self._deliver_key, self.scan_received, settle=self._settle, **extra)
 
     def get_default_screen(self) -> DirectoryScreen:
         return DirectoryScreen(self.database, self.formats, search_delay=self.search_delay)
+
+    # -- keys and scans ------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key from the terminal (not one already forwarded to a widget) goes to the scan
+        # detector first; the keys it releases come back through _deliver_key.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            await self.scans.key(event)
+            return
+        await super().on_event(event)
+
+    async def _deliver_key(self, event: events.Key) -> None:
+        if self._closing or not self._screen_stack:
+            return  # a held key whose timer fired while the app shuts down
+        await super().on_event(event)
+
+    async def _settle(self) -> None:
+        """Wait until the focused widget has handled the keys forwarded to it so far."""
+        try:
+            target = self.focused or self.screen
+        except ScreenStackError:
+            return
+        handled = asyncio.Event()
+        if target.call_later(handled.set):
+            try:
+                await asyncio.wait_for(handled.wait(), 0.25)
+            except asyncio.TimeoutError:
+                pass  # the widget went away meanwhile
+
+    def scan_received(self, barcode: str, source: str = "keyboard") -> None:
+        self.post_message(CardScanned(barcode, source))
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        if not message.routed:
+            # The focused widget and its screen may want it (a card field); if not, it
+            # bubbles back up here, routed.
+            target = self.focused or self.screen
+            target.post_message(CardScanned(message.barcode, message.source, routed=True))
+            return
+        run_db(self, lookup, message.barcode, on_done=self._scan_resolved, group="scan-open", title=_("Scan"))
+
+    def _scan_resolved(self, outcome: ScanOutcome) -> None:
+        if outcome.opens_customer:
+            self.open_customer(outcome.customer_id)
+        elif outcome.kind == "withdrawn":
+            self.notify(printable(self._withdrawn_message(outcome)), title=_("Card not valid"), severity="warning", markup=False, timeout=10)
+        else:
+            self._offer_registration(outcome.barcode)
+
+    def _withdrawn_message(self, outcome: ScanOutcome) -> str:
+        when = self.formats.date(outcome.ended_at).plain
+        if outcome.end_reason == "replaced" and outcome.replaced_by:
+            return _("Card {barcode} belonged to {name} ({code}); it was replaced by card {new} on {date} and is no longer valid.").format(
+                barcode=outcome.barcode, name=outcome.customer_name, code=outcome.customer_code, new=outcome.replaced_by, date=when
+            )
+        return _("Card {barcode} belonged to {name} ({code}); it was withdrawn on {date} and is no longer valid.").format(
+            barcode=outcome.barcode, name=outcome.customer_name, code=outcome.customer_code, date=when
+        )
+
+    def _offer_registration(self, barcode: str) -> None:
+        choices = [("register", _("Register a new customer with this card"))]
+        card_screen = self.screen if isinstance(self.screen, CustomerCardScreen) else None
+        if card_screen is not None and card_screen.data is not None:
+            choices.append(("add", _("Give it to {name}").format(name=card_screen.data.header.name)))
+        choices.append(("cancel", _("Cancel")))
+
+        def answered(choice: str | None) -> None:
+            if choice == "register":
+                self.register_customer(card=barcode)
+            elif choice == "add" and card_screen is not None:
+                card_screen.add_card(barcode)
+
+        self.push_screen(ChoiceModal(_("Unknown card"), _("Card {barcode} is not known.").format(barcode=barcode), choices), answered)
+
+    # -- opening screens -----------------------------------------------------------------
+
+    def open_customer(self, customer_id: int) -> None:
+        """The customer's card on top of the directory, replacing any card or dialog open."""
+        if isinstance(self.screen, CustomerCardScreen) and self.screen.customer_id == customer_id:
+            self.screen.reload()
+            return
+        for _screen in range(len(self.screen_stack) - 1):
+            self.pop_screen()
+        self.push_screen(CustomerCardScreen(customer_id, self.formats, self.actor))
+
+    def register_customer(self, card: str = "", name: str = "", phone: str = "") -> None:
+        def registered(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.data_changed()
+                self.open_customer(customer_id)
+
+        self.push_screen(RegisterModal(card=card, name=name, phone=phone, actor=self.actor), registered)
+
+    def data_changed(self) -> None:
+        self.data_version += 1
 
 
 def make_app(database, db_url: str, *, search_delay: float = 0.15) -> ShopApp:
@@ -45,4 +177,6 @@ def make_app(database, db_url: str, *, search_delay: float = 0.15) -> ShopApp:
         shop_name=settings.get("shop_name"),
         formats=formats,
         search_delay=search_delay,
+        scan_max_ms=settings.get_int("scan_max_ms"),
+        scan_min_length=settings.get_int("scan_min_length"),
     )

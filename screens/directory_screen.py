@@ -22,6 +22,7 @@ from shoptui.errors import ShopError
 from shoptui.i18n import N_, _, ngettext
 from shoptui.services import directory
 
+from .labels import STATUS_NAMES
 from .messages import DirectoryFailed, DirectoryPage
 from .text import Formats, content, plain, printable
 
@@ -38,7 +39,6 @@ COLUMNS = (
 )
 WIDEST = {key: width for key, _heading, width in COLUMNS}
 NUMERIC = {"debt", "total_sales", "points"}  # right-aligned, heading too
-STATUS_NAMES = {"active": N_("active"), "incomplete": N_("incomplete"), "archived": N_("archived")}
 
 
 class DirectoryScreen(Screen[None]):
@@ -48,6 +48,9 @@ class DirectoryScreen(Screen[None]):
     # so these descriptions are already in the interface language.
     BINDINGS = [
         Binding("escape", "clear_search", _("Clear"), id="clear-search"),
+        # Priority: the search box would take Enter for itself.
+        Binding("enter", "open_customer", _("Open"), id="open-customer", priority=True),
+        Binding("f2", "new_customer", _("New customer"), id="new-customer"),
         Binding("down", "move_cursor(1)", _("Next"), show=False, id="directory-next"),
         Binding("up", "move_cursor(-1)", _("Previous"), show=False, id="directory-previous"),
         Binding("pagedown", "move_page(1)", _("Page down"), show=False, id="directory-page-down"),
@@ -73,6 +76,7 @@ class DirectoryScreen(Screen[None]):
         self._widths: dict[str, int] = {}
         self._has_more = False
         self._loading_more = False
+        self._data_version = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -91,10 +95,15 @@ class DirectoryScreen(Screen[None]):
         self._show_rows([], first_page=True)
         self.watch(table, "scroll_y", self._scrolled, init=False)
         self.query_one("#search", Input).focus()
+        self._data_version = self.app.data_version
         self.start_search()
 
     def on_screen_resume(self) -> None:
         self.query_one("#search", Input).focus()
+        if self.app.data_version != self._data_version:
+            # A customer was registered or edited meanwhile: show the list as it is now.
+            self._data_version = self.app.data_version
+            self.start_search()
 
     # -- searching ---------------------------------------------------------------------
 
@@ -241,6 +250,22 @@ class DirectoryScreen(Screen[None]):
         if search.value:
             search.value = ""  # Input.Changed starts the new search
         self.query_one("#customers", DataTable).move_cursor(row=0)
+
+    def action_open_customer(self) -> None:
+        """Enter: the card of the customer under the cursor."""
+        table = self.query_one("#customers", DataTable)
+        if not table.row_count:
+            return
+        row_key, _column = table.coordinate_to_cell_key(table.cursor_coordinate)
+        self.app.open_customer(int(row_key.value))
+
+    def action_new_customer(self) -> None:
+        """F2: register a customer; what the search box holds starts the name, or the phone."""
+        text = self.query_one("#search", Input).value.strip()
+        if any(ch.isdigit() for ch in text) and not any(ch.isalpha() for ch in text):
+            self.app.register_customer(phone=text)
+        else:
+            self.app.register_customer(name=text)
 
     def action_move_cursor(self, rows: int) -> None:
         table = self.query_one("#customers", DataTable)

@@ -27,3 +27,19 @@ class DirectoryFailed(Message):
 
     generation: int
     reason: str
+
+
+@dataclass
+class CardScanned(Message):
+    """A barcode read by a scanner (``source``: "keyboard" for the terminal wedge, or a device).
+
+    Post it to the app from anywhere (a device thread too: post_message is thread-safe).
+    The app first offers it to the focused widget and its screen (``routed``), so a field
+    waiting for a card (registration, "add a card") takes it; otherwise it reaches the app
+    again and opens the customer, offers to register an unknown card, or says a withdrawn
+    card is no longer valid.
+    """
+
+    barcode: str
+    source: str = "keyboard"
+    routed: bool = False

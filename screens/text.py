@@ -11,8 +11,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
 from rich.text import Text
 from textual.content import Content
 
@@ -76,6 +78,24 @@ class Formats:
             return plain("")
         day = value.date() if isinstance(value, dt.datetime) else value
         return plain(format_date(day, format="short", locale=self.locale))
+
+    def datetime(self, value: dt.datetime | None) -> Text:
+        if value is None:
+            return plain("")
+        return plain(format_datetime(value, format="short", locale=self.locale))
+
+    def signed_number(self, value: int) -> Text:
+        """A ledger change: + for what is added, as the till shows it."""
+        sign = "+" if value > 0 else ""
+        return plain(sign + format_decimal(value, locale=self.locale), justify="right")
+
+    def signed_money(self, minor: int) -> Text:
+        sign = "+" if minor > 0 else ""
+        return plain(sign + format_money(minor, self.currency, self.locale), justify="right")
+
+    def percent(self, basis_points: int) -> Text:
+        """A discount kept in hundredths of a percent (500: 5%)."""
+        return plain(format_percent(Decimal(basis_points) / 10000, format="#,##0.##%", locale=self.locale))
 
     def phone(self, e164: str | None, typed: str = "") -> Text:
         """The national form for numbers of the shop's country; as typed when unreadable."""

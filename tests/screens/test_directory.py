@@ -315,4 +315,4 @@ async def test_footer_keys_are_named_and_remappable(shop, database):
             for _key, (_node, binding, _enabled, _tip) in app.screen.active_bindings.items()
             if binding.show
         }
-        assert shown == {"clear-search": "Clear", "quit": "Quit"}
+        assert shown == {"clear-search": "Clear", "open-customer": "Open", "new-customer": "New customer", "quit": "Quit"}

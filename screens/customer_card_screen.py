@@ -1,0 +1,388 @@
+"""One customer: a header with what the till needs at a glance, and tabs with the rest.
+
+The header always shows name, code, phone, points, debt and credit left, personal
+discount, birthday (flagged in its week) and flags such as "incomplete data". The tabs
+hold the profile, sales, returns, cards, the points and debt ledgers (with running
+balances and the debt's aging) and survey answers; long lists load a page at a time.
+F4 edits, F6 changes the status, F7 adds a card (typed or scanned), Escape goes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane, Tabs
+
+from shoptui.i18n import _
+from shoptui.models import STATUSES
+from shoptui.services import cards, customer_view, customers
+from shoptui.services.context import Actor
+
+from .choice_modal import ChoiceModal
+from .db_work import notify_error, run_db
+from .edit_customer_modal import EditCustomerModal, property_text
+from .labels import (
+    CARD_KIND_NAMES,
+    CHANNEL_NAMES,
+    DEBT_KIND_NAMES,
+    END_REASON_NAMES,
+    FLAG_NAMES,
+    GENDER_NAMES,
+    METHOD_NAMES,
+    POINTS_KIND_NAMES,
+    STATUS_NAMES,
+    name_of,
+)
+from .messages import CardScanned
+from .paged_table import Column, PagedTable
+from .text import Formats, content, plain, printable
+
+PAGE_SIZE = 50
+TABS = ("profile", "sales", "returns", "cards", "points", "debts", "surveys")
+
+
+@dataclass(frozen=True)
+class CardData:
+    header: customer_view.Header
+    profile: customer_view.Profile
+    cards: list[customer_view.CardRow]
+    aging: customer_view.Aging
+    sales: customer_view.Page
+    returns: customer_view.Page
+    points: customer_view.Page
+    debts: customer_view.Page
+    surveys: customer_view.Page
+
+
+def load_card(customer_id: int, page_size: int = PAGE_SIZE) -> CardData:
+    """Runs in a worker: everything the card shows first, in one go."""
+    return CardData(
+        header=customer_view.header(customer_id),
+        profile=customer_view.profile(customer_id),
+        cards=customer_view.cards(customer_id),
+        aging=customer_view.debt_aging(customer_id),
+        sales=customer_view.sales(customer_id, page_size),
+        returns=customer_view.returns(customer_id, page_size),
+        points=customer_view.points_ledger(customer_id, page_size),
+        debts=customer_view.debt_ledger(customer_id, page_size),
+        surveys=customer_view.survey_answers(customer_id, page_size),
+    )
+
+
+def set_status(customer_id: int, status: str, actor: Actor | None) -> str:
+    """Runs in a worker; the limit of active customers is the service's clear refusal."""
+    return customers.set_status(customer_id, status, actor).status
+
+
+def issue_card(customer_id: int, barcode: str, actor: Actor | None) -> str:
+    return cards.issue_card(customer_id, barcode, actor=actor).barcode
+
+
+class CustomerCardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "close", _("Back"), id="card-back"),
+        Binding("f4", "edit", _("Edit"), id="card-edit"),
+        Binding("f6", "status", _("Status"), id="card-status"),
+        Binding("f7", "add_card", _("Add card"), id="card-add"),
+        Binding("ctrl+pagedown", "next_tab(1)", _("Next tab"), show=False, id="card-next-tab"),
+        Binding("ctrl+pageup", "next_tab(-1)", _("Previous tab"), show=False, id="card-previous-tab"),
+    ]
+
+    def __init__(self, customer_id: int, formats: Formats, actor: Actor | None = None):
+        super().__init__()
+        self.customer_id = customer_id
+        self.formats = formats
+        self.actor = actor
+        self.data: CardData | None = None
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        f = self.formats
+        cid = self.customer_id
+        yield Header()
+        yield Static(content(_("Loading…")), id="card-header")
+        with TabbedContent(id="card-tabs"):
+            with TabPane(_("Profile"), id="profile"):
+                yield PagedTable(
+                    [Column("field", _("Field")), Column("value", _("Value"))], lambda row: row,
+                    id="profile-table", zebra_stripes=False, show_header=False,
+                )
+            with TabPane(_("Sales"), id="sales"):
+                yield PagedTable(
+                    [
+                        Column("at", _("Date")), Column("number", _("Receipt"), widest=20), Column("store", _("Store"), widest=10),
+                        Column("total", _("Total"), True), Column("discount", _("Discount"), True),
+                        Column("credit", _("On credit"), True), Column("earned", _("Points +"), True),
+                        Column("redeemed", _("Points −"), True), Column("returned", _("Returned"), True),
+                    ],
+                    lambda r: (
+                        f.datetime(r.at), plain(r.number), plain(r.store), f.money(r.total), f.money(r.discount),
+                        f.money(r.on_credit), f.number(r.points_earned), f.number(r.points_redeemed), f.money(r.returned),
+                    ),
+                    partial(customer_view.sales, cid), PAGE_SIZE, id="sales-table",
+                )
+            with TabPane(_("Returns"), id="returns"):
+                yield PagedTable(
+                    [
+                        Column("at", _("Date")), Column("number", _("Receipt"), widest=20), Column("store", _("Store"), widest=10),
+                        Column("total", _("Total"), True), Column("sale", _("Of sale"), widest=20),
+                        Column("points", _("Points taken back"), True),
+                    ],
+                    lambda r: (
+                        f.datetime(r.at), plain(r.number), plain(r.store), f.money(r.total), plain(r.sale_number or ""),
+                        f.number(r.points_reversed),
+                    ),
+                    partial(customer_view.returns, cid), PAGE_SIZE, id="returns-table",
+                )
+            with TabPane(_("Cards"), id="cards"):
+                yield Input(placeholder=_("Scan or type a card barcode and press Enter to give it to this customer"), id="new-card", max_length=64)
+                yield PagedTable(
+                    [
+                        Column("barcode", _("Card"), widest=30), Column("kind", _("Kind")), Column("state", _("State")),
+                        Column("bound", _("Given")), Column("ended", _("Ended")), Column("by", _("Replaced by"), widest=30),
+                    ],
+                    self._card_cells, id="cards-table",
+                )
+            with TabPane(_("Points"), id="points"):
+                yield PagedTable(
+                    [
+                        Column("at", _("Date")), Column("change", _("Change"), True), Column("balance", _("Balance"), True),
+                        Column("kind", _("What")), Column("receipt", _("Receipt"), widest=20), Column("reason", _("Reason"), widest=40),
+                        Column("user", _("By"), widest=16),
+                    ],
+                    lambda r: (
+                        f.datetime(r.at), f.signed_number(r.amount), f.number(r.balance), plain(name_of(POINTS_KIND_NAMES, r.kind)),
+                        plain(r.receipt or ""), plain(r.reason), plain(r.user or ""),
+                    ),
+                    partial(customer_view.points_ledger, cid), PAGE_SIZE, id="points-table",
+                )
+            with TabPane(_("Debts"), id="debts"):
+                yield Static(id="aging")
+                yield PagedTable(
+                    [
+                        Column("at", _("Date")), Column("change", _("Change"), True), Column("balance", _("Balance"), True),
+                        Column("kind", _("What")), Column("receipt", _("Receipt"), widest=20), Column("method", _("Paid by")),
+                        Column("reason", _("Reason"), widest=40), Column("user", _("By"), widest=16),
+                    ],
+                    lambda r: (
+                        f.datetime(r.at), f.signed_money(r.amount), f.money(r.balance), plain(name_of(DEBT_KIND_NAMES, r.kind)),
+                        plain(r.receipt or ""), plain(name_of(METHOD_NAMES, r.method)), plain(r.reason), plain(r.user or ""),
+                    ),
+                    partial(customer_view.debt_ledger, cid), PAGE_SIZE, id="debts-table",
+                )
+            with TabPane(_("Surveys"), id="surveys"):
+                yield PagedTable(
+                    [Column("at", _("Date")), Column("question", _("Question"), widest=50), Column("answer", _("Answer"), widest=50), Column("user", _("By"), widest=16)],
+                    lambda r: (f.datetime(r.at), plain(r.question), plain(r.answer), plain(r.user or "")),
+                    partial(customer_view.survey_answers, cid), PAGE_SIZE, id="surveys-table",
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Customer")
+        self.query_one("#card-tabs", TabbedContent).query_one(Tabs).focus()
+        self.reload()
+
+    # -- data -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        run_db(self, load_card, self.customer_id, on_done=self._show, on_error=self._load_failed, group="card", exclusive=True)
+
+    def _load_failed(self, exc) -> None:
+        notify_error(self, str(exc))
+        if self.data is None and self.is_current:
+            self.app.pop_screen()
+
+    def _show(self, data: CardData) -> None:
+        self.data = data
+        self.query_one("#card-header", Static).update(self._header_text(data.header))
+        self.query_one("#profile-table", PagedTable).show(self._profile_rows(data.profile))
+        self.query_one("#cards-table", PagedTable).show(data.cards)
+        for key in ("sales", "returns", "points", "debts", "surveys"):
+            self.query_one(f"#{key}-table", PagedTable).show(getattr(data, key))
+        self.query_one("#aging", Static).update(self._aging_text(data.aging))
+
+    def _header_text(self, h: customer_view.Header) -> Text:
+        f = self.formats
+        text = Text(no_wrap=False, end="")
+        text.append(printable(h.name), style="bold")
+        text.append("  " + printable(h.code))
+        phone = f.phone(h.phone, h.phone_typed).plain
+        if phone:
+            text.append("  ☎ " + phone)
+        text.append("\n")
+        facts = [
+            (_("Points"), f.number(h.points).plain),
+            (_("Debt"), f.money(h.debt).plain),
+            (_("Credit left"), f.money(h.credit_left).plain if h.credit_left is not None else _("no limit")),
+            (_("Discount"), f.percent(h.discount_bp).plain),
+        ]
+        if h.birthday is not None:
+            facts.append((_("Birthday"), f.date(h.birthday).plain))
+        for i, (label, value) in enumerate(facts):
+            if i:
+                text.append("  ")
+            text.append(label + ": ", style="dim")
+            text.append(value, style="bold")
+        flags = [_(FLAG_NAMES[flag]) for flag in h.flags if flag in FLAG_NAMES]
+        if h.birthday_this_week:
+            flags.insert(0, _("birthday this week"))
+        if flags:
+            text.append("\n")
+            for i, flag in enumerate(flags):
+                if i:
+                    text.append(" ")
+                text.append(f" {flag} ", style="reverse bold")
+        return text
+
+    def _profile_rows(self, p: customer_view.Profile) -> list[tuple[Text, Text]]:
+        f = self.formats
+
+        def row(label: str, value) -> tuple[Text, Text]:
+            return plain(label), value if isinstance(value, Text) else plain(value)
+
+        consents = [_(CHANNEL_NAMES[c]) for c, given in p.consents.items() if given]
+        rows = [
+            row(_("Name"), p.name),
+            row(_("Code"), p.code),
+            row(_("Phone"), f.phone(p.phone, p.phone_typed)),
+            row(_("Status"), name_of(STATUS_NAMES, p.status)),
+            row(_("Gender"), name_of(GENDER_NAMES, p.gender)),
+            row(_("Birthday"), f.date(p.birthday)),
+            row(_("E-mail"), p.email),
+            row(_("Company"), p.company),
+            row(_("Address"), p.address),
+            row(_("Area"), p.area),
+            row(_("Personal discount"), f.percent(p.discount_bp)),
+            row(_("Credit limit"), f.money(p.credit_limit) if p.credit_limit is not None else _("no limit")),
+            row(_("Credit left"), f.money(p.credit_left) if p.credit_left is not None else _("no limit")),
+            row(_("Debt"), f.money(p.debt)),
+            row(_("Points"), f.number(p.points)),
+            row(_("Total sales"), f.money(p.total_sales)),
+            row(_("Last purchase"), f.datetime(p.last_purchase_at)),
+            row(_("Agrees to messages by"), ", ".join(consents) if consents else _("none")),
+            row(_("Groups"), ", ".join(p.groups)),
+            row(_("Registered"), f.datetime(p.registered_at)),
+            row(_("Registered in"), f"{p.store_code} {p.store_name}".strip()),
+            row(_("Registered by"), p.registered_by or ""),
+        ]
+        if p.merged_into:
+            rows.append(row(_("Merged into"), p.merged_into))
+        for prop in p.properties:
+            rows.append(row(prop.name, property_text(prop)))
+        rows.append(row(_("Notes"), p.notes))
+        for _label, value in rows:  # one line each, read left to right; long text is cut with …
+            value.no_wrap = True
+            value.justify = "left"
+            if value.cell_len > 120:
+                value.truncate(120, overflow="ellipsis")
+        return rows
+
+    def _card_cells(self, r: customer_view.CardRow) -> tuple[Text, ...]:
+        f = self.formats
+        state = _("held now") if r.current else name_of(END_REASON_NAMES, r.end_reason)
+        return (
+            plain(r.barcode), plain(name_of(CARD_KIND_NAMES, r.kind)), plain(state),
+            f.datetime(r.bound_at), f.datetime(r.ended_at), plain(r.replaced_by or ""),
+        )
+
+    def _aging_text(self, aging: customer_view.Aging) -> Text:
+        f = self.formats
+        text = Text(end="")
+        if not aging.total:
+            text.append(_("No unpaid debt."))
+            return text
+        text.append(_("Unpaid: {amount}").format(amount=f.money(aging.total).plain), style="bold")
+        text.append("   " + _("oldest from {date} ({days} days)").format(date=f.date(aging.oldest_unpaid).plain, days=aging.days))
+        text.append("\n")
+        for i, (label, amount) in enumerate(aging.buckets):
+            if i:
+                text.append("   ")
+            text.append(_("{days} days").format(days=label) + ": ", style="dim")
+            text.append(f.money(amount).plain)
+        return text
+
+    def changed(self) -> None:
+        """After a write: show it here, and tell the directory to search again."""
+        self.app.data_changed()
+        self.reload()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_next_tab(self, step: int) -> None:
+        tabs = self.query_one("#card-tabs", TabbedContent)
+        index = TABS.index(tabs.active) if tabs.active in TABS else 0
+        tabs.active = TABS[(index + step) % len(TABS)]
+
+    def action_edit(self) -> None:
+        if self.data is None:
+            return
+        self.app.push_screen(
+            EditCustomerModal(self.data.profile, self.formats, self.actor),
+            lambda saved: self.changed() if saved else None,
+        )
+
+    def action_status(self) -> None:
+        if self.data is None:
+            return
+        self.app.push_screen(
+            ChoiceModal(
+                _("Status"),
+                _("{name}: incomplete means data to complete later; archived customers are hidden and do not count toward the limit.").format(name=self.data.header.name),
+                [(status, _(STATUS_NAMES[status])) for status in STATUSES],
+                current=self.data.header.status,
+            ),
+            self._set_status,
+        )
+
+    def _set_status(self, status: str | None) -> None:
+        if status is None or self.data is None or status == self.data.header.status:
+            return
+
+        def done(_customer) -> None:
+            self.app.notify(_("Status: {status}").format(status=_(STATUS_NAMES[status])), markup=False)
+            self.changed()
+
+        run_db(self, set_status, self.customer_id, status, self.actor, on_done=done, group="status")
+
+    def action_add_card(self) -> None:
+        self.query_one("#card-tabs", TabbedContent).active = "cards"
+        self.query_one("#new-card", Input).focus()
+
+    @on(Input.Submitted, "#new-card")
+    def _add_card(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.add_card(event.value)
+
+    def add_card(self, barcode: str) -> None:
+        if not barcode.strip():
+            return
+
+        def done(card_barcode: str) -> None:
+            self.query_one("#new-card", Input).value = ""
+            self.app.notify(_("Card {barcode} given to {name}.").format(barcode=card_barcode, name=self.data.header.name if self.data else ""), markup=False)
+            self.changed()
+
+        run_db(
+            self, issue_card, self.customer_id, barcode, self.actor, on_done=done, group="add-card", title=_("Card"),
+        )
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        """A scan while the card field has the focus is a card for this customer."""
+        if self.focused is self.query_one("#new-card", Input):
+            message.stop()
+            self.query_one("#new-card", Input).value = message.barcode
+            self.add_card(message.barcode)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()

@@ -1,0 +1,92 @@
+"""What the Pilot tests share: running a scenario, waiting for workers, typing and scanning."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+
+from textual import events
+from textual.keys import _character_to_key
+
+from screens.app import make_app
+
+SIZE = (120, 40)
+
+
+def pilot_test(scenario):
+    """Run an async Pilot scenario as a plain test (the suite needs no asyncio plugin)."""
+
+    @functools.wraps(scenario)
+    def test(*args, **kwargs):
+        asyncio.run(scenario(*args, **kwargs))
+
+    return test
+
+
+def app_for(database):
+    return make_app(database=database, db_url="test", search_delay=0.02)
+
+
+async def until(pilot, condition, timeout: float = 5.0, what: str = "") -> None:
+    """Let the app run until ``condition()`` holds (workers answer from other threads)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the screen did not get there in time{': ' + what if what else ''}")
+        await pilot.pause(0.02)
+
+
+def key_event(char: str) -> events.Key:
+    if char == "\n":
+        return events.Key("enter", "\r")
+    key = char if char.isalnum() else _character_to_key(char)
+    return events.Key(key, char)
+
+
+async def scan(pilot, text: str, enter: bool = True) -> None:
+    """Send ``text`` (and Enter) as a scanner does: one burst, as a terminal read hands it over."""
+    driver = pilot.app._driver
+    for char in text + ("\n" if enter else ""):
+        event = key_event(char)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    await pilot.pause()
+
+
+async def type_by_hand(pilot, text: str, gap_ms: int = 110) -> None:
+    """Keys as a person types them, ``gap_ms`` apart."""
+    keys = []
+    for char in text:
+        keys.extend([char, f"wait:{gap_ms}"])
+    await pilot.press(*keys)
+
+
+class Notes:
+    """Every notification the app shows, as (text, severity)."""
+
+    def __init__(self, app):
+        self.items: list[tuple[str, str]] = []
+        original = app.notify
+
+        def notify(message, *args, **kwargs):
+            self.items.append((str(message), kwargs.get("severity", "information")))
+            return original(message, *args, **kwargs)
+
+        app.notify = notify
+
+    def texts(self, severity: str | None = None) -> list[str]:
+        return [text for text, sev in self.items if severity is None or sev == severity]
+
+
+def screen_text(app) -> str:
+    """The screen as plain text, line by line (what export_screenshot draws, without SVG)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False)

@@ -1,0 +1,288 @@
+"""The customer card, driven by Pilot: open from the directory, every tab, edit with errors on
+the field, status changes and the customer limit, adding a card, Escape."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input, Static, TabbedContent
+
+from screens.choice_modal import ChoiceModal
+from screens.customer_card_screen import CustomerCardScreen
+from screens.directory_screen import DirectoryScreen
+from screens.edit_customer_modal import EditCustomerModal
+from shoptui import clock
+from shoptui.models import Customer, SurveyAnswer, SurveyQuestion
+from shoptui.services import cards, customers, debts, points, sales, settings
+from shoptui.services.sales import SaleInput
+
+from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
+
+T0 = dt.datetime(2024, 3, 1, 9, 0)
+
+
+@pytest.fixture
+def an(database):
+    settings.set_value("points_earn_per", "1000")
+    today = clock.today()
+    customer = customers.register(
+        {"name": "Nguyễn Văn An", "phone": "0912 345 678", "birthday": today.replace(year=1990) if (today.month, today.day) != (2, 29) else dt.date(1990, 2, 28),
+         "discount_bp": 500, "credit_limit": 300_000, "consent_zalo": True, "groups": ["VIP"], "notes": "likes [bold]green tea[/]"},
+    ).customer
+    customers.define_property("eyesight", "Eyesight", "number")
+    customers.set_property(customer, "eyesight", "-1.5")
+    cards.issue_card(customer, "2000000000015", at=T0)
+    cards.replace_card("2000000000015", "2000000000022", at=T0 + dt.timedelta(days=2))
+    sale = sales.record_sale(SaleInput(customer=customer, amount=200_000, credit=80_000, at=T0 + dt.timedelta(days=3))).receipt
+    sales.record_return(sale, 20_000, at=T0 + dt.timedelta(days=4))
+    debts.take_payment(customer, 10_000, at=T0 + dt.timedelta(days=5))
+    points.adjust_points(customer, 7, "welcome gift", at=T0 + dt.timedelta(days=6))
+    question = SurveyQuestion.create(text="How did you find us?", created_at=T0)
+    SurveyAnswer.create(question=question, customer=customer, answer="From a friend", at=T0)
+    customers.register({"name": "Trần Bình", "phone": "0987 111 222"})
+    return Customer.get_by_id(customer.id)
+
+
+def card_of(app) -> CustomerCardScreen:
+    assert isinstance(app.screen, CustomerCardScreen), type(app.screen)
+    return app.screen
+
+
+def header_text(app) -> str:
+    return str(app.screen.query_one("#card-header", Static).render())
+
+
+def rows_of(app, table_id: str) -> list[list[str]]:
+    table = app.screen.query_one(f"#{table_id}", DataTable)
+    return [[cell.plain for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def open_card(pilot, name: str) -> CustomerCardScreen:
+    app = pilot.app
+    await until(pilot, lambda: app.screen.query_one("#customers", DataTable).row_count == 2)
+    await pilot.press(*name.split()[0].lower())
+    await until(pilot, lambda: app.screen.query_one("#customers", DataTable).row_count == 1)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
+    return app.screen
+
+
+@pilot_test
+async def test_enter_opens_the_card_with_the_facts_in_its_header(an, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_card(pilot, "Nguyen")
+        head = header_text(app)
+        for fact in ("Nguyễn Văn An", an.code, "0912 345 678", "Points: 177", "Debt: ₫50,000",
+                     "Credit left: ₫250,000", "Discount: 5%", "birthday this week"):
+            assert fact in head, (fact, head)
+        assert "incomplete data" not in head
+        assert app.screen.query_one("#card-tabs", TabbedContent).active == "profile"
+
+
+@pilot_test
+async def test_every_tab_shows_its_data(an, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_card(pilot, "Nguyen")
+        profile = dict((row[0], row[1]) for row in rows_of(app, "profile-table"))
+        assert profile["E-mail"] == "" and profile["Personal discount"] == "5%"
+        assert profile["Credit limit"] == "₫300,000" and profile["Groups"] == "VIP"
+        assert profile["Agrees to messages by"] == "Zalo" and profile["Eyesight"] == "-1.5"
+        assert profile["Notes"] == "likes [bold]green tea[/]"  # user text, never markup
+
+        sale_row = rows_of(app, "sales-table")[0]
+        assert sale_row[3:6] == ["₫190,000", "₫10,000", "₫80,000"] and sale_row[-1] == "₫20,000"
+        assert rows_of(app, "returns-table")[0][3] == "₫20,000"
+        cards_rows = rows_of(app, "cards-table")
+        assert [(r[0], r[2], r[5]) for r in cards_rows] == [
+            ("2000000000022", "held now", ""), ("2000000000015", "replaced", "2000000000022"),
+        ]
+        assert [(r[1], r[2], r[3]) for r in rows_of(app, "points-table")] == [
+            ("+7", "177", "adjustment"), ("-20", "170", "reversed (return)"), ("+190", "190", "earned"),
+        ]
+        assert [(r[1], r[2], r[3]) for r in rows_of(app, "debts-table")] == [
+            ("-₫10,000", "₫50,000", "payment"), ("-₫20,000", "₫60,000", "return"), ("+₫80,000", "₫80,000", "sale on credit"),
+        ]
+        aging = str(app.screen.query_one("#aging", Static).render())
+        assert "Unpaid: ₫50,000" in aging and "91+ days: ₫50,000" in aging
+        assert rows_of(app, "surveys-table")[0][1:3] == ["How did you find us?", "From a friend"]
+        # Each tab is reachable by key from the tab bar, which has the focus.
+        tabs = app.screen.query_one("#card-tabs", TabbedContent)
+        for expected in ("sales", "returns", "cards", "points", "debts", "surveys"):
+            await pilot.press("right")
+            assert tabs.active == expected
+        await pilot.press("ctrl+pagedown")
+        assert tabs.active == "profile"
+
+
+@pilot_test
+async def test_escape_closes_the_card_and_the_search_has_the_focus_again(an, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_card(pilot, "Nguyen")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        assert isinstance(app.focused, Input) and app.focused.id == "search"
+
+
+async def open_editor(pilot) -> EditCustomerModal:
+    await pilot.press("f4")
+    await until(pilot, lambda: isinstance(pilot.app.screen, EditCustomerModal))
+    return pilot.app.screen
+
+
+async def replace_text(pilot, field_id: str, text: str) -> None:
+    widget = pilot.app.screen.query_one(f"#{field_id}", Input)
+    widget.focus()
+    widget.value = ""
+    if text:
+        await pilot.press(*text)
+        # Typed keys reach the field once the scan detector has seen they are not a burst;
+        # the focus moves here without a key, so wait for them before moving it.
+        await until(pilot, lambda: widget.value == text)
+
+
+async def save_and_wait_error(pilot, field: str) -> str:
+    modal = pilot.app.screen
+    await pilot.press("ctrl+s")
+    await until(pilot, lambda: modal.field(field).error, what=f"an error on {field}")
+    return modal.field(field).error
+
+
+@pilot_test
+async def test_edit_shows_each_error_on_its_field_and_saves_when_right(an, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_card(pilot, "Nguyen")
+        modal = await open_editor(pilot)
+
+        await replace_text(pilot, "phone", "0987 111 222")
+        assert "already belongs to Trần Bình" in await save_and_wait_error(pilot, "phone")
+        assert app.focused.id == "phone"
+
+        await replace_text(pilot, "phone", "12ab")
+        assert "not a phone number" in await save_and_wait_error(pilot, "phone")
+
+        await replace_text(pilot, "phone", "0912 345 679")
+        await replace_text(pilot, "birthday", "31/02/1990")
+        assert "is not a date" in await save_and_wait_error(pilot, "birthday")
+        assert modal.field("phone").error == ""  # errors of the last attempt only
+
+        await replace_text(pilot, "birthday", "2999-01-01")
+        assert "not possible" in await save_and_wait_error(pilot, "birthday")
+
+        await replace_text(pilot, "birthday", "17/05/1990")  # the shop's (VN) day-first order
+        await replace_text(pilot, "email", "an-at-example")
+        assert "not an e-mail address" in await save_and_wait_error(pilot, "email")
+
+        await replace_text(pilot, "email", "an@example.com")
+        await replace_text(pilot, "discount", "150")
+        assert "between 0 and 100%" in await save_and_wait_error(pilot, "discount")
+
+        await replace_text(pilot, "discount", "2.5")
+        await replace_text(pilot, "credit_limit", "1.5")
+        assert "more decimals" in await save_and_wait_error(pilot, "credit_limit")
+
+        await replace_text(pilot, "credit_limit", "500000")
+        await replace_text(pilot, "prop-eyesight", "sharp")
+        assert "not a number" in await save_and_wait_error(pilot, "prop-eyesight")
+
+        await replace_text(pilot, "prop-eyesight", "-2")
+        app.screen.query_one("#consent_sms").value = True
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+        await until(pilot, lambda: "Discount: 2.5%" in header_text(app))
+    saved = Customer.get_by_id(an.id)
+    assert (saved.phone, saved.birthday, saved.email) == ("+84912345679", dt.date(1990, 5, 17), "an@example.com")
+    assert (saved.discount_bp, saved.credit_limit, saved.consent_sms, saved.consent_zalo) == (250, 500_000, True, True)
+    assert dict((d.code, v) for d, v in customers.properties_of(saved)) == {"eyesight": "-2"}
+
+
+@pilot_test
+async def test_an_unreadable_phone_saved_twice_is_kept_as_typed(an, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_card(pilot, "Nguyen")
+        await open_editor(pilot)
+        await replace_text(pilot, "phone", "12ab")
+        await save_and_wait_error(pilot, "phone")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+        await until(pilot, lambda: "incomplete data" in header_text(app))
+    saved = Customer.get_by_id(an.id)
+    assert (saved.phone, saved.phone_typed, saved.status) == (None, "12ab", "incomplete")
+
+
+@pilot_test
+async def test_status_change_and_the_limit_of_active_customers(an, database):
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_card(pilot, "Nguyen")
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.press("down", "down", "enter")  # active -> archived
+        await until(pilot, lambda: "archived" in header_text(app))
+        assert Customer.get_by_id(an.id).status == "archived"
+
+        settings.set_value("active_customer_limit", "1")  # Trần Bình is the one allowed
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.press("up", "up", "enter")  # archived -> active
+        await until(pilot, lambda: notes.texts("error"))
+        assert "limit of 1 active customers is reached" in notes.texts("error")[0]
+        assert Customer.get_by_id(an.id).status == "archived" and app.is_running
+        assert "archived" in header_text(app)
+
+
+@pilot_test
+async def test_a_card_is_added_by_typing_it(an, database):
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_card(pilot, "Nguyen")
+        await pilot.press("f7")
+        assert app.focused.id == "new-card"
+        await pilot.press(*"2000000000039", "wait:80", "enter")
+        await until(pilot, lambda: any(r[0] == "2000000000039" for r in rows_of(app, "cards-table")))
+        assert app.screen.query_one("#new-card", Input).value == ""
+        # A card someone else holds is refused with a message naming the holder.
+        await pilot.press(*"2000000000022", "wait:80", "enter")
+        await until(pilot, lambda: notes.texts("error"))
+        assert "already belongs to Nguyễn Văn An" in notes.texts("error")[0]
+
+
+@pilot_test
+async def test_hostile_text_in_the_card_shows_literally(database):
+    customer = customers.register({"name": "placeholder"}).customer
+    Customer.update(name="[/]\x1b[31m[bold]x", notes="[link=http://x]y[/link]").where(Customer.id == customer.id).execute()
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.screen.query_one("#customers", DataTable).row_count == 1)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
+        assert "[/]␛[31m[bold]x" in header_text(app)
+        app.export_screenshot()
+        await pilot.press("f4")
+        await until(pilot, lambda: isinstance(app.screen, EditCustomerModal))
+        app.export_screenshot()
+        assert app.screen.query_one("#name", Input).value == "[/]␛[31m[bold]x"
+        assert app.is_running
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+@pilot_test
+async def test_card_and_forms_fit_small_and_large_terminals(an, database, size):
+    app = app_for(database)
+    async with app.run_test(size=size) as pilot:
+        await open_card(pilot, "Nguyen")
+        screen = screen_text(app)
+        assert "Nguyễn Văn An" in screen and "Surveys" in screen and "Back" in screen
+        assert len(screen.splitlines()) == size[1] and max(map(len, screen.splitlines())) <= size[0]
+        await pilot.press("f4")
+        await until(pilot, lambda: isinstance(app.screen, EditCustomerModal))
+        await pilot.pause(0.05)
+        buttons = app.screen.query_one("#save")
+        assert buttons.region.bottom <= size[1]  # the Save button is on screen
