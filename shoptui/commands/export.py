@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import UsageError, ValidationError
 from ..i18n import _
 
 
@@ -41,7 +41,7 @@ def run(args) -> int:
     if target.suffix.lower() != ".xlsx":
         raise UsageError(_("The month is written as an Excel file: give -o a name ending in .xlsx."))
     if not target.parent.is_dir():
-        raise UsageError(_("The folder {folder} does not exist.").format(folder=target.parent))
+        raise ValidationError(_("The folder {folder} does not exist.").format(folder=target.parent))
     open_db(args)
     with progress_bar(enabled=not args.no_progress and sys.stderr.isatty()) as show:
         result = export_month(month, target, progress=show)

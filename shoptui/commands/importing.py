@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import UsageError, ValidationError
 from ..i18n import _
 from ..io.importer import KINDS
 
@@ -85,7 +85,7 @@ def write_template(args) -> int:
     if target.suffix.lower() != ".xlsx":
         raise UsageError(_("A template is an Excel file: give -o a name ending in .xlsx."))
     if not target.parent.is_dir():
-        raise UsageError(_("The folder {folder} does not exist.").format(folder=target.parent))
+        raise ValidationError(_("The folder {folder} does not exist.").format(folder=target.parent))
     open_db(args)  # the shop's currency decides the money format
     templates.write_template(args.file, target)
     return 0
