@@ -30,7 +30,8 @@ def _baud(value: str) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "counter", help=_("the people counter on a serial port"),
-        description=_("Read a people counter on a serial port into the visitor counts."),
+        description=_("Read a people counter on a serial port into the visitor counts. "
+                      "Example: shoptui counter listen --port /dev/ttyUSB0 --store MAIN"),
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     listen = actions.add_parser(

@@ -1,0 +1,119 @@
+"""The command line's promise: exit 0 / 2 (usage) / 1 (other), one plain sentence on
+stderr, never a traceback — also for databases that cannot be used."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SHOPTUI = [sys.executable, "-m", "shoptui"]
+
+
+def run(*args, cwd=None, env_extra=None):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPTUI_")}
+    env.update(env_extra or {})
+    return subprocess.run([*SHOPTUI, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=60)
+
+
+def one_sentence(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+def test_a_new_database_file_is_created_in_an_existing_folder(tmp_path):
+    result = run("--db", str(tmp_path / "new.sqlite"), "config", "get", "currency")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "VND"
+    assert (tmp_path / "new.sqlite").exists()
+
+
+def test_a_missing_folder_is_exit_1(tmp_path):
+    result = run("--db", str(tmp_path / "nope" / "shop.sqlite"), "config", "list")
+    assert result.returncode == 1
+    assert "does not exist" in one_sentence(result.stderr)
+    assert not (tmp_path / "nope").exists()
+
+
+def test_a_junk_file_is_exit_1_and_untouched(tmp_path):
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"\x00\x01junk" * 500)
+    before = junk.read_bytes()
+    result = run("--db", str(junk), "check")
+    assert result.returncode == 1
+    assert "not a shoptui database" in one_sentence(result.stderr)
+    assert junk.read_bytes() == before
+
+
+def test_a_locked_database_is_exit_1_with_a_sentence(tmp_path):
+    path = tmp_path / "shop.sqlite"
+    assert run("--db", str(path), "config", "list").returncode == 0
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the database
+    try:
+        result = run("--db", str(path), "config", "set", "shop_name", "Cửa hàng Lan")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1
+    assert "locked" in one_sentence(result.stderr)
+    assert run("--db", str(path), "config", "get", "shop_name").stdout.strip() == "My shop"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["bogus"],
+        ["config"],
+        ["config", "get"],
+        ["--lang", "xx", "config", "list"],
+        ["report", "portrait", "--as-of", "2025-13-45"],
+        ["report", "portrait", "--format", "pdf"],
+        ["users", "add", "lan", "--role", "boss", "--pin", "1234"],
+    ],
+)
+def test_bad_usage_is_exit_2(tmp_path, args):
+    result = run("--db", str(tmp_path / "shop.sqlite"), *args)
+    assert result.returncode == 2, result.stderr
+    one_sentence(result.stderr)
+
+
+def test_an_unreadable_import_file_is_exit_1(tmp_path):
+    folder = tmp_path / "a-folder.csv"
+    folder.mkdir()
+    for target in (tmp_path / "missing.csv", folder):
+        result = run("--db", str(tmp_path / "shop.sqlite"), "import", "customers", str(target))
+        assert result.returncode == 1
+        one_sentence(result.stderr)
+
+
+def test_errors_speak_the_chosen_language(tmp_path):
+    english = run("--db", str(tmp_path / "nope" / "x.sqlite"), "check")
+    german = run("--lang", "de", "--db", str(tmp_path / "nope" / "x.sqlite"), "check")
+    assert german.returncode == english.returncode == 1
+    assert one_sentence(german.stderr) != one_sentence(english.stderr)
+
+
+def test_the_shoptui_db_variable_names_the_database(tmp_path):
+    path = tmp_path / "env.sqlite"
+    result = run("config", "get", "region", env_extra={"SHOPTUI_DB": str(path)})
+    assert result.returncode == 0, result.stderr
+    assert path.exists()
+
+
+def test_help_of_every_command_has_an_example():
+    from shoptui.cli import build_parser
+
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices
+    assert {"demo", "import", "report", "export", "config", "check", "backup", "restore", "users", "stores",
+            "counter", "scanner"} <= set(commands)
+    for name, sub in commands.items():
+        text = sub.format_help()
+        assert "Example" in text or "example" in text, f"`shoptui {name} --help` has no example"
