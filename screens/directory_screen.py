@@ -70,6 +70,8 @@ class DirectoryScreen(Screen[None]):
         self._generation = 0
         self._query = ""
         self._debounce: Timer | None = None
+        self._searching = False  # a first page is on its way
+        self._open_when_found = False  # Enter came before the search had answered
         self._loaded: list[tuple[str, tuple]] = []  # every row shown, in order
         self._shown: set[str] = set()
         self._headings: dict[str, Text] = {}
@@ -116,7 +118,10 @@ class DirectoryScreen(Screen[None]):
 
     def start_search(self) -> None:
         """Search for what the box holds now; any answer to an older query is dropped."""
+        if self._debounce is not None:
+            self._debounce.stop()
         self._debounce = None
+        self._searching = True
         self._generation += 1
         self._query = self.query_one("#search", Input).value
         self._has_more = False  # no page of this search is loaded before its first one
@@ -178,6 +183,11 @@ class DirectoryScreen(Screen[None]):
         self._has_more = message.has_more
         self._loading_more = False
         self._show_status()
+        if first_page:
+            self._searching = False
+            if self._open_when_found:
+                self._open_when_found = False
+                self.action_open_customer()
 
     def _show_rows(self, fresh: list[tuple[str, tuple]], first_page: bool) -> None:
         """Add rows, first fitting the columns to them.
@@ -212,6 +222,7 @@ class DirectoryScreen(Screen[None]):
         if message.generation != self._generation:
             return
         self._loading_more = False
+        self._searching = self._open_when_found = False
         self.notify(printable(message.reason), title=_("Search"), severity="error", markup=False)
 
     def _show_status(self) -> None:
@@ -252,7 +263,18 @@ class DirectoryScreen(Screen[None]):
         self.query_one("#customers", DataTable).move_cursor(row=0)
 
     def action_open_customer(self) -> None:
-        """Enter: the card of the customer under the cursor."""
+        """Enter: the card of the customer under the cursor.
+
+        Typed text and Enter may come faster than the search answers (a quick typist, or
+        keys the scan detector held back): then the card opens once this search's first
+        page is shown, on its first row, never on a row of the search before.
+        """
+        typed = self.query_one("#search", Input).value
+        if self._debounce is not None or self._searching or typed != self._query:
+            self._open_when_found = True
+            if not self._searching or typed != self._query:
+                self.start_search()
+            return
         table = self.query_one("#customers", DataTable)
         if not table.row_count:
             return

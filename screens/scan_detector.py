@@ -9,6 +9,8 @@ widget and *holds back* characters that may start a scan:
   seconds joins it, so a burst collects while hand typing never does;
 - after ``gap`` seconds of silence the held characters are delivered as typed (a person
   sees each key ``gap`` late at most: 50 ms by default, below what anyone notices);
+  a burst still going after ``hold_limit`` without Enter is a key held down, and its
+  repeats then pass as they come;
 - Enter right after a held burst makes it a *candidate*: ``timed`` when it has at least
   ``min_length`` characters and came within ``max_seconds`` from the first key to Enter
   (a scan by timing alone), or not timed (too short or too slow) — then only a lookup
@@ -39,6 +41,9 @@ DEFAULT_MIN_LENGTH = 6
 DEFAULT_GAP = 0.050
 # A barcode is at most 64 characters (services.cards.clean_barcode); more is not a scan.
 MAX_LENGTH = 64
+# A burst still going after this long without Enter is a key held down (auto-repeat), not
+# a scanner, even a slow one (13 characters at 30 ms is 0.4 s): let it through as it comes.
+HOLD_LIMIT = 0.5
 
 
 @dataclass(frozen=True)
@@ -83,13 +88,17 @@ class ScanDetector:
         min_length: int = DEFAULT_MIN_LENGTH,
         gap: float | None = None,
         max_length: int = MAX_LENGTH,
+        hold_limit: float = HOLD_LIMIT,
     ):
         # 0 turns the timing rule off: then only known cards are scans.
         self.max_seconds = max(0.0, max_seconds)
         self.min_length = max(1, min_length)
         self.gap = gap if gap is not None else gap_for(self.max_seconds or DEFAULT_MAX_SECONDS)
         self.max_length = max_length
+        self.hold_limit = hold_limit
         self._held: list[tuple[Any, str, float]] = []
+        # While a held-down key repeats, its characters pass at once until a pause.
+        self._streaming_since: float | None = None
         self._queue: list[tuple[Any, str | None, float]] = []
         self._waiting = False
 
@@ -118,6 +127,11 @@ class ScanDetector:
         if self._held and t - self._held[-1][2] > self.gap:
             # A pause the timer did not get to report (a busy app): the held keys were typing.
             actions.append(self._release())
+        if self._streaming_since is not None:
+            if t - self._streaming_since <= self.gap and may_be_scanned(char):
+                self._streaming_since = t
+                return actions + [Deliver((item,))]
+            self._streaming_since = None
         if char == ENTER:
             if not self._held:
                 return actions + [Deliver((item,))]
@@ -126,6 +140,10 @@ class ScanDetector:
             return actions + [Deliver(self._take() + (item,))]
         if len(self._held) >= self.max_length:
             actions.append(self._release())
+        elif self._held and t - self._held[0][2] > self.hold_limit:
+            actions.append(Deliver(self._take() + (item,)))
+            self._streaming_since = t
+            return actions
         self._held.append((item, char, t))
         return actions
 

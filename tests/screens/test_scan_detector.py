@@ -120,6 +120,18 @@ def test_a_runaway_burst_is_not_held_forever():
     assert delivered(actions) == list("abcdefgh") and detector.held == "ij"
 
 
+def test_a_key_held_down_streams_after_a_while_instead_of_waiting_for_its_release():
+    detector = ScanDetector(hold_limit=0.5)
+    repeat = [("a", i * 0.033) for i in range(20)]  # auto-repeat, 30 characters a second
+    first = feed_all(detector, repeat[:16])
+    assert first == []  # up to half a second: held, it could still be a slow scanner
+    released = delivered(first + feed_all(detector, repeat[16:]))
+    assert released == ["a"] * 20  # held for half a second, then each one as it comes
+    assert detector.held == ""
+    # After a pause, holding starts again: a scan is still recognised.
+    assert feed_all(detector, burst("2000000000015", start=2.0))[0].timed
+
+
 def test_gap_follows_the_scan_time_setting():
     assert gap_for(0.1) == 0.05 and gap_for(0.06) == 0.03 and gap_for(0.01) == 0.02 and gap_for(1.0) == 0.05
 
