@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane, Tabs
 
 from shoptui.i18n import _
 from shoptui.models import STATUSES
@@ -229,8 +229,9 @@ class CustomerCardScreen(Screen[None]):
         for i, (label, value) in enumerate(facts):
             if i:
                 text.append("  ")
-            text.append(label + ": ", style="dim")
-            text.append(value, style="bold")
+            # A no-break space keeps each label with its value when the line wraps.
+            text.append(label + ":\u00a0", style="dim")
+            text.append(value.replace(" ", "\u00a0"), style="bold")
         flags = [_(FLAG_NAMES[flag]) for flag in h.flags if flag in FLAG_NAMES]
         if h.birthday_this_week:
             flags.insert(0, _("birthday this week"))
@@ -383,6 +384,3 @@ class CustomerCardScreen(Screen[None]):
             message.stop()
             self.query_one("#new-card", Input).value = message.barcode
             self.add_card(message.barcode)
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()

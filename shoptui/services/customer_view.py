@@ -322,6 +322,18 @@ def properties(customer_id: int) -> tuple[PropertyRow, ...]:
     )
 
 
+def _whole(make, *positions: int):
+    """``make`` with the values at ``positions`` as int: PostgreSQL gives SUMs as Decimal."""
+
+    def build(*values):
+        values = list(values)
+        for position in positions:
+            values[position] = int(values[position] or 0)
+        return make(*values)
+
+    return build
+
+
 def _page(query, count_query, limit: int, offset: int, make) -> Page:
     limit, offset = max(0, limit), max(0, offset)
     rows = [make(*values) for values in query.limit(limit).offset(offset).tuples()]
@@ -345,7 +357,7 @@ def sales(customer_id: int, limit: int = 50, offset: int = 0) -> Page[SaleRow]:
         .where(where)
         .order_by(Receipt.at.desc(), Receipt.id.desc())
     )
-    return _page(query, Receipt.select().where(where), limit, offset, SaleRow)
+    return _page(query, Receipt.select().where(where), limit, offset, _whole(SaleRow, 6, 9))
 
 
 def returns(customer_id: int, limit: int = 50, offset: int = 0) -> Page[ReturnRow]:
@@ -367,7 +379,7 @@ def returns(customer_id: int, limit: int = 50, offset: int = 0) -> Page[ReturnRo
         .where(where)
         .order_by(Receipt.at.desc(), Receipt.id.desc())
     )
-    return _page(query, Receipt.select().where(where), limit, offset, ReturnRow)
+    return _page(query, Receipt.select().where(where), limit, offset, _whole(ReturnRow, 6))
 
 
 def cards(customer_id: int) -> list[CardRow]:
@@ -403,7 +415,7 @@ def points_ledger(customer_id: int, limit: int = 50, offset: int = 0) -> Page[Le
         .order_by(PointsEntry.at.desc(), PointsEntry.id.desc())
     )
     count = PointsEntry.select().where(PointsEntry.customer == customer_id)
-    return _page(query, count, limit, offset, LedgerRow)
+    return _page(query, count, limit, offset, _whole(LedgerRow, 4))
 
 
 def debt_ledger(customer_id: int, limit: int = 50, offset: int = 0) -> Page[LedgerRow]:
@@ -421,7 +433,7 @@ def debt_ledger(customer_id: int, limit: int = 50, offset: int = 0) -> Page[Ledg
         .order_by(DebtEntry.at.desc(), DebtEntry.id.desc())
     )
     count = DebtEntry.select().where(DebtEntry.customer == customer_id)
-    return _page(query, count, limit, offset, LedgerRow)
+    return _page(query, count, limit, offset, _whole(LedgerRow, 4))
 
 
 def debt_aging(customer_id: int, today: dt.date | None = None) -> Aging:

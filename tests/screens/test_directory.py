@@ -316,3 +316,34 @@ async def test_footer_keys_are_named_and_remappable(shop, database):
             if binding.show
         }
         assert shown == {"clear-search": "Clear", "open-customer": "Open", "new-customer": "New customer", "quit": "Quit"}
+
+
+@pilot_test
+async def test_enter_right_after_typing_opens_the_customer_just_found(shop, database):
+    from screens.customer_card_screen import CustomerCardScreen
+
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)  # Đặng Văn Lâm is on the first row
+        await pilot.press(*"tran", "enter")  # faster than the search answers
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
+        assert app.screen.customer_id == shop["Trần Bảo"].id
+
+
+@pilot_test
+async def test_f2_starts_a_registration_with_what_was_searched(shop, database):
+    from screens.register_modal import RegisterModal
+
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await search_for(pilot, "0977", [])
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+        assert app.screen.query_one("#phone", Input).value == "0977"
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, RegisterModal))
+        await pilot.press("escape")
+        await search_for(pilot, "Mai Anh", [])
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+        assert app.screen.query_one("#name", Input).value == "Mai Anh"

@@ -289,3 +289,34 @@ async def test_scan_timing_comes_from_the_settings(shop, database):
         await pilot.press("escape")
         await scan(pilot, "2000000000015")  # a known card is a scan whatever its length
         await until(pilot, lambda: card_is_open(app, shop["an"]))
+
+
+async def stamped_burst(pilot, text: str, step: float) -> None:
+    """A burst whose keys carry times ``step`` seconds apart (a slow scanner), sent at once."""
+    from textual._time import get_time
+
+    from .helpers import key_event
+
+    start = get_time()
+    for index, char in enumerate(text + "\n"):
+        event = key_event(char)
+        event.time = start + index * step
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
+    await pilot.pause()
+
+
+@pilot_test
+async def test_a_slow_scanner_is_a_scan_only_for_a_known_card(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        seen = scans_of(app)
+        await ready(pilot)
+        await stamped_burst(pilot, "2000000000088", step=0.012)  # 156 ms: too slow by timing, unknown
+        await until(pilot, lambda: search_box(app).value == "2000000000088")
+        assert seen == []
+        await pilot.press("escape")
+        await until(pilot, lambda: search_box(app).value == "")
+        await stamped_burst(pilot, "2000000000039", step=0.012)  # as slow, but a known card
+        await until(pilot, lambda: card_is_open(app, shop["binh"]))
+        assert seen == ["2000000000039"]

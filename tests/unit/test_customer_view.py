@@ -174,3 +174,24 @@ def test_survey_answers_newest_first(an):
     SurveyAnswer.create(question=question, customer=an, answer="Facebook", at=day(2))
     page = customer_view.survey_answers(an.id)
     assert [(r.question, r.answer) for r in page.rows] == [("How did you find us?", "Facebook"), ("How did you find us?", "Friends")]
+
+
+@pytest.mark.postgres
+def test_the_same_views_on_postgresql(pg_database):
+    """Window sums and correlated subqueries read the same (and as int) on PostgreSQL."""
+    settings.set_value("points_earn_per", "1000")
+    an = customers.register({"name": "An", "credit_limit": 200_000}).customer
+    cards.issue_card(an, "2000000000015", at=T0)
+    sale = sales.record_sale(SaleInput(customer=an, amount=100_000, credit=50_000, at=day(1))).receipt
+    sales.record_return(sale, 10_000, at=day(2))
+    debts.take_payment(an, 5_000, at=day(3))
+    ledger = customer_view.debt_ledger(an.id).rows
+    assert [(r.amount, r.balance) for r in ledger] == [(-5_000, 35_000), (-10_000, 40_000), (50_000, 50_000)]
+    assert all(type(r.balance) is int for r in ledger)
+    assert [type(r.balance) for r in customer_view.points_ledger(an.id).rows] == [int, int]
+    row = customer_view.sales(an.id).rows[0]
+    assert (row.on_credit, row.returned) == (50_000, 10_000) and type(row.on_credit) is int
+    assert customer_view.returns(an.id).rows[0].sale_number == sale.number
+    aging = customer_view.debt_aging(an.id, today=dt.date(2024, 3, 10))
+    assert aging.total == 35_000 and aging.oldest_unpaid == day(1)
+    assert customer_view.header(an.id).current_cards == ("2000000000015",)
