@@ -371,7 +371,8 @@ class CustomerCardScreen(Screen[None]):
 
         def done(card_barcode: str) -> None:
             self.query_one("#new-card", Input).value = ""
-            self.app.notify(_("Card {barcode} given to {name}.").format(barcode=card_barcode, name=self.data.header.name if self.data else ""), markup=False)
+            name = self.data.header.name if self.data else ""
+            self.app.notify(printable(_("Card {barcode} given to {name}.").format(barcode=card_barcode, name=name)), markup=False)
             self.changed()
 
         run_db(

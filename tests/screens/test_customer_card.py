@@ -50,7 +50,8 @@ def card_of(app) -> CustomerCardScreen:
 
 
 def header_text(app) -> str:
-    return str(app.screen.query_one("#card-header", Static).render())
+    # Labels are tied to their values with no-break spaces (so a wrapped line keeps them together).
+    return str(app.screen.query_one("#card-header", Static).render()).replace("\xa0", " ")
 
 
 def rows_of(app, table_id: str) -> list[list[str]]:
