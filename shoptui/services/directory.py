@@ -4,6 +4,13 @@ A query matches a customer when every folded word of it is the start of some wor
 customer's ``search_key`` (any order: "hong nguyen" finds "Nguyễn Thị Hồng"), or when it
 is a phone (the last digits, or any written form of the number), or exactly a customer
 code or the barcode of a card the customer holds now.
+
+At a million customers no single plan is fast for every query. Each way of matching
+first asks its index for at most ``NARROW_LIMIT`` ids (the FTS5 table of migration 0002
+for words, phone_rev for the last digits). When every way is narrow, only those rows are
+read and sorted. When one is broad ("ng" matches a quarter of a chain), the rows are
+walked in the order shown, along the index of that order, testing each one, and LIMIT
+stops the walk once the page is full; a broad match is dense, so the page fills quickly.
 """
 
 from __future__ import annotations
@@ -13,13 +20,15 @@ import functools
 import operator
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import peewee
 
 from .. import phones
+from ..db import database
 from ..errors import DatabaseError, ValidationError
-from ..i18n import _
+from ..i18n import N_, _
 from ..models import STATUSES, Customer, CustomerGroup, Group
 from ..textfold import words
 from . import settings
@@ -29,7 +38,28 @@ from .cards import resolve_scan
 # page of text must not build an expression deeper than SQLite allows (1000).
 MAX_WORDS = 8
 MIN_PHONE_DIGITS = 3
+# Up to this many matches a way is read from its own index and the matches sorted; above
+# it the rows are walked in the shown order instead (see the module's docstring).
+NARROW_LIMIT = 5000
+EXPORT_BATCH = 1000
 _PHONE_LIKE = re.compile(r"\+?[\d\s().\-/]+")
+FTS_TABLE = "customer_fts"
+
+# Sort orders the directory offers: (label, direction of the first click).
+SORTS = {
+    "name": (N_("Name"), "asc"),
+    "debt": (N_("Debt"), "desc"),
+    "total_sales": (N_("Total sales"), "desc"),
+    "last_purchase": (N_("Last purchase"), "desc"),
+    "points": (N_("Points"), "desc"),
+}
+_SORT_FIELDS = {
+    "name": Customer.search_key,
+    "debt": Customer.debt_balance,
+    "total_sales": Customer.total_sales,
+    "last_purchase": Customer.last_purchase_at,
+    "points": Customer.points_balance,
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +70,14 @@ class Filters:
     with_debt: bool = False
     group: str | None = None
     birthday_month: int | None = None  # 1-12
+
+
+@dataclass(frozen=True)
+class Sort:
+    """The order of the list: one of SORTS, ascending or not; the id breaks ties."""
+
+    key: str = "name"
+    descending: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,19 +103,58 @@ _COLUMNS = (
 )
 
 
-def search(text: str = "", limit: int = 100, offset: int = 0, filters: Filters | None = None) -> list[Row]:
-    """Customers matching ``text`` (everyone when it is blank), by name, one page."""
-    query = Customer.select(*_COLUMNS).where(_filter_clause(filters or Filters()))
+def search(
+    text: str = "", limit: int = 100, offset: int = 0, filters: Filters | None = None, sort: Sort | None = None
+) -> list[Row]:
+    """Customers matching ``text`` (everyone when it is blank), one page in ``sort`` order."""
     try:
-        match = _match_clause(text)
-        if match is not None:
-            query = query.where(match)
-        # The folded name comes first in search_key, so this is name order as a person reads
-        # it (Đặng among the D, not after Z) with the code breaking ties, and it is indexed.
-        query = query.order_by(Customer.search_key, Customer.id).limit(max(0, limit)).offset(max(0, offset))
+        query = _query(text, filters or Filters(), sort or Sort())
+        query = query.limit(max(0, limit)).offset(max(0, offset))
         return [Row(*values) for values in query.tuples()]
     except (peewee.DatabaseError, sqlite3.Error) as exc:
         raise DatabaseError(_("The customer list cannot be read: {reason}").format(reason=exc)) from exc
+
+
+def iter_rows(text: str = "", filters: Filters | None = None, sort: Sort | None = None) -> Iterator[list[Row]]:
+    """Every matching customer in ``sort`` order, in batches, for an export of any size.
+
+    One streaming cursor rather than pages: OFFSET paging over a million rows would read
+    the start of the list again for every batch.
+    """
+    try:
+        query = _query(text, filters or Filters(), sort or Sort())
+        batch: list[Row] = []
+        for values in query.tuples().iterator():
+            batch.append(Row(*values))
+            if len(batch) >= EXPORT_BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+    except (peewee.DatabaseError, sqlite3.Error) as exc:
+        raise DatabaseError(_("The customer list cannot be read: {reason}").format(reason=exc)) from exc
+
+
+def _query(text: str, filters: Filters, sort: Sort):
+    query = Customer.select(*_COLUMNS).where(_filter_clause(filters))
+    match = _match_clause(text)
+    if match is not None:
+        query = query.where(match)
+    return query.order_by(*_order(sort))
+
+
+def _order(sort: Sort) -> list:
+    if sort.key not in _SORT_FIELDS:
+        raise ValidationError(_("The list cannot be sorted that way."), "sort")
+    field = _SORT_FIELDS[sort.key]
+    if sort.descending:
+        # Customers who never bought come last either way.
+        first = field.desc(nulls="LAST") if sort.key == "last_purchase" else field.desc()
+        return [first, Customer.id.desc()]
+    first = field.asc(nulls="LAST") if sort.key == "last_purchase" else field.asc()
+    # The folded name comes first in search_key, so this is name order as a person reads
+    # it (Đặng among the D, not after Z) with the code breaking ties, and it is indexed.
+    return [first, Customer.id]
 
 
 def _filter_clause(filters: Filters):
@@ -101,32 +178,61 @@ def _filter_clause(filters: Filters):
 def _match_clause(text: str):
     """None when the query asks for nothing (blank), else the OR of every way it can match."""
     text = (text or "").strip()
-    query_words = words(text)[:MAX_WORDS]
     if not text:
         return None
-    ways = []
+    query_words = words(text)[:MAX_WORDS]
+    narrow_ids: set[int] = set()
+    broad = []
     if query_words:
-        # Folded words are [0-9a-z] only, so they can hold no LIKE wildcard.
-        # TODO(Terminal app issue): at 1,000,000 customers this scan is replaced by an
-        # FTS5 (or pg_trgm) index over search_key with prefix queries.
-        ways.append(functools.reduce(operator.and_, (_word_prefix(w) for w in query_words)))
-    ways.extend(_phone_clauses(text))
+        ids = _word_ids(query_words)
+        if ids is None:
+            broad.append(functools.reduce(operator.and_, (_word_prefix(w) for w in query_words)))
+        else:
+            narrow_ids.update(ids)
+    for clause in _phone_clauses(text):
+        ids = _capped_ids(clause)
+        if ids is None:
+            broad.append(clause)
+        else:
+            narrow_ids.update(ids)
     exact = _exact_customer_id(text)
     if exact is not None:
-        ways.append(Customer.id == exact)
+        narrow_ids.add(exact)
+    ways = broad + ([Customer.id.in_(sorted(narrow_ids))] if narrow_ids else [])
     if not ways:
         return Customer.id.is_null()  # nothing in the query can match anyone (e.g. only "!!")
-    if len(ways) == 1:
-        return ways[0]
-    # One OR over the words and the phone would make SQLite walk the name index and read
-    # every row for its phone; a union lets each way use its own index (or a covering scan).
-    return Customer.id.in_(
-        functools.reduce(operator.or_, (Customer.select(Customer.id).where(way) for way in ways))
-    )
+    return functools.reduce(operator.or_, ways)
 
 
 def _word_prefix(word: str):
+    # Folded words are [0-9a-z] only, so they can hold no LIKE wildcard.
     return Customer.search_key.startswith(word) | Customer.search_key.contains(" " + word)
+
+
+def _word_ids(query_words: list[str]) -> list[int] | None:
+    """The ids whose words start with every query word, or None when there are too many."""
+    if not _has_fts():
+        return _capped_ids(functools.reduce(operator.and_, (_word_prefix(w) for w in query_words)))
+    # Every folded word is [0-9a-z]+: a plain FTS5 prefix term needs no quoting.
+    match = " ".join(f"{word}*" for word in query_words)
+    cursor = database.execute_sql(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ? LIMIT ?", (match, NARROW_LIMIT + 1)
+    )
+    ids = [row[0] for row in cursor.fetchall()]
+    return None if len(ids) > NARROW_LIMIT else ids
+
+
+def _capped_ids(clause) -> list[int] | None:
+    ids = [row[0] for row in Customer.select(Customer.id).where(clause).limit(NARROW_LIMIT + 1).tuples()]
+    return None if len(ids) > NARROW_LIMIT else ids
+
+
+def _has_fts() -> bool:
+    """Whether migration 0002 made the word index (SQLite); PostgreSQL searches with LIKE."""
+    if not isinstance(database.obj, peewee.SqliteDatabase):
+        return False
+    cursor = database.execute_sql("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (FTS_TABLE,))
+    return cursor.fetchone() is not None
 
 
 def _phone_clauses(text: str) -> list:
@@ -154,3 +260,21 @@ def _exact_customer_id(text: str) -> int | None:
     if found.kind in ("known", "customer") and found.customer is not None:
         return found.customer.id
     return None
+
+
+def rebuild_index() -> None:
+    """Build the word index again from search_key (after a restore from an older backup)."""
+    if _has_fts():
+        with database.atomic():
+            database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+
+
+def index_is_in_step() -> bool:
+    """True when the word index holds exactly the words of every customer's search_key."""
+    if not _has_fts():
+        return True
+    try:
+        database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES ('integrity-check', 1)")
+    except (peewee.DatabaseError, sqlite3.DatabaseError):
+        return False
+    return True
