@@ -1,0 +1,98 @@
+"""Merging duplicate customers: everything moves to the kept one, ledgers by 'move' entries,
+the duplicate is archived with a pointer, ``check`` stays clean and the audit shows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shoptui.check import run_checks
+from shoptui.errors import PermissionDenied, RuleViolation
+from shoptui.models import AuditLog, CardBinding, Customer, DebtEntry, PointsEntry, Receipt, SurveyAnswer, User
+from shoptui.services import cards, customers, debts, points, sales, settings, surveys
+from shoptui.services.context import Actor
+from shoptui.services.merge import merge_customers
+from shoptui.services.sales import SaleInput
+from shoptui.services.surveys import QuestionInput
+
+T0 = dt.datetime(2024, 3, 1, 9, 0)
+
+
+@pytest.fixture
+def pair(database):
+    settings.set_value("points_earn_per", "1000")
+    keep = customers.register({"name": "Nguyễn An", "phone": "0912345678", "groups": ["VIP"]}).customer
+    other = customers.register({"name": "Nguyen An", "phone": "0912345679", "email": "an@example.com",
+                                "groups": ["VIP", "Wholesale"], "notes": "second file"}).customer
+    customers.define_property("eyesight", "Eyesight", "number")
+    customers.set_property(other, "eyesight", "-2")
+    sales.record_sale(SaleInput(customer=keep, amount=100_000, at=T0))
+    sale = sales.record_sale(SaleInput(customer=other, amount=200_000, credit=50_000, at=T0 + dt.timedelta(days=2))).receipt
+    sales.record_return(sale, 20_000, at=T0 + dt.timedelta(days=3))
+    debts.take_payment(other, 10_000, at=T0 + dt.timedelta(days=4))
+    points.adjust_points(other, 5, "welcome", at=T0 + dt.timedelta(days=4))
+    cards.issue_card(other, "2000000000015", at=T0)
+    cards.replace_card("2000000000015", "2000000000022", at=T0 + dt.timedelta(days=1))
+    question = surveys.define_question(QuestionInput(text="Wishes?", kind="text"))
+    surveys.record_answer(question, other, "tea")
+    assert run_checks() == []
+    return Customer.get_by_id(keep.id), Customer.get_by_id(other.id)
+
+
+def test_merge_moves_everything_and_check_stays_clean(pair):
+    keep, other = pair
+    points_total = keep.points_balance + other.points_balance
+    debt_total = keep.debt_balance + other.debt_balance
+    sales_total = keep.total_sales + other.total_sales
+    result = merge_customers(keep, other, at=T0 + dt.timedelta(days=10))
+    assert run_checks() == []
+    kept, merged = Customer.get_by_id(keep.id), Customer.get_by_id(other.id)
+    assert (kept.points_balance, kept.debt_balance, kept.total_sales) == (points_total, debt_total, sales_total)
+    assert (merged.points_balance, merged.debt_balance, merged.total_sales) == (0, 0, 0)
+    assert merged.status == "archived" and merged.merged_into_id == keep.id
+    assert kept.last_purchase_at == T0 + dt.timedelta(days=2)
+    assert Receipt.select().where(Receipt.customer == other.id).count() == 0
+    assert Receipt.select().where(Receipt.customer == keep.id).count() == 3
+    assert result.receipts == 2 and result.cards == 2 and result.answers == 1
+    assert CardBinding.select().where(CardBinding.customer == keep.id).count() == 2
+    assert cards.resolve_scan("2000000000022").customer.id == keep.id
+    assert SurveyAnswer.select().where(SurveyAnswer.customer == keep.id).count() == 1
+    assert customers.groups_of(kept) == ["VIP", "Wholesale"]
+    assert dict((d.code, v) for d, v in customers.properties_of(kept))["eyesight"] == "-2"
+    assert kept.email == "an@example.com" and "second file" in kept.notes
+    # Ledger history is untouched: the old entries stay, 'move' pairs carry the nets.
+    assert PointsEntry.select().where((PointsEntry.customer == other.id) & (PointsEntry.kind != "move")).count() > 0
+    assert DebtEntry.select().where((DebtEntry.customer == keep.id) & (DebtEntry.kind == "move")).count() >= 1
+    actions = {a.action for a in AuditLog.select().where(AuditLog.action.startswith("customer.merge"))}
+    assert actions == {"customer.merge", "customer.merge_keep"}
+
+
+def test_merge_refusals(pair):
+    keep, other = pair
+    with pytest.raises(RuleViolation):
+        merge_customers(keep, keep)
+    cashier = Actor(User.create(name="Lan", role="cashier", pin_hash="x", pin_salt="y", created_at=T0))
+    with pytest.raises(PermissionDenied):
+        merge_customers(keep, other, cashier)
+    merge_customers(keep, other)
+    with pytest.raises(RuleViolation):
+        merge_customers(keep, other)
+    with pytest.raises(RuleViolation):
+        merge_customers(other, keep)
+
+
+def test_failed_merge_changes_nothing(pair, monkeypatch):
+    keep, other = pair
+    import shoptui.services.merge as merge
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(merge, "add_sales", broken)
+    with pytest.raises(RuntimeError):
+        merge_customers(keep, other)
+    assert Customer.get_by_id(other.id).merged_into_id is None
+    assert Receipt.select().where(Receipt.customer == other.id).count() == 2
+    assert PointsEntry.select().where(PointsEntry.kind == "move").count() == 0
+    assert run_checks() == []
