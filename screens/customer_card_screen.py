@@ -90,6 +90,10 @@ class CustomerCardScreen(Screen[None]):
         Binding("f4", "edit", _("Edit"), id="card-edit"),
         Binding("f6", "status", _("Status"), id="card-status"),
         Binding("f7", "add_card", _("Add card"), id="card-add"),
+        Binding("f5", "new_sale", _("Sale"), id="card-sale"),
+        Binding("f8", "return_sale", _("Return"), id="card-return"),
+        Binding("f9", "debt_payment", _("Pay debt"), id="card-debt-payment"),
+        Binding("f10", "adjust", _("Adjust"), id="card-adjust"),
         Binding("ctrl+pagedown", "next_tab(1)", _("Next tab"), show=False, id="card-next-tab"),
         Binding("ctrl+pageup", "next_tab(-1)", _("Previous tab"), show=False, id="card-previous-tab"),
     ]
@@ -355,6 +359,42 @@ class CustomerCardScreen(Screen[None]):
             self.changed()
 
         run_db(self, set_status, self.customer_id, status, self.actor, on_done=done, group="status")
+
+    # -- the till: sale, return, debt payment, adjustment (screens/sale_modal.py and friends)
+
+    def action_new_sale(self) -> None:
+        from .sale_modal import SaleModal
+
+        self.app.push_screen(SaleModal(self.customer_id, self.formats, self.actor), lambda done: self.changed() if done else None)
+
+    def action_return_sale(self) -> None:
+        """The sale highlighted on the Sales tab, else a receipt number to type."""
+        from .return_modal import ReturnModal
+
+        sale_id = None
+        tabs = self.query_one("#card-tabs", TabbedContent)
+        table = self.query_one("#sales-table", PagedTable)
+        if tabs.active == "sales" and self.data is not None and 0 <= table.cursor_row < len(self.data.sales.rows):
+            sale_id = self.data.sales.rows[table.cursor_row].id
+        self.app.push_screen(ReturnModal(self.formats, self.actor, sale_id), lambda done: self.changed() if done else None)
+
+    def action_debt_payment(self) -> None:
+        from .debt_payment_modal import DebtPaymentModal
+
+        if self.data is None:
+            return
+        if self.data.header.debt <= 0:
+            self.app.notify(printable(_("{name} owes nothing.").format(name=self.data.header.name)), markup=False)
+            return
+        self.app.push_screen(
+            DebtPaymentModal(self.customer_id, self.data.header.debt, self.formats, self.actor, self.data.header.name),
+            lambda done: self.changed() if done else None,
+        )
+
+    def action_adjust(self) -> None:
+        from .debt_payment_modal import AdjustModal
+
+        self.app.push_screen(AdjustModal(self.customer_id, self.formats, self.actor), lambda done: self.changed() if done else None)
 
     def action_add_card(self) -> None:
         self.query_one("#card-tabs", TabbedContent).active = "cards"

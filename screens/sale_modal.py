@@ -1,0 +1,309 @@
+"""A sale at the till, from the customer's card (or anonymous from the directory).
+
+The cashier types the amount and presses Enter: the personal discount is applied, the
+rest is paid in cash, and the confirmation shows the receipt number, the points earned
+and the new balances. Everything else is optional and one Tab away: lines by product
+barcode or sku, a receipt discount, a voucher (scanned or typed), points to redeem (the
+most allowed is shown), a gift card, a part on credit (the credit left is shown), a part
+by bank card, and the cash (blank: whatever is left). The figures are quoted by the
+service as they are typed; the sale itself is one service call, one transaction.
+
+Credit the rules refuse can be allowed by a manager's PIN (``OverrideModal``); the
+service logs who allowed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from shoptui.errors import RuleViolation, ShopError, ValidationError
+from shoptui.i18n import _
+from shoptui.money import parse_money
+from shoptui.services import customer_view, sales
+from shoptui.services.context import Actor
+from shoptui.services.sales import LineInput, SaleInput
+
+from .db_work import run_db
+from .form import Field, FormModal
+from .messages import CardScanned
+from .override_modal import OverrideModal
+from .text import Formats, content, printable
+
+
+class DoneModal(ModalScreen[None]):
+    """What was recorded, line by line; Enter or Escape closes it."""
+
+    BINDINGS = [
+        Binding("escape", "close", _("Close"), id="done-close"),
+        Binding("enter", "close", _("Close"), show=False, id="done-enter"),
+    ]
+
+    def __init__(self, title: str, lines: list[tuple[str, str]], warnings: Iterable[str] = ()):
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+        self.warnings = list(warnings)
+
+    def compose(self) -> ComposeResult:
+        text = Text(end="")
+        for i, (label, value) in enumerate(self.lines):
+            if i:
+                text.append("\n")
+            text.append(printable(label) + ": ", style="dim")
+            text.append(printable(value), style="bold")
+        for warning in self.warnings:
+            text.append("\n" + printable(warning), style="bold yellow")
+        with Vertical(id="dialog", classes="done-dialog"):
+            yield Static(content(self.title_text), classes="dialog-title")
+            yield Static(text, id="done-text", classes="dialog-message")
+            yield Static(content(_("Enter or Esc: close")), classes="dialog-message")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def dismiss_later(screen: ModalScreen, result, _closed=None) -> None:
+    """Close ``screen`` with ``result`` once its confirmation closed (a callback may not await dismiss)."""
+    screen.dismiss(result)
+
+
+@dataclass(frozen=True)
+class CreditRefused:
+    """The credit rules refused the sale; a manager's PIN may allow it."""
+
+    message: str
+
+
+def read_lines(text: str, currency: str) -> list[LineInput]:
+    """"sku [qty] [price]" items separated by ";": "8930001 2 15000; 8930002"."""
+    lines = []
+    for item in text.split(";"):
+        parts = item.split()
+        if not parts:
+            continue
+        if len(parts) > 3:
+            raise ValidationError(_("A line is: barcode or sku, then quantity, then price."), "lines")
+        qty = sales.quantity(parts[1]) if len(parts) > 1 else 1
+        price = parse_money(parts[2], currency, "lines") if len(parts) > 2 else None
+        lines.append(LineInput(qty=qty, unit_price=price, sku=parts[0]))
+    return lines
+
+
+def quote(sale: SaleInput) -> sales.Quote:
+    return sales.quote(sale)
+
+
+def record(sale: SaleInput, actor: Actor | None):
+    """Runs in a worker: the sale, or ``CreditRefused`` when only the credit rules stop it."""
+    try:
+        return sales.record_sale(sale, actor)
+    except RuleViolation as exc:
+        if sale.credit and sale.override_by is None and _credit_refuses(sale, actor):
+            return CreditRefused(str(exc))
+        raise
+
+
+def _credit_refuses(sale: SaleInput, actor: Actor | None) -> bool:
+    customer = sales._customer(sale.customer)
+    try:
+        sales._check_credit(customer, sale.credit, sale, actor)
+    except RuleViolation:
+        return customer is not None
+    return False
+
+
+class SaleModal(FormModal):
+    """Answers the ``SaleResult`` when a sale was recorded, else None."""
+
+    aliases = {"extra_discount": "discount", "qty": "lines", "price": "lines", "line_discount": "lines",
+               "gift_amount": "gift_amount", "number": "amount"}
+    MONEY = ("amount", "discount", "gift_amount", "credit", "card", "cash")
+
+    def __init__(self, customer_id: int | None, formats: Formats, actor: Actor | None = None):
+        super().__init__()
+        self.customer_id = customer_id
+        self.formats = formats
+        self.actor = actor
+        self.header: customer_view.Header | None = None
+        self.last_quote: sales.Quote | None = None
+        self._busy = False
+
+    def fields(self) -> Iterable[Field]:
+        yield Field(_("Amount"), Input(id="amount", max_length=30), "amount")
+        yield Field(_("Lines"), Input(id="lines", placeholder=_("barcode qty price; …"), max_length=2000), "lines")
+        yield Field(_("Receipt discount"), Input(id="discount", max_length=30), "discount")
+        yield Field(_("Voucher"), Input(id="voucher", max_length=64), "voucher")
+        if self.customer_id is not None:
+            yield Field(_("Points to redeem"), Input(id="points", max_length=12, type="integer"), "points")
+            yield Field(_("On credit"), Input(id="credit", max_length=30), "credit")
+        yield Field(_("Gift card"), Input(id="gift_card", max_length=64), "gift_card")
+        yield Field(_("From the gift card"), Input(id="gift_amount", max_length=30), "gift_amount")
+        yield Field(_("Bank card"), Input(id="card", max_length=30), "card")
+        yield Field(_("Cash"), Input(id="cash", placeholder=_("the rest"), max_length=30), "cash")
+
+    def compose(self) -> ComposeResult:
+        title = _("New sale") if self.customer_id is not None else _("Sale without a card")
+        with Vertical(id="dialog", classes="form-dialog sale-dialog"):
+            yield Static(content(title), classes="dialog-title", id="sale-title")
+            yield Static(content(""), classes="dialog-message", id="sale-customer")
+            with VerticalScroll(classes="form-body"):
+                yield from self.compose_fields()
+            yield Static(content(""), classes="dialog-message", id="quote")
+            yield Static(content(_("Enter: record the sale   Tab: next field   Esc: cancel")), classes="dialog-message")
+
+    def on_mount(self) -> None:
+        self.query_one("#amount", Input).focus()
+        if self.customer_id is not None:
+            run_db(self, customer_view.header, self.customer_id, on_done=self._show_customer, group="sale-customer")
+
+    def _show_customer(self, header: customer_view.Header) -> None:
+        self.header = header
+        f = self.formats
+        credit = f.money(header.credit_left).plain if header.credit_left is not None else _("no limit")
+        self.query_one("#sale-customer", Static).update(content(
+            _("{name} ({code})   points: {points}   debt: {debt}   credit left: {credit}").format(
+                name=header.name, code=header.code, points=f.number(header.points).plain,
+                debt=f.money(header.debt).plain, credit=credit)
+        ))
+
+    # -- reading the form -----------------------------------------------------------------
+
+    def sale_input(self, override_by=None) -> SaleInput:
+        values = self.values()
+        currency = self.formats.currency
+        money = {}
+        for name in self.MONEY:
+            text = (values.get(name) or "").strip()
+            money[name] = parse_money(text, currency, name) if text else None
+        lines = read_lines(values.get("lines") or "", currency)
+        if money["amount"] is None and not lines:
+            raise ValidationError(_("Type the amount or add lines."), "amount")
+        points_text = (values.get("points") or "").strip()
+        try:
+            points_count = int(points_text) if points_text else 0
+        except ValueError:
+            raise ValidationError(_("Points are a whole number."), "points") from None
+        return SaleInput(
+            customer=self.customer_id, amount=None if lines else money["amount"], lines=lines,
+            extra_discount=money["discount"] or 0, points=points_count,
+            voucher=(values.get("voucher") or "").strip() or None,
+            gift_card=(values.get("gift_card") or "").strip() or None, gift_amount=money["gift_amount"] or 0,
+            credit=money["credit"] or 0, card=money["card"] or 0, cash=money["cash"], override_by=override_by,
+        )
+
+    # -- the quote ------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        try:
+            sale = self.sale_input()
+        except ShopError as exc:
+            self._quote_failed(exc)
+            return
+        run_db(self, quote, sale, on_done=self._show_quote, on_error=self._quote_failed, group="quote", exclusive=True)
+
+    def _quote_failed(self, exc: ShopError) -> None:
+        self.last_quote = None
+        self.query_one("#quote", Static).update(content(str(exc)))
+
+    def _show_quote(self, q: sales.Quote) -> None:
+        self.last_quote = q
+        f = self.formats
+        text = Text(end="")
+
+        def fact(label: str, value: str, first: bool = False) -> None:
+            if not first:
+                text.append("   ")
+            text.append(label + ": ", style="dim")
+            text.append(value.replace(" ", "\u00a0"), style="bold")
+
+        fact(_("Subtotal"), f.money(q.subtotal).plain, first=True)
+        fact(_("Discount {percent}").format(percent=f.percent(q.discount_bp).plain),
+             f.money(q.line_discounts + q.personal_discount).plain)
+        fact(_("To pay"), f.money(q.total).plain)
+        text.append("\n")
+        fact(_("Points up to"), f.number(q.max_points).plain, first=True)
+        if q.points_money:
+            fact(_("Points pay"), f.money(q.points_money).plain)
+        if q.voucher_money:
+            fact(_("Voucher pays"), f.money(q.voucher_money).plain)
+        if q.credit_left is not None:
+            fact(_("Credit left"), f.money(q.credit_left).plain)
+        try:
+            sale = self.sale_input()
+            rest = q.total - q.points_money - q.voucher_money - sale.gift_amount - sale.credit - sale.card
+            fact(_("Cash"), f.money(rest if sale.cash is None else sale.cash).plain)
+        except ShopError:
+            pass
+        self.query_one("#quote", Static).update(text)
+
+    # -- scans ----------------------------------------------------------------------------
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        """A scan here is a voucher, or the gift card when that field has the focus."""
+        message.stop()
+        target = "gift_card" if self.focused is self.query_one("#gift_card", Input) else "voucher"
+        self.query_one(f"#{target}", Input).value = message.barcode
+
+    # -- recording ------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        # Enter from any field records the sale: the shortest path is amount, Enter.
+        event.stop()
+        self.action_save()
+
+    def action_save(self, override_by=None) -> None:
+        if self._busy:
+            return
+        self.clear_errors()
+        try:
+            sale = self.sale_input(override_by)
+        except ShopError as exc:
+            self.show_error(exc)
+            return
+        self._busy = True
+        run_db(self, record, sale, self.actor, on_done=self._recorded, on_error=self._failed, group="sale", title=_("Sale"))
+
+    def _failed(self, exc: ShopError) -> None:
+        self._busy = False
+        self.show_error(exc)
+
+    def _recorded(self, result) -> None:
+        self._busy = False
+        if isinstance(result, CreditRefused):
+            self.app.push_screen(OverrideModal(result.message, "credit_override"), self._override_answered)
+            return
+        self.app.data_changed()
+        self.app.push_screen(DoneModal(_("Sale recorded"), self.result_lines(result), result.warnings),
+                             partial(dismiss_later, self, result))
+
+    def _override_answered(self, user) -> None:
+        if user is None:
+            self.query_one("#credit", Input).focus()
+            return
+        self.action_save(override_by=user)
+
+    def result_lines(self, result: sales.SaleResult) -> list[tuple[str, str]]:
+        f = self.formats
+        receipt = result.receipt
+        lines = [
+            (_("Receipt"), receipt.number),
+            (_("Total"), f.money(receipt.total).plain),
+            (_("Discount"), f.money(receipt.discount).plain),
+        ]
+        if self.customer_id is not None:
+            lines.append((_("Points earned"), f.number(result.points_earned).plain))
+            if receipt.points_redeemed:
+                lines.append((_("Points redeemed"), f.number(receipt.points_redeemed).plain))
+            lines.append((_("Points now"), f.number(result.points_balance or 0).plain))
+            lines.append((_("Debt now"), f.money(result.debt_balance or 0).plain))
+        return lines

@@ -1,0 +1,187 @@
+"""A sale at the till, driven by Pilot: scan → card → F5 → amount → Enter → confirmation;
+discount, voucher, points and part credit; the credit limit refused and a manager's PIN."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Input, Static
+
+from screens.customer_card_screen import CustomerCardScreen
+from screens.override_modal import OverrideModal
+from screens.sale_modal import SaleModal
+from shoptui.check import run_checks
+from shoptui.models import AuditLog, Customer, Payment, Receipt
+from shoptui.services import cards, customers, points, settings, users, vouchers
+from shoptui.services.context import Actor
+
+from .helpers import SIZE, Notes, app_for, pilot_test, scan, until
+from .till_helpers import KeyCounter, card_open, done_shown, done_text, type_amount
+
+CARD = "2000000000015"
+
+
+@pytest.fixture
+def an(database):
+    settings.set_value("points_earn_per", "10000")
+    settings.set_value("points_value", "1000")
+    customer = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678", "discount_bp": 500,
+                                   "credit_limit": 100_000}).customer
+    cards.issue_card(customer, CARD)
+    points.adjust_points(customer, 50, "welcome gift")
+    return Customer.get_by_id(customer.id)
+
+
+def sale_modal(app) -> SaleModal:
+    assert isinstance(app.screen, SaleModal), type(app.screen)
+    return app.screen
+
+
+@pilot_test
+async def test_scan_to_confirmation_in_four_keys_besides_the_amount(an, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = KeyCounter(pilot)
+        await keys.scan(CARD)
+        await card_open(pilot, an.id)
+        await keys.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        await type_amount(pilot, "200000")  # the amount: not counted
+        await until(pilot, lambda: sale_modal(app).last_quote is not None and sale_modal(app).last_quote.subtotal == 200_000,
+                    what="the quote")
+        quote = str(app.screen.query_one("#quote", Static).render()).replace("\xa0", " ")
+        assert "₫190,000" in quote and "5%" in quote  # the personal discount, applied and shown
+        await keys.press("enter")
+        modal = await done_shown(pilot)
+        text = done_text(modal)
+        receipt = Receipt.get(Receipt.customer == an.id)
+        assert receipt.number in text
+        assert "Points earned: 19" in text and "Points now: 69" in text and "Debt now: ₫0" in text
+        await keys.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen), what="back on the card")
+        # scan, F5, Enter to record, Enter to close: the README says 4 (the limit is 6).
+        assert keys.count == 4
+        await until(pilot, lambda: "Points: 69" in str(app.screen.query_one("#card-header", Static).render()).replace("\xa0", " "))
+    assert receipt.total == 190_000 and receipt.discount == 10_000
+    assert [(p.method, p.amount) for p in Payment.select().where(Payment.receipt == receipt)] == [("cash", 190_000)]
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_sale_with_voucher_points_and_part_credit(an, database):
+    vouchers.create_voucher("TET2024", "amount", 20_000)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, CARD)
+        await card_open(pilot, an.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = sale_modal(app)
+        await type_amount(pilot, "300000")
+        modal.query_one("#voucher", Input).value = "TET2024"
+        modal.query_one("#points", Input).value = "30"
+        modal.query_one("#credit", Input).value = "50000"
+        modal.query_one("#card", Input).value = "100000"
+        await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.voucher_money == 20_000
+                    and modal.last_quote.points_money == 30_000, what="the quote")
+        quote = str(modal.query_one("#quote", Static).render()).replace("\xa0", " ")
+        # 300,000 - 5% = 285,000; at most 50 points (the balance); cash is what is left.
+        assert "₫285,000" in quote and "Points up to: 50" in quote and "Credit left: ₫100,000" in quote
+        assert "Cash: ₫85,000" in quote
+        modal.query_one("#amount", Input).focus()
+        await pilot.press("enter")
+        done = await done_shown(pilot)
+        text = done_text(done)
+        assert "Points redeemed: 30" in text and "Debt now: ₫50,000" in text
+        # 285,000 - 30,000 paid by points earns 25 points; 50 - 30 + 25 = 45.
+        assert "Points earned: 25" in text and "Points now: 45" in text
+        await pilot.press("escape")
+    receipt = Receipt.get(Receipt.customer == an.id)
+    payments = {p.method: p.amount for p in Payment.select().where(Payment.receipt == receipt)}
+    assert payments == {"points": 30_000, "voucher": 20_000, "credit": 50_000, "card": 100_000, "cash": 85_000}
+    assert Customer.get_by_id(an.id).debt_balance == 50_000
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_payments_that_do_not_add_up_are_refused(an, database):
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = sale_modal(app)
+        await type_amount(pilot, "100000")
+        modal.query_one("#cash", Input).value = "10000"
+        modal.query_one("#amount", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: notes.texts("error"), what="the refusal")
+        assert "add up to" in notes.texts("error")[0]
+        assert isinstance(app.screen, SaleModal)
+    assert Receipt.select().count() == 0
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_credit_over_the_limit_is_refused_then_allowed_by_a_manager(an, database):
+    manager = users.add_user("Lan", "manager", "4321")
+    cashier = users.add_user("Minh", "cashier", "1111")
+    app = app_for(database)
+    app.actor = Actor(user=cashier)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = sale_modal(app)
+        await type_amount(pilot, "200000")
+        modal.query_one("#credit", Input).value = "150000"
+        modal.query_one("#amount", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, OverrideModal), what="the manager PIN")
+        reason = str(app.screen.query_one("#override-reason", Static).render())
+        assert "Over the credit limit" in reason
+        # A cashier's own PIN does not allow it.
+        await type_amount(pilot, "Minh")
+        await pilot.press("tab")
+        await type_amount(pilot, "1111")
+        await pilot.press("enter")
+        await until(pilot, lambda: "may not allow" in app.screen.field("pin").error, what="the cashier refused")
+        assert Receipt.select().count() == 0
+        await type_amount(pilot, "4321")
+        app.screen.query_one("#override-name", Input).value = "Lan"
+        app.screen.query_one("#override-pin", Input).focus()
+        await pilot.press("enter")
+        done = await done_shown(pilot)
+        assert "Debt now: ₫150,000" in done_text(done)
+        assert "allowed by Lan" in done_text(done)
+        await pilot.press("enter")
+    receipt = Receipt.get(Receipt.customer == an.id)
+    entry = AuditLog.get(AuditLog.action == "receipt.sale")
+    assert entry.override_by_id == manager.id and entry.user_id == cashier.id and receipt.cashier_id == cashier.id
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_credit_over_the_limit_cancelled_records_nothing(an, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = sale_modal(app)
+        await type_amount(pilot, "200000")
+        modal.query_one("#credit", Input).value = "150000"
+        modal.query_one("#amount", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, OverrideModal))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+    assert Receipt.select().count() == 0
+    assert run_checks() == []

@@ -1,0 +1,51 @@
+"""What the till tests share: a customer with a card, typing an amount, counting keys."""
+
+from __future__ import annotations
+
+from screens.customer_card_screen import CustomerCardScreen
+from screens.sale_modal import DoneModal
+
+from .helpers import until
+
+
+async def type_amount(pilot, text: str) -> None:
+    """Typed quickly, then a pause past the scan detector's gap, so Enter is not part of a burst."""
+    await pilot.press(*text)
+    await pilot.pause(0.12)
+
+
+class KeyCounter:
+    """Counts the keys the cashier presses, amounts (digits) apart."""
+
+    def __init__(self, pilot):
+        self.pilot = pilot
+        self.count = 0
+
+    async def press(self, *keys: str) -> None:
+        self.count += len(keys)
+        await self.pilot.press(*keys)
+        await self.pilot.pause(0.12)
+
+    async def scan(self, text: str) -> None:
+        from .helpers import scan
+
+        self.count += 1  # one pull of the trigger
+        await scan(self.pilot, text)
+
+
+async def card_open(pilot, customer_id: int) -> CustomerCardScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.customer_id == customer_id
+                and app.screen.data is not None, what="the card")
+    return app.screen
+
+
+async def done_shown(pilot) -> DoneModal:
+    await until(pilot, lambda: isinstance(pilot.app.screen, DoneModal), what="the confirmation")
+    return pilot.app.screen
+
+
+def done_text(modal: DoneModal) -> str:
+    from textual.widgets import Static
+
+    return str(modal.query_one("#done-text", Static).render())
