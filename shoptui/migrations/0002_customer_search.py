@@ -14,14 +14,14 @@ PostgreSQL searches search_key with LIKE (see services/directory.py) and needs n
 import peewee
 
 STATEMENTS = (
-    "CREATE VIRTUAL TABLE customer_fts USING fts5("
+    "CREATE VIRTUAL TABLE IF NOT EXISTS customer_fts USING fts5("
     " search_key, content='customer', content_rowid='id', prefix='1 2 3',"
     " tokenize='unicode61 remove_diacritics 0')",
-    "CREATE TRIGGER customer_fts_insert AFTER INSERT ON customer BEGIN"
+    "CREATE TRIGGER IF NOT EXISTS customer_fts_insert AFTER INSERT ON customer BEGIN"
     " INSERT INTO customer_fts(rowid, search_key) VALUES (new.id, new.search_key); END",
-    "CREATE TRIGGER customer_fts_delete AFTER DELETE ON customer BEGIN"
+    "CREATE TRIGGER IF NOT EXISTS customer_fts_delete AFTER DELETE ON customer BEGIN"
     " INSERT INTO customer_fts(customer_fts, rowid, search_key) VALUES ('delete', old.id, old.search_key); END",
-    "CREATE TRIGGER customer_fts_update AFTER UPDATE OF search_key ON customer BEGIN"
+    "CREATE TRIGGER IF NOT EXISTS customer_fts_update AFTER UPDATE OF search_key ON customer BEGIN"
     " INSERT INTO customer_fts(customer_fts, rowid, search_key) VALUES ('delete', old.id, old.search_key);"
     " INSERT INTO customer_fts(rowid, search_key) VALUES (new.id, new.search_key); END",
     "INSERT INTO customer_fts(customer_fts) VALUES ('rebuild')",

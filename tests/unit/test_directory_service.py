@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 
 from shoptui.errors import DatabaseError, ValidationError
 from shoptui.models import Customer
 from shoptui.services import cards, customers, debts, points
-from shoptui.services.directory import Filters, Row, search
+from shoptui.services import directory
+from shoptui.services.directory import Filters, Row, Sort, iter_rows, search
 
 
 def names(rows: list[Row]) -> list[str]:
@@ -167,3 +169,143 @@ def test_a_broken_database_is_a_plain_error(shop, database):
     database.execute_sql("ALTER TABLE customer RENAME TO customer_gone")
     with pytest.raises(DatabaseError, match="customer list cannot be read"):
         search("nguyen")
+
+
+# -- order ----------------------------------------------------------------------------------
+
+
+def test_every_sort_order_with_ties_broken_by_id(shop):
+    debts.set_opening_balance(shop["Đặng Văn Lâm"], 50_000)
+    debts.set_opening_balance(shop["Hoàng Anh"], 70_000)
+    points.set_opening_balance(shop["Hans Straße"], 10)
+    assert names(search("", sort=Sort("debt", descending=True)))[:3] == ["Hoàng Anh", "Đặng Văn Lâm", "Anh Nguyen-Tran"]  # then the newest
+    assert names(search("", sort=Sort("points", descending=True)))[0] == "Hans Straße"
+    assert names(search("", sort=Sort("name", descending=True)))[0] == "Nguyễn Văn An"
+    by_sales = [row.id for row in search("", sort=Sort("total_sales", descending=True))]
+    assert by_sales == sorted(by_sales, reverse=True)  # all equal: the id decides
+    with pytest.raises(ValidationError):
+        search("", sort=Sort("favourite colour"))
+
+
+def test_customers_who_never_bought_come_last_by_last_purchase(shop):
+    lam, hong = shop["Đặng Văn Lâm"], shop["Nguyễn Thị Hồng"]
+    Customer.update(last_purchase_at=dt.datetime(2025, 1, 2)).where(Customer.id == lam.id).execute()
+    Customer.update(last_purchase_at=dt.datetime(2025, 6, 1)).where(Customer.id == hong.id).execute()
+    assert names(search("", sort=Sort("last_purchase", descending=True)))[:2] == ["Nguyễn Thị Hồng", "Đặng Văn Lâm"]
+    assert names(search("", sort=Sort("last_purchase")))[:2] == ["Đặng Văn Lâm", "Nguyễn Thị Hồng"]
+    assert search("", sort=Sort("last_purchase"))[-1].last_purchase_at is None
+
+
+@pytest.mark.parametrize("query", ["nguyen", "an", "nguyen hong", "n", "678", "0912 345 678", "Hans"])
+def test_broad_and_narrow_plans_give_the_same_list(shop, monkeypatch, query):
+    narrow = [row.id for row in search(query)]
+    monkeypatch.setattr(directory, "NARROW_LIMIT", 0)  # every way now counts as broad
+    assert [row.id for row in search(query)] == narrow
+    for sort in (Sort("debt", True), Sort("name", True)):
+        assert len(search(query, sort=sort)) == len(narrow)
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+def test_export_rows_come_in_batches_in_the_shown_order(shop, monkeypatch):
+    monkeypatch.setattr(directory, "EXPORT_BATCH", 3)
+    batches = list(iter_rows("", sort=Sort("name")))
+    assert [len(batch) for batch in batches] == [3, 3, 1]
+    assert [row for batch in batches for row in batch] == search("")
+    assert [row.name for batch in iter_rows("nguyen") for row in batch] == names(search("nguyen"))
+
+
+# -- the word index stays in step with every writer -----------------------------------------
+
+
+def test_the_index_follows_register_update_archive_and_delete(database):
+    an = customers.register({"name": "Nguyễn Văn An"}).customer
+    assert names(search("an nguyen")) == ["Nguyễn Văn An"]
+    customers.update(an, {"name": "Trần Văn Bình", "company": "Công ty Đức"})
+    assert search("an nguyen") == []
+    assert names(search("binh tran")) == names(search("duc")) == ["Trần Văn Bình"]
+    assert directory.index_is_in_step()
+    Customer.delete().where(Customer.id == an.id).execute()
+    assert search("binh") == [] and directory.index_is_in_step()
+
+
+def test_the_index_follows_an_import(database, tmp_path):
+    import csv
+
+    from shoptui.io.importer import import_file
+
+    path = tmp_path / "kh.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([
+            ["Mã khách hàng", "Tên khách hàng", "Điện thoại"],
+            *[[f"KH{i:03d}", f"Đỗ Thị Mai {i}", ""] for i in range(40)],
+        ])
+    import_file("customers", path)
+    assert len(search("mai do")) == 40
+    assert names(search("do 7")) == ["Đỗ Thị Mai 7"]
+    assert directory.index_is_in_step()
+
+
+def test_the_index_is_in_step_after_a_restore(tmp_path):
+    from shoptui import backup
+    from shoptui import db as dbmod
+
+    source = tmp_path / "shop.sqlite"
+    dbmod.open_database(str(source))
+    from shoptui.services import settings
+    from shoptui.services.stores import ensure_main_store
+
+    settings.clear_cache()
+    settings.ensure_defaults()
+    ensure_main_store()
+    customers.register({"name": "Lê Thu Hà"})
+    dbmod.database.close()
+    copy = backup.backup_database(str(source), tmp_path / "copy.sqlite")
+    # An older backup: made before the word index existed.
+    conn = sqlite3.connect(copy)
+    conn.executescript(
+        "DROP TRIGGER customer_fts_insert; DROP TRIGGER customer_fts_update; DROP TRIGGER customer_fts_delete;"
+        " DROP TABLE customer_fts; DELETE FROM shoptui_migration WHERE name = '0002_customer_search';"
+    )
+    conn.commit()
+    conn.close()
+    target = tmp_path / "restored.sqlite"
+    backup.restore_database(copy, str(target))
+    dbmod.open_database(str(target))
+    try:
+        settings.clear_cache()
+        assert names(search("ha le")) == ["Lê Thu Hà"]
+        assert directory.index_is_in_step()
+        directory.rebuild_index()
+        assert names(search("thu")) == ["Lê Thu Hà"]
+    finally:
+        dbmod.database.close()
+        settings.clear_cache()
+
+
+def test_a_stale_index_is_noticed_and_rebuilt(shop, database):
+    # A writer that went around the triggers (they cannot be dropped by a service).
+    database.execute_sql("DROP TRIGGER customer_fts_update")
+    database.execute_sql("UPDATE customer SET search_key = 'zzz' WHERE id = ?", (shop["Hoàng Anh"].id,))
+    assert not directory.index_is_in_step()
+    directory.rebuild_index()
+    assert directory.index_is_in_step()
+    assert names(search("zzz")) == ["Hoàng Anh"]
+
+
+# -- PostgreSQL -----------------------------------------------------------------------------
+
+
+def test_search_filters_and_sort_on_postgresql(pg_database):
+    for name, phone in (("Nguyễn Thị Hồng", "0912 345 678"), ("Đặng Văn Lâm", "0903 000 111"), ("Hans Straße", "")):
+        customers.register({"name": name, "phone": phone})
+    assert names(search("hong nguyen")) == ["Nguyễn Thị Hồng"]
+    assert names(search("dang")) == ["Đặng Văn Lâm"]
+    assert names(search("strasse")) == ["Hans Straße"]
+    assert names(search("5678")) == names(search("+84912345678")) == ["Nguyễn Thị Hồng"]
+    assert names(search("")) == ["Đặng Văn Lâm", "Hans Straße", "Nguyễn Thị Hồng"]
+    assert names(search("", sort=Sort("name", descending=True)))[0] == "Nguyễn Thị Hồng"
+    # Nobody bought yet: the newest first.
+    assert names(search("", sort=Sort("last_purchase", descending=True))) == ["Hans Straße", "Đặng Văn Lâm", "Nguyễn Thị Hồng"]
+    assert [len(b) for b in iter_rows("")] == [3]
