@@ -1,0 +1,153 @@
+"""Returns at the till, driven by Pilot: from the card's Sales tab (F8), by receipt number,
+part by amount or lines, points and credit shown; a late return needs a manager's PIN."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from textual.widgets import Input, Static, TabbedContent
+
+from screens.override_modal import OverrideModal
+from screens.return_modal import ReturnModal
+from screens.customer_card_screen import CustomerCardScreen
+from shoptui import clock
+from shoptui.check import run_checks
+from shoptui.models import AuditLog, Customer, Payment, Product, Receipt
+from shoptui.services import customers, settings, users
+from shoptui.services import sales
+from shoptui.services.context import Actor
+from shoptui.services.sales import LineInput, SaleInput
+
+from .helpers import SIZE, Notes, app_for, pilot_test, until
+from .till_helpers import card_open, done_shown, done_text, type_amount
+
+
+@pytest.fixture
+def bought(database):
+    """A sale of 200,000 (10 points earned, 20 redeemed, 50,000 on credit) a day ago."""
+    settings.set_value("points_earn_per", "10000")
+    customer = customers.register({"name": "Trần Bình", "phone": "0987 111 222", "credit_limit": 500_000}).customer
+    from shoptui.services import points
+
+    points.adjust_points(customer, 40, "welcome")
+    sale = sales.record_sale(SaleInput(customer=customer, amount=200_000, points=20, credit=50_000,
+                                       at=clock.now() - dt.timedelta(days=1))).receipt
+    return Customer.get_by_id(customer.id), sale
+
+
+async def open_return_from_sales_tab(pilot, customer_id: int) -> ReturnModal:
+    app = pilot.app
+    app.open_customer(customer_id)
+    card = await card_open(pilot, customer_id)
+    card.query_one("#card-tabs", TabbedContent).active = "sales"
+    await pilot.pause()
+    await pilot.press("f8")
+    await until(pilot, lambda: isinstance(app.screen, ReturnModal) and app.screen.sale is not None, what="the return")
+    return app.screen
+
+
+@pilot_test
+async def test_whole_return_from_the_sales_tab(bought, database):
+    customer, sale = bought
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_return_from_sales_tab(pilot, customer.id)
+        assert modal.query_one("#receipt", Input).value == sale.number
+        assert "left to return: ₫200,000" in str(modal.query_one("#return-sale", Static).render())
+        await pilot.press("enter")
+        done = await done_shown(pilot)
+        text = done_text(done)
+        # 200,000 - 20,000 by points = 180,000 earns 18; 50,000 of credit is taken off the debt first.
+        assert "Returned: ₫200,000" in text and "Points taken back: 18" in text and "Points given back: 20" in text
+        assert "Credit reduced: ₫50,000" in text and "Paid back (cash): ₫130,000" in text
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+    after = Customer.get_by_id(customer.id)
+    assert after.debt_balance == 0 and after.points_balance == 40
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_part_return_by_receipt_number_to_the_bank_card(bought, database):
+    customer, sale = bought
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(customer.id)
+        await card_open(pilot, customer.id)
+        await pilot.press("f8")  # on the Profile tab: the receipt is typed
+        await until(pilot, lambda: isinstance(app.screen, ReturnModal))
+        modal = app.screen
+        modal.query_one("#receipt", Input).value = sale.number
+        await pilot.press("enter")
+        await until(pilot, lambda: modal.sale is not None and app.focused is modal.query_one("#amount", Input))
+        await type_amount(pilot, "100000")
+        modal.query_one("#refund").value = "card"
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Returned: ₫100,000" in text and "Points taken back: 9" in text and "Points given back: 10" in text
+        # Credit is reduced before anything is paid back: 90,000 - 50,000 of credit = 40,000.
+        assert "Credit reduced: ₫50,000" in text and "Paid back (bank card): ₫40,000" in text
+        await pilot.press("enter")
+    ret = Receipt.get(Receipt.kind == "return")
+    assert {p.method: p.amount for p in Payment.select().where(Payment.receipt == ret)} == {
+        "points": 10_000, "credit": 50_000, "card": 40_000}
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_return_by_lines(database):
+    Product.create(sku="TEA", name="Green tea", price=30_000)
+    customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
+    sale = sales.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(3), sku="TEA")])).receipt
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_return_from_sales_tab(pilot, customer.id)
+        modal.query_one("#lines", Input).value = "TEA 1"
+        modal.query_one("#lines", Input).focus()
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Returned: ₫30,000" in text
+        await pilot.press("enter")
+    assert sales.returned_so_far(sale) == 30_000
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_more_than_is_left_is_refused_on_the_field(bought, database):
+    customer, sale = bought
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_return_from_sales_tab(pilot, customer.id)
+        await type_amount(pilot, "300000")
+        notes = Notes(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: notes.texts("error"), what="the refusal")
+        assert "At most ₫200,000 is left" in notes.texts("error")[0]
+    assert Receipt.select().where(Receipt.kind == "return").count() == 0
+
+
+@pilot_test
+async def test_late_return_needs_a_manager_pin(bought, database):
+    customer, _sale = bought
+    settings.set_value("cashier_return_days", "0")
+    manager = users.add_user("Lan", "manager", "4321")
+    cashier = users.add_user("Minh", "cashier", "1111")
+    app = app_for(database)
+    app.actor = Actor(user=cashier)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_return_from_sales_tab(pilot, customer.id)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, OverrideModal), what="the manager PIN")
+        assert "older than 0 days" in str(app.screen.query_one("#override-reason", Static).render())
+        app.screen.query_one("#override-name", Input).value = "Lan"
+        app.screen.query_one("#override-pin", Input).focus()
+        await type_amount(pilot, "4321")
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Returned: ₫200,000" in text
+        await pilot.press("enter")
+    entry = AuditLog.get(AuditLog.action == "receipt.return")
+    assert entry.override_by_id == manager.id and entry.user_id == cashier.id
+    assert run_checks() == []
