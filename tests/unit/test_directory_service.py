@@ -309,3 +309,42 @@ def test_search_filters_and_sort_on_postgresql(pg_database):
     # Nobody bought yet: the newest first.
     assert names(search("", sort=Sort("last_purchase", descending=True))) == ["Hans Straße", "Đặng Văn Lâm", "Nguyễn Thị Hồng"]
     assert [len(b) for b in iter_rows("")] == [3]
+
+
+def test_export_to_csv_neutralises_formulas_and_keeps_the_filter(shop, tmp_path):
+    import csv
+
+    customers.update(shop["Hoàng Anh"], {"name": "=HYPERLINK(\"http://x\")"})
+    debts.set_opening_balance(shop["Đặng Văn Lâm"], 125_000)
+    path = tmp_path / "khach.csv"
+    assert directory.export(path, "") == len(shop)
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["Code", "Name", "Phone", "Debt", "Total sales", "Last purchase", "Points", "Status"]
+    assert "'=HYPERLINK(\"http://x\")" in [row[1] for row in rows]
+    lam = next(row for row in rows if row[1] == "Đặng Văn Lâm")
+    assert lam[2:5] == ["+84903000111", "125000", "0"]
+    assert directory.export(path, "", filters=Filters(with_debt=True)) == 1
+    assert len(path.read_text(encoding="utf-8-sig").splitlines()) == 2
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_export_to_xlsx_streams_every_row(shop, tmp_path):
+    from openpyxl import load_workbook
+
+    debts.set_opening_balance(shop["Đặng Văn Lâm"], 125_000)
+    path = tmp_path / "khach.xlsx"
+    assert directory.export(path, "nguyen", sort=Sort("name")) == 3
+    sheet = load_workbook(path).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][:2] == ["Code", "Name"]
+    assert [row[1] for row in values[1:]] == ["Anh Nguyen-Tran", "Nguyễn Thị Hồng", "Nguyễn Văn An"]
+    directory.export(path, "dang")
+    assert [cell.value for cell in load_workbook(path).active[2]][3] == 125_000
+
+
+def test_export_refuses_a_folder_or_a_missing_folder(shop, tmp_path):
+    with pytest.raises(ValidationError, match="not a folder"):
+        directory.export(tmp_path)
+    with pytest.raises(ValidationError, match="does not exist"):
+        directory.export(tmp_path / "nope" / "x.csv")
