@@ -12,6 +12,7 @@ took it, and it opens a customer's card or the registration form from anywhere.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Callable
 
 from textual import events
@@ -33,8 +34,9 @@ from .scan_detector import ScanDetector
 from .scan_lookup import ScanOutcome, lookup
 from .text import Formats, printable
 
+from .till_keys import TILL_BINDINGS, TillActions
 
-class ShopApp(App[None]):
+class ShopApp(TillActions, App[None]):
     """shoptui in the terminal; the customer directory is its home screen."""
 
     CSS_PATH = "app.tcss"
@@ -44,6 +46,7 @@ class ShopApp(App[None]):
     def __init__(
         self,
         *,
+        *TILL_BINDINGS,
         database,
         db_url: str,
         shop_name: str,
@@ -59,8 +62,15 @@ class ShopApp(App[None]):
         self.db_url = db_url
         self.formats = formats
         self.search_delay = search_delay
+        sign_in: bool = False,
+        idle_lock_minutes: int = 0,
         # The signed-in user; None until users sign in (the services then allow every action).
         self.actor = actor
+        # Users exist: the app starts with the sign-in; idle_lock_minutes: 0 never locks.
+        self.sign_in_required = sign_in
+        self.idle_lock_minutes = idle_lock_minutes
+        self.last_key_at = time.monotonic()
+        self.shop_name = printable(shop_name)
         # Bumped after every write, so a screen shown again knows to read afresh.
         self.data_version = 0
         # The Header shows the title as plain Content; printable() keeps control characters out.
@@ -84,6 +94,7 @@ class ShopApp(App[None]):
 
     async def _deliver_key(self, event: events.Key) -> None:
         if self._closing or not self._screen_stack:
+            self.last_key_at = time.monotonic()
             return  # a held key whose timer fired while the app shuts down
         await super().on_event(event)
 
@@ -180,3 +191,8 @@ def make_app(database, db_url: str, *, search_delay: float = 0.15) -> ShopApp:
         scan_max_ms=settings.get_int("scan_max_ms"),
         scan_min_length=settings.get_int("scan_min_length"),
     )
+    from shoptui.services import points, users
+
+    points.expire_points()  # at start; points that ran out leave the balance by an "expire" entry
+        sign_in=users.has_users(),
+        idle_lock_minutes=settings.get_int("idle_lock_minutes"),

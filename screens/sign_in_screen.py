@@ -1,0 +1,97 @@
+"""Signing in with a user name and PIN, when the shop has users.
+
+It cannot be cancelled (Ctrl+Q still quits): until someone signs in, nothing else is
+reachable. Wrong PINs are counted by the service, which locks the user out for a while.
+The lock screen (``lock_screen.py``) is this form with the user filled in.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Static
+
+from shoptui.errors import ShopError, ValidationError
+from shoptui.i18n import _
+from shoptui.models import User
+from shoptui.services import users
+from shoptui.services.stores import default_store
+
+from .db_work import run_db
+from .form import Field, FormModal
+from .messages import CardScanned
+from .text import content
+
+
+def sign_in(name: str, pin: str):
+    """Runs in a worker: the user and the store they work in."""
+    user = users.verify_pin(name, pin)
+    return user, default_store()
+
+
+class SignInScreen(FormModal):
+    """Answers (User, Store) once the PIN is right."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Clear"), show=False, id="sign-in-clear")]
+    # Opaque: nobody reads a customer's card behind a locked till.
+    DEFAULT_CSS = """
+    SignInScreen {
+        background: $background;
+    }
+    """
+    title_text = ""
+
+    def __init__(self, user_name: str = ""):
+        super().__init__()
+        self.user_name = user_name
+        self._busy = False
+
+    def fields(self) -> Iterable[Field]:
+        yield Field(_("User"), Input(self.user_name, id="sign-in-name", max_length=100), "name")
+        yield Field(_("PIN"), Input(id="sign-in-pin", password=True, max_length=12), "pin")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog sign-in-dialog"):
+            yield Static(content(self.title_text or _("Sign in")), classes="dialog-title")
+            yield from self.compose_message()
+            with VerticalScroll(classes="form-body"):
+                yield from self.compose_fields()
+            yield Static(content(_("Enter: sign in   Ctrl+Q: quit")), classes="dialog-message")
+
+    def compose_message(self) -> ComposeResult:
+        return iter(())
+
+    def on_mount(self) -> None:
+        target = "#sign-in-pin" if self.user_name else "#sign-in-name"
+        self.query_one(target, Input).focus()
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        message.stop()  # no customer card opens behind the sign-in
+
+    def action_cancel(self) -> None:
+        self.query_one("#sign-in-pin", Input).value = ""
+
+    def action_save(self) -> None:
+        if self._busy:
+            return
+        self.clear_errors()
+        values = self.values()
+        if not values["name"].strip():
+            self.show_error(ValidationError(_("Type your user name."), "name"))
+            return
+        self._busy = True
+        run_db(self, sign_in, values["name"], values["pin"], on_done=self._signed_in, on_error=self._refused, group="sign-in")
+
+    def _refused(self, exc: ShopError) -> None:
+        self._busy = False
+        pin = self.query_one("#sign-in-pin", Input)
+        pin.value = ""
+        self.field("pin").set_error(str(exc))
+        pin.focus()
+
+    def _signed_in(self, signed: tuple[User, object]) -> None:
+        self._busy = False
+        self.dismiss(signed)

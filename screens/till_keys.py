@@ -1,0 +1,99 @@
+"""What the app does for the till besides screens: sign-in at start when the shop has
+users, the lock (Ctrl+L, and after ``idle_lock_minutes`` without a key), the signed-in
+user and store in the header, and the till's app-wide keys (a sale without a card from
+the directory, the day close, the points rules).
+
+A mixin of ``ShopApp`` so that app.py stays small; it uses the app's ``actor``,
+``formats``, ``shop_name``, ``sign_in_required``, ``idle_lock_minutes`` and ``last_key_at``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.binding import Binding
+
+from shoptui.i18n import _
+from shoptui.services.context import ROLE_NAMES, Actor
+
+from .lock_screen import LockScreen
+from .sign_in_screen import SignInScreen
+from .text import printable
+
+TILL_BINDINGS = [
+    Binding("ctrl+l", "lock", _("Lock"), id="lock", priority=True),
+    Binding("f5", "anonymous_sale", _("Sale without card"), id="anonymous-sale"),
+    Binding("f11", "day_close", _("Day close"), id="day-close"),
+    Binding("f3", "points_rules", _("Points rules"), id="points-rules"),
+]
+IDLE_CHECK_SECONDS = 5.0
+
+
+class TillActions:
+    def on_mount(self) -> None:
+        if self.sign_in_required and (self.actor is None or self.actor.user is None):
+            self.push_screen(SignInScreen(), self._signed_in)
+        elif not self.sign_in_required:
+            # Once, quietly: a shop may run for years without users.
+            self.notify(
+                _("No users are set up, so anyone may do anything here. To sign in with PINs, add the owner first: shoptui users add NAME --role owner --pin 1234"),
+                title=_("Single-user shop"), markup=False, timeout=8,
+            )
+        if self.idle_lock_minutes:
+            self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
+        self.show_user()
+
+    def show_user(self) -> None:
+        actor = self.actor
+        if actor is None or actor.user is None:
+            self.title = self.shop_name
+            return
+        store = actor.store.code if actor.store is not None else ""
+        role = actor.user.role
+        self.title = printable(_("{shop} · {user} ({role}) · {store}").format(
+            shop=self.shop_name, user=actor.user.name, role=_(ROLE_NAMES[role]) if role in ROLE_NAMES else role, store=store))
+
+    def _signed_in(self, signed) -> None:
+        if signed is None:
+            return
+        user, store = signed
+        before = self.actor.user_id if self.actor is not None else None
+        self.actor = Actor(user=user, store=store)
+        if before is not None and before != user.id:
+            # What was open belonged to the user before: start again from the directory.
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+        self.show_user()
+
+    def locked(self) -> bool:
+        return any(isinstance(screen, SignInScreen) for screen in self.screen_stack)
+
+    def action_lock(self) -> None:
+        if self.actor is None or self.actor.user is None:
+            self.notify(_("Locking needs users with PINs (shoptui users add)."), markup=False)
+            return
+        if not self.locked():
+            self.push_screen(LockScreen(self.actor.user.name), self._signed_in)
+
+    def lock_if_idle(self) -> None:
+        if self.idle_lock_minutes and time.monotonic() - self.last_key_at >= self.idle_lock_minutes * 60:
+            self.action_lock()
+
+    def action_anonymous_sale(self) -> None:
+        from .directory_screen import DirectoryScreen
+        from .sale_modal import SaleModal
+
+        if isinstance(self.screen, DirectoryScreen):
+            self.push_screen(SaleModal(None, self.formats, self.actor), lambda done: self.data_changed() if done else None)
+
+    def action_day_close(self) -> None:
+        from .day_close_screen import DayCloseScreen
+
+        if not self.locked() and not isinstance(self.screen, DayCloseScreen):
+            self.push_screen(DayCloseScreen(self.formats, self.actor))
+
+    def action_points_rules(self) -> None:
+        from .points_rules_screen import PointsRulesScreen
+
+        if not self.locked() and not isinstance(self.screen, PointsRulesScreen):
+            self.push_screen(PointsRulesScreen(self.actor))

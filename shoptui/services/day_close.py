@@ -1,0 +1,97 @@
+"""Day close: what one cashier (or everyone) took in one day. Read-only SQL aggregates.
+
+Receipts count by the day of their sale time; payments by method are the receipts'
+payments, sales less returns; debt payments are counted apart, by method, since they
+are money in without a receipt.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import peewee as pw
+
+from ..i18n import _
+from ..models import DebtEntry, Payment, Receipt, User
+
+
+@dataclass(frozen=True)
+class DayClose:
+    day: dt.date
+    user_id: int | None
+    user_name: str | None
+    sales_count: int
+    sales_total: int
+    discounts: int
+    returns_count: int
+    returns_total: int
+    debt_payments_count: int
+    debt_payments_total: int
+    by_method: list[tuple[str, int]]  # receipts: sales less returns
+    debt_by_method: list[tuple[str, int]]
+
+
+def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time())
+    return start, start + dt.timedelta(days=1)
+
+
+def day_close(day: dt.date, user_id: int | None = None) -> DayClose:
+    start, end = _bounds(day)
+    where = (Receipt.at >= start) & (Receipt.at < end)
+    if user_id is not None:
+        where &= Receipt.cashier == user_id
+    totals = {
+        kind: (int(count or 0), int(total or 0), int(discount or 0))
+        for kind, count, total, discount in Receipt.select(
+            Receipt.kind, pw.fn.COUNT(Receipt.id), pw.fn.SUM(Receipt.total), pw.fn.SUM(Receipt.discount)
+        ).where(where).group_by(Receipt.kind).tuples()
+    }
+    sign = pw.Case(Receipt.kind, [("return", -1)], 1)
+    by_method = [
+        (method, int(amount or 0))
+        for method, amount in Payment.select(Payment.method, pw.fn.SUM(Payment.amount * sign))
+        .join(Receipt, on=(Payment.receipt == Receipt.id)).where(where)
+        .group_by(Payment.method).order_by(Payment.method).tuples()
+    ]
+    debt_where = (DebtEntry.kind == "payment") & (DebtEntry.at >= start) & (DebtEntry.at < end)
+    if user_id is not None:
+        debt_where &= DebtEntry.user == user_id
+    debt_by_method = [
+        (method or "", int(-(amount or 0)))
+        for method, amount in DebtEntry.select(DebtEntry.method, pw.fn.SUM(DebtEntry.amount))
+        .where(debt_where).group_by(DebtEntry.method).order_by(DebtEntry.method).tuples()
+    ]
+    debt_count = DebtEntry.select().where(debt_where).count()
+    user = User.get_or_none(User.id == user_id) if user_id is not None else None
+    sales = totals.get("sale", (0, 0, 0))
+    returns = totals.get("return", (0, 0, 0))
+    return DayClose(
+        day=day, user_id=user_id, user_name=user.name if user else None,
+        sales_count=sales[0], sales_total=sales[1], discounts=sales[2],
+        returns_count=returns[0], returns_total=returns[1],
+        debt_payments_count=debt_count, debt_payments_total=sum(amount for _m, amount in debt_by_method),
+        by_method=by_method, debt_by_method=debt_by_method,
+    )
+
+
+def write_csv(report: DayClose, path: Path) -> Path:
+    """One row per figure: section, what, count, amount in minor units."""
+    path = Path(path)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([_("section"), _("what"), _("count"), _("amount")])
+        writer.writerow(["day", report.day.isoformat(), "", ""])
+        writer.writerow(["user", report.user_name or "", "", ""])
+        writer.writerow(["receipts", "sales", report.sales_count, report.sales_total])
+        writer.writerow(["receipts", "discounts", "", report.discounts])
+        writer.writerow(["receipts", "returns", report.returns_count, report.returns_total])
+        writer.writerow(["debt", "payments", report.debt_payments_count, report.debt_payments_total])
+        for method, amount in report.by_method:
+            writer.writerow(["payments", method, "", amount])
+        for method, amount in report.debt_by_method:
+            writer.writerow(["debt_payments", method, "", amount])
+    return path

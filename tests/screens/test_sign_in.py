@@ -1,0 +1,145 @@
+"""Sign-in, lock and roles, driven by Pilot: no users runs without sign-in and says so
+once; with users the app starts at the sign-in; the header names the user and store;
+Ctrl+L and idle time lock; a cashier's owner action through a key is refused."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from textual.widgets import Input
+
+from screens.customer_card_screen import CustomerCardScreen
+from screens.directory_screen import DirectoryScreen
+from screens.lock_screen import LockScreen
+from screens.points_rules_screen import PointsRulesScreen
+from screens.sign_in_screen import SignInScreen
+from shoptui.models import AuditLog, Receipt
+from shoptui.services import customers, settings, users
+
+from .helpers import SIZE, Notes, app_for, pilot_test, scan, until
+from .till_helpers import type_amount
+
+
+@pytest.fixture
+def staff(database):
+    owner = users.add_user("Hoa", "owner", "9999")
+    cashier = users.add_user("Minh", "cashier", "1111")
+    return owner, cashier
+
+
+async def sign_in(pilot, name: str, pin: str) -> None:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in")
+    app.screen.query_one("#sign-in-name", Input).value = name
+    app.screen.query_one("#sign-in-pin", Input).focus()
+    await type_amount(pilot, pin)
+    await pilot.press("enter")
+
+
+@pilot_test
+async def test_without_users_no_sign_in_and_one_quiet_hint(database):
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, DirectoryScreen)
+        hints = [text for text in notes.texts() if "shoptui users add" in text]
+        assert len(hints) == 1
+        assert app.actor is None and app.title == "My shop"
+        await pilot.press("ctrl+l")  # nothing to lock without users; said so, no dialog
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, DirectoryScreen)
+
+
+@pilot_test
+async def test_with_users_the_app_starts_at_the_sign_in(staff, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        # A scan behind the sign-in opens nothing.
+        await scan(pilot, "2000000000015")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, SignInScreen)
+        await sign_in(pilot, "Minh", "0000")
+        await until(pilot, lambda: "wrong PIN" in app.screen.field("pin").error, what="the wrong PIN")
+        assert app.actor is None
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="the directory")
+        assert app.actor.user.name == "Minh" and app.actor.store.code == "MAIN"
+        assert "Minh (cashier)" in app.title and "MAIN" in app.title
+
+
+@pilot_test
+async def test_ctrl_l_locks_and_the_pin_opens_where_it_was(staff, database):
+    customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        app.open_customer(customer.id)
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, LockScreen))
+        assert app.screen.query_one("#sign-in-name", Input).value == "Minh"
+        await type_amount(pilot, "1111")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen), what="back on the card")
+        # Another user signing in at the lock starts from the directory.
+        await pilot.press("ctrl+l")
+        await sign_in(pilot, "Hoa", "9999")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        assert app.actor.user.name == "Hoa" and "Hoa (owner)" in app.title
+
+
+@pilot_test
+async def test_idle_time_locks(staff, database):
+    app = app_for(database)
+    app.idle_lock_minutes = 1
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        app.call_later(app.lock_if_idle)
+        await pilot.pause(0.1)
+        assert not app.locked()
+        app.last_key_at = time.monotonic() - 61
+        app.call_later(app.lock_if_idle)  # as the app's timer calls it
+        await until(pilot, lambda: isinstance(app.screen, LockScreen), what="the idle lock")
+
+
+@pilot_test
+async def test_a_cashier_changing_the_points_rules_by_key_is_refused(staff, database):
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        await pilot.press("f3")
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen))
+        app.screen.query_one("#points_earn_per", Input).value = "5000"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: notes.texts("error"), what="the refusal")
+        assert "A cashier may not change settings; ask the owner." in notes.texts("error")
+    assert settings.get("points_earn_per") == "10000"
+    assert not AuditLog.select().where(AuditLog.action.startswith("setting")).exists()
+
+
+@pilot_test
+async def test_the_signed_in_cashier_is_on_the_receipt(staff, database):
+    _owner, cashier = staff
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        await pilot.press("f5")  # a sale without a card
+        from screens.sale_modal import SaleModal
+        from .till_helpers import done_shown
+
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        await type_amount(pilot, "50000")
+        await pilot.press("enter")
+        await done_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+    receipt = Receipt.get()
+    assert receipt.customer_id is None and receipt.cashier_id == cashier.id and receipt.total == 50_000
