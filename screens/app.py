@@ -33,8 +33,8 @@ from .register_modal import RegisterModal
 from .scan_detector import ScanDetector
 from .scan_lookup import ScanOutcome, lookup
 from .text import Formats, printable
-
 from .till_keys import TILL_BINDINGS, TillActions
+
 
 class ShopApp(TillActions, App[None]):
     """shoptui in the terminal; the customer directory is its home screen."""
