@@ -24,14 +24,17 @@ from shoptui.services import settings
 from shoptui.services.context import Actor
 
 from .choice_modal import ChoiceModal
+from .commands import shop_commands
 from .customer_card_screen import CustomerCardScreen
 from .db_work import run_db
 from .directory_screen import DirectoryScreen
+from .help_screen import HelpScreen, keys_of
 from .keyboard_scans import KeyboardScans
 from .messages import CardScanned
 from .register_modal import RegisterModal
 from .scan_detector import ScanDetector
 from .scan_lookup import ScanOutcome, lookup
+from .survey_modal import ask_survey
 from .text import Formats, printable
 from .till_keys import TILL_BINDINGS, TillActions
 
@@ -41,7 +44,10 @@ class ShopApp(TillActions, App[None]):
 
     CSS_PATH = "app.tcss"
     # Imported after the language is chosen (see cli.run_app), so these are translated.
-    BINDINGS = [Binding("ctrl+q", "quit", _("Quit"), id="quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", _("Quit"), id="quit", priority=True),
+        Binding("f1", "show_help", _("Help"), id="help"),
+    ]
 
     def __init__(
         self,
@@ -126,6 +132,8 @@ class ShopApp(TillActions, App[None]):
     def _scan_resolved(self, outcome: ScanOutcome) -> None:
         if outcome.opens_customer:
             self.open_customer(outcome.customer_id)
+            if outcome.kind == "known":  # a card was read: the second survey
+                ask_survey(self, outcome.customer_id, "card_read", self.actor)
         elif outcome.kind == "withdrawn":
             self.notify(printable(self._withdrawn_message(outcome)), title=_("Card not valid"), severity="warning", markup=False, timeout=10)
         else:
@@ -172,8 +180,17 @@ class ShopApp(TillActions, App[None]):
             if customer_id is not None:
                 self.data_changed()
                 self.open_customer(customer_id)
+                ask_survey(self, customer_id, "registration", self.actor)
 
         self.push_screen(RegisterModal(card=card, name=name, phone=phone, actor=self.actor), registered)
+
+    def action_show_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(keys_of(self), self.screen.sub_title or self.title))
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        yield from shop_commands(self, screen)
 
     def data_changed(self) -> None:
         self.data_version += 1

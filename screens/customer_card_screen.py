@@ -17,10 +17,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Footer, Header, Input, Select, Static, TabbedContent, TabPane, Tabs
 
 from shoptui.i18n import _
-from shoptui.models import STATUSES
+from shoptui.models import CARD_KINDS, STATUSES
 from shoptui.services import cards, customer_view, customers
 from shoptui.services.context import Actor
 
@@ -80,8 +80,8 @@ def set_status(customer_id: int, status: str, actor: Actor | None) -> str:
     return customers.set_status(customer_id, status, actor).status
 
 
-def issue_card(customer_id: int, barcode: str, actor: Actor | None) -> str:
-    return cards.issue_card(customer_id, barcode, actor=actor).barcode
+def issue_card(customer_id: int, barcode: str, actor: Actor | None, kind: str = "loyalty") -> str:
+    return cards.issue_card(customer_id, barcode, kind, actor=actor).barcode
 
 
 class CustomerCardScreen(Screen[None]):
@@ -94,6 +94,7 @@ class CustomerCardScreen(Screen[None]):
         Binding("f8", "return_sale", _("Return"), id="card-return"),
         Binding("f9", "debt_payment", _("Pay debt"), id="card-debt-payment"),
         Binding("f10", "adjust", _("Adjust"), id="card-adjust"),
+        Binding("f12", "merge", _("Merge duplicate"), id="card-merge"),
         Binding("ctrl+pagedown", "next_tab(1)", _("Next tab"), show=False, id="card-next-tab"),
         Binding("ctrl+pageup", "next_tab(-1)", _("Previous tab"), show=False, id="card-previous-tab"),
     ]
@@ -147,6 +148,7 @@ class CustomerCardScreen(Screen[None]):
                 )
             with TabPane(_("Cards"), id="cards"):
                 yield Input(placeholder=_("Scan or type a card barcode and press Enter to give it to this customer"), id="new-card", max_length=64)
+                yield Select([(_(CARD_KIND_NAMES[k]), k) for k in CARD_KINDS], value="loyalty", allow_blank=False, id="new-card-kind")
                 yield PagedTable(
                     [
                         Column("barcode", _("Card"), widest=30), Column("kind", _("Kind")), Column("state", _("State")),
@@ -396,6 +398,13 @@ class CustomerCardScreen(Screen[None]):
 
         self.app.push_screen(AdjustModal(self.customer_id, self.formats, self.actor), lambda done: self.changed() if done else None)
 
+    def action_merge(self) -> None:
+        if self.data is None:
+            return
+        from .merge_modal import MergeModal
+
+        self.app.push_screen(MergeModal(self.customer_id, self.data.header.name, self.actor), lambda merged: self.changed() if merged else None)
+
     def action_add_card(self) -> None:
         self.query_one("#card-tabs", TabbedContent).active = "cards"
         self.query_one("#new-card", Input).focus()
@@ -416,7 +425,8 @@ class CustomerCardScreen(Screen[None]):
             self.changed()
 
         run_db(
-            self, issue_card, self.customer_id, barcode, self.actor, on_done=done, group="add-card", title=_("Card"),
+            self, issue_card, self.customer_id, barcode, self.actor, self.query_one("#new-card-kind", Select).value,
+            on_done=done, group="add-card", title=_("Card"),
         )
 
     def on_card_scanned(self, message: CardScanned) -> None:

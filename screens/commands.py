@@ -1,0 +1,59 @@
+"""What the command palette (Ctrl+P) offers: every screen, every action, and the keys of
+the screen it was opened on, so nothing is reachable only by a key one has to remember."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from shoptui.i18n import _
+
+
+def _home(app: App) -> None:
+    while len(app.screen_stack) > 1:
+        app.pop_screen()
+
+
+def open_surveys(app: App) -> None:
+    from .surveys_screen import SurveysScreen
+
+    app.push_screen(SurveysScreen(getattr(app, "actor", None)))
+
+
+def open_properties(app: App) -> None:
+    from .properties_screen import PropertiesScreen
+
+    app.push_screen(PropertiesScreen(getattr(app, "actor", None)))
+
+
+def screen_commands(app: App) -> Iterable[SystemCommand]:
+    yield SystemCommand(_("Customer directory"), _("The list of customers, with search"), lambda: _home(app))
+    yield SystemCommand(_("New customer"), _("Register a customer"), lambda: app.register_customer())
+    yield SystemCommand(_("Surveys"), _("Survey questions: add, edit, switch off, order"), lambda: open_surveys(app))
+    yield SystemCommand(
+        _("Custom properties and card kinds"), _("The shop's own customer fields, and the kinds of card"), lambda: open_properties(app)
+    )
+    yield SystemCommand(_("Help: keys"), _("The keys of this screen and the global ones (F1)"), lambda: app.action_show_help())
+
+
+def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
+    """The bindings of ``screen`` that have a name, each as a command showing its key."""
+    seen: set[str] = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or not active.enabled or binding.action in seen or binding.action == "command_palette":
+            continue
+        seen.add(binding.action)
+        title = "{description} ({key})".format(description=binding.description, key=app.get_key_display(binding))
+
+        def run(action: str = binding.action, node=active.node) -> None:
+            app.call_later(app.run_action, action, node)
+
+        yield SystemCommand(title, binding.tooltip or _("A key of this screen"), run)
+
+
+def shop_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
+    yield from screen_commands(app)
+    yield from key_commands(app, screen)

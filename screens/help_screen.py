@@ -1,0 +1,71 @@
+"""F1: the keys of the screen underneath and the global ones, one a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from shoptui.i18n import _
+
+from .text import content, plain
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    key: str
+    what: str
+    scope: str  # "screen" or "app"
+
+
+def keys_of(app: App) -> list[KeyRow]:
+    """The named keys active on the current screen, the screen's own before the global ones."""
+    rows: list[KeyRow] = []
+    seen: set[tuple[str, str]] = set()
+    for _key, active in app.screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description:
+            continue
+        key = app.get_key_display(binding)
+        if (key, binding.description) in seen:
+            continue
+        seen.add((key, binding.description))
+        rows.append(KeyRow(key, binding.description, "app" if active.node is app else "screen"))
+    rows.sort(key=lambda r: r.scope == "app")
+    return rows
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", _("Close"), id="help-close"),
+        Binding("f1", "close", _("Close"), id="help-close-f1", show=False),
+    ]
+
+    def __init__(self, rows: list[KeyRow], screen_title: str = ""):
+        super().__init__()
+        self.rows = rows
+        self.screen_title = screen_title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="help-dialog"):
+            title = _("Keys: {screen}").format(screen=self.screen_title) if self.screen_title else _("Keys")
+            yield Static(content(title), classes="dialog-title")
+            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            yield Static(content(_("Ctrl+P opens the command palette: every screen and action by name.")), classes="dialog-message")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#help-keys", DataTable)
+        table.add_column(_("Key"))
+        table.add_column(_("What it does"))
+        table.add_column(_("Where"))
+        for row in self.rows:
+            where = _("everywhere") if row.scope == "app" else _("this screen")
+            table.add_row(plain(row.key), plain(row.what), plain(where))
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

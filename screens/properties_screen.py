@@ -1,0 +1,162 @@
+"""Administration of the shop's custom properties (an optician's "eyesight", a tailor's
+sizes) and a view of the card kinds the shop can issue.
+
+Each property has a type (text, number, date, choice, yes/no); a choice property lists
+its choices. Card kinds are fixed (loyalty, discount, voucher, gift): they are shown
+here, and chosen when a card is added on the customer's card.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static, TextArea
+
+from shoptui.i18n import N_, _
+from shoptui.models import CARD_KINDS, PROPERTY_KINDS
+from shoptui.services import customers, property_admin
+from shoptui.services.context import Actor
+from shoptui.services.property_admin import DefinitionRow
+
+from .db_work import run_db
+from .form import Field, FormModal
+from .labels import CARD_KIND_NAMES, name_of
+from .text import content, plain
+
+PROPERTY_KIND_NAMES = {
+    "text": N_("text"), "number": N_("number"), "date": N_("date"), "choice": N_("choice"), "yesno": N_("yes/no"),
+}
+
+
+def define(values: dict, actor: Actor | None) -> int:
+    choices = [line for line in (values.get("choices") or "").split("\n")]
+    return customers.define_property(values["code"], values["name"], values["kind"], choices, actor).id
+
+
+class PropertyModal(FormModal):
+    """A new property definition; returns its id, or None."""
+
+    def __init__(self, actor: Actor | None = None):
+        super().__init__()
+        self.actor = actor
+        self._saving = False
+
+    def fields(self) -> Iterable[Field]:
+        yield Field(_("Name"), Input(id="name", max_length=200), "name")
+        yield Field(_("Code (letters, digits and _)"), Input(id="code", max_length=64), "code")
+        yield Field(
+            _("Type"),
+            Select([(_(PROPERTY_KIND_NAMES[k]), k) for k in PROPERTY_KINDS], id="kind", value="text", allow_blank=False),
+            "kind",
+        )
+        yield Field(_("Choices (one a line, for the type choice)"), TextArea(id="choices"), "choices")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog property-dialog"):
+            yield Static(content(_("New property")), classes="dialog-title")
+            with VerticalScroll(classes="form-body"):
+                yield from self.compose_fields()
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save")
+                yield Button(_("Cancel (Esc)"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self.clear_errors()
+        values = self.values()
+        if not values["code"].strip():
+            # A code from the name saves a keystroke: "Shoe size" -> shoe_size.
+            from shoptui.textfold import fold
+
+            values["code"] = "_".join(fold(values["name"]).split())
+        self._saving = True
+        run_db(self, define, values, self.actor, on_done=self._saved, on_error=self._failed, group="save")
+
+    def _failed(self, exc) -> None:
+        self._saving = False
+        self.show_error(exc)
+
+    def _saved(self, definition_id: int) -> None:
+        self._saving = False
+        self.dismiss(definition_id)
+
+
+class PropertiesScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "close", _("Back"), id="properties-back"),
+        Binding("f2", "add", _("New property"), id="properties-add"),
+        Binding("f6", "toggle_active", _("On/off"), id="properties-toggle"),
+    ]
+
+    def __init__(self, actor: Actor | None = None):
+        super().__init__()
+        self.actor = actor
+        self.rows: list[DefinitionRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(content(_("Custom properties")), classes="section-title")
+        yield DataTable(id="properties", cursor_type="row")
+        yield Static(content(_("Card kinds")), classes="section-title")
+        yield Static(id="card-kinds")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Properties and cards")
+        table = self.query_one("#properties", DataTable)
+        for label in (_("Name"), _("Code"), _("Type"), _("Choices"), _("Active"), _("Customers with a value")):
+            table.add_column(label)
+        kinds = ", ".join(name_of(CARD_KIND_NAMES, kind) for kind in CARD_KINDS)
+        self.query_one("#card-kinds", Static).update(
+            content(_("{kinds}. The kind is chosen when a card is added on the customer's card.").format(kinds=kinds))
+        )
+        table.focus()
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        run_db(self, property_admin.definitions, on_done=lambda rows: self._show(rows, select_id), group="properties", exclusive=True)
+
+    def _show(self, rows: list[DefinitionRow], select_id: int | None) -> None:
+        self.rows = rows
+        table = self.query_one("#properties", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in rows:
+            table.add_row(
+                plain(r.name, 40), plain(r.code), plain(name_of(PROPERTY_KIND_NAMES, r.kind)), plain(" / ".join(r.choices), 40),
+                plain(_("yes") if r.active else _("no")), plain(str(r.values), justify="right"), key=str(r.id),
+            )
+        ids = [r.id for r in rows]
+        if select_id in ids:
+            table.move_cursor(row=ids.index(select_id))
+        elif rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_add(self) -> None:
+        self.app.push_screen(PropertyModal(self.actor), lambda pid: self.reload(pid) if pid is not None else None)
+
+    def action_toggle_active(self) -> None:
+        table = self.query_one("#properties", DataTable)
+        if not self.rows or table.cursor_row >= len(self.rows):
+            return
+        row = self.rows[table.cursor_row]
+        run_db(self, property_admin.set_active, row.id, not row.active, self.actor,
+               on_done=lambda _r: self.reload(row.id), group="properties-write")

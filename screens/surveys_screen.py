@@ -1,0 +1,213 @@
+"""The owner's and manager's list of survey questions: add, edit, switch off, reorder.
+
+Questions are never deleted (their answers stay meaningful); a question switched off is
+asked no more. The asking order is the list's order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static, TextArea
+
+from shoptui.i18n import N_, _
+from shoptui.services import surveys
+from shoptui.services.context import Actor
+from shoptui.services.surveys import QuestionInput
+
+from .db_work import run_db
+from .form import Field, FormModal
+from .text import content, plain
+
+KIND_NAMES = {"choice": N_("choice"), "text": N_("text")}
+TARGET_NAMES = {"new": N_("new customers"), "group": N_("a customer group")}
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    id: int
+    position: int
+    text: str
+    kind: str
+    choices: tuple[str, ...]
+    target: str
+    group: str
+    ask_at_card_read: bool
+    active: bool
+
+
+def load_questions() -> list[QuestionRow]:
+    return [
+        QuestionRow(
+            q.id, q.position, q.text, q.kind, tuple(surveys.choices_of(q)), q.target,
+            q.group.name if q.group_id is not None else "", q.ask_at_card_read, q.active,
+        )
+        for q in surveys.questions()
+    ]
+
+
+def save_question(question_id: int | None, values: QuestionInput, actor: Actor | None) -> int:
+    if question_id is None:
+        return surveys.define_question(values, actor).id
+    return surveys.update_question(question_id, values, actor).id
+
+
+class QuestionModal(FormModal):
+    """Adds a question, or edits ``row``; returns the question's id, or None."""
+
+    def __init__(self, row: QuestionRow | None = None, actor: Actor | None = None):
+        super().__init__()
+        self.row = row
+        self.actor = actor
+        self._saving = False
+
+    def fields(self) -> Iterable[Field]:
+        r = self.row
+        yield Field(_("Question"), Input(r.text if r else "", id="text", max_length=surveys.TEXT_MAX), "text")
+        yield Field(
+            _("Kind"),
+            Select([(_(KIND_NAMES[k]), k) for k in KIND_NAMES], id="kind", value=r.kind if r else "choice", allow_blank=False),
+            "kind",
+        )
+        yield Field(_("Answers to choose from (one a line)"), TextArea("\n".join(r.choices) if r else "", id="choices"), "choices")
+        yield Field(
+            _("Asked of"),
+            Select([(_(TARGET_NAMES[t]), t) for t in TARGET_NAMES], id="target", value=r.target if r else "new", allow_blank=False),
+            "target",
+        )
+        yield Field(_("Customer group (when asked of a group)"), Input(r.group if r else "", id="group", max_length=100), "group")
+        yield Field("", Checkbox(_("Ask again at card read (second survey)"), r.ask_at_card_read if r else False, id="ask"), "ask")
+        yield Field("", Checkbox(_("Active"), r.active if r else True, id="active"), "active")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog question-dialog"):
+            yield Static(content(_("Edit question") if self.row else _("New question")), classes="dialog-title")
+            with VerticalScroll(classes="form-body"):
+                yield from self.compose_fields()
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save")
+                yield Button(_("Cancel (Esc)"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#text", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self.clear_errors()
+        v = self.values()
+        values = QuestionInput(
+            text=v["text"], kind=v["kind"], choices=tuple(line for line in v["choices"].split("\n")),
+            target=v["target"], group=v["group"], ask_at_card_read=bool(v["ask"]), active=bool(v["active"]),
+        )
+        self._saving = True
+        run_db(self, save_question, self.row.id if self.row else None, values, self.actor,
+               on_done=self._saved, on_error=self._failed, group="save")
+
+    def _failed(self, exc) -> None:
+        self._saving = False
+        self.show_error(exc)
+
+    def _saved(self, question_id: int) -> None:
+        self._saving = False
+        self.dismiss(question_id)
+
+
+class SurveysScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "close", _("Back"), id="surveys-back"),
+        Binding("f2", "add", _("New question"), id="surveys-add"),
+        Binding("f4", "edit", _("Edit"), id="surveys-edit"),
+        Binding("f6", "toggle_active", _("On/off"), id="surveys-toggle"),
+        Binding("ctrl+up", "move(-1)", _("Move up"), id="surveys-up"),
+        Binding("ctrl+down", "move(1)", _("Move down"), id="surveys-down"),
+    ]
+
+    def __init__(self, actor: Actor | None = None):
+        super().__init__()
+        self.actor = actor
+        self.rows: list[QuestionRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="questions", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Surveys")
+        table = self.query_one("#questions", DataTable)
+        for label in (_("No."), _("Question"), _("Kind"), _("Answers"), _("Asked of"), _("At card read"), _("Active")):
+            table.add_column(label)
+        table.focus()
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        run_db(self, load_questions, on_done=lambda rows: self._show(rows, select_id), group="surveys", exclusive=True)
+
+    def _show(self, rows: list[QuestionRow], select_id: int | None) -> None:
+        self.rows = rows
+        table = self.query_one("#questions", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for r in rows:
+            asked_of = _(TARGET_NAMES[r.target]) if r.target == "new" else r.group
+            table.add_row(
+                plain(str(r.position)), plain(r.text, 60), plain(_(KIND_NAMES.get(r.kind, r.kind))),
+                plain(" / ".join(r.choices), 40), plain(asked_of, 24),
+                plain(_("yes") if r.ask_at_card_read else ""), plain(_("yes") if r.active else _("no")),
+                key=str(r.id),
+            )
+        ids = [r.id for r in rows]
+        if select_id in ids:
+            table.move_cursor(row=ids.index(select_id))
+        elif rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+
+    @property
+    def selected(self) -> QuestionRow | None:
+        table = self.query_one("#questions", DataTable)
+        if not self.rows or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+    def action_add(self) -> None:
+        self.app.push_screen(QuestionModal(None, self.actor), self._saved)
+
+    def action_edit(self) -> None:
+        if self.selected is not None:
+            self.app.push_screen(QuestionModal(self.selected, self.actor), self._saved)
+
+    def _saved(self, question_id: int | None) -> None:
+        if question_id is not None:
+            self.reload(question_id)
+
+    def action_toggle_active(self) -> None:
+        row = self.selected
+        if row is not None:
+            run_db(self, surveys.set_active, row.id, not row.active, self.actor,
+                   on_done=lambda _q: self.reload(row.id), group="surveys-write")
+
+    def action_move(self, step: int) -> None:
+        row = self.selected
+        if row is not None:
+            run_db(self, surveys.move_question, row.id, step, self.actor,
+                   on_done=lambda _r: self.reload(row.id), group="surveys-write")
