@@ -1,0 +1,142 @@
+"""Surveys in the terminal: the second survey when a card is read, the registration survey
+after registering, answers on the card's Surveys tab, and the surveys admin screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import Checkbox, DataTable, Input, OptionList, Static
+
+from screens.commands import open_surveys
+from screens.customer_card_screen import CustomerCardScreen
+from screens.register_modal import RegisterModal
+from screens.survey_modal import SurveyModal
+from screens.surveys_screen import QuestionModal, SurveysScreen
+from shoptui.models import SurveyAnswer, SurveyQuestion
+from shoptui.services import cards, customers, surveys
+from shoptui.services.surveys import QuestionInput
+
+from .helpers import SIZE, app_for, pilot_test, scan, until
+
+T0 = dt.datetime(2024, 3, 1, 9, 0)
+
+
+@pytest.fixture
+def shop(database):
+    an = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
+    cards.issue_card(an, "2000000000015", at=T0)
+    source = surveys.define_question(QuestionInput(text="How did you hear of us?", kind="choice", choices=("Friends", "Zalo")))
+    rating = surveys.define_question(
+        QuestionInput(text="Rate us [1-5]", kind="choice", choices=("1", "2", "3", "4", "5"), ask_at_card_read=True)
+    )
+    wish = surveys.define_question(QuestionInput(text="What should we stock?", kind="text", ask_at_card_read=True))
+    return {"an": an, "source": source, "rating": rating, "wish": wish}
+
+
+def answers_of(customer_id: int) -> dict[str, str]:
+    return {a.question.text: a.answer for a in SurveyAnswer.select().where(SurveyAnswer.customer == customer_id)}
+
+
+def question_shown(app) -> str:
+    return str(app.screen.query_one("#survey-question", Static).render())
+
+
+@pilot_test
+async def test_a_card_read_asks_the_unanswered_flagged_questions_and_the_card_shows_the_answers(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        await scan(pilot, "2000000000015")
+        await until(pilot, lambda: isinstance(app.screen, SurveyModal), what="second survey")
+        assert question_shown(app) == "Rate us [1-5]"  # literally, not markup
+        await pilot.press("down", "down", "enter")  # "3"
+        await until(pilot, lambda: "What should we stock?" in question_shown(app))
+        await pilot.press(*"green tea", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+        assert answers_of(shop["an"].id) == {"Rate us [1-5]": "3", "What should we stock?": "green tea"}
+        table = app.screen.query_one("#surveys-table", DataTable)
+        await until(pilot, lambda: table.row_count == 2, what="answers on the Surveys tab")
+        shown = {table.get_row_at(i)[1].plain: table.get_row_at(i)[2].plain for i in range(2)}
+        assert shown == {"Rate us [1-5]": "3", "What should we stock?": "green tea"}
+        # Answered now: the next read of the card asks nothing.
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        await scan(pilot, "2000000000015")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, SurveyModal)
+
+
+@pilot_test
+async def test_the_second_survey_can_be_skipped_and_asks_again_next_time(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        await scan(pilot, "2000000000015")
+        await until(pilot, lambda: isinstance(app.screen, SurveyModal))
+        await pilot.press("escape")  # skip the rating
+        await until(pilot, lambda: "What should we stock?" in question_shown(app))
+        await pilot.press("f8")  # skip the rest
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+        assert answers_of(shop["an"].id) == {}
+        await scan(pilot, "2000000000015")
+        await until(pilot, lambda: isinstance(app.screen, SurveyModal))
+
+
+@pilot_test
+async def test_registration_ends_with_the_registration_survey(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+        app.screen.query_one("#name", Input).value = "Lê Thị Hoa"
+        app.screen.query_one("#phone", Input).value = "0903 222 333"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, SurveyModal), what="registration survey")
+        assert question_shown(app) == "How did you hear of us?"
+        options = app.screen.query_one("#survey-choices", OptionList)
+        assert options.option_count == 2
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: question_shown(app) == "Rate us [1-5]")
+        await pilot.press("f8")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+        hoa = customers.find_by_phone("0903 222 333")
+        assert answers_of(hoa.id) == {"How did you hear of us?": "Zalo"}
+
+
+@pilot_test
+async def test_the_surveys_screen_adds_edits_switches_off_and_orders(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.1)
+        open_surveys(app)
+        await until(pilot, lambda: isinstance(app.screen, SurveysScreen) and app.screen.query("#questions"))
+        table = app.screen.query_one("#questions", DataTable)
+        await until(pilot, lambda: table.row_count == 3)
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, QuestionModal))
+        await pilot.press("ctrl+s")  # no text: the error is on the field
+        await until(pilot, lambda: app.screen.field("text").error != "")
+        app.screen.query_one("#text", Input).value = "Favourite brand?"
+        await pilot.press("ctrl+s")  # a choice question without choices
+        await until(pilot, lambda: app.screen.field("choices").error != "")
+        app.screen.query_one("#choices").text = "Acme\nBolt"
+        app.screen.query_one("#ask", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, SurveysScreen) and table.row_count == 4)
+        added = SurveyQuestion.get(SurveyQuestion.text == "Favourite brand?")
+        assert surveys.choices_of(added) == ["Acme", "Bolt"] and added.ask_at_card_read
+        assert table.cursor_row == 3
+        await pilot.press("f6")  # switch it off
+        await until(pilot, lambda: not SurveyQuestion.get_by_id(added.id).active)
+        await pilot.press("ctrl+up")
+        await until(pilot, lambda: [q.id for q in surveys.questions()][2] == added.id)
+        await pilot.press("f4")
+        await until(pilot, lambda: isinstance(app.screen, QuestionModal))
+        app.screen.query_one("#text", Input).value = "Favourite brand, please?"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: SurveyQuestion.get_by_id(added.id).text == "Favourite brand, please?")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, SurveysScreen))
