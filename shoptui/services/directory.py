@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
+import json
 import operator
 import re
 import sqlite3
@@ -109,11 +111,16 @@ _COLUMNS = (
 def search(
     text: str = "", limit: int = 100, offset: int = 0, filters: Filters | None = None, sort: Sort | None = None
 ) -> list[Row]:
-    """Customers matching ``text`` (everyone when it is blank), one page in ``sort`` order."""
+    """Customers matching ``text`` (everyone when it is blank), one page in ``sort`` order.
+
+    In name order, customers whose name starts with a word of the query come first.
+    """
+    limit, offset = max(0, limit), max(0, offset)
     try:
-        query = _query(text, filters or Filters(), sort or Sort())
-        query = query.limit(max(0, limit)).offset(max(0, offset))
-        return [Row(*values) for values in query.tuples()]
+        plan = _plan(text, filters or Filters(), sort or Sort())
+        if plan.tiered and plan.broad:
+            return _tiered_page(plan, limit, offset)
+        return [Row(*values) for values in plan.ordered().limit(limit).offset(offset).tuples()]
     except (peewee.DatabaseError, sqlite3.Error) as exc:
         raise DatabaseError(_("The customer list cannot be read: {reason}").format(reason=exc)) from exc
 
@@ -121,29 +128,95 @@ def search(
 def iter_rows(text: str = "", filters: Filters | None = None, sort: Sort | None = None) -> Iterator[list[Row]]:
     """Every matching customer in ``sort`` order, in batches, for an export of any size.
 
-    One streaming cursor rather than pages: OFFSET paging over a million rows would read
+    Streaming cursors rather than pages: OFFSET paging over a million rows would read
     the start of the list again for every batch.
     """
     try:
-        query = _query(text, filters or Filters(), sort or Sort())
+        plan = _plan(text, filters or Filters(), sort or Sort())
+        if plan.tiered and plan.broad:
+            queries = [plan.query.where(plan.starts_clause()), plan.query.where(~plan.starts_clause())]
+            queries = [q.order_by(*_order(plan.sort)) for q in queries]
+        else:
+            queries = [plan.ordered()]
         batch: list[Row] = []
-        for values in query.tuples().iterator():
-            batch.append(Row(*values))
-            if len(batch) >= EXPORT_BATCH:
-                yield batch
-                batch = []
+        for query in queries:
+            for values in query.tuples().iterator():
+                batch.append(Row(*values))
+                if len(batch) >= EXPORT_BATCH:
+                    yield batch
+                    batch = []
         if batch:
             yield batch
     except (peewee.DatabaseError, sqlite3.Error) as exc:
         raise DatabaseError(_("The customer list cannot be read: {reason}").format(reason=exc)) from exc
 
 
-def _query(text: str, filters: Filters, sort: Sort):
+@dataclass
+class _Plan:
+    query: peewee.ModelSelect  # filters and match, not yet ordered
+    sort: Sort
+    starts: list[str]  # the query's words: a name starting with one of them ranks first
+    broad: bool  # some way matched too many to read them all
+
+    @property
+    def tiered(self) -> bool:
+        # PostgreSQL compares text by its collation, where a "{" bound is no prefix end.
+        return self.sort.key == "name" and bool(self.starts) and _has_fts()
+
+    def starts_clause(self):
+        return functools.reduce(operator.or_, (_starts_with(w) for w in self.starts))
+
+    def ordered(self) -> peewee.ModelSelect:
+        order = _order(self.sort)
+        if self.tiered:
+            order.insert(0, peewee.Case(None, [(self.starts_clause(), 0)], 1))
+        return self.query.order_by(*order)
+
+
+def _plan(text: str, filters: Filters, sort: Sort) -> _Plan:
+    _order(sort)  # an unknown order is refused before any reading
     query = Customer.select(*_COLUMNS).where(_filter_clause(filters))
-    match = _match_clause(text)
+    match, broad = _match_clause(text)
     if match is not None:
         query = query.where(match)
-    return query.order_by(*_order(sort))
+    return _Plan(query, sort, list(dict.fromkeys(words(text)[:MAX_WORDS])), broad)
+
+
+def _starts_with(word: str):
+    # search_key is [0-9a-z ]: in SQLite's binary order "{" comes right after "z", so
+    # this range is "starts with" and walks the search_key index in order.
+    return (Customer.search_key >= word) & (Customer.search_key < word + "{")
+
+
+def _tiered_page(plan: _Plan, limit: int, offset: int) -> list[Row]:
+    """One page of a broad match in name order: the names starting with a query word, then the rest.
+
+    Each part is read along the search_key index and stops at the page's end; the rest
+    is dense where it is reached, since a word a name does not start with is spread
+    over all of them. Reading the whole match in one ORDER BY would walk from "a" to
+    "nguyen" before the first row of "nguyen".
+    """
+    if not limit:
+        return []
+    descending = plan.sort.descending
+    order = _order(plan.sort)
+    keyed = plan.query.select_extend(Customer.search_key)
+    parts = [keyed.where(_starts_with(w)).order_by(*order).limit(offset + limit).tuples() for w in plan.starts]
+    seen: set[int] = set()
+    first: list[tuple] = []
+    merged = heapq.merge(*parts, key=lambda v: (v[-1], v[0]), reverse=descending)
+    for values in merged:
+        if values[0] not in seen:
+            seen.add(values[0])
+            first.append(values[:-1])
+    page = [Row(*values) for values in first[offset: offset + limit]]
+    if len(page) == limit:
+        return page
+    # Every name starting with a query word is counted before the others are read.
+    before = len(first) if len(first) < offset + limit else plan.query.where(plan.starts_clause()).count()
+    rest = plan.query.where(~plan.starts_clause()).order_by(*order)
+    rest = rest.limit(limit - len(page)).offset(max(0, offset - before))
+    return page + [Row(*values) for values in rest.tuples()]
 
 
 def _order(sort: Sort) -> list:
@@ -179,11 +252,23 @@ def _filter_clause(filters: Filters):
 
 
 def _match_clause(text: str):
-    """None when the query asks for nothing (blank), else the OR of every way it can match."""
+    """(None, False) when the query asks for nothing (blank), else (the OR of every way it can match, broad)."""
     text = (text or "").strip()
     if not text:
-        return None
+        return None, False
     query_words = words(text)[:MAX_WORDS]
+    if not _has_fts():
+        # PostgreSQL: the clauses themselves, one scan (see migration 0002).
+        ways = []
+        if query_words:
+            ways.append(functools.reduce(operator.and_, (_word_prefix(w) for w in query_words)))
+        ways.extend(_phone_clauses(text))
+        exact = _exact_customer_id(text)
+        if exact is not None:
+            ways.append(Customer.id == exact)
+        if not ways:
+            return Customer.id.is_null(), False
+        return functools.reduce(operator.or_, ways), True
     narrow_ids: set[int] = set()
     broad = []
     if query_words:
@@ -201,10 +286,16 @@ def _match_clause(text: str):
     exact = _exact_customer_id(text)
     if exact is not None:
         narrow_ids.add(exact)
-    ways = broad + ([Customer.id.in_(sorted(narrow_ids))] if narrow_ids else [])
+    ways = list(broad)
+    if narrow_ids:
+        # One JSON parameter rather than thousands: peewee takes longer to build a long
+        # IN list than SQLite takes to answer it.
+        ways.append(peewee.NodeList(
+            (Customer.id, peewee.SQL("IN (SELECT value FROM json_each(?))", [json.dumps(sorted(narrow_ids))]))
+        ))
     if not ways:
-        return Customer.id.is_null()  # nothing in the query can match anyone (e.g. only "!!")
-    return functools.reduce(operator.or_, ways)
+        return Customer.id.is_null(), False  # nothing in the query can match anyone (e.g. only "!!")
+    return functools.reduce(operator.or_, ways), bool(broad)
 
 
 def _word_prefix(word: str):
@@ -214,8 +305,6 @@ def _word_prefix(word: str):
 
 def _word_ids(query_words: list[str]) -> list[int] | None:
     """The ids whose words start with every query word, or None when there are too many."""
-    if not _has_fts():
-        return _capped_ids(functools.reduce(operator.and_, (_word_prefix(w) for w in query_words)))
     # Every folded word is [0-9a-z]+: a plain FTS5 prefix term needs no quoting.
     match = " ".join(f"{word}*" for word in query_words)
     cursor = database.execute_sql(

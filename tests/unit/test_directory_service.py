@@ -44,7 +44,8 @@ def test_blank_query_lists_everyone_in_name_order_with_accents_folded(shop):
 
 
 def test_words_match_word_starts_in_any_order_without_accents_or_case(shop):
-    assert names(search("nguyen")) == ["Anh Nguyen-Tran", "Nguyễn Thị Hồng", "Nguyễn Văn An"]
+    # Names that start with a word of the query come first.
+    assert names(search("nguyen")) == ["Nguyễn Thị Hồng", "Nguyễn Văn An", "Anh Nguyen-Tran"]
     assert names(search("nguyen hong")) == ["Nguyễn Thị Hồng"]
     assert names(search("HONG nguy")) == ["Nguyễn Thị Hồng"]
     assert names(search("nguyen lan")) == []
@@ -338,7 +339,7 @@ def test_export_to_xlsx_streams_every_row(shop, tmp_path):
     sheet = load_workbook(path).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0][:2] == ["Code", "Name"]
-    assert [row[1] for row in values[1:]] == ["Anh Nguyen-Tran", "Nguyễn Thị Hồng", "Nguyễn Văn An"]
+    assert [row[1] for row in values[1:]] == ["Nguyễn Thị Hồng", "Nguyễn Văn An", "Anh Nguyen-Tran"]
     directory.export(path, "dang")
     assert [cell.value for cell in load_workbook(path).active[2]][3] == 125_000
 
@@ -348,3 +349,16 @@ def test_export_refuses_a_folder_or_a_missing_folder(shop, tmp_path):
         directory.export(tmp_path)
     with pytest.raises(ValidationError, match="does not exist"):
         directory.export(tmp_path / "nope" / "x.csv")
+
+
+def test_broad_pages_run_from_names_starting_with_the_word_into_the_rest(database, monkeypatch):
+    for i in range(6):
+        customers.register({"name": f"Lê Văn {i}"})
+        customers.register({"name": f"Anh Lê {i}"})
+    monkeypatch.setattr(directory, "NARROW_LIMIT", 3)
+    everyone = names(search("le", limit=100))
+    assert everyone[:6] == [f"Lê Văn {i}" for i in range(6)] and len(everyone) == 12
+    assert [n for offset in range(0, 12, 5) for n in names(search("le", limit=5, offset=offset))] == everyone
+    assert names(search("le", limit=5, offset=12)) == []
+    assert names(search("le", sort=Sort("name", descending=True)))[:2] == ["Lê Văn 5", "Lê Văn 4"]
+    assert [row.name for batch in iter_rows("le") for row in batch] == everyone
