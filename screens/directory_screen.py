@@ -3,25 +3,33 @@
 The search box keeps the focus (SPEC: "The terminal app's keys"); the arrow and page
 keys move the list's cursor from there. Every query runs in a worker thread with its
 own database connection, and its rows come back as a DirectoryPage message.
+Function keys set the filters (status, group, debt, birthdays) and the order (also a
+click on a column's heading); Ctrl+E writes the list as shown to a CSV or xlsx file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
+from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
+from shoptui import clock
 from shoptui.errors import ShopError
 from shoptui.i18n import N_, _, ngettext
 from shoptui.services import directory
 
+from .choice_modal import ChoiceModal
+from .db_work import run_db
 from .labels import STATUS_NAMES
 from .messages import DirectoryFailed, DirectoryPage
 from .text import Formats, content, plain, printable
@@ -39,6 +47,47 @@ COLUMNS = (
 )
 WIDEST = {key: width for key, _heading, width in COLUMNS}
 NUMERIC = {"debt", "total_sales", "points"}  # right-aligned, heading too
+# Columns a click on the heading sorts by: the directory service's sort keys.
+SORT_OF_COLUMN = {"name": "name", "debt": "debt", "total_sales": "total_sales",
+                  "last_purchase": "last_purchase", "points": "points"}
+SORT_CYCLE = ("name", "debt", "total_sales", "last_purchase", "points")
+# The status filter's steps (F4): what a shop looks at, in the order it wants it.
+STATUS_CYCLE = (
+    ("active", "incomplete"),
+    ("active",),
+    ("incomplete",),
+    ("archived",),
+    ("active", "incomplete", "archived"),
+)
+ALL_GROUPS = "\x00all"  # no group is named so: a group name is printable text
+
+
+class ExportModal(ModalScreen[str | None]):
+    """Asks for the file to write; its ending (.csv or .xlsx) chooses the format."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="export-cancel")]
+
+    def __init__(self, suggested: str):
+        super().__init__()
+        self.suggested = suggested
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="choice-dialog"):
+            yield Static(content(_("Export the list")), classes="dialog-title")
+            yield Static(content(_("File to write (.csv or .xlsx), then Enter:")), classes="dialog-message")
+            yield Input(value=self.suggested, id="export-path", max_length=500)
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    @on(Input.Submitted, "#export-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class DirectoryScreen(Screen[None]):
@@ -51,6 +100,14 @@ class DirectoryScreen(Screen[None]):
         # Priority: the search box would take Enter for itself.
         Binding("enter", "open_customer", _("Open"), id="open-customer", priority=True),
         Binding("f2", "new_customer", _("New customer"), id="new-customer"),
+        Binding("f4", "cycle_status", _("Status"), id="directory-filter-status"),
+        Binding("f6", "choose_group", _("Group"), id="directory-filter-group"),
+        Binding("f7", "toggle_debt", _("Debt > 0"), id="directory-filter-debt"),
+        Binding("f8", "toggle_birthdays", _("Birthdays"), id="directory-filter-birthdays"),
+        Binding("f9", "cycle_sort", _("Sort"), id="directory-sort"),
+        Binding("f10", "reverse_sort", _("Reverse"), id="directory-sort-reverse"),
+        # Priority: the search box takes Ctrl+E as "end of line".
+        Binding("ctrl+e", "export", _("Export"), id="directory-export", priority=True),
         Binding("down", "move_cursor(1)", _("Next"), show=False, id="directory-next"),
         Binding("up", "move_cursor(-1)", _("Previous"), show=False, id="directory-previous"),
         Binding("pagedown", "move_page(1)", _("Page down"), show=False, id="directory-page-down"),
@@ -67,6 +124,7 @@ class DirectoryScreen(Screen[None]):
         self.formats = formats
         self.search_delay = search_delay
         self.filters = filters or directory.Filters()
+        self.sort = directory.Sort()
         self._generation = 0
         self._query = ""
         self._debounce: Timer | None = None
@@ -91,9 +149,7 @@ class DirectoryScreen(Screen[None]):
         self.sub_title = _("Customers")
         table = self.query_one("#customers", DataTable)
         table.can_focus = False  # the search box keeps the focus; arrows reach the table from there
-        self._headings = {
-            key: plain(_(heading), justify="right" if key in NUMERIC else "left") for key, heading, _w in COLUMNS
-        }
+        self._make_headings()
         self._show_rows([], first_page=True)
         self.watch(table, "scroll_y", self._scrolled, init=False)
         self.query_one("#search", Input).focus()
@@ -141,7 +197,9 @@ class DirectoryScreen(Screen[None]):
         """Runs in a worker thread: query one page, build its cells, post them back."""
         try:
             with self.database.connection_context():
-                rows = directory.search(text, limit=self.PAGE_SIZE + 1, offset=offset, filters=self.filters)
+                rows = directory.search(
+                    text, limit=self.PAGE_SIZE + 1, offset=offset, filters=self.filters, sort=self.sort
+                )
             cells = [(str(row.id), self._cells(row)) for row in rows[: self.PAGE_SIZE]]
         except ShopError as exc:
             self.post_message(DirectoryFailed(generation, str(exc)))
@@ -231,11 +289,120 @@ class DirectoryScreen(Screen[None]):
             line = ngettext("{count} customer", "{count} customers", shown).format(count=shown)
             if self._has_more:
                 line = _("{shown}, more below").format(shown=line)
-        elif self._query.strip():
+        elif self._query.strip() or self.filters != directory.Filters():
             line = _("No customer matches this search.")
         else:
             line = _("No customers yet: import them with `shoptui import customers FILE`, or try `shoptui demo`.")
-        self.query_one("#directory-status", Static).update(content(line))
+        self.query_one("#directory-status", Static).update(content(" · ".join([line, *self.describe_view()])))
+
+    def describe_view(self) -> list[str]:
+        """The filters and the order in force, in words, for the status line."""
+        parts = []
+        if self.filters.statuses != directory.Filters().statuses:
+            names = ", ".join(_(STATUS_NAMES[status]) for status in self.filters.statuses)
+            parts.append(_("Status: {names}").format(names=names))
+        if self.filters.group:
+            parts.append(_("Group: {name}").format(name=self.filters.group))
+        if self.filters.with_debt:
+            parts.append(_("with debt"))
+        if self.filters.birthday_month is not None:
+            parts.append(_("birthday this month"))
+        if self.sort != directory.Sort():
+            label, _first = directory.SORTS[self.sort.key]
+            arrow = "↓" if self.sort.descending else "↑"
+            parts.append(_("sorted by {column} {arrow}").format(column=_(label), arrow=arrow))
+        return parts
+
+    def _make_headings(self) -> None:
+        """Column headings; the one the list is sorted by carries an arrow."""
+        self._headings = {}
+        for key, heading, _w in COLUMNS:
+            text = _(heading)
+            if SORT_OF_COLUMN.get(key) == self.sort.key:
+                text = f"{text} {'▼' if self.sort.descending else '▲'}"
+            self._headings[key] = plain(text, justify="right" if key in NUMERIC else "left")
+
+    # -- filters and order ---------------------------------------------------------------
+
+    def _refilter(self, **changes) -> None:
+        self.filters = dataclasses.replace(self.filters, **changes)
+        self.start_search()
+
+    def action_cycle_status(self) -> None:
+        """F4: active and incomplete → active → incomplete → archived → everyone."""
+        steps = list(STATUS_CYCLE)
+        current = steps.index(self.filters.statuses) if self.filters.statuses in steps else -1
+        self._refilter(statuses=steps[(current + 1) % len(steps)])
+
+    def action_toggle_debt(self) -> None:
+        """F7: only customers who owe the shop money, or everyone again."""
+        self._refilter(with_debt=not self.filters.with_debt)
+
+    def action_toggle_birthdays(self) -> None:
+        """F8: only customers whose birthday falls in this month, or everyone again."""
+        month = None if self.filters.birthday_month is not None else clock.today().month
+        self._refilter(birthday_month=month)
+
+    def action_choose_group(self) -> None:
+        """F6: pick a group/tag from the shop's groups (or all of them again)."""
+        run_db(self, directory.group_names, on_done=self._offer_groups, title=_("Group"))
+
+    def _offer_groups(self, names: list[str]) -> None:
+        choices = [(ALL_GROUPS, _("All groups"))] + [(name, name) for name in names]
+        current = self.filters.group or ALL_GROUPS
+        message = "" if names else _("No groups yet: add a customer to a group on the customer's card.")
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._refilter(group=None if value == ALL_GROUPS else value)
+
+        self.app.push_screen(ChoiceModal(_("Show the customers of a group"), message, choices, current), chosen)
+
+    def _resort(self, key: str, descending: bool) -> None:
+        self.sort = directory.Sort(key, descending)
+        self._make_headings()  # drawn with the first page of the new order
+        self.start_search()
+
+    def action_cycle_sort(self) -> None:
+        """F9: by name → debt → total sales → last purchase → points, each its natural way first."""
+        key = SORT_CYCLE[(SORT_CYCLE.index(self.sort.key) + 1) % len(SORT_CYCLE)]
+        self._resort(key, directory.SORTS[key][1] == "desc")
+
+    def action_reverse_sort(self) -> None:
+        """F10: the same order the other way round."""
+        self._resort(self.sort.key, not self.sort.descending)
+
+    @on(DataTable.HeaderSelected, "#customers")
+    def _heading_clicked(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        key = SORT_OF_COLUMN.get(str(event.column_key.value))
+        if key is None:
+            return
+        if key == self.sort.key:
+            self._resort(key, not self.sort.descending)
+        else:
+            self._resort(key, directory.SORTS[key][1] == "desc")
+        self.query_one("#search", Input).focus()
+
+    # -- export ------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Ctrl+E: write the list as shown (search, filters, order) to a CSV or xlsx file."""
+        suggested = str(Path.cwd() / _("customers-{date}.csv").format(date=clock.today().isoformat()))
+        text, filters, sort = self._query, self.filters, self.sort
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.notify(_("Writing {path}…").format(path=printable(path)), title=_("Export"), markup=False)
+                statuses = {key: _(name) for key, name in STATUS_NAMES.items()}
+                run_db(self, directory.export, path, text, filters, sort, statuses,
+                       on_done=lambda count: self._exported(path, count), group="export", title=_("Export"))
+
+        self.app.push_screen(ExportModal(suggested), chosen)
+
+    def _exported(self, path: str, count: int) -> None:
+        line = ngettext("{count} customer written to {path}", "{count} customers written to {path}", count)
+        self.notify(line.format(count=count, path=printable(path)), title=_("Export"), markup=False)
 
     # -- paging --------------------------------------------------------------------------
 

@@ -315,7 +315,16 @@ async def test_footer_keys_are_named_and_remappable(shop, database):
             for _key, (_node, binding, _enabled, _tip) in app.screen.active_bindings.items()
             if binding.show
         }
-        assert shown == {"clear-search": "Clear", "open-customer": "Open", "new-customer": "New customer", "quit": "Quit"}
+        mine = {
+            "clear-search": "Clear", "open-customer": "Open", "new-customer": "New customer", "quit": "Quit",
+            "directory-filter-status": "Status", "directory-filter-group": "Group",
+            "directory-filter-debt": "Debt > 0", "directory-filter-birthdays": "Birthdays",
+            "directory-sort": "Sort", "directory-sort-reverse": "Reverse", "directory-export": "Export",
+        }
+        assert {key: shown.get(key) for key in mine} == mine
+        app.set_keymap({"directory-filter-debt": "f12"})
+        await pilot.press("f12")
+        assert app.screen.filters.with_debt
 
 
 @pilot_test
@@ -347,3 +356,135 @@ async def test_f2_starts_a_registration_with_what_was_searched(shop, database):
         await pilot.press("f2")
         await until(pilot, lambda: isinstance(app.screen, RegisterModal))
         assert app.screen.query_one("#name", Input).value == "Mai Anh"
+
+
+# -- filters, order and export ----------------------------------------------------------------
+
+
+def status_line(app) -> str:
+    return str(app.screen.query_one("#directory-status", Static).render())
+
+
+@pilot_test
+async def test_function_keys_filter_by_status_debt_and_birthday(shop, database):
+    from shoptui import clock
+
+    customers.set_status(shop["Trần Bảo"], "archived")
+    customers.set_status(shop["Hans Straße"], "incomplete")
+    debts.set_opening_balance(shop["Đặng Văn Lâm"], 50_000)
+    customers.update(shop["Nguyễn Văn An"], {"birthday": clock.today().replace(year=1990, day=1)})
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 4)
+        await pilot.press("f4")  # active only
+        await until(pilot, lambda: shown_names(app) == ["Đặng Văn Lâm", "Nguyễn Thị Hồng", "Nguyễn Văn An"])
+        assert "Status: active" in status_line(app)
+        await pilot.press("f4")  # incomplete
+        await until(pilot, lambda: shown_names(app) == ["Hans Straße"])
+        await pilot.press("f4")  # archived
+        await until(pilot, lambda: shown_names(app) == ["Trần Bảo"])
+        await pilot.press("f4")  # everyone
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        await pilot.press("f4")  # back to the start
+        await until(pilot, lambda: table_of(app).row_count == 4)
+        await pilot.press("f7")
+        await until(pilot, lambda: shown_names(app) == ["Đặng Văn Lâm"])
+        assert "with debt" in status_line(app)
+        await pilot.press("f7", "f8")
+        await until(pilot, lambda: shown_names(app) == ["Nguyễn Văn An"])
+        assert "birthday this month" in status_line(app)
+        await pilot.press(*"dang")
+        await until(pilot, lambda: status_line(app).startswith("No customer matches this search."))
+        await pilot.press("f8")
+        await until(pilot, lambda: shown_names(app) == ["Đặng Văn Lâm"])
+        assert app.focused.id == "search"
+
+
+@pilot_test
+async def test_f6_picks_a_group_and_all_groups_again(shop, database):
+    from screens.choice_modal import ChoiceModal
+
+    customers.add_to_group(shop["Hans Straße"], "Stammkunden")
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, ChoiceModal) and shown_names(app) == ["Hans Straße"])
+        assert "Group: Stammkunden" in status_line(app)
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.press("up", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, ChoiceModal) and table_of(app).row_count == 5)
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ChoiceModal))
+        assert app.screen.filters.group is None
+
+
+@pilot_test
+async def test_sort_by_keys_and_by_clicking_a_heading(shop, database):
+    debts.set_opening_balance(shop["Hans Straße"], 10_000)
+    debts.set_opening_balance(shop["Trần Bảo"], 90_000)
+    points.set_opening_balance(shop["Nguyễn Văn An"], 7)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        await pilot.press("f9")  # by debt, largest first
+        await until(pilot, lambda: shown_names(app)[:2] == ["Trần Bảo", "Hans Straße"])
+        assert "sorted by Debt ↓" in status_line(app)
+        assert table_of(app).columns["debt"].label.plain.endswith("▼")
+        await pilot.press("f10")
+        await until(pilot, lambda: shown_names(app)[-2:] == ["Hans Straße", "Trần Bảo"])
+        await pilot.press("f9", "f9", "f9")  # total sales, last purchase, points
+        await until(pilot, lambda: shown_names(app)[0] == "Nguyễn Văn An")
+        await pilot.press("f9")  # back to names
+        await until(pilot, lambda: shown_names(app)[0] == "Đặng Văn Lâm")
+        # A click on a heading sorts by it; a second click turns the order round.
+        table = table_of(app)
+        table.post_message(DataTable.HeaderSelected(table, table.columns["debt"].key, 3, table.columns["debt"].label))
+        await until(pilot, lambda: shown_names(app)[0] == "Trần Bảo")
+        table.post_message(DataTable.HeaderSelected(table, table.columns["debt"].key, 3, table.columns["debt"].label))
+        await until(pilot, lambda: shown_names(app)[-1] == "Trần Bảo")
+        table.post_message(DataTable.HeaderSelected(table, table.columns["phone"].key, 2, table.columns["phone"].label))
+        await pilot.pause(0.1)
+        assert app.screen.sort.key == "debt"  # the phone is no order
+
+
+@pytest.mark.parametrize("ending", ["csv", "xlsx"])
+@pilot_test
+async def test_ctrl_e_exports_the_list_as_shown(shop, database, tmp_path, ending):
+    from screens.directory_screen import ExportModal
+
+    debts.set_opening_balance(shop["Đặng Văn Lâm"], 50_000)
+    customers.update(shop["Trần Bảo"], {"name": "=cmd|' /C calc'!A0"})
+    target = tmp_path / f"khach.{ending}"
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, ExportModal))
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, ExportModal))
+        await pilot.press("f9", "ctrl+e")  # by debt
+        await until(pilot, lambda: isinstance(app.screen, ExportModal))
+        path_box = app.screen.query_one("#export-path", Input)
+        path_box.value = str(target)
+        await pilot.press("enter")
+        await until(pilot, lambda: target.exists())
+    if ending == "csv":
+        import csv
+
+        with target.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f))
+        names = [row[1] for row in rows[1:]]
+        assert rows[0][:2] == ["Code", "Name"]
+        assert names[0] == "Đặng Văn Lâm" and len(names) == 5
+        assert "'=cmd|' /C calc'!A0" in names
+    else:
+        from openpyxl import load_workbook
+
+        values = [[c.value for c in row] for row in load_workbook(target).active.iter_rows()]
+        assert values[1][1] == "Đặng Văn Lâm" and values[1][3] == 50_000 and len(values) == 6
