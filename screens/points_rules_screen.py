@@ -15,8 +15,7 @@ from textual.widgets import Input, Select, Static
 
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import N_, _
-from shoptui.models import PointsTier
-from shoptui.services import settings
+from shoptui.services import settings, till
 from shoptui.services.context import Actor
 from shoptui.services.ledger import write_transaction
 
@@ -41,8 +40,7 @@ class Rules:
 
 def load_rules() -> Rules:
     keys = [key for key, _label in RULES] + ["points_earn_on_points"]
-    tiers = [(t.name, t.min_spend, t.earn_per, t.discount_bp) for t in PointsTier.select().order_by(PointsTier.min_spend)]
-    return Rules({key: settings.get(key) for key in keys}, tiers)
+    return Rules({key: settings.get(key) for key in keys}, till.points_tiers())
 
 
 def save_rules(values: dict[str, str], actor: Actor | None) -> None:

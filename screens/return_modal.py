@@ -7,9 +7,7 @@ what is paid back. After the cashier's limit of days a manager's PIN allows it.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import partial
 from typing import Iterable
 
@@ -17,13 +15,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static
 
-from shoptui import clock
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import _
-from shoptui.models import Receipt, ReceiptLine
 from shoptui.money import parse_money
-from shoptui.services import sales, settings
-from shoptui.services.context import Actor, allows
+from shoptui.services import sales, till
+from shoptui.services.context import Actor
 
 from .db_work import run_db
 from .form import Field, FormModal
@@ -34,55 +30,18 @@ from .text import Formats, content
 
 
 @dataclass(frozen=True)
-class SaleFacts:
-    id: int
-    number: str
-    at: dt.datetime
-    total: int
-    left: int
-
-
-@dataclass(frozen=True)
 class LateReturn:
     message: str
 
 
-def sale_facts(number: str) -> SaleFacts:
-    sale = sales.find_receipt(number)
-    if sale.kind != "sale":
-        raise ValidationError(_("Receipt {number} is not a sale.").format(number=number), "receipt")
-    return SaleFacts(sale.id, sale.number, sale.at, sale.total, sale.total - sales.returned_so_far(sale))
-
-
-def sale_facts_by_id(sale_id: int) -> SaleFacts:
-    sale = Receipt.get_by_id(sale_id)
-    return sale_facts(sale.number) if sale.kind == "sale" else None
-
-
-def return_lines(sale_id: int, text: str) -> list[tuple[int, Decimal]]:
-    """"sku qty; …" against the sale's lines."""
-    out = []
-    for item in text.split(";"):
-        parts = item.split()
-        if not parts:
-            continue
-        line = ReceiptLine.get_or_none((ReceiptLine.receipt == sale_id) & (ReceiptLine.sku == parts[0]))
-        if line is None:
-            raise ValidationError(_("The sale has no line {sku}.").format(sku=parts[0]), "lines")
-        qty = sales.quantity(parts[1]) if len(parts) > 1 else Decimal(line.qty)
-        out.append((line.id, qty))
-    return out
-
-
 def take_return(sale_id: int, amount: int | None, lines_text: str, method: str, actor: Actor | None, override_by=None):
     """Runs in a worker: the return, or ``LateReturn`` when a manager must allow it."""
-    sale = Receipt.get_by_id(sale_id)
-    late = (clock.now().date() - sale.at.date()).days > settings.get_int("cashier_return_days")
-    if late and override_by is None and not allows(actor, "late_return"):
-        return LateReturn(_("Receipt {number} is older than {days} days.").format(
-            number=sale.number, days=settings.get_int("cashier_return_days")))
-    lines = return_lines(sale_id, lines_text) if lines_text.strip() else None
-    return sales.record_return(sale, None if lines else amount, lines=lines, refund_method=method,
+    if override_by is None:
+        message = till.late_return_message(sale_id, actor)
+        if message is not None:
+            return LateReturn(message)
+    lines = till.return_lines(sale_id, lines_text) if lines_text.strip() else None
+    return sales.record_return(sale_id, None if lines else amount, lines=lines, refund_method=method,
                                actor=actor, override_by=override_by)
 
 
@@ -94,7 +53,7 @@ class ReturnModal(FormModal):
         self.formats = formats
         self.actor = actor
         self.sale_id = sale_id
-        self.sale: SaleFacts | None = None
+        self.sale: till.SaleFacts | None = None
         self._busy = False
 
     def fields(self) -> Iterable[Field]:
@@ -117,12 +76,12 @@ class ReturnModal(FormModal):
 
     def on_mount(self) -> None:
         if self.sale_id is not None:
-            run_db(self, sale_facts_by_id, self.sale_id, on_done=self._show_sale, group="return-sale")
+            run_db(self, partial(till.sale_facts, sale_id=self.sale_id), on_done=self._show_sale, group="return-sale")
             self.query_one("#amount", Input).focus()
         else:
             self.query_one("#receipt", Input).focus()
 
-    def _show_sale(self, facts: SaleFacts | None) -> None:
+    def _show_sale(self, facts: till.SaleFacts | None) -> None:
         if facts is None:
             return
         self.sale = facts
@@ -140,11 +99,11 @@ class ReturnModal(FormModal):
         event.stop()
         if event.input.id == "receipt" and (self.sale is None or self.sale.number != event.value.strip()):
             self.sale = None
-            run_db(self, sale_facts, event.value, on_done=self._found, on_error=self.show_error, group="return-sale")
+            run_db(self, till.sale_facts, event.value, on_done=self._found, on_error=self.show_error, group="return-sale")
             return
         self.action_save()
 
-    def _found(self, facts: SaleFacts) -> None:
+    def _found(self, facts: till.SaleFacts) -> None:
         self._show_sale(facts)
         self.query_one("#amount", Input).focus()
 

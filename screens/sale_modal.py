@@ -28,7 +28,7 @@ from textual.widgets import Input, Static
 from shoptui.errors import RuleViolation, ShopError, ValidationError
 from shoptui.i18n import _
 from shoptui.money import parse_money
-from shoptui.services import customer_view, sales
+from shoptui.services import customer_view, sales, till
 from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
 
@@ -107,18 +107,9 @@ def record(sale: SaleInput, actor: Actor | None):
     try:
         return sales.record_sale(sale, actor)
     except RuleViolation as exc:
-        if sale.credit and sale.override_by is None and _credit_refuses(sale, actor):
+        if till.credit_refused(sale, actor):
             return CreditRefused(str(exc))
         raise
-
-
-def _credit_refuses(sale: SaleInput, actor: Actor | None) -> bool:
-    customer = sales._customer(sale.customer)
-    try:
-        sales._check_credit(customer, sale.credit, sale, actor)
-    except RuleViolation:
-        return customer is not None
-    return False
 
 
 class SaleModal(FormModal):

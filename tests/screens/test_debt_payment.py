@@ -9,7 +9,7 @@ from screens.customer_card_screen import CustomerCardScreen
 from screens.debt_payment_modal import AdjustModal, DebtPaymentModal
 from shoptui.check import run_checks
 from shoptui.models import Customer, DebtEntry, PointsEntry
-from shoptui.services import customers, debts, sales, users
+from shoptui.services import customers, sales, users
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 

@@ -3,7 +3,6 @@ discount, voucher, points and part credit; the credit limit refused and a manage
 
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from textual.widgets import Input, Static

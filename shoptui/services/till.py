@@ -1,0 +1,80 @@
+"""Reads the till screens need around the sale and return services: a sale's facts by
+number or id, a return's lines by sku, whether a return or credit needs a manager, and
+the points tiers. Read-only; the writes stay in sales, debts and points."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .. import clock
+from ..errors import NotFound, RuleViolation, ValidationError
+from ..i18n import _
+from ..models import PointsTier, Receipt, ReceiptLine
+from . import sales, settings
+from .context import Actor, allows
+
+
+@dataclass(frozen=True)
+class SaleFacts:
+    id: int
+    number: str
+    at: dt.datetime
+    total: int
+    left: int  # what is left to return
+
+
+def sale_facts(number: str | None = None, sale_id: int | None = None) -> SaleFacts:
+    """A sale by its receipt number (or id), with what is left to return on it."""
+    if sale_id is not None:
+        sale = Receipt.get_or_none(Receipt.id == sale_id)
+        if sale is None:
+            raise NotFound(_("There is no such receipt."))
+    else:
+        sale = sales.find_receipt(number or "")
+    if sale.kind != "sale":
+        raise ValidationError(_("Receipt {number} is not a sale.").format(number=sale.number), "receipt")
+    return SaleFacts(sale.id, sale.number, sale.at, sale.total, sale.total - sales.returned_so_far(sale))
+
+
+def return_lines(sale_id: int, text: str) -> list[tuple[int, Decimal]]:
+    """"sku qty; …" as (sale line id, quantity) pairs; no quantity: the whole line."""
+    out = []
+    for item in text.split(";"):
+        parts = item.split()
+        if not parts:
+            continue
+        line = ReceiptLine.get_or_none((ReceiptLine.receipt == sale_id) & (ReceiptLine.sku == parts[0]))
+        if line is None:
+            raise ValidationError(_("The sale has no line {sku}.").format(sku=parts[0]), "lines")
+        qty = sales.quantity(parts[1]) if len(parts) > 1 else Decimal(str(line.qty))
+        out.append((line.id, qty))
+    return out
+
+
+def late_return_message(sale_id: int, actor: Actor | None, today: dt.date | None = None) -> str | None:
+    """Why a manager must allow this return, or None when the actor may take it."""
+    sale = Receipt.get_by_id(sale_id)
+    days = settings.get_int("cashier_return_days")
+    late = ((today or clock.today()) - sale.at.date()).days > days
+    if late and not allows(actor, "late_return"):
+        return _("Receipt {number} is older than {days} days.").format(number=sale.number, days=days)
+    return None
+
+
+def credit_refused(sale: sales.SaleInput, actor: Actor | None) -> bool:
+    """Whether the credit rules alone refuse ``sale`` (so a manager's PIN may allow it)."""
+    if not sale.credit or sale.override_by is not None or sale.customer is None:
+        return False
+    customer = sales._customer(sale.customer)
+    try:
+        sales._check_credit(customer, sale.credit, sale, actor)
+    except RuleViolation:
+        return True
+    return False
+
+
+def points_tiers() -> list[tuple[str, int, int, int]]:
+    """name, least spend in 12 months, money per point, discount (hundredths of a percent)."""
+    return [(t.name, t.min_spend, t.earn_per, t.discount_bp) for t in PointsTier.select().order_by(PointsTier.min_spend)]
