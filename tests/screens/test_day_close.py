@@ -1,0 +1,50 @@
+"""The day close screen, driven by Pilot: F11, the cashier's figures, another day, CSV."""
+
+from __future__ import annotations
+
+import csv
+
+from textual.widgets import Static
+
+from screens.day_close_screen import DayCloseScreen
+from screens.directory_screen import DirectoryScreen
+from shoptui.services import customers, debts, sales, users
+from shoptui.services.context import Actor
+from shoptui.services.sales import SaleInput
+
+from .helpers import SIZE, Notes, app_for, pilot_test, until
+
+
+def shown(app) -> str:
+    return str(app.screen.query_one("#day-close", Static).render())
+
+
+@pilot_test
+async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
+    minh = users.add_user("Minh", "cashier", "1111")
+    lan = users.add_user("Lan", "cashier", "2222")
+    an = customers.register({"name": "An", "phone": "0912 345 678"}).customer
+    sale = sales.record_sale(SaleInput(customer=an, amount=100_000, card=30_000, credit=20_000), Actor(user=minh)).receipt
+    sales.record_sale(SaleInput(amount=999_000), Actor(user=lan))
+    debts.take_payment(an, 5_000, "cash", Actor(user=minh))
+    sales.record_return(sale, 10_000, actor=Actor(user=minh))
+    app = app_for(database)
+    app.actor = Actor(user=minh)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f11")
+        await until(pilot, lambda: isinstance(app.screen, DayCloseScreen) and app.screen.report is not None)
+        text = shown(app)
+        assert "Minh" in text and "₫100,000" in text and "999,000" not in text  # Lan's sale is hers
+        assert "Returns" in text and "₫10,000" in text and "Debt payments" in text and "₫5,000" in text
+        assert "bank card" in text and "₫30,000" in text and "on credit" in text
+        app.screen.export_dir = tmp_path
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: any("Saved" in t for t in notes.texts()), what="the export")
+        await pilot.press("left")
+        await until(pilot, lambda: app.screen.report.sales_count == 0, what="the day before")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+    (path,) = tmp_path.glob("day-close-*.csv")
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert ["receipts", "sales", "1", "100000"] in rows and ["debt_payments", "cash", "", "5000"] in rows

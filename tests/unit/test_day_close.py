@@ -1,0 +1,72 @@
+"""Day close: receipts, returns, debt payments and payments by method for a day and a user."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+
+from shoptui.services import customers, day_close, debts, sales, users
+from shoptui.services.context import Actor
+from shoptui.services.sales import SaleInput
+
+DAY = dt.date(2024, 5, 10)
+
+
+def at(hour: int, day: dt.date = DAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour))
+
+
+@pytest.fixture
+def shop(database):
+    owner = users.add_user("Hoa", "owner", "9999")
+    minh = users.add_user("Minh", "cashier", "1111")
+    lan = users.add_user("Lan", "cashier", "2222")
+    an = customers.register({"name": "An", "phone": "0912 345 678", "discount_bp": 1000}).customer
+    m, la = Actor(user=minh), Actor(user=lan)
+    first = sales.record_sale(SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), m).receipt
+    sales.record_sale(SaleInput(amount=50_000, at=at(10)), m)
+    sales.record_sale(SaleInput(amount=70_000, at=at(11)), la)  # another cashier
+    sales.record_sale(SaleInput(amount=30_000, at=at(23, DAY - dt.timedelta(days=1))), m)  # the day before
+    debts.take_payment(an, 5_000, "transfer", m, at=at(12))
+    sales.record_return(first, 45_000, refund_method="cash", actor=m, at=at(15))
+    return owner, minh, lan
+
+
+def test_one_cashiers_day(shop):
+    _owner, minh, _lan = shop
+    report = day_close.day_close(DAY, minh.id)
+    assert report.user_name == "Minh"
+    # 100,000 - 10% = 90,000 and 50,000 anonymous.
+    assert (report.sales_count, report.sales_total, report.discounts) == (2, 140_000, 10_000)
+    assert (report.returns_count, report.returns_total) == (1, 45_000)
+    # The return takes what is still owed (15,000) off the debt first, then pays back 30,000 in cash.
+    assert dict(report.by_method) == {"card": 40_000, "cash": 30_000 + 50_000 - 30_000, "credit": 20_000 - 15_000}
+    assert (report.debt_payments_count, report.debt_payments_total) == (1, 5_000)
+    assert report.debt_by_method == [("transfer", 5_000)]
+    # Cash in the drawer and the receipts add up: every method but credit, less returns.
+    assert sum(amount for _m, amount in report.by_method) == report.sales_total - report.returns_total
+
+
+def test_everyone_and_an_empty_day(shop):
+    report = day_close.day_close(DAY)
+    assert report.user_name is None and report.sales_count == 3 and report.sales_total == 210_000
+    empty = day_close.day_close(DAY + dt.timedelta(days=1))
+    assert (empty.sales_count, empty.returns_total, empty.debt_payments_total, empty.by_method) == (0, 0, 0, [])
+
+
+def test_a_day_is_midnight_to_midnight(shop):
+    _owner, minh, _lan = shop
+    before = day_close.day_close(DAY - dt.timedelta(days=1), minh.id)
+    assert (before.sales_count, before.sales_total) == (1, 30_000) and dict(before.by_method) == {"cash": 30_000}
+
+
+def test_csv_export(shop, tmp_path):
+    _owner, minh, _lan = shop
+    path = day_close.write_csv(day_close.day_close(DAY, minh.id), tmp_path / "close.csv")
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert rows[0] == ["section", "what", "count", "amount"]
+    assert ["receipts", "sales", "2", "140000"] in rows and ["receipts", "returns", "1", "45000"] in rows
+    assert ["payments", "card", "", "40000"] in rows and ["debt_payments", "transfer", "", "5000"] in rows
+    assert ["user", "Minh", "", ""] in rows
