@@ -94,6 +94,7 @@ class CustomerCardScreen(Screen[None]):
         Binding("f8", "return_sale", _("Return"), id="card-return"),
         Binding("f9", "debt_payment", _("Pay debt"), id="card-debt-payment"),
         Binding("f10", "adjust", _("Adjust"), id="card-adjust"),
+        Binding("ctrl+r", "attach_receipt", _("Attach receipt"), show=False, id="card-attach"),
         Binding("f12", "merge", _("Merge duplicate"), id="card-merge"),
         Binding("ctrl+pagedown", "next_tab(1)", _("Next tab"), show=False, id="card-next-tab"),
         Binding("ctrl+pageup", "next_tab(-1)", _("Previous tab"), show=False, id="card-previous-tab"),
@@ -392,6 +393,13 @@ class CustomerCardScreen(Screen[None]):
             DebtPaymentModal(self.customer_id, self.data.header.debt, self.formats, self.actor, self.data.header.name),
             lambda done: self.changed() if done else None,
         )
+
+    def action_attach_receipt(self) -> None:
+        from .attach_modal import AttachModal
+
+        if self.data is not None:
+            self.app.push_screen(AttachModal(self.customer_id, self.data.header.name, self.formats, self.actor),
+                                 lambda done: self.changed() if done else None)
 
     def action_adjust(self) -> None:
         from .debt_payment_modal import AdjustModal

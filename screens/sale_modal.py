@@ -26,7 +26,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from shoptui.errors import RuleViolation, ShopError, ValidationError
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 from shoptui.money import parse_money
 from shoptui.services import customer_view, sales, till
 from shoptui.services.context import Actor
@@ -71,6 +71,12 @@ class DoneModal(ModalScreen[None]):
         self.dismiss(None)
 
 
+PAYMENT_NAMES = {
+    "cash": N_("cash"), "card": N_("bank card"), "credit": N_("credit"), "points": N_("points"),
+    "voucher": N_("voucher"), "giftcard": N_("gift card"),
+}
+
+
 def dismiss_later(screen: ModalScreen, result, _closed=None) -> None:
     """Close ``screen`` with ``result`` once its confirmation closed (a callback may not await dismiss)."""
     screen.dismiss(result)
@@ -105,11 +111,18 @@ def quote(sale: SaleInput) -> sales.Quote:
 def record(sale: SaleInput, actor: Actor | None):
     """Runs in a worker: the sale, or ``CreditRefused`` when only the credit rules stop it."""
     try:
-        return sales.record_sale(sale, actor)
+        result = sales.record_sale(sale, actor)
     except RuleViolation as exc:
         if till.credit_refused(sale, actor):
             return CreditRefused(str(exc))
         raise
+    return Recorded(result, till.payments_of(result.receipt.id))
+
+
+@dataclass(frozen=True)
+class Recorded:
+    result: sales.SaleResult
+    payments: list[tuple[str, int]]
 
 
 class SaleModal(FormModal):
@@ -274,8 +287,11 @@ class SaleModal(FormModal):
             self.app.push_screen(OverrideModal(result.message, "credit_override"), self._override_answered)
             return
         self.app.data_changed()
-        self.app.push_screen(DoneModal(_("Sale recorded"), self.result_lines(result), result.warnings),
-                             partial(dismiss_later, self, result))
+        lines = self.result_lines(result.result)
+        lines[2:2] = [(_("Paid by {method}").format(method=_(PAYMENT_NAMES[m]) if m in PAYMENT_NAMES else m),
+                       self.formats.money(amount).plain) for m, amount in result.payments]
+        self.app.push_screen(DoneModal(_("Sale recorded"), lines, result.result.warnings),
+                             partial(dismiss_later, self, result.result))
 
     def _override_answered(self, user) -> None:
         if user is None:

@@ -78,3 +78,11 @@ def credit_refused(sale: sales.SaleInput, actor: Actor | None) -> bool:
 def points_tiers() -> list[tuple[str, int, int, int]]:
     """name, least spend in 12 months, money per point, discount (hundredths of a percent)."""
     return [(t.name, t.min_spend, t.earn_per, t.discount_bp) for t in PointsTier.select().order_by(PointsTier.min_spend)]
+
+
+def payments_of(receipt_id: int) -> list[tuple[str, int]]:
+    """How a receipt was paid, method by method, in the order they were recorded."""
+    from ..models import Payment
+
+    return [(p.method, p.amount) for p in Payment.select(Payment.method, Payment.amount)
+            .where(Payment.receipt == receipt_id).order_by(Payment.id)]

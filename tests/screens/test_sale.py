@@ -184,3 +184,56 @@ async def test_credit_over_the_limit_cancelled_records_nothing(an, database):
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
     assert Receipt.select().count() == 0
     assert run_checks() == []
+
+
+@pilot_test
+async def test_the_confirmation_lists_the_payments(an, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = sale_modal(app)
+        await type_amount(pilot, "100000")
+        modal.query_one("#card", Input).value = "60000"
+        modal.query_one("#amount", Input).focus()
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Paid by bank card: ₫60,000" in text and "Paid by cash: ₫35,000" in text
+        await pilot.press("enter")
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_forgot_my_card_attaches_an_anonymous_sale(an, database):
+    from screens.attach_modal import AttachModal
+    from screens.directory_screen import DirectoryScreen
+
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        await pilot.press("f5")  # a sale without a card, from the directory
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        await type_amount(pilot, "120000")
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Points" not in text
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        receipt = Receipt.get()
+        assert receipt.customer_id is None and receipt.total == 120_000
+        # The customer comes back with the card: the receipt is attached, the points earned now.
+        await scan(pilot, CARD)
+        await card_open(pilot, an.id)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: isinstance(app.screen, AttachModal))
+        app.screen.query_one("#attach-receipt", Input).value = receipt.number
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Points earned: 12" in text
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+    assert Receipt.get_by_id(receipt.id).customer_id == an.id
+    assert Customer.get_by_id(an.id).points_balance == 62
+    assert run_checks() == []

@@ -143,3 +143,25 @@ async def test_the_signed_in_cashier_is_on_the_receipt(staff, database):
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
     receipt = Receipt.get()
     assert receipt.customer_id is None and receipt.cashier_id == cashier.id and receipt.total == 50_000
+
+
+@pilot_test
+async def test_the_owner_changes_the_points_rules(staff, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Hoa", "9999")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        await pilot.press("f3")
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen)
+                    and app.screen.query_one("#points_value", Input).value == "1000")
+        screen = app.screen
+        screen.query_one("#points_earn_per", Input).value = "abc"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: "not an amount" in screen.field("points_earn_per").error, what="the field error")
+        assert settings.get("points_earn_per") == "10000"
+        screen.query_one("#points_earn_per", Input).value = "5000"
+        screen.query_one("#points_expiry_days", Input).value = "365"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+    settings.clear_cache()
+    assert settings.get("points_earn_per") == "5000" and settings.get("points_expiry_days") == "365"
