@@ -8,7 +8,9 @@ search_key already holds Python-folded words (đ→d, ё→е, ß→ss), which F
 Prefix indexes of 1-3 letters let "n", "ng", "ngu" be answered without merging the
 doclists of every word that starts so.
 
-PostgreSQL searches search_key with LIKE (see services/directory.py) and needs nothing here.
+PostgreSQL searches search_key with LIKE (see services/directory.py), which a trigram
+GIN index (pg_trgm) serves; where the extension may not be created (no privilege), the
+search still works, by reading the table.
 """
 
 import peewee
@@ -29,7 +31,18 @@ STATEMENTS = (
 
 
 def up(migrator, db):
+    if isinstance(db, peewee.PostgresqlDatabase):
+        _postgres_trigrams(db)
     if not isinstance(db, peewee.SqliteDatabase):
         return
     for statement in STATEMENTS:
         db.execute_sql(statement)
+
+
+def _postgres_trigrams(db):
+    try:
+        with db.atomic():  # a savepoint: a refused extension must not abort the migration
+            db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except peewee.DatabaseError:
+        return
+    db.execute_sql("CREATE INDEX IF NOT EXISTS customer_search_key_trgm ON customer USING gin (search_key gin_trgm_ops)")

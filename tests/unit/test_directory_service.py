@@ -299,6 +299,8 @@ def test_a_stale_index_is_noticed_and_rebuilt(shop, database):
 
 
 def test_search_filters_and_sort_on_postgresql(pg_database):
+    indexes = {index.name for index in pg_database.get_indexes("customer")}
+    assert "customer_search_key_trgm" in indexes  # the word search's trigram index
     for name, phone in (("Nguyễn Thị Hồng", "0912 345 678"), ("Đặng Văn Lâm", "0903 000 111"), ("Hans Straße", "")):
         customers.register({"name": name, "phone": phone})
     assert names(search("hong nguyen")) == ["Nguyễn Thị Hồng"]
