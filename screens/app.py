@@ -46,13 +46,13 @@ class ShopApp(TillActions, App[None]):
     # Imported after the language is chosen (see cli.run_app), so these are translated.
     BINDINGS = [
         Binding("ctrl+q", "quit", _("Quit"), id="quit", priority=True),
+        *TILL_BINDINGS,
         Binding("f1", "show_help", _("Help"), id="help"),
     ]
 
     def __init__(
         self,
         *,
-        *TILL_BINDINGS,
         database,
         db_url: str,
         shop_name: str,
@@ -62,21 +62,21 @@ class ShopApp(TillActions, App[None]):
         scan_min_length: int = 6,
         actor: Actor | None = None,
         scan_clock: Callable[[], float] | None = None,
-    ):
-        super().__init__()
-        self.database = database
-        self.db_url = db_url
-        self.formats = formats
-        self.search_delay = search_delay
         sign_in: bool = False,
         idle_lock_minutes: int = 0,
-        # The signed-in user; None until users sign in (the services then allow every action).
-        self.actor = actor
+    ):
+        super().__init__()
         # Users exist: the app starts with the sign-in; idle_lock_minutes: 0 never locks.
         self.sign_in_required = sign_in
         self.idle_lock_minutes = idle_lock_minutes
         self.last_key_at = time.monotonic()
         self.shop_name = printable(shop_name)
+        self.database = database
+        self.db_url = db_url
+        self.formats = formats
+        self.search_delay = search_delay
+        # The signed-in user; None until users sign in (the services then allow every action).
+        self.actor = actor
         # Bumped after every write, so a screen shown again knows to read afresh.
         self.data_version = 0
         # The Header shows the title as plain Content; printable() keeps control characters out.
@@ -94,13 +94,13 @@ class ShopApp(TillActions, App[None]):
         # A key from the terminal (not one already forwarded to a widget) goes to the scan
         # detector first; the keys it releases come back through _deliver_key.
         if isinstance(event, events.Key) and not event.is_forwarded:
+            self.last_key_at = time.monotonic()
             await self.scans.key(event)
             return
         await super().on_event(event)
 
     async def _deliver_key(self, event: events.Key) -> None:
         if self._closing or not self._screen_stack:
-            self.last_key_at = time.monotonic()
             return  # a held key whose timer fired while the app shuts down
         await super().on_event(event)
 
@@ -198,6 +198,9 @@ class ShopApp(TillActions, App[None]):
 
 def make_app(database, db_url: str, *, search_delay: float = 0.15) -> ShopApp:
     """The app for an open, migrated database (the composition root opened it)."""
+    from shoptui.services import points, users
+
+    points.expire_points()  # at start; points that ran out leave the balance by an "expire" entry
     formats = Formats(currency=settings.currency(), region=settings.region(), locale=babel_locale())
     return ShopApp(
         database=database,
@@ -207,9 +210,6 @@ def make_app(database, db_url: str, *, search_delay: float = 0.15) -> ShopApp:
         search_delay=search_delay,
         scan_max_ms=settings.get_int("scan_max_ms"),
         scan_min_length=settings.get_int("scan_min_length"),
-    )
-    from shoptui.services import points, users
-
-    points.expire_points()  # at start; points that ran out leave the balance by an "expire" entry
         sign_in=users.has_users(),
         idle_lock_minutes=settings.get_int("idle_lock_minutes"),
+    )
