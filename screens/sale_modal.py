@@ -28,7 +28,7 @@ from textual.widgets import Input, Static
 from shoptui.errors import RuleViolation, ShopError, ValidationError
 from shoptui.i18n import N_, _
 from shoptui.money import parse_money
-from shoptui.services import customer_view, sales, till
+from shoptui.services import customer_view, sales, till, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
 
@@ -104,8 +104,10 @@ def read_lines(text: str, currency: str) -> list[LineInput]:
     return lines
 
 
-def quote(sale: SaleInput) -> sales.Quote:
-    return sales.quote(sale)
+def quote(sale: SaleInput) -> tuple[sales.Quote, int | None]:
+    """Runs in a worker: the quote, and the gift card's balance when one is given."""
+    gift = vouchers.gift_balance(vouchers.gift_card(sale.gift_card)) if sale.gift_card else None
+    return sales.quote(sale), gift
 
 
 def record(sale: SaleInput, actor: Actor | None):
@@ -219,7 +221,8 @@ class SaleModal(FormModal):
         self.last_quote = None
         self.query_one("#quote", Static).update(content(str(exc)))
 
-    def _show_quote(self, q: sales.Quote) -> None:
+    def _show_quote(self, quoted: tuple[sales.Quote, int | None]) -> None:
+        q, gift_balance = quoted
         self.last_quote = q
         f = self.formats
         text = Text(end="")
@@ -242,6 +245,8 @@ class SaleModal(FormModal):
             fact(_("Voucher pays"), f.money(q.voucher_money).plain)
         if q.credit_left is not None:
             fact(_("Credit left"), f.money(q.credit_left).plain)
+        if gift_balance is not None:
+            fact(_("Gift card has"), f.money(gift_balance).plain)
         try:
             sale = self.sale_input()
             rest = q.total - q.points_money - q.voucher_money - sale.gift_amount - sale.credit - sale.card

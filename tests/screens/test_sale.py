@@ -237,3 +237,29 @@ async def test_forgot_my_card_attaches_an_anonymous_sale(an, database):
     assert Receipt.get_by_id(receipt.id).customer_id == an.id
     assert Customer.get_by_id(an.id).points_balance == 62
     assert run_checks() == []
+
+
+@pilot_test
+async def test_a_gift_card_scanned_in_its_field_shows_its_balance_and_pays(an, database):
+    vouchers.load_gift_card("9000000000017", 80_000)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = sale_modal(app)
+        await type_amount(pilot, "100000")
+        modal.query_one("#gift_card", Input).focus()
+        await scan(pilot, "9000000000017")
+        await until(pilot, lambda: modal.query_one("#gift_card", Input).value == "9000000000017")
+        modal.query_one("#gift_amount", Input).value = "80000"
+        await until(pilot, lambda: "Gift card has: ₫80,000" in str(modal.query_one("#quote", Static).render()).replace("\xa0", " "),
+                    what="the gift card's balance")
+        modal.query_one("#amount", Input).focus()
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Paid by gift card: ₫80,000" in text and "Paid by cash: ₫15,000" in text
+        await pilot.press("enter")
+    assert vouchers.gift_balance(vouchers.gift_card("9000000000017")) == 0
+    assert run_checks() == []
