@@ -118,7 +118,7 @@ def search(
     limit, offset = max(0, limit), max(0, offset)
     try:
         plan = _plan(text, filters or Filters(), sort or Sort())
-        if plan.tiered and plan.broad:
+        if plan.tiered and plan.broad and plan.dense:
             return _tiered_page(plan, limit, offset)
         return [Row(*values) for values in plan.ordered().limit(limit).offset(offset).tuples()]
     except (peewee.DatabaseError, sqlite3.Error) as exc:
@@ -133,7 +133,7 @@ def iter_rows(text: str = "", filters: Filters | None = None, sort: Sort | None 
     """
     try:
         plan = _plan(text, filters or Filters(), sort or Sort())
-        if plan.tiered and plan.broad:
+        if plan.tiered and plan.broad and plan.dense:
             queries = [plan.query.where(plan.starts_clause()), plan.query.where(~plan.starts_clause())]
             queries = [q.order_by(*_order(plan.sort)) for q in queries]
         else:
@@ -157,6 +157,10 @@ class _Plan:
     sort: Sort
     starts: list[str]  # the query's words: a name starting with one of them ranks first
     broad: bool  # some way matched too many to read them all
+    # No filter beyond the usual statuses: the walk along the name index meets matches
+    # often. A filter such as "with debt" may leave one row in thousands; then SQLite's
+    # own plan (an index of the filter, or one scan) and a sort are faster.
+    dense: bool = True
 
     @property
     def tiered(self) -> bool:
@@ -179,7 +183,8 @@ def _plan(text: str, filters: Filters, sort: Sort) -> _Plan:
     match, broad = _match_clause(text)
     if match is not None:
         query = query.where(match)
-    return _Plan(query, sort, list(dict.fromkeys(words(text)[:MAX_WORDS])), broad)
+    dense = not (filters.with_debt or filters.group or filters.birthday_month) and "active" in filters.statuses
+    return _Plan(query, sort, list(dict.fromkeys(words(text)[:MAX_WORDS])), broad, dense)
 
 
 def _starts_with(word: str):

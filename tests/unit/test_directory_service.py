@@ -364,3 +364,7 @@ def test_broad_pages_run_from_names_starting_with_the_word_into_the_rest(databas
     assert names(search("le", limit=5, offset=12)) == []
     assert names(search("le", sort=Sort("name", descending=True)))[:2] == ["Lê Văn 5", "Lê Văn 4"]
     assert [row.name for batch in iter_rows("le") for row in batch] == everyone
+    # With a filter the match is read by SQLite's own plan, in the same order.
+    debts.set_opening_balance(Customer.get(Customer.name == "Anh Lê 2"), 1000)
+    debts.set_opening_balance(Customer.get(Customer.name == "Lê Văn 4"), 1000)
+    assert names(search("le", filters=Filters(with_debt=True))) == ["Lê Văn 4", "Anh Lê 2"]
