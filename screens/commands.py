@@ -10,6 +10,8 @@ from textual.screen import Screen
 
 from shoptui.i18n import _
 
+from .help_screen import key_label
+
 
 def _home(app: App) -> None:
     while len(app.screen_stack) > 1:
@@ -43,10 +45,10 @@ def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or not active.enabled or binding.action in seen or binding.action == "command_palette":
+        if not binding.description or not active.enabled or binding.action in seen or binding.action in ("command_palette", "quit"):
             continue
         seen.add(binding.action)
-        title = "{description} ({key})".format(description=binding.description, key=app.get_key_display(binding))
+        title = "{description} ({key})".format(description=binding.description, key=key_label(app, binding))
 
         def run(action: str = binding.action, node=active.node) -> None:
             app.call_later(app.run_action, action, node)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from textual.app import App, ComposeResult
@@ -22,6 +23,12 @@ class KeyRow:
     scope: str  # "screen" or "app"
 
 
+def key_label(app: App, binding) -> str:
+    """How a key reads: F4 as on the keyboard, the rest as Textual shows it (^q, esc)."""
+    label = app.get_key_display(binding)
+    return label.upper() if re.fullmatch(r"f\d+", label) else label
+
+
 def keys_of(app: App) -> list[KeyRow]:
     """The named keys active on the current screen, the screen's own before the global ones."""
     rows: list[KeyRow] = []
@@ -30,7 +37,7 @@ def keys_of(app: App) -> list[KeyRow]:
         binding = active.binding
         if not binding.description:
             continue
-        key = app.get_key_display(binding)
+        key = key_label(app, binding)
         if (key, binding.description) in seen:
             continue
         seen.add((key, binding.description))
