@@ -416,20 +416,24 @@ def conversion_sheets(book: Book, month: Month) -> None:
 # -- customers -------------------------------------------------------------------------------------
 
 
-def keyset(select: pw.Select, order: Sequence[pw.Field], size: int = CHUNK) -> Iterator[tuple]:
-    """The rows of ``select`` in ``order`` (unique, not null, selected as the last columns),
-    read ``size`` at a time: each chunk starts after the last key of the one before."""
+def keyset(select: pw.Select, order: Sequence[pw.Field], size: int | None = None) -> Iterator[tuple]:
+    """The rows of ``select`` in ``order`` (columns that are unique together and never
+    null), read ``size`` at a time: each chunk starts after the last key of the one before."""
+    size = size or CHUNK
+    keyed = select.select_extend(*order)
+    width = len(order)
     last = None
     while True:
-        query = select.order_by(*order).limit(size)
+        query = keyed.order_by(*order).limit(size)
         if last is not None:
             # The first key alone lets the database use its index; the tuple picks up after the last row.
             query = query.where((order[0] >= last[0]) & (pw.Tuple(*order) > pw.Tuple(*last)))
         rows = list(query.tuples())
-        yield from rows
+        for row in rows:
+            yield row[:-width]
         if len(rows) < size:
             return
-        last = rows[-1][-len(order):]
+        last = rows[-1][-width:]
 
 
 def customers_sheet(book: Book, month: Month):
