@@ -146,7 +146,7 @@ def to_xlsx(
 ) -> bytes:
     """The report as a workbook, written by the one xlsx writer (shoptui.io.xlsx): the CSV's
     rows on the first sheet (money and ratios as real numbers), then a sheet per table."""
-    from ..io.xlsx import report_workbook
+    from ..io.report_xlsx import report_workbook
 
     return report_workbook(data, currency, columns, headers, title, labels)
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from shoptui import db as dbmod
 from shoptui.i18n import _, set_language
-from shoptui.io import month_export
+from shoptui.io import month_export, month_lists
 from shoptui.io.importer import import_sheet
 from shoptui.io.month_export import Month, export_month
 from shoptui.io.readers import open_sheet
@@ -357,7 +357,7 @@ def test_reports_not_built_yet_are_left_out_and_said(shop, tmp_path, monkeypatch
 def test_long_sheets_are_read_in_chunks(shop, tmp_path, monkeypatch):
     """Chunks of one row give the same workbook: the keyset paging neither skips nor repeats."""
     _result, _data, whole = export(tmp_path, "whole.xlsx")
-    monkeypatch.setattr(month_export, "CHUNK", 1)
+    monkeypatch.setattr(month_lists, "CHUNK", 1)
     _result, _data, chunked = export(tmp_path, "chunked.xlsx")
     for name in ("Customers", "Debts", "Points", "Receipts"):
         assert values(chunked[name]) == values(whole[name]), name
