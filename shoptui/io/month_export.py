@@ -50,6 +50,8 @@ SHEETS = {
     "winback": N_("Win-back"),
     "receipts": N_("Receipts"),
 }
+WORDS_SHOWN = {"segment"}  # report columns whose values are keys of the report's labels
+
 # Reports written as sheets when the registry has them (they were built one by one):
 # (report, its options, sheet of its sections, sheet of its rows).
 REPORT_SHEETS = (
@@ -123,9 +125,9 @@ def export_month(month: Month | str, path: str | Path, *, progress: Progress | N
         title=_("{shop}: month {month}").format(shop=shop, month=month.label),
         subject=_("Month-end workbook"),
     )
+    say(_(SHEETS["summary"]), 0, 0)
     portrait = _portrait(month)
     kpis = {m: month_figures(m, portrait if m == month else None) for m in (month, month.previous(), month.year_before())}
-    say(_(SHEETS["summary"]), 0, 0)
     summary_sheet(book, month, kpis, shop, currency)
     say(_(SHEETS["sales_by_day"]), 0, 0)
     sales_by_day_sheet(book, month)
@@ -385,7 +387,12 @@ def report_sheets(book: Book, name: str, month: Month, options: dict, sections_s
     if rows_sheet and isinstance(rows, list):
         names = list(spec.columns) or (list(rows[0]) if rows else [])
         columns = [Column(n, label_of(n, spec.labels), column_kind(r.get(n) for r in rows)) for n in names]
-        book.table(_(SHEETS[rows_sheet]), columns, ([r.get(n) for n in names] for r in rows))
+
+        def shown(key: str, value: Any) -> Any:
+            # A workbook is for people: a segment is its name, not its key ("lost" -> "Lost").
+            return label_of(value, spec.labels) if key in WORDS_SHOWN and value is not None else value
+
+        book.table(_(SHEETS[rows_sheet]), columns, ([shown(n, r.get(n)) for n in names] for r in rows))
     return True
 
 

@@ -248,6 +248,10 @@ def test_points_move_from_opening_to_closing_and_reconcile_with_the_ledger_and_r
     assert summary["Points liability"] == int(report["liability"])
 
 
+def report_labels(name: str) -> dict:
+    return load(name).labels
+
+
 def test_portrait_rfm_and_winback_sheets(shop, tmp_path):
     _result, data, book = export(tmp_path)
     portrait = values(book["Portrait"])
@@ -260,7 +264,8 @@ def test_portrait_rfm_and_winback_sheets(shop, tmp_path):
     report = load("rfm").build(ReportQuery(as_of=MARCH.last))
     assert sum(r["Customers"] for r in segments) == report["customers"] == 3
     assert len(charts["RFM segments"]) == 1
-    assert len(by_header(book["RFM customers"])) == 3
+    people = by_header(book["RFM customers"])
+    assert len(people) == 3 and {r["Segment"] for r in people} <= {_(label) for label in report_labels("rfm").values()}
     assert values(book["Win-back"])[0][:2] == ["Code", "Name"]
 
 
