@@ -488,3 +488,20 @@ async def test_ctrl_e_exports_the_list_as_shown(shop, database, tmp_path, ending
 
         values = [[c.value for c in row] for row in load_workbook(target).active.iter_rows()]
         assert values[1][1] == "Đặng Văn Lâm" and values[1][3] == 50_000 and len(values) == 6
+
+
+@pilot_test
+async def test_filters_order_and_export_fit_a_small_terminal(shop, database):
+    from screens.directory_screen import ExportModal
+
+    app = app_for(database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        await pilot.press("f4", "f7", "f9", "f10")
+        await until(pilot, lambda: app.screen.filters.with_debt and table_of(app).row_count == 0)
+        assert "with debt" in status_line(app), status_line(app)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, ExportModal))
+        assert app.screen.query_one("#export-path", Input).value.endswith(".csv")
+        await pilot.press("escape", "f7")
+        await until(pilot, lambda: table_of(app).row_count == 5)  # all five are active
