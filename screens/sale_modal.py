@@ -293,7 +293,7 @@ class SaleModal(FormModal):
             return
         self.app.data_changed()
         lines = self.result_lines(result.result)
-        lines[2:2] = [(_("Paid by {method}").format(method=_(PAYMENT_NAMES[m]) if m in PAYMENT_NAMES else m),
+        lines[3:3] = [(_("Paid by {method}").format(method=_(PAYMENT_NAMES[m]) if m in PAYMENT_NAMES else m),
                        self.formats.money(amount).plain) for m, amount in result.payments]
         self.app.push_screen(DoneModal(_("Sale recorded"), lines, result.result.warnings),
                              partial(dismiss_later, self, result.result))

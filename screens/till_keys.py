@@ -20,11 +20,13 @@ from .lock_screen import LockScreen
 from .sign_in_screen import SignInScreen
 from .text import printable
 
+# Shown in the footer only where they act (see check_action); the day close and the
+# points rules stay out of the crowded footer (F1 help and the palette list them).
 TILL_BINDINGS = [
     Binding("ctrl+l", "lock", _("Lock"), id="lock", priority=True),
     Binding("f5", "anonymous_sale", _("Sale without card"), id="anonymous-sale"),
-    Binding("f11", "day_close", _("Day close"), id="day-close"),
-    Binding("f3", "points_rules", _("Points rules"), id="points-rules"),
+    Binding("f11", "day_close", _("Day close"), show=False, id="day-close"),
+    Binding("f3", "points_rules", _("Points rules"), show=False, id="points-rules"),
 ]
 IDLE_CHECK_SECONDS = 5.0
 
@@ -42,6 +44,18 @@ class TillActions:
         if self.idle_lock_minutes:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
         self.show_user()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Till keys only where they make sense: False hides them from the footer."""
+        from .directory_screen import DirectoryScreen
+
+        if action == "anonymous_sale":
+            return isinstance(self.screen, DirectoryScreen)
+        if action == "lock":
+            return self.actor is not None and self.actor.user is not None and not self.locked()
+        if action in ("day_close", "points_rules"):
+            return not self.locked()
+        return super().check_action(action, parameters)
 
     def show_user(self) -> None:
         actor = self.actor

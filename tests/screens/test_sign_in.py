@@ -47,9 +47,9 @@ async def test_without_users_no_sign_in_and_one_quiet_hint(database):
         hints = [text for text in notes.texts() if "shoptui users add" in text]
         assert len(hints) == 1
         assert app.actor is None and app.title == "My shop"
-        await pilot.press("ctrl+l")  # nothing to lock without users; said so, no dialog
+        await pilot.press("ctrl+l")  # nothing to lock without users: no dialog
         await pilot.pause(0.1)
-        assert isinstance(app.screen, DirectoryScreen)
+        assert isinstance(app.screen, DirectoryScreen) and not app.locked()
 
 
 @pilot_test
