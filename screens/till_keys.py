@@ -24,7 +24,7 @@ from .text import printable
 # points rules stay out of the crowded footer (F1 help and the palette list them).
 TILL_BINDINGS = [
     Binding("ctrl+l", "lock", _("Lock"), id="lock", priority=True),
-    Binding("f5", "anonymous_sale", _("Sale without card"), id="anonymous-sale"),
+    Binding("f5", "anonymous_sale", _("Sale"), id="anonymous-sale"),
     Binding("f11", "day_close", _("Day close"), show=False, id="day-close"),
     Binding("f3", "points_rules", _("Points rules"), show=False, id="points-rules"),
 ]
