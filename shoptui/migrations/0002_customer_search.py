@@ -35,8 +35,14 @@ def up(migrator, db):
         _postgres_trigrams(db)
     if not isinstance(db, peewee.SqliteDatabase):
         return
+    if not _has_fts5(db):
+        return  # a Python built without FTS5: the directory searches with LIKE, slower
     for statement in STATEMENTS:
         db.execute_sql(statement)
+
+
+def _has_fts5(db) -> bool:
+    return bool(db.execute_sql("SELECT sqlite_compileoption_used('ENABLE_FTS5')").fetchone()[0])
 
 
 def _postgres_trigrams(db):
