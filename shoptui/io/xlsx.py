@@ -123,7 +123,6 @@ class Written:
 
     sheets: list[str] = field(default_factory=list)
     rows: int = 0
-    header_row: int = 1
     last_row: int = 1  # the last data row of the last sheet
     totals: dict[str, Any] = field(default_factory=dict)
     totals_row: int | None = None
