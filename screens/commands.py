@@ -45,7 +45,7 @@ def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or not active.enabled or binding.action in seen or binding.action in ("command_palette", "quit"):
+        if not binding.description or not binding.id or not active.enabled or binding.action in seen or binding.action in ("command_palette", "quit"):
             continue
         seen.add(binding.action)
         title = "{description} ({key})".format(description=binding.description, key=key_label(app, binding))

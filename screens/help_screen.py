@@ -35,7 +35,8 @@ def keys_of(app: App) -> list[KeyRow]:
     seen: set[tuple[str, str]] = set()
     for _key, active in app.screen.active_bindings.items():
         binding = active.binding
-        if not binding.description:
+        # Ours carry an id (remappable); Textual's own widget keys (scrolling, copying) are left out.
+        if not binding.description or not binding.id:
             continue
         key = key_label(app, binding)
         if (key, binding.description) in seen:
@@ -66,7 +67,7 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#help-keys", DataTable)
-        table.add_column(_("Key"))
+        table.add_column(_("Shortcut"))
         table.add_column(_("What it does"))
         table.add_column(_("Where"))
         for row in self.rows:
