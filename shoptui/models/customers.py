@@ -41,10 +41,11 @@ class Customer(BaseModel):
     notes = pw.TextField(default="")
     merged_into = pw.ForeignKeyField("self", null=True, backref="merged_from")
     # Cached sums, kept in step by the services in the same transaction and recomputed by `check`.
-    points_balance = pw.BigIntegerField(default=0)
-    debt_balance = MoneyField(default=0)
-    total_sales = MoneyField(default=0)  # sales minus returns
-    last_purchase_at = pw.DateTimeField(null=True)
+    # Indexed so that the directory can sort a broad match by them and stop after one page.
+    points_balance = pw.BigIntegerField(default=0, index=True)
+    debt_balance = MoneyField(default=0, index=True)
+    total_sales = MoneyField(default=0, index=True)  # sales minus returns
+    last_purchase_at = pw.DateTimeField(null=True, index=True)
     updated_at = pw.DateTimeField()
 
 
