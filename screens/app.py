@@ -27,10 +27,11 @@ from .choice_modal import ChoiceModal
 from .commands import shop_commands
 from .customer_card_screen import CustomerCardScreen
 from .db_work import run_db
+from .devices import DeviceConfig, DeviceFactories, DeviceManager
 from .directory_screen import DirectoryScreen
 from .help_screen import HelpScreen, keys_of
 from .keyboard_scans import KeyboardScans
-from .messages import CardScanned
+from .messages import CardScanned, DeviceStatus
 from .register_modal import RegisterModal
 from .scan_detector import ScanDetector
 from .scan_lookup import ScanOutcome, lookup
@@ -64,8 +65,12 @@ class ShopApp(TillActions, App[None]):
         scan_clock: Callable[[], float] | None = None,
         sign_in: bool = False,
         idle_lock_minutes: int = 0,
+        devices: DeviceConfig | None = None,
+        device_factories: DeviceFactories | None = None,
     ):
         super().__init__()
+        # The evdev scanner and people counter read while the app runs (none unless configured).
+        self.device_manager = DeviceManager(self, devices, device_factories)
         # Users exist: the app starts with the sign-in; idle_lock_minutes: 0 never locks.
         self.sign_in_required = sign_in
         self.idle_lock_minutes = idle_lock_minutes
@@ -87,6 +92,16 @@ class ShopApp(TillActions, App[None]):
 
     def get_default_screen(self) -> DirectoryScreen:
         return DirectoryScreen(self.database, self.formats, search_delay=self.search_delay)
+
+    def on_mount(self) -> None:
+        # Textual also runs TillActions.on_mount (handlers are called along the MRO).
+        self.device_manager.start()
+
+    def on_unmount(self) -> None:
+        self.device_manager.close()
+
+    def on_device_status(self, message: DeviceStatus) -> None:
+        self.device_manager.status_arrived(message)
 
     # -- keys and scans ------------------------------------------------------------------
 
@@ -196,7 +211,7 @@ class ShopApp(TillActions, App[None]):
         self.data_version += 1
 
 
-def make_app(database, db_url: str, *, search_delay: float = 0.15) -> ShopApp:
+def make_app(database, db_url: str, *, search_delay: float = 0.15, device_factories: DeviceFactories | None = None) -> ShopApp:
     """The app for an open, migrated database (the composition root opened it)."""
     from shoptui.services import points, users
 
@@ -212,4 +227,6 @@ def make_app(database, db_url: str, *, search_delay: float = 0.15) -> ShopApp:
         scan_min_length=settings.get_int("scan_min_length"),
         sign_in=users.has_users(),
         idle_lock_minutes=settings.get_int("idle_lock_minutes"),
+        devices=DeviceConfig.from_settings(),
+        device_factories=device_factories,
     )

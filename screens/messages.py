@@ -43,3 +43,22 @@ class CardScanned(Message):
     barcode: str
     source: str = "keyboard"
     routed: bool = False
+
+
+@dataclass
+class DeviceStatus(Message):
+    """A device thread changed state: ``device`` is "scanner" or "counter"; ``message`` one sentence.
+
+    Posted from the device's own thread; the app hands it to its device manager.
+    """
+
+    device: str
+    state: str
+    message: str = ""
+
+
+@dataclass
+class ScannerTested(Message):
+    """A scan taken by a screen that is testing the scanner, instead of opening a card."""
+
+    barcode: str

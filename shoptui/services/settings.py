@@ -122,6 +122,12 @@ SETTINGS: dict[str, SettingDef] = {
     "scan_max_ms": SettingDef("100", _non_negative_int, N_("most milliseconds from a scan's first key to Enter")),
     "scan_min_length": SettingDef("6", _non_negative_int, N_("fewest characters a scan has")),
     "idle_lock_minutes": SettingDef("0", _non_negative_int, N_("minutes without a key before the screen locks (0: never)")),
+    "scanner_device": SettingDef("", _text, N_("evdev scanner the app reads: a path or part of its name (empty: none)")),
+    "scanner_layout": SettingDef("us", _choice("us", "de"), N_("keyboard layout of the evdev scanner: us or de")),
+    "counter_port": SettingDef("", _text, N_("serial port of the people counter the app listens on (empty: none)")),
+    "counter_protocol": SettingDef("totals", _choice("totals", "pulse"), N_("the people counter's protocol: totals or pulse")),
+    "counter_baud": SettingDef("9600", _non_negative_int, N_("the people counter's baud rate")),
+    "counter_name": SettingDef("", _text, N_("name the counter's readings are stored under (empty: the port)")),
 }
 
 _cache: dict[str, str] = {}

@@ -1,0 +1,161 @@
+"""The app's own devices: scans from an evdev scanner open cards, counter readings land in
+visits, and both device threads stop with the app. Fake device classes stand in for evdev
+and pyserial; they call the manager's callbacks from their own threads, as the real ones do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from hardware.counter.protocols import Reading
+from hardware.scanner.devices import InputDeviceInfo
+from screens.app import make_app
+from screens.customer_card_screen import CustomerCardScreen
+from screens.devices import DeviceFactories
+from shoptui.services import cards, customers, settings, stores, visits
+
+from .helpers import SIZE, Notes, pilot_test, until
+
+T0 = dt.datetime(2024, 3, 1, 9, 0)
+
+
+class FakeScanner:
+    instances: list["FakeScanner"] = []
+
+    def __init__(self, path, on_scan, on_status=None, *, layout="us", **kwargs):
+        self.path, self.on_scan, self.on_status, self.layout = path, on_scan, on_status, layout
+        self.started = self.closed = False
+        FakeScanner.instances.append(self)
+
+    def start(self):
+        self.started = True
+        self.from_thread(self.on_status, "connected", f"Reading {self.path}.")
+
+    def close(self):
+        self.closed = True
+
+    def scan(self, text: str) -> None:
+        self.from_thread(self.on_scan, text)
+
+    @staticmethod
+    def from_thread(function, *args):
+        thread = threading.Thread(target=function, args=args)
+        thread.start()
+        thread.join()
+
+
+class FakeCounter:
+    instances: list["FakeCounter"] = []
+
+    def __init__(self, port, on_reading, *, baudrate=9600, protocol="totals", on_status=None, **kwargs):
+        self.port, self.on_reading, self.on_status = port, on_reading, on_status
+        self.baudrate, self.protocol = baudrate, protocol
+        self.started_with = None
+        self.closed = False
+        FakeCounter.instances.append(self)
+
+    def start(self, wait_for_port=False):
+        self.started_with = wait_for_port
+
+    def close(self):
+        self.closed = True
+
+    def send(self, reading: Reading) -> None:
+        FakeScanner.from_thread(self.on_reading, reading)
+
+    def report(self, state: str, message: str) -> None:
+        FakeScanner.from_thread(self.on_status, state, message)
+
+
+SCANNERS = [
+    InputDeviceInfo("/dev/input/event3", "AT Translated Set 2 keyboard", "0001:0001", False, "a keyboard"),
+    InputDeviceInfo("/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", True, "name contains \"barcode\""),
+]
+
+
+@pytest.fixture
+def fakes():
+    FakeScanner.instances.clear()
+    FakeCounter.instances.clear()
+    return DeviceFactories(scanner=FakeScanner, counter=FakeCounter, list_scanners=lambda: list(SCANNERS))
+
+
+@pytest.fixture
+def an(database):
+    customer = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
+    cards.issue_card(customer, "2000000000015", at=T0)
+    return customer
+
+
+def configure(**values) -> None:
+    for key, value in values.items():
+        settings.set_value(key, value)
+
+
+def app_with(database, fakes):
+    return make_app(database=database, db_url="test", search_delay=0.02, device_factories=fakes)
+
+
+@pilot_test
+async def test_a_scan_from_the_evdev_scanner_opens_the_card_and_readings_are_stored(database, fakes, an):
+    configure(scanner_device="barcode", scanner_layout="de", counter_port="/dev/ttyUSB0", counter_protocol="pulse", counter_name="door")
+    app = app_with(database, fakes)
+    async with app.run_test(size=SIZE) as pilot:
+        (scanner,) = FakeScanner.instances
+        (counter,) = FakeCounter.instances
+        # The name part in the setting found the scanner among the input devices.
+        assert scanner.started and scanner.path == "/dev/input/event7" and scanner.layout == "de"
+        assert counter.port == "/dev/ttyUSB0" and counter.protocol == "pulse" and counter.started_with is True
+
+        scanner.scan("2000000000015")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.customer_id == an.id and app.screen.data is not None,
+                    what="the card of the scanned customer")
+
+        at = dt.datetime(2024, 3, 2, 10, 15)
+        counter.send(Reading(1, None, cumulative=False, line="P", at=at))
+        counter.send(Reading(1, None, cumulative=False, line="P", at=at + dt.timedelta(minutes=5)))
+        await until(pilot, lambda: app.device_manager.counter_info.last_reading_at is not None)
+        with database.connection_context():
+            assert visits.visitors(stores.default_store(), at) == 2
+            assert visits.counter_state(stores.default_store(), "door") is not None
+        assert not scanner.closed and not counter.closed
+    assert scanner.closed and counter.closed
+
+
+@pilot_test
+async def test_no_devices_configured_starts_none(database, fakes):
+    app = app_with(database, fakes)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert FakeScanner.instances == [] and FakeCounter.instances == []
+    assert app.device_manager.scanner is None and app.device_manager.counter is None
+
+
+@pilot_test
+async def test_a_busy_port_is_a_notification_once_not_a_crash(database, fakes):
+    configure(counter_port="/dev/ttyUSB0")
+    app = app_with(database, fakes)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        (counter,) = FakeCounter.instances
+        busy = "The port /dev/ttyUSB0 is in use by another program (another counter listener, or the app); stop that one first."
+        for _retry in range(3):
+            counter.report("waiting", busy)
+        await until(pilot, lambda: app.device_manager.counter_info.state == "waiting")
+        await pilot.pause()
+        assert notes.texts("warning") == [busy]
+        assert app.device_manager.counter_info.last_error == busy
+        assert app.is_running
+
+
+@pilot_test
+async def test_a_scanner_setting_that_matches_nothing_is_said(database, fakes):
+    configure(scanner_device="no such scanner")
+    app = app_with(database, fakes)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: notes.texts("error"), what="a notification")
+        assert "no such scanner" in notes.texts("error")[0]
+        assert FakeScanner.instances == []
