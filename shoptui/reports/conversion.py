@@ -43,7 +43,7 @@ LABELS = {
 
 IS_SALE = Receipt.kind == "sale"
 # 0 - total, not -total: a unary minus on a peewee column means DESC.
-# A literal, not a bound parameter: PostgreSQL must type a UNION's columns from both sides.
+# The hour column of a whole-day query: a literal, so that PostgreSQL groups by plain columns.
 ZERO = pw.SQL("0")
 SIGNED_TOTAL = Case(None, [(IS_SALE, Receipt.total), (Receipt.kind == "return", 0 - Receipt.total)], 0)
 
@@ -62,25 +62,35 @@ def conversion(query: ReportQuery) -> dict:
     if by not in BY:
         raise UsageError(_("--by must be day or hour."))
     hourly = by == "hour"
-    combined = (_visitor_rows(query, hourly) + _receipt_rows(query, hourly)).alias("combined")
-    keys = [combined.c.store_id, combined.c.day] + ([combined.c.hour] if hourly else [])
-    rows = (
-        Store.select(
-            Store.code,
-            combined.c.day,
-            combined.c.hour if hourly else pw.SQL("NULL"),
-            fn.SUM(combined.c.visitors),
-            fn.SUM(combined.c.receipts),
-            fn.SUM(combined.c.identified),
-            fn.SUM(combined.c.revenue),
+    # Two grouped queries, one per source, merged by key: a UNION of every receipt with the
+    # visit hours would make the database sort all receipts again. Python only meets the
+    # few rows per store and day (or hour) the GROUP BYs return.
+    codes = dict(Store.select(Store.id, Store.code).tuples())
+    slots: dict[tuple, list[int]] = {}
+    for store, day, hour, visitors in _grouped(_visitor_rows(query, hourly), hourly, ("visitors",)):
+        slots[(codes[store], _as_date(day), hour)] = [int(visitors or 0), 0, 0, 0]
+    for store, day, hour, receipts, identified, revenue in _grouped(
+        _receipt_rows(query, hourly), hourly, ("receipts", "identified", "revenue")
+    ):
+        slot = slots.setdefault((codes[store], _as_date(day), hour), [0, 0, 0, 0])
+        slot[1:] = [int(receipts or 0), int(identified or 0), int(revenue or 0)]
+    return {"rows": [_row(*key, *figures) for key, figures in sorted(slots.items(), key=_order)]}
+
+
+def _grouped(keyed: pw.Select, hourly: bool, sums: tuple[str, ...]):
+    """Sums of ``keyed``'s columns per store and day (and hour), grouped outside it so that
+    PostgreSQL groups by plain columns; stores come back as ids."""
+    rows = keyed.alias("keyed")
+    keys = [rows.c.store_id, rows.c.day] + ([rows.c.hour] if hourly else [])
+    return (
+        Receipt.select(
+            rows.c.store_id, rows.c.day, rows.c.hour if hourly else pw.SQL("NULL"),
+            *[fn.SUM(getattr(rows.c, name)) for name in sums],
         )
-        .from_(combined)
-        .join(Store, on=(Store.id == combined.c.store_id))
-        .group_by(Store.code, *keys)
-        .order_by(Store.code, *keys[1:])
+        .from_(rows)
+        .group_by(*keys)
         .tuples()
     )
-    return {"rows": [_row(*row) for row in rows]}
 
 
 def _visitor_rows(query: ReportQuery, hourly: bool) -> pw.Select:
@@ -90,9 +100,6 @@ def _visitor_rows(query: ReportQuery, hourly: bool) -> pw.Select:
         calendar_date(hours.c.hour).alias("day"),
         (hour_of_day(hours.c.hour) if hourly else ZERO).alias("hour"),
         hours.c.visitors_in.alias("visitors"),
-        ZERO.alias("receipts"),
-        ZERO.alias("identified"),
-        ZERO.alias("revenue"),
     ).from_(hours)
 
 
@@ -103,23 +110,31 @@ def _receipt_rows(query: ReportQuery, hourly: bool) -> pw.Select:
         Receipt.store.alias("store_id"),
         calendar_date(Receipt.at).alias("day"),
         (hour_of_day(Receipt.at) if hourly else ZERO).alias("hour"),
-        ZERO.alias("visitors"),
         sale.alias("receipts"),
         identified.alias("identified"),
         SIGNED_TOTAL.alias("revenue"),
     ).where(query.receipts())
 
 
-def _row(store: str, day, hour, visitors, receipts, identified, revenue) -> dict:
-    visitors, receipts = int(visitors or 0), int(receipts or 0)
+def _as_date(day) -> dt.date:
+    # SQLite's date() gives ISO text; PostgreSQL a date.
+    return day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10])
+
+
+def _order(item: tuple) -> tuple:
+    (store, day, hour), _figures = item
+    return store, day, -1 if hour is None else hour
+
+
+def _row(store: str, day: dt.date, hour, visitors: int, receipts: int, identified: int, revenue: int) -> dict:
     return {
         "store": store,
-        "date": day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day)[:10]),
+        "date": day,
         "hour": None if hour is None else int(hour),
         "visitors": visitors,
         "receipts": receipts,
-        "identified_receipts": int(identified or 0),
-        "revenue": Money(int(revenue or 0)),
+        "identified_receipts": identified,
+        "revenue": Money(revenue),
         # No visitors counted: conversion cannot be said, which is not the same as 0.
         "conversion": Share(round(receipts / visitors, 4)) if visitors > 0 else None,
     }

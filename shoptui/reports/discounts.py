@@ -92,17 +92,18 @@ def _line_discount() -> pw.Node:
 def discounts(query: ReportQuery) -> dict:
     query.check_stores()
     limit = int_option(query, "limit", DEFAULT_LIMIT, 1)
-    summary = _summary(query)
+    products, line_discounts = _products(query)
+    by_customer, customers_with_discount = _customers(query, limit)
     return {
         "as_of": query.as_of,
         "date_from": query.date_from,
         "date_to": query.date_to,
         "stores": list(query.stores),
         "currency": settings.currency(),
-        **summary,
-        "by_product": _products(query),
+        **_summary(query, line_discounts, customers_with_discount),
+        "by_product": products,
         "by_receipt": _receipts(query, limit),
-        "by_customer": _customers(query, limit),
+        "by_customer": by_customer,
     }
 
 
@@ -110,15 +111,7 @@ def share(discount: int, list_price: int) -> Share:
     return Share(round(discount / list_price, 4) if list_price > 0 else 0.0)
 
 
-def _line_sums(query: ReportQuery) -> pw.Select:
-    return (
-        ReceiptLine.select(fn.COALESCE(fn.SUM(_signed(_line_discount())), 0))
-        .join(Receipt, on=(ReceiptLine.receipt == Receipt.id))
-        .where(query.receipts())
-    )
-
-
-def _summary(query: ReportQuery) -> dict:
+def _summary(query: ReportQuery, line_discounts: int, customers_with_discount: int) -> dict:
     list_price, discount, total, receipts, discounted = (
         int(v or 0)
         for v in Receipt.select(
@@ -132,14 +125,6 @@ def _summary(query: ReportQuery) -> dict:
         .tuples()
         .get()
     )
-    line_discounts = int(_line_sums(query).scalar() or 0)
-    customers = (
-        Receipt.select(Receipt.customer)
-        .where(query.receipts() & Receipt.customer.is_null(False))
-        .group_by(Receipt.customer)
-        .having(fn.SUM(_signed(Receipt.discount)) != 0)
-        .count()
-    )
     return {
         "list_price": Money(list_price),
         "discount": Money(discount),
@@ -149,12 +134,13 @@ def _summary(query: ReportQuery) -> dict:
         "share": share(discount, list_price),
         "receipts": receipts,
         "receipts_with_discount": discounted,
-        "customers_with_discount": customers,
+        "customers_with_discount": customers_with_discount,
     }
 
 
-def _products(query: ReportQuery) -> dict[str, dict]:
-    """Per sku (lines without a sku: per name), most discount first."""
+def _products(query: ReportQuery) -> tuple[dict[str, dict], int]:
+    """Per sku (lines without a sku: per name), most discount first; and the line discounts
+    of all of them (the summary's ``line_discounts``)."""
     line_discount = _signed(_line_discount())
     amount = _signed(ReceiptLine.amount)
     keyed = (
@@ -183,6 +169,7 @@ def _products(query: ReportQuery) -> dict[str, dict]:
         .tuples()
     )
     products = {}
+    line_discounts = 0
     for sku, unnamed, name, milli, discount, value in rows:
         discount, value = int(discount or 0), int(value or 0)
         products[sku or unnamed] = {
@@ -193,7 +180,8 @@ def _products(query: ReportQuery) -> dict[str, dict]:
             "amount": Money(value),
             "share": share(discount, value + discount),
         }
-    return products
+        line_discounts += discount
+    return products, line_discounts
 
 
 def _receipts(query: ReportQuery, limit: int) -> dict[str, dict]:
@@ -228,8 +216,10 @@ def _receipts(query: ReportQuery, limit: int) -> dict[str, dict]:
     return listed
 
 
-def _customers(query: ReportQuery, limit: int) -> dict[str, dict]:
-    """Customers (and anonymous buyers, as one) by the discounts they got, largest first."""
+def _customers(query: ReportQuery, limit: int) -> tuple[dict[str, dict], int]:
+    """Customers (and anonymous buyers, as one) by the discounts they got, largest first,
+    and how many customers got any: one pass grouping receipts by customer; only the
+    listed rows meet the customer table."""
     discount = fn.SUM(_signed(Receipt.discount))
     per = (
         Receipt.select(
@@ -244,17 +234,28 @@ def _customers(query: ReportQuery, limit: int) -> dict[str, dict]:
         .having(discount != 0)
         .alias("per_customer")
     )
-    rows = (
-        Customer.select(Customer.code, Customer.name, per.c.receipts, per.c.list_price, per.c.discount, per.c.total)
+    p = per.c
+    identified = fn.SUM(Case(None, [(p.customer_id.is_null(False), 1)], 0)).over()
+    top = (
+        Receipt.select(p.customer_id, p.receipts, p.list_price, p.discount, p.total, identified.alias("identified"))
         .from_(per)
-        .join(Customer, JOIN.LEFT_OUTER, on=(Customer.id == per.c.customer_id))
-        .order_by(per.c.discount.desc(), per.c.customer_id.is_null(), Customer.code)
+        .order_by(p.discount.desc(), p.customer_id.is_null(), p.customer_id)
         .limit(limit)
+        .alias("top")
+    )
+    t = top.c
+    rows = (
+        Customer.select(Customer.code, Customer.name, t.receipts, t.list_price, t.discount, t.total, t.identified)
+        .from_(top)
+        .join(Customer, JOIN.LEFT_OUTER, on=(Customer.id == t.customer_id))
+        .order_by(t.discount.desc(), t.customer_id.is_null(), t.customer_id)
         .tuples()
     )
     listed = {}
-    for code, name, receipts, list_price, given, total in rows:
+    counted = 0
+    for code, name, receipts, list_price, given, total, identified_count in rows:
         list_price, given = int(list_price or 0), int(given or 0)
+        counted = int(identified_count or 0)
         listed[code if code is not None else ANONYMOUS] = {
             "name": name,
             "receipts": int(receipts or 0),
@@ -263,4 +264,4 @@ def _customers(query: ReportQuery, limit: int) -> dict[str, dict]:
             "total": Money(int(total or 0)),
             "share": share(given, list_price),
         }
-    return listed
+    return listed, counted

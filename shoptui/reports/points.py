@@ -77,7 +77,9 @@ def points(query: ReportQuery) -> dict:
     query.check_stores()
     value = settings.get_money("points_value")
     expiry_days = settings.get_int("points_expiry_days")
-    outstanding, holders, expiring, expiring_customers = _balances(query, expiry_days)
+    figures = _ledger(query, expiry_days)
+    outstanding = figures["outstanding"]
+    expiring = figures["expiring"] if expiry_days > 0 else 0
     return {
         "as_of": query.as_of,
         "date_from": query.date_from,
@@ -87,14 +89,14 @@ def points(query: ReportQuery) -> dict:
         "points_value": Money(value),
         "outstanding_points": outstanding,
         "liability": Money(outstanding * value),
-        "customers_with_points": holders,
+        "customers_with_points": figures["holders"],
         "expiry_days": expiry_days,
-        "period": _period(query),
+        "period": {key: figures[key] for key in (*PERIOD_KINDS, "net")},
         "expiring": {
             "until": query.as_of + dt.timedelta(days=EXPIRING_DAYS),
             "points": expiring,
             "value": Money(expiring * value),
-            "customers": expiring_customers,
+            "customers": figures["expiring_customers"] if expiry_days > 0 else 0,
         },
     }
 
@@ -106,52 +108,51 @@ def _of_customers(query: ReportQuery) -> pw.Expression | None:
     return PointsEntry.customer.in_(Customer.select(Customer.id).where(in_stores))
 
 
-def _balances(query: ReportQuery, expiry_days: int) -> tuple[int, int, int, int]:
-    """(outstanding points, customers with points, points expiring, customers they belong to)."""
-    as_of_end = clock.end_of_day(query.as_of)
+def _ledger(query: ReportQuery, expiry_days: int) -> dict[str, int]:
+    """Every figure in one pass over the ledger up to the as-of day, grouped by customer.
+
+    Per customer: the balance, what would expire (credits older than the cut-off minus
+    every debit), and the period's points by kind; outside, the sums over customers.
+    """
     # The expiry run on day as_of + 30 cuts at the start of (that day − expiry days).
     cutoff = clock.start_of_day(query.as_of + dt.timedelta(days=EXPIRING_DAYS - expiry_days))
-    credits_before = Case(None, [((PointsEntry.points > 0) & (PointsEntry.at < cutoff), PointsEntry.points)], 0)
-    debits = Case(None, [(PointsEntry.points < 0, 0 - PointsEntry.points)], 0)
+    points_ = PointsEntry.points
+    in_period = query.in_period(PointsEntry.at)
+
+    def total(condition: pw.Expression, amount: pw.Node = points_) -> pw.Node:
+        return fn.SUM(Case(None, [(condition, amount)], 0))
+
+    kinds = list(PERIOD_KINDS.items())
     per = (
         PointsEntry.select(
-            fn.SUM(PointsEntry.points).alias("balance"),
-            (fn.SUM(credits_before) - fn.SUM(debits)).alias("due"),
+            fn.SUM(points_).alias("balance"),
+            (total((points_ > 0) & (PointsEntry.at < cutoff)) - total(points_ < 0, 0 - points_)).alias("due"),
+            *[total(in_period & (PointsEntry.kind == kind)).alias(key) for key, (kind, _sign) in kinds],
+            total(in_period).alias("net"),
         )
-        .where(all_of(PointsEntry.at < as_of_end, _of_customers(query)))
+        .where(all_of(PointsEntry.at < clock.end_of_day(query.as_of), _of_customers(query)))
         .group_by(PointsEntry.customer)
         .alias("per_customer")
     )
     balance, due = per.c.balance, per.c.due
-    expiring = Case(None, [((balance > 0) & (due > 0) & (due < balance), due), ((balance > 0) & (due > 0), balance)], 0)
+    holds = balance > 0
+    expires = holds & (due > 0)
     row = (
         PointsEntry.select(
-            fn.COALESCE(fn.SUM(Case(None, [(balance > 0, balance)], 0)), 0),
-            fn.COALESCE(fn.SUM(Case(None, [(balance > 0, 1)], 0)), 0),
-            fn.COALESCE(fn.SUM(expiring), 0),
-            fn.COALESCE(fn.SUM(Case(None, [((balance > 0) & (due > 0), 1)], 0)), 0),
+            fn.SUM(Case(None, [(holds, balance)], 0)),
+            fn.SUM(Case(None, [(holds, 1)], 0)),
+            fn.SUM(Case(None, [(expires & (due < balance), due), (expires, balance)], 0)),
+            fn.SUM(Case(None, [(expires, 1)], 0)),
+            *[fn.SUM(getattr(per.c, key)) for key, _kind in kinds],
+            fn.SUM(per.c.net),
         )
         .from_(per)
         .tuples()
         .get()
     )
-    outstanding, holders, expiring_points, expiring_customers = (int(v or 0) for v in row)
-    if expiry_days <= 0:
-        return outstanding, holders, 0, 0
-    return outstanding, holders, expiring_points, expiring_customers
-
-
-def _period(query: ReportQuery) -> dict[str, int]:
-    sums = [
-        fn.COALESCE(fn.SUM(Case(None, [(PointsEntry.kind == kind, PointsEntry.points)], 0)), 0)
-        for kind, _sign in PERIOD_KINDS.values()
-    ]
-    row = (
-        PointsEntry.select(*sums, fn.COALESCE(fn.SUM(PointsEntry.points), 0))
-        .where(all_of(query.in_period(PointsEntry.at), _of_customers(query)))
-        .tuples()
-        .get()
-    )
-    figures = {key: sign * int(amount or 0) for (key, (_kind, sign)), amount in zip(PERIOD_KINDS.items(), row)}
-    figures["net"] = int(row[-1] or 0)
+    values = [int(v or 0) for v in row]
+    figures = dict(zip(("outstanding", "holders", "expiring", "expiring_customers"), values[:4]))
+    for (key, (_kind, sign)), amount in zip(kinds, values[4:]):
+        figures[key] = sign * amount
+    figures["net"] = values[-1]
     return figures

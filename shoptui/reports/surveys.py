@@ -24,6 +24,8 @@ answered the question at all, ``share`` the one over the other.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import peewee as pw
 from peewee import Case, JOIN, fn
 
@@ -55,10 +57,9 @@ LABELS = {
 
 def surveys(query: ReportQuery) -> dict:
     query.check_stores()
-    keyed = _keyed_answers(query)
-    totals = _counts(keyed, with_answer=False)
-    chosen = _counts(keyed, with_answer=True)
-    texts = _latest_texts(keyed)
+    latest = _latest_answers(query)
+    totals, chosen = _counts(query, latest)
+    texts = _latest_texts(latest)
     answered = {key[0] for key in totals}
     questions = [
         question
@@ -114,72 +115,82 @@ def _visits(query: ReportQuery) -> pw.Select:
     )
 
 
-def _keyed_answers(query: ReportQuery) -> pw.Select:
-    """The latest answers with the customer's visit group and R, F, M scores (null: no sale)."""
-    latest = _latest_answers(query)
-    visits = _visits(query)
+def _scores(query: ReportQuery) -> pw.Select:
+    """Each buying customer's R, F, M scores (``rfm.scored``), one row per customer.
+
+    The GROUP BY changes no value: it makes SQLite index the materialised scores for the
+    join (without it SQLite joins the window query by scanning it once per answer)."""
     scores = scored(query).alias("scores")
+    s = scores.c
+    return (
+        Receipt.select(
+            s.customer_id.alias("customer_id"), fn.MIN(s.r).alias("r"), fn.MIN(s.f).alias("f"), fn.MIN(s.m).alias("m"),
+        )
+        .from_(scores)
+        .group_by(s.customer_id)
+        .alias("customer_scores")
+    )
+
+
+def _counts(query: ReportQuery, latest: pw.Select) -> tuple[dict[tuple, int], dict[tuple, int]]:
+    """Answering customers per (question, split, group), and per (question, split, group, answer)
+    for choice questions, from one GROUP BY over (question, visit group, R, F, M, answer).
+
+    The RFM scores are computed once; the splits are sums of the grouped rows (a few per
+    question, group, score triple and choice), and a triple is named by ``rfm.segment_for``.
+    Groups are computed in a derived table and grouped outside it: PostgreSQL does not
+    match a parameterised CASE in SELECT with the same CASE in GROUP BY.
+    """
+    visits = _visits(query)
+    scores = _scores(query)
     count = visits.c.visits
     group = Case(None, [(count >= 3, "3+"), (count == 2, "2"), (count == 1, "1")], "0")
-    return (
+    # Text answers are counted here only as answers; their texts are read by _latest_texts.
+    choice = Case(None, [(SurveyQuestion.kind == "text", None)], latest.c.answer)
+    keyed = (
         SurveyAnswer.select(
             latest.c.question_id.alias("question_id"),
-            latest.c.answer.alias("answer"),
-            latest.c.at.alias("at"),
             group.alias("visit_group"),
             scores.c.r.alias("r"),
             scores.c.f.alias("f"),
             scores.c.m.alias("m"),
+            choice.alias("answer"),
         )
         .from_(latest)
+        .join(SurveyQuestion, on=(SurveyQuestion.id == latest.c.question_id))
         .join(visits, JOIN.LEFT_OUTER, on=(visits.c.customer_id == latest.c.customer_id))
         .join(scores, JOIN.LEFT_OUTER, on=(scores.c.customer_id == latest.c.customer_id))
         .alias("keyed")
     )
-
-
-def _counts(keyed: pw.Select, *, with_answer: bool) -> dict[tuple, int]:
-    """Answering customers per (question, split, group[, answer]).
-
-    Grouped outside the derived table (PostgreSQL does not match a parameterised CASE in
-    SELECT with the same CASE in GROUP BY); RFM groups by score triple (at most 125),
-    named here by ``rfm.segment_for``.
-    """
     k = keyed.c
-    extra = [k.answer] if with_answer else []
-    counts: dict[tuple, int] = {}
-
-    def add(key: tuple, n) -> None:
-        counts[key] = counts.get(key, 0) + int(n)
-
-    for question_id, *answer, n in (
-        SurveyAnswer.select(k.question_id, *extra, fn.COUNT(pw.SQL("*"))).from_(keyed)
-        .group_by(k.question_id, *extra).tuples()
-    ):
-        add((question_id, "all", "all", *answer), n)
-    for question_id, group, *answer, n in (
-        SurveyAnswer.select(k.question_id, k.visit_group, *extra, fn.COUNT(pw.SQL("*"))).from_(keyed)
-        .group_by(k.question_id, k.visit_group, *extra).tuples()
-    ):
-        add((question_id, "visits", group, *answer), n)
-    for question_id, r, f, m, *answer, n in (
-        SurveyAnswer.select(k.question_id, k.r, k.f, k.m, *extra, fn.COUNT(pw.SQL("*"))).from_(keyed)
-        .where(k.r.is_null(False))
-        .group_by(k.question_id, k.r, k.f, k.m, *extra).tuples()
-    ):
-        add((question_id, "rfm", segment_for(int(r), int(f), int(m)), *answer), n)
-    return counts
+    grouped = (
+        SurveyAnswer.select(k.question_id, k.visit_group, k.r, k.f, k.m, k.answer, fn.COUNT(pw.SQL("*")))
+        .from_(keyed)
+        .group_by(k.question_id, k.visit_group, k.r, k.f, k.m, k.answer)
+        .tuples()
+    )
+    totals: dict[tuple, int] = defaultdict(int)
+    chosen: dict[tuple, int] = defaultdict(int)
+    for question_id, visit_group, r, f, m, answer, n in grouped:
+        groups = [("all", "all"), ("visits", visit_group)]
+        if r is not None:
+            groups.append(("rfm", segment_for(int(r), int(f), int(m))))
+        for split, name in groups:
+            totals[(question_id, split, name)] += int(n)
+            if answer is not None:
+                chosen[(question_id, split, name, answer)] += int(n)
+    return dict(totals), dict(chosen)
 
 
-def _latest_texts(keyed: pw.Select) -> dict[int, list[tuple[str, int]]]:
+def _latest_texts(latest: pw.Select) -> dict[int, list[tuple[str, int]]]:
     """Per text question, its newest distinct answers with how many customers gave each."""
-    k = keyed.c
+    k = latest.c
     per_text = (
         SurveyAnswer.select(
             k.question_id.alias("question_id"), k.answer.alias("answer"),
             fn.COUNT(pw.SQL("*")).alias("answers"), fn.MAX(k.at).alias("last_at"),
         )
-        .from_(keyed)
+        .from_(latest)
         .join(SurveyQuestion, on=(SurveyQuestion.id == k.question_id))
         .where(SurveyQuestion.kind == "text")
         .group_by(k.question_id, k.answer)

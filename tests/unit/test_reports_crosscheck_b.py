@@ -372,7 +372,7 @@ def reference_discounts(data: dict, q: ReportQuery) -> dict:
     codes = {c: (data["customers"][c]["code"] if c is not None else None) for c in per_customer}
     customers = sorted(
         (c for c, row in per_customer.items() if row["discount"] != 0),
-        key=lambda c: (-per_customer[c]["discount"], codes[c] is None, codes[c] or ""),
+        key=lambda c: (-per_customer[c]["discount"], c is None, c or 0),
     )
     receipts = sorted((r for r in scope if r["discount"] != 0), key=lambda r: (-r["discount"], r["at"], r["id"]))
     return {
