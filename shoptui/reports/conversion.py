@@ -42,9 +42,9 @@ LABELS = {
 }
 
 IS_SALE = Receipt.kind == "sale"
-# 0 - total, not -total: a unary minus on a peewee column means DESC.
 # The hour column of a whole-day query: a literal, so that PostgreSQL groups by plain columns.
 ZERO = pw.SQL("0")
+# 0 - total, not -total: a unary minus on a peewee column means DESC.
 SIGNED_TOTAL = Case(None, [(IS_SALE, Receipt.total), (Receipt.kind == "return", 0 - Receipt.total)], 0)
 
 
@@ -62,9 +62,9 @@ def conversion(query: ReportQuery) -> dict:
     if by not in BY:
         raise UsageError(_("--by must be day or hour."))
     hourly = by == "hour"
-    # Two grouped queries, one per source, merged by key: a UNION of every receipt with the
-    # visit hours would make the database sort all receipts again. Python only meets the
-    # few rows per store and day (or hour) the GROUP BYs return.
+    # Two grouped queries, one per source, merged by key (a UNION of every receipt with the
+    # visit hours measured slower): Python only meets the few rows per store and day (or
+    # hour) the GROUP BYs return.
     codes = dict(Store.select(Store.id, Store.code).tuples())
     slots: dict[tuple, list[int]] = {}
     for store, day, hour, visitors in _grouped(_visitor_rows(query, hourly), hourly, ("visitors",)):

@@ -7,8 +7,9 @@ the list price they were taken off and their share of it.
 - ``line_discounts`` come from the lines; ``receipt_discounts`` are the rest
   (receipt discount − its line discounts), so receipts typed without lines give only
   receipt discounts.
-- A product's ``list_price`` is qty × unit price of its lines, its ``line_discount``
-  what the lines took off it, ``amount`` what was left (before receipt discounts).
+- A product's ``list_price`` is qty × unit price of its lines (for an imported line, the
+  file's amount plus its line discount), its ``line_discount`` what the lines took off
+  it, ``amount`` what was left (before receipt discounts).
 - Returns reduce every figure of the period by what they gave back: a return receipt
   counts with its subtotal, discount and total taken off (a whole return cancels its
   sale); a returned line takes off its qty × price and the part of the line discount it

@@ -15,11 +15,12 @@ One row per question, group and answer (a long table a spreadsheet pivots):
   customers with no sale in scope have no segment and are left out of this split.
 
 A choice question gives, in every group with customers who answered it (and always in
-``all``), every choice (0 when nobody chose it), then any other answer stored for it.
-Active questions appear even without answers; inactive ones only with answers. A text question gives, in the ``all`` split only, its
-latest distinct answers (at most ``TEXT_ANSWERS``, newest first). ``answers`` counts the
-customers who gave that answer, ``group_answers`` the customers of the group who
-answered the question at all, ``share`` the one over the other.
+``all``), every choice (0 when nobody chose it), then any other answer stored for it. A
+text question gives, in the ``all`` split only, its latest distinct answers (at most
+``TEXT_ANSWERS``, newest first). Active questions appear even without answers, inactive
+ones only with answers. ``answers`` counts the customers who gave that answer,
+``group_answers`` the customers of the group who answered the question at all, ``share``
+the one over the other.
 """
 
 from __future__ import annotations
