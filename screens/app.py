@@ -49,6 +49,8 @@ class ShopApp(TillActions, App[None]):
         Binding("ctrl+q", "quit", _("Quit"), id="quit", priority=True),
         *TILL_BINDINGS,
         Binding("f1", "show_help", _("Help"), id="help"),
+        # Off the footer: the owner opens it rarely (the palette lists it too).
+        Binding("ctrl+o", "show_devices", _("Devices"), id="devices", show=False),
     ]
 
     def __init__(
@@ -202,6 +204,12 @@ class ShopApp(TillActions, App[None]):
     def action_show_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(keys_of(self), self.screen.sub_title or self.title))
+
+    def action_show_devices(self) -> None:
+        from .devices_screen import DevicesScreen
+
+        if not isinstance(self.screen, DevicesScreen):
+            self.push_screen(DevicesScreen(self.actor))
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)

@@ -37,6 +37,9 @@ def screen_commands(app: App) -> Iterable[SystemCommand]:
     yield SystemCommand(
         _("Custom properties and card kinds"), _("The shop's own customer fields, and the kinds of card"), lambda: open_properties(app)
     )
+    yield SystemCommand(
+        _("Devices"), _("Barcode scanners and the people counter: state, choose, test"), lambda: app.action_show_devices()
+    )
     yield SystemCommand(_("Help: keys"), _("The keys of this screen and the global ones (F1)"), lambda: app.action_show_help())
 
 

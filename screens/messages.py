@@ -56,9 +56,13 @@ class DeviceStatus(Message):
     state: str
     message: str = ""
 
+    bubble = False  # the app hands it to the screens that watch devices; it must not come back
+
 
 @dataclass
 class ScannerTested(Message):
     """A scan taken by a screen that is testing the scanner, instead of opening a card."""
 
     barcode: str
+
+    bubble = False  # for the testing screen only; the app would open the card

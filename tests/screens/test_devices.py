@@ -159,3 +159,85 @@ async def test_a_scanner_setting_that_matches_nothing_is_said(database, fakes):
         await until(pilot, lambda: notes.texts("error"), what="a notification")
         assert "no such scanner" in notes.texts("error")[0]
         assert FakeScanner.instances == []
+
+
+def shown(app, selector: str) -> str:
+    from textual.css.query import NoMatches
+    from textual.widgets import Static
+
+    try:
+        return str(app.screen.query_one(selector, Static).render())
+    except NoMatches:  # the screen is pushed but not composed yet
+        return ""
+
+
+@pilot_test
+async def test_devices_screen_lists_scanners_and_the_counter_and_chooses_and_tests_a_scanner(database, fakes, an):
+    from textual.widgets import DataTable
+
+    from screens.devices_screen import DevicesScreen
+
+    configure(scanner_device="/dev/input/event7", counter_port="/dev/ttyUSB0", counter_name="door", counter_protocol="pulse")
+    app = app_with(database, fakes)
+    async with app.run_test(size=SIZE) as pilot:
+        (first,) = FakeScanner.instances
+        (counter,) = FakeCounter.instances
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, DevicesScreen) and app.screen.query_one("#scanners", DataTable).row_count == 2)
+        table = app.screen.query_one("#scanners", DataTable)
+        assert [str(c) for c in table.get_row("/dev/input/event7")] == [
+            "/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", "yes", "yes", "in use"]
+        assert [str(c) for c in table.get_row("/dev/input/event3")][3:] == ["no", "yes", ""]
+        assert "/dev/input/event7 — connected" in shown(app, "#scanner-state")
+
+        # The counter's state and its readings refresh the screen as they come.
+        counter.report("listening", "listening on /dev/ttyUSB0")
+        await until(pilot, lambda: "connected" in shown(app, "#counter-state"))
+        assert "Last reading: none yet" in shown(app, "#counter-state")
+        counter.send(Reading(1, None, cumulative=False, line="P", at=dt.datetime(2024, 3, 2, 10, 15)))
+        await until(pilot, lambda: "none yet" not in shown(app, "#counter-state"))
+        counter.report("lost", "Lost the counter on /dev/ttyUSB0: cable pulled")
+        await until(pilot, lambda: "disconnected" in shown(app, "#counter-state"))
+        assert "Last error: Lost the counter on /dev/ttyUSB0: cable pulled" in shown(app, "#counter-state")
+
+        # Testing: the next scan is shown here and opens no card; the one after opens it.
+        await pilot.press("t")
+        await until(pilot, lambda: "Scan a barcode now" in shown(app, "#scanner-test"))
+        first.scan("2000000000015")
+        await until(pilot, lambda: "Test scan received: 2000000000015" in shown(app, "#scanner-test"))
+        await pilot.pause(0.1)
+        assert isinstance(app.screen, DevicesScreen)
+
+        # Choosing the other device (cursor on the first row) saves the setting and restarts the reader.
+        table.move_cursor(row=0)
+        await pilot.press("u")
+        await until(pilot, lambda: len(FakeScanner.instances) == 2, what="a new reader")
+        second = FakeScanner.instances[1]
+        assert first.closed and second.started and second.path == "/dev/input/event3"
+        with database.connection_context():
+            settings.clear_cache()
+            assert settings.get("scanner_device") == "/dev/input/event3"
+        await until(pilot, lambda: "/dev/input/event3 — connected" in shown(app, "#scanner-state"))
+
+        second.scan("2000000000015")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
+    assert second.closed and counter.closed
+
+
+@pilot_test
+async def test_devices_screen_with_no_input_devices_says_so_and_is_in_the_palette(database):
+    from screens.commands import screen_commands
+    from screens.devices_screen import DevicesScreen
+
+    fakes = DeviceFactories(scanner=FakeScanner, counter=FakeCounter, list_scanners=lambda: [])
+    app = app_with(database, fakes)
+    async with app.run_test(size=SIZE) as pilot:
+        devices_command = [c for c in screen_commands(app) if c.title == "Devices"]
+        assert len(devices_command) == 1
+        devices_command[0].callback()
+        await until(pilot, lambda: isinstance(app.screen, DevicesScreen) and "No scanners found" in shown(app, "#scanner-problem"))
+        assert "Scanner: none chosen" in shown(app, "#scanner-state")
+        assert "People counter: none" in shown(app, "#counter-state")
+        await pilot.press("t")
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, DevicesScreen))
