@@ -241,3 +241,81 @@ async def test_devices_screen_with_no_input_devices_says_so_and_is_in_the_palett
         await pilot.press("t")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, DevicesScreen))
+
+
+# -- the real device threads behind the manager --------------------------------------------
+
+
+@pilot_test
+async def test_the_real_scanner_reader_on_a_fake_evdev_device_opens_the_card(database, an):
+    pytest.importorskip("evdev")
+    import functools
+
+    from hardware.scanner.reader import ScannerReader
+    from tests.hardware.test_scanner_keymap import keystrokes
+    from tests.hardware.test_scanner_reader import HONEYWELL, FakeDevice
+
+    device = FakeDevice("/dev/input/event7", **HONEYWELL)
+    factories = DeviceFactories(scanner=functools.partial(ScannerReader, open_device=lambda path: device, poll_interval=0.05))
+    configure(scanner_device="/dev/input/event7")
+    app = app_with(database, factories)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.device_manager.scanner_info.state == "connected", what="the reader connected")
+        assert device.grabbed
+        device.push(keystrokes("2000000000015\n"))
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None,
+                    what="the card of the scanned customer")
+        assert app.screen.customer_id == an.id
+        reader = app.device_manager.scanner
+    assert not reader.is_alive() and device.closed
+
+
+needs_pty = pytest.mark.skipif(not hasattr(__import__("os"), "openpty"), reason="pseudo-terminals are POSIX")
+
+
+@pytest.fixture
+def pty_port():
+    import os
+
+    master, slave = os.openpty()
+    yield master, os.ttyname(slave)
+    os.close(master)
+    os.close(slave)
+
+
+@needs_pty
+@pilot_test
+async def test_the_real_counter_listener_on_a_pty_stores_readings(database, pty_port):
+    import os
+
+    master, path = pty_port
+    configure(counter_port=path, counter_protocol="pulse", counter_name="door")
+    app = app_with(database, None)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.device_manager.counter_info.state == "listening", what="the port open")
+        os.write(master, b"P\r\nP\r\nP\n")
+        await until(pilot, lambda: app.device_manager.counter_info.last_reading_at is not None, what="a reading")
+        await pilot.pause(0.3)
+        with database.connection_context():
+            assert visits.visitors(stores.default_store(), app.device_manager.counter_info.last_reading_at) == 3
+        listener = app.device_manager.counter
+    assert not listener.is_alive()
+
+
+@needs_pty
+@pilot_test
+async def test_a_port_held_by_another_listener_is_a_clear_notification(database, pty_port):
+    import serial
+
+    _master, path = pty_port
+    configure(counter_port=path)
+    held = serial.Serial(path, exclusive=True)
+    try:
+        app = app_with(database, None)
+        notes = Notes(app)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: notes.texts("warning"), what="a notification")
+            assert "in use by another program" in notes.texts("warning")[0]
+            assert app.device_manager.counter_info.state == "waiting"
+    finally:
+        held.close()
