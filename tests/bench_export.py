@@ -43,7 +43,18 @@ INSERT_ROWS = 1_500  # rows of one INSERT: SQLite takes at most 32,766 values a 
 
 
 def rss_mb() -> float:
-    """Peak resident memory of this process so far (Linux reports kilobytes)."""
+    """Peak resident memory of this process so far.
+
+    Linux: VmHWM, the high-water mark of this program's own memory (getrusage's
+    ru_maxrss would also carry the peak of the parent that forked it).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
 
