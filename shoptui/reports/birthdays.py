@@ -26,7 +26,6 @@ import peewee as pw
 from ..errors import UsageError
 from ..i18n import N_, _
 from ..models import Customer
-from ..services import settings
 from .contacts import CONTACT_FIELDS, contact, int_option, page, points_as_of, row_count
 from .query import ReportQuery
 
@@ -76,13 +75,12 @@ def birthdays(query: ReportQuery) -> dict:
         )
         .order_by(position, Customer.name, Customer.code)
     )
-    region = settings.region()
     rows = []
     for row in page(select, query).dicts():
         born = row["birthday"]
         day = by_md[row["birthday_md"]]
         rows.append({
-            **contact(row, region),
+            **contact(row),
             "birthday": born,
             "celebrates_on": day,
             "days_until": (day - query.as_of).days,

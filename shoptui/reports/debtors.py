@@ -32,7 +32,7 @@ from ..i18n import N_
 from ..models import Customer, DebtEntry
 from ..services import settings
 from . import Money
-from .contacts import CONTACT_FIELDS, as_date, contact, page, row_count
+from .contacts import CONTACT_FIELDS, as_date, contact, is_paged, page, row_count
 from .query import ReportQuery, all_of, calendar_date
 
 TITLE = N_("Debtors")
@@ -66,14 +66,13 @@ LABELS = {
 def debtors(query: ReportQuery) -> dict:
     query.check_stores()
     select = _rows(query)
-    region = settings.region()
     rows = []
     for row in page(select, query).dicts():
         balance = int(row["balance"])
         limit = row["credit_limit"]
         oldest = as_date(row["oldest_unpaid"])
         rows.append({
-            **{key: value for key, value in contact(row, region).items() if key in ("code", "name", "phone")},
+            **{key: value for key, value in contact(row).items() if key in ("code", "name", "phone")},
             "balance": Money(balance),
             "credit_limit": None if limit is None else Money(int(limit)),
             # as services.debts.credit_left, from the balance of the as-of day
@@ -90,7 +89,8 @@ def debtors(query: ReportQuery) -> dict:
         "date_to": query.date_to,
         "stores": list(query.stores),
         "currency": settings.currency(),
-        "totals": _totals(select, query),
+        # a page needs the whole list summed again; the whole list sums its own rows
+        "totals": _totals(select) if is_paged(query) else _sum_rows(rows),
         "paid_vs_unpaid": _paid_vs_unpaid(query),
         "customers": row_count(select, len(rows), query),
         "rows": rows,
@@ -201,7 +201,17 @@ def _rows(query: ReportQuery) -> pw.Select:
     )
 
 
-def _totals(select: pw.Select, query: ReportQuery) -> dict:
+def _sum_rows(rows: list[dict]) -> dict:
+    return _totals_of(
+        len(rows),
+        sum(1 for row in rows if row["balance"] > 0),
+        sum(int(row["balance"]) for row in rows if row["balance"] > 0),
+        sum(int(row["balance"]) for row in rows),
+        [sum(int(row[key]) for row in rows) for key in BUCKET_KEYS],
+    )
+
+
+def _totals(select: pw.Select) -> dict:
     listed = select.order_by().alias("listed")
     owing = Case(None, [(listed.c.balance > 0, listed.c.balance)], 0)
     row = (
@@ -217,6 +227,10 @@ def _totals(select: pw.Select, query: ReportQuery) -> dict:
         .get()
     )
     customers, owing_customers, owed, balance, *buckets = (int(value or 0) for value in row)
+    return _totals_of(customers, owing_customers, owed, balance, buckets)
+
+
+def _totals_of(customers: int, owing_customers: int, owed: int, balance: int, buckets: list[int]) -> dict:
     return {
         "customers": customers,
         "owing_customers": owing_customers,

@@ -11,10 +11,11 @@ as-of day, narrowed by the period and the stores; SPEC: Definitions).
 
 Scores: ``NTILE(5)`` over the customers ordered from worst to best (oldest last sale,
 fewest receipts, least spend), so 5 is the best fifth. Customers with equal values
-share a score, the lowest tile any of them falls in (``MIN(NTILE) OVER (PARTITION BY
-value)``): a score never depends on how the database orders ties, and the same data
-always scores the same on SQLite and PostgreSQL. Scores are relative: with fewer than
-five customers the tiles are 1..N, so a lone customer scores 1-1-1.
+share a score, the lowest tile any of them falls in: a score never depends on how the
+database orders ties, and the same data always scores the same on SQLite and
+PostgreSQL. That is the NTILE of the first position of the value, which ``RANK()``
+gives, so each score costs one sort (``tile_of``). Scores are relative: with fewer
+than five customers the tiles are 1..N, so a lone customer scores 1-1-1.
 
 Segments come from R and FM = (F + M) / 2 rounded half up, with the usual RFM map
 (R down, FM across)::
@@ -160,24 +161,43 @@ def per_customer(query: ReportQuery) -> pw.Select:
 
 
 def scored(query: ReportQuery) -> pw.Select:
-    """``per_customer`` with the r, f, m scores (NTILE(5), ties share their lowest tile)."""
+    """``per_customer`` with the r, f, m scores: NTILE(5) of the first position of each value.
+
+    ``RANK()`` is that first position (equal values share it), and ``tile_of`` turns it
+    into the tile NTILE(5) gives that position: one sort per score, where NTILE and then
+    the lowest tile over each group of equal values would need two.
+    """
     per = per_customer(query).alias("per_customer")
-    tiles = (
+    ranks = (
         Receipt.select(
             per.c.customer_id, per.c.last_day, per.c.frequency, per.c.monetary,
-            fn.NTILE(5).over(order_by=[per.c.last_day]).alias("r_tile"),
-            fn.NTILE(5).over(order_by=[per.c.frequency]).alias("f_tile"),
-            fn.NTILE(5).over(order_by=[per.c.monetary]).alias("m_tile"),
+            fn.RANK().over(order_by=[per.c.last_day]).alias("r_rank"),
+            fn.RANK().over(order_by=[per.c.frequency]).alias("f_rank"),
+            fn.RANK().over(order_by=[per.c.monetary]).alias("m_rank"),
+            fn.COUNT(pw.SQL("*")).over().alias("customers"),
         )
         .from_(per)
-        .alias("tiles")
+        .alias("ranks")
     )
     return Receipt.select(
-        tiles.c.customer_id, tiles.c.last_day, tiles.c.frequency, tiles.c.monetary,
-        fn.MIN(tiles.c.r_tile).over(partition_by=[tiles.c.last_day]).alias("r"),
-        fn.MIN(tiles.c.f_tile).over(partition_by=[tiles.c.frequency]).alias("f"),
-        fn.MIN(tiles.c.m_tile).over(partition_by=[tiles.c.monetary]).alias("m"),
-    ).from_(tiles)
+        ranks.c.customer_id, ranks.c.last_day, ranks.c.frequency, ranks.c.monetary,
+        tile_of(ranks.c.r_rank, ranks.c.customers).alias("r"),
+        tile_of(ranks.c.f_rank, ranks.c.customers).alias("f"),
+        tile_of(ranks.c.m_rank, ranks.c.customers).alias("m"),
+    ).from_(ranks)
+
+
+def tile_of(position: pw.Node, rows: pw.Node) -> pw.Node:
+    """SQL's NTILE(5) of a 1-based position among ``rows``, as ``ntile`` computes it."""
+    size = rows / 5  # whole numbers: integer division on both databases
+    bigger = rows - size * 5  # the first ``bigger`` tiles hold size + 1 rows
+    in_bigger = bigger * (size + 1)
+    return Case(
+        None,
+        [(position <= in_bigger, (position - 1) / (size + 1) + 1)],
+        # NULLIF: size is 0 only with fewer than five rows, and then every position is in a bigger tile
+        bigger + (position - 1 - in_bigger) / fn.NULLIF(size, 0) + 1,
+    )
 
 
 def _segments(query: ReportQuery) -> dict:
@@ -235,13 +255,12 @@ def _customer_rows(query: ReportQuery, segment: str | None) -> tuple[list[dict],
     )
     if segment is not None:
         select = select.where(_in_segment(scores, segment))
-    region = settings.region()
     rows = []
     for row in page(select, query).dicts():
         r, f, m = int(row["r"]), int(row["f"]), int(row["m"])
         recency = int(row["recency"])
         rows.append({
-            **contact(row, region),
+            **contact(row),
             "last_purchase": query.as_of - dt.timedelta(days=recency),
             "recency": recency,
             "frequency": int(row["frequency"]),

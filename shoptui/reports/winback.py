@@ -12,27 +12,30 @@ rule is instead a fixed wait: at least ``min_days`` days since the last purchase
 Customers with one purchase date have no interval and are never listed; archived
 customers are left out (the shop no longer contacts them).
 
-Everything is SQL: distinct sale dates, ``LAG`` for the gaps, ``ROW_NUMBER`` and
-``COUNT`` over each customer's sorted gaps to pick the middle one or two, so that the
-median needs no Python loop and the comparison stays in whole numbers
-(2 × days since > the two middle gaps' sum × factor).
+Everything is SQL: ``LAG`` over each customer's sale receipts in time order (the
+order of an index, so no sort) gives the days between consecutive receipts, whose
+positive values are the gaps between distinct dates; ``ROW_NUMBER`` and ``COUNT`` over
+each customer's sorted gaps pick the middle one or two, so that the median needs no
+Python loop and the comparison stays in whole numbers (2 × days since > the two
+middle gaps' sum × factor).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import peewee as pw
-from peewee import Case, fn
+from peewee import Window, fn
 
 from ..errors import UsageError
 from ..i18n import N_, _
 from ..models import Customer, Receipt
 from ..services import settings
 from . import Money
-from .contacts import CONTACT_FIELDS, as_date, as_of_day, contact, int_option, page, points_as_of, row_count
+from .contacts import CONTACT_FIELDS, as_of_day, contact, day_of, int_option, page, points_as_of, row_count
 from .portrait import IS_SALE, SIGNED_TOTAL
-from .query import ReportQuery, all_of, calendar_date, day_number
+from .query import ReportQuery, all_of
 
 TITLE = N_("Win-back list")
 DEFAULT_FACTOR = 2
@@ -64,16 +67,15 @@ def winback(query: ReportQuery) -> dict:
     factor = _factor(query)
     min_days = int_option(query, "min_days", None, 0)
     late = _late_customers(query, factor, min_days)
-    region = settings.region()
     rows = []
     for row in page(late, query).dicts():
-        twice_median = int(row["twice_median"])
+        twice_median, days_since = int(row["twice_median"]), int(row["days_since"])
         rows.append({
-            **contact(row, region),
-            "last_purchase": as_date(row["last_date"]),
+            **contact(row),
+            "last_purchase": query.as_of - dt.timedelta(days=days_since),
             # the median is a whole number of days or ends in .5
             "usual_interval": twice_median // 2 if twice_median % 2 == 0 else twice_median / 2,
-            "days_since": int(row["days_since"]),
+            "days_since": days_since,
             "revenue": Money(int(row["revenue"])),
             "points": int(row["points"]),
         })
@@ -82,6 +84,7 @@ def winback(query: ReportQuery) -> dict:
         "date_from": query.date_from,
         "date_to": query.date_to,
         "stores": list(query.stores),
+        "currency": settings.currency(),
         "factor": float(factor) if min_days is None else None,
         "min_days": min_days,
         "customers": row_count(late, len(rows), query),
@@ -106,44 +109,52 @@ def _factor(query: ReportQuery) -> Fraction:
 def medians(query: ReportQuery) -> pw.Select:
     """Per customer with two purchase dates or more: twice the median gap (a whole number)
     and the last purchase day."""
-    day = day_number(Receipt.at)
+    day = day_of(Receipt.at)
+    # Each sale's day and the day of the customer's sale before it, in the (customer, at)
+    # order of an index, so that no sort is needed.
     sale_days = (
-        Receipt.select(Receipt.customer.alias("customer_id"), day.alias("day"))
+        Receipt.select(
+            Receipt.customer.alias("customer_id"),
+            day.alias("day"),
+            fn.LAG(day).over(partition_by=[Receipt.customer], order_by=[Receipt.at]).alias("previous_day"),
+        )
         .where(all_of(query.receipts(), IS_SALE, Receipt.customer.is_null(False)))
-        .distinct()
         .alias("sale_days")
     )
-    previous = fn.LAG(sale_days.c.day).over(partition_by=[sale_days.c.customer_id], order_by=[sale_days.c.day])
-    gaps = (
-        Receipt.select(sale_days.c.customer_id, sale_days.c.day, (sale_days.c.day - previous).alias("gap"))
+    # A step of 0 days is another receipt of the same date: the positive steps are
+    # exactly the gaps between consecutive distinct dates.
+    steps = (
+        Receipt.select(sale_days.c.customer_id, sale_days.c.day, (sale_days.c.day - sale_days.c.previous_day).alias("gap"))
         .from_(sale_days)
-        .alias("gaps")
+        .alias("steps")
     )
-    # NULL gaps (each customer's first date) sort first or last depending on the
-    # database, so positions count the real gaps only: they are filtered before ranking.
+    # One window (one sort) per customer's gaps, smallest first; its whole frame counts
+    # them and finds the last date (the date that ends the last gap).
+    gaps = dict(
+        partition_by=[steps.c.customer_id], order_by=[steps.c.gap],
+        start=Window.preceding(), end=Window.following(), frame_type=Window.ROWS,
+    )
     ranked = (
         Receipt.select(
-            gaps.c.customer_id, gaps.c.day,
-            fn.ROW_NUMBER().over(partition_by=[gaps.c.customer_id], order_by=[gaps.c.gap]).alias("position"),
-            fn.COUNT(pw.SQL("*")).over(partition_by=[gaps.c.customer_id]).alias("gaps"),
-            gaps.c.gap,
+            steps.c.customer_id, steps.c.gap,
+            fn.ROW_NUMBER().over(**gaps).alias("position"),
+            fn.COUNT(pw.SQL("*")).over(**gaps).alias("gaps"),
+            fn.MAX(steps.c.day).over(**gaps).alias("last_day"),
         )
-        .from_(gaps)
-        .where(gaps.c.gap.is_null(False))
+        .from_(steps)
+        .where(steps.c.gap > 0)
         .alias("ranked")
     )
     # The middle position(s) of n sorted gaps: (n + 1) / 2 and (n + 2) / 2 in integer
     # division, one position when n is odd, two when it is even.
-    is_middle = ranked.c.position.in_([(ranked.c.gaps + 1) / 2, (ranked.c.gaps + 2) / 2])
-    middle = Case(None, [(is_middle, ranked.c.gap)], 0)
-    middle_count = Case(None, [(is_middle, 1)], 0)
     return (
         Receipt.select(
             ranked.c.customer_id,
-            fn.MAX(ranked.c.day).alias("last_day"),
-            (fn.SUM(middle) * 2 / fn.SUM(middle_count)).alias("twice_median"),
+            fn.MAX(ranked.c.last_day).alias("last_day"),
+            (fn.SUM(ranked.c.gap) * 2 / fn.COUNT(pw.SQL("*"))).alias("twice_median"),
         )
         .from_(ranked)
+        .where(ranked.c.position.in_([(ranked.c.gaps + 1) / 2, (ranked.c.gaps + 2) / 2]))
         .group_by(ranked.c.customer_id)
     )
 
@@ -159,14 +170,9 @@ def _late_customers(query: ReportQuery, factor: Fraction, min_days: int | None) 
         Receipt.select(fn.COALESCE(fn.SUM(SIGNED_TOTAL), 0))
         .where(query.receipts() & (Receipt.customer == Customer.id))
     )
-    last_sale = (
-        Receipt.select(fn.MAX(Receipt.at))
-        .where(all_of(query.receipts(), IS_SALE, Receipt.customer == Customer.id))
-    )
     return (
         Customer.select(
             *CONTACT_FIELDS,
-            calendar_date(last_sale).alias("last_date"),
             per.c.twice_median,
             days_since.alias("days_since"),
             revenue.alias("revenue"),

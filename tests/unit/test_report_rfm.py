@@ -7,14 +7,18 @@ import datetime as dt
 import io
 import itertools
 import json
+import random
 
+import peewee as pw
 import pytest
+from peewee import fn
 
 from shoptui.cli import main
 from shoptui.errors import UsageError
+from shoptui.models import Customer
 from shoptui.reports import Money, Share, load
 from shoptui.reports.query import ReportQuery
-from shoptui.reports.rfm import COLUMNS, SEGMENT_MAP, SEGMENTS, ntile, rfm, segment_for, segment_of
+from shoptui.reports.rfm import COLUMNS, SEGMENT_MAP, SEGMENTS, ntile, rfm, segment_for, segment_of, tile_of
 from shoptui.services import customers, sales
 from shoptui.services.sales import SaleInput
 
@@ -116,7 +120,7 @@ def test_scores_and_segments_of_a_hand_computed_shop(database):
         "D": (88, 2, 20_000), "E": (16, 4, 40_000), "G": (26, 2, 30_000),
     }
     assert rows["D"]["last_purchase"] == dt.date(2025, 1, 2) and rows["B"]["last_purchase"] == AS_OF
-    assert rows["A"]["phone"] == "0912 340 000" and rows["A"]["code"] == people["A"].code
+    assert rows["A"]["phone"] == "0912340000" and rows["A"]["code"] == people["A"].code
     assert report["rows_total"] == 6 and set(report["rows"][0]) == set(COLUMNS)
 
 
@@ -199,6 +203,23 @@ def test_the_segment_map_covers_every_score_once():
         assert owners == [segment_for(r, f, m)]
     assert segment_for(5, 5, 5) == "champions" and segment_for(1, 5, 4) == "cant_lose"
     assert segment_for(3, 3, 3) == "need_attention" and segment_for(4, 1, 1) == "promising"
+
+
+def test_tile_of_rank_is_ntile_with_ties_sharing_their_lowest_tile(database):
+    """The report's scores (``tile_of`` over RANK) equal SQL's NTILE(5) with the lowest tile per value."""
+    rng = random.Random(5)
+    for rows in list(range(1, 13)) + [23, 101]:
+        values = [rng.randint(1, max(1, rows // 2)) for _ in range(rows)]
+        raw = pw.ValuesList([(v,) for v in values]).alias("raw")  # its column is column1 on both databases
+        table = Customer.select(raw.c.column1.alias("v")).from_(raw).alias("vals")
+        ours = (
+            Customer.select(table.c.v, tile_of(fn.RANK().over(order_by=[table.c.v]), fn.COUNT(pw.SQL("*")).over()))
+            .from_(table)
+            .tuples()
+        )
+        tiles = Customer.select(table.c.v, fn.NTILE(5).over(order_by=[table.c.v]).alias("t")).from_(table).alias("tiles")
+        sql_ntile = Customer.select(tiles.c.v, fn.MIN(tiles.c.t).over(partition_by=[tiles.c.v])).from_(tiles).tuples()
+        assert sorted(ours) == sorted(sql_ntile), values
 
 
 def test_ntile_follows_sql():
