@@ -299,7 +299,9 @@ async def test_footer_keys_of_the_card_are_named_and_each_does_something(an, dat
         }
         assert shown == {
             "card-back": ("escape", "Back"), "card-edit": ("f4", "Edit"), "card-status": ("f6", "Status"),
-            "card-add": ("f7", "Add card"), "quit": ("ctrl+q", "Quit"),
+            "card-add": ("f7", "Add card"), "card-sale": ("f5", "Sale"), "card-return": ("f8", "Return"),
+            "card-debt-payment": ("f9", "Pay debt"), "card-adjust": ("f10", "Adjust"),
+            "card-merge": ("f12", "Merge duplicate"), "help": ("f1", "Help"), "quit": ("ctrl+q", "Quit"),
         }
         await pilot.press("f7")
         assert app.focused.id == "new-card"
