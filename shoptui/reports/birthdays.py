@@ -26,7 +26,7 @@ import peewee as pw
 from ..errors import UsageError
 from ..i18n import N_, _
 from ..models import Customer
-from .contacts import CONTACT_FIELDS, contact, int_option, page, points_as_of, row_count
+from .contacts import CONTACT_FIELDS, contact, fetch, int_option, points_as_of
 from .query import ReportQuery
 
 TITLE = N_("Birthdays")
@@ -76,7 +76,8 @@ def birthdays(query: ReportQuery) -> dict:
         .order_by(position, Customer.name, Customer.code)
     )
     rows = []
-    for row in page(select, query).dicts():
+    found, listed = fetch(select, query)
+    for row in found:
         born = row["birthday"]
         day = by_md[row["birthday_md"]]
         rows.append({
@@ -92,7 +93,7 @@ def birthdays(query: ReportQuery) -> dict:
         "stores": list(query.stores),
         "first_day": first,
         "last_day": last,
-        "customers": row_count(select, len(rows), query),
+        "customers": listed,
         "rows": rows,
     }
 

@@ -111,8 +111,27 @@ def int_option(query: ReportQuery, key: str, default: int | None, low: int, high
     return number
 
 
+def fetch(select: pw.Select, query: ReportQuery) -> tuple[list[dict], int]:
+    """The list's rows (one page when the caller asked for one: the screen, ``--limit``)
+    and how many rows the whole list has.
+
+    A page carries the whole count in each of its rows (``COUNT(*) OVER ()`` is taken
+    before LIMIT), so that a page costs one pass, not a second one to count.
+    """
+    if not is_paged(query):
+        rows = list(select.dicts())
+        return rows, len(rows)
+    rows = list(page(select.select_extend(fn.COUNT(pw.SQL("*")).over().alias(_IN_ALL)), query).dicts())
+    if rows:
+        return rows, int(rows[0][_IN_ALL])
+    return rows, select.order_by().count() if int_option(query, "offset", 0, 0) else 0  # a page past the end
+
+
+_IN_ALL = "rows_in_all"
+
+
 def page(select: pw.Select, query: ReportQuery) -> pw.Select:
-    """One page of a long list when the caller asked for one (the screen, ``--limit``)."""
+    """``select`` narrowed to the page asked for, if any."""
     limit = int_option(query, "limit", None, 1)
     offset = int_option(query, "offset", 0, 0)
     if limit is not None:
@@ -124,10 +143,3 @@ def page(select: pw.Select, query: ReportQuery) -> pw.Select:
 
 def is_paged(query: ReportQuery) -> bool:
     return query.options.get("limit") is not None or bool(query.options.get("offset"))
-
-
-def row_count(select: pw.Select, rows_fetched: int, query: ReportQuery) -> int:
-    """How many rows the whole list has: counted again in SQL only when a page was asked for."""
-    if not is_paged(query):
-        return rows_fetched
-    return select.order_by().count()

@@ -32,7 +32,7 @@ from ..i18n import N_
 from ..models import Customer, DebtEntry
 from ..services import settings
 from . import Money
-from .contacts import CONTACT_FIELDS, as_date, contact, is_paged, page, row_count
+from .contacts import CONTACT_FIELDS, as_date, contact, fetch, is_paged
 from .query import ReportQuery, all_of, calendar_date
 
 TITLE = N_("Debtors")
@@ -67,7 +67,8 @@ def debtors(query: ReportQuery) -> dict:
     query.check_stores()
     select = _rows(query)
     rows = []
-    for row in page(select, query).dicts():
+    found, listed = fetch(select, query)
+    for row in found:
         balance = int(row["balance"])
         limit = row["credit_limit"]
         oldest = as_date(row["oldest_unpaid"])
@@ -92,7 +93,7 @@ def debtors(query: ReportQuery) -> dict:
         # a page needs the whole list summed again; the whole list sums its own rows
         "totals": _totals(select) if is_paged(query) else _sum_rows(rows),
         "paid_vs_unpaid": _paid_vs_unpaid(query),
-        "customers": row_count(select, len(rows), query),
+        "customers": listed,
         "rows": rows,
     }
 

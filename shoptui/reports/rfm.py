@@ -46,7 +46,7 @@ from ..i18n import N_, _
 from ..models import Customer, Receipt
 from ..services import settings
 from . import Money, Share
-from .contacts import CONTACT_FIELDS, as_of_day, contact, page, row_count
+from .contacts import CONTACT_FIELDS, as_of_day, contact, page
 from .portrait import IS_SALE, SALE_COUNT, SIGNED_TOTAL
 from .query import ReportQuery, day_number
 
@@ -135,9 +135,9 @@ def rfm(query: ReportQuery) -> dict:
         **_segments(query),
     }
     if query.options.get("details") or segment is not None:
-        rows, total = _customer_rows(query, segment)
-        report["rows"] = rows
-        report["rows_total"] = total
+        report["rows"] = _customer_rows(query, segment)
+        # the segments have counted them already (a page is a part of these)
+        report["rows_total"] = report["customers"] if segment is None else report["segments"][segment]["customers"]
     return report
 
 
@@ -241,7 +241,7 @@ def _in_segment(scores, name: str) -> pw.Expression:
     return scores.c.r.between(r_low, r_high) & fm.between(fm_low, fm_high)
 
 
-def _customer_rows(query: ReportQuery, segment: str | None) -> tuple[list[dict], int]:
+def _customer_rows(query: ReportQuery, segment: str | None) -> list[dict]:
     """One row per scored customer, biggest spenders first (a page of them when asked)."""
     scores = scored(query).alias("scores")
     select = (
@@ -268,7 +268,7 @@ def _customer_rows(query: ReportQuery, segment: str | None) -> tuple[list[dict],
             "r": r, "f": f, "m": m,
             "segment": segment_for(r, f, m),
         })
-    return rows, row_count(select, len(rows), query)
+    return rows
 
 
 # -- one customer, for the customer card ----------------------------------------------------------

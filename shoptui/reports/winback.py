@@ -33,7 +33,7 @@ from ..i18n import N_, _
 from ..models import Customer, Receipt
 from ..services import settings
 from . import Money
-from .contacts import CONTACT_FIELDS, as_of_day, contact, day_of, int_option, page, points_as_of, row_count
+from .contacts import CONTACT_FIELDS, as_of_day, contact, day_of, fetch, int_option, points_as_of
 from .portrait import IS_SALE, SIGNED_TOTAL
 from .query import ReportQuery, all_of
 
@@ -68,7 +68,8 @@ def winback(query: ReportQuery) -> dict:
     min_days = int_option(query, "min_days", None, 0)
     late = _late_customers(query, factor, min_days)
     rows = []
-    for row in page(late, query).dicts():
+    found, listed = fetch(late, query)
+    for row in found:
         twice_median, days_since = int(row["twice_median"]), int(row["days_since"])
         rows.append({
             **contact(row),
@@ -87,7 +88,7 @@ def winback(query: ReportQuery) -> dict:
         "currency": settings.currency(),
         "factor": float(factor) if min_days is None else None,
         "min_days": min_days,
-        "customers": row_count(late, len(rows), query),
+        "customers": listed,
         "rows": rows,
     }
 

@@ -166,6 +166,8 @@ def test_segment_filter_and_paging(database):
     assert [row["name"] for row in loyal["rows"]] == ["A", "E"] and loyal["rows_total"] == 2
     page = run(options={"details": True, "limit": 2, "offset": 1})
     assert [row["name"] for row in page["rows"]] == ["A", "E"] and page["rows_total"] == 6
+    loyal_page = run(options={"segment": "loyal", "limit": 1, "offset": 1})
+    assert [row["name"] for row in loyal_page["rows"]] == ["E"] and loyal_page["rows_total"] == 2
     assert "rows" not in run()  # without details: the segments only
     with pytest.raises(UsageError, match="champs"):
         run(options={"segment": "champs"})

@@ -107,6 +107,8 @@ def test_the_same_list_on_postgresql(pg_database):  # noqa: F811
     assert listed(run()) == [("C", 7.5, 30), ("A", 5, 11)]
     assert listed(run(options={"factor": "1.5"})) == [("C", 7.5, 30), ("A", 5, 11)]
     assert [row["name"] for row in run(options={"min_days": 10})["rows"]] == ["C", "B", "A"]
+    page = run(options={"min_days": 10, "limit": 2, "offset": 1})
+    assert [row["name"] for row in page["rows"]] == ["B", "A"] and page["customers"] == 3
 
 
 def test_factor_and_min_days(database):
@@ -153,6 +155,9 @@ def test_paging(database):
     build_shop()
     page = run(options={"min_days": 10, "limit": 1, "offset": 1})
     assert [row["name"] for row in page["rows"]] == ["B"] and page["customers"] == 3
+    past_the_end = run(options={"min_days": 10, "limit": 5, "offset": 7})
+    assert past_the_end["rows"] == [] and past_the_end["customers"] == 3
+    assert run(options={"min_days": 1000, "limit": 5})["customers"] == 0
 
 
 def test_no_data(database):
