@@ -25,7 +25,6 @@ from peewee import Case, fn
 from ..errors import NotFound, UsageError
 from ..i18n import N_, _
 from ..models import Customer, Product, Receipt, ReceiptLine
-from ..services import settings
 from . import Money
 from .contacts import CONSENT_KEYS, CONTACT_FIELDS, contact, page
 from .query import ReportQuery
@@ -69,9 +68,8 @@ def buyers(query: ReportQuery) -> dict:
         .join(Customer, on=(Customer.id == per.c.customer_id))
         .order_by(per.c.amount.desc(), Customer.code)
     )
-    region = settings.region()
     rows = [
-        {**contact(row, region), **_figures(row["milli"], row["amount"], row["receipts"], row["last_at"])}
+        {**contact(row), **_figures(row["milli"], row["amount"], row["receipts"], row["last_at"])}
         for row in page(identified, query).dicts()
     ]
     anonymous = (
