@@ -242,21 +242,28 @@ def _in_segment(scores, name: str) -> pw.Expression:
 
 
 def _customer_rows(query: ReportQuery, segment: str | None) -> list[dict]:
-    """One row per scored customer, biggest spenders first (a page of them when asked)."""
-    scores = scored(query).alias("scores")
+    """One row per scored customer, biggest spenders first (a page of them when asked).
+
+    The page is cut from the scores before the customers are joined, so that a page of
+    a million scored customers reads a page of customer rows.
+    """
+    scores = scored(query).alias("all_scores")
+    ordered = Receipt.select(scores.c.customer_id, scores.c.last_day, scores.c.frequency, scores.c.monetary,
+                             scores.c.r, scores.c.f, scores.c.m).from_(scores)
+    if segment is not None:
+        ordered = ordered.where(_in_segment(scores, segment))
+    ordered = page(ordered.order_by(scores.c.monetary.desc(), scores.c.customer_id), query).alias("scores")
     select = (
         Customer.select(
             *CONTACT_FIELDS,
-            scores.c.last_day, (as_of_day(query) - scores.c.last_day).alias("recency"),
-            scores.c.frequency, scores.c.monetary, scores.c.r, scores.c.f, scores.c.m,
+            (as_of_day(query) - ordered.c.last_day).alias("recency"),
+            ordered.c.frequency, ordered.c.monetary, ordered.c.r, ordered.c.f, ordered.c.m,
         )
-        .join(scores, on=(Customer.id == scores.c.customer_id))
-        .order_by(scores.c.monetary.desc(), Customer.code)
+        .join(ordered, on=(Customer.id == ordered.c.customer_id))
+        .order_by(ordered.c.monetary.desc(), ordered.c.customer_id)
     )
-    if segment is not None:
-        select = select.where(_in_segment(scores, segment))
     rows = []
-    for row in page(select, query).dicts():
+    for row in select.dicts():
         r, f, m = int(row["r"]), int(row["f"]), int(row["m"])
         recency = int(row["recency"])
         rows.append({
