@@ -2,7 +2,9 @@
 quintile, and the named segment each customer falls in.
 
 Who: every identified customer with at least one sale receipt in scope (up to the
-as-of day, narrowed by the period and the stores; SPEC: Definitions).
+as-of day, narrowed by the period and the stores; SPEC: Definitions), whatever their
+status: the segments account for all of the identified revenue, as the portrait's
+visit buckets do.
 
 - recency: days from the customer's last sale date to the as-of date (0: bought that day);
 - frequency: sale receipts in scope (visits);
@@ -20,17 +22,19 @@ than five customers the tiles are 1..N, so a lone customer scores 1-1-1.
 Segments come from R and FM = (F + M) / 2 rounded half up, with the usual RFM map
 (R down, FM across)::
 
-          FM 1            2            3                4             5
-    R 5   new           potential    potential        champions     champions
-    R 4   promising     potential    potential        loyal         loyal
-    R 3   about to sleep about to sleep need attention  loyal         loyal
-    R 2   hibernating   hibernating  at risk          at risk       can't lose
-    R 1   lost          lost         at risk          at risk       can't lose
+          FM 1             2               3                4           5
+    R 5   new              potential       potential        champions   champions
+    R 4   promising        potential       potential        loyal       loyal
+    R 3   about to sleep   about to sleep  need attention   loyal       loyal
+    R 2   hibernating      hibernating     at risk          at risk     can't lose
+    R 1   lost             lost            at risk          at risk     can't lose
 
 (potential = potential loyalists). ``rfm`` gives the segments with their customers
 and revenue; with ``options["details"]`` (or a ``segment`` to keep) also one row per
-customer, a page at a time when ``limit``/``offset`` are given. ``segment_of`` scores
-one customer for the customer card.
+customer, a page at a time when ``limit``/``offset`` are given (each page scores every
+customer again). ``segment_of`` scores one customer for the customer card with one
+aggregate pass over the receipts in scope and no sort (about 3 s of CPU on 10,000,000
+receipts: run it off the UI thread).
 """
 
 from __future__ import annotations
