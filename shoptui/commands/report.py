@@ -48,7 +48,7 @@ def register(subparsers) -> None:
     parser.add_argument("--days", metavar="N", help=_("birthdays: the N days from the as-of day (default: 7)"))
     parser.add_argument("--month", metavar="M", help=_("birthdays: the whole month M (1-12) instead"))
     parser.add_argument("--factor", metavar="X", help=_("winback: late after X times the usual interval (default: 2)"))
-    parser.add_argument("--min-days", metavar="N", help=_("winback: late after N days instead"))
+    parser.add_argument("--min-days", metavar="N", help=_("winback: late from N days since the last purchase instead"))
     parser.add_argument("--limit", metavar="N", help=_("lists: at most N rows"))
     parser.set_defaults(func=run)
 
