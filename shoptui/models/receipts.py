@@ -35,7 +35,8 @@ class Receipt(BaseModel):
     class Meta:
         indexes = (
             (("store", "number"), True),
-            (("customer", "at"), False),
+            # Covering: per-customer report aggregates (rfm, winback, visit buckets) read the index only.
+            (("customer", "at", "kind", "total", "store"), False),
             (("kind", "at"), False),
             (("store", "at"), False),
         )
