@@ -16,7 +16,6 @@ from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 
 # The PostgreSQL fixtures live with the PostgreSQL tests; importing them makes them usable here.
-from tests.postgres.conftest import pg_database, pg_server, pg_url  # noqa: F401
 
 AS_OF = dt.date(2025, 3, 10)  # a Monday
 

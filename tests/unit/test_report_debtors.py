@@ -16,7 +16,6 @@ from shoptui.reports.query import ReportQuery
 from shoptui.services import customers, debts, sales, stores
 from shoptui.services.sales import SaleInput
 
-from tests.postgres.conftest import pg_database, pg_server, pg_url  # noqa: F401
 
 AS_OF = dt.date(2025, 4, 30)
 

@@ -23,7 +23,6 @@ from shoptui.services import customers, sales
 from shoptui.services.sales import SaleInput
 
 # The PostgreSQL fixtures live with the PostgreSQL tests; importing them makes them usable here.
-from tests.postgres.conftest import pg_database, pg_server, pg_url  # noqa: F401
 
 AS_OF = dt.date(2025, 3, 31)
 

@@ -18,7 +18,6 @@ from shoptui.services import customers, sales, stores
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 
-from tests.postgres.conftest import pg_database, pg_server, pg_url  # noqa: F401
 
 AS_OF = dt.date(2025, 3, 31)
 
