@@ -24,6 +24,7 @@ from ..models import Receipt, Store, VisitCount
 from ..services.visits import visits_by_hour_query
 from . import Money, Share
 from .query import ReportQuery, calendar_date, is_postgres
+from .scans import scanned
 
 TITLE = N_("Conversion")
 
@@ -113,7 +114,7 @@ def _receipt_rows(query: ReportQuery, hourly: bool) -> pw.Select:
         sale.alias("receipts"),
         identified.alias("identified"),
         SIGNED_TOTAL.alias("revenue"),
-    ).where(query.receipts())
+    ).from_(scanned(Receipt, query)).where(query.receipts())
 
 
 def _as_date(day) -> dt.date:

@@ -36,6 +36,7 @@ from . import Money, Share
 from .buyers import MILLI, milli_qty
 from .contacts import int_option
 from .query import ReportQuery
+from .scans import scanned
 
 TITLE = N_("Discounts")
 DEFAULT_LIMIT = 100
@@ -122,6 +123,7 @@ def _summary(query: ReportQuery, line_discounts: int, customers_with_discount: i
             fn.COALESCE(fn.SUM(Case(None, [(IS_SALE, 1)], 0)), 0),
             fn.COALESCE(fn.SUM(Case(None, [(IS_SALE & (Receipt.discount != 0), 1)], 0)), 0),
         )
+        .from_(scanned(Receipt, query))
         .where(query.receipts())
         .tuples()
         .get()
@@ -192,6 +194,7 @@ def _receipts(query: ReportQuery, limit: int) -> dict[str, dict]:
             Store.code, Receipt.number, Receipt.kind, Receipt.at, Customer.code,
             Receipt.subtotal, Receipt.discount, Receipt.total,
         )
+        .from_(scanned(Receipt, query))
         .join(Store, on=(Receipt.store == Store.id))
         .switch(Receipt)
         .join(Customer, JOIN.LEFT_OUTER, on=(Receipt.customer == Customer.id))
@@ -230,6 +233,7 @@ def _customers(query: ReportQuery, limit: int) -> tuple[dict[str, dict], int]:
             discount.alias("discount"),
             fn.SUM(_signed(Receipt.total)).alias("total"),
         )
+        .from_(scanned(Receipt, query))
         .where(query.receipts())
         .group_by(Receipt.customer)
         .having(discount != 0)

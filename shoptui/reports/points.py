@@ -28,6 +28,7 @@ from ..models import Customer, PointsEntry
 from ..services import settings
 from . import Money
 from .query import ReportQuery, all_of
+from .scans import scanned
 
 TITLE = N_("Points")
 
@@ -130,6 +131,8 @@ def _ledger(query: ReportQuery, expiry_days: int) -> dict[str, int]:
             *[total(in_period & (PointsEntry.kind == kind)).alias(key) for key, (kind, _sign) in kinds],
             total(in_period).alias("net"),
         )
+        # Every entry up to the as-of day counts towards a balance, whatever the period.
+        .from_(scanned(PointsEntry))
         .where(all_of(PointsEntry.at < clock.end_of_day(query.as_of), _of_customers(query)))
         .group_by(PointsEntry.customer)
         .alias("per_customer")
