@@ -181,3 +181,11 @@ def test_cli_csv_by_day_and_empty(shop, capsys):
     assert rows[3] == ["B2", "2025-03-06", "", "0", "1", "1", "-15000", ""]
     code, out, _err = cli(capsys, "--db", str(shop), "report", "conversion", "--as-of", "2024-12-31", "--format", "csv")
     assert code == 0 and list(csv.reader(io.StringIO(out))) == [list(COLUMNS)]
+
+
+def test_whole_history_scans_the_table_and_a_period_uses_the_index(database):
+    """SQLite walks the index on ``at`` row by row unless told to scan (reports.scans)."""
+    from shoptui.reports.conversion import _receipt_rows
+
+    assert "NOT INDEXED" in _receipt_rows(ReportQuery(as_of=AS_OF), False).sql()[0]
+    assert "NOT INDEXED" not in _receipt_rows(ReportQuery(as_of=AS_OF, date_from=dt.date(2025, 3, 1)), False).sql()[0]
