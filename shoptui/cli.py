@@ -83,6 +83,14 @@ def open_db(args) -> peewee.Database:
     return database
 
 
+def device_module(name: str):
+    """A module of ``hardware/``. The core never imports the devices; this composition root
+    does, for the commands that need them (``counter``, ``scanner``)."""
+    import importlib
+
+    return importlib.import_module(f"hardware.{name}")
+
+
 def run_app(args) -> int:
     database = open_db(args)
     from screens.app import make_app  # the composition root wires the UI in

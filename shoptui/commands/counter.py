@@ -56,7 +56,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from hardware.counter import PROTOCOLS  # the composition root wires the device in
+    from ..cli import device_module
+
+    PROTOCOLS = device_module("counter").PROTOCOLS
 
     protocol = args.protocol.lower()
     if protocol not in PROTOCOLS:
@@ -73,9 +75,9 @@ def run(args) -> int:
 
 
 def _listen(args, protocol: str, stop: threading.Event) -> int:
-    from hardware.counter import CounterListener
+    from ..cli import device_module, open_db
 
-    from ..cli import open_db
+    CounterListener = device_module("counter").CounterListener
     from ..services import stores, visits
 
     database = open_db(args)

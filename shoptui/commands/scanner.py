@@ -39,7 +39,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from hardware.scanner import devices  # the composition root may reach the devices
+    from ..cli import device_module
+
+    devices = device_module("scanner.devices")
 
     return list_command(devices) if args.action == "list" else test_command(devices, args)
 
@@ -74,8 +76,11 @@ def test_command(devices, args) -> int:
     if not devices.evdev_available():
         raise devices.ScannerError(_("USB scanners are read through evdev, which needs Linux; "
                                      "elsewhere a scanner types into the app like a keyboard."))
-    from hardware.scanner.keymap import layout
-    from hardware.scanner.reader import ERROR, ScannerReader
+    from ..cli import device_module
+
+    layout = device_module("scanner.keymap").layout
+    reader = device_module("scanner.reader")
+    ERROR, ScannerReader = reader.ERROR, reader.ScannerReader
 
     layout(args.layout)  # an unknown layout is a plain error before anything opens
     if args.gap < 0:
