@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Callable
@@ -130,7 +131,10 @@ SETTINGS: dict[str, SettingDef] = {
     "counter_name": SettingDef("", _text, N_("name the counter's readings are stored under (empty: the port)")),
 }
 
-_cache: dict[str, str] = {}
+# Settings are read on every sale, so they are cached; but on a shared PostgreSQL
+# database another till may change one, so a cached value is trusted only this long.
+CACHE_SECONDS = 30.0
+_cache: dict[str, tuple[str, float]] = {}
 
 
 def ensure_defaults() -> None:
@@ -146,11 +150,13 @@ def ensure_defaults() -> None:
 def get(key: str) -> str:
     if key not in SETTINGS:
         raise ValidationError(_("Unknown setting {key}; `config list` shows them all.").format(key=key))
-    if key in _cache:
-        return _cache[key]
+    cached = _cache.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[1] < CACHE_SECONDS:
+        return cached[0]
     row = Setting.get_or_none(Setting.key == key)
     value = row.value if row is not None else SETTINGS[key].default
-    _cache[key] = value
+    _cache[key] = (value, now)
     return value
 
 

@@ -191,6 +191,18 @@ def test_set_value_reads_stores_and_audits(database):
     assert (entry.entity_id, entry.before, entry.after) == ("currency", {"value": "VND"}, {"value": "EUR"})
 
 
+def test_a_setting_changed_at_another_till_is_seen_within_the_cache_time(database, monkeypatch):
+    now = {"t": 1000.0}
+    monkeypatch.setattr(settings.time, "monotonic", lambda: now["t"])
+    assert settings.get("shop_name") == "My shop"
+    # Another till on the same PostgreSQL database writes the row; this process has it cached.
+    Setting.update(value="Other till").where(Setting.key == "shop_name").execute()
+    now["t"] += settings.CACHE_SECONDS - 1
+    assert settings.get("shop_name") == "My shop"
+    now["t"] += 2
+    assert settings.get("shop_name") == "Other till"
+
+
 def test_unknown_keys_are_refused(database):
     with pytest.raises(ValidationError, match="config list"):
         settings.get("colour")
