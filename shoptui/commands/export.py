@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import UsageError, ValidationError
+from ..errors import UsageError
 from ..i18n import _
 
 
@@ -34,14 +34,13 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from ..cli import open_db
-    from ..io.month_export import Month, export_month
+    from ..io.month_export import Month, check_target, export_month
 
     month = Month.parse(args.month)  # a bad month is bad usage, before anything is opened
     target = Path(args.output)
     if target.suffix.lower() != ".xlsx":
         raise UsageError(_("The month is written as an Excel file: give -o a name ending in .xlsx."))
-    if not target.parent.is_dir():
-        raise ValidationError(_("The folder {folder} does not exist.").format(folder=target.parent))
+    check_target(target)
     open_db(args)
     with progress_bar(enabled=not args.no_progress and sys.stderr.isatty()) as show:
         result = export_month(month, target, progress=show)

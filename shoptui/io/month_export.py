@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -25,13 +26,14 @@ import peewee as pw
 from peewee import Case, fn
 
 from .. import clock, reports
-from ..errors import UsageError
+from ..errors import ShopError, UsageError, ValidationError
 from ..i18n import N_, _
 from ..models import Receipt
 from ..reports import Money, Share
 from ..reports.portrait import average
 from ..reports.query import ReportQuery, calendar_date
 from ..services import settings
+from ..services.context import Actor, require
 from . import month_lists as lists
 from .report_xlsx import label_of, section_tables
 from .xlsx import Block, Book, Chart, Column, column_kind
@@ -112,46 +114,90 @@ class ExportResult:
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
-def export_month(month: Month | str, path: str | Path, *, progress: Progress | None = None) -> ExportResult:
-    """Write the month's workbook to ``path`` (written to a temporary file, then renamed)."""
+class Cancelled(ShopError):
+    """Raised by a progress callback to stop an export; nothing is left at the target."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("The export was cancelled; nothing was written."))
+
+
+def check_target(path: str | Path) -> Path:
+    """``path`` as a file the workbook can be written to, or one sentence saying why not."""
+    target = Path(path).expanduser()
+    folder = target.parent
+    if target.is_dir():
+        raise ValidationError(_("{path} is a folder; give the name of a file.").format(path=target), "path")
+    if not folder.is_dir():
+        raise ValidationError(_("The folder {folder} does not exist.").format(folder=folder), "path")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValidationError(_("The folder {folder} cannot be written to; choose another one.").format(folder=folder), "path")
+    return target
+
+
+def export_month(
+    month: Month | str, path: str | Path, *, progress: Progress | None = None, actor: Actor | None = None
+) -> ExportResult:
+    """Write the month's workbook to ``path``: owners only (``actor``; None on the command line).
+
+    The workbook is written to a temporary file beside ``path`` and renamed at the end,
+    so an export that fails or is cancelled (``progress`` raising ``Cancelled``) leaves
+    whatever was at ``path`` as it was.
+    """
+    require(actor, "export")
     month = Month.parse(month) if isinstance(month, str) else month
-    currency = settings.currency()
-    shop = settings.get("shop_name")
-    target = Path(path)
-    result = ExportResult(target)
-    say = progress or (lambda stage, done, total: None)
+    target = check_target(path)
     book = Book(
-        currency,
-        title=_("{shop}: month {month}").format(shop=shop, month=month.label),
+        settings.currency(),
+        title=_("{shop}: month {month}").format(shop=settings.get("shop_name"), month=month.label),
         subject=_("Month-end workbook"),
     )
+    try:
+        result = _write_sheets(book, month, target, progress or (lambda stage, done, total: None))
+    except BaseException:
+        book.discard()  # the sheets written so far are temporary files
+        raise
+    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
+    try:
+        book.save(partial)
+        partial.replace(target)
+    except OSError as exc:
+        raise ValidationError(_("{path} cannot be written: {reason}").format(
+            path=target, reason=exc.strerror or exc), "path") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return result
+
+
+def _write_sheets(book: Book, month: Month, target: Path, say: Progress) -> ExportResult:
+    currency = settings.currency()
+    shop = settings.get("shop_name")
+    result = ExportResult(target)
     say(_(SHEETS["summary"]), 0, 0)
     portrait = _portrait(month)
     kpis = {m: month_figures(m, portrait if m == month else None) for m in (month, month.previous(), month.year_before())}
     summary_sheet(book, month, kpis, shop, currency)
     say(_(SHEETS["sales_by_day"]), 0, 0)
     sales_by_day_sheet(book, month)
+    say(_(SHEETS["conversion_by_day"]), 0, 0)
     conversion_sheets(book, month)
     say(_(SHEETS["customers"]), 0, 0)
     lists.customers_sheet(book, _(SHEETS["customers"]), month)
     say(_(SHEETS["debts"]), 0, 0)
     lists.ledger_sheet(book, _(SHEETS["debts"]), month, lists.DEBTS)
+    say(_(SHEETS["points"]), 0, 0)
     lists.ledger_sheet(book, _(SHEETS["points"]), month, lists.POINTS)
+    say(_(SHEETS["portrait"]), 0, 0)
     portrait_sheet(book, portrait)
     for name, options, sections_sheet, rows_sheet in REPORT_SHEETS:
+        stage = _(SHEETS[sections_sheet or rows_sheet])
+        say(stage, 0, 0)
         if not report_sheets(book, name, month, options, sections_sheet, rows_sheet):
-            result.omitted.append(_(SHEETS[sections_sheet or rows_sheet]))
+            result.omitted.append(stage)
     total = lists.journal_size(month)
     stage = _(SHEETS["receipts"])
     say(stage, 0, total)
     result.rows = lists.journal_sheet(book, stage, month, lambda done: say(stage, done, total))
     result.sheets = [ws.title for ws in book.workbook.worksheets]
-    partial = target.with_name(target.name + ".part")
-    try:
-        book.save(partial)
-        partial.replace(target)
-    finally:
-        partial.unlink(missing_ok=True)
     return result
 
 

@@ -446,6 +446,21 @@ class Book:
             self.new_sheet(_("Empty"))
         self.workbook.save(target)
 
+    def discard(self) -> None:
+        """Give up a workbook that will not be saved: remove the temporary files openpyxl
+        streams its sheets to (it would otherwise keep them until the program exits)."""
+        for ws in self.workbook.worksheets:
+            writer = getattr(ws, "_writer", None)
+            if writer is None:
+                continue
+            try:
+                if ws._rows is not None:
+                    ws._rows.close()  # ends the rows first: the file must still be open for it
+                writer.close()
+                writer.cleanup()
+            except (OSError, ValueError):
+                pass  # already gone
+
     def to_bytes(self) -> bytes:
         out = io.BytesIO()
         self.save(out)

@@ -121,7 +121,7 @@ def test_sheets_properties_and_styles(shop, tmp_path):
         assert all(cell.font.b for cell in ws[1] if cell.value is not None), name
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), name
     assert formulas(data) == []
-    assert not (tmp_path / "march.xlsx.part").exists()
+    assert [p.name for p in tmp_path.glob("*march.xlsx*")] == ["march.xlsx"]  # no temporary file left beside it
 
 
 def test_summary_compares_the_month_with_the_month_before_and_a_year_before(shop, tmp_path):
@@ -387,3 +387,77 @@ def test_the_same_workbook_on_postgresql(pg_database, tmp_path):
         assert pg_rows == lite_rows, name
     settings.clear_cache()
     dbmod.database.close()
+
+
+# -- who may export, where, and stopping half-way ------------------------------------------------------
+
+
+def openpyxl_temp_files() -> set[str]:
+    from openpyxl.worksheet import _writer
+
+    return {path for path in _writer.ALL_TEMP_FILES if __import__("os").path.exists(path)}
+
+
+def test_a_cancelled_export_leaves_the_target_as_it_was_and_no_temporary_files(shop, tmp_path):
+    target = tmp_path / "march.xlsx"
+    target.write_bytes(b"the owner's old file")
+    before = openpyxl_temp_files()
+    seen = []
+
+    def progress(stage, done, total):
+        seen.append((stage, done, total))
+        if stage == "Receipts":
+            raise month_export.Cancelled()
+
+    with pytest.raises(month_export.Cancelled, match="cancelled"):
+        export_month(MARCH, target, progress=progress)
+    assert target.read_bytes() == b"the owner's old file"
+    assert [p.name for p in tmp_path.glob("*march.xlsx*")] == ["march.xlsx"]
+    assert openpyxl_temp_files() == before  # the sheets streamed so far are gone too
+    assert ("Summary", 0, 0) in seen and seen[-1] == ("Receipts", 0, 6)
+
+
+def test_a_cancelled_export_of_a_new_file_writes_nothing(shop, tmp_path):
+    def cancel(stage, done, total):
+        raise month_export.Cancelled()
+
+    with pytest.raises(month_export.Cancelled):
+        export_month(MARCH, tmp_path / "march.xlsx", progress=cancel)
+    assert list(tmp_path.glob("*.xlsx*")) == []
+
+
+def test_only_an_owner_may_export(shop, tmp_path):
+    from shoptui.errors import PermissionDenied
+    from shoptui.services import users
+
+    cashier = users.add_user("lan", "cashier", "2222")
+    owner = users.add_user("minh", "owner", "1111")
+    with pytest.raises(PermissionDenied, match="cashier may not export data; ask the owner"):
+        export_month(MARCH, tmp_path / "march.xlsx", actor=Actor(user=cashier))
+    assert list(tmp_path.glob("*.xlsx*")) == []
+    export_month(MARCH, tmp_path / "march.xlsx", actor=Actor(user=owner))
+    assert load_workbook(tmp_path / "march.xlsx").sheetnames == SHEETS
+
+
+def test_a_target_that_cannot_be_written_is_one_sentence_on_the_path(tmp_path):
+    from shoptui.errors import ValidationError
+
+    with pytest.raises(ValidationError, match="does not exist") as missing:
+        month_export.check_target(tmp_path / "nowhere" / "march.xlsx")
+    assert missing.value.field == "path"
+    with pytest.raises(ValidationError, match="is a folder"):
+        month_export.check_target(tmp_path)
+    assert month_export.check_target(tmp_path / "march.xlsx") == tmp_path / "march.xlsx"
+
+
+def test_a_folder_without_write_permission(tmp_path):
+    import os
+
+    from shoptui.errors import ValidationError
+
+    if os.geteuid() == 0:
+        pytest.skip("running as a user who may write anywhere")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with pytest.raises(ValidationError, match="cannot be written to"):
+        month_export.check_target(locked / "march.xlsx")
