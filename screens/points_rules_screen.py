@@ -1,7 +1,12 @@
 """The points rules (the owner's): money per point earned, what a redeemed point pays,
 the fewest points redeemed at once, expiry after N days, and whether the part paid with
 points earns points. Saved together, in one transaction; anyone but the owner is refused
-by the settings service. Tiers (by spend in the last 12 months) are listed as they are."""
+by the settings service.
+
+The tiers (by spend in the last 12 months, each with its own money per point and
+discount) are listed beneath: F2 adds one, F4 (or Enter on the list) edits the
+highlighted one and F8 deletes it. Each tier is saved on its own form at once, by the
+tiers service, which refuses anyone but the owner."""
 
 from __future__ import annotations
 
@@ -10,18 +15,22 @@ from typing import Iterable
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import N_, _
-from shoptui.services import settings, till
+from shoptui.services import settings, tiers
 from shoptui.services.context import Actor
 from shoptui.services.ledger import write_transaction
+from shoptui.services.tiers import TierRow
 
+from .choice_modal import ChoiceModal
 from .db_work import run_db
 from .form import Field, FormModal
-from .text import content, printable
+from .text import content, plain
+from .tier_modal import TierModal
 
 RULES = (
     ("points_earn_per", N_("Money per point earned")),
@@ -30,17 +39,18 @@ RULES = (
     ("points_expiry_days", N_("Points expire after days (0: never)")),
 )
 YES_NO = (("yes", N_("yes")), ("no", N_("no")))
+TIER_COLUMNS = (N_("Tier"), N_("From spend in 12 months"), N_("Money per point"), N_("Discount"))
 
 
 @dataclass(frozen=True)
 class Rules:
     values: dict[str, str]
-    tiers: list[tuple[str, int, int, int]]  # name, min spend, money per point, discount bp
+    tiers: list[TierRow]
 
 
 def load_rules() -> Rules:
     keys = [key for key, _label in RULES] + ["points_earn_on_points"]
-    return Rules({key: settings.get(key) for key in keys}, till.points_tiers())
+    return Rules({key: settings.get(key) for key in keys}, tiers.list_tiers())
 
 
 def save_rules(values: dict[str, str], actor: Actor | None) -> None:
@@ -54,11 +64,25 @@ def save_rules(values: dict[str, str], actor: Actor | None) -> None:
 
 
 class PointsRulesScreen(FormModal):
+    BINDINGS = [
+        Binding("f2", "add_tier", _("New tier"), id="tier-add"),
+        Binding("f4", "edit_tier", _("Edit tier"), id="tier-edit"),
+        Binding("f8", "delete_tier", _("Delete tier"), id="tier-delete"),
+    ]
+    DEFAULT_CSS = """
+    PointsRulesScreen #tiers {
+        height: auto;
+        max-height: 8;
+        margin: 1 0 0 0;
+    }
+    """
+
     def __init__(self, actor: Actor | None = None, formats=None):
         super().__init__()
         self.actor = actor
         self.formats = formats
         self._busy = False
+        self.tiers: list[TierRow] = []
 
     def fields(self) -> Iterable[Field]:
         for key, label in RULES:
@@ -74,27 +98,88 @@ class PointsRulesScreen(FormModal):
             yield Static(content(_("Points rules")), classes="dialog-title")
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
-            yield Static(content(""), classes="dialog-message", id="tiers")
-            yield Static(content(_("Ctrl+S: save   Esc: cancel")), classes="dialog-message")
+            yield DataTable(id="tiers", cursor_type="row", zebra_stripes=True)
+            yield Static(content(""), classes="dialog-message", id="tiers-note")
+            yield Static(content(_("Ctrl+S: save   F2: new tier   F4: edit tier   F8: delete tier   Esc: cancel")),
+                         classes="dialog-message")
 
     def on_mount(self) -> None:
+        table = self.query_one("#tiers", DataTable)
+        table.add_columns(*(_(label) for label in TIER_COLUMNS))
         self.query_one("#points_earn_per", Input).focus()
         run_db(self, load_rules, on_done=self._show, group="points-rules")
 
     def _show(self, rules: Rules) -> None:
         for key, value in rules.values.items():
             self.query_one(f"#{key}").value = value
-        text = Text(end="")
-        if not rules.tiers:
-            text.append(_("No tiers: everyone earns at the rate above."))
-        for i, (name, min_spend, earn_per, discount_bp) in enumerate(rules.tiers):
-            if i:
-                text.append("\n")
-            money = self.app.formats.money
-            text.append(printable(_("Tier {name}: from {spend} in 12 months, a point per {per}, discount {percent}").format(
-                name=name, spend=money(min_spend).plain, per=money(earn_per).plain,
-                percent=self.app.formats.percent(discount_bp).plain)))
-        self.query_one("#tiers", Static).update(text)
+        self._show_tiers(rules.tiers)
+
+    def _show_tiers(self, rows: list[TierRow], select_id: int | None = None) -> None:
+        self.tiers = rows
+        table = self.query_one("#tiers", DataTable)
+        table.clear()
+        formats = self.app.formats
+        for row in rows:
+            table.add_row(plain(row.name, 30), formats.money(row.min_spend), formats.money(row.earn_per),
+                          formats.percent(row.discount_bp), key=str(row.id))
+        table.display = bool(rows)
+        note = _("No tiers: everyone earns at the rate above. F2 adds a tier.") if not rows else _(
+            "The highest tier a customer's spend in the last 12 months reaches sets the money per point; "
+            "the larger of its discount and the personal one applies.")
+        self.query_one("#tiers-note", Static).update(content(note))
+        ids = [row.id for row in rows]
+        if select_id in ids:
+            table.move_cursor(row=ids.index(select_id))
+
+    def reload_tiers(self, select_id: int | None = None) -> None:
+        run_db(self, tiers.list_tiers, on_done=lambda rows: self._show_tiers(rows, select_id), group="points-tiers")
+
+    # -- tiers ----------------------------------------------------------------------------
+
+    def highlighted_tier(self) -> TierRow | None:
+        table = self.query_one("#tiers", DataTable)
+        if not self.tiers or not 0 <= table.cursor_row < len(self.tiers):
+            return None
+        return self.tiers[table.cursor_row]
+
+    def action_add_tier(self) -> None:
+        self.app.push_screen(TierModal(None, self.actor), self._tier_saved)
+
+    def action_edit_tier(self) -> None:
+        tier = self.highlighted_tier()
+        if tier is None:
+            self.app.notify(_("There is no tier to edit; F2 adds one."), markup=False)
+            return
+        self.app.push_screen(TierModal(tier, self.actor), self._tier_saved)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_tier()
+
+    def _tier_saved(self, tier_id: int | None) -> None:
+        if tier_id is not None:
+            self.app.notify(_("Tier saved."), markup=False)
+            self.reload_tiers(tier_id)
+
+    def action_delete_tier(self) -> None:
+        tier = self.highlighted_tier()
+        if tier is None:
+            self.app.notify(_("There is no tier to delete."), markup=False)
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "delete":
+                run_db(self, tiers.delete_tier, tier.id, self.actor, on_done=self._tier_deleted, group="tier-delete")
+
+        self.app.push_screen(ChoiceModal(
+            _("Delete tier"), _("Delete tier {name}? Its customers then earn by the next lower tier.").format(name=tier.name),
+            [("cancel", _("Keep it")), ("delete", _("Delete"))]), answered)
+
+    def _tier_deleted(self, _result) -> None:
+        self.app.notify(_("Tier deleted."), markup=False)
+        self.reload_tiers()
+
+    # -- the rules ------------------------------------------------------------------------
 
     def action_save(self) -> None:
         if self._busy:
