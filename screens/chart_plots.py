@@ -1,0 +1,215 @@
+"""Chart widgets the reports share: bars, nested funnel bars and lines, on textual-plotext.
+
+A chart keeps what it draws as plain data (``categories`` and ``series``), so that a test
+can compare it with the report's figures without reading plotext's canvas. Labels that
+come from users (survey answers, store codes) go through ``printable`` and are cut short:
+plotext's output is read back with ``Text.from_ansi``, so an escape sequence in a label
+would otherwise drive the terminal, and a long one would squeeze the plot away.
+
+``chart`` gives a quiet "no data" line instead of a plot when every value is zero, and
+``LazyChart`` draws a series that has to be read from the database first (in a worker).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Sequence
+
+from babel.numbers import format_compact_decimal
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from shoptui.i18n import _, babel_locale
+
+from .db_work import run_db
+from .text import printable
+
+KINDS = ("bars", "funnel", "hbars", "lines")
+# A category label longer than this is cut with an ellipsis (cells on the axis).
+LABEL_CELLS = 20
+# Wide enough to tell the three nested funnel bars apart on an 80-column screen.
+FUNNEL_WIDTHS = (0.9, 0.6, 0.3)
+TICKS = 5
+# More bars than this get a label on every few only (a month of days).
+CROWDED = 12
+# The value axis of a chart with a legend reaches this far past its highest value.
+LEGEND_ROOM = 1.4
+
+Series = Sequence[tuple[str, Sequence[int]]]
+
+
+def short_label(value: object, cells: int = LABEL_CELLS) -> str:
+    text = printable(value).strip() or "-"
+    return text if len(text) <= cells else text[: cells - 1] + "…"
+
+
+def compact_number(value: float) -> str:
+    return format_compact_decimal(value, locale=babel_locale(), fraction_digits=1)
+
+
+def nice_ticks(top: float, count: int = TICKS) -> list[int]:
+    """Whole-number ticks from 0 past ``top`` on a 1-2-5 step, so counts never read 26.7."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / (count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    step = max(int(step), 1)
+    return list(range(0, int(math.ceil(top / step)) * step + 1, step))
+
+
+class SeriesChart(PlotextPlot):
+    """One plotext chart of named integer series over labelled categories."""
+
+    DEFAULT_CSS = """
+    SeriesChart {
+        height: 14;
+        min-height: 10;
+        width: 1fr;
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        categories: Sequence[object],
+        series: Series,
+        *,
+        kind: str = "bars",
+        tick_format: Callable[[float], str] = compact_number,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        if kind not in KINDS:
+            raise ValueError(kind)
+        self.title = printable(title)
+        self.kind = kind
+        self.categories = [short_label(category) for category in categories]
+        self.series = [(printable(name), [int(value) for value in values]) for name, values in series]
+        self.tick_format = tick_format
+
+    def on_mount(self) -> None:
+        # PlotextPlot.on_mount (theme) runs too: Textual calls each class's handler.
+        self.draw()
+
+    def draw(self) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        plt.title(self.title)
+        positions = list(range(len(self.categories)))
+        names = [name for name, _values in self.series]
+        several = len(self.series) > 1
+        horizontal = self.kind == "hbars"
+        # plotext puts the first horizontal bar at the bottom; a list reads from the top.
+        categories = self.categories[::-1] if horizontal else self.categories
+        columns = [values[::-1] if horizontal else list(values) for _name, values in self.series]
+        if self.kind == "lines":
+            for name, values in zip(names, columns):
+                plt.plot(positions, values, label=name if several else None, marker="braille")
+            plt.xticks(*self._sparse_ticks(positions))
+        elif self.kind == "funnel":
+            # Later bars are drawn over earlier ones: each narrower step sits inside the one before.
+            for name, values, width in zip(names, columns, FUNNEL_WIDTHS):
+                plt.bar(positions, values, label=name, width=width)
+            plt.xticks(*self._sparse_ticks(positions))
+        elif several:
+            plt.multiple_bar(categories, columns, labels=names, orientation="horizontal" if horizontal else "vertical")
+        elif len(categories) > CROWDED:
+            plt.bar(positions, columns[0])
+            plt.xticks(*self._sparse_ticks(positions))
+        else:
+            plt.bar(categories, columns[0], orientation="horizontal" if horizontal else "vertical")
+        top = max((max(values, default=0) for values in columns), default=0)
+        ticks = nice_ticks(top)
+        labels = [self.tick_format(tick) for tick in ticks]
+        # Room above the bars for the legend plotext writes in the top left corner.
+        limit = max(ticks[-1], top * LEGEND_ROOM) if several else ticks[-1]
+        if horizontal:
+            plt.xticks(ticks, labels)
+            plt.xlim(0, limit)
+        else:
+            plt.yticks(ticks, labels)
+            plt.ylim(0, limit)
+        self.refresh()
+
+    def _sparse_ticks(self, positions: list[int]) -> tuple[list[int], list[str]]:
+        """At most one label per 8 columns of the axis, so that dates do not run together."""
+        if not positions:
+            return [], []
+        room = max(2, (self.size.width or 80) // 9)
+        step = max(1, math.ceil(len(positions) / room))
+        shown = positions[::step]
+        return shown, [self.categories[n] for n in shown]
+
+
+class NoData(Static):
+    """What a chart says when there is nothing to draw."""
+
+    DEFAULT_CSS = """
+    NoData {
+        color: $text-muted;
+        padding: 0 1;
+        height: auto;
+    }
+    """
+
+    def __init__(self, title: str, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(
+            Text(_("{chart}: no data to draw.").format(chart=printable(title))), id=id, classes=classes
+        )
+        self.title = printable(title)
+
+
+def chart(title: str, categories: Sequence[object], series: Series, **options: Any) -> Widget:
+    """A ``SeriesChart``, or ``NoData`` when there is no category or every value is 0."""
+    if not categories or not any(any(values) for _name, values in series):
+        return NoData(title, id=options.get("id"), classes=options.get("classes"))
+    return SeriesChart(title, categories, series, **options)
+
+
+class LazyChart(Vertical):
+    """A chart whose figures come from a core function run in a worker when it is mounted.
+
+    ``build(result)`` turns the function's answer into the widget to show (a chart or
+    ``NoData``); until then a "reading" line holds its place.
+    """
+
+    DEFAULT_CSS = """
+    LazyChart {
+        height: auto;
+        min-height: 1;
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        job: Callable[..., Any],
+        args: tuple,
+        build: Callable[[Any], Widget],
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.title = printable(title)
+        self.job = job
+        self.args = args
+        self.build = build
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(_("{chart}: reading…").format(chart=self.title)), classes="chart-loading")
+
+    def on_mount(self) -> None:
+        run_db(self, self.job, *self.args, on_done=self._show, group="chart", title=self.title)
+
+    async def _show(self, result: Any) -> None:
+        await self.query(".chart-loading").remove()
+        await self.mount(self.build(result))
+        self.loaded = True

@@ -1,0 +1,186 @@
+"""The customer portrait as a dashboard (iPOS CRM's "Bức tranh khách hàng").
+
+Key figures on top (customers, new today / this week / this month, revenue, receipts,
+average receipt, voucher users), then one chart per section of the portrait: new
+customers per day (read through ``reports.series``), visit buckets with their shares of
+customers and of revenue, gender, age, spend, connected channels and the days between
+visits. Two columns of charts on a wide screen, one on an 80-column one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.widgets import Static
+
+from shoptui.i18n import _
+from shoptui.reports import portrait as portrait_report
+from shoptui.reports import series as report_series
+from shoptui.reports.query import ReportQuery
+
+from .chart_plots import chart
+from .report_charts import LazyChart, day_label
+from .text import Formats, printable
+
+# Below this many columns the charts stack in one column.
+TWO_COLUMNS_FROM = 110
+
+
+def label(key: str) -> str:
+    return _(portrait_report.LABELS.get(key, key))
+
+
+def percent_ticks(value: float) -> str:
+    return f"{int(value)}%"
+
+
+class Figure(Static):
+    """One key figure: a caption and its value."""
+
+    DEFAULT_CSS = """
+    Figure {
+        width: 1fr;
+        min-width: 16;
+        height: 4;
+        border: round $primary 50%;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, caption: str, value: Text, *, id: str | None = None) -> None:
+        text = Text(printable(caption), style="dim", no_wrap=True, overflow="ellipsis")
+        text.append("\n")
+        text.append_text(value)
+        text.justify = "left"
+        super().__init__(text, id=id)
+        self.value = value.plain
+
+
+class PortraitView(VerticalScroll):
+    """The dashboard for one portrait result (the dict ``reports.portrait`` returns)."""
+
+    DEFAULT_CSS = """
+    PortraitView {
+        height: 1fr;
+    }
+    PortraitView #portrait-figures {
+        grid-size: 4;
+        grid-gutter: 0 1;
+        height: auto;
+        grid-rows: 4;
+    }
+    PortraitView #portrait-charts {
+        grid-size: 1;
+        grid-gutter: 1 2;
+        height: auto;
+        grid-rows: auto;
+    }
+    PortraitView #portrait-charts.-wide {
+        grid-size: 2;
+    }
+    PortraitView #portrait-visits {
+        height: auto;
+    }
+    PortraitView .portrait-note {
+        color: $text-muted;
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, data: Mapping, formats: Formats, *, id: str | None = "portrait-view") -> None:
+        super().__init__(id=id)
+        self.data = data
+        self.formats = formats
+
+    def query_of_report(self) -> ReportQuery:
+        data = self.data
+        return ReportQuery(
+            as_of=data["as_of"], date_from=data.get("date_from"), date_to=data.get("date_to"),
+            stores=list(data.get("stores") or []),
+        )
+
+    def compose(self) -> ComposeResult:
+        with Grid(id="portrait-figures"):
+            yield from self.figures()
+        with Grid(id="portrait-charts"):
+            yield LazyChart(
+                _("New customers per day"), report_series.new_customers_per_day, (self.query_of_report(),),
+                new_customers_chart, id="lazy-portrait-new",
+            )
+            with Vertical(id="portrait-visits"):
+                yield from self.visit_buckets()
+            yield self.histogram("gender", "hbars", translate=True)
+            yield self.histogram("age_bands", "bars", translate=True)
+            yield self.histogram("spend_bands", "bars")
+            yield self.histogram("channels", "hbars", translate=True)
+            yield self.histogram("return_intervals", "bars", series=_("Returns"))
+
+    def figures(self) -> ComposeResult:
+        data, formats = self.data, self.formats
+        new = data.get("new_customers") or {}
+        yield Figure(label("customers_total"), formats.number(data.get("customers_total", 0)), id="figure-customers")
+        yield Figure(_("New today"), formats.number(new.get("today", 0)), id="figure-new-today")
+        yield Figure(_("New this week"), formats.number(new.get("this_week", 0)), id="figure-new-week")
+        yield Figure(_("New this month"), formats.number(new.get("this_month", 0)), id="figure-new-month")
+        yield Figure(label("revenue"), formats.money(data.get("revenue", 0)), id="figure-revenue")
+        yield Figure(label("receipts"), formats.number(data.get("receipts", 0)), id="figure-receipts")
+        yield Figure(label("avg_receipt"), formats.money(data.get("avg_receipt", 0)), id="figure-avg-receipt")
+        yield Figure(_("Used vouchers > 2 times"), formats.number(data.get("voucher_users_over_2", 0)), id="figure-vouchers")
+
+    def visit_buckets(self) -> ComposeResult:
+        buckets = self.data.get("visit_buckets") or {}
+        keys = list(buckets)
+        names = {"1": _("1 visit"), "2": _("2 visits"), "3+": _("3+ visits")}
+        yield chart(
+            label("visit_buckets"),
+            [names.get(key, key) for key in keys],
+            [
+                (label("customers_share"), [round(buckets[key]["customers_share"] * 100) for key in keys]),
+                (label("revenue_share"), [round(buckets[key]["revenue_share"] * 100) for key in keys]),
+            ],
+            tick_format=percent_ticks, id="chart-portrait-visits",
+        )
+        lines = Text()
+        for key in keys:
+            figures = buckets[key]
+            if lines:
+                lines.append("\n")
+            lines.append(
+                _("{visits}: {customers} customers ({customers_share}), revenue {revenue} ({revenue_share})").format(
+                    visits=names.get(key, key),
+                    customers=self.formats.number(figures["customers"]).plain,
+                    customers_share=self.share(figures["customers_share"]),
+                    revenue=self.formats.money(figures["revenue"]).plain,
+                    revenue_share=self.share(figures["revenue_share"]),
+                )
+            )
+        yield Static(lines, id="portrait-visit-figures", classes="portrait-note")
+
+    def share(self, ratio: float) -> str:
+        from babel.numbers import format_percent
+
+        return format_percent(float(ratio), format="#,##0.#%", locale=self.formats.locale)
+
+    def histogram(self, key: str, kind: str, translate: bool = False, series: str = ""):
+        counts = self.data.get(key) or {}
+        names = [label(bucket) if translate else bucket for bucket in counts]
+        return chart(
+            label(key), names, [(series or _("Customers"), list(counts.values()))],
+            kind=kind, id=f"chart-portrait-{key.replace('_', '-')}",
+        )
+
+    def on_resize(self, event: Resize) -> None:
+        self.query_one("#portrait-charts").set_class(event.size.width >= TWO_COLUMNS_FROM, "-wide")
+
+
+def new_customers_chart(days: list) -> Static:
+    return chart(
+        _("New customers per day"), [day_label(day) for day, _count in days],
+        [(_("New customers"), [count for _day, count in days])],
+        id="chart-portrait-new",
+    )
