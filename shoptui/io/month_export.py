@@ -180,12 +180,15 @@ def _write_sheets(book: Book, month: Month, target: Path, say: Progress) -> Expo
     sales_by_day_sheet(book, month)
     say(_(SHEETS["conversion_by_day"]), 0, 0)
     conversion_sheets(book, month)
-    say(_(SHEETS["customers"]), 0, 0)
-    lists.customers_sheet(book, _(SHEETS["customers"]), month)
-    say(_(SHEETS["debts"]), 0, 0)
-    lists.ledger_sheet(book, _(SHEETS["debts"]), month, lists.DEBTS)
-    say(_(SHEETS["points"]), 0, 0)
-    lists.ledger_sheet(book, _(SHEETS["points"]), month, lists.POINTS)
+    # The long sheets report their rows as they go, so that a cancel is heard within them too.
+    for key, write in (
+        ("customers", lambda stage, rows: lists.customers_sheet(book, stage, month, rows)),
+        ("debts", lambda stage, rows: lists.ledger_sheet(book, stage, month, lists.DEBTS, rows)),
+        ("points", lambda stage, rows: lists.ledger_sheet(book, stage, month, lists.POINTS, rows)),
+    ):
+        stage = _(SHEETS[key])
+        say(stage, 0, 0)
+        write(stage, lambda done, stage=stage: say(stage, done, 0))
     say(_(SHEETS["portrait"]), 0, 0)
     portrait_sheet(book, portrait)
     for name, options, sections_sheet, rows_sheet in REPORT_SHEETS:

@@ -71,7 +71,7 @@ def keyset(select: pw.Select, order: Sequence[pw.Field], size: int | None = None
         last = rows[-1][-width:]
 
 
-def customers_sheet(book: Book, name: str, month: Month) -> None:
+def customers_sheet(book: Book, name: str, month: Month, progress: Callable[[int], None] | None = None) -> None:
     lang = language()
     region = settings.region()
     definitions = list(
@@ -131,7 +131,7 @@ def customers_sheet(book: Book, name: str, month: Month) -> None:
                 row += [_property(d, props.get(d.id)) for d in definitions]
                 yield row
 
-    book.table(name, columns, rows())
+    book.table(name, columns, rows(), progress=progress)
 
 
 _PROPERTY_KINDS = {"number": "number", "date": "date", "yesno": "bool"}
@@ -276,7 +276,7 @@ def ledger_movements(ledger: Ledger, month: Month) -> Iterator[list]:
         after = rows[-1][-1]
 
 
-def ledger_sheet(book: Book, name: str, month: Month, ledger: Ledger) -> None:
+def ledger_sheet(book: Book, name: str, month: Month, ledger: Ledger, progress: Callable[[int], None] | None = None) -> None:
     kind = ledger.kind
     columns = [
         Column("code", _("Code")), Column("name", _("Name")), Column("phone", _("Phone")),
@@ -285,7 +285,7 @@ def ledger_sheet(book: Book, name: str, month: Month, ledger: Ledger) -> None:
         Column(ledger.rest[0], _(ledger.rest[1]), kind, total=True),
         Column("closing", _("Closing balance"), kind, total=True),
     ]
-    book.table(name, columns, ledger_movements(ledger, month), totals=True)
+    book.table(name, columns, ledger_movements(ledger, month), totals=True, progress=progress)
 
 
 # -- the receipts journal ---------------------------------------------------------------------------
