@@ -51,6 +51,7 @@ class ShopApp(TillActions, App[None]):
         Binding("f1", "show_help", _("Help"), id="help"),
         # Off the footer: the owner opens it rarely (the palette lists it too).
         Binding("ctrl+o", "show_devices", _("Devices"), id="devices", show=False),
+        Binding("ctrl+t", "show_reports", _("Reports"), id="reports", show=False),
     ]
 
     def __init__(
@@ -210,6 +211,13 @@ class ShopApp(TillActions, App[None]):
 
         if not isinstance(self.screen, DevicesScreen):
             self.push_screen(DevicesScreen(self.actor))
+
+    def action_show_reports(self) -> None:
+        from .report_screen import ReportScreen
+        from .reports_screen import ReportsScreen
+
+        if not isinstance(self.screen, (ReportsScreen, ReportScreen)) and not self.locked():
+            self.push_screen(ReportsScreen(self.formats, self.actor))
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)

@@ -39,6 +39,7 @@ def open_export_month(app: App) -> None:
 def screen_commands(app: App) -> Iterable[SystemCommand]:
     yield SystemCommand(_("Customer directory"), _("The list of customers, with search"), lambda: _home(app))
     yield SystemCommand(_("New customer"), _("Register a customer"), lambda: app.register_customer())
+    yield SystemCommand(_("Reports"), _("Portrait, conversion, RFM, win-back, birthdays, debtors and more (Ctrl+T)"), lambda: app.action_show_reports())
     yield SystemCommand(_("Surveys"), _("Survey questions: add, edit, switch off, order"), lambda: open_surveys(app))
     yield SystemCommand(
         _("Custom properties and card kinds"), _("The shop's own customer fields, and the kinds of card"), lambda: open_properties(app)
