@@ -3,7 +3,8 @@
 The cashier types the amount and presses Enter: the personal discount is applied, the
 rest is paid in cash, and the confirmation shows the receipt number, the points earned
 and the new balances. Everything else is optional and one Tab away: lines by product
-barcode or sku, a receipt discount, a voucher (scanned or typed), points to redeem (the
+barcode or sku (each with an optional discount, "-5000" or "-10%", listed under the
+field line by line with what it comes to), a receipt discount, a voucher (scanned or typed), points to redeem (the
 most allowed is shown), a gift card, a part on credit (the credit left is shown), a part
 by bank card, and the cash (blank: whatever is left). The figures are quoted by the
 service as they are typed; the sale itself is one service call, one transaction.
@@ -34,6 +35,7 @@ from shoptui.services.sales import LineInput, SaleInput
 
 from .db_work import run_db
 from .form import Field, FormModal
+from .form_values import read_percent
 from .messages import CardScanned
 from .override_modal import OverrideModal
 from .text import Formats, content, printable
@@ -90,18 +92,40 @@ class CreditRefused:
 
 
 def read_lines(text: str, currency: str) -> list[LineInput]:
-    """"sku [qty] [price]" items separated by ";": "8930001 2 15000; 8930002"."""
+    """"sku [qty] [price] [-discount]" items separated by ";": "8930001 2 15000 -10%; 8930002".
+
+    The discount is the word that starts with "-": an amount off the line ("-5000") or,
+    ending in "%", a share of it ("-10%"), so it may follow the quantity or the price.
+    """
     lines = []
     for item in text.split(";"):
         parts = item.split()
         if not parts:
             continue
-        if len(parts) > 3:
-            raise ValidationError(_("A line is: barcode or sku, then quantity, then price."), "lines")
+        discounts = [part for part in parts[1:] if part.startswith("-")]
+        parts = [part for part in parts if not part.startswith("-") or part is parts[0]]
+        if len(parts) > 3 or len(discounts) > 1:
+            raise ValidationError(
+                _("A line is: barcode or sku, then quantity, then price, then a discount such as -5000 or -10%."), "lines"
+            )
         qty = sales.quantity(parts[1]) if len(parts) > 1 else 1
         price = parse_money(parts[2], currency, "lines") if len(parts) > 2 else None
-        lines.append(LineInput(qty=qty, unit_price=price, sku=parts[0]))
+        amount, basis_points = read_line_discount(discounts[0][1:], currency) if discounts else (0, 0)
+        lines.append(LineInput(qty=qty, unit_price=price, sku=parts[0], line_discount=amount, line_discount_bp=basis_points))
     return lines
+
+
+def read_line_discount(text: str, currency: str) -> tuple[int, int]:
+    """A line's discount as typed after the "-": (amount, 0) or (0, hundredths of a percent)."""
+    if text.endswith("%"):
+        basis_points = read_percent(text, "lines")
+        if basis_points <= 0:
+            raise ValidationError(_("{value} is not a line discount.").format(value="-" + text), "lines")
+        return 0, basis_points
+    amount = parse_money(text, currency, "lines") if text else 0
+    if amount <= 0:
+        raise ValidationError(_("{value} is not a line discount.").format(value="-" + text), "lines")
+    return amount, 0
 
 
 def quote(sale: SaleInput) -> tuple[sales.Quote, int | None]:
@@ -145,7 +169,7 @@ class SaleModal(FormModal):
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Amount"), Input(id="amount", max_length=30), "amount")
-        yield Field(_("Lines"), Input(id="lines", placeholder=_("barcode qty price; …"), max_length=2000), "lines")
+        yield Field(_("Lines"), Input(id="lines", placeholder=_("barcode qty price -discount; …"), max_length=2000), "lines")
         yield Field(_("Receipt discount"), Input(id="discount", max_length=30), "discount")
         yield Field(_("Voucher"), Input(id="voucher", max_length=64), "voucher")
         if self.customer_id is not None:
@@ -163,6 +187,7 @@ class SaleModal(FormModal):
             yield Static(content(""), classes="dialog-message", id="sale-customer")
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
+            yield Static(content(""), classes="dialog-message", id="sale-lines")
             yield Static(content(""), classes="dialog-message", id="quote")
             yield Static(content(_("Enter: record the sale   Tab: next field   Esc: cancel")), classes="dialog-message")
 
@@ -219,7 +244,26 @@ class SaleModal(FormModal):
 
     def _quote_failed(self, exc: ShopError) -> None:
         self.last_quote = None
+        self.query_one("#sale-lines", Static).display = False
         self.query_one("#quote", Static).update(content(str(exc)))
+
+    def _show_lines(self, lines: tuple[sales.QuotedLine, ...]) -> None:
+        """Each line as it will be recorded: name (sku), qty × price, its discount, its amount."""
+        f = self.formats
+        text = Text(end="")
+        for i, line in enumerate(lines):
+            if i:
+                text.append("\n")
+            name = line.name or line.sku
+            label = _("{name} ({sku})").format(name=name, sku=line.sku) if line.name and line.sku else name
+            text.append(printable(label)[:40], style="bold")
+            text.append(" " + _("{qty} × {price}").format(qty=f.number(line.qty.normalize()).plain, price=f.money(line.unit_price).plain))
+            if line.line_discount:
+                text.append(" − " + f.money(line.line_discount).plain, style="yellow")
+            text.append(" = " + f.money(line.amount).plain, style="bold")
+        widget = self.query_one("#sale-lines", Static)
+        widget.update(text)
+        widget.display = bool(lines)
 
     def _show_quote(self, quoted: tuple[sales.Quote, int | None]) -> None:
         q, gift_balance = quoted
@@ -233,9 +277,11 @@ class SaleModal(FormModal):
             text.append(label + ": ", style="dim")
             text.append(value.replace(" ", "\u00a0"), style="bold")
 
+        self._show_lines(q.lines)
         fact(_("Subtotal"), f.money(q.subtotal).plain, first=True)
-        fact(_("Discount {percent}").format(percent=f.percent(q.discount_bp).plain),
-             f.money(q.line_discounts + q.personal_discount).plain)
+        if q.line_discounts:
+            fact(_("Line discounts"), f.money(q.line_discounts).plain)
+        fact(_("Discount {percent}").format(percent=f.percent(q.discount_bp).plain), f.money(q.personal_discount).plain)
         fact(_("To pay"), f.money(q.total).plain)
         text.append("\n")
         fact(_("Points up to"), f.number(q.max_points).plain, first=True)

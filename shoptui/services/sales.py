@@ -39,7 +39,8 @@ class LineInput:
     unit_price: int | None = None  # None: the product's price
     sku: str = ""  # a product's sku or barcode
     name: str = ""
-    line_discount: int = 0
+    line_discount: int = 0  # an amount off the line, minor units
+    line_discount_bp: int = 0  # or a share of the line, hundredths of a percent
 
 
 @dataclass
@@ -82,6 +83,19 @@ class Quote:
     points_money: int
     voucher_money: int
     credit_left: int | None
+    lines: tuple[QuotedLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuotedLine:
+    """A line as it will be recorded: the screen lists these under the lines typed."""
+
+    sku: str
+    name: str
+    qty: Decimal
+    unit_price: int
+    line_discount: int
+    amount: int
 
 
 QTY_STEP = Decimal("0.001")  # quantities are kept to the thousandth (grams of a kilo)
@@ -118,16 +132,21 @@ def _resolve_lines(lines: list[LineInput]) -> list[dict]:
             if product is None and line.unit_price is None:
                 raise NotFound(_("There is no product {sku}.").format(sku=line.sku))
         price = line.unit_price if line.unit_price is not None else product.price
-        if price < 0 or line.line_discount < 0:
+        if price < 0 or line.line_discount < 0 or line.line_discount_bp < 0:
             raise ValidationError(_("Prices and discounts may not be negative."), "price")
+        if line.line_discount and line.line_discount_bp:
+            raise ValidationError(_("A line's discount is an amount or a percentage, not both."), "line_discount")
+        if line.line_discount_bp > 10000:
+            raise ValidationError(_("A line's discount is at most 100%."), "line_discount")
         gross = round_qty_price(qty, price)
-        if line.line_discount > gross:
+        discount = share_of(gross, line.line_discount_bp, 10000) if line.line_discount_bp else line.line_discount
+        if discount > gross:
             raise ValidationError(_("A line's discount is more than the line."), "line_discount")
         out.append(
             dict(
                 position=position, product=product, sku=product.sku if product else line.sku,
                 name=line.name or (product.name if product else ""), qty=qty, unit_price=price,
-                line_discount=line.line_discount, amount=gross - line.line_discount, gross=gross,
+                line_discount=discount, amount=gross - discount, gross=gross,
             )
         )
     return out
@@ -175,6 +194,8 @@ def _quote(sale: SaleInput, customer: Customer | None, lines: list[dict], rate: 
         total=total, max_points=points.max_redeemable(customer, total) if customer else 0,
         points_money=points_money, voucher_money=voucher_money,
         credit_left=debts.credit_left(customer) if customer else None,
+        lines=tuple(QuotedLine(line["sku"], line["name"], line["qty"], line["unit_price"], line["line_discount"],
+                               line["amount"]) for line in lines),
     )
 
 

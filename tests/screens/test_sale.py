@@ -263,3 +263,71 @@ async def test_a_gift_card_scanned_in_its_field_shows_its_balance_and_pays(an, d
         await pilot.press("enter")
     assert vouchers.gift_balance(vouchers.gift_card("9000000000017")) == 0
     assert run_checks() == []
+
+
+@pilot_test
+async def test_line_discounts_typed_in_the_form_reach_the_receipt_and_the_discounts_report(an, database):
+    import datetime as dt
+    from decimal import Decimal
+
+    from shoptui.models import Product, ReceiptLine
+    from shoptui.reports.discounts import discounts
+    from shoptui.reports.query import ReportQuery
+
+    Product.create(sku="RICE", barcode="8930001000011", name="Rice", price=20_000)
+    Product.create(sku="MILK", name="Milk", price=10_000)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await scan(pilot, CARD)
+        await card_open(pilot, an.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = sale_modal(app)
+        lines = modal.query_one("#lines", Input)
+        lines.value = "8930001000011 2 -150%"
+        await until(pilot, lambda: "at most 100%" in str(modal.query_one("#quote", Static).render()), what="the refusal")
+        # Rice by barcode, 2 at the list price, 10% off the line; milk 3 at 12,000, 1,500 off.
+        lines.value = "8930001000011 2 -10%; MILK 3 12000 -1500"
+        await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.line_discounts == 5_500, what="the quote")
+        shown = str(modal.query_one("#sale-lines", Static).render())
+        assert "Rice (RICE) 2 × ₫20,000 − ₫4,000 = ₫36,000" in shown
+        assert "Milk (MILK) 3 × ₫12,000 − ₫1,500 = ₫34,500" in shown
+        quote = str(modal.query_one("#quote", Static).render()).replace("\xa0", " ")
+        # 76,000 listed, 5,500 off the lines, then An's 5% of 70,500 (3,525): 66,975.
+        assert "Subtotal: ₫76,000" in quote and "Line discounts: ₫5,500" in quote
+        assert "Discount 5%: ₫3,525" in quote and "To pay: ₫66,975" in quote
+        lines.focus()
+        await pilot.press("enter")
+        await done_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+    receipt = Receipt.get(Receipt.customer == an.id)
+    assert (receipt.subtotal, receipt.discount, receipt.total) == (76_000, 9_025, 66_975)
+    stored = [(l.sku, l.qty, l.unit_price, l.line_discount, l.amount) for l in receipt.lines.order_by(ReceiptLine.position)]
+    assert stored == [("RICE", Decimal("2"), 20_000, 4_000, 36_000), ("MILK", Decimal("3"), 12_000, 1_500, 34_500)]
+    report = discounts(ReportQuery(as_of=receipt.at.date() + dt.timedelta(days=1)))
+    assert (report["list_price"], report["discount"], report["line_discounts"], report["receipt_discounts"]) == (
+        76_000, 9_025, 5_500, 3_525)
+    assert report["by_product"]["RICE"]["line_discount"] == 4_000
+    assert report["by_product"]["MILK"]["line_discount"] == 1_500
+    assert run_checks() == []
+
+
+def test_the_form_reads_a_line_discount_after_the_quantity_or_the_price(database):
+    from decimal import Decimal
+
+    from shoptui.errors import ValidationError
+    from shoptui.services.sales import LineInput
+    from screens.sale_modal import read_lines
+
+    assert read_lines("8930001 2 15000 -10%; 8930002 -5.000; 8930003 3 -2,5%", "VND") == [
+        LineInput(qty=Decimal("2.000"), unit_price=15_000, sku="8930001", line_discount_bp=1_000),
+        LineInput(qty=1, sku="8930002", line_discount=5_000),
+        LineInput(qty=Decimal("3.000"), sku="8930003", line_discount_bp=250),
+    ]
+    assert read_lines("TEA 1 3.50 -0.25", "EUR") == [
+        LineInput(qty=Decimal("1.000"), unit_price=350, sku="TEA", line_discount=25)]
+    for wrong in ("A 1 2 3", "A -5 -10%", "A -0", "A -0%", "A --5", "A -x"):
+        with pytest.raises(ValidationError) as caught:
+            read_lines(wrong, "VND")
+        assert caught.value.field == "lines", wrong
