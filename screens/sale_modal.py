@@ -4,9 +4,9 @@ The cashier types the amount and presses Enter: the personal discount is applied
 rest is paid in cash, and the confirmation shows the receipt number, the points earned
 and the new balances. Everything else is optional and one Tab away: lines by product
 barcode or sku (each with an optional discount, "-5000" or "-10%", listed under the
-field line by line with what it comes to), a receipt discount, a voucher (scanned or typed), points to redeem (the
-most allowed is shown), a gift card, a part on credit (the credit left is shown), a part
-by bank card, and the cash (blank: whatever is left). The figures are quoted by the
+field line by line with what it comes to), a receipt discount, a voucher (scanned or
+typed), points to redeem (the most allowed is shown), a gift card, a part on credit (the
+credit left is shown), a part by bank card, and the cash (blank: whatever is left). The figures are quoted by the
 service as they are typed; the sale itself is one service call, one transaction.
 
 Credit the rules refuse can be allowed by a manager's PIN (``OverrideModal``); the
