@@ -1,0 +1,153 @@
+"""A signed-in cashier reaching the owner's actions through the command palette (Ctrl+P):
+the points rules and tiers, custom properties, choosing a scanner, the month's export.
+Each is refused with the service's sentence; nothing is written and the app goes on."""
+
+from __future__ import annotations
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import DataTable, Input
+
+from hardware.scanner.devices import InputDeviceInfo
+from screens.app import make_app
+from screens.devices import DeviceFactories
+from screens.devices_screen import DevicesScreen
+from screens.directory_screen import DirectoryScreen
+from screens.export_month_modal import ExportMonthModal
+from screens.points_rules_screen import PointsRulesScreen
+from screens.properties_screen import PropertiesScreen, PropertyModal
+from screens.tier_modal import TierModal
+from shoptui.models import AuditLog, PointsTier, PropertyDefinition, Setting
+from shoptui.services import settings, users
+
+from .helpers import SIZE, Notes, pilot_test, until
+from .test_devices import FakeCounter, FakeScanner
+from .test_sign_in import sign_in
+
+SCANNER = InputDeviceInfo("/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", True, "name contains \"barcode\"")
+REFUSED = "A cashier may not {action}; ask the owner."
+
+
+@pytest.fixture
+def shop(database):
+    users.add_user("Hoa", "owner", "9999")
+    users.add_user("Minh", "cashier", "1111")
+    FakeScanner.instances.clear()
+    return DeviceFactories(scanner=FakeScanner, counter=FakeCounter, list_scanners=lambda: [SCANNER])
+
+
+async def as_cashier(shop, database, pilot_body) -> Notes:
+    app = make_app(database=database, db_url="test", search_delay=0.02, device_factories=shop)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="the directory")
+        await pilot_body(pilot, notes)
+        assert app.is_running and app.return_code is None  # refused, not crashed
+    return notes
+
+
+async def palette(pilot, text: str) -> None:
+    """Ctrl+P, the command's name, Enter: as a person picks it."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
+    await pilot.pause(0.1)
+    await pilot.press(*text)
+    await pilot.pause(0.5)  # the palette searches after a short pause
+    await pilot.press("enter")
+    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), what=f"the palette closed on {text}")
+
+
+def nothing_written() -> None:
+    """No setting, tier or property change in the audit log (users were added before)."""
+    query = AuditLog.select().where(~AuditLog.action.startswith("user"))
+    assert not query.exists(), [(e.action, e.user_id) for e in query]
+
+
+@pilot_test
+async def test_points_rules_and_a_new_tier_from_the_palette_are_refused(shop, database):
+    async def body(pilot, notes):
+        app = pilot.app
+        await palette(pilot, "Points rules")
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen)
+                    and app.screen.query_one("#points_value", Input).value == "1000", what="the rules")
+        rules = app.screen
+        rules.query_one("#points_earn_per", Input).value = "1"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: len(notes.texts("error")) == 1, what="the first refusal")
+        assert app.screen is rules  # still open, as typed
+        # The rules screen's own keys are in the palette too: a new tier.
+        await palette(pilot, "New tier")
+        await until(pilot, lambda: isinstance(app.screen, TierModal), what="the tier form")
+        form = app.screen
+        for name, value in (("name", "Gold"), ("min-spend", "1000000"), ("earn-per", "1"), ("discount", "50")):
+            form.query_one(f"#tier-{name}", Input).value = value
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: len(notes.texts("error")) == 2, what="the second refusal")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is rules)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+
+    notes = await as_cashier(shop, database, body)
+    assert notes.texts("error") == [REFUSED.format(action="change settings")] * 2
+    settings.clear_cache()
+    assert settings.get("points_earn_per") == "10000"
+    assert not PointsTier.select().exists()
+    nothing_written()
+
+
+@pilot_test
+async def test_a_custom_property_from_the_palette_is_refused(shop, database):
+    async def body(pilot, notes):
+        app = pilot.app
+        await palette(pilot, "Custom properties")
+        await until(pilot, lambda: isinstance(app.screen, PropertiesScreen), what="the properties")
+        await palette(pilot, "New property")
+        await until(pilot, lambda: isinstance(app.screen, PropertyModal), what="the property form")
+        app.screen.query_one("#name", Input).value = "Eyesight"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: notes.texts("error"), what="the refusal")
+
+    notes = await as_cashier(shop, database, body)
+    assert notes.texts("error") == [REFUSED.format(action="change settings")]
+    assert not PropertyDefinition.select().exists()
+    nothing_written()
+
+
+@pilot_test
+async def test_choosing_a_scanner_from_the_palette_is_refused(shop, database):
+    async def body(pilot, notes):
+        app = pilot.app
+        await palette(pilot, "Devices")
+        await until(pilot, lambda: isinstance(app.screen, DevicesScreen)
+                    and app.screen.query_one(DataTable).row_count == 1, what="the devices")
+        await palette(pilot, "Use this scanner")
+        await until(pilot, lambda: notes.texts("error"), what="the refusal")
+        assert isinstance(app.screen, DevicesScreen)
+
+    notes = await as_cashier(shop, database, body)
+    assert notes.texts("error") == [REFUSED.format(action="change settings")]
+    assert FakeScanner.instances == []  # no reader started
+    assert Setting.get(Setting.key == "scanner_device").value == ""
+    nothing_written()
+
+
+@pilot_test
+async def test_the_month_export_from_the_palette_is_refused(shop, database, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+
+    async def body(pilot, notes):
+        app = pilot.app
+        await palette(pilot, "Export month")
+        await until(pilot, lambda: isinstance(app.screen, ExportMonthModal), what="the export form")
+        app.screen.query_one("#export-path", Input).value = str(out / "month.xlsx")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: notes.texts("error"), what="the refusal")
+
+    notes = await as_cashier(shop, database, body)
+    assert notes.texts("error") == [REFUSED.format(action="export data")]
+    assert list(out.iterdir()) == []
+
