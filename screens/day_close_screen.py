@@ -14,15 +14,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from shoptui import clock
-from shoptui.i18n import N_, _
+from shoptui.i18n import _
 from shoptui.services import day_close
 from shoptui.services.context import Actor
 
 from .db_work import run_db
-from .labels import METHOD_NAMES, name_of
 from .text import Formats, content, printable
-
-PAYMENT_NAMES = {**METHOD_NAMES, "credit": N_("on credit"), "points": N_("points"), "voucher": N_("voucher"), "giftcard": N_("gift card")}
 
 
 class DayCloseScreen(Screen[None]):
@@ -58,23 +55,14 @@ class DayCloseScreen(Screen[None]):
         self.report = report
         f = self.formats
         text = Text(end="")
-        who = report.user_name or _("everyone")
-        text.append(printable(_("Day close {date} — {who}").format(date=f.date(report.day).plain, who=who)) + "\n\n", style="bold")
-        rows = [
-            (_("Sales"), f.number(report.sales_count).plain, f.money(report.sales_total).plain),
-            (_("Discounts given"), "", f.money(report.discounts).plain),
-            (_("Returns"), f.number(report.returns_count).plain, f.money(report.returns_total).plain),
-            (_("Debt payments"), f.number(report.debt_payments_count).plain, f.money(report.debt_payments_total).plain),
-        ]
-        for label, count, amount in rows:
-            text.append(f"{label:<28}{count:>8}  {amount:>18}\n")
-        text.append("\n" + _("Payments by method (sales less returns)") + "\n", style="bold")
-        for method, amount in report.by_method:
-            text.append(f"{name_of(PAYMENT_NAMES, method):<28}{'':>8}  {f.money(amount).plain:>18}\n")
-        if report.debt_by_method:
-            text.append("\n" + _("Debt payments by method") + "\n", style="bold")
-        for method, amount in report.debt_by_method:
-            text.append(f"{name_of(PAYMENT_NAMES, method):<28}{'':>8}  {f.money(amount).plain:>18}\n")
+        text.append(printable(day_close.title(report, f.date(report.day).plain)) + "\n\n", style="bold")
+        section = "receipts"
+        for figure in day_close.figures(report):
+            if figure.section != section and figure.section in day_close.SECTION_TITLES:
+                text.append("\n" + _(day_close.SECTION_TITLES[figure.section]) + "\n", style="bold")
+            section = figure.section
+            count = "" if figure.count is None else f.number(figure.count).plain
+            text.append(printable(f"{figure.label:<28}{count:>8}  {f.money(figure.amount).plain:>18}") + "\n")
         text.append("\n" + _("Ctrl+E: export CSV   ←/→: another day   Esc: back"), style="dim")
         self.query_one("#day-close", Static).update(text)
 

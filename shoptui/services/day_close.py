@@ -2,7 +2,11 @@
 
 Receipts count by the day of their sale time; payments by method are the receipts'
 payments, sales less returns; debt payments are counted apart, by method, since they
-are money in without a receipt.
+are money in without a receipt. A store narrows the receipts; debt payments are not
+recorded per store, so they stay the user's (or everyone's) of that day.
+
+``figures`` is the one list of lines the Day close screen, its CSV and ``shoptui
+day-close`` all show, so the three cannot disagree.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from pathlib import Path
 
 import peewee as pw
 
-from ..i18n import _
-from ..models import DebtEntry, Payment, Receipt, User
+from ..i18n import N_, _
+from ..models import DebtEntry, Payment, Receipt, Store, User
+from ..money import as_string
+from . import settings
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,53 @@ class DayClose:
     debt_payments_total: int
     by_method: list[tuple[str, int]]  # receipts: sales less returns
     debt_by_method: list[tuple[str, int]]
+    store_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of the day close: ``section``/``what`` are the CSV's English keys,
+    ``label`` what a person reads; ``count`` None where counting means nothing."""
+
+    section: str
+    what: str
+    label: str
+    count: int | None
+    amount: int
+
+
+METHOD_NAMES = {
+    "cash": N_("cash"), "card": N_("bank card"), "transfer": N_("transfer"), "credit": N_("on credit"),
+    "points": N_("points"), "voucher": N_("voucher"), "giftcard": N_("gift card"),
+}
+SECTION_TITLES = {
+    "payments": N_("Payments by method (sales less returns)"),
+    "debt_payments": N_("Debt payments by method"),
+}
+
+
+def method_name(method: str) -> str:
+    return _(METHOD_NAMES[method]) if method in METHOD_NAMES else method
+
+
+def figures(report: DayClose) -> list[Figure]:
+    """The day close line by line, in the order it is shown."""
+    lines = [
+        Figure("receipts", "sales", _("Sales"), report.sales_count, report.sales_total),
+        Figure("receipts", "discounts", _("Discounts given"), None, report.discounts),
+        Figure("receipts", "returns", _("Returns"), report.returns_count, report.returns_total),
+        Figure("debt", "payments", _("Debt payments"), report.debt_payments_count, report.debt_payments_total),
+    ]
+    lines += [Figure("payments", method, method_name(method), None, amount) for method, amount in report.by_method]
+    lines += [Figure("debt_payments", method, method_name(method), None, amount) for method, amount in report.debt_by_method]
+    return lines
+
+
+def title(report: DayClose, date_text: str | None = None) -> str:
+    who = report.user_name or _("everyone")
+    if report.store_code:
+        who = _("{who} in store {store}").format(who=who, store=report.store_code)
+    return _("Day close {date} — {who}").format(date=date_text or report.day.isoformat(), who=who)
 
 
 def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -39,11 +92,13 @@ def _bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-def day_close(day: dt.date, user_id: int | None = None) -> DayClose:
+def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = None) -> DayClose:
     start, end = _bounds(day)
     where = (Receipt.at >= start) & (Receipt.at < end)
     if user_id is not None:
         where &= Receipt.cashier == user_id
+    if store_id is not None:
+        where &= Receipt.store == store_id
     totals = {
         kind: (int(count or 0), int(total or 0), int(discount or 0))
         for kind, count, total, discount in Receipt.select(
@@ -67,6 +122,7 @@ def day_close(day: dt.date, user_id: int | None = None) -> DayClose:
     ]
     debt_count = DebtEntry.select().where(debt_where).count()
     user = User.get_or_none(User.id == user_id) if user_id is not None else None
+    store = Store.get_or_none(Store.id == store_id) if store_id is not None else None
     sales = totals.get("sale", (0, 0, 0))
     returns = totals.get("return", (0, 0, 0))
     return DayClose(
@@ -74,24 +130,26 @@ def day_close(day: dt.date, user_id: int | None = None) -> DayClose:
         sales_count=sales[0], sales_total=sales[1], discounts=sales[2],
         returns_count=returns[0], returns_total=returns[1],
         debt_payments_count=debt_count, debt_payments_total=sum(amount for _m, amount in debt_by_method),
-        by_method=by_method, debt_by_method=debt_by_method,
+        by_method=by_method, debt_by_method=debt_by_method, store_code=store.code if store else None,
     )
 
 
 def write_csv(report: DayClose, path: Path) -> Path:
-    """One row per figure: section, what, count, amount in minor units."""
     path = Path(path)
     with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow([_("section"), _("what"), _("count"), _("amount")])
-        writer.writerow(["day", report.day.isoformat(), "", ""])
-        writer.writerow(["user", report.user_name or "", "", ""])
-        writer.writerow(["receipts", "sales", report.sales_count, report.sales_total])
-        writer.writerow(["receipts", "discounts", "", report.discounts])
-        writer.writerow(["receipts", "returns", report.returns_count, report.returns_total])
-        writer.writerow(["debt", "payments", report.debt_payments_count, report.debt_payments_total])
-        for method, amount in report.by_method:
-            writer.writerow(["payments", method, "", amount])
-        for method, amount in report.debt_by_method:
-            writer.writerow(["debt_payments", method, "", amount])
+        write_rows(report, out)
     return path
+
+
+def write_rows(report: DayClose, out) -> None:
+    """One row per figure: section, what, count, amount (a decimal in the major unit of
+    the shop currency, as every export writes money)."""
+    currency = settings.currency()
+    writer = csv.writer(out)
+    writer.writerow([_("section"), _("what"), _("count"), _("amount")])
+    writer.writerow(["day", report.day.isoformat(), "", ""])
+    writer.writerow(["user", report.user_name or "", "", ""])
+    writer.writerow(["store", report.store_code or "", "", ""])
+    for figure in figures(report):
+        count = "" if figure.count is None else figure.count
+        writer.writerow([figure.section, figure.what, count, as_string(figure.amount, currency)])

@@ -1,0 +1,70 @@
+"""``shoptui day-close [--date YYYY-MM-DD] [--user NAME] [--store CODE] [--format table|csv] [-o FILE]``:
+the Day close screen's figures (``services/day_close.figures``) on the command line."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from ..i18n import _
+from .report import iso_date
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "day-close",
+        help=_("the day's receipts, returns, debt payments and payments by method"),
+        description=_(
+            "Print what was taken in one day, as the Day close screen shows it: for one user "
+            "or everyone, in one store or all. Debt payments are not recorded per store, so "
+            "--store narrows the receipts only. Example: shoptui day-close --date 2025-03-01 --user lan --format csv"
+        ),
+    )
+    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help=_("the day (default: today)"))
+    parser.add_argument("--user", metavar="NAME", help=_("only this user's receipts and debt payments (default: everyone)"))
+    parser.add_argument("--store", metavar="CODE", help=_("only this store's receipts (default: every store)"))
+    parser.add_argument("--format", choices=("table", "csv"), default="table", help=_("output format (default: table)"))
+    parser.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from .. import clock
+    from ..cli import open_db
+    from ..services import day_close, stores, users
+
+    open_db(args)
+    user_id = users.get_user(args.user).id if args.user else None
+    store_id = stores.get_store(args.store).id if args.store else None
+    report = day_close.day_close(args.date or clock.today(), user_id, store_id)
+    out = io.StringIO()
+    if args.format == "csv":
+        day_close.write_rows(report, out)
+    else:
+        out.write(table(report))
+    if args.output:
+        Path(args.output).write_text(out.getvalue(), encoding="utf-8", newline="")
+    else:
+        sys.stdout.write(out.getvalue())
+    return 0
+
+
+def table(report) -> str:
+    """The figures as the screen lays them out: label, count, amount in the shop's money."""
+    from ..i18n import babel_locale
+    from ..money import format_money
+    from ..services import day_close, settings
+
+    from babel.numbers import format_decimal
+
+    currency, locale = settings.currency(), babel_locale()
+    lines = [day_close.title(report), ""]
+    section = "receipts"
+    for figure in day_close.figures(report):
+        if figure.section != section and figure.section in day_close.SECTION_TITLES:
+            lines += ["", _(day_close.SECTION_TITLES[figure.section])]
+        section = figure.section
+        count = "" if figure.count is None else format_decimal(figure.count, locale=locale)
+        lines.append(f"{figure.label:<28}{count:>8}  {format_money(figure.amount, currency, locale):>18}".rstrip())
+    return "\n".join(lines) + "\n"
