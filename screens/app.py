@@ -19,7 +19,7 @@ from textual import events
 from textual.app import App, ScreenStackError
 from textual.binding import Binding
 
-from shoptui.i18n import _, babel_locale
+from shoptui.i18n import N_, _, babel_locale
 from shoptui.services import settings
 from shoptui.services.context import Actor
 
@@ -44,14 +44,14 @@ class ShopApp(TillActions, App[None]):
     """shoptui in the terminal; the customer directory is its home screen."""
 
     CSS_PATH = "app.tcss"
-    # Imported after the language is chosen (see cli.run_app), so these are translated.
+    # English message ids: the footer (screens/footer.py), F1 and the palette translate them.
     BINDINGS = [
-        Binding("ctrl+q", "quit", _("Quit"), id="quit", priority=True),
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
         *TILL_BINDINGS,
-        Binding("f1", "show_help", _("Help"), id="help"),
+        Binding("f1", "show_help", N_("Help"), id="help"),
         # Off the footer: the owner opens it rarely (the palette lists it too).
-        Binding("ctrl+o", "show_devices", _("Devices"), id="devices", show=False),
-        Binding("ctrl+t", "show_reports", _("Reports"), id="reports", show=False),
+        Binding("ctrl+o", "show_devices", N_("Devices"), id="devices", show=False),
+        Binding("ctrl+t", "show_reports", N_("Reports"), id="reports", show=False),
     ]
 
     def __init__(

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 
 from .text import content
 
@@ -17,7 +17,7 @@ from .text import content
 class ChoiceModal(ModalScreen[str | None]):
     """``choices``: (value, label) pairs; ``current`` is highlighted first. Labels are user text."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="choice-cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="choice-cancel")]
 
     def __init__(self, title: str, message: str, choices: list[tuple[str, str]], current: str | None = None):
         super().__init__()

@@ -59,12 +59,13 @@ def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
         if not binding.description or not binding.id or not active.enabled or binding.action in seen or binding.action in ("command_palette", "quit"):
             continue
         seen.add(binding.action)
-        title = "{description} ({key})".format(description=binding.description, key=key_label(app, binding))
+        # Descriptions are English message ids, translated in the language of the moment.
+        title = "{description} ({key})".format(description=_(binding.description), key=key_label(app, binding))
 
         def run(action: str = binding.action, node=active.node) -> None:
             app.call_later(app.run_action, action, node)
 
-        yield SystemCommand(title, binding.tooltip or _("A key of this screen"), run)
+        yield SystemCommand(title, _(binding.tooltip) if binding.tooltip else _("A key of this screen"), run)
 
 
 def shop_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:

@@ -17,9 +17,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Header, Input, Select, Static, TabbedContent, TabPane, Tabs
 
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 from shoptui.models import CARD_KINDS, STATUSES
 from shoptui.services import cards, customer_view, customers
 from shoptui.services.context import Actor
@@ -27,6 +27,7 @@ from shoptui.services.context import Actor
 from .choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
 from .edit_customer_modal import EditCustomerModal, property_text
+from .footer import ShopFooter
 from .labels import (
     CARD_KIND_NAMES,
     CHANNEL_NAMES,
@@ -86,18 +87,20 @@ def issue_card(customer_id: int, barcode: str, actor: Actor | None, kind: str = 
 
 class CustomerCardScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "close", _("Back"), id="card-back"),
-        Binding("f4", "edit", _("Edit"), id="card-edit"),
-        Binding("f6", "status", _("Status"), id="card-status"),
-        Binding("f7", "add_card", _("Add card"), id="card-add"),
-        Binding("f5", "new_sale", _("Sale"), id="card-sale"),
-        Binding("f8", "return_sale", _("Return"), id="card-return"),
-        Binding("f9", "debt_payment", _("Pay debt"), id="card-debt-payment"),
-        Binding("f10", "adjust", _("Adjust"), id="card-adjust"),
-        Binding("ctrl+r", "attach_receipt", _("Attach receipt"), show=False, id="card-attach"),
-        Binding("f12", "merge", _("Merge duplicate"), id="card-merge"),
-        Binding("ctrl+pagedown", "next_tab(1)", _("Next tab"), show=False, id="card-next-tab"),
-        Binding("ctrl+pageup", "next_tab(-1)", _("Previous tab"), show=False, id="card-previous-tab"),
+        # The footer shows what the till needs all day; status, cards, adjustments and merging
+        # are in F1 and the palette, so that Help and Quit fit 80 columns in every language.
+        Binding("escape", "close", N_("Back"), id="card-back"),
+        Binding("f4", "edit", N_("Edit"), id="card-edit"),
+        Binding("f6", "status", N_("Status"), id="card-status", show=False),
+        Binding("f7", "add_card", N_("Add card"), id="card-add", show=False),
+        Binding("f5", "new_sale", N_("Sale"), id="card-sale"),
+        Binding("f8", "return_sale", N_("Return"), id="card-return"),
+        Binding("f9", "debt_payment", N_("Pay debt"), id="card-debt-payment"),
+        Binding("f10", "adjust", N_("Adjust"), id="card-adjust", show=False),
+        Binding("ctrl+r", "attach_receipt", N_("Attach receipt"), show=False, id="card-attach"),
+        Binding("f12", "merge", N_("Merge duplicate"), id="card-merge", show=False),
+        Binding("ctrl+pagedown", "next_tab(1)", N_("Next tab"), show=False, id="card-next-tab"),
+        Binding("ctrl+pageup", "next_tab(-1)", N_("Previous tab"), show=False, id="card-previous-tab"),
     ]
 
     def __init__(self, customer_id: int, formats: Formats, actor: Actor | None = None):
@@ -190,7 +193,7 @@ class CustomerCardScreen(Screen[None]):
                     lambda r: (f.datetime(r.at), plain(r.question), plain(r.answer), plain(r.user or "")),
                     partial(customer_view.survey_answers, cid), PAGE_SIZE, id="surveys-table",
                 )
-        yield Footer()
+        yield ShopFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("Customer")

@@ -12,12 +12,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from shoptui.i18n import N_, _
 from shoptui.services import settings
 
 from .db_work import run_db
+from .footer import ShopFooter
 from .messages import DeviceStatus, ScannerTested
 from .text import plain, printable
 
@@ -44,10 +45,10 @@ def _yes_no(value: bool) -> str:
 
 class DevicesScreen(Screen):
     BINDINGS = [
-        Binding("escape", "back", _("Back"), id="devices-back"),
-        Binding("u", "use_scanner", _("Use this scanner"), id="devices-use"),
-        Binding("t", "test_scanner", _("Test the scanner"), id="devices-test"),
-        Binding("r", "reload", _("Refresh"), id="devices-refresh"),
+        Binding("escape", "back", N_("Back"), id="devices-back"),
+        Binding("u", "use_scanner", N_("Use this scanner"), id="devices-use"),
+        Binding("t", "test_scanner", N_("Test the scanner"), id="devices-test"),
+        Binding("r", "reload", N_("Refresh"), id="devices-refresh", show=False),
     ]
 
     def __init__(self, actor=None):
@@ -63,7 +64,7 @@ class DevicesScreen(Screen):
         yield DataTable(id="scanners", cursor_type="row", zebra_stripes=True)
         yield Static(id="scanner-test", markup=False)
         yield Static(id="counter-state", markup=False)
-        yield Footer()
+        yield ShopFooter()
 
     @property
     def manager(self):

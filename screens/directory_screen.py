@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
 from shoptui import clock
@@ -30,6 +30,7 @@ from shoptui.services import directory
 
 from .choice_modal import ChoiceModal
 from .db_work import run_db
+from .footer import ShopFooter
 from .labels import STATUS_NAMES
 from .messages import DirectoryFailed, DirectoryPage
 from .text import Formats, content, plain, printable
@@ -65,7 +66,7 @@ ALL_GROUPS = "\x00all"  # no group is named so: a group name is printable text
 class ExportModal(ModalScreen[str | None]):
     """Asks for the file to write; its ending (.csv or .xlsx) chooses the format."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="export-cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="export-cancel")]
 
     def __init__(self, suggested: str):
         super().__init__()
@@ -93,27 +94,27 @@ class ExportModal(ModalScreen[str | None]):
 class DirectoryScreen(Screen[None]):
     """Every customer, found by name (any accents, any word order), phone, code or card."""
 
-    # Screens are imported by the composition root after the language is chosen,
-    # so these descriptions are already in the interface language.
+    # English message ids: ShopFooter, F1 and the palette translate them when shown.
     BINDINGS = [
-        Binding("escape", "clear_search", _("Clear"), id="clear-search"),
+        Binding("escape", "clear_search", N_("Clear"), id="clear-search"),
         # Priority: the search box would take Enter for itself.
-        Binding("enter", "open_customer", _("Open"), id="open-customer", priority=True),
-        Binding("f2", "new_customer", _("New customer"), id="new-customer"),
+        Binding("enter", "open_customer", N_("Open"), id="open-customer", priority=True),
+        Binding("f2", "new_customer", N_("New customer"), id="new-customer"),
         # Filters and sorting stay off the footer so that Quit and Help fit in 80 columns;
         # F1 and the palette list them, and the status line names the filters in force.
-        Binding("f4", "cycle_status", _("Status"), id="directory-filter-status", show=False),
-        Binding("f6", "choose_group", _("Group"), id="directory-filter-group", show=False),
-        Binding("f7", "toggle_debt", _("Debt > 0"), id="directory-filter-debt", show=False),
-        Binding("f8", "toggle_birthdays", _("Birthdays"), id="directory-filter-birthdays", show=False),
-        Binding("f9", "cycle_sort", _("Sort"), id="directory-sort", show=False),
-        Binding("f10", "reverse_sort", _("Reverse"), id="directory-sort-reverse", show=False),
-        # Priority: the search box takes Ctrl+E as "end of line".
-        Binding("ctrl+e", "export", _("Export"), id="directory-export", priority=True),
-        Binding("down", "move_cursor(1)", _("Next"), show=False, id="directory-next"),
-        Binding("up", "move_cursor(-1)", _("Previous"), show=False, id="directory-previous"),
-        Binding("pagedown", "move_page(1)", _("Page down"), show=False, id="directory-page-down"),
-        Binding("pageup", "move_page(-1)", _("Page up"), show=False, id="directory-page-up"),
+        Binding("f4", "cycle_status", N_("Status"), id="directory-filter-status", show=False),
+        Binding("f6", "choose_group", N_("Group"), id="directory-filter-group", show=False),
+        Binding("f7", "toggle_debt", N_("Debt > 0"), id="directory-filter-debt", show=False),
+        Binding("f8", "toggle_birthdays", N_("Birthdays"), id="directory-filter-birthdays", show=False),
+        Binding("f9", "cycle_sort", N_("Sort"), id="directory-sort", show=False),
+        Binding("f10", "reverse_sort", N_("Reverse"), id="directory-sort-reverse", show=False),
+        # Priority: the search box takes Ctrl+E as "end of line". Off the footer (80 columns
+        # in Russian): the owner's key, in F1 and the palette.
+        Binding("ctrl+e", "export", N_("Export"), id="directory-export", priority=True, show=False),
+        Binding("down", "move_cursor(1)", N_("Next"), show=False, id="directory-next"),
+        Binding("up", "move_cursor(-1)", N_("Previous"), show=False, id="directory-previous"),
+        Binding("pagedown", "move_page(1)", N_("Page down"), show=False, id="directory-page-down"),
+        Binding("pageup", "move_page(-1)", N_("Page up"), show=False, id="directory-page-up"),
     ]
 
     PAGE_SIZE = 100
@@ -145,7 +146,7 @@ class DirectoryScreen(Screen[None]):
         yield Input(placeholder=_("Search: name, phone or its last digits, code, card"), id="search", max_length=100)
         yield Static(id="directory-status")
         yield DataTable(id="customers", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield ShopFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("Customers")

@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from shoptui.errors import ShopError
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 
 from .db_work import notify_error
 from .text import content
@@ -70,8 +70,8 @@ class FormModal(ModalScreen):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", _("Cancel"), id="form-cancel"),
-        Binding("ctrl+s", "save", _("Save"), id="form-save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="form-cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="form-save", priority=True),
     ]
     aliases: dict[str, str] = {}
 

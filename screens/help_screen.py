@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 
 from .text import content, plain
 
@@ -39,18 +39,20 @@ def keys_of(app: App) -> list[KeyRow]:
         if not binding.description or not binding.id:
             continue
         key = key_label(app, binding)
-        if (key, binding.description) in seen:
+        # Descriptions are English message ids: translated now, in the language of the moment.
+        what = _(binding.description)
+        if (key, what) in seen:
             continue
-        seen.add((key, binding.description))
-        rows.append(KeyRow(key, binding.description, "app" if active.node is app else "screen"))
+        seen.add((key, what))
+        rows.append(KeyRow(key, what, "app" if active.node is app else "screen"))
     rows.sort(key=lambda r: r.scope == "app")
     return rows
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "close", _("Close"), id="help-close"),
-        Binding("f1", "close", _("Close"), id="help-close-f1", show=False),
+        Binding("escape", "close", N_("Close"), id="help-close"),
+        Binding("f1", "close", N_("Close"), id="help-close-f1", show=False),
     ]
 
     def __init__(self, rows: list[KeyRow], screen_title: str = ""):

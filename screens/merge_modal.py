@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 from shoptui.services import directory
 from shoptui.services.context import Actor
 from shoptui.services.merge import MergeResult, merge_customers
@@ -40,7 +40,7 @@ def find_duplicates(text: str, keep_id: int) -> list[tuple[int, str]]:
 class MergeModal(ModalScreen[bool]):
     """Returns True when a duplicate was merged into ``keep_id``."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="merge-cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="merge-cancel")]
 
     def __init__(self, keep_id: int, keep_name: str, actor: Actor | None = None):
         super().__init__()

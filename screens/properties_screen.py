@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Header, Input, Select, Static, TextArea
 
 from shoptui.i18n import N_, _
 from shoptui.models import CARD_KINDS, PROPERTY_KINDS
@@ -23,6 +23,7 @@ from shoptui.services.context import Actor
 from shoptui.services.property_admin import DefinitionRow
 
 from .db_work import run_db
+from .footer import ShopFooter
 from .form import Field, FormModal
 from .labels import CARD_KIND_NAMES, name_of
 from .text import content, plain
@@ -98,9 +99,9 @@ class PropertyModal(FormModal):
 
 class PropertiesScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "close", _("Back"), id="properties-back"),
-        Binding("f2", "add", _("New property"), id="properties-add"),
-        Binding("f6", "toggle_active", _("On/off"), id="properties-toggle"),
+        Binding("escape", "close", N_("Back"), id="properties-back"),
+        Binding("f2", "add", N_("New property"), id="properties-add"),
+        Binding("f6", "toggle_active", N_("On/off"), id="properties-toggle"),
     ]
 
     def __init__(self, actor: Actor | None = None):
@@ -114,7 +115,7 @@ class PropertiesScreen(Screen[None]):
         yield DataTable(id="properties", cursor_type="row")
         yield Static(content(_("Card kinds")), classes="section-title")
         yield Static(id="card-kinds")
-        yield Footer()
+        yield ShopFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("Properties and cards")

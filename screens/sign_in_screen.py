@@ -15,7 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from shoptui.errors import ShopError, ValidationError
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 from shoptui.models import User
 from shoptui.services import users
 from shoptui.services.stores import default_store
@@ -35,7 +35,7 @@ def sign_in(name: str, pin: str):
 class SignInScreen(FormModal):
     """Answers (User, Store) once the PIN is right."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Clear"), show=False, id="sign-in-clear")]
+    BINDINGS = [Binding("escape", "cancel", N_("Clear"), show=False, id="sign-in-clear")]
     # Opaque: nobody reads a customer's card behind a locked till.
     DEFAULT_CSS = """
     SignInScreen {

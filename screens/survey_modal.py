@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shoptui.errors import ShopError
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 from shoptui.services import surveys
 from shoptui.services.context import Actor
 
@@ -76,8 +76,8 @@ class SurveyModal(ModalScreen[int]):
     """Returns how many answers were recorded."""
 
     BINDINGS = [
-        Binding("escape", "skip", _("Skip question"), id="survey-skip"),
-        Binding("f8", "skip_all", _("Skip survey"), id="survey-skip-all"),
+        Binding("escape", "skip", N_("Skip question"), id="survey-skip"),
+        Binding("f8", "skip_all", N_("Skip survey"), id="survey-skip-all"),
     ]
 
     def __init__(self, customer_id: int, items: list[SurveyItem], actor: Actor | None = None, title: str = ""):

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, DataTable, Header, Input, Select, Static, TextArea
 
 from shoptui.i18n import N_, _
 from shoptui.services import surveys
@@ -21,6 +21,7 @@ from shoptui.services.context import Actor
 from shoptui.services.surveys import QuestionInput
 
 from .db_work import run_db
+from .footer import ShopFooter
 from .form import Field, FormModal
 from .text import content, plain
 
@@ -127,12 +128,12 @@ class QuestionModal(FormModal):
 
 class SurveysScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "close", _("Back"), id="surveys-back"),
-        Binding("f2", "add", _("New question"), id="surveys-add"),
-        Binding("f4", "edit", _("Edit"), id="surveys-edit"),
-        Binding("f6", "toggle_active", _("On/off"), id="surveys-toggle"),
-        Binding("ctrl+up", "move(-1)", _("Move up"), id="surveys-up"),
-        Binding("ctrl+down", "move(1)", _("Move down"), id="surveys-down"),
+        Binding("escape", "close", N_("Back"), id="surveys-back"),
+        Binding("f2", "add", N_("New question"), id="surveys-add"),
+        Binding("f4", "edit", N_("Edit"), id="surveys-edit"),
+        Binding("f6", "toggle_active", N_("On/off"), id="surveys-toggle"),
+        Binding("ctrl+up", "move(-1)", N_("Move up"), id="surveys-up", show=False),
+        Binding("ctrl+down", "move(1)", N_("Move down"), id="surveys-down", show=False),
     ]
 
     def __init__(self, actor: Actor | None = None):
@@ -143,7 +144,7 @@ class SurveysScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="questions", cursor_type="row")
-        yield Footer()
+        yield ShopFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("Surveys")

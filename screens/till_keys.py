@@ -13,7 +13,7 @@ import time
 
 from textual.binding import Binding
 
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 from shoptui.services.context import ROLE_NAMES, Actor
 
 from .lock_screen import LockScreen
@@ -23,10 +23,10 @@ from .text import printable
 # Shown in the footer only where they act (see check_action); the day close and the
 # points rules stay out of the crowded footer (F1 help and the palette list them).
 TILL_BINDINGS = [
-    Binding("ctrl+l", "lock", _("Lock"), id="lock", priority=True),
-    Binding("f5", "anonymous_sale", _("Sale"), id="anonymous-sale"),
-    Binding("f11", "day_close", _("Day close"), show=False, id="day-close"),
-    Binding("f3", "points_rules", _("Points rules"), show=False, id="points-rules"),
+    Binding("ctrl+l", "lock", N_("Lock"), id="lock", priority=True),
+    Binding("f5", "anonymous_sale", N_("Sale"), id="anonymous-sale"),
+    Binding("f11", "day_close", N_("Day close"), show=False, id="day-close"),
+    Binding("f3", "points_rules", N_("Points rules"), show=False, id="points-rules"),
 ]
 IDLE_CHECK_SECONDS = 5.0
 

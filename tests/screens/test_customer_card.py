@@ -297,12 +297,22 @@ async def test_footer_keys_of_the_card_are_named_and_each_does_something(an, dat
             for key, (_node, binding, _enabled, _tip) in app.screen.active_bindings.items()
             if binding.show
         }
+        # What the till needs all day is in the footer; the rest (so that 80 columns hold it in
+        # every language) is bound, named and remappable, and listed by F1 and the palette.
         assert shown == {
-            "card-back": ("escape", "Back"), "card-edit": ("f4", "Edit"), "card-status": ("f6", "Status"),
-            "card-add": ("f7", "Add card"), "card-sale": ("f5", "Sale"), "card-return": ("f8", "Return"),
-            "card-debt-payment": ("f9", "Pay debt"), "card-adjust": ("f10", "Adjust"),
-            "card-merge": ("f12", "Merge duplicate"), "help": ("f1", "Help"), "quit": ("ctrl+q", "Quit"),
+            "card-back": ("escape", "Back"), "card-edit": ("f4", "Edit"), "card-sale": ("f5", "Sale"),
+            "card-return": ("f8", "Return"), "card-debt-payment": ("f9", "Pay debt"),
+            "help": ("f1", "Help"), "quit": ("ctrl+q", "Quit"),
         }
+        off_footer = {
+            binding.id: (key, binding.description)
+            for key, (_node, binding, _enabled, _tip) in app.screen.active_bindings.items()
+            if not binding.show and binding.id and binding.id.startswith("card-")
+        }
+        assert {
+            "card-status": ("f6", "Status"), "card-add": ("f7", "Add card"), "card-adjust": ("f10", "Adjust"),
+            "card-merge": ("f12", "Merge duplicate"),
+        }.items() <= off_footer.items()
         await pilot.press("f7")
         assert app.focused.id == "new-card"
         await pilot.press("f6")
