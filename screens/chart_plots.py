@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Sequence
 
+import plotext._utility
 from babel.numbers import format_compact_decimal
 from rich.text import Text
 from textual.app import ComposeResult
@@ -27,6 +28,11 @@ from shoptui.i18n import _, babel_locale
 
 from .db_work import run_db
 from .text import printable
+
+# plotext removes duplicate ticks through a set, so where labels land depended on the
+# process's string hash seed (a chart drew differently from one run to the next). Its
+# own comment names the order-keeping alternative; the result is the same list otherwise.
+plotext._utility.no_duplicates = lambda data: list(dict.fromkeys(data))
 
 KINDS = ("bars", "funnel", "hbars", "lines")
 # A category label longer than this is cut with an ellipsis (cells on the axis).
@@ -51,15 +57,19 @@ def compact_number(value: float) -> str:
     return format_compact_decimal(value, locale=babel_locale(), fraction_digits=1)
 
 
-def nice_ticks(top: float, count: int = TICKS) -> list[int]:
-    """Whole-number ticks from 0 past ``top`` on a 1-2-5 step, so counts never read 26.7."""
-    if top <= 0:
+def nice_ticks(low: float, high: float, count: int = TICKS) -> list[int]:
+    """Whole-number ticks from ``low`` (at most 0) past ``high`` on a 1-2-5 step, so that
+    counts never read 26.7 and a negative bar (returns over sales) has its axis too."""
+    low, high = min(low, 0), max(high, 0)
+    span = high - low
+    if span <= 0:
         return [0, 1]
-    raw = top / (count - 1)
+    raw = span / (count - 1)
     magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
-    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    step = max(int(step), 1)
-    return list(range(0, int(math.ceil(top / step)) * step + 1, step))
+    step = max(int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)), 1)
+    first = math.floor(low / step) * step
+    last = math.ceil(high / step) * step
+    return list(range(first, last + 1, step))
 
 
 class SeriesChart(PlotextPlot):
@@ -93,9 +103,10 @@ class SeriesChart(PlotextPlot):
         self.series = [(printable(name), [int(value) for value in values]) for name, values in series]
         self.tick_format = tick_format
 
-    def on_mount(self) -> None:
-        # PlotextPlot.on_mount (theme) runs too: Textual calls each class's handler.
+    def render(self):
+        # Drawn again at every render: the date labels an axis has room for depend on its width.
         self.draw()
+        return super().render()
 
     def draw(self) -> None:
         plt = self.plt
@@ -124,24 +135,24 @@ class SeriesChart(PlotextPlot):
             plt.xticks(*self._sparse_ticks(positions))
         else:
             plt.bar(categories, columns[0], orientation="horizontal" if horizontal else "vertical")
-        top = max((max(values, default=0) for values in columns), default=0)
-        ticks = nice_ticks(top)
+        values = [value for column in columns for value in column]
+        top, bottom = max(values, default=0), min(values, default=0)
+        ticks = nice_ticks(bottom, top)
         labels = [self.tick_format(tick) for tick in ticks]
         # Room above the bars for the legend plotext writes in the top left corner.
         limit = max(ticks[-1], top * LEGEND_ROOM) if several else ticks[-1]
         if horizontal:
             plt.xticks(ticks, labels)
-            plt.xlim(0, limit)
+            plt.xlim(ticks[0], limit)
         else:
             plt.yticks(ticks, labels)
-            plt.ylim(0, limit)
-        self.refresh()
+            plt.ylim(ticks[0], limit)
 
     def _sparse_ticks(self, positions: list[int]) -> tuple[list[int], list[str]]:
         """At most one label per 8 columns of the axis, so that dates do not run together."""
         if not positions:
             return [], []
-        room = max(2, (self.size.width or 80) // 9)
+        room = max(2, self.size.width // 9)
         step = max(1, math.ceil(len(positions) / room))
         shown = positions[::step]
         return shown, [self.categories[n] for n in shown]

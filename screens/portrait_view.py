@@ -66,6 +66,8 @@ class PortraitView(VerticalScroll):
     DEFAULT_CSS = """
     PortraitView {
         height: 1fr;
+        /* Charts keep their width when the scrollbar comes and goes (a chart read later). */
+        scrollbar-gutter: stable;
     }
     PortraitView #portrait-figures {
         grid-size: 4;

@@ -1,0 +1,328 @@
+"""The report charts and the portrait dashboard, mounted in a bare app on real report output.
+
+The shops are the hand-made ones of the report tests (tests/unit/test_report_*.py), so the
+figures a chart draws are compared with the report's own and, for the conversion funnel
+and the portrait, with values computed by hand here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widget import Widget
+
+from screens.chart_plots import LazyChart, NoData, SeriesChart
+from screens.portrait_view import Figure, PortraitView
+from screens.report_charts import charts_for, dashboard_for
+from screens.text import Formats
+from shoptui.errors import ShopError
+from shoptui.reports import REPORT_NAMES, load
+from shoptui.reports.query import ReportQuery
+from tests.screens.helpers import pilot_test, until
+from tests.unit import test_portrait, test_report_conversion, test_report_debtors, test_report_points, test_report_rfm
+
+FORMATS = Formats(currency="VND", region="VN", locale="en_US")
+HOSTILE = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "hostile_strings.txt").read_text().splitlines()
+           if line.startswith('"')]
+
+
+class ChartApp(App):
+    """Just the widgets under test, with the database a LazyChart's worker reads."""
+
+    def __init__(self, database, widgets: list[Widget]) -> None:
+        super().__init__()
+        self.database = database
+        self.widgets = widgets
+
+    def compose(self) -> ComposeResult:
+        yield from self.widgets
+
+
+def report(name: str, **kwargs) -> tuple[dict, ReportQuery]:
+    query = ReportQuery(**kwargs)
+    return load(name).build(query), query
+
+
+def series_of(app: App, selector: str) -> dict[str, list[int]]:
+    chart = app.query_one(selector, SeriesChart)
+    return dict(chart.series)
+
+
+def screen_text(app: App) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def loaded(pilot) -> None:
+    await until(pilot, lambda: all(lazy.loaded for lazy in pilot.app.query(LazyChart)), what="lazy charts")
+    await pilot.pause()
+
+
+def funnel(*figures: tuple[int, int, int]) -> dict[str, list[int]]:
+    return {
+        "Visitors": [f[0] for f in figures],
+        "Receipts": [f[1] for f in figures],
+        "Receipts with a card": [f[2] for f in figures],
+    }
+
+
+# By hand from tests/unit/test_report_conversion.build_shop, both stores summed, up to 03-10:
+# hour 8: B2's 3 pulse visitors; 9: MAIN's 10 counted, An's sale at MAIN and Binh's at B2;
+# 10: MAIN's 20 imported, an anonymous and Binh's sale; 11: An's 03-02 sale; 12: B2's 4
+# visitors and an anonymous sale; 15: MAIN's 7 visitors on 03-03.
+HOURS = {8: (3, 0, 0), 9: (10, 2, 2), 10: (20, 2, 1), 11: (0, 1, 1), 12: (4, 1, 0), 15: (7, 0, 0)}
+EXPECTED_HOURS = funnel(*[HOURS.get(hour, (0, 0, 0)) for hour in range(24)])
+# Days 03-01 to 03-06, 03-04 had nothing and is drawn as 0.
+EXPECTED_DAYS = funnel((34, 4, 2), (0, 1, 1), (7, 0, 0), (0, 0, 0), (3, 0, 0), (0, 1, 1))
+
+
+@pilot_test
+async def test_conversion_by_hour_draws_the_funnel_by_hour_of_day_and_by_day(database):
+    test_report_conversion.build_shop()
+    data, query = report("conversion", as_of=test_report_conversion.AS_OF, options={"by": "hour"})
+    app = ChartApp(database, charts_for("conversion", data, query))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        hours = app.query_one("#chart-conversion-hours", SeriesChart)
+        assert hours.categories == [str(hour) for hour in range(24)]
+        assert dict(hours.series) == EXPECTED_HOURS
+        days = app.query_one("#chart-conversion-days", SeriesChart)
+        assert days.categories == ["Mar 1", "Mar 2", "Mar 3", "Mar 4", "Mar 5", "Mar 6"]
+        assert dict(days.series) == EXPECTED_DAYS
+        text = screen_text(app)
+        assert "Visitors, receipts and card receipts by hour of day" in text
+        assert "Receipts with a card" in text  # the legend
+
+
+@pilot_test
+async def test_conversion_by_day_reads_the_hours_in_a_worker(database):
+    test_report_conversion.build_shop()
+    data, query = report("conversion", as_of=test_report_conversion.AS_OF)
+    app = ChartApp(database, charts_for("conversion", data, query))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert series_of(app, "#chart-conversion-hours") == EXPECTED_HOURS
+        assert series_of(app, "#chart-conversion-days") == EXPECTED_DAYS
+
+
+@pilot_test
+async def test_conversion_of_one_store_and_a_period(database):
+    test_report_conversion.build_shop()
+    data, query = report(
+        "conversion", as_of=test_report_conversion.AS_OF, date_from=dt.date(2025, 3, 2), stores=["MAIN"]
+    )
+    app = ChartApp(database, charts_for("conversion", data, query))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        # MAIN from 03-02: An's sale at 11 on 03-02 and 7 visitors at 15 on 03-03.
+        expected = funnel(*[{11: (0, 1, 1), 15: (7, 0, 0)}.get(hour, (0, 0, 0)) for hour in range(24)])
+        assert series_of(app, "#chart-conversion-hours") == expected
+        assert series_of(app, "#chart-conversion-days") == funnel((0, 1, 1), (7, 0, 0))
+
+
+@pilot_test
+async def test_rfm_segments_as_bars_with_negative_revenue(database):
+    test_report_rfm.build_shop()
+    # March alone: one customer's returns outweigh the sales (revenue below 0).
+    data, query = report("rfm", as_of=test_report_rfm.AS_OF, date_from=dt.date(2025, 3, 1))
+    app = ChartApp(database, charts_for("rfm", data, query))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        customers = app.query_one("#chart-rfm-customers", SeriesChart)
+        revenue = app.query_one("#chart-rfm-revenue", SeriesChart)
+        segments = data["segments"]
+        assert customers.categories[0] == "Champions" and customers.categories[-1] == "Lost"
+        assert customers.series == [("Customers", [figures["customers"] for figures in segments.values()])]
+        assert revenue.series == [("Revenue", [int(figures["revenue"]) for figures in segments.values()])]
+        assert min(revenue.series[0][1]) == -70_000
+        assert revenue.categories[revenue.series[0][1].index(-70_000)] == "Lost"
+
+
+@pilot_test
+async def test_debt_aging_and_points_moves(database):
+    test_report_debtors.build_shop()
+    data, query = report("debtors", as_of=test_report_debtors.AS_OF)
+    app = ChartApp(database, charts_for("debtors", data, query))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        aging = app.query_one("#chart-debtors-aging", SeriesChart)
+        assert aging.categories == ["0-30 days", "31-60 days", "61-90 days", "Over 90 days"]
+        totals = data["totals"]
+        assert aging.series == [("Owed", [totals[key] for key in ("days_0_30", "days_31_60", "days_61_90", "days_over_90")])]
+        assert sum(aging.series[0][1]) == totals["owed"] > 0
+
+
+@pilot_test
+async def test_points_earned_redeemed_expired(database):
+    test_report_points.build_shop()
+    data, query = report("points", as_of=test_report_points.AS_OF)
+    app = ChartApp(database, charts_for("points", data, query))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        moves = app.query_one("#chart-points-moves", SeriesChart)
+        assert moves.categories == ["earned", "redeemed", "expired"]
+        period = data["period"]
+        assert moves.series == [("Points", [period["earned"], period["redeemed"], period["expired"]])]
+        assert period["earned"] > 0 and period["redeemed"] > 0
+
+
+def hostile_survey_data() -> dict:
+    """Survey report rows as the report gives them, with users' text at its worst."""
+    rows = []
+    for n, text in enumerate(HOSTILE[:12] + ["x" * 5000]):
+        for answer, count in ((text, 3), ("[b]plain[/b]", 1), (f"{text} #{n}", 0)):
+            rows.append({"question_id": n, "question": text, "kind": "choice", "split": "all", "group": "all",
+                         "answer": answer, "answers": count, "group_answers": 4, "share": count / 4})
+        rows.append({"question_id": n, "question": text, "kind": "choice", "split": "visits", "group": "1",
+                     "answer": text, "answers": 99, "group_answers": 99, "share": 1.0})
+    rows.append({"question_id": 999, "question": "free text", "kind": "text", "split": "all", "group": "all",
+                 "answer": "\x1b[2J", "answers": 1, "group_answers": 1, "share": 1.0})
+    return {"rows": rows}
+
+
+@pilot_test
+async def test_survey_answers_with_hostile_text_are_drawn_literally(database):
+    widgets = charts_for("surveys", hostile_survey_data(), ReportQuery())
+    assert len(widgets) == 6  # choice questions only, at most six charts
+    app = ChartApp(database, widgets)
+    async with app.run_test(size=(80, 90)) as pilot:
+        await pilot.pause()
+        charts = list(app.query(SeriesChart))
+        assert len(charts) == 6
+        # The "all" split only: 3, 1 and 0 customers per answer, never the visits split's 99.
+        assert all(chart.series == [("Answers", [3, 1, 0])] for chart in charts)
+        for chart in charts:
+            assert all(len(label) <= 20 for label in chart.categories)
+            assert not any(ch in label for label in chart.categories + [chart.title] for ch in "\x1b\x00\x9b\u202e")
+        text = screen_text(app)
+        assert "\x1b" not in text
+        assert "␛[31mred" in text  # the escape is shown as a picture of itself
+        assert "[b]plain[/b]" in text  # markup is text
+
+
+@pilot_test
+async def test_survey_report_of_the_database_with_a_hostile_question(database):
+    from shoptui.services import customers, surveys
+
+    question = surveys.define_question(surveys.QuestionInput(
+        text="[red]Which[/red] {name} \u202e?", choices=("[/]", "Zalo \U0001f600")))
+    an = customers.register({"name": "An"}).customer
+    binh = customers.register({"name": "Binh"}).customer
+    surveys.record_answer(question, an, "[/]")
+    surveys.record_answer(question, binh, "[/]")
+    data, query = report("surveys")
+    app = ChartApp(database, charts_for("surveys", data, query))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        chart = app.query_one(".chart-survey", SeriesChart)
+        assert chart.categories == ["[/]", "Zalo \U0001f600"]
+        assert chart.series == [("Answers", [2, 0])]
+        assert chart.title.startswith("[red]Which[/red] {name}")
+        assert "[red]Which[/red]" in screen_text(app)
+
+
+@pilot_test
+async def test_an_empty_database_gives_quiet_no_data_lines(database):
+    widgets: list[Widget] = []
+    for name in REPORT_NAMES:
+        options = {"product": "NONE"} if name == "buyers" else {}
+        try:
+            data, query = report(name, options=options)
+        except ShopError:  # buyers of a product the shop does not have: the report refuses
+            continue
+        widgets.extend(charts_for(name, data, query))
+    names = [widget.id for widget in widgets]
+    assert "lazy-conversion-hours" in names and "chart-rfm-customers" in names and "chart-debtors-aging" in names
+    assert all(isinstance(widget, (NoData, LazyChart)) for widget in widgets)
+    app = ChartApp(database, widgets)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert not app.query(SeriesChart)
+        assert "Visitors, receipts and card receipts by hour of day: no data to draw." in screen_text(app)
+
+
+def test_reports_without_charts_and_without_a_dashboard():
+    for name in ("winback", "birthdays", "buyers", "discounts"):
+        assert charts_for(name, {"rows": []}, ReportQuery()) == []
+    for name in REPORT_NAMES:
+        if name != "portrait":
+            assert dashboard_for(name, {}, FORMATS) is None
+    assert charts_for("no-such-report", {}, ReportQuery()) == []
+
+
+# -- the portrait dashboard ---------------------------------------------------------------
+
+
+def figures_of(app: App) -> dict[str, str]:
+    return {figure.id: figure.value for figure in app.query(Figure)}
+
+
+@pilot_test
+async def test_portrait_dashboard_shows_the_reports_figures(database):
+    test_portrait.build_shop()
+    data, _query = report("portrait", as_of=test_portrait.AS_OF)
+    dashboard = dashboard_for("portrait", data, FORMATS)
+    assert isinstance(dashboard, PortraitView)
+    app = ChartApp(database, [dashboard])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        # The hand-computed figures of tests/unit/test_portrait.py EXPECTED_ALL.
+        assert figures_of(app) == {
+            "figure-customers": "5", "figure-new-today": "1", "figure-new-week": "1", "figure-new-month": "3",
+            "figure-revenue": "₫355,000", "figure-receipts": "9", "figure-avg-receipt": "₫39,444",
+            "figure-vouchers": "0",
+        }
+        # New customers in the 30 days up to 03-10: Binh on 03-01, Chi on 03-09, Dung on 03-10.
+        new = app.query_one("#chart-portrait-new", SeriesChart)
+        assert new.categories[0] == "Feb 9" and new.categories[-1] == "Mar 10" and len(new.categories) == 30
+        counts = new.series[0][1]
+        assert sum(counts) == 3 and counts[20] == counts[28] == counts[29] == 1
+        visits = app.query_one("#chart-portrait-visits", SeriesChart)
+        assert visits.categories == ["1 visit", "2 visits", "3+ visits"]
+        buckets = data["visit_buckets"]
+        assert visits.series == [
+            ("Share of customers", [round(buckets[key]["customers_share"] * 100) for key in ("1", "2", "3+")]),
+            ("Share of revenue", [round(buckets[key]["revenue_share"] * 100) for key in ("1", "2", "3+")]),
+        ]
+        note = str(app.query_one("#portrait-visit-figures").render())
+        assert "1 visit: 2 customers (50%), revenue ₫50,000 (14.7%)" in note
+        for key in ("gender", "age_bands", "spend_bands", "channels", "return_intervals"):
+            chart = app.query_one(f"#chart-portrait-{key.replace('_', '-')}", SeriesChart)
+            assert chart.series[0][1] == list(data[key].values()), key
+        assert app.query_one("#chart-portrait-gender", SeriesChart).categories == ["female", "male", "other", "unknown"]
+        assert app.query_one("#chart-portrait-channels", SeriesChart).categories == ["SMS", "Zalo", "Facebook", "e-mail"]
+        assert app.query_one("#portrait-charts").has_class("-wide")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert not app.query_one("#portrait-charts").has_class("-wide")
+
+
+@pilot_test
+async def test_portrait_dashboard_of_an_empty_shop(database):
+    data, _query = report("portrait")
+    app = ChartApp(database, [dashboard_for("portrait", data, FORMATS)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert set(figures_of(app).values()) == {"0", "₫0"}
+        assert not app.query(SeriesChart)
+        assert len(app.query(NoData)) == 7
+
+
+# -- snapshots (fixed data, fixed as-of day: plotext draws the same every time) --------------
+
+
+def test_snapshot_portrait_dashboard(database, snap_compare):
+    test_portrait.build_shop()
+    data, _query = report("portrait", as_of=test_portrait.AS_OF)
+    app = ChartApp(database, [dashboard_for("portrait", data, FORMATS)])
+    assert snap_compare(app, terminal_size=(120, 40), run_before=loaded)
+
+
+def test_snapshot_conversion_charts(database, snap_compare):
+    test_report_conversion.build_shop()
+    data, query = report("conversion", as_of=test_report_conversion.AS_OF, options={"by": "hour"})
+    app = ChartApp(database, charts_for("conversion", data, query))
+    assert snap_compare(app, terminal_size=(80, 32), run_before=loaded)
