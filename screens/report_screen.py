@@ -70,7 +70,7 @@ class ReportScreen(Screen[None]):
         Binding("f5", "run", N_("Run"), id="report-run"),
         Binding("f2", "choose_stores", N_("Stores"), id="report-stores"),
         Binding("f4", "next_period", N_("Period"), id="report-period"),
-        Binding("ctrl+d", "calendar", N_("Calendar"), id="report-calendar", show=False),
+        Binding("ctrl+d", "calendar", N_("Calendar"), id="report-calendar", show=False, priority=True),
         Binding("f6", "open_customer", N_("Open customer"), id="report-open-customer"),
         Binding("f9", "sort", N_("Sort"), id="report-sort"),
         Binding("f7", "export('csv')", N_("CSV"), id="report-export-csv"),
@@ -232,16 +232,16 @@ class ReportScreen(Screen[None]):
         self.status(_("The report did not run: {reason}").format(reason=message))
         notify_error(self, message, self.sub_title)
 
-    def _finished(self, run: ReportRun, asked: ReportQuery, data: Mapping) -> None:
+    async def _finished(self, run: ReportRun, asked: ReportQuery, data: Mapping) -> None:
         if run is not self.current:
             return  # cancelled meanwhile: its answer is not wanted
         self.current = None
         elapsed = self._idle()
         self.data, self.query_done = data, asked
         body = self.query_one("#report-body", Container)
-        body.remove_children()
+        await body.remove_children()
         view = ReportView(self.report_name, data, asked, self.formats, self.label, self.spec.columns, id="report-view")
-        body.mount(view)
+        await body.mount(view)
         self.status(self._summary(data, run.query, elapsed))
         self.refresh_bindings()
         self.call_after_refresh(self._focus_result)

@@ -126,6 +126,7 @@ class ResultTable(DataTable):
 
     def fill(self) -> None:
         cursor = self.cursor_row if self.row_count else 0
+        cursor_column = self.cursor_column
         self.clear(columns=True)
         for column in self.spec:
             heading = column.heading
@@ -135,7 +136,7 @@ class ResultTable(DataTable):
         for index, row in enumerate(self.rows_shown):
             self.add_row(*(cell(row.get(column.key), self.formats) for column in self.spec), key=str(index))
         if self.rows_shown:
-            self.move_cursor(row=min(cursor, len(self.rows_shown) - 1))
+            self.move_cursor(row=min(cursor, len(self.rows_shown) - 1), column=min(cursor_column, len(self.spec) - 1))
 
     def sort_by(self, key: str, descending: bool | None = None) -> None:
         """Sort by ``key``; the same column again turns the order round."""

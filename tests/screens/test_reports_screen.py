@@ -1,0 +1,576 @@
+"""The Reports screen, driven by Pilot on a small demo shop (fixed seed, frozen clock): it
+opens by key and from the palette, each report shows the figures its function returns,
+tables sort, a customer's row opens the card, CSV and xlsx exports read back, a cashier
+is refused the export, a bad date runs nothing, a running report can be stopped (the SQL
+statement too), and hostile names in a list do not break anything."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import openpyxl
+import pytest
+from textual.widgets import DataTable, Input, OptionList, Select
+
+from screens.customer_card_screen import CustomerCardScreen
+from screens.directory_screen import DirectoryScreen
+from screens.report_form import ReportForm, period_dates
+from screens.report_modals import CalendarModal, ExportPathModal, StoresModal
+from screens.report_screen import ReportScreen
+from screens.report_table import ResultTable, cell
+from screens.reports_screen import ReportsScreen
+from shoptui import clock, reports
+from shoptui.db import database as db_proxy
+from shoptui.demo import make_demo
+from shoptui.models import Customer, Product, ReceiptLine, User
+from shoptui.reports import Money, Share
+from shoptui.reports.query import ReportQuery
+from shoptui.reports.running import ReportCancelled, ReportRun
+from shoptui.services import customers, sales
+from shoptui.services.context import Actor
+from shoptui.services.sales import SaleInput
+from shoptui.services.stores import add_store
+
+from .helpers import Notes, app_for, pilot_test, screen_text, until
+
+NOW = dt.datetime(2024, 6, 14, 15, 30)
+SIZE = (120, 36)
+HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile_strings.txt"
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    monkeypatch.setattr(clock, "today", lambda: NOW.date())
+
+
+@pytest.fixture
+def demo(database, frozen):
+    make_demo(customers=25, days=20, seed=11, today=NOW.date())
+    return database
+
+
+def shop_app(database):
+    app = app_for(database)
+    app.sign_in_required = False  # the demo has users; these tests are about the reports
+    return app
+
+
+def build(name: str, **options) -> dict:
+    return reports.load(name).build(ReportQuery(as_of=NOW.date(), options=options))
+
+
+async def open_report(pilot, name: str) -> ReportScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+    await pilot.press("ctrl+t")
+    await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+    options = app.screen.query_one("#reports-list", OptionList)
+    options.highlighted = app.screen.names.index(name)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.report_name == name)
+    await pilot.pause()
+    return app.screen
+
+
+async def run_report(pilot, screen: ReportScreen) -> None:
+    await pilot.press("f5")
+    await until(pilot, lambda: screen.data is not None and not screen.running, timeout=15, what="the report's result")
+    await pilot.pause()
+
+
+def table_of(screen: ReportScreen, selector: str = "#report-rows") -> ResultTable:
+    return screen.query_one(selector, ResultTable)
+
+
+def column_texts(table: ResultTable, key: str) -> list[str]:
+    position = [c.key for c in table.spec].index(key)
+    return [table.get_row_at(index)[position].plain for index in range(table.row_count)]
+
+
+# -- opening ---------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_reports_open_by_key_from_directory_and_card_and_from_the_palette(demo):
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        text = screen_text(app)
+        for name in reports.REPORT_NAMES:
+            assert reports.load(name).title in text
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+
+        customer = Customer.select().order_by(Customer.id).first()
+        app.open_customer(customer.id)
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+        await pilot.press("ctrl+t")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.2)
+        await pilot.press(*"Reports")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen), what="the palette's Reports")
+        # Enter on a report opens it with its parameters; Escape goes back to the list
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.report_name == "conversion")
+        assert app.screen.query_one("#field-by", Select).value == "day"
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+
+
+# -- figures equal the report functions ------------------------------------------------------------
+
+
+@pilot_test
+async def test_portrait_shows_the_report_figures(demo):
+    expected = build("portrait")
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "portrait")
+        await run_report(pilot, screen)
+        assert screen.data == expected
+        await pilot.pause(0.2)
+        text = screen_text(app).replace("\xa0", " ")
+        f = app.formats
+        for figure in (f.money(expected["revenue"]).plain, f.money(expected["avg_receipt"]).plain,
+                       f.number(expected["customers_total"]).plain):
+            assert figure in text
+
+
+@pilot_test
+async def test_conversion_table_equals_the_report_and_sorts_by_any_column(demo):
+    expected = build("conversion")["rows"]
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "conversion")
+        await run_report(pilot, screen)
+        table = table_of(screen)
+        assert table.row_count == len(expected) > 5
+        f = app.formats
+        assert column_texts(table, "revenue") == [f.money(row["revenue"]).plain for row in expected]
+        assert column_texts(table, "visitors") == [f.number(row["visitors"]).plain for row in expected]
+        assert column_texts(table, "conversion") == [
+            f.percent(round(row["conversion"] * 10000)).plain if row["conversion"] is not None else "—" for row in expected]
+        assert "hour" not in [c.key for c in table.spec]  # by day: the hour is always empty
+
+        # F9 sorts by the cursor's column; again, the other way round
+        table.focus()
+        table.move_cursor(column=[c.key for c in table.spec].index("revenue"))
+        await pilot.press("f9")
+        by_revenue = sorted(expected, key=lambda row: row["revenue"])
+        assert column_texts(table, "revenue") == [f.money(row["revenue"]).plain for row in by_revenue]
+        await pilot.press("f9")
+        assert column_texts(table, "revenue") == [f.money(row["revenue"]).plain for row in sorted(expected, key=lambda row: row["revenue"], reverse=True)]
+
+        # a click on a heading sorts by that column
+        index = [c.key for c in table.spec].index("visitors")
+        x = sum(column.get_render_width(table) for column in list(table.columns.values())[:index]) + 2
+        await pilot.click(table, offset=(x, 0))
+        await pilot.pause()
+        assert table.sort_key == "visitors"
+        assert column_texts(table, "visitors") == [f.number(v).plain for v in sorted(row["visitors"] for row in expected)]
+
+        # by hour: one row per store-hour
+        hourly = build("conversion", by="hour")["rows"]
+        screen.query_one("#field-by", Select).value = "hour"
+        await run_report(pilot, screen)
+        assert table_of(screen).row_count == len(hourly)
+        assert screen.data["rows"] == hourly
+
+
+@pilot_test
+async def test_winback_row_opens_the_customer_and_escape_comes_back_to_the_report(demo):
+    expected = build("winback", limit=1000)
+    assert expected["rows"], "the demo shop has a late customer"
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "winback")
+        await run_report(pilot, screen)
+        assert screen.data == expected
+        table = table_of(screen)
+        assert column_texts(table, "code") == [row["code"] for row in expected["rows"]]
+        assert app.focused is table
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen), what="the card")
+        assert app.screen.customer_id == customers.find_by_code(expected["rows"][0]["code"]).id
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        assert table_of(screen).row_count == len(expected["rows"])
+
+
+@pilot_test
+async def test_debtors_f6_opens_the_debtor(demo):
+    expected = build("debtors", limit=1000)
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "debtors")
+        await run_report(pilot, screen)
+        table = table_of(screen)
+        f = app.formats
+        assert column_texts(table, "balance") == [f.money(row["balance"]).plain for row in expected["rows"]]
+        table.move_cursor(row=len(expected["rows"]) - 1)
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+        assert app.screen.customer_id == customers.find_by_code(expected["rows"][-1]["code"]).id
+
+
+def best_selling_sku() -> str:
+    from peewee import fn
+
+    return (Product.select(Product.sku).join(ReceiptLine).group_by(Product.sku)
+            .order_by(fn.COUNT(ReceiptLine.id).desc(), Product.sku).scalar())
+
+
+@pilot_test
+async def test_buyers_needs_a_product_then_shows_its_buyers(demo):
+    sku = best_selling_sku()
+    expected = build("buyers", product=sku, limit=1000)
+    assert len(expected["rows"]) >= 2
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "buyers")
+        await pilot.press("f5")
+        await pilot.pause(0.2)
+        form = screen.query_one(ReportForm)
+        assert "product" in form.fields["product"].error.lower()
+        assert screen.data is None and not screen.running
+        product = screen.query_one("#field-product", Input)
+        product.focus()
+        product.value = sku
+        await pilot.press("enter")  # Enter in a field runs the report
+        await until(pilot, lambda: screen.data is not None, timeout=15)
+        assert screen.data == expected
+        f = app.formats
+        assert column_texts(table_of(screen), "amount") == [f.money(row["amount"]).plain for row in expected["rows"]]
+
+
+@pilot_test
+async def test_rfm_figures_sections_and_a_capped_list(demo, monkeypatch):
+    import screens.report_screen as report_screen
+
+    monkeypatch.setattr(report_screen, "DISPLAY_CAP", 5)
+    expected = build("rfm")
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "rfm")
+        await run_report(pilot, screen)
+        segments = screen.query_one("#report-section-0", ResultTable)
+        names = [reports.load("rfm").labels[name] for name in expected["segments"]]
+        assert column_texts(segments, "key") == names
+        f = app.formats
+        assert column_texts(segments, "revenue") == [f.money(s["revenue"]).plain for s in expected["segments"].values()]
+        assert column_texts(segments, "customers_share") == [
+            f.percent(round(s["customers_share"] * 10000)).plain for s in expected["segments"].values()]
+
+        await pilot.click("#field-details")
+        await run_report(pilot, screen)
+        assert table_of(screen).row_count == 5
+        status = str(screen.query_one("#report-status").render())
+        assert "first 5 of {total}".format(total=expected["customers"]) in status
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+async def export(pilot, screen, key: str, path: Path) -> None:
+    app = pilot.app
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(app.screen, ExportPathModal))
+    field = app.screen.query_one("#report-export-path", Input)
+    assert field.value.endswith(".csv" if key == "f7" else ".xlsx")
+    field.value = str(path)
+    await pilot.press("enter")
+    await until(pilot, lambda: path.exists() and not screen.timer, timeout=15, what="the file")
+
+
+@pilot_test
+async def test_export_csv_and_xlsx_read_back(demo, tmp_path):
+    expected = build("debtors")
+    app = shop_app(demo)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "debtors")
+        await pilot.press("f7")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, ExportPathModal)  # nothing to export before a run
+        await run_report(pilot, screen)
+        target = tmp_path / "debts.csv"
+        await export(pilot, screen, "f7", target)
+        with target.open(encoding="utf-8-sig", newline="") as file:
+            rows = list(csv.reader(file))
+        assert rows[0][:4] == ["Code", "Name", "Phone", "Owes"]
+        assert [row[0] for row in rows[1:]] == [row["code"] for row in expected["rows"]]
+        assert any(str(target) in text for text in notes.texts())
+
+        book_path = tmp_path / "debts.xlsx"
+        await export(pilot, screen, "f8", book_path)
+        sheet = openpyxl.load_workbook(book_path).worksheets[0]
+        values = list(sheet.iter_rows(values_only=True))
+        assert values[0][0] == "Code"
+        assert [row[0] for row in values[1:len(expected["rows"]) + 1]] == [row["code"] for row in expected["rows"]]
+        assert values[1][3] == pytest.approx(int(expected["rows"][0]["balance"]))  # money as a number (VND)
+
+
+@pilot_test
+async def test_capped_list_exports_every_row(demo, tmp_path, monkeypatch):
+    import screens.report_screen as report_screen
+
+    monkeypatch.setattr(report_screen, "DISPLAY_CAP", 3)
+    expected = build("rfm", details=True)
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "rfm")
+        await pilot.click("#field-details")
+        await run_report(pilot, screen)
+        assert table_of(screen).row_count == 3
+        target = tmp_path / "rfm.csv"
+        await export(pilot, screen, "f7", target)
+        with target.open(encoding="utf-8-sig", newline="") as file:
+            assert len(list(csv.reader(file))) == 1 + len(expected["rows"]) > 4
+
+
+@pilot_test
+async def test_a_cashier_is_refused_the_export(demo, tmp_path):
+    app = shop_app(demo)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        app.actor = Actor(user=User.get(User.role == "cashier"))
+        screen = await open_report(pilot, "winback")
+        await run_report(pilot, screen)
+        for key in ("f7", "f8"):
+            await pilot.press(key)
+            await pilot.pause(0.1)
+            assert app.screen is screen
+        refusals = notes.texts("error")
+        assert len(refusals) == 2 and "may not export data" in refusals[0]
+        assert not any(path.suffix in (".csv", ".xlsx") for path in tmp_path.iterdir())
+        # the core refuses it too, whoever calls it
+        from shoptui.errors import PermissionDenied
+        from shoptui.reports.running import export_report
+
+        with pytest.raises(PermissionDenied):
+            export_report("winback", screen.query_done, tmp_path / "w.csv", app.actor)
+        assert not (tmp_path / "w.csv").exists()
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_a_bad_date_is_marked_on_its_field_and_nothing_runs(demo, monkeypatch):
+    ran = []
+    monkeypatch.setattr(ReportRun, "run", lambda self: ran.append(self) or {})
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "portrait")
+        form = screen.query_one(ReportForm)
+        screen.query_one("#field-as_of", Input).value = "2024-13-45"
+        screen.query_one("#field-date_from", Input).value = "yesterday"
+        await pilot.press("f5")
+        await pilot.pause(0.2)
+        assert "2024-13-45 is not a date" in form.fields["as_of"].error
+        assert "yesterday is not a date" in form.fields["date_from"].error
+        assert app.focused is screen.query_one("#field-as_of", Input)
+        assert "nothing was run" in str(screen.query_one("#report-status").render())
+        # a period that ends before it starts is marked too
+        screen.query_one("#field-as_of", Input).value = "2024-06-14"
+        screen.query_one("#field-date_from", Input).value = "2024-06-10"
+        screen.query_one("#field-date_to", Input).value = "2024-06-01"
+        await pilot.press("f5")
+        await pilot.pause(0.2)
+        assert "starts" in form.fields["date_to"].error
+        assert not form.fields["as_of"].error
+        assert ran == [] and screen.data is None
+
+
+@pilot_test
+async def test_report_option_errors_land_on_their_field(demo):
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "winback")
+        screen.query_one("#field-factor", Input).value = "lots"
+        await pilot.press("f5")
+        await until(pilot, lambda: screen.query_one(ReportForm).fields["factor"].error, what="the factor's error")
+        assert "number" in screen.query_one(ReportForm).fields["factor"].error
+        assert screen.data is None
+
+
+@pilot_test
+async def test_periods_calendar_and_stores(demo):
+    add_store("S2", "Second shop")
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "portrait")
+        date_from = screen.query_one("#field-date_from", Input)
+        date_to = screen.query_one("#field-date_to", Input)
+        await pilot.press("f4")
+        assert (date_from.value, date_to.value) == ("2024-06-01", "2024-06-14")
+        await pilot.press("f4")
+        assert (date_from.value, date_to.value) == ("2024-05-01", "2024-05-31")
+        assert period_dates("this_week", dt.date(2024, 6, 14)) == (dt.date(2024, 6, 10), dt.date(2024, 6, 14))
+
+        date_to.focus()
+        await pilot.press("ctrl+d")
+        await until(pilot, lambda: isinstance(app.screen, CalendarModal))
+        await pilot.press("right", "down", "enter")  # 31 May + 1 day + 1 week
+        await until(pilot, lambda: app.screen is screen)
+        assert date_to.value == "2024-06-08"
+
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, StoresModal))
+        await pilot.press("down", "space", "enter")  # MAIN, S2: tick S2
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.query_one(ReportForm).stores == ["S2"]
+        await run_report(pilot, screen)
+        assert screen.query_done.stores == ["S2"]
+        assert screen.query_done.date_from == dt.date(2024, 5, 1)
+        assert screen.query_done.date_to == dt.date(2024, 6, 8)
+        assert screen.data["customers_total"] == 0  # nobody registered in S2
+
+
+# -- cancelling -------------------------------------------------------------------------------
+
+
+@pilot_test
+async def test_escape_cancels_a_running_report_and_its_result_is_dropped(demo, monkeypatch):
+    started, release = threading.Event(), threading.Event()
+    real = reports.load("winback").build
+
+    def slow(query):
+        started.set()
+        release.wait(10)
+        return real(query)
+
+    monkeypatch.setattr("shoptui.reports.winback.winback", slow)
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "winback")
+        await pilot.press("f5")
+        await until(pilot, started.is_set)
+        await pilot.pause(0.3)
+        assert screen.running
+        assert screen.query_one("#report-progress").display
+        assert "Escape stops it" in str(screen.query_one("#report-status").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and not screen.running  # Escape stopped the run, not the screen
+        assert "Cancelled" in str(screen.query_one("#report-status").render())
+        release.set()
+        await pilot.pause(0.5)
+        assert screen.data is None  # its answer came too late and was dropped
+        # a new run works
+        await run_report(pilot, screen)
+        assert screen.data["rows"] == build("winback", limit=1000)["rows"]
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+
+
+def test_cancel_interrupts_the_running_sql_statement(database):
+    """A statement that would run for minutes stops within a moment of cancel()."""
+
+    def endless(query):
+        db_proxy.execute_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT SUM(i) FROM n"
+        )
+        return {}
+
+    outcome = {}
+    run = ReportRun("portrait", ReportQuery(as_of=dt.date(2024, 1, 1)))
+
+    def work():
+        try:
+            with db_proxy.connection_context():
+                from unittest import mock
+
+                with mock.patch("shoptui.reports.portrait.portrait", endless):
+                    run.run()
+        except ReportCancelled as exc:
+            outcome["cancelled"] = str(exc)
+        except Exception as exc:  # pragma: no cover - shown on failure
+            outcome["error"] = repr(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    deadline = time.monotonic() + 5
+    while run._connection is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    begun = time.monotonic()
+    run.cancel()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert time.monotonic() - begun < 2
+    assert outcome == {"cancelled": "The report was cancelled."}
+
+
+def test_interrupt_reaches_a_sqlite_connection():
+    from shoptui.reports.running import interrupt
+
+    connection = sqlite3.connect(":memory:", check_same_thread=False)
+    timer = threading.Timer(0.2, interrupt, args=(connection,))
+    timer.start()
+    with pytest.raises(sqlite3.OperationalError):
+        connection.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(*) FROM n").fetchone()
+
+
+# -- hostile data -----------------------------------------------------------------------------
+
+
+def hostile_strings() -> list[str]:
+    lines = HOSTILE.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line and not line.startswith("#")]
+
+
+@pilot_test
+async def test_hostile_names_in_a_list_report_show_literally(database, frozen):
+    names = hostile_strings()
+    for index, name in enumerate(names):
+        customer = customers.register({"name": f"H{index:02d}"}, registered_at=dt.datetime(2024, 1, 1, 9)).customer
+        Customer.update(name=name[:200] or "?", phone_typed=name[:40]).where(Customer.id == customer.id).execute()
+        for day in (1, 3, 5):  # every 2 days, then nothing for weeks: late
+            sales.record_sale(SaleInput(customer=customer, amount=1000 + index, at=dt.datetime(2024, 5, day, 10)))
+    expected = build("winback", limit=1000)
+    assert len(expected["rows"]) == len(names)
+    app = shop_app(database)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "winback")
+        await run_report(pilot, screen)
+        table = table_of(screen)
+        assert table.row_count == len(names)
+        await pilot.press("f9")  # sorting hostile text works too
+        table.move_cursor(column=1)
+        await pilot.press("f9", "f9")
+        text = screen_text(app)
+        assert "[bold]x[/bold]" in text or "[/]" in text  # markup drawn literally
+        assert "\x1b" not in text
+        await pilot.press("end", "enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+
+
+def test_cells_are_drawn_in_the_shop_formats():
+    from screens.text import Formats
+
+    f = Formats(currency="VND", region="VN", locale="en_US")
+    assert cell(Money(1234500), f).plain == f.money(1234500).plain
+    assert cell(Share(0.1234), f).plain == "12.34%"
+    assert cell(None, f).plain == "—"
+    assert cell(True, f).plain == "yes"
+    assert cell(dt.date(2024, 6, 1), f).plain == "6/1/24"
+    assert cell(7.5, f).plain == "7.5"
+    assert cell("[b]x\x1b", f).plain == "[b]x\u241b"
