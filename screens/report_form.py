@@ -116,16 +116,19 @@ class ReportField(Vertical):
         color: $error;
     }
     ReportField Input {
-        width: 14;
+        width: 12;
+    }
+    ReportField Checkbox {
+        width: 5;
     }
     ReportField Input.wide {
         width: 24;
     }
     ReportField Select {
-        width: 24;
+        width: 20;
     }
     ReportField #field-stores-value {
-        width: 24;
+        width: 18;
         height: 1;
         background: $boost;
         padding: 0 1;

@@ -68,10 +68,11 @@ class ReportScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="report-back"),
         Binding("f5", "run", N_("Run"), id="report-run"),
-        Binding("f2", "choose_stores", N_("Stores"), id="report-stores"),
+        # Off the footer: the field's label names it.
+        Binding("f2", "choose_stores", N_("Stores"), id="report-stores", show=False),
         Binding("f4", "next_period", N_("Period"), id="report-period"),
         Binding("ctrl+d", "calendar", N_("Calendar"), id="report-calendar", show=False, priority=True),
-        Binding("f6", "open_customer", N_("Open customer"), id="report-open-customer"),
+        Binding("f6", "open_customer", N_("Open card"), id="report-open-customer"),
         Binding("f9", "sort", N_("Sort"), id="report-sort"),
         Binding("f7", "export('csv')", N_("CSV"), id="report-export-csv"),
         Binding("f8", "export('xlsx')", N_("Excel"), id="report-export-xlsx"),
