@@ -21,6 +21,7 @@ from textual.widgets import Header, Input, Select, Static, TabbedContent, TabPan
 
 from shoptui.i18n import N_, _
 from shoptui.models import CARD_KINDS, STATUSES
+from shoptui.reports import rfm
 from shoptui.services import cards, customer_view, customers
 from shoptui.services.context import Actor
 
@@ -109,6 +110,10 @@ class CustomerCardScreen(Screen[None]):
         self.formats = formats
         self.actor = actor
         self.data: CardData | None = None
+        # The RFM segment comes after the card (it may have to score the whole shop first):
+        # None until known, and also for a customer without a sale.
+        self.segment: str | None = None
+        self.segment_done = False  # answered or failed: the header will not change for it
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -204,6 +209,20 @@ class CustomerCardScreen(Screen[None]):
 
     def reload(self) -> None:
         run_db(self, load_card, self.customer_id, on_done=self._show, on_error=self._load_failed, group="card", exclusive=True)
+        self.segment_done = False
+        run_db(self, customer_view.segment, self.customer_id, on_done=self._segment_known,
+               on_error=self._segment_failed, group="card-segment", exclusive=True)
+
+    def _segment_known(self, segment: str | None) -> None:
+        self.segment = segment
+        self.segment_done = True
+        if self.data is not None:
+            self.query_one("#card-header", Static).update(self._header_text(self.data.header))
+
+    def _segment_failed(self, exc) -> None:
+        # Only the segment is missing: the card itself is whole, so no error in the cashier's way.
+        self.log.warning("customer segment not available", str(exc))
+        self.segment_done = True
 
     def _load_failed(self, exc) -> None:
         notify_error(self, str(exc))
@@ -236,6 +255,8 @@ class CustomerCardScreen(Screen[None]):
         ]
         if h.birthday is not None:
             facts.append((_("Birthday"), f.date(h.birthday).plain))
+        if self.segment in rfm.SEGMENTS:  # named as the rfm report names it
+            facts.append((_("Segment"), _(rfm.LABELS[self.segment])))
         for i, (label, value) in enumerate(facts):
             if i:
                 text.append("  ")

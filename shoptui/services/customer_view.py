@@ -36,6 +36,7 @@ from ..models import (
     SurveyQuestion,
     User,
 )
+from ..reports.customer_segment import segment_of
 from .debts import credit_left
 
 T = TypeVar("T")
@@ -256,6 +257,13 @@ def header(customer_id: int, today: dt.date | None = None) -> Header:
         flags=tuple(flags),
         current_cards=current_cards(customer.id),
     )
+
+
+def segment(customer_id: int, today: dt.date | None = None) -> str | None:
+    """The customer's RFM segment as the rfm report names it (a key of ``rfm.SEGMENTS``),
+    None before a first sale. Not part of ``header``: the first call of a day scores the
+    whole shop (seconds at a million customers), so the card asks for it separately."""
+    return segment_of(customer_id, today or clock.today())
 
 
 def profile(customer_id: int) -> Profile:

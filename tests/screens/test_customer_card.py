@@ -4,6 +4,7 @@ the field, status changes and the customer limit, adding a card, Escape."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent
@@ -14,6 +15,7 @@ from screens.directory_screen import DirectoryScreen
 from screens.edit_customer_modal import EditCustomerModal
 from shoptui import clock
 from shoptui.models import Customer, SurveyAnswer, SurveyQuestion
+from shoptui.reports import customer_segment
 from shoptui.services import cards, customers, debts, points, sales, settings
 from shoptui.services.sales import SaleInput
 
@@ -327,3 +329,66 @@ async def test_footer_keys_of_the_card_are_named_and_each_does_something(an, dat
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.press("ctrl+q")
         await until(pilot, lambda: not app.is_running)
+
+
+# -- the RFM segment: after the card, never in its way -------------------------------------------
+
+
+@pytest.fixture
+def no_cached_cuts():
+    customer_segment.forget()
+    yield
+    customer_segment.forget()
+
+
+@pilot_test
+async def test_the_header_shows_the_segment_once_it_is_known(an, database, no_cached_cuts):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await open_card(pilot, "Nguyễn")
+        await until(pilot, lambda: card.segment_done)
+        # The only buyer is in the lowest fifth of everything: "lost", as the rfm report says.
+        assert card.segment == "lost"
+        await until(pilot, lambda: "Segment: Lost" in header_text(app))
+
+
+@pilot_test
+async def test_the_card_opens_while_the_segment_is_slow(an, database, no_cached_cuts, monkeypatch):
+    release = threading.Event()
+    real = customer_segment.compute_cuts
+
+    def slow(query):
+        release.wait(10)
+        return real(query)
+
+    monkeypatch.setattr(customer_segment, "compute_cuts", slow)
+    app = app_for(database)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            card = await open_card(pilot, "Nguyễn")
+            assert "Nguyễn Văn An" in header_text(app) and "Segment" not in header_text(app)
+            await pilot.press("f4")  # the card answers keys meanwhile
+            await until(pilot, lambda: isinstance(app.screen, EditCustomerModal))
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is card)
+            release.set()
+            await until(pilot, lambda: "Segment: Lost" in header_text(app))
+    finally:
+        release.set()
+
+
+@pilot_test
+async def test_the_card_opens_when_the_segment_fails(an, database, no_cached_cuts, monkeypatch):
+    def broken(query):
+        raise RuntimeError("no such table: receipt")
+
+    monkeypatch.setattr(customer_segment, "compute_cuts", broken)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        notes = Notes(app)
+        card = await open_card(pilot, "Nguyễn")
+        await until(pilot, lambda: card.segment_done)
+        await pilot.pause(0.05)
+        assert card.data is not None and "Nguyễn Văn An" in header_text(app)
+        assert "Segment" not in header_text(app) and not notes.texts("error")
+        assert app.is_running and app.screen is card
