@@ -27,6 +27,8 @@ What is checked, and why some things are allowed:
   (``reverse``) or a receipt moved away (``move``): redeeming, expiring and adjusting
   never go below zero. Likewise a debt balance below zero needs an ``adjust``,
   ``opening`` or ``move`` entry, since payments and returns stop at the debt.
+- The receipts' running sums the reports read (per store-hour and per customer,
+  migration 0005) equal what the receipts give.
 - No card is bound to two customers at once; no gift card balance is negative; no
   voucher is used more often than it may be; no visitor count is negative.
 """
@@ -620,6 +622,62 @@ def visit_counts(limit: int) -> Iterable[Problem]:
         )
 
 
+# -- the receipts' running sums (migration 0005) -------------------------------------------
+
+
+def _summaries_sql():
+    """The migration's own SQL for what the sums must be (one definition, no second copy)."""
+    import importlib
+
+    module = importlib.import_module("shoptui.migrations.0005_receipt_summaries")
+    return module, module.Dialect(postgres=not _is_sqlite())
+
+
+def receipt_hour_sums(limit: int) -> Iterable[Problem]:
+    sql, dialect = _summaries_sql()
+    figures = tuple(sql.HOUR_FIGURES)
+    differs = " OR ".join(f"COALESCE(k.{c}, 0) <> x.{c}" for c in figures)
+    cursor = database.execute_sql(
+        f"SELECT s.code, x.hour FROM ({sql.hour_select(dialect)}) AS x"
+        " JOIN store AS s ON s.id = x.store_id"
+        " LEFT JOIN receipt_hour AS k ON k.store_id = x.store_id AND k.hour = x.hour"
+        f" WHERE {differs}"
+        " UNION ALL SELECT s.code, k.hour FROM receipt_hour AS k JOIN store AS s ON s.id = k.store_id"
+        " WHERE (" + " OR ".join(f"k.{c} <> 0" for c in figures) + ")"
+        f" AND NOT EXISTS (SELECT 1 FROM ({sql.hour_select(dialect)}) AS x WHERE x.store_id = k.store_id AND x.hour = k.hour)"
+        f" LIMIT {int(limit)}"
+    )
+    for store, hour in cursor.fetchall():
+        yield Problem(
+            "receipt_hour",
+            _("The receipt sums kept for the reports for store {store} at {hour} differ from the receipts.").format(store=store, hour=hour),
+        )
+
+
+def customer_sales_sums(limit: int) -> Iterable[Problem]:
+    sql, dialect = _summaries_sql()
+    columns = [c.strip() for c in sql.SALES_COLUMNS.split(",")][1:]
+    differs = " OR ".join(
+        f"k.{c} IS NULL OR k.{c} <> x.{c}" if c != "last_sale_day" else
+        "(k.last_sale_day IS NULL) <> (x.last_sale_day IS NULL) OR k.last_sale_day <> x.last_sale_day"
+        for c in columns
+    )
+    cursor = database.execute_sql(
+        f"SELECT c.code FROM ({sql.customer_select(dialect, 'customer_id IS NOT NULL')}) AS x"
+        " JOIN customer AS c ON c.id = x.customer_id"
+        " LEFT JOIN customer_sales AS k ON k.customer_id = x.customer_id"
+        f" WHERE {differs}"
+        " UNION ALL SELECT c.code FROM customer_sales AS k JOIN customer AS c ON c.id = k.customer_id"
+        " WHERE NOT EXISTS (SELECT 1 FROM receipt AS r WHERE r.customer_id = k.customer_id)"
+        f" LIMIT {int(limit)}"
+    )
+    for (code,) in cursor.fetchall():
+        yield Problem(
+            "customer_sales",
+            _("The receipt sums kept for the reports for customer {code} differ from the receipts.").format(code=code),
+        )
+
+
 CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity, which run_checks runs first
     sqlite_foreign_keys,
     cached_points,
@@ -641,4 +699,6 @@ CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity
     gift_balances,
     voucher_uses,
     visit_counts,
+    receipt_hour_sums,
+    customer_sales_sums,
 ]

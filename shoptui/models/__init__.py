@@ -18,6 +18,7 @@ from .ledgers import DEBT_KINDS, POINTS_KINDS, DebtEntry, PointsEntry
 from .loyalty import PointsTier, Voucher
 from .receipts import PAYMENT_METHODS, RECEIPT_KINDS, Payment, Receipt, ReceiptLine, VoucherUse
 from .shop import ROLES, AuditLog, ImportSource, Sequence, Setting, Store, User
+from .summaries import SUMMARY_MODELS, CustomerSales, ReceiptHour
 from .surveys import SurveyAnswer, SurveyQuestion
 from .visits import CounterState, VisitCount
 

@@ -183,9 +183,18 @@ def test_cli_csv_by_day_and_empty(shop, capsys):
     assert code == 0 and list(csv.reader(io.StringIO(out))) == [list(COLUMNS)]
 
 
-def test_whole_history_scans_the_table_and_a_period_uses_the_index(database):
-    """SQLite walks the index on ``at`` row by row unless told to scan (reports.scans)."""
-    from shoptui.reports.conversion import _receipt_rows
+def test_a_store_hour_whose_receipts_were_deleted_or_moved_is_no_slot(database):
+    """Receipts come from the store-hour sums (migration 0005), which keep a row of zeros."""
+    from shoptui.models import Receipt
+    from shoptui.services import stores
 
-    assert "NOT INDEXED" in _receipt_rows(ReportQuery(as_of=AS_OF), False).sql()[0]
-    assert "NOT INDEXED" not in _receipt_rows(ReportQuery(as_of=AS_OF, date_from=dt.date(2025, 3, 1)), False).sql()[0]
+    main = stores.ensure_main_store()
+    at = dt.datetime(2025, 3, 4, 10, 30)
+    receipt = Receipt.create(store=main, number="X1", kind="sale", at=at, subtotal=500, discount=0, total=500, created_at=at)
+    rows = conversion(ReportQuery(as_of=AS_OF, options={"by": "hour"}))["rows"]
+    assert [(r["date"], r["hour"], r["receipts"], r["revenue"]) for r in rows] == [(dt.date(2025, 3, 4), 10, 1, 500)]
+    Receipt.update(at=at.replace(hour=11)).where(Receipt.id == receipt.id).execute()
+    rows = conversion(ReportQuery(as_of=AS_OF, options={"by": "hour"}))["rows"]
+    assert [(r["hour"], r["receipts"]) for r in rows] == [(11, 1)]
+    Receipt.delete().where(Receipt.id == receipt.id).execute()
+    assert conversion(ReportQuery(as_of=AS_OF))["rows"] == []

@@ -1,0 +1,146 @@
+"""The receipts' running sums (migration 0005): the triggers keep them equal to the
+receipts through every kind of write, and the portrait gives the same figures from them
+as from the receipts themselves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from playhouse.schema_diff import diff_models
+
+from shoptui import check
+from shoptui.models import Customer, Receipt
+from shoptui.models.summaries import SUMMARY_MODELS, CustomerSales, ReceiptHour
+from shoptui.reports import portrait as portrait_module
+from shoptui.reports.portrait import portrait
+from shoptui.reports.query import ReportQuery
+from shoptui.services import stores
+
+AS_OF = dt.date(2025, 6, 30)
+
+
+def sums_problems() -> list:
+    return list(check.receipt_hour_sums(50)) + list(check.customer_sales_sums(50))
+
+
+def add_customer(n: int) -> Customer:
+    return Customer.create(code=f"T{n:04d}", name=f"Customer {n}", search_key=f"customer {n}",
+                           store=stores.ensure_main_store(),
+                           registered_at=dt.datetime(2025, 1, 1), updated_at=dt.datetime(2025, 1, 1))
+
+
+def add_receipt(number: int, store, customer, at: dt.datetime, kind: str = "sale", total: int = 1000,
+                discount: int = 0) -> Receipt:
+    return Receipt.create(store=store, number=f"R{number:05d}", kind=kind, at=at, customer=customer,
+                          subtotal=total + discount, discount=discount, total=total, created_at=at)
+
+
+def random_history(rng: random.Random, operations: int = 160) -> None:
+    """Sales, returns and receipts without a customer in and out of time order, then
+    updates of every tracked column and deletes: each a different trigger path."""
+    main = stores.ensure_main_store()
+    other = stores.add_store("B2", "Second")
+    people = [add_customer(n) for n in range(6)]
+    receipts = []
+    for n in range(operations):
+        at = dt.datetime(2025, 1, 1, 8) + dt.timedelta(days=rng.randrange(170), minutes=rng.randrange(600))
+        customer = rng.choice(people + [None])
+        kind = "return" if rng.random() < 0.15 else "sale"
+        discount = rng.choice([0, 0, 0, rng.randrange(1, 900)])
+        receipts.append(add_receipt(n, rng.choice([main, other]), customer, at, kind, rng.randrange(0, 5000), discount))
+        if rng.random() < 0.2:  # the same customer again that day or the next: same-day and 1-day gaps
+            receipts.append(add_receipt(10_000 + n, main, customer, at + dt.timedelta(hours=rng.randrange(30)), "sale"))
+    for receipt in rng.sample(receipts, 25):
+        change = rng.choice(("customer", "at", "kind", "total", "store", "discount"))
+        value = {
+            "customer": rng.choice(people + [None]),
+            "at": receipt.at + dt.timedelta(days=rng.randrange(-40, 40)),
+            "kind": "return" if receipt.kind == "sale" else "sale",
+            "total": rng.randrange(0, 9000),
+            "store": rng.choice([main, other]),
+            "discount": rng.randrange(0, 500),
+        }[change]
+        Receipt.update({getattr(Receipt, change): value}).where(Receipt.id == receipt.id).execute()
+    for receipt in rng.sample(receipts, 15):
+        Receipt.delete().where(Receipt.id == receipt.id).execute()
+    # Every receipt of one customer moved to another, as a merge does.
+    Receipt.update(customer=people[1]).where(Receipt.customer == people[0]).execute()
+
+
+def test_the_summary_tables_match_their_migration(database):
+    assert not diff_models(database, SUMMARY_MODELS)
+
+
+def test_an_empty_shop_has_empty_sums(database):
+    assert ReceiptHour.select().count() == 0
+    assert CustomerSales.select().count() == 0
+    assert sums_problems() == []
+
+
+def test_in_order_sales_step_the_gaps_and_a_late_one_recomputes(database):
+    store = stores.ensure_main_store()
+    a = add_customer(1)
+    add_receipt(1, store, a, dt.datetime(2025, 3, 1, 10))
+    add_receipt(2, store, a, dt.datetime(2025, 3, 1, 18))  # same day: no gap
+    add_receipt(3, store, a, dt.datetime(2025, 3, 3, 9))  # 2 days
+    add_receipt(4, store, a, dt.datetime(2025, 3, 3, 9), kind="return", total=400)
+    row = CustomerSales.get(CustomerSales.customer == a)
+    assert (row.receipts, row.sales, row.net, row.gaps_2_3, row.gaps_1) == (4, 3, 2600, 1, 0)
+    add_receipt(5, store, a, dt.datetime(2025, 3, 2, 9))  # between: 1 day + 1 day instead of 2 days
+    row = CustomerSales.get(CustomerSales.customer == a)
+    assert (row.sales, row.gaps_1, row.gaps_2_3) == (4, 2, 0)
+    hour = ReceiptHour.get((ReceiptHour.hour == dt.datetime(2025, 3, 3, 9)))
+    assert (hour.receipts, hour.sales, hour.identified, hour.revenue) == (2, 1, 1, 600)
+    assert sums_problems() == []
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_write_keeps_the_sums_equal_to_the_receipts(database, seed):
+    random_history(random.Random(seed))
+    assert sums_problems() == []
+
+
+def test_the_check_names_a_customer_and_a_store_hour_whose_sums_drifted(database):
+    store = stores.ensure_main_store()
+    a = add_customer(1)
+    add_receipt(1, store, a, dt.datetime(2025, 3, 1, 10))
+    CustomerSales.update(net=CustomerSales.net + 1).execute()
+    ReceiptHour.update(sales=0).execute()
+    kinds = sorted(problem.kind for problem in sums_problems())
+    assert kinds == ["customer_sales", "receipt_hour"]
+    assert "T0001" in str(list(check.customer_sales_sums(5))[0])
+
+
+def _both_ways(query_args: dict, monkeypatch) -> tuple[dict, dict]:
+    fast = portrait(ReportQuery(**query_args))
+    with monkeypatch.context() as patch:
+        patch.setattr(portrait_module, "whole_history", lambda query: False)
+        slow = portrait(ReportQuery(**query_args))
+    return fast, slow
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_portrait_from_the_sums_equals_the_portrait_from_the_receipts(database, monkeypatch, seed):
+    random_history(random.Random(seed))
+    assert portrait_module.whole_history(ReportQuery(as_of=AS_OF))
+    fast, slow = _both_ways({"as_of": AS_OF}, monkeypatch)
+    assert fast == slow
+    assert sum(fast["return_intervals"].values()) > 0
+
+
+def test_a_receipt_after_the_cut_or_a_period_falls_back_to_the_receipts(database):
+    store = stores.ensure_main_store()
+    add_receipt(1, store, add_customer(1), dt.datetime(2025, 7, 1, 9))
+    assert not portrait_module.whole_history(ReportQuery(as_of=AS_OF))
+    assert portrait_module.whole_history(ReportQuery(as_of=dt.date(2025, 7, 1)))
+    assert not portrait_module.whole_history(ReportQuery(as_of=dt.date(2025, 7, 1), date_from=dt.date(2025, 1, 1)))
+    assert not portrait_module.whole_history(ReportQuery(as_of=dt.date(2025, 7, 1), stores=["MAIN"]))
+
+
+def test_the_sums_on_postgresql(pg_database, monkeypatch):
+    random_history(random.Random(6))
+    assert sums_problems() == []
+    fast, slow = _both_ways({"as_of": AS_OF}, monkeypatch)
+    assert fast == slow
