@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static, TabbedContent
+from textual.widgets import DataTable, Header, Input, ProgressBar, Static, TabbedContent
 
 from shoptui import clock, reports
 from shoptui.errors import ShopError
@@ -30,6 +30,7 @@ from shoptui.services import customers, stores
 from shoptui.services.context import Actor, require
 
 from .db_work import notify_error, run_db
+from .footer import ShopFooter
 from .report_form import ReportForm
 from .report_modals import CalendarModal, ExportPathModal, StoresModal
 from .report_table import ResultTable
@@ -68,12 +69,12 @@ class ReportScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="report-back"),
         Binding("f5", "run", N_("Run"), id="report-run"),
-        # Off the footer: the field's label names it.
         Binding("f2", "choose_stores", N_("Stores"), id="report-stores", show=False),
-        Binding("f4", "next_period", N_("Period"), id="report-period"),
+        # Off the footer (it fits 80 columns): the fields' labels name them; F1 lists them all.
+        Binding("f4", "next_period", N_("Period"), id="report-period", show=False),
         Binding("ctrl+d", "calendar", N_("Calendar"), id="report-calendar", show=False, priority=True),
         Binding("f6", "open_customer", N_("Open card"), id="report-open-customer"),
-        Binding("f9", "sort", N_("Sort"), id="report-sort"),
+        Binding("f9", "sort", N_("Sort"), id="report-sort", show=False),
         Binding("f7", "export('csv')", N_("CSV"), id="report-export-csv"),
         Binding("f8", "export('xlsx')", N_("Excel"), id="report-export-xlsx"),
         Binding("ctrl+pagedown", "next_tab(1)", N_("Next tab"), show=False, id="report-next-tab"),
@@ -127,8 +128,14 @@ class ReportScreen(Screen[None]):
             yield Static(id="report-status", markup=False)
             yield ProgressBar(total=None, show_percentage=False, show_eta=False, id="report-progress")
         with Container(id="report-body"):
-            yield Static(content(_("Choose the parameters, then Enter or F5 runs the report.")), classes="report-hint")
-        yield Footer()
+            yield Static(content(self.hint()), classes="report-hint")
+        yield ShopFooter()
+
+    def hint(self) -> str:
+        lines = [_("Choose the parameters, then Enter or F5 runs the report.")]
+        lines.append(_("Dates: YYYY-MM-DD, or Ctrl+D for a calendar; F4 steps through the usual periods; F2 chooses stores."))
+        lines.append(_("Then: Enter on a customer's row opens the card, F9 or a click on a heading sorts, F7/F8 write CSV/Excel."))
+        return "\n".join(lines)
 
     def on_mount(self) -> None:
         self.sub_title = _(self.spec.title) if self.spec.title else self.report_name

@@ -9,13 +9,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shoptui import reports
 from shoptui.i18n import N_, _
 from shoptui.services.context import Actor
 
+from .footer import ShopFooter
 from .text import Formats, content
 
 # What each report answers, in the words of the person who asks.
@@ -61,7 +62,7 @@ class ReportsScreen(Screen[None]):
         yield Header()
         yield Static(content(_("Choose a report and press Enter.")), id="reports-intro")
         yield OptionList(*[self._option(name) for name in self.names], id="reports-list")
-        yield Footer()
+        yield ShopFooter()
 
     def _option(self, name: str) -> Option:
         title = _(reports.load(name).title)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import shutil
 import sqlite3
 import threading
 import time
@@ -50,10 +51,39 @@ def frozen(monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: NOW.date())
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo shop built once; each test works on its own copy of the file."""
+    from shoptui import db as dbmod
+    from shoptui.services import settings
+    from shoptui.services.stores import ensure_main_store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "now", lambda: NOW)
+        patch.setattr(clock, "today", lambda: NOW.date())
+        database = dbmod.open_database(str(path))
+        try:
+            settings.ensure_defaults()
+            ensure_main_store()
+            make_demo(customers=25, days=20, seed=11, today=NOW.date())
+        finally:
+            settings.clear_cache()
+            database.close()
+    return path
+
+
 @pytest.fixture
-def demo(database, frozen):
-    make_demo(customers=25, days=20, seed=11, today=NOW.date())
-    return database
+def demo(demo_template, db_path, frozen):
+    from shoptui import db as dbmod
+    from shoptui.services import settings
+
+    shutil.copyfile(demo_template, db_path)
+    database = dbmod.open_database(str(db_path))
+    settings.clear_cache()
+    yield database
+    settings.clear_cache()
+    database.close()
 
 
 def shop_app(database):
@@ -574,3 +604,26 @@ def test_cells_are_drawn_in_the_shop_formats():
     assert cell(dt.date(2024, 6, 1), f).plain == "6/1/24"
     assert cell(7.5, f).plain == "7.5"
     assert cell("[b]x\x1b", f).plain == "[b]x\u241b"
+
+
+@pytest.mark.parametrize("language", ["en", "vi", "ru", "de"])
+@pilot_test
+async def test_the_report_footer_fits_80_columns_with_help_and_quit(demo, language):
+    from textual.widgets._footer import FooterKey
+
+    from screens.footer import ShopFooter
+    from shoptui.i18n import _, set_language
+
+    set_language(language)
+    try:
+        app = shop_app(demo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_report(pilot, "winback")
+            await run_report(pilot, screen)
+            await pilot.pause(0.2)
+            footer = screen.query_one(ShopFooter)
+            keys = list(footer.query(FooterKey))
+            assert _("Help") in [key.description for key in keys] and _("Quit") in [key.description for key in keys]
+            assert max(key.region.right for key in keys) <= 80
+    finally:
+        set_language("en")
