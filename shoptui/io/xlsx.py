@@ -210,13 +210,12 @@ class Book:
             value = safe_text(value)
             if plain and not (value[:1] == "=" or value in ERROR_CODES):
                 return value  # openpyxl writes it as an inline string as it is
-            cell = Cell(ws, 1, 1, None, text_style)
-            cell._value = value
-            cell.data_type = "s"  # never a formula, never an error code
-            return cell
+            return typed_cell(ws, value, "s", text_style)  # never a formula, never an error code
+
+        data_type = _DATA_TYPES.get(kind, "n")
 
         def styled(value):
-            return Cell(ws, 1, 1, value, style)
+            return typed_cell(ws, value, data_type, style)
 
         if kind == "text":
             return text
@@ -261,7 +260,10 @@ class Book:
     # -- sheets ----------------------------------------------------------------------------
 
     def new_sheet(self, name: str):
-        return self.workbook.create_sheet(title=self.sheet_name(name))
+        ws = self.workbook.create_sheet(title=self.sheet_name(name))
+        if hasattr(ws, "_values_to_row"):
+            ws._values_to_row = _typed_row_writer(ws)
+        return ws
 
     def table(
         self,
@@ -465,6 +467,57 @@ class Book:
         out = io.BytesIO()
         self.save(out)
         return out.getvalue()
+
+
+# -- cells, typed once ------------------------------------------------------------------------
+
+# What openpyxl would infer for the values each kind's writer makes (a date or datetime is
+# "d", whose number format the kind's style carries).
+_DATA_TYPES = {"date": "d", "datetime": "d", "bool": "b"}
+
+
+def typed_cell(ws, value: Any, data_type: str, style) -> Cell:
+    """A cell whose type is already decided: openpyxl's own typing of a value (the
+    formula test, the string check) is skipped, and all cells of a kind share one style."""
+    cell = Cell(ws)
+    cell._style = style  # shared, never changed: a write-only sheet only reads it
+    cell._value = value
+    cell.data_type = data_type
+    return cell
+
+
+def _typed_row_writer(ws):
+    """openpyxl's ``WriteOnlyWorksheet._values_to_row`` for a Book's sheets, without its
+    costly path for cells: openpyxl first tries each cell as a value and catches the
+    ValueError (with the cell's repr built for the message) before it takes it as a cell.
+
+    Every row of a Book comes from ``cell_writer``: a value is a ``typed_cell``, None,
+    or a string already made safe (``safe_text``, not starting with "="), written as
+    text whatever it holds. Anything else is typed by openpyxl as usual.
+    """
+
+    def values_to_row(values, row_idx):
+        plain = Cell(ws)
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            kind = value.__class__
+            if kind is Cell:
+                cell = value
+            elif kind is str:
+                cell = plain
+                cell._value = value
+                cell.data_type = "s"
+            else:
+                cell = plain
+                cell.value = value
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
+            if cell is plain and plain._style is not None:
+                plain = Cell(ws)  # openpyxl gave a date a number format: the next value starts afresh
+
+    return values_to_row
 
 
 # -- kinds, values and widths -----------------------------------------------------------------
