@@ -40,6 +40,8 @@ LABEL_CELLS = 20
 # Wide enough to tell the three nested funnel bars apart on an 80-column screen.
 FUNNEL_WIDTHS = (0.9, 0.6, 0.3)
 TICKS = 5
+# Narrow enough that neighbouring bars never run into one block.
+BAR_WIDTH = 0.6
 # More bars than this get a label on every few only (a month of days).
 CROWDED = 12
 # The value axis of a chart with a legend reaches this far past its highest value.
@@ -130,11 +132,16 @@ class SeriesChart(PlotextPlot):
             plt.xticks(*self._sparse_ticks(positions))
         elif several:
             plt.multiple_bar(categories, columns, labels=names, orientation="horizontal" if horizontal else "vertical")
-        elif len(categories) > CROWDED:
-            plt.bar(positions, columns[0])
-            plt.xticks(*self._sparse_ticks(positions))
         else:
-            plt.bar(categories, columns[0], orientation="horizontal" if horizontal else "vertical")
+            # Bars at numbered places with their labels set here: plotext's own category
+            # labels land a cell apart from one run to the next.
+            plt.bar(positions, columns[0], orientation="horizontal" if horizontal else "vertical", width=BAR_WIDTH)
+            if len(positions) > CROWDED:
+                plt.xticks(*self._sparse_ticks(positions))
+            elif horizontal:
+                plt.yticks(positions, categories)
+            else:
+                plt.xticks(positions, categories)
         values = [value for column in columns for value in column]
         top, bottom = max(values, default=0), min(values, default=0)
         ticks = nice_ticks(bottom, top)

@@ -9,7 +9,9 @@ visits. Two columns of charts on a wide screen, one on an 80-column one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from typing import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,8 +24,8 @@ from shoptui.reports import portrait as portrait_report
 from shoptui.reports import series as report_series
 from shoptui.reports.query import ReportQuery
 
-from .chart_plots import chart
-from .report_charts import LazyChart, day_label
+from .chart_plots import LazyChart, chart, compact_number
+from .report_charts import day_label
 from .text import Formats, printable
 
 # Below this many columns the charts stack in one column.
@@ -39,23 +41,22 @@ def percent_ticks(value: float) -> str:
 
 
 class Figure(Static):
-    """One key figure: a caption and its value."""
+    """One key figure: a caption and its value, on two lines."""
 
     DEFAULT_CSS = """
     Figure {
         width: 1fr;
         min-width: 16;
-        height: 4;
-        border: round $primary 50%;
+        height: 2;
         padding: 0 1;
+        background: $boost;
     }
     """
 
     def __init__(self, caption: str, value: Text, *, id: str | None = None) -> None:
         text = Text(printable(caption), style="dim", no_wrap=True, overflow="ellipsis")
         text.append("\n")
-        text.append_text(value)
-        text.justify = "left"
+        text.append_text(Text(value.plain, style="bold"))
         super().__init__(text, id=id)
         self.value = value.plain
 
@@ -71,9 +72,10 @@ class PortraitView(VerticalScroll):
     }
     PortraitView #portrait-figures {
         grid-size: 4;
-        grid-gutter: 0 1;
+        grid-gutter: 1 1;
         height: auto;
-        grid-rows: 4;
+        grid-rows: 2;
+        margin-bottom: 1;
     }
     PortraitView #portrait-charts {
         grid-size: 1;
@@ -84,7 +86,7 @@ class PortraitView(VerticalScroll):
     PortraitView #portrait-charts.-wide {
         grid-size: 2;
     }
-    PortraitView #portrait-visits {
+    PortraitView .portrait-cell {
         height: auto;
     }
     PortraitView .portrait-note {
@@ -114,13 +116,13 @@ class PortraitView(VerticalScroll):
                 _("New customers per day"), report_series.new_customers_per_day, (self.query_of_report(),),
                 new_customers_chart, id="lazy-portrait-new",
             )
-            with Vertical(id="portrait-visits"):
+            with Vertical(id="portrait-visits", classes="portrait-cell"):
                 yield from self.visit_buckets()
-            yield self.histogram("gender", "hbars", translate=True)
-            yield self.histogram("age_bands", "bars", translate=True)
-            yield self.histogram("spend_bands", "bars")
-            yield self.histogram("channels", "hbars", translate=True)
-            yield self.histogram("return_intervals", "bars", series=_("Returns"))
+            yield from self.histogram("gender", "hbars", label)
+            yield from self.histogram("age_bands", "bars", label)
+            yield from self.histogram("spend_bands", "bars", spend_band_label)
+            yield from self.histogram("channels", "hbars", label)
+            yield from self.histogram("return_intervals", "bars", series=_("Return visits"))
 
     def figures(self) -> ComposeResult:
         data, formats = self.data, self.formats
@@ -168,16 +170,28 @@ class PortraitView(VerticalScroll):
 
         return format_percent(float(ratio), format="#,##0.#%", locale=self.formats.locale)
 
-    def histogram(self, key: str, kind: str, translate: bool = False, series: str = ""):
+    def histogram(self, key: str, kind: str, name: Callable[[str], str] = str, series: str = "") -> ComposeResult:
+        """A chart of one portrait histogram with its figures written out under it."""
         counts = self.data.get(key) or {}
-        names = [label(bucket) if translate else bucket for bucket in counts]
-        return chart(
-            label(key), names, [(series or _("Customers"), list(counts.values()))],
-            kind=kind, id=f"chart-portrait-{key.replace('_', '-')}",
-        )
+        names = [name(bucket) for bucket in counts]
+        with Vertical(id=f"portrait-{key.replace('_', '-')}", classes="portrait-cell"):
+            yield chart(
+                label(key), names, [(series or _("Customers"), list(counts.values()))],
+                kind=kind, id=f"chart-portrait-{key.replace('_', '-')}",
+            )
+            figures = "  ".join(
+                _("{name}: {count}").format(name=bucket, count=self.formats.number(count).plain)
+                for bucket, count in zip(names, counts.values())
+            )
+            yield Static(Text(printable(figures)), id=f"figures-portrait-{key.replace('_', '-')}", classes="portrait-note")
 
     def on_resize(self, event: Resize) -> None:
         self.query_one("#portrait-charts").set_class(event.size.width >= TWO_COLUMNS_FROM, "-wide")
+
+
+def spend_band_label(band: str) -> str:
+    """A spend band in compact numbers of the major unit ("100000-500000" reads "100K-500K")."""
+    return re.sub(r"\d+", lambda number: compact_number(int(number.group())), band)
 
 
 def new_customers_chart(days: list) -> Static:
