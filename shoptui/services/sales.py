@@ -70,6 +70,18 @@ class SaleResult:
     warnings: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class QuotedLine:
+    """A line as it will be recorded: the screen lists these under the lines typed."""
+
+    sku: str
+    name: str
+    qty: Decimal
+    unit_price: int
+    line_discount: int
+    amount: int
+
+
 @dataclass
 class Quote:
     """What a sale will come to before it is recorded: the screen shows this as it is typed."""
@@ -84,18 +96,6 @@ class Quote:
     voucher_money: int
     credit_left: int | None
     lines: tuple[QuotedLine, ...] = ()
-
-
-@dataclass(frozen=True)
-class QuotedLine:
-    """A line as it will be recorded: the screen lists these under the lines typed."""
-
-    sku: str
-    name: str
-    qty: Decimal
-    unit_price: int
-    line_discount: int
-    amount: int
 
 
 QTY_STEP = Decimal("0.001")  # quantities are kept to the thousandth (grams of a kilo)
