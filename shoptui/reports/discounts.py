@@ -31,11 +31,12 @@ from peewee import Case, JOIN, fn
 
 from ..i18n import N_
 from ..models import Customer, Receipt, ReceiptLine, Store
+from ..models.summaries import CustomerSales, ReceiptHour
 from ..services import settings
 from . import Money, Share
 from .buyers import MILLI, milli_qty
 from .contacts import int_option
-from .query import ReportQuery
+from .query import ReportQuery, all_of, whole_history
 from .scans import scanned
 
 TITLE = N_("Discounts")
@@ -113,21 +114,22 @@ def share(discount: int, list_price: int) -> Share:
     return Share(round(discount / list_price, 4) if list_price > 0 else 0.0)
 
 
-def _summary(query: ReportQuery, line_discounts: int, customers_with_discount: int) -> dict:
-    list_price, discount, total, receipts, discounted = (
+def _totals(query: ReportQuery) -> tuple[int, ...]:
+    """List price, discount, total, sale receipts and sale receipts with a discount in
+    scope, from the store-hour sums (migration 0005): a period is whole days, so whole
+    hours answer it exactly."""
+    h = ReceiptHour
+    return tuple(
         int(v or 0)
-        for v in Receipt.select(
-            fn.COALESCE(fn.SUM(_signed(Receipt.subtotal)), 0),
-            fn.COALESCE(fn.SUM(_signed(Receipt.discount)), 0),
-            fn.COALESCE(fn.SUM(_signed(Receipt.total)), 0),
-            fn.COALESCE(fn.SUM(Case(None, [(IS_SALE, 1)], 0)), 0),
-            fn.COALESCE(fn.SUM(Case(None, [(IS_SALE & (Receipt.discount != 0), 1)], 0)), 0),
-        )
-        .from_(scanned(Receipt, query))
-        .where(query.receipts())
+        for v in h.select(*[fn.COALESCE(fn.SUM(c), 0) for c in (h.subtotal, h.discount, h.revenue, h.sales, h.discounted)])
+        .where(all_of(query.in_period(h.hour), query.in_stores(h.store)))
         .tuples()
         .get()
     )
+
+
+def _summary(query: ReportQuery, line_discounts: int, customers_with_discount: int) -> dict:
+    list_price, discount, total, receipts, discounted = _totals(query)
     return {
         "list_price": Money(list_price),
         "discount": Money(discount),
@@ -223,7 +225,11 @@ def _receipts(query: ReportQuery, limit: int) -> dict[str, dict]:
 def _customers(query: ReportQuery, limit: int) -> tuple[dict[str, dict], int]:
     """Customers (and anonymous buyers, as one) by the discounts they got, largest first,
     and how many customers got any: one pass grouping receipts by customer; only the
-    listed rows meet the customer table."""
+    listed rows meet the customer table. Over the whole history the per-customer sums
+    (migration 0005) answer instead, the anonymous buyers being what the store-hour
+    totals leave."""
+    if whole_history(query):
+        return _customers_from_sums(query, limit)
     discount = fn.SUM(_signed(Receipt.discount))
     per = (
         Receipt.select(
@@ -268,5 +274,41 @@ def _customers(query: ReportQuery, limit: int) -> tuple[dict[str, dict], int]:
             "discount": Money(given),
             "total": Money(int(total or 0)),
             "share": share(given, list_price),
+        }
+    return listed, counted
+
+
+def _customers_from_sums(query: ReportQuery, limit: int) -> tuple[dict[str, dict], int]:
+    c = CustomerSales
+    given = c.discount != 0
+    counted = c.select().where(given).count()
+    rows = [
+        (customer_id, code, name, sales, list_price, discount, net)
+        for customer_id, code, name, sales, list_price, discount, net in (
+            c.select(c.customer, Customer.code, Customer.name, c.sales, c.list_price, c.discount, c.net)
+            .join(Customer, on=(Customer.id == c.customer))
+            .where(given)
+            .order_by(c.discount.desc(), c.customer)
+            .limit(limit)
+            .tuples()
+        )
+    ]
+    identified = c.select(*[fn.COALESCE(fn.SUM(f), 0) for f in (c.list_price, c.discount, c.net)]).tuples().get()
+    everyone = _totals(query)
+    list_price, discount, total = (int(all_) - int(known) for all_, known in zip(everyone[:3], identified))
+    if discount != 0:
+        sales = everyone[3] - int(c.select(fn.COALESCE(fn.SUM(c.sales), 0)).scalar())
+        rows.append((None, None, None, sales, list_price, discount, total))
+        # Largest discount first; on a tie the identified customers come first (as in SQL).
+        rows.sort(key=lambda row: (-int(row[5]), row[0] is None, row[0] or 0))
+    listed = {}
+    for _customer_id, code, name, receipts, list_price, given_, total in rows[:limit]:
+        listed[code if code is not None else ANONYMOUS] = {
+            "name": name,
+            "receipts": int(receipts or 0),
+            "list_price": Money(int(list_price or 0)),
+            "discount": Money(int(given_ or 0)),
+            "total": Money(int(total or 0)),
+            "share": share(int(given_ or 0), int(list_price or 0)),
         }
     return listed, counted

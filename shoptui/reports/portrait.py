@@ -26,7 +26,7 @@ from ..models.summaries import GAP_BUCKETS, CustomerSales, ReceiptHour
 from ..money import decimals
 from ..services import settings
 from . import Money, Share
-from .query import ReportQuery, all_of, day_number
+from .query import ReportQuery, all_of, day_number, whole_history
 
 TITLE = N_("Customer portrait")
 
@@ -140,20 +140,6 @@ def _histogram(source: pw.Select, keys: tuple[str, ...]) -> dict[str, int]:
     for bucket, count in rows:
         counts[bucket] = int(count)
     return counts
-
-
-def whole_history(query: ReportQuery) -> bool:
-    """The query sees every receipt there is (no --from, no store, nothing after its cut),
-    so the per-customer sums kept by migration 0005's triggers answer it exactly."""
-    if query.date_from is not None or query.stores:
-        return False
-    last = Receipt.select(fn.MAX(Receipt.at)).scalar()
-    return last is None or _as_datetime(last) < query.end
-
-
-def _as_datetime(value) -> dt.datetime:
-    # SQLite gives the text as stored; PostgreSQL a datetime.
-    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
 
 
 def _per_customer(query: ReportQuery) -> pw.Select:

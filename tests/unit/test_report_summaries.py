@@ -13,9 +13,11 @@ from playhouse.schema_diff import diff_models
 from shoptui import check
 from shoptui.models import Customer, Receipt
 from shoptui.models.summaries import SUMMARY_MODELS, CustomerSales, ReceiptHour
+from shoptui.reports import discounts as discounts_module
 from shoptui.reports import portrait as portrait_module
+from shoptui.reports.discounts import discounts
 from shoptui.reports.portrait import portrait
-from shoptui.reports.query import ReportQuery
+from shoptui.reports.query import ReportQuery, whole_history
 from shoptui.services import stores
 
 AS_OF = dt.date(2025, 6, 30)
@@ -124,19 +126,32 @@ def _both_ways(query_args: dict, monkeypatch) -> tuple[dict, dict]:
 @pytest.mark.parametrize("seed", [4, 5])
 def test_the_portrait_from_the_sums_equals_the_portrait_from_the_receipts(database, monkeypatch, seed):
     random_history(random.Random(seed))
-    assert portrait_module.whole_history(ReportQuery(as_of=AS_OF))
+    assert whole_history(ReportQuery(as_of=AS_OF))
     fast, slow = _both_ways({"as_of": AS_OF}, monkeypatch)
     assert fast == slow
     assert sum(fast["return_intervals"].values()) > 0
 
 
+@pytest.mark.parametrize("seed", [7, 8])
+def test_discounts_per_customer_from_the_sums_equal_those_from_the_receipts(database, monkeypatch, seed):
+    random_history(random.Random(seed))
+    for limit in (2, 100):
+        query = {"as_of": AS_OF, "options": {"limit": limit}}
+        fast = discounts(ReportQuery(**query))
+        with monkeypatch.context() as patch:
+            patch.setattr(discounts_module, "whole_history", lambda query: False)
+            slow = discounts(ReportQuery(**query))
+        assert fast == slow
+        assert "anonymous" in fast["by_customer"] or limit == 2
+
+
 def test_a_receipt_after_the_cut_or_a_period_falls_back_to_the_receipts(database):
     store = stores.ensure_main_store()
     add_receipt(1, store, add_customer(1), dt.datetime(2025, 7, 1, 9))
-    assert not portrait_module.whole_history(ReportQuery(as_of=AS_OF))
-    assert portrait_module.whole_history(ReportQuery(as_of=dt.date(2025, 7, 1)))
-    assert not portrait_module.whole_history(ReportQuery(as_of=dt.date(2025, 7, 1), date_from=dt.date(2025, 1, 1)))
-    assert not portrait_module.whole_history(ReportQuery(as_of=dt.date(2025, 7, 1), stores=["MAIN"]))
+    assert not whole_history(ReportQuery(as_of=AS_OF))
+    assert whole_history(ReportQuery(as_of=dt.date(2025, 7, 1)))
+    assert not whole_history(ReportQuery(as_of=dt.date(2025, 7, 1), date_from=dt.date(2025, 1, 1)))
+    assert not whole_history(ReportQuery(as_of=dt.date(2025, 7, 1), stores=["MAIN"]))
 
 
 def test_the_sums_on_postgresql(pg_database, monkeypatch):
