@@ -13,10 +13,12 @@ would otherwise drive the terminal, and a long one would squeeze the plot away.
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any, Callable, Sequence
 
 import plotext._utility
 from babel.numbers import format_compact_decimal
+from rich.cells import get_character_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -50,8 +52,27 @@ LEGEND_ROOM = 1.4
 Series = Sequence[tuple[str, Sequence[int]]]
 
 
+def one_cell_each(value: object) -> str:
+    """User text with every character one terminal cell wide, as plotext counts them.
+
+    plotext lays a chart out by ``len()``: a wide character (CJK, emoji) would push the
+    rest of its line one cell further and a zero-width one (a combining mark, a joiner)
+    pull it back, and the chart's frame would break. Marks are composed into their
+    letters first (NFC), so that Vietnamese keeps its accents; what still takes no cell
+    is left out and a wide character becomes "?" (the table shows the text in full).
+    """
+    kept = []
+    for char in unicodedata.normalize("NFC", printable(value)):
+        width = get_character_cell_size(char)
+        if width == 1:
+            kept.append(char)
+        elif width > 1:
+            kept.append("?")
+    return "".join(kept)
+
+
 def short_label(value: object, cells: int = LABEL_CELLS) -> str:
-    text = printable(value).strip() or "-"
+    text = one_cell_each(value).strip() or "-"
     return text if len(text) <= cells else text[: cells - 1] + "…"
 
 
@@ -99,16 +120,21 @@ class SeriesChart(PlotextPlot):
         super().__init__(id=id, classes=classes)
         if kind not in KINDS:
             raise ValueError(kind)
-        self.title = printable(title)
+        self.title = one_cell_each(title)
         self.kind = kind
         self.categories = [short_label(category) for category in categories]
-        self.series = [(printable(name), [int(value) for value in values]) for name, values in series]
+        self.series = [(one_cell_each(name), [int(value) for value in values]) for name, values in series]
         self.tick_format = tick_format
 
     def render(self):
         # Drawn again at every render: the date labels an axis has room for depend on its width.
         self.draw()
-        return super().render()
+        chart = super().render()
+        # A line longer than the widget (a title wider than a narrow screen) is cut, not
+        # wrapped onto the next line, where it would shift the rest of the chart down.
+        chart.no_wrap = True
+        chart.overflow = "crop"
+        return chart
 
     def draw(self) -> None:
         plt = self.plt

@@ -15,7 +15,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
-from screens.chart_plots import LazyChart, NoData, SeriesChart
+from screens.chart_plots import LazyChart, NoData, SeriesChart, chart, one_cell_each, short_label
 from screens.portrait_view import Figure, PortraitView
 from screens.report_charts import charts_for, dashboard_for
 from screens.text import Formats
@@ -203,6 +203,33 @@ async def test_survey_answers_with_hostile_text_are_drawn_literally(database):
         assert "[b]plain[/b]" in text  # markup is text
 
 
+def test_labels_take_one_cell_per_character():
+    assert one_cell_each("Nguye\u0302\u0303n Thi\u0323") == "Nguyễn Thị"  # composed, accents kept
+    assert one_cell_each("漢字 ok") == "?? ok"
+    assert one_cell_each("a\u200db\ufe0fc") == "abc"
+    assert one_cell_each("\x1b[31mred") == "␛[31mred"
+    assert short_label("x" * 50) == "x" * 19 + "…"
+    assert short_label("   ") == "-"
+
+
+@pilot_test
+async def test_wide_and_zero_width_labels_keep_the_frame_straight(database):
+    labels = ["漢字漢字", "\U0001f469\u200d\U0001f469\u200d\U0001f467 family", "Z\u0324\u0354\u00e4l\u036eo", "plain"]
+    widgets = [
+        chart("Q 漢字 \U0001f600", labels, [("A", [3, 1, 2, 5])], kind="hbars", id="h"),
+        chart("V", labels, [("A", [3, 1, 2, 5])], id="v"),
+    ]
+    app = ChartApp(database, widgets)
+    async with app.run_test(size=(60, 40)) as pilot:
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        framed = [line.rstrip() for line in lines if "┤" in line]
+        assert len(framed) == 4 + 4  # a labelled row per bar, a tick row per value step
+        assert all(line.endswith("│") for line in framed)
+        assert len({len(line) for line in framed if "?" in line or "plain" in line}) == 1
+        assert "????" in "\n".join(lines) and "plain" in "\n".join(lines)
+
+
 @pilot_test
 async def test_survey_report_of_the_database_with_a_hostile_question(database):
     from shoptui.services import customers, surveys
@@ -218,7 +245,7 @@ async def test_survey_report_of_the_database_with_a_hostile_question(database):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         chart = app.query_one(".chart-survey", SeriesChart)
-        assert chart.categories == ["[/]", "Zalo \U0001f600"]
+        assert chart.categories == ["[/]", "Zalo ?"]  # the emoji is two cells wide
         assert chart.series == [("Answers", [2, 0])]
         assert chart.title.startswith("[red]Which[/red] {name}")
         assert "[red]Which[/red]" in screen_text(app)
