@@ -162,30 +162,53 @@ def soffice() -> str | None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
-def test_libreoffice_opens_the_month_and_reads_what_openpyxl_reads(shop, tmp_path, capsys):
+def test_libreoffice_opens_every_sheet_of_the_month_and_reads_what_openpyxl_reads(shop, tmp_path, capsys):
     target = tmp_path / "march.xlsx"
     assert shoptui(capsys, "--db", shop, "export", "month", "2025-03", "-o", target)[0] == 0
-    sheet = SHEETS.index("Sales by day") + 1
-    # Comma, double quote, UTF-8, from line 1, ..., cells as stored (not as shown), this sheet only.
-    options = f"44,34,76,1,,0,false,true,false,false,false,{sheet}"
-    profile = (tmp_path / "lo-profile").as_uri()  # its own profile: runs beside any other soffice
+    converted = libreoffice_csv(target, tmp_path / "csv")
+    book = load_workbook(target)
+    assert list(converted) == book.sheetnames == SHEETS
+    for name, rows in converted.items():
+        expected = [[_cell(cell) for cell in row] for row in book[name].iter_rows()]
+        assert rows == expected, name
+    rows = converted["Sales by day"]
+    assert rows[4][:7] == ["2025-03-04", "2", "1", "145000", "0", "0", "145000"]
+    assert rows[-1][0] == "Total" and rows[-1][6] == "180000"
+    assert converted["Summary"][2][:2] == ["Revenue", "180000"]
+    assert converted["Receipts"][1][:2] == ["MAIN-000003", "2025-03-04 11:00:00"]
+
+
+def libreoffice_csv(workbook, folder) -> dict[str, list[list[str]]]:
+    """Every sheet of ``workbook`` as LibreOffice reads it, converted headless to CSV."""
+    # Comma, double quote, UTF-8, from line 1, ..., cells as stored (not as shown), every
+    # sheet to its own file (LibreOffice 7.2 and later: sheet -1).
+    options = "44,34,76,1,,0,false,true,false,false,false,-1"
+    profile = (folder.parent / "lo-profile").as_uri()  # its own profile: runs beside any other soffice
     run = subprocess.run(
         [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-         f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", str(tmp_path / "csv"), str(target)],
+         f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", str(folder), str(workbook)],
         capture_output=True, text=True, timeout=180,
     )
     assert run.returncode == 0, run.stderr
-    (converted,) = (tmp_path / "csv").glob("*.csv")
-    rows = list(csv.reader(converted.open(encoding="utf-8")))
-    expected = [[_cell(v) for v in row] for row in load_workbook(target)["Sales by day"].iter_rows(values_only=True)]
-    assert rows == expected
-    assert rows[4][:7] == ["2025-03-04", "2", "1", "145000", "0", "0", "145000"]
-    assert rows[-1][0] == "Total" and rows[-1][6] == "180000"
+    sheets = {}
+    for name in load_workbook(workbook, read_only=True).sheetnames:
+        path = folder / f"{workbook.stem}-{name}.csv"
+        assert path.exists(), f"LibreOffice wrote no sheet {name}: {run.stdout} {run.stderr}"
+        sheets[name] = list(csv.reader(path.open(encoding="utf-8")))
+    return sheets
 
 
-def _cell(value) -> str:
+def _cell(cell) -> str:
+    """A cell as LibreOffice writes it to CSV: stored values, but percentages, dates with
+    their time, and truth values as it shows them."""
+    value = cell.value
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        timed = "h" in cell.number_format.lower()
+        return value.isoformat(sep=" ") if timed else value.date().isoformat()
+    if isinstance(value, (int, float)) and cell.number_format.endswith("%"):
+        return f"{value * 100:g}%"
     return str(value)
