@@ -212,3 +212,22 @@ def _cell(cell) -> str:
     if isinstance(value, (int, float)) and cell.number_format.endswith("%"):
         return f"{value * 100:g}%"
     return str(value)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+def test_libreoffice_reads_hostile_text_as_text(tmp_path):
+    """A formula that a name put in a cell would be computed by LibreOffice (=1+1 read as 2):
+    it reads every hostile string back as typed, cleaned and cut as the writer says."""
+    from shoptui.io.xlsx import Book, Column, safe_text
+
+    from ..unit.test_xlsx_writer import HOSTILE
+
+    book = Book("VND")
+    book.table("Data", [Column("n", "n", "int"), Column("text", "=Text", "text")], [[i, s] for i, s in enumerate(HOSTILE)])
+    target = tmp_path / "hostile.xlsx"
+    book.save(target)
+    rows = libreoffice_csv(target, tmp_path / "csv")["Data"]
+    assert rows[0] == ["n", "=Text"]
+    assert [row[1] for row in rows[1:]] == [safe_text(s) for s in HOSTILE]
+    assert rows[1][1] == '=HYPERLINK("http://x","y")' and rows[5][1] == "=1+1" and len(rows[-1][1]) == 32_767
