@@ -72,7 +72,7 @@ class PointsRulesScreen(FormModal):
     DEFAULT_CSS = """
     PointsRulesScreen #tiers {
         height: auto;
-        max-height: 8;
+        max-height: 6;
         margin: 1 0 0 0;
     }
     """
@@ -123,9 +123,9 @@ class PointsRulesScreen(FormModal):
             table.add_row(plain(row.name, 30), formats.money(row.min_spend), formats.money(row.earn_per),
                           formats.percent(row.discount_bp), key=str(row.id))
         table.display = bool(rows)
+        # One line each, so that the dialog still fits 80×24 with the list full.
         note = _("No tiers: everyone earns at the rate above. F2 adds a tier.") if not rows else _(
-            "The highest tier a customer's spend in the last 12 months reaches sets the money per point; "
-            "the larger of its discount and the personal one applies.")
+            "Highest tier reached by 12 months' spend applies; larger discount wins.")
         self.query_one("#tiers-note", Static).update(content(note))
         ids = [row.id for row in rows]
         if select_id in ids:

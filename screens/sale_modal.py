@@ -151,6 +151,10 @@ class Recorded:
     payments: list[tuple[str, int]]
 
 
+# The dialog must still fit 80×24 with a customer's fields; the totals count every line.
+LINES_SHOWN = 4
+
+
 class SaleModal(FormModal):
     """Answers the ``SaleResult`` when a sale was recorded, else None."""
 
@@ -251,7 +255,7 @@ class SaleModal(FormModal):
         """Each line as it will be recorded: name (sku), qty × price, its discount, its amount."""
         f = self.formats
         text = Text(end="")
-        for i, line in enumerate(lines):
+        for i, line in enumerate(lines[:LINES_SHOWN]):
             if i:
                 text.append("\n")
             name = line.name or line.sku
@@ -261,6 +265,8 @@ class SaleModal(FormModal):
             if line.line_discount:
                 text.append(" − " + f.money(line.line_discount).plain, style="yellow")
             text.append(" = " + f.money(line.amount).plain, style="bold")
+        if len(lines) > LINES_SHOWN:
+            text.append("\n" + _("… and {n} more lines").format(n=len(lines) - LINES_SHOWN), style="dim")
         widget = self.query_one("#sale-lines", Static)
         widget.update(text)
         widget.display = bool(lines)
