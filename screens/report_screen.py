@@ -33,7 +33,7 @@ from .db_work import notify_error, run_db
 from .footer import ShopFooter
 from .report_form import ReportForm
 from .report_modals import CalendarModal, ExportPathModal, StoresModal
-from .report_table import ResultTable
+from .report_table import MAX_DRAWN, ResultTable
 from .report_view import ReportView, has_rows
 from .text import Formats, content, printable
 
@@ -114,10 +114,12 @@ class ReportScreen(Screen[None]):
         self.started = 0.0
         self.timer: Timer | None = None
         self.busy_text = ""
+        self.busy_stoppable = True
         self.data: Mapping | None = None  # the last result and the query that made it
         self.query_done: ReportQuery | None = None
         self.complete = False  # the result holds every row (so an export needs no second run)
         self.store_list: list[tuple[str, str]] = []
+        self.exporting = False
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -190,8 +192,9 @@ class ReportScreen(Screen[None]):
         self._busy(_("Running {title}…").format(title=self.sub_title))
         self.run_worker(lambda: self._work(run, query), thread=True, group="report-run", exit_on_error=False)
 
-    def _busy(self, text: str) -> None:
+    def _busy(self, text: str, stoppable: bool = True) -> None:
         self.busy_text = text
+        self.busy_stoppable = stoppable
         self.started = time.monotonic()
         self.query_one("#report-progress").display = True
         self._tick()
@@ -207,8 +210,11 @@ class ReportScreen(Screen[None]):
         return elapsed
 
     def _tick(self) -> None:
-        elapsed = time.monotonic() - self.started
-        self.status(_("{what} {seconds} s — Escape stops it").format(what=self.busy_text, seconds=f"{elapsed:.1f}"))
+        seconds = f"{time.monotonic() - self.started:.1f}"
+        if self.busy_stoppable:
+            self.status(_("{what} {seconds} s — Escape stops it").format(what=self.busy_text, seconds=seconds))
+        else:
+            self.status(_("{what} {seconds} s").format(what=self.busy_text, seconds=seconds))
 
     def _work(self, run: ReportRun, asked: ReportQuery) -> None:
         """In the worker thread; the answer goes back to the UI thread by call_later."""
@@ -266,6 +272,9 @@ class ReportScreen(Screen[None]):
         self.complete = not (limit == DISPLAY_CAP and (total > shown or shown >= DISPLAY_CAP))
         line = ngettext("Done in {seconds} s: {count} row.", "Done in {seconds} s: {count} rows.", shown).format(
             seconds=seconds, count=self.formats.number(shown).plain)
+        if self.complete and shown > MAX_DRAWN:
+            line += " " + _("The table shows the first {shown} (sorting takes them all into account); an export writes them all.").format(
+                shown=self.formats.number(MAX_DRAWN).plain)
         if not self.complete:
             more = self.formats.number(total).plain if total > shown else _("more")
             line += " " + _("Showing the first {shown} of {total}; an export writes them all.").format(
@@ -282,7 +291,16 @@ class ReportScreen(Screen[None]):
         if self.running:
             self.action_cancel()
             return
+        if self.exporting:
+            self.notify(_("The file is being written; a moment, please."), markup=False)
+            return
         self.dismiss()
+
+    def on_unmount(self) -> None:
+        # The screen went away under a running report (a scan opened a card): stop its SQL.
+        if self.current is not None:
+            self.current.cancel()
+            self.current = None
 
     def action_cancel(self) -> None:
         run = self.current
@@ -401,18 +419,21 @@ class ReportScreen(Screen[None]):
         def chosen(path: str | None) -> None:
             if not path:
                 return
-            self._busy(_("Writing {path}…").format(path=printable(path)))
+            self.exporting = True
+            self._busy(_("Writing {path}…").format(path=printable(path)), stoppable=False)
             run_db(self, export_report, self.report_name, query, path, actor, data,
                    on_done=self._exported, on_error=self._export_failed, group="report-export", title=_("Export"))
 
         self.app.push_screen(ExportPathModal(title, suggested), chosen)
 
     def _exported(self, path: Path) -> None:
+        self.exporting = False
         self._idle()
         self.status(_("Written to {path}").format(path=printable(path)))
         self.notify(printable(_("Written to {path}").format(path=path)), title=_("Export"), markup=False)
 
     def _export_failed(self, exc: ShopError) -> None:
+        self.exporting = False
         self._idle()
         self.status(_("Nothing was written: {reason}").format(reason=str(exc)))
         notify_error(self, str(exc), _("Export"))

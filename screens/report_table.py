@@ -22,6 +22,8 @@ from shoptui.reports import Money, Share
 
 from .text import Formats, plain
 
+# A table draws at most this many rows (drawing is on the UI thread); sorting sorts them all.
+MAX_DRAWN = 5000
 WIDEST_TEXT = 40  # longer names and answers are cut with … so the figures stay in view
 NONE = "—"
 
@@ -116,7 +118,8 @@ class ResultTable(DataTable):
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
         self.spec = list(columns)
-        self.rows_shown: list[Mapping] = list(rows)
+        self.all_rows: list[Mapping] = list(rows)
+        self.rows_shown: list[Mapping] = self.all_rows[:MAX_DRAWN]
         self.formats = formats
         self.sort_key: str | None = None
         self.descending = False
@@ -143,7 +146,8 @@ class ResultTable(DataTable):
         if descending is None:
             descending = not self.descending if key == self.sort_key else False
         self.sort_key, self.descending = key, descending
-        self.rows_shown = sorted_rows(self.rows_shown, key, descending)
+        self.all_rows = sorted_rows(self.all_rows, key, descending)
+        self.rows_shown = self.all_rows[:MAX_DRAWN]
         self.fill()
         self.move_cursor(row=0)
 
@@ -155,6 +159,11 @@ class ResultTable(DataTable):
         if event.data_table is self:
             event.stop()
             self.sort_by(str(event.column_key.value))
+
+    @property
+    def cut(self) -> bool:
+        """Some rows are not drawn (an export still writes them)."""
+        return len(self.all_rows) > len(self.rows_shown)
 
     @property
     def current_row(self) -> Mapping | None:

@@ -627,3 +627,23 @@ async def test_the_report_footer_fits_80_columns_with_help_and_quit(demo, langua
             assert max(key.region.right for key in keys) <= 80
     finally:
         set_language("en")
+
+
+@pilot_test
+async def test_a_long_table_draws_its_first_rows_and_sorts_them_all(demo, monkeypatch):
+    import screens.report_screen as report_screen
+    import screens.report_table as report_table
+
+    monkeypatch.setattr(report_table, "MAX_DRAWN", 4)
+    monkeypatch.setattr(report_screen, "MAX_DRAWN", 4)
+    expected = build("conversion")["rows"]
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "conversion")
+        await run_report(pilot, screen)
+        table = table_of(screen)
+        assert table.row_count == 4 and table.cut
+        assert "first 4" in str(screen.query_one("#report-status").render())
+        table.sort_by("revenue", descending=True)
+        top = sorted(expected, key=lambda row: row["revenue"], reverse=True)[:4]
+        assert column_texts(table, "revenue") == [app.formats.money(row["revenue"]).plain for row in top]
