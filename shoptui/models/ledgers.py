@@ -26,7 +26,8 @@ class PointsEntry(BaseModel):
     reason = pw.TextField(default="")
 
     class Meta:
-        indexes = ((("customer", "at"), False), (("kind", "at"), False))
+        # Covering (migration 0006): the points report groups the ledger by customer from the index alone.
+        indexes = ((("customer", "at", "kind", "points"), False), (("kind", "at"), False))
 
 
 class DebtEntry(BaseModel):
