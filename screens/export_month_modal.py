@@ -19,6 +19,7 @@ from typing import Iterable
 import platformdirs
 from babel.numbers import format_decimal
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
@@ -54,6 +55,8 @@ def default_name(month: str) -> str:
 
 class ExportMonthModal(FormModal):
     """Answers the path written, or None when closed or cancelled."""
+
+    BINDINGS = [Binding("ctrl+s", "save", _("Export"), id="export-month-save", priority=True)]
 
     DEFAULT_CSS = """
     ExportMonthModal #export-progress {
