@@ -18,8 +18,8 @@ from shoptui import clock
 from shoptui.io import month_lists
 from shoptui.services import users
 from shoptui.services.context import Actor
-from tests.unit.test_xlsx_month import SHEETS, build_shop
 
+from ..unit.test_xlsx_month import SHEETS, build_shop
 from .helpers import SIZE, Notes, app_for, pilot_test, until
 
 

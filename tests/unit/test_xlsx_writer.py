@@ -155,6 +155,25 @@ def test_text_with_a_formula_look_stays_text_in_every_cell_role():
     assert values(ws) == [["=A1", "@B"], ["=x", 1], ["=TOTAL()", 1]]
 
 
+def test_a_book_sheet_writes_every_string_as_text_and_types_other_values_as_openpyxl_does():
+    """The row writer a Book puts on its sheets (faster than openpyxl's own) keeps its rules:
+    a string is text even when appended as it is, a date gets a date format, and a cell
+    after it does not inherit that format."""
+    book = Book("VND")
+    ws = book.new_sheet("Raw")
+    ws.append(["=1+1", dt.date(2025, 3, 4), 7, Decimal("1.5"), True, None, "#N/A"])
+    ws.append([book.cell_writer(ws, "money")(Money(5000)), book.cell_writer(ws, "date")(dt.date(2025, 3, 5)), "x"])
+    data = book.to_bytes()
+    assert formulas(data) == []
+    sheet = load_workbook(io.BytesIO(data))["Raw"]
+    first, second = list(sheet.iter_rows(max_row=2))
+    assert [c.value for c in first] == ["=1+1", dt.datetime(2025, 3, 4), 7, 1.5, True, None, "#N/A"]
+    assert first[0].data_type == "s" and first[6].data_type == "s"
+    assert first[1].is_date and first[2].number_format == "General" and not first[2].is_date
+    assert second[0].value == 5000 and second[0].number_format == "#,##0"
+    assert second[1].is_date and second[1].number_format == "yyyy-mm-dd" and second[2].number_format == "General"
+
+
 # -- layout and formats ------------------------------------------------------------------------------
 
 
