@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 from shoptui import clock
 from shoptui.errors import ShopError
 from shoptui.i18n import N_, _, ngettext
+from shoptui.reports import customer_segment
 from shoptui.services import directory
 
 from .choice_modal import ChoiceModal
@@ -61,6 +62,13 @@ STATUS_CYCLE = (
     ("active", "incomplete", "archived"),
 )
 ALL_GROUPS = "\x00all"  # no group is named so: a group name is printable text
+
+
+def warm_up() -> None:
+    """Runs in a worker when the directory opens: the caches the first search reads, then
+    the day's RFM cuts that every customer card's segment needs (seconds on a big shop)."""
+    if directory.warm_up():
+        customer_segment.cuts_for(clock.today())
 
 
 class ExportModal(ModalScreen[str | None]):
@@ -158,6 +166,16 @@ class DirectoryScreen(Screen[None]):
         self.query_one("#search", Input).focus()
         self._data_version = self.app.data_version
         self.start_search()
+        run_db(self, warm_up, on_error=self._warm_up_failed, group="warm-up")
+
+    def _warm_up_failed(self, exc) -> None:
+        # Only speed is lost: the searches themselves report what is wrong with the database.
+        self.log.warning("warm-up failed", str(exc))
+
+    def on_unmount(self) -> None:
+        # The app is closing: a warm-up still reading must not keep the process waiting.
+        directory.stop_warm_up()
+        customer_segment.stop()
 
     def on_screen_resume(self) -> None:
         self.query_one("#search", Input).focus()

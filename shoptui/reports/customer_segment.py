@@ -41,7 +41,6 @@ class Cuts:
     last_day: tuple[int, ...]
     frequency: tuple[int, ...]
     monetary: tuple[int, ...]
-    customers: int
 
     def score(self, measure: str, value: int) -> int:
         return 1 + sum(1 for cut in getattr(self, measure) if value > cut)
@@ -49,6 +48,7 @@ class Cuts:
 
 _cuts: dict[tuple[str, dt.date], Cuts] = {}
 _lock = threading.Lock()
+_computing: set = set()  # SQLite connections computing cuts now, for ``stop``
 
 
 def segment_of(customer_id: int, as_of: dt.date | None = None) -> str | None:
@@ -74,8 +74,22 @@ def cuts_for(as_of: dt.date) -> Cuts:
     with _lock:
         cuts = _cuts.get(key)
         if cuts is None:
-            cuts = _cuts[key] = compute_cuts(ReportQuery(as_of=as_of))
+            connection = database.connection()
+            _computing.add(connection)
+            try:
+                cuts = _cuts[key] = compute_cuts(ReportQuery(as_of=as_of))
+            finally:
+                _computing.discard(connection)
     return cuts
+
+
+def stop() -> None:
+    """Cut short a computation of cuts under way (the app is closing and must not wait
+    seconds for it); its caller gets SQLite's "interrupted" error and nothing is cached."""
+    for connection in list(_computing):
+        interrupt = getattr(connection, "interrupt", None)  # SQLite's; PostgreSQL's reads run out
+        if interrupt is not None:
+            interrupt()
 
 
 def forget() -> None:
@@ -116,14 +130,14 @@ def compute_cuts(query: ReportQuery) -> Cuts:
         .tuples()
     )
     found: dict[str, dict[int, int]] = {measure: {} for measure in MEASURES}
-    customers = 0
+    customers = 0  # no cut comes back with fewer than two customers: none is needed then
     for last_day, frequency, monetary, r_pos, f_pos, m_pos, count in rows:
         customers = int(count)
         for measure, value, position in (("last_day", last_day, r_pos), ("frequency", frequency, f_pos),
                                          ("monetary", monetary, m_pos)):
             found[measure][int(position)] = int(value)
     positions = last_positions(customers)
-    return Cuts(*(tuple(found[measure][p] for p in positions) for measure in MEASURES), customers=customers)
+    return Cuts(*(tuple(found[measure][p] for p in positions) for measure in MEASURES))
 
 
 def last_positions(rows: int) -> list[int]:

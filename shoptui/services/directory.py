@@ -466,3 +466,50 @@ def export(
 def group_names() -> list[str]:
     """The groups/tags a customer can be in, for the directory's group filter."""
     return [name for (name,) in Group.select(Group.name).order_by(Group.name).tuples()]
+
+
+
+# What ``warm_up`` reads in full on SQLite: the word index, the reversed-phone and name
+# indexes (each count walks its index only), and the customer rows themselves.
+WARM_UP_READS = (
+    f"SELECT sum(length(block)) FROM {FTS_TABLE}_data",
+    "SELECT count(*) FROM customer WHERE phone_rev >= ''",
+    "SELECT count(*) FROM customer WHERE search_key >= ''",
+    "SELECT sum(length(name)) FROM customer",
+)
+_warming: set = set()  # the connections of warm-ups under way, for stop_warm_up
+
+
+def warm_up(full: bool = True) -> bool:
+    """Read what a first search needs into the operating system's file cache, so that the
+    cashier's first search after start is as fast as the next ones (a million customers
+    after a cold start: ~200 ms instead of ~50). Run it in a worker when the app starts;
+    it reads tens of megabytes and changes nothing. ``full=False`` runs one search of each
+    kind only. False when ``stop_warm_up`` cut it short.
+
+    A word search reads scattered pages of the word index and then the rows of its
+    matches, scattered over the whole customer table: read cold one page at a time they
+    cost far more than reading them once, in order, beforehand.
+    """
+    search("a", limit=1)  # a word search: the FTS index's top pages and the name order
+    search("0000", limit=1)  # the last digits: the reversed-phone index
+    if not full or not _has_fts():
+        return True  # PostgreSQL keeps its own shared buffers
+    connection = database.connection()
+    _warming.add(connection)
+    try:
+        for sql in WARM_UP_READS:
+            database.execute_sql(sql).fetchall()
+    except (peewee.OperationalError, sqlite3.OperationalError) as exc:
+        if "interrupt" not in str(exc):
+            raise
+        return False
+    finally:
+        _warming.discard(connection)
+    return True
+
+
+def stop_warm_up() -> None:
+    """Cut short any warm-up under way (the app is closing: it must not wait for it)."""
+    for connection in list(_warming):
+        connection.interrupt()  # SQLite allows it from another thread

@@ -79,7 +79,7 @@ def test_segment_of_equals_the_report_for_every_customer(database, people, seed)
 def test_a_shop_without_sales_has_no_cuts_and_no_segments(database):
     ids = generate(4, 9)
     Receipt.delete().where(Receipt.kind == "sale").execute()
-    assert cuts_for(AS_OF) == Cuts((), (), (), 0)
+    assert cuts_for(AS_OF) == Cuts((), (), ())
     assert [segment_of(cid, AS_OF) for cid in ids] == [None] * 4
 
 
@@ -114,6 +114,6 @@ def test_a_cut_is_the_last_value_of_its_tile():
     assert last_positions(3) == [1, 2] and last_positions(1) == [] and last_positions(0) == []
     for rows in range(0, 60):
         assert last_positions(rows) == [p for p in range(1, rows) if ntile(5, p + 1, rows) > ntile(5, p, rows)]
-    cuts = Cuts(last_day=(10, 20, 30, 40), frequency=(1, 1, 2, 3), monetary=(0, 5, 5, 9), customers=10)
+    cuts = Cuts(last_day=(10, 20, 30, 40), frequency=(1, 1, 2, 3), monetary=(0, 5, 5, 9))
     assert [cuts.score("last_day", v) for v in (5, 10, 11, 40, 41)] == [1, 1, 2, 4, 5]
     assert [cuts.score("frequency", v) for v in (1, 2, 3, 4)] == [1, 3, 4, 5]  # equal cuts: a tile nobody reaches
