@@ -29,6 +29,7 @@ from shoptui.reports.running import ReportCancelled, ReportRun, export_report, p
 from shoptui.services import customers, stores
 from shoptui.services.context import Actor, require
 
+from .choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
 from .footer import ShopFooter
 from .report_form import ReportForm
@@ -77,8 +78,8 @@ class ReportScreen(Screen[None]):
         Binding("f9", "sort", N_("Sort"), id="report-sort", show=False),
         Binding("f7", "export('csv')", N_("CSV"), id="report-export-csv"),
         Binding("f8", "export('xlsx')", N_("Excel"), id="report-export-xlsx"),
-        Binding("ctrl+pagedown", "next_tab(1)", N_("Next tab"), show=False, id="report-next-tab"),
-        Binding("ctrl+pageup", "next_tab(-1)", N_("Previous tab"), show=False, id="report-previous-tab"),
+        Binding("ctrl+pagedown", "next_tab(1)", N_("Next tab"), show=False, id="report-next-tab", priority=True),
+        Binding("ctrl+pageup", "next_tab(-1)", N_("Previous tab"), show=False, id="report-previous-tab", priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -369,6 +370,9 @@ class ReportScreen(Screen[None]):
             if panes:
                 index = panes.index(tabs.active) if tabs.active in panes else 0
                 tabs.active = panes[(index + step) % len(panes)]
+                pane = tabs.get_pane(tabs.active)
+                tables = list(pane.query(ResultTable))
+                (tables[0] if tables else tabs.query_one("Tabs")).focus()
             return
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -419,6 +423,15 @@ class ReportScreen(Screen[None]):
         def chosen(path: str | None) -> None:
             if not path:
                 return
+            if Path(path).expanduser().is_file():
+                choices = [("replace", _("Replace it")), ("cancel", _("Cancel"))]
+                message = _("{path} exists already.").format(path=path)
+                self.app.push_screen(ChoiceModal(_("Replace the file?"), message, choices),
+                                     lambda answer: write(path) if answer == "replace" else None)
+                return
+            write(path)
+
+        def write(path: str) -> None:
             self.exporting = True
             self._busy(_("Writing {path}…").format(path=printable(path)), stoppable=False)
             run_db(self, export_report, self.report_name, query, path, actor, data,

@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Select
 
+from screens.choice_modal import ChoiceModal
 from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
 from screens.report_form import ReportForm, period_dates
@@ -308,6 +309,17 @@ async def test_rfm_figures_sections_and_a_capped_list(demo, monkeypatch):
         assert column_texts(segments, "customers_share") == [
             f.percent(round(s["customers_share"] * 10000)).plain for s in expected["segments"].values()]
 
+        # Ctrl+PageDown: the next tab, its table in focus
+        segments.focus()
+        await pilot.pause()
+        await pilot.press("ctrl+pagedown")
+        await pilot.pause()
+        assert screen.query_one("#report-tabs").active == "tab-chart"
+        await pilot.press("ctrl+pageup")
+        await pilot.pause()
+        assert screen.query_one("#report-tabs").active == "tab-figures"
+        assert isinstance(app.focused, ResultTable)
+
         await pilot.click("#field-details")
         await run_report(pilot, screen)
         assert table_of(screen).row_count == 5
@@ -347,6 +359,17 @@ async def test_export_csv_and_xlsx_read_back(demo, tmp_path):
         assert rows[0][:4] == ["Code", "Name", "Phone", "Owes"]
         assert [row[0] for row in rows[1:]] == [row["code"] for row in expected["rows"]]
         assert any(str(target) in text for text in notes.texts())
+
+        # the same name again: asked before it is replaced
+        target.write_text("old", encoding="utf-8")
+        await pilot.press("f7")
+        await until(pilot, lambda: isinstance(app.screen, ExportPathModal))
+        app.screen.query_one("#report-export-path", Input).value = str(target)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        assert target.read_text(encoding="utf-8") == "old"
 
         book_path = tmp_path / "debts.xlsx"
         await export(pilot, screen, "f8", book_path)
