@@ -65,7 +65,8 @@ def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
         def run(action: str = binding.action, node=active.node) -> None:
             app.call_later(app.run_action, action, node)
 
-        yield SystemCommand(title, _(binding.tooltip) if binding.tooltip else _("A key of this screen"), run)
+        where = _("A key that works on every screen") if active.node is app else _("A key of this screen")
+        yield SystemCommand(title, _(binding.tooltip) if binding.tooltip else where, run)
 
 
 def shop_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:

@@ -64,8 +64,10 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="dialog", classes="help-dialog"):
             title = _("Keys: {screen}").format(screen=self.screen_title) if self.screen_title else _("Keys")
             yield Static(content(title), classes="dialog-title")
-            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
+            # Above the keys: at 80x24 the list fills the dialog, and at that width the
+            # footer has no room for the palette key, so this line is where one learns of it.
             yield Static(content(_("Ctrl+P opens the command palette: every screen and action by name.")), classes="dialog-message")
+            yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#help-keys", DataTable)
