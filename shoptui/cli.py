@@ -41,9 +41,7 @@ def build_parser() -> ArgumentParser:
         prog="shoptui",
         description=_("Customer base, loyalty and debts for a small shop. Without a command: the terminal app."),
     )
-    parser.add_argument("--db", help=_("database file path, sqlite:///… or postgresql://… (default: $SHOPTUI_DB or a file in the user data folder)"))
-    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages and reports"))
-    parser.add_argument("-v", "--verbose", action="store_true", help=_("log more"))
+    _add_global_options(parser, default=None)
     subparsers = parser.add_subparsers(dest="command", parser_class=ArgumentParser, metavar="COMMAND")
     import importlib
 
@@ -55,7 +53,30 @@ def build_parser() -> ArgumentParser:
                 continue  # a command not built yet
             raise
         module.register(subparsers)
+    _accept_global_options_anywhere(parser)
     return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser, default) -> None:
+    taken = {option for action in parser._actions for option in action.option_strings}
+    if "--db" not in taken:
+        parser.add_argument("--db", default=default, help=_("database file path, sqlite:///… or postgresql://… (default: $SHOPTUI_DB or a file in the user data folder)"))
+    if "--lang" not in taken:
+        parser.add_argument("--lang", default=default, choices=LANGUAGES, help=_("language of messages and reports"))
+    if "--verbose" not in taken:
+        parser.add_argument("-v", "--verbose", default=default if default is not None else False, action="store_true", help=_("log more"))
+
+
+def _accept_global_options_anywhere(parser: argparse.ArgumentParser) -> None:
+    """``shoptui import template customers --lang vi`` works as well as ``shoptui --lang vi
+    import …``: every subcommand also takes the global options. argparse has no public way
+    to add an option to all subparsers after the fact, hence the walk over ``_actions``;
+    SUPPRESS keeps a subcommand from overwriting the value given before it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in set(action.choices.values()):
+                _add_global_options(sub, default=argparse.SUPPRESS)
+                _accept_global_options_anywhere(sub)
 
 
 def _pre_language(argv: list[str]) -> str | None:

@@ -174,6 +174,14 @@ def ean13(body: str) -> str:
     return body + str((10 - (sum(digits[0::2]) + 3 * sum(digits[1::2])) % 10) % 10)
 
 
+def check_size(customers: int, days: int) -> None:
+    """Bad sizes are bad usage, said before a database file is created for nothing."""
+    if not 1 <= customers <= MAX_CUSTOMERS:
+        raise UsageError(_("--customers must be between 1 and {most}.").format(most=MAX_CUSTOMERS))
+    if not 1 <= days <= MAX_DAYS:
+        raise UsageError(_("--days must be between 1 and {most}.").format(most=MAX_DAYS))
+
+
 def make_demo(
     customers: int = DEFAULT_CUSTOMERS,
     days: int = DEFAULT_DAYS,
@@ -181,10 +189,7 @@ def make_demo(
     today: dt.date | None = None,
 ) -> DemoSummary:
     """Fill an empty database with a demo shop; refuse one that has customers or receipts."""
-    if not 1 <= customers <= MAX_CUSTOMERS:
-        raise UsageError(_("--customers must be between 1 and {most}.").format(most=MAX_CUSTOMERS))
-    if not 1 <= days <= MAX_DAYS:
-        raise UsageError(_("--days must be between 1 and {most}.").format(most=MAX_DAYS))
+    check_size(customers, days)
     if any(model.select().exists() for model in (Customer, Receipt, Card, Voucher)):
         raise RuleViolation(
             _("This database already has customers, cards or receipts; the demo fills only an empty one (give another --db).")

@@ -23,8 +23,12 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from ..cli import open_db
+    from ..errors import UsageError
     from ..services import settings
 
+    if args.action in ("get", "set") and args.key not in settings.SETTINGS:
+        # A key that does not exist is bad usage (exit 2), found before the database is opened.
+        raise UsageError(_("Unknown setting {key}; `config list` shows them all.").format(key=args.key))
     open_db(args)
     if args.action == "get":
         print(settings.get(args.key))

@@ -29,8 +29,9 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from ..cli import open_db
-    from ..demo import make_demo
+    from ..demo import check_size, make_demo
 
+    check_size(args.customers, args.days)
     open_db(args)
     print(make_demo(customers=args.customers, days=args.days, seed=args.seed).line())
     return 0

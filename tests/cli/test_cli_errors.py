@@ -117,3 +117,26 @@ def test_help_of_every_command_has_an_example():
     for name, sub in commands.items():
         text = sub.format_help()
         assert "Example" in text or "example" in text, f"`shoptui {name} --help` has no example"
+
+
+def test_global_options_may_follow_the_command(tmp_path):
+    """``--lang`` and ``--db`` work where a user types them: after the command too."""
+    db = str(tmp_path / "shop.sqlite")
+    template = tmp_path / "kh.xlsx"
+    result = run("import", "template", "customers", "-o", str(template), "--lang", "vi", "--db", db)
+    assert result.returncode == 0, result.stderr
+    from openpyxl import load_workbook
+
+    assert "Tên khách hàng" in [cell.value for cell in next(load_workbook(template).active.iter_rows(max_row=1))]
+    # Given before the command, a later subcommand does not reset it to nothing.
+    assert run("--db", db, "config", "get", "currency").stdout.strip() == "VND"
+
+
+def test_bad_usage_is_found_before_a_database_file_is_made(tmp_path):
+    db = tmp_path / "shop.sqlite"
+    result = run("--db", str(db), "demo", "--customers", "-5")
+    assert result.returncode == 2 and "--customers" in one_sentence(result.stderr)
+    assert not db.exists()
+    result = run("--db", str(db), "config", "set", "colour", "red")
+    assert result.returncode == 2 and "config list" in one_sentence(result.stderr)
+    assert not db.exists()
