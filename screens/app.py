@@ -24,7 +24,7 @@ from shoptui.services import settings
 from shoptui.services.context import Actor
 
 from .choice_modal import ChoiceModal
-from .commands import shop_commands
+from .commands import PALETTE_PLACEHOLDER, THEMES_PLACEHOLDER, shop_commands, textual_commands
 from .customer_card_screen import CustomerCardScreen
 from .db_work import run_db
 from .devices import DeviceConfig, DeviceFactories, DeviceManager
@@ -220,8 +220,20 @@ class ShopApp(TillActions, App[None]):
             self.push_screen(ReportsScreen(self.formats, self.actor))
 
     def get_system_commands(self, screen):
-        yield from super().get_system_commands(screen)
+        yield from textual_commands(super().get_system_commands(screen), self)
         yield from shop_commands(self, screen)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=_(PALETTE_PLACEHOLDER)))
+
+    def search_themes(self) -> None:
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_(THEMES_PLACEHOLDER)))
 
     def data_changed(self) -> None:
         self.data_version += 1

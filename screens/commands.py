@@ -8,7 +8,7 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 
 from .help_screen import key_label
 
@@ -67,6 +67,28 @@ def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
 
         where = _("A key that works on every screen") if active.node is app else _("A key of this screen")
         yield SystemCommand(title, _(binding.tooltip) if binding.tooltip else where, run)
+
+
+# Textual's own palette entries and placeholders are English strings inside Textual;
+# marked here so that our catalogs carry them, and translated as they are shown.
+TEXTUAL_TEXTS = (
+    N_("Theme"), N_("Change the current theme"),
+    N_("Quit"), N_("Quit the application as soon as possible"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"), N_("Maximize the focused widget"),
+    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+)
+PALETTE_PLACEHOLDER = N_("Search for commands…")
+THEMES_PLACEHOLDER = N_("Search for themes…")
+
+
+def textual_commands(commands: Iterable[SystemCommand], app: App) -> Iterable[SystemCommand]:
+    """Textual's commands in the shop's language. Its "Keys" panel is left out: F1 (our help,
+    translated, with the palette line) shows the keys of every screen."""
+    for command in commands:
+        if command.callback in (app.action_show_help_panel, app.action_hide_help_panel):
+            continue
+        yield command._replace(title=_(command.title), help=_(command.help))
 
 
 def shop_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:

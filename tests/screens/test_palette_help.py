@@ -206,3 +206,24 @@ async def test_every_key_in_the_footer_of_the_card_and_admin_screens_does_someth
         await card()
         await pilot.press("ctrl+q")
         await until(pilot, lambda: not app.is_running)
+
+
+@pilot_test
+async def test_textuals_own_palette_entries_speak_the_shops_language(shop, database):
+    from textual.widgets import Input as TextInput
+
+    from shoptui.i18n import set_language
+
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, DirectoryScreen)
+        set_language("vi")
+        try:
+            titles = [command.title for command in app.get_system_commands(app.screen)]
+            assert "Chủ đề" in titles and "Thoát" in titles and "Quit" not in titles and "Theme" not in titles
+            assert "Keys" not in titles  # Textual's untranslated keys panel: F1 is ours
+            await pilot.press("ctrl+p")
+            await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+            assert app.screen.query_one(TextInput).placeholder == "Tìm lệnh…"
+        finally:
+            set_language("en")
