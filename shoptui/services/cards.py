@@ -9,6 +9,7 @@ from .. import clock
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
 from ..models import CARD_KINDS, Card, CardBinding, Customer
+from ..models.cards import END_REASONS
 from .audit import record
 from .context import Actor, require
 from .customers import clean_text
@@ -27,6 +28,33 @@ def clean_barcode(barcode: str) -> str:
 _barcode = clean_barcode
 
 
+def refuse_gift_card(card: Card | None, barcode: str, kind: str = "loyalty") -> None:
+    """A gift card holds money for whoever brings it: it is sold and topped up, never
+    given to a customer as their card (its scan would then open that customer)."""
+    if kind == "gift" or (card is not None and card.kind == "gift"):
+        raise RuleViolation(
+            _("Card {barcode} is a gift card: sell or top it up with \"Gift card…\"; it cannot be a customer's card.").format(
+                barcode=barcode
+            )
+        )
+
+
+def check_bindable(barcode: str) -> str:
+    """The cleaned barcode when it may become a customer's card now; else the refusal
+    (a gift card, or a card another customer holds). Forms call it before saving anything."""
+    code = clean_barcode(barcode)
+    card = Card.get_or_none(Card.barcode == code)
+    refuse_gift_card(card, code)
+    if card is not None:
+        holder = open_binding(card)
+        if holder is not None:
+            owner = holder.customer
+            raise RuleViolation(
+                _("Card {barcode} already belongs to {name} ({code}).").format(barcode=code, name=owner.name, code=owner.code)
+            )
+    return code
+
+
 def open_binding(card: Card) -> CardBinding | None:
     return CardBinding.get_or_none((CardBinding.card == card) & CardBinding.ended_at.is_null())
 
@@ -43,6 +71,7 @@ def issue_card(
         customer = get_customer(customer)
         now = at or clock.now()
         card = Card.get_or_none(Card.barcode == code)
+        refuse_gift_card(card, code, kind)
         if card is None:
             card = Card.create(barcode=code, kind=kind, created_at=now)
         else:
@@ -64,8 +93,14 @@ def withdraw_card(
     replaced_by: Card | None = None,
     *,
     at: dt.datetime | None = None,
+    note: str = "",
 ) -> CardBinding:
+    """End the card's binding; ``reason`` is "withdrawn" or "replaced", ``note`` the
+    person's own words (lost, broken...), kept in the audit log."""
     require(actor, "issue_card")
+    if reason not in END_REASONS:
+        raise ValidationError(_("A card ends as withdrawn or replaced."), "reason")
+    note = clean_text(note, "note", 500)
     with write_transaction():
         card = Card.get_or_none(Card.barcode == barcode.strip())
         if card is None:
@@ -79,12 +114,17 @@ def withdraw_card(
         CardBinding.update(ended_at=at, end_reason=reason, replaced_by=replaced_by).where(
             CardBinding.id == binding.id
         ).execute()
-        record(actor, f"card.{reason}", "card", card.id, {"customer": binding.customer_id}, None, at=at)
+        record(actor, f"card.{reason}", "card", card.id, {"customer": binding.customer_id}, None, note=note, at=at)
     return CardBinding.get_by_id(binding.id)
 
 
-def replace_card(old_barcode: str, new_barcode: str, actor: Actor | None = None, *, at: dt.datetime | None = None) -> Card:
+def replace_card(
+    old_barcode: str, new_barcode: str, actor: Actor | None = None, *, at: dt.datetime | None = None, note: str = ""
+) -> Card:
     """The old card's binding ends as "replaced" and the new card is bound to the same customer."""
+    require(actor, "issue_card")
+    if clean_barcode(new_barcode) == old_barcode.strip():
+        raise ValidationError(_("The new card must have another barcode than the old one."), "barcode")
     with write_transaction():
         old = Card.get_or_none(Card.barcode == old_barcode.strip())
         binding = open_binding(old) if old is not None else None
@@ -92,14 +132,14 @@ def replace_card(old_barcode: str, new_barcode: str, actor: Actor | None = None,
             raise RuleViolation(_("Card {barcode} is not bound to anyone.").format(barcode=old_barcode))
         customer = binding.customer
         new = issue_card(customer, new_barcode, old.kind, actor, at=at)
-        withdraw_card(old_barcode, actor, reason="replaced", replaced_by=new, at=at)
+        withdraw_card(old_barcode, actor, reason="replaced", replaced_by=new, at=at, note=note)
     return new
 
 
 @dataclass(frozen=True)
 class ScanResult:
-    """``kind`` is "known" (a card bound now), "withdrawn" (held before), "customer"
-    (a customer code typed or scanned) or "unknown"."""
+    """``kind`` is "known" (a card bound now), "withdrawn" (held before), "gift" (a gift
+    card, whoever brings it), "customer" (a customer code typed or scanned) or "unknown"."""
 
     kind: str
     barcode: str
@@ -111,6 +151,8 @@ class ScanResult:
 def resolve_scan(barcode: str) -> ScanResult:
     code = barcode.strip()
     card = Card.get_or_none(Card.barcode == code)
+    if card is not None and card.kind == "gift":
+        return ScanResult("gift", code, None, card)
     if card is not None:
         binding = open_binding(card)
         if binding is not None:

@@ -125,3 +125,51 @@ def test_a_role_below_cashier_may_not_issue(an):
     odd.role = "visitor"  # a role the shop does not know ranks below every known one
     with pytest.raises(PermissionDenied):
         cards.issue_card(an, "2000000000017", actor=Actor(user=odd))
+
+
+# --- gift cards are no customer's card; withdraw and replace with the person's words ---------
+
+
+def test_a_gift_card_is_never_bound_to_a_customer(an):
+    from shoptui.services import vouchers
+
+    vouchers.load_gift_card("2900000000018", 100_000)
+    refusal = 'Card 2900000000018 is a gift card: sell or top it up with "Gift card…"; it cannot be a customer\'s card.'
+    with pytest.raises(RuleViolation) as refused:
+        cards.issue_card(an, "2900000000018")
+    assert str(refused.value) == refusal
+    with pytest.raises(RuleViolation, match="is a gift card"):
+        cards.check_bindable(" 2900000000018 ")
+    with pytest.raises(RuleViolation, match="is a gift card"):
+        cards.issue_card(an, "2900000000025", kind="gift")  # nor given as a new one
+    cards.issue_card(an, "2000000000017")
+    with pytest.raises(RuleViolation, match="is a gift card"):
+        cards.replace_card("2000000000017", "2900000000018")
+    assert CardBinding.select().count() == 1 and cards.resolve_scan("2000000000017").kind == "known"
+    assert cards.resolve_scan("2900000000018").kind == "gift"
+    assert cards.check_bindable("2000000000024") == "2000000000024"
+    with pytest.raises(RuleViolation, match="already belongs to An"):
+        cards.check_bindable("2000000000017")
+
+
+def test_withdraw_and_replace_keep_the_reason_in_the_audit_log(an):
+    cards.issue_card(an, "2000000000017", at=T0)
+    with pytest.raises(ValidationError):
+        cards.replace_card("2000000000017", "2000000000017")
+    cards.replace_card("2000000000017", "2000000000024", at=T0 + dt.timedelta(days=1), note="lost at the market")
+    assert AuditLog.get(AuditLog.action == "card.replaced").note == "lost at the market"
+    cards.withdraw_card("2000000000024", at=T0 + dt.timedelta(days=2), note="[red]broken[/red]")
+    assert AuditLog.get(AuditLog.action == "card.withdrawn").note == "[red]broken[/red]"
+    with pytest.raises(ValidationError):
+        cards.withdraw_card("2000000000024", reason="eaten")
+    assert [(b.card.barcode, b.end_reason) for b in cards.cards_of(an)] == [("2000000000024", "withdrawn"), ("2000000000017", "replaced")]
+
+
+def test_a_cashier_may_replace_a_card_but_a_stranger_role_may_not(an):
+    cashier = Actor(user=users.add_user("Lan", "cashier", "1111"))
+    cards.issue_card(an, "2000000000017", actor=cashier)
+    cards.replace_card("2000000000017", "2000000000024", cashier)
+    odd = users.add_user("Odd", "cashier", "3333")
+    odd.role = "guest"
+    with pytest.raises(PermissionDenied):
+        cards.withdraw_card("2000000000024", Actor(user=odd))
