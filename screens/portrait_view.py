@@ -15,9 +15,9 @@ from typing import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
 from shoptui.i18n import _
 from shoptui.reports import portrait as portrait_report
@@ -40,25 +40,39 @@ def percent_ticks(value: float) -> str:
     return f"{int(value)}%"
 
 
-class Figure(Static):
-    """One key figure: a caption and its value, on two lines."""
+class Figure(Horizontal):
+    """One key figure: its caption above its value, or beside it on a narrow screen."""
 
     DEFAULT_CSS = """
     Figure {
+        layout: vertical;
         width: 1fr;
-        min-width: 16;
         height: 2;
         padding: 0 1;
         background: $boost;
     }
+    Figure > Label {
+        width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    Figure > .figure-caption {
+        color: $text-muted;
+    }
+    Figure > .figure-value {
+        text-style: bold;
+    }
     """
 
     def __init__(self, caption: str, value: Text, *, id: str | None = None) -> None:
-        text = Text(printable(caption), style="dim", no_wrap=True, overflow="ellipsis")
-        text.append("\n")
-        text.append_text(Text(value.plain, style="bold"))
-        super().__init__(text, id=id)
+        super().__init__(id=id)
+        self.caption = printable(caption)
         self.value = value.plain
+        self.tooltip = Text(self.caption)  # the caption in full where it is cut short
+
+    def compose(self) -> ComposeResult:
+        yield Label(Text(self.caption), classes="figure-caption")
+        yield Label(Text(self.value), classes="figure-value")
 
 
 class PortraitView(VerticalScroll):
@@ -76,6 +90,20 @@ class PortraitView(VerticalScroll):
         height: auto;
         grid-rows: 2;
         margin-bottom: 1;
+    }
+    /* Two columns of one-line figures: every digit of a large amount stays in view. */
+    PortraitView #portrait-figures.-narrow {
+        grid-size: 2;
+        grid-gutter: 0 2;
+        grid-rows: 1;
+    }
+    PortraitView #portrait-figures.-narrow > Figure {
+        layout: horizontal;
+        height: 1;
+    }
+    PortraitView #portrait-figures.-narrow > Figure > .figure-value {
+        width: auto;
+        margin-left: 1;
     }
     PortraitView #portrait-charts {
         grid-size: 1;
@@ -134,7 +162,7 @@ class PortraitView(VerticalScroll):
         yield Figure(label("revenue"), formats.money(data.get("revenue", 0)), id="figure-revenue")
         yield Figure(label("receipts"), formats.number(data.get("receipts", 0)), id="figure-receipts")
         yield Figure(label("avg_receipt"), formats.money(data.get("avg_receipt", 0)), id="figure-avg-receipt")
-        yield Figure(_("Used vouchers > 2 times"), formats.number(data.get("voucher_users_over_2", 0)), id="figure-vouchers")
+        yield Figure(_("Voucher users (over 2 receipts)"), formats.number(data.get("voucher_users_over_2", 0)), id="figure-vouchers")
 
     def visit_buckets(self) -> ComposeResult:
         buckets = self.data.get("visit_buckets") or {}
@@ -186,7 +214,9 @@ class PortraitView(VerticalScroll):
             yield Static(Text(printable(figures)), id=f"figures-portrait-{key.replace('_', '-')}", classes="portrait-note")
 
     def on_resize(self, event: Resize) -> None:
-        self.query_one("#portrait-charts").set_class(event.size.width >= TWO_COLUMNS_FROM, "-wide")
+        wide = event.size.width >= TWO_COLUMNS_FROM
+        self.query_one("#portrait-charts").set_class(wide, "-wide")
+        self.query_one("#portrait-figures").set_class(not wide, "-narrow")
 
 
 def spend_band_label(band: str) -> str:

@@ -332,6 +332,10 @@ async def test_portrait_dashboard_shows_the_reports_figures(database):
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert not app.query_one("#portrait-charts").has_class("-wide")
+        # Two columns of one-line figures: each caption beside its whole value.
+        assert app.query_one("#portrait-figures").has_class("-narrow")
+        lines = screen_text(app).splitlines()
+        assert any("Revenue" in line and "₫355,000" in line and "Receipts" in line for line in lines)
 
 
 @pilot_test
@@ -353,6 +357,13 @@ def test_snapshot_portrait_dashboard(database, snap_compare):
     data, _query = report("portrait", as_of=test_portrait.AS_OF)
     app = ChartApp(database, [dashboard_for("portrait", data, FORMATS)])
     assert snap_compare(app, terminal_size=(120, 40), run_before=loaded)
+
+
+def test_snapshot_portrait_dashboard_80x24(database, snap_compare):
+    test_portrait.build_shop()
+    data, _query = report("portrait", as_of=test_portrait.AS_OF)
+    app = ChartApp(database, [dashboard_for("portrait", data, FORMATS)])
+    assert snap_compare(app, terminal_size=(80, 24), run_before=loaded)
 
 
 def test_snapshot_conversion_charts(database, snap_compare):
