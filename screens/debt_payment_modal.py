@@ -19,6 +19,7 @@ from shoptui.services.context import Actor
 
 from .db_work import run_db
 from .form import Field, FormModal
+from .form_values import read_whole
 from .labels import METHOD_NAMES
 from .sale_modal import DoneModal, dismiss_later
 from .text import Formats, content, printable
@@ -137,10 +138,7 @@ class AdjustModal(FormModal):
         text = values["amount"].strip().replace("−", "-")
         try:
             if values["kind"] == "points":
-                try:
-                    amount = int(text)
-                except ValueError:
-                    raise ValidationError(_("Points are a whole number."), "amount") from None
+                amount = read_whole(text, "amount")
             else:
                 amount = parse_money(text, self.formats.currency, "amount")
         except ShopError as exc:

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from shoptui import phones
 from shoptui.errors import ValidationError
 from shoptui.i18n import _
-from shoptui.io.values import date_order, parse_date
+from shoptui.io.values import date_order, parse_date, parse_int
 from shoptui.money import parse_money
 from shoptui.services import settings
 
@@ -39,6 +39,8 @@ def read_percent(text: str, field: str = "discount_bp") -> int:
         raise ValidationError(_("{value} is not a percentage.").format(value=text), field) from None
     if not basis_points.is_finite() or basis_points != basis_points.to_integral_value():
         raise ValidationError(_("{value} is not a percentage.").format(value=text), field)
+    if abs(basis_points) > 10_000:
+        raise ValidationError(_("{value} is more than 100 %.").format(value=text), field)
     return int(basis_points)
 
 
@@ -48,6 +50,14 @@ def read_money(text: str, field: str) -> int | None:
     if not text:
         return None
     return parse_money(text, settings.currency(), field=field)
+
+
+def read_whole(text: str, field: str) -> int:
+    """A whole number such as points ("1500", "1.500", "-20"), within the import's ceiling."""
+    try:
+        return parse_int((text or "").strip().replace("\u2212", "-"))
+    except ValidationError as exc:
+        raise ValidationError(str(exc), field) from None
 
 
 def check_phone(typed: str, confirmed: str | None) -> None:

@@ -43,6 +43,11 @@ def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
     return format_currency(to_decimal(minor, currency), currency.upper(), locale=locale)
 
 
+# The largest amount read from a person or a file, in minor units: far above any sale of a
+# small shop, and low enough that the sum of hundreds of such amounts still fits SQLite's
+# and PostgreSQL's 64-bit integers (9.2e18) instead of stopping a whole import.
+MAX_MINOR = 10**16
+
 _GROUPING = re.compile(r"[\s\u00a0\u202f']")
 _NUMBER = re.compile(r"[+\-]?[\d.,]*\d[\d.,]*")
 # Words a till or spreadsheet writes beside an amount, folded to ASCII (đ → d, руб → rub).
@@ -61,7 +66,7 @@ def parse_money(text: str | int | float | Decimal, currency: str, field: str | N
     if isinstance(text, bool):
         raise ValidationError(_("Not an amount: {value}").format(value=text), field)
     if isinstance(text, int):
-        return to_minor(Decimal(text), currency)
+        return _bounded(to_minor(Decimal(text), currency), text, field)
     if isinstance(text, float):
         value = Decimal(repr(text))
     elif isinstance(text, Decimal):
@@ -77,7 +82,13 @@ def parse_money(text: str | int | float | Decimal, currency: str, field: str | N
             _("{value} has more decimals than {currency} allows").format(value=text, currency=currency),
             field,
         )
-    return int(minor)
+    return _bounded(int(minor), text, field)
+
+
+def _bounded(minor: int, original, field) -> int:
+    if abs(minor) > MAX_MINOR:
+        raise ValidationError(_("{value} is too large an amount.").format(value=original), field)
+    return minor
 
 
 def _read_text(text: str, currency: str, original, field) -> Decimal:

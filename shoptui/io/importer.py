@@ -25,6 +25,7 @@ from typing import Callable, Iterable, Iterator
 from ..db import database
 from ..errors import ImportFileError, ShopError, ValidationError
 from ..i18n import _
+from ..money import MAX_MINOR
 from ..services import imports, settings
 from ..services.customers import parse_gender
 from . import values as cells
@@ -326,6 +327,8 @@ def sales_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports
         if line:
             line["row"] = number
             current.lines.append(line)
+            if abs(line.get("qty", 1) * line.get("price", 0)) > MAX_MINOR:
+                current.errors.append((number, _("The quantity times the price is too large an amount.")))
     if current is not None:
         yield _checked_receipt(current, header_map)
 

@@ -145,8 +145,21 @@ def parse_date(value, order: str) -> dt.date:
     return parse_datetime(value, order).date()
 
 
+# Whole numbers (points, visitors) and quantities larger than these are typing or export
+# errors; refusing them keeps every stored number and every sum inside 64-bit integers.
+MAX_WHOLE = 10**12
+MAX_QUANTITY = 10**6
+
+
 def parse_int(value) -> int:
     """A whole number: "1234", "1 234", "1.234" / "1,234" (grouped), "12.0"."""
+    number = _whole(value)
+    if abs(number) > MAX_WHOLE:
+        raise ValidationError(_("{value} is too large a number.").format(value=text(value)))
+    return number
+
+
+def _whole(value) -> int:
     if isinstance(value, bool):
         raise ValidationError(_("{value} is not a whole number.").format(value=value))
     if isinstance(value, int):
@@ -186,6 +199,8 @@ def parse_quantity(value) -> Decimal:
         raise ValidationError(_("{value} is not a quantity.").format(value=text(value))) from None
     if not number.is_finite():
         raise ValidationError(_("{value} is not a quantity.").format(value=text(value)))
+    if abs(number) > MAX_QUANTITY:
+        raise ValidationError(_("{value} is too large a quantity.").format(value=text(value)))
     return number
 
 
