@@ -104,7 +104,8 @@ class DirectoryScreen(Screen[None]):
 
     # English message ids: ShopFooter, F1 and the palette translate them when shown.
     BINDINGS = [
-        Binding("escape", "clear_search", N_("Clear"), id="clear-search"),
+        # Off the footer (Russian with Lock fills 80 columns): Escape empties the box, as expected.
+        Binding("escape", "clear_search", N_("Clear"), id="clear-search", show=False),
         # Priority: the search box would take Enter for itself.
         Binding("enter", "open_customer", N_("Open"), id="open-customer", priority=True),
         Binding("f2", "new_customer", N_("New customer"), id="new-customer"),
@@ -154,7 +155,7 @@ class DirectoryScreen(Screen[None]):
         yield Input(placeholder=_("Search: name, phone or its last digits, code, card"), id="search", max_length=100)
         yield Static(id="directory-status")
         yield DataTable(id="customers", cursor_type="row", zebra_stripes=True)
-        yield ShopFooter()
+        yield ShopFooter(show_actions=frozenset({"lock"}))  # the till's home: lock it from here
 
     def on_mount(self) -> None:
         self.sub_title = _("Customers")

@@ -7,7 +7,9 @@ they are translated here, each time the footer draws its keys.
 
 At 80 columns German and Russian key names leave no room for Textual's "^p palette"
 key on the right: it shows from PALETTE_MIN_WIDTH columns on. Ctrl+P works at any
-width, and F1 (always in the footer) says so.
+width, and F1 (always in the footer) says so. For the same reason the app-wide Lock
+(Ctrl+L, shown once a user signed in) is in the footer of the directory only, where a
+cashier is when leaving the till; it works on every screen and F1 lists it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from textual.widgets._footer import FooterKey
 from shoptui.i18n import _
 
 PALETTE_MIN_WIDTH = 100
+# App-wide keys that work everywhere but are shown only by a footer that asks for them.
+SHOWN_ON_REQUEST = frozenset({"lock"})
 
 
 def translated(text: str) -> str:
@@ -36,15 +40,19 @@ class ShopFooter(Footer):
     }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *, show_actions: frozenset[str] = frozenset(), **kwargs) -> None:
+        """``show_actions``: those of SHOWN_ON_REQUEST this screen's footer shows."""
         kwargs.setdefault("compact", True)
         super().__init__(**kwargs)
+        self.hidden_actions = SHOWN_ON_REQUEST - show_actions
 
     def compose(self) -> ComposeResult:
         self.set_reactive(Footer.show_command_palette, self._room_for_palette(self.app.size.width))
         # Footer.compose builds one FooterKey per binding on every bindings change;
         # translating them on their way out keeps all of Textual's layout and grouping.
         for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget.action in self.hidden_actions:
+                continue
             if isinstance(widget, FooterKey):
                 widget.description = translated(widget.description)
                 if widget.tooltip:

@@ -22,7 +22,8 @@ from screens.help_screen import HelpScreen
 from screens.properties_screen import PropertiesScreen
 from screens.surveys_screen import SurveysScreen
 from shoptui.i18n import LANGUAGES, _, set_language
-from shoptui.services import customers, sales
+from shoptui.services import customers, sales, users
+from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 
 from .helpers import SIZE, app_for, pilot_test, until
@@ -114,11 +115,14 @@ def overflow(app) -> list[str]:
     return problems
 
 
+@pytest.mark.parametrize("signed_in", [False, True], ids=["no users", "signed in"])
 @pytest.mark.parametrize("language", LANGUAGES)
 @pilot_test
-async def test_every_main_screen_footer_fits_80_columns_with_help_and_quit(an, database, language):
+async def test_every_main_screen_footer_fits_80_columns_with_help_and_quit(an, database, language, signed_in):
     set_language(language)
     app = app_for(database)
+    if signed_in:  # the owner sees every key the shop has, and Lock (only with users)
+        app.actor = Actor(user=users.add_user("Chị Lan", "owner", "1111"))
     problems: dict[str, list[str]] = {}
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
@@ -131,6 +135,8 @@ async def test_every_main_screen_footer_fits_80_columns_with_help_and_quit(an, d
             await pilot.pause(0.1)  # the footer recomposes after the screen's bindings settle
             names = footer_names(app)
             assert _("Help") in names and _("Quit") in names, (name, names)
+            # Lock (Ctrl+L) works everywhere; the footer shows it where the cashier leaves the till.
+            assert (_("Lock") in names) == (signed_in and name == "directory"), (name, names)
             if overflow(app):
                 problems[name] = overflow(app)
     assert not problems, problems
