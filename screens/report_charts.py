@@ -26,6 +26,8 @@ from .chart_plots import LazyChart, chart, compact_number
 FUNNEL_KEYS = report_series.FUNNEL
 # Survey questions drawn at most (one chart each); the table has them all.
 SURVEY_CHARTS = 6
+# Bars in a "largest first" chart: what fits an 80x24 screen.
+TOP = 8
 DEBT_BUCKETS = ("days_0_30", "days_31_60", "days_61_90", "days_over_90")
 POINT_MOVES = ("earned", "redeemed", "expired")
 
@@ -192,7 +194,28 @@ def surveys_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
     ]
 
 
+def discounts_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
+    """Where the discounts went: the customers and the products given the most."""
+    ticks = money_ticks(data.get("currency", ""))
+    customers = sorted((data.get("by_customer") or {}).values(), key=lambda row: -row["discount"])[:TOP]
+    products = sorted((data.get("by_product") or {}).values(), key=lambda row: -row["line_discount"])[:TOP]
+    return [
+        chart(
+            _("Discounts per customer (the {n} largest)").format(n=TOP),
+            [_("Anonymous") if row["name"] is None else row["name"] for row in customers],
+            [(_("Discount"), [row["discount"] for row in customers])],
+            kind="hbars", tick_format=ticks, id="chart-discounts-customers",
+        ),
+        chart(
+            _("Line discounts per product (the {n} largest)").format(n=TOP), [row["name"] for row in products],
+            [(_("Discount"), [row["line_discount"] for row in products])],
+            kind="hbars", tick_format=ticks, id="chart-discounts-products",
+        ),
+    ]
+
+
 CHARTS: dict[str, Callable[[Mapping, ReportQuery], list[Widget]]] = {
+    "discounts": discounts_charts,
     "conversion": conversion_charts,
     "rfm": rfm_charts,
     "debtors": debtors_charts,
