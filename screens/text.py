@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from decimal import Decimal
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_skeleton, format_time
 from babel.numbers import format_decimal, format_percent
 from rich.text import Text
 from textual.content import Content
@@ -77,12 +77,17 @@ class Formats:
         if value is None:
             return plain("")
         day = value.date() if isinstance(value, dt.datetime) else value
-        return plain(format_date(day, format="short", locale=self.locale))
+        return plain(self._day(day))
 
     def datetime(self, value: dt.datetime | None) -> Text:
         if value is None:
             return plain("")
-        return plain(format_datetime(value, format="short", locale=self.locale))
+        return plain(f"{self._day(value.date())} {format_time(value, format='short', locale=self.locale)}")
+
+    def _day(self, day: dt.date) -> str:
+        # The locale's numeric order with the full year: a birthday in 1998 must not read
+        # as "4/2/98" (Babel's "short" pattern for Vietnamese), which a cashier may misread.
+        return format_skeleton("yMd", day, locale=self.locale)
 
     def signed_number(self, value: int) -> Text:
         """A ledger change: + for what is added, as the till shows it."""
