@@ -29,6 +29,7 @@ from .customer_card_screen import CustomerCardScreen
 from .db_work import run_db
 from .devices import DeviceConfig, DeviceFactories, DeviceManager
 from .directory_screen import DirectoryScreen
+from .gift_card_modal import open_gift_card
 from .help_screen import HelpScreen, keys_of
 from .keyboard_scans import KeyboardScans
 from .messages import CardScanned, DeviceStatus
@@ -154,6 +155,8 @@ class ShopApp(TillActions, App[None]):
                 ask_survey(self, outcome.customer_id, "card_read", self.actor)
         elif outcome.kind == "withdrawn":
             self.notify(printable(self._withdrawn_message(outcome)), title=_("Card not valid"), severity="warning", markup=False, timeout=10)
+        elif outcome.kind == "gift":  # whoever brings it: its balance, never a registration
+            open_gift_card(self, outcome.barcode)
         else:
             self._offer_registration(outcome.barcode)
 

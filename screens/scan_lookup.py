@@ -18,7 +18,7 @@ from .scan_detector import us_candidates
 
 @dataclass(frozen=True)
 class ScanOutcome:
-    """``kind``: "known", "withdrawn", "customer" or "unknown" (as services.cards.resolve_scan)."""
+    """``kind``: "known", "withdrawn", "gift", "customer" or "unknown" (as services.cards.resolve_scan)."""
 
     kind: str
     barcode: str

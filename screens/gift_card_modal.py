@@ -1,0 +1,238 @@
+"""Gift cards at the till: the balance and history shown when one is scanned, and the
+form that sells a new card or tops one up (barcode, amount, how the buyer paid).
+
+A gift card belongs to whoever brings it, so its scan never opens or registers a
+customer; the money on it is its own ledger (services.vouchers).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Iterable
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Select, Static
+
+from shoptui.errors import NotFound, ShopError, ValidationError
+from shoptui.i18n import N_, _
+from shoptui.money import parse_money
+from shoptui.services import vouchers
+from shoptui.services.context import Actor
+
+from .db_work import run_db
+from .form import Field, FormModal
+from .labels import METHOD_NAMES, name_of
+from .messages import CardScanned
+from .sale_modal import DoneModal, dismiss_later
+from .text import Formats, content, plain, printable
+
+ENTRY_NAMES = {
+    "issue": N_("sold"), "topup": N_("topped up"), "redeem": N_("paid with"),
+    "refund": N_("given back (return)"), "adjust": N_("adjustment"),
+}
+HISTORY_SHOWN = 50
+
+
+def _actor(app: App) -> Actor | None:
+    return getattr(app, "actor", None)
+
+
+def open_gift_card(app: App, barcode: str) -> None:
+    """The balance of a scanned gift card, on top of whatever is open (a second scan replaces it)."""
+    screen = app.screen
+    if isinstance(screen, GiftBalanceModal):
+        if screen.barcode == barcode:
+            screen.reload()
+            return
+        screen.dismiss(None)
+    app.push_screen(GiftBalanceModal(barcode, app.formats, _actor(app)))
+
+
+def sell_gift_card(app: App, barcode: str = "") -> None:
+    """The form to sell a new gift card, or to top one up (from the palette)."""
+    app.push_screen(GiftCardModal(app.formats, _actor(app), barcode))
+
+
+class GiftBalanceModal(ModalScreen[None]):
+    """A gift card's balance and history; T tops it up, Escape closes."""
+
+    BINDINGS = [
+        Binding("escape", "close", N_("Close"), id="gift-close"),
+        Binding("t", "top_up", N_("Top up"), id="gift-top-up"),
+    ]
+    DEFAULT_CSS = """
+    GiftBalanceModal #gift-history { height: auto; max-height: 12; }
+    GiftBalanceModal #gift-balance { text-style: bold; }
+    """
+
+    def __init__(self, barcode: str, formats: Formats, actor: Actor | None = None):
+        super().__init__()
+        self.barcode = barcode
+        self.formats = formats
+        self.actor = actor
+        self.view: vouchers.GiftCardView | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="gift-dialog"):
+            yield Static(content(_("Gift card {barcode}").format(barcode=self.barcode)), classes="dialog-title")
+            yield Static(content(_("Reading the card…")), id="gift-balance", classes="dialog-message")
+            yield DataTable(id="gift-history", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="gift-more", classes="dialog-message")
+            yield Static(content(_("T: top up   Esc: close")), classes="dialog-message")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#gift-history", DataTable)
+        for label in (_("Date"), _("What"), _("Amount"), _("Receipt"), _("By")):
+            table.add_column(label)
+        table.focus()
+        self.reload()
+
+    def reload(self) -> None:
+        run_db(self, vouchers.gift_card_view, self.barcode, HISTORY_SHOWN,
+               on_done=self._show, group="gift-view", exclusive=True, title=_("Gift card"))
+
+    def _show(self, view: vouchers.GiftCardView) -> None:
+        self.view = view
+        f = self.formats
+        balance = Text(end="")
+        balance.append(printable(_("Balance")) + ": ", style="dim")
+        balance.append(f.money(view.balance))
+        balance.append("   " + printable(_("sold on {date}").format(date=f.date(view.sold_at).plain)), style="dim")
+        self.query_one("#gift-balance", Static).update(balance)
+        table = self.query_one("#gift-history", DataTable)
+        table.clear()
+        for e in view.entries:
+            what = name_of(ENTRY_NAMES, e.kind)
+            if e.kind in ("issue", "topup") and e.reason:
+                what = "{what} ({method})".format(what=what, method=name_of(METHOD_NAMES, e.reason))
+            table.add_row(f.datetime(e.at), plain(what, 30), f.signed_money(e.amount), plain(e.receipt_number, 20), plain(e.user_name, 20))
+        more = view.entry_count - len(view.entries)
+        self.query_one("#gift-more", Static).update(
+            content(_("… and {count} earlier entries.").format(count=more)) if more > 0 else ""
+        )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_top_up(self) -> None:
+        def done(top_up: vouchers.GiftTopUp | None) -> None:
+            if top_up is not None:
+                self.reload()
+
+        self.app.push_screen(GiftCardModal(self.formats, self.actor, self.barcode), done)
+
+
+def read_card(barcode: str) -> vouchers.GiftCardView | None:
+    """Runs in a worker: the card's view, or None when this barcode is a new gift card."""
+    try:
+        return vouchers.gift_card_view(barcode, 1)
+    except NotFound:
+        return None
+
+
+class GiftCardModal(FormModal):
+    """Sells a new gift card or tops one up; answers the ``GiftTopUp``, or None."""
+
+    DEFAULT_CSS = """
+    GiftCardModal #gift-known { color: $text-muted; }
+    """
+
+    def __init__(self, formats: Formats, actor: Actor | None = None, barcode: str = ""):
+        super().__init__()
+        self.formats = formats
+        self.actor = actor
+        self.barcode = barcode
+        self._busy = False
+
+    def fields(self) -> Iterable[Field]:
+        yield Field(_("Gift card (scan or type)"), Input(printable(self.barcode), id="gift-barcode", max_length=64), "barcode")
+        yield Field(_("Amount"), Input(id="gift-amount", max_length=30), "amount")
+        yield Field(
+            _("Paid by"),
+            Select([(_(METHOD_NAMES[m]), m) for m in vouchers.GIFT_PAYMENT_METHODS], id="gift-method", value="cash", allow_blank=False),
+            "method",
+        )
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog gift-form-dialog"):
+            yield Static(content(_("Sell or top up a gift card")), classes="dialog-title")
+            with VerticalScroll(classes="form-body"):
+                yield from self.compose_fields()
+            yield Static("", id="gift-known", classes="dialog-message")
+            yield Static(content(_("Enter: next / record   Ctrl+S: record   Esc: cancel")), classes="dialog-message")
+
+    def on_mount(self) -> None:
+        if self.barcode:
+            self._look_up(self.barcode)
+            self.query_one("#gift-amount", Input).focus()
+        else:
+            self.query_one("#gift-barcode", Input).focus()
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        """A scan here is the gift card being sold or topped up."""
+        message.stop()
+        self.query_one("#gift-barcode", Input).value = message.barcode
+        self.field("barcode").set_error(None)
+        self._look_up(message.barcode)
+        self.query_one("#gift-amount", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "gift-barcode":
+            self._look_up(event.value)
+        super().on_input_submitted(event)
+
+    def _look_up(self, barcode: str) -> None:
+        if barcode.strip():
+            run_db(self, read_card, barcode.strip(), on_done=self._known, on_error=lambda _exc: None,
+                   group="gift-known", exclusive=True)
+
+    def _known(self, view: vouchers.GiftCardView | None) -> None:
+        text = (_("A new gift card.") if view is None
+                else _("Balance now: {amount}").format(amount=self.formats.money(view.balance).plain))
+        self.query_one("#gift-known", Static).update(content(text))
+
+    def action_save(self) -> None:
+        if self._busy:
+            return
+        self.clear_errors()
+        values = self.values()
+        try:
+            if not values["barcode"].strip():
+                raise ValidationError(_("Scan or type the gift card's barcode."), "barcode")
+            text = values["amount"].strip()
+            if not text:
+                raise ValidationError(_("The amount must be more than zero."), "amount")
+            amount = parse_money(text, self.formats.currency, "amount")
+        except ShopError as exc:
+            self.show_error(exc)
+            return
+        self._busy = True
+        run_db(self, vouchers.top_up_gift_card, values["barcode"], amount, values["method"], self.actor,
+               on_done=self._done, on_error=self._failed, group="gift-top-up", title=_("Gift card"))
+
+    def _failed(self, exc: ShopError) -> None:
+        self._busy = False
+        self.show_error(exc)
+
+    def _done(self, top_up: vouchers.GiftTopUp) -> None:
+        self._busy = False
+        self.app.data_changed()
+        f = self.formats
+        user = self.actor.user.name if self.actor is not None and self.actor.user is not None else ""
+        lines = [
+            (_("Gift card"), top_up.card.barcode),
+            (_("Sold") if top_up.kind == "issue" else _("Topped up"), f.money(top_up.amount).plain),
+            (_("Paid by"), name_of(METHOD_NAMES, top_up.method)),
+            (_("Balance before"), f.money(top_up.balance_before).plain),
+            (_("Balance now"), f.money(top_up.balance_after).plain),
+            (_("Date"), f.datetime(top_up.entry.at).plain),
+            (_("Entry no."), str(top_up.entry.id)),
+        ]
+        if user:
+            lines.append((_("Cashier"), user))
+        title = _("Gift card sold") if top_up.kind == "issue" else _("Gift card topped up")
+        self.app.push_screen(DoneModal(title, lines), partial(dismiss_later, self, top_up))
