@@ -48,11 +48,12 @@ from peewee import Case, fn
 from ..errors import UsageError
 from ..i18n import N_, _
 from ..models import Customer, Receipt
+from ..models.summaries import CustomerSales
 from ..services import settings
 from . import Money, Share
 from .contacts import CONTACT_FIELDS, as_of_day, contact, page
 from .portrait import IS_SALE, SALE_COUNT, SIGNED_TOTAL
-from .query import ReportQuery, day_number
+from .query import ReportQuery, day_number, whole_history
 
 TITLE = N_("RFM segments")
 
@@ -164,6 +165,18 @@ def per_customer(query: ReportQuery) -> pw.Select:
     )
 
 
+def every_customer(query: ReportQuery) -> pw.Select:
+    """``per_customer`` for every customer at once; over the whole history it is read from
+    the per-customer sums that migration 0005's triggers keep (the same day numbers),
+    instead of grouping every receipt."""
+    if not whole_history(query):
+        return per_customer(query)
+    c = CustomerSales
+    return c.select(
+        c.customer.alias("customer_id"), c.last_sale_day.alias("last_day"), c.sales.alias("frequency"), c.net.alias("monetary"),
+    ).where(c.sales >= 1)
+
+
 def scored(query: ReportQuery) -> pw.Select:
     """``per_customer`` with the r, f, m scores: NTILE(5) of the first position of each value.
 
@@ -171,7 +184,7 @@ def scored(query: ReportQuery) -> pw.Select:
     into the tile NTILE(5) gives that position: one sort per score, where NTILE and then
     the lowest tile over each group of equal values would need two.
     """
-    per = per_customer(query).alias("per_customer")
+    per = every_customer(query).alias("per_customer")
     ranks = (
         Receipt.select(
             per.c.customer_id, per.c.last_day, per.c.frequency, per.c.monetary,
@@ -315,7 +328,7 @@ def segment_of(customer: Customer | int, query: ReportQuery | None = None) -> Cu
     if own is None:
         return None
     last_day, frequency, monetary, recency = (int(value) for value in own)
-    per = per_customer(query).alias("per_customer")
+    per = every_customer(query).alias("per_customer")
 
     def worse(column, value) -> pw.Node:
         return fn.COALESCE(fn.SUM(Case(None, [(column < value, 1)], 0)), 0)

@@ -32,8 +32,9 @@ from peewee import Case, JOIN, fn
 
 from ..i18n import N_
 from ..models import Customer, Receipt, SurveyAnswer, SurveyQuestion
+from ..models.summaries import CustomerSales
 from . import Share
-from .query import ReportQuery, all_of
+from .query import ReportQuery, all_of, whole_history
 from .rfm import SEGMENTS, scored, segment_for
 
 TITLE = N_("Survey answers")
@@ -108,6 +109,10 @@ def _latest_answers(query: ReportQuery) -> pw.Select:
 
 
 def _visits(query: ReportQuery) -> pw.Select:
+    if whole_history(query):
+        # The per-customer sums (migration 0005): a customer with no sale has 0, as one
+        # with no row has after the LEFT JOIN.
+        return CustomerSales.select(CustomerSales.customer.alias("customer_id"), CustomerSales.sales.alias("visits")).alias("visits")
     return (
         # Columns of the covering (customer, at, kind, total, store) index only: SQLite
         # counts from the index without reading a receipt row.

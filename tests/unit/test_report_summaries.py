@@ -145,6 +145,27 @@ def test_discounts_per_customer_from_the_sums_equal_those_from_the_receipts(data
         assert "anonymous" in fast["by_customer"] or limit == 2
 
 
+@pytest.mark.parametrize("seed", [9, 10])
+def test_rfm_and_surveys_from_the_sums_equal_those_from_the_receipts(database, monkeypatch, seed):
+    from shoptui.models import SurveyAnswer, SurveyQuestion
+    from shoptui.reports import rfm as rfm_module
+    from shoptui.reports import surveys as surveys_module
+
+    random_history(random.Random(seed))
+    question = SurveyQuestion.create(text="Source?", kind="choice", choices="a\nb", created_at=dt.datetime(2025, 1, 1))
+    for n, customer in enumerate(Customer.select().order_by(Customer.id)):
+        SurveyAnswer.create(question=question, customer=customer, answer="ab"[n % 2], at=dt.datetime(2025, 2, 1))
+    query = {"as_of": AS_OF}
+    fast = (rfm_module.rfm(ReportQuery(**query)), surveys_module.surveys(ReportQuery(**query)))
+    card = [rfm_module.segment_of(c.id, ReportQuery(**query)) for c in Customer.select()]
+    with monkeypatch.context() as patch:
+        patch.setattr(rfm_module, "whole_history", lambda query: False)
+        patch.setattr(surveys_module, "whole_history", lambda query: False)
+        slow = (rfm_module.rfm(ReportQuery(**query)), surveys_module.surveys(ReportQuery(**query)))
+        assert card == [rfm_module.segment_of(c.id, ReportQuery(**query)) for c in Customer.select()]
+    assert fast == slow
+
+
 def test_a_receipt_after_the_cut_or_a_period_falls_back_to_the_receipts(database):
     store = stores.ensure_main_store()
     add_receipt(1, store, add_customer(1), dt.datetime(2025, 7, 1, 9))
