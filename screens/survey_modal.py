@@ -1,8 +1,12 @@
 """Asking survey questions one by one: the registration survey and the second survey.
 
-A choice question is answered with the arrows and Enter, a text question by typing and
-Enter; Escape skips the question and F8 skips the rest. Each answer is saved as it is
-given, so a survey left half-way keeps what was answered.
+A choice question is answered by moving to a choice (arrows, or its number) and Enter;
+no choice is highlighted at first, so an Enter meant for the till records nothing. A text
+question is answered by typing and Enter. Escape skips the question and F8 skips the
+rest; the till's keys (F5 sale, F9 debt payment, F3, F11) skip the rest and do their
+action, so a cashier who goes on with the sale is never caught by the survey. Each answer
+is saved as it is given; second-survey questions skipped are noted, so they rest a while
+(``surveys.SKIP_QUIET_DAYS``) instead of coming back at every scan.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ def ask_survey(node: DOMNode, customer_id: int, when: str, actor: Actor | None =
     def loaded(items: list[SurveyItem]) -> None:
         if items:
             title = _("Registration survey") if when == "registration" else _("Survey")
-            app.push_screen(SurveyModal(customer_id, items, actor, title), done)
+            app.push_screen(SurveyModal(customer_id, items, actor, title, remember_skips=when == "card_read"), done)
 
     def done(answered: int | None) -> None:
         if not answered:
@@ -72,22 +76,34 @@ def ask_survey(node: DOMNode, customer_id: int, when: str, actor: Actor | None =
     run_db(app, job, *args, on_done=loaded, group="survey-load", title=_("Survey"))
 
 
+# Keys of the till (screens/till_keys.py and the card's debt payment): they close the
+# survey, skipping what is left, and then act on the screen beneath as if it had no survey.
+TILL_KEYS = ("f5", "f9", "f3", "f11")
+
+
 class SurveyModal(ModalScreen[int]):
     """Returns how many answers were recorded."""
 
     BINDINGS = [
         Binding("escape", "skip", N_("Skip question"), id="survey-skip"),
         Binding("f8", "skip_all", N_("Skip survey"), id="survey-skip-all"),
+        *(Binding(key, f"till_key('{key}')", show=False) for key in TILL_KEYS),
+        *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
     ]
 
-    def __init__(self, customer_id: int, items: list[SurveyItem], actor: Actor | None = None, title: str = ""):
+    def __init__(
+        self, customer_id: int, items: list[SurveyItem], actor: Actor | None = None, title: str = "",
+        remember_skips: bool = False,
+    ):
         super().__init__()
         self.customer_id = customer_id
         self.items = items
         self.actor = actor
         self.title_text = title or _("Survey")
+        self.remember_skips = remember_skips
         self.index = 0
         self.answered = 0
+        self.skipped: list[int] = []
         self._saving = False
 
     def compose(self) -> ComposeResult:
@@ -122,12 +138,18 @@ class SurveyModal(ModalScreen[int]):
         options.display = is_choice
         text.display = not is_choice
         if is_choice:
-            options.add_options([Option(content(choice), id=str(i)) for i, choice in enumerate(item.choices)])
-            options.highlighted = 0
+            options.add_options(
+                [Option(content(self._numbered(i, choice)), id=str(i)) for i, choice in enumerate(item.choices)]
+            )
+            options.highlighted = None  # Enter alone must not answer: the cashier picks a choice first
             options.focus()
         else:
             text.value = ""
             text.focus()
+
+    @staticmethod
+    def _numbered(index: int, choice: str) -> str:
+        return f"{index + 1}. {choice}" if index < 9 else choice
 
     def _set_error(self, message: str) -> None:
         error = self.query_one("#survey-error", Static)
@@ -172,12 +194,36 @@ class SurveyModal(ModalScreen[int]):
         else:
             self._show()
 
+    def action_pick(self, number: int) -> None:
+        """A digit moves to that choice; Enter then answers it."""
+        options = self.query_one("#survey-choices", OptionList)
+        if options.display and number <= options.option_count:
+            options.highlighted = number - 1
+            options.focus()
+
     def action_skip(self) -> None:
         if not self._saving:
+            self.skipped.append(self.current.id)
             self._next()
 
     def action_skip_all(self) -> None:
+        self.skipped.extend(item.id for item in self.items[self.index:])
         self.dismiss(self.answered)
+
+    async def action_till_key(self, key: str) -> None:
+        if self._saving:
+            return
+        self.action_skip_all()
+        # Straight to the bindings of the screen beneath (not a re-posted key, which would
+        # arrive after the amount the cashier is already typing).
+        await self.app._check_bindings(key)
+
+    def dismiss(self, result=None):
+        if self.remember_skips and self.skipped:
+            run_db(self.app, surveys.record_skips, list(self.skipped), self.customer_id, self.actor,
+                   group="survey-skip", title=_("Survey"))
+            self.skipped = []
+        return super().dismiss(result)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

@@ -18,7 +18,7 @@ import peewee as pw
 from .. import clock
 from ..errors import NotFound, ValidationError
 from ..i18n import _
-from ..models import Customer, CustomerGroup, Group, SurveyAnswer, SurveyQuestion
+from ..models import AuditLog, Customer, CustomerGroup, Group, SurveyAnswer, SurveyQuestion
 from ..models.surveys import QUESTION_KINDS, TARGETS
 from .audit import record, snapshot
 from .context import Actor, require
@@ -27,6 +27,10 @@ from .ledger import write_transaction
 
 TEXT_MAX = 500
 ANSWER_MAX = 2000
+# A second-survey question the cashier skipped is not asked of that customer again for
+# this many days: a queue at the till must not meet the same question at every scan.
+SKIP_QUIET_DAYS = 30
+SKIP_ACTION = "survey.skip"
 
 
 @dataclass(frozen=True)
@@ -165,15 +169,38 @@ def _answered(customer_id: int) -> set[int]:
     }
 
 
+def _recently_skipped(customer_id: int) -> set[int]:
+    """Skips live in the audit log (no schema change): one entry per skipped question."""
+    since = clock.now() - dt.timedelta(days=SKIP_QUIET_DAYS)
+    rows = AuditLog.select(AuditLog.after).where(
+        (AuditLog.entity == "customer") & (AuditLog.entity_id == str(customer_id))
+        & (AuditLog.action == SKIP_ACTION) & (AuditLog.at >= since)
+    )
+    return {row.after.get("question") for row in rows if isinstance(row.after, dict)}
+
+
+def record_skips(question_ids, customer: Customer | int, actor: Actor | None = None, *, at: dt.datetime | None = None) -> int:
+    """The cashier skipped these second-survey questions for this customer: they are not
+    asked again at card read for ``SKIP_QUIET_DAYS`` days. Returns how many were noted."""
+    require(actor, "survey_answer")
+    cid = customer.id if isinstance(customer, Customer) else customer
+    ids = [int(q) for q in dict.fromkeys(question_ids)]
+    with write_transaction():
+        for question_id in ids:
+            record(actor, SKIP_ACTION, "customer", cid, None, {"question": question_id}, at=at)
+    return len(ids)
+
+
 def questions_due_at_card_read(customer: Customer | int) -> list[SurveyQuestion]:
     """The second survey: active flagged questions that target this customer and that the
-    customer has not answered yet. An archived customer is asked nothing."""
+    customer has not answered yet (nor skipped in the last ``SKIP_QUIET_DAYS`` days). An
+    archived customer is asked nothing."""
     cid = customer.id if isinstance(customer, Customer) else customer
     found = Customer.get_or_none(Customer.id == cid)
     if found is None or found.status == "archived":
         return []
     groups = {row[0] for row in CustomerGroup.select(CustomerGroup.group).where(CustomerGroup.customer == cid).tuples()}
-    answered = _answered(cid)
+    answered = _answered(cid) | _recently_skipped(cid)
     return [
         q
         for q in questions(include_inactive=False)

@@ -50,15 +50,18 @@ async def test_a_card_read_asks_the_unanswered_flagged_questions_and_the_card_sh
         await scan(pilot, "2000000000015")
         await until(pilot, lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"), what="second survey")
         await until(pilot, lambda: question_shown(app) == "Rate us [1-5]")  # literally, not markup
-        await pilot.press("down", "down", "enter")  # "3"
+        await pilot.press("enter")  # nothing chosen yet: Enter alone answers nothing
+        await pilot.pause(0.1)
+        assert answers_of(shop["an"].id) == {} and question_shown(app) == "Rate us [1-5]"
+        await pilot.press("down", "down", "down", "up", "enter")  # "2"
         await until(pilot, lambda: "What should we stock?" in question_shown(app))
         await pilot.press(*"green tea", "enter")
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
-        assert answers_of(shop["an"].id) == {"Rate us [1-5]": "3", "What should we stock?": "green tea"}
+        assert answers_of(shop["an"].id) == {"Rate us [1-5]": "2", "What should we stock?": "green tea"}
         table = app.screen.query_one("#surveys-table", DataTable)
         await until(pilot, lambda: table.row_count == 2, what="answers on the Surveys tab")
         shown = {table.get_row_at(i)[1].plain: table.get_row_at(i)[2].plain for i in range(2)}
-        assert shown == {"Rate us [1-5]": "3", "What should we stock?": "green tea"}
+        assert shown == {"Rate us [1-5]": "2", "What should we stock?": "green tea"}
         # Answered now: the next read of the card asks nothing.
         await pilot.press("escape")
         await pilot.pause(0.1)
@@ -69,7 +72,7 @@ async def test_a_card_read_asks_the_unanswered_flagged_questions_and_the_card_sh
 
 
 @pilot_test
-async def test_the_second_survey_can_be_skipped_and_asks_again_next_time(shop, database):
+async def test_a_skipped_second_survey_is_not_asked_again_at_the_next_scan(shop, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.2)
@@ -81,8 +84,50 @@ async def test_the_second_survey_can_be_skipped_and_asks_again_next_time(shop, d
         await pilot.press("f8")  # skip the rest
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
         assert answers_of(shop["an"].id) == {}
+        await until(pilot, lambda: len(surveys._recently_skipped(shop["an"].id)) == 2, what="skips noted")
+        await pilot.press("escape")
+        await pilot.pause(0.1)
         await scan(pilot, "2000000000015")
-        await until(pilot, lambda: isinstance(app.screen, SurveyModal))
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, SurveyModal)
+    assert surveys.questions_due_at_card_read(shop["an"]) == []
+
+
+@pilot_test
+async def test_till_keys_skip_the_survey_and_do_their_action(shop, database):
+    from screens.sale_modal import SaleModal
+
+    from .till_helpers import type_amount
+
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        await scan(pilot, "2000000000015")
+        await until(pilot, lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"))
+        await until(pilot, lambda: question_shown(app) == "Rate us [1-5]")
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal), what="the sale opened by F5")
+        await type_amount(pilot, "50000")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+    assert answers_of(shop["an"].id) == {}
+    assert surveys.questions_due_at_card_read(shop["an"]) == []  # skipped, not answered
+
+
+@pilot_test
+async def test_a_digit_moves_to_its_choice(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.2)
+        await scan(pilot, "2000000000015")
+        await until(pilot, lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"))
+        await until(pilot, lambda: question_shown(app) == "Rate us [1-5]")
+        await pilot.press("4")
+        assert answers_of(shop["an"].id) == {}
+        await pilot.press("enter")
+        await until(pilot, lambda: "What should we stock?" in question_shown(app))
+    assert answers_of(shop["an"].id) == {"Rate us [1-5]": "4"}
 
 
 @pilot_test
@@ -99,7 +144,7 @@ async def test_registration_ends_with_the_registration_survey(shop, database):
         await until(pilot, lambda: question_shown(app) == "How did you hear of us?")
         options = app.screen.query_one("#survey-choices", OptionList)
         assert options.option_count == 2
-        await pilot.press("down", "enter")
+        await pilot.press("2", "enter")
         await until(pilot, lambda: question_shown(app) == "Rate us [1-5]")
         await pilot.press("f8")
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))

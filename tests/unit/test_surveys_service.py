@@ -105,3 +105,21 @@ def test_update_keeps_answers(database):
     fresh = surveys.questions()[0]
     assert fresh.text == "Where did you hear of us?" and fresh.ask_at_card_read
     assert SurveyAnswer.select().where(SurveyAnswer.question == question).count() == 1
+
+
+def test_a_skipped_second_survey_question_rests_for_a_while_then_is_asked_again(database):
+    from shoptui import clock
+
+    an = customers.register({"name": "An", "phone": "0912345678"}).customer
+    binh = customers.register({"name": "Bình", "phone": "0912345679"}).customer
+    rating = surveys.define_question(choice(ask_at_card_read=True))
+    wish = surveys.define_question(QuestionInput(text="Wishes?", kind="text", ask_at_card_read=True))
+    assert surveys.record_skips([rating.id], an) == 1
+    assert [q.id for q in surveys.questions_due_at_card_read(an)] == [wish.id]
+    assert [q.id for q in surveys.questions_due_at_card_read(binh)] == [rating.id, wish.id]  # only An skipped
+    assert SurveyAnswer.select().count() == 0  # a skip is no answer
+    long_ago = clock.now() - dt.timedelta(days=surveys.SKIP_QUIET_DAYS + 1)
+    surveys.record_skips([wish.id], binh, at=long_ago)
+    assert [q.id for q in surveys.questions_due_at_card_read(binh)] == [rating.id, wish.id]
+    entry = AuditLog.get(AuditLog.action == "survey.skip", AuditLog.entity_id == str(an.id))
+    assert entry.after == {"question": rating.id}
