@@ -19,7 +19,7 @@ from shoptui.services import settings
 
 from .db_work import run_db
 from .footer import ShopFooter
-from .messages import DeviceStatus, ScannerTested
+from .messages import CardScanned, DeviceStatus, ScannerTested
 from .text import plain, printable
 
 # The listener's states, as the owner reads them.
@@ -56,6 +56,7 @@ class DevicesScreen(Screen):
         self.actor = actor
         self.sub_title = _("Devices")
         self.paths: list[str] = []
+        self.testing_keyboard = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -170,15 +171,25 @@ class DevicesScreen(Screen):
         run_db(self, settings.set_value, "scanner_device", path, self.actor, on_done=saved, title=_("Devices"))
 
     def action_test_scanner(self) -> None:
-        if self.manager.scanner is None:
-            self.notify(_("No scanner is being read; choose one first."), severity="warning")
-            return
-        self.manager.capture = self
+        if self.manager.scanner is not None:
+            self.manager.capture = self
+        # Most shops' scanners type like a keyboard: with no evdev scanner chosen, the
+        # test takes the next scan from the terminal instead.
+        self.testing_keyboard = self.manager.scanner is None
         self.query_one("#scanner-test", Static).update(_("Scan a barcode now: it is shown here and opens no card."))
 
     def on_scanner_tested(self, message: ScannerTested) -> None:
+        self.testing_keyboard = False
         self.query_one("#scanner-test", Static).update(
             printable(_("Test scan received: {barcode}").format(barcode=message.barcode)))
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        if not self.testing_keyboard:
+            return  # an ordinary scan: the app opens the card
+        message.stop()
+        self.testing_keyboard = False
+        self.query_one("#scanner-test", Static).update(printable(
+            _("Test scan received from the keyboard-mode scanner: {barcode}").format(barcode=message.barcode)))
 
     def action_back(self) -> None:
         self.dismiss()

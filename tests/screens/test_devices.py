@@ -238,9 +238,29 @@ async def test_devices_screen_with_no_input_devices_says_so_and_is_in_the_palett
         await until(pilot, lambda: isinstance(app.screen, DevicesScreen) and "No scanners found" in shown(app, "#scanner-problem"))
         assert "Scanner: none chosen" in shown(app, "#scanner-state")
         assert "People counter: none" in shown(app, "#counter-state")
-        await pilot.press("t")
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, DevicesScreen))
+
+
+@pilot_test
+async def test_a_keyboard_mode_scanner_is_tested_on_the_devices_screen(database, an):
+    """No evdev scanner chosen (most shops): `t` takes the next terminal scan, opening no card."""
+    from screens.devices_screen import DevicesScreen
+
+    from .helpers import scan
+
+    fakes = DeviceFactories(scanner=FakeScanner, counter=FakeCounter, list_scanners=lambda: [])
+    app = app_with(database, fakes)
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_show_devices()
+        await until(pilot, lambda: isinstance(app.screen, DevicesScreen) and "No scanners found" in shown(app, "#scanner-problem"))
+        await pilot.press("t")
+        assert "Scan a barcode now" in shown(app, "#scanner-test")
+        await scan(pilot, "2000000000015")
+        await until(pilot, lambda: "2000000000015" in shown(app, "#scanner-test"))
+        assert isinstance(app.screen, DevicesScreen)  # the card was not opened
+        await scan(pilot, "2000000000015")  # the test is over: a scan opens the card again
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
 
 
 # -- the real device threads behind the manager --------------------------------------------
