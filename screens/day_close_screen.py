@@ -11,23 +11,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from shoptui import clock
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 from shoptui.services import day_close
 from shoptui.services.context import Actor
 
 from .db_work import run_db
+from .footer import ShopFooter
 from .text import Formats, content, printable
 
 
 class DayCloseScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "close", _("Back"), id="day-close-back"),
-        Binding("ctrl+e", "export", _("Export CSV"), id="day-close-export"),
-        Binding("left", "day(-1)", _("Day before"), id="day-close-before"),
-        Binding("right", "day(1)", _("Day after"), id="day-close-after"),
+        Binding("escape", "close", N_("Back"), id="day-close-back"),
+        Binding("ctrl+e", "export", N_("Export CSV"), id="day-close-export"),
+        # Off the footer (80 columns in Russian): the screen's own key line names ←/→.
+        Binding("left", "day(-1)", N_("Day before"), id="day-close-before", show=False),
+        Binding("right", "day(1)", N_("Day after"), id="day-close-after", show=False),
     ]
 
     def __init__(self, formats: Formats, actor: Actor | None = None, day: dt.date | None = None, export_dir: Path | None = None):
@@ -41,7 +43,7 @@ class DayCloseScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(content(_("Loading…")), id="day-close")
-        yield Footer()
+        yield ShopFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("Day close")

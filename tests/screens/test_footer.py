@@ -15,6 +15,7 @@ from textual.widgets._footer import FooterKey
 
 from screens.commands import key_commands, open_properties, open_surveys
 from screens.customer_card_screen import CustomerCardScreen
+from screens.day_close_screen import DayCloseScreen
 from screens.devices_screen import DevicesScreen
 from screens.directory_screen import DirectoryScreen
 from screens.footer import ShopFooter
@@ -96,6 +97,7 @@ async def test_an_app_started_in_vietnamese_after_the_screens_were_imported_in_e
 MAIN_SCREENS = {
     "directory": (DirectoryScreen, lambda app, an: None),
     "card": (CustomerCardScreen, lambda app, an: app.open_customer(an.id)),
+    "day close": (DayCloseScreen, lambda app, an: app.action_day_close()),
     "surveys": (SurveysScreen, lambda app, an: open_surveys(app)),
     "properties": (PropertiesScreen, lambda app, an: open_properties(app)),
     "devices": (DevicesScreen, lambda app, an: app.action_show_devices()),
