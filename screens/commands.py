@@ -36,6 +36,12 @@ def open_export_month(app: App) -> None:
     app.push_screen(ExportMonthModal(getattr(app, "actor", None)))
 
 
+def open_gift_card_sale(app: App) -> None:
+    from .gift_card_modal import sell_gift_card
+
+    sell_gift_card(app)
+
+
 def screen_commands(app: App) -> Iterable[SystemCommand]:
     yield SystemCommand(_("Customer directory"), _("The list of customers, with search"), lambda: _home(app))
     yield SystemCommand(_("New customer"), _("Register a customer"), lambda: app.register_customer())
@@ -47,6 +53,7 @@ def screen_commands(app: App) -> Iterable[SystemCommand]:
     yield SystemCommand(
         _("Devices"), _("Barcode scanners and the people counter: state, choose, test"), lambda: app.action_show_devices()
     )
+    yield SystemCommand(_("Gift card…"), _("Sell a new gift card or top one up"), lambda: open_gift_card_sale(app))
     yield SystemCommand(_("Export month…"), _("The owner's month-end workbook in Excel"), lambda: open_export_month(app))
     yield SystemCommand(_("Help: keys"), _("The keys of this screen and the global ones (F1)"), lambda: app.action_show_help())
 
