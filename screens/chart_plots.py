@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
+from shoptui.errors import ShopError
 from shoptui.i18n import _, babel_locale
 
 from .db_work import run_db
@@ -251,9 +252,16 @@ class LazyChart(Vertical):
         yield Static(Text(_("{chart}: reading…").format(chart=self.title)), classes="chart-loading")
 
     def on_mount(self) -> None:
-        run_db(self, self.job, *self.args, on_done=self._show, group="chart", title=self.title)
+        run_db(self, self.job, *self.args, on_done=self._show, on_error=self._failed, group="chart", title=self.title)
 
     async def _show(self, result: Any) -> None:
         await self.query(".chart-loading").remove()
         await self.mount(self.build(result))
+        self.loaded = True
+
+    async def _failed(self, error: ShopError) -> None:
+        """The reason in place of the chart: the table beside it is still right."""
+        await self.query(".chart-loading").remove()
+        message = _("{chart}: {reason}").format(chart=self.title, reason=printable(str(error)))
+        await self.mount(Static(Text(message), classes="chart-failed"))
         self.loaded = True

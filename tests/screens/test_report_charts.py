@@ -19,7 +19,7 @@ from screens.chart_plots import LazyChart, NoData, SeriesChart, chart, one_cell_
 from screens.portrait_view import Figure, PortraitView
 from screens.report_charts import charts_for, dashboard_for
 from screens.text import Formats
-from shoptui.errors import ShopError
+from shoptui.errors import NotFound, ShopError
 from shoptui.reports import REPORT_NAMES, load
 from shoptui.reports.query import ReportQuery
 from tests.screens.helpers import pilot_test, until
@@ -289,6 +289,18 @@ async def test_an_empty_database_gives_quiet_no_data_lines(database):
         await loaded(pilot)
         assert not app.query(SeriesChart)
         assert "Visitors, receipts and card receipts by hour of day: no data to draw." in screen_text(app)
+
+
+@pilot_test
+async def test_a_series_that_cannot_be_read_says_why_in_place_of_its_chart(database):
+    def broken(query):
+        raise NotFound("There is no store GONE.")
+
+    app = ChartApp(database, [LazyChart("By hour", broken, (ReportQuery(),), lambda rows: None, id="lazy")])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        assert "By hour: There is no store GONE." in screen_text(app)
+        assert not app.query(".chart-loading")
 
 
 def test_reports_without_charts_and_without_a_dashboard():
