@@ -42,6 +42,12 @@ def open_gift_card_sale(app: App) -> None:
     sell_gift_card(app)
 
 
+def open_vouchers(app: App) -> None:
+    from .vouchers_screen import open_vouchers as open_screen
+
+    open_screen(app)
+
+
 def screen_commands(app: App) -> Iterable[SystemCommand]:
     yield SystemCommand(_("Customer directory"), _("The list of customers, with search"), lambda: _home(app))
     yield SystemCommand(_("New customer"), _("Register a customer"), lambda: app.register_customer())
@@ -54,6 +60,7 @@ def screen_commands(app: App) -> Iterable[SystemCommand]:
         _("Devices"), _("Barcode scanners and the people counter: state, choose, test"), lambda: app.action_show_devices()
     )
     yield SystemCommand(_("Gift card…"), _("Sell a new gift card or top one up"), lambda: open_gift_card_sale(app))
+    yield SystemCommand(_("Vouchers"), _("Vouchers and coupons: list, add, switch off"), lambda: open_vouchers(app))
     yield SystemCommand(_("Export month…"), _("The owner's month-end workbook in Excel"), lambda: open_export_month(app))
     yield SystemCommand(_("Help: keys"), _("The keys of this screen and the global ones (F1)"), lambda: app.action_show_help())
 

@@ -1,0 +1,136 @@
+"""A new voucher or coupon: code, amount or percent, value, validity, uses allowed,
+an optional customer it is bound to, a note. The service checks every rule; the form
+shows its refusal under the field it names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Select, Static
+
+from shoptui.errors import ShopError, ValidationError
+from shoptui.i18n import N_, _
+from shoptui.services import cards, vouchers
+from shoptui.services.context import Actor
+
+from .db_work import run_db
+from .form import Field, FormModal
+from .form_values import read_date, read_money, read_percent
+from .text import content
+
+VOUCHER_KIND_NAMES = {"amount": N_("amount"), "percent": N_("percent")}
+
+
+@dataclass(frozen=True)
+class VoucherForm:
+    """What the form holds, as typed."""
+
+    code: str
+    kind: str
+    value: str
+    valid_from: str
+    valid_to: str
+    max_uses: str
+    customer: str
+    note: str
+
+
+def read_uses(text: str) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None  # no limit
+    if not text.isdigit():
+        raise ValidationError(_("The number of uses is a whole number, or blank for no limit."), "max_uses")
+    return int(text)
+
+
+def customer_of(text: str):
+    """The customer a code or a held card names; blank: none."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    found = cards.resolve_scan(text)
+    if found.kind in ("known", "customer") and found.customer is not None:
+        return found.customer
+    raise ValidationError(_("No customer has the code or card {text}.").format(text=text), "customer")
+
+
+def save_voucher(form: VoucherForm, actor: Actor | None) -> int:
+    """Runs in a worker: reads what was typed and creates the voucher; its id."""
+    if form.kind == "percent":
+        value = read_percent(form.value, "value")
+    else:
+        value = read_money(form.value, "value") or 0
+    voucher = vouchers.create_voucher(
+        form.code, form.kind, value,
+        valid_from=read_date(form.valid_from, "valid_from"), valid_to=read_date(form.valid_to, "valid_to"),
+        max_uses=read_uses(form.max_uses), customer=customer_of(form.customer), actor=actor, note=form.note,
+    )
+    return voucher.id
+
+
+class VoucherModal(FormModal):
+    """Answers the new voucher's id, or None when cancelled."""
+
+    DEFAULT_CSS = """
+    VoucherModal #dialog { width: 84; }
+    """
+
+    def __init__(self, actor: Actor | None = None):
+        super().__init__()
+        self.actor = actor
+        self._saving = False
+
+    def fields(self) -> Iterable[Field]:
+        yield Field(_("Code"), Input(id="voucher-code", max_length=64), "code")
+        yield Field(
+            _("Kind"),
+            Select([(_(VOUCHER_KIND_NAMES[k]), k) for k in VOUCHER_KIND_NAMES], id="voucher-kind", value="amount", allow_blank=False),
+            "kind",
+        )
+        yield Field(_("Value (money, or % for a percent)"), Input(id="voucher-value", max_length=30), "value")
+        yield Field(_("Valid from"), Input(id="voucher-from", placeholder=_("YYYY-MM-DD, blank: now"), max_length=20), "valid_from")
+        yield Field(_("Valid to"), Input(id="voucher-to", placeholder=_("YYYY-MM-DD, blank: no end"), max_length=20), "valid_to")
+        yield Field(_("Uses allowed"), Input("1", id="voucher-uses", placeholder=_("blank: no limit"), max_length=9), "max_uses")
+        yield Field(_("Only for customer (code or card)"), Input(id="voucher-customer", max_length=64), "customer")
+        yield Field(_("Note"), Input(id="voucher-note", max_length=500), "note")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="form-dialog voucher-dialog"):
+            yield Static(content(_("New voucher")), classes="dialog-title")
+            with VerticalScroll(classes="form-body"):
+                yield from self.compose_fields()
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save")
+                yield Button(_("Cancel (Esc)"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#voucher-code", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self.clear_errors()
+        v = self.values()
+        form = VoucherForm(v["code"], v["kind"], v["value"], v["valid_from"], v["valid_to"], v["max_uses"], v["customer"], v["note"])
+        self._saving = True
+        run_db(self, save_voucher, form, self.actor, on_done=self._saved, on_error=self._failed, group="voucher-save",
+               title=_("Voucher"))
+
+    def _failed(self, exc: ShopError) -> None:
+        self._saving = False
+        self.show_error(exc)
+
+    def _saved(self, voucher_id: int) -> None:
+        self._saving = False
+        self.dismiss(voucher_id)
