@@ -1,8 +1,9 @@
 """Merging a duplicate into the customer whose card is open (a manager's job).
 
-Type a name, phone or code to find the duplicate, pick it with the arrows and Enter,
-confirm; its receipts, ledgers, cards and answers move to the customer kept, and the
-duplicate is archived with a pointer to it.
+Type a name, phone or code to find the duplicate; Enter picks the highlighted one (Down
+moves into the list), and the confirmation names both customers with their codes and the
+points and debt that will move; its receipts, ledgers, cards and answers move to the
+customer kept, and the duplicate is archived with a pointer to it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from textual.widgets.option_list import Option
 from shoptui.i18n import N_, _
 from shoptui.services import directory
 from shoptui.services.context import Actor
-from shoptui.services.merge import MergeResult, merge_customers
+from shoptui.services.merge import MergePreview, MergeResult, merge_customers, merge_preview
 
 from .choice_modal import ChoiceModal
 from .db_work import run_db
@@ -78,23 +79,41 @@ class MergeModal(ModalScreen[bool]):
             results.highlighted = 0
 
     @on(Input.Submitted, "#merge-search")
-    def _to_results(self, event: Input.Submitted) -> None:
+    def _pick_highlighted(self, event: Input.Submitted) -> None:
         event.stop()
         results = self.query_one("#merge-results", OptionList)
-        if results.option_count:
+        if results.option_count and results.highlighted is not None:
+            self._confirm(int(results.get_option_at_index(results.highlighted).id))
+
+    def on_key(self, event) -> None:
+        # Down from the search goes into the list, keeping its highlight: Enter there picks it.
+        results = self.query_one("#merge-results", OptionList)
+        if event.key == "down" and self.focused is self.query_one("#merge-search", Input) and results.option_count:
+            event.stop()
+            event.prevent_default()
             results.focus()
 
     @on(OptionList.OptionSelected, "#merge-results")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        other_id = int(event.option.id)
-        label = self.found.get(event.option.id, "")
+        self._confirm(int(event.option.id))
+
+    def _confirm(self, other_id: int) -> None:
+        run_db(self, merge_preview, self.keep_id, other_id, on_done=self._ask, group="merge-preview", title=_("Merge"))
+
+    def _ask(self, preview: MergePreview) -> None:
+        money = self.app.formats.money
+        message = _(
+            "Merge {other} ({other_code}) into {keep} ({keep_code})? "
+            "Moving to {keep}: receipts {receipts}, points {points}, debt {debt}. "
+            "{other} ({other_code}) is archived; this cannot be undone."
+        ).format(
+            other=preview.other_name, other_code=preview.other_code, keep=preview.keep_name, keep_code=preview.keep_code,
+            receipts=preview.receipts, points=self.app.formats.number(preview.points).plain, debt=money(preview.debt).plain,
+        )
+        other_id = preview.other_id
         self.app.push_screen(
-            ChoiceModal(
-                _("Merge customers"),
-                _("Merge {other} into {keep}? The duplicate is archived; this cannot be undone.").format(other=label, keep=self.keep_name),
-                [("merge", _("Merge")), ("cancel", _("Cancel"))],
-            ),
+            ChoiceModal(_("Merge customers"), message, [("merge", _("Merge")), ("cancel", _("Cancel"))]),
             lambda answer: self._merge(other_id) if answer == "merge" else None,
         )
 

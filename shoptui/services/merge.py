@@ -1,13 +1,15 @@
 """Merging a duplicate customer into the one the shop keeps.
 
-Rows that only say "this belongs to the customer" are re-pointed: receipts, voucher
-uses and vouchers, card bindings (with their history), survey answers, group links and
-property values the kept customer has none of. The ledgers are append-only, so their
-entries stay where they were written; for each receipt (and once for entries without
-one) a pair of "move" entries takes the duplicate's net to zero and adds it to the kept
-customer. ``check`` then finds every entry of a receipt with the receipt's owner, or
-netting to zero, and each balance equal to its entries. The duplicate is archived with
-``merged_into`` pointing at the kept customer. One transaction, audited.
+Everything of the duplicate moves to the kept customer: receipts, voucher uses and
+vouchers, card bindings (with their history), survey answers, group links and property
+values the kept customer has none of, and the ledger entries themselves, with their
+dates and kinds. Moving the entries (rather than posting their net on the merge day) keeps
+what the ledgers say about time: the oldest unpaid debt stays as old as it is (so the
+credit_max_age_days rule still sees it), the last payment stays a payment, points expire
+when they would have, and the Debts tab's running balance never starts below zero. The
+cached balances move with them, so ``check`` stays clean. The stricter credit limit of the
+two is kept. The duplicate is archived with ``merged_into`` pointing at the kept customer.
+One transaction, audited.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from ..models import (
 )
 from .audit import record, snapshot
 from .context import Actor, require
-from .ledger import add_sales, lock_customer, post_debt, post_points, write_transaction
+from .ledger import add_sales, lock_customer, write_transaction
 
 # Profile fields the kept customer takes from the duplicate when its own are empty.
 FILLED_FIELDS = ("email", "gender", "company", "address", "area")
@@ -51,15 +53,39 @@ class MergeResult:
     debt: int
 
 
-def _net_by_receipt(model, value, customer_id: int) -> list[tuple[int | None, int]]:
-    rows = (
-        model.select(model.receipt, pw.fn.SUM(value))
-        .where(model.customer == customer_id)
-        .group_by(model.receipt)
-        .order_by(model.receipt)
-        .tuples()
+@dataclass(frozen=True)
+class MergePreview:
+    """What the confirmation names: both customers and what will move."""
+
+    other_id: int
+    keep_name: str
+    keep_code: str
+    other_name: str
+    other_code: str
+    points: int
+    debt: int
+    receipts: int
+    credit_limit: int | None  # the limit the kept customer will have
+
+
+def merge_preview(keep_id: int, other_id: int) -> MergePreview:
+    keep, other = Customer.get_by_id(keep_id), Customer.get_by_id(other_id)
+    return MergePreview(
+        other_id, keep.name, keep.code, other.name, other.code,
+        _sum(PointsEntry, PointsEntry.points, other_id), _sum(DebtEntry, DebtEntry.amount, other_id),
+        Receipt.select().where(Receipt.customer == other_id).count(),
+        stricter_limit(keep.credit_limit, other.credit_limit),
     )
-    return [(receipt_id, int(total)) for receipt_id, total in rows if total]
+
+
+def _sum(model, value, customer_id: int) -> int:
+    return int(model.select(pw.fn.COALESCE(pw.fn.SUM(value), 0)).where(model.customer == customer_id).scalar() or 0)
+
+
+def stricter_limit(first: int | None, second: int | None) -> int | None:
+    """The lower of two credit limits; None (no limit) only when neither has one."""
+    limits = [limit for limit in (first, second) if limit is not None]
+    return min(limits) if limits else None
 
 
 def merge_customers(
@@ -85,17 +111,17 @@ def merge_customers(
             )
         before_keep = snapshot(keep)
         before_other = snapshot(other)
-        reason = _("merged from {code}").format(code=other.code)
 
-        points_moved = debt_moved = 0
-        for receipt_id, net in _net_by_receipt(PointsEntry, PointsEntry.points, other_id):
-            post_points(other_id, "move", -net, receipt=receipt_id, user=user_id, reason=reason, at=at)
-            post_points(keep_id, "move", net, receipt=receipt_id, user=user_id, reason=reason, at=at)
-            points_moved += net
-        for receipt_id, net in _net_by_receipt(DebtEntry, DebtEntry.amount, other_id):
-            post_debt(other_id, "move", -net, receipt=receipt_id, user=user_id, reason=reason, at=at)
-            post_debt(keep_id, "move", net, receipt=receipt_id, user=user_id, reason=reason, at=at)
-            debt_moved += net
+        points_moved = _sum(PointsEntry, PointsEntry.points, other_id)
+        debt_moved = _sum(DebtEntry, DebtEntry.amount, other_id)
+        PointsEntry.update(customer=keep_id).where(PointsEntry.customer == other_id).execute()
+        DebtEntry.update(customer=keep_id).where(DebtEntry.customer == other_id).execute()
+        Customer.update(
+            points_balance=Customer.points_balance + points_moved, debt_balance=Customer.debt_balance + debt_moved
+        ).where(Customer.id == keep_id).execute()
+        Customer.update(
+            points_balance=Customer.points_balance - points_moved, debt_balance=Customer.debt_balance - debt_moved
+        ).where(Customer.id == other_id).execute()
 
         receipts = Receipt.update(customer=keep_id).where(Receipt.customer == other_id).execute()
         VoucherUse.update(customer=keep_id).where(VoucherUse.customer == other_id).execute()
@@ -115,6 +141,9 @@ def merge_customers(
 
         add_sales(keep_id, other.total_sales, other.last_purchase_at)
         fill = {name: getattr(other, name) for name in FILLED_FIELDS if not getattr(keep, name) and getattr(other, name)}
+        limit = stricter_limit(keep.credit_limit, other.credit_limit)
+        if limit != keep.credit_limit:
+            fill["credit_limit"] = limit
         if other.notes and other.notes not in keep.notes:
             fill["notes"] = (keep.notes + "\n" + other.notes).strip()
         if fill:

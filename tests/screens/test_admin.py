@@ -52,10 +52,13 @@ async def test_merge_a_duplicate_from_the_card(pair, database):
         results = app.screen.query_one("#merge-results", OptionList)
         await until(pilot, lambda: results.option_count == 1, what="the duplicate found")
         assert "Nguyen Van An (old)" in str(results.get_option_at_index(0).prompt)
-        await pilot.press("enter")
+        await pilot.press("down")
         await until(pilot, lambda: app.focused is results)
-        await pilot.press("enter")
+        await pilot.press("enter")  # one Enter picks the highlighted duplicate
         await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        message = str(app.screen.query_one(".dialog-message", Static).render())
+        assert keep.code in message and other.code in message and "Nguyen Van An (old)" in message
+        assert "receipts 1, points 150, debt ₫50,000" in message
         await pilot.press("enter")  # Merge
         await until(pilot, lambda: app.screen is card)
         await until(pilot, lambda: Customer.get_by_id(other.id).merged_into_id == keep.id)
@@ -66,6 +69,24 @@ async def test_merge_a_duplicate_from_the_card(pair, database):
         await until(pilot, lambda: "50" in str(app.screen.query_one("#card-header", Static).render()))
         cards_table = app.screen.query_one("#cards-table", DataTable)
         await until(pilot, lambda: cards_table.row_count == 1, what="the duplicate's card on the kept card")
+
+
+@pilot_test
+async def test_enter_in_the_merge_search_picks_the_highlighted_duplicate(pair, database):
+    keep, other = pair
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await card_open(pilot, keep.id)
+        await pilot.press("f12")
+        await until(pilot, lambda: isinstance(app.screen, MergeModal) and app.screen.query("#merge-search"))
+        app.screen.query_one("#merge-search", Input).value = "old"
+        results = app.screen.query_one("#merge-results", OptionList)
+        await until(pilot, lambda: results.option_count == 1)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+    assert Customer.get_by_id(other.id).merged_into_id is None
 
 
 @pilot_test

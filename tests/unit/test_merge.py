@@ -1,4 +1,4 @@
-"""Merging duplicate customers: everything moves to the kept one, ledgers by 'move' entries,
+"""Merging duplicate customers: everything moves to the kept one, ledger entries with their dates,
 the duplicate is archived with a pointer, ``check`` stays clean and the audit shows it."""
 
 from __future__ import annotations
@@ -61,9 +61,11 @@ def test_merge_moves_everything_and_check_stays_clean(pair):
     assert customers.groups_of(kept) == ["VIP", "Wholesale"]
     assert dict((d.code, v) for d, v in customers.properties_of(kept))["eyesight"] == "-2"
     assert kept.email == "an@example.com" and "second file" in kept.notes
-    # Ledger history is untouched: the old entries stay, 'move' pairs carry the nets.
-    assert PointsEntry.select().where((PointsEntry.customer == other.id) & (PointsEntry.kind != "move")).count() > 0
-    assert DebtEntry.select().where((DebtEntry.customer == keep.id) & (DebtEntry.kind == "move")).count() >= 1
+    # The entries themselves moved, with their kinds and dates: no 'move' entries dated the merge day.
+    assert PointsEntry.select().where(PointsEntry.customer == other.id).count() == 0
+    assert DebtEntry.select().where(DebtEntry.customer == other.id).count() == 0
+    assert PointsEntry.select().where(PointsEntry.kind == "move").count() == 0
+    assert DebtEntry.select().where(DebtEntry.kind == "move").count() == 0
     actions = {a.action for a in AuditLog.select().where(AuditLog.action.startswith("customer.merge"))}
     assert actions == {"customer.merge", "customer.merge_keep"}
 
@@ -94,5 +96,41 @@ def test_failed_merge_changes_nothing(pair, monkeypatch):
         merge_customers(keep, other)
     assert Customer.get_by_id(other.id).merged_into_id is None
     assert Receipt.select().where(Receipt.customer == other.id).count() == 2
-    assert PointsEntry.select().where(PointsEntry.kind == "move").count() == 0
+    assert DebtEntry.select().where(DebtEntry.customer == other.id).count() > 0
     assert run_checks() == []
+
+
+def test_the_duplicates_debt_keeps_its_age_last_payment_and_the_stricter_limit(database):
+    from shoptui.reports import debtors
+    from shoptui.reports.query import ReportQuery
+
+    day = dt.datetime(2024, 5, 1, 10, 0)
+    keep = customers.register({"name": "Trần Bình", "phone": "0912345678"}).customer
+    other = customers.register({"name": "Tran Binh", "phone": "0912345679", "credit_limit": 2_000_000}).customer
+    sales.record_sale(SaleInput(customer=other, amount=300_000, credit=300_000, at=day))
+    debts.take_payment(other, 100_000, at=day + dt.timedelta(days=2))
+    merge_day = day + dt.timedelta(days=22)
+    merge_customers(keep, other, at=merge_day)
+    assert run_checks() == []
+    kept = Customer.get_by_id(keep.id)
+    assert kept.debt_balance == 200_000 and kept.credit_limit == 2_000_000
+    assert debts.oldest_unpaid(kept) == day
+    assert debts.aging_days(kept, merge_day.date()) == 22
+    report = debtors.debtors(ReportQuery(as_of=merge_day.date()))
+    row = next(r for r in report["rows"] if r["code"] == kept.code)
+    assert row["oldest_days"] == 22 and row["last_payment"] == (day + dt.timedelta(days=2)).date()
+    # The running balance of the kept ledger, oldest first, never goes below zero.
+    running = 0
+    for entry in DebtEntry.select().where(DebtEntry.customer == keep.id).order_by(DebtEntry.at, DebtEntry.id):
+        running += entry.amount
+        assert running >= 0
+
+
+@pytest.mark.parametrize(("keep_limit", "other_limit", "kept"), [
+    (None, 2_000_000, 2_000_000), (1_000_000, 2_000_000, 1_000_000), (None, None, None), (0, None, 0),
+])
+def test_the_lower_credit_limit_is_kept(database, keep_limit, other_limit, kept):
+    keep = customers.register({"name": "A", "phone": "0912345678", "credit_limit": keep_limit}).customer
+    other = customers.register({"name": "B", "phone": "0912345679", "credit_limit": other_limit}).customer
+    merge_customers(keep, other)
+    assert Customer.get_by_id(keep.id).credit_limit == kept
