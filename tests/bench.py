@@ -57,6 +57,9 @@ def generate(path: Path, customers: int, receipts: int, seed: int = 7) -> None:
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=OFF")
+    # A big page cache and a commit per batch (so the WAL is checkpointed as it goes): the
+    # first 10 M build, one transaction with the default cache, wrote 34 GB for a 6 GB file.
+    conn.execute("PRAGMA cache_size=-1000000")
     now = "2026-01-01 00:00:00"
     t0 = time.perf_counter()
     batch = []
@@ -205,6 +208,7 @@ def _flush_receipts(conn, rows):
         " points_redeemed, source, created_at) VALUES (" + ",".join("?" * 12) + ")",
         rows,
     )
+    conn.commit()
     rows.clear()
 
 
