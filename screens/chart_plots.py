@@ -45,6 +45,11 @@ FUNNEL_WIDTHS = (0.9, 0.6, 0.3)
 TICKS = 5
 # Narrow enough that neighbouring bars never run into one block.
 BAR_WIDTH = 0.6
+# A horizontal bar chart's height: title, frame and tick labels take FRAME_ROWS rows, and
+# a category two (with one, plotext rounds some bars onto their neighbour's row).
+FRAME_ROWS = 4
+MIN_HEIGHT = 10
+MAX_HEIGHT = 48
 # More bars than this get a label on every few only (a month of days).
 CROWDED = 12
 # The value axis of a chart with a legend reaches this far past its highest value.
@@ -126,6 +131,17 @@ class SeriesChart(PlotextPlot):
         self.categories = [short_label(category) for category in categories]
         self.series = [(one_cell_each(name), [int(value) for value in values]) for name, values in series]
         self.tick_format = tick_format
+        if kind == "hbars":
+            self.styles.height = self.bars_height()
+
+    def bars_height(self) -> int:
+        """Rows a horizontal bar chart needs so that no category loses its row (and its
+        label): a row per series and a gap per category, one slot more for the legend."""
+        several = len(self.series) > 1
+        count = len(self.categories)
+        per_category = len(self.series) + 1 if several else 2
+        canvas = (count + (1 if several else 0)) * per_category
+        return max(MIN_HEIGHT, min(MAX_HEIGHT, canvas + FRAME_ROWS))
 
     def render(self):
         # Drawn again at every render: the date labels an axis has room for depend on its width.
@@ -157,30 +173,33 @@ class SeriesChart(PlotextPlot):
             for name, values, width in zip(names, columns, FUNNEL_WIDTHS):
                 plt.bar(positions, values, label=name, width=width)
             plt.xticks(*self._sparse_ticks(positions))
-        elif several:
-            plt.multiple_bar(categories, columns, labels=names, orientation="horizontal" if horizontal else "vertical")
         else:
             # Bars at numbered places with their labels set here: plotext's own category
             # labels land a cell apart from one run to the next.
-            plt.bar(positions, columns[0], orientation="horizontal" if horizontal else "vertical", width=BAR_WIDTH)
-            if len(positions) > CROWDED:
-                plt.xticks(*self._sparse_ticks(positions))
-            elif horizontal:
+            orientation = "horizontal" if horizontal else "vertical"
+            if several:
+                plt.multiple_bar(positions, columns, labels=names, orientation=orientation)
+            else:
+                plt.bar(positions, columns[0], orientation=orientation, width=BAR_WIDTH)
+            if horizontal:  # as tall as its categories need (bars_height)
                 plt.yticks(positions, categories)
+            elif len(positions) > CROWDED:
+                plt.xticks(*self._sparse_ticks(positions))
             else:
                 plt.xticks(positions, categories)
         values = [value for column in columns for value in column]
         top, bottom = max(values, default=0), min(values, default=0)
         ticks = nice_ticks(bottom, top)
         labels = [self.tick_format(tick) for tick in ticks]
-        # Room above the bars for the legend plotext writes in the top left corner.
-        limit = max(ticks[-1], top * LEGEND_ROOM) if several else ticks[-1]
         if horizontal:
             plt.xticks(ticks, labels)
-            plt.xlim(ticks[0], limit)
+            plt.xlim(ticks[0], ticks[-1])
+            if several:  # an empty slot on top, where plotext writes the legend
+                plt.ylim(-0.5, len(positions) + 0.5)
         else:
             plt.yticks(ticks, labels)
-            plt.ylim(ticks[0], limit)
+            # Room above the bars for the legend plotext writes in the top left corner.
+            plt.ylim(ticks[0], max(ticks[-1], top * LEGEND_ROOM) if several else ticks[-1])
 
     def _sparse_ticks(self, positions: list[int]) -> tuple[list[int], list[str]]:
         """At most one label per 8 columns of the axis, so that dates do not run together."""

@@ -26,6 +26,8 @@ from .chart_plots import LazyChart, chart, compact_number
 FUNNEL_KEYS = report_series.FUNNEL
 # Survey questions drawn at most (one chart each); the table has them all.
 SURVEY_CHARTS = 6
+# The visit buckets a survey's answers are compared across (customers who bought nothing left out).
+VISIT_GROUPS = ("1", "2", "3+")
 # Bars in a "largest first" chart: what fits an 80x24 screen.
 TOP = 8
 DEBT_BUCKETS = ("days_0_30", "days_31_60", "days_61_90", "days_over_90")
@@ -177,21 +179,43 @@ def points_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
 
 
 def surveys_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
-    """One bar chart per choice question: how many customers gave each answer (all customers)."""
-    questions: dict[object, tuple[str, list[tuple[str, int]]]] = {}
+    """Per choice question: how many customers gave each answer, and the answers' shares
+    among customers of 1, 2 and 3+ visits (the seed's "loyal vs rare customers")."""
+    questions: dict[object, dict] = {}
     for row in data.get("rows") or []:
-        if row.get("kind") != "choice" or row.get("split") != "all":
+        if row.get("kind") != "choice":
             continue
-        _question, answers = questions.setdefault(row["question_id"], (row["question"], []))
-        answers.append((row["answer"], row["answers"]))
-    return [
-        chart(
-            question, [answer for answer, _count in answers],
-            [(_("Answers"), [count for _answer, count in answers])],
+        question = questions.setdefault(row["question_id"], {"text": row["question"], "answers": {}, "groups": {}})
+        if row.get("split") == "all":
+            question["answers"][row["answer"]] = row["answers"]
+        elif row.get("split") == "visits" and row.get("group") in VISIT_GROUPS and row.get("group_answers"):
+            question["groups"].setdefault(row["group"], {})[row["answer"]] = row["share"]
+    charts: list[Widget] = []
+    for n, question in enumerate(list(questions.values())[:SURVEY_CHARTS]):
+        answers = list(question["answers"])
+        charts.append(chart(
+            question["text"], answers, [(_("Answers"), list(question["answers"].values()))],
             kind="hbars", id=f"chart-survey-{n}", classes="chart-survey",
-        )
-        for n, (question, answers) in enumerate(list(questions.values())[:SURVEY_CHARTS])
-    ]
+        ))
+        groups = [group for group in VISIT_GROUPS if group in question["groups"]]
+        if len(groups) > 1:
+            charts.append(chart(
+                _("{question}: share by visits").format(question=question["text"]), answers,
+                [
+                    (visit_group_name(group), [round(question["groups"][group].get(answer, 0) * 100) for answer in answers])
+                    for group in groups
+                ],
+                kind="hbars", tick_format=percent_tick, id=f"chart-survey-{n}-visits", classes="chart-survey-split",
+            ))
+    return charts
+
+
+def visit_group_name(group: str) -> str:
+    return {"1": _("1 visit"), "2": _("2 visits"), "3+": _("3+ visits")}.get(group, group)
+
+
+def percent_tick(value: float) -> str:
+    return f"{int(value)}%"
 
 
 def discounts_charts(data: Mapping, query: ReportQuery) -> list[Widget]:

@@ -25,7 +25,7 @@ from shoptui.reports.query import ReportQuery
 from tests.screens.helpers import pilot_test, until
 from tests.unit import (
     test_portrait, test_report_conversion, test_report_debtors, test_report_discounts, test_report_points,
-    test_report_rfm,
+    test_report_rfm, test_report_surveys,
 )
 
 FORMATS = Formats(currency="VND", region="VN", locale="en_US")
@@ -187,6 +187,34 @@ async def test_discounts_per_customer_and_per_product_largest_first(database):
         by_product = app.query_one("#chart-discounts-products", SeriesChart)
         assert by_product.categories == ["Rice", "Milk"]
         assert by_product.series == [("Discount", [2_000, 1_500])]
+
+
+@pilot_test
+async def test_survey_answers_and_their_shares_by_visits(database):
+    test_report_surveys.build_shop()
+    data, query = report("surveys", as_of=test_report_surveys.AS_OF)
+    app = ChartApp(database, charts_for("surveys", data, query))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # By hand from tests/unit/test_report_surveys.build_shop: A (3+ visits) Friends, B (2)
+        # Facebook, C (1) Friends, E (1) Radio (not a choice), F (1) Facebook, D (none) Leaflet.
+        source = app.query_one("#chart-survey-0", SeriesChart)
+        assert source.title == "How did you hear of us?"
+        assert source.categories == ["Friends", "Facebook", "Leaflet", "Radio"]
+        assert source.series == [("Answers", [2, 2, 1, 1])]
+        split = app.query_one("#chart-survey-0-visits", SeriesChart)
+        assert split.categories == source.categories
+        assert split.series == [
+            ("1 visit", [33, 33, 0, 33]), ("2 visits", [0, 100, 0, 0]), ("3+ visits", [100, 0, 0, 0]),
+        ]
+        # Happy? A's and C's latest answers up to the as-of day are yes, B's no.
+        assert app.query_one("#chart-survey-1", SeriesChart).series == [("Answers", [2, 1])]
+        assert app.query_one("#chart-survey-1-visits", SeriesChart).series == [
+            ("1 visit", [100, 0]), ("2 visits", [0, 100]), ("3+ visits", [100, 0]),
+        ]
+        # Parking? has no answer yet: a quiet line, and no split; the text question no chart.
+        assert isinstance(app.query_one("#chart-survey-2"), NoData)
+        assert not app.query("#chart-survey-2-visits") and not app.query("#chart-survey-3")
 
 
 def hostile_survey_data() -> dict:
