@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -84,6 +85,21 @@ def set_status(customer_id: int, status: str, actor: Actor | None) -> str:
 
 def issue_card(customer_id: int, barcode: str, actor: Actor | None, kind: str = "loyalty") -> str:
     return cards.issue_card(customer_id, barcode, kind, actor=actor).barcode
+
+
+def fact_lines(facts: list[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
+    """The header's "label: value" facts packed into lines of ``width`` cells, two spaces
+    apart; a fact wider than a line has a line of its own (and wraps there)."""
+    lines: list[list[tuple[str, str]]] = [[]]
+    used = 0
+    for label, value in facts:
+        size = cell_len(f"{label}: {value}")
+        if lines[-1] and used + 2 + size > width:
+            lines.append([])
+            used = 0
+        used += size + (2 if lines[-1] else 0)
+        lines[-1].append((label, value))
+    return [line for line in lines if line]
 
 
 class CustomerCardScreen(Screen[None]):
@@ -216,8 +232,7 @@ class CustomerCardScreen(Screen[None]):
     def _segment_known(self, segment: str | None) -> None:
         self.segment = segment
         self.segment_done = True
-        if self.data is not None:
-            self.query_one("#card-header", Static).update(self._header_text(self.data.header))
+        self._refresh_header()
 
     def _segment_failed(self, exc) -> None:
         # Only the segment is missing: the card itself is whole, so no error in the cashier's way.
@@ -257,12 +272,16 @@ class CustomerCardScreen(Screen[None]):
             facts.append((_("Birthday"), f.date(h.birthday).plain))
         if self.segment in rfm.SEGMENTS:  # named as the rfm report names it
             facts.append((_("Segment"), _(rfm.LABELS[self.segment])))
-        for i, (label, value) in enumerate(facts):
+        # Lines broken between facts, never inside one ("Birthday:" above its date): Rich
+        # wraps at any whitespace, a no-break space included, so the lines are made here.
+        for i, line in enumerate(fact_lines(facts, self._header_width())):
             if i:
-                text.append("  ")
-            # A no-break space keeps each label with its value when the line wraps.
-            text.append(label + ":\u00a0", style="dim")
-            text.append(value.replace(" ", "\u00a0"), style="bold")
+                text.append("\n")
+            for j, (label, value) in enumerate(line):
+                if j:
+                    text.append("  ")
+                text.append(label + ": ", style="dim")
+                text.append(value, style="bold")
         flags = [_(FLAG_NAMES[flag]) for flag in h.flags if flag in FLAG_NAMES]
         if h.birthday_this_week:
             flags.insert(0, _("birthday this week"))
@@ -273,6 +292,17 @@ class CustomerCardScreen(Screen[None]):
                     text.append(" ")
                 text.append(f" {flag} ", style="reverse bold")
         return text
+
+    def _header_width(self) -> int:
+        header = self.query_one("#card-header", Static)
+        return header.content_region.width or max(20, self.app.size.width - 2)
+
+    def on_resize(self, event) -> None:
+        self.call_after_refresh(self._refresh_header)  # the facts are laid out for the width
+
+    def _refresh_header(self) -> None:
+        if self.data is not None and self.is_mounted:
+            self.query_one("#card-header", Static).update(self._header_text(self.data.header))
 
     def _profile_rows(self, p: customer_view.Profile) -> list[tuple[Text, Text]]:
         f = self.formats

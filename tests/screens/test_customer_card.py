@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from screens.choice_modal import ChoiceModal
@@ -14,6 +15,7 @@ from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
 from screens.edit_customer_modal import EditCustomerModal
 from shoptui import clock
+from shoptui.i18n import _, set_language
 from shoptui.models import Customer, SurveyAnswer, SurveyQuestion
 from shoptui.reports import customer_segment
 from shoptui.services import cards, customers, debts, points, sales, settings
@@ -180,7 +182,7 @@ async def test_edit_shows_each_error_on_its_field_and_saves_when_right(an, datab
 
         await replace_text(pilot, "email", "an@example.com")
         await replace_text(pilot, "discount", "150")
-        assert "between 0 and 100%" in await save_and_wait_error(pilot, "discount")
+        assert "more than 100" in await save_and_wait_error(pilot, "discount")  # the form's own check
 
         await replace_text(pilot, "discount", "2.5")
         await replace_text(pilot, "credit_limit", "1.5")
@@ -392,3 +394,34 @@ async def test_the_card_opens_when_the_segment_fails(an, database, no_cached_cut
         assert card.data is not None and "Nguyễn Văn An" in header_text(app)
         assert "Segment" not in header_text(app) and not notes.texts("error")
         assert app.is_running and app.screen is card
+
+
+@pytest.mark.parametrize("language", ["ru", "de"])
+@pilot_test
+async def test_header_lines_break_between_facts_never_inside_one_at_80_columns(an, database, language, no_cached_cuts):
+    set_language(language)
+    app = app_for(database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_customer(an.id)
+        card = await until_card(pilot)
+        await until(pilot, lambda: card.segment_done)
+        await pilot.pause(0.05)
+        lines = header_text(app).splitlines()
+        facts = lines[1:]
+        labels = [_("Points"), _("Debt"), _("Credit left"), _("Discount"), _("Birthday"), _("Segment")]
+        for label in labels:
+            line = next(line for line in facts if label + ":" in line)
+            assert not line.rstrip().endswith(label + ":"), (label, lines)  # its value is on its line
+        assert all(cell_len(line) <= 78 for line in lines), lines
+        await pilot.resize_terminal(200, 40)
+        def facts_on_one_line() -> bool:
+            line = next(line for line in header_text(app).splitlines() if _("Points") + ":" in line)
+            return _("Segment") + ":" in line
+
+        await until(pilot, facts_on_one_line, what="one line of facts at 200 columns")
+
+
+async def until_card(pilot) -> CustomerCardScreen:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
+    return app.screen
