@@ -1,5 +1,9 @@
 """"Forgot my card": an anonymous sale, by its receipt number, goes to this customer, who
-earns its points now (within the shop's attach_receipt_days)."""
+earns its points now (within the shop's attach_receipt_days).
+
+The number is typed in full or by its digits (this store's receipt). The first Enter
+shows the receipt (time, total, and "no card" or whose it is); the second attaches it,
+so a mistyped number never moves a stranger's receipt."""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from textual.widgets import Input, Static
 
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import _
-from shoptui.services import sales
+from shoptui.services import receipt_lookup, sales
 from shoptui.services.context import Actor
+from shoptui.services.receipt_lookup import ReceiptPreview
 
 from .db_work import run_db
 from .form import Field, FormModal
@@ -21,13 +26,10 @@ from .sale_modal import DoneModal, dismiss_later
 from .text import Formats, content
 
 
-def attach(number: str, customer_id: int, actor: Actor | None) -> tuple[str, int]:
+def attach(receipt_id: int, customer_id: int, actor: Actor | None) -> tuple[str, int]:
     """Runs in a worker: the receipt's number and the points earned."""
-    try:
-        receipt = sales.find_receipt(number)
-    except ShopError as exc:
-        raise ValidationError(str(exc), "receipt") from None
-    return receipt.number, sales.attach_receipt(receipt, customer_id, actor)
+    receipt = receipt_lookup.preview_by_id(receipt_id)
+    return receipt.number, sales.attach_receipt(receipt_id, customer_id, actor)
 
 
 class AttachModal(FormModal):
@@ -38,6 +40,7 @@ class AttachModal(FormModal):
         self.formats = formats
         self.actor = actor
         self._busy = False
+        self.found: ReceiptPreview | None = None  # shown, and attached at the next Enter
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Receipt"), Input(id="attach-receipt", max_length=40), "receipt")
@@ -49,6 +52,8 @@ class AttachModal(FormModal):
                 name=self.customer_name)), classes="dialog-message")
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
+            yield Static("", classes="dialog-message", id="attach-preview")
+            yield Static(content(_("Enter: show the receipt, Enter again: attach   Esc: cancel")), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one("#attach-receipt", Input).focus()
@@ -62,7 +67,34 @@ class AttachModal(FormModal):
             self.show_error(ValidationError(_("Type the receipt number."), "receipt"))
             return
         self._busy = True
-        run_db(self, attach, number, self.customer_id, self.actor, on_done=self._done, on_error=self._failed, group="attach")
+        if self.found is not None and number == self.found.number:
+            run_db(self, attach, self.found.id, self.customer_id, self.actor, on_done=self._done, on_error=self._failed,
+                   group="attach")
+        else:
+            self.found = None
+            run_db(self, receipt_lookup.preview_of, number, self.actor, on_done=self._show, on_error=self._failed,
+                   group="attach")
+
+    def _show(self, found: ReceiptPreview) -> None:
+        self._busy = False
+        f = self.formats
+        whose = (_("{name} ({code})").format(name=found.customer_name, code=found.customer_code)
+                 if found.customer_id else _("no card"))
+        self.query_one("#attach-preview", Static).update(content(
+            _("Receipt {number}, {time}: {total}, {whose}.").format(
+                number=found.number, time=f.datetime(found.at).plain, total=f.money(found.total).plain, whose=whose)
+        ))
+        self.query_one("#attach-receipt", Input).value = found.number
+        if found.kind != "sale" or found.customer_id is not None:
+            self.show_error(ValidationError(
+                _("Only a sale without a card can be attached; this one is not."), "receipt"))
+            return
+        self.found = found
+        self.query_one("#attach-preview", Static).update(content(
+            _("Receipt {number}, {time}: {total}, {whose}. Enter attaches it to {name}.").format(
+                number=found.number, time=f.datetime(found.at).plain, total=f.money(found.total).plain, whose=whose,
+                name=self.customer_name)
+        ))
 
     def _failed(self, exc: ShopError) -> None:
         self._busy = False

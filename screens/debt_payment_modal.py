@@ -126,9 +126,21 @@ class AdjustModal(FormModal):
             yield Static(content(_("Adjust points or debt")), classes="dialog-title")
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
+            yield Static(content(_("Enter: record the adjustment   Esc: cancel")), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one("#adjust-amount", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """One Enter records it once the change and the reason are typed, from either field;
+        else Enter goes to the one still empty."""
+        event.stop()
+        for name in ("amount", "reason"):
+            widget = self.field(name).widget
+            if not widget.value.strip():
+                widget.focus()
+                return
+        self.action_save()
 
     def action_save(self) -> None:
         if self._busy:

@@ -1,8 +1,10 @@
 """A return against a sale: picked on the card's Sales tab, or by its receipt number.
 
 Blank amount returns all that is left; an amount or lines ("sku qty; …") return part.
-The confirmation shows the points taken back and given back, the credit reduced and
-what is paid back. After the cashier's limit of days a manager's PIN allows it.
+The receipt is typed in full or by its digits (this store's); the dialog then shows whose
+sale it is, when, and its total, and refuses a sale of another customer from this
+customer's card. The confirmation shows the points taken back and given back, the credit
+reduced and what is paid back. After the cashier's limit of days a manager's PIN allows it.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from textual.widgets import Input, Select, Static
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import _
 from shoptui.money import parse_money
-from shoptui.services import sales, till
+from shoptui.services import receipt_lookup, sales, till
 from shoptui.services.context import Actor
+from shoptui.services.receipt_lookup import ReceiptPreview
 
 from .db_work import run_db
 from .form import Field, FormModal
@@ -32,6 +35,20 @@ from .text import Formats, content
 @dataclass(frozen=True)
 class LateReturn:
     message: str
+
+
+@dataclass(frozen=True)
+class SaleShown:
+    facts: till.SaleFacts
+    receipt: ReceiptPreview
+
+
+def sale_shown(typed: str | None, sale_id: int | None, actor: Actor | None) -> SaleShown:
+    """Runs in a worker: the sale typed (or picked) with what is left and whose it is."""
+    if sale_id is None:
+        sale_id = receipt_lookup.find(typed or "", actor).id
+    facts = till.sale_facts(sale_id=sale_id)
+    return SaleShown(facts, receipt_lookup.preview_by_id(sale_id))
 
 
 def take_return(sale_id: int, amount: int | None, lines_text: str, method: str, actor: Actor | None, override_by=None):
@@ -48,11 +65,14 @@ def take_return(sale_id: int, amount: int | None, lines_text: str, method: str, 
 class ReturnModal(FormModal):
     """Answers the ``ReturnResult``, or None when cancelled."""
 
-    def __init__(self, formats: Formats, actor: Actor | None = None, sale_id: int | None = None):
+    def __init__(self, formats: Formats, actor: Actor | None = None, sale_id: int | None = None,
+                 customer_id: int | None = None):
         super().__init__()
         self.formats = formats
         self.actor = actor
         self.sale_id = sale_id
+        # The customer whose card the return is taken from (None: found on the card beneath).
+        self.customer_id = customer_id
         self.sale: till.SaleFacts | None = None
         self._busy = False
 
@@ -75,37 +95,53 @@ class ReturnModal(FormModal):
             yield Static(content(_("Enter: take the return   Esc: cancel")), classes="dialog-message")
 
     def on_mount(self) -> None:
+        if self.customer_id is None and len(self.app.screen_stack) > 1:
+            self.customer_id = getattr(self.app.screen_stack[-2], "customer_id", None)
         if self.sale_id is not None:
-            run_db(self, partial(till.sale_facts, sale_id=self.sale_id), on_done=self._show_sale, group="return-sale")
+            run_db(self, sale_shown, None, self.sale_id, self.actor, on_done=self._show_sale, group="return-sale")
             self.query_one("#amount", Input).focus()
         else:
             self.query_one("#receipt", Input).focus()
 
-    def _show_sale(self, facts: till.SaleFacts | None) -> None:
-        if facts is None:
-            return
+    def _show_sale(self, shown: SaleShown | None) -> bool:
+        """Shows the sale; False (and why, on the receipt field) when it is another customer's."""
+        if shown is None:
+            return False
+        facts, receipt = shown.facts, shown.receipt
+        f = self.formats
+        whose = (_("{name} ({code})").format(name=receipt.customer_name, code=receipt.customer_code)
+                 if receipt.customer_id else _("no card"))
+        self.query_one("#return-sale", Static).update(content(
+            _("Sale {number} of {date}, {whose}: {total}; left to return: {left}").format(
+                number=facts.number, date=f.datetime(facts.at).plain, whose=whose,
+                total=f.money(facts.total).plain, left=f.money(facts.left).plain)
+        ))
+        receipt_input = self.query_one("#receipt", Input)
+        if receipt_input.value != facts.number:
+            receipt_input.value = facts.number
+        if self.customer_id is not None and receipt.customer_id not in (None, self.customer_id):
+            self.sale = None
+            self.show_error(ValidationError(
+                _("Receipt {number} is a sale to {whose}, not to this customer: take the return on that customer's card.").format(
+                    number=facts.number, whose=whose), "receipt"))
+            return False
         self.sale = facts
         self.sale_id = facts.id
-        receipt = self.query_one("#receipt", Input)
-        if receipt.value != facts.number:
-            receipt.value = facts.number
-        f = self.formats
-        self.query_one("#return-sale", Static).update(content(
-            _("Sale {number} of {date}: {total}; left to return: {left}").format(
-                number=facts.number, date=f.date(facts.at).plain, total=f.money(facts.total).plain, left=f.money(facts.left).plain)
-        ))
+        return True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if event.input.id == "receipt" and (self.sale is None or self.sale.number != event.value.strip()):
             self.sale = None
-            run_db(self, till.sale_facts, event.value, on_done=self._found, on_error=self.show_error, group="return-sale")
+            self.clear_errors()
+            run_db(self, sale_shown, event.value, None, self.actor, on_done=self._found, on_error=self.show_error,
+                   group="return-sale")
             return
         self.action_save()
 
-    def _found(self, facts: till.SaleFacts) -> None:
-        self._show_sale(facts)
-        self.query_one("#amount", Input).focus()
+    def _found(self, shown: SaleShown) -> None:
+        if self._show_sale(shown):
+            self.query_one("#amount", Input).focus()
 
     def action_save(self, override_by=None) -> None:
         if self._busy:

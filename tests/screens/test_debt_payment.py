@@ -122,3 +122,21 @@ async def test_adjustment_needs_a_reason_and_a_manager(owes, database):
     entry = PointsEntry.get(PointsEntry.kind == "adjust")
     assert entry.points == 15 and entry.reason == "birthday gift" and entry.user_id == manager.id
     assert run_checks() == []
+
+
+@pilot_test
+async def test_one_enter_records_an_adjustment_typed_in_full(owes, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(owes.id)
+        await card_open(pilot, owes.id)
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, AdjustModal))
+        modal = app.screen
+        assert any("Esc" in str(s.render()) for s in modal.query(".dialog-message"))
+        await pilot.press("enter")  # nothing typed: stays on the change
+        assert app.focused is modal.query_one("#adjust-amount", Input)
+        modal.query_one("#adjust-reason", Input).value = "birthday gift"
+        await pilot.press(*"15", "enter")  # the reason is there: this one Enter records
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+    assert PointsEntry.get(PointsEntry.kind == "adjust").points == 15

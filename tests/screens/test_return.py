@@ -151,3 +151,32 @@ async def test_late_return_needs_a_manager_pin(bought, database):
     entry = AuditLog.get(AuditLog.action == "receipt.return")
     assert entry.override_by_id == manager.id and entry.user_id == cashier.id
     assert run_checks() == []
+
+
+@pilot_test
+async def test_a_sale_of_another_customer_is_refused_and_the_short_number_is_read(bought, database):
+    customer, sale = bought
+    other = customers.register({"name": "Lê Chi", "phone": "0987 333 444"}).customer
+    theirs = sales.record_sale(SaleInput(customer=other, amount=90_000)).receipt
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(customer.id)
+        await card_open(pilot, customer.id)
+        await pilot.press("f8")
+        await until(pilot, lambda: isinstance(app.screen, ReturnModal))
+        modal = app.screen
+        modal.query_one("#receipt", Input).value = theirs.number
+        await pilot.press("enter")
+        await until(pilot, lambda: modal.field("receipt").error, what="the refusal")
+        assert "Lê Chi" in modal.field("receipt").error and other.code in modal.field("receipt").error
+        shown = str(modal.query_one("#return-sale", Static).render())
+        assert theirs.number in shown and "₫90,000" in shown and "Lê Chi" in shown
+        await pilot.press("enter")  # Enter again takes no return
+        await pilot.pause(0.2)
+        assert Receipt.select().where(Receipt.kind == "return").count() == 0
+        # The short number of this store's receipt finds the customer's own sale.
+        modal.query_one("#receipt", Input).value = str(int(sale.number.rsplit("-", 1)[1]))
+        await pilot.press("enter")
+        await until(pilot, lambda: modal.sale is not None and modal.sale.id == sale.id, what="the own sale")
+        assert modal.query_one("#receipt", Input).value == sale.number
+        assert not modal.field("receipt").error
