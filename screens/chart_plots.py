@@ -164,7 +164,10 @@ class SeriesChart(PlotextPlot):
         # plotext puts the first horizontal bar at the bottom; a list reads from the top.
         categories = self.categories[::-1] if horizontal else self.categories
         columns = [values[::-1] if horizontal else list(values) for _name, values in self.series]
-        if self.kind == "lines":
+        # Below a cell and a half per bar, bars run into each other (a year of days): the
+        # same series reads as a line.
+        as_lines = self.kind == "lines" or (self.kind == "bars" and len(positions) * 3 > self.size.width * 2 > 0)
+        if as_lines:
             for name, values in zip(names, columns):
                 plt.plot(positions, values, label=name if several else None, marker="braille")
             plt.xticks(*self._sparse_ticks(positions))

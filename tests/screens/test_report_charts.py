@@ -279,6 +279,19 @@ async def test_wide_and_zero_width_labels_keep_the_frame_straight(database):
 
 
 @pilot_test
+async def test_a_year_of_days_is_drawn_as_a_line_a_month_as_bars(database):
+    year = chart("Year", [f"d{n}" for n in range(365)], [("A", [n % 7 for n in range(365)])], id="year")
+    month = chart("Month", [f"d{n}" for n in range(30)], [("A", [n % 7 for n in range(30)])], id="month")
+    app = ChartApp(database, [year, month])
+    async with app.run_test(size=(80, 30)) as pilot:
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        month_row = next(n for n, line in enumerate(lines) if "Month" in line)
+        assert "█" not in "".join(lines[:month_row]) and "⡇" in "".join(lines[:month_row])
+        assert "█" in "".join(lines[month_row:])
+
+
+@pilot_test
 async def test_survey_report_of_the_database_with_a_hostile_question(database):
     from shoptui.services import customers, surveys
 
