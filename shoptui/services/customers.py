@@ -303,6 +303,52 @@ def archive(customer: Customer | int, actor: Actor | None = None) -> Customer:
     return set_status(customer, "archived", actor)
 
 
+def archive_warning(customer: Customer | int) -> str | None:
+    """Why archiving this customer needs a second thought (a debt, points or money the
+    shop owes them stay on an archived card that nobody sees), or None."""
+    customer = get(customer)
+    if customer.status == "archived":
+        return None
+    parts = []
+    if customer.debt_balance > 0:
+        parts.append(_("owes {amount}").format(amount=_money(customer.debt_balance)))
+    elif customer.debt_balance < 0:
+        parts.append(_("has {amount} paid in advance").format(amount=_money(-customer.debt_balance)))
+    if customer.points_balance:
+        parts.append(_("has {points} points").format(points=customer.points_balance))
+    if not parts:
+        return None
+    return _("{name} ({code}) {what}; archived, the customer is hidden from the directory and the balance stays on the hidden card. Archive anyway?").format(
+        name=customer.name, code=customer.code, what=", ".join(parts)
+    )
+
+
+def ensure_can_buy(customer: Customer) -> None:
+    """A sale (or an attached receipt) to an archived customer is refused in one sentence."""
+    if customer.status != "archived":
+        return
+    if customer.merged_into_id is not None:
+        kept = Customer.get_or_none(Customer.id == customer.merged_into_id)
+        if kept is not None:
+            raise RuleViolation(
+                _("{name} ({code}) was merged into {kept} ({kept_code}): sell to {kept} instead.").format(
+                    name=customer.name, code=customer.code, kept=kept.name, kept_code=kept.code
+                )
+            )
+    raise RuleViolation(
+        _("{name} ({code}) is archived: make the customer active again (Status, F6 on the card) before selling.").format(
+            name=customer.name, code=customer.code
+        )
+    )
+
+
+def _money(minor: int) -> str:
+    from ..i18n import babel_locale
+    from ..money import format_money
+
+    return format_money(minor, settings.currency(), babel_locale())
+
+
 def get(customer: Customer | int) -> Customer:
     cid = customer.id if isinstance(customer, Customer) else customer
     found = Customer.get_or_none(Customer.id == cid)

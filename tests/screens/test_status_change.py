@@ -1,0 +1,54 @@
+"""Archiving from the card asks first when the customer owes money or has points."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from screens.choice_modal import ChoiceModal
+from screens.customer_card_screen import CustomerCardScreen
+from screens.status_change import change_status
+from shoptui.models import Customer
+from shoptui.services import customers, sales
+from shoptui.services.sales import SaleInput
+
+from .helpers import SIZE, app_for, pilot_test, until
+from .till_helpers import card_open
+
+
+@pilot_test
+async def test_archiving_a_debtor_asks_and_keep_is_the_default(database):
+    an = customers.register({"name": "Phạm Dũng", "phone": "0903 456 789"}).customer
+    sales.record_sale(SaleInput(customer=an, amount=300_000, credit=120_000))
+    done = []
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        card = app.screen
+        change_status(card, an.id, "archived", None, done.append)
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal), what="the question")
+        message = str(app.screen.query_one(".dialog-message", Static).render())
+        assert "Phạm Dũng" in message and "owes ₫120,000" in message
+        await pilot.press("enter")  # "Keep as it is" is highlighted first
+        await until(pilot, lambda: app.screen is card)
+        await pilot.pause(0.2)
+        assert Customer.get_by_id(an.id).status == "active" and done == []
+        change_status(card, an.id, "archived", None, done.append)
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: done == ["archived"], what="archived")
+        assert isinstance(app.screen, CustomerCardScreen)
+    assert Customer.get_by_id(an.id).status == "archived"
+
+
+@pilot_test
+async def test_a_customer_without_balances_is_archived_at_once(database):
+    an = customers.register({"name": "An", "phone": "0912 345 678"}).customer
+    done = []
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        change_status(app.screen, an.id, "archived", None, done.append)
+        await until(pilot, lambda: done == ["archived"])
+        assert not isinstance(app.screen, ChoiceModal)
