@@ -25,7 +25,7 @@ from shoptui.reports import series as report_series
 from shoptui.reports.query import ReportQuery
 
 from .chart_plots import LazyChart, chart, compact_number
-from .report_charts import day_label
+from .report_charts import day_labels
 from .text import Formats, printable
 
 # Below this many columns the charts stack in one column.
@@ -226,7 +226,7 @@ def spend_band_label(band: str) -> str:
 
 def new_customers_chart(days: list) -> Static:
     return chart(
-        _("New customers per day"), [day_label(day) for day, _count in days],
+        _("New customers per day"), day_labels([day for day, _count in days]),
         [(_("New customers"), [count for _day, count in days])],
         id="chart-portrait-new",
     )

@@ -58,8 +58,12 @@ def funnel_names() -> list[str]:
     return [_("Visitors"), _("Receipts"), _("Receipts with a card")]
 
 
-def day_label(day: dt.date) -> str:
-    return format_skeleton("MMMd", day, locale=babel_locale())
+def day_labels(days: list[dt.date]) -> list[str]:
+    """Short dates for an axis ("Mar 1"); with the year when the days span more than one."""
+    if not days:
+        return []
+    skeleton = "MMMd" if days[0].year == days[-1].year else "yMMMd"
+    return [format_skeleton(skeleton, day, locale=babel_locale()) for day in days]
 
 
 def money_ticks(currency: str) -> Callable[[float], str]:
@@ -84,7 +88,7 @@ def hour_chart(rows: list[dict]) -> Widget:
 def day_chart(rows: list[dict]) -> Widget:
     return chart(
         _("Visitors, receipts and card receipts by day"),
-        [day_label(row["date"]) for row in rows],
+        day_labels([row["date"] for row in rows]),
         [(label, [row[key] for row in rows]) for label, key in zip(funnel_names(), FUNNEL_KEYS)],
         kind="lines",
         id="chart-conversion-days",

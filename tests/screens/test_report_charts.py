@@ -17,7 +17,7 @@ from textual.widget import Widget
 
 from screens.chart_plots import LazyChart, NoData, SeriesChart, chart, one_cell_each, short_label
 from screens.portrait_view import Figure, PortraitView
-from screens.report_charts import charts_for, dashboard_for
+from screens.report_charts import charts_for, dashboard_for, day_labels
 from screens.text import Formats
 from shoptui.errors import NotFound, ShopError
 from shoptui.reports import REPORT_NAMES, load
@@ -342,6 +342,12 @@ async def test_a_series_that_cannot_be_read_says_why_in_place_of_its_chart(datab
         await loaded(pilot)
         assert "By hour: There is no store GONE." in screen_text(app)
         assert not app.query(".chart-loading")
+
+
+def test_day_labels_carry_the_year_only_across_years():
+    assert day_labels([dt.date(2025, 3, 1), dt.date(2025, 3, 2)]) == ["Mar 1", "Mar 2"]
+    assert day_labels([dt.date(2024, 12, 31), dt.date(2025, 1, 1)]) == ["Dec 31, 2024", "Jan 1, 2025"]
+    assert day_labels([]) == []
 
 
 def test_reports_without_charts_and_without_a_dashboard():
