@@ -28,10 +28,10 @@ def clean_barcode(barcode: str) -> str:
 _barcode = clean_barcode
 
 
-def refuse_gift_card(card: Card | None, barcode: str, kind: str = "loyalty") -> None:
+def refuse_gift_card(card: Card | None, barcode: str) -> None:
     """A gift card holds money for whoever brings it: it is sold and topped up, never
     given to a customer as their card (its scan would then open that customer)."""
-    if kind == "gift" or (card is not None and card.kind == "gift"):
+    if card is not None and card.kind == "gift":
         raise RuleViolation(
             _("Card {barcode} is a gift card: sell or top it up with \"Gift card…\"; it cannot be a customer's card.").format(
                 barcode=barcode
@@ -71,7 +71,7 @@ def issue_card(
         customer = get_customer(customer)
         now = at or clock.now()
         card = Card.get_or_none(Card.barcode == code)
-        refuse_gift_card(card, code, kind)
+        refuse_gift_card(card, code)
         if card is None:
             card = Card.create(barcode=code, kind=kind, created_at=now)
         else:
