@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding

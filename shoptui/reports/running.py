@@ -16,7 +16,6 @@ import threading
 from pathlib import Path
 from typing import Any, Mapping
 
-import peewee as pw
 
 from ..db import database
 from ..errors import ShopError, ValidationError
@@ -68,7 +67,8 @@ class ReportRun:
             self._connection = database.connection()
         try:
             data = spec.build(self.query)
-        except (pw.OperationalError, sqlite3.OperationalError, pw.DatabaseError):
+        except Exception:
+            # sqlite3 says "interrupted", psycopg raises QueryCanceled (peewee passes it on as is)
             if self.cancelled:
                 raise ReportCancelled(_("The report was cancelled.")) from None
             raise

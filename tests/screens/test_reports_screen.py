@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Select
+from textual.widgets import Input, OptionList, Select
 
 from screens.choice_modal import ChoiceModal
 from screens.customer_card_screen import CustomerCardScreen
@@ -624,7 +624,7 @@ def test_cells_are_drawn_in_the_shop_formats():
     assert cell(Share(0.1234), f).plain == "12.34%"
     assert cell(None, f).plain == "—"
     assert cell(True, f).plain == "yes"
-    assert cell(dt.date(2024, 6, 1), f).plain == "6/1/24"
+    assert cell(dt.date(2024, 6, 1), f).plain == f.date(dt.date(2024, 6, 1)).plain
     assert cell(7.5, f).plain == "7.5"
     assert cell("[b]x\x1b", f).plain == "[b]x\u241b"
 
@@ -670,3 +670,38 @@ async def test_a_long_table_draws_its_first_rows_and_sorts_them_all(demo, monkey
         table.sort_by("revenue", descending=True)
         top = sorted(expected, key=lambda row: row["revenue"], reverse=True)[:4]
         assert column_texts(table, "revenue") == [app.formats.money(row["revenue"]).plain for row in top]
+
+
+def test_cancel_interrupts_a_postgresql_statement(pg_url):
+    """On PostgreSQL the cancel request stops the server's statement."""
+    from unittest import mock
+
+    from shoptui import db as dbmod
+
+    database = dbmod.open_database(pg_url)
+    run = ReportRun("portrait", ReportQuery(as_of=dt.date(2024, 1, 1)))
+    outcome = {}
+
+    def work():
+        try:
+            with db_proxy.connection_context():
+                run.run()
+        except ReportCancelled as exc:
+            outcome["cancelled"] = str(exc)
+        except Exception as exc:  # pragma: no cover - shown on failure
+            outcome["error"] = repr(exc)
+
+    with mock.patch("shoptui.reports.portrait.portrait", lambda query: db_proxy.execute_sql("SELECT pg_sleep(30)") and {}):
+        thread = threading.Thread(target=work)
+        thread.start()
+        deadline = time.monotonic() + 5
+        while run._connection is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.3)
+        begun = time.monotonic()
+        run.cancel()
+        thread.join(10)
+    database.close()
+    assert not thread.is_alive()
+    assert time.monotonic() - begun < 3
+    assert outcome == {"cancelled": "The report was cancelled."}
