@@ -231,7 +231,8 @@ class _DemoShop:
         self.days = days
         self.first_day = today - dt.timedelta(days=days - 1)
         self.today = today
-        self.end = clock.end_of_day(today)
+        # Nothing after now: a demo made during the day stops at this moment, not at midnight.
+        self.end = min(clock.end_of_day(today), clock.now())
         self.summary = DemoSummary(first_day=self.first_day, last_day=today)
         self.events: list[_Event] = []
         self.seq = itertools.count()
@@ -314,14 +315,17 @@ class _DemoShop:
 
     def _make_surveys(self, at: dt.datetime) -> None:
         vip, _created = Group.get_or_create(name=_("VIP"))
+        # Asked of regulars (from their second visit) at card read, never of someone who has
+        # just registered: the registration survey holds only questions a stranger can answer.
+        self.regulars, _created = Group.get_or_create(name=_("Regulars"))
         self.questions = {
             "source": SurveyQuestion.create(
                 text=_("How did you hear about our shop?"), kind="choice", target="new", position=1, created_at=at,
                 choices="\n".join([_("Friends or family"), "Facebook", "Zalo", _("Walking past"), _("Leaflet")]),
             ),
             "rating": SurveyQuestion.create(
-                text=_("How happy are you with our shop, from 1 to 5?"), kind="choice", target="new",
-                choices="1\n2\n3\n4\n5", ask_at_card_read=True, position=2, created_at=at,
+                text=_("How happy are you with our shop, from 1 to 5?"), kind="choice", target="group",
+                group=self.regulars, choices="1\n2\n3\n4\n5", ask_at_card_read=True, position=2, created_at=at,
             ),
             "wish": SurveyQuestion.create(
                 text=_("Which products would you like us to stock?"), kind="text", target="group", group=vip,
@@ -510,6 +514,8 @@ class _DemoShop:
         result = sales.record_sale(sale, actor)
         plan.points, plan.debt = result.points_balance, result.debt_balance
         self._count_receipt(result.receipt, identified=True)
+        if plan.visits_done == 2:
+            customers.add_to_group(plan.customer_id, self.regulars.name, self.owner)
         if plan.visits_done == 2 and plan.card and rng.random() < 0.5:
             rating = str(rng.choices((1, 2, 3, 4, 5), (1, 2, 6, 14, 12))[0])
             self._answer(self.questions["rating"], plan.customer_id, rating, at, actor, result.receipt.id)
@@ -651,6 +657,8 @@ class _DemoShop:
                 total_in = total_out = 0
                 for hour in range(OPEN_HOUR, CLOSE_HOUR):
                     at = dt.datetime.combine(date, dt.time(hour))
+                    if at + dt.timedelta(hours=1) > self.end:
+                        break  # the counter reports an hour once it is over
                     buyers = self.receipts_per_hour.get((store.id, at), 0)
                     visitors = buyers + round(buyers * self.rng.uniform(0.5, 1.6)) + self.rng.randint(0, 3)
                     total_in += visitors

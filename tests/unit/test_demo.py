@@ -221,3 +221,43 @@ def test_a_shop_with_two_stores_sells_and_counts_in_both(database):
     assert VisitCount.select().count() == 2 * 5 * (demo.CLOSE_HOUR - demo.OPEN_HOUR)
     assert summary.visitors == sum(v.visitors_in for v in VisitCount.select())
     assert check.run_checks() == []
+
+
+def test_a_demo_made_during_the_day_has_nothing_after_now(database, monkeypatch):
+    from shoptui import clock
+
+    now = dt.datetime.combine(TODAY, dt.time(18, 5))
+    monkeypatch.setattr(clock, "now", lambda: now)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    demo.make_demo(customers=60, days=3, seed=5)
+    latest = Receipt.select(pw.fn.MAX(Receipt.at)).scalar()
+    assert latest is not None and latest <= now
+    assert Receipt.select().where(Receipt.at >= dt.datetime.combine(TODAY, dt.time(10))).exists()
+    last_hour = VisitCount.select(pw.fn.MAX(VisitCount.hour)).scalar()
+    assert last_hour + dt.timedelta(hours=1) <= now
+    assert check.run_checks() == []
+
+
+def test_the_registration_survey_asks_nothing_a_new_customer_cannot_answer(shop):
+    from shoptui.services import surveys
+
+    asked = surveys.registration_questions()
+    assert len(asked) == 1 and not asked[0].ask_at_card_read
+    rating = SurveyQuestion.get(SurveyQuestion.ask_at_card_read == True)  # noqa: E712
+    assert rating.target == "group"
+    raters = {a.customer_id for a in SurveyAnswer.select().where(SurveyAnswer.question == rating)}
+    members = {link.customer_id for link in CustomerGroup.select().where(CustomerGroup.group == rating.group_id)}
+    assert raters and raters <= members
+
+
+def test_the_survey_questions_are_in_the_language_of_the_demo(database):
+    from shoptui import i18n
+
+    before = i18n.language()
+    i18n.set_language("vi")
+    try:
+        demo.make_demo(customers=5, days=2, today=TODAY)
+    finally:
+        i18n.set_language(before)
+    texts = [q.text for q in SurveyQuestion.select()]
+    assert texts and not any("shop" in text for text in texts)
