@@ -12,11 +12,13 @@ would otherwise drive the terminal, and a long one would squeeze the plot away.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import unicodedata
 from typing import Any, Callable, Sequence
 
 import plotext._utility
+from babel.dates import format_skeleton
 from babel.numbers import format_compact_decimal
 from rich.cells import get_character_cell_size
 from rich.text import Text
@@ -28,6 +30,7 @@ from textual_plotext import PlotextPlot
 
 from shoptui.errors import ShopError
 from shoptui.i18n import _, babel_locale
+from shoptui.money import to_decimal
 
 from .db_work import run_db
 from .text import printable
@@ -99,6 +102,27 @@ def nice_ticks(low: float, high: float, count: int = TICKS) -> list[int]:
     first = math.floor(low / step) * step
     last = math.ceil(high / step) * step
     return list(range(first, last + 1, step))
+
+
+def day_labels(days: list[dt.date]) -> list[str]:
+    """Short dates for an axis ("Mar 1"); with the year when the days span more than one."""
+    if not days:
+        return []
+    skeleton = "MMMd" if days[0].year == days[-1].year else "yMMMd"
+    return [format_skeleton(skeleton, day, locale=babel_locale()) for day in days]
+
+
+def money_ticks(currency: str) -> Callable[[float], str]:
+    """Axis ticks of an amount in minor units, compact in the major unit (1.5M, 200K)."""
+
+    def tick(minor: float) -> str:
+        return compact_number(float(to_decimal(int(minor), currency)))
+
+    return tick
+
+
+def percent_tick(value: float) -> str:
+    return f"{int(value)}%"
 
 
 class SeriesChart(PlotextPlot):

@@ -24,8 +24,7 @@ from shoptui.reports import portrait as portrait_report
 from shoptui.reports import series as report_series
 from shoptui.reports.query import ReportQuery
 
-from .chart_plots import LazyChart, chart, compact_number
-from .report_charts import day_labels
+from .chart_plots import LazyChart, chart, compact_number, day_labels, percent_tick
 from .text import Formats, printable
 
 # Below this many columns the charts stack in one column.
@@ -34,10 +33,6 @@ TWO_COLUMNS_FROM = 110
 
 def label(key: str) -> str:
     return _(portrait_report.LABELS.get(key, key))
-
-
-def percent_ticks(value: float) -> str:
-    return f"{int(value)}%"
 
 
 class Figure(Horizontal):
@@ -175,7 +170,7 @@ class PortraitView(VerticalScroll):
                 (label("customers_share"), [round(buckets[key]["customers_share"] * 100) for key in keys]),
                 (label("revenue_share"), [round(buckets[key]["revenue_share"] * 100) for key in keys]),
             ],
-            tick_format=percent_ticks, id="chart-portrait-visits",
+            tick_format=percent_tick, id="chart-portrait-visits",
         )
         lines = Text()
         for key in keys:

@@ -13,15 +13,18 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Callable
 
-from babel.dates import format_skeleton
 from textual.widget import Widget
 
-from shoptui.i18n import _, babel_locale
-from shoptui.money import to_decimal
+from shoptui.i18n import _
+from shoptui.reports import debtors as debtors_report
+from shoptui.reports import points as points_report
+from shoptui.reports import rfm as rfm_report
 from shoptui.reports import series as report_series
 from shoptui.reports.query import ReportQuery
 
-from .chart_plots import LazyChart, chart, compact_number
+from .chart_plots import LazyChart, chart, day_labels, money_ticks, percent_tick
+from .portrait_view import PortraitView
+from .text import Formats
 
 FUNNEL_KEYS = report_series.FUNNEL
 # Survey questions drawn at most (one chart each); the table has them all.
@@ -42,12 +45,10 @@ def charts_for(name: str, data: Mapping, query: ReportQuery) -> list[Widget]:
     return build(data, query)
 
 
-def dashboard_for(name: str, data: Mapping, formats) -> Widget | None:
+def dashboard_for(name: str, data: Mapping, formats: Formats) -> Widget | None:
     """The dashboard that replaces the table of report ``name``; None when it has none."""
     if name != "portrait":
         return None
-    from .portrait_view import PortraitView  # the dashboard pulls in more widgets
-
     return PortraitView(data, formats)
 
 
@@ -56,23 +57,6 @@ def dashboard_for(name: str, data: Mapping, formats) -> Widget | None:
 
 def funnel_names() -> list[str]:
     return [_("Visitors"), _("Receipts"), _("Receipts with a card")]
-
-
-def day_labels(days: list[dt.date]) -> list[str]:
-    """Short dates for an axis ("Mar 1"); with the year when the days span more than one."""
-    if not days:
-        return []
-    skeleton = "MMMd" if days[0].year == days[-1].year else "yMMMd"
-    return [format_skeleton(skeleton, day, locale=babel_locale()) for day in days]
-
-
-def money_ticks(currency: str) -> Callable[[float], str]:
-    """Axis ticks of an amount in minor units, compact in the major unit (1.5M, 200K)."""
-
-    def tick(minor: float) -> str:
-        return compact_number(float(to_decimal(int(minor), currency)))
-
-    return tick
 
 
 def hour_chart(rows: list[dict]) -> Widget:
@@ -137,10 +121,8 @@ def fill_days(rows: list[dict]) -> list[dict]:
 
 
 def rfm_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
-    from shoptui.reports.rfm import LABELS
-
     segments = data.get("segments") or {}
-    names = [_(LABELS.get(key, key)) for key in segments]
+    names = [_(rfm_report.LABELS.get(key, key)) for key in segments]
     currency = data.get("currency", "")
     return [
         chart(
@@ -157,12 +139,10 @@ def rfm_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
 
 
 def debtors_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
-    from shoptui.reports.debtors import LABELS
-
     totals = data.get("totals") or {}
     return [
         chart(
-            _("Debt by age"), [_(LABELS[key]) for key in DEBT_BUCKETS],
+            _("Debt by age"), [_(debtors_report.LABELS[key]) for key in DEBT_BUCKETS],
             [(_("Owed"), [totals.get(key, 0) for key in DEBT_BUCKETS])],
             tick_format=money_ticks(data.get("currency", "")), id="chart-debtors-aging",
         )
@@ -170,12 +150,10 @@ def debtors_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
 
 
 def points_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
-    from shoptui.reports.points import LABELS
-
     period = data.get("period") or {}
     return [
         chart(
-            _("Points in the period"), [_(LABELS[key]) for key in POINT_MOVES],
+            _("Points in the period"), [_(points_report.LABELS[key]) for key in POINT_MOVES],
             [(_("Points"), [period.get(key, 0) for key in POINT_MOVES])],
             id="chart-points-moves",
         )
@@ -216,10 +194,6 @@ def surveys_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
 
 def visit_group_name(group: str) -> str:
     return {"1": _("1 visit"), "2": _("2 visits"), "3+": _("3+ visits")}.get(group, group)
-
-
-def percent_tick(value: float) -> str:
-    return f"{int(value)}%"
 
 
 def discounts_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
