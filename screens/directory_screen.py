@@ -71,6 +71,39 @@ def warm_up() -> None:
         customer_segment.cuts_for(clock.today())
 
 
+# At 80 columns the list is wider than the screen, and the search box keeps the focus, so
+# nobody scrolls it sideways: columns give up width in this order, down to these widths
+# (a heading wider than its cells first, then long names, cut with …).
+SQUEEZE = (("last_purchase", 8), ("total_sales", 8), ("status", 6), ("points", 6), ("name", 14), ("phone", 12))
+
+
+# Then, when the columns do not fit even squeezed (80 columns), these are left out in
+# turn (the card shows them): the status, then the last purchase too.
+LEFT_OUT_WHEN_NARROW = ((), ("status",), ("status", "last_purchase"))
+
+
+def squeezed(widths: dict[str, int], cells_width: dict[str, int], room: int) -> dict[str, int]:
+    """``widths`` narrowed to fit ``room`` cells: headings wider than their column's cells
+    first (cut with …), then the columns of SQUEEZE down to their least width."""
+    widths = dict(widths)
+    excess = sum(widths.values()) - room
+    for key, least in SQUEEZE:  # headings first: their cells keep every character
+        if key not in widths:
+            continue
+        if excess <= 0:
+            break
+        cut = min(excess, max(0, widths[key] - max(least, cells_width.get(key, 0))))
+        widths[key] -= cut
+        excess -= cut
+    for key, least in SQUEEZE:
+        if excess <= 0 or key not in widths or key in NUMERIC or key == "last_purchase":
+            continue  # amounts and dates are never cut
+        cut = min(excess, max(0, widths[key] - least))
+        widths[key] -= cut
+        excess -= cut
+    return widths
+
+
 class ExportModal(ModalScreen[str | None]):
     """Asks for the file to write; its ending (.csv or .xlsx) chooses the format."""
 
@@ -146,6 +179,7 @@ class DirectoryScreen(Screen[None]):
         self._shown: set[str] = set()
         self._headings: dict[str, Text] = {}
         self._widths: dict[str, int] = {}
+        self._cells_width: dict[str, int] = {}  # the widest cell of each column so far
         self._has_more = False
         self._loading_more = False
         self._data_version = 0
@@ -277,26 +311,50 @@ class DirectoryScreen(Screen[None]):
         as squeezed columns in a real terminal under load.
         """
         table = self.query_one("#customers", DataTable)
-        widths = self._fitted_widths(fresh, {} if first_page else self._widths)
+        widths = self._fitted_widths(fresh, {} if first_page else self._cells_width)
         if first_page or widths != self._widths:
             cursor = 0 if first_page else table.cursor_row
             self._widths = widths
             table.clear(columns=True)
-            for key, _heading, _widest in COLUMNS:
+            for key in widths:
                 table.add_column(self._headings[key], width=widths[key], key=key)
             for key, cells in self._loaded:
-                table.add_row(*cells, key=key)
+                table.add_row(*self._shown_cells(cells), key=key)
             table.move_cursor(row=cursor)
         for key, cells in fresh:
-            table.add_row(*cells, key=key)
+            table.add_row(*self._shown_cells(cells), key=key)
         self._loaded.extend(fresh)
 
+    def _shown_cells(self, cells: tuple) -> tuple:
+        return tuple(cell for (key, _h, _w), cell in zip(COLUMNS, cells) if key in self._widths)
+
     def _fitted_widths(self, rows: list[tuple[str, tuple]], base: dict[str, int]) -> dict[str, int]:
-        widths = {key: max(base.get(key, 0), self._headings[key].cell_len) for key, _h, _w in COLUMNS}
+        """The columns shown and their widths: each as wide as its heading and widest cell,
+        then squeezed to the table, leaving columns out when even that is too wide."""
+        cells_width = {key: base.get(key, 0) for key, _h, _w in COLUMNS}
         for _key, cells in rows:
             for (key, _heading, _widest), cell in zip(COLUMNS, cells):
-                widths[key] = max(widths[key], cell.cell_len)
-        return widths
+                cells_width[key] = max(cells_width[key], cell.cell_len)
+        self._cells_width = cells_width
+        widths = {key: max(width, self._headings[key].cell_len) for key, width in cells_width.items()}
+        table = self.query_one("#customers", DataTable)
+        room = (table.size.width or self.app.size.width) - 2  # the scrollbar takes 2
+        for left_out in LEFT_OUT_WHEN_NARROW:
+            kept = {key: width for key, width in widths.items() if key not in left_out}
+            # Each column has a cell of padding either side.
+            fitted = squeezed(kept, cells_width, room - 2 * len(kept))
+            if sum(fitted.values()) + 2 * len(fitted) <= room:
+                break
+        return fitted
+
+    def on_resize(self, event) -> None:
+        # Columns squeezed for 80 columns may widen again (and the other way round).
+        self.call_after_refresh(self._refit)
+
+    def _refit(self) -> None:
+        if not self.is_mounted or not self._cells_width:
+            return
+        self._show_rows([], first_page=False)
 
     def on_directory_failed(self, message: DirectoryFailed) -> None:
         if message.generation != self._generation:

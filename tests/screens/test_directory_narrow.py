@@ -1,0 +1,46 @@
+"""The directory's list fits the terminal: at 80 columns no column hides off to the right
+(nobody scrolls it sideways, the search box keeps the focus); wider, every column shows."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable
+
+from screens.directory_screen import DirectoryScreen
+from shoptui.i18n import set_language
+from shoptui.services import customers, debts, sales
+from shoptui.services.sales import SaleInput
+
+from .helpers import app_for, pilot_test, until
+
+
+@pytest.fixture
+def shop(database):
+    an = customers.register({"name": "Nguyễn Thị Thanh Hương Giang", "phone": "0912 345 678"}).customer
+    sales.record_sale(SaleInput(customer=an, amount=12_345_000, credit=250_000))
+    customers.register({"name": "Trần Bình", "phone": "0987 111 222"})
+    return an
+
+
+def columns(app) -> list[str]:
+    table = app.screen.query_one("#customers", DataTable)
+    return [str(column.key.value) for column in table.ordered_columns]
+
+
+@pytest.mark.parametrize("language", ["en", "de", "ru"])
+@pilot_test
+async def test_at_80_columns_the_list_fits_and_keeps_what_the_till_needs(shop, database, language):
+    set_language(language)
+    app = app_for(database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen)
+                    and app.screen.query_one("#customers", DataTable).row_count == 2)
+        await pilot.pause(0.1)
+        table = app.screen.query_one("#customers", DataTable)
+        assert table.max_scroll_x == 0, columns(app)
+        assert {"code", "name", "phone", "debt", "points"} <= set(columns(app))
+        phones = [table.get_row_at(i)[columns(app).index("phone")].plain for i in range(2)]
+        assert "0912 345 678" in phones  # a phone is never cut
+        await pilot.resize_terminal(140, 30)
+        await until(pilot, lambda: len(columns(app)) == 8, what="every column at 140")
+        assert app.screen.query_one("#customers", DataTable).max_scroll_x == 0
