@@ -229,11 +229,11 @@ class SeriesChart(PlotextPlot):
             plt.ylim(ticks[0], max(ticks[-1], top * LEGEND_ROOM) if several else ticks[-1])
 
     def _sparse_ticks(self, positions: list[int]) -> tuple[list[int], list[str]]:
-        """As many labels as fit with two cells between them, so that dates do not run together."""
+        """As many labels as fit with three cells between them, so that dates do not run together."""
         if not positions:
             return [], []
         widest = max(len(label) for label in self.categories)
-        room = max(2, self.size.width // (widest + 2))
+        room = max(2, self.size.width // (widest + 3))
         step = max(1, math.ceil(len(positions) / room))
         shown = positions[::step]
         return shown, [self.categories[n] for n in shown]

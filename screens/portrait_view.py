@@ -143,7 +143,7 @@ class PortraitView(VerticalScroll):
                 yield from self.visit_buckets()
             yield from self.histogram("gender", "hbars", label)
             yield from self.histogram("age_bands", "bars", label)
-            yield from self.histogram("spend_bands", "bars", spend_band_label)
+            yield from self.histogram("spend_bands", "hbars", spend_band_label)
             yield from self.histogram("channels", "hbars", label)
             yield from self.histogram("return_intervals", "bars", series=_("Return visits"))
 
