@@ -202,10 +202,19 @@ class PortraitView(VerticalScroll):
                 label(key), names, [(series or _("Customers"), list(counts.values()))],
                 kind=kind, id=f"chart-portrait-{key.replace('_', '-')}",
             )
-            figures = "  ".join(
-                _("{name}: {count}").format(name=bucket, count=self.formats.number(count).plain)
-                for bucket, count in zip(names, counts.values())
-            )
+            if key == "channels":  # how much of the customer base each channel reaches
+                whole = self.data.get("customers_total") or 0
+                figures = "  ".join(
+                    _("{name}: {count} ({share})").format(
+                        name=bucket, count=self.formats.number(count).plain, share=self.share(count / whole if whole else 0)
+                    )
+                    for bucket, count in zip(names, counts.values())
+                )
+            else:
+                figures = "  ".join(
+                    _("{name}: {count}").format(name=bucket, count=self.formats.number(count).plain)
+                    for bucket, count in zip(names, counts.values())
+                )
             yield Static(Text(printable(figures)), id=f"figures-portrait-{key.replace('_', '-')}", classes="portrait-note")
 
     def on_resize(self, event: Resize) -> None:

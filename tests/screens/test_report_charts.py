@@ -405,7 +405,8 @@ async def test_portrait_dashboard_shows_the_reports_figures(database):
 
         assert note("gender") == "female: 1  male: 1  other: 1  unknown: 2"
         assert note("spend-bands") == "<=0: 1  <100K: 2  100K-500K: 1  500K-1M: 0  1M-5M: 0  5M+: 0"
-        assert note("channels") == "SMS: 1  Zalo: 1  Facebook: 1  e-mail: 1"
+        # One customer of the five on each channel.
+        assert note("channels") == "SMS: 1 (20%)  Zalo: 1 (20%)  Facebook: 1 (20%)  e-mail: 1 (20%)"
         assert note("return-intervals") == "1: 0  2-3: 1  4-7: 1  8-14: 0  15-30: 0  31-60: 1  61-90: 0  91+: 0"
         assert app.query_one("#portrait-charts").has_class("-wide")
         await pilot.resize_terminal(80, 24)
