@@ -45,8 +45,8 @@ class DoneModal(ModalScreen[None]):
     """What was recorded, line by line; Enter or Escape closes it."""
 
     BINDINGS = [
-        Binding("escape", "close", _("Close"), id="done-close"),
-        Binding("enter", "close", _("Close"), show=False, id="done-enter"),
+        Binding("escape", "close", N_("Close"), id="done-close"),
+        Binding("enter", "close", N_("Close"), show=False, id="done-enter"),
     ]
 
     def __init__(self, title: str, lines: list[tuple[str, str]], warnings: Iterable[str] = ()):
