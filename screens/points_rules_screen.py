@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import N_, _
 from shoptui.services import settings, tiers
-from shoptui.services.context import Actor
+from shoptui.services.context import Actor, allows
 from shoptui.services.ledger import write_transaction
 from shoptui.services.tiers import TierRow
 
@@ -65,9 +65,9 @@ def save_rules(values: dict[str, str], actor: Actor | None) -> None:
 
 class PointsRulesScreen(FormModal):
     BINDINGS = [
-        Binding("f2", "add_tier", _("New tier"), id="tier-add"),
-        Binding("f4", "edit_tier", _("Edit tier"), id="tier-edit"),
-        Binding("f8", "delete_tier", _("Delete tier"), id="tier-delete"),
+        Binding("f2", "add_tier", N_("New tier"), id="tier-add"),
+        Binding("f4", "edit_tier", N_("Edit tier"), id="tier-edit"),
+        Binding("f8", "delete_tier", N_("Delete tier"), id="tier-delete"),
     ]
     DEFAULT_CSS = """
     PointsRulesScreen #tiers {
@@ -100,8 +100,13 @@ class PointsRulesScreen(FormModal):
                 yield from self.compose_fields()
             yield DataTable(id="tiers", cursor_type="row", zebra_stripes=True)
             yield Static(content(""), classes="dialog-message", id="tiers-note")
-            yield Static(content(_("Ctrl+S: save   F2: new tier   F4: edit tier   F8: delete tier   Esc: cancel")),
-                         classes="dialog-message")
+            if allows(self.actor, tiers.ACTION):
+                yield Static(content(_("Ctrl+S: save   F2: new tier   F4: edit tier   F8: delete tier   Esc: cancel")),
+                             classes="dialog-message")
+            else:
+                # Said up front, in place of keys that would only be refused (the services refuse all the same).
+                yield Static(content(_("Only the owner may change the points rules and tiers.   Esc: back")),
+                             classes="dialog-message", id="points-rules-read-only")
 
     def on_mount(self) -> None:
         table = self.query_one("#tiers", DataTable)
