@@ -117,3 +117,10 @@ def test_a_cut_is_the_last_value_of_its_tile():
     cuts = Cuts(last_day=(10, 20, 30, 40), frequency=(1, 1, 2, 3), monetary=(0, 5, 5, 9))
     assert [cuts.score("last_day", v) for v in (5, 10, 11, 40, 41)] == [1, 1, 2, 4, 5]
     assert [cuts.score("frequency", v) for v in (1, 2, 3, 4)] == [1, 3, 4, 5]  # equal cuts: a tile nobody reaches
+
+
+@pytest.mark.postgres
+def test_segment_of_equals_the_report_on_postgresql(pg_database):
+    ids = generate(60, 11)
+    expected = report_segments()
+    assert {cid: segment_of(cid, AS_OF) for cid in ids if cid in expected} == expected
