@@ -12,7 +12,7 @@ from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Select, Static, TextArea
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import _
@@ -22,7 +22,7 @@ from shoptui.services import customer_view, customers
 from shoptui.services.context import Actor
 
 from .db_work import run_db
-from .form import Field, FormModal
+from .form import Field, FormModal, YesNoCheckbox
 from .form_values import check_phone, read_date, read_money, read_percent
 from .labels import CHANNEL_NAMES, GENDER_NAMES
 from .text import Formats, content, printable
@@ -113,7 +113,7 @@ class EditCustomerModal(FormModal):
         yield line("credit_limit", _("Credit limit (empty: no limit)"), limit)
         for channel in CHANNELS:
             label = _("Messages by {channel}").format(channel=_(CHANNEL_NAMES[channel]))
-            yield Field(label, Checkbox("", p.consents.get(channel, False), id=f"consent_{channel}"), f"consent_{channel}")
+            yield Field(label, YesNoCheckbox(p.consents.get(channel, False), id=f"consent_{channel}"), f"consent_{channel}")
         for prop in self.profile.properties:
             name = PROPERTY_PREFIX + prop.code
             if prop.kind == "choice":

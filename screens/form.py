@@ -22,6 +22,15 @@ from .text import content
 class Field(Vertical):
     """A label, the input widget and, while there is one, the error beneath it."""
 
+    # A checkbox without a label of its own is sized to nothing by Textual's "width: auto"
+    # and cut to "▐X…": it takes the value column, as an input does.
+    DEFAULT_CSS = """
+    Field > Checkbox {
+        width: 100%;
+        min-width: 4;
+    }
+    """
+
     def __init__(self, label: str, widget: Widget, name: str):
         super().__init__(classes="field", id=f"field-{name}")
         self.label = label
@@ -45,6 +54,22 @@ class Field(Vertical):
     def error(self) -> str:
         error = self.query_one(".field-error", Static)
         return str(error.render()) if error.display else ""
+
+
+class YesNoCheckbox(Checkbox):
+    """A checkbox that also says its state in words, since "▐X▌" looks the same on and off
+    in a terminal without colours (and to anyone who has not learnt Textual's look)."""
+
+    def __init__(self, value: bool = False, **kwargs):
+        super().__init__(self._word(value), value, **kwargs)
+
+    @staticmethod
+    def _word(value: bool) -> str:
+        return _("yes") if value else _("no")
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.label = self._word(self.value)
 
 
 def value_of(widget: Widget):
