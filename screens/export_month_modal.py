@@ -202,12 +202,23 @@ class ExportMonthModal(FormModal):
             return
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=total or None, progress=done)
-        shown = _("{sheet}: {done} of {total} rows").format(sheet=stage, done=done, total=total) if total else stage
+        if total:
+            shown = _("{sheet}: {done} of {total} rows").format(sheet=stage, done=self._number(done), total=self._number(total))
+        elif done:
+            shown = _("{sheet}: {done} rows").format(sheet=stage, done=self._number(done))
+        else:
+            shown = stage
         self.status(shown)
 
+    @property
+    def _locale(self) -> str:
+        return getattr(getattr(self.app, "formats", None), "locale", "en")
+
+    def _number(self, value: int) -> str:
+        return format_decimal(value, locale=self._locale)
+
     def _seconds(self) -> str:
-        locale = getattr(getattr(self.app, "formats", None), "locale", "en")
-        return format_decimal(round(time.monotonic() - self._started, 1), format="#,##0.0", locale=locale)
+        return format_decimal(round(time.monotonic() - self._started, 1), format="#,##0.0", locale=self._locale)
 
     def _done(self, result: ExportResult) -> None:
         self.running = False
