@@ -190,7 +190,10 @@ class SeriesChart(PlotextPlot):
         columns = [values[::-1] if horizontal else list(values) for _name, values in self.series]
         # Below a cell and a half per bar, bars run into each other (a year of days): the
         # same series reads as a line.
-        as_lines = self.kind == "lines" or (self.kind == "bars" and len(positions) * 3 > self.size.width * 2 > 0)
+        # A single day is a bar: a line of one point is a dot nobody sees.
+        as_lines = (self.kind == "lines" and len(positions) > 1) or (
+            self.kind in ("bars", "lines") and len(positions) * 3 > self.size.width * 2 > 0
+        )
         if as_lines:
             for name, values in zip(names, columns):
                 plt.plot(positions, values, label=name if several else None, marker="braille")
@@ -225,6 +228,8 @@ class SeriesChart(PlotextPlot):
                 plt.ylim(-0.5, len(positions) + 0.5)
         else:
             plt.yticks(ticks, labels)
+            if not as_lines:  # a lone bar (one day) keeps a bar's width, not the whole chart's
+                plt.xlim(-0.75, len(positions) - 0.25)
             # Room above the bars for the legend plotext writes in the top left corner.
             plt.ylim(ticks[0], max(ticks[-1], top * LEGEND_ROOM) if several else ticks[-1])
 
