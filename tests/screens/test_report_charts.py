@@ -127,6 +127,18 @@ async def test_conversion_of_one_store_and_a_period(database):
 
 
 @pilot_test
+async def test_conversion_of_one_day_draws_its_day_as_a_bar(database):
+    test_report_conversion.build_shop()
+    day = dt.date(2025, 3, 1)
+    data, query = report("conversion", as_of=test_report_conversion.AS_OF, date_from=day, date_to=day)
+    app = ChartApp(database, charts_for("conversion", data, query)[1:])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert series_of(app, "#chart-conversion-days") == funnel((34, 4, 2))
+        assert "█" in screen_text(app) and "Mar 1" in screen_text(app)
+
+
+@pilot_test
 async def test_rfm_segments_as_bars_with_negative_revenue(database):
     test_report_rfm.build_shop()
     # March alone: one customer's returns outweigh the sales (revenue below 0).
