@@ -35,7 +35,7 @@ from .footer import ShopFooter
 from .report_form import ReportForm
 from .report_modals import CalendarModal, ExportPathModal, StoresModal
 from .report_table import MAX_DRAWN, ResultTable
-from .report_view import ReportView, has_rows
+from .report_view import ReportView, format_ahead, has_rows
 from .text import Formats, content, printable
 
 DISPLAY_CAP = 1000
@@ -222,6 +222,7 @@ class ReportScreen(Screen[None]):
         try:
             with self.app.database.connection_context():
                 data = run.run()
+            formatted = format_ahead(data, self.spec.columns, self.formats)
         except ReportCancelled:
             return
         except ShopError as exc:
@@ -233,7 +234,7 @@ class ReportScreen(Screen[None]):
             self.log.error("report failed", traceback.format_exc())
             self.call_later(self._failed, run, _("Something went wrong: {reason}").format(reason=f"{type(exc).__name__}: {exc}"))
             return
-        self.call_later(self._finished, run, asked, data)
+        self.call_later(self._finished, run, asked, data, formatted)
 
     def _failed(self, run: ReportRun, message: str) -> None:
         if run is not self.current:
@@ -247,7 +248,7 @@ class ReportScreen(Screen[None]):
         self.status(_("The report did not run: {reason}").format(reason=message))
         notify_error(self, message, self.sub_title)
 
-    async def _finished(self, run: ReportRun, asked: ReportQuery, data: Mapping) -> None:
+    async def _finished(self, run: ReportRun, asked: ReportQuery, data: Mapping, formatted: dict | None = None) -> None:
         if run is not self.current:
             return  # cancelled meanwhile: its answer is not wanted
         self.current = None
@@ -256,6 +257,7 @@ class ReportScreen(Screen[None]):
         body = self.query_one("#report-body", Container)
         await body.remove_children()
         view = ReportView(self.report_name, data, asked, self.formats, self.label, self.spec.columns, id="report-view")
+        view.formatted = formatted or {}
         await body.mount(view)
         self.status(self._summary(data, run.query, elapsed))
         self.refresh_bindings()

@@ -22,8 +22,9 @@ from shoptui.reports import Money, Share
 
 from .text import Formats, plain
 
-# A table draws at most this many rows (drawing is on the UI thread); sorting sorts them all.
-MAX_DRAWN = 5000
+# A table draws at most this many rows (drawing is on the UI thread: about 0.2 ms a row,
+# twice that the first time its cells are formatted); sorting sorts them all.
+MAX_DRAWN = 2000
 WIDEST_TEXT = 40  # longer names and answers are cut with … so the figures stay in view
 NONE = "—"
 
@@ -123,6 +124,7 @@ class ResultTable(DataTable):
         self.formats = formats
         self.sort_key: str | None = None
         self.descending = False
+        self._formatted: dict[int, tuple[Text, ...]] = {}  # by id(row): Babel is the slow part
 
     def on_mount(self) -> None:
         self.fill()
@@ -137,9 +139,19 @@ class ResultTable(DataTable):
                 heading = f"{heading} {'▼' if self.descending else '▲'}"
             self.add_column(plain(heading, justify="right" if column.numeric else "left"), key=column.key)
         for index, row in enumerate(self.rows_shown):
-            self.add_row(*(cell(row.get(column.key), self.formats) for column in self.spec), key=str(index))
+            self.add_row(*self.cells_of(row), key=str(index))
         if self.rows_shown:
             self.move_cursor(row=min(cursor, len(self.rows_shown) - 1), column=min(cursor_column, len(self.spec) - 1))
+
+    def formatted_ahead(self, cells: dict[int, tuple[Text, ...]]) -> None:
+        self._formatted.update(cells)
+
+    def cells_of(self, row: Mapping) -> tuple[Text, ...]:
+        cells = self._formatted.get(id(row))
+        if cells is None:
+            cells = tuple(cell(row.get(column.key), self.formats) for column in self.spec)
+            self._formatted[id(row)] = cells
+        return cells
 
     def sort_by(self, key: str, descending: bool | None = None) -> None:
         """Sort by ``key``; the same column again turns the order round."""

@@ -22,7 +22,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from shoptui.i18n import _
 from shoptui.reports.query import ReportQuery
 
-from .report_table import Column, ResultTable, columns_for
+from .report_table import MAX_DRAWN, Column, ResultTable, cell, columns_for
 from .text import Formats, content
 
 # How the report was asked for: already on the form.
@@ -99,6 +99,7 @@ class ReportView(Vertical):
         self.formats = formats
         self.label = label
         self.column_names = list(columns)
+        self.formatted: dict[int, tuple] = {}  # the list's first cells, formatted by the worker
 
     def compose(self) -> ComposeResult:
         dashboard = dashboard_for(self.report_name, self.data, self.formats)
@@ -123,13 +124,13 @@ class ReportView(Vertical):
 
     def compose_rows(self) -> ComposeResult:
         rows = self.data["rows"]
-        names = self.column_names or (list(rows[0]) if rows else [])
-        # conversion by day: the hour is always empty
-        names = [name for name in names if name != "hour" or any(row.get("hour") is not None for row in rows)]
         if not rows:
             yield Static(content(_("Nothing to show for these choices.")), classes="report-empty")
             return
-        yield ResultTable(columns_for(names, rows, self.label), rows, self.formats, id="report-rows")
+        names = list_columns(self.data, self.column_names)
+        table = ResultTable(columns_for(names, rows, self.label), rows, self.formats, id="report-rows")
+        table.formatted_ahead(self.formatted)
+        yield table
 
     # -- figures and sections ----------------------------------------------------------------
 
@@ -147,6 +148,22 @@ class ReportView(Vertical):
         for index, (key, section) in enumerate(self.sections()):
             yield Static(content(self.label(key)), classes="section-title")
             yield section_table(section, self.formats, self.label, id=f"report-section-{index}")
+
+
+def list_columns(data: Mapping, columns: Sequence[str] = ()) -> list[str]:
+    """The columns of a report's list, as the table shows them."""
+    rows = data["rows"]
+    names = list(columns) or (list(rows[0]) if rows else [])
+    # conversion by day: the hour is always empty
+    return [name for name in names if name != "hour" or any(row.get("hour") is not None for row in rows)]
+
+
+def format_ahead(data: Mapping, columns: Sequence[str], formats: Formats) -> dict[int, tuple]:
+    """The cells of the rows a table draws first, formatted off the UI thread (Babel is slow)."""
+    if not has_rows(data) or not data["rows"]:
+        return {}
+    names = list_columns(data, columns)
+    return {id(row): tuple(cell(row.get(name), formats) for name in names) for row in data["rows"][:MAX_DRAWN]}
 
 
 def pairs_table(pairs: Sequence[tuple[str, Any]], formats: Formats, label, **kwargs) -> ResultTable:
