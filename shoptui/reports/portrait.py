@@ -83,25 +83,101 @@ def portrait(query: ReportQuery) -> dict:
     query.check_stores()
     currency = settings.currency()
     revenue, receipts = _revenue_and_receipts(query)
+    base = _customer_base(query)
+    if whole_history(query):
+        visit_buckets, spend, intervals = _from_customer_sums(currency)
+    else:
+        visit_buckets, spend, intervals = (
+            _visit_buckets(query), _spend_bands(query, currency), _return_intervals(query),
+        )
     return {
         "as_of": query.as_of,
         "date_from": query.date_from,
         "date_to": query.date_to,
         "stores": list(query.stores),
         "currency": currency,
-        "customers_total": Customer.select().where(query.customers_registered()).count(),
-        "new_customers": _new_customers(query),
+        "customers_total": base["customers_total"],
+        "new_customers": base["new_customers"],
         "revenue": Money(revenue),
         "receipts": receipts,
         "avg_receipt": Money(average(revenue, receipts)),
         "voucher_users_over_2": _voucher_users_over_2(query),
-        "visit_buckets": _visit_buckets(query),
-        "gender": _gender(query),
-        "age_bands": _age_bands(query),
-        "spend_bands": _spend_bands(query, currency),
-        "channels": _channels(query),
-        "return_intervals": _return_intervals(query),
+        "visit_buckets": visit_buckets,
+        "gender": base["gender"],
+        "age_bands": base["age_bands"],
+        "spend_bands": spend,
+        "channels": base["channels"],
+        "return_intervals": intervals,
     }
+
+
+def _customer_base(query: ReportQuery) -> dict:
+    """Everything about the customer base in one scan of the customer table: the total,
+    new customers today / this ISO week / this month, gender (anything else: unknown),
+    age bands at the as-of date (one year more on the birthday itself, see ``_born_by``)
+    and the customers each channel reaches (consent given; SMS also needs a phone)."""
+    as_of = query.as_of
+    counts: list[tuple[tuple[str, str], pw.Expression]] = []
+    monday = as_of - dt.timedelta(days=as_of.weekday())  # ISO weeks start on Monday
+    for key, day in (("today", as_of), ("this_week", monday), ("this_month", as_of.replace(day=1))):
+        counts.append((("new_customers", key), Customer.registered_at >= clock.start_of_day(day)))
+    for key in GENDERS:
+        counts.append((("gender", key), Customer.gender == key))
+    # Cumulative: the customers younger than each limit (one comparison a limit per row);
+    # a band is the difference between two limits.
+    for key, years in AGE_LIMITS:
+        counts.append((("younger", key), Customer.birthday > _born_by(as_of, years)))
+    counts.append((("age_bands", "unknown"), Customer.birthday.is_null()))
+    counts.extend((("channels", key), condition) for key, condition in zip(CHANNEL_KEYS, _channel_conditions()))
+    row = (
+        Customer.select(fn.COUNT(pw.SQL("*")), *[_count_if(condition) for _key, condition in counts])
+        .from_(_every(Customer))
+        .where(query.customers_registered())
+        .tuples()
+        .get()
+    )
+    total = int(row[0])
+    base: dict = {"customers_total": total, "new_customers": {}, "gender": {}, "younger": {}, "age_bands": {}, "channels": {}}
+    for (figure, key), value in zip((key for key, _condition in counts), row[1:]):
+        base[figure][key] = int(value or 0)
+    base["gender"]["unknown"] = total - sum(base["gender"].values())
+    younger, unknown, below = base.pop("younger"), base["age_bands"]["unknown"], 0
+    ages = {}
+    for key, _years in AGE_LIMITS:
+        ages[key], below = younger[key] - below, younger[key]
+    ages["65+"], ages["unknown"] = total - unknown - below, unknown
+    base["age_bands"] = ages
+    return base
+
+
+def _from_customer_sums(currency: str) -> tuple[dict, dict, dict]:
+    """Visit buckets, spend bands and return intervals over the whole history, in one
+    pass over the per-customer sums (migration 0005) instead of every receipt."""
+    c = CustomerSales
+    visits = {"1": c.sales == 1, "2": c.sales == 2, "3+": c.sales >= 3}
+    # Spend bands cumulatively: the customers below each band's upper bound.
+    bands = spend_bands(currency)
+    below = [c.net < upper for _key, upper in bands if upper is not None]
+    gaps = [getattr(c, f"gaps_{suffix}") for suffix, _limit in GAP_BUCKETS]
+    row = (
+        c.select(
+            fn.COUNT(pw.SQL("*")),
+            *[_count_if(condition) for condition in visits.values()],
+            *[fn.COALESCE(fn.SUM(Case(None, [(condition, c.net)], 0)), 0) for condition in visits.values()],
+            *[_count_if(condition) for condition in below],
+            *[fn.COALESCE(fn.SUM(column), 0) for column in gaps],
+        )
+        .where(c.receipts > 0)
+        .tuples()
+        .get()
+    )
+    total, values = int(row[0] or 0), [int(value or 0) for value in row[1:]]
+    n = len(visits)
+    found = {key: (values[i], values[n + i]) for i, key in enumerate(visits)}
+    cumulative = values[2 * n: 2 * n + len(below)] + [total]
+    spend_counts = {key: count - previous for (key, _upper), count, previous in zip(bands, cumulative, [0] + cumulative)}
+    intervals = {key: count for (key, _limit), count in zip(INTERVAL_BUCKETS, values[2 * n + len(below):])}
+    return _bucket_shares(found), spend_counts, intervals
 
 
 def average(revenue: int, receipts: int) -> int:
@@ -145,12 +221,6 @@ def _histogram(source: pw.Select, keys: tuple[str, ...]) -> dict[str, int]:
 
 def _per_customer(query: ReportQuery) -> pw.Select:
     """One row per identified customer with a receipt in scope: sale receipts and net spend."""
-    if whole_history(query):
-        return CustomerSales.select(
-            CustomerSales.customer.alias("customer_id"),
-            CustomerSales.sales.alias("visits"),
-            CustomerSales.net.alias("net"),
-        ).where(CustomerSales.receipts > 0)
     return (
         Receipt.select(
             Receipt.customer.alias("customer_id"),
@@ -174,23 +244,6 @@ def _revenue_and_receipts(query: ReportQuery) -> tuple[int, int]:
         .get()
     )
     return int(revenue), int(receipts)
-
-
-def _new_customers(query: ReportQuery) -> dict[str, int]:
-    as_of = query.as_of
-    monday = as_of - dt.timedelta(days=as_of.weekday())  # ISO weeks start on Monday
-    first = as_of.replace(day=1)
-
-    def since(day: dt.date) -> pw.Expression:
-        return Customer.registered_at >= clock.start_of_day(day)
-
-    today, week, month = (
-        Customer.select(_count_if(since(as_of)), _count_if(since(monday)), _count_if(since(first)))
-        .where(query.customers_registered())
-        .tuples()
-        .get()
-    )
-    return {"today": int(today), "this_week": int(week), "this_month": int(month)}
 
 
 def _voucher_users_over_2(query: ReportQuery) -> int:
@@ -226,6 +279,11 @@ def _visit_buckets(query: ReportQuery) -> dict[str, dict]:
         .tuples()
     )
     found = {bucket: (int(customers), int(net or 0)) for bucket, customers, net in rows}
+    return _bucket_shares(found)
+
+
+def _bucket_shares(found: dict[str, tuple[int, int]]) -> dict[str, dict]:
+    """Each visit bucket's customers and revenue with their shares, from (customers, net) per bucket."""
     all_customers = sum(customers for customers, _net in found.values())
     all_revenue = sum(net for _customers, net in found.values())
     buckets = {}
@@ -244,39 +302,25 @@ def _share(part: int, whole: int) -> Share:
     return Share(round(part / whole, 4) if whole > 0 else 0.0)
 
 
-def _gender(query: ReportQuery) -> dict[str, int]:
-    known = Case(None, [(Customer.gender.in_(GENDERS), Customer.gender)], "unknown")
-    source = Customer.select(known.alias("bucket")).from_(_every(Customer)).where(query.customers_registered())
-    return _histogram(source, GENDER_KEYS)
-
-
 def _every(model):
     """The customer table read in its own order: the registered_at index would fetch
     nearly every row in registration order, a random read each (see reports.scans)."""
     return scanned(model)
 
 
-def _age_bands(query: ReportQuery) -> dict[str, int]:
-    """Age in whole years at the as-of date: one year more on the birthday itself."""
-    as_of = query.as_of
-    birthday = Customer.birthday
-    not_yet = Case(None, [((birthday.month * 100 + birthday.day) > as_of.month * 100 + as_of.day, 1)], 0)
-    age = as_of.year - birthday.year - not_yet
-    band = Case(
-        None,
-        [
-            (birthday.is_null(), "unknown"),
-            (age < 18, "<18"),
-            (age < 25, "18-24"),
-            (age < 35, "25-34"),
-            (age < 45, "35-44"),
-            (age < 55, "45-54"),
-            (age < 65, "55-64"),
-        ],
-        "65+",
-    )
-    source = Customer.select(band.alias("bucket")).from_(_every(Customer)).where(query.customers_registered())
-    return _histogram(source, AGE_BANDS)
+# (band, the age its members are younger than)
+AGE_LIMITS = (("<18", 18), ("18-24", 25), ("25-34", 35), ("35-44", 45), ("45-54", 55), ("55-64", 65))
+
+
+def _born_by(as_of: dt.date, years: int) -> dt.date:
+    """The last birthday that makes someone ``years`` old at ``as_of``: the same day
+    ``years`` earlier; for a 29 February as-of in a year that had none, 28 February
+    (born on 29 February, one is a year older on 1 March of a common year)."""
+    year = as_of.year - years
+    try:
+        return as_of.replace(year=year)
+    except ValueError:
+        return dt.date(year, 2, 28)
 
 
 def spend_bands(currency: str) -> list[tuple[str, int | None]]:
@@ -302,29 +346,18 @@ def _spend_bands(query: ReportQuery, currency: str) -> dict[str, int]:
     return _histogram(source, tuple(key for key, _upper in bands))
 
 
-def _channels(query: ReportQuery) -> dict[str, int]:
+def _channel_conditions() -> list[pw.Expression]:
     """Customers each channel reaches: consent given (SMS also needs a readable phone)."""
-    row = (
-        Customer.select(
-            _count_if(Customer.phone.is_null(False) & (Customer.phone != "") & (Customer.consent_sms == True)),  # noqa: E712
-            _count_if(Customer.consent_zalo == True),  # noqa: E712
-            _count_if(Customer.consent_facebook == True),  # noqa: E712
-            _count_if(Customer.consent_email == True),  # noqa: E712
-        )
-        .from_(_every(Customer))
-        .where(query.customers_registered())
-        .tuples()
-        .get()
-    )
-    return {key: int(value) for key, value in zip(CHANNEL_KEYS, row)}
+    return [
+        Customer.phone.is_null(False) & (Customer.phone != "") & (Customer.consent_sms == True),  # noqa: E712
+        Customer.consent_zalo == True,  # noqa: E712
+        Customer.consent_facebook == True,  # noqa: E712
+        Customer.consent_email == True,  # noqa: E712
+    ]
 
 
 def _return_intervals(query: ReportQuery) -> dict[str, int]:
     """Gaps in days between each customer's consecutive distinct sale dates (LAG over dates)."""
-    if whole_history(query):
-        columns = [getattr(CustomerSales, f"gaps_{suffix}") for suffix, _limit in GAP_BUCKETS]
-        sums = CustomerSales.select(*[fn.COALESCE(fn.SUM(column), 0) for column in columns]).tuples().get()
-        return {key: int(count) for (key, _limit), count in zip(INTERVAL_BUCKETS, sums)}
     day = day_number(Receipt.at)
     dates = (
         Receipt.select(Receipt.customer.alias("customer_id"), day.alias("day"))

@@ -180,3 +180,20 @@ def test_the_sums_on_postgresql(pg_database, monkeypatch):
     assert sums_problems() == []
     fast, slow = _both_ways({"as_of": AS_OF}, monkeypatch)
     assert fast == slow
+
+
+def test_born_by_gives_the_age_of_the_month_and_day_rule():
+    """Age ≥ years ⇔ born on or before _born_by: equal to the rule "one year more on the
+    birthday itself" (month and day compared) for every day around 29 February."""
+    from shoptui.reports.portrait import _born_by
+
+    def age(born: dt.date, as_of: dt.date) -> int:
+        return as_of.year - born.year - ((born.month, born.day) > (as_of.month, as_of.day))
+
+    days = [dt.date(2024, 2, 27) + dt.timedelta(days=n) for n in range(5)]
+    days += [dt.date(2025, 2, 27) + dt.timedelta(days=n) for n in range(4)] + [dt.date(2025, 12, 31), dt.date(2026, 1, 1)]
+    for as_of in days:
+        for years in (18, 25, 65):
+            for born in [d.replace(year=d.year - years) if not (d.month == 2 and d.day == 29) else dt.date(d.year - years, 2, 28)
+                         for d in days] + [dt.date(as_of.year - years - 1, 12, 31), dt.date(2004, 2, 29), dt.date(2000, 2, 29)]:
+                assert (born <= _born_by(as_of, years)) == (age(born, as_of) >= years), (born, as_of, years)
