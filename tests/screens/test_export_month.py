@@ -4,7 +4,9 @@ leaves no file; a cashier is refused; a bad month and an existing file are handl
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -199,3 +201,17 @@ async def test_an_existing_file_is_replaced_only_when_the_owner_says_so(shop, da
         await pilot.press("down", "enter")
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="exported")
     assert load_workbook(target).sheetnames == SHEETS
+
+
+def test_snapshot_of_the_export_dialog(database, snap_compare):
+    app = app_for(database)
+
+    async def opened(pilot) -> None:
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen) and app.screen.is_mounted)
+        app.push_screen(ExportMonthModal(today=dt.date(2026, 11, 25), folder=Path("/home/owner/Documents")))
+        await until(pilot, lambda: isinstance(app.screen, ExportMonthModal) and app.screen.is_mounted)
+        for widget in app.screen.query(Input):
+            widget.cursor_blink = False
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=opened)
