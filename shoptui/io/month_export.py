@@ -151,8 +151,10 @@ def export_month(
         title=_("{shop}: month {month}").format(shop=settings.get("shop_name"), month=month.label),
         subject=_("Month-end workbook"),
     )
+    say = progress or (lambda stage, done, total: None)
     try:
-        result = _write_sheets(book, month, target, progress or (lambda stage, done, total: None))
+        result = _write_sheets(book, month, target, say)
+        say(_("Saving the workbook"), 0, 0)  # the last moment a cancel is heard
     except BaseException:
         book.discard()  # the sheets written so far are temporary files
         raise
@@ -161,6 +163,7 @@ def export_month(
         book.save(partial)
         partial.replace(target)
     except OSError as exc:
+        book.discard()
         raise ValidationError(_("{path} cannot be written: {reason}").format(
             path=target, reason=exc.strerror or exc), "path") from None
     finally:

@@ -461,3 +461,18 @@ def test_a_folder_without_write_permission(tmp_path):
     locked.mkdir(mode=0o500)
     with pytest.raises(ValidationError, match="cannot be written to"):
         month_export.check_target(locked / "march.xlsx")
+
+
+def test_a_file_that_cannot_be_saved_is_one_sentence_and_leaves_nothing(shop, tmp_path, monkeypatch):
+    from shoptui.errors import ValidationError
+    from shoptui.io.xlsx import Book
+
+    def refused(self, target):
+        open(target, "wb").write(b"half")
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Book, "save", refused)
+    before = openpyxl_temp_files()
+    with pytest.raises(ValidationError, match=r"march.xlsx cannot be written: Permission denied$"):
+        export_month(MARCH, tmp_path / "march.xlsx")
+    assert list(tmp_path.glob("*march.xlsx*")) == [] and openpyxl_temp_files() == before
