@@ -17,7 +17,7 @@ from babel.numbers import format_decimal
 from rich.text import Text
 from textual.widgets import DataTable
 
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 from shoptui.reports import Money, Share
 
 from .text import Formats, plain
@@ -52,6 +52,35 @@ def cell(value: Any, formats: Formats) -> Text:
     if isinstance(value, (list, tuple)):
         return plain(", ".join(str(item) for item in value) or NONE, WIDEST_TEXT)
     return plain(value, WIDEST_TEXT)
+
+
+# Columns whose text is one of the report's own keys (a segment, a survey's split), not user
+# text: shown by their names in the interface language.
+KEY_COLUMNS = frozenset({"segment", "split", "group", "kind"})
+
+
+def key_names() -> dict[str, str]:
+    """Report keys that appear as values, with their N_-marked names."""
+    from shoptui.reports.rfm import LABELS as RFM_LABELS, SEGMENTS
+
+    names = {name: RFM_LABELS[name] for name in SEGMENTS if name in RFM_LABELS}
+    names.update(KEY_VALUES)
+    return names
+
+
+KEY_VALUES = {
+    "all": N_("all"),
+    "visits": N_("by visits"),
+    "rfm": N_("by RFM segment"),
+    "choice": N_("choice"),
+    "text": N_("text"),
+}
+
+
+def column_cell(key: str, value: Any, formats: Formats, names: Mapping[str, str]) -> Text:
+    if key in KEY_COLUMNS and isinstance(value, str) and value in names:
+        return plain(_(names[value]), WIDEST_TEXT)
+    return cell(value, formats)
 
 
 def is_number(value: Any) -> bool:
@@ -125,6 +154,7 @@ class ResultTable(DataTable):
         self.sort_key: str | None = None
         self.descending = False
         self._formatted: dict[int, tuple[Text, ...]] = {}  # by id(row): Babel is the slow part
+        self._key_names = key_names()
 
     def on_mount(self) -> None:
         self.fill()
@@ -149,7 +179,7 @@ class ResultTable(DataTable):
     def cells_of(self, row: Mapping) -> tuple[Text, ...]:
         cells = self._formatted.get(id(row))
         if cells is None:
-            cells = tuple(cell(row.get(column.key), self.formats) for column in self.spec)
+            cells = tuple(column_cell(column.key, row.get(column.key), self.formats, self._key_names) for column in self.spec)
             self._formatted[id(row)] = cells
         return cells
 

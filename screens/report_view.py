@@ -22,7 +22,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 from shoptui.i18n import _
 from shoptui.reports.query import ReportQuery
 
-from .report_table import MAX_DRAWN, Column, ResultTable, cell, columns_for
+from .report_table import MAX_DRAWN, Column, ResultTable, column_cell, columns_for, key_names
 from .text import Formats, content
 
 # How the report was asked for: already on the form.
@@ -163,7 +163,8 @@ def format_ahead(data: Mapping, columns: Sequence[str], formats: Formats) -> dic
     if not has_rows(data) or not data["rows"]:
         return {}
     names = list_columns(data, columns)
-    return {id(row): tuple(cell(row.get(name), formats) for name in names) for row in data["rows"][:MAX_DRAWN]}
+    keys = key_names()
+    return {id(row): tuple(column_cell(name, row.get(name), formats, keys) for name in names) for row in data["rows"][:MAX_DRAWN]}
 
 
 def pairs_table(pairs: Sequence[tuple[str, Any]], formats: Formats, label, **kwargs) -> ResultTable:

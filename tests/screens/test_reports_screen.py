@@ -705,3 +705,19 @@ def test_cancel_interrupts_a_postgresql_statement(pg_url):
     assert not thread.is_alive()
     assert time.monotonic() - begun < 3
     assert outcome == {"cancelled": "The report was cancelled."}
+
+
+@pilot_test
+async def test_survey_splits_and_rfm_segments_show_by_their_names(demo):
+    expected = build("surveys")["rows"]
+    app = shop_app(demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_report(pilot, "surveys")
+        await run_report(pilot, screen)
+        table = table_of(screen)
+        splits = column_texts(table, "split")
+        assert splits[0] == "all" and "by visits" in splits
+        groups = dict(zip(column_texts(table, "group"), [row["group"] for row in expected]))
+        if "at_risk" in groups.values():
+            assert "At risk" in groups
+        assert column_texts(table, "answer") == [row["answer"] or "—" for row in expected]
