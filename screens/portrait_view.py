@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Callable
 
+from babel.numbers import format_percent
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
@@ -189,8 +190,6 @@ class PortraitView(VerticalScroll):
         yield Static(lines, id="portrait-visit-figures", classes="portrait-note")
 
     def share(self, ratio: float) -> str:
-        from babel.numbers import format_percent
-
         return format_percent(float(ratio), format="#,##0.#%", locale=self.formats.locale)
 
     def histogram(self, key: str, kind: str, name: Callable[[str], str] = str, series: str = "") -> ComposeResult:
