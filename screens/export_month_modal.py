@@ -140,7 +140,10 @@ class ExportMonthModal(FormModal):
         if not text:
             self.show_error(ValidationError(_("Give the name of the file to write."), "path"))
             return
-        target = Path(text)
+        target = Path(text).expanduser()
+        if not target.name or target.name in (".", ".."):
+            self.show_error(ValidationError(_("Give the name of the file to write."), "path"))
+            return
         if not target.suffix:
             target = target.with_name(target.name + ".xlsx")
         if target.suffix.lower() != ".xlsx":

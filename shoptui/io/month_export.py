@@ -125,11 +125,17 @@ def check_target(path: str | Path) -> Path:
     """``path`` as a file the workbook can be written to, or one sentence saying why not."""
     target = Path(path).expanduser()
     folder = target.parent
-    if target.is_dir():
-        raise ValidationError(_("{path} is a folder; give the name of a file.").format(path=target), "path")
-    if not folder.is_dir():
-        raise ValidationError(_("The folder {folder} does not exist.").format(folder=folder), "path")
-    if not os.access(folder, os.W_OK | os.X_OK):
+    try:
+        if "\x00" in str(target):  # pathlib's tests answer False for it instead of failing
+            raise ValueError("embedded null byte")
+        if target.is_dir():
+            raise ValidationError(_("{path} is a folder; give the name of a file.").format(path=target), "path")
+        if not folder.is_dir():
+            raise ValidationError(_("The folder {folder} does not exist.").format(folder=folder), "path")
+        writable = os.access(folder, os.W_OK | os.X_OK)
+    except (OSError, ValueError):  # a name the system cannot take: a NUL, too long
+        raise ValidationError(_("{path} is not a file name this computer can use.").format(path=target), "path") from None
+    if not writable:
         raise ValidationError(_("The folder {folder} cannot be written to; choose another one.").format(folder=folder), "path")
     return target
 

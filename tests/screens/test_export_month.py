@@ -178,6 +178,13 @@ async def test_a_bad_month_is_said_on_its_field(shop, database, tmp_path):
         fill(modal, "2025-03", tmp_path / "x.csv")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: "ending in .xlsx" in modal.field("path").error)
+        for name, said in (("/", "Give the name of the file to write."),
+                           (f"{tmp_path}/a\x00[b]", "is not a file name this computer can use.")):
+            modal.field("path").set_error(None)
+            fill(modal, "2025-03", name)
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: modal.field("path").error, what=repr(name))
+            assert modal.field("path").error.endswith(said) and not modal.running
     assert not list(tmp_path.glob("*.xlsx*")) and not (tmp_path / "missing").exists()
 
 

@@ -447,6 +447,9 @@ def test_a_target_that_cannot_be_written_is_one_sentence_on_the_path(tmp_path):
     assert missing.value.field == "path"
     with pytest.raises(ValidationError, match="is a folder"):
         month_export.check_target(tmp_path)
+    for hostile in ("a\x00b.xlsx", "x" * 5000 + ".xlsx"):
+        with pytest.raises(ValidationError, match="is not a file name this computer can use"):
+            month_export.check_target(tmp_path / hostile)
     assert month_export.check_target(tmp_path / "march.xlsx") == tmp_path / "march.xlsx"
 
 
