@@ -170,6 +170,9 @@ async def test_a_bad_month_is_said_on_its_field(shop, database, tmp_path):
         await until(pilot, lambda: modal.field("month").error)
         assert modal.field("month").error == "2025-13 is not a month; write it as YYYY-MM."
         assert app.focused is modal.query_one("#export-month", Input) and not modal.running
+        fill(modal, "[/][bold]\x1b", tmp_path / "x.xlsx")  # markup and an escape, drawn as they are
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: modal.field("month").error.startswith("[/][bold]␛"))
         fill(modal, "2025-03", tmp_path / "missing" / "x.xlsx")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: modal.field("path").error)
