@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from babel.dates import get_month_names
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
@@ -90,6 +91,10 @@ def options_of(report: str) -> tuple[Option, ...]:
     return ()
 
 
+COMMON_FIELDS = ("as_of", "date_from", "date_to", "stores")
+# Columns a field's widget takes (see ReportField's styles), to lay the form out.
+WIDGET_WIDTHS = {Input: 12, Select: 20, Checkbox: 5, Static: 18}
+
 # Reports that look at a day's window of their own instead of a period.
 NO_PERIOD = frozenset({"birthdays"})
 
@@ -148,6 +153,11 @@ class ReportField(Vertical):
         error.display = False
         yield error
 
+    def width_needed(self) -> int:
+        widget = 24 if self.widget.has_class("wide") else next(
+            (width for kind, width in WIDGET_WIDTHS.items() if isinstance(self.widget, kind)), 12)
+        return max(widget, Text(self.label).cell_len) + 1  # and the margin
+
     def set_error(self, message: str | None) -> None:
         error = self.query_one(".report-field-error", Static)
         error.update(content(message or ""))
@@ -160,13 +170,20 @@ class ReportField(Vertical):
         return str(error.render()) if error.display else ""
 
 
-class ReportForm(Horizontal):
-    """The fields of one report; ``read()`` gives its query or None (errors on the fields)."""
+class ReportForm(Vertical):
+    """The fields of one report; ``read()`` gives its query or None (errors on the fields).
+
+    One line of fields when they fit the screen's width, else the report's own options on
+    a second line (80 columns), so that every field stays in view.
+    """
 
     DEFAULT_CSS = """
     ReportForm {
         height: auto;
         padding: 0 1;
+    }
+    ReportForm > Horizontal {
+        height: auto;
     }
     """
 
@@ -184,9 +201,18 @@ class ReportForm(Horizontal):
     # -- building -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        for field in self.make_fields():
+        fields = self.make_fields()
+        for field in fields:
             self.fields[field.field_name] = field
-            yield field
+        common = [field for field in fields if field.field_name in COMMON_FIELDS]
+        options = [field for field in fields if field.field_name not in COMMON_FIELDS]
+        if sum(field.width_needed() for field in fields) + 2 <= self.app.size.width:
+            common, options = fields, []
+        with Horizontal(id="report-fields"):
+            yield from common
+        if options:
+            with Horizontal(id="report-options"):
+                yield from options
 
     def make_fields(self) -> list[ReportField]:
         hint = _("YYYY-MM-DD")
