@@ -721,3 +721,16 @@ async def test_survey_splits_and_rfm_segments_show_by_their_names(demo):
         if "at_risk" in groups.values():
             assert "At risk" in groups
         assert column_texts(table, "answer") == [row["answer"] or "—" for row in expected]
+
+
+@pilot_test
+async def test_at_80_columns_every_field_is_in_view(demo):
+    app = shop_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for name in ("winback", "rfm", "birthdays", "buyers"):
+            screen = await open_report(pilot, name)
+            await pilot.pause(0.1)
+            for field in screen.query_one(ReportForm).fields.values():
+                assert 0 <= field.region.x and field.region.right <= 80 and field.region.height > 0, (name, field.field_name)
+            await pilot.press("escape", "escape")
+            await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
