@@ -31,11 +31,12 @@ from peewee import Window, fn
 from ..errors import UsageError
 from ..i18n import N_, _
 from ..models import Customer, Receipt
+from ..models.summaries import CustomerSales
 from ..services import settings
 from . import Money
 from .contacts import CONTACT_FIELDS, as_of_day, contact, day_of, fetch, int_option, points_as_of
 from .portrait import IS_SALE, SIGNED_TOTAL
-from .query import ReportQuery, all_of
+from .query import ReportQuery, all_of, whole_history
 
 TITLE = N_("Win-back list")
 DEFAULT_FACTOR = 2
@@ -167,10 +168,13 @@ def _late_customers(query: ReportQuery, factor: Fraction, min_days: int | None) 
         late = days_since * 2 * factor.denominator > per.c.twice_median * factor.numerator
     else:
         late = days_since >= min_days
-    revenue = (
-        Receipt.select(fn.COALESCE(fn.SUM(SIGNED_TOTAL), 0))
-        .where(query.receipts() & (Receipt.customer == Customer.id))
-    )
+    if whole_history(query):  # the per-customer sums (migration 0005): one row, not every receipt
+        revenue = CustomerSales.select(CustomerSales.net).where(CustomerSales.customer == Customer.id)
+    else:
+        revenue = (
+            Receipt.select(fn.COALESCE(fn.SUM(SIGNED_TOTAL), 0))
+            .where(query.receipts() & (Receipt.customer == Customer.id))
+        )
     return (
         Customer.select(
             *CONTACT_FIELDS,

@@ -166,6 +166,19 @@ def test_rfm_and_surveys_from_the_sums_equal_those_from_the_receipts(database, m
     assert fast == slow
 
 
+@pytest.mark.parametrize("seed", [11, 12])
+def test_winback_revenue_from_the_sums_equals_that_from_the_receipts(database, monkeypatch, seed):
+    from shoptui.reports import winback as winback_module
+
+    random_history(random.Random(seed))
+    query = {"as_of": AS_OF, "options": {"factor": "1"}}
+    fast = winback_module.winback(ReportQuery(**query))
+    with monkeypatch.context() as patch:
+        patch.setattr(winback_module, "whole_history", lambda query: False)
+        slow = winback_module.winback(ReportQuery(**query))
+    assert fast == slow and fast["rows"]
+
+
 def test_a_receipt_after_the_cut_or_a_period_falls_back_to_the_receipts(database):
     store = stores.ensure_main_store()
     add_receipt(1, store, add_customer(1), dt.datetime(2025, 7, 1, 9))
