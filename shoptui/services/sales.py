@@ -4,13 +4,14 @@ cards and credit; attaching an anonymous receipt and moving a receipt to another
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import peewee as pw
 
 from .. import clock
-from ..errors import NotFound, PermissionDenied, RuleViolation, ValidationError
+from ..errors import NotFound, PermissionDenied, RuleViolation, ShopError, ValidationError
 from ..i18n import _
 from ..models import (
     Customer,
@@ -25,7 +26,7 @@ from ..models import (
     User,
     VoucherUse,
 )
-from . import debts, points, settings, vouchers
+from . import customers, debts, points, settings, vouchers
 from .audit import record
 from .context import Actor, allows, current_store, require
 from .ledger import add_sales, lock_customer, post_debt, post_points, write_transaction
@@ -46,9 +47,10 @@ class LineInput:
 @dataclass
 class SaleInput:
     customer: Customer | int | None = None
-    amount: int | None = None  # the price before discounts, when there are no lines
+    amount: int | None = None  # the price before discounts; with lines, it must be what they come to
     lines: list[LineInput] = field(default_factory=list)
     extra_discount: int = 0  # a discount the cashier gives on the whole receipt
+    extra_discount_bp: int = 0  # or a share of it, hundredths of a percent
     points: int = 0  # points to redeem
     voucher: str | None = None
     gift_card: str | None = None
@@ -161,6 +163,17 @@ def _customer(value) -> Customer | None:
     return customer
 
 
+@contextmanager
+def about(field_name: str):
+    """A refusal that names no field is about ``field_name``: the form shows it there."""
+    try:
+        yield
+    except ShopError as exc:
+        if getattr(exc, "field", None) is None:
+            exc.field = field_name
+        raise
+
+
 def quote(sale: SaleInput) -> Quote:
     """What the sale will come to; the screen calls this as the cashier types."""
     customer = _customer(sale.customer)
@@ -168,32 +181,57 @@ def quote(sale: SaleInput) -> Quote:
     return _quote(sale, customer, _resolve_lines(sale.lines), points.rate_for(customer, at), at)
 
 
-def _quote(sale: SaleInput, customer: Customer | None, lines: list[dict], rate: points.Rate, at: dt.datetime) -> Quote:
-    if lines:
-        gross = sum(line["gross"] for line in lines)
-        line_discounts = sum(line["line_discount"] for line in lines)
-    else:
+def _gross(sale: SaleInput, lines: list[dict]) -> tuple[int, int]:
+    """The price before discounts and the lines' discounts. With lines, a typed amount must
+    be what they come to (before or after their discounts): a cashier who typed the price
+    the customer was told and scanned lines that disagree has a wrong line or a wrong
+    amount, and silently keeping one of them hides the mistake."""
+    if not lines:
         if sale.amount is None:
             raise ValidationError(_("Type the amount or add lines."), "amount")
-        gross, line_discounts = sale.amount, 0
-    if gross < 0 or sale.extra_discount < 0:
+        return sale.amount, 0
+    gross = sum(line["gross"] for line in lines)
+    line_discounts = sum(line["line_discount"] for line in lines)
+    if sale.amount is not None and sale.amount not in (gross, gross - line_discounts):
+        raise ValidationError(
+            _("The lines come to {lines}, not {amount}: clear the amount or correct the lines.").format(
+                lines=_fmt(gross - line_discounts), amount=_fmt(sale.amount)),
+            "amount",
+        )
+    return gross, line_discounts
+
+
+def _quote(sale: SaleInput, customer: Customer | None, lines: list[dict], rate: points.Rate, at: dt.datetime) -> Quote:
+    gross, line_discounts = _gross(sale, lines)
+    if gross < 0 or sale.extra_discount < 0 or sale.extra_discount_bp < 0:
         raise ValidationError(_("Amounts may not be negative."), "amount")
+    if sale.extra_discount and sale.extra_discount_bp:
+        raise ValidationError(_("The receipt discount is an amount or a percentage, not both."), "extra_discount")
+    if sale.extra_discount_bp > 10000:
+        raise ValidationError(_("The receipt discount is at most 100%."), "extra_discount")
     discount_bp = max(customer.discount_bp if customer else 0, rate.discount_bp)
     net = gross - line_discounts
     personal = share_of(net, discount_bp, 10000)
-    total = net - personal - sale.extra_discount
+    # The cashier's percentage is of the price as it stands after the other discounts,
+    # so that discounts never add up to more than the receipt.
+    extra = share_of(net - personal, sale.extra_discount_bp, 10000) if sale.extra_discount_bp else sale.extra_discount
+    total = net - personal - extra
     if total < 0:
         raise ValidationError(_("The discounts are more than the receipt."), "extra_discount")
-    points_money = sale.points * points.point_value()
+    # A voucher is taken off the discounted price before anything pays it, so a percent
+    # voucher is a share of the whole price, whatever then pays the rest (points, gift
+    # card, credit, cash). It is still recorded as a payment: it does not lower revenue.
     voucher_money = 0
     if sale.voucher:
-        voucher = vouchers.usable_voucher(sale.voucher, customer, at.date())
-        voucher_money = vouchers.voucher_amount(voucher, max(0, total - points_money))
+        with about("voucher"):
+            voucher = vouchers.usable_voucher(sale.voucher, customer, at.date())
+        voucher_money = vouchers.voucher_amount(voucher, total)
+    points_money = sale.points * points.point_value()
     return Quote(
         subtotal=gross, line_discounts=line_discounts, personal_discount=personal, discount_bp=discount_bp,
-        total=total, max_points=points.max_redeemable(customer, total) if customer else 0,
+        total=total, max_points=points.max_redeemable(customer, total - voucher_money) if customer else 0,
         points_money=points_money, voucher_money=voucher_money,
-        credit_left=debts.credit_left(customer) if customer else None,
+        credit_left=credit_left(customer) if customer else None,
         lines=tuple(QuotedLine(line["sku"], line["name"], line["qty"], line["unit_price"], line["line_discount"],
                                line["amount"]) for line in lines),
     )
@@ -213,7 +251,7 @@ def _check_credit(customer: Customer | None, credit: int, sale: SaleInput, actor
         raise PermissionDenied(_("{name} may not allow credit over the limit; ask a manager.").format(name=override.name))
     # credit_rule "block" refuses (unless a manager allowed it); "warn" records and tells.
     block = settings.get("credit_rule") == "block" and override is None
-    left = debts.credit_left(customer)
+    left = credit_left(customer)
     if left is not None and credit > left:
         message = _("Over the credit limit: {name} may take at most {left} more on credit.").format(
             name=customer.name, left=_fmt(left)
@@ -233,6 +271,21 @@ def _check_credit(customer: Customer | None, credit: int, sale: SaleInput, actor
     return warnings
 
 
+def credit_limit(customer: Customer) -> int | None:
+    """The customer's own credit limit, else the shop's default (None: no limit at all)."""
+    if customer.credit_limit is not None:
+        return customer.credit_limit
+    return settings.credit_limit_default()
+
+
+def credit_left(customer: Customer) -> int | None:
+    """How much more may be sold on credit, or None when neither the customer nor the shop sets a limit."""
+    limit = credit_limit(customer)
+    if limit is None:
+        return None
+    return max(0, limit - max(0, customer.debt_balance))
+
+
 def _fmt(minor: int) -> str:
     from ..i18n import babel_locale
     from ..money import format_money
@@ -245,14 +298,18 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
     with write_transaction():
         # Read once, locked: the lines, the customer and the rate serve both the quote and the receipt.
         customer = lock_customer(sale.customer) if sale.customer is not None else None
+        if customer is not None:
+            customers.ensure_can_buy(customer)
         at = sale.at or clock.now()
-        lines = _resolve_lines(sale.lines)
+        with about("lines"):
+            lines = _resolve_lines(sale.lines)
         rate = points.rate_for(customer, at)
         q = _quote(sale, customer, lines, rate, at)
-        if customer is not None:
-            points.check_redeem(customer, sale.points, q.total)
-        elif sale.points:
-            raise RuleViolation(_("Only a known customer can pay with points: scan the card first."))
+        with about("points"):
+            if customer is not None:
+                points.check_redeem(customer, sale.points, q.total - q.voucher_money)
+            elif sale.points:
+                raise RuleViolation(_("Only a known customer can pay with points: scan the card first."))
         for name in ("gift_amount", "credit", "card"):
             if getattr(sale, name) < 0:
                 raise ValidationError(_("Payments may not be negative."), name)
@@ -261,17 +318,20 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             payments.append(("points", q.points_money, {}))
         voucher = None
         if sale.voucher:
-            voucher = vouchers.usable_voucher(sale.voucher, customer, at.date())
+            with about("voucher"):
+                voucher = vouchers.usable_voucher(sale.voucher, customer, at.date())
             if q.voucher_money:
                 payments.append(("voucher", q.voucher_money, {"voucher": voucher}))
         gift = None
         if sale.gift_amount:
-            gift = vouchers.gift_card(sale.gift_card or "")
+            with about("gift_card"):
+                gift = vouchers.gift_card(sale.gift_card or "")
             balance = vouchers.gift_balance(gift)
             if sale.gift_amount > balance:
                 raise RuleViolation(_("The gift card has only {amount} left.").format(amount=_fmt(balance)))
             payments.append(("giftcard", sale.gift_amount, {"gift_card": gift}))
-        warnings = _check_credit(customer, sale.credit, sale, actor)
+        with about("credit"):
+            warnings = _check_credit(customer, sale.credit, sale, actor)
         if sale.credit:
             payments.append(("credit", sale.credit, {}))
         if sale.card:
@@ -279,9 +339,10 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         paid = sum(amount for _m, amount, _k in payments)
         cash = q.total - paid if sale.cash is None else sale.cash
         if cash < 0 or paid + cash != q.total:
-            raise RuleViolation(
-                _("The payments add up to {paid}, but the receipt is {total}.").format(paid=_fmt(paid + max(cash, 0)), total=_fmt(q.total))
-            )
+            with about("cash"):
+                raise RuleViolation(
+                    _("The payments add up to {paid}, but the receipt is {total}.").format(paid=_fmt(paid + max(cash, 0)), total=_fmt(q.total))
+                )
         if cash:
             payments.append(("cash", cash, {}))
 
@@ -577,6 +638,7 @@ def attach_receipt(
         if customer is None:
             raise ValidationError(_("Choose the customer to attach the receipt to."), "customer")
         customer = lock_customer(customer)
+        customers.ensure_can_buy(customer)
         if receipt.kind != "sale" or receipt.customer_id is not None:
             raise RuleViolation(_("Only an anonymous sale can be attached to a customer."))
         days = settings.get_int("attach_receipt_days")
@@ -611,6 +673,7 @@ def move_receipt(
             raise RuleViolation(_("Only a sale of a known customer can be moved; attach an anonymous one instead."))
         if receipt.customer_id == target.id:
             raise RuleViolation(_("The receipt already belongs to {name}.").format(name=target.name))
+        customers.ensure_can_buy(target)
         # Both rows locked, lower id first, so two moves in opposite directions cannot deadlock.
         locked = {c.id: c for c in map(lock_customer, sorted((receipt.customer_id, target.id)))}
         source, target = locked[receipt.customer_id], locked[target.id]

@@ -68,6 +68,21 @@ def _positive_amount(value: str) -> str:
     return format(number.normalize(), "f")
 
 
+def _optional_amount(value: str) -> str:
+    """Empty, zero or an amount in the major unit (kept so, like the other money settings)."""
+    if not value.strip():
+        return ""
+    try:
+        number = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError(_("{value} is not an amount.").format(value=value)) from None
+    if not number.is_finite():
+        raise ValidationError(_("{value} is not an amount.").format(value=value))
+    if number < 0:
+        raise ValidationError(_("{value} may not be negative.").format(value=value))
+    return format(number.normalize(), "f")
+
+
 def _choice(*options: str) -> Callable[[str], str]:
     def read(value: str) -> str:
         v = value.strip().lower()
@@ -116,6 +131,10 @@ SETTINGS: dict[str, SettingDef] = {
     "credit_rule": SettingDef(
         "block", _choice("warn", "block"),
         N_("what a credit sale over the limit or on too old a debt does: warn or block"),
+    ),
+    "credit_limit_default": SettingDef(
+        "", _optional_amount,
+        N_("credit limit of a customer without one of their own (empty: no limit; 0: no credit unless a manager allows it)"),
     ),
     "credit_max_age_days": SettingDef("0", _non_negative_int, N_("oldest unpaid debt, in days, before credit sales are refused (0: off)")),
     "cashier_return_days": SettingDef("30", _non_negative_int, N_("days after a sale within which a cashier may take its return")),
@@ -173,6 +192,11 @@ def get_money(key: str) -> int:
     from ..money import to_minor
 
     return to_minor(Decimal(get(key)), currency())
+
+
+def credit_limit_default() -> int | None:
+    """The credit limit of a customer without their own, in minor units; None: no limit."""
+    return get_money("credit_limit_default") if get("credit_limit_default") else None
 
 
 def currency() -> str:

@@ -248,8 +248,8 @@ def test_percent_voucher_rounds_half_up_and_never_pays_more_than_the_receipt(an)
     vouchers.create_voucher("BIG", "amount", 500_000)
     assert payments_of(sell(customer=an, amount=100_004, voucher="P125").receipt)["voucher"] == 12_501
     points.adjust_points(an, 40, "welcome")
-    # The percent is of what is left after points.
-    assert payments_of(sell(customer=an, amount=100_000, points=20, voucher="P125").receipt)["voucher"] == 10_000
+    # The percent is of the discounted price, whatever pays the rest: 12.5% of 100,000.
+    assert payments_of(sell(customer=an, amount=100_000, points=20, voucher="P125").receipt)["voucher"] == 12_500
     assert payments_of(sell(customer=an, amount=100_000, voucher="BIG").receipt) == {"voucher": 100_000}
 
 
@@ -556,3 +556,123 @@ def test_two_tills_cannot_spend_the_same_points(pg_url, monkeypatch):
     finally:
         settings.clear_cache()
         database.close()
+
+
+# -- the till review: receipt discount in percent, amount against lines, voucher before
+# points, the shop's default credit limit, archived customers ---------------------------
+
+
+def test_a_receipt_discount_in_percent_is_a_share_of_the_price_after_the_personal_discount(database):
+    an = customers.register({"name": "An", "discount_bp": 500}).customer
+    # 200,000 - 5% = 190,000; 10% of it = 19,000; 171,000 to pay.
+    receipt = sell(customer=an, amount=200_000, extra_discount_bp=1_000).receipt
+    assert (receipt.subtotal, receipt.discount, receipt.total) == (200_000, 29_000, 171_000)
+    # Anonymous, 10% of 10,000 is 1,000 (not ₫10).
+    assert sales.quote(SaleInput(amount=10_000, extra_discount_bp=1_000)).total == 9_000
+    with pytest.raises(ValidationError, match="not both") as refused:
+        sales.quote(SaleInput(amount=10_000, extra_discount=1, extra_discount_bp=1_000))
+    assert refused.value.field == "extra_discount"
+    with pytest.raises(ValidationError, match="100%"):
+        sales.quote(SaleInput(amount=10_000, extra_discount_bp=10_001))
+
+
+def test_a_typed_amount_that_is_not_what_the_lines_come_to_is_refused_on_the_amount(database):
+    Product.create(sku="MI-HAOHAO", barcode="8930000000019", name="Hao Hao", price=4_500)
+    lines = [LineInput(qty=Decimal(10), sku="MI-HAOHAO")]
+    with pytest.raises(ValidationError, match="The lines come to ₫45,000, not ₫100,000") as refused:
+        sales.quote(SaleInput(amount=100_000, lines=lines))
+    assert refused.value.field == "amount"
+    with pytest.raises(ValidationError):
+        sell(amount=100_000, lines=lines)
+    assert Receipt.select().count() == 0
+    # The lines' sum (before or after their discounts), or no amount at all, is taken.
+    assert sales.quote(SaleInput(amount=45_000, lines=lines)).total == 45_000
+    discounted = [LineInput(qty=Decimal(10), sku="MI-HAOHAO", line_discount=5_000)]
+    assert sales.quote(SaleInput(amount=40_000, lines=discounted)).total == 40_000
+    assert sales.quote(SaleInput(amount=45_000, lines=discounted)).total == 40_000
+    assert sell(lines=lines).receipt.total == 45_000
+
+
+def test_a_percent_voucher_is_taken_before_points_pay(database):
+    an = customers.register({"name": "An", "discount_bp": 500}).customer
+    points.adjust_points(an, 60, "welcome")
+    vouchers.create_voucher("TEN", "percent", 1_000)
+    # 200,000 - 5% = 190,000 to pay; the voucher takes 10% of it, 19,000 (not 10% of
+    # 190,000 - 50,000 = 14,000); 50 points pay 50,000; cash is the rest, 121,000.
+    q = sales.quote(SaleInput(customer=an, amount=200_000, points=50, voucher="TEN", at=NOW))
+    assert (q.total, q.voucher_money, q.points_money) == (190_000, 19_000, 50_000)
+    # What points may still pay is what the voucher left: 171,000 is worth 171 points, the balance is 60.
+    assert q.max_points == 60
+    result = sell(customer=an, amount=200_000, points=50, voucher="TEN")
+    receipt = result.receipt
+    assert payments_of(receipt) == {"voucher": 19_000, "points": 50_000, "cash": 121_000}
+    # The voucher pays, it is not a discount: the receipt's discount is the personal one only.
+    assert (receipt.subtotal, receipt.discount, receipt.total) == (200_000, 10_000, 190_000)
+    # Points earned on what points did not pay: 140,000 / 10,000 = 14.
+    assert result.points_earned == 14
+    # Half back: each way of paying gives back half, rounded on running totals.
+    back = sales.record_return(receipt, 95_000, at=NOW)
+    assert (back.points_restored, back.points_reversed, back.refunded) == (25, 7, 95_000 - 25_000 - 9_500)
+    assert payments_of(back.receipt) == {"points": 25_000, "voucher": 9_500, "cash": 60_500}
+    rest = sales.record_return(receipt, at=NOW)
+    assert payments_of(rest.receipt) == {"points": 25_000, "voucher": 9_500, "cash": 60_500}
+    assert fresh(an).points_balance == 60 and assert_ledgers_match() is None
+
+
+def test_a_voucher_and_points_together_may_not_pay_more_than_the_receipt(database):
+    an = customers.register({"name": "An"}).customer
+    points.adjust_points(an, 100, "welcome")
+    vouchers.create_voucher("HALF", "percent", 5_000)
+    # 100,000: the voucher pays 50,000, so at most 50 points are left to pay.
+    assert sales.quote(SaleInput(customer=an, amount=100_000, voucher="HALF", at=NOW)).max_points == 50
+    with pytest.raises(RuleViolation, match="at most 50") as refused:
+        sell(customer=an, amount=100_000, points=60, voucher="HALF")
+    assert refused.value.field == "points"
+
+
+def test_the_shops_default_credit_limit_applies_to_customers_without_their_own(an, manager):
+    assert settings.get("credit_limit_default") == ""  # as before: no limit without one
+    sell(customer=an, amount=500_000, credit=500_000)
+    settings.set_value("credit_limit_default", "600000")
+    with pytest.raises(RuleViolation, match="at most ₫100,000 more") as refused:
+        sell(customer=an, amount=200_000, credit=200_000)
+    assert refused.value.field == "credit"
+    assert sales.quote(SaleInput(customer=an, amount=1)).credit_left == 100_000
+    sell(customer=an, amount=100_000, credit=100_000)
+    # Over it, a manager's PIN allows it and the audit says who.
+    result = sell(customer=an, amount=50_000, credit=50_000, override_by=manager)
+    assert any("allowed by Minh" in w for w in result.warnings)
+    assert AuditLog.get(AuditLog.entity_id == str(result.receipt.id)).override_by_id == manager.id
+    # The customer's own limit wins over the shop's.
+    Customer.update(credit_limit=2_000_000).where(Customer.id == an.id).execute()
+    sell(customer=an, amount=100_000, credit=100_000)
+
+
+def test_a_default_credit_limit_of_zero_means_no_credit_without_a_manager(an, manager):
+    settings.set_value("credit_limit_default", "0")
+    with pytest.raises(RuleViolation, match="at most ₫0 more"):
+        sell(customer=an, amount=10_000, credit=10_000)
+    sell(customer=an, amount=10_000, credit=10_000, override_by=manager)
+    assert fresh(an).debt_balance == 10_000
+    for bad in ("-1", "abc"):
+        with pytest.raises(ValidationError):
+            settings.set_value("credit_limit_default", bad)
+    assert settings.set_value("credit_limit_default", "") == ""
+
+
+def test_an_archived_or_merged_customer_cannot_buy(database):
+    kept = customers.register({"name": "Kept"}).customer
+    gone = customers.register({"name": "Gone"}).customer
+    Customer.update(status="archived").where(Customer.id == gone.id).execute()
+    with pytest.raises(RuleViolation, match="is archived"):
+        sell(customer=gone, amount=10_000)
+    Customer.update(merged_into=kept.id).where(Customer.id == gone.id).execute()
+    with pytest.raises(RuleViolation, match="was merged into Kept"):
+        sell(customer=gone, amount=10_000, credit=10_000)
+    anonymous = sell(amount=10_000).receipt
+    with pytest.raises(RuleViolation, match="was merged into Kept"):
+        sales.attach_receipt(anonymous, gone, at=NOW)
+    mine = sell(customer=kept, amount=10_000).receipt
+    with pytest.raises(RuleViolation, match="was merged into Kept"):
+        sales.move_receipt(mine, gone, at=NOW)
+    assert Receipt.select().count() == 2 and fresh(gone).total_sales == 0
