@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 from screens.card_actions_modal import CardActionsModal, open_card_actions
 from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
+from shoptui import check
 from shoptui.models import AuditLog
 from shoptui.services import cards, customers, users, vouchers
 
@@ -93,6 +94,7 @@ async def test_withdraw_and_replace_from_the_customer_card(shop, database):
     assert AuditLog.get(AuditLog.action == "card.replaced").note == "broken"
     assert cards.resolve_scan("2000000000015").kind == "withdrawn"
     assert cards.resolve_scan("2000000000046").customer.id == shop["an"].id
+    assert check.run_checks() == []
 
 
 @pilot_test

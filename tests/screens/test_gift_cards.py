@@ -14,6 +14,7 @@ from screens.directory_screen import DirectoryScreen
 from screens.gift_card_modal import GiftBalanceModal, GiftCardModal
 from screens.register_modal import RegisterModal
 from screens.sale_modal import DoneModal
+from shoptui import check
 from shoptui.models import AuditLog, CardBinding, Customer, GiftCardEntry
 from shoptui.services import cards, customers, sales, settings, users, vouchers
 from shoptui.services.sales import SaleInput
@@ -87,6 +88,7 @@ async def test_a_scanned_gift_card_shows_its_balance_and_is_topped_up(shop, data
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         assert Customer.select().count() == customers_before and not notes.texts("error")
     assert vouchers.gift_balance(vouchers.gift_card(GIFT)) == 476_544
+    assert check.run_checks() == []
 
 
 @pilot_test

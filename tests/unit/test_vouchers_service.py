@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from shoptui import check
 from shoptui.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from shoptui.models import AuditLog, GiftCardEntry, Voucher
 from shoptui.services import cards, customers, sales, users, vouchers
@@ -91,6 +92,7 @@ def test_expire_switches_a_voucher_off_from_today(database, an, manager):
     assert after == {"valid_to": "2024-06-14"} and log.user_id == manager.user_id
     with pytest.raises(NotFound):
         vouchers.expire_voucher(99_999)
+    assert check.run_checks() == []
 
 
 @pytest.mark.parametrize("currency, amount, spend", [("VND", 500_000, 123_456), ("EUR", 5_000, 1_234)])
@@ -110,6 +112,7 @@ def test_gift_card_sold_topped_up_and_shown(database, an, cashier, currency, amo
         ("topup", 1, "cash", "Lan"), ("redeem", -spend, "", "Lan"), ("issue", amount, "card", "Lan")]
     assert view.entries[1].receipt_number  # the sale that spent it
     assert cards.resolve_scan("2900000000018").kind == "gift"
+    assert check.run_checks() == []
 
 
 def test_gift_card_refusals(database, an):
