@@ -13,7 +13,6 @@ from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
 from screens.gift_card_modal import GiftBalanceModal, GiftCardModal
 from screens.register_modal import RegisterModal
-from screens.sale_modal import DoneModal
 from shoptui import check
 from shoptui.models import AuditLog, CardBinding, Customer, GiftCardEntry
 from shoptui.services import cards, customers, sales, settings, users, vouchers

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Select
+from textual.widgets import DataTable, Select
 
 from screens.choice_modal import ChoiceModal
 from screens.directory_screen import DirectoryScreen
