@@ -220,7 +220,7 @@ async def test_textuals_own_palette_entries_speak_the_shops_language(shop, datab
         set_language("vi")
         try:
             titles = [command.title for command in app.get_system_commands(app.screen)]
-            assert "Chủ đề" in titles and "Thoát" in titles and "Quit" not in titles and "Theme" not in titles
+            assert "Giao diện" in titles and "Thoát" in titles and "Quit" not in titles and "Theme" not in titles
             assert "Keys" not in titles  # Textual's untranslated keys panel: F1 is ours
             await pilot.press("ctrl+p")
             await until(pilot, lambda: isinstance(app.screen, CommandPalette))
