@@ -91,7 +91,7 @@ class VoucherModal(FormModal):
             Select([(_(VOUCHER_KIND_NAMES[k]), k) for k in VOUCHER_KIND_NAMES], id="voucher-kind", value="amount", allow_blank=False),
             "kind",
         )
-        yield Field(_("Value (money, or % for a percent)"), Input(id="voucher-value", max_length=30), "value")
+        yield Field(_("Value (an amount, or a percent such as 10%)"), Input(id="voucher-value", max_length=30), "value")
         yield Field(_("Valid from"), Input(id="voucher-from", placeholder=_("YYYY-MM-DD, blank: now"), max_length=20), "valid_from")
         yield Field(_("Valid to"), Input(id="voucher-to", placeholder=_("YYYY-MM-DD, blank: no end"), max_length=20), "valid_to")
         yield Field(_("Uses allowed"), Input("1", id="voucher-uses", placeholder=_("blank: no limit"), max_length=9), "max_uses")
