@@ -1,17 +1,27 @@
-"""A covering index for the points report: it groups the whole ledger by customer, and
-with (customer, at, kind, points) it walks the index in customer order, no row and no
-sort needed (on 8,000,000 entries the sort of a table scan was most of its 12 s). It
-replaces the (customer, at) index, which is its prefix."""
+"""Covering indexes for the points report, which reads the whole ledger (8,000,000
+entries in the benchmark) twice: per customer (balance and what would expire) and per
+kind (the period's earned, redeemed, …). With (customer, at, points) and (kind, at,
+points, customer) each pass walks an index in its GROUP BY order, no table row and no
+sort. They replace (customer, at) and (kind, at), their prefixes."""
 from peewee import *
+
+INDEXES = (
+    ("pointsentry_customer_id_at", "pointsentry_customer_id_at_points", ("customer_id", "at"), ("customer_id", "at", "points")),
+    ("pointsentry_kind_at", "pointsentry_kind_at_points_customer_id", ("kind", "at"), ("kind", "at", "points", "customer_id")),
+)
+
+
+def _create(db, name, columns):
+    db.execute_sql(f'CREATE INDEX "{name}" ON "points_entry" ({", ".join(columns)})')
 
 
 def up(migrator, db):
-    db.execute_sql('DROP INDEX IF EXISTS "pointsentry_customer_id_at"')
-    db.execute_sql(
-        'CREATE INDEX "pointsentry_customer_id_at_kind_points" ON "points_entry" ("customer_id", "at", "kind", "points")'
-    )
+    for old, new, _old_columns, new_columns in INDEXES:
+        db.execute_sql(f'DROP INDEX IF EXISTS "{old}"')
+        _create(db, new, new_columns)
 
 
 def down(migrator, db):
-    db.execute_sql('DROP INDEX IF EXISTS "pointsentry_customer_id_at_kind_points"')
-    db.execute_sql('CREATE INDEX "pointsentry_customer_id_at" ON "points_entry" ("customer_id", "at")')
+    for old, new, old_columns, _new_columns in INDEXES:
+        db.execute_sql(f'DROP INDEX IF EXISTS "{new}"')
+        _create(db, old, old_columns)

@@ -26,8 +26,9 @@ class PointsEntry(BaseModel):
     reason = pw.TextField(default="")
 
     class Meta:
-        # Covering (migration 0006): the points report groups the ledger by customer from the index alone.
-        indexes = ((("customer", "at", "kind", "points"), False), (("kind", "at"), False))
+        # Covering (migration 0006): the points report groups the ledger by customer and by
+        # kind from these indexes alone.
+        indexes = ((("customer", "at", "points"), False), (("kind", "at", "points", "customer"), False))
 
 
 class DebtEntry(BaseModel):

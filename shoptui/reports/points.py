@@ -109,53 +109,47 @@ def _of_customers(query: ReportQuery) -> pw.Expression | None:
 
 
 def _ledger(query: ReportQuery, expiry_days: int) -> dict[str, int]:
-    """Every figure in one pass over the ledger up to the as-of day, grouped by customer.
+    """Every figure in two passes over the ledger, each along a covering index in its
+    GROUP BY order (migration 0006), with one or two expressions a row:
 
-    Per customer: the balance, what would expire (credits older than the cut-off minus
-    every debit), and the period's points by kind; outside, the sums over customers.
+    - per customer, every entry up to the as-of day (whatever the period): the balance
+      and what would expire (credits older than the cut-off minus every debit); outside,
+      the sums over customers;
+    - per kind, the period's entries.
     """
     # The expiry run on day as_of + 30 cuts at the start of (that day − expiry days).
     cutoff = clock.start_of_day(query.as_of + dt.timedelta(days=EXPIRING_DAYS - expiry_days))
     points_ = PointsEntry.points
-    in_period = query.in_period(PointsEntry.at)
-
-    def total(condition: pw.Expression, amount: pw.Node = points_) -> pw.Node:
-        return fn.SUM(Case(None, [(condition, amount)], 0))
-
-    kinds = list(PERIOD_KINDS.items())
+    # Debits and old credits count towards what would expire; a newer credit does not.
+    due = Case(None, [((points_ > 0) & (PointsEntry.at >= cutoff), 0)], points_)
     per = (
-        PointsEntry.select(
-            fn.SUM(points_).alias("balance"),
-            (total((points_ > 0) & (PointsEntry.at < cutoff)) - total(points_ < 0, 0 - points_)).alias("due"),
-            *[total(in_period & (PointsEntry.kind == kind)).alias(key) for key, (kind, _sign) in kinds],
-            total(in_period).alias("net"),
-        )
-        # Every entry up to the as-of day counts towards a balance, whatever the period.
-        # Read from the covering (customer, at, kind, points) index in customer order
-        # (migration 0006): a scan of the table would need a sort by customer.
+        PointsEntry.select(fn.SUM(points_).alias("balance"), fn.SUM(due).alias("due"))
         .where(all_of(PointsEntry.at < clock.end_of_day(query.as_of), _of_customers(query)))
         .group_by(PointsEntry.customer)
         .alias("per_customer")
     )
-    balance, due = per.c.balance, per.c.due
+    balance, due_ = per.c.balance, per.c.due
     holds = balance > 0
-    expires = holds & (due > 0)
+    expires = holds & (due_ > 0)
     row = (
         PointsEntry.select(
             fn.SUM(Case(None, [(holds, balance)], 0)),
             fn.SUM(Case(None, [(holds, 1)], 0)),
-            fn.SUM(Case(None, [(expires & (due < balance), due), (expires, balance)], 0)),
+            fn.SUM(Case(None, [(expires & (due_ < balance), due_), (expires, balance)], 0)),
             fn.SUM(Case(None, [(expires, 1)], 0)),
-            *[fn.SUM(getattr(per.c, key)) for key, _kind in kinds],
-            fn.SUM(per.c.net),
         )
         .from_(per)
         .tuples()
         .get()
     )
-    values = [int(v or 0) for v in row]
-    figures = dict(zip(("outstanding", "holders", "expiring", "expiring_customers"), values[:4]))
-    for (key, (_kind, sign)), amount in zip(kinds, values[4:]):
-        figures[key] = sign * amount
-    figures["net"] = values[-1]
+    figures = dict(zip(("outstanding", "holders", "expiring", "expiring_customers"), (int(v or 0) for v in row)))
+    per_kind = dict(
+        PointsEntry.select(PointsEntry.kind, fn.SUM(points_))
+        .where(all_of(query.in_period(PointsEntry.at), _of_customers(query)))
+        .group_by(PointsEntry.kind)
+        .tuples()
+    )
+    for key, (kind, sign) in PERIOD_KINDS.items():
+        figures[key] = sign * int(per_kind.get(kind) or 0)
+    figures["net"] = sum(int(amount or 0) for amount in per_kind.values())
     return figures
