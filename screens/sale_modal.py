@@ -4,8 +4,9 @@ The cashier types the amount and presses Enter: the personal discount is applied
 rest is paid in cash, and the confirmation shows the receipt number, the points earned
 and the new balances. Everything else is optional and one Tab away: lines by product
 barcode or sku (each with an optional discount, "-5000" or "-10%", listed under the
-field line by line with what it comes to), a receipt discount, a voucher (scanned or
-typed), points to redeem (the most allowed is shown), a gift card, a part on credit (the
+field line by line with what it comes to; with lines, the amount may stay blank or must
+be what they come to), a receipt discount (an amount or a percentage, read as the line
+discounts are), a voucher (scanned or typed), points to redeem (the most allowed is shown), a gift card, a part on credit (the
 credit left is shown), a part by bank card, and the cash (blank: whatever is left). The figures are quoted by the
 service as they are typed; the sale itself is one service call, one transaction.
 
@@ -33,7 +34,7 @@ from shoptui.services import customer_view, sales, till, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
 
-from .db_work import run_db
+from .db_work import notify_error, run_db
 from .form import Field, FormModal
 from .form_values import read_percent
 from .messages import CardScanned
@@ -115,17 +116,33 @@ def read_lines(text: str, currency: str) -> list[LineInput]:
     return lines
 
 
+def read_discount(text: str, currency: str, field: str) -> tuple[int, int]:
+    """A discount as typed: (amount, 0) for "5000", (0, hundredths of a percent) for "10%";
+    a leading "-" is taken as the lines write it ("-10%"); blank: (0, 0)."""
+    text = (text or "").strip()
+    if text[:1] in ("-", "\u2212"):
+        text = text[1:].strip()
+    if not text:
+        return 0, 0
+    if text.endswith("%"):
+        basis_points = read_percent(text, field)
+        if basis_points < 0:
+            raise ValidationError(_("{value} is not a discount.").format(value=text), field)
+        return 0, basis_points
+    amount = parse_money(text, currency, field)
+    if amount < 0:
+        raise ValidationError(_("{value} is not a discount.").format(value=text), field)
+    return amount, 0
+
+
 def read_line_discount(text: str, currency: str) -> tuple[int, int]:
     """A line's discount as typed after the "-": (amount, 0) or (0, hundredths of a percent)."""
-    if text.endswith("%"):
-        basis_points = read_percent(text, "lines")
-        if basis_points <= 0:
-            raise ValidationError(_("{value} is not a line discount.").format(value="-" + text), "lines")
-        return 0, basis_points
-    amount = parse_money(text, currency, "lines") if text else 0
-    if amount <= 0:
+    # The "-" was the line's sign; a second one is a typo, not a discount.
+    usable = text.strip() and text.strip()[:1] not in ("-", "\u2212")
+    amount, basis_points = read_discount(text, currency, "lines") if usable else (0, 0)
+    if amount <= 0 and basis_points <= 0:
         raise ValidationError(_("{value} is not a line discount.").format(value="-" + text), "lines")
-    return amount, 0
+    return amount, basis_points
 
 
 def quote(sale: SaleInput) -> tuple[sales.Quote, int | None]:
@@ -160,7 +177,7 @@ class SaleModal(FormModal):
 
     aliases = {"extra_discount": "discount", "qty": "lines", "price": "lines", "line_discount": "lines",
                "gift_amount": "gift_amount", "number": "amount"}
-    MONEY = ("amount", "discount", "gift_amount", "credit", "card", "cash")
+    MONEY = ("amount", "gift_amount", "credit", "card", "cash")
 
     def __init__(self, customer_id: int | None, formats: Formats, actor: Actor | None = None):
         super().__init__()
@@ -172,9 +189,9 @@ class SaleModal(FormModal):
         self._busy = False
 
     def fields(self) -> Iterable[Field]:
-        yield Field(_("Amount"), Input(id="amount", max_length=30), "amount")
+        yield Field(_("Amount"), Input(id="amount", placeholder=_("blank with lines: what they come to"), max_length=30), "amount")
         yield Field(_("Lines"), Input(id="lines", placeholder=_("barcode qty price -discount; …"), max_length=2000), "lines")
-        yield Field(_("Receipt discount"), Input(id="discount", max_length=30), "discount")
+        yield Field(_("Receipt discount"), Input(id="discount", placeholder=_("5000 or 10%"), max_length=30), "discount")
         yield Field(_("Voucher"), Input(id="voucher", max_length=64), "voucher")
         if self.customer_id is not None:
             yield Field(_("Points to redeem"), Input(id="points", max_length=12, type="integer"), "points")
@@ -220,6 +237,7 @@ class SaleModal(FormModal):
             text = (values.get(name) or "").strip()
             money[name] = parse_money(text, currency, name) if text else None
         lines = read_lines(values.get("lines") or "", currency)
+        discount, discount_bp = read_discount(values.get("discount") or "", currency, "discount")
         if money["amount"] is None and not lines:
             raise ValidationError(_("Type the amount or add lines."), "amount")
         points_text = (values.get("points") or "").strip()
@@ -228,8 +246,9 @@ class SaleModal(FormModal):
         except ValueError:
             raise ValidationError(_("Points are a whole number."), "points") from None
         return SaleInput(
-            customer=self.customer_id, amount=None if lines else money["amount"], lines=lines,
-            extra_discount=money["discount"] or 0, points=points_count,
+            # With lines, a typed amount goes along so the service can refuse one that disagrees.
+            customer=self.customer_id, amount=money["amount"], lines=lines,
+            extra_discount=discount, extra_discount_bp=discount_bp, points=points_count,
             voucher=(values.get("voucher") or "").strip() or None,
             gift_card=(values.get("gift_card") or "").strip() or None, gift_amount=money["gift_amount"] or 0,
             credit=money["credit"] or 0, card=money["card"] or 0, cash=money["cash"], override_by=override_by,
@@ -239,6 +258,9 @@ class SaleModal(FormModal):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
+        for name in ("amount", "lines", "discount", event.input.id):
+            if name in self._fields:
+                self.field(name).set_error(None)
         try:
             sale = self.sale_input()
         except ShopError as exc:
@@ -248,6 +270,11 @@ class SaleModal(FormModal):
 
     def _quote_failed(self, exc: ShopError) -> None:
         self.last_quote = None
+        # A typed value the quote refuses is marked on its field too, without taking the focus.
+        name = getattr(exc, "field", None)
+        name = self.aliases.get(name, name)
+        if name in ("amount", "lines", "discount"):
+            self.field(name).set_error(str(exc))
         self.query_one("#sale-lines", Static).display = False
         self.query_one("#quote", Static).update(content(str(exc)))
 
@@ -288,6 +315,8 @@ class SaleModal(FormModal):
         if q.line_discounts:
             fact(_("Line discounts"), f.money(q.line_discounts).plain)
         fact(_("Discount {percent}").format(percent=f.percent(q.discount_bp).plain), f.money(q.personal_discount).plain)
+        if q.extra_discount:
+            fact(_("Receipt discount"), f.money(q.extra_discount).plain)
         fact(_("To pay"), f.money(q.total).plain)
         text.append("\n")
         fact(_("Points up to"), f.number(q.max_points).plain, first=True)
@@ -301,25 +330,66 @@ class SaleModal(FormModal):
             fact(_("Gift card has"), f.money(gift_balance).plain)
         try:
             sale = self.sale_input()
-            rest = q.total - q.points_money - q.voucher_money - sale.gift_amount - sale.credit - sale.card
-            fact(_("Cash"), f.money(rest if sale.cash is None else sale.cash).plain)
         except ShopError:
-            pass
+            sale = None
+        if sale is not None:
+            problem = self._payment_problem(q, sale)
+            if problem:
+                text.append("\n" + printable(problem), style="bold red")
+            else:
+                rest = q.total - q.points_money - q.voucher_money - sale.gift_amount - sale.credit - sale.card
+                fact(_("Cash"), f.money(rest if sale.cash is None else sale.cash).plain)
         self.query_one("#quote", Static).update(text)
+
+    def _payment_problem(self, q: sales.Quote, sale: SaleInput) -> str | None:
+        """What is wrong with the payments typed so far, so the preview never shows a
+        negative cash figure; the service says the same when the sale is recorded."""
+        f = self.formats
+        if self.customer_id is not None and sale.points > q.max_points:
+            return _("At most {n} points can pay this receipt.").format(n=f.number(q.max_points).plain)
+        paid = q.points_money + q.voucher_money + sale.gift_amount + sale.credit + sale.card + (sale.cash or 0)
+        if paid > q.total:
+            return _("The payments are {amount} more than the receipt.").format(amount=f.money(paid - q.total).plain)
+        if sale.cash is not None and paid < q.total:
+            return _("The payments are {amount} short of the receipt.").format(amount=f.money(q.total - paid).plain)
+        return None
 
     # -- scans ----------------------------------------------------------------------------
 
     def on_card_scanned(self, message: CardScanned) -> None:
-        """A scan here is a voucher, or the gift card when that field has the focus."""
+        """A scan goes where the focus says: into Lines it is a product (one more line,
+        qty 1), into Voucher or Gift card that code; elsewhere it is looked up and goes
+        where it belongs (a product, a voucher, a gift card), or the cashier is told."""
         message.stop()
-        target = "gift_card" if self.focused is self.query_one("#gift_card", Input) else "voucher"
-        self.query_one(f"#{target}", Input).value = message.barcode
+        barcode = message.barcode.strip()
+        if not barcode:
+            return
+        target = {"lines": "lines", "voucher": "voucher", "gift_card": "gift_card"}.get(getattr(self.focused, "id", None))
+        if target is not None:
+            self._place_scan(barcode, target)
+            return
+        run_db(self, till.scanned_at_sale, barcode, on_done=partial(self._place_scan, barcode), group="sale-scan")
+
+    def _place_scan(self, barcode: str, target: str | None) -> None:
+        if target is None:
+            notify_error(self, _("{barcode} is not a product, voucher or gift card of this shop.").format(barcode=barcode))
+            return
+        field = self.query_one(f"#{target}", Input)
+        if target == "lines":
+            typed = field.value.strip().rstrip(";").strip()
+            field.value = f"{typed}; {barcode}" if typed else barcode
+        else:
+            field.value = barcode
+        field.cursor_position = len(field.value)
+        self.field(target).set_error(None)
 
     # -- recording ------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        # Enter from any field records the sale: the shortest path is amount, Enter.
+        # Enter from any field records the sale: the shortest path is amount, Enter. Not
+        # FormModal's Enter as well, which would move the focus off the refused field.
         event.stop()
+        event.prevent_default()
         self.action_save()
 
     def action_save(self, override_by=None) -> None:

@@ -98,6 +98,7 @@ class Quote:
     voucher_money: int
     credit_left: int | None
     lines: tuple[QuotedLine, ...] = ()
+    extra_discount: int = 0  # the cashier's discount on the whole receipt, in money
 
 
 QTY_STEP = Decimal("0.001")  # quantities are kept to the thousandth (grams of a kilo)
@@ -234,6 +235,7 @@ def _quote(sale: SaleInput, customer: Customer | None, lines: list[dict], rate: 
         credit_left=credit_left(customer) if customer else None,
         lines=tuple(QuotedLine(line["sku"], line["name"], line["qty"], line["unit_price"], line["line_discount"],
                                line["amount"]) for line in lines),
+        extra_discount=extra,
     )
 
 

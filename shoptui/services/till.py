@@ -1,6 +1,6 @@
 """Reads the till screens need around the sale and return services: a sale's facts by
 number or id, a return's lines by sku, whether a return or credit needs a manager, and
-the points tiers. Read-only; the writes stay in sales, debts and points."""
+where a scan belongs in the sale form. Read-only; the writes stay in sales, debts and points."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from decimal import Decimal
 from .. import clock
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
-from ..models import PointsTier, Receipt, ReceiptLine
+from ..models import Card, Product, Receipt, ReceiptLine, Voucher
 from . import sales, settings
 from .context import Actor, allows
 
@@ -75,9 +75,17 @@ def credit_refused(sale: sales.SaleInput, actor: Actor | None) -> bool:
     return False
 
 
-def points_tiers() -> list[tuple[str, int, int, int]]:
-    """name, least spend in 12 months, money per point, discount (hundredths of a percent)."""
-    return [(t.name, t.min_spend, t.earn_per, t.discount_bp) for t in PointsTier.select().order_by(PointsTier.min_spend)]
+def scanned_at_sale(barcode: str) -> str | None:
+    """Which field of the sale a scan belongs in: "lines" for a product (by barcode or
+    sku), "voucher", "gift_card", or None when the shop knows no such thing."""
+    code = barcode.strip()
+    if Product.select().where((Product.barcode == code) | (Product.sku == code)).exists():
+        return "lines"
+    if Voucher.select().where(Voucher.code == code).exists():
+        return "voucher"
+    if Card.select().where((Card.barcode == code) & (Card.kind == "gift")).exists():
+        return "gift_card"
+    return None
 
 
 def payments_of(receipt_id: int) -> list[tuple[str, int]]:

@@ -32,6 +32,10 @@ def an(database):
     return Customer.get_by_id(customer.id)
 
 
+def quote_text(modal) -> str:
+    return str(modal.query_one("#quote", Static).render()).replace("\xa0", " ")
+
+
 def sale_modal(app) -> SaleModal:
     assert isinstance(app.screen, SaleModal), type(app.screen)
     return app.screen
@@ -115,10 +119,14 @@ async def test_payments_that_do_not_add_up_are_refused(an, database):
         modal = sale_modal(app)
         await type_amount(pilot, "100000")
         modal.query_one("#cash", Input).value = "10000"
+        # The preview says what is wrong rather than a cash figure.
+        await until(pilot, lambda: "short of the receipt" in quote_text(modal), what="the preview")
+        assert "₫85,000" in quote_text(modal) and "Cash:" not in quote_text(modal)
         modal.query_one("#amount", Input).focus()
         await pilot.press("enter")
-        await until(pilot, lambda: notes.texts("error"), what="the refusal")
-        assert "add up to" in notes.texts("error")[0]
+        # The refusal is on the field it concerns, which takes the focus, not a toast.
+        await until(pilot, lambda: "add up to" in modal.field("cash").error, what="the refusal")
+        assert app.focused is modal.query_one("#cash", Input) and not notes.texts("error")
         assert isinstance(app.screen, SaleModal)
     assert Receipt.select().count() == 0
     assert run_checks() == []
@@ -336,3 +344,132 @@ def test_the_form_reads_a_line_discount_after_the_quantity_or_the_price(database
         with pytest.raises(ValidationError) as caught:
             read_lines(wrong, "VND")
         assert caught.value.field == "lines", wrong
+
+
+# -- the till review ---------------------------------------------------------------------
+
+
+async def anonymous_sale(app, pilot) -> SaleModal:
+    app.push_screen(SaleModal(None, app.formats, app.actor))
+    await until(pilot, lambda: isinstance(app.screen, SaleModal))
+    return app.screen
+
+
+@pilot_test
+async def test_a_receipt_discount_in_percent_is_a_share_not_an_amount(database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await anonymous_sale(app, pilot)
+        await type_amount(pilot, "10000")
+        modal.query_one("#discount", Input).value = "10%"
+        await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.total == 9_000, what="the quote")
+        assert "Receipt discount: ₫1,000" in quote_text(modal) and "To pay: ₫9,000" in quote_text(modal)
+        # The lines' way of writing it is read the same.
+        modal.query_one("#discount", Input).value = "-10%"
+        await pilot.pause(0.2)
+        await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.total == 9_000, what="the quote")
+        modal.query_one("#discount", Input).value = "x%"
+        await until(pilot, lambda: "is not a percentage" in modal.field("discount").error, what="the field's error")
+        modal.query_one("#discount", Input).value = "10%"
+        modal.query_one("#amount", Input).focus()
+        await until(pilot, lambda: modal.last_quote is not None, what="the quote")
+        await pilot.press("enter")
+        await done_shown(pilot)
+        await pilot.press("enter")
+    receipt = Receipt.get()
+    assert (receipt.subtotal, receipt.discount, receipt.total) == (10_000, 1_000, 9_000)
+
+
+@pilot_test
+async def test_an_amount_that_is_not_what_the_lines_come_to_is_refused_on_the_amount(database):
+    from shoptui.models import Product
+
+    Product.create(sku="MI-HAOHAO", barcode="8930000000019", name="Hao Hao", price=4_500)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await anonymous_sale(app, pilot)
+        await type_amount(pilot, "100000")
+        modal.query_one("#lines", Input).value = "MI-HAOHAO 10"
+        await until(pilot, lambda: "The lines come to ₫45,000, not ₫100,000" in modal.field("amount").error,
+                    what="the amount's error")
+        modal.query_one("#lines", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, SaleModal) and Receipt.select().count() == 0
+        assert app.focused is modal.query_one("#amount", Input)
+        assert "₫45,000" in modal.field("amount").error
+        modal.query_one("#amount", Input).value = ""
+        await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.total == 45_000, what="the quote")
+        assert not modal.field("amount").error
+        await pilot.press("enter")
+        await done_shown(pilot)
+        await pilot.press("enter")
+    assert Receipt.get().total == 45_000
+
+
+@pilot_test
+async def test_a_scan_goes_where_it_belongs_in_the_sale_form(an, database):
+    from shoptui.models import Product
+
+    Product.create(sku="MI-HAOHAO", barcode="8930000000019", name="Hao Hao", price=4_500)
+    vouchers.create_voucher("TET2024", "amount", 5_000)
+    vouchers.load_gift_card("9000000000017", 80_000)
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = sale_modal(app)
+        lines, voucher = modal.query_one("#lines", Input), modal.query_one("#voucher", Input)
+        lines.focus()
+        await scan(pilot, "8930000000019")
+        await until(pilot, lambda: lines.value == "8930000000019", what="a line")
+        await scan(pilot, "8930000000019")
+        await until(pilot, lambda: lines.value == "8930000000019; 8930000000019", what="a second line")
+        assert voucher.value == ""
+        voucher.focus()
+        await scan(pilot, "TET2024")
+        await until(pilot, lambda: voucher.value == "TET2024", what="the voucher")
+        # Elsewhere in the form, the scan is looked up.
+        voucher.value = ""
+        modal.query_one("#card", Input).focus()
+        await scan(pilot, "8930000000019")
+        await until(pilot, lambda: lines.value.count("8930000000019") == 3, what="a line from elsewhere")
+        await scan(pilot, "TET2024")
+        await until(pilot, lambda: voucher.value == "TET2024", what="the voucher from elsewhere")
+        await scan(pilot, "9000000000017")
+        await until(pilot, lambda: modal.query_one("#gift_card", Input).value == "9000000000017", what="the gift card")
+        await scan(pilot, "7777777777777")
+        await until(pilot, lambda: notes.texts("error"), what="the unknown scan")
+        assert "7777777777777 is not a product, voucher or gift card" in notes.texts("error")[0]
+        await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.subtotal == 13_500, what="3 lines")
+        assert modal.last_quote.voucher_money == 5_000
+
+
+@pilot_test
+async def test_a_refused_sale_keeps_the_focus_on_the_field_it_concerns(an, database):
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = sale_modal(app)
+        await type_amount(pilot, "100000")
+        points_field = modal.query_one("#points", Input)
+        # Far more points than anyone has: the preview says so and shows no negative cash.
+        points_field.value = "49999999"
+        await until(pilot, lambda: "At most 50 points" in quote_text(modal), what="the preview")
+        assert "Cash:" not in quote_text(modal) and "−" not in quote_text(modal)
+        points_field.value = "60"  # worth less than the receipt, more than An has
+        points_field.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: "has only 50 points" in modal.field("points").error, what="the refusal")
+        assert app.focused is points_field and not notes.texts("error")
+        # Typing goes on in the refused field.
+        await type_amount(pilot, "3")
+        assert points_field.value.endswith("3") and app.focused is points_field
+    assert Receipt.select().count() == 0
