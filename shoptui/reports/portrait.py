@@ -87,9 +87,8 @@ def portrait(query: ReportQuery) -> dict:
     if whole_history(query):
         visit_buckets, spend, intervals = _from_customer_sums(currency)
     else:
-        visit_buckets, spend, intervals = (
-            _visit_buckets(query), _spend_bands(query, currency), _return_intervals(query),
-        )
+        visit_buckets, spend = _buckets_and_bands_in_scope(query, currency)
+        intervals = _return_intervals(query)
     return {
         "as_of": query.as_of,
         "date_from": query.date_from,
@@ -154,30 +153,44 @@ def _from_customer_sums(currency: str) -> tuple[dict, dict, dict]:
     """Visit buckets, spend bands and return intervals over the whole history, in one
     pass over the per-customer sums (migration 0005) instead of every receipt."""
     c = CustomerSales
-    visits = {"1": c.sales == 1, "2": c.sales == 2, "3+": c.sales >= 3}
+    gaps = [getattr(c, f"gaps_{suffix}") for suffix, _limit in GAP_BUCKETS]
+    found, spend, values = _buckets_and_bands(
+        lambda *columns: c.select(*columns).where(c.receipts > 0), c.sales, c.net, currency,
+        [fn.COALESCE(fn.SUM(column), 0) for column in gaps],
+    )
+    return found, spend, {key: count for (key, _limit), count in zip(INTERVAL_BUCKETS, values)}
+
+
+def _buckets_and_bands(select, visits: pw.Node, net: pw.Node, currency: str, extra: list) -> tuple[dict, dict, list]:
+    """Visit buckets and spend bands in one pass over per-customer rows (``select`` makes
+    the query from its columns; ``visits`` and ``net`` are their sale receipts and net
+    spend), with the ``extra`` aggregates' values."""
+    buckets = {"1": visits == 1, "2": visits == 2, "3+": visits >= 3}
     # Spend bands cumulatively: the customers below each band's upper bound.
     bands = spend_bands(currency)
-    below = [c.net < upper for _key, upper in bands if upper is not None]
-    gaps = [getattr(c, f"gaps_{suffix}") for suffix, _limit in GAP_BUCKETS]
-    row = (
-        c.select(
-            fn.COUNT(pw.SQL("*")),
-            *[_count_if(condition) for condition in visits.values()],
-            *[fn.COALESCE(fn.SUM(Case(None, [(condition, c.net)], 0)), 0) for condition in visits.values()],
-            *[_count_if(condition) for condition in below],
-            *[fn.COALESCE(fn.SUM(column), 0) for column in gaps],
-        )
-        .where(c.receipts > 0)
-        .tuples()
-        .get()
-    )
+    below = [net < upper for _key, upper in bands if upper is not None]
+    row = select(
+        fn.COUNT(pw.SQL("*")),
+        *[_count_if(condition) for condition in buckets.values()],
+        *[fn.COALESCE(fn.SUM(Case(None, [(condition, net)], 0)), 0) for condition in buckets.values()],
+        *[_count_if(condition) for condition in below],
+        *extra,
+    ).tuples().get()
     total, values = int(row[0] or 0), [int(value or 0) for value in row[1:]]
-    n = len(visits)
-    found = {key: (values[i], values[n + i]) for i, key in enumerate(visits)}
+    n = len(buckets)
+    found = {key: (values[i], values[n + i]) for i, key in enumerate(buckets)}
     cumulative = values[2 * n: 2 * n + len(below)] + [total]
-    spend_counts = {key: count - previous for (key, _upper), count, previous in zip(bands, cumulative, [0] + cumulative)}
-    intervals = {key: count for (key, _limit), count in zip(INTERVAL_BUCKETS, values[2 * n + len(below):])}
-    return _bucket_shares(found), spend_counts, intervals
+    spend = {key: count - previous for (key, _upper), count, previous in zip(bands, cumulative, [0] + cumulative)}
+    return _bucket_shares(found), spend, values[2 * n + len(below):]
+
+
+def _buckets_and_bands_in_scope(query: ReportQuery, currency: str) -> tuple[dict, dict]:
+    """Visit buckets and spend bands from one GROUP BY of the receipts in scope."""
+    per = _per_customer(query).alias("per_customer")
+    found, spend, _values = _buckets_and_bands(
+        lambda *columns: Receipt.select(*columns).from_(per), per.c.visits, per.c.net, currency, [],
+    )
+    return found, spend
 
 
 def average(revenue: int, receipts: int) -> int:
@@ -263,25 +276,6 @@ def _voucher_users_over_2(query: ReportQuery) -> int:
     return users.count()
 
 
-def _visit_buckets(query: ReportQuery) -> dict[str, dict]:
-    per = _per_customer(query).alias("per_customer")
-    bucket = Case(None, [(per.c.visits >= 3, "3+"), (per.c.visits == 2, "2")], "1")
-    bucketed = (
-        Receipt.select(bucket.alias("bucket"), per.c.net.alias("net"))
-        .from_(per)
-        .where(per.c.visits >= 1)
-        .alias("bucketed")
-    )
-    rows = (
-        Receipt.select(bucketed.c.bucket, fn.COUNT(pw.SQL("*")), fn.SUM(bucketed.c.net))
-        .from_(bucketed)
-        .group_by(bucketed.c.bucket)
-        .tuples()
-    )
-    found = {bucket: (int(customers), int(net or 0)) for bucket, customers, net in rows}
-    return _bucket_shares(found)
-
-
 def _bucket_shares(found: dict[str, tuple[int, int]]) -> dict[str, dict]:
     """Each visit bucket's customers and revenue with their shares, from (customers, net) per bucket."""
     all_customers = sum(customers for customers, _net in found.values())
@@ -335,15 +329,6 @@ def spend_bands(currency: str) -> list[tuple[str, int | None]]:
         lower = upper
     bands.append((f"{lower}+", None))
     return bands
-
-
-def _spend_bands(query: ReportQuery, currency: str) -> dict[str, int]:
-    """Customers with a receipt in scope by their net spend (sales − returns) in scope."""
-    bands = spend_bands(currency)
-    per = _per_customer(query).alias("per_customer")
-    band = Case(None, [(per.c.net < upper, key) for key, upper in bands if upper is not None], bands[-1][0])
-    source = Receipt.select(band.alias("bucket")).from_(per)
-    return _histogram(source, tuple(key for key, _upper in bands))
 
 
 def _channel_conditions() -> list[pw.Expression]:
