@@ -1,6 +1,6 @@
-"""Day close for the cashier: the day's receipts, returns, debt payments and payments by
-method (for the signed-in user, or everyone in a shop without users), on screen and
-exported as CSV (Ctrl+E)."""
+"""Day close: the day's receipts, returns, debt payments and payments by method. An owner
+or manager sees the whole shop (``u`` narrows it to one user, then the next, then everyone
+again); a cashier sees their own. Ctrl+E asks where to write the CSV and says where it went."""
 
 from __future__ import annotations
 
@@ -14,12 +14,15 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from shoptui import clock
+from shoptui.errors import ShopError
 from shoptui.i18n import N_, _
 from shoptui.services import day_close
 from shoptui.services.context import Actor
 
-from .db_work import run_db
+from .db_work import notify_error, run_db
+from .export_month_modal import default_folder
 from .footer import ShopFooter
+from .report_modals import ExportPathModal
 from .text import Formats, content, printable
 
 
@@ -27,6 +30,7 @@ class DayCloseScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "close", N_("Back"), id="day-close-back"),
         Binding("ctrl+e", "export", N_("Export CSV"), id="day-close-export"),
+        Binding("u", "next_user", N_("Whose day"), id="day-close-user"),
         # Off the footer (80 columns in Russian): the screen's own key line names ←/→.
         Binding("left", "day(-1)", N_("Day before"), id="day-close-before", show=False),
         Binding("right", "day(1)", N_("Day after"), id="day-close-after", show=False),
@@ -39,6 +43,8 @@ class DayCloseScreen(Screen[None]):
         self.day = day or clock.today()
         self.export_dir = export_dir
         self.report: day_close.DayClose | None = None
+        # Whose day: everyone for an owner or manager, the cashier's own for a cashier.
+        self.user_id: int | None = day_close.scope(actor)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -50,8 +56,7 @@ class DayCloseScreen(Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        user_id = self.actor.user_id if self.actor is not None else None
-        run_db(self, day_close.day_close, self.day, user_id, on_done=self._show, group="day-close", exclusive=True)
+        run_db(self, day_close.day_close, self.day, self.user_id, on_done=self._show, group="day-close", exclusive=True)
 
     def _show(self, report: day_close.DayClose) -> None:
         self.report = report
@@ -65,11 +70,27 @@ class DayCloseScreen(Screen[None]):
             section = figure.section
             count = "" if figure.count is None else f.number(figure.count).plain
             text.append(printable(f"{figure.label:<28}{count:>8}  {f.money(figure.amount).plain:>18}") + "\n")
-        text.append("\n" + _("Ctrl+E: export CSV   ←/→: another day   Esc: back"), style="dim")
+        keys = _("Ctrl+E: export CSV   ←/→: another day   Esc: back")
+        if day_close.sees_whole_shop(self.actor):
+            keys = _("Ctrl+E: export CSV   ←/→: another day   u: whose day   Esc: back")
+        text.append("\n" + keys, style="dim")
         self.query_one("#day-close", Static).update(text)
 
     def action_day(self, step: int) -> None:
         self.day += dt.timedelta(days=step)
+        self.reload()
+
+    def action_next_user(self) -> None:
+        """Everyone, then each user by name, then everyone again."""
+        run_db(self, day_close.users_to_choose, self.actor, on_done=self._next_user, group="day-close-users")
+
+    def _next_user(self, choices: list[tuple[int, str]]) -> None:
+        if not choices:
+            self.app.notify(_("A cashier sees only their own day close; ask a manager."), severity="warning")
+            return
+        order = [None] + [user_id for user_id, _name in choices]
+        at = order.index(self.user_id) if self.user_id in order else 0
+        self.user_id = order[(at + 1) % len(order)]
         self.reload()
 
     def action_close(self) -> None:
@@ -78,10 +99,19 @@ class DayCloseScreen(Screen[None]):
     def action_export(self) -> None:
         if self.report is None:
             return
-        folder = self.export_dir or Path.cwd()
-        path = folder / f"day-close-{self.report.day.isoformat()}.csv"
+        report = self.report
+        folder = self.export_dir or default_folder()
+        suggested = folder / f"day-close-{report.day.isoformat()}.csv"
 
-        def done(written: Path) -> None:
-            self.app.notify(printable(_("Saved {path}").format(path=written)), markup=False)
+        def chosen(path: str | None) -> None:
+            if path:
+                run_db(self, day_close.write_csv, report, Path(path), on_done=self._exported, on_error=self._export_failed,
+                       group="day-close-export", title=_("Export"))
 
-        run_db(self, day_close.write_csv, self.report, path, on_done=done, group="day-close-export", title=_("Export"))
+        self.app.push_screen(ExportPathModal(_("Export the day close as CSV"), str(suggested)), chosen)
+
+    def _exported(self, written: Path) -> None:
+        self.app.notify(printable(_("Saved {path}").format(path=written.resolve())), title=_("Export"), markup=False)
+
+    def _export_failed(self, exc: ShopError) -> None:
+        notify_error(self, _("Nothing was written: {reason}").format(reason=str(exc)), _("Export"))

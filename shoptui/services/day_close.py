@@ -6,7 +6,8 @@ are money in without a receipt. A store narrows the receipts; debt payments are 
 recorded per store, so they stay the user's (or everyone's) of that day.
 
 ``figures`` is the one list of lines the Day close screen, its CSV and ``shoptui
-day-close`` all show, so the three cannot disagree.
+day-close`` all show, so the three cannot disagree. An owner or manager sees the whole
+shop and may narrow it to one user; a cashier sees their own day (``scope``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from pathlib import Path
 
 import peewee as pw
 
+from ..errors import PermissionDenied, ValidationError
 from ..i18n import N_, _
 from ..models import DebtEntry, Payment, Receipt, Store, User
 from ..money import as_string
 from . import settings
+from .context import ROLE_RANK, Actor
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,30 @@ def figures(report: DayClose) -> list[Figure]:
     return lines
 
 
+def sees_whole_shop(actor: Actor | None) -> bool:
+    """An owner or manager (or anyone in a shop without users) sees everyone's day."""
+    if actor is None or actor.user is None:
+        return True
+    return ROLE_RANK.get(actor.user.role, 0) >= ROLE_RANK["manager"]
+
+
+def scope(actor: Actor | None, user_id: int | None = None) -> int | None:
+    """Whose day ``actor`` sees when asking for ``user_id`` (None: everyone): a cashier
+    only ever their own."""
+    if sees_whole_shop(actor):
+        return user_id
+    if user_id not in (None, actor.user_id):
+        raise PermissionDenied(_("A cashier sees only their own day close; ask a manager."))
+    return actor.user_id
+
+
+def users_to_choose(actor: Actor | None) -> list[tuple[int, str]]:
+    """The users an owner or manager may narrow the day close to, by name; none for a cashier."""
+    if not sees_whole_shop(actor):
+        return []
+    return [(user.id, user.name) for user in User.select(User.id, User.name).order_by(User.name)]
+
+
 def title(report: DayClose, date_text: str | None = None) -> str:
     who = report.user_name or _("everyone")
     if report.store_code:
@@ -135,10 +162,23 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
 
 
 def write_csv(report: DayClose, path: Path) -> Path:
-    path = Path(path)
-    with path.open("w", newline="", encoding="utf-8") as out:
-        write_rows(report, out)
+    """The day close as a CSV file at ``path``; a path the system refuses is one sentence."""
+    from ..io.month_export import check_target
+
+    path = check_target(path)
+    try:
+        with path.open("w", newline="", encoding="utf-8") as out:
+            write_rows(report, out)
+    except OSError as exc:
+        raise ValidationError(
+            _("{path} could not be written: {reason}").format(path=path, reason=exc.strerror or exc), "path"
+        ) from None
     return path
+
+
+# The CSV is data for a spreadsheet or a script: its header and its rows are the same
+# English keys in every interface language (the screen and the table are translated).
+CSV_HEADER = ("section", "what", "count", "amount")
 
 
 def write_rows(report: DayClose, out) -> None:
@@ -146,7 +186,7 @@ def write_rows(report: DayClose, out) -> None:
     the shop currency, as every export writes money)."""
     currency = settings.currency()
     writer = csv.writer(out)
-    writer.writerow([_("section"), _("what"), _("count"), _("amount")])
+    writer.writerow(CSV_HEADER)
     writer.writerow(["day", report.day.isoformat(), "", ""])
     writer.writerow(["user", report.user_name or "", "", ""])
     writer.writerow(["store", report.store_code or "", "", ""])

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import csv
 
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from screens.day_close_screen import DayCloseScreen
 from screens.directory_screen import DirectoryScreen
+from screens.report_modals import ExportPathModal
+from shoptui import clock
 from shoptui.services import customers, debts, sales, users
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
@@ -40,7 +42,18 @@ async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
         assert "bank card" in text and "₫30,000" in text and "on credit" in text
         app.screen.export_dir = tmp_path
         await pilot.press("ctrl+e")
+        # The file is asked for, prefilled in the folder, and the notice says where it went.
+        await until(pilot, lambda: isinstance(app.screen, ExportPathModal), what="the path asked")
+        path_input = app.screen.query_one(Input)
+        assert path_input.value == str(tmp_path / f"day-close-{clock.today().isoformat()}.csv")
+        await pilot.press("enter")
         await until(pilot, lambda: any("Saved" in t for t in notes.texts()), what="the export")
+        assert any(str(tmp_path) in t for t in notes.texts())
+        await until(pilot, lambda: isinstance(app.screen, DayCloseScreen))
+        # A cashier's "u" is told, not obeyed.
+        await pilot.press("u")
+        await until(pilot, lambda: any("only their own" in t for t in notes.texts("warning")), what="the refusal")
+        assert app.screen.user_id == minh.id
         await pilot.press("left")
         await until(pilot, lambda: app.screen.report.sales_count == 0, what="the day before")
         await pilot.press("escape")
@@ -48,3 +61,33 @@ async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
     (path,) = tmp_path.glob("day-close-*.csv")
     rows = list(csv.reader(path.open(encoding="utf-8")))
     assert ["receipts", "sales", "1", "100000"] in rows and ["debt_payments", "cash", "", "5000"] in rows
+
+
+@pilot_test
+async def test_an_owner_sees_the_whole_shop_and_narrows_it_to_one_cashier(database, tmp_path):
+    owner = users.add_user("Hoa", "owner", "9999")
+    minh = users.add_user("Minh", "cashier", "1111")
+    lan = users.add_user("Lan", "cashier", "2222")
+    sales.record_sale(SaleInput(amount=100_000), Actor(user=minh))
+    sales.record_sale(SaleInput(amount=999_000), Actor(user=lan))
+    app = app_for(database)
+    app.actor = Actor(user=owner)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f11")
+        await until(pilot, lambda: isinstance(app.screen, DayCloseScreen) and app.screen.report is not None)
+        # Not the owner's own (empty) day: everyone's.
+        assert app.screen.report.sales_total == 1_099_000 and "everyone" in shown(app)
+        # u: Hoa (no sales), then Lan, then Minh, then everyone again.
+        for name, total in (("Hoa", 0), ("Lan", 999_000), ("Minh", 100_000), (None, 1_099_000)):
+            await pilot.press("u")
+            await until(pilot, lambda: app.screen.report.user_name == name, what=f"the day of {name}")
+            assert app.screen.report.sales_total == total
+        # A path the system cannot write is one sentence, and nothing is written.
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: isinstance(app.screen, ExportPathModal), what="the path asked")
+        app.screen.query_one(Input).value = str(tmp_path / "missing" / "close.csv")
+        await pilot.press("enter")
+        await until(pilot, lambda: notes.texts("error"), what="the refusal")
+        assert "does not exist" in notes.texts("error")[0]
+    assert not list(tmp_path.rglob("*.csv"))

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from shoptui.errors import PermissionDenied, ValidationError
 from shoptui.services import customers, day_close, debts, sales, users
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
@@ -70,3 +71,35 @@ def test_csv_export(shop, tmp_path):
     assert ["receipts", "sales", "2", "140000"] in rows and ["receipts", "returns", "1", "45000"] in rows
     assert ["payments", "card", "", "40000"] in rows and ["debt_payments", "transfer", "", "5000"] in rows
     assert ["user", "Minh", "", ""] in rows
+
+
+def test_whose_day_each_role_sees(shop):
+    owner, minh, lan = shop
+    manager = users.add_user("Vy", "manager", "3333")
+    assert day_close.scope(Actor(user=owner)) is None and day_close.scope(Actor(user=manager), lan.id) == lan.id
+    assert day_close.scope(None) is None
+    assert day_close.scope(Actor(user=minh)) == minh.id
+    with pytest.raises(PermissionDenied):
+        day_close.scope(Actor(user=minh), lan.id)
+    assert [name for _id, name in day_close.users_to_choose(Actor(user=owner))] == ["Hoa", "Lan", "Minh", "Vy"]
+    assert day_close.users_to_choose(Actor(user=minh)) == []
+
+
+def test_the_csv_header_and_rows_are_the_same_keys_in_every_language(shop, tmp_path):
+    from shoptui import i18n
+
+    _owner, minh, _lan = shop
+    i18n.set_language("vi")
+    try:
+        path = day_close.write_csv(day_close.day_close(DAY, minh.id), tmp_path / "close.csv")
+    finally:
+        i18n.set_language("en")
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    assert rows[0] == ["section", "what", "count", "amount"] and ["receipts", "sales", "2", "140000"] in rows
+
+
+def test_a_csv_path_the_system_refuses_is_one_sentence(shop, tmp_path):
+    with pytest.raises(ValidationError, match="does not exist"):
+        day_close.write_csv(day_close.day_close(DAY), tmp_path / "nowhere" / "close.csv")
+    with pytest.raises(ValidationError, match="is a folder"):
+        day_close.write_csv(day_close.day_close(DAY), tmp_path)
