@@ -473,3 +473,30 @@ async def test_a_refused_sale_keeps_the_focus_on_the_field_it_concerns(an, datab
         await type_amount(pilot, "3")
         assert points_field.value.endswith("3") and app.focused is points_field
     assert Receipt.select().count() == 0
+
+
+@pilot_test
+async def test_the_shops_default_credit_limit_holds_a_customer_without_one(database):
+    settings.set_value("credit_limit_default", "300000")
+    binh = customers.register({"name": "Bình", "phone": "0987 654 321"}).customer
+    assert binh.credit_limit is None
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(binh.id)
+        await card_open(pilot, binh.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = sale_modal(app)
+        await until(pilot, lambda: "credit left: ₫300,000" in str(modal.query_one("#sale-customer", Static).render()).replace("\xa0", " "),
+                    what="the credit left by the shop's limit")
+        await type_amount(pilot, "500000")
+        modal.query_one("#credit", Input).value = "400000"
+        await until(pilot, lambda: "Credit left: ₫300,000" in quote_text(modal), what="the quote")
+        modal.query_one("#amount", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, OverrideModal), what="the manager PIN")
+        assert "at most ₫300,000 more" in str(app.screen.query_one("#override-reason", Static).render()).replace("\xa0", " ")
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        assert app.focused is modal.query_one("#credit", Input)
+    assert Receipt.select().count() == 0
