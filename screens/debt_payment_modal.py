@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Select, Static
 
-from shoptui.errors import ShopError, ValidationError
+from shoptui.errors import ShopError
 from shoptui.i18n import N_, _
 from shoptui.money import parse_money
 from shoptui.services import debts, points

@@ -4,7 +4,7 @@ short number of this store's receipt is read, another customer's receipt is refu
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from screens.attach_modal import AttachModal
 from screens.customer_card_screen import CustomerCardScreen
