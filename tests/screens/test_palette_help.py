@@ -201,7 +201,7 @@ async def test_every_key_in_the_footer_of_the_card_and_admin_screens_does_someth
                 await setup()
                 await press_and_see(pilot, notes, key, f"{name}: {key} ({binding_id})")
                 tried.setdefault(name, []).append(binding_id)
-        assert {"card-edit", "card-merge", "help"} <= set(tried["card"])
+        assert {"card-edit", "card-sale", "help"} <= set(tried["card"])
         assert "surveys-add" in tried["surveys"] and "properties-add" in tried["properties"]
         await card()
         await pilot.press("ctrl+q")
