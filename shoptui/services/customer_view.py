@@ -37,7 +37,8 @@ from ..models import (
     User,
 )
 from ..reports.customer_segment import segment_of
-from .debts import credit_left
+from . import debts, settings
+from . import sales as sale_rules  # `sales` below is the Sales tab's list
 
 T = TypeVar("T")
 
@@ -75,9 +76,11 @@ class Header:
     discount_bp: int
     birthday: dt.date | None
     birthday_this_week: bool
-    # Codes the screen translates: "incomplete", "archived", "merged", "over_credit_limit".
+    # Codes the screen translates: "incomplete", "archived", "merged", "over_credit_limit",
+    # "debt_too_old" (the last two are the shop's credit rule, as a credit sale applies it).
     flags: tuple[str, ...]
     current_cards: tuple[str, ...]
+    debt_days: int | None = None  # how long the oldest unpaid debt has been unpaid
 
 
 @dataclass(frozen=True)
@@ -233,13 +236,14 @@ def current_cards(customer_id: int) -> tuple[str, ...]:
 
 def header(customer_id: int, today: dt.date | None = None) -> Header:
     customer = _customer(customer_id)
+    today = today or clock.today()
     flags = []
     if customer.status in ("incomplete", "archived"):
         flags.append(customer.status)
     if customer.merged_into_id is not None:
         flags.append("merged")
-    if customer.credit_limit is not None and customer.debt_balance > customer.credit_limit:
-        flags.append("over_credit_limit")
+    debt_days = debts.aging_days(customer, today) if customer.debt_balance > 0 else None
+    flags.extend(credit_rule_flags(customer, debt_days))
     return Header(
         id=customer.id,
         code=customer.code,
@@ -249,14 +253,29 @@ def header(customer_id: int, today: dt.date | None = None) -> Header:
         status=customer.status,
         points=customer.points_balance,
         debt=customer.debt_balance,
-        credit_limit=customer.credit_limit,
-        credit_left=credit_left(customer),
+        credit_limit=sale_rules.credit_limit(customer),
+        credit_left=sale_rules.credit_left(customer),
         discount_bp=customer.discount_bp,
         birthday=customer.birthday,
-        birthday_this_week=birthday_in_week(customer.birthday, today or clock.today()),
+        birthday_this_week=birthday_in_week(customer.birthday, today),
         flags=tuple(flags),
         current_cards=current_cards(customer.id),
+        debt_days=debt_days,
     )
+
+
+def credit_rule_flags(customer: Customer, debt_days: int | None) -> list[str]:
+    """Where the customer stands against the shop's credit rule, read at the card as the
+    sale service reads it at a credit sale (its limit, with the shop's default, and
+    ``credit_max_age_days``): "over_credit_limit" and "debt_too_old"."""
+    flags = []
+    limit = sale_rules.credit_limit(customer)
+    if limit is not None and customer.debt_balance > limit:
+        flags.append("over_credit_limit")
+    max_days = settings.get_int("credit_max_age_days")
+    if max_days and debt_days is not None and debt_days > max_days:
+        flags.append("debt_too_old")
+    return flags
 
 
 def segment(customer_id: int, today: dt.date | None = None) -> str | None:
@@ -296,7 +315,7 @@ def profile(customer_id: int) -> Profile:
         registered_by=registered_by.name if registered_by else None,
         discount_bp=customer.discount_bp,
         credit_limit=customer.credit_limit,
-        credit_left=credit_left(customer),
+        credit_left=sale_rules.credit_left(customer),
         debt=customer.debt_balance,
         points=customer.points_balance,
         total_sales=customer.total_sales,

@@ -195,3 +195,28 @@ def test_the_same_views_on_postgresql(pg_database):
     aging = customer_view.debt_aging(an.id, today=dt.date(2024, 3, 10))
     assert aging.total == 35_000 and aging.oldest_unpaid == day(1)
     assert customer_view.header(an.id).current_cards == ("2000000000015",)
+
+
+def test_header_shows_the_age_of_the_oldest_unpaid_debt_and_flags_the_shops_rule(an):
+    sales.record_sale(SaleInput(customer=an, amount=100_000, credit=60_000, at=day(0)))
+    sales.record_sale(SaleInput(customer=an, amount=50_000, credit=20_000, at=day(40)))
+    debts.take_payment(an, 50_000, at=day(41))  # pays most of the first debt; 10,000 of it stays
+    head = customer_view.header(an.id, today=dt.date(2024, 5, 12))  # 72 days after day 0
+    assert head.debt == 30_000 and head.debt_days == 72 == debts.aging_days(an, dt.date(2024, 5, 12))
+    assert head.flags == ()  # no age rule set: the shop does not mind
+    settings.set_value("credit_max_age_days", "30")
+    assert customer_view.header(an.id, today=dt.date(2024, 5, 12)).flags == ("debt_too_old",)
+    assert customer_view.header(an.id, today=dt.date(2024, 3, 31)).flags == ()  # 30 days: not older
+    debts.take_payment(an, 30_000, at=day(42))
+    head = customer_view.header(an.id, today=dt.date(2024, 5, 12))
+    assert head.debt == 0 and head.debt_days is None and head.flags == ()
+
+
+def test_header_counts_the_shops_default_credit_limit_as_the_sale_does(database):
+    customer = customers.register({"name": "Lê Cường"}).customer
+    sales.record_sale(SaleInput(customer=customer, amount=100_000, credit=100_000, at=T0))
+    assert customer_view.header(customer.id).credit_left is None
+    settings.set_value("credit_limit_default", "80000")
+    head = customer_view.header(customer.id)
+    assert head.credit_left == 0 == sales.credit_left(customers.get(customer.id))
+    assert head.credit_limit == 80_000 and "over_credit_limit" in head.flags
