@@ -4,7 +4,9 @@ The header always shows name, code, phone, points, debt and credit left, persona
 discount, birthday (flagged in its week) and flags such as "incomplete data". The tabs
 hold the profile, sales, returns, cards, the points and debt ledgers (with running
 balances and the debt's aging) and survey answers; long lists load a page at a time.
-F4 edits, F6 changes the status, F7 adds a card (typed or scanned), Escape goes back.
+F4 edits, F6 changes the status, F7 adds a card (typed or scanned), Ctrl+W withdraws or
+replaces a lost card, Escape goes back. A key the signed-in role may not use says so at
+once instead of opening a form that could not be saved (the services refuse it anyway).
 """
 
 from __future__ import annotations
@@ -20,11 +22,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Input, Select, Static, TabbedContent, TabPane, Tabs
 
+from shoptui.errors import PermissionDenied
 from shoptui.i18n import N_, _
 from shoptui.models import CARD_KINDS, STATUSES
 from shoptui.reports import rfm
 from shoptui.services import cards, customer_view, customers
-from shoptui.services.context import Actor
+from shoptui.services.context import Actor, allows, require
 
 from .choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
@@ -47,6 +50,11 @@ from .paged_table import Column, PagedTable
 from .text import Formats, content, plain, printable
 
 PAGE_SIZE = 50
+# The header's flags: the shop's own names, and the credit rule's age of debt.
+HEADER_FLAGS = {**FLAG_NAMES, "debt_too_old": N_("debt older than the shop allows")}
+# Flags that break the shop's credit rule: the debt fact is marked with them.
+CREDIT_RULE_FLAGS = ("over_credit_limit", "debt_too_old")
+WARNING_STYLE = "bold black on yellow"
 TABS = ("profile", "sales", "returns", "cards", "points", "debts", "surveys")
 
 
@@ -87,18 +95,20 @@ def issue_card(customer_id: int, barcode: str, actor: Actor | None, kind: str = 
     return cards.issue_card(customer_id, barcode, kind, actor=actor).barcode
 
 
-def fact_lines(facts: list[tuple[str, str]], width: int) -> list[list[tuple[str, str]]]:
-    """The header's "label: value" facts packed into lines of ``width`` cells, two spaces
-    apart; a fact wider than a line has a line of its own (and wraps there)."""
-    lines: list[list[tuple[str, str]]] = [[]]
+def fact_lines(facts: list[tuple], width: int) -> list[list[tuple]]:
+    """The header's "label: value" facts (each maybe with a style after them) packed into
+    lines of ``width`` cells, two spaces apart; a fact wider than a line has a line of its
+    own (and wraps there)."""
+    lines: list[list[tuple]] = [[]]
     used = 0
-    for label, value in facts:
+    for fact in facts:
+        label, value = fact[0], fact[1]
         size = cell_len(f"{label}: {value}")
         if lines[-1] and used + 2 + size > width:
             lines.append([])
             used = 0
         used += size + (2 if lines[-1] else 0)
-        lines[-1].append((label, value))
+        lines[-1].append(fact)
     return [line for line in lines if line]
 
 
@@ -110,6 +120,9 @@ class CustomerCardScreen(Screen[None]):
         Binding("f4", "edit", N_("Edit"), id="card-edit"),
         Binding("f6", "status", N_("Status"), id="card-status", show=False),
         Binding("f7", "add_card", N_("Add card"), id="card-add", show=False),
+        # Priority: the card field of the Cards tab would take Ctrl+W (delete a word) itself.
+        Binding("ctrl+w", "card_actions", N_("Withdraw or replace a card"), id="card-actions",
+                show=False, priority=True),
         Binding("f5", "new_sale", N_("Sale"), id="card-sale"),
         Binding("f8", "return_sale", N_("Return"), id="card-return"),
         Binding("f9", "debt_payment", N_("Pay debt"), id="card-debt-payment"),
@@ -262,9 +275,13 @@ class CustomerCardScreen(Screen[None]):
         if phone:
             text.append("  ☎ " + phone)
         text.append("\n")
+        debt = f.money(h.debt).plain
+        if h.debt_days is not None:
+            debt = _("{amount} · oldest {days} days").format(amount=debt, days=h.debt_days)
+        breaks_rule = any(flag in CREDIT_RULE_FLAGS for flag in h.flags)
         facts = [
             (_("Points"), f.number(h.points).plain),
-            (_("Debt"), f.money(h.debt).plain),
+            (_("Debt"), debt, WARNING_STYLE if breaks_rule else "bold"),
             (_("Credit left"), f.money(h.credit_left).plain if h.credit_left is not None else _("no limit")),
             (_("Discount"), f.percent(h.discount_bp).plain),
         ]
@@ -277,20 +294,21 @@ class CustomerCardScreen(Screen[None]):
         for i, line in enumerate(fact_lines(facts, self._header_width())):
             if i:
                 text.append("\n")
-            for j, (label, value) in enumerate(line):
+            for j, (label, value, *style) in enumerate(line):
                 if j:
                     text.append("  ")
                 text.append(label + ": ", style="dim")
-                text.append(value, style="bold")
-        flags = [_(FLAG_NAMES[flag]) for flag in h.flags if flag in FLAG_NAMES]
+                text.append(value, style=style[0] if style else "bold")
+        flags = [_(HEADER_FLAGS[flag]) for flag in h.flags if flag in HEADER_FLAGS]
         if h.birthday_this_week:
             flags.insert(0, _("birthday this week"))
         if flags:
             text.append("\n")
+            warnings = {_(HEADER_FLAGS[flag]) for flag in CREDIT_RULE_FLAGS if flag in h.flags}
             for i, flag in enumerate(flags):
                 if i:
                     text.append(" ")
-                text.append(f" {flag} ", style="reverse bold")
+                text.append(f" {flag} ", style=WARNING_STYLE if flag in warnings else "reverse bold")
         return text
 
     def _header_width(self) -> int:
@@ -386,8 +404,19 @@ class CustomerCardScreen(Screen[None]):
         index = TABS.index(tabs.active) if tabs.active in TABS else 0
         tabs.active = TABS[(index + step) % len(TABS)]
 
+    def refused(self, action: str) -> bool:
+        """Whether the signed-in role may not do ``action``; if so the cashier is told now,
+        before a form is filled in for nothing."""
+        if allows(self.actor, action):
+            return False
+        try:
+            require(self.actor, action)
+        except PermissionDenied as exc:
+            notify_error(self, str(exc))
+        return True
+
     def action_edit(self) -> None:
-        if self.data is None:
+        if self.data is None or self.refused("edit_customer"):
             return
         self.app.push_screen(
             EditCustomerModal(self.data.profile, self.formats, self.actor),
@@ -395,7 +424,7 @@ class CustomerCardScreen(Screen[None]):
         )
 
     def action_status(self) -> None:
-        if self.data is None:
+        if self.data is None or self.refused("edit_customer"):
             return
         self.app.push_screen(
             ChoiceModal(
@@ -458,14 +487,25 @@ class CustomerCardScreen(Screen[None]):
     def action_adjust(self) -> None:
         from .debt_payment_modal import AdjustModal
 
+        if self.refused("adjust"):
+            return
         self.app.push_screen(AdjustModal(self.customer_id, self.formats, self.actor), lambda done: self.changed() if done else None)
 
     def action_merge(self) -> None:
-        if self.data is None:
+        if self.data is None or self.refused("merge_customers"):
             return
         from .merge_modal import MergeModal
 
         self.app.push_screen(MergeModal(self.customer_id, self.data.header.name, self.actor), lambda merged: self.changed() if merged else None)
+
+    def action_card_actions(self) -> None:
+        """Ctrl+W: withdraw a lost card, or replace it by a new one; the Cards tab shows the history."""
+        from .card_actions_modal import open_card_actions
+
+        if self.refused("issue_card"):
+            return
+        self.query_one("#card-tabs", TabbedContent).active = "cards"
+        open_card_actions(self.app, self.customer_id)
 
     def action_add_card(self) -> None:
         self.query_one("#card-tabs", TabbedContent).active = "cards"

@@ -425,3 +425,112 @@ async def until_card(pilot) -> CustomerCardScreen:
     app = pilot.app
     await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
     return app.screen
+
+
+# -- a lost card, a cashier's keys, the debt rule at card read ------------------------------------
+
+
+@pilot_test
+async def test_ctrl_w_withdraws_a_lost_card_from_the_card(an, database):
+    from screens.card_actions_modal import CardActionsModal
+
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        card = await open_card(pilot, "Nguyễn")
+        binding = next(b for _k, (_n, b, _e, _t) in app.screen.active_bindings.items() if b.id == "card-actions")
+        assert binding.description == "Withdraw or replace a card"  # so F1 and the palette list it
+        await pilot.press("ctrl+w")
+        await until(pilot, lambda: isinstance(app.screen, CardActionsModal) and app.screen.held is not None)
+        assert app.screen.selected == "2000000000022"
+        app.screen.query_one("#card-reason", Input).value = "lost"
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.held is not None and not app.screen.held.cards, what="withdrawn")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is card)
+        assert app.screen.query_one("#card-tabs", TabbedContent).active == "cards"
+        await until(pilot, lambda: ("2000000000022", "withdrawn") in [(r[0], r[2]) for r in rows_of(app, "cards-table")])
+
+
+@pilot_test
+async def test_the_ctrl_w_key_works_from_the_card_field_too(an, database):
+    from screens.card_actions_modal import CardActionsModal
+
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_card(pilot, "Nguyễn")
+        await pilot.press("f7")
+        assert app.focused.id == "new-card"
+        await pilot.press("ctrl+w")
+        await until(pilot, lambda: isinstance(app.screen, CardActionsModal))
+
+
+@pilot_test
+async def test_a_cashier_is_told_at_once_which_card_keys_are_not_theirs(an, database):
+    from screens.merge_modal import MergeModal
+    from shoptui.services import users
+
+    from .test_sign_in import sign_in
+
+    users.add_user("Hoa", "owner", "9999")
+    users.add_user("Minh", "cashier", "1111")
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        app.open_customer(an.id)
+        card = await until_card(pilot)
+        for key, sentence in (
+            ("f4", "A cashier may not edit a customer; ask a manager."),
+            ("f6", "A cashier may not edit a customer; ask a manager."),
+            ("f10", "A cashier may not adjust points or debt; ask a manager."),
+            ("f12", "A cashier may not merge customers; ask a manager."),
+        ):
+            before = len(notes.texts("error"))
+            await pilot.press(key)
+            await until(pilot, lambda: len(notes.texts("error")) > before, what=f"the refusal of {key}")
+            assert notes.texts("error")[-1] == sentence
+            await pilot.pause(0.05)
+            assert app.screen is card, (key, app.screen)  # no form that could not be saved
+        assert not isinstance(app.screen, (EditCustomerModal, ChoiceModal, MergeModal))
+        # What a cashier may do still opens: the sale.
+        await pilot.press("f5")
+        await until(pilot, lambda: app.screen is not card)
+
+
+@pilot_test
+async def test_the_header_shows_the_age_of_the_oldest_debt_and_marks_the_shops_rule(database):
+    from screens.customer_card_screen import WARNING_STYLE
+
+    settings.set_value("credit_max_age_days", "30")
+    customer = customers.register({"name": "Phạm Thu"}).customer
+    sales.record_sale(SaleInput(customer=customer, amount=560_000, credit=560_000, at=clock.now() - dt.timedelta(days=72)))
+    app = app_for(database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        app.open_customer(customer.id)
+        card = await until_card(pilot)
+        head = header_text(app)
+        assert "Debt: ₫560,000 · oldest 72 days" in head, head
+        assert "debt older than the shop allows" in head
+        text = card._header_text(card.data.header)
+        marked = [text.plain[span.start:span.end] for span in text.spans if span.style == WARNING_STYLE]
+        assert "₫560,000 · oldest 72 days" in marked and " debt older than the shop allows " in marked
+        assert all(cell_len(line) <= 78 for line in head.splitlines())
+
+
+@pilot_test
+async def test_a_young_debt_within_the_rule_is_shown_without_a_warning(database):
+    from screens.customer_card_screen import WARNING_STYLE
+
+    settings.set_value("credit_max_age_days", "30")
+    customer = customers.register({"name": "Phạm Thu"}).customer
+    sales.record_sale(SaleInput(customer=customer, amount=100_000, credit=100_000, at=clock.now() - dt.timedelta(days=5)))
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        app.open_customer(customer.id)
+        card = await until_card(pilot)
+        assert "Debt: ₫100,000 · oldest 5 days" in header_text(app)
+        text = card._header_text(card.data.header)
+        assert not [span for span in text.spans if span.style == WARNING_STYLE]
