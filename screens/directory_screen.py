@@ -4,7 +4,9 @@ The search box keeps the focus (SPEC: "The terminal app's keys"); the arrow and 
 keys move the list's cursor from there. Every query runs in a worker thread with its
 own database connection, and its rows come back as a DirectoryPage message.
 Function keys set the filters (status, group, debt, birthdays) and the order (also a
-click on a column's heading); Ctrl+E writes the list as shown to a CSV or xlsx file.
+click on a column's heading); Ctrl+E writes the list as shown to a CSV or xlsx file (the
+owner's: anyone else is told so at once). Escape empties the search, and on an empty
+search clears the filters; the status line always says when filters are on.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
 
 from shoptui import clock
-from shoptui.errors import ShopError
+from shoptui.errors import PermissionDenied, ShopError
 from shoptui.i18n import N_, _, ngettext
 from shoptui.reports import customer_segment
 from shoptui.services import directory
+from shoptui.services.context import allows, require
 
 from .choice_modal import ChoiceModal
-from .db_work import run_db
+from .db_work import notify_error, run_db
 from .footer import ShopFooter
 from .labels import STATUS_NAMES
 from .messages import DirectoryFailed, DirectoryPage
@@ -137,8 +140,9 @@ class DirectoryScreen(Screen[None]):
 
     # English message ids: ShopFooter, F1 and the palette translate them when shown.
     BINDINGS = [
-        # Off the footer (Russian with Lock fills 80 columns): Escape empties the box, as expected.
-        Binding("escape", "clear_search", N_("Clear"), id="clear-search", show=False),
+        # Off the footer (Russian with Lock fills 80 columns): Escape empties the box, as
+        # expected, and on an empty box clears the filters.
+        Binding("escape", "clear_search", N_("Clear the search, then the filters"), id="clear-search", show=False),
         # Priority: the search box would take Enter for itself.
         Binding("enter", "open_customer", N_("Open"), id="open-customer", priority=True),
         Binding("f2", "new_customer", N_("New customer"), id="new-customer"),
@@ -187,7 +191,12 @@ class DirectoryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(placeholder=_("Search: name, phone or its last digits, code, card"), id="search", max_length=100)
-        yield Static(id="directory-status")
+        status = Static(id="directory-status")
+        # Inline, over app.tcss's one line: the filters in force and the hints wrap at 80
+        # columns instead of being cut.
+        status.styles.height = "auto"
+        status.styles.max_height = 4
+        yield status
         yield DataTable(id="customers", cursor_type="row", zebra_stripes=True)
         yield ShopFooter(show_actions=frozenset({"lock"}))  # the till's home: lock it from here
 
@@ -365,33 +374,44 @@ class DirectoryScreen(Screen[None]):
 
     def _show_status(self) -> None:
         shown = len(self._shown)
+        filters = self.describe_filters()
         if shown:
             line = ngettext("{count} customer", "{count} customers", shown).format(count=shown)
             if self._has_more:
                 line = _("{shown}, more below").format(shown=line)
-        elif self._query.strip() or self.filters != directory.Filters():
+        elif filters and self._query.strip():
+            line = _("No customer matches this search with the filters on. Escape twice clears the search and the filters.")
+        elif filters:
+            line = _("No customer matches the filters. Escape clears them.")
+        elif self._query.strip():
             line = _("No customer matches this search.")
         else:
             line = _("No customers yet: import them with `shoptui import customers FILE`, or try `shoptui demo`.")
-        self.query_one("#directory-status", Static).update(content(" · ".join([line, *self.describe_view()])))
+        parts = [line]
+        if filters:
+            parts.append(_("Filters: {filters}").format(filters=", ".join(filters)))
+        parts.extend(self.describe_order())
+        self.query_one("#directory-status", Static).update(content(" · ".join(parts)))
 
-    def describe_view(self) -> list[str]:
-        """The filters and the order in force, in words, for the status line."""
+    def describe_filters(self) -> list[str]:
+        """The filters in force, in few words (the status line holds them at 80 columns)."""
         parts = []
         if self.filters.statuses != directory.Filters().statuses:
-            names = ", ".join(_(STATUS_NAMES[status]) for status in self.filters.statuses)
-            parts.append(_("Status: {names}").format(names=names))
+            parts.append(", ".join(_(STATUS_NAMES[status]) for status in self.filters.statuses))
         if self.filters.group:
-            parts.append(_("Group: {name}").format(name=self.filters.group))
+            parts.append(_("group {name}").format(name=self.filters.group))
         if self.filters.with_debt:
             parts.append(_("with debt"))
         if self.filters.birthday_month is not None:
             parts.append(_("birthday this month"))
-        if self.sort != directory.Sort():
-            label, _first = directory.SORTS[self.sort.key]
-            arrow = "↓" if self.sort.descending else "↑"
-            parts.append(_("sorted by {column} {arrow}").format(column=_(label), arrow=arrow))
         return parts
+
+    def describe_order(self) -> list[str]:
+        if self.sort == directory.Sort():
+            return []
+        label, _first = directory.SORTS[self.sort.key]
+        arrow = "↓" if self.sort.descending else "↑"
+        return [_("sorted by {column} {arrow}").format(column=_(label), arrow=arrow)]
 
     def _make_headings(self) -> None:
         """Column headings; the one the list is sorted by carries an arrow."""
@@ -468,6 +488,13 @@ class DirectoryScreen(Screen[None]):
 
     def action_export(self) -> None:
         """Ctrl+E: write the list as shown (search, filters, order) to a CSV or xlsx file."""
+        actor = getattr(self.app, "actor", None)
+        if not allows(actor, "export"):  # said now, not after a file name was typed
+            try:
+                require(actor, "export")
+            except PermissionDenied as exc:
+                notify_error(self, str(exc), _("Export"))
+            return
         suggested = str(Path.cwd() / _("customers-{date}.csv").format(date=clock.today().isoformat()))
         text, filters, sort = self._query, self.filters, self.sort
 
@@ -475,7 +502,7 @@ class DirectoryScreen(Screen[None]):
             if path:
                 self.notify(_("Writing {path}…").format(path=printable(path)), title=_("Export"), markup=False)
                 statuses = {key: _(name) for key, name in STATUS_NAMES.items()}
-                run_db(self, directory.export, path, text, filters, sort, statuses,
+                run_db(self, directory.export, path, text, filters, sort, statuses, None, actor,
                        on_done=lambda count: self._exported(path, count), group="export", title=_("Export"))
 
         self.app.push_screen(ExportModal(suggested), chosen)
@@ -502,11 +529,15 @@ class DirectoryScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------
 
     def action_clear_search(self) -> None:
-        """Escape: an empty search and the whole list again; it never leaves the directory."""
+        """Escape: an empty search and the whole list again; on an empty search, no filters
+        either (the order stays). It never leaves the directory."""
         search = self.query_one("#search", Input)
         search.focus()
         if search.value:
             search.value = ""  # Input.Changed starts the new search
+        elif self.filters != directory.Filters():
+            self.filters = directory.Filters()
+            self.start_search()
         self.query_one("#customers", DataTable).move_cursor(row=0)
 
     def action_open_customer(self) -> None:

@@ -38,6 +38,7 @@ from ..models import STATUSES, Customer, CustomerGroup, Group
 from ..textfold import words
 from . import settings
 from .cards import resolve_scan
+from .context import Actor, require
 
 # Each word adds a clause; beyond a few words a query narrows nothing more, and a pasted
 # page of text must not build an expression deeper than SQLite allows (1000).
@@ -405,11 +406,14 @@ def export(
     sort: Sort | None = None,
     status_names: dict[str, str] | None = None,
     progress: Callable[[int], None] | None = None,
+    actor: Actor | None = None,
 ) -> int:
     """Write the list as the directory shows it to ``path`` (CSV or xlsx); the rows written.
 
+    Exports are the owner's: the whole customer list with phone numbers leaves the shop.
     The file appears whole or not at all: it is written beside the target and renamed.
     """
+    require(actor, "export")
     from ..io.xlsx import Book, Column
     from ..reports import Money
     from ..reports.render import csv_cell

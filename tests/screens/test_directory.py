@@ -10,8 +10,9 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from screens.app import make_app
+from screens.directory_screen import DirectoryScreen
 from shoptui.models import Customer
-from shoptui.services import customers, debts, points
+from shoptui.services import customers, debts, directory, points
 
 SIZE = (120, 40)
 
@@ -317,10 +318,7 @@ async def test_footer_keys_are_named_and_remappable(shop, database):
             for _key, (_node, binding, _enabled, _tip) in app.screen.active_bindings.items()
             if binding.show
         }
-        mine = {
-            "clear-search": "Clear", "open-customer": "Open", "new-customer": "New customer", "quit": "Quit",
-            "directory-export": "Export", "help": "Help",
-        }
+        mine = {"open-customer": "Open", "new-customer": "New customer", "quit": "Quit", "help": "Help"}
         assert {key: shown.get(key) for key in mine} == mine
         # Filters and sorting work and have ids, but stay off the footer so that it fits 80 columns.
         hidden = {
@@ -330,6 +328,8 @@ async def test_footer_keys_are_named_and_remappable(shop, database):
         }
         assert {"directory-filter-status", "directory-filter-group", "directory-filter-debt",
                 "directory-filter-birthdays", "directory-sort", "directory-sort-reverse"} <= set(hidden)
+        # Escape and the owner's export too (80 columns in Russian); F1 and the palette name them.
+        assert hidden["clear-search"] == "Clear the search, then the filters" and hidden["directory-export"] == "Export"
         app.set_keymap({"directory-filter-debt": "f12"})
         await pilot.press("f12")
         assert app.screen.filters.with_debt
@@ -386,7 +386,7 @@ async def test_function_keys_filter_by_status_debt_and_birthday(shop, database):
         await until(pilot, lambda: table_of(app).row_count == 4)
         await pilot.press("f4")  # active only
         await until(pilot, lambda: shown_names(app) == ["Đặng Văn Lâm", "Nguyễn Thị Hồng", "Nguyễn Văn An"])
-        assert "Status: active" in status_line(app)
+        assert "Filters: active" in status_line(app)
         await pilot.press("f4")  # incomplete
         await until(pilot, lambda: shown_names(app) == ["Hans Straße"])
         await pilot.press("f4")  # archived
@@ -402,7 +402,9 @@ async def test_function_keys_filter_by_status_debt_and_birthday(shop, database):
         await until(pilot, lambda: shown_names(app) == ["Nguyễn Văn An"])
         assert "birthday this month" in status_line(app)
         await pilot.press(*"dang")
-        await until(pilot, lambda: status_line(app).startswith("No customer matches this search."))
+        await until(pilot, lambda: status_line(app).startswith(
+            "No customer matches this search with the filters on. Escape twice clears the search and the filters."))
+        assert "Filters: birthday this month" in status_line(app)
         await pilot.press("f8")
         await until(pilot, lambda: shown_names(app) == ["Đặng Văn Lâm"])
         assert app.focused.id == "search"
@@ -420,7 +422,7 @@ async def test_f6_picks_a_group_and_all_groups_again(shop, database):
         await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
         await pilot.press("down", "enter")
         await until(pilot, lambda: not isinstance(app.screen, ChoiceModal) and shown_names(app) == ["Hans Straße"])
-        assert "Group: Stammkunden" in status_line(app)
+        assert "Filters: group Stammkunden" in status_line(app)
         await pilot.press("f6")
         await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
         await pilot.press("up", "enter")
@@ -513,3 +515,91 @@ async def test_filters_order_and_export_fit_a_small_terminal(shop, database):
         assert app.screen.query_one("#export-path", Input).value.endswith(".csv")
         await pilot.press("escape", "f7")
         await until(pilot, lambda: table_of(app).row_count == 5)  # all five are active
+
+
+@pilot_test
+async def test_escape_clears_the_search_first_then_the_filters_and_never_quits(shop, database):
+    debts.set_opening_balance(shop["Đặng Văn Lâm"], 50_000)
+    customers.set_status(shop["Trần Bảo"], "archived")
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 4)
+        await pilot.press("f7", "f9")  # with debt, sorted by debt
+        await until(pilot, lambda: shown_names(app) == ["Đặng Văn Lâm"])
+        await search_for(pilot, "nguyen", [])
+        # Filtered out, not missing: the message says so and how to get them back.
+        await until(pilot, lambda: "with the filters on" in status_line(app))
+        assert "Escape twice" in status_line(app) and "Filters: with debt" in status_line(app)
+        await pilot.press("escape")  # the search text first
+        await until(pilot, lambda: shown_names(app) == ["Đặng Văn Lâm"])
+        assert app.screen.query_one("#search", Input).value == "" and app.screen.filters.with_debt
+        await pilot.press("escape")  # then the filters; the order stays
+        await until(pilot, lambda: table_of(app).row_count == 4)
+        assert app.screen.filters == directory.Filters() and app.screen.sort.key == "debt"
+        assert "Filters" not in status_line(app)
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert app.is_running and table_of(app).row_count == 4
+
+
+@pilot_test
+async def test_filters_on_an_empty_search_that_match_nobody_say_escape_clears_them(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        await pilot.press("f7")
+        await until(pilot, lambda: status_line(app).startswith("No customer matches the filters. Escape clears them."))
+        await pilot.press("escape")
+        await until(pilot, lambda: table_of(app).row_count == 5)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pilot_test
+async def test_the_filter_line_is_whole_at_80_columns(shop, database, language):
+    """Every filter on at 80 columns: the status line wraps (Russian too), nothing is cut."""
+    from shoptui import clock
+    from shoptui.i18n import set_language
+
+    from .helpers import screen_text
+
+    set_language(language)
+    customers.add_to_group(shop["Hans Straße"], "Stammkunden")
+    debts.set_opening_balance(shop["Hans Straße"], 50_000)
+    customers.update(shop["Hans Straße"], {"birthday": clock.today().replace(year=1990, day=1)})
+    app = app_for(database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: table_of(app).row_count == 5)
+        screen = app.screen
+        screen.filters = directory.Filters(statuses=("active",), with_debt=True, group="Stammkunden",
+                                           birthday_month=clock.today().month)
+        screen.start_search()
+        await pilot.press("f9")
+        await until(pilot, lambda: shown_names(app) == ["Hans Straße"] and "Stammkunden" in status_line(app))
+        await pilot.pause(0.1)
+        widget = screen.query_one("#directory-status", Static)
+        lines = screen_text(app).splitlines()[widget.region.y:widget.region.bottom]
+        assert " ".join(" ".join(lines).split()) == " ".join(status_line(app).split()), (lines, status_line(app))
+        assert widget.region.height >= 2 and table_of(app).region.height >= 5
+
+
+@pilot_test
+async def test_a_cashier_pressing_ctrl_e_is_told_at_once_that_exports_are_the_owners(shop, database, tmp_path):
+    from screens.directory_screen import ExportModal
+    from shoptui.services import users
+
+    from .helpers import Notes
+    from .test_sign_in import sign_in
+
+    users.add_user("Hoa", "owner", "9999")
+    users.add_user("Minh", "cashier", "1111")
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen) and table_of(app).row_count == 5)
+        await pilot.press("ctrl+e")
+        await until(pilot, lambda: notes.texts("error"))
+        assert notes.texts("error") == ["A cashier may not export data; ask the owner."]
+        await pilot.pause(0.05)
+        assert not isinstance(app.screen, ExportModal) and app.screen.query_one("#search", Input).has_focus
+    assert not list(tmp_path.glob("*.csv"))

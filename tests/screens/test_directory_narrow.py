@@ -44,3 +44,23 @@ async def test_at_80_columns_the_list_fits_and_keeps_what_the_till_needs(shop, d
         await pilot.resize_terminal(140, 30)
         await until(pilot, lambda: len(columns(app)) == 8, what="every column at 140")
         assert app.screen.query_one("#customers", DataTable).max_scroll_x == 0
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pilot_test
+async def test_the_empty_shop_hint_is_whole_at_80x24(database, language):
+    """No customers yet: the hint names both ways in (import, `shoptui demo`), wrapped, not cut."""
+    from textual.widgets import Static
+
+    from .helpers import screen_text
+
+    set_language(language)
+    app = app_for(database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen)
+                    and "shoptui demo" in str(app.screen.query_one("#directory-status", Static).render()))
+        await pilot.pause(0.1)
+        widget = app.screen.query_one("#directory-status", Static)
+        shown = " ".join(screen_text(app).splitlines()[widget.region.y:widget.region.bottom])
+        assert "shoptui import customers" in shown and "shoptui demo" in shown, shown
+        assert " ".join(shown.split()) == " ".join(str(widget.render()).split())

@@ -353,6 +353,21 @@ def test_export_refuses_a_folder_or_a_missing_folder(shop, tmp_path):
         directory.export(tmp_path / "nope" / "x.csv")
 
 
+def test_export_is_the_owners_a_cashier_or_manager_is_refused_and_no_file_written(shop, tmp_path):
+    from shoptui.errors import PermissionDenied
+    from shoptui.services import users
+    from shoptui.services.context import Actor
+
+    path = tmp_path / "khach.csv"
+    for role in ("cashier", "manager"):
+        user = users.add_user(f"Staff {role}", role, "1234")
+        with pytest.raises(PermissionDenied, match=f"A {role} may not export data; ask the owner."):
+            directory.export(path, "", actor=Actor(user=user))
+        assert not path.exists() and not list(tmp_path.glob("khach*"))
+    owner = users.add_user("Hoa", "owner", "9999")
+    assert directory.export(path, "", actor=Actor(user=owner)) == len(shop)
+
+
 def test_broad_pages_run_from_names_starting_with_the_word_into_the_rest(database, monkeypatch):
     for i in range(6):
         customers.register({"name": f"Lê Văn {i}"})
