@@ -215,7 +215,7 @@ class SaleModal(FormModal):
     def on_mount(self) -> None:
         self.query_one("#amount", Input).focus()
         if self.customer_id is not None:
-            run_db(self, till.sale_header, self.customer_id, on_done=self._show_customer, group="sale-customer")
+            run_db(self, customer_view.header, self.customer_id, on_done=self._show_customer, group="sale-customer")
 
     def _show_customer(self, header: customer_view.Header) -> None:
         self.header = header

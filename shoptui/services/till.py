@@ -75,16 +75,6 @@ def credit_refused(sale: sales.SaleInput, actor: Actor | None) -> bool:
     return False
 
 
-def sale_header(customer_id: int):
-    """The customer's header for the sale, its credit left counting the shop's default limit."""
-    from dataclasses import replace
-
-    from . import customer_view
-
-    header = customer_view.header(customer_id)
-    return replace(header, credit_left=sales.credit_left(sales._customer(customer_id)))
-
-
 def scanned_at_sale(barcode: str) -> str | None:
     """Which field of the sale a scan belongs in: "lines" for a product (by barcode or
     sku), "voucher", "gift_card", or None when the shop knows no such thing."""
