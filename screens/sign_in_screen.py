@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from textual.app import ComposeResult
+from textual.color import Color
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
@@ -65,6 +66,17 @@ class SignInScreen(FormModal):
         return iter(())
 
     def on_mount(self) -> None:
+        # Boxed, unlike the one-line fields of the other forms (app.tcss: ".field Input"
+        # has no border): on the opaque sign-in a borderless field read as a plain label.
+        # Inline, because app.tcss's rule outranks any DEFAULT_CSS.
+        variables = self.app.get_css_variables()
+        border = Color.parse(variables.get("primary", "ansi_blue"))
+        for field in ("#sign-in-name", "#sign-in-pin"):
+            box = self.query_one(field, Input)
+            box.styles.border = ("round", border)
+            box.styles.height = 3
+            box.styles.max_width = 40
+            box.parent.query_one(".field-label").styles.padding = (1, 0, 0, 0)  # beside the box's line
         target = "#sign-in-pin" if self.user_name else "#sign-in-name"
         self.query_one(target, Input).focus()
 

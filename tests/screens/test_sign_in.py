@@ -165,3 +165,30 @@ async def test_the_owner_changes_the_points_rules(staff, database):
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
     settings.clear_cache()
     assert settings.get("points_earn_per") == "5000" and settings.get("points_expiry_days") == "365"
+
+
+@pytest.mark.parametrize("screen_class", [SignInScreen, LockScreen])
+@pilot_test
+async def test_the_user_and_pin_fields_are_drawn_as_boxes_at_80x24(staff, database, screen_class):
+    """Each field has a frame around it on screen, so it reads as a place to type, not a label."""
+    from .helpers import screen_text
+
+    app = app_for(database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        if screen_class is LockScreen:
+            app.push_screen(LockScreen("Minh"))
+            await until(pilot, lambda: isinstance(app.screen, LockScreen))
+        await pilot.pause(0.05)
+        lines = screen_text(app).splitlines()
+        for field_id in ("#sign-in-name", "#sign-in-pin"):
+            box = app.screen.query_one(field_id, Input)
+            region = box.region
+            assert region.height == 3 and region.bottom <= 24, (field_id, region)
+            top, bottom = lines[region.y], lines[region.bottom - 1]
+            frame = top[region.x:region.right]
+            assert frame.startswith("╭") and frame.endswith("╮") and set(frame[1:-1]) == {"─"}, (field_id, frame)
+            assert bottom[region.x] == "╰" and bottom[region.right - 1] == "╯"
+        if screen_class is SignInScreen:  # still typed into as before
+            await sign_in(pilot, "Minh", "1111")
+            await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="signed in")
