@@ -353,7 +353,13 @@ class _DemoShop:
             )
             self.plans.append(plan)
             identified += len(visit_days) if profile != "never" else 0
-            self._schedule(self._at(first), "register", plan)
+            registered = self._at(first)
+            if registered >= self.end:
+                # Planned for later today: registered before now instead, so the demo
+                # has every customer asked for whatever the hour it runs.
+                earliest = dt.datetime.combine(self.first_day, dt.time())
+                registered = max(self.end - dt.timedelta(minutes=1 + self.rng.randrange(30)), earliest)
+            self._schedule(registered, "register", plan)
         # Buyers without a card: a third as many receipts as the identified ones.
         anonymous = int(identified * 0.35)
         for _i in range(anonymous):

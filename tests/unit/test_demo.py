@@ -226,13 +226,15 @@ def test_a_shop_with_two_stores_sells_and_counts_in_both(database):
 def test_a_demo_made_during_the_day_has_nothing_after_now(database, monkeypatch):
     from shoptui import clock
 
-    now = dt.datetime.combine(TODAY, dt.time(18, 5))
+    now = dt.datetime.combine(TODAY, dt.time(9, 5))
     monkeypatch.setattr(clock, "now", lambda: now)
     monkeypatch.setattr(clock, "today", lambda: TODAY)
-    demo.make_demo(customers=60, days=3, seed=5)
+    summary = demo.make_demo(customers=60, days=3, seed=5)
+    assert summary.customers == 60 == Customer.select().count()  # also those planned for tonight
+    assert Customer.select(pw.fn.MAX(Customer.registered_at)).scalar() <= now
     latest = Receipt.select(pw.fn.MAX(Receipt.at)).scalar()
     assert latest is not None and latest <= now
-    assert Receipt.select().where(Receipt.at >= dt.datetime.combine(TODAY, dt.time(10))).exists()
+    assert Receipt.select().where(Receipt.at >= dt.datetime.combine(TODAY, dt.time(8))).exists()
     last_hour = VisitCount.select(pw.fn.MAX(VisitCount.hour)).scalar()
     assert last_hour + dt.timedelta(hours=1) <= now
     assert check.run_checks() == []
