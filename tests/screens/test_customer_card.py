@@ -439,6 +439,11 @@ async def test_ctrl_w_withdraws_a_lost_card_from_the_card(an, database):
         card = await open_card(pilot, "Nguyễn")
         binding = next(b for _k, (_n, b, _e, _t) in app.screen.active_bindings.items() if b.id == "card-actions")
         assert binding.description == "Withdraw or replace a card"  # so F1 and the palette list it
+        from screens.commands import key_commands
+        from screens.help_screen import keys_of
+
+        assert ("^w", "Withdraw or replace a card") in [(row.key, row.what) for row in keys_of(app)]
+        assert "Withdraw or replace a card (^w)" in [command.title for command in key_commands(app, app.screen)]
         await pilot.press("ctrl+w")
         await until(pilot, lambda: isinstance(app.screen, CardActionsModal) and app.screen.held is not None)
         assert app.screen.selected == "2000000000022"
