@@ -10,9 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Select, Static, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import _
@@ -25,7 +23,7 @@ from .db_work import run_db
 from .form import Field, FormModal, YesNoCheckbox
 from .form_values import check_phone, read_date, read_money, read_percent
 from .labels import CHANNEL_NAMES, GENDER_NAMES
-from .text import Formats, content, printable
+from .text import Formats, printable
 
 PROPERTY_PREFIX = "prop-"
 
@@ -123,25 +121,12 @@ class EditCustomerModal(FormModal):
             yield Field(prop.name, widget, name)
         yield Field(_("Notes"), TextArea(self.profile.notes, id="notes", soft_wrap=True), "notes")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form-dialog"):
-            yield Static(content(_("Edit {name} ({code})").format(name=self.profile.name, code=self.profile.code)), classes="dialog-title")
-            with VerticalScroll(classes="form-body"):
-                yield from self.compose_fields()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save")
-                yield Button(_("Cancel (Esc)"), id="cancel")
+    def dialog_title(self) -> str:
+        return _("Edit {name} ({code})").format(name=self.profile.name, code=self.profile.code)
 
     def on_mount(self) -> None:
         self._original = self.values()
         self.query_one("#name", Input).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         self.clear_errors()

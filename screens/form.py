@@ -7,10 +7,10 @@ from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from shoptui.errors import ShopError
 from shoptui.i18n import N_, _
@@ -89,7 +89,8 @@ class FormModal(ModalScreen):
     """A modal form: Ctrl+S saves, Enter goes to the next field (and saves from the last
     one-line field), Escape cancels.
 
-    Subclasses build ``Field``s in ``fields()`` and save in ``save()``; a service error
+    Subclasses build ``Field``s in ``fields()``, name the dialog in ``dialog_title()`` and
+    save in ``action_save()``; a service error
     naming a field is shown under that field (``aliases`` maps a service's field name,
     such as ``discount_bp``, to the form's).
     """
@@ -106,8 +107,29 @@ class FormModal(ModalScreen):
         # The unreadable phone the person was warned about: saving it again keeps it.
         self.phone_confirmed: str | None = None
 
+    DIALOG_CLASS = ""  # the dialog's own class, for its size in app.tcss
+
     def fields(self) -> Iterable[Field]:
         raise NotImplementedError
+
+    def dialog_title(self) -> str:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes=f"form-dialog {self.DIALOG_CLASS}".strip()):
+            yield Static(content(self.dialog_title()), classes="dialog-title")
+            with VerticalScroll(classes="form-body"):
+                yield from self.compose_fields()
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save")
+                yield Button(_("Cancel (Esc)"), id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
 
     def compose_fields(self) -> ComposeResult:
         for field in self.fields():

@@ -12,9 +12,8 @@ from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Header, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Header, Input, Select, Static, TextArea
 
 from shoptui.i18n import N_, _
 from shoptui.models import CARD_KINDS, PROPERTY_KINDS
@@ -56,24 +55,13 @@ class PropertyModal(FormModal):
         )
         yield Field(_("Choices (one a line, for the type choice)"), TextArea(id="choices"), "choices")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form-dialog property-dialog"):
-            yield Static(content(_("New property")), classes="dialog-title")
-            with VerticalScroll(classes="form-body"):
-                yield from self.compose_fields()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save")
-                yield Button(_("Cancel (Esc)"), id="cancel")
+    DIALOG_CLASS = "property-dialog"
+
+    def dialog_title(self) -> str:
+        return _("New property")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         if self._saving:

@@ -17,9 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Input, Select
 
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import _
@@ -33,7 +31,7 @@ from .form import Field, FormModal
 from .form_values import check_phone, read_date
 from .labels import GENDER_NAMES
 from .messages import CardScanned
-from .text import content, printable
+from .text import printable
 
 
 @dataclass
@@ -96,14 +94,10 @@ class RegisterModal(FormModal):
         )
         yield Field(_("E-mail"), Input(id="email", max_length=200), "email")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form-dialog register-dialog"):
-            yield Static(content(_("New customer")), classes="dialog-title")
-            with VerticalScroll(classes="form-body"):
-                yield from self.compose_fields()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save")
-                yield Button(_("Cancel (Esc)"), id="cancel")
+    DIALOG_CLASS = "register-dialog"
+
+    def dialog_title(self) -> str:
+        return _("New customer")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -114,13 +108,6 @@ class RegisterModal(FormModal):
         card = self.query_one("#card", Input)
         card.value = message.barcode
         self.field("card").set_error(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         if self._saving:

@@ -11,9 +11,8 @@ from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Header, Input, Select, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Header, Input, Select, TextArea
 
 from shoptui.i18n import N_, _
 from shoptui.services import surveys
@@ -23,7 +22,7 @@ from shoptui.services.surveys import QuestionInput
 from .db_work import run_db
 from .footer import ShopFooter
 from .form import Field, FormModal
-from .text import content, plain
+from .text import plain
 
 KIND_NAMES = {"choice": N_("choice"), "text": N_("text")}
 TARGET_NAMES = {"new": N_("new customers"), "group": N_("a customer group")}
@@ -85,24 +84,13 @@ class QuestionModal(FormModal):
         yield Field("", Checkbox(_("Ask again at card read (second survey)"), r.ask_at_card_read if r else False, id="ask"), "ask")
         yield Field("", Checkbox(_("Active"), r.active if r else True, id="active"), "active")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form-dialog question-dialog"):
-            yield Static(content(_("Edit question") if self.row else _("New question")), classes="dialog-title")
-            with VerticalScroll(classes="form-body"):
-                yield from self.compose_fields()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save")
-                yield Button(_("Cancel (Esc)"), id="cancel")
+    DIALOG_CLASS = "question-dialog"
+
+    def dialog_title(self) -> str:
+        return _("Edit question") if self.row else _("New question")
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         if self._saving:

@@ -7,9 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Input, Select, Static
+from textual.widgets import Input, Select
 
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import N_, _
@@ -19,7 +17,6 @@ from shoptui.services.context import Actor
 from .db_work import run_db
 from .form import Field, FormModal
 from .form_values import read_date, read_money, read_percent
-from .text import content
 
 VOUCHER_KIND_NAMES = {"amount": N_("amount"), "percent": N_("percent")}
 
@@ -98,24 +95,13 @@ class VoucherModal(FormModal):
         yield Field(_("Only for customer (code or card)"), Input(id="voucher-customer", max_length=64), "customer")
         yield Field(_("Note"), Input(id="voucher-note", max_length=500), "note")
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="form-dialog voucher-dialog"):
-            yield Static(content(_("New voucher")), classes="dialog-title")
-            with VerticalScroll(classes="form-body"):
-                yield from self.compose_fields()
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Save (Ctrl+S)"), variant="primary", id="save")
-                yield Button(_("Cancel (Esc)"), id="cancel")
+    DIALOG_CLASS = "voucher-dialog"
+
+    def dialog_title(self) -> str:
+        return _("New voucher")
 
     def on_mount(self) -> None:
         self.query_one("#voucher-code", Input).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
 
     def action_save(self) -> None:
         if self._saving:
