@@ -105,20 +105,6 @@ def textual_commands(commands: Iterable[SystemCommand], app: App) -> Iterable[Sy
         yield command._replace(title=_(command.title), help=_(command.help))
 
 
-def customer_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
-    """What the palette offers for the customer whose card is open."""
-    from .customer_card_screen import CustomerCardScreen
-
-    if isinstance(screen, CustomerCardScreen):
-        from .card_actions_modal import open_card_actions
-
-        customer_id = screen.customer_id
-        yield SystemCommand(
-            _("Withdraw or replace a card"), _("A lost or broken card of this customer"), lambda: open_card_actions(app, customer_id)
-        )
-
-
 def shop_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     yield from screen_commands(app)
-    yield from customer_commands(app, screen)
     yield from key_commands(app, screen)

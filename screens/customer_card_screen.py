@@ -26,7 +26,7 @@ from shoptui.errors import PermissionDenied
 from shoptui.i18n import N_, _
 from shoptui.models import CARD_KINDS, STATUSES
 from shoptui.reports import rfm
-from shoptui.services import cards, customer_view, customers
+from shoptui.services import cards, customer_view
 from shoptui.services.context import Actor, allows, require
 
 from .choice_modal import ChoiceModal
@@ -47,6 +47,7 @@ from .labels import (
 )
 from .messages import CardScanned
 from .paged_table import Column, PagedTable
+from .status_change import change_status
 from .text import Formats, content, plain, printable
 
 PAGE_SIZE = 50
@@ -84,11 +85,6 @@ def load_card(customer_id: int, page_size: int = PAGE_SIZE) -> CardData:
         debts=customer_view.debt_ledger(customer_id, page_size),
         surveys=customer_view.survey_answers(customer_id, page_size),
     )
-
-
-def set_status(customer_id: int, status: str, actor: Actor | None) -> str:
-    """Runs in a worker; the limit of active customers is the service's clear refusal."""
-    return customers.set_status(customer_id, status, actor).status
 
 
 def issue_card(customer_id: int, barcode: str, actor: Actor | None, kind: str = "loyalty") -> str:
@@ -444,7 +440,7 @@ class CustomerCardScreen(Screen[None]):
             self.app.notify(_("Status: {status}").format(status=_(STATUS_NAMES[status])), markup=False)
             self.changed()
 
-        run_db(self, set_status, self.customer_id, status, self.actor, on_done=done, group="status")
+        change_status(self, self.customer_id, status, self.actor, done)
 
     # -- the till: sale, return, debt payment, adjustment (screens/sale_modal.py and friends)
 
@@ -462,7 +458,7 @@ class CustomerCardScreen(Screen[None]):
         table = self.query_one("#sales-table", PagedTable)
         if tabs.active == "sales" and self.data is not None and 0 <= table.cursor_row < len(self.data.sales.rows):
             sale_id = self.data.sales.rows[table.cursor_row].id
-        self.app.push_screen(ReturnModal(self.formats, self.actor, sale_id), lambda done: self.changed() if done else None)
+        self.app.push_screen(ReturnModal(self.formats, self.actor, sale_id, customer_id=self.customer_id), lambda done: self.changed() if done else None)
 
     def action_debt_payment(self) -> None:
         from .debt_payment_modal import DebtPaymentModal
