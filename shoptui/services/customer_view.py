@@ -37,7 +37,7 @@ from ..models import (
     User,
 )
 from ..reports.customer_segment import segment_of
-from . import debts, settings
+from . import debts
 from . import sales as sale_rules  # `sales` below is the Sales tab's list
 
 T = TypeVar("T")
@@ -272,8 +272,7 @@ def credit_rule_flags(customer: Customer, debt_days: int | None) -> list[str]:
     limit = sale_rules.credit_limit(customer)
     if limit is not None and customer.debt_balance > limit:
         flags.append("over_credit_limit")
-    max_days = settings.get_int("credit_max_age_days")
-    if max_days and debt_days is not None and debt_days > max_days:
+    if debts.too_old(debt_days):
         flags.append("debt_too_old")
     return flags
 

@@ -50,6 +50,13 @@ def aging_days(customer: Customer, today: dt.date | None = None) -> int | None:
     return ((today or clock.today()) - since.date()).days
 
 
+def too_old(days: int | None) -> bool:
+    """Unpaid debt of this age breaks the shop's ``credit_max_age_days`` rule (0: no rule).
+    One rule for the sale that refuses credit and for the card that warns of it."""
+    max_days = settings.get_int("credit_max_age_days")
+    return bool(max_days) and days is not None and days > max_days
+
+
 @dataclass(frozen=True)
 class DebtPayment:
     entry: DebtEntry

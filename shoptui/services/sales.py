@@ -263,9 +263,8 @@ def _check_credit(customer: Customer | None, credit: int, sale: SaleInput, actor
         warnings.append(message)
         if override is not None:
             warnings.append(_("Credit over the limit allowed by {name}.").format(name=override.name))
-    max_days = settings.get_int("credit_max_age_days")
-    age = debts.aging_days(customer, (sale.at or clock.now()).date()) if max_days else None
-    if age is not None and age > max_days:
+    age = debts.aging_days(customer, (sale.at or clock.now()).date())
+    if debts.too_old(age):
         message = _("{name} has debt unpaid for {days} days.").format(name=customer.name, days=age)
         if block:
             raise RuleViolation(message + " " + _("A manager must allow more credit."))
