@@ -68,9 +68,11 @@ def debtors(query: ReportQuery) -> dict:
     select = _rows(query)
     rows = []
     found, listed = fetch(select, query)
+    default_limit = settings.credit_limit_default()
     for row in found:
         balance = int(row["balance"])
-        limit = row["credit_limit"]
+        # as services.debts.credit_limit: the customer's own, else the shop's default
+        limit = row["credit_limit"] if row["credit_limit"] is not None else default_limit
         oldest = as_date(row["oldest_unpaid"])
         rows.append({
             **{key: value for key, value in contact(row).items() if key in ("code", "name", "phone")},

@@ -38,7 +38,6 @@ from ..models import (
 )
 from ..reports.customer_segment import segment_of
 from . import debts
-from . import sales as sale_rules  # `sales` below is the Sales tab's list
 
 T = TypeVar("T")
 
@@ -253,8 +252,8 @@ def header(customer_id: int, today: dt.date | None = None) -> Header:
         status=customer.status,
         points=customer.points_balance,
         debt=customer.debt_balance,
-        credit_limit=sale_rules.credit_limit(customer),
-        credit_left=sale_rules.credit_left(customer),
+        credit_limit=debts.credit_limit(customer),
+        credit_left=debts.credit_left(customer),
         discount_bp=customer.discount_bp,
         birthday=customer.birthday,
         birthday_this_week=birthday_in_week(customer.birthday, today),
@@ -269,7 +268,7 @@ def credit_rule_flags(customer: Customer, debt_days: int | None) -> list[str]:
     sale service reads it at a credit sale (its limit, with the shop's default, and
     ``credit_max_age_days``): "over_credit_limit" and "debt_too_old"."""
     flags = []
-    limit = sale_rules.credit_limit(customer)
+    limit = debts.credit_limit(customer)
     if limit is not None and customer.debt_balance > limit:
         flags.append("over_credit_limit")
     if debts.too_old(debt_days):
@@ -314,7 +313,7 @@ def profile(customer_id: int) -> Profile:
         registered_by=registered_by.name if registered_by else None,
         discount_bp=customer.discount_bp,
         credit_limit=customer.credit_limit,
-        credit_left=sale_rules.credit_left(customer),
+        credit_left=debts.credit_left(customer),
         debt=customer.debt_balance,
         points=customer.points_balance,
         total_sales=customer.total_sales,

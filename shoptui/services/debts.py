@@ -18,11 +18,19 @@ from .ledger import lock_customer, post_debt, write_transaction
 PAYMENT_METHODS = ("cash", "card", "transfer")
 
 
+def credit_limit(customer: Customer) -> int | None:
+    """The customer's own credit limit, else the shop's default (None: no limit at all)."""
+    if customer.credit_limit is not None:
+        return customer.credit_limit
+    return settings.credit_limit_default()
+
+
 def credit_left(customer: Customer) -> int | None:
-    """How much more may be sold on credit, or None when the customer has no limit."""
-    if customer.credit_limit is None:
+    """How much more may be sold on credit, or None when neither the customer nor the shop sets a limit."""
+    limit = credit_limit(customer)
+    if limit is None:
         return None
-    return max(0, customer.credit_limit - max(0, customer.debt_balance))
+    return max(0, limit - max(0, customer.debt_balance))
 
 
 def oldest_unpaid(customer: Customer | int, as_of: dt.datetime | None = None) -> dt.datetime | None:

@@ -27,6 +27,7 @@ from ..models import (
     VoucherUse,
 )
 from . import customers, debts, points, settings, vouchers
+from .debts import credit_left
 from .audit import record
 from .context import Actor, allows, current_store, require
 from .ledger import add_sales, lock_customer, post_debt, post_points, write_transaction
@@ -270,21 +271,6 @@ def _check_credit(customer: Customer | None, credit: int, sale: SaleInput, actor
             raise RuleViolation(message + " " + _("A manager must allow more credit."))
         warnings.append(message)
     return warnings
-
-
-def credit_limit(customer: Customer) -> int | None:
-    """The customer's own credit limit, else the shop's default (None: no limit at all)."""
-    if customer.credit_limit is not None:
-        return customer.credit_limit
-    return settings.credit_limit_default()
-
-
-def credit_left(customer: Customer) -> int | None:
-    """How much more may be sold on credit, or None when neither the customer nor the shop sets a limit."""
-    limit = credit_limit(customer)
-    if limit is None:
-        return None
-    return max(0, limit - max(0, customer.debt_balance))
 
 
 def _fmt(minor: int) -> str:

@@ -218,5 +218,5 @@ def test_header_counts_the_shops_default_credit_limit_as_the_sale_does(database)
     assert customer_view.header(customer.id).credit_left is None
     settings.set_value("credit_limit_default", "80000")
     head = customer_view.header(customer.id)
-    assert head.credit_left == 0 == sales.credit_left(customers.get(customer.id))
+    assert head.credit_left == 0 == debts.credit_left(customers.get(customer.id))
     assert head.credit_limit == 80_000 and "over_credit_limit" in head.flags

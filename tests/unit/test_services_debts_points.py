@@ -98,6 +98,20 @@ def test_credit_left(an):
     assert debts.credit_left(fresh(an)) == 70_000
 
 
+
+def test_credit_left_falls_back_to_the_shops_default_limit_on_the_card_and_in_the_report(an):
+    from shoptui.reports.debtors import debtors
+    from shoptui.reports.query import ReportQuery
+
+    settings.set_value("credit_limit_default", "50000")
+    on_credit(an, 30_000, day(0))
+    assert debts.credit_limit(fresh(an)) == 50_000 and debts.credit_left(fresh(an)) == 20_000
+    row = debtors(ReportQuery(as_of=day(0).date()))["rows"][0]
+    assert (row["credit_limit"], row["credit_left"]) == (50_000, 20_000)
+    customers.update(an, {"credit_limit": 40_000})  # the customer's own limit wins
+    assert debts.credit_left(fresh(an)) == 10_000
+
+
 # --- adjustments ----------------------------------------------------------------------------------
 
 
