@@ -28,7 +28,8 @@ What is checked, and why some things are allowed:
   never go below zero. Likewise a debt balance below zero needs an ``adjust``,
   ``opening`` or ``move`` entry, since payments and returns stop at the debt.
 - The receipts' running sums the reports read (per store-hour and per customer,
-  migration 0005) equal what the receipts give.
+  migration 0005; each customer's gaps between sale dates, migration 0007) equal what
+  the receipts give.
 - No card is bound to two customers at once; no gift card balance is negative; no
   voucher is used more often than it may be; no visitor count is negative.
 """
@@ -678,6 +679,26 @@ def customer_sales_sums(limit: int) -> Iterable[Problem]:
         )
 
 
+def customer_gap_counts(limit: int) -> Iterable[Problem]:
+    import importlib
+
+    gaps = importlib.import_module("shoptui.migrations.0007_customer_gaps")
+    given = gaps.gaps_select("customer_id IS NOT NULL", not _is_sqlite())
+    kept = "SELECT customer_id, gap, times FROM customer_gaps"
+    # Both ways: a length the receipts give that is missing or counted otherwise, and a
+    # kept length the receipts do not give.
+    cursor = database.execute_sql(
+        f"SELECT c.code FROM (SELECT a.customer_id FROM ({given} EXCEPT {kept}) AS a"
+        f" UNION SELECT b.customer_id FROM ({kept} EXCEPT {given}) AS b) AS d"
+        f" JOIN customer AS c ON c.id = d.customer_id ORDER BY c.code LIMIT {int(limit)}"
+    )
+    for (code,) in cursor.fetchall():
+        yield Problem(
+            "customer_gaps",
+            _("The gaps between purchases kept for the reports for customer {code} differ from the receipts.").format(code=code),
+        )
+
+
 CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity, which run_checks runs first
     sqlite_foreign_keys,
     cached_points,
@@ -701,4 +722,5 @@ CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity
     visit_counts,
     receipt_hour_sums,
     customer_sales_sums,
+    customer_gap_counts,
 ]

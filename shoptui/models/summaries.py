@@ -1,6 +1,6 @@
 """Running sums of the receipts that the reports read instead of ten million rows.
 
-Nothing in Python writes them: database triggers (migration 0005) keep them in step inside
+Nothing in Python writes them: database triggers (migrations 0005 and 0007) keep them in step inside
 the very transaction of every insert, update or delete of a receipt, whoever writes it
 (the till, imports, merges, restores, a raw INSERT). ``shoptui check`` compares them with
 the receipts. They are not in ``ALL_MODELS``: a backup copies receipts, and the triggers
@@ -65,4 +65,20 @@ class CustomerSales(BaseModel):
         table_name = "customer_sales"
 
 
-SUMMARY_MODELS = [ReceiptHour, CustomerSales]
+class CustomerGaps(BaseModel):
+    """How many of a customer's gaps between consecutive distinct sale dates (over their
+    whole history) are ``gap`` days long; no row for a length that does not occur. Stored
+    in (customer, gap) order, so that win-back finds every median in one walk."""
+
+    # The primary key (customer, gap) serves as the customer's index.
+    customer = pw.ForeignKeyField(Customer, backref="+", on_delete="CASCADE", index=False)
+    gap = pw.IntegerField()
+    times = pw.IntegerField()
+
+    class Meta:
+        table_name = "customer_gaps"
+        primary_key = pw.CompositeKey("customer", "gap")
+        without_rowid = True
+
+
+SUMMARY_MODELS = [ReceiptHour, CustomerSales, CustomerGaps]

@@ -18,6 +18,11 @@ positive values are the gaps between distinct dates; ``ROW_NUMBER`` and ``COUNT`
 each customer's sorted gaps pick the middle one or two, so that the median needs no
 Python loop and the comparison stays in whole numbers (2 × days since > the two
 middle gaps' sum × factor).
+
+Over the whole history (``whole_history``) the gaps come counted per customer and
+length instead (``CustomerGaps``, kept by migration 0007's triggers) with the last sale
+day of the per-customer sums (migration 0005): a walk of a few million rows in
+(customer, gap) order rather than a sort of every sale's date.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from peewee import Window, fn
 from ..errors import UsageError
 from ..i18n import N_, _
 from ..models import Customer, Receipt
-from ..models.summaries import CustomerSales
+from ..models.summaries import CustomerGaps, CustomerSales
 from ..services import settings
 from . import Money
 from .contacts import CONTACT_FIELDS, as_of_day, contact, day_of, fetch, int_option, points_as_of
@@ -161,14 +166,52 @@ def medians(query: ReportQuery) -> pw.Select:
     )
 
 
+def medians_kept() -> pw.Select:
+    """``medians`` over the whole history, from the gaps counted per customer and length."""
+    counted = (
+        CustomerGaps.select(CustomerGaps.customer.alias("customer_id"), fn.SUM(CustomerGaps.times).alias("gaps"))
+        .group_by(CustomerGaps.customer)
+        .alias("counted")
+    )
+    length, shorter = CustomerGaps.alias("length"), CustomerGaps.alias("shorter")
+
+    def gap_at(position: pw.Node) -> pw.Select:
+        # The shortest of the customer's lengths whose gaps, with the shorter ones, reach
+        # the position. Correlated lookups in the (customer, gap) key, a few rows per
+        # customer: on SQLite far cheaper than window functions over every row.
+        reach = shorter.select(fn.SUM(shorter.times)).where((shorter.customer == length.customer) & (shorter.gap <= length.gap))
+        return (
+            length.select(length.gap)
+            .where((length.customer == counted.c.customer_id) & (reach >= position))
+            .order_by(length.gap)
+            .limit(1)
+        )
+
+    n = counted.c.gaps
+    # The middle position(s) as in ``medians``: the same one twice when n is odd.
+    return (
+        CustomerGaps.select(
+            counted.c.customer_id,
+            CustomerSales.last_sale_day.alias("last_day"),
+            # Expression: "+" between two queries would be a UNION ALL in peewee.
+            pw.Expression(gap_at((n + 1) / 2), pw.OP.ADD, gap_at((n + 2) / 2)).alias("twice_median"),
+        )
+        .from_(counted)
+        .join(CustomerSales, on=(CustomerSales.customer == counted.c.customer_id))
+    )
+
+
 def _late_customers(query: ReportQuery, factor: Fraction, min_days: int | None) -> pw.Select:
-    per = medians(query).alias("medians")
+    kept = whole_history(query)
+    # OFFSET 0 keeps the kept medians a subquery of their own (SQLite and PostgreSQL both
+    # honour it), so that each median is worked out once, not again for the late test.
+    per = (medians_kept().offset(0) if kept else medians(query)).alias("medians")
     days_since = as_of_day(query) - per.c.last_day
     if min_days is None:
         late = days_since * 2 * factor.denominator > per.c.twice_median * factor.numerator
     else:
         late = days_since >= min_days
-    if whole_history(query):  # the per-customer sums (migration 0005): one row, not every receipt
+    if kept:  # the per-customer sums (migration 0005): one row, not every receipt
         revenue = CustomerSales.select(CustomerSales.net).where(CustomerSales.customer == Customer.id)
     else:
         revenue = (

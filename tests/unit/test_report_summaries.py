@@ -1,6 +1,6 @@
-"""The receipts' running sums (migration 0005): the triggers keep them equal to the
-receipts through every kind of write, and the portrait gives the same figures from them
-as from the receipts themselves."""
+"""The receipts' running sums (migration 0005) and each customer's gaps between sale
+dates (migration 0007): the triggers keep them equal to the receipts through every kind
+of write, and the reports give the same figures from them as from the receipts themselves."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from playhouse.schema_diff import diff_models
 
 from shoptui import check
 from shoptui.models import Customer, Receipt
-from shoptui.models.summaries import SUMMARY_MODELS, CustomerSales, ReceiptHour
+from shoptui.models.summaries import SUMMARY_MODELS, CustomerGaps, CustomerSales, ReceiptHour
 from shoptui.reports import discounts as discounts_module
 from shoptui.reports import portrait as portrait_module
 from shoptui.reports.discounts import discounts
@@ -24,7 +24,7 @@ AS_OF = dt.date(2025, 6, 30)
 
 
 def sums_problems() -> list:
-    return list(check.receipt_hour_sums(50)) + list(check.customer_sales_sums(50))
+    return list(check.receipt_hour_sums(50)) + list(check.customer_sales_sums(50)) + list(check.customer_gap_counts(50))
 
 
 def add_customer(n: int) -> Customer:
@@ -78,6 +78,7 @@ def test_the_summary_tables_match_their_migration(database):
 def test_an_empty_shop_has_empty_sums(database):
     assert ReceiptHour.select().count() == 0
     assert CustomerSales.select().count() == 0
+    assert CustomerGaps.select().count() == 0
     assert sums_problems() == []
 
 
@@ -112,6 +113,16 @@ def test_the_check_names_a_customer_and_a_store_hour_whose_sums_drifted(database
     ReceiptHour.update(sales=0).execute()
     kinds = sorted(problem.kind for problem in sums_problems())
     assert kinds == ["customer_sales", "receipt_hour"]
+    CustomerGaps.delete().execute()
+    assert [problem.kind for problem in check.customer_gap_counts(5)] == []  # one sale date: no gap to lose
+    add_receipt(2, store, a, dt.datetime(2025, 3, 4, 10))
+    CustomerGaps.update(times=2).execute()
+    b = add_customer(2)
+    CustomerGaps.insert(customer=b, gap=5, times=1).execute()
+    assert [str(problem) for problem in check.customer_gap_counts(5)] == [
+        "The gaps between purchases kept for the reports for customer T0001 differ from the receipts.",
+        "The gaps between purchases kept for the reports for customer T0002 differ from the receipts.",
+    ]
     assert "T0001" in str(list(check.customer_sales_sums(5))[0])
 
 
@@ -218,3 +229,120 @@ def test_born_by_gives_the_age_of_the_month_and_day_rule():
             for born in [d.replace(year=d.year - years) if not (d.month == 2 and d.day == 29) else dt.date(d.year - years, 2, 28)
                          for d in days] + [dt.date(as_of.year - years - 1, 12, 31), dt.date(2004, 2, 29), dt.date(2000, 2, 29)]:
                 assert (born <= _born_by(as_of, years)) == (age(born, as_of) >= years), (born, as_of, years)
+
+
+# -- each customer's gaps between sale dates (migration 0007) ------------------------------
+
+
+def gaps_of(customer) -> dict[int, int]:
+    query = CustomerGaps.select(CustomerGaps.gap, CustomerGaps.times).where(CustomerGaps.customer == customer)
+    return dict(query.tuples())
+
+
+def days(n: int, hour: int = 10) -> dt.datetime:
+    return dt.datetime(2025, 3, 1, hour) + dt.timedelta(days=n)
+
+
+def test_each_write_moves_the_gaps_between_sale_dates(database):
+    store = stores.ensure_main_store()
+    a, b = add_customer(1), add_customer(2)
+    first = add_receipt(1, store, a, days(0))
+    assert gaps_of(a) == {}
+    add_receipt(2, store, a, days(10))
+    assert gaps_of(a) == {10: 1}
+    second_that_day = add_receipt(3, store, a, days(10, 18))
+    assert gaps_of(a) == {10: 1}  # the same date: no gap
+    add_receipt(4, store, a, days(14), kind="return")
+    assert gaps_of(a) == {10: 1}  # a return is no purchase
+    late = add_receipt(5, store, a, days(4))  # imported late, between: 10 splits into 4 + 6
+    assert gaps_of(a) == {4: 1, 6: 1}
+    add_receipt(6, store, a, days(-6))  # before the first
+    add_receipt(7, store, a, days(16))  # after the last
+    assert gaps_of(a) == {4: 1, 6: 3}
+    assert sums_problems() == []
+    Receipt.delete().where(Receipt.id == second_that_day.id).execute()
+    assert gaps_of(a) == {4: 1, 6: 3}  # the day keeps another sale
+    Receipt.delete().where(Receipt.id == late.id).execute()
+    assert gaps_of(a) == {6: 2, 10: 1}  # 4 + 6 merge again
+    Receipt.update(kind="return").where(Receipt.id == first.id).execute()
+    assert gaps_of(a) == {16: 1, 6: 1}  # a sale turned into a return: its date goes
+    Receipt.update(kind="sale").where(Receipt.id == first.id).execute()
+    assert gaps_of(a) == {6: 2, 10: 1}
+    Receipt.update(at=days(12)).where(Receipt.id == first.id).execute()  # moved within the history
+    assert gaps_of(a) == {2: 1, 4: 1, 16: 1}
+    Receipt.update(customer=b).where(Receipt.id == first.id).execute()  # moved to another customer
+    assert (gaps_of(a), gaps_of(b)) == ({6: 1, 16: 1}, {})
+    Receipt.update(customer=b).where(Receipt.customer == a).execute()  # a merge: every receipt at once
+    assert (gaps_of(a), gaps_of(b)) == ({}, {16: 1, 2: 1, 4: 1})
+    Receipt.update(customer=None).where(Receipt.id == first.id).execute()  # an anonymous sale now
+    assert gaps_of(b) == {16: 1, 6: 1}
+    assert sums_problems() == []
+    Receipt.delete().execute()
+    assert CustomerGaps.select().count() == 0
+
+
+def test_a_shop_migrated_with_receipts_gets_its_gaps(database):
+    """The migration fills the table from the receipts already there."""
+    import importlib
+
+    migration = importlib.import_module("shoptui.migrations.0007_customer_gaps")
+    store = stores.ensure_main_store()
+    a = add_customer(1)
+    for n, day in enumerate((0, 3, 3, 7, 20)):
+        add_receipt(n, store, a, days(day))
+    migration.down(None, database)
+    migration.up(None, database)
+    assert gaps_of(a) == {3: 1, 4: 1, 13: 1}
+    add_receipt(9, store, a, days(5))  # and the triggers are back
+    assert gaps_of(a) == {3: 1, 2: 2, 13: 1}
+
+
+def _winback_both_ways(query_args: dict) -> tuple[dict, dict]:
+    from shoptui.reports import winback as winback_module
+
+    fast = winback_module.winback(ReportQuery(**query_args))
+    original = winback_module.whole_history
+    winback_module.whole_history = lambda query: False
+    try:
+        slow = winback_module.winback(ReportQuery(**query_args))
+    finally:
+        winback_module.whole_history = original
+    return fast, slow
+
+
+LATE_AS_OF = dt.date(2025, 12, 31)  # after every receipt random_history writes: the whole history
+WINBACK_OPTIONS = ({"factor": "1"}, {"factor": "2"}, {"factor": "0.5"}, {"factor": "1.5"}, {"min_days": "30"}, {"min_days": "0"})
+
+
+@pytest.mark.parametrize("seed", [13, 14, 15])
+def test_winback_from_the_kept_gaps_equals_winback_from_the_receipts(database, seed):
+    random_history(random.Random(seed), operations=240)
+    assert whole_history(ReportQuery(as_of=LATE_AS_OF))
+    listed = 0
+    for options in WINBACK_OPTIONS:
+        fast, slow = _winback_both_ways({"as_of": LATE_AS_OF, "options": dict(options)})
+        assert fast == slow
+        listed += len(fast["rows"])
+    assert listed
+
+
+def test_the_gaps_and_winback_on_postgresql(pg_database):
+    random_history(random.Random(16))
+    assert sums_problems() == []
+    # One statement of many rows, out of time order: PostgreSQL's triggers see them all at once.
+    store = stores.ensure_main_store()
+    people = list(Customer.select().order_by(Customer.id))
+    rng = random.Random(17)
+    rows = []
+    for n in range(120):
+        at = dt.datetime(2025, 1, 1, 8) + dt.timedelta(days=rng.randrange(170), hours=rng.randrange(10))
+        rows.append({"store": store, "number": f"M{n:05d}", "kind": rng.choice(["sale", "sale", "return"]), "at": at,
+                     "customer": rng.choice(people), "subtotal": 100, "discount": 0, "total": 100, "created_at": at})
+    Receipt.insert_many(rows).execute()
+    assert list(check.customer_gap_counts(50)) == []
+    Receipt.update(at=Receipt.at - dt.timedelta(days=3)).where(Receipt.number.startswith("M0")).execute()
+    Receipt.delete().where(Receipt.number.startswith("M01")).execute()
+    assert list(check.customer_gap_counts(50)) == []
+    for options in WINBACK_OPTIONS:
+        fast, slow = _winback_both_ways({"as_of": LATE_AS_OF, "options": dict(options)})
+        assert fast == slow
