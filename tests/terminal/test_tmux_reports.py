@@ -1,0 +1,42 @@
+"""The Reports screen in a real terminal (tmux) at 80×24: opened by its key, a report run,
+its figures read off the screen, the chart tab drawn, Escape back to the directory."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from shoptui.reports.portrait import portrait
+from shoptui.reports.query import ReportQuery
+from shoptui.services import customers, sales
+from shoptui.services.sales import SaleInput
+
+from .test_tmux import SHOPTUI, terminal  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.terminal
+
+
+def test_a_report_run_and_read_in_an_80_by_24_terminal(terminal, database, db_path):  # noqa: F811
+    for name, amount in (("Nguyễn Văn An", 120_000), ("Trần Bình", 80_000), ("[bold]Hoa[/]", 50_000)):
+        customer = customers.register({"name": name}).customer
+        sales.record_sale(SaleInput(customer=customer, amount=amount))
+    expected = portrait(ReportQuery())
+
+    terminal.start([str(SHOPTUI), "--db", str(db_path)], 80, 24)
+    terminal.wait_for(lambda s: "Nguyễn Văn An" in s, "the directory")
+    terminal.keys("C-t")
+    terminal.wait_for(lambda s: "Customer portrait" in s and "Choose a report" in s, "the list of reports")
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: "F2" in s or "Stores" in s, "the portrait's parameters")
+    terminal.keys("F5")
+    screen = terminal.wait_for(lambda s: "Done in" in s, "the portrait")
+    text = screen.replace("\xa0", " ")
+    assert "₫250,000" in text and expected["revenue"] == 250_000
+    assert re.search(r"Receipts\s+3\b", text) and re.search(r"Customers\s+3\b", text), text
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "Choose a report" in s, "back to the list")
+    terminal.keys("Escape")
+    terminal.wait_for(lambda s: "Nguyễn Văn An" in s and "Choose a report" not in s, "back to the directory")
+    terminal.keys("C-q")
+    assert terminal.exit_status(timeout=10) == 0
