@@ -37,6 +37,7 @@ from ..models import (
     ReceiptLine,
     Store,
     User,
+    Voucher,
 )
 from ..reports import Money, Share
 from ..services import settings
@@ -292,8 +293,9 @@ def ledger_sheet(book: Book, name: str, month: Month, ledger: Ledger, progress: 
 
 JOURNAL_FIELDS = (
     ("receipt_no", "text"), ("datetime", "datetime"), ("kind", "text"), ("return_of", "text"),
-    ("store", "text"), ("customer", "text"), ("customer_name", "text"), ("cashier", "text"),
-    ("total", "money"), ("discount", "money"), ("paid_credit", "money"), ("points_redeemed", "int"),
+    ("store", "text"), ("customer", "text"), ("customer_phone", "text"), ("customer_name", "text"),
+    ("cashier", "text"), ("total", "money"), ("discount", "money"), ("paid_credit", "money"),
+    ("paid_card", "money"), ("points_redeemed", "int"), ("voucher", "text"), ("voucher_amount", "money"),
     ("sku", "text"), ("product", "text"), ("qty", "qty"), ("price", "money"),
     ("line_discount", "money"), ("line_amount", "money"),
 )
@@ -313,8 +315,9 @@ def journal_rows(month: Month) -> Iterator[list]:
     original = Receipt.alias("original")
     select = (
         Receipt.select(
-            Receipt.number, Receipt.at, Receipt.kind, original.number, Store.code, Customer.code, Customer.name,
-            User.name, Receipt.total, Receipt.discount, Receipt.points_redeemed, Receipt.id,
+            Receipt.number, Receipt.at, Receipt.kind, original.number, Store.code, Customer.code, Customer.phone,
+            Customer.phone_typed, Customer.name, User.name, Receipt.total, Receipt.discount, Receipt.points_redeemed,
+            Receipt.id,
         )
         .join(Store, on=(Receipt.store == Store.id))
         .switch(Receipt)
@@ -326,6 +329,7 @@ def journal_rows(month: Month) -> Iterator[list]:
         .where(month.query().receipts())
     )
     kinds = {kind: readable_word(kind, parse_kind) for kind in ("sale", "return")}
+    region = settings.region()
     source = keyset(select, [Receipt.at, Receipt.id])
     while True:
         chunk = list(itertools.islice(source, CHUNK))
@@ -341,15 +345,26 @@ def journal_rows(month: Month) -> Iterator[list]:
             .tuples()
         ):
             lines.setdefault(line[0], []).append(line[1:])
-        credit = dict(
-            Payment.select(Payment.receipt, fn.SUM(Payment.amount))
-            .where(Payment.receipt.in_(ids) & (Payment.method == "credit"))
-            .group_by(Payment.receipt)
+        paid: dict[tuple[int, str], int] = {}
+        voucher_codes: dict[int, str] = {}
+        for rid, method, amount, code in (
+            Payment.select(Payment.receipt, Payment.method, fn.SUM(Payment.amount), fn.MAX(Voucher.code))
+            .join(Voucher, pw.JOIN.LEFT_OUTER, on=(Payment.voucher == Voucher.id))
+            .where(Payment.receipt.in_(ids) & Payment.method.in_(("credit", "card", "voucher")))
+            .group_by(Payment.receipt, Payment.method)
             .tuples()
-        )
-        for number, at, kind, return_of, store, customer, name, cashier, total, discount, points, rid in chunk:
-            head = [number, at, kinds.get(kind, kind), return_of, store, customer, name, cashier,
-                    total, discount, credit.get(rid), points or None]
+        ):
+            paid[rid, method] = amount
+            if code:
+                voucher_codes[rid] = code
+        for (number, at, kind, return_of, store, customer, phone, typed, name, cashier, total, discount, points,
+             rid) in chunk:
+            # The customer's phone beside the code lets an import into another shop create
+            # the customer with it; the code alone finds the customer in this one.
+            shown_phone = (phones.display(phone, region) if phone else typed) or None
+            head = [number, at, kinds.get(kind, kind), return_of, store, customer, shown_phone, name, cashier,
+                    total, discount, paid.get((rid, "credit")), paid.get((rid, "card")), points or None,
+                    voucher_codes.get(rid), paid.get((rid, "voucher"))]
             for sku, product, qty, price, line_discount, amount in lines.get(rid) or [(None,) * 6]:
                 yield head + [sku or None, product or None, qty, price, line_discount, amount]
 
