@@ -28,7 +28,7 @@ from .. import clock
 from ..db import database
 from ..models import Receipt
 from .query import ReportQuery
-from .rfm import per_customer, segment_for, tile_of
+from .rfm import every_customer, per_customer, segment_for, tile_of
 
 TILES = 5
 MEASURES = ("last_day", "frequency", "monetary")
@@ -99,13 +99,14 @@ def forget() -> None:
 
 
 def compute_cuts(query: ReportQuery) -> Cuts:
-    """One aggregate pass over the receipts in scope and one sort per measure.
+    """One aggregate pass over the receipts in scope (over the whole history, the
+    per-customer sums instead: ``rfm.every_customer``) and one sort per measure.
 
     ROW_NUMBER numbers each measure's sorted values; a row is a cut where the next
     position falls in the next tile (``rfm.tile_of``, NTILE's arithmetic), so at most
     four rows per measure come back.
     """
-    per = per_customer(query).alias("per_customer")
+    per = every_customer(query).alias("per_customer")
     numbered = (
         Receipt.select(
             per.c.last_day, per.c.frequency, per.c.monetary,

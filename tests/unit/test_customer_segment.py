@@ -124,3 +124,24 @@ def test_segment_of_equals_the_report_on_postgresql(pg_database):
     ids = generate(60, 11)
     expected = report_segments()
     assert {cid: segment_of(cid, AS_OF) for cid in ids if cid in expected} == expected
+
+
+@pytest.mark.parametrize("people,seed", [(7, 12), (300, 13)])
+def test_the_cuts_from_the_per_customer_sums_equal_those_from_the_receipts(database, monkeypatch, people, seed):
+    """As of a day after every receipt the cuts come from the sums migration 0005 keeps."""
+    from shoptui.reports import rfm as rfm_module
+    from shoptui.reports.query import whole_history
+
+    ids = generate(people, seed)
+    later = dt.date(2025, 4, 30)
+    assert whole_history(ReportQuery(as_of=later))
+    fast = customer_segment.compute_cuts(ReportQuery(as_of=later))
+    with monkeypatch.context() as patch:
+        patch.setattr(rfm_module, "whole_history", lambda query: False)
+        assert customer_segment.compute_cuts(ReportQuery(as_of=later)) == fast
+    assert fast.last_day and fast.frequency and fast.monetary
+    report = rfm(ReportQuery(as_of=later, options={"details": True}))
+    by_code = {code: cid for cid, code in Customer.select(Customer.id, Customer.code).tuples()}
+    assert {cid: segment_of(cid, later) for cid in ids if segment_of(cid, later)} == {
+        by_code[row["code"]]: row["segment"] for row in report["rows"]
+    }
