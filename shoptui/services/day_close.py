@@ -3,7 +3,10 @@
 Receipts count by the day of their sale time; payments by method are the receipts'
 payments, sales less returns; debt payments are counted apart, by method, since they
 are money in without a receipt. A store narrows the receipts; debt payments are not
-recorded per store, so they stay the user's (or everyone's) of that day.
+recorded per store, so they stay the user's (or everyone's) of that day. Gift cards sold
+or topped up are money in the drawer too, but no revenue (the money is the holder's):
+they have lines of their own, by the method the buyer paid with, and like debt payments
+they are the user's (or everyone's) of that day.
 
 ``figures`` is the one list of lines the Day close screen, its CSV and ``shoptui
 day-close`` all show, so the three cannot disagree. An owner or manager sees the whole
@@ -21,7 +24,7 @@ import peewee as pw
 
 from ..errors import PermissionDenied, ValidationError
 from ..i18n import N_, _
-from ..models import DebtEntry, Payment, Receipt, Store, User
+from ..models import DebtEntry, GiftCardEntry, Payment, Receipt, Store, User
 from ..money import as_string
 from . import settings
 from .context import ROLE_RANK, Actor
@@ -42,6 +45,9 @@ class DayClose:
     by_method: list[tuple[str, int]]  # receipts: sales less returns
     debt_by_method: list[tuple[str, int]]
     store_code: str | None = None
+    gift_cards_count: int = 0
+    gift_cards_total: int = 0
+    gift_by_method: list[tuple[str, int]] = ()  # gift cards sold or topped up, by how they were paid
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ METHOD_NAMES = {
 SECTION_TITLES = {
     "payments": N_("Payments by method (sales less returns)"),
     "debt_payments": N_("Debt payments by method"),
+    "gift_card_payments": N_("Gift cards sold or topped up, by method"),
 }
 
 
@@ -78,8 +85,13 @@ def figures(report: DayClose) -> list[Figure]:
         Figure("receipts", "returns", _("Returns"), report.returns_count, report.returns_total),
         Figure("debt", "payments", _("Debt payments"), report.debt_payments_count, report.debt_payments_total),
     ]
+    if report.gift_cards_count:
+        lines.append(Figure("gift_cards", "sold", _("Gift cards sold or topped up"), report.gift_cards_count,
+                            report.gift_cards_total))
     lines += [Figure("payments", method, method_name(method), None, amount) for method, amount in report.by_method]
     lines += [Figure("debt_payments", method, method_name(method), None, amount) for method, amount in report.debt_by_method]
+    lines += [Figure("gift_card_payments", method, method_name(method), None, amount)
+              for method, amount in report.gift_by_method]
     return lines
 
 
@@ -148,6 +160,16 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
         .where(debt_where).group_by(DebtEntry.method).order_by(DebtEntry.method).tuples()
     ]
     debt_count = DebtEntry.select().where(debt_where).count()
+    # A load's payment method is kept in the entry's reason (services/vouchers.top_up_gift_card).
+    gift_where = GiftCardEntry.kind.in_(("issue", "topup")) & (GiftCardEntry.at >= start) & (GiftCardEntry.at < end)
+    if user_id is not None:
+        gift_where &= GiftCardEntry.user == user_id
+    gift_by_method = [
+        (method or "cash", int(amount or 0))
+        for method, amount in GiftCardEntry.select(GiftCardEntry.reason, pw.fn.SUM(GiftCardEntry.amount))
+        .where(gift_where).group_by(GiftCardEntry.reason).order_by(GiftCardEntry.reason).tuples()
+    ]
+    gift_count = GiftCardEntry.select().where(gift_where).count()
     user = User.get_or_none(User.id == user_id) if user_id is not None else None
     store = Store.get_or_none(Store.id == store_id) if store_id is not None else None
     sales = totals.get("sale", (0, 0, 0))
@@ -158,6 +180,8 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
         returns_count=returns[0], returns_total=returns[1],
         debt_payments_count=debt_count, debt_payments_total=sum(amount for _m, amount in debt_by_method),
         by_method=by_method, debt_by_method=debt_by_method, store_code=store.code if store else None,
+        gift_cards_count=gift_count, gift_cards_total=sum(amount for _m, amount in gift_by_method),
+        gift_by_method=gift_by_method,
     )
 
 

@@ -11,7 +11,7 @@ import io
 import pytest
 
 from shoptui.cli import main
-from shoptui.services import customers, debts, sales, settings, stores, users
+from shoptui.services import customers, debts, sales, settings, stores, users, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 
@@ -35,6 +35,7 @@ def shop(database, db_path):
     sales.record_sale(SaleInput(amount=70_000, at=at(11)), as_lan)
     sales.record_return(sale, 9_000, actor=as_minh, at=at(12))
     debts.take_payment(an, 5_000, "transfer", as_minh, at=at(13))
+    vouchers.top_up_gift_card("GIFT-1", 60_000, "cash", as_minh, at=at(14))
     sales.record_sale(SaleInput(amount=30_000, at=at(9, DAY - dt.timedelta(days=1))), as_minh)
     database.close()
     return db_path
@@ -62,6 +63,7 @@ def test_everyone_as_a_table(shop, capsys):
     # The return of 9,000 takes 9,000 off the credit part before any cash.
     assert "bank card ₫40,000" in lines and "on credit ₫11,000" in lines and "cash ₫150,000" in lines
     assert "transfer ₫5,000" in lines
+    assert "Gift cards sold or topped up 1 ₫60,000" in lines and "Gift cards sold or topped up, by method" in lines
 
 
 def test_one_user_as_csv_to_a_file(shop, capsys, tmp_path):
@@ -78,10 +80,12 @@ def test_one_user_as_csv_to_a_file(shop, capsys, tmp_path):
         ["receipts", "discounts", "", "10000"],
         ["receipts", "returns", "1", "9000"],
         ["debt", "payments", "1", "5000"],
+        ["gift_cards", "sold", "1", "60000"],
         ["payments", "card", "", "40000"],
         ["payments", "cash", "", "80000"],
         ["payments", "credit", "", "11000"],
         ["debt_payments", "transfer", "", "5000"],
+        ["gift_card_payments", "cash", "", "60000"],
     ]
 
 

@@ -8,9 +8,9 @@ from textual.widgets import Input, Static
 
 from screens.day_close_screen import DayCloseScreen
 from screens.directory_screen import DirectoryScreen
-from screens.report_modals import ExportPathModal
+from screens.path_modal import ExportPathModal
 from shoptui import clock
-from shoptui.services import customers, debts, sales, users
+from shoptui.services import customers, debts, sales, users, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 
@@ -30,6 +30,7 @@ async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
     sales.record_sale(SaleInput(amount=999_000), Actor(user=lan))
     debts.take_payment(an, 5_000, "cash", Actor(user=minh))
     sales.record_return(sale, 10_000, actor=Actor(user=minh))
+    vouchers.top_up_gift_card("GIFT-1", 70_000, "transfer", Actor(user=minh))
     app = app_for(database)
     app.actor = Actor(user=minh)
     notes = Notes(app)
@@ -40,6 +41,7 @@ async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
         assert "Minh" in text and "₫100,000" in text and "999,000" not in text  # Lan's sale is hers
         assert "Returns" in text and "₫10,000" in text and "Debt payments" in text and "₫5,000" in text
         assert "bank card" in text and "₫30,000" in text and "on credit" in text
+        assert "Gift cards sold or topped up" in text and "by method" in text and "₫70,000" in text
         app.screen.export_dir = tmp_path
         await pilot.press("ctrl+e")
         # The file is asked for, prefilled in the folder, and the notice says where it went.

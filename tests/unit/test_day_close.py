@@ -103,3 +103,34 @@ def test_a_csv_path_the_system_refuses_is_one_sentence(shop, tmp_path):
         day_close.write_csv(day_close.day_close(DAY), tmp_path / "nowhere" / "close.csv")
     with pytest.raises(ValidationError, match="is a folder"):
         day_close.write_csv(day_close.day_close(DAY), tmp_path)
+
+
+def test_gift_cards_sold_or_topped_up_are_counted_by_method(shop, tmp_path):
+    """The money for a gift card is in the drawer, so the day close has it: apart from the
+    receipts (it is no revenue), by the method the buyer paid with."""
+    from shoptui.services import vouchers
+
+    owner, minh, lan = shop
+    m = Actor(user=minh)
+    vouchers.top_up_gift_card("GIFT-1", 200_000, "cash", m, at=at(13))
+    vouchers.top_up_gift_card("GIFT-1", 50_000, "card", m, at=at(14))
+    vouchers.top_up_gift_card("GIFT-2", 30_000, "cash", Actor(user=lan), at=at(14))
+    vouchers.top_up_gift_card("GIFT-3", 99_000, "cash", m, at=at(9, DAY + dt.timedelta(days=1)))
+    report = day_close.day_close(DAY, minh.id)
+    assert (report.gift_cards_count, report.gift_cards_total) == (2, 250_000)
+    assert report.gift_by_method == [("card", 50_000), ("cash", 200_000)]
+    assert (report.sales_count, report.sales_total) == (2, 140_000)  # no revenue
+    figures = day_close.figures(report)
+    assert ("gift_cards", "sold", "Gift cards sold or topped up", 2, 250_000) in [
+        (f.section, f.what, f.label, f.count, f.amount) for f in figures]
+    # The drawer: cash of the receipts, of debt payments and of gift cards.
+    cash = [f.amount for f in figures if f.what == "cash"]
+    assert cash == [50_000, 200_000]
+    assert "Gift cards sold or topped up, by method" in day_close.SECTION_TITLES.values()
+    everyone = day_close.day_close(DAY)
+    assert everyone.gift_by_method == [("card", 50_000), ("cash", 230_000)]
+    rows = list(csv.reader(day_close.write_csv(report, tmp_path / "close.csv").open(encoding="utf-8")))
+    assert ["gift_cards", "sold", "2", "250000"] in rows and ["gift_card_payments", "cash", "", "200000"] in rows
+    # A day without gift cards has no such line.
+    day_before = day_close.figures(day_close.day_close(DAY - dt.timedelta(days=1)))
+    assert not [f for f in day_before if f.section.startswith("gift")]
