@@ -5,8 +5,9 @@ discount, birthday (flagged in its week) and flags such as "incomplete data". Th
 hold the profile, sales, returns, cards, the points and debt ledgers (with running
 balances and the debt's aging) and survey answers; long lists load a page at a time.
 F4 edits, F6 changes the status, F7 adds a card (typed or scanned), Ctrl+W withdraws or
-replaces a lost card, Escape goes back. A key the signed-in role may not use says so at
-once instead of opening a form that could not be saved (the services refuse it anyway).
+replaces a lost card, F2 moves a receipt recorded here by mistake, Escape goes back. A
+key the signed-in role may not use says so at once instead of opening a form that could
+not be saved (the services refuse it anyway).
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ class CustomerCardScreen(Screen[None]):
         Binding("f9", "debt_payment", N_("Pay debt"), id="card-debt-payment"),
         Binding("f10", "adjust", N_("Adjust"), id="card-adjust", show=False),
         Binding("ctrl+r", "attach_receipt", N_("Attach receipt"), show=False, id="card-attach"),
+        Binding("f2", "move_receipt", N_("Move receipt to another customer"), show=False, id="card-move-receipt"),
         Binding("f12", "merge", N_("Merge duplicate"), id="card-merge", show=False),
         Binding("ctrl+pagedown", "next_tab(1)", N_("Next tab"), show=False, id="card-next-tab"),
         Binding("ctrl+pageup", "next_tab(-1)", N_("Previous tab"), show=False, id="card-previous-tab"),
@@ -479,6 +481,21 @@ class CustomerCardScreen(Screen[None]):
         if self.data is not None:
             self.app.push_screen(AttachModal(self.customer_id, self.data.header.name, self.formats, self.actor),
                                  lambda done: self.changed() if done else None)
+
+    def action_move_receipt(self) -> None:
+        """F2: a sale recorded on this customer by mistake goes to the right one (manager+);
+        the sale highlighted on the Sales tab, else a receipt number to type."""
+        from .move_receipt_modal import MoveReceiptModal
+
+        if self.data is None or self.refused("move_receipt"):
+            return
+        sale_id = None
+        tabs = self.query_one("#card-tabs", TabbedContent)
+        table = self.query_one("#sales-table", PagedTable)
+        if tabs.active == "sales" and 0 <= table.cursor_row < len(self.data.sales.rows):
+            sale_id = self.data.sales.rows[table.cursor_row].id
+        self.app.push_screen(MoveReceiptModal(self.customer_id, self.data.header.name, self.formats, self.actor, sale_id),
+                             lambda moved: self.changed() if moved else None)
 
     def action_adjust(self) -> None:
         from .debt_payment_modal import AdjustModal
