@@ -46,17 +46,11 @@ def register_with_card(values: dict, card: str, actor: Actor | None, phone_confi
     barcode = ""
     if card.strip():
         try:
-            barcode = cards.clean_barcode(card)
-        except ValidationError as exc:
+            # One check, the service's: malformed, a gift card or another customer's card
+            # is an error on the card field before anything is saved.
+            barcode = cards.check_bindable(card)
+        except ShopError as exc:
             raise ValidationError(str(exc), "card") from None
-        held = cards.resolve_scan(barcode)
-        if held.kind == "known":
-            raise ValidationError(
-                _("Card {barcode} already belongs to {name} ({code}).").format(
-                    barcode=barcode, name=held.customer.name, code=held.customer.code
-                ),
-                "card",
-            )
     values = dict(values)
     values["birthday"] = read_date(values.get("birthday") or "", "birthday")
     outcome = customers.register(values, actor)

@@ -177,6 +177,29 @@ async def test_registration_refuses_a_card_someone_holds_on_the_card_field_and_s
 
 
 @pilot_test
+async def test_registration_refuses_a_gift_card_on_the_card_field_and_saves_nothing(shop, database):
+    """A gift card typed as the new customer's card is refused before the customer is
+    saved, not saved with a warning that the card could not be bound."""
+    from shoptui.services import vouchers
+
+    vouchers.top_up_gift_card("8930000000017", 100_000)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+        modal = app.screen
+        modal.query_one("#name", Input).value = "Võ Hải"
+        modal.query_one("#phone", Input).value = "0903 999 888"
+        modal.query_one("#card", Input).value = "8930000000017"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: modal.field("card").error)
+        assert "is a gift card" in modal.field("card").error
+        assert isinstance(app.screen, RegisterModal)
+    assert Customer.select().where(Customer.name == "Võ Hải").count() == 0
+
+
+@pilot_test
 async def test_a_scan_in_the_cards_tab_gives_the_card_to_this_customer(shop, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
