@@ -22,7 +22,7 @@ from shoptui.services.context import Actor
 from .db_work import notify_error, run_db
 from .export_month_modal import default_folder
 from .footer import ShopFooter
-from .report_modals import ExportPathModal
+from .path_modal import ExportPathModal
 from .text import Formats, content, printable
 
 

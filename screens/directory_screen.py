@@ -19,8 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
 from textual.worker import get_current_worker
@@ -36,6 +35,7 @@ from .choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
 from .footer import ShopFooter
 from .labels import STATUS_NAMES
+from .path_modal import ExportPathModal
 from .messages import DirectoryFailed, DirectoryPage
 from .text import Formats, content, plain, printable
 
@@ -105,34 +105,6 @@ def squeezed(widths: dict[str, int], cells_width: dict[str, int], room: int) -> 
         widths[key] -= cut
         excess -= cut
     return widths
-
-
-class ExportModal(ModalScreen[str | None]):
-    """Asks for the file to write; its ending (.csv or .xlsx) chooses the format."""
-
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="export-cancel")]
-
-    def __init__(self, suggested: str):
-        super().__init__()
-        self.suggested = suggested
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="choice-dialog"):
-            yield Static(content(_("Export the list")), classes="dialog-title")
-            yield Static(content(_("File to write (.csv or .xlsx), then Enter:")), classes="dialog-message")
-            yield Input(value=self.suggested, id="export-path", max_length=500)
-
-    def on_mount(self) -> None:
-        self.query_one("#export-path", Input).focus()
-
-    @on(Input.Submitted, "#export-path")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip():
-            self.dismiss(event.value.strip())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class DirectoryScreen(Screen[None]):
@@ -505,7 +477,7 @@ class DirectoryScreen(Screen[None]):
                 run_db(self, directory.export, path, text, filters, sort, statuses, None, actor,
                        on_done=lambda count: self._exported(path, count), group="export", title=_("Export"))
 
-        self.app.push_screen(ExportModal(suggested), chosen)
+        self.app.push_screen(ExportPathModal(_("Export the list"), suggested, _("File to write (.csv or .xlsx), then Enter:")), chosen)
 
     def _exported(self, path: str, count: int) -> None:
         line = ngettext("{count} customer written to {path}", "{count} customers written to {path}", count)

@@ -1,5 +1,5 @@
-"""The small dialogs of the report screen: the stores to report on, the file to write, and a
-calendar to pick a date with the keyboard."""
+"""The small dialogs of the report screen: the stores to report on and a calendar to pick a
+date with the keyboard (the file to write is screens/path_modal.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ import datetime as dt
 
 from babel.dates import format_date, get_day_names
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import SelectionList, Static
 
 from shoptui.i18n import N_, _
 
@@ -48,35 +47,6 @@ class StoresModal(ModalScreen[list[str] | None]):
     def action_take(self) -> None:
         chosen = set(self.query_one("#stores-list", SelectionList).selected)
         self.dismiss([code for code, _name in self.stores if code in chosen])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ExportPathModal(ModalScreen[str | None]):
-    """The file to write, prefilled with a name in the folder the shop's files go to."""
-
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="report-export-cancel")]
-
-    def __init__(self, title: str, suggested: str):
-        super().__init__()
-        self.title_text = title
-        self.suggested = suggested
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="dialog", classes="choice-dialog"):
-            yield Static(content(self.title_text), classes="dialog-title")
-            yield Static(content(_("File to write, then Enter:")), classes="dialog-message")
-            yield Input(value=self.suggested, id="report-export-path", max_length=500)
-
-    def on_mount(self) -> None:
-        self.query_one("#report-export-path", Input).focus()
-
-    @on(Input.Submitted, "#report-export-path")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip():
-            self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

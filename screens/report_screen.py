@@ -33,7 +33,8 @@ from .choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
 from .footer import ShopFooter
 from .report_form import ReportForm
-from .report_modals import CalendarModal, ExportPathModal, StoresModal
+from .path_modal import ExportPathModal
+from .report_modals import CalendarModal, StoresModal
 from .report_table import MAX_DRAWN, ResultTable
 from .report_view import ReportView, format_ahead, has_rows
 from .text import Formats, content, printable

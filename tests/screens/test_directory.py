@@ -466,7 +466,7 @@ async def test_sort_by_keys_and_by_clicking_a_heading(shop, database):
 @pytest.mark.parametrize("ending", ["csv", "xlsx"])
 @pilot_test
 async def test_ctrl_e_exports_the_list_as_shown(shop, database, tmp_path, ending):
-    from screens.directory_screen import ExportModal
+    from screens.path_modal import ExportPathModal
 
     debts.set_opening_balance(shop["Đặng Văn Lâm"], 50_000)
     customers.update(shop["Trần Bảo"], {"name": "=cmd|' /C calc'!A0"})
@@ -475,11 +475,11 @@ async def test_ctrl_e_exports_the_list_as_shown(shop, database, tmp_path, ending
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: table_of(app).row_count == 5)
         await pilot.press("ctrl+e")
-        await until(pilot, lambda: isinstance(app.screen, ExportModal))
+        await until(pilot, lambda: isinstance(app.screen, ExportPathModal))
         await pilot.press("escape")
-        await until(pilot, lambda: not isinstance(app.screen, ExportModal))
+        await until(pilot, lambda: not isinstance(app.screen, ExportPathModal))
         await pilot.press("f9", "ctrl+e")  # by debt
-        await until(pilot, lambda: isinstance(app.screen, ExportModal))
+        await until(pilot, lambda: isinstance(app.screen, ExportPathModal))
         path_box = app.screen.query_one("#export-path", Input)
         path_box.value = str(target)
         await pilot.press("enter")
@@ -502,7 +502,7 @@ async def test_ctrl_e_exports_the_list_as_shown(shop, database, tmp_path, ending
 
 @pilot_test
 async def test_filters_order_and_export_fit_a_small_terminal(shop, database):
-    from screens.directory_screen import ExportModal
+    from screens.path_modal import ExportPathModal
 
     app = app_for(database)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -511,7 +511,7 @@ async def test_filters_order_and_export_fit_a_small_terminal(shop, database):
         await until(pilot, lambda: app.screen.filters.with_debt and table_of(app).row_count == 0)
         assert "with debt" in status_line(app), status_line(app)
         await pilot.press("ctrl+e")
-        await until(pilot, lambda: isinstance(app.screen, ExportModal))
+        await until(pilot, lambda: isinstance(app.screen, ExportPathModal))
         assert app.screen.query_one("#export-path", Input).value.endswith(".csv")
         await pilot.press("escape", "f7")
         await until(pilot, lambda: table_of(app).row_count == 5)  # all five are active
@@ -584,7 +584,7 @@ async def test_the_filter_line_is_whole_at_80_columns(shop, database, language):
 
 @pilot_test
 async def test_a_cashier_pressing_ctrl_e_is_told_at_once_that_exports_are_the_owners(shop, database, tmp_path):
-    from screens.directory_screen import ExportModal
+    from screens.path_modal import ExportPathModal
     from shoptui.services import users
 
     from .helpers import Notes
@@ -601,5 +601,5 @@ async def test_a_cashier_pressing_ctrl_e_is_told_at_once_that_exports_are_the_ow
         await until(pilot, lambda: notes.texts("error"))
         assert notes.texts("error") == ["A cashier may not export data; ask the owner."]
         await pilot.pause(0.05)
-        assert not isinstance(app.screen, ExportModal) and app.screen.query_one("#search", Input).has_focus
+        assert not isinstance(app.screen, ExportPathModal) and app.screen.query_one("#search", Input).has_focus
     assert not list(tmp_path.glob("*.csv"))

@@ -23,7 +23,8 @@ from screens.choice_modal import ChoiceModal
 from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
 from screens.report_form import ReportForm, period_dates
-from screens.report_modals import CalendarModal, ExportPathModal, StoresModal
+from screens.path_modal import ExportPathModal
+from screens.report_modals import CalendarModal, StoresModal
 from screens.report_screen import ReportScreen
 from screens.report_table import ResultTable, cell
 from screens.reports_screen import ReportsScreen
@@ -334,7 +335,7 @@ async def export(pilot, screen, key: str, path: Path) -> None:
     app = pilot.app
     await pilot.press(key)
     await until(pilot, lambda: isinstance(app.screen, ExportPathModal))
-    field = app.screen.query_one("#report-export-path", Input)
+    field = app.screen.query_one("#export-path", Input)
     assert field.value.endswith(".csv" if key == "f7" else ".xlsx")
     field.value = str(path)
     await pilot.press("enter")
@@ -364,7 +365,7 @@ async def test_export_csv_and_xlsx_read_back(demo, tmp_path):
         target.write_text("old", encoding="utf-8")
         await pilot.press("f7")
         await until(pilot, lambda: isinstance(app.screen, ExportPathModal))
-        app.screen.query_one("#report-export-path", Input).value = str(target)
+        app.screen.query_one("#export-path", Input).value = str(target)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
         await pilot.press("escape")
