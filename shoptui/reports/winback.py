@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from typing import Callable
 
 import peewee as pw
 from peewee import Window, fn
@@ -166,10 +167,16 @@ def medians(query: ReportQuery) -> pw.Select:
     )
 
 
-def medians_kept() -> pw.Select:
-    """``medians`` over the whole history, from the gaps counted per customer and length."""
+def medians_kept(may_be_late: Callable[[pw.Node, pw.Node], pw.Expression] | None = None) -> pw.Select:
+    """``medians`` over the whole history, from the gaps counted per customer and length,
+    with each customer's net spend (``revenue``). ``may_be_late(last_day, shortest gap)``,
+    true for every late customer, spares working out the others' medians."""
     counted = (
-        CustomerGaps.select(CustomerGaps.customer.alias("customer_id"), fn.SUM(CustomerGaps.times).alias("gaps"))
+        CustomerGaps.select(
+            CustomerGaps.customer.alias("customer_id"),
+            fn.SUM(CustomerGaps.times).alias("gaps"),
+            fn.MIN(CustomerGaps.gap).alias("shortest"),
+        )
         .group_by(CustomerGaps.customer)
         .alias("counted")
     )
@@ -188,36 +195,53 @@ def medians_kept() -> pw.Select:
         )
 
     n = counted.c.gaps
-    # The middle position(s) as in ``medians``: the same one twice when n is odd.
-    return (
+    # The middle position(s) as in ``medians``: one, counted twice, when n is odd.
+    # Expression: "+" or "*" on a query would be a compound query in peewee.
+    lower, upper = (n + 1) / 2, (n + 2) / 2
+    twice_median = pw.Case(
+        None,
+        [(lower == upper, pw.Expression(gap_at(lower), pw.OP.MUL, 2))],
+        pw.Expression(gap_at(lower), pw.OP.ADD, gap_at(upper)),
+    )
+    medians = (
         CustomerGaps.select(
             counted.c.customer_id,
             CustomerSales.last_sale_day.alias("last_day"),
-            # Expression: "+" between two queries would be a UNION ALL in peewee.
-            pw.Expression(gap_at((n + 1) / 2), pw.OP.ADD, gap_at((n + 2) / 2)).alias("twice_median"),
+            twice_median.alias("twice_median"),
+            CustomerSales.net.alias("revenue"),
         )
         .from_(counted)
         .join(CustomerSales, on=(CustomerSales.customer == counted.c.customer_id))
     )
+    if may_be_late is not None:
+        medians = medians.where(may_be_late(CustomerSales.last_sale_day, counted.c.shortest))
+    return medians
 
 
 def _late_customers(query: ReportQuery, factor: Fraction, min_days: int | None) -> pw.Select:
-    kept = whole_history(query)
-    # OFFSET 0 keeps the kept medians a subquery of their own (SQLite and PostgreSQL both
-    # honour it), so that each median is worked out once, not again for the late test.
-    per = (medians_kept().offset(0) if kept else medians(query)).alias("medians")
-    days_since = as_of_day(query) - per.c.last_day
-    if min_days is None:
-        late = days_since * 2 * factor.denominator > per.c.twice_median * factor.numerator
+    as_of = as_of_day(query)
+
+    def is_late(days_since: pw.Node, twice_median: pw.Node) -> pw.Expression:
+        if min_days is None:
+            return days_since * 2 * factor.denominator > twice_median * factor.numerator
+        return days_since >= min_days
+
+    def may_be_late(last_day: pw.Node, shortest: pw.Node) -> pw.Expression:
+        return is_late(as_of - last_day, shortest * 2)  # the median is at least the shortest gap
+
+    if whole_history(query):
+        # OFFSET 0 keeps the kept medians a subquery of their own (SQLite and PostgreSQL
+        # both honour it), so that each median is worked out once, not again for the test.
+        per = medians_kept(may_be_late).offset(0).alias("medians")
+        revenue = per.c.revenue  # the per-customer sums (migration 0005): one row, not every receipt
     else:
-        late = days_since >= min_days
-    if kept:  # the per-customer sums (migration 0005): one row, not every receipt
-        revenue = CustomerSales.select(CustomerSales.net).where(CustomerSales.customer == Customer.id)
-    else:
+        per = medians(query).alias("medians")
         revenue = (
             Receipt.select(fn.COALESCE(fn.SUM(SIGNED_TOTAL), 0))
             .where(query.receipts() & (Receipt.customer == Customer.id))
         )
+    days_since = as_of - per.c.last_day
+    late = is_late(days_since, per.c.twice_median)
     return (
         Customer.select(
             *CONTACT_FIELDS,
