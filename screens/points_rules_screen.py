@@ -11,6 +11,7 @@ tiers service, which refuses anyone but the owner."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
 from rich.text import Text
@@ -53,8 +54,26 @@ def load_rules() -> Rules:
     return Rules({key: settings.get(key) for key in keys}, tiers.list_tiers())
 
 
+# The rules that are money and must be more than zero: the setting's own message says
+# "0 must be more than zero.", which names no field; the form names it.
+POSITIVE = ("points_earn_per", "points_value")
+
+
+def _check_positive(key: str, value: str) -> None:
+    try:
+        number = Decimal(value.strip().replace(",", "."))
+    except InvalidOperation:
+        return  # not a number at all: the setting says so
+    if number.is_finite() and number <= 0:
+        label = _(dict(RULES)[key])
+        raise ValidationError(_("{field} must be more than zero.").format(field=label), key)
+
+
 def save_rules(values: dict[str, str], actor: Actor | None) -> None:
     """All rules or none: a wrong value is an error on its own field."""
+    for key in POSITIVE:
+        if key in values:
+            _check_positive(key, values[key])
     with write_transaction():
         for key, value in values.items():
             try:

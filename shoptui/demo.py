@@ -30,7 +30,7 @@ from decimal import Decimal
 from . import clock
 from .db import database
 from .errors import RuleViolation, UsageError
-from .i18n import _
+from .i18n import _, ngettext
 from .models import (
     Card,
     Customer,
@@ -156,13 +156,20 @@ class DemoSummary:
     last_day: dt.date | None = None
 
     def line(self) -> str:
+        # Every count through ngettext: "1 returns" reads wrong, and Russian has three forms.
+        counts = dict(
+            customers=ngettext("{n} customer", "{n} customers", self.customers).format(n=self.customers),
+            sales=ngettext("{n} sale", "{n} sales", self.sales).format(n=self.sales),
+            anonymous=ngettext("{n} anonymous", "{n} anonymous", self.anonymous).format(n=self.anonymous),
+            returns=ngettext("{n} return", "{n} returns", self.returns).format(n=self.returns),
+            payments=ngettext("{n} debt payment", "{n} debt payments", self.debt_payments).format(n=self.debt_payments),
+            visitors=ngettext("{n} visitor", "{n} visitors", self.visitors).format(n=self.visitors),
+        )
         return _(
-            "Demo shop ready: {customers} customers, {sales} sales ({anonymous} anonymous), {returns} returns, "
-            "{payments} debt payments and {visitors} visitors from {first} to {last}; users owner (PIN {owner_pin}), "
-            "{c1} (PIN {c1_pin}) and {c2} (PIN {c2_pin})."
+            "Demo shop ready: {customers}, {sales} ({anonymous}), {returns}, {payments} and {visitors} "
+            "from {first} to {last}; users owner (PIN {owner_pin}), {c1} (PIN {c1_pin}) and {c2} (PIN {c2_pin})."
         ).format(
-            customers=self.customers, sales=self.sales, anonymous=self.anonymous, returns=self.returns,
-            payments=self.debt_payments, visitors=self.visitors, first=self.first_day, last=self.last_day,
+            **counts, first=self.first_day, last=self.last_day,
             owner_pin=OWNER.pin, c1=CASHIERS[0].name, c1_pin=CASHIERS[0].pin, c2=CASHIERS[1].name, c2_pin=CASHIERS[1].pin,
         )
 

@@ -253,7 +253,7 @@ def _parse_row(raw: dict, header_map: HeaderMap, parsers: dict, ctx: Context, nu
         try:
             out[name] = parsers[name](value, ctx)
         except ShopError as exc:
-            errors.append((number, f"{header}: {exc}"))
+            errors.append((number, _("{column}: {reason}").format(column=header, reason=exc)))
     if "time" in out:
         when = out.pop("time")
         if "datetime" in out:

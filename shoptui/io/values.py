@@ -206,7 +206,15 @@ def parse_quantity(value) -> Decimal:
 
 def parse_amount(value, currency: str) -> int:
     """Money in minor units, with the local separators money.parse_money reads."""
-    return parse_money(value if isinstance(value, (int, float, Decimal)) else text(value), currency)
+    typed = value if isinstance(value, (int, float, Decimal)) else text(value)
+    try:
+        return parse_money(typed, currency)
+    except ValidationError as exc:
+        # money's "Not an amount: 12abc" is worded for a form field; a row's cells say
+        # "{value} is ..." like every other cell that cannot be read.
+        if str(exc) == _("Not an amount: {value}").format(value=typed):
+            raise ValidationError(_("{value} is not an amount.").format(value=typed)) from None
+        raise
 
 
 # Receipt kinds and customer statuses as exports of the four languages write them (folded).

@@ -158,3 +158,18 @@ async def test_a_hostile_tier_name_is_shown_as_text(staff, database):
         await until(pilot, lambda: len(rules.tiers) == 1)
         await pilot.pause(0.1)
         assert "[bold red]Gold[/]" in screen_text(app)
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "0,0"])
+def test_a_rule_that_must_be_more_than_zero_names_its_field(database, value):
+    from screens.points_rules_screen import save_rules
+    from shoptui.errors import ValidationError
+    from shoptui.services import settings
+
+    with pytest.raises(ValidationError) as refused:
+        save_rules({"points_earn_per": value, "points_value": "1000"}, None)
+    assert str(refused.value) == "Money per point earned must be more than zero."
+    assert refused.value.field == "points_earn_per"
+    with pytest.raises(ValidationError, match="^Money one redeemed point pays must be more than zero.$"):
+        save_rules({"points_earn_per": "10000", "points_value": value}, None)
+    assert settings.get("points_earn_per") == "10000"  # nothing saved

@@ -263,3 +263,14 @@ def test_the_survey_questions_are_in_the_language_of_the_demo(database):
         i18n.set_language(before)
     texts = [q.text for q in SurveyQuestion.select()]
     assert texts and not any("shop" in text for text in texts)
+
+
+def test_the_summary_line_says_one_return_not_one_returns():
+    summary = demo.DemoSummary(customers=1, sales=2, anonymous=1, returns=1, debt_payments=1, visitors=1,
+                               first_day=TODAY, last_day=TODAY)
+    line = summary.line()
+    assert "1 customer," in line and "2 sales (1 anonymous)" in line and "1 return," in line
+    assert "1 debt payment and 1 visitor from" in line
+    many = demo.DemoSummary(customers=3, sales=5, anonymous=0, returns=2, debt_payments=0, visitors=7,
+                            first_day=TODAY, last_day=TODAY).line()
+    assert "3 customers, 5 sales (0 anonymous), 2 returns, 0 debt payments and 7 visitors" in many

@@ -82,3 +82,9 @@ def test_products_upsert_by_sku(database, tmp_path):
     assert counts(import_file("products", changed)) == (1, 1, 0, 0)
     a1, a4 = Product.get(Product.sku == "A1"), Product.get(Product.sku == "A4")
     assert (a1.price, a1.name) == (13000, "Stift") and (a4.name, a4.price) == ("A4", 0)
+
+
+def test_a_price_that_is_no_amount_is_said_like_every_other_cell(database, tmp_path):
+    path = write_csv(tmp_path / "p.csv", [["Mã hàng", "Tên hàng", "Giá bán"], ["SP1", "Trà", "12abc"]])
+    report = import_file("products", path)
+    assert report.messages == ["row 2: Giá bán: 12abc is not an amount."]
