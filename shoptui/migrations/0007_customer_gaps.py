@@ -16,7 +16,10 @@ receipts as they were around that one row (the row itself left out by its id): a
 index lookups in the (customer, at, kind, …) index, whatever the customer's history.
 PostgreSQL runs row triggers only at the end of the statement, when every row is
 written, so there a statement trigger recomputes the customers the statement touched
-from their receipts (through that same index), which is right whatever the order.
+from their receipts (through that same index), which is right whatever the order. It
+recomputes 0005's per-customer sums the same way: 0005 stepped them row by row, which
+counted some receipts twice when one statement wrote several receipts of a customer
+out of time order; 0005's row function keeps only the store-hour sums.
 
 The table is filled from the receipts already there.
 """
@@ -97,16 +100,47 @@ def sqlite_statements() -> list[str]:
     ]
 
 
+def _sums():
+    """Migration 0005, whose per-customer sums PostgreSQL now refreshes here too."""
+    import importlib
+
+    return importlib.import_module("shoptui.migrations.0005_receipt_summaries")
+
+
+def _hour_sums_function(sums) -> str:
+    """0005's row function keeping only the store-hour sums: adding and taking off one
+    receipt is right in whatever order PostgreSQL runs the rows of a statement."""
+    d = sums.Dialect(postgres=True)
+    return (
+        "CREATE OR REPLACE FUNCTION shoptui_receipt_sums() RETURNS trigger AS $$"
+        " BEGIN"
+        f" IF TG_OP IN ('DELETE', 'UPDATE') THEN {sums.hour_upsert(d, 'OLD.', '-1')}; END IF;"
+        f" IF TG_OP IN ('INSERT', 'UPDATE') THEN {sums.hour_upsert(d, 'NEW.', '1')}; END IF;"
+        " RETURN NULL;"
+        " END $$ LANGUAGE plpgsql"
+    )
+
+
 def postgres_statements() -> list[str]:
-    touched = "SELECT customer_id FROM {rows} WHERE customer_id IS NOT NULL AND kind = 'sale'"
-    moved = (
-        "SELECT x.customer_id FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id, LATERAL (VALUES (o.customer_id, o.kind), (n.customer_id, n.kind)) AS x (customer_id, kind)"
-        " WHERE (o.customer_id, o.at, o.kind) IS DISTINCT FROM (n.customer_id, n.at, n.kind)"
-        " AND x.customer_id IS NOT NULL AND x.kind = 'sale'"
+    """A statement trigger recomputes the gaps, and 0005's per-customer sums, of the
+    customers a statement touched. 0005 stepped those sums row by row, reading the
+    receipts as the statement left them: a statement of several receipts of one
+    customer out of time order counted some twice."""
+    sums = _sums()
+    figures = "customer_id, at, kind, total, subtotal, discount"
+    touched = "SELECT customer_id FROM {rows} WHERE customer_id IS NOT NULL"
+    changed = (
+        "SELECT x.customer_id FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id,"
+        " LATERAL (VALUES (o.customer_id), (n.customer_id)) AS x (customer_id)"
+        f" WHERE ({', '.join('o.' + c for c in figures.split(', '))})"
+        f" IS DISTINCT FROM ({', '.join('n.' + c for c in figures.split(', '))})"
+        " AND x.customer_id IS NOT NULL"
     )
     refresh = (
         "DELETE FROM customer_gaps WHERE customer_id = ANY (cs);"
         f" INSERT INTO customer_gaps ({KEY}) {gaps_select('customer_id = ANY (cs)', True)};"
+        " DELETE FROM customer_sales WHERE customer_id = ANY (cs);"
+        f" {sums.customer_fill(sums.Dialect(postgres=True), 'customer_id = ANY (cs)')};"
     )
     triggers = []
     for event, referencing in (
@@ -115,16 +149,17 @@ def postgres_statements() -> list[str]:
         ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
     ):
         triggers.append(
-            f"CREATE TRIGGER customer_gaps_{event.lower()} AFTER {event} ON receipt REFERENCING {referencing}"
-            " FOR EACH STATEMENT EXECUTE PROCEDURE shoptui_customer_gaps()"
+            f"CREATE TRIGGER customer_summaries_{event.lower()} AFTER {event} ON receipt REFERENCING {referencing}"
+            " FOR EACH STATEMENT EXECUTE PROCEDURE shoptui_customer_summaries()"
         )
     return [
-        "CREATE OR REPLACE FUNCTION shoptui_customer_gaps() RETURNS trigger AS $$"
+        _hour_sums_function(sums),
+        "CREATE OR REPLACE FUNCTION shoptui_customer_summaries() RETURNS trigger AS $$"
         " DECLARE cs INTEGER[];"
         " BEGIN"
         f" IF TG_OP = 'INSERT' THEN cs := ARRAY(SELECT DISTINCT customer_id FROM ({touched.format(rows='new_rows')}) AS t);"
         f" ELSIF TG_OP = 'DELETE' THEN cs := ARRAY(SELECT DISTINCT customer_id FROM ({touched.format(rows='old_rows')}) AS t);"
-        f" ELSE cs := ARRAY(SELECT DISTINCT customer_id FROM ({moved}) AS t);"
+        f" ELSE cs := ARRAY(SELECT DISTINCT customer_id FROM ({changed}) AS t);"
         " END IF;"
         f" IF cardinality(cs) > 0 THEN {refresh} END IF;"
         " RETURN NULL;"
@@ -150,8 +185,11 @@ def up(migrator, db):
 def down(migrator, db):
     if isinstance(db, PostgresqlDatabase):
         for event in ("insert", "delete", "update"):
-            db.execute_sql(f"DROP TRIGGER IF EXISTS customer_gaps_{event} ON receipt")
-        db.execute_sql("DROP FUNCTION IF EXISTS shoptui_customer_gaps()")
+            db.execute_sql(f"DROP TRIGGER IF EXISTS customer_summaries_{event} ON receipt")
+        db.execute_sql("DROP FUNCTION IF EXISTS shoptui_customer_summaries()")
+        # 0005's row function again (its first statements define it), with its per-customer steps.
+        for statement in _sums().postgres_statements()[:2]:
+            db.execute_sql(statement)
     else:
         for event in ("insert", "delete", "update"):
             db.execute_sql(f"DROP TRIGGER IF EXISTS customer_gaps_{event}")
