@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -111,7 +112,10 @@ class MoveReceiptModal(FormModal):
         self.sale_id = sale_id
         self.facts: MoveFacts | None = None  # the receipt shown, once it may be moved
         self.targets: dict[int, Target] = {}
-        self.scanned: str | None = None  # a card scanned: one customer found is confirmed at once
+        # A card scanned, or Enter before the list answered: when the search for this text
+        # answers, one customer found is confirmed at once.
+        self.pick_when_found: str | None = None
+        self.listed_for: str | None = None  # the text the list shows the answer to
         self._busy = False
 
     def dialog_title(self) -> str:
@@ -130,7 +134,7 @@ class MoveReceiptModal(FormModal):
             yield from self.compose_fields()
             yield Static("", id="move-facts")
             yield OptionList(id="move-results")
-            yield Static(content(_("Enter: show the receipt, then pick the customer   Down: the list   Esc: cancel")),
+            yield Static(content(_("Enter: next   Down: the list   Esc: cancel")),
                          classes="dialog-message")
 
     def on_mount(self) -> None:
@@ -174,7 +178,8 @@ class MoveReceiptModal(FormModal):
                 credit=f.money(facts.on_credit).plain))
             if facts.returned:
                 lines.append(_("Returned so far: {amount}; its returns move with it.").format(amount=f.money(facts.returned).plain))
-        self.query_one("#move-facts", Static).update(content("\n".join(lines)))
+        # One line each: a line break inside user text would be drawn as a symbol.
+        self.query_one("#move-facts", Static).update(Text("\n").join(Text(printable(line)) for line in lines))
         if found.kind != "sale" or found.customer_id is None:
             # The service's own sentence (it refuses the same at the move).
             self.show_error(ValidationError(
@@ -207,18 +212,19 @@ class MoveReceiptModal(FormModal):
         if text != self.query_one("#move-target", Input).value:
             return  # an answer to what was typed before
         self.targets = {t.id: t for t in rows}
+        self.listed_for = text
         results = self.query_one("#move-results", OptionList)
         results.clear_options()
         results.add_options([Option(content(t.label), id=str(t.id)) for t in rows])
         results.display = bool(rows)
         if rows:
             results.highlighted = 0
-        if self.scanned is not None and text == self.scanned:
-            self.scanned = None
+        if self.pick_when_found is not None and text.strip() == self.pick_when_found:
+            self.pick_when_found = None
             if len(rows) == 1:
                 self._confirm(rows[0].id)
             elif not rows:
-                self.show_error(ValidationError(_("No customer holds the card {barcode}.").format(barcode=text), "customer"))
+                self.show_error(ValidationError(_("No customer matches {text}.").format(text=text.strip()), "customer"))
 
     def on_card_scanned(self, message: CardScanned) -> None:
         """A scan here is the card of the customer the receipt goes to."""
@@ -228,7 +234,7 @@ class MoveReceiptModal(FormModal):
             return
         self.clear_errors()
         target = self.query_one("#move-target", Input)
-        self.scanned = barcode
+        self.pick_when_found = barcode
         if target.value == barcode:
             run_db(self, find_targets, barcode, on_done=self._show_targets, group="move-search", exclusive=True)
         target.value = barcode  # its Changed searches
@@ -239,11 +245,19 @@ class MoveReceiptModal(FormModal):
         if event.input.id == "move-receipt":
             self._look_up()
             return
+        self._pick_or_wait(event.value)
+
+    def _pick_or_wait(self, typed: str) -> None:
+        """The highlighted customer, once the list answers what is typed now."""
         results = self.query_one("#move-results", OptionList)
-        if results.option_count and results.highlighted is not None:
+        if self.listed_for == typed and results.option_count and results.highlighted is not None:
             self._confirm(int(results.get_option_at_index(results.highlighted).id))
-        elif event.value.strip():
-            self.show_error(ValidationError(_("No customer matches {text}.").format(text=event.value.strip()), "customer"))
+        elif not typed.strip():
+            self.show_error(ValidationError(_("Choose the customer to move the receipt to."), "customer"))
+        elif self.listed_for == typed:
+            self.show_error(ValidationError(_("No customer matches {text}.").format(text=typed.strip()), "customer"))
+        else:
+            self.pick_when_found = typed.strip()
 
     def on_key(self, event) -> None:
         # Down from the field goes into the list, keeping its highlight: Enter there picks it.
@@ -262,11 +276,7 @@ class MoveReceiptModal(FormModal):
         if self.facts is None:
             self._look_up()
             return
-        results = self.query_one("#move-results", OptionList)
-        if results.option_count and results.highlighted is not None:
-            self._confirm(int(results.get_option_at_index(results.highlighted).id))
-        else:
-            self.show_error(ValidationError(_("Choose the customer to move the receipt to."), "customer"))
+        self._pick_or_wait(self.query_one("#move-target", Input).value)
 
     # -- the confirmation and the move ----------------------------------------------------
 

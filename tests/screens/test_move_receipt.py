@@ -191,3 +191,26 @@ async def test_hostile_names_are_shown_literally_and_escape_changes_nothing(data
     assert Receipt.get_by_id(sale.id).customer_id == wrong.id
     assert not AuditLog.select().where(AuditLog.action == "receipt.move").exists()
     assert run_checks() == []
+
+
+@pilot_test
+async def test_f2_is_listed_and_a_phone_typed_with_enter_at_once_picks_the_one_customer(shop, database):
+    from screens.commands import key_commands
+    from screens.help_screen import keys_of
+
+    an, chi, sale, manager, _cashier = shop
+    app = app_for(database)
+    app.actor = Actor(user=manager)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        title = "Move receipt to another customer"
+        assert ("F2", title) in [(row.key, row.what) for row in keys_of(app)]
+        assert f"{title} (F2)" in [command.title for command in key_commands(app, app.screen)]
+        modal = await open_move(pilot, an.id)
+        await pilot.press(*"0987333444", "enter")  # before the list has answered
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal), what="the confirmation")
+        assert "Lê Chi" in choice_text(app)
+        await pilot.press("down", "enter")  # Cancel
+        await until(pilot, lambda: app.screen is modal)
+    assert Receipt.get_by_id(sale.id).customer_id == an.id
