@@ -17,7 +17,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from shoptui.i18n import N_, _
-from shoptui.services import directory
+from shoptui import phones
+from shoptui.services import directory, settings
 from shoptui.services.context import Actor
 from shoptui.services.merge import MergePreview, MergeResult, merge_customers, merge_preview
 
@@ -31,8 +32,9 @@ RESULTS = 20
 def find_duplicates(text: str, keep_id: int) -> list[tuple[int, str]]:
     """Customers matching ``text`` other than the one kept, as (id, what the list shows)."""
     rows = directory.search(text, RESULTS + 1)
+    region = settings.region()
     return [
-        (r.id, f"{r.code}  {r.name}  {r.phone_typed or r.phone or ''}".rstrip())
+        (r.id, f"{r.code}  {r.name}  {phones.display(r.phone, region) if r.phone else r.phone_typed}".rstrip())
         for r in rows
         if r.id != keep_id and r.status != "archived"
     ][:RESULTS]

@@ -15,10 +15,11 @@ from typing import Any
 import peewee as pw
 from peewee import fn
 
-from .. import clock
+from .. import clock, phones
 from ..errors import UsageError
 from ..i18n import _
 from ..models import Customer, PointsEntry
+from ..services import settings
 from .query import ReportQuery, day_number, is_postgres
 
 CONSENT_KEYS = ("sms", "zalo", "facebook", "email")
@@ -36,17 +37,20 @@ CONTACT_FIELDS = (
 )
 
 
-def contact(row: dict) -> dict:
+def contact(row: dict, region: str | None = None) -> dict:
     """Code, name, phone and consents of a selected row.
 
-    The phone is the typed form, which SPEC keeps for display (E.164 when nothing was
-    typed): formatting each number anew through phonenumbers costs about 20 µs, seconds
-    for a list of a few hundred thousand customers.
+    The phone is shown as everywhere else in the app: the stored E.164 number in the
+    national format of the shop's region (phones.display), the typed text only when
+    the number could not be read. The same form in the table, CSV, xlsx and JSON, so a
+    list read on screen and the file sent to a spreadsheet agree. About 20 µs a number:
+    a page is nothing, a full list of 100,000 customers two seconds.
     """
+    e164 = row["phone_e164"]
     return {
         "code": row["code"],
         "name": row["name"],
-        "phone": row["phone_typed"] or row["phone_e164"] or "",
+        "phone": phones.display(e164, region or settings.region()) if e164 else row["phone_typed"] or "",
         **{key: bool(row[key]) for key in CONSENT_KEYS},
     }
 

@@ -62,7 +62,7 @@ def test_seven_days_across_the_new_year(database):
     assert rows["Dec 31"]["age"] == 25 and rows["Dec 31"]["birthday"] == dt.date(2000, 12, 31)
     dec28 = rows["Dec 28"]
     assert (dec28["phone"], dec28["sms"], dec28["zalo"], dec28["email"], dec28["points"]) == (
-        "0912345678", True, False, True, 0)
+        "0912 345 678", True, False, True, 0)
     assert list(dec28) == list(COLUMNS) and report["customers"] == 3
 
 

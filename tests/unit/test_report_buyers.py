@@ -80,7 +80,7 @@ def row(code, name, phone, qty, amount, receipts, last, sms=False):
             "qty": Decimal(qty), "amount": amount, "receipts": receipts, "last_purchase": at(last)}
 
 
-A = row("KH000001", "An", "0912345678", "2.5", 48_000, 2, "2025-03-05 10:00", sms=True)
+A = row("KH000001", "An", "0912 345 678", "2.5", 48_000, 2, "2025-03-05 10:00", sms=True)
 B = row("KH000002", "Binh", "", "1", 20_000, 2, "2025-03-02 10:00")
 D = row("KH000004", "Dung", "", "1", 20_000, 1, "2025-03-02 11:00")
 ANONYMOUS = row(None, "Anonymous buyers", "", "2", 36_000, 2, "2025-03-03 12:00")
@@ -114,7 +114,7 @@ def test_as_of_cut_and_stores(database):
     assert run(stores=["B2"])["rows"] == [D]
     # Up to 03-05: A's second purchase counts, its returned kilo (03-06) not yet.
     early = run(as_of=dt.date(2025, 3, 5))["rows"]
-    assert early[0] == row("KH000001", "An", "0912345678", "3.5", 66_000, 2, "2025-03-05 10:00", sms=True)
+    assert early[0] == row("KH000001", "An", "0912 345 678", "3.5", 66_000, 2, "2025-03-05 10:00", sms=True)
 
 
 def test_product_by_barcode_and_a_sku_only_receipts_know(database):
@@ -171,14 +171,14 @@ def test_cli_json_csv_and_errors(shop, capsys):
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["product"] == {"sku": "RICE", "name": "Rice 1 kg"}
-    assert data["rows"][0] == {"code": "KH000001", "name": "An", "phone": "0912345678", "sms": True, "zalo": False,
+    assert data["rows"][0] == {"code": "KH000001", "name": "An", "phone": "0912 345 678", "sms": True, "zalo": False,
                                "facebook": False, "email": False, "qty": "2.5", "amount": "48000", "receipts": 2,
                                "last_purchase": "2025-03-05T10:00:00"}
     assert data["rows"][-1]["code"] is None
     code, out, _err = cli(capsys, *base, "--product", "RICE", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == list(COLUMNS)
-    assert rows[1] == ["KH000001", "An", "0912345678", "true", "false", "false", "false", "2.5", "48000", "2",
+    assert rows[1] == ["KH000001", "An", "0912 345 678", "true", "false", "false", "false", "2.5", "48000", "2",
                        "2025-03-05T10:00:00"]
     code, out, _err = cli(capsys, "--db", str(shop), "report", "buyers", "--as-of", "2024-01-01",
                           "--product", "RICE", "--format", "csv")

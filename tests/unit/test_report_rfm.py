@@ -119,7 +119,7 @@ def test_scores_and_segments_of_a_hand_computed_shop(database):
         "D": (88, 2, 20_000), "E": (16, 4, 40_000), "G": (26, 2, 30_000),
     }
     assert rows["D"]["last_purchase"] == dt.date(2025, 1, 2) and rows["B"]["last_purchase"] == AS_OF
-    assert rows["A"]["phone"] == "0912340000" and rows["A"]["code"] == people["A"].code
+    assert rows["A"]["phone"] == "0912 340 000" and rows["A"]["code"] == people["A"].code
     assert report["rows_total"] == 6 and set(report["rows"][0]) == set(COLUMNS)
 
 

@@ -87,7 +87,7 @@ def test_late_against_twice_the_own_median_interval(database):
     assert c["revenue"] == Money(90_000) and isinstance(c["revenue"], Money)
     assert a["revenue"] == Money(40_000)  # the sale of 04-05 is after the as-of day
     assert a["points"] == 4 and a["last_purchase"] == dt.date(2025, 3, 20)  # a point per 10000, as of 03-31
-    assert (a["phone"], a["sms"], a["zalo"], a["facebook"], a["email"]) == ("0912345601", True, True, False, False)
+    assert (a["phone"], a["sms"], a["zalo"], a["facebook"], a["email"]) == ("0912 345 601", True, True, False, False)
     assert (c["phone"], c["facebook"]) == ("", True)
     assert a["code"] == people["A"].code and list(a) == list(COLUMNS)
     assert report["customers"] == 2 and report["factor"] == 2.0 and report["min_days"] is None
