@@ -481,11 +481,14 @@ def test_a_file_that_cannot_be_saved_is_one_sentence_and_leaves_nothing(shop, tm
     assert list(tmp_path.glob("*march.xlsx*")) == [] and openpyxl_temp_files() == before
 
 
-def test_the_receipts_journal_round_trips_exactly(database, tmp_path, db_path):
+@pytest.mark.parametrize("currency", ["VND", "EUR"])
+def test_the_receipts_journal_round_trips_exactly(database, tmp_path, db_path, currency):
     """A month of a generated shop: read back into the same shop every receipt is
-    unchanged (not a conflict); into an empty shop the month's figures come out the same."""
+    unchanged (not a conflict); into an empty shop the month's figures come out the same.
+    In euros too, where the sheet's amounts carry cents."""
     from shoptui import demo
 
+    settings.set_value("currency", currency)
     demo.make_demo(customers=60, days=30, seed=5, today=dt.date(2025, 6, 30))
     june = Month(dt.date(2025, 6, 1))
     path = tmp_path / "june.xlsx"
@@ -505,6 +508,7 @@ def test_the_receipts_journal_round_trips_exactly(database, tmp_path, db_path):
     dbmod.open_database(str(tmp_path / "empty.sqlite"))
     try:
         settings.ensure_defaults()
+        settings.set_value("currency", currency)
         stores.ensure_main_store()
         report = import_sheet("sales", open_sheet(path, sheet="Receipts"), create_customers=True)
         assert report.counts["rejected"] == 0 and report.counts["imported"] == stored, report.messages[:5]
