@@ -281,6 +281,8 @@ class MoveReceiptModal(FormModal):
     # -- the confirmation and the move ----------------------------------------------------
 
     def _confirm(self, target_id: int) -> None:
+        if self.app.screen is not self:
+            return  # the question is up already (a key typed ahead of it reached this dialog)
         self.clear_errors()
         if self.facts is None:
             if self.query_one("#move-receipt", Input).value.strip():

@@ -54,6 +54,14 @@ async def open_move(pilot, customer_id: int, from_sales_tab: bool = True) -> Mov
     return modal
 
 
+async def confirmation_shown(pilot) -> ChoiceModal:
+    """The question, ready for keys (its list has the focus, not the dialog beneath)."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, ChoiceModal) and app.screen.is_mounted
+                and app.focused is app.screen.query_one("#choices", OptionList), what="the confirmation")
+    return app.screen
+
+
 def facts_text(modal: MoveReceiptModal) -> str:
     return str(modal.query_one("#move-facts", Static).render())
 
@@ -84,7 +92,7 @@ async def test_a_manager_moves_a_sale_with_points_and_credit_by_scanning_the_rig
         assert sale.number in facts and "₫200,000" in facts and "Nguyễn Văn An" in facts
         assert "redeemed 20" in facts and "on credit ₫50,000" in facts
         await scan(pilot, B_CARD)
-        await until(pilot, lambda: isinstance(app.screen, ChoiceModal), what="the confirmation")
+        await confirmation_shown(pilot)
         question = choice_text(app)
         for part in ("Nguyễn Văn An", an.code, "Lê Chi", chi.code, sale.number, "₫50,000", "redeemed 20"):
             assert part in question
@@ -181,7 +189,7 @@ async def test_hostile_names_are_shown_literally_and_escape_changes_nothing(data
         await until(pilot, lambda: results.option_count == 1, what="the right customer listed")
         assert "[red]Đúng[/red] $(rm -rf /)" in str(results.get_option_at_index(0).prompt)
         await pilot.press("down", "enter")
-        await until(pilot, lambda: isinstance(app.screen, ChoiceModal), what="the confirmation")
+        await confirmation_shown(pilot)
         question = choice_text(app)
         assert "[bold]Sai[/bold] \\[x]" in question and "[red]Đúng[/red] $(rm -rf /)" in question
         await pilot.press("escape")
@@ -209,7 +217,7 @@ async def test_f2_is_listed_and_a_phone_typed_with_enter_at_once_picks_the_one_c
         assert f"{title} (F2)" in [command.title for command in key_commands(app, app.screen)]
         modal = await open_move(pilot, an.id)
         await pilot.press(*"0987333444", "enter")  # before the list has answered
-        await until(pilot, lambda: isinstance(app.screen, ChoiceModal), what="the confirmation")
+        await confirmation_shown(pilot)
         assert "Lê Chi" in choice_text(app)
         await pilot.press("down", "enter")  # Cancel
         await until(pilot, lambda: app.screen is modal)
