@@ -42,6 +42,7 @@ from ..models import (
 from ..reports import Money, Share
 from ..services import settings
 from ..services.customers import parse_gender
+from ..services.points import point_value as points_value
 from .headers import header_word, readable_word
 from .values import parse_kind, parse_status
 from .xlsx import Book, Column
@@ -330,6 +331,7 @@ def journal_rows(month: Month) -> Iterator[list]:
     )
     kinds = {kind: readable_word(kind, parse_kind) for kind in ("sale", "return")}
     region = settings.region()
+    point_value = points_value()
     source = keyset(select, [Receipt.at, Receipt.id])
     while True:
         chunk = list(itertools.islice(source, CHUNK))
@@ -350,7 +352,7 @@ def journal_rows(month: Month) -> Iterator[list]:
         for rid, method, amount, code in (
             Payment.select(Payment.receipt, Payment.method, fn.SUM(Payment.amount), fn.MAX(Voucher.code))
             .join(Voucher, pw.JOIN.LEFT_OUTER, on=(Payment.voucher == Voucher.id))
-            .where(Payment.receipt.in_(ids) & Payment.method.in_(("credit", "card", "voucher")))
+            .where(Payment.receipt.in_(ids) & Payment.method.in_(("credit", "card", "voucher", "points")))
             .group_by(Payment.receipt, Payment.method)
             .tuples()
         ):
@@ -362,6 +364,10 @@ def journal_rows(month: Month) -> Iterator[list]:
             # The customer's phone beside the code lets an import into another shop create
             # the customer with it; the code alone finds the customer in this one.
             shown_phone = (phones.display(phone, region) if phone else typed) or None
+            if not points and paid.get((rid, "points")):
+                # An imported receipt posts no points ledger, so its points are only its
+                # points payment: written back as points at the shop's point value.
+                points = paid[rid, "points"] // point_value
             head = [number, at, kinds.get(kind, kind), return_of, store, customer, shown_phone, name, cashier,
                     total, discount, paid.get((rid, "credit")), paid.get((rid, "card")), points or None,
                     voucher_codes.get(rid), paid.get((rid, "voucher"))]

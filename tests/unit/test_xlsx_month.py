@@ -517,3 +517,24 @@ def test_the_receipts_journal_round_trips_exactly(database, tmp_path, db_path, c
     finally:
         settings.clear_cache()
         dbmod.open_database(str(db_path))
+
+
+def test_an_imported_receipt_paid_with_points_reads_back_unchanged(database, tmp_path):
+    """An imported receipt keeps its points only as a points payment (no ledger): the
+    journal writes them back as points, so the same file read again changes nothing."""
+    import csv
+
+    customers.register({"name": "An", "code": "KH1"})
+    source = tmp_path / "old.csv"
+    with source.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows([
+            ["receipt_no", "datetime", "customer", "total", "points_redeemed", "paid_card", "voucher", "voucher_amount"],
+            ["HD1", "2025-03-05 10:15", "KH1", "100000", "20", "30000", "GIAM10", "10000"],
+        ])
+    assert import_sheet("sales", open_sheet(source), create_customers=True).counts["imported"] == 1
+    path = tmp_path / "march.xlsx"
+    export_month(MARCH, path)
+    (row,) = by_header(load_workbook(path)["Receipts"])
+    assert (row["Points redeemed"], row["Paid card"], row["Voucher"], row["Voucher amount"]) == (20, 30_000, "GIAM10", 10_000)
+    again = import_sheet("sales", open_sheet(path, sheet="Receipts"), dry_run=True)
+    assert again.counts["unchanged"] == 1, again.messages
