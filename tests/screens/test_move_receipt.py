@@ -222,3 +222,23 @@ async def test_f2_is_listed_and_a_phone_typed_with_enter_at_once_picks_the_one_c
         await pilot.press("down", "enter")  # Cancel
         await until(pilot, lambda: app.screen is modal)
     assert Receipt.get_by_id(sale.id).customer_id == an.id
+
+
+@pilot_test
+async def test_a_target_archived_meanwhile_is_refused_by_the_service_on_the_customer_field(shop, database):
+    an, chi, sale, manager, _cashier = shop
+    app = app_for(database)
+    app.actor = Actor(user=manager)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_move(pilot, an.id)
+        await pilot.press(*chi.code)
+        await until(pilot, lambda: modal.query_one("#move-results", OptionList).option_count == 1, what="Chi found")
+        await pilot.press("enter")
+        await confirmation_shown(pilot)
+        customers.archive(chi)  # at another till, before the answer
+        says = service_refusal(sale, chi, Actor(user=manager))
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is modal and modal.field("customer").error, what="the refusal")
+        assert modal.field("customer").error == says
+    assert Receipt.get_by_id(sale.id).customer_id == an.id
+    assert run_checks() == []
