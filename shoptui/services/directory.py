@@ -424,6 +424,7 @@ def export(
     if not target.parent.is_dir():
         raise ValidationError(_("The folder {folder} does not exist.").format(folder=target.parent), "path")
     currency = settings.currency()
+    region = settings.region()
     names = status_names or {}
     done = 0
 
@@ -432,7 +433,8 @@ def export(
         done += 1
         if progress is not None and done % EXPORT_BATCH == 0:
             progress(done)
-        phone = row.phone or row.phone_typed
+        # As the screen and the reports show it: national form, typed text if unreadable.
+        phone = phones.display(row.phone, region) if row.phone else row.phone_typed
         return [row.code, row.name, phone, Money(row.debt), Money(row.total_sales), row.last_purchase_at,
                 row.points, names.get(row.status, row.status)]
 
