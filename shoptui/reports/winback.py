@@ -76,10 +76,11 @@ def winback(query: ReportQuery) -> dict:
     late = _late_customers(query, factor, min_days)
     rows = []
     found, listed = fetch(late, query)
+    region = settings.region()  # once, not a settings read per customer listed
     for row in found:
         twice_median, days_since = int(row["twice_median"]), int(row["days_since"])
         rows.append({
-            **contact(row),
+            **contact(row, region),
             "last_purchase": query.as_of - dt.timedelta(days=days_since),
             # the median is a whole number of days or ends in .5
             "usual_interval": twice_median // 2 if twice_median % 2 == 0 else twice_median / 2,
