@@ -68,7 +68,7 @@ class CustomerSales(BaseModel):
 class CustomerGaps(BaseModel):
     """How many of a customer's gaps between consecutive distinct sale dates (over their
     whole history) are ``gap`` days long; no row for a length that does not occur. Stored
-    in (customer, gap) order, so that win-back finds every median in one walk."""
+    in (customer, gap) order, so that win-back finds every median in a few key lookups."""
 
     # The primary key (customer, gap) serves as the customer's index.
     customer = pw.ForeignKeyField(Customer, backref="+", on_delete="CASCADE", index=False)
@@ -77,8 +77,9 @@ class CustomerGaps(BaseModel):
 
     class Meta:
         table_name = "customer_gaps"
+        # Migration 0007 makes it WITHOUT ROWID on SQLite (stored in key order); not said
+        # here, as PostgreSQL would refuse it if a table were ever made from the model.
         primary_key = pw.CompositeKey("customer", "gap")
-        without_rowid = True
 
 
 SUMMARY_MODELS = [ReceiptHour, CustomerSales, CustomerGaps]
