@@ -156,3 +156,29 @@ def test_accent_free_words_find_the_accented_name():
     assert all(any(w.startswith(q) for w in name) for q in words("nguyen hong"))
     assert all(any(w.startswith(q) for w in name) for q in words("NGUYỄN hồ"))
     assert not all(any(w.startswith(q) for w in name) for q in words("nguyen lan"))
+
+
+def test_phones_are_shown_as_phonenumbers_parses_them_for_every_region():
+    """display() skips the parser for stored E.164 numbers (half its cost); what it shows must
+    be what the parser's reading shows, for every region's example numbers and odd strings."""
+    import phonenumbers
+
+    from shoptui import phones
+
+    def parsed(e164: str, region: str) -> str:
+        try:
+            number = phonenumbers.parse(e164, region)
+        except phonenumbers.NumberParseException:
+            return e164
+        kind = (phonenumbers.PhoneNumberFormat.NATIONAL if phonenumbers.region_code_for_number(number) == region
+                else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        return phonenumbers.format_number(number, kind)
+
+    numbers = ["+", "+1", "+3906123456", "+999123", "0912345678"]
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is not None:
+                numbers.append(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164))
+    for shop in ("VN", "RU", "DE", "US", "IT"):
+        assert [phones.display(n, shop) for n in numbers] == [parsed(n, shop) for n in numbers]
