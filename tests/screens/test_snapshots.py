@@ -81,7 +81,8 @@ def test_customer_card(demo_app, snap_compare):
     async def run_before(pilot) -> None:
         await _directory_ready(pilot)
         pilot.app.open_customer(customer_id)
-        await until(pilot, lambda: isinstance(pilot.app.screen, CustomerCardScreen) and pilot.app.screen.data is not None)
+        await until(pilot, lambda: isinstance(pilot.app.screen, CustomerCardScreen) and pilot.app.screen.data is not None
+                    and pilot.app.screen.segment_done)  # the segment line comes a moment after the card
         _steady(pilot.app)
         await pilot.pause(0.1)
 
