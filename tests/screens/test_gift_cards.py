@@ -113,14 +113,17 @@ async def test_a_gift_card_scanned_on_a_customer_card_is_not_given_to_the_custom
 @pilot_test
 async def test_registration_does_not_bind_a_gift_card(shop, database):
     app = app_for(database)
-    notes = Notes(app)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         app.register_customer(card=GIFT, name="Lê Thị Hoa", phone="0903 000 111")
         await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+        modal = app.screen
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: any("is a gift card" in t for t in notes.texts()), what="the refusal")
+        # Refused on the card field before anything is saved (the form stays open to correct it).
+        await until(pilot, lambda: "is a gift card" in modal.field("card").error, what="the refusal")
+        assert app.screen is modal
     assert not CardBinding.select().join(cards.Card).where(cards.Card.barcode == GIFT).exists()
+    assert not Customer.select().where(Customer.name == "Lê Thị Hoa").exists()
     assert cards.resolve_scan(GIFT).kind == "gift"
 
 
