@@ -159,8 +159,9 @@ def test_accent_free_words_find_the_accented_name():
 
 
 def test_phones_are_shown_as_phonenumbers_parses_them_for_every_region():
-    """display() skips the parser for stored E.164 numbers (half its cost); what it shows must
-    be what the parser's reading shows, for every region's example numbers and odd strings."""
+    """display() skips the parser for stored E.164 numbers and reuses the layout of a number
+    with the same leading digits; what it shows must be what the parser's reading shows, for
+    every region's example numbers, their neighbours and odd strings."""
     import phonenumbers
 
     from shoptui import phones
@@ -179,6 +180,10 @@ def test_phones_are_shown_as_phonenumbers_parses_them_for_every_region():
         for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
             example = phonenumbers.example_number_for_type(region, kind)
             if example is not None:
-                numbers.append(phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164))
+                e164 = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+                # Neighbours share the kept layout of the first one shown; each must still read right.
+                numbers += [e164] + [e164[:-4] + tail for tail in ("0000", "1234", "9876")]
     for shop in ("VN", "RU", "DE", "US", "IT"):
+        phones._LAYOUTS.clear()
         assert [phones.display(n, shop) for n in numbers] == [parsed(n, shop) for n in numbers]
+        assert [phones.display(n, shop) for n in numbers] == [parsed(n, shop) for n in numbers]  # from the layouts
