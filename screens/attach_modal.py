@@ -14,13 +14,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from shoptui.errors import ShopError, ValidationError
+from shoptui.errors import ValidationError
 from shoptui.i18n import _
 from shoptui.services import receipt_lookup, sales
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 
-from .db_work import run_db
 from .form import Field, FormModal
 from .sale_modal import DoneModal, dismiss_later
 from .text import Formats, content
@@ -39,7 +38,6 @@ class AttachModal(FormModal):
         self.customer_name = name
         self.formats = formats
         self.actor = actor
-        self._busy = False
         self.found: ReceiptPreview | None = None  # shown, and attached at the next Enter
 
     def fields(self) -> Iterable[Field]:
@@ -59,24 +57,20 @@ class AttachModal(FormModal):
         self.query_one("#attach-receipt", Input).focus()
 
     def action_save(self) -> None:
-        if self._busy:
+        if self.busy:
             return
         self.clear_errors()
         number = self.values()["receipt"].strip()
         if not number:
             self.show_error(ValidationError(_("Type the receipt number."), "receipt"))
             return
-        self._busy = True
         if self.found is not None and number == self.found.number:
-            run_db(self, attach, self.found.id, self.customer_id, self.actor, on_done=self._done, on_error=self._failed,
-                   group="attach")
+            self.submit(attach, self.found.id, self.customer_id, self.actor, on_done=self._done, group="attach")
         else:
             self.found = None
-            run_db(self, receipt_lookup.preview_of, number, self.actor, on_done=self._show, on_error=self._failed,
-                   group="attach")
+            self.submit(receipt_lookup.preview_of, number, self.actor, on_done=self._show, group="attach")
 
     def _show(self, found: ReceiptPreview) -> None:
-        self._busy = False
         f = self.formats
         whose = (_("{name} ({code})").format(name=found.customer_name, code=found.customer_code)
                  if found.customer_id else _("no card"))
@@ -96,12 +90,7 @@ class AttachModal(FormModal):
                 name=self.customer_name)
         ))
 
-    def _failed(self, exc: ShopError) -> None:
-        self._busy = False
-        self.show_error(exc)
-
     def _done(self, result: tuple[str, int]) -> None:
-        self._busy = False
         self.app.data_changed()
         number, earned = result
         lines = [(_("Receipt"), number), (_("Customer"), self.customer_name),

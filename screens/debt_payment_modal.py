@@ -17,7 +17,6 @@ from shoptui.money import parse_money
 from shoptui.services import debts, points
 from shoptui.services.context import Actor
 
-from .db_work import run_db
 from .form import Field, FormModal
 from .form_values import read_whole
 from .labels import METHOD_NAMES
@@ -35,7 +34,6 @@ class DebtPaymentModal(FormModal):
         self.formats = formats
         self.actor = actor
         self.customer_name = name
-        self._busy = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Amount"), Input(id="pay-amount", placeholder=_("all: {amount}").format(
@@ -63,7 +61,7 @@ class DebtPaymentModal(FormModal):
         self.action_save()
 
     def action_save(self) -> None:
-        if self._busy:
+        if self.busy:
             return
         self.clear_errors()
         values = self.values()
@@ -73,16 +71,10 @@ class DebtPaymentModal(FormModal):
         except ShopError as exc:
             self.show_error(exc)
             return
-        self._busy = True
-        run_db(self, debts.take_payment, self.customer_id, amount, values["method"], self.actor,
-               on_done=self._done, on_error=self._failed, group="debt-payment", title=_("Debt payment"))
-
-    def _failed(self, exc: ShopError) -> None:
-        self._busy = False
-        self.show_error(exc)
+        self.submit(debts.take_payment, self.customer_id, amount, values["method"], self.actor,
+                    on_done=self._done, group="debt-payment", title=_("Debt payment"))
 
     def _done(self, payment: debts.DebtPayment) -> None:
-        self._busy = False
         self.app.data_changed()
         f = self.formats
         lines = [
@@ -113,7 +105,6 @@ class AdjustModal(FormModal):
         self.customer_id = customer_id
         self.formats = formats
         self.actor = actor
-        self._busy = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("What"), Select([(_(name), kind) for kind, name in ADJUST_KINDS.items()], id="adjust-kind",
@@ -143,7 +134,7 @@ class AdjustModal(FormModal):
         self.action_save()
 
     def action_save(self) -> None:
-        if self._busy:
+        if self.busy:
             return
         self.clear_errors()
         values = self.values()
@@ -156,16 +147,10 @@ class AdjustModal(FormModal):
         except ShopError as exc:
             self.show_error(exc)
             return
-        self._busy = True
-        run_db(self, adjust, self.customer_id, values["kind"], amount, values["reason"], self.actor,
-               on_done=self._done, on_error=self._failed, group="adjust", title=_("Adjustment"))
-
-    def _failed(self, exc: ShopError) -> None:
-        self._busy = False
-        self.show_error(exc)
+        self.submit(adjust, self.customer_id, values["kind"], amount, values["reason"], self.actor,
+                    on_done=self._done, group="adjust", title=_("Adjustment"))
 
     def _done(self, _entry) -> None:
-        self._busy = False
         self.app.data_changed()
         self.app.notify(printable(_("Adjustment recorded.")), markup=False)
         self.dismiss(True)

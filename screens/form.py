@@ -3,7 +3,7 @@ that shows a service's ``ValidationError`` on the field it names."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Callable, Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from shoptui.errors import ShopError
 from shoptui.i18n import N_, _
 
-from .db_work import notify_error
+from .db_work import notify_error, run_db
 from .text import content
 
 
@@ -106,6 +106,7 @@ class FormModal(ModalScreen):
         self._fields: dict[str, Field] = {}
         # The unreadable phone the person was warned about: saving it again keeps it.
         self.phone_confirmed: str | None = None
+        self.busy = False  # a save is running: a second Enter or Ctrl+S waits for it
 
     DIALOG_CLASS = ""  # the dialog's own class, for its size in app.tcss
 
@@ -145,6 +146,23 @@ class FormModal(ModalScreen):
     def clear_errors(self) -> None:
         for field in self._fields.values():
             field.set_error(None)
+
+    def submit(self, job: Callable[..., Any], *args: Any, on_done: Callable[[Any], Any], group: str,
+               title: str = "") -> None:
+        """Runs the service call that saves the form in a worker, one at a time:
+        ``on_done(result)`` once it is done, a refusal on the field it names; either way
+        the form takes keys again."""
+        self.busy = True
+
+        def done(result: Any) -> None:
+            self.busy = False
+            on_done(result)
+
+        def failed(exc: ShopError) -> None:
+            self.busy = False
+            self.show_error(exc)
+
+        run_db(self, job, *args, on_done=done, on_error=failed, group=group, title=title)
 
     def show_error(self, exc: ShopError) -> None:
         """On its field when the error names one of ours, else as a notification."""

@@ -146,7 +146,6 @@ class GiftCardModal(FormModal):
         self.formats = formats
         self.actor = actor
         self.barcode = barcode
-        self._busy = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Gift card (scan or type)"), Input(printable(self.barcode), id="gift-barcode", max_length=64), "barcode")
@@ -196,7 +195,7 @@ class GiftCardModal(FormModal):
         self.query_one("#gift-known", Static).update(content(text))
 
     def action_save(self) -> None:
-        if self._busy:
+        if self.busy:
             return
         self.clear_errors()
         values = self.values()
@@ -210,16 +209,10 @@ class GiftCardModal(FormModal):
         except ShopError as exc:
             self.show_error(exc)
             return
-        self._busy = True
-        run_db(self, vouchers.top_up_gift_card, values["barcode"], amount, values["method"], self.actor,
-               on_done=self._done, on_error=self._failed, group="gift-top-up", title=_("Gift card"))
-
-    def _failed(self, exc: ShopError) -> None:
-        self._busy = False
-        self.show_error(exc)
+        self.submit(vouchers.top_up_gift_card, values["barcode"], amount, values["method"], self.actor,
+                    on_done=self._done, group="gift-top-up", title=_("Gift card"))
 
     def _done(self, top_up: vouchers.GiftTopUp) -> None:
-        self._busy = False
         self.app.data_changed()
         f = self.formats
         user = self.actor.user.name if self.actor is not None and self.actor.user is not None else ""

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Iterable
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
-from shoptui.errors import ShopError, ValidationError
+from shoptui.errors import ValidationError
 from shoptui.i18n import N_, _
 from shoptui.services import settings, tiers
 from shoptui.services.context import Actor, allows
@@ -100,7 +99,6 @@ class PointsRulesScreen(FormModal):
         super().__init__()
         self.actor = actor
         self.formats = formats
-        self._busy = False
         self.tiers: list[TierRow] = []
 
     def fields(self) -> Iterable[Field]:
@@ -206,18 +204,12 @@ class PointsRulesScreen(FormModal):
     # -- the rules ------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self._busy:
+        if self.busy:
             return
         self.clear_errors()
         values = {key: str(value).strip() for key, value in self.values().items()}
-        self._busy = True
-        run_db(self, save_rules, values, self.actor, on_done=self._saved, on_error=self._failed, group="points-rules-save")
-
-    def _failed(self, exc: ShopError) -> None:
-        self._busy = False
-        self.show_error(exc)
+        self.submit(save_rules, values, self.actor, on_done=self._saved, group="points-rules-save")
 
     def _saved(self, _result) -> None:
-        self._busy = False
         self.app.notify(_("Points rules saved."), markup=False)
         self.dismiss(True)

@@ -43,7 +43,6 @@ class PropertyModal(FormModal):
     def __init__(self, actor: Actor | None = None):
         super().__init__()
         self.actor = actor
-        self._saving = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Name"), Input(id="name", max_length=200), "name")
@@ -64,7 +63,7 @@ class PropertyModal(FormModal):
         self.query_one("#name", Input).focus()
 
     def action_save(self) -> None:
-        if self._saving:
+        if self.busy:
             return
         self.clear_errors()
         values = self.values()
@@ -73,15 +72,9 @@ class PropertyModal(FormModal):
             from shoptui.textfold import fold
 
             values["code"] = "_".join(fold(values["name"]).split())
-        self._saving = True
-        run_db(self, define, values, self.actor, on_done=self._saved, on_error=self._failed, group="save")
-
-    def _failed(self, exc) -> None:
-        self._saving = False
-        self.show_error(exc)
+        self.submit(define, values, self.actor, on_done=self._saved, group="save")
 
     def _saved(self, definition_id: int) -> None:
-        self._saving = False
         self.dismiss(definition_id)
 
 

@@ -26,7 +26,6 @@ from shoptui.services import cards, customers
 from shoptui.services.context import Actor
 
 from .choice_modal import ChoiceModal
-from .db_work import run_db
 from .form import Field, FormModal
 from .form_values import check_phone, read_date
 from .labels import GENDER_NAMES
@@ -74,7 +73,6 @@ class RegisterModal(FormModal):
         self.initial_name = name
         self.initial_phone = phone
         self.actor = actor
-        self._saving = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Name"), Input(printable(self.initial_name), id="name", max_length=200), "name")
@@ -104,7 +102,7 @@ class RegisterModal(FormModal):
         self.field("card").set_error(None)
 
     def action_save(self) -> None:
-        if self._saving:
+        if self.busy:
             return
         self.clear_errors()
         values = self.values()
@@ -133,18 +131,9 @@ class RegisterModal(FormModal):
         card = values.pop("card") or ""
         values = {name: value for name, value in values.items() if value not in (None, "")}
         values["status"] = status
-        self._saving = True
-        run_db(
-            self, register_with_card, values, card, self.actor, self.phone_confirmed,
-            on_done=self._saved, on_error=self._failed, group="save",
-        )
-
-    def _failed(self, exc: ShopError) -> None:
-        self._saving = False
-        self.show_error(exc)
+        self.submit(register_with_card, values, card, self.actor, self.phone_confirmed, on_done=self._saved, group="save")
 
     def _saved(self, result: Registered) -> None:
-        self._saving = False
         for warning in result.warnings:
             self.app.notify(printable(warning), severity="warning", markup=False, timeout=8)
         self.dismiss(result.customer_id)

@@ -74,7 +74,6 @@ class ReturnModal(FormModal):
         # The customer whose card the return is taken from (None: found on the card beneath).
         self.customer_id = customer_id
         self.sale: till.SaleFacts | None = None
-        self._busy = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Receipt"), Input(id="receipt", max_length=40), "receipt")
@@ -144,7 +143,7 @@ class ReturnModal(FormModal):
             self.query_one("#amount", Input).focus()
 
     def action_save(self, override_by=None) -> None:
-        if self._busy:
+        if self.busy:
             return
         self.clear_errors()
         if self.sale is None:
@@ -157,16 +156,10 @@ class ReturnModal(FormModal):
         except ShopError as exc:
             self.show_error(exc)
             return
-        self._busy = True
-        run_db(self, take_return, self.sale.id, amount, values["lines"], values["refund"], self.actor, override_by,
-               on_done=self._done, on_error=self._failed, group="return", title=_("Return"))
-
-    def _failed(self, exc: ShopError) -> None:
-        self._busy = False
-        self.show_error(exc)
+        self.submit(take_return, self.sale.id, amount, values["lines"], values["refund"], self.actor, override_by,
+                    on_done=self._done, group="return", title=_("Return"))
 
     def _done(self, result) -> None:
-        self._busy = False
         if isinstance(result, LateReturn):
             self.app.push_screen(OverrideModal(result.message, "late_return"),
                                  lambda user: self.action_save(override_by=user) if user is not None else None)

@@ -186,7 +186,6 @@ class SaleModal(FormModal):
         self.actor = actor
         self.header: customer_view.Header | None = None
         self.last_quote: sales.Quote | None = None
-        self._busy = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Amount"), Input(id="amount", placeholder=_("blank with lines: what they come to"), max_length=30), "amount")
@@ -393,7 +392,7 @@ class SaleModal(FormModal):
         self.action_save()
 
     def action_save(self, override_by=None) -> None:
-        if self._busy:
+        if self.busy:
             return
         self.clear_errors()
         try:
@@ -401,15 +400,9 @@ class SaleModal(FormModal):
         except ShopError as exc:
             self.show_error(exc)
             return
-        self._busy = True
-        run_db(self, record, sale, self.actor, on_done=self._recorded, on_error=self._failed, group="sale", title=_("Sale"))
-
-    def _failed(self, exc: ShopError) -> None:
-        self._busy = False
-        self.show_error(exc)
+        self.submit(record, sale, self.actor, on_done=self._recorded, group="sale", title=_("Sale"))
 
     def _recorded(self, result) -> None:
-        self._busy = False
         if isinstance(result, CreditRefused):
             self.app.push_screen(OverrideModal(result.message, "credit_override"), self._override_answered)
             return

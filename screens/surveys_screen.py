@@ -64,7 +64,6 @@ class QuestionModal(FormModal):
         super().__init__()
         self.row = row
         self.actor = actor
-        self._saving = False
 
     def fields(self) -> Iterable[Field]:
         r = self.row
@@ -93,7 +92,7 @@ class QuestionModal(FormModal):
         self.query_one("#text", Input).focus()
 
     def action_save(self) -> None:
-        if self._saving:
+        if self.busy:
             return
         self.clear_errors()
         v = self.values()
@@ -101,16 +100,10 @@ class QuestionModal(FormModal):
             text=v["text"], kind=v["kind"], choices=tuple(line for line in v["choices"].split("\n")),
             target=v["target"], group=v["group"], ask_at_card_read=bool(v["ask"]), active=bool(v["active"]),
         )
-        self._saving = True
-        run_db(self, save_question, self.row.id if self.row else None, values, self.actor,
-               on_done=self._saved, on_error=self._failed, group="save")
-
-    def _failed(self, exc) -> None:
-        self._saving = False
-        self.show_error(exc)
+        self.submit(save_question, self.row.id if self.row else None, values, self.actor,
+                    on_done=self._saved, group="save")
 
     def _saved(self, question_id: int) -> None:
-        self._saving = False
         self.dismiss(question_id)
 
 

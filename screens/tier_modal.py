@@ -10,14 +10,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from shoptui.errors import ShopError
 from shoptui.i18n import _
 from shoptui.money import as_string
 from shoptui.services import tiers
 from shoptui.services.context import Actor
 from shoptui.services.tiers import TierInput, TierRow
 
-from .db_work import run_db
 from .form import Field, FormModal
 from .form_values import read_money, read_percent
 from .text import content
@@ -49,7 +47,6 @@ class TierModal(FormModal):
         super().__init__()
         self.tier = tier
         self.actor = actor
-        self._busy = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Name"), Input(id="tier-name", max_length=64), "name")
@@ -75,17 +72,11 @@ class TierModal(FormModal):
         self.query_one("#tier-name", Input).focus()
 
     def action_save(self) -> None:
-        if self._busy:
+        if self.busy:
             return
         self.clear_errors()
-        self._busy = True
-        run_db(self, save_tier, self.tier.id if self.tier else None, self.values(), self.actor,
-               on_done=self._saved, on_error=self._failed, group="tier-save")
-
-    def _failed(self, exc: ShopError) -> None:
-        self._busy = False
-        self.show_error(exc)
+        self.submit(save_tier, self.tier.id if self.tier else None, self.values(), self.actor,
+                    on_done=self._saved, group="tier-save")
 
     def _saved(self, tier_id: int) -> None:
-        self._busy = False
         self.dismiss(tier_id)

@@ -9,12 +9,11 @@ from typing import Iterable
 
 from textual.widgets import Input, Select
 
-from shoptui.errors import ShopError, ValidationError
+from shoptui.errors import ValidationError
 from shoptui.i18n import N_, _
 from shoptui.services import cards, vouchers
 from shoptui.services.context import Actor
 
-from .db_work import run_db
 from .form import Field, FormModal
 from .form_values import read_date, read_money, read_percent
 
@@ -79,7 +78,6 @@ class VoucherModal(FormModal):
     def __init__(self, actor: Actor | None = None):
         super().__init__()
         self.actor = actor
-        self._saving = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Code"), Input(id="voucher-code", max_length=64), "code")
@@ -104,19 +102,12 @@ class VoucherModal(FormModal):
         self.query_one("#voucher-code", Input).focus()
 
     def action_save(self) -> None:
-        if self._saving:
+        if self.busy:
             return
         self.clear_errors()
         v = self.values()
         form = VoucherForm(v["code"], v["kind"], v["value"], v["valid_from"], v["valid_to"], v["max_uses"], v["customer"], v["note"])
-        self._saving = True
-        run_db(self, save_voucher, form, self.actor, on_done=self._saved, on_error=self._failed, group="voucher-save",
-               title=_("Voucher"))
-
-    def _failed(self, exc: ShopError) -> None:
-        self._saving = False
-        self.show_error(exc)
+        self.submit(save_voucher, form, self.actor, on_done=self._saved, group="voucher-save", title=_("Voucher"))
 
     def _saved(self, voucher_id: int) -> None:
-        self._saving = False
         self.dismiss(voucher_id)
