@@ -41,6 +41,16 @@ def sale_modal(app) -> SaleModal:
     return app.screen
 
 
+async def open_sale(pilot, customer_id: int) -> SaleModal:
+    """The customer's card, then F5: the sale form, as a cashier reaches it."""
+    app = pilot.app
+    app.open_customer(customer_id)
+    await card_open(pilot, customer_id)
+    await pilot.press("f5")
+    await until(pilot, lambda: isinstance(app.screen, SaleModal))
+    return sale_modal(app)
+
+
 @pilot_test
 async def test_scan_to_confirmation_in_four_keys_besides_the_amount(an, database):
     app = app_for(database)
@@ -112,11 +122,7 @@ async def test_payments_that_do_not_add_up_are_refused(an, database):
     app = app_for(database)
     notes = Notes(app)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_customer(an.id)
-        await card_open(pilot, an.id)
-        await pilot.press("f5")
-        await until(pilot, lambda: isinstance(app.screen, SaleModal))
-        modal = sale_modal(app)
+        modal = await open_sale(pilot, an.id)
         await type_amount(pilot, "100000")
         modal.query_one("#cash", Input).value = "10000"
         # The preview says what is wrong rather than a cash figure.
@@ -139,11 +145,7 @@ async def test_credit_over_the_limit_is_refused_then_allowed_by_a_manager(an, da
     app = app_for(database)
     app.actor = Actor(user=cashier)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_customer(an.id)
-        await card_open(pilot, an.id)
-        await pilot.press("f5")
-        await until(pilot, lambda: isinstance(app.screen, SaleModal))
-        modal = sale_modal(app)
+        modal = await open_sale(pilot, an.id)
         await type_amount(pilot, "200000")
         modal.query_one("#credit", Input).value = "150000"
         modal.query_one("#amount", Input).focus()
@@ -176,11 +178,7 @@ async def test_credit_over_the_limit_is_refused_then_allowed_by_a_manager(an, da
 async def test_credit_over_the_limit_cancelled_records_nothing(an, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_customer(an.id)
-        await card_open(pilot, an.id)
-        await pilot.press("f5")
-        await until(pilot, lambda: isinstance(app.screen, SaleModal))
-        modal = sale_modal(app)
+        modal = await open_sale(pilot, an.id)
         await type_amount(pilot, "200000")
         modal.query_one("#credit", Input).value = "150000"
         modal.query_one("#amount", Input).focus()
@@ -198,11 +196,7 @@ async def test_credit_over_the_limit_cancelled_records_nothing(an, database):
 async def test_the_confirmation_lists_the_payments(an, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_customer(an.id)
-        await card_open(pilot, an.id)
-        await pilot.press("f5")
-        await until(pilot, lambda: isinstance(app.screen, SaleModal))
-        modal = sale_modal(app)
+        modal = await open_sale(pilot, an.id)
         await type_amount(pilot, "100000")
         modal.query_one("#card", Input).value = "60000"
         modal.query_one("#amount", Input).focus()
@@ -255,11 +249,7 @@ async def test_a_gift_card_scanned_in_its_field_shows_its_balance_and_pays(an, d
     vouchers.load_gift_card("9000000000017", 80_000)
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_customer(an.id)
-        await card_open(pilot, an.id)
-        await pilot.press("f5")
-        await until(pilot, lambda: isinstance(app.screen, SaleModal))
-        modal = sale_modal(app)
+        modal = await open_sale(pilot, an.id)
         await type_amount(pilot, "100000")
         modal.query_one("#gift_card", Input).focus()
         await scan(pilot, "9000000000017")
@@ -417,11 +407,7 @@ async def test_a_scan_goes_where_it_belongs_in_the_sale_form(an, database):
     app = app_for(database)
     notes = Notes(app)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_customer(an.id)
-        await card_open(pilot, an.id)
-        await pilot.press("f5")
-        await until(pilot, lambda: isinstance(app.screen, SaleModal))
-        modal = sale_modal(app)
+        modal = await open_sale(pilot, an.id)
         lines, voucher = modal.query_one("#lines", Input), modal.query_one("#voucher", Input)
         lines.focus()
         await scan(pilot, "8930000000019")
@@ -453,11 +439,7 @@ async def test_a_refused_sale_keeps_the_focus_on_the_field_it_concerns(an, datab
     app = app_for(database)
     notes = Notes(app)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_customer(an.id)
-        await card_open(pilot, an.id)
-        await pilot.press("f5")
-        await until(pilot, lambda: isinstance(app.screen, SaleModal))
-        modal = sale_modal(app)
+        modal = await open_sale(pilot, an.id)
         await type_amount(pilot, "100000")
         points_field = modal.query_one("#points", Input)
         # Far more points than anyone has: the preview says so and shows no negative cash.
@@ -482,11 +464,7 @@ async def test_the_shops_default_credit_limit_holds_a_customer_without_one(datab
     assert binh.credit_limit is None
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_customer(binh.id)
-        await card_open(pilot, binh.id)
-        await pilot.press("f5")
-        await until(pilot, lambda: isinstance(app.screen, SaleModal))
-        modal = sale_modal(app)
+        modal = await open_sale(pilot, binh.id)
         await until(pilot, lambda: "credit left: ₫300,000" in str(modal.query_one("#sale-customer", Static).render()).replace("\xa0", " "),
                     what="the credit left by the shop's limit")
         await type_amount(pilot, "500000")
