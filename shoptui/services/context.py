@@ -67,14 +67,25 @@ ASK_ROLE = {"cashier": N_("a cashier"), "manager": N_("a manager"), "owner": N_(
 
 @dataclass(frozen=True)
 class Actor:
-    """The signed-in user (None in a shop without users, and on the command line) and the store."""
+    """Who acts: the signed-in user, or the system (``system="cli:<os login>"``: the command
+    line run by the OS user who owns the database file, with owner rights), and the store.
+
+    An actor with neither user nor system stands for a shop that has created no users."""
 
     user: User | None = None
     store: Store | None = None
+    system: str | None = None
 
     @property
     def user_id(self) -> int | None:
         return self.user.id if self.user is not None else None
+
+    @property
+    def label(self) -> str | None:
+        """Who acted, as the audit log names them: the user's name or the system's label."""
+        if self.user is not None:
+            return self.user.name
+        return self.system
 
 
 def allows(actor: Actor | None, action: str) -> bool:
