@@ -7,6 +7,12 @@ shoptui migration history with nothing newer than this program knows), then writ
 into the target through the backup API as well, never by copying files over a
 database whose ``-wal`` file may be live, and then migrates the result.
 
+Before a backup is kept it is checked (``PRAGMA quick_check`` on the copy, which holds the
+source's pages exactly as they were at the snapshot, so the live database is read once and
+never locked longer): a damaged database is refused with the way out rather than saved as if
+it were good. The backup is written through ``files.atomic_output`` (a temporary file beside
+it, renamed at the end; the guard refuses the database, its side files, devices and folders).
+
 PostgreSQL: a backup copies every table through the models, in batches, into a new
 SQLite file of the same format, so a backup can be restored anywhere; a restore into
 PostgreSQL copies the rows of such a file (migrated first, in a temporary copy) in one
@@ -29,7 +35,7 @@ from pathlib import Path
 
 import peewee as pw
 
-from . import clock
+from . import clock, files
 from . import db as dbmod
 from .errors import DatabaseError, NotFound, RuleViolation
 from .i18n import _
@@ -75,13 +81,14 @@ def backup_database(url: str, output: Path | None = None) -> Path:
     target = _output_path(output)
     if dbmod.is_sqlite(url):
         source = dbmod.sqlite_path(url)
+        files.check_output(target, database=source)  # the database's own files first, whatever else is wrong
         if not source.is_file():
             raise NotFound(_("There is no database at {path}.").format(path=source))
-        if _same_file(source, target):
-            raise RuleViolation(_("A backup cannot overwrite the database itself; choose another file."))
-        _write_atomically(target, lambda partial: _sqlite_backup(source, partial))
+        with files.atomic_output(target, database=source) as partial:
+            _sqlite_backup(source, partial)
     else:
-        _write_atomically(target, lambda partial: _postgres_backup(url, partial))
+        with files.atomic_output(target, database=None) as partial:
+            _postgres_backup(url, partial)
     return target
 
 
@@ -101,17 +108,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
         return False
-
-
-def _write_atomically(target: Path, write) -> None:
-    """Write beside ``target`` and rename: a failed backup never leaves half a file under its name."""
-    partial = target.with_name(f".{target.name}.partial")
-    _remove_database_files(partial)
-    try:
-        write(partial)
-        os.replace(partial, target)
-    finally:
-        _remove_database_files(partial)
 
 
 def _remove_database_files(path: Path) -> None:
@@ -137,20 +133,51 @@ def _copy_pages(source: sqlite3.Connection, target: sqlite3.Connection, what: Pa
     try:
         source.backup(target, pages=-1, progress=progress, sleep=0.1)
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(dbmod.describe_failure(str(what), exc)) from exc
+        raise DatabaseError(_failure(what, exc)) from exc
+
+
+def _is_damaged(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == 11  # SQLITE_CORRUPT
+    return "malformed" in str(exc)
+
+
+def _damaged(path: Path) -> str:
+    return _("The database {path} is damaged; restore the last good backup, or run shoptui check to see what is wrong.").format(
+        path=path
+    )
+
+
+def _failure(path: Path, exc: sqlite3.Error) -> str:
+    """One sentence for an SQLite error on the database at ``path``."""
+    return _damaged(path) if _is_damaged(exc) else dbmod.describe_failure(str(path), exc)
+
+
+def _verify_copy(copy: sqlite3.Connection, source: Path) -> None:
+    """The snapshot just copied is sound, or the database it came from is damaged."""
+    try:
+        ok = [row[0] for row in copy.execute("PRAGMA quick_check(1)")] == ["ok"]
+    except sqlite3.DatabaseError as exc:
+        if not _is_damaged(exc) and "not a database" not in str(exc):
+            raise DatabaseError(_failure(source, exc)) from exc
+        ok = False
+    if not ok:
+        raise DatabaseError(_damaged(source))
 
 
 def _sqlite_backup(source: Path, target: Path) -> None:
     try:
         src = _connect(source)
     except sqlite3.Error as exc:
-        raise DatabaseError(dbmod.describe_failure(str(source), exc)) from exc
+        raise DatabaseError(_failure(source, exc)) from exc
     try:
         if not _has_history(src, source, _("{path} is not a shoptui database.")):
             raise DatabaseError(_("{path} is not a shoptui database.").format(path=source))
         dst = _connect(target)
         try:
             _copy_pages(src, dst, source)
+            _verify_copy(dst, source)
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         finally:
             dst.close()
@@ -158,13 +185,15 @@ def _sqlite_backup(source: Path, target: Path) -> None:
         src.close()
 
 
-def _has_history(conn: sqlite3.Connection, path: Path, not_ours: str) -> bool:
+def _has_history(conn: sqlite3.Connection, path: Path, not_ours: str, damaged: str | None = None) -> bool:
     try:
         row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (dbmod.HISTORY_TABLE,)).fetchone()
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc) or "encrypted" in str(exc):
             raise DatabaseError(not_ours.format(path=path)) from exc
-        raise DatabaseError(dbmod.describe_failure(str(path), exc)) from exc
+        if damaged is not None and _is_damaged(exc):
+            raise DatabaseError(damaged.format(path=path)) from exc
+        raise DatabaseError(_failure(path, exc)) from exc
     return bool(row[0])
 
 
@@ -177,19 +206,20 @@ def check_backup_file(path: Path) -> list[str]:
     if not path.is_file():
         raise NotFound(_("There is no backup file {path}.").format(path=path))
     not_ours = _("{path} is not a shoptui backup.")
+    damaged = _("The backup {path} is damaged; restore another backup.")
     try:
         conn = _connect(path)
     except sqlite3.Error as exc:
         raise DatabaseError(not_ours.format(path=path)) from exc
     try:
-        if not _has_history(conn, path, not_ours):
+        if not _has_history(conn, path, not_ours, damaged):
             raise DatabaseError(not_ours.format(path=path))
-        detail = conn.execute("PRAGMA integrity_check(1)").fetchone()[0]
-        if detail != "ok":
-            raise DatabaseError(_("The backup {path} is damaged ({detail}).").format(path=path, detail=detail))
+        # SQLite's own report ("*** in database main *** / Page 5: ...") is no sentence for a user.
+        if [row[0] for row in conn.execute("PRAGMA integrity_check(1)")] != ["ok"]:
+            raise DatabaseError(damaged.format(path=path))
         names = [row[0] for row in conn.execute(f'SELECT name FROM "{dbmod.HISTORY_TABLE}"')]
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(not_ours.format(path=path)) from exc
+        raise DatabaseError((damaged if _is_damaged(exc) else not_ours).format(path=path)) from exc
     finally:
         conn.close()
     if set(names) - set(dbmod.known_migrations()):
@@ -219,10 +249,10 @@ def restore_database(backup: Path, url: str, force: bool = False) -> RestoreResu
 
 def _restore_sqlite(backup: Path, url: str, force: bool) -> None:
     target = dbmod.sqlite_path(url)
-    dbmod.make_database(url)  # a missing folder or a folder given as the file: one clear sentence
+    existed = target.exists()
     if _same_file(backup, target):
         raise RuleViolation(_("The backup and the database are the same file."))
-    existed = target.exists()
+    dbmod.make_database(url)  # a missing folder or a folder given as the file: one clear sentence (and a new file 0600)
     if existed:
         _check_sqlite_target(target, force)
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import sys
-from pathlib import Path
 
 from ..i18n import _
 from .report import iso_date
@@ -30,10 +29,13 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from .. import clock
+    from .. import clock, files
+    from .. import db as dbmod
     from ..cli import open_db
     from ..services import day_close, stores, users
 
+    if args.output:
+        files.check_output(args.output, database=dbmod.resolve_url(args.db))
     open_db(args)
     user_id = users.get_user(args.user).id if args.user else None
     store_id = stores.get_store(args.store).id if args.store else None
@@ -44,7 +46,7 @@ def run(args) -> int:
     else:
         out.write(table(report))
     if args.output:
-        Path(args.output).write_text(out.getvalue(), encoding="utf-8", newline="")
+        files.write_output(args.output, out.getvalue())
     else:
         sys.stdout.write(out.getvalue())
     return 0

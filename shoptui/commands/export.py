@@ -33,6 +33,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from .. import db as dbmod
     from ..cli import open_db
     from ..io.month_export import Month, check_target, export_month
 
@@ -40,7 +41,7 @@ def run(args) -> int:
     target = Path(args.output)
     if target.suffix.lower() != ".xlsx":
         raise UsageError(_("The month is written as an Excel file: give -o a name ending in .xlsx."))
-    check_target(target)
+    check_target(target, database=dbmod.resolve_url(args.db))
     open_db(args)
     with progress_bar(enabled=not args.no_progress and sys.stderr.isatty()) as show:
         result = export_month(month, target, progress=show)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import UsageError, ValidationError
+from ..errors import UsageError
 from ..i18n import _
 from ..io.importer import KINDS
 
@@ -73,6 +73,8 @@ def run(args) -> int:
 
 
 def write_template(args) -> int:
+    from .. import db as dbmod
+    from .. import files
     from ..cli import open_db
     from ..io import templates
 
@@ -84,8 +86,7 @@ def write_template(args) -> int:
     target = Path(args.output)
     if target.suffix.lower() != ".xlsx":
         raise UsageError(_("A template is an Excel file: give -o a name ending in .xlsx."))
-    if not target.parent.is_dir():
-        raise ValidationError(_("The folder {folder} does not exist.").format(folder=target.parent))
+    files.check_output(target, database=dbmod.resolve_url(args.db))
     open_db(args)  # the shop's currency decides the money format
     templates.write_template(args.file, target)
     return 0

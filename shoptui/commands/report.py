@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from pathlib import Path
 
 from ..errors import UsageError
 from ..i18n import _
@@ -54,7 +53,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from .. import reports
+    from .. import db as dbmod
+    from .. import files, reports
     from ..cli import open_db
     from ..reports.query import ReportQuery
     from ..reports.render import render
@@ -62,6 +62,8 @@ def run(args) -> int:
 
     if args.format == "xlsx" and not args.output:
         raise UsageError(_("An Excel report needs a file: add -o FILE.xlsx."))
+    if args.output:  # refused before the report is built (and never the database's own files)
+        files.check_output(args.output, database=dbmod.resolve_url(args.db))
     spec = reports.load(args.name)  # before opening the database: an unbuilt report is said at once
     options = {key: value for key, value in (("by", args.by), ("product", args.product)) if value is not None}
     # Checked by the reports themselves, so that the screen's values get the same messages.
@@ -77,11 +79,7 @@ def run(args) -> int:
         translate_headers=bool(getattr(args, "lang", None)),
     )
     if args.output:
-        path = Path(args.output)
-        if isinstance(output, bytes):
-            path.write_bytes(output)
-        else:
-            path.write_text(output, encoding="utf-8", newline="")
+        files.write_output(args.output, output)
     else:
         sys.stdout.write(output)
     return 0

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -25,8 +24,8 @@ from typing import Any, Callable
 import peewee as pw
 from peewee import Case, fn
 
-from .. import clock, reports
-from ..errors import ShopError, UsageError, ValidationError
+from .. import clock, files, reports
+from ..errors import ShopError, UsageError
 from ..i18n import N_, _
 from ..models import Receipt
 from ..reports import Money, Share
@@ -121,23 +120,10 @@ class Cancelled(ShopError):
         super().__init__(message or _("The export was cancelled; nothing was written."))
 
 
-def check_target(path: str | Path) -> Path:
-    """``path`` as a file the workbook can be written to, or one sentence saying why not."""
-    target = Path(path).expanduser()
-    folder = target.parent
-    try:
-        if "\x00" in str(target):  # pathlib's tests answer False for it instead of failing
-            raise ValueError("embedded null byte")
-        if target.is_dir():
-            raise ValidationError(_("{path} is a folder; give the name of a file.").format(path=target), "path")
-        if not folder.is_dir():
-            raise ValidationError(_("The folder {folder} does not exist.").format(folder=folder), "path")
-        writable = os.access(folder, os.W_OK | os.X_OK)
-    except (OSError, ValueError):  # a name the system cannot take: a NUL, too long
-        raise ValidationError(_("{path} is not a file name this computer can use.").format(path=target), "path") from None
-    if not writable:
-        raise ValidationError(_("The folder {folder} cannot be written to; choose another one.").format(folder=folder), "path")
-    return target
+def check_target(path: str | Path, **guard) -> Path:
+    """``path`` as a file the workbook can be written to, or one sentence saying why not
+    (``files.check_output``: never the database's files, a device or a folder)."""
+    return files.check_output(path, **guard)
 
 
 def export_month(
@@ -164,16 +150,12 @@ def export_month(
     except BaseException:
         book.discard()  # the sheets written so far are temporary files
         raise
-    partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        book.save(partial)
-        partial.replace(target)
-    except OSError as exc:
+        with files.atomic_output(target) as partial:
+            book.save(partial)
+    except BaseException:
         book.discard()
-        raise ValidationError(_("{path} cannot be written: {reason}").format(
-            path=target, reason=exc.strerror or exc), "path") from None
-    finally:
-        partial.unlink(missing_ok=True)
+        raise
     return result
 
 

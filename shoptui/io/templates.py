@@ -14,6 +14,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .. import files
 from ..errors import UsageError
 from ..i18n import N_, _, language
 from ..models import GENDERS, STATUSES
@@ -120,7 +121,8 @@ def write_template(kind: str, path: str | Path) -> list[str]:
          Column("meaning", _("What it holds")), Column("example", _("Example"))],
         explain,
     )
-    book.save(path)
+    with files.atomic_output(path) as partial:
+        book.save(partial)
     return headers
 
 

@@ -10,15 +10,15 @@ still in Python when cancelled finishes its step and its result is thrown away.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 from pathlib import Path
 from typing import Any, Mapping
 
 
+from .. import files
 from ..db import database
-from ..errors import ShopError, ValidationError
+from ..errors import ShopError
 from ..i18n import _
 from ..models import Product
 from ..services import settings
@@ -109,11 +109,7 @@ def export_report(
     The file appears whole or not at all: it is written beside the target and renamed.
     """
     require(actor, "export")
-    target = Path(str(path).strip()).expanduser()
-    if not str(path).strip() or target.is_dir():
-        raise ValidationError(_("Give the name of a file to write, not a folder."), "path")
-    if not target.parent.is_dir():
-        raise ValidationError(_("The folder {folder} does not exist.").format(folder=target.parent), "path")
+    target = files.check_output(str(path))
     spec = load(name)
     if data is None:
         options = {key: value for key, value in query.options.items() if key not in ("limit", "offset")}
@@ -121,19 +117,8 @@ def export_report(
     fmt = export_format(target)
     output = render(data, fmt, settings.currency(), title=spec.title, labels=spec.labels, columns=spec.columns,
                     translate_headers=True)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        if isinstance(output, bytes):
-            partial.write_bytes(output)
-        else:
-            # utf-8-sig: Excel opens a CSV with a byte-order mark as UTF-8 (Vietnamese names).
-            partial.write_text(output, encoding="utf-8-sig", newline="")
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ValidationError(_("The file {path} cannot be written: {reason}").format(
-            path=target, reason=exc.strerror or exc), "path") from exc
-    return target
+    # utf-8-sig: Excel opens a CSV with a byte-order mark as UTF-8 (Vietnamese names).
+    return files.write_output(target, output, encoding="utf-8-sig")
 
 
 # -- what the report form offers ---------------------------------------------------------------

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import peewee as pw
 
-from ..errors import PermissionDenied, ValidationError
+from ..errors import PermissionDenied
 from ..i18n import N_, _
 from ..models import DebtEntry, GiftCardEntry, Payment, Receipt, Store, User
 from ..money import as_string
@@ -187,16 +187,11 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
 
 def write_csv(report: DayClose, path: Path) -> Path:
     """The day close as a CSV file at ``path``; a path the system refuses is one sentence."""
-    from ..io.month_export import check_target
+    from .. import files
 
-    path = check_target(path)
-    try:
-        with path.open("w", newline="", encoding="utf-8") as out:
-            write_rows(report, out)
-    except OSError as exc:
-        raise ValidationError(
-            _("{path} could not be written: {reason}").format(path=path, reason=exc.strerror or exc), "path"
-        ) from None
+    path = files.check_output(path)
+    with files.atomic_output(path) as partial, partial.open("w", newline="", encoding="utf-8") as out:
+        write_rows(report, out)
     return path
 
 

@@ -23,16 +23,15 @@ import operator
 import re
 import sqlite3
 import csv
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import peewee
 
-from .. import phones
+from .. import files, phones
 from ..db import database
-from ..errors import DatabaseError, ShopError, ValidationError
+from ..errors import DatabaseError, ValidationError
 from ..i18n import N_, _
 from ..models import STATUSES, Customer, CustomerGroup, Group
 from ..textfold import words
@@ -418,11 +417,7 @@ def export(
     from ..reports import Money
     from ..reports.render import csv_cell
 
-    target = Path(path).expanduser()
-    if not str(path).strip() or target.is_dir():
-        raise ValidationError(_("Give the name of a file to write, not a folder."), "path")
-    if not target.parent.is_dir():
-        raise ValidationError(_("The folder {folder} does not exist.").format(folder=target.parent), "path")
+    target = files.check_output(path)
     currency = settings.currency()
     region = settings.region()
     names = status_names or {}
@@ -444,8 +439,7 @@ def export(
                 yield values(row)
 
     headings = [_(heading) for _key, heading, _kind in EXPORT_COLUMNS]
-    partial = target.with_name(target.name + ".partial")
-    try:
+    with files.atomic_output(target) as partial:
         if export_format(target) == "xlsx":
             book = Book(currency, title=_("Customers"))
             columns = [Column(key, heading, kind) for (key, _h, kind), heading in zip(EXPORT_COLUMNS, headings)]
@@ -458,14 +452,6 @@ def export(
                 writer.writerow(headings)
                 for cells in rows():
                     writer.writerow([csv_cell(cell, currency) for cell in cells])
-        os.replace(partial, target)
-    except ShopError:
-        partial.unlink(missing_ok=True)
-        raise
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise ValidationError(_("The file {path} cannot be written: {reason}").format(
-            path=target, reason=exc.strerror or exc), "path") from exc
     return done
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from shoptui import backup, check, demo
 from shoptui import db as dbmod
-from shoptui.errors import DatabaseError, NotFound, RuleViolation
+from shoptui.errors import DatabaseError, NotFound, RuleViolation, ValidationError
 from shoptui.models import Customer, Receipt
 from shoptui.services import customers, sales, settings
 from shoptui.services.sales import SaleInput
@@ -103,7 +103,7 @@ def test_backup_refusals(database, db_path, tmp_path):
         backup.backup_database(str(tmp_path / "missing.sqlite"), tmp_path / "out.sqlite")
     with pytest.raises(NotFound, match="does not exist"):
         backup.backup_database(str(db_path), tmp_path / "no" / "such" / "out.sqlite")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(ValidationError, match="is the shop's database or one of its files"):
         backup.backup_database(str(db_path), db_path)
     junk = tmp_path / "junk.sqlite"
     junk.write_text("not a database at all\n" * 100)
@@ -176,8 +176,74 @@ def test_a_damaged_backup_is_refused(demo_backup, tmp_path):
     conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'customer_phone'", (pages["customer_code"],))
     conn.commit()
     conn.close()
-    with pytest.raises(DatabaseError, match="damaged"):
+    with pytest.raises(DatabaseError, match="damaged") as refused:
         backup.restore_database(damaged, str(tmp_path / "new.sqlite"))
+    # One sentence with the way out, not SQLite's "*** in database main ***" report on two lines.
+    assert str(refused.value) == f"The backup {damaged} is damaged; restore another backup."
+    assert not (tmp_path / "new.sqlite").exists()
+
+
+def damage_pages(path: Path) -> None:
+    """Overwrite the root pages of some tables, as a failing disk would."""
+    conn = sqlite3.connect(path)
+    size = conn.execute("PRAGMA page_size").fetchone()[0]
+    roots = [r for (r,) in conn.execute("SELECT rootpage FROM sqlite_master WHERE name IN ('customer', 'receipt', 'card')")]
+    conn.close()
+    with path.open("r+b") as f:
+        for page in roots:
+            f.seek((page - 1) * size + 8)
+            f.write(b"\x55" * (size // 2))
+
+
+def test_a_damaged_database_is_not_backed_up(demo_backup, tmp_path):
+    path, _counts = demo_backup
+    damaged = tmp_path / "shop.sqlite"
+    shutil.copy(path, damaged)
+    damage_pages(damaged)
+    assert sqlite3.connect(damaged).execute("PRAGMA quick_check(1)").fetchone()[0] != "ok"
+    with pytest.raises(DatabaseError) as refused:
+        backup.backup_database(str(damaged), tmp_path / "backup.sqlite")
+    assert str(refused.value) == (
+        f"The database {damaged} is damaged; restore the last good backup, or run shoptui check to see what is wrong."
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.sqlite"]
+
+
+def test_a_killed_backup_leaves_nothing_once_the_next_one_starts(demo_backup, tmp_path):
+    """kill -9 while the backup is under way (it waits for a lock the test holds: the moment
+    is found by polling for its temporary file), then back up again into the same folder."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path, _counts = demo_backup
+    shop = tmp_path / "shop.sqlite"
+    shutil.copy(path, shop)
+    out = tmp_path / "usb"
+    out.mkdir()
+    holder = sqlite3.connect(shop, isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")  # nobody else may read it until the test lets go
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPTUI_")}
+    child = subprocess.Popen([sys.executable, "-m", "shoptui", "--db", str(shop), "backup", "-o", str(out / "b.sqlite")],
+                             cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(out.glob(".b.sqlite.shoptui-partial-*")):
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert [p.name for p in out.iterdir()] == [f".b.sqlite.shoptui-partial-{child.pid}"]
+    made = backup.backup_database(str(shop), out)
+    assert [p.name for p in out.iterdir()] == [made.name]
+    assert sqlite3.connect(made).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_restore_over_data_needs_force(demo_backup, database, db_path):
