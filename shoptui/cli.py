@@ -122,6 +122,17 @@ def run_app(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything the program creates (database, backups, exports, folders) is its owner's
+    # only, whatever the umask of the shell or service that started it; files.py also
+    # sets the modes itself, for callers that do not come through here.
+    umask = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(umask)  # for a caller in the same process (the tests)
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_pre_language(argv) or os.environ.get("SHOPTUI_LANG") or language_from_environment() or "en")
     try:

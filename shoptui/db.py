@@ -16,6 +16,7 @@ from playhouse import db_url
 from playhouse.migrations import Runner
 
 from .errors import DatabaseError
+from .files import create_private_file, make_private_folder
 from .i18n import _
 
 database = peewee.DatabaseProxy()
@@ -44,7 +45,7 @@ def resolve_url(db: str | None) -> str:
     value = db or os.environ.get("SHOPTUI_DB") or ""
     if not value:
         path = default_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(path.parent)  # 0700: the shop's data is its owner's only
         return str(path)
     return value
 
@@ -69,6 +70,9 @@ def make_database(url: str) -> peewee.Database:
             raise DatabaseError(_("The folder {folder} does not exist.").format(folder=path.parent))
         if path.is_dir():
             raise DatabaseError(_("{path} is a folder, not a database file.").format(path=path))
+        if str(path) != ":memory:":
+            # 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
+            create_private_file(path)
         return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5)
     if url.startswith(("postgres://", "postgresql://")):
         try:

@@ -87,3 +87,37 @@ def test_resolve_url_prefers_the_option_then_the_variable_then_the_data_folder(m
     default = dbmod.resolve_url(None)
     assert default.endswith("shoptui.sqlite")
     assert default.startswith(os.environ["XDG_DATA_HOME"])  # the test's own data folder, never the user's
+
+
+def test_a_new_database_its_wal_and_shm_are_private_whatever_the_umask(tmp_path):
+    import stat
+    from pathlib import Path
+
+    def mode(path: Path) -> int:
+        return stat.S_IMODE(path.stat().st_mode)
+
+    path = tmp_path / "new.sqlite"
+    old = os.umask(0o022)
+    try:
+        database = dbmod.open_database(str(path))
+    finally:
+        os.umask(old)
+    try:
+        database.execute_sql("CREATE TABLE IF NOT EXISTS probe (x)")
+        database.execute_sql("INSERT INTO probe VALUES (1)")
+        assert Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
+        assert {mode(path), mode(Path(f"{path}-wal")), mode(Path(f"{path}-shm"))} == {0o600}
+    finally:
+        database.close()
+
+
+def test_the_data_folder_is_private(monkeypatch, tmp_path):
+    import stat
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    old = os.umask(0o022)
+    try:
+        url = dbmod.resolve_url(None)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(os.path.dirname(url)).st_mode) == 0o700
