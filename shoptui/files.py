@@ -62,10 +62,12 @@ def database_files(database: str | os.PathLike | None) -> list[Path]:
 
 def bound_database() -> str | None:
     """The file of the SQLite database the models are bound to, if any."""
+    import peewee
+
     from . import db as dbmod
 
     bound = dbmod.database.obj
-    return getattr(bound, "database", None) if bound is not None and dbmod.is_sqlite(str(getattr(bound, "database", ""))) else None
+    return bound.database if isinstance(bound, peewee.SqliteDatabase) else None
 
 
 def check_output(path: str | os.PathLike, database: str | os.PathLike | None = _BOUND) -> Path:
