@@ -344,6 +344,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             store=store, number=number, kind="sale", at=at, cashier=user_id, customer=customer,
             subtotal=q.subtotal, discount=q.subtotal - q.total, total=q.total,
             points_earned=earned, points_redeemed=sale.points, source="till", created_at=clock.now(),
+            **(_points_rule(earnable, rate) if customer else {}),
         )
         for line in lines:
             line.pop("gross")
@@ -373,6 +374,31 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         customer.debt_balance + sale.credit if customer else None,
         warnings,
     )
+
+
+def _points_rule(base: int, rate: points.Rate) -> dict:
+    """The receipt's record of the rule its points were earned under (migration 0008)."""
+    return {"points_base": max(base, 0), "points_earn_per": rate.earn_per if rate.earn_per > 0 else None}
+
+
+def _points_to_reverse(sale: Receipt, returned_after: int, reversed_before: int) -> int | None:
+    """The points this return takes back so that the customer keeps exactly what the kept
+    amount would have earned under the sale's rule (a point is earned in full, so taking
+    back a rounded share could leave a point too few: 96 points on 969,000, 289,000
+    returned, leaves 68 for the 680,000 kept, not 67). None where the rule is not known."""
+    if not sale.points_earn_per or sale.points_base is None or not sale.total:
+        return None
+    kept_base = share_of(sale.points_base, sale.total - returned_after, sale.total)
+    keep = min(sale.points_earned, kept_base // sale.points_earn_per)
+    return max(0, sale.points_earned - keep - reversed_before)
+
+
+def _point_price(sale: Receipt, paid_in_points: int) -> int | None:
+    """What one point paid on ``sale``, where points paid a whole number of minor units
+    each (every till sale); None for an imported receipt whose figures do not divide."""
+    if sale.points_redeemed > 0 and paid_in_points > 0 and paid_in_points % sale.points_redeemed == 0:
+        return paid_in_points // sale.points_redeemed
+    return None
 
 
 @dataclass
@@ -533,7 +559,9 @@ def record_return(
             return min(max(0, share_of(of, after, whole) - so_far), of - so_far)
 
         customer = lock_customer(sale.customer_id) if sale.customer_id is not None else None
-        reversed_points = part(sale.points_earned, so_far["points_earned"])
+        reversed_points = _points_to_reverse(sale, after, so_far["points_earned"])
+        if reversed_points is None:
+            reversed_points = part(sale.points_earned, so_far["points_earned"])
         restored_points = part(sale.points_redeemed, so_far["points_redeemed"])
         paid = _payments_by_method(Payment.select().where(Payment.receipt == sale))
         back = _payments_by_method(
@@ -543,7 +571,17 @@ def record_return(
         # what is left of this return, so rounding can never make the rest negative.
         budget = amount
         instruments: dict[str, int] = {}
-        for method in ("points", "voucher", "giftcard"):
+        price = _point_price(sale, paid.get("points", 0))
+        if price is not None:
+            # Whole points at the price they paid: the points payment is always points × price,
+            # so no fraction of a point's money is lost; what whole points cannot refund goes
+            # to the other methods (a later return restores the rest).
+            restored_points = min(restored_points, budget // price)
+            instruments["points"] = restored_points * price
+        else:
+            instruments["points"] = min(part(paid.get("points", 0), back.get("points", 0)), budget)
+        budget -= instruments["points"]
+        for method in ("voucher", "giftcard"):
             instruments[method] = min(part(paid.get(method, 0), back.get(method, 0)), budget)
             budget -= instruments[method]
         rest = budget
@@ -636,7 +674,7 @@ def attach_receipt(
         net = receipt.total - returned_so_far(receipt)
         rate = points.rate_for(customer, receipt.at)
         earned = points.points_for(net, rate)
-        Receipt.update(points_earned=earned).where(Receipt.id == receipt.id).execute()
+        Receipt.update(points_earned=earned, **_points_rule(receipt.total, rate)).where(Receipt.id == receipt.id).execute()
         post_points(customer, "earn", earned, receipt=receipt, user=actor.user_id if actor else None,
                     reason=_("receipt {number} attached").format(number=receipt.number), at=at)
         add_sales(customer.id, net, receipt.at)
