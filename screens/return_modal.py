@@ -128,15 +128,34 @@ class ReturnModal(FormModal):
         self.sale_id = facts.id
         return True
 
+    def _typed_receipt(self) -> str:
+        return self.query_one("#receipt", Input).value.strip()
+
+    def _receipt_changed(self) -> bool:
+        """The receipt field names another sale than the one shown (or none is shown)."""
+        return self.sale is None or self.sale.number != self._typed_receipt()
+
+    def _look_up_typed(self, then_focus_amount: bool) -> None:
+        self.sale = None
+        self.clear_errors()
+        self.query_one("#return-sale", Static).update(content(""))
+        on_done = self._found if then_focus_amount else self._show_sale
+        # Exclusive: only the last receipt typed may come back and be shown.
+        run_db(self, sale_shown, self._typed_receipt(), None, self.actor, on_done=on_done, on_error=self.show_error,
+               group="return-sale", exclusive=True)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "receipt" and (self.sale is None or self.sale.number != event.value.strip()):
-            self.sale = None
-            self.clear_errors()
-            run_db(self, sale_shown, event.value, None, self.actor, on_done=self._found, on_error=self.show_error,
-                   group="return-sale")
+        if event.input.id == "receipt" and self._receipt_changed():
+            self._look_up_typed(then_focus_amount=True)
             return
         self.action_save()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        # A receipt typed and left with Tab takes effect at once: the sale shown (and the
+        # one the return is posted to) is always the one in the field.
+        if event.input.id == "receipt" and self._typed_receipt() and self._receipt_changed():
+            self._look_up_typed(then_focus_amount=False)
 
     def _found(self, shown: SaleShown) -> None:
         if self._show_sale(shown):
@@ -146,8 +165,11 @@ class ReturnModal(FormModal):
         if self.busy:
             return
         self.clear_errors()
-        if self.sale is None:
-            self.show_error(ValidationError(_("Type the receipt number and press Enter."), "receipt"))
+        if self._receipt_changed():
+            # Never post to a sale other than the one typed: look the typed one up first.
+            if self._typed_receipt():
+                self._look_up_typed(then_focus_amount=False)
+            self.show_error(ValidationError(_("Check the sale shown for the receipt typed, then press Enter."), "receipt"))
             return
         values = self.values()
         try:

@@ -180,3 +180,49 @@ async def test_a_sale_of_another_customer_is_refused_and_the_short_number_is_rea
         await until(pilot, lambda: modal.sale is not None and modal.sale.id == sale.id, what="the own sale")
         assert modal.query_one("#receipt", Input).value == sale.number
         assert not modal.field("receipt").error
+
+
+@pilot_test
+async def test_a_receipt_typed_and_left_with_tab_is_the_one_returned(bought, database):
+    # Issue 12, defect 1: F8 prefilled the last sale; the cashier went back, typed another
+    # receipt, tabbed on and saved: the return was posted to the prefilled sale.
+    customer, first = bought
+    second = sales.record_sale(SaleInput(customer=customer, amount=80_000)).receipt
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_return_from_sales_tab(pilot, customer.id)
+        assert modal.sale.id == second.id  # the last sale, prefilled
+        await pilot.press("shift+tab")
+        receipt = modal.query_one("#receipt", Input)
+        assert app.focused is receipt
+        receipt.value = ""
+        await type_amount(pilot, str(int(first.number.rsplit("-", 1)[1])))
+        await pilot.press("tab")
+        await type_amount(pilot, "10000")
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert f"Of sale: {first.number}" in text
+        await pilot.press("enter")
+    ret = Receipt.get(Receipt.kind == "return")
+    assert (ret.return_of_id, ret.total) == (first.id, 10_000)
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_a_save_while_the_typed_receipt_is_not_shown_posts_nothing(bought, database):
+    customer, first = bought
+    second = sales.record_sale(SaleInput(customer=customer, amount=80_000)).receipt
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_return_from_sales_tab(pilot, customer.id)
+        assert modal.sale.id == second.id
+        # The field changed without leaving it (a paste, say), and Enter pressed on another field.
+        modal.query_one("#receipt", Input).value = first.number
+        modal.query_one("#amount", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: modal.sale is not None and modal.sale.id == first.id, what="the typed sale shown")
+        assert Receipt.select().where(Receipt.kind == "return").count() == 0
+        assert "Check the sale shown" in modal.field("receipt").error
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert f"Of sale: {first.number}" in text
