@@ -277,9 +277,12 @@ class CustomerCardScreen(Screen[None]):
         if h.debt_days is not None:
             debt = _("{amount} · oldest {days} days").format(amount=debt, days=h.debt_days)
         breaks_rule = any(flag in CREDIT_RULE_FLAGS for flag in h.flags)
+        # A negative debt is money the shop holds for the customer: named so, never "-₫50,000".
+        debt_fact = (_("Paid in advance"), f.money(-h.debt).plain, "bold") if h.debt < 0 else (
+            _("Debt"), debt, WARNING_STYLE if breaks_rule else "bold")
         facts = [
             (_("Points"), f.number(h.points).plain),
-            (_("Debt"), debt, WARNING_STYLE if breaks_rule else "bold"),
+            debt_fact,
             (_("Credit left"), f.money(h.credit_left).plain if h.credit_left is not None else _("no limit")),
             (_("Discount"), f.percent(h.discount_bp).plain),
         ]
