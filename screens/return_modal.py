@@ -20,12 +20,15 @@ from textual.widgets import Input, Select, Static
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import _
 from shoptui.money import parse_money
-from shoptui.services import receipt_lookup, sales, till
+from shoptui.services import receipt_lookup, sales, scans, till
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
+from shoptui.services.scans import Scan
 
 from .db_work import run_db
 from .form import Field, FormModal
+from .keyboard_scans import TYPED_CODES
+from .messages import CardScanned
 from .labels import METHOD_NAMES
 from .override_modal import OverrideModal
 from .sale_modal import DoneModal, dismiss_later
@@ -76,7 +79,7 @@ class ReturnModal(FormModal):
         self.sale: till.SaleFacts | None = None
 
     def fields(self) -> Iterable[Field]:
-        yield Field(_("Receipt"), Input(id="receipt", max_length=40), "receipt")
+        yield Field(_("Receipt"), Input(id="receipt", max_length=40, classes=TYPED_CODES), "receipt")
         yield Field(_("Amount"), Input(id="amount", placeholder=_("all that is left"), max_length=30), "amount")
         yield Field(_("Lines"), Input(id="lines", placeholder=_("sku qty; …"), max_length=2000), "lines")
         yield Field(
@@ -180,6 +183,29 @@ class ReturnModal(FormModal):
             return
         self.submit(take_return, self.sale.id, amount, values["lines"], values["refund"], self.actor, override_by,
                     on_done=self._done, group="return", title=_("Return"))
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        """A product scanned is one more of it in Lines; a receipt's number, the sale to
+        return; anything else goes on to the app (a customer's card opens their card)."""
+        if message.scan is None:
+            message.stop()
+            run_db(self, scans.classify, message.barcode, on_done=self._scan_classified, group="return-scan")
+        elif message.scan.kind in ("product", "receipt"):
+            message.stop()
+            self._scan_classified(message.scan)
+
+    def _scan_classified(self, scan: Scan) -> None:
+        if scan.kind == "product":
+            lines = self.query_one("#lines", Input)
+            typed = lines.value.strip().rstrip(";").strip()
+            item = f"{scan.product_sku} 1"
+            lines.value = f"{typed}; {item}" if typed else item
+            self.field("lines").set_error(None)
+        elif scan.kind == "receipt":
+            self.query_one("#receipt", Input).value = scan.code
+            self._look_up_typed(then_focus_amount=True)
+        else:
+            self.app.post_message(CardScanned(scan.code, routed=True, scan=scan))
 
     def _done(self, result) -> None:
         if isinstance(result, LateReturn):

@@ -1,6 +1,6 @@
 """Reads the till screens need around the sale and return services: a sale's facts by
-number or id, a return's lines by sku, whether a return or credit needs a manager, and
-where a scan belongs in the sale form. Read-only; the writes stay in sales, debts and points."""
+number or id, a return's lines by sku, whether a return or credit needs a manager
+(where a scan belongs: services.scans). Read-only; the writes stay in sales, debts and points."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from decimal import Decimal
 from .. import clock
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
-from ..models import Card, Product, Receipt, ReceiptLine, Voucher
+from ..models import Receipt, ReceiptLine
 from . import sales, settings
 from .context import Actor, allows
 
@@ -73,19 +73,6 @@ def credit_refused(sale: sales.SaleInput, actor: Actor | None) -> bool:
     except RuleViolation:
         return True
     return False
-
-
-def scanned_at_sale(barcode: str) -> str | None:
-    """Which field of the sale a scan belongs in: "lines" for a product (by barcode or
-    sku), "voucher", "gift_card", or None when the shop knows no such thing."""
-    code = barcode.strip()
-    if Product.select().where((Product.barcode == code) | (Product.sku == code)).exists():
-        return "lines"
-    if Voucher.select().where(Voucher.code == code).exists():
-        return "voucher"
-    if Card.select().where((Card.barcode == code) & (Card.kind == "gift")).exists():
-        return "gift_card"
-    return None
 
 
 def payments_of(receipt_id: int) -> list[tuple[str, int]]:

@@ -226,3 +226,39 @@ async def test_a_save_while_the_typed_receipt_is_not_shown_posts_nothing(bought,
         await pilot.press("enter")
         text = done_text(await done_shown(pilot))
         assert f"Of sale: {first.number}" in text
+
+
+@pilot_test
+async def test_scans_in_the_return_dialog_go_where_they_belong(database):
+    # A product adds a line to return; a receipt's number picks the sale; an unknown
+    # receipt number typed fast stays typed in the receipt field (never a registration).
+    from .helpers import scan
+
+    Product.create(sku="TEA", barcode="8930000000019", name="Green tea", price=30_000)
+    customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
+    sale = sales.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(3), sku="TEA")])).receipt
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(customer.id)
+        await card_open(pilot, customer.id)
+        await pilot.press("f8")
+        await until(pilot, lambda: isinstance(app.screen, ReturnModal))
+        modal = app.screen
+        assert app.focused is modal.query_one("#receipt", Input)
+        await scan(pilot, "MAIN-999999")
+        await until(pilot, lambda: modal.query_one("#receipt", Input).value == "MAIN-999999", what="typed, kept")
+        assert isinstance(app.screen, ReturnModal)
+        modal.query_one("#receipt", Input).value = ""
+        await scan(pilot, sale.number)
+        await until(pilot, lambda: modal.sale is not None and modal.sale.id == sale.id, what="the sale scanned")
+        await scan(pilot, "8930000000019")
+        await until(pilot, lambda: modal.query_one("#lines", Input).value == "TEA 1", what="a line")
+        await scan(pilot, "8930000000019")
+        await until(pilot, lambda: modal.query_one("#lines", Input).value == "TEA 1; TEA 1", what="a second one")
+        modal.query_one("#lines", Input).focus()
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Returned: ₫60,000" in text
+        await pilot.press("enter")
+    assert sales.returned_so_far(sale) == 60_000
+    assert run_checks() == []
