@@ -110,6 +110,9 @@ def fact_lines(facts: list[tuple], width: int) -> list[list[tuple]]:
 
 
 class CustomerCardScreen(Screen[None]):
+    # The permission each key needs: a key the signed-in role may not use is not offered.
+    ACTION_NEEDS = {"edit": "edit_customer", "status": "edit_customer", "adjust": "adjust",
+                    "move_receipt": "move_receipt", "merge": "merge_customers"}
     BINDINGS = [
         # The footer shows what the till needs all day; status, cards, adjustments and merging
         # are in F1 and the palette, so that Help and Quit fit 80 columns in every language.

@@ -70,6 +70,8 @@ def export_folder() -> Path:
 
 
 class ReportScreen(Screen[None]):
+    # A cashier is not offered the exports (F7/F8), which are the owner's.
+    ACTION_NEEDS = {"export": "export"}
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="report-back"),
         Binding("f5", "run", N_("Run"), id="report-run"),

@@ -286,7 +286,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         # Read once, locked: the lines, the customer and the rate serve both the quote and the receipt.
         customer = lock_customer(sale.customer) if sale.customer is not None else None
         if customer is not None:
-            customers.ensure_can_buy(customer)
+            customers.ensure_can_buy(customer, actor)
         at = sale.at or clock.now()
         with about("lines"):
             lines = _resolve_lines(sale.lines)
@@ -663,7 +663,7 @@ def attach_receipt(
         if customer is None:
             raise ValidationError(_("Choose the customer to attach the receipt to."), "customer")
         customer = lock_customer(customer)
-        customers.ensure_can_buy(customer)
+        customers.ensure_can_buy(customer, actor)
         if receipt.kind != "sale" or receipt.customer_id is not None:
             raise RuleViolation(_("Only an anonymous sale can be attached to a customer."))
         days = settings.get_int("attach_receipt_days")
@@ -698,7 +698,7 @@ def move_receipt(
             raise RuleViolation(_("Only a sale of a known customer can be moved; attach an anonymous one instead."))
         if receipt.customer_id == target.id:
             raise RuleViolation(_("The receipt already belongs to {name}.").format(name=target.name))
-        customers.ensure_can_buy(target)
+        customers.ensure_can_buy(target, actor)
         # Both rows locked, lower id first, so two moves in opposite directions cannot deadlock.
         locked = {c.id: c for c in map(lock_customer, sorted((receipt.customer_id, target.id)))}
         source, target = locked[receipt.customer_id], locked[target.id]
