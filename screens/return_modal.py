@@ -15,7 +15,7 @@ from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import _
@@ -32,7 +32,7 @@ from .messages import CardScanned
 from .labels import METHOD_NAMES
 from .override_modal import OverrideModal
 from .sale_modal import DoneModal, dismiss_later
-from .text import Formats, content
+from .text import Formats, content, printable
 
 
 @dataclass(frozen=True)
@@ -92,8 +92,13 @@ class ReturnModal(FormModal):
         with Vertical(id="dialog", classes="form-dialog return-dialog"):
             yield Static(content(_("Return")), classes="dialog-title")
             yield Static(content(""), classes="dialog-message", id="return-sale")
+            # The sale's lines with what came back already: Enter on one returns one more of it.
+            table = DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
+            table.display = False
+            yield table
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
+            yield Static(content(""), classes="dialog-message", id="refund-split")
             yield Static(content(_("Enter: take the return   Esc: cancel")), classes="dialog-message")
 
     def on_mount(self) -> None:
@@ -129,7 +134,76 @@ class ReturnModal(FormModal):
             return False
         self.sale = facts
         self.sale_id = facts.id
+        self._show_lines(facts)
+        self.refresh_split()
         return True
+
+    def _show_lines(self, facts: till.SaleFacts) -> None:
+        table = self.query_one("#return-lines", DataTable)
+        table.clear(columns=True)
+        table.display = bool(facts.lines)
+        if not facts.lines:
+            return
+        f = self.formats
+        table.add_columns(_("Product"), _("Sold"), _("Returned"), _("Left"), _("Amount"))
+        for line in facts.lines:
+            table.add_row(printable(f"{line.sku} {line.name}".strip()), f.number(line.qty).plain,
+                          f.number(line.returned).plain, f.number(line.left).plain, f.money(line.amount).plain,
+                          key=line.sku)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self._add_line(event.row_key.value)
+
+    def _add_line(self, sku: str) -> None:
+        lines = self.query_one("#lines", Input)
+        typed = lines.value.strip().rstrip(";").strip()
+        lines.value = f"{typed}; {sku} 1" if typed else f"{sku} 1"
+        self.field("lines").set_error(None)
+
+    # -- the refund's split, before it is saved ------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("amount", "lines"):
+            self.refresh_split()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.refresh_split()
+
+    def refresh_split(self) -> None:
+        if self.sale is None:
+            return
+        values = self.values()
+        try:
+            text = values["amount"].strip()
+            amount = parse_money(text, self.formats.currency, "amount") if text else None
+        except ShopError as exc:
+            self._split_failed(exc)
+            return
+        run_db(self, till.refund_split, self.sale.id, amount, values["lines"], values["refund"],
+               on_done=self._show_split, on_error=self._split_failed, group="refund-split", exclusive=True)
+
+    def _split_failed(self, exc: ShopError) -> None:
+        self.query_one("#refund-split", Static).update(content(str(exc)))
+
+    def _show_split(self, split: till.RefundSplit) -> None:
+        f = self.formats
+        parts = [_("Returns {amount}").format(amount=f.money(split.amount).plain)]
+        if split.points_restored or split.points_money:
+            parts.append(_("{points} points back ({amount})").format(
+                points=f.number(split.points_restored).plain, amount=f.money(split.points_money).plain))
+        if split.voucher:
+            parts.append(_("voucher {amount}").format(amount=f.money(split.voucher).plain))
+        if split.gift_card:
+            parts.append(_("to the gift card {amount}").format(amount=f.money(split.gift_card).plain))
+        if split.credit_reduced:
+            parts.append(_("debt less {amount}").format(amount=f.money(split.credit_reduced).plain))
+        parts.append(_("paid back ({method}) {amount}").format(
+            method=_(METHOD_NAMES[split.refund_method]), amount=f.money(split.refunded).plain))
+        if split.points_reversed:
+            parts.append(_("{points} points taken back").format(points=f.number(split.points_reversed).plain))
+        self.query_one("#refund-split", Static).update(content(" · ".join(parts)))
 
     def _typed_receipt(self) -> str:
         return self.query_one("#receipt", Input).value.strip()
@@ -196,11 +270,7 @@ class ReturnModal(FormModal):
 
     def _scan_classified(self, scan: Scan) -> None:
         if scan.kind == "product":
-            lines = self.query_one("#lines", Input)
-            typed = lines.value.strip().rstrip(";").strip()
-            item = f"{scan.product_sku} 1"
-            lines.value = f"{typed}; {item}" if typed else item
-            self.field("lines").set_error(None)
+            self._add_line(scan.product_sku)
         elif scan.kind == "receipt":
             self.query_one("#receipt", Input).value = scan.code
             self._look_up_typed(then_focus_amount=True)

@@ -262,3 +262,33 @@ async def test_scans_in_the_return_dialog_go_where_they_belong(database):
         await pilot.press("enter")
     assert sales.returned_so_far(sale) == 60_000
     assert run_checks() == []
+
+
+@pilot_test
+async def test_the_dialog_lists_the_lines_and_shows_the_refund_split_before_saving(database):
+    # Issue 12: lines picked with the arrow keys, what was already returned, and the split
+    # (points back at their price, the debt reduced, what is paid out) before it is saved.
+    settings.set_value("points_value", "1000")
+    Product.create(sku="TEA", name="Green tea", price=30_000)
+    Product.create(sku="CAKE", name="Cake", price=20_000)
+    customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333", "credit_limit": 500_000}).customer
+    from shoptui.services import points
+
+    points.adjust_points(customer, 10, "welcome")
+    sale = sales.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(2), sku="TEA"),
+                                                                 LineInput(qty=Decimal(1), sku="CAKE")],
+                                       points=10, credit=20_000)).receipt  # 80,000: 10,000 points, 20,000 credit
+    sales.record_return(sale, lines=[(sale.lines[0].id, Decimal(1))])
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_return_from_sales_tab(pilot, customer.id)
+        table = modal.query_one("#return-lines")
+        await until(pilot, lambda: table.row_count == 2, what="the sale's lines")
+        assert [c.plain if hasattr(c, "plain") else str(c) for c in table.get_row_at(0)][:4] == ["TEA Green tea", "2", "1", "1"]
+        table.focus()
+        await pilot.press("down", "enter")  # one Cake
+        assert modal.query_one("#lines", Input).value == "CAKE 1"
+        split = lambda: str(modal.query_one("#refund-split", Static).render())  # noqa: E731
+        await until(pilot, lambda: "Returns ₫20,000" in split(), what="the split")
+        assert "points back (₫" in split() and "paid back (cash)" in split()
+        assert Receipt.select().where(Receipt.kind == "return").count() == 1  # nothing written yet
