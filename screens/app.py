@@ -22,6 +22,7 @@ from textual.binding import Binding
 from shoptui.i18n import N_, _, babel_locale
 from shoptui.services import settings
 from shoptui.services.context import Actor
+from shoptui.services.scans import Scan
 
 from .choice_modal import ChoiceModal
 from .commands import PALETTE_PLACEHOLDER, THEMES_PLACEHOLDER, shop_commands, textual_commands
@@ -35,7 +36,7 @@ from .keyboard_scans import KeyboardScans
 from .messages import CardScanned, DeviceStatus
 from .register_modal import RegisterModal
 from .scan_detector import ScanDetector
-from .scan_lookup import ScanOutcome, lookup
+from .scan_lookup import lookup
 from .survey_modal import ask_survey
 from .text import Formats, printable
 from .till_keys import TILL_BINDINGS, TillActions
@@ -136,38 +137,56 @@ class ShopApp(TillActions, App[None]):
             except asyncio.TimeoutError:
                 pass  # the widget went away meanwhile
 
-    def scan_received(self, barcode: str, source: str = "keyboard") -> None:
-        self.post_message(CardScanned(barcode, source))
+    def scan_received(self, barcode: str, scan: Scan | None = None, source: str = "keyboard") -> None:
+        self.post_message(CardScanned(barcode, source, scan=scan))
 
     def on_card_scanned(self, message: CardScanned) -> None:
         if not message.routed:
             # The focused widget and its screen may want it (a card field); if not, it
             # bubbles back up here, routed.
             target = self.focused or self.screen
-            target.post_message(CardScanned(message.barcode, message.source, routed=True))
+            target.post_message(CardScanned(message.barcode, message.source, routed=True, scan=message.scan))
+            return
+        if message.scan is not None:
+            self._scan_resolved(message.scan)
             return
         run_db(self, lookup, message.barcode, on_done=self._scan_resolved, group="scan-open", title=_("Scan"))
 
-    def _scan_resolved(self, outcome: ScanOutcome) -> None:
-        if outcome.opens_customer:
-            self.open_customer(outcome.customer_id)
-            if outcome.kind == "known":  # a card was read: the second survey
-                ask_survey(self, outcome.customer_id, "card_read", self.actor)
-        elif outcome.kind == "withdrawn":
-            self.notify(printable(self._withdrawn_message(outcome)), title=_("Card not valid"), severity="warning", markup=False, timeout=10)
-        elif outcome.kind == "gift":  # whoever brings it: its balance, never a registration
-            open_gift_card(self, outcome.barcode)
+    def _scan_resolved(self, scan: Scan) -> None:
+        """A scan nobody's field took: it goes where its kind belongs."""
+        if scan.opens_customer:
+            self.open_customer(scan.customer_id)
+            if scan.kind == "loyalty":  # a card was read: the second survey
+                ask_survey(self, scan.customer_id, "card_read", self.actor)
+        elif scan.kind == "withdrawn":
+            self._say(self._withdrawn_message(scan), _("Card not valid"))
+        elif scan.kind == "gift":  # whoever brings it: its balance, never a registration
+            open_gift_card(self, scan.code)
+        elif scan.kind == "product":
+            self._say(_("This is a product: {name} ({sku}).").format(name=scan.product_name, sku=scan.product_sku), _("Scan"))
+        elif scan.kind == "voucher":
+            self._say(_("This is voucher {code}: scan it in a sale (F5 on the card).").format(code=scan.code), _("Scan"))
+        elif scan.kind == "receipt":
+            if scan.customer_id is not None:
+                self.open_customer(scan.customer_id)
+            else:
+                self._say(_("Receipt {number} is a sale without a card.").format(number=scan.code), _("Scan"))
+        elif scan.new_card_refusal is not None:
+            self._say(scan.new_card_refusal, _("Not a card of this shop"))
         else:
-            self._offer_registration(outcome.barcode)
+            self._offer_registration(scan.code)
 
-    def _withdrawn_message(self, outcome: ScanOutcome) -> str:
+    def _say(self, text: str, title: str) -> None:
+        self.notify(printable(text), title=title, severity="warning", markup=False, timeout=10)
+
+    def _withdrawn_message(self, outcome: Scan) -> str:
         when = self.formats.date(outcome.ended_at).plain
         if outcome.end_reason == "replaced" and outcome.replaced_by:
             return _("Card {barcode} belonged to {name} ({code}); it was replaced by card {new} on {date} and is no longer valid.").format(
-                barcode=outcome.barcode, name=outcome.customer_name, code=outcome.customer_code, new=outcome.replaced_by, date=when
+                barcode=outcome.code, name=outcome.customer_name, code=outcome.customer_code, new=outcome.replaced_by, date=when
             )
         return _("Card {barcode} belonged to {name} ({code}); it was withdrawn on {date} and is no longer valid.").format(
-            barcode=outcome.barcode, name=outcome.customer_name, code=outcome.customer_code, date=when
+            barcode=outcome.code, name=outcome.customer_name, code=outcome.customer_code, date=when
         )
 
     def _offer_registration(self, barcode: str) -> None:

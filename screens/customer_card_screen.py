@@ -110,6 +110,9 @@ def fact_lines(facts: list[tuple], width: int) -> list[list[tuple]]:
 
 
 class CustomerCardScreen(Screen[None]):
+    # The permission each key needs: a key the signed-in role may not use is not offered.
+    ACTION_NEEDS = {"edit": "edit_customer", "status": "edit_customer", "adjust": "adjust",
+                    "move_receipt": "move_receipt", "merge": "merge_customers"}
     BINDINGS = [
         # The footer shows what the till needs all day; status, cards, adjustments and merging
         # are in F1 and the palette, so that Help and Quit fit 80 columns in every language.
@@ -277,9 +280,12 @@ class CustomerCardScreen(Screen[None]):
         if h.debt_days is not None:
             debt = _("{amount} · oldest {days} days").format(amount=debt, days=h.debt_days)
         breaks_rule = any(flag in CREDIT_RULE_FLAGS for flag in h.flags)
+        # A negative debt is money the shop holds for the customer: named so, never "-₫50,000".
+        debt_fact = (_("Paid in advance"), f.money(-h.debt).plain, "bold") if h.debt < 0 else (
+            _("Debt"), debt, WARNING_STYLE if breaks_rule else "bold")
         facts = [
             (_("Points"), f.number(h.points).plain),
-            (_("Debt"), debt, WARNING_STYLE if breaks_rule else "bold"),
+            debt_fact,
             (_("Credit left"), f.money(h.credit_left).plain if h.credit_left is not None else _("no limit")),
             (_("Discount"), f.percent(h.discount_bp).plain),
         ]

@@ -21,6 +21,8 @@ from textual.widgets._footer import FooterKey
 
 from shoptui.i18n import _
 
+from .role_keys import offered
+
 PALETTE_MIN_WIDTH = 100
 # App-wide keys that work everywhere but are shown only by a footer that asks for them.
 SHOWN_ON_REQUEST = frozenset({"lock"})
@@ -51,7 +53,9 @@ class ShopFooter(Footer):
         # Footer.compose builds one FooterKey per binding on every bindings change;
         # translating them on their way out keeps all of Textual's layout and grouping.
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and widget.action in self.hidden_actions:
+            if isinstance(widget, FooterKey) and (
+                widget.action in self.hidden_actions or not offered(self.screen, widget.action)
+            ):
                 continue
             if isinstance(widget, FooterKey):
                 widget.description = translated(widget.description)

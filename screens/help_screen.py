@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from shoptui.i18n import N_, _
 
+from .role_keys import offered
 from .text import content, plain
 
 
@@ -36,7 +37,7 @@ def keys_of(app: App) -> list[KeyRow]:
     for _key, active in app.screen.active_bindings.items():
         binding = active.binding
         # Ours carry an id (remappable); Textual's own widget keys (scrolling, copying) are left out.
-        if not binding.description or not binding.id:
+        if not binding.description or not binding.id or not offered(app.screen, binding.action):
             continue
         key = key_label(app, binding)
         # Descriptions are English message ids: translated now, in the language of the moment.

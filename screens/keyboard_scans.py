@@ -8,11 +8,14 @@ on their normal way (priority bindings, then the focused widget) through ``deliv
 A candidate burst is looked up in a worker; until the answer, later keys wait in the
 detector's queue, so typing never overtakes a scan. With the answer:
 
-- a card (held or withdrawn) or a customer code: a ``CardScanned`` message;
+- anything the shop knows (a card, held or withdrawn, a gift card, a voucher, a
+  product, a customer code, a receipt number): a ``CardScanned`` message carrying what
+  the classifier said, so nobody looks it up again;
 - an unknown text that came as a scan by timing: ``CardScanned`` too (the app offers to
-  register it), unless it reads as a phone number: a phone pasted with its line break is
-  a search, so its characters are typed and the Enter dropped (in the directory an
-  Enter would open whichever row was highlighted before the search ran);
+  register it as a card), unless it reads as a phone number, or cannot be a card of this
+  shop while a field that takes typed codes has the focus: then it was typing (a phone pasted with its line
+  break, a number typed fast), so its characters are typed and the Enter dropped (in the
+  directory an Enter would open whichever row was highlighted before the search ran);
 - anything else (short or slow, and no card): the keys as they were typed, Enter included.
 """
 
@@ -23,10 +26,17 @@ from typing import Awaitable, Callable
 from textual import events
 from textual._time import get_time
 from textual.timer import Timer
+from textual.widgets import Input
+
+from shoptui.services.scans import Scan
 
 from .db_work import run_db
 from .scan_detector import ENTER, Candidate, Deliver, ScanDetector
-from .scan_lookup import ScanOutcome, lookup
+from .scan_lookup import lookup
+
+# The class of an Input that takes codes typed fast (a receipt number): an unknown burst
+# there that cannot be a card is what was typed, not a scan.
+TYPED_CODES = "typed-codes"
 
 # Keys that end a scan: scanners send CR (Enter) by default, some LF (Ctrl+J).
 TERMINATORS = ("enter", "ctrl+j")
@@ -38,7 +48,7 @@ class KeyboardScans:
         app,
         detector: ScanDetector,
         deliver: Callable[[events.Key], Awaitable[None]],
-        on_scan: Callable[[str], None],
+        on_scan: Callable[[str, Scan | None], None],
         clock: Callable[[], float] = get_time,
         settle: Callable[[], Awaitable[None]] | None = None,
     ):
@@ -84,20 +94,27 @@ class KeyboardScans:
             on_error=lambda _exc: self._answered(candidate, None),
         )
 
-    async def _answered(self, candidate: Candidate, outcome: ScanOutcome | None) -> None:
+    async def _answered(self, candidate: Candidate, outcome: Scan | None) -> None:
         if outcome is None:  # the database could not say: a timed burst is still a scan
             if candidate.timed:
-                self.on_scan(candidate.text)
+                self.on_scan(candidate.text, None)
             else:
                 await self._deliver_all(candidate.items)
-        elif outcome.kind != "unknown" or (candidate.timed and not outcome.phone_like):
-            self.on_scan(outcome.barcode)
+        elif outcome.kind != "unknown" or (candidate.timed and not outcome.phone_like and not self._typing(outcome)):
+            self.on_scan(outcome.code, outcome)
         elif candidate.timed:
             await self._deliver_all(candidate.items[:-1])
         else:
             await self._deliver_all(candidate.items)
         await self._act(self.detector.resume())
         self._arm()
+
+    def _typing(self, outcome: Scan) -> bool:
+        """An unknown burst that cannot be a card of this shop, into a field that takes
+        typed codes (a receipt number typed fast): typed text. Elsewhere it stays a scan,
+        so an unknown product's barcode never lands in a money field."""
+        focused = self.app.focused
+        return outcome.new_card_refusal is not None and isinstance(focused, Input) and focused.has_class(TYPED_CODES)
 
     async def _deliver_all(self, items) -> None:
         # Held keys go to the focused widget's queue; a key after them may be a priority

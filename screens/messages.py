@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from textual.message import Message
 
+from shoptui.services.scans import Scan
+
 
 @dataclass
 class DirectoryPage(Message):
@@ -43,6 +45,9 @@ class CardScanned(Message):
     barcode: str
     source: str = "keyboard"
     routed: bool = False
+    # What the core's classifier made of it, when the terminal's scan detector already
+    # asked (a device's scan is classified by the app): one lookup per scan.
+    scan: Scan | None = None
 
 
 @dataclass

@@ -6,10 +6,12 @@ or typing it, then the optional birthday, gender and e-mail. Enter goes to the n
 field and saves from the last; Ctrl+S saves from anywhere. Without a phone the cashier
 is asked whether to save the customer as "incomplete", to be completed later.
 
-Registering and binding the card are two service transactions today. The card is
-checked before the customer is written (a card held by someone else is an error on the
-card field and nothing is saved); should binding still fail afterwards, the customer is
-kept and the error is shown, and the card can be added from the customer's card.
+The customer and the card are saved together (``services.registration``): a card the
+shop's rule refuses, a product's barcode or another customer's card is an error on the
+card field and nothing is saved. A scan into the card field moves on to the next field
+(the scanner's Enter is not a key the form sees), and a card prefilled by the scan that
+opened the form is not a stop on the way through the fields, so typing meant for the
+birthday never lands in it; a new scan still replaces it.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from typing import Iterable
 
 from textual.widgets import Input, Select
 
-from shoptui.errors import ShopError, ValidationError
+from shoptui.errors import ValidationError
 from shoptui.i18n import _
 from shoptui.models import GENDERS
-from shoptui.services import cards, customers
+from shoptui.services import registration
 from shoptui.services.context import Actor
 
 from .choice_modal import ChoiceModal
@@ -40,28 +42,12 @@ class Registered:
 
 
 def register_with_card(values: dict, card: str, actor: Actor | None, phone_confirmed: str | None = None) -> Registered:
-    """Runs in a worker. The card is checked first so that a bad card saves nothing."""
+    """Runs in a worker: what was typed, read, then the one service call."""
     check_phone(values.get("phone") or "", phone_confirmed)
-    barcode = ""
-    if card.strip():
-        try:
-            # One check, the service's: malformed, a gift card or another customer's card
-            # is an error on the card field before anything is saved.
-            barcode = cards.check_bindable(card)
-        except ShopError as exc:
-            raise ValidationError(str(exc), "card") from None
     values = dict(values)
     values["birthday"] = read_date(values.get("birthday") or "", "birthday")
-    outcome = customers.register(values, actor)
-    result = Registered(outcome.customer.id, list(outcome.warnings))
-    if barcode:
-        try:
-            cards.issue_card(outcome.customer.id, barcode, actor=actor)
-        except ShopError as exc:
-            result.warnings.append(
-                _("The customer is saved, but the card could not be bound: {reason}").format(reason=exc)
-            )
-    return result
+    outcome = registration.register(values, card, actor)
+    return Registered(outcome.customer.id, list(outcome.warnings))
 
 
 class RegisterModal(FormModal):
@@ -92,6 +78,8 @@ class RegisterModal(FormModal):
         return _("New customer")
 
     def on_mount(self) -> None:
+        if self.card:
+            self.query_one("#card", Input).can_focus = False
         self.query_one("#name", Input).focus()
 
     def on_card_scanned(self, message: CardScanned) -> None:
@@ -100,6 +88,8 @@ class RegisterModal(FormModal):
         card = self.query_one("#card", Input)
         card.value = message.barcode
         self.field("card").set_error(None)
+        if self.focused is card:
+            self.focus_next()  # what is typed next is the birthday, not more card
 
     def action_save(self) -> None:
         if self.busy:

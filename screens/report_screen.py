@@ -26,12 +26,14 @@ from shoptui.errors import ShopError
 from shoptui.i18n import N_, _, ngettext
 from shoptui.reports.query import ReportQuery
 from shoptui.reports.running import ReportCancelled, ReportRun, export_report, product_choices
-from shoptui.services import customers, stores
+from shoptui.services import customers, scans, stores
+from shoptui.services.scans import Scan
 from shoptui.services.context import Actor, require
 
 from .choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
 from .footer import ShopFooter
+from .messages import CardScanned
 from .report_form import ReportForm
 from .path_modal import ExportPathModal
 from .report_modals import CalendarModal, StoresModal
@@ -68,6 +70,8 @@ def export_folder() -> Path:
 
 
 class ReportScreen(Screen[None]):
+    # A cashier is not offered the exports (F7/F8), which are the owner's.
+    ACTION_NEEDS = {"export": "export"}
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="report-back"),
         Binding("f5", "run", N_("Run"), id="report-run"),
@@ -148,6 +152,24 @@ class ReportScreen(Screen[None]):
         run_db(self, store_choices, on_done=self._stores_known, group="report-stores")
         if self.report_name == "buyers":
             run_db(self, product_choices, on_done=self.query_one(ReportForm).offer_products, group="report-products")
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        """A product scanned while the report asks for one fills its field; any other scan
+        goes on to the app (a customer's card opens their card)."""
+        if "product" not in self.query_one(ReportForm).fields:
+            return
+        if message.scan is None:
+            message.stop()
+            run_db(self, scans.classify, message.barcode, on_done=self._scan_classified, group="report-scan")
+        elif message.scan.kind == "product":
+            message.stop()
+            self._scan_classified(message.scan)
+
+    def _scan_classified(self, scan: Scan) -> None:
+        if scan.kind == "product":
+            self.query_one("#field-product", Input).value = scan.product_sku
+        else:
+            self.app.post_message(CardScanned(scan.code, routed=True, scan=scan))
 
     def _stores_known(self, found: list[tuple[str, str]]) -> None:
         self.store_list = found

@@ -15,21 +15,24 @@ from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import _
 from shoptui.money import parse_money
-from shoptui.services import receipt_lookup, sales, till
+from shoptui.services import receipt_lookup, sales, scans, till
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
+from shoptui.services.scans import Scan
 
 from .db_work import run_db
 from .form import Field, FormModal
+from .keyboard_scans import TYPED_CODES
+from .messages import CardScanned
 from .labels import METHOD_NAMES
 from .override_modal import OverrideModal
 from .sale_modal import DoneModal, dismiss_later
-from .text import Formats, content
+from .text import Formats, content, printable
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class ReturnModal(FormModal):
         self.sale: till.SaleFacts | None = None
 
     def fields(self) -> Iterable[Field]:
-        yield Field(_("Receipt"), Input(id="receipt", max_length=40), "receipt")
+        yield Field(_("Receipt"), Input(id="receipt", max_length=40, classes=TYPED_CODES), "receipt")
         yield Field(_("Amount"), Input(id="amount", placeholder=_("all that is left"), max_length=30), "amount")
         yield Field(_("Lines"), Input(id="lines", placeholder=_("sku qty; …"), max_length=2000), "lines")
         yield Field(
@@ -89,8 +92,13 @@ class ReturnModal(FormModal):
         with Vertical(id="dialog", classes="form-dialog return-dialog"):
             yield Static(content(_("Return")), classes="dialog-title")
             yield Static(content(""), classes="dialog-message", id="return-sale")
+            # The sale's lines with what came back already: Enter on one returns one more of it.
+            table = DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
+            table.display = False
+            yield table
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
+            yield Static(content(""), classes="dialog-message", id="refund-split")
             yield Static(content(_("Enter: take the return   Esc: cancel")), classes="dialog-message")
 
     def on_mount(self) -> None:
@@ -126,17 +134,105 @@ class ReturnModal(FormModal):
             return False
         self.sale = facts
         self.sale_id = facts.id
+        self._show_lines(facts)
+        self.refresh_split()
         return True
+
+    def _show_lines(self, facts: till.SaleFacts) -> None:
+        table = self.query_one("#return-lines", DataTable)
+        table.clear(columns=True)
+        table.display = bool(facts.lines)
+        if not facts.lines:
+            return
+        f = self.formats
+        table.add_columns(_("Product"), _("Sold"), _("Returned"), _("Left"), _("Amount"))
+        for line in facts.lines:
+            table.add_row(printable(f"{line.sku} {line.name}".strip()), f.number(line.qty).plain,
+                          f.number(line.returned).plain, f.number(line.left).plain, f.money(line.amount).plain,
+                          key=line.sku)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self._add_line(event.row_key.value)
+
+    def _add_line(self, sku: str) -> None:
+        lines = self.query_one("#lines", Input)
+        typed = lines.value.strip().rstrip(";").strip()
+        lines.value = f"{typed}; {sku} 1" if typed else f"{sku} 1"
+        self.field("lines").set_error(None)
+
+    # -- the refund's split, before it is saved ------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("amount", "lines"):
+            self.refresh_split()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.refresh_split()
+
+    def refresh_split(self) -> None:
+        if self.sale is None:
+            return
+        values = self.values()
+        try:
+            text = values["amount"].strip()
+            amount = parse_money(text, self.formats.currency, "amount") if text else None
+        except ShopError as exc:
+            self._split_failed(exc)
+            return
+        run_db(self, till.refund_split, self.sale.id, amount, values["lines"], values["refund"],
+               on_done=self._show_split, on_error=self._split_failed, group="refund-split", exclusive=True)
+
+    def _split_failed(self, exc: ShopError) -> None:
+        self.query_one("#refund-split", Static).update(content(str(exc)))
+
+    def _show_split(self, split: till.RefundSplit) -> None:
+        f = self.formats
+        parts = [_("Returns {amount}").format(amount=f.money(split.amount).plain)]
+        if split.points_restored or split.points_money:
+            parts.append(_("{points} points back ({amount})").format(
+                points=f.number(split.points_restored).plain, amount=f.money(split.points_money).plain))
+        if split.voucher:
+            parts.append(_("voucher {amount}").format(amount=f.money(split.voucher).plain))
+        if split.gift_card:
+            parts.append(_("to the gift card {amount}").format(amount=f.money(split.gift_card).plain))
+        if split.credit_reduced:
+            parts.append(_("debt less {amount}").format(amount=f.money(split.credit_reduced).plain))
+        parts.append(_("paid back ({method}) {amount}").format(
+            method=_(METHOD_NAMES[split.refund_method]), amount=f.money(split.refunded).plain))
+        if split.points_reversed:
+            parts.append(_("{points} points taken back").format(points=f.number(split.points_reversed).plain))
+        self.query_one("#refund-split", Static).update(content(" · ".join(parts)))
+
+    def _typed_receipt(self) -> str:
+        return self.query_one("#receipt", Input).value.strip()
+
+    def _receipt_changed(self) -> bool:
+        """The receipt field names another sale than the one shown (or none is shown)."""
+        return self.sale is None or self.sale.number != self._typed_receipt()
+
+    def _look_up_typed(self, then_focus_amount: bool) -> None:
+        self.sale = None
+        self.clear_errors()
+        self.query_one("#return-sale", Static).update(content(""))
+        on_done = self._found if then_focus_amount else self._show_sale
+        # Exclusive: only the last receipt typed may come back and be shown.
+        run_db(self, sale_shown, self._typed_receipt(), None, self.actor, on_done=on_done, on_error=self.show_error,
+               group="return-sale", exclusive=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "receipt" and (self.sale is None or self.sale.number != event.value.strip()):
-            self.sale = None
-            self.clear_errors()
-            run_db(self, sale_shown, event.value, None, self.actor, on_done=self._found, on_error=self.show_error,
-                   group="return-sale")
+        if event.input.id == "receipt" and self._receipt_changed():
+            self._look_up_typed(then_focus_amount=True)
             return
         self.action_save()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        # A receipt typed and left with Tab takes effect at once: the sale shown (and the
+        # one the return is posted to) is always the one in the field.
+        if event.input.id == "receipt" and self._typed_receipt() and self._receipt_changed():
+            self._look_up_typed(then_focus_amount=False)
 
     def _found(self, shown: SaleShown) -> None:
         if self._show_sale(shown):
@@ -146,8 +242,11 @@ class ReturnModal(FormModal):
         if self.busy:
             return
         self.clear_errors()
-        if self.sale is None:
-            self.show_error(ValidationError(_("Type the receipt number and press Enter."), "receipt"))
+        if self._receipt_changed():
+            # Never post to a sale other than the one typed: look the typed one up first.
+            if self._typed_receipt():
+                self._look_up_typed(then_focus_amount=False)
+            self.show_error(ValidationError(_("Check the sale shown for the receipt typed, then press Enter."), "receipt"))
             return
         values = self.values()
         try:
@@ -158,6 +257,25 @@ class ReturnModal(FormModal):
             return
         self.submit(take_return, self.sale.id, amount, values["lines"], values["refund"], self.actor, override_by,
                     on_done=self._done, group="return", title=_("Return"))
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        """A product scanned is one more of it in Lines; a receipt's number, the sale to
+        return; anything else goes on to the app (a customer's card opens their card)."""
+        if message.scan is None:
+            message.stop()
+            run_db(self, scans.classify, message.barcode, on_done=self._scan_classified, group="return-scan")
+        elif message.scan.kind in ("product", "receipt"):
+            message.stop()
+            self._scan_classified(message.scan)
+
+    def _scan_classified(self, scan: Scan) -> None:
+        if scan.kind == "product":
+            self._add_line(scan.product_sku)
+        elif scan.kind == "receipt":
+            self.query_one("#receipt", Input).value = scan.code
+            self._look_up_typed(then_focus_amount=True)
+        else:
+            self.app.post_message(CardScanned(scan.code, routed=True, scan=scan))
 
     def _done(self, result) -> None:
         if isinstance(result, LateReturn):

@@ -30,9 +30,10 @@ from textual.widgets import Input, Static
 from shoptui.errors import RuleViolation, ShopError, ValidationError
 from shoptui.i18n import N_, _
 from shoptui.money import parse_money
-from shoptui.services import customer_view, sales, till, vouchers
+from shoptui.services import customer_view, sales, scans, till, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services.scans import Scan
 
 from .db_work import notify_error, run_db
 from .form import Field, FormModal
@@ -168,6 +169,9 @@ class Recorded:
     payments: list[tuple[str, int]]
 
 
+# Where a scan of each kind goes in the sale form.
+SCAN_FIELDS = {"product": "lines", "voucher": "voucher", "gift": "gift_card"}
+
 # The dialog must still fit 80×24 with a customer's fields; the totals count every line.
 LINES_SHOWN = 4
 
@@ -186,15 +190,21 @@ class SaleModal(FormModal):
         self.actor = actor
         self.header: customer_view.Header | None = None
         self.last_quote: sales.Quote | None = None
+        # A loyalty card was scanned into a sale begun without a customer.
+        self.card_read = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Amount"), Input(id="amount", placeholder=_("blank with lines: what they come to"), max_length=30), "amount")
         yield Field(_("Lines"), Input(id="lines", placeholder=_("barcode qty price -discount; …"), max_length=2000), "lines")
         yield Field(_("Receipt discount"), Input(id="discount", placeholder=_("5000 or 10%"), max_length=30), "discount")
         yield Field(_("Voucher"), Input(id="voucher", max_length=64), "voucher")
-        if self.customer_id is not None:
-            yield Field(_("Points to redeem"), Input(id="points", max_length=12, type="integer"), "points")
-            yield Field(_("On credit"), Input(id="credit", max_length=30), "credit")
+        # A customer's own ways to pay, shown once the sale has a customer (their card may
+        # be scanned in the middle of a sale begun without one).
+        points_field = Field(_("Points to redeem"), Input(id="points", max_length=12, type="integer"), "points")
+        credit_field = Field(_("On credit"), Input(id="credit", max_length=30), "credit")
+        for field in (points_field, credit_field):
+            field.display = self.customer_id is not None
+            yield field
         yield Field(_("Gift card"), Input(id="gift_card", max_length=64), "gift_card")
         yield Field(_("From the gift card"), Input(id="gift_amount", max_length=30), "gift_amount")
         yield Field(_("Bank card"), Input(id="card", max_length=30), "card")
@@ -218,6 +228,9 @@ class SaleModal(FormModal):
 
     def _show_customer(self, header: customer_view.Header) -> None:
         self.header = header
+        self.query_one("#sale-title", Static).update(content(_("New sale")))
+        for name in ("points", "credit"):
+            self.field(name).display = True
         f = self.formats
         credit = f.money(header.credit_left).plain if header.credit_left is not None else _("no limit")
         self.query_one("#sale-customer", Static).update(content(
@@ -260,6 +273,9 @@ class SaleModal(FormModal):
         for name in ("amount", "lines", "discount", event.input.id):
             if name in self._fields:
                 self.field(name).set_error(None)
+        self.refresh_quote()
+
+    def refresh_quote(self) -> None:
         try:
             sale = self.sale_input()
         except ShopError as exc:
@@ -357,8 +373,9 @@ class SaleModal(FormModal):
 
     def on_card_scanned(self, message: CardScanned) -> None:
         """A scan goes where the focus says: into Lines it is a product (one more line,
-        qty 1), into Voucher or Gift card that code; elsewhere it is looked up and goes
-        where it belongs (a product, a voucher, a gift card), or the cashier is told."""
+        qty 1), into Voucher or Gift card that code; elsewhere it goes where the core's
+        classifier says it belongs (a product, a voucher, a gift card), and a customer's
+        card gives a sale begun without one its customer."""
         message.stop()
         barcode = message.barcode.strip()
         if not barcode:
@@ -366,13 +383,37 @@ class SaleModal(FormModal):
         target = {"lines": "lines", "voucher": "voucher", "gift_card": "gift_card"}.get(getattr(self.focused, "id", None))
         if target is not None:
             self._place_scan(barcode, target)
-            return
-        run_db(self, till.scanned_at_sale, barcode, on_done=partial(self._place_scan, barcode), group="sale-scan")
+        elif message.scan is not None:
+            self._scan_classified(message.scan)
+        else:
+            run_db(self, scans.classify, barcode, on_done=self._scan_classified, group="sale-scan")
 
-    def _place_scan(self, barcode: str, target: str | None) -> None:
-        if target is None:
-            notify_error(self, _("{barcode} is not a product, voucher or gift card of this shop.").format(barcode=barcode))
+    def _scan_classified(self, scan: Scan) -> None:
+        if scan.kind in SCAN_FIELDS:
+            self._place_scan(scan.code, SCAN_FIELDS[scan.kind])
+        elif scan.kind in ("loyalty", "customer") and scan.customer_id is not None:
+            self._attach_customer(scan)
+        else:
+            notify_error(self, _("{barcode} is not a product, voucher, gift card or customer card of this shop.").format(
+                barcode=scan.code))
+
+    def _attach_customer(self, scan: Scan) -> None:
+        if self.customer_id == scan.customer_id:
             return
+        if self.customer_id is not None:
+            notify_error(self, _("This sale is already {name}'s: card {barcode} is {other}'s.").format(
+                name=self.header.name if self.header else "", barcode=scan.code, other=scan.customer_name))
+            return
+        self.customer_id = scan.customer_id
+        # The second survey waits for the end of the sale (SaleModal's caller asks it).
+        self.card_read = scan.kind == "loyalty"
+        run_db(self, customer_view.header, self.customer_id, on_done=self._customer_attached, group="sale-customer")
+
+    def _customer_attached(self, header: customer_view.Header) -> None:
+        self._show_customer(header)
+        self.refresh_quote()
+
+    def _place_scan(self, barcode: str, target: str) -> None:
         field = self.query_one(f"#{target}", Input)
         if target == "lines":
             typed = field.value.strip().rstrip(";").strip()

@@ -97,8 +97,17 @@ class TillActions:
         from .directory_screen import DirectoryScreen
         from .sale_modal import SaleModal
 
+        def done(result) -> None:
+            if result is None:
+                return
+            self.data_changed()
+            if result.receipt.customer_id is not None:  # a card was scanned during the sale
+                from .survey_modal import ask_survey
+
+                ask_survey(self, result.receipt.customer_id, "card_read", self.actor)
+
         if isinstance(self.screen, DirectoryScreen):
-            self.push_screen(SaleModal(None, self.formats, self.actor), lambda done: self.data_changed() if done else None)
+            self.push_screen(SaleModal(None, self.formats, self.actor), done)
 
     def action_day_close(self) -> None:
         from .day_close_screen import DayCloseScreen

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from . import clock
+from .barcodes import ean13
 from .db import database
 from .errors import RuleViolation, UsageError
 from .i18n import _, ngettext
@@ -172,13 +173,6 @@ class DemoSummary:
             **counts, first=self.first_day, last=self.last_day,
             owner_pin=OWNER.pin, c1=CASHIERS[0].name, c1_pin=CASHIERS[0].pin, c2=CASHIERS[1].name, c2_pin=CASHIERS[1].pin,
         )
-
-
-def ean13(body: str) -> str:
-    """``body`` (12 digits) with its EAN-13 check digit (weights 1,3,1,3... from the left).
-    Three lines of arithmetic: not worth a dependency."""
-    digits = [int(c) for c in body]
-    return body + str((10 - (sum(digits[0::2]) + 3 * sum(digits[1::2])) % 10) % 10)
 
 
 def check_size(customers: int, days: int) -> None:

@@ -227,8 +227,13 @@ def month_figures(month: Month, portrait: dict | None = None) -> dict[str, Any]:
         "conversion": Share(round(counted / visitors, 4)) if visitors else None,
         "points_outstanding": points["outstanding_points"],
         "points_liability": points["liability"],
-        "debt_outstanding": reports.load("debtors").build(as_of)["totals"]["owed"],
+        **_debt_figures(reports.load("debtors").build(as_of)["totals"]),
     }
+
+
+def _debt_figures(totals: dict) -> dict[str, Any]:
+    # Owed less advances is the Debts sheet's closing total: the Summary shows all three.
+    return {"debt_outstanding": totals["owed"], "debt_advances": totals["advances"], "debt_balance": totals["balance"]}
 
 
 KPI_ROWS = (
@@ -242,6 +247,8 @@ KPI_ROWS = (
     ("points_outstanding", N_("Points outstanding")),
     ("points_liability", N_("Points liability")),
     ("debt_outstanding", N_("Debt outstanding")),
+    ("debt_advances", N_("Paid in advance")),
+    ("debt_balance", N_("Debt balance (owed less advances)")),
 )
 
 

@@ -28,6 +28,9 @@ class Receipt(BaseModel):
     total = MoneyField()  # what the customer owes after every discount (returns: positive)
     points_earned = pw.BigIntegerField(default=0)
     points_redeemed = pw.BigIntegerField(default=0)
+    # The rule the points were earned under (migration 0008); NULL on imported and older receipts.
+    points_base = pw.BigIntegerField(null=True)  # the amount that earned points
+    points_earn_per = pw.BigIntegerField(null=True)  # minor units per point
     source = pw.CharField(max_length=8, default="till")  # "till" or "import"
     content_hash = pw.CharField(max_length=64, null=True)  # imports: detects a conflicting re-import
     created_at = pw.DateTimeField()

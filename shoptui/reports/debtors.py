@@ -14,6 +14,11 @@ the days from its date to the as-of date, in buckets 0-30, 31-60, 61-90 and over
 
 ``last_payment`` is the last entry of kind ``payment`` up to the as-of day.
 
+A negative balance is an advance: money the customer paid before buying (or a negative
+opening debt imported from another program). ``totals`` keep the two apart so that every
+place reads the same three figures: ``owed`` (what customers owe), ``advances`` (what the
+shop owes back) and ``balance`` = owed − advances, the Debts sheet's closing total.
+
 ``totals`` sum the whole list; ``paid_vs_unpaid`` looks at the customers who took
 credit (a debit entry) in scope — the period up to the as-of day, or everything up to
 it without a period — and splits them into those who owe nothing at the as-of day and
@@ -209,6 +214,7 @@ def _sum_rows(rows: list[dict]) -> dict:
         len(rows),
         sum(1 for row in rows if row["balance"] > 0),
         sum(int(row["balance"]) for row in rows if row["balance"] > 0),
+        sum(1 for row in rows if row["balance"] < 0),
         sum(int(row["balance"]) for row in rows),
         [sum(int(row[key]) for row in rows) for key in BUCKET_KEYS],
     )
@@ -222,6 +228,7 @@ def _totals(select: pw.Select) -> dict:
             fn.COUNT(pw.SQL("*")),
             fn.SUM(Case(None, [(listed.c.balance > 0, 1)], 0)),
             fn.SUM(owing),
+            fn.SUM(Case(None, [(listed.c.balance < 0, 1)], 0)),
             fn.SUM(listed.c.balance),
             *[fn.SUM(getattr(listed.c, key)) for key in BUCKET_KEYS],
         )
@@ -229,15 +236,18 @@ def _totals(select: pw.Select) -> dict:
         .tuples()
         .get()
     )
-    customers, owing_customers, owed, balance, *buckets = (int(value or 0) for value in row)
-    return _totals_of(customers, owing_customers, owed, balance, buckets)
+    customers, owing_customers, owed, advance_customers, balance, *buckets = (int(value or 0) for value in row)
+    return _totals_of(customers, owing_customers, owed, advance_customers, balance, buckets)
 
 
-def _totals_of(customers: int, owing_customers: int, owed: int, balance: int, buckets: list[int]) -> dict:
+def _totals_of(customers: int, owing_customers: int, owed: int, advance_customers: int, balance: int,
+               buckets: list[int]) -> dict:
     return {
         "customers": customers,
         "owing_customers": owing_customers,
         "owed": Money(owed),
+        "advance_customers": advance_customers,
+        "advances": Money(owed - balance),
         "balance": Money(balance),
         **{key: Money(value) for key, value in zip(BUCKET_KEYS, buckets)},
     }

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from .. import clock
 from ..errors import NotFound, RuleViolation, ValidationError
+from ..barcodes import card_rule_refusal
 from ..i18n import _
-from ..models import CARD_KINDS, Card, CardBinding, Customer
+from ..models import CARD_KINDS, Card, CardBinding, Customer, Product
 from ..models.cards import END_REASONS
+from . import settings
 from .audit import record
 from .context import Actor, require
 from .customers import clean_text
@@ -39,12 +41,30 @@ def refuse_gift_card(card: Card | None, barcode: str) -> None:
         )
 
 
-def check_bindable(barcode: str) -> str:
+def rule_refusal(code: str) -> str | None:
+    """Why ``code`` cannot be a new card of this shop (None: it can): its card number rule,
+    and never the barcode or sku of one of its products."""
+    if Product.select().where((Product.barcode == code) | (Product.sku == code)).exists():
+        return _("{code} is a product of this shop, not a card.").format(code=code)
+    return card_rule_refusal(code, settings.get("card_rule"), settings.get("card_prefix"), settings.get_int("card_length"))
+
+
+def _refuse_new_card(code: str) -> None:
+    refusal = rule_refusal(code)
+    if refusal is not None:
+        raise ValidationError(refusal, "barcode")
+
+
+def check_bindable(barcode: str, *, follow_rule: bool = True) -> str:
     """The cleaned barcode when it may become a customer's card now; else the refusal
-    (a gift card, or a card another customer holds). Forms call it before saving anything."""
+    (a gift card, a card another customer holds, or a number that breaks the shop's card
+    rule — a product's barcode, a mistyped digit). Forms call it before saving anything;
+    imports pass ``follow_rule=False``: cards brought from another program are kept as they are."""
     code = clean_barcode(barcode)
     card = Card.get_or_none(Card.barcode == code)
     refuse_gift_card(card, code)
+    if card is None and follow_rule:
+        _refuse_new_card(code)
     if card is not None:
         holder = open_binding(card)
         if holder is not None:
@@ -60,9 +80,12 @@ def open_binding(card: Card) -> CardBinding | None:
 
 
 def issue_card(
-    customer: Customer | int, barcode: str, kind: str = "loyalty", actor: Actor | None = None, *, at: dt.datetime | None = None
+    customer: Customer | int, barcode: str, kind: str = "loyalty", actor: Actor | None = None, *,
+    at: dt.datetime | None = None, follow_rule: bool = True,
 ) -> Card:
-    """Bind a card (new or returned to the shop) to ``customer``; a card held by someone else is refused."""
+    """Bind a card (new or returned to the shop) to ``customer``; a card held by someone
+    else is refused, and so is a new number that breaks the shop's card rule, unless
+    ``follow_rule`` is False (imports: another program's cards are kept as they are)."""
     require(actor, "issue_card")
     code = _barcode(barcode)
     if kind not in CARD_KINDS:
@@ -73,6 +96,8 @@ def issue_card(
         card = Card.get_or_none(Card.barcode == code)
         refuse_gift_card(card, code)
         if card is None:
+            if follow_rule:
+                _refuse_new_card(code)
             card = Card.create(barcode=code, kind=kind, created_at=now)
         else:
             holder = open_binding(card)

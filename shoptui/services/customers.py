@@ -24,7 +24,7 @@ from ..models import (
 from ..textfold import fold
 from . import settings
 from .audit import record, snapshot
-from .context import Actor, current_store, require
+from .context import Actor, allows, current_store, require
 from .ledger import write_transaction
 from .sequences import next_value
 
@@ -323,8 +323,9 @@ def archive_warning(customer: Customer | int) -> str | None:
     )
 
 
-def ensure_can_buy(customer: Customer) -> None:
-    """A sale (or an attached receipt) to an archived customer is refused in one sentence."""
+def ensure_can_buy(customer: Customer, actor: Actor | None = None) -> None:
+    """A sale (or an attached receipt) to an archived customer is refused in one sentence,
+    which tells this user what they can do: make them active again, or ask a manager."""
     if customer.status != "archived":
         return
     if customer.merged_into_id is not None:
@@ -335,8 +336,14 @@ def ensure_can_buy(customer: Customer) -> None:
                     name=customer.name, code=customer.code, kept=kept.name, kept_code=kept.code
                 )
             )
+    if allows(actor, "edit_customer"):
+        raise RuleViolation(
+            _("{name} ({code}) is archived: make the customer active again (Status, F6 on the card) before selling.").format(
+                name=customer.name, code=customer.code
+            )
+        )
     raise RuleViolation(
-        _("{name} ({code}) is archived: make the customer active again (Status, F6 on the card) before selling.").format(
+        _("{name} ({code}) is archived: ask a manager to make the customer active again before selling.").format(
             name=customer.name, code=customer.code
         )
     )

@@ -305,7 +305,7 @@ class CustomersWriter:
             held = CardBinding.select().where((CardBinding.card == card) & (CardBinding.customer == customer.id))
             if held.exists():
                 return False
-        cards.issue_card(customer, barcode, actor=self.actor)
+        cards.issue_card(customer, barcode, actor=self.actor, follow_rule=False)
         return True
 
 
@@ -835,7 +835,7 @@ class SalesWriter:
         with database.atomic():
             customer = customers.register(fields, self.actor, registered_at=at).customer
             if card:
-                cards.issue_card(customer, card, actor=self.actor)
+                cards.issue_card(customer, card, actor=self.actor, follow_rule=False)
         self.index.add(customer, card)
         self.created_at[customer.id] = at
         return customer.id

@@ -286,7 +286,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         # Read once, locked: the lines, the customer and the rate serve both the quote and the receipt.
         customer = lock_customer(sale.customer) if sale.customer is not None else None
         if customer is not None:
-            customers.ensure_can_buy(customer)
+            customers.ensure_can_buy(customer, actor)
         at = sale.at or clock.now()
         with about("lines"):
             lines = _resolve_lines(sale.lines)
@@ -344,6 +344,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             store=store, number=number, kind="sale", at=at, cashier=user_id, customer=customer,
             subtotal=q.subtotal, discount=q.subtotal - q.total, total=q.total,
             points_earned=earned, points_redeemed=sale.points, source="till", created_at=clock.now(),
+            **(_points_rule(earnable, rate) if customer else {}),
         )
         for line in lines:
             line.pop("gross")
@@ -373,6 +374,31 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         customer.debt_balance + sale.credit if customer else None,
         warnings,
     )
+
+
+def _points_rule(base: int, rate: points.Rate) -> dict:
+    """The receipt's record of the rule its points were earned under (migration 0008)."""
+    return {"points_base": max(base, 0), "points_earn_per": rate.earn_per if rate.earn_per > 0 else None}
+
+
+def _points_to_reverse(sale: Receipt, returned_after: int, reversed_before: int) -> int | None:
+    """The points this return takes back so that the customer keeps exactly what the kept
+    amount would have earned under the sale's rule (a point is earned in full, so taking
+    back a rounded share could leave a point too few: 96 points on 969,000, 289,000
+    returned, leaves 68 for the 680,000 kept, not 67). None where the rule is not known."""
+    if not sale.points_earn_per or sale.points_base is None or not sale.total:
+        return None
+    kept_base = share_of(sale.points_base, sale.total - returned_after, sale.total)
+    keep = min(sale.points_earned, kept_base // sale.points_earn_per)
+    return max(0, sale.points_earned - keep - reversed_before)
+
+
+def _point_price(sale: Receipt, paid_in_points: int) -> int | None:
+    """What one point paid on ``sale``, where points paid a whole number of minor units
+    each (every till sale); None for an imported receipt whose figures do not divide."""
+    if sale.points_redeemed > 0 and paid_in_points > 0 and paid_in_points % sale.points_redeemed == 0:
+        return paid_in_points // sale.points_redeemed
+    return None
 
 
 @dataclass
@@ -476,6 +502,111 @@ def _return_lines(sale: Receipt, lines: list[tuple[int, Decimal]], remaining: in
     return cumulative_share(sale.total, _returned_line_value(sale), value_now, line_total) if line_total else 0, rows
 
 
+@dataclass(frozen=True)
+class ReturnPlan:
+    """What a return will do, worked out before anything is written: shown to the cashier
+    as the refund's split, then written as it is (``record_return``)."""
+
+    sale: Receipt
+    amount: int
+    subtotal: int
+    points_reversed: int
+    points_restored: int
+    instruments: dict[str, int]  # points, voucher and gift-card money going back where it came from
+    credit_reduced: int
+    refunded: int
+    refund_method: str
+    line_rows: list[dict]
+    late: bool
+
+
+def plan_return(
+    sale: Receipt | int,
+    amount: int | None = None,
+    lines: list[tuple[int, Decimal]] | None = None,
+    refund_method: str = "cash",
+    at: dt.datetime | None = None,
+) -> ReturnPlan:
+    """The split of a return (whole sale, an amount, or some lines); read-only.
+
+    Points earned are reversed so the customer keeps what the kept amount earns, points
+    redeemed come back as whole points at their price; points, voucher and gift-card money
+    go back where they came from, the part bought on credit is taken off the debt, and the
+    rest is paid back by ``refund_method``."""
+    if refund_method not in ("cash", "card"):
+        raise ValidationError(_("Money is paid back in cash or to the card."), "refund_method")
+    if amount is not None and not lines and amount <= 0:
+        raise ValidationError(_("A return must be more than zero."), "amount")
+    sale = Receipt.get_or_none(Receipt.id == (sale.id if isinstance(sale, Receipt) else sale))
+    if sale is None or sale.kind != "sale":
+        raise NotFound(_("Only a sale can be returned."))
+    at = at or clock.now()
+    if at < sale.at:
+        raise ValidationError(_("A return cannot come before its sale ({number}).").format(number=sale.number), "at")
+    late = (at.date() - sale.at.date()).days > settings.get_int("cashier_return_days")
+    so_far = _returned_sums(sale)
+    before = so_far["total"]
+    remaining = sale.total - before
+    line_rows: list[dict] = []
+    if lines:
+        amount, line_rows = _return_lines(sale, lines, remaining)
+    elif amount is None:
+        amount = remaining
+    if amount <= 0 and not line_rows:
+        raise RuleViolation(_("Nothing is left to return on receipt {number}.").format(number=sale.number))
+    if amount > remaining:
+        raise RuleViolation(
+            _("At most {amount} is left to return on receipt {number}.").format(amount=_fmt(remaining), number=sale.number)
+        )
+    whole = sale.total
+    after = before + amount
+
+    def part(of: int, so_far: int) -> int:
+        """This return's share of ``of``, rounded on the running total so that the parts
+        of several partial returns add up to ``of`` exactly."""
+        if not whole:
+            return 0
+        return min(max(0, share_of(of, after, whole) - so_far), of - so_far)
+
+    reversed_points = _points_to_reverse(sale, after, so_far["points_earned"])
+    if reversed_points is None:
+        reversed_points = part(sale.points_earned, so_far["points_earned"])
+    restored_points = part(sale.points_redeemed, so_far["points_redeemed"])
+    paid = _payments_by_method(Payment.select().where(Payment.receipt == sale))
+    back = _payments_by_method(
+        Payment.select().join(Receipt, on=(Payment.receipt == Receipt.id)).where(Receipt.return_of == sale)
+    )
+    # Points, voucher and gift-card money go back where they came from; each is capped by
+    # what is left of this return, so rounding can never make the rest negative.
+    budget = amount
+    instruments: dict[str, int] = {}
+    price = _point_price(sale, paid.get("points", 0))
+    if price is not None:
+        # Whole points at the price they paid: the points payment is always points × price,
+        # so no fraction of a point's money is lost; what whole points cannot refund goes
+        # to the other methods (a later return restores the rest).
+        restored_points = min(restored_points, budget // price)
+        instruments["points"] = restored_points * price
+    else:
+        instruments["points"] = min(part(paid.get("points", 0), back.get("points", 0)), budget)
+    budget -= instruments["points"]
+    for method in ("voucher", "giftcard"):
+        instruments[method] = min(part(paid.get(method, 0), back.get(method, 0)), budget)
+        budget -= instruments[method]
+    rest = budget
+    credit_reduced = 0
+    if sale.customer_id is not None:
+        debt_now = Customer.select(Customer.debt_balance).where(Customer.id == sale.customer_id).scalar() or 0
+        credit_open = paid.get("credit", 0) - back.get("credit", 0)
+        credit_reduced = max(0, min(rest, credit_open, debt_now))
+    return ReturnPlan(
+        sale=sale, amount=amount, subtotal=part(sale.subtotal, so_far["subtotal"]),
+        points_reversed=reversed_points, points_restored=restored_points, instruments=instruments,
+        credit_reduced=credit_reduced, refunded=rest - credit_reduced, refund_method=refund_method,
+        line_rows=line_rows, late=late,
+    )
+
+
 def record_return(
     sale: Receipt | int,
     amount: int | None = None,
@@ -487,90 +618,36 @@ def record_return(
     *,
     override_by: User | None = None,
 ) -> ReturnResult:
-    """A return of the whole sale (no amount, no lines), an amount, or some lines.
-
-    Points earned are reversed and points redeemed restored in proportion; the part
-    bought on credit is taken off the debt before anything is paid back. After the
-    cashier's limit of days a manager must take it, or allow it (``override_by``).
-    """
+    """A return of the whole sale (no amount, no lines), an amount, or some lines, as
+    ``plan_return`` works it out. After the cashier's limit of days a manager must take
+    it, or allow it (``override_by``)."""
     require(actor, "return")
-    if refund_method not in ("cash", "card"):
-        raise ValidationError(_("Money is paid back in cash or to the card."), "refund_method")
-    if amount is not None and not lines and amount <= 0:
-        raise ValidationError(_("A return must be more than zero."), "amount")
     with write_transaction():
-        sale = Receipt.get_or_none(Receipt.id == (sale.id if isinstance(sale, Receipt) else sale))
-        if sale is None or sale.kind != "sale":
-            raise NotFound(_("Only a sale can be returned."))
         at = at or clock.now()
-        if at < sale.at:
-            raise ValidationError(_("A return cannot come before its sale ({number}).").format(number=sale.number), "at")
-        late = (at.date() - sale.at.date()).days > settings.get_int("cashier_return_days")
-        if late:
+        sale_id = sale.id if isinstance(sale, Receipt) else sale
+        customer_id = Receipt.select(Receipt.customer).where(Receipt.id == sale_id).scalar()
+        # Locked before the plan reads the balances it depends on.
+        customer = lock_customer(customer_id) if customer_id is not None else None
+        plan = plan_return(sale_id, amount, lines, refund_method, at)
+        sale, amount = plan.sale, plan.amount
+        if plan.late:
             _check_late_return(actor, override_by)
-        so_far = _returned_sums(sale)
-        before = so_far["total"]
-        remaining = sale.total - before
-        line_rows: list[dict] = []
-        if lines:
-            amount, line_rows = _return_lines(sale, lines, remaining)
-        elif amount is None:
-            amount = remaining
-        if amount <= 0 and not line_rows:
-            raise RuleViolation(_("Nothing is left to return on receipt {number}.").format(number=sale.number))
-        if amount > remaining:
-            raise RuleViolation(
-                _("At most {amount} is left to return on receipt {number}.").format(amount=_fmt(remaining), number=sale.number)
-            )
-        whole = sale.total
-        after = before + amount
-
-        def part(of: int, so_far: int) -> int:
-            """This return's share of ``of``, rounded on the running total so that the parts
-            of several partial returns add up to ``of`` exactly."""
-            if not whole:
-                return 0
-            return min(max(0, share_of(of, after, whole) - so_far), of - so_far)
-
-        customer = lock_customer(sale.customer_id) if sale.customer_id is not None else None
-        reversed_points = part(sale.points_earned, so_far["points_earned"])
-        restored_points = part(sale.points_redeemed, so_far["points_redeemed"])
-        paid = _payments_by_method(Payment.select().where(Payment.receipt == sale))
-        back = _payments_by_method(
-            Payment.select().join(Receipt, on=(Payment.receipt == Receipt.id)).where(Receipt.return_of == sale)
-        )
-        # Points, voucher and gift-card money go back where they came from; each is capped by
-        # what is left of this return, so rounding can never make the rest negative.
-        budget = amount
-        instruments: dict[str, int] = {}
-        for method in ("points", "voucher", "giftcard"):
-            instruments[method] = min(part(paid.get(method, 0), back.get(method, 0)), budget)
-            budget -= instruments[method]
-        rest = budget
-        credit_reduced = 0
-        if customer is not None:
-            credit_open = paid.get("credit", 0) - back.get("credit", 0)
-            debt_now = customer.debt_balance
-            credit_reduced = max(0, min(rest, credit_open, debt_now))
-        refunded = rest - credit_reduced
-
         store = sale.store
         number = number or next_receipt_number(store)
         if Receipt.select().where((Receipt.store == store) & (Receipt.number == number)).exists():
             raise ValidationError(_("Receipt {number} already exists in this store.").format(number=number), "number")
         user_id = actor.user_id if actor else None
-        subtotal = part(sale.subtotal, so_far["subtotal"])
         receipt = Receipt.create(
             store=store, number=number, kind="return", return_of=sale, at=at, cashier=user_id, customer=customer,
-            subtotal=subtotal, discount=max(0, subtotal - amount), total=amount,
-            points_earned=reversed_points, points_redeemed=restored_points, source="till", created_at=clock.now(),
+            subtotal=plan.subtotal, discount=max(0, plan.subtotal - amount), total=amount,
+            points_earned=plan.points_reversed, points_redeemed=plan.points_restored, source="till", created_at=clock.now(),
         )
-        for row in line_rows:
+        for row in plan.line_rows:
             ReceiptLine.create(receipt=receipt, **row)
-        for method, value in (*instruments.items(), ("credit", credit_reduced), (refund_method, refunded)):
+        for method, value in (*plan.instruments.items(), ("credit", plan.credit_reduced), (refund_method, plan.refunded)):
             if value:
                 Payment.create(receipt=receipt, method=method, amount=value)
-        gift_money = instruments["giftcard"]
+        gift_money = plan.instruments["giftcard"]
         if gift_money:
             gift_payment = Payment.get((Payment.receipt == sale) & (Payment.method == "giftcard"))
             Payment.update(gift_card=gift_payment.gift_card).where(
@@ -578,14 +655,16 @@ def record_return(
             ).execute()
             GiftCardEntry.create(card=gift_payment.gift_card, at=at, kind="refund", amount=gift_money, receipt=receipt, user=user_id)
         if customer is not None:
-            post_points(customer, "reverse", -reversed_points, receipt=receipt, user=user_id, at=at)
-            post_points(customer, "restore", restored_points, receipt=receipt, user=user_id, at=at)
-            post_debt(customer, "return", -credit_reduced, receipt=receipt, user=user_id, at=at)
+            post_points(customer, "reverse", -plan.points_reversed, receipt=receipt, user=user_id, at=at)
+            post_points(customer, "restore", plan.points_restored, receipt=receipt, user=user_id, at=at)
+            post_debt(customer, "return", -plan.credit_reduced, receipt=receipt, user=user_id, at=at)
             add_sales(customer.id, -amount, None)
         record(actor, "receipt.return", "receipt", receipt.id, None,
-               {"number": number, "return_of": sale.number, "total": amount, "refunded": refunded, "credit_reduced": credit_reduced},
-               override_by=override_by.id if late and override_by is not None else None, at=at)
-    return ReturnResult(receipt, amount, reversed_points, restored_points, credit_reduced, refunded, refund_method)
+               {"number": number, "return_of": sale.number, "total": amount, "refunded": plan.refunded,
+                "credit_reduced": plan.credit_reduced},
+               override_by=override_by.id if plan.late and override_by is not None else None, at=at)
+    return ReturnResult(receipt, amount, plan.points_reversed, plan.points_restored, plan.credit_reduced,
+                        plan.refunded, refund_method)
 
 
 def _check_late_return(actor: Actor | None, override_by: User | None) -> None:
@@ -625,7 +704,7 @@ def attach_receipt(
         if customer is None:
             raise ValidationError(_("Choose the customer to attach the receipt to."), "customer")
         customer = lock_customer(customer)
-        customers.ensure_can_buy(customer)
+        customers.ensure_can_buy(customer, actor)
         if receipt.kind != "sale" or receipt.customer_id is not None:
             raise RuleViolation(_("Only an anonymous sale can be attached to a customer."))
         days = settings.get_int("attach_receipt_days")
@@ -636,7 +715,7 @@ def attach_receipt(
         net = receipt.total - returned_so_far(receipt)
         rate = points.rate_for(customer, receipt.at)
         earned = points.points_for(net, rate)
-        Receipt.update(points_earned=earned).where(Receipt.id == receipt.id).execute()
+        Receipt.update(points_earned=earned, **_points_rule(receipt.total, rate)).where(Receipt.id == receipt.id).execute()
         post_points(customer, "earn", earned, receipt=receipt, user=actor.user_id if actor else None,
                     reason=_("receipt {number} attached").format(number=receipt.number), at=at)
         add_sales(customer.id, net, receipt.at)
@@ -660,7 +739,7 @@ def move_receipt(
             raise RuleViolation(_("Only a sale of a known customer can be moved; attach an anonymous one instead."))
         if receipt.customer_id == target.id:
             raise RuleViolation(_("The receipt already belongs to {name}.").format(name=target.name))
-        customers.ensure_can_buy(target)
+        customers.ensure_can_buy(target, actor)
         # Both rows locked, lower id first, so two moves in opposite directions cannot deadlock.
         locked = {c.id: c for c in map(lock_customer, sorted((receipt.customer_id, target.id)))}
         source, target = locked[receipt.customer_id], locked[target.id]

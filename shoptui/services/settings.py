@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
+from ..barcodes import CARD_RULES
 from ..errors import RuleViolation, ValidationError
 from ..i18n import LANGUAGES, N_, _
 from ..models import Customer, DebtEntry, GiftCardEntry, Payment, PointsTier, Product, Receipt, Setting, Voucher
@@ -139,6 +140,12 @@ SETTINGS: dict[str, SettingDef] = {
     "credit_max_age_days": SettingDef("0", _non_negative_int, N_("oldest unpaid debt, in days, before credit sales are refused (0: off)")),
     "cashier_return_days": SettingDef("30", _non_negative_int, N_("days after a sale within which a cashier may take its return")),
     "attach_receipt_days": SettingDef("7", _non_negative_int, N_("days within which an anonymous receipt may be attached to a customer")),
+    "card_rule": SettingDef(
+        "ean13", _choice(*CARD_RULES),
+        N_("what a new card number must be: ean13 (in-store EAN-13, starting with 2), prefix (card_prefix and card_length) or any"),
+    ),
+    "card_prefix": SettingDef("", _prefix, N_("with card_rule prefix: how the shop's card numbers start")),
+    "card_length": SettingDef("0", _non_negative_int, N_("with card_rule prefix: how many characters a card number has (0: any)")),
     "scan_max_ms": SettingDef("100", _non_negative_int, N_("most milliseconds from a scan's first key to Enter")),
     "scan_min_length": SettingDef("6", _non_negative_int, N_("fewest characters a scan has")),
     "idle_lock_minutes": SettingDef("0", _non_negative_int, N_("minutes without a key before the screen locks (0: never)")),

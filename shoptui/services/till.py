@@ -1,6 +1,6 @@
 """Reads the till screens need around the sale and return services: a sale's facts by
-number or id, a return's lines by sku, whether a return or credit needs a manager, and
-where a scan belongs in the sale form. Read-only; the writes stay in sales, debts and points."""
+number or id, a return's lines by sku, whether a return or credit needs a manager
+(where a scan belongs: services.scans). Read-only; the writes stay in sales, debts and points."""
 
 from __future__ import annotations
 
@@ -8,12 +8,29 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+import peewee as pw
+
 from .. import clock
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
-from ..models import Card, Product, Receipt, ReceiptLine, Voucher
+from ..models import Receipt, ReceiptLine
 from . import sales, settings
 from .context import Actor, allows
+
+
+@dataclass(frozen=True)
+class SaleLine:
+    """A line of a sale with what its returns took back so far."""
+
+    sku: str
+    name: str
+    qty: Decimal
+    returned: Decimal
+    amount: int
+
+    @property
+    def left(self) -> Decimal:
+        return self.qty - self.returned
 
 
 @dataclass(frozen=True)
@@ -23,6 +40,22 @@ class SaleFacts:
     at: dt.datetime
     total: int
     left: int  # what is left to return
+    lines: tuple[SaleLine, ...] = ()
+
+
+@dataclass(frozen=True)
+class RefundSplit:
+    """How a return would be paid back, for the cashier to see before saving it."""
+
+    amount: int
+    points_reversed: int
+    points_restored: int
+    points_money: int
+    voucher: int
+    gift_card: int
+    credit_reduced: int
+    refunded: int
+    refund_method: str
 
 
 def sale_facts(number: str | None = None, sale_id: int | None = None) -> SaleFacts:
@@ -35,7 +68,29 @@ def sale_facts(number: str | None = None, sale_id: int | None = None) -> SaleFac
         sale = sales.find_receipt(number or "")
     if sale.kind != "sale":
         raise ValidationError(_("Receipt {number} is not a sale.").format(number=sale.number), "receipt")
-    return SaleFacts(sale.id, sale.number, sale.at, sale.total, sale.total - sales.returned_so_far(sale))
+    return SaleFacts(sale.id, sale.number, sale.at, sale.total, sale.total - sales.returned_so_far(sale), _lines_of(sale))
+
+
+def _lines_of(sale: Receipt) -> tuple[SaleLine, ...]:
+    returned = ReceiptLine.alias("returned")
+    back = (returned.select(pw.fn.COALESCE(pw.fn.SUM(returned.qty), 0))
+            .where(returned.return_of_line == ReceiptLine.id))
+    rows = (ReceiptLine.select(ReceiptLine.sku, ReceiptLine.name, ReceiptLine.qty, back.alias("back"), ReceiptLine.amount)
+            .where(ReceiptLine.receipt == sale).order_by(ReceiptLine.position).tuples())
+    return tuple(SaleLine(sku or "", name or "", Decimal(str(qty)), Decimal(str(done)), amount)
+                 for sku, name, qty, done, amount in rows)
+
+
+def refund_split(sale_id: int, amount: int | None, lines_text: str, method: str) -> RefundSplit:
+    """What ``sales.record_return`` would do with what the dialog holds now; nothing is written."""
+    lines = return_lines(sale_id, lines_text) if lines_text.strip() else None
+    plan = sales.plan_return(sale_id, None if lines else amount, lines=lines, refund_method=method)
+    return RefundSplit(
+        amount=plan.amount, points_reversed=plan.points_reversed, points_restored=plan.points_restored,
+        points_money=plan.instruments["points"], voucher=plan.instruments["voucher"],
+        gift_card=plan.instruments["giftcard"], credit_reduced=plan.credit_reduced, refunded=plan.refunded,
+        refund_method=method,
+    )
 
 
 def return_lines(sale_id: int, text: str) -> list[tuple[int, Decimal]]:
@@ -73,19 +128,6 @@ def credit_refused(sale: sales.SaleInput, actor: Actor | None) -> bool:
     except RuleViolation:
         return True
     return False
-
-
-def scanned_at_sale(barcode: str) -> str | None:
-    """Which field of the sale a scan belongs in: "lines" for a product (by barcode or
-    sku), "voucher", "gift_card", or None when the shop knows no such thing."""
-    code = barcode.strip()
-    if Product.select().where((Product.barcode == code) | (Product.sku == code)).exists():
-        return "lines"
-    if Voucher.select().where(Voucher.code == code).exists():
-        return "voucher"
-    if Card.select().where((Card.barcode == code) & (Card.kind == "gift")).exists():
-        return "gift_card"
-    return None
 
 
 def payments_of(receipt_id: int) -> list[tuple[str, int]]:

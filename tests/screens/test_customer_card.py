@@ -542,3 +542,15 @@ async def test_a_young_debt_within_the_rule_is_shown_without_a_warning(database)
         assert "Debt: ₫100,000 · oldest 5 days" in header_text(app)
         text = card._header_text(card.data.header)
         assert not [span for span in text.spans if span.style == WARNING_STYLE]
+
+
+@pilot_test
+async def test_a_negative_debt_is_shown_as_paid_in_advance(database):
+    customer = customers.register({"name": "Dũng"}).customer
+    debts.set_opening_balance(customer, -50_000)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(customer.id)
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
+        head = header_text(app)
+        assert "Paid in advance: ₫50,000" in head and "Debt:" not in head and "-₫" not in head

@@ -19,7 +19,7 @@ from screens.day_close_screen import DayCloseScreen
 from screens.devices_screen import DevicesScreen
 from screens.directory_screen import DirectoryScreen
 from screens.footer import ShopFooter
-from screens.help_screen import HelpScreen
+from screens.help_screen import HelpScreen, keys_of
 from screens.properties_screen import PropertiesScreen
 from screens.surveys_screen import SurveysScreen
 from shoptui.i18n import LANGUAGES, _, set_language
@@ -154,3 +154,36 @@ async def test_the_palette_key_shows_in_the_footer_when_there_is_room(an, databa
         await until(pilot, lambda: bool(app.screen.query(".-command-palette")), what="palette key at 120 columns")
         await pilot.press("ctrl+p")
         await until(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
+
+
+@pilot_test
+@pytest.mark.parametrize("role, offered_keys", [("cashier", False), ("manager", True)])
+async def test_keys_a_role_may_not_use_are_not_offered_on_the_card(an, database, role, offered_keys):
+    # Issue 12, defect 10: a cashier was offered F6 (status) and then told a cashier may not.
+    user = users.add_user("Lan", role, "2222")
+    app = app_for(database)
+    app.actor = Actor(user=user)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_customer(an.id)
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
+        await until(pilot, lambda: app.screen.query(ShopFooter) and "Sale" in footer_names(app), what="the footer")
+        assert ("Edit" in footer_names(app)) is offered_keys
+        help_text = " ".join(row.what for row in keys_of(app))  # what F1 lists
+        for key in ("Edit", "Status", "Adjust", "Merge duplicate"):
+            assert (key in help_text) is offered_keys, key
+        assert "Sale" in help_text and "Pay debt" in help_text
+
+
+@pilot_test
+@pytest.mark.parametrize("role, offered_keys", [("cashier", False), ("owner", True)])
+async def test_a_cashier_is_not_offered_the_report_exports(database, role, offered_keys):
+    from screens.report_screen import ReportScreen
+
+    user = users.add_user("Lan", role, "2222")
+    app = app_for(database)
+    app.actor = Actor(user=user)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(ReportScreen("portrait", app.formats, app.actor))
+        await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.query(ShopFooter)
+                    and "Run" in footer_names(app), what="the form")
+        assert ("CSV" in footer_names(app) and "Excel" in footer_names(app)) is offered_keys

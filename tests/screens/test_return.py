@@ -180,3 +180,115 @@ async def test_a_sale_of_another_customer_is_refused_and_the_short_number_is_rea
         await until(pilot, lambda: modal.sale is not None and modal.sale.id == sale.id, what="the own sale")
         assert modal.query_one("#receipt", Input).value == sale.number
         assert not modal.field("receipt").error
+
+
+@pilot_test
+async def test_a_receipt_typed_and_left_with_tab_is_the_one_returned(bought, database):
+    # Issue 12, defect 1: F8 prefilled the last sale; the cashier went back, typed another
+    # receipt, tabbed on and saved: the return was posted to the prefilled sale.
+    customer, first = bought
+    second = sales.record_sale(SaleInput(customer=customer, amount=80_000)).receipt
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_return_from_sales_tab(pilot, customer.id)
+        assert modal.sale.id == second.id  # the last sale, prefilled
+        await pilot.press("shift+tab")
+        receipt = modal.query_one("#receipt", Input)
+        assert app.focused is receipt
+        receipt.value = ""
+        await type_amount(pilot, str(int(first.number.rsplit("-", 1)[1])))
+        await pilot.press("tab")
+        await type_amount(pilot, "10000")
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert f"Of sale: {first.number}" in text
+        await pilot.press("enter")
+    ret = Receipt.get(Receipt.kind == "return")
+    assert (ret.return_of_id, ret.total) == (first.id, 10_000)
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_a_save_while_the_typed_receipt_is_not_shown_posts_nothing(bought, database):
+    customer, first = bought
+    second = sales.record_sale(SaleInput(customer=customer, amount=80_000)).receipt
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_return_from_sales_tab(pilot, customer.id)
+        assert modal.sale.id == second.id
+        # The field changed without leaving it (a paste, say), and Enter pressed on another field.
+        modal.query_one("#receipt", Input).value = first.number
+        modal.query_one("#amount", Input).focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: modal.sale is not None and modal.sale.id == first.id, what="the typed sale shown")
+        assert Receipt.select().where(Receipt.kind == "return").count() == 0
+        assert "Check the sale shown" in modal.field("receipt").error
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert f"Of sale: {first.number}" in text
+
+
+@pilot_test
+async def test_scans_in_the_return_dialog_go_where_they_belong(database):
+    # A product adds a line to return; a receipt's number picks the sale; an unknown
+    # receipt number typed fast stays typed in the receipt field (never a registration).
+    from .helpers import scan
+
+    Product.create(sku="TEA", barcode="8930000000019", name="Green tea", price=30_000)
+    customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
+    sale = sales.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(3), sku="TEA")])).receipt
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(customer.id)
+        await card_open(pilot, customer.id)
+        await pilot.press("f8")
+        await until(pilot, lambda: isinstance(app.screen, ReturnModal))
+        modal = app.screen
+        assert app.focused is modal.query_one("#receipt", Input)
+        await scan(pilot, "MAIN-999999")
+        await until(pilot, lambda: modal.query_one("#receipt", Input).value == "MAIN-999999", what="typed, kept")
+        assert isinstance(app.screen, ReturnModal)
+        modal.query_one("#receipt", Input).value = ""
+        await scan(pilot, sale.number)
+        await until(pilot, lambda: modal.sale is not None and modal.sale.id == sale.id, what="the sale scanned")
+        await scan(pilot, "8930000000019")
+        await until(pilot, lambda: modal.query_one("#lines", Input).value == "TEA 1", what="a line")
+        await scan(pilot, "8930000000019")
+        await until(pilot, lambda: modal.query_one("#lines", Input).value == "TEA 1; TEA 1", what="a second one")
+        modal.query_one("#lines", Input).focus()
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Returned: ₫60,000" in text
+        await pilot.press("enter")
+    assert sales.returned_so_far(sale) == 60_000
+    assert run_checks() == []
+
+
+@pilot_test
+async def test_the_dialog_lists_the_lines_and_shows_the_refund_split_before_saving(database):
+    # Issue 12: lines picked with the arrow keys, what was already returned, and the split
+    # (points back at their price, the debt reduced, what is paid out) before it is saved.
+    settings.set_value("points_value", "1000")
+    Product.create(sku="TEA", name="Green tea", price=30_000)
+    Product.create(sku="CAKE", name="Cake", price=20_000)
+    customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333", "credit_limit": 500_000}).customer
+    from shoptui.services import points
+
+    points.adjust_points(customer, 10, "welcome")
+    sale = sales.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(2), sku="TEA"),
+                                                                 LineInput(qty=Decimal(1), sku="CAKE")],
+                                       points=10, credit=20_000)).receipt  # 80,000: 10,000 points, 20,000 credit
+    sales.record_return(sale, lines=[(sale.lines[0].id, Decimal(1))])
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_return_from_sales_tab(pilot, customer.id)
+        table = modal.query_one("#return-lines")
+        await until(pilot, lambda: table.row_count == 2, what="the sale's lines")
+        assert [c.plain if hasattr(c, "plain") else str(c) for c in table.get_row_at(0)][:4] == ["TEA Green tea", "2", "1", "1"]
+        table.focus()
+        await pilot.press("down", "enter")  # one Cake
+        assert modal.query_one("#lines", Input).value == "CAKE 1"
+        split = lambda: str(modal.query_one("#refund-split", Static).render())  # noqa: E731
+        await until(pilot, lambda: "Returns ₫20,000" in split(), what="the split")
+        assert "points back (₫" in split() and "paid back (cash)" in split()
+        assert Receipt.select().where(Receipt.kind == "return").count() == 1  # nothing written yet

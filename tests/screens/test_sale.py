@@ -429,7 +429,7 @@ async def test_a_scan_goes_where_it_belongs_in_the_sale_form(an, database):
         await until(pilot, lambda: modal.query_one("#gift_card", Input).value == "9000000000017", what="the gift card")
         await scan(pilot, "7777777777777")
         await until(pilot, lambda: notes.texts("error"), what="the unknown scan")
-        assert "7777777777777 is not a product, voucher or gift card" in notes.texts("error")[0]
+        assert "7777777777777 is not a product, voucher, gift card or customer card" in notes.texts("error")[0]
         await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.subtotal == 13_500, what="3 lines")
         assert modal.last_quote.voucher_money == 5_000
 
@@ -478,3 +478,38 @@ async def test_the_shops_default_credit_limit_holds_a_customer_without_one(datab
         await until(pilot, lambda: isinstance(app.screen, SaleModal))
         assert app.focused is modal.query_one("#credit", Input)
     assert Receipt.select().count() == 0
+
+
+@pilot_test
+async def test_a_card_scanned_during_a_sale_without_a_customer_gives_it_its_customer(an, database):
+    # Issue 12, defect 6: the loyalty card was refused as "not a product, voucher or gift
+    # card" and the cashier had to cancel the sale and start again.
+    from shoptui.models import SurveyQuestion
+
+    SurveyQuestion.create(text="How did you hear of us?", choices="friends\nads", ask_at_card_read=True,
+                          position=1, active=True, created_at=an.registered_at)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.screen.query_one("#customers") is not None)
+        await pilot.press("f5")  # a sale without a card, from the directory
+        await until(pilot, lambda: isinstance(app.screen, SaleModal))
+        modal = app.screen
+        assert not modal.field("points").display
+        await type_amount(pilot, "100000")
+        await scan(pilot, CARD)
+        await until(pilot, lambda: modal.customer_id == an.id and modal.header is not None, what="the customer attached")
+        assert modal.field("points").display and modal.field("credit").display
+        assert "Nguyễn Văn An" in str(modal.query_one("#sale-customer", Static).render())
+        # The customer's discount (5%) is quoted at once.
+        await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.total == 95_000, what="the discount")
+        assert modal.query_one("#amount", Input).value == "100000"
+        await pilot.press("enter")
+        await done_shown(pilot)
+        await pilot.press("enter")
+        # The second survey comes after the sale, not in the middle of it.
+        from screens.survey_modal import SurveyModal
+
+        await until(pilot, lambda: isinstance(app.screen, SurveyModal), what="the survey after the sale")
+    receipt = Receipt.get()
+    assert (receipt.customer_id, receipt.total, receipt.points_earned) == (an.id, 95_000, 9)
+    assert run_checks() == []

@@ -27,9 +27,10 @@ def shop(database):
     binh = customers.register({"name": "Trần Bình", "phone": "0987 111 222"}).customer
     cards.issue_card(an, "2000000000015", at=T0)
     cards.issue_card(binh, "2000000000039", at=T0)
-    cards.issue_card(binh, "QR-ABC123", at=T0)  # letters: what a keyboard layout changes
-    cards.issue_card(binh, "Y778899", at=T0)
-    cards.issue_card(an, "12345", at=T0)  # shorter than a scan by timing
+    # Cards of another program, kept as they are (as an import keeps them):
+    cards.issue_card(binh, "QR-ABC123", at=T0, follow_rule=False)  # letters: what a keyboard layout changes
+    cards.issue_card(binh, "Y778899", at=T0, follow_rule=False)
+    cards.issue_card(an, "12345", at=T0, follow_rule=False)  # shorter than a scan by timing
     cards.issue_card(an, "2000000000022", at=T0)
     cards.withdraw_card("2000000000022", at=T0 + dt.timedelta(days=3))
     return {"an": an, "binh": binh}
@@ -40,9 +41,9 @@ def scans_of(app) -> list[str]:
     seen: list[str] = []
     original = app.scan_received
 
-    def record(barcode, source="keyboard"):
+    def record(barcode, scan=None):
         seen.append(barcode)
-        original(barcode, source)
+        original(barcode, scan)
 
     app.scans.on_scan = record
     return seen
@@ -343,3 +344,90 @@ async def test_a_slow_scanner_is_a_scan_only_for_a_known_card(shop, database):
         await stamped_burst(pilot, "2000000000039", step=0.012)  # as slow, but a known card
         await until(pilot, lambda: card_is_open(app, shop["binh"]))
         assert seen == ["2000000000039"]
+
+
+@pilot_test
+async def test_a_scan_into_the_card_field_moves_on_so_the_birthday_is_not_appended(shop, database):
+    # Issue 12, defect 2a: the scanner's Enter did not leave the card field, and the
+    # birthday typed next became part of the card ("210000000999115/03/1995").
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+        modal = app.screen
+        modal.query_one("#name", Input).value = "Phạm Dũng"
+        modal.query_one("#phone", Input).value = "0903123456"
+        modal.query_one("#phone", Input).focus()
+        await until(pilot, lambda: app.focused.id == "phone", what="the phone")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.focused.id == "card", what="the card field")
+        await scan(pilot, "2100000009992")
+        await until(pilot, lambda: modal.query_one("#card", Input).value == "2100000009992" and app.focused.id == "birthday")
+        await type_by_hand(pilot, "1995-03-15", gap_ms=5)
+        await until(pilot, lambda: modal.query_one("#birthday", Input).value == "1995-03-15")
+        assert modal.query_one("#card", Input).value == "2100000009992"
+
+
+@pilot_test
+async def test_a_prefilled_card_is_not_overwritten_by_what_is_typed_next(shop, database):
+    # Issue 12, defect 2b: Enter from the phone landed in the prefilled card field with its
+    # text selected, so the birthday typed next replaced the card.
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await scan(pilot, "2000000000046")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+        modal = app.screen
+        modal.query_one("#name", Input).value = "Lê Thị Cúc"
+        modal.query_one("#phone", Input).value = "0903123456"
+        modal.query_one("#phone", Input).focus()
+        await until(pilot, lambda: app.focused.id == "phone", what="the phone")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.focused.id == "birthday", what="Enter past the prefilled card")
+        await pilot.press(*"1990-01-02")
+        await until(pilot, lambda: modal.query_one("#birthday", Input).value == "1990-01-02", what="the birthday")
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
+    found = cards.resolve_scan("2000000000046").customer
+    assert (found.name, str(found.birthday)) == ("Lê Thị Cúc", "1990-01-02")
+
+
+@pilot_test
+async def test_a_card_breaking_the_shop_rule_is_refused_on_its_field_and_nothing_is_saved(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+        modal = app.screen
+        modal.query_one("#name", Input).value = "Đỗ Hùng"
+        modal.query_one("#phone", Input).value = "0903 555 666"
+        modal.query_one("#card", Input).value = "x/1"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: modal.field("card").error, what="the refusal on the card field")
+        assert "13 digits" in modal.field("card").error
+    assert Customer.select().where(Customer.name == "Đỗ Hùng").count() == 0
+
+
+@pilot_test
+async def test_a_product_barcode_scanned_in_the_directory_is_named_never_offered_as_a_card(shop, database):
+    # Issue 12, defect 3: a product's barcode opened "Unknown card… register", and a
+    # customer was registered with it as loyalty card.
+    from shoptui.models import Product
+
+    Product.create(sku="TEA", barcode="8930000000019", name="Green tea", price=30_000)
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await ready(pilot)
+        await scan(pilot, "8930000000019")
+        await until(pilot, lambda: notes.texts("warning"), what="the product named")
+        assert "This is a product: Green tea (TEA)" in notes.texts("warning")[0]
+        assert isinstance(app.screen, DirectoryScreen) and search_box(app).value == ""
+        await scan(pilot, "4006381333931")  # some other shop's product: not a card of ours either
+        await until(pilot, lambda: len(notes.texts("warning")) == 2, what="the refusal")
+        assert "not a card of this shop" in notes.texts("warning")[1]
+        assert isinstance(app.screen, DirectoryScreen)

@@ -28,8 +28,8 @@ def shop(database):
     partial return, a debt payment, a gift card and a receipt moved to the other customer."""
     an = customers.register({"name": "Nguyễn Thị An", "credit_limit": 1_000_000}, registered_at=T0).customer
     binh = customers.register({"name": "Trần Văn Bình"}, registered_at=T0).customer
-    cards.issue_card(an, "2100000000011", at=T0)
-    cards.issue_card(binh, "2100000000028", at=T0)
+    cards.issue_card(an, "2100000010028", at=T0)
+    cards.issue_card(binh, "2100000010035", at=T0)
     vouchers.create_voucher("MULTI", "percent", 1000, max_uses=None, at=T0)
     vouchers.load_gift_card("2900000000017", 100_000, at=T0)
     lined = sales.record_sale(
@@ -91,7 +91,7 @@ def test_a_deleted_payment_is_found_and_names_the_receipt(database, shop):
 
 
 def test_the_database_refuses_a_second_open_binding(database, shop):
-    card = cards.resolve_scan("2100000000011").card
+    card = cards.resolve_scan("2100000010028").card
     with pytest.raises(pw.IntegrityError):
         with database.atomic():
             CardBinding.create(card=card, customer=shop["binh"], bound_at=at(7))
@@ -101,11 +101,11 @@ def test_the_database_refuses_a_second_open_binding(database, shop):
 def test_a_card_bound_twice_is_found_when_the_index_is_missing(database, shop):
     # A database restored from elsewhere or damaged may lack the partial unique index.
     sql(database, "DROP INDEX cardbinding_one_open")
-    card = cards.resolve_scan("2100000000011").card
+    card = cards.resolve_scan("2100000010028").card
     CardBinding.create(card=card, customer=shop["binh"], bound_at=at(7))
     problems = check.run_checks()
     assert kinds(problems) == {"card_binding"}
-    assert "2100000000011" in problems[0].message
+    assert "2100000010028" in problems[0].message
 
 
 def test_returns_beyond_the_sale_are_found(database, shop):

@@ -39,3 +39,18 @@ def test_an_advance_is_named_too(database):
     an = customers.register({"name": "An", "phone": "0912345678"}).customer
     debts.set_opening_balance(an, -50_000)
     assert "₫50,000 paid in advance" in customers.archive_warning(an)
+
+
+def test_the_refusal_tells_a_cashier_to_ask_a_manager(database):
+    # Issue 12, defect 10: "make active again (F6)", and F6 then told the cashier they may not.
+    from shoptui.services import users
+    from shoptui.services.context import Actor
+
+    owner = Actor(user=users.add_user("Owner", "owner", "1111"))
+    cashier = Actor(user=users.add_user("Lan", "cashier", "2222"))
+    c = customers.register({"name": "Bình"}, owner).customer
+    customers.set_status(c, "archived", owner)
+    with pytest.raises(RuleViolation, match="ask a manager to make the customer active again"):
+        sales.record_sale(SaleInput(customer=c, amount=10_000), cashier)
+    with pytest.raises(RuleViolation, match=r"make the customer active again \(Status, F6"):
+        sales.record_sale(SaleInput(customer=c, amount=10_000), owner)

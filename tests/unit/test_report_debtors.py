@@ -89,8 +89,8 @@ def aging(row: dict) -> tuple[int, int, int, int]:
 
 
 EXPECTED_TOTALS = {
-    "customers": 4, "owing_customers": 3,
-    **money(owed=450_000, balance=430_000, days_0_30=80_000, days_31_60=170_000, days_61_90=120_000, days_over_90=80_000),
+    "customers": 4, "owing_customers": 3, "advance_customers": 1,
+    **money(owed=450_000, advances=20_000, balance=430_000, days_0_30=80_000, days_31_60=170_000, days_61_90=120_000, days_over_90=80_000),
 }
 
 

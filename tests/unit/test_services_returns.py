@@ -249,3 +249,53 @@ def test_a_return_cannot_come_before_its_sale(database):
     sale = sell(amount=1_000)
     with pytest.raises(ValidationError, match=sale.number):
         sales.record_return(sale, at=NOW - dt.timedelta(minutes=1))
+
+
+def test_a_points_refund_is_whole_points_at_the_price_they_paid(an):
+    # Issue 12, defect 4: 47 points were restored but the points payment said 47,134:
+    # 134 existed nowhere, and the cash refund (37,866) could not come out of a VND drawer.
+    points.adjust_points(an, 100, "welcome")
+    sale = sell(customer=an, amount=392_500, points=100, credit=100_000)  # 192,500 cash
+    result = give_back(sale, 185_000)
+    assert result.points_restored == 47
+    assert payments_of(result.receipt) == {"points": 47_000, "credit": 100_000, "cash": 38_000}
+    rest = give_back(sale)
+    assert payments_of(rest.receipt) == {"points": 53_000, "cash": 154_500}
+    assert fresh(an).points_balance == 100 - 100 + sale.points_earned - result.points_reversed - rest.points_reversed + 100
+    assert_receipts_balance()
+    assert_ledgers_match(an)
+
+
+def test_a_points_refund_never_pays_more_than_the_return(an):
+    # A return of 500 on a sale paid with points worth 1,000 each restores no point now: its
+    # money goes back in cash; the last return restores the point.
+    points.adjust_points(an, 3, "welcome")
+    sale = sell(customer=an, amount=5_000, points=3)  # 3,000 in points, 2,000 cash
+    small = give_back(sale, 500)
+    assert (small.points_restored, payments_of(small.receipt)) == (0, {"cash": 500})
+    last = give_back(sale)
+    assert (last.points_restored, payments_of(last.receipt)) == (3, {"points": 3_000, "cash": 1_500})
+    assert_receipts_balance()
+    assert_ledgers_match(an)
+
+
+def test_a_partial_return_leaves_the_points_the_kept_amount_earns(an):
+    # Issue 12, defect 5: 96 points on 969,000; returning 289,000 took back 29 (a rounded
+    # share), leaving 67, while the 680,000 kept earns 68.
+    sale = sell(customer=an, amount=969_000)
+    assert sale.points_earned == 96
+    first = give_back(sale, 289_000)
+    assert first.points_reversed == 28
+    assert fresh(an).points_balance == 68
+    second = give_back(sale, 5_001)  # 674,999 kept earns 67
+    assert (second.points_reversed, fresh(an).points_balance) == (1, 67)
+    give_back(sale)
+    assert fresh(an).points_balance == 0
+    assert_ledgers_match(an)
+
+
+def test_the_rule_of_the_sale_decides_even_after_the_rate_changed(an):
+    sale = sell(customer=an, amount=969_000)  # 1 point per 10,000
+    settings.set_value("points_earn_per", "1000")
+    give_back(sale, 289_000)
+    assert fresh(an).points_balance == 68

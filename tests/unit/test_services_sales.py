@@ -285,11 +285,11 @@ def test_paying_with_a_gift_card(an):
 def test_gift_card_refusals(an):
     from shoptui.services import cards
 
-    cards.issue_card(an, "2000000000017")
+    cards.issue_card(an, "2000000010007")
     with pytest.raises(RuleViolation):
-        vouchers.load_gift_card("2000000000017", 10_000)  # a loyalty card holds no money
+        vouchers.load_gift_card("2000000010007", 10_000)  # a loyalty card holds no money
     with pytest.raises(NotFound):
-        sell(amount=10_000, gift_card="2000000000017", gift_amount=5_000)
+        sell(amount=10_000, gift_card="2000000010007", gift_amount=5_000)
     with pytest.raises(NotFound):
         sell(amount=10_000, gift_card="NOPE", gift_amount=5_000)
     with pytest.raises(ValidationError):
@@ -380,12 +380,12 @@ def test_points_and_credit_need_a_customer(database):
 def test_ids_are_accepted_where_a_customer_is_expected(an):
     from shoptui.services import cards
 
-    cards.issue_card(an.id, "2000000000017")
+    cards.issue_card(an.id, "2000000010007")
     customers.add_to_group(an.id, "VIP")
     assert points.set_opening_balance(an.id, 5) and debts.set_opening_balance(an.id, 7)
     assert (fresh(an).points_balance, fresh(an).debt_balance, customers.groups_of(an)) == (5, 7, ["VIP"])
     with pytest.raises(NotFound):
-        cards.issue_card(99_999, "2000000000024")
+        cards.issue_card(99_999, "2000000010014")
 
 
 def test_receipt_numbers_are_unique_per_store(database):

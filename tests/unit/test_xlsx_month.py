@@ -538,3 +538,19 @@ def test_an_imported_receipt_paid_with_points_reads_back_unchanged(database, tmp
     assert (row["Points redeemed"], row["Paid card"], row["Voucher"], row["Voucher amount"]) == (20, 30_000, "GIAM10", 10_000)
     again = import_sheet("sales", open_sheet(path, sheet="Receipts"), dry_run=True)
     assert again.counts["unchanged"] == 1, again.messages
+
+
+def test_a_negative_opening_debt_is_an_advance_the_same_in_every_place(shop, tmp_path):
+    # Issue 12, defect 7: the Summary said debt outstanding 69,000 + 50,000 of the advance's
+    # customer ignored, while the Debts sheet closed at the net; now the Summary names all three.
+    d = customers.register({"name": "Dũng"}, registered_at=at("2025-01-02 10:00")).customer
+    debts.set_opening_balance(d, -50_000, at=at("2025-01-02 10:00"))
+    _result, _data, book = export(tmp_path)
+    figures = {row[0]: row[1] for row in values(book["Summary"])[2:14]}
+    assert (figures["Debt outstanding"], figures["Paid in advance"]) == (69_000, 50_000)
+    assert figures["Debt balance (owed less advances)"] == 19_000
+    total = by_header(book["Debts"])[-1]
+    assert total["Closing balance"] == figures["Debt balance (owed less advances)"]
+    report = load("debtors").build(ReportQuery(as_of=MARCH.last))["totals"]
+    assert (int(report["owed"]), int(report["advances"]), int(report["balance"])) == (69_000, 50_000, 19_000)
+    assert (report["owing_customers"], report["advance_customers"], report["customers"]) == (1, 1, 2)
