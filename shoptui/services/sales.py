@@ -30,7 +30,7 @@ from . import customers, debts, points, settings, vouchers
 from .debts import credit_left
 from .audit import record
 from .context import Actor, allows, current_store, require
-from .ledger import add_sales, lock_customer, post_debt, post_points, write_transaction
+from .ledger import add_sales, lock_customer, post_debt, post_gift, post_points, write_transaction
 from .money_math import cumulative_share, round_qty_price, share_of
 from .stores import next_receipt_number
 
@@ -353,7 +353,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         if voucher is not None:
             VoucherUse.create(voucher=voucher, receipt=receipt, customer=customer, at=at, amount=q.voucher_money)
         if gift is not None:
-            GiftCardEntry.create(card=gift, at=at, kind="redeem", amount=-sale.gift_amount, receipt=receipt, user=user_id)
+            post_gift(gift, "redeem", -sale.gift_amount, receipt=receipt, user=user_id, at=at)
         if customer is not None:
             post_points(customer, "redeem", -sale.points, receipt=receipt, user=user_id, at=at)
             post_points(customer, "earn", earned, receipt=receipt, user=user_id, at=at)
@@ -576,7 +576,7 @@ def record_return(
             Payment.update(gift_card=gift_payment.gift_card).where(
                 (Payment.receipt == receipt) & (Payment.method == "giftcard")
             ).execute()
-            GiftCardEntry.create(card=gift_payment.gift_card, at=at, kind="refund", amount=gift_money, receipt=receipt, user=user_id)
+            post_gift(gift_payment.gift_card, "refund", gift_money, receipt=receipt, user=user_id, at=at)
         if customer is not None:
             post_points(customer, "reverse", -reversed_points, receipt=receipt, user=user_id, at=at)
             post_points(customer, "restore", restored_points, receipt=receipt, user=user_id, at=at)
