@@ -72,6 +72,7 @@ from .models import (
     Voucher,
     VoucherUse,
 )
+from .models.ledgers import ledger_owner, merges_exist
 
 DEFAULT_LIMIT = 20
 # The sign each kind of ledger entry must have: +1 never negative, -1 never positive.
@@ -482,16 +483,19 @@ def points_on_ledger(limit: int) -> Iterable[Problem]:
 
 def entries_follow_receipts(limit: int) -> Iterable[Problem]:
     """Entries left with a customer who no longer owns the receipt must add up to zero."""
+    merged = merges_exist()
     for model, value, kind in ((PointsEntry, PointsEntry.points, "points"), (DebtEntry, DebtEntry.amount, "debt")):
         sale = Receipt.alias("sale")
         family = pw.fn.COALESCE(Receipt.return_of, Receipt.id)
+        # A merged customer's entries count with the customer kept (models.ledgers).
+        owner = ledger_owner(model) if merged else model.customer
         query = (
             model.select(Customer.code, Store.code, sale.number, pw.fn.SUM(value))
             .join(Receipt, on=(model.receipt == Receipt.id))
             .join_from(model, sale, on=(sale.id == family))
             .join_from(sale, Store, on=(sale.store == Store.id))
-            .join_from(model, Customer, on=(model.customer == Customer.id))
-            .where((model.customer != sale.customer) | sale.customer.is_null())
+            .join_from(model, Customer, on=(owner == Customer.id))
+            .where((owner != sale.customer) | sale.customer.is_null())
             .group_by(Customer.id, Customer.code, Store.code, sale.id, sale.number)
             .having(pw.fn.SUM(value) != 0)
             .order_by(Customer.id, sale.id)
@@ -543,8 +547,8 @@ def entry_signs(limit: int) -> Iterable[Problem]:
 
 def negative_balances(limit: int) -> Iterable[Problem]:
     for model, value, excuses, what in (
-        (PointsEntry, PointsEntry.points, ("reverse", "move"), "points"),
-        (DebtEntry, DebtEntry.amount, ("adjust", "opening", "move"), "debt"),
+        (PointsEntry, PointsEntry.points, ("reverse", "move", "merge"), "points"),
+        (DebtEntry, DebtEntry.amount, ("adjust", "opening", "move", "merge"), "debt"),
     ):
         excused = pw.fn.SUM(pw.Case(None, [(model.kind.in_(excuses), 1)], 0))
         query = (

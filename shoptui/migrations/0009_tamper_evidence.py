@@ -71,7 +71,9 @@ def sqlite_statements():
 
 
 def postgres_statements():
-    raise_ = f"RAISE EXCEPTION '{MESSAGE.format(table='%')}', TG_TABLE_NAME USING ERRCODE = 'restrict_violation';"
+    # No '%' placeholder: the driver would take it for a parameter.
+    text = MESSAGE.format(table="' || TG_TABLE_NAME || '")
+    raise_ = f"RAISE EXCEPTION USING MESSAGE = '{text}', ERRCODE = 'restrict_violation';"
     statements = [
         f"CREATE OR REPLACE FUNCTION shoptui_append_only() RETURNS trigger AS $$ BEGIN {raise_} END $$ LANGUAGE plpgsql",
         "CREATE OR REPLACE FUNCTION shoptui_audit_append_only() RETURNS trigger AS $$ BEGIN"

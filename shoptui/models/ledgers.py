@@ -51,3 +51,45 @@ class DebtEntry(BaseModel):
 
     class Meta:
         indexes = ((("customer", "at"), False), (("kind", "at"), False))
+
+
+# -- whose ledger an entry counts in ---------------------------------------------------------
+#
+# A merge leaves the duplicate's entries where they are (they cannot be edited) and moves
+# the balance by a pair of ``merge`` entries: a closing one on the duplicate, an opening
+# one on the kept customer, at the same moment, cancelling out. Everything that reads a
+# customer's history over time (the oldest unpaid debt, the last payment, what expires,
+# the running balance) reads the *ledger of the kept customer*: its own entries and those
+# of every customer merged into it, without the merge pairs. A merge points the customers
+# merged into a customer that is merged in its turn at the last one kept, so that this is
+# one level deep.
+
+
+def merges_exist() -> bool:
+    return Customer.select().where(Customer.merged_into.is_null(False)).exists()
+
+
+def ledger_owner(model):
+    """The customer in whose ledger an entry of ``model`` counts (SQL expression)."""
+    owner = Customer.alias("ledger_owner")
+    return pw.fn.COALESCE(owner.select(owner.merged_into).where(owner.id == model.customer), model.customer)
+
+
+def in_ledger_of(model, customer_id: int):
+    """The entries of ``model`` in the ledger of ``customer_id`` (see above)."""
+    merged = Customer.get_or_none(Customer.id == customer_id)
+    if merged is not None and merged.merged_into_id is not None:
+        return model.customer == customer_id  # a merged customer: its own entries, closed by its merge entry
+    members = Customer.select(Customer.id).where(Customer.merged_into == customer_id)
+    if not members.exists():
+        return model.customer == customer_id
+    return ((model.customer == customer_id) | model.customer.in_(members)) & (model.kind != "merge")
+
+
+def ledger_members(customer):
+    """The customers whose entries count in the ledger of ``customer`` (an id or a column
+    of an outer query): itself unless merged, and those merged into it."""
+    member = Customer.alias("ledger_member")
+    return member.select(member.id).where(
+        ((member.id == customer) & member.merged_into.is_null()) | (member.merged_into == customer)
+    )

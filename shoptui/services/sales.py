@@ -26,6 +26,7 @@ from ..models import (
     User,
     VoucherUse,
 )
+from ..models.ledgers import in_ledger_of
 from . import customers, debts, points, settings, vouchers
 from .debts import credit_left
 from .audit import record
@@ -666,9 +667,9 @@ def move_receipt(
         source, target = locked[receipt.customer_id], locked[target.id]
         family_ids = [receipt.id] + [r.id for r in Receipt.select(Receipt.id).where(Receipt.return_of == receipt)]
         points_net = int(PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0)).where(
-            PointsEntry.receipt.in_(family_ids) & (PointsEntry.customer == source)).scalar() or 0)
+            PointsEntry.receipt.in_(family_ids) & in_ledger_of(PointsEntry, source.id)).scalar() or 0)
         debt_net = int(DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0)).where(
-            DebtEntry.receipt.in_(family_ids) & (DebtEntry.customer == source)).scalar() or 0)
+            DebtEntry.receipt.in_(family_ids) & in_ledger_of(DebtEntry, source.id)).scalar() or 0)
         sales_net = receipt.total - returned_so_far(receipt)
         user_id = actor.user_id if actor else None
         reason = _("receipt {number} moved").format(number=receipt.number)
