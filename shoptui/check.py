@@ -811,16 +811,19 @@ def _anonymised(entity_id: str | None) -> bool:
 
 def _walk(table: str, checkpoint, full: bool) -> tuple[Problem | None, tuple[int, str] | None]:
     """The first break of one chain (or None) and the last whole row (id, hash)."""
-    start_id, expected = 0, chain.GENESIS
+    after_id, expected = 0, chain.GENESIS
     if checkpoint is not None and not full:
-        found = database.execute_sql(f'SELECT hash FROM "{table}" WHERE id = {_param()}', (checkpoint.last_id,)).fetchone()
+        found = database.execute_sql(
+            f'SELECT prev_hash, hash FROM "{table}" WHERE id = {_param()}', (checkpoint.last_id,)
+        ).fetchone()
         if found is None:
             return _chain_problem(table, "deleted_checked", checkpoint.last_id), None
-        if found[0] != checkpoint.last_hash:
+        if found[1] != checkpoint.last_hash:
             return _chain_problem(table, "recomputed", checkpoint.last_id), None
-        start_id, expected = checkpoint.last_id, checkpoint.last_hash
-    last = (start_id, expected) if start_id else None
-    links = _links(table, start_id)
+        # The walk starts at the checkpointed row itself, so that its content is checked too.
+        after_id, expected = checkpoint.last_id - 1, found[0]
+    last = None
+    links = _links(table, after_id)
     row = next(links, None)
     while row is not None:
         following = next(links, None)
