@@ -54,3 +54,7 @@ def test_two_tills_appending_at_once_keep_one_chain(pg_database, pg_url):
         thread.join()
     assert errors == []
     assert check.run_checks(full=True) == []
+
+
+def test_a_shop_migrated_with_history_gets_its_chains(pg_database):
+    scenarios.migrated_shop_gets_its_chains(pg_database)

@@ -210,3 +210,29 @@ def test_history_checked_before_is_walked_again_by_full(database):
 
 def test_the_attack_of_the_issue_is_found(database):
     attack_of_the_issue_is_found(database)
+
+
+def migrated_shop_gets_its_chains(database) -> None:
+    """Migration 0009 on a shop with history: every row hashed in id order, the audit rows
+    named by their user, a checkpoint at each chain's end; undone, it leaves 0008's schema."""
+    import importlib
+
+    from shoptui.models import ChainCheckpoint, User
+
+    migration = importlib.import_module("shoptui.migrations.0009_tamper_evidence")
+    make_shop()
+    hoa = User.create(name="Hoa", role="owner", pin_hash="x", pin_salt="y", created_at=T0)
+    debts.take_payment(Customer.select().first(), 1_000, actor=Actor(hoa), at=at(60))
+    migration.down(None, database)
+    migration.up(None, database)
+    assert AuditLog.get(AuditLog.action == "debt.payment", AuditLog.user == hoa.id).actor == "Hoa"
+    assert {c.chain for c in ChainCheckpoint.select()} == set(TABLES)
+    assert all(MODELS[t].select().where(MODELS[t].hash.is_null()).count() == 0 for t in TABLES)
+    assert check.run_checks(full=True) == []
+    drop_append_only_triggers(database)
+    edit(database, "points_entry", ids(database, "points_entry")[-1])
+    assert_named(chain_problems(), "chain_edited", "points_entry", ids(database, "points_entry")[-1])
+
+
+def test_a_shop_migrated_with_history_gets_its_chains(database):
+    migrated_shop_gets_its_chains(database)
