@@ -71,14 +71,17 @@ def write_transaction():
 
 def append_chained(model, **values):
     """Insert one row of a chained table (a ledger or the audit log) as the next link of
-    its chain. Call inside the caller's transaction (``write_transaction``)."""
+    its chain, inside the caller's transaction (``write_transaction``)."""
     table = model._meta.table_name
-    _lock_chains()
-    last = model.select(model.hash).order_by(model.id.desc()).limit(1).tuples().first()
-    prev_hash = last[0] if last and last[0] else chain.GENESIS
-    values["prev_hash"] = prev_hash
-    values["hash"] = chain.row_hash(table, {_column(model, k): v for k, v in values.items()}, prev_hash)
-    return model.create(**values)
+    # Its own write transaction (a savepoint inside the caller's), so that even a caller
+    # without one reads the last link and appends under the write lock.
+    with write_transaction():
+        _lock_chains()
+        last = model.select(model.hash).order_by(model.id.desc()).limit(1).tuples().first()
+        prev_hash = last[0] if last and last[0] else chain.GENESIS
+        values["prev_hash"] = prev_hash
+        values["hash"] = chain.row_hash(table, {_column(model, k): v for k, v in values.items()}, prev_hash)
+        return model.create(**values)
 
 
 def _column(model, name: str) -> str:
