@@ -768,7 +768,7 @@ def _links(table: str, after_id: int):
     columns = chain.CHAINS[table]
     audit = table == "audit_log"
     extra = ', "before", "after", "note", erased_at' if audit else ""
-    param = database.obj.param if isinstance(database, pw.DatabaseProxy) else database.param
+    param = _param()
     selected = ", ".join(f'"{c}"' for c in columns)
     while True:
         rows = database.execute_sql(
@@ -784,7 +784,7 @@ def _links(table: str, after_id: int):
         after_id = rows[-1][0]
 
 
-def _chain_problem(table: str, what: str, row_id: int, detail: str = "") -> Problem:
+def _chain_problem(table: str, what: str, row_id: int) -> Problem:
     name = _(CHAIN_NAMES[table])
     if what == "edited":
         message = _("The {chain} was edited: row {id} of table {table} does not match its hash.")

@@ -13,7 +13,7 @@ import decimal
 from .. import chain, clock
 from ..models import AuditLog
 from .context import Actor
-from .ledger import _when, append_chained
+from .ledger import append_chained, entry_time
 
 
 def snapshot(instance, fields: list[str] | None = None) -> dict:
@@ -50,7 +50,7 @@ def record(
     data = AuditLog.before.db_value(before), AuditLog.after.db_value(after), note or ""
     return append_chained(
         AuditLog,
-        at=_when(at or clock.now()),
+        at=entry_time(at or clock.now()),
         user=actor.user_id if actor else None,
         actor=actor.label if actor else None,
         action=action,

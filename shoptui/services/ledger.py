@@ -7,7 +7,7 @@ chain's last row and writes the new row's ``prev_hash`` and ``hash`` (shoptui/ch
 Two writers cannot fork a chain: on SQLite the write transaction holds the database's
 write lock (BEGIN IMMEDIATE; a deferred one that read a stale last row fails to write
 rather than fork), on PostgreSQL every write transaction takes one advisory transaction
-lock first (``CHAIN_LOCK``), held to its commit.
+lock first (``chain.PG_LOCK_KEY``), held to its commit.
 
 The database refuses UPDATE and DELETE on these tables (migration 0009): a mistake is
 corrected by a compensating entry, never by editing one.
@@ -118,7 +118,7 @@ def post_points(
         return None
     cid = customer.id if isinstance(customer, Customer) else customer
     entry = append_chained(
-        PointsEntry, customer=cid, at=_when(at), kind=kind, points=points, receipt=_id(receipt), user=_id(user), reason=reason
+        PointsEntry, customer=cid, at=entry_time(at), kind=kind, points=points, receipt=_id(receipt), user=_id(user), reason=reason
     )
     Customer.update(points_balance=Customer.points_balance + points).where(Customer.id == cid).execute()
     return entry
@@ -139,7 +139,7 @@ def post_debt(
         return None
     cid = customer.id if isinstance(customer, Customer) else customer
     entry = append_chained(
-        DebtEntry, customer=cid, at=_when(at), kind=kind, amount=amount, receipt=_id(receipt), method=method,
+        DebtEntry, customer=cid, at=entry_time(at), kind=kind, amount=amount, receipt=_id(receipt), method=method,
         user=_id(user), reason=reason,
     )
     Customer.update(debt_balance=Customer.debt_balance + amount).where(Customer.id == cid).execute()
@@ -150,7 +150,7 @@ def post_gift(card, kind: str, amount: int, *, receipt=None, user=None, reason: 
               at: dt.datetime | None = None) -> GiftCardEntry:
     """One entry of a gift card's own ledger (its balance is the sum)."""
     return append_chained(
-        GiftCardEntry, card=_id(card), at=_when(at), kind=kind, amount=amount, receipt=_id(receipt), user=_id(user),
+        GiftCardEntry, card=_id(card), at=entry_time(at), kind=kind, amount=amount, receipt=_id(receipt), user=_id(user),
         reason=reason,
     )
 
@@ -159,7 +159,7 @@ def _id(value):
     return getattr(value, "id", value)
 
 
-def _when(at) -> dt.datetime:
+def entry_time(at) -> dt.datetime:
     """The entry's time as stored and hashed: a naive date-time."""
     at = at or clock.now()
     if not isinstance(at, dt.datetime):
