@@ -58,3 +58,26 @@ def test_two_tills_appending_at_once_keep_one_chain(pg_database, pg_url):
 
 def test_a_shop_migrated_with_history_gets_its_chains(pg_database):
     scenarios.migrated_shop_gets_its_chains(pg_database)
+
+
+def test_anonymise_passes_the_audit_trigger_and_the_chains_still_verify(pg_database):
+    import json
+
+    from shoptui.models import AuditLog, Customer
+    from shoptui.services import privacy
+
+    an = customers.register({"name": "Nguyễn Thị An", "phone": "0912 345 678", "email": "an@example.com",
+                             "notes": "allergic to nuts", "credit_limit": 500_000}).customer
+    sales.record_sale(sales.SaleInput(customer=an, amount=100_000, credit=20_000))
+    exported = privacy.export(an.code)
+    assert exported["profile"]["email"] == "an@example.com" and exported["balances"]["debt"] == "20000"
+    privacy.anonymise(an.code)
+    rows = AuditLog.select().where((AuditLog.entity == "customer") & (AuditLog.entity_id == str(an.id)))
+    logged = json.dumps([[r.before, r.after, r.note] for r in rows], ensure_ascii=False)
+    assert "Nguyễn Thị An" not in logged and "an@example.com" not in logged
+    gone = Customer.get_by_id(an.id)
+    assert gone.email == "" and gone.debt_balance == 20_000
+    assert check.run_checks(full=True) == []
+    with pytest.raises(Exception, match="append-only"):
+        with pg_database.atomic():
+            pg_database.execute_sql("UPDATE audit_log SET actor = 'x' WHERE entity_id = %s", (str(an.id),))
