@@ -236,3 +236,21 @@ def migrated_shop_gets_its_chains(database) -> None:
 
 def test_a_shop_migrated_with_history_gets_its_chains(database):
     migrated_shop_gets_its_chains(database)
+
+
+def test_the_command_line_names_the_row_and_full_rescans(database, db_path, capsys):
+    from shoptui.cli import main
+
+    shop = make_shop()
+    assert main(["--db", str(db_path), "check"]) == 0
+    assert capsys.readouterr().out == "all checks passed\n"
+    more_activity(shop)
+    first = ids(database, "gift_card_entry")[0]
+    drop_append_only_triggers(database)
+    edit(database, "gift_card_entry", first)  # checked before: only --full walks it again
+    assert main(["--db", str(db_path), "check"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "check", "--full"]) == 1
+    out, err = capsys.readouterr()
+    assert out == f"The gift card ledger was edited: row {first} of table gift_card_entry does not match its hash.\n"
+    assert err == "1 problem found.\n"
