@@ -1,6 +1,9 @@
 """A lost or broken card: the customer's current cards, each can be withdrawn (with the
 reason in the person's words) or replaced by a new card scanned or typed. The old
-binding stays in the history (the Cards tab shows it as withdrawn or replaced)."""
+binding stays in the history (the Cards tab shows it as withdrawn or replaced).
+
+Also the card's most final action, ``confirm_anonymise`` (owner only): the customer asked
+to be forgotten; their cards end with it."""
 
 from __future__ import annotations
 
@@ -14,9 +17,10 @@ from textual.widgets import DataTable, Input, Static
 
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import N_, _
-from shoptui.services import cards, customer_view, customers
+from shoptui.services import cards, customer_view, customers, privacy
 from shoptui.services.context import Actor
 
+from .choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
 from .labels import CARD_KIND_NAMES, name_of
 from .messages import CardScanned
@@ -44,6 +48,32 @@ def replace(old: str, new: str, note: str, actor: Actor | None) -> str:
     if not new.strip():
         raise ValidationError(_("Scan or type the new card's barcode."), "barcode")
     return cards.replace_card(old, new, actor, note=note).barcode
+
+
+def anonymise(customer_id: int, actor: Actor | None) -> str:
+    return privacy.anonymise(customer_id, actor).code
+
+
+def confirm_anonymise(node, customer_id: int, name: str, code: str, actor: Actor | None, on_done) -> None:
+    """Ask once more, then erase what identifies the customer (``on_done()`` after)."""
+
+    def done(erased_code: str) -> None:
+        node.app.notify(printable(_("Customer {code} anonymised.").format(code=erased_code)), markup=False)
+        on_done()
+
+    def answered(answer: str | None) -> None:
+        if answer == "anonymise":
+            run_db(node, anonymise, customer_id, actor, on_done=done, group="anonymise", title=_("Anonymise"))
+
+    node.app.push_screen(
+        ChoiceModal(
+            _("Anonymise the customer?"),
+            _("{name} ({code}): the name, phone, e-mail, address, birthday, notes and property values are erased "
+              "for good, and the cards end. Receipts, points and debt stay.").format(name=name, code=code),
+            [("keep", _("Keep as it is")), ("anonymise", _("Anonymise"))],
+        ),
+        answered,
+    )
 
 
 def open_card_actions(app: App, customer_id: int) -> None:

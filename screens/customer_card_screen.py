@@ -130,6 +130,7 @@ class CustomerCardScreen(Screen[None]):
         Binding("ctrl+r", "attach_receipt", N_("Attach receipt"), show=False, id="card-attach"),
         Binding("f2", "move_receipt", N_("Move receipt to another customer"), show=False, id="card-move-receipt"),
         Binding("f12", "merge", N_("Merge duplicate"), id="card-merge", show=False),
+        Binding("ctrl+o", "anonymise", N_("Anonymise the customer (owner)"), id="card-anonymise", show=False),
         Binding("ctrl+pagedown", "next_tab(1)", N_("Next tab"), show=False, id="card-next-tab"),
         Binding("ctrl+pageup", "next_tab(-1)", N_("Previous tab"), show=False, id="card-previous-tab"),
     ]
@@ -516,6 +517,15 @@ class CustomerCardScreen(Screen[None]):
         from .merge_modal import MergeModal
 
         self.app.push_screen(MergeModal(self.customer_id, self.data.header.name, self.actor), lambda merged: self.changed() if merged else None)
+
+    def action_anonymise(self) -> None:
+        """Ctrl+O (owner): the customer asked to be forgotten. A second question, then
+        services/privacy.py erases what identifies them; receipts and balances stay."""
+        from .card_actions_modal import confirm_anonymise
+
+        if self.data is None or self.refused("anonymise"):
+            return
+        confirm_anonymise(self, self.customer_id, self.data.header.name, self.data.header.code, self.actor, self.changed)
 
     def action_card_actions(self) -> None:
         """Ctrl+W: withdraw a lost card, or replace it by a new one; the Cards tab shows the history."""

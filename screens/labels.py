@@ -18,10 +18,12 @@ FLAG_NAMES = {
 POINTS_KIND_NAMES = {
     "opening": N_("opening balance"), "earn": N_("earned"), "redeem": N_("redeemed"), "reverse": N_("reversed (return)"),
     "restore": N_("given back (return)"), "expire": N_("expired"), "adjust": N_("adjustment"), "move": N_("receipt moved"),
+    "merge": N_("customers merged"),
 }
 DEBT_KIND_NAMES = {
     "opening": N_("opening balance"), "credit_sale": N_("sale on credit"), "payment": N_("payment"),
     "return": N_("return"), "adjust": N_("adjustment"), "move": N_("receipt moved"),
+    "merge": N_("customers merged"),
 }
 METHOD_NAMES = {"cash": N_("cash"), "card": N_("bank card"), "transfer": N_("transfer")}
 

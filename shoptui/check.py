@@ -32,6 +32,12 @@ What is checked, and why some things are allowed:
   the receipts give.
 - No card is bound to two customers at once; no gift card balance is negative; no
   voucher is used more often than it may be; no visitor count is negative.
+- The hash chains of the three ledgers and the audit log (shoptui/chain.py) are whole:
+  each names its first broken row (table, id, and whether it was edited, deleted or
+  inserted). A chain is walked from its checkpoint (the last row found whole, kept in
+  ``chain_checkpoint``; the checkpointed row itself must still have its hash), in
+  batches; ``full`` walks every chain from its first row. This is the one check that
+  reads rows one by one: SQL has no sha256 of its own everywhere.
 """
 
 from __future__ import annotations
@@ -42,15 +48,18 @@ from typing import Callable, Iterable
 
 import peewee as pw
 
+from . import chain
 from .db import database
-from .i18n import _
+from .i18n import N_, _
 from .models import (
     DEBT_KINDS,
     PAYMENT_METHODS,
     POINTS_KINDS,
     RECEIPT_KINDS,
+    AuditLog,
     Card,
     CardBinding,
+    ChainCheckpoint,
     Customer,
     DebtEntry,
     GiftCardEntry,
@@ -63,6 +72,7 @@ from .models import (
     Voucher,
     VoucherUse,
 )
+from .models.ledgers import ledger_owner, merges_exist
 
 DEFAULT_LIMIT = 20
 # The sign each kind of ledger entry must have: +1 never negative, -1 never positive.
@@ -81,13 +91,15 @@ class Problem:
         return self.message
 
 
-def run_checks(limit: int = DEFAULT_LIMIT, quick: bool = False) -> list[Problem]:
+def run_checks(limit: int = DEFAULT_LIMIT, quick: bool = False, full: bool = False) -> list[Problem]:
     """Every problem found, at most ``limit`` of each kind (then one line saying there are more).
 
     ``quick`` runs SQLite's ``quick_check`` instead of ``integrity_check``: it skips
-    comparing indexes with their tables, which is most of the time on a big file."""
+    comparing indexes with their tables, which is most of the time on a big file.
+    ``full`` walks the hash chains from their first row instead of their checkpoint."""
     problems: list[Problem] = []
-    for check in [functools.partial(sqlite_integrity, quick=quick), *CHECKS]:
+    checks = [functools.partial(sqlite_integrity, quick=quick), *CHECKS, functools.partial(chain_breaks, full=full)]
+    for check in checks:
         found = list(check(limit + 1))
         problems.extend(found[:limit])
         if len(found) > limit:
@@ -471,16 +483,19 @@ def points_on_ledger(limit: int) -> Iterable[Problem]:
 
 def entries_follow_receipts(limit: int) -> Iterable[Problem]:
     """Entries left with a customer who no longer owns the receipt must add up to zero."""
+    merged = merges_exist()
     for model, value, kind in ((PointsEntry, PointsEntry.points, "points"), (DebtEntry, DebtEntry.amount, "debt")):
         sale = Receipt.alias("sale")
         family = pw.fn.COALESCE(Receipt.return_of, Receipt.id)
+        # A merged customer's entries count with the customer kept (models.ledgers).
+        owner = ledger_owner(model) if merged else model.customer
         query = (
             model.select(Customer.code, Store.code, sale.number, pw.fn.SUM(value))
             .join(Receipt, on=(model.receipt == Receipt.id))
             .join_from(model, sale, on=(sale.id == family))
             .join_from(sale, Store, on=(sale.store == Store.id))
-            .join_from(model, Customer, on=(model.customer == Customer.id))
-            .where((model.customer != sale.customer) | sale.customer.is_null())
+            .join_from(model, Customer, on=(owner == Customer.id))
+            .where((owner != sale.customer) | sale.customer.is_null())
             .group_by(Customer.id, Customer.code, Store.code, sale.id, sale.number)
             .having(pw.fn.SUM(value) != 0)
             .order_by(Customer.id, sale.id)
@@ -532,8 +547,8 @@ def entry_signs(limit: int) -> Iterable[Problem]:
 
 def negative_balances(limit: int) -> Iterable[Problem]:
     for model, value, excuses, what in (
-        (PointsEntry, PointsEntry.points, ("reverse", "move"), "points"),
-        (DebtEntry, DebtEntry.amount, ("adjust", "opening", "move"), "debt"),
+        (PointsEntry, PointsEntry.points, ("reverse", "move", "merge"), "points"),
+        (DebtEntry, DebtEntry.amount, ("adjust", "opening", "move", "merge"), "debt"),
     ):
         excused = pw.fn.SUM(pw.Case(None, [(model.kind.in_(excuses), 1)], 0))
         query = (
@@ -724,3 +739,149 @@ CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity
     customer_sales_sums,
     customer_gap_counts,
 ]
+
+
+# -- the hash chains (migration 0009) ---------------------------------------------------------
+
+CHAIN_NAMES = {
+    "points_entry": N_("points ledger"),
+    "debt_entry": N_("debt ledger"),
+    "gift_card_entry": N_("gift card ledger"),
+    "audit_log": N_("audit log"),
+}
+CHAIN_KINDS = ("chain_edited", "chain_deleted", "chain_inserted")
+CHAIN_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class _Link:
+    id: int
+    values: tuple
+    prev_hash: str | None
+    hash: str | None
+    data: tuple | None = None  # the audit log's before, after, note
+    erased: bool = False
+
+
+def _links(table: str, after_id: int):
+    """The rows of ``table`` after ``after_id`` in id order, read in batches."""
+    columns = chain.CHAINS[table]
+    audit = table == "audit_log"
+    extra = ', "before", "after", "note", erased_at' if audit else ""
+    param = _param()
+    selected = ", ".join(f'"{c}"' for c in columns)
+    while True:
+        rows = database.execute_sql(
+            f'SELECT id, {selected}, prev_hash, hash{extra} FROM "{table}" WHERE id > {param} ORDER BY id LIMIT {CHAIN_BATCH}',
+            (after_id,),
+        ).fetchall()
+        if not rows:
+            return
+        n = len(columns)
+        for row in rows:
+            data = tuple(row[n + 3:n + 6]) if audit else None
+            yield _Link(row[0], tuple(row[1:n + 1]), row[n + 1], row[n + 2], data, bool(audit and row[n + 6] is not None))
+        after_id = rows[-1][0]
+
+
+def _chain_problem(table: str, what: str, row_id: int) -> Problem:
+    name = _(CHAIN_NAMES[table])
+    if what == "edited":
+        message = _("The {chain} was edited: row {id} of table {table} does not match its hash.")
+    elif what == "recomputed":
+        message = _("The {chain} was rewritten: row {id} of table {table} has another hash than when it was last checked.")
+    elif what == "deleted":
+        message = _("The {chain} lost rows: a row before row {id} of table {table} was deleted.")
+    elif what == "deleted_checked":
+        message = _("The {chain} lost rows: row {id} of table {table}, whole at the last check, was deleted.")
+    elif what == "erased":
+        message = _("The {chain} was edited: row {id} of table {table} is marked erased, but no anonymisation allows it.")
+    else:
+        message = _("The {chain} has a row inserted outside shoptui: row {id} of table {table}.")
+    kind = {"recomputed": "chain_edited", "erased": "chain_edited", "deleted_checked": "chain_deleted"}.get(what, f"chain_{what}")
+    return Problem(kind, message.format(chain=name, id=row_id, table=table))
+
+
+def _anonymised(entity_id: str | None) -> bool:
+    return AuditLog.select().where(
+        (AuditLog.action == "customer.anonymise") & (AuditLog.entity == "customer") & (AuditLog.entity_id == entity_id)
+        & AuditLog.erased_at.is_null()
+    ).exists()
+
+
+def _walk(table: str, checkpoint, full: bool) -> tuple[Problem | None, tuple[int, str] | None]:
+    """The first break of one chain (or None) and the last whole row (id, hash)."""
+    after_id, expected = 0, chain.GENESIS
+    if checkpoint is not None and not full:
+        found = database.execute_sql(
+            f'SELECT prev_hash, hash FROM "{table}" WHERE id = {_param()}', (checkpoint.last_id,)
+        ).fetchone()
+        if found is None:
+            return _chain_problem(table, "deleted_checked", checkpoint.last_id), None
+        if found[1] != checkpoint.last_hash:
+            return _chain_problem(table, "recomputed", checkpoint.last_id), None
+        # The walk starts at the checkpointed row itself, so that its content is checked too.
+        after_id, expected = checkpoint.last_id - 1, found[0]
+    last = None
+    links = _links(table, after_id)
+    row = next(links, None)
+    while row is not None:
+        following = next(links, None)
+        if row.hash is None or row.prev_hash is None or (following is not None and following.prev_hash == expected):
+            return _chain_problem(table, "inserted", row.id), last
+        if chain.row_hash(table, row.values, row.prev_hash) != row.hash:
+            return _chain_problem(table, "edited", row.id), last
+        if row.prev_hash != expected:
+            return _chain_problem(table, "deleted", row.id), last
+        if row.data is not None:
+            if row.erased:
+                entity, entity_id = row.values[4], row.values[5]
+                if entity != "customer" or not _anonymised(entity_id):
+                    return _chain_problem(table, "erased", row.id), last
+            elif chain.data_hash(*row.data) != row.values[-1]:
+                return _chain_problem(table, "edited", row.id), last
+        if full and checkpoint is not None and row.id == checkpoint.last_id and row.hash != checkpoint.last_hash:
+            return _chain_problem(table, "recomputed", row.id), last
+        expected, last = row.hash, (row.id, row.hash)
+        row = following
+    if checkpoint is not None and full and (last is None or last[0] < checkpoint.last_id):
+        return _chain_problem(table, "deleted_checked", checkpoint.last_id), last
+    return None, last
+
+
+def _param() -> str:
+    return database.obj.param if isinstance(database, pw.DatabaseProxy) else database.param
+
+
+def chain_breaks(limit: int, full: bool = False, save: bool = True) -> Iterable[Problem]:
+    """The first broken row of each chain; a whole chain moves its checkpoint forward."""
+    checkpoints = {c.chain: c for c in ChainCheckpoint.select()}
+    problems, whole = [], {}
+    for table in chain.CHAINS:
+        problem, last = _walk(table, checkpoints.get(table), full)
+        if problem is not None:
+            problems.append(problem)
+        elif last is not None:
+            whole[table] = last
+    if save and whole:
+        _save_checkpoints(whole, checkpoints)
+    return problems[:limit]
+
+
+def _save_checkpoints(whole: dict[str, tuple[int, str]], known: dict) -> None:
+    from . import clock
+    from .services.ledger import write_transaction
+
+    changed = {t: v for t, v in whole.items() if t not in known or (known[t].last_id, known[t].last_hash) != v}
+    if not changed:
+        return
+    try:
+        with write_transaction():
+            for table, (last_id, last_hash) in changed.items():
+                ChainCheckpoint.insert(chain=table, last_id=last_id, last_hash=last_hash, checked_at=clock.now()).on_conflict(
+                    conflict_target=[ChainCheckpoint.chain],
+                    update={ChainCheckpoint.last_id: last_id, ChainCheckpoint.last_hash: last_hash,
+                            ChainCheckpoint.checked_at: clock.now()},
+                ).execute()
+    except (pw.OperationalError, pw.DatabaseError):
+        pass  # a read-only or busy file: the chains were checked all the same; the next check starts earlier

@@ -25,7 +25,7 @@ from .i18n import LANGUAGES, _, language_from_environment, set_language
 
 COMMAND_MODULES = (
     "demo", "importing", "report", "export", "config", "check", "backup",
-    "users", "stores", "counter", "scanner", "day_close",
+    "users", "stores", "counter", "scanner", "day_close", "customer",
 )
 
 

@@ -11,7 +11,8 @@ def register(subparsers) -> None:
         help=_("check the database and every ledger invariant"),
         description=_(
             "Check the database file and every ledger rule: balances equal the sums of their entries, "
-            "payments equal receipt totals, returns never exceed their sale, no card is bound twice, and more. "
+            "payments equal receipt totals, returns never exceed their sale, no card is bound twice, "
+            "no ledger entry or audit row was edited, deleted or inserted behind the program's back, and more. "
             "Prints each problem on its own line and exits with status 1, or prints that all checks passed. "
             "Example: shoptui check"
         ),
@@ -19,6 +20,9 @@ def register(subparsers) -> None:
     parser.add_argument("--limit", type=int, default=20, metavar="N", help=_("list at most N problems of each kind (default: 20)"))
     parser.add_argument("--quick", action="store_true",
                         help=_("check the SQLite file faster, without comparing every index with its table"))
+    parser.add_argument("--full", action="store_true",
+                        help=_("walk the hash chains of the ledgers and the audit log from their first row, "
+                               "not from the last check"))
     parser.set_defaults(func=run)
 
 
@@ -32,7 +36,7 @@ def run(args) -> int:
     if args.limit < 1:
         raise UsageError(_("--limit must be at least 1."))
     open_db(args)
-    problems = run_checks(limit=args.limit, quick=args.quick)
+    problems = run_checks(limit=args.limit, quick=args.quick, full=args.full)
     if not problems:
         print(_("all checks passed"))
         return 0

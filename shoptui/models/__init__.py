@@ -17,7 +17,7 @@ from .customers import (
 from .ledgers import DEBT_KINDS, POINTS_KINDS, DebtEntry, PointsEntry
 from .loyalty import PointsTier, Voucher
 from .receipts import PAYMENT_METHODS, RECEIPT_KINDS, Payment, Receipt, ReceiptLine, VoucherUse
-from .shop import ROLES, AuditLog, ImportSource, Sequence, Setting, Store, User
+from .shop import ROLES, AuditLog, ChainCheckpoint, ImportSource, Sequence, Setting, Store, User
 from .summaries import SUMMARY_MODELS, CustomerSales, ReceiptHour
 from .surveys import SurveyAnswer, SurveyQuestion
 from .visits import CounterState, VisitCount
@@ -27,5 +27,5 @@ ALL_MODELS = [
     Customer, Group, CustomerGroup, PropertyDefinition, PropertyValue,
     Card, CardBinding, Product, PointsTier, Voucher,
     Receipt, ReceiptLine, Payment, VoucherUse, GiftCardEntry,
-    PointsEntry, DebtEntry, VisitCount, CounterState, SurveyQuestion, SurveyAnswer,
+    PointsEntry, DebtEntry, VisitCount, CounterState, SurveyQuestion, SurveyAnswer, ChainCheckpoint,
 ]

@@ -49,3 +49,5 @@ class GiftCardEntry(BaseModel):
     receipt = pw.DeferredForeignKey("Receipt", null=True)
     user = pw.ForeignKeyField(User, null=True)
     reason = pw.TextField(default="")
+    prev_hash = pw.CharField(max_length=64, null=True)  # the chain (shoptui/chain.py, migration 0009)
+    hash = pw.CharField(max_length=64, null=True)

@@ -52,9 +52,25 @@ class AuditLog(BaseModel):
     # Who allowed an action the actor's role or a rule would have refused (manager PIN).
     override_by = pw.ForeignKeyField(User, null=True, backref="overrides")
     note = pw.TextField(default="")
+    actor = pw.TextField(null=True)  # who acted, by name: the user's, or the system's (``cli:<login>``)
+    # The chain (shoptui/chain.py, migration 0009): ``data_hash`` digests before/after/note,
+    # which anonymising may erase (``erased_at``) without breaking the chain.
+    data_hash = pw.CharField(max_length=64, null=True)
+    erased_at = pw.DateTimeField(null=True)
+    prev_hash = pw.CharField(max_length=64, null=True)
+    hash = pw.CharField(max_length=64, null=True)
 
     class Meta:
         indexes = ((("entity", "entity_id"), False),)
+
+
+class ChainCheckpoint(BaseModel):
+    """Where ``check`` last found a chain whole: the next check goes on from there."""
+
+    chain = pw.CharField(primary_key=True, max_length=32)
+    last_id = pw.BigIntegerField()
+    last_hash = pw.CharField(max_length=64)
+    checked_at = pw.DateTimeField()
 
 
 class ImportSource(BaseModel):

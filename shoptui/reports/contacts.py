@@ -19,6 +19,7 @@ from .. import clock, phones
 from ..errors import UsageError
 from ..i18n import _
 from ..models import Customer, PointsEntry
+from ..models.ledgers import ledger_members, merges_exist
 from ..services import settings
 from .query import ReportQuery, day_number, is_postgres
 
@@ -56,10 +57,14 @@ def contact(row: dict, region: str | None = None) -> dict:
 
 
 def points_as_of(query: ReportQuery, customer: pw.Node = Customer.id) -> pw.Node:
-    """The customer's points balance at the end of the as-of day (the ledger, not the cache)."""
+    """The customer's points balance at the end of the as-of day (the ledger, not the cache;
+    a merged customer's entries count with the customer kept, models.ledgers)."""
+    mine = PointsEntry.customer == customer
+    if merges_exist():
+        mine = PointsEntry.customer.in_(ledger_members(customer)) & (PointsEntry.kind != "merge")
     return (
         PointsEntry.select(fn.COALESCE(fn.SUM(PointsEntry.points), 0))
-        .where((PointsEntry.customer == customer) & (PointsEntry.at < clock.end_of_day(query.as_of)))
+        .where(mine & (PointsEntry.at < clock.end_of_day(query.as_of)))
     )
 
 

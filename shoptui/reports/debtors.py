@@ -35,6 +35,7 @@ from peewee import Case, Window, fn
 from .. import clock
 from ..i18n import N_
 from ..models import Customer, DebtEntry
+from ..models.ledgers import ledger_owner, merges_exist
 from ..services import settings
 from . import Money
 from .contacts import CONTACT_FIELDS, as_date, contact, fetch, is_paged
@@ -108,18 +109,25 @@ def debtors(query: ReportQuery) -> dict:
 # -- SQL ---------------------------------------------------------------------------------------
 
 
+def _owner():
+    """Whose ledger an entry counts in: a merged customer's entries count with the customer
+    kept, the merge pairs left out (models.ledgers); the plain column while nobody was merged."""
+    return ledger_owner(DebtEntry) if merges_exist() else DebtEntry.customer
+
+
 def _entries(query: ReportQuery) -> pw.Expression:
     """Debt entries the report sees: up to the end of the as-of day, of customers in the stores."""
     in_stores = query.in_stores(Customer.store)
-    customers = None if in_stores is None else DebtEntry.customer.in_(Customer.select(Customer.id).where(in_stores))
-    return all_of(DebtEntry.at < clock.end_of_day(query.as_of), customers)
+    customers = None if in_stores is None else _owner().in_(Customer.select(Customer.id).where(in_stores))
+    merge_pairs = (DebtEntry.kind != "merge") if merges_exist() else None
+    return all_of(DebtEntry.at < clock.end_of_day(query.as_of), customers, merge_pairs)
 
 
 def _balances(query: ReportQuery) -> pw.Select:
     return (
-        DebtEntry.select(DebtEntry.customer.alias("customer_id"), fn.SUM(DebtEntry.amount).alias("balance"))
+        DebtEntry.select(_owner().alias("customer_id"), fn.SUM(DebtEntry.amount).alias("balance"))
         .where(_entries(query))
-        .group_by(DebtEntry.customer)
+        .group_by(_owner())
         .having(fn.SUM(DebtEntry.amount) != 0)
     )
 
@@ -130,14 +138,14 @@ def _aging(query: ReportQuery) -> pw.Select:
     credit = Case(None, [(DebtEntry.amount < 0, 0 - DebtEntry.amount)], 0)
     running = (
         DebtEntry.select(
-            DebtEntry.customer.alias("customer_id"),
+            _owner().alias("customer_id"),
             DebtEntry.at.alias("at"),
             DebtEntry.amount.alias("amount"),
             fn.SUM(debit).over(
-                partition_by=[DebtEntry.customer], order_by=[DebtEntry.at, DebtEntry.id],
+                partition_by=[_owner()], order_by=[DebtEntry.at, DebtEntry.id],
                 start=Window.preceding(), end=Window.CURRENT_ROW, frame_type=Window.ROWS,
             ).alias("debits_so_far"),
-            fn.SUM(credit).over(partition_by=[DebtEntry.customer]).alias("credits"),
+            fn.SUM(credit).over(partition_by=[_owner()]).alias("credits"),
         )
         .where(_entries(query))
         .alias("running")
@@ -175,11 +183,11 @@ def _aging(query: ReportQuery) -> pw.Select:
 def _last_payments(query: ReportQuery) -> pw.Select:
     ranked = (
         DebtEntry.select(
-            DebtEntry.customer.alias("customer_id"),
+            _owner().alias("customer_id"),
             DebtEntry.at.alias("at"),
             (0 - DebtEntry.amount).alias("paid"),
             fn.ROW_NUMBER().over(
-                partition_by=[DebtEntry.customer], order_by=[DebtEntry.at.desc(), DebtEntry.id.desc()]
+                partition_by=[_owner()], order_by=[DebtEntry.at.desc(), DebtEntry.id.desc()]
             ).alias("latest"),
         )
         .where(_entries(query) & (DebtEntry.kind == "payment"))
@@ -257,17 +265,17 @@ def _paid_vs_unpaid(query: ReportQuery) -> dict:
     """Customers who took credit in scope: who owes nothing now and who still owes."""
     took_credit = (
         DebtEntry.select(
-            DebtEntry.customer.alias("customer_id"),
+            _owner().alias("customer_id"),
             fn.SUM(DebtEntry.amount).alias("credit"),
         )
         .where(_entries(query) & query.in_period(DebtEntry.at) & (DebtEntry.amount > 0))
-        .group_by(DebtEntry.customer)
+        .group_by(_owner())
         .alias("took_credit")
     )
     balances = (
-        DebtEntry.select(DebtEntry.customer.alias("customer_id"), fn.SUM(DebtEntry.amount).alias("balance"))
+        DebtEntry.select(_owner().alias("customer_id"), fn.SUM(DebtEntry.amount).alias("balance"))
         .where(_entries(query))
-        .group_by(DebtEntry.customer)
+        .group_by(_owner())
         .alias("balances")
     )
     still_owes = balances.c.balance > 0

@@ -25,6 +25,7 @@ from peewee import Case, fn
 from .. import clock
 from ..i18n import N_
 from ..models import Customer, PointsEntry
+from ..models.ledgers import ledger_owner, merges_exist
 from ..services import settings
 from . import Money
 from .query import ReportQuery, all_of
@@ -122,10 +123,15 @@ def _ledger(query: ReportQuery, expiry_days: int) -> dict[str, int]:
     points_ = PointsEntry.points
     # Debits and old credits count towards what would expire; a newer credit does not.
     due = Case(None, [((points_ > 0) & (PointsEntry.at >= cutoff), 0)], points_)
+    # Per ledger: a merged customer's entries count with the customer kept, the merge
+    # pairs left out (models.ledgers); the covering index's plain column while nobody was merged.
+    merged = merges_exist()
+    owner = ledger_owner(PointsEntry) if merged else PointsEntry.customer
     per = (
         PointsEntry.select(fn.SUM(points_).alias("balance"), fn.SUM(due).alias("due"))
-        .where(all_of(PointsEntry.at < clock.end_of_day(query.as_of), _of_customers(query)))
-        .group_by(PointsEntry.customer)
+        .where(all_of(PointsEntry.at < clock.end_of_day(query.as_of), _of_customers(query),
+                      (PointsEntry.kind != "merge") if merged else None))
+        .group_by(owner)
         .alias("per_customer")
     )
     balance, due_ = per.c.balance, per.c.due

@@ -1,13 +1,19 @@
-"""The audit log: who, when, what, before and after, for every change."""
+"""The audit log: who, when, what, before and after, for every change.
+
+Each row names who acted (``actor``: the user's name or the system's ``cli:<login>``) and
+is a link of the audit log's hash chain (shoptui/chain.py); its before/after/note are
+covered by their digest only, so that anonymising a customer can erase them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 
-from .. import clock
+from .. import chain, clock
 from ..models import AuditLog
 from .context import Actor
+from .ledger import append_chained, entry_time
 
 
 def snapshot(instance, fields: list[str] | None = None) -> dict:
@@ -41,14 +47,18 @@ def record(
         changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
         before = {k: before.get(k) for k in changed}
         after = {k: after.get(k) for k in changed}
-    return AuditLog.create(
-        at=at or clock.now(),
+    data = AuditLog.before.db_value(before), AuditLog.after.db_value(after), note or ""
+    return append_chained(
+        AuditLog,
+        at=entry_time(at or clock.now()),
         user=actor.user_id if actor else None,
+        actor=actor.label if actor else None,
         action=action,
         entity=entity,
         entity_id=None if entity_id is None else str(entity_id),
         before=before,
         after=after,
-        override_by=override_by,
-        note=note,
+        override_by=getattr(override_by, "id", override_by),
+        note=note or "",
+        data_hash=chain.data_hash(*data),
     )

@@ -34,6 +34,7 @@ ACTION_ROLES = {
     "backup": "owner",
     "export": "owner",
     "import": "owner",
+    "anonymise": "owner",
 }
 
 ACTION_NAMES = {
@@ -58,6 +59,7 @@ ACTION_NAMES = {
     "backup": N_("back up or restore"),
     "export": N_("export data"),
     "import": N_("import data"),
+    "anonymise": N_("anonymise a customer"),
 }
 
 ROLE_NAMES = {"cashier": N_("cashier"), "manager": N_("manager"), "owner": N_("owner")}

@@ -36,6 +36,7 @@ from ..models import (
     SurveyQuestion,
     User,
 )
+from ..models.ledgers import in_ledger_of
 from ..reports.customer_segment import segment_of
 from . import debts
 
@@ -434,12 +435,12 @@ def points_ledger(customer_id: int, limit: int = 50, offset: int = 0) -> Page[Le
         .join(Receipt, pw.JOIN.LEFT_OUTER, on=(PointsEntry.receipt == Receipt.id))
         .switch(PointsEntry)
         .join(User, pw.JOIN.LEFT_OUTER, on=(PointsEntry.user == User.id))
-        .where(PointsEntry.customer == customer_id)
+        .where(in_ledger_of(PointsEntry, customer_id))
         # The window orders oldest first; the page newest first. SQL computes the window
         # over every row of the WHERE before ORDER BY and LIMIT cut the page.
         .order_by(PointsEntry.at.desc(), PointsEntry.id.desc())
     )
-    count = PointsEntry.select().where(PointsEntry.customer == customer_id)
+    count = PointsEntry.select().where(in_ledger_of(PointsEntry, customer_id))
     return _page(query, count, limit, offset, _whole(LedgerRow, 4))
 
 
@@ -454,10 +455,10 @@ def debt_ledger(customer_id: int, limit: int = 50, offset: int = 0) -> Page[Ledg
         .join(Receipt, pw.JOIN.LEFT_OUTER, on=(DebtEntry.receipt == Receipt.id))
         .switch(DebtEntry)
         .join(User, pw.JOIN.LEFT_OUTER, on=(DebtEntry.user == User.id))
-        .where(DebtEntry.customer == customer_id)
+        .where(in_ledger_of(DebtEntry, customer_id))
         .order_by(DebtEntry.at.desc(), DebtEntry.id.desc())
     )
-    count = DebtEntry.select().where(DebtEntry.customer == customer_id)
+    count = DebtEntry.select().where(in_ledger_of(DebtEntry, customer_id))
     return _page(query, count, limit, offset, _whole(LedgerRow, 4))
 
 
@@ -471,7 +472,7 @@ def debt_aging(customer_id: int, today: dt.date | None = None) -> Aging:
     today = today or clock.today()
     paid = -int(
         DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0))
-        .where((DebtEntry.customer == customer_id) & (DebtEntry.amount < 0))
+        .where(in_ledger_of(DebtEntry, customer_id) & (DebtEntry.amount < 0))
         .scalar()
         or 0
     )
@@ -480,7 +481,7 @@ def debt_aging(customer_id: int, today: dt.date | None = None) -> Aging:
             DebtEntry.at, DebtEntry.amount,
             pw.fn.SUM(DebtEntry.amount).over(order_by=[DebtEntry.at, DebtEntry.id]).alias("reached"),
         )
-        .where((DebtEntry.customer == customer_id) & (DebtEntry.amount > 0))
+        .where(in_ledger_of(DebtEntry, customer_id) & (DebtEntry.amount > 0))
         .alias("stacked")
     )
     # Only the increases that reach beyond what was paid are read (a window's value cannot

@@ -9,6 +9,7 @@ from .. import clock
 from ..errors import RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Customer, DebtEntry
+from ..models.ledgers import in_ledger_of
 from . import settings
 from .audit import record
 from .context import Actor, require
@@ -36,7 +37,7 @@ def credit_left(customer: Customer) -> int | None:
 def oldest_unpaid(customer: Customer | int, as_of: dt.datetime | None = None) -> dt.datetime | None:
     """When the oldest debt not yet paid arose, paying oldest first (FIFO)."""
     cid = customer.id if isinstance(customer, Customer) else customer
-    query = DebtEntry.select(DebtEntry.at, DebtEntry.amount).where(DebtEntry.customer == cid)
+    query = DebtEntry.select(DebtEntry.at, DebtEntry.amount).where(in_ledger_of(DebtEntry, cid))
     if as_of is not None:
         query = query.where(DebtEntry.at < as_of)
     entries = list(query.order_by(DebtEntry.at, DebtEntry.id).tuples())

@@ -1,7 +1,16 @@
 """Posting to the append-only ledgers, keeping the cached balances in step.
 
 Only services call these, inside their own transaction; ``check`` recomputes the
-cached balances from the entries.
+cached balances from the entries and walks the hash chains. Every entry (and every audit
+row, services/audit.py) is appended through ``append_chained``: it reads the hash of the
+chain's last row and writes the new row's ``prev_hash`` and ``hash`` (shoptui/chain.py).
+Two writers cannot fork a chain: on SQLite the write transaction holds the database's
+write lock (BEGIN IMMEDIATE; a deferred one that read a stale last row fails to write
+rather than fork), on PostgreSQL every write transaction takes one advisory transaction
+lock first (``chain.PG_LOCK_KEY``), held to its commit.
+
+The database refuses UPDATE and DELETE on these tables (migration 0009): a mistake is
+corrected by a compensating entry, never by editing one.
 """
 
 from __future__ import annotations
@@ -10,11 +19,41 @@ import datetime as dt
 
 import peewee
 
-from .. import clock
+from .. import chain, clock
 from ..db import database
 from ..errors import NotFound
 from ..i18n import _
-from ..models import Customer, DebtEntry, PointsEntry
+from ..models import Customer, DebtEntry, GiftCardEntry, PointsEntry
+
+
+def _db() -> peewee.Database:
+    return database.obj if isinstance(database, peewee.DatabaseProxy) else database
+
+
+def _lock_chains() -> None:
+    """PostgreSQL: hold the chains' advisory lock until commit (re-entrant; a no-op on SQLite)."""
+    if isinstance(_db(), peewee.PostgresqlDatabase):
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (chain.PG_LOCK_KEY,))
+
+
+class _WriteTransaction:
+    """``database.atomic()`` that, on PostgreSQL, first takes the chains' lock: taken up
+    front, never after a customer's row lock, so two writers cannot deadlock over it."""
+
+    def __init__(self):
+        self._atomic = database.atomic()
+
+    def __enter__(self):
+        txn = self._atomic.__enter__()
+        try:
+            _lock_chains()
+        except BaseException as exc:
+            self._atomic.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+        return txn
+
+    def __exit__(self, *exc_info):
+        return self._atomic.__exit__(*exc_info)
 
 
 def write_transaction():
@@ -27,7 +66,27 @@ def write_transaction():
     db = database.obj if isinstance(database, peewee.DatabaseProxy) else database
     if isinstance(db, peewee.SqliteDatabase):
         return database.atomic("IMMEDIATE")
-    return database.atomic()
+    return _WriteTransaction()
+
+
+def append_chained(model, **values):
+    """Insert one row of a chained table (a ledger or the audit log) as the next link of
+    its chain, inside the caller's transaction (``write_transaction``)."""
+    table = model._meta.table_name
+    # Its own write transaction (a savepoint inside the caller's), so that even a caller
+    # without one reads the last link and appends under the write lock.
+    with write_transaction():
+        _lock_chains()
+        last = model.select(model.hash).order_by(model.id.desc()).limit(1).tuples().first()
+        prev_hash = last[0] if last and last[0] else chain.GENESIS
+        values["prev_hash"] = prev_hash
+        values["hash"] = chain.row_hash(table, {_column(model, k): v for k, v in values.items()}, prev_hash)
+        return model.create(**values)
+
+
+def _column(model, name: str) -> str:
+    field = model._meta.fields.get(name)
+    return field.column_name if field is not None else name
 
 
 def lock_customer(customer: Customer | int) -> Customer:
@@ -58,8 +117,8 @@ def post_points(
     if points == 0:
         return None
     cid = customer.id if isinstance(customer, Customer) else customer
-    entry = PointsEntry.create(
-        customer=cid, at=at or clock.now(), kind=kind, points=points, receipt=receipt, user=user, reason=reason
+    entry = append_chained(
+        PointsEntry, customer=cid, at=entry_time(at), kind=kind, points=points, receipt=_id(receipt), user=_id(user), reason=reason
     )
     Customer.update(points_balance=Customer.points_balance + points).where(Customer.id == cid).execute()
     return entry
@@ -79,11 +138,33 @@ def post_debt(
     if amount == 0:
         return None
     cid = customer.id if isinstance(customer, Customer) else customer
-    entry = DebtEntry.create(
-        customer=cid, at=at or clock.now(), kind=kind, amount=amount, receipt=receipt, method=method, user=user, reason=reason
+    entry = append_chained(
+        DebtEntry, customer=cid, at=entry_time(at), kind=kind, amount=amount, receipt=_id(receipt), method=method,
+        user=_id(user), reason=reason,
     )
     Customer.update(debt_balance=Customer.debt_balance + amount).where(Customer.id == cid).execute()
     return entry
+
+
+def post_gift(card, kind: str, amount: int, *, receipt=None, user=None, reason: str = "",
+              at: dt.datetime | None = None) -> GiftCardEntry:
+    """One entry of a gift card's own ledger (its balance is the sum)."""
+    return append_chained(
+        GiftCardEntry, card=_id(card), at=entry_time(at), kind=kind, amount=amount, receipt=_id(receipt), user=_id(user),
+        reason=reason,
+    )
+
+
+def _id(value):
+    return getattr(value, "id", value)
+
+
+def entry_time(at) -> dt.datetime:
+    """The entry's time as stored and hashed: a naive date-time."""
+    at = at or clock.now()
+    if not isinstance(at, dt.datetime):
+        at = dt.datetime.combine(at, dt.time())
+    return at.replace(tzinfo=None)
 
 
 def add_sales(customer_id: int, amount: int, at: dt.datetime | None) -> None:

@@ -2,14 +2,17 @@
 
 Everything of the duplicate moves to the kept customer: receipts, voucher uses and
 vouchers, card bindings (with their history), survey answers, group links and property
-values the kept customer has none of, and the ledger entries themselves, with their
-dates and kinds. Moving the entries (rather than posting their net on the merge day) keeps
-what the ledgers say about time: the oldest unpaid debt stays as old as it is (so the
+values the kept customer has none of. Ledger entries are append-only (migration 0009), so
+the balances move by compensating entries: a ``merge`` entry closes the duplicate's points
+and debt, another opens them on the kept customer, at the same moment. The duplicate's
+entries stay where they are and count in the kept customer's ledger
+(``models.ledgers.in_ledger_of``, ``ledger_owner``), the merge pair left out, so what the
+ledgers say about time is kept: the oldest unpaid debt stays as old as it is (so the
 credit_max_age_days rule still sees it), the last payment stays a payment, points expire
-when they would have, and the Debts tab's running balance never starts below zero. The
-cached balances move with them, so ``check`` stays clean. The stricter credit limit of the
-two is kept. The duplicate is archived with ``merged_into`` pointing at the kept customer.
-One transaction, audited.
+when they would have, and the Debts tab's running balance never starts below zero.
+Customers merged into the duplicate before now point at the kept one. The stricter
+credit limit of the two is kept. The duplicate is archived with ``merged_into`` pointing
+at the kept customer. One transaction, audited.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from ..models import (
 )
 from .audit import record, snapshot
 from .context import Actor, require
-from .ledger import add_sales, lock_customer, write_transaction
+from .ledger import add_sales, lock_customer, post_debt, post_points, write_transaction
 
 # Profile fields the kept customer takes from the duplicate when its own are empty.
 FILLED_FIELDS = ("email", "gender", "company", "address", "area")
@@ -112,16 +115,15 @@ def merge_customers(
         before_keep = snapshot(keep)
         before_other = snapshot(other)
 
+        note = _("{other} merged into {keep}").format(other=other.code, keep=keep.code)
         points_moved = _sum(PointsEntry, PointsEntry.points, other_id)
         debt_moved = _sum(DebtEntry, DebtEntry.amount, other_id)
-        PointsEntry.update(customer=keep_id).where(PointsEntry.customer == other_id).execute()
-        DebtEntry.update(customer=keep_id).where(DebtEntry.customer == other_id).execute()
-        Customer.update(
-            points_balance=Customer.points_balance + points_moved, debt_balance=Customer.debt_balance + debt_moved
-        ).where(Customer.id == keep_id).execute()
-        Customer.update(
-            points_balance=Customer.points_balance - points_moved, debt_balance=Customer.debt_balance - debt_moved
-        ).where(Customer.id == other_id).execute()
+        post_points(other_id, "merge", -points_moved, user=user_id, reason=note, at=at)
+        post_points(keep_id, "merge", points_moved, user=user_id, reason=note, at=at)
+        post_debt(other_id, "merge", -debt_moved, user=user_id, reason=note, at=at)
+        post_debt(keep_id, "merge", debt_moved, user=user_id, reason=note, at=at)
+        # Whose history counted in the duplicate's ledger now counts in the kept one's.
+        Customer.update(merged_into=keep_id).where(Customer.merged_into == other_id).execute()
 
         receipts = Receipt.update(customer=keep_id).where(Receipt.customer == other_id).execute()
         VoucherUse.update(customer=keep_id).where(VoucherUse.customer == other_id).execute()
@@ -152,7 +154,6 @@ def merge_customers(
             status="archived", merged_into=keep_id, total_sales=0, last_purchase_at=None, updated_at=at
         ).where(Customer.id == other_id).execute()
 
-        note = _("{other} merged into {keep}").format(other=other.code, keep=keep.code)
         record(actor, "customer.merge", "customer", other_id, before_other, snapshot(Customer.get_by_id(other_id)), note=note, at=at)
         record(actor, "customer.merge_keep", "customer", keep_id, before_keep, snapshot(Customer.get_by_id(keep_id)), note=note, at=at)
     return MergeResult(keep_id, other_id, receipts, cards, answers, points_moved, debt_moved)

@@ -11,6 +11,7 @@ from .. import clock
 from ..errors import RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Customer, PointsEntry, PointsTier, Receipt
+from ..models.ledgers import ledger_owner, merges_exist
 from . import settings
 from .audit import record
 from .context import Actor, require
@@ -135,9 +136,12 @@ def expire_points(today: dt.date | None = None, *, at: dt.datetime | None = None
     cutoff = dt.datetime.combine((today or clock.today()) - dt.timedelta(days=days), dt.time())
     credits_before = pw.fn.SUM(pw.Case(None, [((PointsEntry.points > 0) & (PointsEntry.at < cutoff), PointsEntry.points)], 0))
     debits = pw.fn.SUM(pw.Case(None, [(PointsEntry.points < 0, 0 - PointsEntry.points)], 0))
+    # Per ledger (a merged customer's entries count with the kept one's, the merge pairs left out).
+    owner = ledger_owner(PointsEntry) if merges_exist() else PointsEntry.customer
     due = (
-        PointsEntry.select(PointsEntry.customer, (credits_before - debits).alias("due"))
-        .group_by(PointsEntry.customer)
+        PointsEntry.select(owner, (credits_before - debits).alias("due"))
+        .where(PointsEntry.kind != "merge")
+        .group_by(owner)
         .having((credits_before - debits) > 0)
         .tuples()
     )

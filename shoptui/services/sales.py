@@ -26,11 +26,12 @@ from ..models import (
     User,
     VoucherUse,
 )
+from ..models.ledgers import in_ledger_of
 from . import customers, debts, points, settings, vouchers
 from .debts import credit_left
 from .audit import record
 from .context import Actor, allows, current_store, require
-from .ledger import add_sales, lock_customer, post_debt, post_points, write_transaction
+from .ledger import add_sales, lock_customer, post_debt, post_gift, post_points, write_transaction
 from .money_math import cumulative_share, round_qty_price, share_of
 from .stores import next_receipt_number
 
@@ -354,7 +355,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         if voucher is not None:
             VoucherUse.create(voucher=voucher, receipt=receipt, customer=customer, at=at, amount=q.voucher_money)
         if gift is not None:
-            GiftCardEntry.create(card=gift, at=at, kind="redeem", amount=-sale.gift_amount, receipt=receipt, user=user_id)
+            post_gift(gift, "redeem", -sale.gift_amount, receipt=receipt, user=user_id, at=at)
         if customer is not None:
             post_points(customer, "redeem", -sale.points, receipt=receipt, user=user_id, at=at)
             post_points(customer, "earn", earned, receipt=receipt, user=user_id, at=at)
@@ -653,7 +654,7 @@ def record_return(
             Payment.update(gift_card=gift_payment.gift_card).where(
                 (Payment.receipt == receipt) & (Payment.method == "giftcard")
             ).execute()
-            GiftCardEntry.create(card=gift_payment.gift_card, at=at, kind="refund", amount=gift_money, receipt=receipt, user=user_id)
+            post_gift(gift_payment.gift_card, "refund", gift_money, receipt=receipt, user=user_id, at=at)
         if customer is not None:
             post_points(customer, "reverse", -plan.points_reversed, receipt=receipt, user=user_id, at=at)
             post_points(customer, "restore", plan.points_restored, receipt=receipt, user=user_id, at=at)
@@ -745,9 +746,9 @@ def move_receipt(
         source, target = locked[receipt.customer_id], locked[target.id]
         family_ids = [receipt.id] + [r.id for r in Receipt.select(Receipt.id).where(Receipt.return_of == receipt)]
         points_net = int(PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0)).where(
-            PointsEntry.receipt.in_(family_ids) & (PointsEntry.customer == source)).scalar() or 0)
+            PointsEntry.receipt.in_(family_ids) & in_ledger_of(PointsEntry, source.id)).scalar() or 0)
         debt_net = int(DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0)).where(
-            DebtEntry.receipt.in_(family_ids) & (DebtEntry.customer == source)).scalar() or 0)
+            DebtEntry.receipt.in_(family_ids) & in_ledger_of(DebtEntry, source.id)).scalar() or 0)
         sales_net = receipt.total - returned_so_far(receipt)
         user_id = actor.user_id if actor else None
         reason = _("receipt {number} moved").format(number=receipt.number)

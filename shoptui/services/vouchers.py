@@ -15,7 +15,7 @@ from .audit import record
 from .context import Actor, require
 from .cards import clean_barcode
 from .customers import clean_text
-from .ledger import write_transaction
+from .ledger import post_gift, write_transaction
 from .money_math import share_of
 
 
@@ -149,9 +149,7 @@ def top_up_gift_card(
         else:
             kind = "topup"
         before = gift_balance(card)
-        entry = GiftCardEntry.create(
-            card=card, at=when, kind=kind, amount=amount, user=actor.user_id if actor else None, reason=method
-        )
+        entry = post_gift(card, kind, amount, user=actor.user_id if actor else None, reason=method, at=when)
         record(actor, f"giftcard.{kind}", "card", card.id, None, {"amount": amount, "method": method}, at=when)
     return GiftTopUp(card, entry, kind, amount, method, before, before + amount)
 

@@ -136,3 +136,49 @@ async def test_a_signed_in_cashier_replaces_a_card_and_is_recorded(shop, databas
         await pilot.press("enter")  # Enter in the new card's field replaces
         await until(pilot, lambda: modal.selected == "2000000000053", what="replaced")
     assert AuditLog.get(AuditLog.action == "card.replaced").user_id == minh.id
+
+
+@pilot_test
+async def test_the_owner_anonymises_from_the_card_after_a_second_question(shop, database):
+    """Issue 16, Privacy: Ctrl+O on the card asks once more (Enter keeps), then erases what
+    identifies the customer; a cashier is refused before any question."""
+    from screens.choice_modal import ChoiceModal
+    from shoptui.models import Customer
+
+    users.add_user("Hoa", "owner", "9999")
+    users.add_user("Minh", "cashier", "1111")
+    an = shop["an"]
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        app.open_customer(an.id)
+        card = await card_open(pilot, an.id)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: any("ask the owner" in t for t in notes.texts()), what="the refusal")
+        assert app.screen is card
+    assert Customer.get_by_id(an.id).name == "Nguyễn Văn An"
+
+    app = app_for(database)
+    notes = Notes(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Hoa", "9999")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        app.open_customer(an.id)
+        card = await card_open(pilot, an.id)
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal), what="the question")
+        assert "Nguyễn Văn An" in screen_text(app) and "erased for good" in screen_text(app)
+        await pilot.press("enter")  # the first answer keeps the customer as they are
+        await until(pilot, lambda: app.screen is card)
+        assert Customer.get_by_id(an.id).name == "Nguyễn Văn An"
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: isinstance(app.screen, ChoiceModal), what="the question again")
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: f"Customer {an.code} anonymised." in notes.texts(), what="anonymised")
+        await until(pilot, lambda: card.data is not None and card.data.header.name != "Nguyễn Văn An", what="read afresh")
+    gone = Customer.get_by_id(an.id)
+    assert gone.phone is None and gone.name != "Nguyễn Văn An"
+    assert AuditLog.get(AuditLog.action == "customer.anonymise").actor == "Hoa"
+    assert check.run_checks(full=True) == []

@@ -61,11 +61,14 @@ def test_merge_moves_everything_and_check_stays_clean(pair):
     assert customers.groups_of(kept) == ["VIP", "Wholesale"]
     assert dict((d.code, v) for d, v in customers.properties_of(kept))["eyesight"] == "-2"
     assert kept.email == "an@example.com" and "second file" in kept.notes
-    # The entries themselves moved, with their kinds and dates: no 'move' entries dated the merge day.
-    assert PointsEntry.select().where(PointsEntry.customer == other.id).count() == 0
-    assert DebtEntry.select().where(DebtEntry.customer == other.id).count() == 0
-    assert PointsEntry.select().where(PointsEntry.kind == "move").count() == 0
-    assert DebtEntry.select().where(DebtEntry.kind == "move").count() == 0
+    # The entries stay (append-only); the balances moved by a closing 'merge' entry on the
+    # duplicate and an opening one on the kept customer, and no entry was rewritten.
+    for model, value, moved in ((PointsEntry, PointsEntry.points, other.points_balance),
+                                (DebtEntry, DebtEntry.amount, other.debt_balance)):
+        pair = {(e.customer_id, getattr(e, value.name)) for e in model.select().where(model.kind == "merge")}
+        assert pair == {(other.id, -moved), (keep.id, moved)}
+        assert model.select().where(model.kind == "move").count() == 0
+    assert PointsEntry.select().where(PointsEntry.customer == other.id).count() > 1
     actions = {a.action for a in AuditLog.select().where(AuditLog.action.startswith("customer.merge"))}
     assert actions == {"customer.merge", "customer.merge_keep"}
 
@@ -134,3 +137,40 @@ def test_the_lower_credit_limit_is_kept(database, keep_limit, other_limit, kept)
     other = customers.register({"name": "B", "phone": "0912345679", "credit_limit": other_limit}).customer
     merge_customers(keep, other)
     assert Customer.get_by_id(keep.id).credit_limit == kept
+
+
+def test_the_reports_read_the_same_after_a_merge_and_points_expire_as_they_would_have(pair):
+    """Issue 16: the merge moves balances by compensating entries, not by rewriting rows (the
+    database refuses that now); the points and debtors reports, the duplicate's points
+    expiring and a receipt moved on afterwards read as before."""
+    from shoptui.reports import debtors
+    from shoptui.reports import points as points_report
+    from shoptui.reports.query import ReportQuery
+
+    keep, other = pair
+    settings.set_value("points_expiry_days", "20")
+    query = ReportQuery(as_of=(T0 + dt.timedelta(days=15)).date(), date_from=T0.date())
+
+    def figures():
+        p = points_report.points(query)
+        d = debtors.debtors(query)["totals"]
+        return (p["outstanding_points"], p["liability"], p["period"], p["expiring"]["points"],
+                d["owed"], d["balance"], {k: v for k, v in d.items() if k not in ("customers", "owing_customers")})
+
+    before = figures()
+    merge_customers(keep, other, at=T0 + dt.timedelta(days=10))
+    assert figures() == before
+    # The duplicate's points earned on day 2 expire on day 22 with the kept customer's, as they would have.
+    expiring = points.expire_points(today=(T0 + dt.timedelta(days=23)).date(), at=T0 + dt.timedelta(days=23))
+    kept = Customer.get_by_id(keep.id)
+    assert expiring == keep.points_balance + other.points_balance - kept.points_balance > 0
+    assert run_checks() == []
+    # A receipt of the duplicate moved on from the kept customer takes its points and credit along.
+    third = customers.register({"name": "Lê Chi"}).customer
+    sale = Receipt.get((Receipt.customer == keep.id) & (Receipt.total == 200_000))
+    kept_debt = Customer.get_by_id(keep.id).debt_balance
+    sales.move_receipt(sale, third, at=T0 + dt.timedelta(days=24))
+    moved = Customer.get_by_id(third.id).debt_balance
+    assert moved > 0 and Customer.get_by_id(keep.id).debt_balance == kept_debt - moved
+    assert Customer.get_by_id(third.id).points_balance > 0
+    assert run_checks() == []

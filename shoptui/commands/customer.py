@@ -1,0 +1,51 @@
+"""``shoptui customer export CODE`` and ``shoptui customer anonymise CODE``: one customer's
+data when they ask for it, or for it to be erased (services/privacy.py)."""
+
+from __future__ import annotations
+
+from ..i18n import _
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "customer", help=_("one customer's own data: export it or anonymise it"),
+        description=_(
+            "Print everything the shop holds on one customer as JSON (profile, cards, balances, receipts, "
+            "ledger entries, survey answers), or erase what identifies them (name, phone, e-mail, address, "
+            "birthday, notes, property values; receipts and ledgers are kept). "
+            "Example: shoptui customer export KH000123 > KH000123.json"
+        ),
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help=_("print one customer's data as JSON"))
+    export.add_argument("code", metavar="CODE")
+    anonymise = actions.add_parser("anonymise", help=_("erase what identifies one customer"))
+    anonymise.add_argument("code", metavar="CODE")
+    parser.set_defaults(func=run)
+
+
+def system_actor():
+    """The command line acting as the OS user who runs it (owner rights; audited by login)."""
+    import getpass
+
+    from ..services.context import Actor
+
+    try:
+        login = getpass.getuser()
+    except Exception:  # no login name in this environment
+        login = "unknown"
+    return Actor(system=f"cli:{login}")
+
+
+def run(args) -> int:
+    from ..cli import open_db
+    from ..services import privacy
+
+    open_db(args)
+    actor = system_actor()
+    if args.action == "export":
+        print(privacy.export_json(privacy.find(args.code), actor))
+    else:
+        customer = privacy.anonymise(privacy.find(args.code), actor)
+        print(_("customer {code} anonymised").format(code=customer.code))
+    return 0
