@@ -35,7 +35,7 @@ def an(database):
     customers.define_property("eyesight", "Eyesight", "number")
     customers.set_property(an, "eyesight", "-2.5")
     customers.update(an, {"address": "12 Hàng Bạc", "notes": "allergic to nuts"})
-    cards.issue_card(an, "2100000000011", at=T0)
+    cards.issue_card(an, "2100000010028", at=T0)
     sales.record_sale(SaleInput(customer=an, amount=200_000, credit=50_000, at=T0 + dt.timedelta(hours=1)))
     debts.take_payment(an, 10_000, at=T0 + dt.timedelta(hours=2))
     question = surveys.define_question(QuestionInput(text="Favourite drink?", kind="text"))
@@ -52,7 +52,7 @@ def test_export_gives_everything_as_json(an, capsys, db_path):
     data = privacy.export(an.code)
     assert data["profile"]["name"] == "Nguyễn Thị An" and data["profile"]["email"] == "an@example.com"
     assert data["profile"]["properties"] == {"eyesight": "-2.5"}
-    assert data["cards"][0]["barcode"] == "2100000000011"
+    assert data["cards"][0]["barcode"] == "2100000010028"
     assert data["balances"]["debt"] == "40000" and data["balances"]["points"] == an.points_balance
     assert [r["total"] for r in data["receipts"]] == ["200000"]
     assert {e["kind"] for e in data["debt_entries"]} == {"credit_sale", "payment"}
@@ -74,7 +74,7 @@ def test_anonymise_erases_keeps_the_books_and_the_chains_verify(an, db_path, cap
     assert (gone.debt_balance, gone.points_balance, gone.total_sales) == (an.debt_balance, an.points_balance, an.total_sales)
     assert PropertyValue.select().where(PropertyValue.customer == an.id).count() == 0
     assert CardBinding.get(CardBinding.customer == an.id).ended_at is not None
-    assert cards.resolve_scan("2100000000011").kind == "withdrawn"
+    assert cards.resolve_scan("2100000010028").kind == "withdrawn"
     exported = json.dumps(privacy.export(an.code), ensure_ascii=False)
     logged = audit_text(an.id)
     for text in PERSONAL:
