@@ -12,9 +12,16 @@ import peewee
 
 from .. import clock
 from ..db import database
-from ..errors import NotFound
+from ..errors import DatabaseError, NotFound
 from ..i18n import _
 from ..models import Customer, DebtEntry, PointsEntry
+
+
+BEGIN_ATTEMPTS = 3  # each waits up to the busy timeout for the write lock
+
+
+class DatabaseBusy(DatabaseError):
+    """The write lock stayed with another process through every attempt."""
 
 
 def write_transaction():
@@ -22,12 +29,44 @@ def write_transaction():
 
     On SQLite it begins IMMEDIATE: the write lock is taken up front, so a writer that read
     first cannot fail half-way because another process (the counter listener, a second
-    till, an import) committed in between; it waits for the busy timeout instead.
+    till, an import) committed in between; it waits for the busy timeout instead. Taking
+    the lock is tried again a few times (nothing has run yet, so a retry is always safe)
+    before the one sentence a person sees.
     """
     db = database.obj if isinstance(database, peewee.DatabaseProxy) else database
     if isinstance(db, peewee.SqliteDatabase):
-        return database.atomic("IMMEDIATE")
+        return _ImmediateTransaction(db)
     return database.atomic()
+
+
+class _ImmediateTransaction:
+    def __init__(self, db: peewee.SqliteDatabase):
+        self.db = db
+        self._atomic = None
+
+    def __enter__(self):
+        nested = self.db.transaction_depth() > 0
+        for attempt in range(1, BEGIN_ATTEMPTS + 1):
+            self._atomic = self.db.atomic("IMMEDIATE")
+            try:
+                return self._atomic.__enter__()
+            except peewee.OperationalError as exc:
+                if nested or not is_busy(exc):
+                    raise
+                if attempt == BEGIN_ATTEMPTS:
+                    raise DatabaseBusy(
+                        _("The database is busy with another program (another till or an import); "
+                          "nothing was saved, try again in a moment.")
+                    ) from None
+
+    def __exit__(self, exc_type, exc, tb):
+        return self._atomic.__exit__(exc_type, exc, tb)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" / "database is busy"."""
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text or "database table is locked" in text
 
 
 def lock_customer(customer: Customer | int) -> Customer:
