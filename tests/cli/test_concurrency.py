@@ -183,7 +183,10 @@ _OPEN = (
     "pathlib.Path(sys.argv[3]).touch()\n"
     "gate = pathlib.Path(sys.argv[2])\n"
     "while not gate.exists(): time.sleep(0.001)\n"
-    "db.open_database(sys.argv[1]).close()\n"
+    "database = db.open_database(sys.argv[1])\n"
+    "from shoptui.services import settings, stores\n"
+    "settings.ensure_defaults(); stores.ensure_main_store()\n"
+    "database.close()\n"
     "print('opened')\n"
 )
 
@@ -206,7 +209,8 @@ def test_three_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
             assert code == 0 and out.strip() == "opened", err
         with sqlite3.connect(db) as con:
             applied = [name for (name,) in con.execute(f"SELECT name FROM {dbmod.HISTORY_TABLE} ORDER BY name")]
-        assert applied == dbmod.known_migrations()
+            assert applied == dbmod.known_migrations()
+            assert con.execute("SELECT count(*) FROM store").fetchone()[0] == 1
 
 
 @pytest.mark.parametrize("seed", [1, *(pytest.param(seed, marks=pytest.mark.slow) for seed in range(2, 11))])
