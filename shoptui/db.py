@@ -183,7 +183,10 @@ def migration_lock(db: peewee.Database):
         try:
             yield
         finally:
-            db.execute_sql("SELECT pg_advisory_unlock(%s)", (key,))
+            try:
+                db.execute_sql("SELECT pg_advisory_unlock(%s)", (key,))
+            except (peewee.DatabaseError, peewee.InterfaceError):
+                pass  # a broken connection: closing it releases the lock
         return
     folder = _sqlite_folder(db)
     try:
@@ -194,7 +197,11 @@ def migration_lock(db: peewee.Database):
     if folder is None or fcntl is None or folder in held:  # the lock is this thread's already
         yield
         return
-    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # a folder we may not list: SQLite's own locks still guard the file
+        yield
+        return
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         held.add(folder)

@@ -4,12 +4,13 @@
     python -m tests.cli.concurrent_writers DB count NAME COUNT  # COUNT counter readings
 
 Each sale is 10,000 with 2,000 on credit, so the customer's points and debt move every
-time. The last line is ``done COUNT``; an error ends the process with its message.
+time. The last line is ``done COUNT, longest S s``; an error ends the process with its message.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 
 from shoptui import db as dbmod
 from shoptui.models import Customer
@@ -21,10 +22,15 @@ SALE_AMOUNT = 10_000
 SALE_CREDIT = 2_000
 
 
-def sell(code: str, count: int) -> None:
+def sell(code: str, count: int) -> float:
+    """The sales; returns the longest one took, in seconds (how long a till waited)."""
     customer = Customer.get(Customer.code == code)
+    longest = 0.0
     for _ in range(count):
+        started = time.monotonic()
         sales.record_sale(SaleInput(customer=customer.id, amount=SALE_AMOUNT, credit=SALE_CREDIT))
+        longest = max(longest, time.monotonic() - started)
+    return longest
 
 
 def count_visitors(name: str, count: int) -> None:
@@ -36,14 +42,15 @@ def count_visitors(name: str, count: int) -> None:
 def main(argv: list[str]) -> int:
     path, job, what, count = argv[0], argv[1], argv[2], int(argv[3])
     database = dbmod.open_database(path)
+    longest = 0.0
     try:
         if job == "sell":
-            sell(what, count)
+            longest = sell(what, count)
         else:
             count_visitors(what, count)
     finally:
         database.close()
-    print(f"done {count}", flush=True)
+    print(f"done {count}, longest {longest:.3f} s", flush=True)
     return 0
 
 
