@@ -167,6 +167,21 @@ def _up_to_date(db: peewee.Database) -> bool:
     return set(known_migrations()) == applied
 
 
+def write_turn(db: peewee.Database):
+    """The writers' turnstile of a SQLite file: held while a writer waits for the write lock.
+
+    SQLite keeps no queue for its lock: a waiting process polls (every 0.1 s once it has
+    waited a while), so an import that commits a batch and at once begins the next could
+    keep a till waiting for many batches. A writer takes its turn here before BEGIN
+    IMMEDIATE and gives it back as soon as it has the lock; the next batch of the import
+    then queues behind the till, which waits for at most the batch in progress. The same
+    folder lock as the migrations (a writer also waits while a database is migrated).
+    """
+    if isinstance(db, peewee.SqliteDatabase):
+        return migration_lock(db)
+    return contextlib.nullcontext()
+
+
 @contextlib.contextmanager
 def migration_lock(db: peewee.Database):
     """Only one process migrates a database at a time.

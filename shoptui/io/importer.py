@@ -18,7 +18,6 @@ order within each batch; the caller prints ``ImportReport.summary()`` last.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -41,12 +40,8 @@ BATCH_SIZE = 500
 # in bulk: smaller customer batches keep the write lock short, so a till's sale waits for
 # at most one batch (a fraction of a second) and never for the whole file.
 BATCH_SIZES = {"customers": 100}
-# After each batch the import steps aside for a quarter of the time it held the write lock
-# (at most 0.1 s, SQLite's longest busy-handler sleep): SQLite has no queue for its lock,
-# and a waiting till, polling every 0.1 s, would otherwise seldom find the gap between
-# two batches.
-PAUSE_SHARE = 0.25
-MAX_PAUSE = 0.1
+# Each batch begins through the writers' turnstile (``db.write_turn``): a till waiting for
+# the lock goes before the import's next batch.
 
 RECEIPT_FIELDS = (
     "receipt_no", "datetime", "kind", "return_of", "customer", "customer_phone", "customer_name", "store",
@@ -209,12 +204,9 @@ def import_sheet(
         for batch in _batches(records, batch_size):
             ready = [r for r in batch if not r.errors]
             with write_transaction():
-                locked_at = time.monotonic()
                 outcomes = iter(writer.write(ready))
                 if source is not None:
                     imports.note_progress(source, max(r.rows[-1] for r in batch))
-            if not dry_run:
-                time.sleep(min(MAX_PAUSE, (time.monotonic() - locked_at) * PAUSE_SHARE))
             messages: list[tuple[int, str, bool]] = []
             for record in batch:
                 if record.errors:

@@ -11,7 +11,7 @@ import datetime as dt
 import peewee
 
 from .. import clock
-from ..db import database
+from ..db import database, write_turn
 from ..errors import DatabaseError, NotFound
 from ..i18n import _
 from ..models import Customer, DebtEntry, PointsEntry
@@ -45,19 +45,22 @@ class _ImmediateTransaction:
         self._atomic = None
 
     def __enter__(self):
-        nested = self.db.transaction_depth() > 0
-        for attempt in range(1, BEGIN_ATTEMPTS + 1):
-            self._atomic = self.db.atomic("IMMEDIATE")
-            try:
-                return self._atomic.__enter__()
-            except peewee.OperationalError as exc:
-                if nested or not is_busy(exc):
-                    raise
-                if attempt == BEGIN_ATTEMPTS:
-                    raise DatabaseBusy(
-                        _("The database is busy with another program (another till or an import); "
-                          "nothing was saved, try again in a moment.")
-                    ) from None
+        if self.db.transaction_depth() > 0:  # a savepoint inside the caller's transaction
+            self._atomic = self.db.atomic()
+            return self._atomic.__enter__()
+        with write_turn(self.db):
+            for attempt in range(1, BEGIN_ATTEMPTS + 1):
+                self._atomic = self.db.atomic("IMMEDIATE")
+                try:
+                    return self._atomic.__enter__()
+                except peewee.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    if attempt == BEGIN_ATTEMPTS:
+                        raise DatabaseBusy(
+                            _("The database is busy with another program (another till or an import); "
+                              "nothing was saved, try again in a moment.")
+                        ) from None
 
     def __exit__(self, exc_type, exc, tb):
         return self._atomic.__exit__(exc_type, exc, tb)
