@@ -6,8 +6,11 @@ foreign keys and a busy timeout; PostgreSQL is reached through playhouse.db_url.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import threading
+import zlib
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -23,10 +26,14 @@ database = peewee.DatabaseProxy()
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 HISTORY_TABLE = "shoptui_migration"
+BUSY_TIMEOUT_ENV = "SHOPTUI_BUSY_TIMEOUT_MS"
+# How long a statement waits for another process's write lock before giving up (two tills,
+# the counter listener and an import share one file). SHOPTUI_BUSY_TIMEOUT_MS overrides it
+# when a database is opened; tests set a short one.
+BUSY_TIMEOUT_MS = 5000
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "foreign_keys": 1,
-    "busy_timeout": 5000,
     "synchronous": "normal",
     # SQLite's default page cache (2 MB), not a bigger one: with 64 MB the sorts and
     # window functions of the reports ran twice as slow on 10,000,000 receipts (RANK over
@@ -63,6 +70,14 @@ def sqlite_path(url: str) -> Path:
     return Path(path).expanduser()
 
 
+def busy_timeout_ms() -> int:
+    """The busy timeout in milliseconds: ``SHOPTUI_BUSY_TIMEOUT_MS`` when it is a number, else ``BUSY_TIMEOUT_MS``."""
+    text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
+    if text.isdigit():
+        return min(int(text), 600_000)
+    return BUSY_TIMEOUT_MS
+
+
 def make_database(url: str) -> peewee.Database:
     if is_sqlite(url):
         path = sqlite_path(url)
@@ -73,7 +88,11 @@ def make_database(url: str) -> peewee.Database:
         if str(path) != ":memory:":
             # 0600 before SQLite opens it: SQLite gives its -wal and -shm files the same mode.
             create_private_file(path)
-        return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=5)
+        timeout = busy_timeout_ms()
+        # ``timeout`` is the busy handler from the first statement on (setting WAL mode on a
+        # new file needs the lock too); the pragma keeps it for every connection peewee opens.
+        pragmas = {**SQLITE_PRAGMAS, "busy_timeout": timeout}
+        return peewee.SqliteDatabase(str(path), pragmas=pragmas, timeout=timeout / 1000)
     if url.startswith(("postgres://", "postgresql://")):
         try:
             return db_url.connect(url)
@@ -86,20 +105,35 @@ def open_database(url: str, migrate: bool = True) -> peewee.Database:
     """Open, check and migrate the database, and bind the proxy to it."""
     db = make_database(url)
     database.initialize(db)
-    try:
-        db.connect(reuse_if_open=True)
-        if isinstance(db, peewee.SqliteDatabase):
-            # Reading the schema is the first access that fails on a file that is not SQLite.
-            db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-        if migrate:
-            upgrade(db)
-    except DatabaseError:
-        db.close()
-        raise
-    except (peewee.DatabaseError, sqlite3.DatabaseError, peewee.OperationalError) as exc:
-        db.close()
-        raise DatabaseError(describe_failure(url, exc)) from exc
+    # Turning a new file to WAL needs it to itself, and SQLite answers "locked" at once
+    # (without the busy timeout) when another process is doing the same: processes that
+    # open a new database take turns from the very first statement.
+    first_open = isinstance(db, peewee.SqliteDatabase) and not _in_wal_mode(db.database)
+    with migration_lock(db) if first_open else contextlib.nullcontext():
+        try:
+            db.connect(reuse_if_open=True)
+            if isinstance(db, peewee.SqliteDatabase):
+                # Reading the schema is the first access that fails on a file that is not SQLite.
+                db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+            if migrate:
+                upgrade(db)
+        except DatabaseError:
+            db.close()
+            raise
+        except (peewee.DatabaseError, sqlite3.DatabaseError, peewee.OperationalError) as exc:
+            db.close()
+            raise DatabaseError(describe_failure(url, exc)) from exc
     return db
+
+
+def _in_wal_mode(path: str) -> bool:
+    """True when the file is a SQLite database already in WAL mode (its header says so)."""
+    try:
+        with open(path, "rb") as file:
+            header = file.read(100)
+    except OSError:
+        return False
+    return len(header) == 100 and header.startswith(b"SQLite format 3\0") and header[18:20] == b"\x02\x02"
 
 
 def describe_failure(url: str, exc: Exception) -> str:
@@ -118,7 +152,98 @@ def known_migrations() -> list[str]:
 
 
 def upgrade(db: peewee.Database) -> list[str]:
-    """Apply pending numbered migrations; refuse a database that is newer or not ours."""
+    """Apply pending numbered migrations; refuse a database that is newer or not ours.
+
+    Processes that open the same new (or older) database at once take turns: the one that
+    gets the migration lock applies what is pending, the others then find it applied.
+    """
+    if _up_to_date(db):
+        return []
+    with migration_lock(db):
+        return _upgrade(db)
+
+
+def _up_to_date(db: peewee.Database) -> bool:
+    """True when exactly the known migrations are applied (read without the lock: the usual case)."""
+    if HISTORY_TABLE not in set(db.get_tables()):
+        return False
+    applied = set(Runner(db, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE).applied())
+    return set(known_migrations()) == applied
+
+
+def write_turn(db: peewee.Database):
+    """The writers' turnstile of a SQLite file: held while a writer waits for the write lock.
+
+    SQLite keeps no queue for its lock: a waiting process polls (every 0.1 s once it has
+    waited a while), so an import that commits a batch and at once begins the next could
+    keep a till waiting for many batches. A writer takes its turn here before BEGIN
+    IMMEDIATE and gives it back as soon as it has the lock; the next batch of the import
+    then queues behind the till, which waits for at most the batch in progress. The same
+    folder lock as the migrations (a writer also waits while a database is migrated).
+    """
+    if isinstance(db, peewee.SqliteDatabase):
+        return migration_lock(db)
+    return contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def migration_lock(db: peewee.Database):
+    """Only one process migrates a database at a time.
+
+    SQLite: an exclusive ``flock`` on the database's folder (the migrations cannot run
+    inside one ``BEGIN EXCLUSIVE``: SQLite's migrator turns foreign keys off around a table
+    rebuild, which a pragma cannot do inside a transaction; and a lock on the database file
+    itself would break SQLite's own locks, which a second descriptor releases). The folder
+    leaves no lock file behind. PostgreSQL: a session advisory lock.
+    """
+    if isinstance(db, peewee.PostgresqlDatabase):
+        key = zlib.crc32(b"shoptui migrations")
+        db.execute_sql("SELECT pg_advisory_lock(%s)", (key,))
+        try:
+            yield
+        finally:
+            try:
+                db.execute_sql("SELECT pg_advisory_unlock(%s)", (key,))
+            except (peewee.DatabaseError, peewee.InterfaceError):
+                pass  # a broken connection: closing it releases the lock
+        return
+    folder = _sqlite_folder(db)
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; one till per file there
+        fcntl = None
+    held = _locks_held.__dict__.setdefault("folders", set())
+    if folder is None or fcntl is None or folder in held:  # the lock is this thread's already
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # a folder we may not list: SQLite's own locks still guard the file
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        held.add(folder)
+        try:
+            yield
+        finally:
+            held.discard(folder)
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+_locks_held = threading.local()
+
+
+def _sqlite_folder(db: peewee.Database) -> str | None:
+    name = str(getattr(db, "database", "") or "")
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    folder = os.path.dirname(os.path.abspath(name))
+    return folder if os.path.isdir(folder) else None
+
+
+def _upgrade(db: peewee.Database) -> list[str]:
     runner = Runner(db, str(MIGRATIONS_DIR), table_name=HISTORY_TABLE)
     tables = set(db.get_tables())
     if HISTORY_TABLE not in tables and tables:

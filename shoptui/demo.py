@@ -250,7 +250,7 @@ class _DemoShop:
     def run(self) -> DemoSummary:
         # One transaction: far faster on SQLite than one per service call, and a demo
         # stopped half-way leaves an empty database, so that it can simply run again.
-        with database.atomic():
+        with ledger.write_transaction():
             self._set_up_shop()
             self._plan()
             while self.events:

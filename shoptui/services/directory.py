@@ -38,6 +38,7 @@ from ..textfold import words
 from . import settings
 from .cards import resolve_scan
 from .context import Actor, require
+from .ledger import write_transaction
 
 # Each word adds a clause; beyond a few words a query narrows nothing more, and a pasted
 # page of text must not build an expression deeper than SQLite allows (1000).
@@ -362,7 +363,7 @@ def _exact_customer_id(text: str) -> int | None:
 def rebuild_index() -> None:
     """Build the word index again from search_key (after a restore from an older backup)."""
     if _has_fts():
-        with database.atomic():
+        with write_transaction():
             database.execute_sql(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
 
 

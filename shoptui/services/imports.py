@@ -48,6 +48,7 @@ from ..textfold import fold
 from . import cards, customers, debts, points, settings, visits
 from .audit import record as audit
 from .context import Actor, require
+from .ledger import write_transaction
 from .money_math import round_qty_price
 
 STATUSES = ("imported", "updated", "unchanged", "rejected")
@@ -103,7 +104,7 @@ class RowError(ValidationError):
 def start_source(kind: str, sha256: str, name: str, actor: Actor | None = None) -> ImportSource:
     """The file's progress record: the same content (by hash) is one source however often it runs."""
     require(actor, "import")
-    with database.atomic():
+    with write_transaction():
         source = ImportSource.get_or_none((ImportSource.kind == kind) & (ImportSource.file_sha256 == sha256))
         now = clock.now()
         if source is None:
@@ -121,7 +122,7 @@ def note_progress(source: ImportSource, rows_done: int) -> None:
 
 
 def finish_source(source: ImportSource, summary: dict, actor: Actor | None = None) -> None:
-    with database.atomic():
+    with write_transaction():
         ImportSource.update(finished_at=clock.now(), summary=summary).where(ImportSource.id == source.id).execute()
         audit(actor, f"import.{source.kind}", "import", source.id, None, dict(summary, file=source.file_name))
 

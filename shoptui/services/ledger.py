@@ -20,8 +20,8 @@ import datetime as dt
 import peewee
 
 from .. import chain, clock
-from ..db import database
-from ..errors import NotFound
+from ..db import database, write_turn
+from ..errors import DatabaseError, NotFound
 from ..i18n import _
 from ..models import Customer, DebtEntry, GiftCardEntry, PointsEntry
 
@@ -56,16 +56,25 @@ class _WriteTransaction:
         return self._atomic.__exit__(*exc_info)
 
 
+BEGIN_ATTEMPTS = 3  # each waits up to the busy timeout for the write lock
+
+
+class DatabaseBusy(DatabaseError):
+    """The write lock stayed with another process through every attempt."""
+
+
 def write_transaction():
     """The transaction of one service write (a savepoint when one is already open).
 
     On SQLite it begins IMMEDIATE: the write lock is taken up front, so a writer that read
     first cannot fail half-way because another process (the counter listener, a second
-    till, an import) committed in between; it waits for the busy timeout instead.
+    till, an import) committed in between; it waits for the busy timeout instead. Taking
+    the lock is tried again a few times (nothing has run yet, so a retry is always safe)
+    before the one sentence a person sees.
     """
     db = database.obj if isinstance(database, peewee.DatabaseProxy) else database
     if isinstance(db, peewee.SqliteDatabase):
-        return database.atomic("IMMEDIATE")
+        return _ImmediateTransaction(db)
     return _WriteTransaction()
 
 
@@ -87,6 +96,39 @@ def append_chained(model, **values):
 def _column(model, name: str) -> str:
     field = model._meta.fields.get(name)
     return field.column_name if field is not None else name
+
+
+class _ImmediateTransaction:
+    def __init__(self, db: peewee.SqliteDatabase):
+        self.db = db
+        self._atomic = None
+
+    def __enter__(self):
+        if self.db.transaction_depth() > 0:  # a savepoint inside the caller's transaction
+            self._atomic = self.db.atomic()
+            return self._atomic.__enter__()
+        with write_turn(self.db):
+            for attempt in range(1, BEGIN_ATTEMPTS + 1):
+                self._atomic = self.db.atomic("IMMEDIATE")
+                try:
+                    return self._atomic.__enter__()
+                except peewee.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                    if attempt == BEGIN_ATTEMPTS:
+                        raise DatabaseBusy(
+                            _("The database is busy with another program (another till or an import); "
+                              "nothing was saved, try again in a moment.")
+                        ) from None
+
+    def __exit__(self, exc_type, exc, tb):
+        return self._atomic.__exit__(exc_type, exc, tb)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" / "database is busy"."""
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text or "database table is locked" in text
 
 
 def lock_customer(customer: Customer | int) -> Customer:

@@ -19,7 +19,10 @@ MAIN = "MAIN"
 def ensure_main_store() -> Store:
     store = Store.select().order_by(Store.id).first()
     if store is None:
-        store = Store.create(code=MAIN, name=_("Main store"), created_at=clock.now())
+        with write_transaction():  # processes opening a new database together: one creates it
+            store = Store.select().order_by(Store.id).first()
+            if store is None:
+                store = Store.create(code=MAIN, name=_("Main store"), created_at=clock.now())
     return store
 
 

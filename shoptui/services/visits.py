@@ -21,6 +21,7 @@ from ..db import database
 from ..errors import ValidationError
 from ..i18n import _
 from ..models import CounterState, Store, VisitCount
+from .ledger import write_transaction
 
 IMPORT_SOURCE = "import"
 COUNTER_PREFIX = "counter:"
@@ -36,19 +37,6 @@ def hour_of(at: dt.datetime) -> dt.datetime:
 
 def _store_id(store: Store | int) -> int:
     return store.id if isinstance(store, Store) else int(store)
-
-
-def _write_transaction():
-    """A transaction that holds the write lock from its start.
-
-    The delta of a reading is computed from the stored last reading; on SQLite a plain
-    (deferred) transaction that reads first and writes later fails at once when another
-    process writes in between, while BEGIN IMMEDIATE waits its turn (busy timeout).
-    PostgreSQL gets the same effect from SELECT ... FOR UPDATE in ``_locked_state``.
-    """
-    if isinstance(database.obj, pw.SqliteDatabase):
-        return database.atomic("IMMEDIATE")
-    return database.atomic()
 
 
 def _locked_state(store_id: int, counter_name: str) -> CounterState | None:
@@ -125,7 +113,7 @@ def record_reading(
     at = at or clock.now()
     hour = hour_of(at)
     store_id = _store_id(store)
-    with _write_transaction():
+    with write_transaction():
         state = _locked_state(store_id, counter_name)
         if state is None:
             state = CounterState(store=store_id, name=counter_name)
@@ -183,7 +171,7 @@ def record_imported(
     _check_count(visitors_out, "out")
     hour = hour_of(hour)
     store_id = _store_id(store)
-    with database.atomic():
+    with write_transaction():
         row = VisitCount.get_or_none(
             (VisitCount.store == store_id) & (VisitCount.hour == hour) & (VisitCount.source == IMPORT_SOURCE)
         )

@@ -58,3 +58,48 @@ def test_partial_unique_index_refuses_a_second_open_binding(pg_database):
         with pg_database.atomic():
             CardBinding.create(card=card, customer=second, bound_at=dt.datetime(2026, 1, 1))
     assert Card.select().count() == 1
+
+
+_OPEN = (
+    "import sys, time, pathlib\n"
+    "from shoptui import db\n"
+    "pathlib.Path(sys.argv[3]).touch()\n"
+    "gate = pathlib.Path(sys.argv[2])\n"
+    "while not gate.exists(): time.sleep(0.001)\n"
+    "database = db.open_database(sys.argv[1])\n"
+    "from shoptui.services import settings, stores\n"
+    "settings.ensure_defaults(); stores.ensure_main_store()\n"
+    "database.close()\n"
+    "print('opened')\n"
+)
+
+
+def test_three_processes_migrating_a_new_database_at_once_take_turns(pg_url, tmp_path):
+    """The migrations run under an advisory lock: the first process applies them, the others find them applied."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    gate = tmp_path / "go"
+    ready = [tmp_path / f"ready{i}" for i in range(3)]
+    processes = [
+        subprocess.Popen([sys.executable, "-c", _OPEN, pg_url, str(gate), str(flag)], cwd=root,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for flag in ready
+    ]
+    deadline = time.monotonic() + 120
+    while not all(flag.exists() for flag in ready):
+        assert time.monotonic() < deadline, "the processes did not start"
+        time.sleep(0.01)
+    gate.touch()
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0 and out.strip() == "opened", err
+    database = dbmod.open_database(pg_url)
+    try:
+        assert dbmod.schema_version(database) == dbmod.known_migrations()
+        assert database.execute_sql("SELECT count(*) FROM store").fetchone()[0] == 1
+    finally:
+        database.close()

@@ -219,8 +219,20 @@ def test_phones_that_lost_their_leading_zero(database, tmp_path, region, typed, 
     assert Customer.get().phone == e164
 
 
-def test_a_code_repeated_in_one_file_is_one_customer(database, tmp_path):
-    path = write_csv(tmp_path / "a.csv", [["code", "name", "phone"], ["K1", "An", "0912345678"], ["K1", "An Tran", ""],
-                                          ["", "Binh", "0987654321"], ["", "Binh", "0987 654 321"]])
-    assert counts(import_file("customers", path)) == (2, 1, 1, 0)
-    assert [(c.code, c.name) for c in Customer.select().order_by(Customer.id)] == [("K1", "An Tran"), ("KH000001", "Binh")]
+def test_a_code_or_phone_repeated_in_one_file_with_other_data_is_a_conflict(database, tmp_path):
+    """Issue 12 #8, issue 16 #7: the later row is rejected, never an update of the earlier one,
+    so the same file imported again says the same; the same data twice is one customer."""
+    rows = [["code", "name", "phone"], ["K1", "An", "0912345678"]]
+    rows += [[f"K{i}", f"Khách {i}", ""] for i in range(2, 13)]
+    rows += [["K1", "An Tran", ""],  # row 14: K1 again, other data
+             ["", "Binh", "0987654321"], ["", "Binh", "0987 654 321"],  # the same data twice
+             ["", "Binh Le", "+84 987 654 321"],  # row 17: Binh's phone again, another name
+             ["K1", "An", "0912345678"]]  # row 18: row 2 again, the same data
+    path = write_csv(tmp_path / "a.csv", rows)
+    first = import_file("customers", path)
+    assert counts(first) == (13, 0, 2, 2)
+    assert "row 14: K1 is also on row 2 with other data" in first.messages
+    assert "row 17: +84 987 654 321 is also on row 15 with other data" in first.messages
+    assert counts(import_file("customers", path)) == (0, 0, 15, 2)
+    assert Customer.get(Customer.code == "K1").name == "An"
+    assert Customer.get(Customer.phone == "+84987654321").name == "Binh"
