@@ -145,12 +145,18 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except (peewee.OperationalError, peewee.DatabaseError, sqlite3.DatabaseError) as exc:
-        print(dbmod.describe_failure(getattr(args, "db", None) or "", exc) if "args" in locals() else str(exc), file=sys.stderr)
+        where = getattr(args, "db", None) if "args" in locals() else None
+        where = where or os.environ.get("SHOPTUI_DB") or str(dbmod.default_path())
+        print(dbmod.describe_failure(where, exc), file=sys.stderr)
         return 1
     except OSError as exc:
         print(_("Cannot read or write {path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc), file=sys.stderr)
         return 1
-    except Exception as exc:  # the last line of defence: one sentence, never a traceback
-        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
-        print(_("Unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+    except MemoryError:
+        print(_("There is not enough memory to finish this."), file=sys.stderr)
+        return 1
+    except Exception:  # the last line of defence: one sentence, never a traceback
+        # The exception's name and text are for a developer: they are logged with -v only.
+        logging.getLogger(__name__).info("unexpected error", exc_info=True)
+        print(_("shoptui stopped on an unexpected error; run the command again with -v to see the details."), file=sys.stderr)
         return 1
