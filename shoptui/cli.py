@@ -20,7 +20,7 @@ import sys
 import peewee
 
 from . import db as dbmod
-from .errors import ShopError, UsageError
+from .errors import ShopError, UsageError, one_line
 from .i18n import LANGUAGES, _, language_from_environment, set_language
 
 COMMAND_MODULES = (
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
             return run_app(args)
         return int(args.func(args) or 0)
     except ShopError as exc:
-        print(str(exc), file=sys.stderr)
+        print(one_line(str(exc)), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..db import database
-from ..errors import ImportFileError, ShopError, ValidationError
+from ..errors import ImportFileError, ShopError, ValidationError, one_line
 from ..i18n import _
 from ..money import MAX_MINOR
 from ..services import imports, settings
+from ..services.cards import clean_barcode
 from ..services.customers import parse_gender
 from . import values as cells
 from .headers import HeaderMap, map_headers
@@ -54,6 +55,13 @@ def _text(value, ctx):
 
 def _identifier(value, ctx):
     return cells.identifier(value)
+
+
+def _card(value, ctx):
+    """A card barcode as the card service keeps it (control characters removed), so that
+    importing the same file again finds the card it issued instead of a conflict."""
+    raw = cells.identifier(value)
+    return clean_barcode(raw) if raw else raw
 
 
 def _amount(value, ctx):
@@ -111,7 +119,7 @@ def _non_negative(value, ctx):
 
 PARSERS: dict[str, dict[str, Callable]] = {
     "customers": {
-        "code": _identifier, "phone": _identifier, "card": _identifier,
+        "code": _identifier, "phone": _identifier, "card": _card,
         "name": _text, "email": _text, "company": _text, "address": _text, "area": _text, "store": _text,
         "gender": lambda v, ctx: parse_gender(cells.text(v)),
         "birthday": _date,
@@ -175,6 +183,7 @@ def import_sheet(
     report = ImportReport(kind, dry_run)
 
     def say(line: str) -> None:
+        line = one_line(line)  # a quoted cell's line breaks and escapes stay inside its line
         report.messages.append(line)
         if emit is not None:
             emit(line)
