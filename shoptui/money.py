@@ -99,22 +99,27 @@ def _bounded(minor: int, original, field) -> int:
 
 def _read_text(text: str, currency: str, original, field) -> Decimal:
     raw = _GROUPING.sub("", text.strip())
+    # "(1,234.50)": how accounting programs and Excel's accounting format write a negative.
+    in_brackets = len(raw) > 2 and raw[0] == "(" and raw[-1] == ")"
+    if in_brackets:
+        raw = raw[1:-1].strip()
     match = _NUMBER.search(raw)
     if match is None:
         raise ValidationError(_("Not an amount: {value}").format(value=original), field)
     before, number = raw[: match.start()], match.group()
     if before.startswith("-") and number[0] not in "+-":
         before, number = before[1:], "-" + number  # "-€1,234.50" as en_US writes it
-    if not _is_currency_mark(before + " " + raw[match.end():], currency):
+    if not _is_currency_mark(before + " " + raw[match.end():], currency) or (in_brackets and number[0] in "+-"):
         raise ValidationError(_("Not an amount: {value}").format(value=original), field)
-    return _read_number(number, decimals(currency), original, field)
+    value = _read_number(number, decimals(currency), original, field)
+    return -value if in_brackets else value
 
 
 def _is_currency_mark(rest: str, currency: str) -> bool:
     """What stands beside the number is nothing, currency signs, or a currency code or word."""
     from .textfold import fold
 
-    if any(c in "+-" or c.isdigit() for c in rest):
+    if any(c in "+-()" or c.isdigit() for c in rest):
         return False
     without_signs = "".join(c for c in rest if unicodedata.category(c) != "Sc")
     words = fold(without_signs).split()
