@@ -30,7 +30,7 @@ from shoptui.services import customers, stores
 from shoptui.services.context import Actor, require
 
 from .choice_modal import ChoiceModal
-from .db_work import notify_error, run_db
+from .db_work import notify_error, run_db, unexpected_message
 from .footer import ShopFooter
 from .report_form import ReportForm
 from .path_modal import ExportPathModal
@@ -233,7 +233,7 @@ class ReportScreen(Screen[None]):
             if run.cancelled:
                 return
             self.log.error("report failed", traceback.format_exc())
-            self.call_later(self._failed, run, _("Something went wrong: {reason}").format(reason=f"{type(exc).__name__}: {exc}"))
+            self.call_later(self._failed, run, unexpected_message(self.app, exc))
             return
         self.call_later(self._finished, run, asked, data, formatted)
 
