@@ -239,3 +239,22 @@ def test_a_missing_postgresql_database_is_one_sentence_without_the_password(pg_u
     assert code == 1
     sentence = one_sentence(err)
     assert PASSWORD not in sentence and "FATAL" not in sentence
+
+
+@pytest.mark.parametrize("lines", [
+    [("1000", MAX_MINOR)],  # one line: quantity × price over the maximum
+    [("1", MAX_MINOR), ("1", 1)],  # two lines at the maximum together over it
+])
+def test_sale_lines_over_the_maximum_are_refused(database, lines):
+    from decimal import Decimal
+
+    from shoptui.services import sales
+
+    sale = sales.SaleInput(lines=[sales.LineInput(qty=Decimal(q), unit_price=p, name="x") for q, p in lines])
+    with pytest.raises(ValidationError, match="too large") as refused:
+        sales.quote(sale)
+    assert refused.value.field == "lines"
+    with pytest.raises(ValidationError, match="too large"):
+        sales.record_sale(sale)
+    one = sales.SaleInput(lines=[sales.LineInput(qty=Decimal(1), unit_price=MAX_MINOR, name="x")])
+    assert sales.quote(one).subtotal == MAX_MINOR
