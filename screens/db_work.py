@@ -9,15 +9,13 @@ on a field; anything else is logged and becomes a notification too, never a dead
 from __future__ import annotations
 
 import inspect
-import sqlite3
 import traceback
 from typing import Any, Callable
 
-import peewee
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
-from shoptui.db import describe_failure
+from shoptui.db import failure_message
 from shoptui.errors import ShopError
 from shoptui.i18n import _
 
@@ -33,9 +31,8 @@ def unexpected_message(app, exc: BaseException) -> str:
     """One sentence for an error no service turned into a ShopError: a failing database
     (full disk, locked, server gone) is said by ``describe_failure``; anything else without
     its exception name or text, which go to Textual's log."""
-    if isinstance(exc, (peewee.DatabaseError, sqlite3.DatabaseError)):
-        return describe_failure(getattr(app, "db_url", "") or "", exc)
-    return _("That could not be done: shoptui met an unexpected error.")
+    said = failure_message(getattr(app, "db_url", "") or "", exc)
+    return said or _("That could not be done: shoptui met an unexpected error.")
 
 
 def run_db(

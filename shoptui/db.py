@@ -129,6 +129,14 @@ def describe_failure(url: str, exc: BaseException) -> str:
     return _("Cannot open the database {path}: {reason}").format(path=path, reason=_reason(url, exc))
 
 
+def failure_message(url: str, exc: BaseException) -> str | None:
+    """describe_failure's sentence when ``exc`` is an error of the database (SQLite or, wrapped
+    by peewee, PostgreSQL); None for any other error. For callers that import no driver."""
+    if isinstance(exc, (peewee.DatabaseError, sqlite3.DatabaseError)):
+        return describe_failure(url, exc)
+    return None
+
+
 def _causes(exc: BaseException) -> list[BaseException]:
     """``exc`` and what it was raised from or during, nearest first."""
     chain: list[BaseException] = []

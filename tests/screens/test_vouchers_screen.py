@@ -150,7 +150,7 @@ async def test_hostile_codes_and_notes_show_literally(database):
         await vouchers_open(pilot, count)
         await pilot.press("f2")
         modal = await form_open(pilot)
-        fill(modal, code="[/]", value="1000", note=HOSTILE[0])
+        fill(modal, code="[/]-new", value="1000", note=HOSTILE[0])
         await saved_or_refused(pilot, modal, None)
         await vouchers_open(pilot, count + 1)
         assert "[/]" in screen_text(app) and app.is_running
