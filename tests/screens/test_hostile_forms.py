@@ -130,3 +130,18 @@ async def test_the_sale_amount_reads_or_refuses_each_hostile_value(database):
             error = modal.field("amount").error
             assert "\n" not in error.strip() and "Error" not in error, error
             assert isinstance(app.screen, SaleModal) and app.is_running
+
+
+def test_an_unexpected_error_on_screen_is_one_sentence_without_its_name():
+    """What a worker's unexpected error shows (db_work.run_db, the report screen)."""
+    import sqlite3
+
+    from screens.db_work import unexpected_message
+
+    class App:
+        db_url = "postgresql://shop:s3cr3t@db/shop"
+
+    said = unexpected_message(App(), OverflowError("date value out of range"))
+    assert "OverflowError" not in said and "out of range" not in said and "\n" not in said
+    full = unexpected_message(App(), sqlite3.OperationalError("database or disk is full"))
+    assert "full" in full and "s3cr3t" not in full and "OperationalError" not in full
