@@ -155,8 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     except MemoryError:
         print(_("There is not enough memory to finish this."), file=sys.stderr)
         return 1
-    except Exception:  # the last line of defence: one sentence, never a traceback
+    except Exception as exc:  # the last line of defence: one sentence, never a traceback
         # The exception's name and text are for a developer: they are logged with -v only.
         logging.getLogger(__name__).info("unexpected error", exc_info=True)
-        print(_("shoptui stopped on an unexpected error; run the command again with -v to see the details."), file=sys.stderr)
+        where = (getattr(args, "db", None) if "args" in locals() else None) or os.environ.get("SHOPTUI_DB") or ""
+        said = dbmod.failure_message(where, exc)  # e.g. a driver error that escaped peewee
+        print(said or _("shoptui stopped on an unexpected error; run the command again with -v to see the details."),
+              file=sys.stderr)
         return 1

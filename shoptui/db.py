@@ -132,7 +132,8 @@ def describe_failure(url: str, exc: BaseException) -> str:
 def failure_message(url: str, exc: BaseException) -> str | None:
     """describe_failure's sentence when ``exc`` is an error of the database (SQLite or, wrapped
     by peewee, PostgreSQL); None for any other error. For callers that import no driver."""
-    if isinstance(exc, (peewee.DatabaseError, sqlite3.DatabaseError)):
+    driver = type(exc).__module__.split(".")[0]  # a psycopg error peewee did not wrap
+    if isinstance(exc, (peewee.DatabaseError, sqlite3.DatabaseError)) or driver in ("psycopg", "psycopg2"):
         return describe_failure(url, exc)
     return None
 

@@ -258,3 +258,11 @@ def test_sale_lines_over_the_maximum_are_refused(database, lines):
         sales.record_sale(sale)
     one = sales.SaleInput(lines=[sales.LineInput(qty=Decimal(1), unit_price=MAX_MINOR, name="x")])
     assert sales.quote(one).subtotal == MAX_MINOR
+
+
+def test_a_driver_error_that_escaped_peewee_is_one_sentence_too():
+    psycopg = pytest.importorskip("psycopg")
+    raw = psycopg.errors.UndefinedTable('relation "receipt" does not exist\nLINE 1: SELECT 1')
+    sentence = dbmod.failure_message(f"postgresql://shop:{PASSWORD}@db/shop", raw)
+    assert sentence and "\n" not in sentence and PASSWORD not in sentence
+    assert dbmod.failure_message("shop.sqlite", ValueError("x")) is None
