@@ -266,3 +266,10 @@ def test_a_driver_error_that_escaped_peewee_is_one_sentence_too():
     sentence = dbmod.failure_message(f"postgresql://shop:{PASSWORD}@db/shop", raw)
     assert sentence and "\n" not in sentence and PASSWORD not in sentence
     assert dbmod.failure_message("shop.sqlite", ValueError("x")) is None
+
+
+def test_a_refused_value_is_quoted_on_one_line_without_its_escapes(shop):
+    code, _out, err = shoptui("--db", shop, "config", "set", "currency", "\x1b[2J\nEUR\u202e")
+    assert code == 1
+    sentence = one_sentence(err)
+    assert "\x1b" not in sentence and "\u202e" not in sentence and "\\u001b[2J\\nEUR" in sentence

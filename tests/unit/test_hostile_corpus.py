@@ -22,7 +22,7 @@ from shoptui.io.month_export import Month, export_month
 from shoptui.models import Customer, Product, Receipt
 from shoptui.reports.query import ReportQuery
 from shoptui.reports.render import render
-from shoptui.services import settings
+from shoptui.services import directory, settings
 from shoptui.services.customers import clean_text
 from tests.hostile import hostile_strings
 
@@ -193,6 +193,15 @@ def test_exports_give_back_the_kept_text_byte_for_byte_and_never_a_formula(datab
             cells = {value for value in exported_cells(out) if isinstance(value, str)}
         missing = sorted(name for name in names if name not in cells)
         assert not missing, (fmt, missing[:5])
+    for name in ("directory.csv", "directory.xlsx"):  # the directory's own export (Ctrl+E)
+        assert directory.export(tmp_path / name) >= len(names)
+        data = (tmp_path / name).read_bytes()
+        if name.endswith(".csv"):
+            cells = {value[1:] if value.startswith("'") and value[1:].startswith(FORMULA) else value
+                     for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for value in row}
+        else:
+            cells = {value for value in exported_cells(data) if isinstance(value, str)}
+        assert not sorted(n for n in names if n not in cells)[:5], name
     target = tmp_path / "month.xlsx"
     export_month(Month(clock.today().replace(day=1)), target)
     cells = {value for value in exported_cells(target.read_bytes()) if isinstance(value, str)}
