@@ -26,7 +26,7 @@ import peewee as pw
 from peewee import Case, fn
 
 from .. import clock, reports
-from ..errors import ShopError, UsageError, ValidationError
+from ..errors import ShopError, ValidationError
 from ..i18n import N_, _
 from ..models import Receipt
 from ..reports import Money, Share
