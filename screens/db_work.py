@@ -15,6 +15,7 @@ from typing import Any, Callable
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
 
+from shoptui.db import failure_message
 from shoptui.errors import ShopError
 from shoptui.i18n import _
 
@@ -24,6 +25,14 @@ from .text import printable
 def notify_error(node: DOMNode, message: str, title: str = "") -> None:
     """A recoverable error, drawn literally (a message may quote a customer's name)."""
     node.app.notify(printable(message), title=printable(title), severity="error", markup=False, timeout=8)
+
+
+def unexpected_message(app, exc: BaseException) -> str:
+    """One sentence for an error no service turned into a ShopError: a failing database
+    (full disk, locked, server gone) is said by ``describe_failure``; anything else without
+    its exception name or text, which go to Textual's log."""
+    said = failure_message(getattr(app, "db_url", "") or "", exc)
+    return said or _("That could not be done: shoptui met an unexpected error.")
 
 
 def run_db(
@@ -58,7 +67,7 @@ def run_db(
         except Exception as exc:  # a bug or a broken database must not take the app down
             # Textual's log, not `logging`: a handler writing to stderr would draw over the screen.
             node.log.error("database work failed", traceback.format_exc())
-            message = _("Something went wrong: {reason}").format(reason=f"{type(exc).__name__}: {exc}")
+            message = unexpected_message(app, exc)
             if not get_current_worker().is_cancelled:
                 node.call_later(failed, ShopError(message))
             return

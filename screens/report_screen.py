@@ -31,7 +31,7 @@ from shoptui.services.scans import Scan
 from shoptui.services.context import Actor, require
 
 from .choice_modal import ChoiceModal
-from .db_work import notify_error, run_db
+from .db_work import notify_error, run_db, unexpected_message
 from .footer import ShopFooter
 from .messages import CardScanned
 from .report_form import ReportForm
@@ -255,7 +255,7 @@ class ReportScreen(Screen[None]):
             if run.cancelled:
                 return
             self.log.error("report failed", traceback.format_exc())
-            self.call_later(self._failed, run, _("Something went wrong: {reason}").format(reason=f"{type(exc).__name__}: {exc}"))
+            self.call_later(self._failed, run, unexpected_message(self.app, exc))
             return
         self.call_later(self._finished, run, asked, data, formatted)
 

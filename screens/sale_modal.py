@@ -37,7 +37,7 @@ from shoptui.services.scans import Scan
 
 from .db_work import notify_error, run_db
 from .form import Field, FormModal
-from .form_values import read_percent
+from .form_values import read_percent, read_whole
 from .messages import CardScanned
 from .override_modal import OverrideModal
 from .text import Formats, content, printable
@@ -253,10 +253,8 @@ class SaleModal(FormModal):
         if money["amount"] is None and not lines:
             raise ValidationError(_("Type the amount or add lines."), "amount")
         points_text = (values.get("points") or "").strip()
-        try:
-            points_count = int(points_text) if points_text else 0
-        except ValueError:
-            raise ValidationError(_("Points are a whole number."), "points") from None
+        # Through the importer's reader: its ceiling (money.MAX_MINOR) holds for points too.
+        points_count = read_whole(points_text, "points") if points_text else 0
         return SaleInput(
             # With lines, a typed amount goes along so the service can refuse one that disagrees.
             customer=self.customer_id, amount=money["amount"], lines=lines,

@@ -15,7 +15,7 @@ from shoptui.services import cards, vouchers
 from shoptui.services.context import Actor
 
 from .form import Field, FormModal
-from .form_values import read_date, read_money, read_percent
+from .form_values import read_date, read_money, read_percent, read_whole
 
 VOUCHER_KIND_NAMES = {"amount": N_("amount"), "percent": N_("percent")}
 
@@ -38,9 +38,9 @@ def read_uses(text: str) -> int | None:
     text = (text or "").strip()
     if not text:
         return None  # no limit
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²".isdigit() is true, and int() refuses it
         raise ValidationError(_("The number of uses is a whole number, or blank for no limit."), "max_uses")
-    return int(text)
+    return read_whole(text, "max_uses")
 
 
 def customer_of(text: str):

@@ -20,7 +20,7 @@ import sys
 import peewee
 
 from . import db as dbmod
-from .errors import ShopError, UsageError
+from .errors import ShopError, UsageError, one_line
 from .i18n import LANGUAGES, _, language_from_environment, set_language
 
 COMMAND_MODULES = (
@@ -149,19 +149,28 @@ def _main(argv: list[str] | None) -> int:
             return run_app(args)
         return int(args.func(args) or 0)
     except ShopError as exc:
-        print(str(exc), file=sys.stderr)
+        print(one_line(str(exc)), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
     except (peewee.OperationalError, peewee.DatabaseError, sqlite3.DatabaseError) as exc:
-        print(dbmod.describe_failure(getattr(args, "db", None) or "", exc) if "args" in locals() else str(exc), file=sys.stderr)
+        where = getattr(args, "db", None) if "args" in locals() else None
+        where = where or os.environ.get("SHOPTUI_DB") or str(dbmod.default_path())
+        print(dbmod.describe_failure(where, exc), file=sys.stderr)
         return 1
     except OSError as exc:
         print(_("Cannot read or write {path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc), file=sys.stderr)
         return 1
+    except MemoryError:
+        print(_("There is not enough memory to finish this."), file=sys.stderr)
+        return 1
     except Exception as exc:  # the last line of defence: one sentence, never a traceback
-        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
-        print(_("Unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        # The exception's name and text are for a developer: they are logged with -v only.
+        logging.getLogger(__name__).info("unexpected error", exc_info=True)
+        where = (getattr(args, "db", None) if "args" in locals() else None) or os.environ.get("SHOPTUI_DB") or ""
+        said = dbmod.failure_message(where, exc)  # e.g. a driver error that escaped peewee
+        print(said or _("shoptui stopped on an unexpected error; run the command again with -v to see the details."),
+              file=sys.stderr)
         return 1

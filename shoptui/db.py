@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import threading
 import zlib
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse, urlsplit
 
 import peewee
 from playhouse import db_url
@@ -97,8 +98,10 @@ def make_database(url: str) -> peewee.Database:
         try:
             return db_url.connect(url)
         except Exception as exc:  # the driver is missing or the URL is malformed
-            raise DatabaseError(_("Cannot use the database {url}: {reason}").format(url=url, reason=exc)) from exc
-    raise DatabaseError(_("Unknown kind of database: {url}").format(url=url))
+            raise DatabaseError(
+                _("Cannot use the database {url}: {reason}").format(url=mask_password(url), reason=_reason(url, exc))
+            ) from exc
+    raise DatabaseError(_("Unknown kind of database: {url}").format(url=mask_password(url)))
 
 
 def open_database(url: str, migrate: bool = True) -> peewee.Database:
@@ -136,15 +139,90 @@ def _in_wal_mode(path: str) -> bool:
     return len(header) == 100 and header.startswith(b"SQLite format 3\0") and header[18:20] == b"\x02\x02"
 
 
-def describe_failure(url: str, exc: Exception) -> str:
-    text = str(exc).lower()
+def describe_failure(url: str, exc: BaseException) -> str:
+    """One sentence for a failure of the database, without its password or the driver's
+    second lines (PostgreSQL's DETAIL and HINT)."""
+    chain = _causes(exc)
+    text = " ".join(str(e) for e in chain).lower()
+    path = mask_password(url)
+    # A full disk fails the statement, then often the rollback ("cannot rollback - no
+    # transaction is active"): the cause is further down the chain.
+    if any(getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL for e in chain) or any(
+        words in text for words in ("database or disk is full", "no space left on device", "disk full")
+    ):
+        return _("The disk of the database {path} is full; free some space and try again.").format(path=path)
     if "not a database" in text or "file is encrypted" in text:
-        return _("{path} is not a shoptui database.").format(path=url)
+        return _("{path} is not a shoptui database.").format(path=path)
     if "locked" in text or "busy" in text:
-        return _("The database {path} is locked by another program; try again in a moment.").format(path=url)
+        return _("The database {path} is locked by another program; try again in a moment.").format(path=path)
     if "unable to open" in text or "readonly" in text or "read-only" in text:
-        return _("Cannot open the database {path}: check that the file and its folder can be written.").format(path=url)
-    return _("Cannot open the database {path}: {reason}").format(path=url, reason=str(exc).strip())
+        return _("Cannot open the database {path}: check that the file and its folder can be written.").format(path=path)
+    if "authentication failed" in text or "no password supplied" in text:
+        return _("The database server of {path} refused the user name or password.").format(path=path)
+    if any(words in text for words in (
+        "connection refused", "could not connect", "connection failed", "timeout expired",
+        "could not translate host name", "name or service not known", "server closed the connection",
+    )):
+        return _("Cannot reach the database server of {path}; check that it is running and that the address is right.").format(path=path)
+    return _("Cannot open the database {path}: {reason}").format(path=path, reason=_reason(url, exc))
+
+
+def failure_message(url: str, exc: BaseException) -> str | None:
+    """describe_failure's sentence when ``exc`` is an error of the database (SQLite or, wrapped
+    by peewee, PostgreSQL); None for any other error. For callers that import no driver."""
+    driver = type(exc).__module__.split(".")[0]  # a psycopg error peewee did not wrap
+    if isinstance(exc, (peewee.DatabaseError, sqlite3.DatabaseError)) or driver in ("psycopg", "psycopg2"):
+        return describe_failure(url, exc)
+    return None
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it was raised from or during, nearest first."""
+    chain: list[BaseException] = []
+    while exc is not None and exc not in chain and len(chain) < 10:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return chain
+
+
+def _reason(url: str, exc: BaseException) -> str:
+    """The driver's first line, without the "ERROR:" a PostgreSQL message starts with and
+    without the password, ending as a sentence."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    for prefix in ("ERROR:", "FATAL:", "error:", "fatal:"):
+        if first.startswith(prefix):
+            first = first[len(prefix):].strip()
+    password = _password(url)
+    if password:
+        first = first.replace(password, "***")
+    return re.sub(r"(?i)(password\s*=\s*)\S+", r"\1***", first).rstrip(".")
+
+
+def _password(url: str) -> str:
+    try:
+        password = urlsplit(url).password if "://" in url else None
+    except ValueError:
+        password = None
+    if password:
+        return password
+    match = re.search(r"(?i)[?&]password=([^&]+)", url)
+    return unquote(match.group(1)) if match else ""
+
+
+def mask_password(url: str) -> str:
+    """The URL as messages show it: its password (in the address or as ?password=) as ***."""
+    if "://" not in url:
+        return url
+    masked = re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", url)
+    scheme, _sep, rest = masked.partition("://")
+    authority, slash, tail = rest.partition("/")
+    if "@" in authority:
+        credentials, _at, host = authority.rpartition("@")
+        if ":" in credentials:
+            credentials = credentials.split(":", 1)[0] + ":***"
+        authority = f"{credentials}@{host}"
+    return f"{scheme}://{authority}{slash}{tail}"
 
 
 def known_migrations() -> list[str]:

@@ -1,5 +1,7 @@
 """One error family. The TUI shows these as notifications, the CLI as one sentence on stderr."""
 
+import re
+
 
 class ShopError(Exception):
     """An error a person can act on; its message is one plain, translated sentence."""
@@ -39,3 +41,15 @@ class PermissionDenied(ShopError):
 
 class ImportFileError(ShopError):
     """An import file cannot be read at all (rows are rejected one by one instead)."""
+
+
+# Characters that would break a message's one line or take over the terminal it is printed
+# on: C0/C1 controls (escape sequences, line breaks), line and paragraph separators, and the
+# bidi controls that reorder the rest of the line. A message that quotes a value shows them.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(message: str) -> str:
+    """A message as one line drawn literally: a quoted value's controls written as escapes."""
+    return _UNSAFE.sub(lambda m: _NAMED.get(m.group(), f"\\u{ord(m.group()):04x}"), message)

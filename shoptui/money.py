@@ -43,10 +43,16 @@ def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
     return format_currency(to_decimal(minor, currency), currency.upper(), locale=locale)
 
 
-# The largest amount read from a person or a file, in minor units: far above any sale of a
-# small shop, and low enough that the sum of hundreds of such amounts still fits SQLite's
-# and PostgreSQL's 64-bit integers (9.2e18) instead of stopping a whole import.
-MAX_MINOR = 10**16
+# The largest amount, points count or money setting the program takes from a person, a file,
+# the command line or the settings, in minor units: 900,000,000,000 (900 billion đồng,
+# 9 billion euros), far above anything a small shop records. It is chosen so that no sum
+# can overflow: SQLite and PostgreSQL add integers in 64 bits (at most 2**63 - 1, about
+# 9.22e18), and 10,000,000 receipts (or ledger entries) each at the maximum add up to
+# 9e18, which still fits. Every entry checks it (parse_money, io.values.parse_int,
+# services.settings, the command line), so a stored amount never exceeds it.
+MAX_MINOR = 900_000_000_000
+MAX_ROWS_SUMMED = 10_000_000
+assert MAX_MINOR * MAX_ROWS_SUMMED < 2**63
 
 _GROUPING = re.compile(r"[\s\u00a0\u202f']")
 _NUMBER = re.compile(r"[+\-]?[\d.,]*\d[\d.,]*")
@@ -93,22 +99,27 @@ def _bounded(minor: int, original, field) -> int:
 
 def _read_text(text: str, currency: str, original, field) -> Decimal:
     raw = _GROUPING.sub("", text.strip())
+    # "(1,234.50)": how accounting programs and Excel's accounting format write a negative.
+    in_brackets = len(raw) > 2 and raw[0] == "(" and raw[-1] == ")"
+    if in_brackets:
+        raw = raw[1:-1].strip()
     match = _NUMBER.search(raw)
     if match is None:
         raise ValidationError(_("Not an amount: {value}").format(value=original), field)
     before, number = raw[: match.start()], match.group()
     if before.startswith("-") and number[0] not in "+-":
         before, number = before[1:], "-" + number  # "-€1,234.50" as en_US writes it
-    if not _is_currency_mark(before + " " + raw[match.end():], currency):
+    if not _is_currency_mark(before + " " + raw[match.end():], currency) or (in_brackets and number[0] in "+-"):
         raise ValidationError(_("Not an amount: {value}").format(value=original), field)
-    return _read_number(number, decimals(currency), original, field)
+    value = _read_number(number, decimals(currency), original, field)
+    return -value if in_brackets else value
 
 
 def _is_currency_mark(rest: str, currency: str) -> bool:
     """What stands beside the number is nothing, currency signs, or a currency code or word."""
     from .textfold import fold
 
-    if any(c in "+-" or c.isdigit() for c in rest):
+    if any(c in "+-()" or c.isdigit() for c in rest):
         return False
     without_signs = "".join(c for c in rest if unicodedata.category(c) != "Sc")
     words = fold(without_signs).split()

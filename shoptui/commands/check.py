@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..i18n import _, ngettext
+from ..limits import cli_limit
 
 
 def register(subparsers) -> None:
@@ -17,7 +18,7 @@ def register(subparsers) -> None:
             "Example: shoptui check"
         ),
     )
-    parser.add_argument("--limit", type=int, default=20, metavar="N", help=_("list at most N problems of each kind (default: 20)"))
+    parser.add_argument("--limit", type=cli_limit, default=20, metavar="N", help=_("list at most N problems of each kind (default: 20)"))
     parser.add_argument("--quick", action="store_true",
                         help=_("check the SQLite file faster, without comparing every index with its table"))
     parser.add_argument("--full", action="store_true",

@@ -7,7 +7,7 @@ import io
 import sys
 
 from ..i18n import _
-from .report import iso_date
+from ..limits import cli_date
 
 
 def register(subparsers) -> None:
@@ -20,7 +20,7 @@ def register(subparsers) -> None:
             "--store narrows the receipts only. Example: shoptui day-close --date 2025-03-01 --user lan --format csv"
         ),
     )
-    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help=_("the day (default: today)"))
+    parser.add_argument("--date", type=cli_date, metavar="YYYY-MM-DD", help=_("the day (default: today)"))
     parser.add_argument("--user", metavar="NAME", help=_("only this user's receipts and debt payments (default: everyone)"))
     parser.add_argument("--store", metavar="CODE", help=_("only this store's receipts (default: every store)"))
     parser.add_argument("--format", choices=("table", "csv"), default="table", help=_("output format (default: table)"))

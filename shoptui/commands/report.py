@@ -3,24 +3,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 from ..errors import UsageError
 from ..i18n import _
+from ..limits import cli_date, cli_days, cli_limit
 from ..reports import REPORT_NAMES
 from ..reports.render import FORMATS
 
 # rfm, winback and birthdays options, passed on as typed (argparse names).
 LIST_OPTIONS = ("details", "segment", "days", "month", "factor", "min_days", "limit")
-
-
-def iso_date(text: str) -> dt.date:
-    """argparse type: a date written YYYY-MM-DD; anything else is bad usage (exit 2)."""
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(_("{value} is not a date; write it as YYYY-MM-DD.").format(value=text)) from None
 
 
 def register(subparsers) -> None:
@@ -33,9 +25,9 @@ def register(subparsers) -> None:
         ),
     )
     parser.add_argument("name", metavar="NAME", choices=REPORT_NAMES, help=_("one of: {names}").format(names=", ".join(REPORT_NAMES)))
-    parser.add_argument("--as-of", type=iso_date, metavar="DATE", help=_("the report sees nothing after this day (default: today)"))
-    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help=_("first day of the period"))
-    parser.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help=_("last day of the period"))
+    parser.add_argument("--as-of", type=cli_date, metavar="DATE", help=_("the report sees nothing after this day (default: today)"))
+    parser.add_argument("--from", dest="date_from", type=cli_date, metavar="DATE", help=_("first day of the period"))
+    parser.add_argument("--to", dest="date_to", type=cli_date, metavar="DATE", help=_("last day of the period"))
     parser.add_argument("--store", dest="stores", action="append", default=[], metavar="CODE", help=_("only this store (may repeat)"))
     parser.add_argument("--format", choices=FORMATS, default="table", help=_("output format (default: table)"))
     parser.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of the screen"))
@@ -47,8 +39,8 @@ def register(subparsers) -> None:
     parser.add_argument("--days", metavar="N", help=_("birthdays: the N days from the as-of day (default: 7)"))
     parser.add_argument("--month", metavar="M", help=_("birthdays: the whole month M (1-12) instead"))
     parser.add_argument("--factor", metavar="X", help=_("winback: late after X times the usual interval (default: 2)"))
-    parser.add_argument("--min-days", metavar="N", help=_("winback: late from N days since the last purchase instead"))
-    parser.add_argument("--limit", metavar="N", help=_("lists: at most N rows"))
+    parser.add_argument("--min-days", type=cli_days, metavar="N", help=_("winback: late from N days since the last purchase instead"))
+    parser.add_argument("--limit", type=cli_limit, metavar="N", help=_("lists: at most N rows"))
     parser.set_defaults(func=run)
 
 

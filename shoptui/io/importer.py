@@ -24,10 +24,11 @@ from typing import Callable, Iterable, Iterator
 
 from .. import phones
 from ..db import database
-from ..errors import ImportFileError, ShopError, ValidationError
+from ..errors import ImportFileError, ShopError, ValidationError, one_line
 from ..i18n import _
 from ..money import MAX_MINOR
 from ..services import imports, settings
+from ..services.cards import clean_barcode
 from ..services.customers import parse_gender
 from ..services.ledger import write_transaction
 from . import values as cells
@@ -63,6 +64,13 @@ def _text(value, ctx):
 
 def _identifier(value, ctx):
     return cells.identifier(value)
+
+
+def _card(value, ctx):
+    """A card barcode as the card service keeps it (control characters removed), so that
+    importing the same file again finds the card it issued instead of a conflict."""
+    raw = cells.identifier(value)
+    return clean_barcode(raw) if raw else raw
 
 
 def _amount(value, ctx):
@@ -120,7 +128,7 @@ def _non_negative(value, ctx):
 
 PARSERS: dict[str, dict[str, Callable]] = {
     "customers": {
-        "code": _identifier, "phone": _identifier, "card": _identifier,
+        "code": _identifier, "phone": _identifier, "card": _card,
         "name": _text, "email": _text, "company": _text, "address": _text, "area": _text, "store": _text,
         "gender": lambda v, ctx: parse_gender(cells.text(v)),
         "birthday": _date,
@@ -185,6 +193,7 @@ def import_sheet(
     batch_size = batch_size or BATCH_SIZES.get(kind, BATCH_SIZE)
 
     def say(line: str) -> None:
+        line = one_line(line)  # a quoted cell's line breaks and escapes stay inside its line
         report.messages.append(line)
         if emit is not None:
             emit(line)

@@ -25,7 +25,7 @@ import peewee as pw
 from peewee import Case, fn
 
 from .. import clock, files, reports
-from ..errors import ShopError, UsageError
+from ..errors import ShopError
 from ..i18n import N_, _
 from ..models import Receipt
 from ..reports import Money, Share
@@ -67,11 +67,9 @@ class Month:
 
     @classmethod
     def parse(cls, text: str) -> Month:
-        try:
-            year, month = (int(part) for part in text.strip().split("-"))
-            return cls(dt.date(year, month, 1))
-        except (ValueError, TypeError):
-            raise UsageError(_("{value} is not a month; write it as YYYY-MM.").format(value=text)) from None
+        from ..limits import cli_month
+
+        return cls(cli_month(text))
 
     @property
     def last(self) -> dt.date:

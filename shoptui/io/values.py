@@ -18,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 
 from ..errors import ValidationError
 from ..i18n import _
-from ..money import parse_money
+from ..limits import check_day
+from ..money import MAX_MINOR, parse_money
 from ..textfold import fold
 
 ORDERS = {"dmy": "DD/MM/YYYY", "mdy": "MM/DD/YYYY", "ymd": "YYYY/MM/DD"}
@@ -120,7 +121,11 @@ def parse_time(value) -> dt.time:
 
 
 def parse_datetime(value, order: str) -> dt.datetime:
-    """A date with an optional time of day (midnight when there is none)."""
+    """A date with an optional time of day (midnight when there is none), from 1900 to 2199."""
+    return _in_years(_datetime(value, order), value)
+
+
+def _datetime(value, order: str) -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value.replace(microsecond=0, tzinfo=None)
     if isinstance(value, dt.date):
@@ -145,9 +150,16 @@ def parse_date(value, order: str) -> dt.date:
     return parse_datetime(value, order).date()
 
 
+def _in_years(at: dt.datetime, value) -> dt.datetime:
+    """A date from 1900 to 2199 (limits.FIRST_DAY..LAST_DAY), else the row is refused."""
+    return check_day(at, text(value))
+
+
 # Whole numbers (points, visitors) and quantities larger than these are typing or export
 # errors; refusing them keeps every stored number and every sum inside 64-bit integers.
-MAX_WHOLE = 10**12
+# Points share the one maximum of amounts (money.MAX_MINOR), so that a points balance is
+# summed as safely as money.
+MAX_WHOLE = MAX_MINOR
 MAX_QUANTITY = 10**6
 
 

@@ -18,6 +18,7 @@ from peewee import fn
 from .. import clock, phones
 from ..errors import UsageError
 from ..i18n import _
+from ..limits import MAX_LIMIT
 from ..models import Customer, PointsEntry
 from ..models.ledgers import ledger_members, merges_exist
 from ..services import settings
@@ -133,7 +134,7 @@ def fetch(select: pw.Select, query: ReportQuery) -> tuple[list[dict], int]:
     rows = list(page(select.select_extend(fn.COUNT(pw.SQL("*")).over().alias(_IN_ALL)), query).dicts())
     if rows:
         return rows, int(rows[0][_IN_ALL])
-    return rows, select.order_by().count() if int_option(query, "offset", 0, 0) else 0  # a page past the end
+    return rows, select.order_by().count() if int_option(query, "offset", 0, 0, MAX_LIMIT) else 0  # a page past the end
 
 
 _IN_ALL = "rows_in_all"
@@ -141,8 +142,8 @@ _IN_ALL = "rows_in_all"
 
 def page(select: pw.Select, query: ReportQuery) -> pw.Select:
     """``select`` narrowed to the page asked for, if any."""
-    limit = int_option(query, "limit", None, 1)
-    offset = int_option(query, "offset", 0, 0)
+    limit = int_option(query, "limit", None, 1, MAX_LIMIT)
+    offset = int_option(query, "offset", 0, 0, MAX_LIMIT)
     if limit is not None:
         select = select.limit(limit)
     if offset:

@@ -30,6 +30,7 @@ import peewee as pw
 from peewee import Case, JOIN, fn
 
 from ..i18n import N_
+from ..limits import MAX_LIMIT
 from ..models import Customer, Receipt, ReceiptLine, Store
 from ..models.summaries import CustomerSales, ReceiptHour
 from ..services import settings
@@ -94,7 +95,7 @@ def _line_discount() -> pw.Node:
 
 def discounts(query: ReportQuery) -> dict:
     query.check_stores()
-    limit = int_option(query, "limit", DEFAULT_LIMIT, 1)
+    limit = int_option(query, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     products, line_discounts = _products(query)
     by_customer, customers_with_discount = _customers(query, limit)
     return {

@@ -18,6 +18,7 @@ from .. import clock
 from ..db import database
 from ..errors import NotFound, UsageError
 from ..i18n import _
+from ..limits import day_in_range, outside_years
 from ..models import Customer, Receipt, Store
 
 
@@ -30,6 +31,10 @@ class ReportQuery:
     options: dict = field(default_factory=dict)  # report-specific (conversion --by, buyers --product)
 
     def __post_init__(self) -> None:
+        for day in (self.as_of, self.date_from, self.date_to):
+            if day is not None and not day_in_range(day):
+                # Screens pass dates as well; 9999-12-31 would overflow at the end of its day.
+                raise UsageError(outside_years(day.isoformat()))
         self.stores = [code.strip().upper() for code in self.stores if code and code.strip()]
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise UsageError(

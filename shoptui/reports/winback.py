@@ -36,6 +36,7 @@ from peewee import Window, fn
 
 from ..errors import UsageError
 from ..i18n import N_, _
+from ..limits import MAX_DAYS
 from ..models import Customer, Receipt
 from ..models.summaries import CustomerGaps, CustomerSales
 from ..services import settings
@@ -72,7 +73,7 @@ LABELS = {
 def winback(query: ReportQuery) -> dict:
     query.check_stores()
     factor = _factor(query)
-    min_days = int_option(query, "min_days", None, 0)
+    min_days = int_option(query, "min_days", None, 0, MAX_DAYS)
     late = _late_customers(query, factor, min_days)
     rows = []
     found, listed = fetch(late, query)

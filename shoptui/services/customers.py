@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from .. import clock, phones
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
+from ..limits import check_day
 from ..models import (
     CHANNELS,
     GENDERS,
@@ -182,9 +183,10 @@ def parse_gender(value) -> str | None:
 
 def parse_iso_date(text: str, field_name: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationError(_("{value} is not a date (YYYY-MM-DD).").format(value=text), field_name) from None
+    return check_day(day, text, field_name)
 
 
 def _check_limit(extra: int = 1) -> None:

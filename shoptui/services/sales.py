@@ -13,6 +13,7 @@ import peewee as pw
 from .. import clock
 from ..errors import NotFound, PermissionDenied, RuleViolation, ShopError, ValidationError
 from ..i18n import _
+from ..money import MAX_MINOR, as_string
 from ..models import (
     Customer,
     DebtEntry,
@@ -144,6 +145,7 @@ def _resolve_lines(lines: list[LineInput]) -> list[dict]:
         if line.line_discount_bp > 10000:
             raise ValidationError(_("A line's discount is at most 100%."), "line_discount")
         gross = round_qty_price(qty, price)
+        _within_maximum(gross)
         discount = share_of(gross, line.line_discount_bp, 10000) if line.line_discount_bp else line.line_discount
         if discount > gross:
             raise ValidationError(_("A line's discount is more than the line."), "line_discount")
@@ -154,7 +156,17 @@ def _resolve_lines(lines: list[LineInput]) -> list[dict]:
                 line_discount=discount, amount=gross - discount, gross=gross,
             )
         )
+    _within_maximum(sum(line["gross"] for line in out))
     return out
+
+
+def _within_maximum(amount: int) -> None:
+    """A line (quantity × price) or the lines together stay within the one maximum of
+    amounts, as every typed amount does, so that no sum of receipts can overflow."""
+    if amount > MAX_MINOR:
+        raise ValidationError(
+            _("{value} is too large an amount.").format(value=as_string(amount, settings.currency())), "lines"
+        )
 
 
 def _customer(value) -> Customer | None:

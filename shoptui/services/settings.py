@@ -10,7 +10,9 @@ from typing import Callable
 from ..barcodes import CARD_RULES
 from ..errors import RuleViolation, ValidationError
 from ..i18n import LANGUAGES, N_, _
+from ..limits import MAX_DAYS
 from ..models import Customer, DebtEntry, GiftCardEntry, Payment, PointsTier, Product, Receipt, Setting, Voucher
+from ..money import MAX_MINOR, decimals
 from .audit import record
 from .context import Actor, require
 from .ledger import write_transaction
@@ -45,24 +47,45 @@ def _language(value: str) -> str:
     return lang
 
 
-def _non_negative_int(value: str) -> str:
-    try:
-        number = int(value.strip())
-    except ValueError:
-        raise ValidationError(_("{value} is not a whole number.").format(value=value)) from None
-    if number < 0:
-        raise ValidationError(_("{value} may not be negative.").format(value=value))
-    return str(number)
+def _whole_at_most(highest: int) -> Callable[[str], str]:
+    """A reader of a whole number from 0 to ``highest``."""
+
+    def read(value: str) -> str:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise ValidationError(_("{value} is not a whole number.").format(value=value)) from None
+        if number < 0:
+            raise ValidationError(_("{value} may not be negative.").format(value=value))
+        if number > highest:
+            raise ValidationError(_("{value} is too large a number.").format(value=value))
+        return str(number)
+
+    return read
 
 
-def _positive_amount(value: str) -> str:
-    """Money settings are kept in the major unit, so a currency change cannot skew them."""
+# Counts (points, customers, baud) share the one maximum of amounts; day counts stop at a
+# century, as the command line's do, so that a date plus them is still a date.
+_non_negative_int = _whole_at_most(MAX_MINOR)
+_days = _whole_at_most(MAX_DAYS)
+
+
+def _amount(value: str) -> Decimal:
+    """An amount in the major unit, within the one maximum in the current currency's minor units."""
     try:
         number = Decimal(value.strip().replace(",", "."))
     except InvalidOperation:
         raise ValidationError(_("{value} is not an amount.").format(value=value)) from None
     if not number.is_finite():
         raise ValidationError(_("{value} is not an amount.").format(value=value))
+    if abs(number) * 10 ** decimals(currency()) > MAX_MINOR:
+        raise ValidationError(_("{value} is too large an amount.").format(value=value))
+    return number
+
+
+def _positive_amount(value: str) -> str:
+    """Money settings are kept in the major unit, so a currency change cannot skew them."""
+    number = _amount(value)
     if number <= 0:
         raise ValidationError(_("{value} must be more than zero.").format(value=value))
     # Plain notation: Decimal("10000").normalize() would print as 1E+4.
@@ -73,12 +96,7 @@ def _optional_amount(value: str) -> str:
     """Empty, zero or an amount in the major unit (kept so, like the other money settings)."""
     if not value.strip():
         return ""
-    try:
-        number = Decimal(value.strip().replace(",", "."))
-    except InvalidOperation:
-        raise ValidationError(_("{value} is not an amount.").format(value=value)) from None
-    if not number.is_finite():
-        raise ValidationError(_("{value} is not an amount.").format(value=value))
+    number = _amount(value)
     if number < 0:
         raise ValidationError(_("{value} may not be negative.").format(value=value))
     return format(number.normalize(), "f")
@@ -126,7 +144,7 @@ SETTINGS: dict[str, SettingDef] = {
     "points_earn_per": SettingDef("10000", _positive_amount, N_("money spent per point earned")),
     "points_value": SettingDef("1000", _positive_amount, N_("money one redeemed point pays")),
     "points_min_redeem": SettingDef("0", _non_negative_int, N_("fewest points that may be redeemed at once")),
-    "points_expiry_days": SettingDef("0", _non_negative_int, N_("days after which earned points expire (0: never)")),
+    "points_expiry_days": SettingDef("0", _days, N_("days after which earned points expire (0: never)")),
     "points_earn_on_points": SettingDef("no", _yes_no, N_("whether the part paid with points earns points")),
     "active_customer_limit": SettingDef("0", _non_negative_int, N_("most active and incomplete customers (0: no limit)")),
     "credit_rule": SettingDef(
@@ -137,9 +155,9 @@ SETTINGS: dict[str, SettingDef] = {
         "", _optional_amount,
         N_("credit limit of a customer without one of their own (empty: no limit; 0: no credit unless a manager allows it)"),
     ),
-    "credit_max_age_days": SettingDef("0", _non_negative_int, N_("oldest unpaid debt, in days, before credit sales are refused (0: off)")),
-    "cashier_return_days": SettingDef("30", _non_negative_int, N_("days after a sale within which a cashier may take its return")),
-    "attach_receipt_days": SettingDef("7", _non_negative_int, N_("days within which an anonymous receipt may be attached to a customer")),
+    "credit_max_age_days": SettingDef("0", _days, N_("oldest unpaid debt, in days, before credit sales are refused (0: off)")),
+    "cashier_return_days": SettingDef("30", _days, N_("days after a sale within which a cashier may take its return")),
+    "attach_receipt_days": SettingDef("7", _days, N_("days within which an anonymous receipt may be attached to a customer")),
     "card_rule": SettingDef(
         "ean13", _choice(*CARD_RULES),
         N_("what a new card number must be: ean13 (in-store EAN-13, starting with 2), prefix (card_prefix and card_length) or any"),

@@ -4,8 +4,6 @@ searched, opened, shown tab by tab and edited; the app stays up and shows them l
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent, TextArea
@@ -17,16 +15,13 @@ from screens.text import printable
 from shoptui.models import Customer
 from shoptui.services import customers, surveys
 from shoptui.services.surveys import QuestionInput
+from tests.hostile import NAMES, hostile_strings as corpus
 
 from .helpers import SIZE, app_for, pilot_test, screen_text, until
 
-CORPUS = Path(__file__).resolve().parents[1] / "data" / "hostile_strings.txt"
-
-
 def hostile_strings() -> list[str]:
-    lines = CORPUS.read_text(encoding="utf-8").splitlines()
-    strings = [json.loads(line) for line in lines if line and not line.startswith("#")]
-    return strings + ["ü" * 2500 + "[/]" * 833 + "x"]  # about 5,000 characters
+    """The names and notes of the corpus (opening every tab of each is slow), with its long strings."""
+    return corpus(section=NAMES)
 
 
 @pytest.fixture

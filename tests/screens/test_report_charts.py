@@ -8,8 +8,6 @@ and the portrait, with values computed by hand here.
 from __future__ import annotations
 
 import datetime as dt
-import json
-from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
@@ -22,6 +20,7 @@ from screens.text import Formats
 from shoptui.errors import NotFound, ShopError
 from shoptui.reports import REPORT_NAMES, load
 from shoptui.reports.query import ReportQuery
+from tests.hostile import NAMES, hostile_strings
 from tests.screens.helpers import pilot_test, until
 from tests.unit import (
     test_portrait, test_report_conversion, test_report_debtors, test_report_discounts, test_report_points,
@@ -29,8 +28,7 @@ from tests.unit import (
 )
 
 FORMATS = Formats(currency="VND", region="VN", locale="en_US")
-HOSTILE = [json.loads(line) for line in (Path(__file__).parents[1] / "data" / "hostile_strings.txt").read_text().splitlines()
-           if line.startswith('"')]
+HOSTILE = hostile_strings(long=False, section=NAMES)
 
 
 class ChartApp(App):

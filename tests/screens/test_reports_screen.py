@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import shutil
 import sqlite3
 import threading
@@ -39,12 +38,12 @@ from shoptui.services import customers, sales
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 from shoptui.services.stores import add_store
+from tests.hostile import NAMES, hostile_strings as corpus
 
 from .helpers import Notes, app_for, pilot_test, screen_text, until
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
 SIZE = (120, 36)
-HOSTILE = Path(__file__).resolve().parents[1] / "data" / "hostile_strings.txt"
 
 
 @pytest.fixture
@@ -587,8 +586,7 @@ def test_interrupt_reaches_a_sqlite_connection():
 
 
 def hostile_strings() -> list[str]:
-    lines = HOSTILE.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line and not line.startswith("#")]
+    return corpus(long=False, section=NAMES)
 
 
 @pilot_test

@@ -4,7 +4,6 @@ is refused; codes and notes from the hostile corpus show literally; money exact.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Select
@@ -17,12 +16,13 @@ from shoptui import clock
 from shoptui.errors import ShopError
 from shoptui.models import Voucher
 from shoptui.services import customers, settings, users, vouchers
+from tests.hostile import hostile_strings
 
 from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
 from .test_palette_refusals import palette
 from .test_sign_in import sign_in
 
-HOSTILE = [line for line in (Path(__file__).parents[1] / "data" / "hostile_strings.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+HOSTILE = hostile_strings(long=False)
 
 
 async def vouchers_open(pilot, rows: int) -> VouchersScreen:
@@ -150,7 +150,7 @@ async def test_hostile_codes_and_notes_show_literally(database):
         await vouchers_open(pilot, count)
         await pilot.press("f2")
         modal = await form_open(pilot)
-        fill(modal, code="[/]", value="1000", note=HOSTILE[0])
+        fill(modal, code="[/]-new", value="1000", note=HOSTILE[0])
         await saved_or_refused(pilot, modal, None)
         await vouchers_open(pilot, count + 1)
         assert "[/]" in screen_text(app) and app.is_running

@@ -54,7 +54,7 @@ def test_minor_units_and_the_json_form():
         (1234.5, "EUR", 123450),  # a spreadsheet cell
         (125000.0, "VND", 125000),
         (0.1, "EUR", 10),
-        (1e16, "VND", 10**16),
+        (9e11, "VND", 9 * 10**11),  # a float at the maximum (money.MAX_MINOR)
         (7, "EUR", 700),
         (Decimal("12.34"), "EUR", 1234),
     ],
