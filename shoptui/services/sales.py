@@ -17,7 +17,6 @@ from ..money import MAX_MINOR, as_string
 from ..models import (
     Customer,
     DebtEntry,
-    GiftCardEntry,
     Payment,
     PointsEntry,
     Product,
