@@ -1,9 +1,11 @@
 """Several processes on one SQLite file: two tills selling to the same customer and a
 counter listener while an import runs, a database briefly locked by another program,
-processes migrating a new database at once, and an import killed at random moments."""
+processes migrating a new database at once, and an import, a burst of till sales and a
+restore killed at random moments."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import signal
@@ -256,3 +258,73 @@ def test_an_import_killed_at_a_random_moment_completes_when_run_again(tmp_path, 
     expected_points = sum(i % 50 for i in range(1, customer_count + 1))
     assert _count(db, "SELECT sum(points) FROM points_entry") == expected_points
     assert _count(db, "SELECT sum(points_balance) FROM customer") == expected_points
+
+
+@pytest.mark.parametrize("seed", [1, 2, *(pytest.param(seed, marks=pytest.mark.slow) for seed in range(3, 11))])
+def test_a_burst_of_till_sales_killed_at_a_random_moment_leaves_whole_sales(tmp_path, seed):
+    """A till selling as fast as it can, killed -9 after a random number of sales: every
+    sale is whole or absent, check is clean, and selling the rest gives exactly the totals."""
+    rng = random.Random(seed)
+    db = tmp_path / "shop.sqlite"
+    customer_id = _new_shop(db)
+    total = 120
+    till = _writer(db, "sell", "SHARED", total)
+    target = rng.randrange(5, total - 20)
+    _wait_for(lambda: _count(db, "SELECT count(*) FROM receipt") >= target, f"{target} sales", till)
+    till.send_signal(signal.SIGKILL)
+    till.wait()
+    stored = _count(db, "SELECT count(*) FROM receipt")
+    assert target <= stored < total
+    check = subprocess.run(_shoptui_command() + ["--db", str(db), "check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    code, out, err = _finish(_writer(db, "sell", "SHARED", total - stored))
+    assert code == 0, err
+    database = dbmod.open_database(str(db))
+    try:
+        shared = Customer.get_by_id(customer_id)
+        assert Receipt.select().count() == total
+        assert shared.debt_balance == total * SALE_CREDIT
+        assert shared.points_balance == sum(e.points for e in PointsEntry.select()) == total * 1  # 10,000 earns 1
+        assert run_checks() == []
+    finally:
+        settings.clear_cache()
+        database.close()
+
+
+@pytest.mark.parametrize("seed", [1, *(pytest.param(seed, marks=pytest.mark.slow) for seed in range(2, 11))])
+def test_a_restore_killed_at_a_random_moment_leaves_nothing_half_restored(tmp_path, seed):
+    """kill -9 at a random moment of a restore into a new file: the file is then empty or
+    the whole backup, never part of it; check is clean, and restoring again completes."""
+    rng = random.Random(seed)
+    source = tmp_path / "shop.sqlite"
+    _new_shop(source)
+    start = dt.datetime(2000, 1, 1)
+    with sqlite3.connect(source) as con:  # bulk, so that the copy itself takes a while
+        con.executemany(
+            "INSERT INTO visit_count (store_id, hour, source, visitors_in, visitors_out, updated_at) VALUES (1, ?, 'import', ?, 0, ?)",
+            [((start + dt.timedelta(hours=h)).isoformat(" "), h % 50, start.isoformat(" ")) for h in range(150_000)],
+        )
+    backup = tmp_path / "backup.sqlite"
+    made = subprocess.run(_shoptui_command() + ["--db", str(source), "backup", "-o", str(backup)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    target = tmp_path / "restored.sqlite"
+    restore = _shoptui_command() + ["--db", str(target), "restore", str(backup)]
+    started = time.monotonic()
+    subprocess.run(restore, capture_output=True, text=True, check=True)
+    took = time.monotonic() - started
+    for path in tmp_path.glob("restored.sqlite*"):
+        path.unlink()
+    process = subprocess.Popen(restore, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(rng.uniform(0.2, 1.0) * took)  # a moment within the restore's usual time
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    rows = _count(target, "SELECT count(*) FROM visit_count") if target.exists() else 0
+    assert rows in (0, 150_000), "a restore is whole or nothing"
+    if target.exists():
+        check = subprocess.run(_shoptui_command() + ["--db", str(target), "check"], capture_output=True, text=True)
+        assert check.returncode == 0, check.stdout + check.stderr
+    again = subprocess.run(restore + (["--force"] if rows else []), capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert _count(target, "SELECT count(*) FROM visit_count") == 150_000
+    check = subprocess.run(_shoptui_command() + ["--db", str(target), "check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
