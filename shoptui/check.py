@@ -30,6 +30,12 @@ What is checked, and why some things are allowed:
 - The receipts' running sums the reports read (per store-hour and per customer,
   migration 0005; each customer's gaps between sale dates, migration 0007) equal what
   the receipts give.
+- A return never gives back more points, voucher, gift-card or credit money than its
+  sale was paid with; points are paid a whole amount each, and given back at that price;
+  after partial returns a sale leaves the customer the points the kept amount earns
+  under the sale's rule. Warnings, which do not fail ``check``: cards in use that break
+  the shop's card rule (another program's cards are kept as they are), and negative
+  opening debts (counted as paid in advance).
 - No card is bound to two customers at once; no gift card balance is negative; no
   voucher is used more often than it may be; no visitor count is negative.
 - The hash chains of the three ledgers and the audit log (shoptui/chain.py) are whole:
@@ -73,6 +79,7 @@ from .models import (
     VoucherUse,
 )
 from .models.ledgers import ledger_owner, merges_exist
+from .services.money_math import share_of
 
 DEFAULT_LIMIT = 20
 # The sign each kind of ledger entry must have: +1 never negative, -1 never positive.
@@ -714,6 +721,171 @@ def customer_gap_counts(limit: int) -> Iterable[Problem]:
         )
 
 
+# -- what a return gives back (issue 12: exact refunds) -------------------------------------
+
+
+def _method_sums(receipts: pw.Select) -> pw.Select:
+    """Per receipt of ``receipts``: what points, vouchers, gift cards and credit paid."""
+
+    def of(method: str):
+        return pw.fn.SUM(pw.Case(None, [(Payment.method == method, Payment.amount)], 0)).alias(method)
+
+    return (Payment.select(Payment.receipt, of("points"), of("voucher"), of("giftcard"), of("credit"))
+            .where(Payment.receipt.in_(receipts)).group_by(Payment.receipt))
+
+
+def _sales_with_returns() -> pw.Select:
+    return Receipt.select(Receipt.return_of).where((Receipt.kind == "return") & Receipt.return_of.is_null(False))
+
+
+def returns_by_method(limit: int) -> Iterable[Problem]:
+    """The returns of a sale never give back more points, voucher, gift-card or credit money
+    than the sale was paid with (cash and bank card are interchangeable on a refund)."""
+    paid = _method_sums(_sales_with_returns()).alias("paid")
+    returned = Receipt.alias("returned")
+    back_rows = (
+        Payment.select(returned.return_of.alias("sale_id"), Payment.method, pw.fn.SUM(Payment.amount).alias("amount"))
+        .join(returned, on=(Payment.receipt == returned.id))
+        .where((returned.kind == "return") & returned.return_of.is_null(False) & (returned.source != "import")
+               & Payment.method.in_(["points", "voucher", "giftcard", "credit"]))
+        .group_by(returned.return_of, Payment.method)
+        .alias("back")
+    )
+    sale_paid = pw.Case(back_rows.c.method, [(m, getattr(paid.c, m)) for m in ("points", "voucher", "giftcard", "credit")], 0)
+    query = (
+        _receipts(back_rows.c.method, back_rows.c.amount, pw.fn.COALESCE(sale_paid, 0))
+        .join_from(Receipt, back_rows, on=(back_rows.c.sale_id == Receipt.id))
+        .join_from(Receipt, paid, pw.JOIN.LEFT_OUTER, on=(paid.c.receipt_id == Receipt.id))
+        .where(back_rows.c.amount > pw.fn.COALESCE(sale_paid, 0))
+        .order_by(Receipt.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, method, back, was_paid in query:
+        yield Problem(
+            "return_method",
+            _("The returns of {receipt} give back {back} by {method}, but the sale was paid only {paid} so.").format(
+                receipt=_receipt(store, number), back=_money(back), method=method, paid=_money(was_paid)
+            ),
+        )
+
+
+def points_paid_at_their_price(limit: int) -> Iterable[Problem]:
+    """A points payment is the points × what one point paid: on a sale a whole amount per
+    point, and on its returns the points given back × that same price, so that no part of a
+    point's money appears or vanishes (a return once gave back 47 points as 47,134)."""
+    sale = Receipt.alias("sale")
+    sale_points = Payment.alias("sale_points")
+    points_paid = (Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("amount"))
+                   .where(Payment.method == "points").group_by(Payment.receipt).alias("points_paid"))
+    sale_paid = (sale_points.select(sale_points.receipt, pw.fn.SUM(sale_points.amount).alias("amount"))
+                 .where(sale_points.method == "points").group_by(sale_points.receipt).alias("sale_paid"))
+    paid_now = pw.fn.COALESCE(points_paid.c.amount, 0)
+    price = sale_paid.c.amount / sale.points_redeemed  # whole on every till sale (checked below)
+    query = (
+        _receipts(Receipt.kind, Receipt.points_redeemed, paid_now, sale.points_redeemed, sale_paid.c.amount)
+        .join_from(Receipt, points_paid, pw.JOIN.LEFT_OUTER, on=(points_paid.c.receipt_id == Receipt.id))
+        .join_from(Receipt, sale, pw.JOIN.LEFT_OUTER, on=(Receipt.return_of == sale.id))
+        .join_from(Receipt, sale_paid, pw.JOIN.LEFT_OUTER, on=(sale_paid.c.receipt_id == sale.id))
+        .where((Receipt.source != "import") & (
+            # a sale: points paid a whole amount each
+            ((Receipt.kind == "sale") & (Receipt.points_redeemed > 0) & (paid_now % Receipt.points_redeemed != 0))
+            | ((Receipt.kind == "sale") & (Receipt.points_redeemed == 0) & (paid_now != 0))
+            # a return: the points given back at the sale's price
+            | ((Receipt.kind == "return") & (sale.points_redeemed > 0) & (sale_paid.c.amount % sale.points_redeemed == 0)
+               & (paid_now != Receipt.points_redeemed * price))
+        ))
+        .order_by(Receipt.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, kind, points, paid, sale_points_count, sale_amount in query:
+        if kind == "return" and sale_points_count:
+            expected = points * (int(sale_amount) // int(sale_points_count))
+            yield Problem("points_price", _(
+                "{receipt} gives back {points} points as {paid}; at the {price} each they were paid, that is {expected}."
+            ).format(receipt=_receipt(store, number), points=points, paid=_money(paid),
+                     price=_money(int(sale_amount) // int(sale_points_count)), expected=_money(expected)))
+        else:
+            yield Problem("points_price", _("{receipt} was paid {paid} in points for {points} points: not a whole amount each.").format(
+                receipt=_receipt(store, number), paid=_money(paid), points=points))
+
+
+def points_kept_after_returns(limit: int) -> Iterable[Problem]:
+    """After a partial return the customer keeps the points the kept amount earns under the
+    sale's rule (kept on the receipt since migration 0008) — not one point fewer."""
+    back = (Receipt.select(Receipt.return_of, pw.fn.SUM(Receipt.total).alias("total"),
+                           pw.fn.SUM(Receipt.points_earned).alias("reversed"))
+            .where((Receipt.kind == "return") & Receipt.return_of.is_null(False))
+            .group_by(Receipt.return_of).alias("back"))
+    query = (
+        _receipts(Receipt.total, Receipt.points_earned, Receipt.points_base, Receipt.points_earn_per,
+                  back.c.total, back.c.reversed)
+        .join_from(Receipt, back, on=(back.c.return_of_id == Receipt.id))
+        .where(Receipt.points_earn_per.is_null(False) & (Receipt.points_earn_per > 0) & (Receipt.total > 0)
+               & (back.c.total < Receipt.total) & (Receipt.source != "import"))
+        .order_by(Receipt.id)
+        .tuples()
+    )
+    found = 0
+    for store, number, total, earned, base, earn_per, returned, reversed_ in query:
+        kept_base = share_of(int(base), int(total) - int(returned), int(total))
+        keep = min(int(earned), kept_base // int(earn_per))
+        if int(earned) - int(reversed_) != keep:
+            yield Problem("points_kept", _(
+                "After its returns, {receipt} leaves the customer {left} of its points; the amount kept earns {keep}."
+            ).format(receipt=_receipt(store, number), left=int(earned) - int(reversed_), keep=keep))
+            found += 1
+            if found >= limit:
+                return
+
+
+# -- warnings: allowed, but worth a look -----------------------------------------------------
+
+
+def warnings(limit: int = DEFAULT_LIMIT) -> list[Problem]:
+    """What ``check`` reports without failing: cards in use that break the shop's card rule
+    (another program's cards are kept as they are) and negative opening debts (an advance)."""
+    found: list[Problem] = []
+    for check in (cards_off_the_rule, negative_opening_debts):
+        items = list(check(limit + 1))
+        found.extend(items[:limit])
+        if len(items) > limit:
+            found.append(Problem(items[0].kind, _("… and more of the same kind; only the first {n} are listed.").format(n=limit)))
+    return found
+
+
+def cards_off_the_rule(limit: int) -> Iterable[Problem]:
+    from .barcodes import card_rule_refusal
+    from .services import settings
+
+    rule, prefix, length = settings.get("card_rule"), settings.get("card_prefix"), settings.get_int("card_length")
+    if rule == "any":
+        return
+    query = (CardBinding.select(Card.barcode, Customer.code)
+             .join(Card, on=(CardBinding.card == Card.id)).switch(CardBinding)
+             .join(Customer, on=(CardBinding.customer == Customer.id))
+             .where(CardBinding.ended_at.is_null() & (Card.kind != "gift")).order_by(Card.id).tuples())
+    found = 0
+    for barcode, code in query.iterator():
+        reason = card_rule_refusal(barcode, rule, prefix, length)
+        if reason is not None:
+            yield Problem("card_rule", _("Card {barcode} of customer {code} does not follow the shop's card rule: {reason}").format(
+                barcode=barcode, code=code, reason=reason))
+            found += 1
+            if found >= limit:
+                return
+
+
+def negative_opening_debts(limit: int) -> Iterable[Problem]:
+    query = (DebtEntry.select(Customer.code, DebtEntry.amount).join(Customer, on=(DebtEntry.customer == Customer.id))
+             .where((DebtEntry.kind == "opening") & (DebtEntry.amount < 0)).order_by(DebtEntry.id).limit(limit).tuples())
+    for code, amount in query:
+        yield Problem("opening_advance", _(
+            "Customer {code} was brought over with a negative debt of {amount}: it counts as paid in advance."
+        ).format(code=code, amount=_money(-amount)))
+
+
 CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity, which run_checks runs first
     sqlite_foreign_keys,
     cached_points,
@@ -725,6 +897,9 @@ CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity
     payments_equal_totals,
     return_references,
     returns_within_sale,
+    returns_by_method,
+    points_paid_at_their_price,
+    points_kept_after_returns,
     returned_lines,
     credit_on_ledger,
     points_on_ledger,

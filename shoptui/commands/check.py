@@ -30,7 +30,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     import sys
 
-    from ..check import run_checks
+    from ..check import run_checks, warnings
     from ..cli import open_db
     from ..errors import UsageError
 
@@ -38,6 +38,8 @@ def run(args) -> int:
         raise UsageError(_("--limit must be at least 1."))
     open_db(args)
     problems = run_checks(limit=args.limit, quick=args.quick, full=args.full)
+    for warning in warnings(limit=args.limit):
+        print(_("warning: {message}").format(message=warning.message), file=sys.stderr)
     if not problems:
         print(_("all checks passed"))
         return 0
