@@ -171,13 +171,17 @@ class ReturnModal(FormModal):
     def on_select_changed(self, event: Select.Changed) -> None:
         self.refresh_split()
 
+    def _amount(self) -> int | None:
+        """The amount typed (None: all that is left); a ShopError on the amount field."""
+        text = self.values()["amount"].strip()
+        return parse_money(text, self.formats.currency, "amount") if text else None
+
     def refresh_split(self) -> None:
         if self.sale is None:
             return
         values = self.values()
         try:
-            text = values["amount"].strip()
-            amount = parse_money(text, self.formats.currency, "amount") if text else None
+            amount = self._amount()
         except ShopError as exc:
             self._split_failed(exc)
             return
@@ -250,8 +254,7 @@ class ReturnModal(FormModal):
             return
         values = self.values()
         try:
-            text = values["amount"].strip()
-            amount = parse_money(text, self.formats.currency, "amount") if text else None
+            amount = self._amount()
         except ShopError as exc:
             self.show_error(exc)
             return
