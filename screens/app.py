@@ -85,7 +85,8 @@ class ShopApp(TillActions, App[None]):
         self.db_url = db_url
         self.formats = formats
         self.search_delay = search_delay
-        # The signed-in user; None until users sign in (the services then allow every action).
+        # The signed-in user; None in a shop without users (the services then allow every
+        # action) and, where users exist, until someone signs in (the services refuse then).
         self.actor = actor
         # Bumped after every write, so a screen shown again knows to read afresh.
         self.data_version = 0
@@ -242,12 +243,16 @@ class ShopApp(TillActions, App[None]):
             self.push_screen(ReportsScreen(self.formats, self.actor))
 
     def get_system_commands(self, screen):
+        if self.walled():
+            return
         yield from textual_commands(super().get_system_commands(screen), self)
         yield from shop_commands(self, screen)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        if self.walled():
+            return  # the sign-in and the lock are a wall: no palette through them
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(id="--command-palette", placeholder=_(PALETTE_PLACEHOLDER)))
 

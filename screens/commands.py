@@ -14,7 +14,7 @@ from .help_screen import key_label
 
 
 def _home(app: App) -> None:
-    while len(app.screen_stack) > 1:
+    for _screen in range(len(app.screen_stack) - 1):  # bounded: the sign-in does not come off
         app.pop_screen()
 
 
@@ -106,5 +106,7 @@ def textual_commands(commands: Iterable[SystemCommand], app: App) -> Iterable[Sy
 
 
 def shop_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
+    if getattr(app, "walled", lambda: False)():
+        return  # nothing behind the sign-in or the lock (the palette does not open there either)
     yield from screen_commands(app)
     yield from key_commands(app, screen)

@@ -1,6 +1,10 @@
-"""The till locked (on Ctrl+L, or after ``idle_lock_minutes`` without a key): the same
-user's PIN opens it again; another user may sign in instead (the app then goes back to
-the directory, since what was open belonged to the one before)."""
+"""The till locked (on Ctrl+L, or after ``idle_lock_minutes`` without a key): whoever
+goes on types their user name and PIN, the one who locked as well as another user (the
+app then goes back to the directory, since what was open belonged to the one before).
+
+The user field starts empty, with the focus: were it filled with the last user, a
+manager typing their own name and PIN would have it counted as wrong PINs of the cashier.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +19,10 @@ from .text import content
 
 class LockScreen(SignInScreen):
     def __init__(self, user_name: str):
-        super().__init__(user_name)
+        super().__init__()
+        self.locked_by = user_name
         self.title_text = _("Locked")
 
     def compose_message(self) -> ComposeResult:
-        yield Static(content(_("{name} locked the till. Type the PIN to go on, or sign in as another user.").format(
-            name=self.user_name)), classes="dialog-message", id="lock-message")
+        yield Static(content(_("{name} locked the till. Type your user name and PIN to go on.").format(
+            name=self.locked_by)), classes="dialog-message", id="lock-message")

@@ -1,8 +1,9 @@
 """Signing in with a user name and PIN, when the shop has users.
 
 It cannot be cancelled (Ctrl+Q still quits): until someone signs in, nothing else is
-reachable. Wrong PINs are counted by the service, which locks the user out for a while.
-The lock screen (``lock_screen.py``) is this form with the user filled in.
+reachable (the app keeps it on top until ``passed``; see ``till_keys.py``). Wrong PINs are
+counted by the service against the user named, which locks them out for a while. The lock
+screen (``lock_screen.py``) is this form with a line saying who locked the till.
 """
 
 from __future__ import annotations
@@ -49,10 +50,13 @@ class SignInScreen(FormModal):
         super().__init__()
         self.user_name = user_name
         self._busy = False
+        # Set by a right PIN just before the screen goes: the app pops a sign-in only then.
+        self.passed = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("User"), Input(self.user_name, id="sign-in-name", max_length=100), "name")
-        yield Field(_("PIN"), Input(id="sign-in-pin", password=True, max_length=12), "pin")
+        # Digits only: a letter typed here is a user name typed in the wrong field, not a PIN to count.
+        yield Field(_("PIN"), Input(id="sign-in-pin", password=True, max_length=12, restrict="[0-9]*"), "pin")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog sign-in-dialog"):
@@ -106,4 +110,5 @@ class SignInScreen(FormModal):
 
     def _signed_in(self, signed: tuple[User, object]) -> None:
         self._busy = False
+        self.passed = True
         self.dismiss(signed)

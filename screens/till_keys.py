@@ -3,6 +3,11 @@ users, the lock (Ctrl+L, and after ``idle_lock_minutes`` without a key), the sig
 user and store in the header, and the till's app-wide keys (a sale without a card from
 the directory, the day close, the points rules).
 
+The sign-in and the lock are a wall (``walled``): while the shop has users and nobody is
+signed in, or the till is locked, no app key but Ctrl+Q acts, the command palette does not
+open, no other screen is pushed above the sign-in and nothing pops it but a right PIN. The
+services refuse an actor without a user as well; this keeps the screens from even trying.
+
 A mixin of ``ShopApp`` so that app.py stays small; it uses the app's ``actor``,
 ``formats``, ``shop_name``, ``sign_in_required``, ``idle_lock_minutes`` and ``last_key_at``.
 """
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import time
 
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 
 from shoptui.i18n import N_, _
@@ -29,6 +35,8 @@ TILL_BINDINGS = [
     Binding("f3", "points_rules", N_("Points rules"), show=False, id="points-rules"),
 ]
 IDLE_CHECK_SECONDS = 5.0
+# The app's actions that still act behind the sign-in or the lock: quitting.
+ACTIONS_BEHIND_THE_WALL = frozenset({"quit", "help_quit"})
 
 
 class TillActions:
@@ -49,6 +57,8 @@ class TillActions:
         """Till keys only where they make sense: False hides them from the footer."""
         from .directory_screen import DirectoryScreen
 
+        if self.walled():
+            return action in ACTIONS_BEHIND_THE_WALL
         if action == "anonymous_sale":
             return isinstance(self.screen, DirectoryScreen)
         if action == "lock":
@@ -75,12 +85,41 @@ class TillActions:
         self.actor = Actor(user=user, store=store)
         if before is not None and before != user.id:
             # What was open belonged to the user before: start again from the directory.
-            while len(self.screen_stack) > 1:
+            for _screen in range(len(self.screen_stack) - 1):
                 self.pop_screen()
         self.show_user()
 
     def locked(self) -> bool:
         return any(isinstance(screen, SignInScreen) for screen in self.screen_stack)
+
+    def signed_in(self) -> bool:
+        return self.actor is not None and self.actor.user is not None
+
+    def walled(self) -> bool:
+        """Nobody may act: the till is locked, or the shop has users and nobody signed in."""
+        return self.locked() or (self.sign_in_required and not self.signed_in())
+
+    # The wall on the screen stack: whatever asks (a palette command, a scan answered late,
+    # a key), no screen goes above the sign-in and none comes off it but by a right PIN.
+
+    def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False, *, mode: str | None = None):
+        if self.walled() and not isinstance(screen, SignInScreen):
+            self.log.warning("not shown behind the sign-in:", screen)
+            return AwaitComplete.nothing()
+        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)
+
+    def switch_screen(self, screen):
+        if self.walled() and not isinstance(screen, SignInScreen):
+            self.log.warning("not shown behind the sign-in:", screen)
+            return AwaitComplete.nothing()
+        return super().switch_screen(screen)
+
+    def pop_screen(self):
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if isinstance(top, SignInScreen) and not top.passed:
+            self.log.warning("the sign-in stays until a right PIN")
+            return AwaitComplete.nothing()
+        return super().pop_screen()
 
     def action_lock(self) -> None:
         if self.actor is None or self.actor.user is None:

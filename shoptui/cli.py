@@ -12,6 +12,7 @@ on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sqlite3
@@ -102,6 +103,23 @@ def open_db(args) -> peewee.Database:
     if not getattr(args, "lang", None):
         set_language(settings.get("language") or language_from_environment() or "en")
     return database
+
+
+def system_actor(database: peewee.Database):
+    """Who the command line acts as: the system user who owns the database, with the owner's
+    rights, named ``cli:<login>`` in the audit log. Whoever can run the command line on the
+    file can read and write the file anyway; its permissions are the wall, not a PIN. On
+    PostgreSQL the database role stands in for the owner of the file."""
+    from .services.context import Actor
+
+    if isinstance(database, peewee.PostgresqlDatabase):
+        login = database.execute_sql("SELECT current_user").fetchone()[0]
+    else:
+        try:
+            login = getpass.getuser()
+        except (OSError, KeyError, ImportError):  # no login name in the environment nor in the user database
+            login = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    return Actor(system=f"cli:{login}")
 
 
 def device_module(name: str):

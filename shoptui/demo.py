@@ -47,7 +47,7 @@ from .models import (
     Voucher,
 )
 from .services import cards, customers, debts, ledger, sales, settings, users, visits, vouchers
-from .services.context import Actor
+from .services.context import Actor, require
 from .textfold import fold
 
 
@@ -188,14 +188,19 @@ def make_demo(
     days: int = DEFAULT_DAYS,
     seed: int = DEFAULT_SEED,
     today: dt.date | None = None,
+    actor: Actor | None = None,
 ) -> DemoSummary:
-    """Fill an empty database with a demo shop; refuse one that has customers or receipts."""
+    """Fill an empty database with a demo shop; refuse one that has customers or receipts.
+
+    ``actor`` adds the demo's users (the command line passes its system actor). Without one,
+    the demo may only start a shop that has no users yet: it adds the owner first and acts
+    as that owner from then on."""
     check_size(customers, days)
     if any(model.select().exists() for model in (Customer, Receipt, Card, Voucher)):
         raise RuleViolation(
             _("This database already has customers, cards or receipts; the demo fills only an empty one (give another --db).")
         )
-    return _DemoShop(customers, days, seed, today or clock.today()).run()
+    return _DemoShop(customers, days, seed, today or clock.today(), actor).run()
 
 
 @dataclass
@@ -226,8 +231,9 @@ class _Event:
 
 
 class _DemoShop:
-    def __init__(self, n_customers: int, days: int, seed: int, today: dt.date):
+    def __init__(self, n_customers: int, days: int, seed: int, today: dt.date, actor: Actor | None = None):
         self.rng = random.Random(seed)
+        self.setup_actor = actor
         self.n_customers = n_customers
         self.days = days
         self.first_day = today - dt.timedelta(days=days - 1)
@@ -288,14 +294,20 @@ class _DemoShop:
     def _set_up_shop(self) -> None:
         start = dt.datetime.combine(self.first_day, dt.time(OPEN_HOUR)) - dt.timedelta(days=1)
         made = {u.name: u for u in User.select().where(User.name.in_([u.name for u in DEMO_USERS]))}
-        for demo_user in DEMO_USERS:
+        # Where users exist, only an actor allowed to add users may fill the shop; in a shop
+        # without users the demo adds the owner first and acts as that owner from then on.
+        require(self.setup_actor, "users")
+        adder = self.setup_actor
+        for demo_user in DEMO_USERS:  # the owner first
             if demo_user.name not in made:  # an existing user keeps the PIN the shop gave it
-                made[demo_user.name] = users.add_user(demo_user.name, demo_user.role, demo_user.pin)
+                made[demo_user.name] = users.add_user(demo_user.name, demo_user.role, demo_user.pin, adder)
+            if adder is None and demo_user is OWNER:
+                adder = Actor(user=made[OWNER.name])
         self.stores = list(Store.select().order_by(Store.id))
         self.owner = Actor(user=made[OWNER.name], store=self.stores[0])
         self.cashiers = [made[c.name] for c in CASHIERS]
         if settings.get("shop_name") == settings.SETTINGS["shop_name"].default:
-            settings.set_value("shop_name", SHOP_NAME)
+            settings.set_value("shop_name", SHOP_NAME, self.owner)
         # A shop may have imported its products already: theirs stay as they are.
         Product.insert_many(
             [

@@ -22,18 +22,18 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..cli import open_db
+    from ..cli import open_db, system_actor
     from ..errors import UsageError
     from ..services import settings
 
     if args.action in ("get", "set") and args.key not in settings.SETTINGS:
         # A key that does not exist is bad usage (exit 2), found before the database is opened.
         raise UsageError(_("Unknown setting {key}; `config list` shows them all.").format(key=args.key))
-    open_db(args)
+    database = open_db(args)
     if args.action == "get":
         print(settings.get(args.key))
     elif args.action == "set":
-        print(settings.set_value(args.key, args.value))
+        print(settings.set_value(args.key, args.value, system_actor(database)))
     else:
         rows = settings.all_settings()
         width = max(len(k) for k, _v, _h in rows)

@@ -28,10 +28,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..cli import open_db
+    from ..cli import open_db, system_actor
     from ..demo import check_size, make_demo
 
     check_size(args.customers, args.days)
-    open_db(args)
-    print(make_demo(customers=args.customers, days=args.days, seed=args.seed).line())
+    actor = system_actor(open_db(args))
+    print(make_demo(customers=args.customers, days=args.days, seed=args.seed, actor=actor).line())
     return 0

@@ -34,7 +34,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from .. import db as dbmod
-    from ..cli import open_db
+    from ..cli import open_db, system_actor
     from ..io.month_export import Month, check_target, export_month
 
     month = Month.parse(args.month)  # a bad month is bad usage, before anything is opened
@@ -42,9 +42,9 @@ def run(args) -> int:
     if target.suffix.lower() != ".xlsx":
         raise UsageError(_("The month is written as an Excel file: give -o a name ending in .xlsx."))
     check_target(target, database=dbmod.resolve_url(args.db))
-    open_db(args)
+    actor = system_actor(open_db(args))
     with progress_bar(enabled=not args.no_progress and sys.stderr.isatty()) as show:
-        result = export_month(month, target, progress=show)
+        result = export_month(month, target, progress=show, actor=actor)
     for name in result.omitted:
         print(_("note: the sheet {sheet} is left out: its report is not available yet.").format(sheet=name), file=sys.stderr)
     print(_("Wrote {path}: {sheets} sheets, {rows} receipt rows.").format(

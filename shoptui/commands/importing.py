@@ -50,7 +50,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..cli import open_db
+    from ..cli import open_db, system_actor
     from ..io.importer import import_sheet
     from ..io.readers import open_sheet
 
@@ -60,13 +60,13 @@ def run(args) -> int:
         raise UsageError(_("-o is for templates: shoptui import template customers -o FILE.xlsx"))
     # The file first: an unreadable file must not leave a new empty database behind.
     sheet = open_sheet(args.file, sheet=args.sheet)
-    open_db(args)
+    actor = system_actor(open_db(args))
 
     def emit(line: str) -> None:
         print(line, flush=True)
 
     report = import_sheet(
-        args.kind, sheet, dry_run=args.dry_run, create_customers=args.create_customers, emit=emit
+        args.kind, sheet, dry_run=args.dry_run, create_customers=args.create_customers, actor=actor, emit=emit
     )
     print(report.summary(), flush=True)
     return 1 if report.rejected else 0

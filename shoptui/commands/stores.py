@@ -20,12 +20,12 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..cli import open_db
+    from ..cli import open_db, system_actor
     from ..services import stores
 
-    open_db(args)
+    actor = system_actor(open_db(args))
     if args.action == "add":
-        store = stores.add_store(args.code, args.name, args.address)
+        store = stores.add_store(args.code, args.name, args.address, actor)
         print(_("added store {code}").format(code=store.code))
     else:
         for store in stores.list_stores():

@@ -25,15 +25,15 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..cli import open_db
+    from ..cli import open_db, system_actor
     from ..services import users
 
-    open_db(args)
+    actor = system_actor(open_db(args))
     if args.action == "add":
-        user = users.add_user(args.name, args.role, args.pin)
+        user = users.add_user(args.name, args.role, args.pin, actor)
         print(_("added {name} ({role})").format(name=user.name, role=user.role))
     elif args.action == "set-pin":
-        users.set_pin(args.name, args.pin)
+        users.set_pin(args.name, args.pin, actor)
         print(_("PIN changed for {name}").format(name=args.name))
     else:
         for user in users.list_users():

@@ -127,7 +127,7 @@ def check_target(path: str | Path, **guard) -> Path:
 def export_month(
     month: Month | str, path: str | Path, *, progress: Progress | None = None, actor: Actor | None = None
 ) -> ExportResult:
-    """Write the month's workbook to ``path``: owners only (``actor``; None on the command line).
+    """Write the month's workbook to ``path``: owners only (``actor``; the command line passes its system actor).
 
     The workbook is written to a temporary file beside ``path`` and renamed at the end,
     so an export that fails or is cancelled (``progress`` raising ``Cancelled``) leaves

@@ -72,7 +72,8 @@ class Actor:
     """Who acts: the signed-in user, or the system (``system="cli:<os login>"``: the command
     line run by the OS user who owns the database file, with owner rights), and the store.
 
-    An actor with neither user nor system stands for a shop that has created no users."""
+    An actor with neither user nor system (or None) is nobody: it may act only in a shop that
+    has created no users; once users exist, ``require`` refuses it."""
 
     user: User | None = None
     store: Store | None = None
@@ -90,22 +91,35 @@ class Actor:
         return self.system
 
 
+def shop_has_users() -> bool:
+    """Whether the shop has created users: from then on every action needs a user or the system."""
+    return User.select().where(User.active == True).exists()  # noqa: E712
+
+
 def allows(actor: Actor | None, action: str) -> bool:
-    if actor is None or actor.user is None:
+    """Whether ``actor`` may do ``action``. A user by their role; the system (the command line,
+    as the OS user who owns the file) as the owner; nobody only in a shop without users."""
+    if actor is not None and actor.user is not None:
+        need = ROLE_RANK[ACTION_ROLES[action]]
+        return ROLE_RANK.get(actor.user.role, 0) >= need
+    if actor is not None and actor.system:
         return True
-    need = ROLE_RANK[ACTION_ROLES[action]]
-    return ROLE_RANK.get(actor.user.role, 0) >= need
+    return not shop_has_users()  # one EXISTS query, and only for an actor that is nobody
 
 
 def require(actor: Actor | None, action: str) -> None:
-    if not allows(actor, action):
-        raise PermissionDenied(
-            _("A {role} may not {action}; ask {whom}.").format(
-                role=_(ROLE_NAMES[actor.user.role]) if actor.user.role in ROLE_NAMES else actor.user.role,
-                action=_(ACTION_NAMES[action]),
-                whom=_(ASK_ROLE[ACTION_ROLES[action]]),
-            )
+    if allows(actor, action):
+        return
+    if actor is None or actor.user is None:
+        raise PermissionDenied(_("Nobody is signed in: sign in with your user name and PIN to {action}.").format(
+            action=_(ACTION_NAMES[action])))
+    raise PermissionDenied(
+        _("A {role} may not {action}; ask {whom}.").format(
+            role=_(ROLE_NAMES[actor.user.role]) if actor.user.role in ROLE_NAMES else actor.user.role,
+            action=_(ACTION_NAMES[action]),
+            whom=_(ASK_ROLE[ACTION_ROLES[action]]),
         )
+    )
 
 
 def current_store(actor: Actor | None) -> Store:

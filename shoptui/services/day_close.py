@@ -27,7 +27,7 @@ from ..i18n import N_, _
 from ..models import DebtEntry, GiftCardEntry, Payment, Receipt, Store, User
 from ..money import as_string
 from . import settings
-from .context import ROLE_RANK, Actor
+from .context import ROLE_RANK, Actor, shop_has_users
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,11 @@ def figures(report: DayClose) -> list[Figure]:
 
 
 def sees_whole_shop(actor: Actor | None) -> bool:
-    """An owner or manager (or anyone in a shop without users) sees everyone's day."""
-    if actor is None or actor.user is None:
-        return True
-    return ROLE_RANK.get(actor.user.role, 0) >= ROLE_RANK["manager"]
+    """An owner or manager, the system (the command line), or nobody in a shop without
+    users, sees everyone's day."""
+    if actor is not None and actor.user is not None:
+        return ROLE_RANK.get(actor.user.role, 0) >= ROLE_RANK["manager"]
+    return (actor is not None and bool(actor.system)) or not shop_has_users()
 
 
 def scope(actor: Actor | None, user_id: int | None = None) -> int | None:
@@ -107,6 +108,8 @@ def scope(actor: Actor | None, user_id: int | None = None) -> int | None:
     only ever their own."""
     if sees_whole_shop(actor):
         return user_id
+    if actor is None or actor.user is None:
+        raise PermissionDenied(_("Nobody is signed in: sign in with your user name and PIN to see the day close."))
     if user_id not in (None, actor.user_id):
         raise PermissionDenied(_("A cashier sees only their own day close; ask a manager."))
     return actor.user_id

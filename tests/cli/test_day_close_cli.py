@@ -14,6 +14,7 @@ from shoptui.cli import main
 from shoptui.services import customers, debts, sales, settings, stores, users, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
+from tests.actors import SYSTEM
 
 DAY = dt.date(2025, 3, 1)
 
@@ -25,10 +26,10 @@ def at(hour: int, day: dt.date = DAY) -> dt.datetime:
 @pytest.fixture
 def shop(database, db_path):
     """Minh sells at MAIN, Lan at B2, on DAY; one sale of Minh's the day before."""
-    minh = users.add_user("Minh", "cashier", "1111")
-    lan = users.add_user("Lan", "cashier", "2222")
-    b2 = stores.add_store("B2", "Second store")
-    an = customers.register({"name": "An", "discount_bp": 1_000}).customer
+    minh = users.add_user("Minh", "cashier", "1111", SYSTEM)
+    lan = users.add_user("Lan", "cashier", "2222", SYSTEM)
+    b2 = stores.add_store("B2", "Second store", actor=SYSTEM)
+    an = customers.register({"name": "An", "discount_bp": 1_000}, actor=SYSTEM).customer
     as_minh, as_lan = Actor(user=minh), Actor(user=lan, store=b2)
     sale = sales.record_sale(SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), as_minh).receipt
     sales.record_sale(SaleInput(amount=50_000, at=at(10)), as_minh)

@@ -15,6 +15,7 @@ from shoptui import check
 from shoptui.models import AuditLog
 from shoptui.services import cards, customers, users, vouchers
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, until
 from .test_palette_refusals import palette
 from .test_sign_in import sign_in
@@ -121,8 +122,8 @@ async def test_the_command_is_offered_only_on_a_customer_card_and_a_customer_wit
 
 @pilot_test
 async def test_a_signed_in_cashier_replaces_a_card_and_is_recorded(shop, database):
-    users.add_user("Hoa", "owner", "9999")
-    minh = users.add_user("Minh", "cashier", "1111")
+    users.add_user("Hoa", "owner", "9999", SYSTEM)
+    minh = users.add_user("Minh", "cashier", "1111", SYSTEM)
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "Minh", "1111")

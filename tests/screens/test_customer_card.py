@@ -21,6 +21,7 @@ from shoptui.reports import customer_segment
 from shoptui.services import cards, customers, debts, points, sales, settings
 from shoptui.services.sales import SaleInput
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
@@ -479,8 +480,8 @@ async def test_a_cashier_is_told_at_once_which_card_keys_are_not_theirs(an, data
 
     from .test_sign_in import sign_in
 
-    users.add_user("Hoa", "owner", "9999")
-    users.add_user("Minh", "cashier", "1111")
+    users.add_user("Hoa", "owner", "9999", SYSTEM)
+    users.add_user("Minh", "cashier", "1111", SYSTEM)
     app = app_for(database)
     notes = Notes(app)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

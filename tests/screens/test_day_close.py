@@ -14,6 +14,7 @@ from shoptui.services import customers, debts, sales, users, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, until
 
 
@@ -23,9 +24,9 @@ def shown(app) -> str:
 
 @pilot_test
 async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
-    minh = users.add_user("Minh", "cashier", "1111")
-    lan = users.add_user("Lan", "cashier", "2222")
-    an = customers.register({"name": "An", "phone": "0912 345 678"}).customer
+    minh = users.add_user("Minh", "cashier", "1111", SYSTEM)
+    lan = users.add_user("Lan", "cashier", "2222", SYSTEM)
+    an = customers.register({"name": "An", "phone": "0912 345 678"}, actor=SYSTEM).customer
     sale = sales.record_sale(SaleInput(customer=an, amount=100_000, card=30_000, credit=20_000), Actor(user=minh)).receipt
     sales.record_sale(SaleInput(amount=999_000), Actor(user=lan))
     debts.take_payment(an, 5_000, "cash", Actor(user=minh))
@@ -67,9 +68,9 @@ async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
 
 @pilot_test
 async def test_an_owner_sees_the_whole_shop_and_narrows_it_to_one_cashier(database, tmp_path):
-    owner = users.add_user("Hoa", "owner", "9999")
-    minh = users.add_user("Minh", "cashier", "1111")
-    lan = users.add_user("Lan", "cashier", "2222")
+    owner = users.add_user("Hoa", "owner", "9999", SYSTEM)
+    minh = users.add_user("Minh", "cashier", "1111", SYSTEM)
+    lan = users.add_user("Lan", "cashier", "2222", SYSTEM)
     sales.record_sale(SaleInput(amount=100_000), Actor(user=minh))
     sales.record_sale(SaleInput(amount=999_000), Actor(user=lan))
     app = app_for(database)

@@ -13,6 +13,7 @@ from shoptui.services import customers, sales, users
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, until
 from .till_helpers import card_open, done_shown, done_text, type_amount
 
@@ -93,8 +94,8 @@ async def test_no_debt_no_payment_dialog(database):
 
 @pilot_test
 async def test_adjustment_needs_a_reason_and_a_manager(owes, database):
-    manager = users.add_user("Lan", "manager", "4321")
-    cashier = users.add_user("Minh", "cashier", "1111")
+    manager = users.add_user("Lan", "manager", "4321", SYSTEM)
+    cashier = users.add_user("Minh", "cashier", "1111", SYSTEM)
     app = app_for(database)
     app.actor = Actor(user=cashier)
     notes = Notes(app)

@@ -13,6 +13,7 @@ from screens.app import make_app
 from screens.directory_screen import DirectoryScreen
 from shoptui.models import Customer
 from shoptui.services import customers, debts, directory, points
+from tests.actors import SYSTEM
 
 SIZE = (120, 40)
 
@@ -590,8 +591,8 @@ async def test_a_cashier_pressing_ctrl_e_is_told_at_once_that_exports_are_the_ow
     from .helpers import Notes
     from .test_sign_in import sign_in
 
-    users.add_user("Hoa", "owner", "9999")
-    users.add_user("Minh", "cashier", "1111")
+    users.add_user("Hoa", "owner", "9999", SYSTEM)
+    users.add_user("Minh", "cashier", "1111", SYSTEM)
     app = app_for(database)
     notes = Notes(app)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

@@ -21,6 +21,7 @@ from shoptui.io import month_lists
 from shoptui.services import users
 from shoptui.services.context import Actor
 
+from ..actors import SYSTEM
 from ..unit.test_xlsx_month import SHEETS, build_shop
 from .helpers import SIZE, Notes, app_for, pilot_test, until
 
@@ -54,7 +55,7 @@ def status(modal: ExportMonthModal) -> str:
 
 @pilot_test
 async def test_the_owner_exports_a_month_from_the_palette(shop, database, tmp_path):
-    owner = users.add_user("minh", "owner", "1111")
+    owner = users.add_user("minh", "owner", "1111", SYSTEM)
     app = app_for(database)
     app.actor = Actor(user=owner)
     notes = Notes(app)
@@ -144,7 +145,7 @@ async def test_the_journal_shows_its_rows(shop, database, tmp_path, monkeypatch)
 
 @pilot_test
 async def test_a_cashier_is_refused_and_nothing_is_written(shop, database, tmp_path):
-    cashier = users.add_user("lan", "cashier", "2222")
+    cashier = users.add_user("lan", "cashier", "2222", SYSTEM)
     app = app_for(database)
     app.actor = Actor(user=cashier)
     notes = Notes(app)

@@ -27,6 +27,7 @@ from shoptui.services import customers, sales, users
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 
+from ..actors import SYSTEM
 from .helpers import SIZE, app_for, pilot_test, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
@@ -124,7 +125,7 @@ async def test_every_main_screen_footer_fits_80_columns_with_help_and_quit(an, d
     set_language(language)
     app = app_for(database)
     if signed_in:  # the owner sees every key the shop has, and Lock (only with users)
-        app.actor = Actor(user=users.add_user("Chị Lan", "owner", "1111"))
+        app.actor = Actor(user=users.add_user("Chị Lan", "owner", "1111", SYSTEM))
     problems: dict[str, list[str]] = {}
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))

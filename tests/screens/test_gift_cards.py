@@ -18,6 +18,7 @@ from shoptui.models import AuditLog, CardBinding, Customer, GiftCardEntry
 from shoptui.services import cards, customers, sales, settings, users, vouchers
 from shoptui.services.sales import SaleInput
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, until
 from .test_palette_refusals import palette
 from .test_sign_in import sign_in
@@ -159,8 +160,8 @@ def test_the_palette_sells_a_new_gift_card_scanned_into_the_form(database, curre
 
 @pilot_test
 async def test_a_cashier_sells_gift_cards_but_a_loyalty_card_holds_no_money(shop, database):
-    users.add_user("Hoa", "owner", "9999")
-    users.add_user("Minh", "cashier", "1111")
+    users.add_user("Hoa", "owner", "9999", SYSTEM)
+    users.add_user("Minh", "cashier", "1111", SYSTEM)
     app = app_for(database)
     notes = Notes(app)
     async with app.run_test(size=SIZE) as pilot:

@@ -18,6 +18,7 @@ from shoptui.services import cards, customers, points, sales, settings, users
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, scan, until
 from .till_helpers import card_open
 
@@ -34,8 +35,8 @@ def shop(database):
     points.adjust_points(an, 40, "welcome")
     points.adjust_points(chi, 5, "welcome")
     sale = sales.record_sale(SaleInput(customer=an, amount=200_000, points=20, credit=50_000)).receipt
-    manager = users.add_user("Lan", "manager", "4321")
-    cashier = users.add_user("Minh", "cashier", "1111")
+    manager = users.add_user("Lan", "manager", "4321", SYSTEM)
+    cashier = users.add_user("Minh", "cashier", "1111", SYSTEM)
     return Customer.get_by_id(an.id), Customer.get_by_id(chi.id), sale, manager, cashier
 
 
@@ -139,9 +140,9 @@ async def test_a_cashier_is_refused_at_the_key_and_by_the_service(shop, database
 async def test_an_anonymous_receipt_a_return_and_the_same_customer_are_refused_on_their_field(shop, database):
     an, chi, sale, manager, _cashier = shop
     boss = Actor(user=manager)
-    anonymous = sales.record_sale(SaleInput(customer=None, amount=30_000)).receipt
-    small = sales.record_sale(SaleInput(customer=an, amount=20_000)).receipt
-    returned = sales.record_return(small).receipt
+    anonymous = sales.record_sale(SaleInput(customer=None, amount=30_000), actor=SYSTEM).receipt
+    small = sales.record_sale(SaleInput(customer=an, amount=20_000), actor=SYSTEM).receipt
+    returned = sales.record_return(small, actor=SYSTEM).receipt
     anonymous_says = service_refusal(anonymous, chi, boss)
     return_says = service_refusal(returned, chi, boss)
     same_says = service_refusal(sale, an, boss)
@@ -235,7 +236,7 @@ async def test_a_target_archived_meanwhile_is_refused_by_the_service_on_the_cust
         await until(pilot, lambda: modal.query_one("#move-results", OptionList).option_count == 1, what="Chi found")
         await pilot.press("enter")
         await confirmation_shown(pilot)
-        customers.archive(chi)  # at another till, before the answer
+        customers.archive(chi, actor=SYSTEM)  # at another till, before the answer
         says = service_refusal(sale, chi, Actor(user=manager))
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is modal and modal.field("customer").error, what="the refusal")

@@ -20,6 +20,7 @@ from screens.tier_modal import TierModal
 from shoptui.models import AuditLog, PointsTier, PropertyDefinition, Setting
 from shoptui.services import settings, users
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, pilot_test, until
 from .test_devices import FakeCounter, FakeScanner
 from .test_sign_in import sign_in
@@ -30,8 +31,8 @@ REFUSED = "A cashier may not {action}; ask the owner."
 
 @pytest.fixture
 def shop(database):
-    users.add_user("Hoa", "owner", "9999")
-    users.add_user("Minh", "cashier", "1111")
+    users.add_user("Hoa", "owner", "9999", SYSTEM)
+    users.add_user("Minh", "cashier", "1111", SYSTEM)
     FakeScanner.instances.clear()
     return DeviceFactories(scanner=FakeScanner, counter=FakeCounter, list_scanners=lambda: [SCANNER])
 

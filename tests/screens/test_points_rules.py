@@ -16,14 +16,15 @@ from shoptui.services import tiers, users
 from shoptui.services.context import Actor
 from shoptui.services.tiers import TierInput
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
 from .test_sign_in import sign_in
 
 
 @pytest.fixture
 def staff(database):
-    owner = users.add_user("Hoa", "owner", "9999")
-    cashier = users.add_user("Minh", "cashier", "1111")
+    owner = users.add_user("Hoa", "owner", "9999", SYSTEM)
+    cashier = users.add_user("Minh", "cashier", "1111", SYSTEM)
     return owner, cashier
 
 

@@ -40,6 +40,7 @@ from shoptui.services.sales import SaleInput
 from shoptui.services.stores import add_store
 from tests.hostile import NAMES, hostile_strings as corpus
 
+from ..actors import SYSTEM
 from .helpers import Notes, app_for, pilot_test, screen_text, until
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
@@ -88,8 +89,11 @@ def demo(demo_template, db_path, frozen):
 
 
 def shop_app(database):
+    """The app as the demo's owner, signed in (the demo has users; these tests are about the reports)."""
     app = app_for(database)
-    app.sign_in_required = False  # the demo has users; these tests are about the reports
+    app.sign_in_required = False
+    owner = User.get_or_none(User.role == "owner")
+    app.actor = Actor(user=owner) if owner is not None else None
     return app
 
 
@@ -466,7 +470,7 @@ async def test_report_option_errors_land_on_their_field(demo):
 
 @pilot_test
 async def test_periods_calendar_and_stores(demo):
-    add_store("S2", "Second shop")
+    add_store("S2", "Second shop", actor=SYSTEM)
     app = shop_app(demo)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_report(pilot, "portrait")

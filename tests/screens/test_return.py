@@ -20,6 +20,7 @@ from shoptui.services import sales
 from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, until
 from .till_helpers import card_open, done_shown, done_text, type_amount
 
@@ -132,8 +133,8 @@ async def test_more_than_is_left_is_refused_on_the_field(bought, database):
 async def test_late_return_needs_a_manager_pin(bought, database):
     customer, _sale = bought
     settings.set_value("cashier_return_days", "0")
-    manager = users.add_user("Lan", "manager", "4321")
-    cashier = users.add_user("Minh", "cashier", "1111")
+    manager = users.add_user("Lan", "manager", "4321", SYSTEM)
+    cashier = users.add_user("Minh", "cashier", "1111", SYSTEM)
     app = app_for(database)
     app.actor = Actor(user=cashier)
     async with app.run_test(size=SIZE) as pilot:

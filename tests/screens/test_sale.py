@@ -15,6 +15,7 @@ from shoptui.models import AuditLog, Customer, Payment, Receipt
 from shoptui.services import cards, customers, points, settings, users, vouchers
 from shoptui.services.context import Actor
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, scan, until
 from .till_helpers import KeyCounter, card_open, done_shown, done_text, type_amount
 
@@ -140,8 +141,8 @@ async def test_payments_that_do_not_add_up_are_refused(an, database):
 
 @pilot_test
 async def test_credit_over_the_limit_is_refused_then_allowed_by_a_manager(an, database):
-    manager = users.add_user("Lan", "manager", "4321")
-    cashier = users.add_user("Minh", "cashier", "1111")
+    manager = users.add_user("Lan", "manager", "4321", SYSTEM)
+    cashier = users.add_user("Minh", "cashier", "1111", SYSTEM)
     app = app_for(database)
     app.actor = Actor(user=cashier)
     async with app.run_test(size=SIZE) as pilot:

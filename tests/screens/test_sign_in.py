@@ -14,17 +14,18 @@ from screens.directory_screen import DirectoryScreen
 from screens.lock_screen import LockScreen
 from screens.points_rules_screen import PointsRulesScreen
 from screens.sign_in_screen import SignInScreen
-from shoptui.models import AuditLog, Receipt
+from shoptui.models import AuditLog, Customer, Receipt, User
 from shoptui.services import customers, settings, users
 
-from .helpers import SIZE, Notes, app_for, pilot_test, scan, until
+from ..actors import SYSTEM
+from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, until
 from .till_helpers import type_amount
 
 
 @pytest.fixture
 def staff(database):
-    owner = users.add_user("Hoa", "owner", "9999")
-    cashier = users.add_user("Minh", "cashier", "1111")
+    owner = users.add_user("Hoa", "owner", "9999", SYSTEM)
+    cashier = users.add_user("Minh", "cashier", "1111", SYSTEM)
     return owner, cashier
 
 
@@ -72,7 +73,7 @@ async def test_with_users_the_app_starts_at_the_sign_in(staff, database):
 
 @pilot_test
 async def test_ctrl_l_locks_and_the_pin_opens_where_it_was(staff, database):
-    customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
+    customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}, SYSTEM).customer
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, "Minh", "1111")
@@ -81,7 +82,9 @@ async def test_ctrl_l_locks_and_the_pin_opens_where_it_was(staff, database):
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
         await pilot.press("ctrl+l")
         await until(pilot, lambda: isinstance(app.screen, LockScreen))
-        assert app.screen.query_one("#sign-in-name", Input).value == "Minh"
+        assert "Minh locked the till" in screen_text(app)
+        await type_amount(pilot, "Minh")
+        await pilot.press("enter")  # on to the PIN
         await type_amount(pilot, "1111")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen), what="back on the card")
@@ -192,3 +195,114 @@ async def test_the_user_and_pin_fields_are_drawn_as_boxes_at_80x24(staff, databa
         if screen_class is SignInScreen:  # still typed into as before
             await sign_in(pilot, "Minh", "1111")
             await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="signed in")
+
+
+# --- the sign-in and the lock are a wall (issue 16, defect 1; issue 12, defect 9) ----------------
+
+
+async def still_walled(pilot, screen_class=SignInScreen) -> None:
+    """Whatever was tried, the sign-in (or lock) is on top, with no palette over it."""
+    from textual.command import CommandPalette
+
+    app = pilot.app
+    await pilot.pause()
+    assert type(app.screen) is screen_class, app.screen_stack
+    assert not CommandPalette.is_open(app)
+
+
+async def every_way_around(pilot, screen_class) -> None:
+    """The app keys and what the palette's commands call, tried behind the sign-in or the lock."""
+    from screens import commands
+
+    app = pilot.app
+    for key in ("ctrl+p", "f1", "f3", "f5", "f11", "ctrl+t", "ctrl+o", "ctrl+l"):
+        await pilot.press(key)
+        await still_walled(pilot, screen_class)
+    # What "Customer directory", "Reports", "Export month…" and the others run when picked.
+    for command in commands.screen_commands(app):
+        command.callback()
+        await still_walled(pilot, screen_class)
+    app.open_customer(Customer.get().id)
+    app.register_customer(card="2000000000015")
+    app.action_day_close()
+    app.action_points_rules()
+    await still_walled(pilot, screen_class)
+
+
+@pilot_test
+async def test_the_palette_does_not_open_on_the_sign_in(staff, database):
+    """Ctrl+P, "Customer directory", Enter on the sign-in used to remove the sign-in: the app then
+    ran with nobody signed in, which the services took for "everything allowed"."""
+    customers.register({"name": "Lê Chi"}, SYSTEM)
+    before = AuditLog.select().count()
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in")
+        await pilot.press("ctrl+p")
+        await type_amount(pilot, "Customer directory")
+        await pilot.press("enter")
+        # The keys went to the user field: Enter moved on to the PIN, the palette never opened.
+        await until(pilot, lambda: app.screen.query_one("#sign-in-pin", Input).has_focus, what="the PIN field")
+        await still_walled(pilot)
+        assert app.screen.query_one("#sign-in-name", Input).value == "Customer directory"
+        await every_way_around(pilot, SignInScreen)
+        assert app.actor is None and app.is_running
+        assert app.screen.query_one("#sign-in-name", Input).value == "Customer directory"
+        await pilot.press("enter")  # a user unknown, an empty PIN: refused as any wrong PIN
+        await until(pilot, lambda: "wrong PIN" in app.screen.field("pin").error, what="the refusal")
+        await still_walled(pilot)
+    # Nothing written but the one wrong PIN (of nobody: the name is not a user's).
+    assert AuditLog.select().count() == before
+
+
+@pilot_test
+async def test_the_lock_is_a_wall_and_ctrl_q_still_quits(staff, database):
+    customers.register({"name": "Lê Chi"}, SYSTEM)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Hoa", "9999")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="signed in")
+        before = AuditLog.select().count()
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, LockScreen), what="the lock")
+        await every_way_around(pilot, LockScreen)
+        assert AuditLog.select().count() == before
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: not app.is_running, what="the app quit")
+
+
+@pilot_test
+async def test_the_lock_starts_from_an_empty_user_field(staff, database):
+    """The cashier locked; the owner types their name and PIN. The user field used to keep the
+    cashier with the focus on the PIN, so "Hoa" and "9999" were two wrong PINs of the cashier."""
+    _owner, cashier = staff
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="signed in")
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: isinstance(app.screen, LockScreen), what="the lock")
+        name = app.screen.query_one("#sign-in-name", Input)
+        assert name.value == "" and name.has_focus
+        # A wrong PIN of the owner counts against the owner, never against the cashier.
+        for keys in ("Hoa", "enter", "1111", "enter"):
+            await (pilot.press("enter") if keys == "enter" else type_amount(pilot, keys))
+        await until(pilot, lambda: "wrong PIN" in app.screen.field("pin").error, what="the wrong PIN")
+        assert (users.get_user("Hoa").failed_pins, users.get_user("Minh").failed_pins) == (1, 0)
+        await type_amount(pilot, "9999")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="the owner signed in")
+        assert app.actor.user.name == "Hoa"
+    assert User.get_by_id(cashier.id).failed_pins == 0 and users.get_user("Hoa").failed_pins == 0
+
+
+@pilot_test
+async def test_letters_do_not_go_into_the_pin(staff, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        app.screen.query_one("#sign-in-name", Input).value = "Minh"
+        pin = app.screen.query_one("#sign-in-pin", Input)
+        pin.focus()
+        await type_amount(pilot, "owner1111")
+        await until(pilot, lambda: pin.value == "1111", what="the digits only")

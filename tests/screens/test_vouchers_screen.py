@@ -18,6 +18,7 @@ from shoptui.models import Voucher
 from shoptui.services import customers, settings, users, vouchers
 from tests.hostile import hostile_strings
 
+from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
 from .test_palette_refusals import palette
 from .test_sign_in import sign_in
@@ -106,9 +107,9 @@ def test_a_manager_adds_a_voucher_with_validation_and_switches_one_off(database,
 
 @pilot_test
 async def test_a_cashier_sees_the_vouchers_but_may_not_add_or_switch_off(database):
-    users.add_user("Hoa", "owner", "9999")
-    users.add_user("Minh", "cashier", "1111")
-    vouchers.create_voucher("WELCOME", "percent", 500)
+    users.add_user("Hoa", "owner", "9999", SYSTEM)
+    users.add_user("Minh", "cashier", "1111", SYSTEM)
+    vouchers.create_voucher("WELCOME", "percent", 500, actor=SYSTEM)
     app = app_for(database)
     notes = Notes(app)
     async with app.run_test(size=SIZE) as pilot:

@@ -20,6 +20,7 @@ from shoptui.models import Customer, Receipt
 from shoptui.services import customers, sales, settings
 from shoptui.services.sales import SaleInput
 from shoptui.services.stores import ensure_main_store
+from tests.actors import SYSTEM
 
 TODAY = dt.date(2025, 6, 30)
 
@@ -54,8 +55,8 @@ def counts_of(url: str) -> dict[str, int]:
 
 
 def add_customer(name: str) -> Customer:
-    customer = customers.register({"name": name}, registered_at=dt.datetime(2025, 1, 2, 10)).customer
-    sales.record_sale(SaleInput(customer=customer, amount=120_000, at=dt.datetime(2025, 1, 2, 10, 5)))
+    customer = customers.register({"name": name}, registered_at=dt.datetime(2025, 1, 2, 10), actor=SYSTEM).customer
+    sales.record_sale(SaleInput(customer=customer, amount=120_000, at=dt.datetime(2025, 1, 2, 10, 5)), actor=SYSTEM)
     return customer
 
 

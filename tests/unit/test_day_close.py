@@ -11,6 +11,7 @@ from shoptui.errors import PermissionDenied, ValidationError
 from shoptui.services import customers, day_close, debts, sales, users
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
+from tests.actors import SYSTEM
 
 DAY = dt.date(2024, 5, 10)
 
@@ -21,10 +22,10 @@ def at(hour: int, day: dt.date = DAY) -> dt.datetime:
 
 @pytest.fixture
 def shop(database):
-    owner = users.add_user("Hoa", "owner", "9999")
-    minh = users.add_user("Minh", "cashier", "1111")
-    lan = users.add_user("Lan", "cashier", "2222")
-    an = customers.register({"name": "An", "phone": "0912 345 678", "discount_bp": 1000}).customer
+    owner = users.add_user("Hoa", "owner", "9999", SYSTEM)
+    minh = users.add_user("Minh", "cashier", "1111", SYSTEM)
+    lan = users.add_user("Lan", "cashier", "2222", SYSTEM)
+    an = customers.register({"name": "An", "phone": "0912 345 678", "discount_bp": 1000}, actor=SYSTEM).customer
     m, la = Actor(user=minh), Actor(user=lan)
     first = sales.record_sale(SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), m).receipt
     sales.record_sale(SaleInput(amount=50_000, at=at(10)), m)
@@ -75,9 +76,11 @@ def test_csv_export(shop, tmp_path):
 
 def test_whose_day_each_role_sees(shop):
     owner, minh, lan = shop
-    manager = users.add_user("Vy", "manager", "3333")
+    manager = users.add_user("Vy", "manager", "3333", SYSTEM)
     assert day_close.scope(Actor(user=owner)) is None and day_close.scope(Actor(user=manager), lan.id) == lan.id
-    assert day_close.scope(None) is None
+    assert day_close.scope(SYSTEM) is None
+    with pytest.raises(PermissionDenied, match="Nobody is signed in"):
+        day_close.scope(None)  # nobody, in a shop with users
     assert day_close.scope(Actor(user=minh)) == minh.id
     with pytest.raises(PermissionDenied):
         day_close.scope(Actor(user=minh), lan.id)

@@ -31,6 +31,7 @@ from shoptui.models import (
 )
 from shoptui.services import settings, users
 from shoptui.services.stores import ensure_main_store
+from tests.actors import SYSTEM
 
 TODAY = dt.date(2025, 6, 30)
 FAMILY = {name for name, _share in demo.FAMILY_NAMES}
@@ -204,10 +205,21 @@ def test_refuses_a_shop_with_data_and_bad_sizes(database):
 
 
 def test_keeps_the_pin_of_an_existing_user(database):
-    users.add_user("lan", "manager", "9876")
-    demo.make_demo(customers=3, days=2, today=TODAY)
+    users.add_user("lan", "manager", "9876", SYSTEM)
+    demo.make_demo(customers=3, days=2, today=TODAY, actor=SYSTEM)
     assert users.verify_pin("lan", "9876").role == "manager"
     assert users.verify_pin("minh", "3333").role == "cashier"
+
+
+def test_a_shop_with_users_is_filled_only_by_someone_who_may_add_users(database):
+    from shoptui.errors import PermissionDenied
+    from shoptui.services.context import Actor
+
+    users.add_user("lan", "cashier", "9876", SYSTEM)
+    for nobody in (None, Actor(user=users.get_user("lan"))):
+        with pytest.raises(PermissionDenied):
+            demo.make_demo(customers=3, days=2, today=TODAY, actor=nobody)
+    assert Customer.select().count() == 0 and users.list_users()[0].name == "lan"
 
 
 def test_a_shop_with_two_stores_sells_and_counts_in_both(database):

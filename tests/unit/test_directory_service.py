@@ -12,6 +12,7 @@ from shoptui.models import Customer
 from shoptui.services import cards, customers, debts, points
 from shoptui.services import directory
 from shoptui.services.directory import Filters, Row, Sort, iter_rows, search
+from tests.actors import SYSTEM
 
 
 def names(rows: list[Row]) -> list[str]:
@@ -360,11 +361,11 @@ def test_export_is_the_owners_a_cashier_or_manager_is_refused_and_no_file_writte
 
     path = tmp_path / "khach.csv"
     for role in ("cashier", "manager"):
-        user = users.add_user(f"Staff {role}", role, "1234")
+        user = users.add_user(f"Staff {role}", role, "1234", SYSTEM)
         with pytest.raises(PermissionDenied, match=f"A {role} may not export data; ask the owner."):
             directory.export(path, "", actor=Actor(user=user))
         assert not path.exists() and not list(tmp_path.glob("khach*"))
-    owner = users.add_user("Hoa", "owner", "9999")
+    owner = users.add_user("Hoa", "owner", "9999", SYSTEM)
     assert directory.export(path, "", actor=Actor(user=owner)) == len(shop)
 
 

@@ -45,6 +45,7 @@ from shoptui.services import sales, settings
 from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
 from shoptui.services.stores import add_store, ensure_main_store
+from tests.actors import SYSTEM
 
 TODAY = dt.date(2025, 3, 31)
 DAYS = 60
@@ -84,18 +85,18 @@ def _extra_till_sales(rng: random.Random) -> None:
             customer=rng.choice(customer_ids) if rng.random() < 0.7 else None, lines=lines, at=at,
             extra_discount=rng.choice((0, 0, 0, 1_000)), number=f"X{number:04d}",
         )
-        made.append(sales.record_sale(sale, Actor(store=rng.choice(stores))).receipt)
+        made.append(sales.record_sale(sale, Actor(store=rng.choice(stores), system="cli:tester")).receipt)
     for receipt in rng.sample(made, 60):
         when = receipt.at + dt.timedelta(days=rng.randint(0, 4), hours=1)
         roll = rng.random()
         if roll < 0.5:
             line = rng.choice(list(receipt.lines))
             qty = min(Decimal(str(line.qty)), Decimal(rng.choice(("0.5", "1"))))
-            sales.record_return(receipt, lines=[(line.id, qty)], at=when)
+            sales.record_return(receipt, lines=[(line.id, qty)], at=when, actor=SYSTEM)
         elif roll < 0.8 and receipt.total > 2_000:
-            sales.record_return(receipt, amount=receipt.total // 3, at=when)
+            sales.record_return(receipt, amount=receipt.total // 3, at=when, actor=SYSTEM)
         else:
-            sales.record_return(receipt, at=when)
+            sales.record_return(receipt, at=when, actor=SYSTEM)
 
 
 def _imported_file(path, rng: random.Random) -> None:
@@ -133,9 +134,9 @@ def shop(tmp_path_factory):
     _extra_till_sales(rng)
     path = tmp_path_factory.mktemp("import") / "sales.csv"
     _imported_file(path, rng)
-    report = import_file("sales", path)
+    report = import_file("sales", path, actor=SYSTEM)
     assert report.counts["rejected"] == 0, report.messages
-    settings.set_value("points_expiry_days", str(EXPIRY_DAYS))
+    settings.set_value("points_expiry_days", str(EXPIRY_DAYS), SYSTEM)
     points_service.expire_points(dt.date(2025, 3, 20), at=dt.datetime(2025, 3, 20, 6, 0))
     data = _snapshot()
     assert len(data["receipts"]) > 2_500

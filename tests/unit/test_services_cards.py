@@ -11,6 +11,7 @@ from shoptui.errors import NotFound, PermissionDenied, RuleViolation, Validation
 from shoptui.models import AuditLog, Card, CardBinding
 from shoptui.services import cards, customers, users
 from shoptui.services.context import Actor
+from tests.actors import SYSTEM
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -115,13 +116,13 @@ def test_resolve_scan(an, binh):
 
 
 def test_cashiers_issue_cards_and_the_user_is_recorded(an):
-    cashier = Actor(user=users.add_user("Lan", "cashier", "1111"))
+    cashier = Actor(user=users.add_user("Lan", "cashier", "1111", SYSTEM))
     cards.issue_card(an, "2000000010007", actor=cashier)
     assert cards.open_binding(Card.get()).user_id == cashier.user.id
 
 
 def test_a_role_below_cashier_may_not_issue(an):
-    odd = users.add_user("Ghost", "cashier", "1111")
+    odd = users.add_user("Ghost", "cashier", "1111", SYSTEM)
     odd.role = "visitor"  # a role the shop does not know ranks below every known one
     with pytest.raises(PermissionDenied):
         cards.issue_card(an, "2000000010007", actor=Actor(user=odd))
@@ -164,10 +165,10 @@ def test_withdraw_and_replace_keep_the_reason_in_the_audit_log(an):
 
 
 def test_a_cashier_may_replace_a_card_but_a_stranger_role_may_not(an):
-    cashier = Actor(user=users.add_user("Lan", "cashier", "1111"))
+    cashier = Actor(user=users.add_user("Lan", "cashier", "1111", SYSTEM))
     cards.issue_card(an, "2000000010007", actor=cashier)
     cards.replace_card("2000000010007", "2000000010014", cashier)
-    odd = users.add_user("Odd", "cashier", "3333")
+    odd = users.add_user("Odd", "cashier", "3333", SYSTEM)
     odd.role = "guest"
     with pytest.raises(PermissionDenied):
         cards.withdraw_card("2000000010014", Actor(user=odd))

@@ -10,20 +10,21 @@ from shoptui.errors import NotFound, PermissionDenied, RuleViolation, Validation
 from shoptui.models import AuditLog, Customer, PropertyValue
 from shoptui.services import customers, settings, users
 from shoptui.services.context import Actor
+from tests.actors import SYSTEM
 
 
 @pytest.fixture
 def cashier(database):
-    return Actor(user=users.add_user("Lan", "cashier", "1111"))
+    return Actor(user=users.add_user("Lan", "cashier", "1111", SYSTEM))
 
 
 @pytest.fixture
 def manager(database):
-    return Actor(user=users.add_user("Minh", "manager", "2222"))
+    return Actor(user=users.add_user("Minh", "manager", "2222", SYSTEM))
 
 
 def register(**values):
-    return customers.register(values)
+    return customers.register(values, actor=SYSTEM)
 
 
 # --- register -----------------------------------------------------------------------------
@@ -261,12 +262,12 @@ def test_unarchiving_refuses_a_phone_taken_meanwhile(database):
 def test_groups(database, cashier):
     customer = customers.register({"name": "An", "groups": ["VIP", "Wholesale"]}, cashier).customer
     assert customers.groups_of(customer) == ["VIP", "Wholesale"]
-    customers.add_to_group(customer, "VIP")  # twice is once
-    customers.add_to_group(customer, " Zalo fans ")
-    customers.remove_from_group(customer, "Wholesale")
+    customers.add_to_group(customer, "VIP", actor=SYSTEM)  # twice is once
+    customers.add_to_group(customer, " Zalo fans ", actor=SYSTEM)
+    customers.remove_from_group(customer, "Wholesale", actor=SYSTEM)
     assert customers.groups_of(customer) == ["VIP", "Zalo fans"]
     with pytest.raises(ValidationError):
-        customers.add_to_group(customer, "  ")
+        customers.add_to_group(customer, "  ", actor=SYSTEM)
     with pytest.raises(PermissionDenied):
         customers.add_to_group(customer, "Other", cashier)
 

@@ -11,6 +11,7 @@ from shoptui.models import AuditLog, Customer, DebtEntry, PointsEntry
 from shoptui.services import customers, debts, points, sales, settings, users
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
+from tests.actors import SYSTEM
 
 D0 = dt.datetime(2024, 1, 1, 9, 0)
 
@@ -26,7 +27,7 @@ def an(database):
 
 @pytest.fixture
 def roles(database):
-    return {role: Actor(user=users.add_user(role.title(), role, "1234")) for role in ("cashier", "manager", "owner")}
+    return {role: Actor(user=users.add_user(role.title(), role, "1234", SYSTEM)) for role in ("cashier", "manager", "owner")}
 
 
 def fresh(customer) -> Customer:
@@ -34,7 +35,7 @@ def fresh(customer) -> Customer:
 
 
 def on_credit(customer, amount, at):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, credit=amount, at=at))
+    return sales.record_sale(SaleInput(customer=customer, amount=amount, credit=amount, at=at), actor=SYSTEM)
 
 
 # --- payments -------------------------------------------------------------------------------

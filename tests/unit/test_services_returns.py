@@ -14,6 +14,7 @@ from shoptui.models import AuditLog, Customer, DebtEntry, Payment, PointsEntry, 
 from shoptui.services import customers, debts, points, sales, settings, users, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
+from tests.actors import SYSTEM
 
 NOW = dt.datetime(2024, 6, 15, 10, 0)
 
@@ -25,7 +26,7 @@ def an(database):
 
 def sell(**values):
     values.setdefault("at", NOW)
-    return sales.record_sale(SaleInput(**values)).receipt
+    return sales.record_sale(SaleInput(**values), actor=SYSTEM).receipt
 
 
 def give_back(sale, amount=None, **kwargs):
@@ -198,9 +199,9 @@ def test_voucher_share_is_not_paid_back_in_cash(an):
 
 
 def test_late_return_needs_a_manager(an):
-    cashier = users.add_user("Lan", "cashier", "1111")
-    other_cashier = users.add_user("Hoa", "cashier", "3333")
-    manager = users.add_user("Minh", "manager", "2222")
+    cashier = users.add_user("Lan", "cashier", "1111", SYSTEM)
+    other_cashier = users.add_user("Hoa", "cashier", "3333", SYSTEM)
+    manager = users.add_user("Minh", "manager", "2222", SYSTEM)
     sale = sell(customer=an, amount=100_000, at=NOW - dt.timedelta(days=31))
     with pytest.raises(PermissionDenied, match="cashier.*manager"):
         give_back(sale, 10_000, actor=Actor(user=cashier))

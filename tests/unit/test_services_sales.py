@@ -15,6 +15,7 @@ from shoptui.models import AuditLog, Customer, DebtEntry, Payment, PointsEntry, 
 from shoptui.services import customers, debts, points, sales, settings, stores, users, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
+from tests.actors import SYSTEM
 
 NOW = dt.datetime(2024, 6, 15, 10, 0)
 
@@ -26,15 +27,15 @@ def an(database):
 
 @pytest.fixture
 def manager(database):
-    return users.add_user("Minh", "manager", "2222")
+    return users.add_user("Minh", "manager", "2222", SYSTEM)
 
 
 @pytest.fixture
 def cashier(database):
-    return users.add_user("Lan", "cashier", "1111")
+    return users.add_user("Lan", "cashier", "1111", SYSTEM)
 
 
-def sell(actor=None, **values):
+def sell(actor=SYSTEM, **values):
     values.setdefault("at", NOW)
     return sales.record_sale(SaleInput(**values), actor)
 
@@ -320,7 +321,7 @@ def test_no_limit_means_any_credit_and_zero_means_none(an):
 
 
 def test_a_manager_may_allow_credit_over_the_limit_and_it_is_audited(an, manager, cashier):
-    customers.update(an, {"credit_limit": 50_000})
+    customers.update(an, {"credit_limit": 50_000}, actor=SYSTEM)
     result = sell(Actor(user=cashier), customer=an, amount=80_000, credit=80_000, override_by=manager)
     assert result.debt_balance == 80_000
     assert any("Minh" in w for w in result.warnings)
@@ -329,8 +330,8 @@ def test_a_manager_may_allow_credit_over_the_limit_and_it_is_audited(an, manager
 
 
 def test_a_cashier_cannot_allow_credit_over_the_limit(an, cashier):
-    other = users.add_user("Hoa", "cashier", "3333")
-    customers.update(an, {"credit_limit": 50_000})
+    other = users.add_user("Hoa", "cashier", "3333", SYSTEM)
+    customers.update(an, {"credit_limit": 50_000}, actor=SYSTEM)
     with pytest.raises(PermissionDenied, match="Hoa"):
         sell(Actor(user=cashier), customer=an, amount=80_000, credit=80_000, override_by=other)
     assert not Receipt.select().exists()
@@ -344,18 +345,18 @@ def test_credit_rule_warn_lets_the_sale_through_with_a_warning(an):
 
 
 def test_old_debt_blocks_credit_or_warns(an, manager):
-    settings.set_value("credit_max_age_days", "30")
+    settings.set_value("credit_max_age_days", "30", actor=SYSTEM)
     sell(customer=an, amount=40_000, credit=40_000, at=NOW - dt.timedelta(days=31))
     with pytest.raises(RuleViolation, match="unpaid for 31 days"):
         sell(customer=an, amount=10_000, credit=10_000)
     sell(customer=an, amount=10_000, cash=10_000)  # paying cash is fine
     allowed = sell(customer=an, amount=10_000, credit=10_000, override_by=manager)
     assert any("31 days" in w for w in allowed.warnings)
-    settings.set_value("credit_rule", "warn")
+    settings.set_value("credit_rule", "warn", actor=SYSTEM)
     assert "31 days" in sell(customer=an, amount=10_000, credit=10_000).warnings[0]
     # Paying the old debt (oldest first) lifts the block.
-    settings.set_value("credit_rule", "block")
-    debts.take_payment(an, 40_000, at=NOW)
+    settings.set_value("credit_rule", "block", actor=SYSTEM)
+    debts.take_payment(an, 40_000, at=NOW, actor=SYSTEM)
     assert sell(customer=an, amount=10_000, credit=10_000).warnings == []
 
 
@@ -439,10 +440,10 @@ def test_attach_only_within_the_days_allowed(an):
 
 
 def test_move_a_receipt_to_the_right_customer(an, manager):
-    binh = customers.register({"name": "Bình"}).customer
-    points.adjust_points(an, 50, "welcome")
+    binh = customers.register({"name": "Bình"}, actor=SYSTEM).customer
+    points.adjust_points(an, 50, "welcome", actor=SYSTEM)
     receipt = sell(customer=an, amount=200_000, points=20, credit=100_000).receipt  # earns 18
-    sales.record_return(receipt, 50_000)
+    sales.record_return(receipt, 50_000, actor=SYSTEM)
     before_an = fresh(an)
     sales.move_receipt(receipt, binh, Actor(user=manager), at=NOW)
     assert {e.at for e in PointsEntry.select().where(PointsEntry.kind == "move")} == {NOW}
@@ -454,24 +455,24 @@ def test_move_a_receipt_to_the_right_customer(an, manager):
     assert Receipt.select().where(Receipt.customer == binh).count() == 2
     assert_ledgers_match()
     # And back again: the compensating entries of the first move move too.
-    sales.move_receipt(receipt, an)
+    sales.move_receipt(receipt, an, actor=SYSTEM)
     assert (fresh(an).points_balance, fresh(binh).points_balance, fresh(binh).debt_balance) == (
         before_an.points_balance, 0, 0)
     assert_ledgers_match()
 
 
 def test_move_refusals(an, cashier):
-    binh = customers.register({"name": "Bình"}).customer
+    binh = customers.register({"name": "Bình"}, actor=SYSTEM).customer
     anonymous = sell(amount=1).receipt
     with pytest.raises(RuleViolation):
-        sales.move_receipt(anonymous, binh)
+        sales.move_receipt(anonymous, binh, actor=SYSTEM)
     mine = sell(customer=an, amount=1).receipt
     with pytest.raises(RuleViolation):
-        sales.move_receipt(mine, an)
+        sales.move_receipt(mine, an, actor=SYSTEM)
     with pytest.raises(PermissionDenied):
         sales.move_receipt(mine, binh, Actor(user=cashier))
     with pytest.raises(ValidationError):
-        sales.move_receipt(mine, None)
+        sales.move_receipt(mine, None, actor=SYSTEM)
 
 
 def test_now_is_used_when_no_time_is_given(an, monkeypatch):
@@ -633,7 +634,7 @@ def test_a_voucher_and_points_together_may_not_pay_more_than_the_receipt(databas
 def test_the_shops_default_credit_limit_applies_to_customers_without_their_own(an, manager):
     assert settings.get("credit_limit_default") == ""  # as before: no limit without one
     sell(customer=an, amount=500_000, credit=500_000)
-    settings.set_value("credit_limit_default", "600000")
+    settings.set_value("credit_limit_default", "600000", actor=SYSTEM)
     with pytest.raises(RuleViolation, match="at most ₫100,000 more") as refused:
         sell(customer=an, amount=200_000, credit=200_000)
     assert refused.value.field == "credit"
@@ -649,15 +650,15 @@ def test_the_shops_default_credit_limit_applies_to_customers_without_their_own(a
 
 
 def test_a_default_credit_limit_of_zero_means_no_credit_without_a_manager(an, manager):
-    settings.set_value("credit_limit_default", "0")
+    settings.set_value("credit_limit_default", "0", actor=SYSTEM)
     with pytest.raises(RuleViolation, match="at most ₫0 more"):
         sell(customer=an, amount=10_000, credit=10_000)
     sell(customer=an, amount=10_000, credit=10_000, override_by=manager)
     assert fresh(an).debt_balance == 10_000
     for bad in ("-1", "abc"):
         with pytest.raises(ValidationError):
-            settings.set_value("credit_limit_default", bad)
-    assert settings.set_value("credit_limit_default", "") == ""
+            settings.set_value("credit_limit_default", bad, actor=SYSTEM)
+    assert settings.set_value("credit_limit_default", "", actor=SYSTEM) == ""
 
 
 def test_an_archived_or_merged_customer_cannot_buy(database):

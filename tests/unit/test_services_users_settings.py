@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 import pytest
 
@@ -12,6 +13,7 @@ from shoptui.models import AuditLog, Product, Setting, User
 from shoptui.services import customers, debts, points, sales, settings, stores, users, vouchers
 from shoptui.services.context import ACTION_NAMES, ACTION_ROLES, Actor, allows, require
 from shoptui.services.sales import SaleInput
+from tests.actors import SYSTEM
 
 NOW = dt.datetime(2024, 6, 15, 10, 0)
 
@@ -26,15 +28,15 @@ def frozen(monkeypatch):
 
 @pytest.fixture
 def roles(database):
-    return {role: Actor(user=users.add_user(role.title(), role, "1234")) for role in ("cashier", "manager", "owner")}
+    return {role: Actor(user=users.add_user(role.title(), role, "1234", SYSTEM)) for role in ("cashier", "manager", "owner")}
 
 
 # --- users and PINs ------------------------------------------------------------------------
 
 
 def test_pins_are_salted_hashes(database):
-    lan = users.add_user("Lan", "cashier", "1234")
-    hoa = users.add_user("Hoa", "cashier", "1234")
+    lan = users.add_user("Lan", "cashier", "1234", SYSTEM)
+    hoa = users.add_user("Hoa", "cashier", "1234", SYSTEM)
     assert "1234" not in (lan.pin_hash, lan.pin_salt)
     assert lan.pin_salt != hoa.pin_salt and lan.pin_hash != hoa.pin_hash
     assert users.verify_pin("Lan", "1234").id == lan.id
@@ -42,29 +44,97 @@ def test_pins_are_salted_hashes(database):
 
 
 def test_a_wrong_pin_or_unknown_user_says_the_same(database):
-    users.add_user("Lan", "cashier", "1234")
+    users.add_user("Lan", "cashier", "1234", SYSTEM)
     for name, pin in (("Lan", "4321"), ("Nobody", "1234")):
         with pytest.raises(PermissionDenied, match="Unknown user or wrong PIN"):
             users.verify_pin(name, pin)
 
 
 def test_five_wrong_pins_lock_the_user_out_for_a_while(database, frozen):
-    users.add_user("Lan", "cashier", "1234")
+    users.add_user("Lan", "cashier", "1234", SYSTEM)
     for _ in range(4):
         with pytest.raises(PermissionDenied, match="wrong PIN"):
             users.verify_pin("Lan", "0000")
     assert users.get_user("Lan").failed_pins == 4
     with pytest.raises(PermissionDenied, match="wrong PIN"):
         users.verify_pin("Lan", "0000")
-    with pytest.raises(PermissionDenied, match="locked until 10:05"):
+    with pytest.raises(PermissionDenied) as locked:
         users.verify_pin("Lan", "1234")  # even the right PIN
+    with pytest.raises(PermissionDenied) as unknown:
+        users.verify_pin("Nobody", "1234")
+    # The lock-out reads as any refusal: it does not tell a stranger that Lan exists.
+    assert str(locked.value) == str(unknown.value) and "Lan" not in str(locked.value)
+    assert "5 wrong PINs" in str(locked.value) and "5 minutes" in str(locked.value)
+    frozen["now"] = NOW + users.LOCKOUT - dt.timedelta(seconds=1)
+    with pytest.raises(PermissionDenied):
+        users.verify_pin("Lan", "1234")
     frozen["now"] = NOW + users.LOCKOUT
     assert users.verify_pin("Lan", "1234").name == "Lan"
     assert AuditLog.select().where(AuditLog.action == "user.wrong_pin").count() == 5
 
 
+def test_the_same_answer_for_an_unknown_user_a_wrong_pin_and_a_locked_user(database, frozen):
+    users.add_user("Lan", "cashier", "1234", SYSTEM)
+    answers = set()
+    for name, pin in [("Nobody", "1234"), ("Lan", "0000"), ("Lan", "12ab"), ("Nobody", "¹²³⁴")] + [("Lan", "9999")] * 4:
+        with pytest.raises(PermissionDenied) as refused:
+            users.verify_pin(name, pin)
+        answers.add(str(refused.value))
+    with pytest.raises(PermissionDenied) as refused:
+        users.verify_pin("Lan", "1234")  # locked out now
+    answers.add(str(refused.value))
+    assert len(answers) == 1
+
+
+def test_wrong_pins_count_only_against_the_user_named(database, frozen):
+    users.add_user("Lan", "cashier", "1234", SYSTEM)
+    users.add_user("Hoa", "owner", "9999", SYSTEM)
+    for name, pin in (("owner", "1111"), ("Hoa", "1111"), ("", "1111"), ("Hoa", "abcd")):
+        with pytest.raises(PermissionDenied):
+            users.verify_pin(name, pin)
+    assert users.get_user("Lan").failed_pins == 0
+    assert users.get_user("Hoa").failed_pins == 2
+
+
+def test_a_pin_is_ascii_digits_only(database):
+    """str.isdigit() takes superscript and full-width digits, which no keypad types."""
+    users.add_user("Lan", "cashier", "1234", SYSTEM)
+    for pin in ("¹²³⁴", "１２３４", "١٢٣٤", "12 34", "1234\n", "+1234", "123", "1" * 13):
+        with pytest.raises(ValidationError, match="A PIN is 4 to 12 digits"):
+            users.add_user("Hoa", "cashier", pin, SYSTEM)
+        with pytest.raises(ValidationError, match="A PIN is 4 to 12 digits"):
+            users.set_pin("Lan", pin, SYSTEM)
+    assert [u.name for u in users.list_users()] == ["Lan"]
+    assert users.verify_pin("Lan", "1234").name == "Lan"
+
+
+def test_new_pins_are_scrypt_hashes(database):
+    lan = users.add_user("Lan", "cashier", "0042", SYSTEM)
+    scheme, n, r, p, digest = lan.pin_hash.split("$")
+    assert (scheme, int(n), int(r), int(p), len(digest)) == ("scrypt", 2**14, 8, 1, 64)
+    expected = hashlib.scrypt(b"0042", salt=bytes.fromhex(lan.pin_salt), n=2**14, r=8, p=1, dklen=32).hex()
+    assert digest == expected
+
+
+def test_an_old_pbkdf2_pin_still_signs_in_and_is_rehashed_with_scrypt(database):
+    lan = users.add_user("Lan", "cashier", "1234", SYSTEM)
+    # As versions before scrypt stored it: a bare hex PBKDF2-SHA256 of 120,000 rounds.
+    salt = "ab" * 16
+    old = hashlib.pbkdf2_hmac("sha256", b"1234", bytes.fromhex(salt), 120_000).hex()
+    User.update(pin_salt=salt, pin_hash=old).where(User.id == lan.id).execute()
+    with pytest.raises(PermissionDenied):
+        users.verify_pin("Lan", "4321")
+    assert User.get_by_id(lan.id).pin_hash == old  # a wrong PIN changes nothing
+    assert users.verify_pin("Lan", "1234").id == lan.id
+    now = User.get_by_id(lan.id)
+    assert now.pin_hash.startswith("scrypt$16384$8$1$") and now.pin_salt != salt and now.failed_pins == 0
+    assert users.verify_pin("Lan", "1234").id == lan.id  # and signs in with it
+    with pytest.raises(PermissionDenied):
+        users.verify_pin("Lan", "4321")
+
+
 def test_a_right_pin_clears_the_count_of_wrong_ones(database, frozen):
-    users.add_user("Lan", "cashier", "1234")
+    users.add_user("Lan", "cashier", "1234", SYSTEM)
     for _ in range(4):
         with pytest.raises(PermissionDenied):
             users.verify_pin("Lan", "0000")
@@ -75,7 +145,7 @@ def test_a_right_pin_clears_the_count_of_wrong_ones(database, frozen):
 
 
 def test_an_inactive_user_cannot_sign_in(database):
-    lan = users.add_user("Lan", "cashier", "1234")
+    lan = users.add_user("Lan", "cashier", "1234", SYSTEM)
     User.update(active=False).where(User.id == lan.id).execute()
     with pytest.raises(PermissionDenied):
         users.verify_pin("Lan", "1234")
@@ -83,27 +153,27 @@ def test_an_inactive_user_cannot_sign_in(database):
 
 
 def test_set_pin_changes_it_and_unlocks(database, frozen):
-    users.add_user("Lan", "cashier", "1234")
+    users.add_user("Lan", "cashier", "1234", SYSTEM)
     for _ in range(5):
         with pytest.raises(PermissionDenied):
             users.verify_pin("Lan", "0000")
-    users.set_pin("Lan", "5678")
+    users.set_pin("Lan", "5678", actor=SYSTEM)
     assert users.verify_pin("Lan", "5678").name == "Lan"
     with pytest.raises(PermissionDenied):
         users.verify_pin("Lan", "1234")
     with pytest.raises(NotFound):
-        users.set_pin("Nobody", "5678")
+        users.set_pin("Nobody", "5678", actor=SYSTEM)
 
 
 def test_user_data_is_checked(database):
-    users.add_user("Lan", "cashier", "1234")
+    users.add_user("Lan", "cashier", "1234", SYSTEM)
     for name, role, pin in (("", "cashier", "1234"), ("x" * 101, "cashier", "1234"), ("Hoa", "boss", "1234"),
                             ("Hoa", "cashier", "123"), ("Hoa", "cashier", "12ab"), ("Hoa", "cashier", "1" * 13),
                             ("Lan", "manager", "1234")):
         with pytest.raises(ValidationError):
-            users.add_user(name, role, pin)
+            users.add_user(name, role, pin, SYSTEM)
     assert [u.name for u in users.list_users()] == ["Lan"]
-    assert users.add_user(" Hoa\x1b[2J ", "cashier", "1234").name == "Hoa[2J"
+    assert users.add_user(" Hoa\x1b[2J ", "cashier", "1234", SYSTEM).name == "Hoa[2J"
 
 
 def test_an_override_needs_the_right_role(roles):
@@ -140,7 +210,7 @@ def test_what_a_cashier_may_not_do(roles):
 
 def test_what_a_manager_may_and_may_not_do(roles):
     manager = roles["manager"]
-    customer = customers.register({"name": "An"}).customer
+    customer = customers.register({"name": "An"}, actor=SYSTEM).customer
     points.adjust_points(customer, 5, "gift", manager)
     customers.archive(customer, manager)
     with pytest.raises(PermissionDenied, match="A manager may not change settings; ask the owner."):
@@ -150,10 +220,37 @@ def test_what_a_manager_may_and_may_not_do(roles):
     settings.set_value("shop_name", "Mine", roles["owner"])
 
 
-def test_every_action_has_a_role_and_a_name():
+def test_every_action_has_a_role_and_a_name(database):
     assert set(ACTION_ROLES) == set(ACTION_NAMES)
-    assert allows(None, "settings") and allows(Actor(), "users")  # the command line acts as the shop
+    # A shop without users: nobody may do everything (nobody signs in where there are no users).
+    assert allows(None, "settings") and allows(Actor(), "users")
     require(None, "users")
+
+
+def test_nobody_may_act_once_the_shop_has_users(roles):
+    """Where users exist, a service called without a signed-in user refuses; the command line
+    acts as the system user who owns the file, with the owner's rights."""
+    customer = customers.register({"name": "An"}, roles["cashier"]).customer
+    nobody = (None, Actor(), Actor(store=stores.default_store()))
+    attempts = {
+        "settings": lambda actor: settings.set_value("shop_name", "Mine", actor),
+        "users": lambda actor: users.add_user("Hoa", "owner", "1234", actor),
+        "register": lambda actor: customers.register({"name": "Bình"}, actor),
+        "adjust": lambda actor: points.adjust_points(customer, 5, "gift", actor),
+        "archive": lambda actor: customers.archive(customer, actor),
+    }
+    for action, attempt in attempts.items():
+        for actor in nobody:
+            assert not allows(actor, action)
+            with pytest.raises(PermissionDenied, match=r"^Nobody is signed in: sign in with your user name and PIN to .+\.$"):
+                attempt(actor)
+    assert settings.get("shop_name") == "My shop" and User.select().count() == 3
+    assert not AuditLog.select().where(AuditLog.action.startswith("setting")).exists()
+    system = Actor(system="cli:hoa")
+    for action in ACTION_ROLES:
+        assert allows(system, action)
+    settings.set_value("shop_name", "Mine", system)
+    assert settings.get("shop_name") == "Mine"
 
 
 # --- stores -------------------------------------------------------------------------------------------

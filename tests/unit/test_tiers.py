@@ -14,23 +14,24 @@ from shoptui.services import customers, points, sales, settings, tiers, users
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 from shoptui.services.tiers import TierInput
+from tests.actors import SYSTEM
 
 NOW = dt.datetime(2024, 6, 15, 10, 0)
 
 
 @pytest.fixture
 def owner(database):
-    return Actor(user=users.add_user("Hoa", "owner", "9999"))
+    return Actor(user=users.add_user("Hoa", "owner", "9999", SYSTEM))
 
 
 @pytest.fixture
 def manager(owner):
-    return Actor(user=users.add_user("Minh", "manager", "2222"))
+    return Actor(user=users.add_user("Minh", "manager", "2222", SYSTEM))
 
 
 @pytest.fixture
 def cashier(owner):
-    return Actor(user=users.add_user("Lan", "cashier", "1111"))
+    return Actor(user=users.add_user("Lan", "cashier", "1111", SYSTEM))
 
 
 def gold(**changes) -> TierInput:
@@ -115,15 +116,15 @@ def test_a_sale_applies_the_tier_reached_in_the_last_12_months(owner):
     # Points: 10,000 per point by default; Silver halves it, Gold is better still.
     tiers.add_tier(gold(name="Silver", min_spend=500_000, earn_per=5_000, discount_bp=200), owner)
     tiers.add_tier(gold(name="Gold", min_spend=2_000_000, earn_per=2_000, discount_bp=800), owner)
-    an = customers.register({"name": "An"}).customer
-    first = sales.record_sale(SaleInput(customer=an, amount=600_000, at=NOW - dt.timedelta(days=30)))
+    an = customers.register({"name": "An"}, actor=SYSTEM).customer
+    first = sales.record_sale(SaleInput(customer=an, amount=600_000, at=NOW - dt.timedelta(days=30)), actor=SYSTEM)
     assert first.receipt.total == 600_000 and first.points_earned == 60  # no tier yet
     assert points.rate_for(an, NOW).tier == "Silver"
-    second = sales.record_sale(SaleInput(customer=an, amount=1_500_000, at=NOW))
+    second = sales.record_sale(SaleInput(customer=an, amount=1_500_000, at=NOW), actor=SYSTEM)
     # Silver: 2% off 1,500,000 = 30,000; 1,470,000 / 5,000 = 294 points.
     assert (second.receipt.total, second.receipt.discount, second.points_earned) == (1_470_000, 30_000, 294)
     assert points.rate_for(an, NOW).tier == "Gold"  # 600,000 + 1,470,000
-    third = sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW + dt.timedelta(minutes=1)))
+    third = sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW + dt.timedelta(minutes=1)), actor=SYSTEM)
     assert (third.receipt.total, third.points_earned) == (92_000, 46)
     # A year after the first sales only the newest counts (1,470,000 + 92,000 ≥ 500,000).
     assert points.rate_for(an, NOW + dt.timedelta(days=340)).tier == "Silver"
@@ -132,21 +133,21 @@ def test_a_sale_applies_the_tier_reached_in_the_last_12_months(owner):
 
 def test_the_personal_discount_wins_when_it_is_larger(owner):
     tiers.add_tier(gold(name="Everyone", min_spend=0, earn_per=5_000, discount_bp=300), owner)
-    an = customers.register({"name": "An", "discount_bp": 1_000}).customer
-    result = sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW))
+    an = customers.register({"name": "An", "discount_bp": 1_000}, actor=SYSTEM).customer
+    result = sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM)
     assert result.receipt.total == 90_000 and result.points_earned == 18  # the tier's rate, the larger discount
-    anonymous = sales.record_sale(SaleInput(amount=100_000, at=NOW))
+    anonymous = sales.record_sale(SaleInput(amount=100_000, at=NOW), actor=SYSTEM)
     assert anonymous.receipt.total == 100_000  # tiers are for known customers
 
 
 def test_a_tier_edited_applies_to_the_next_sale(owner):
     tier_id = tiers.add_tier(gold(name="Everyone", min_spend=0, discount_bp=0), owner)
-    an = customers.register({"name": "An"}).customer
-    assert sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW)).receipt.total == 100_000
+    an = customers.register({"name": "An"}, actor=SYSTEM).customer
+    assert sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM).receipt.total == 100_000
     tiers.update_tier(tier_id, gold(name="Everyone", min_spend=0, discount_bp=1_000), owner)
-    assert sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW)).receipt.total == 90_000
+    assert sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM).receipt.total == 90_000
     tiers.delete_tier(tier_id, owner)
-    latest = sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW))
+    latest = sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM)
     assert latest.receipt.total == 100_000 and latest.points_earned == 10
     assert Receipt.select().count() == 3
 
@@ -154,7 +155,7 @@ def test_a_tier_edited_applies_to_the_next_sale(owner):
 def test_tiers_in_eur_round_the_discount_half_up(owner):
     settings.set_value("currency", "EUR", owner)
     tiers.add_tier(gold(name="Silver", min_spend=0, earn_per=100, discount_bp=250), owner)
-    an = customers.register({"name": "An"}).customer
-    result = sales.record_sale(SaleInput(customer=an, amount=1_999, at=NOW))  # 19.99 EUR
+    an = customers.register({"name": "An"}, actor=SYSTEM).customer
+    result = sales.record_sale(SaleInput(customer=an, amount=1_999, at=NOW), actor=SYSTEM)  # 19.99 EUR
     # 2.5% of 19.99 = 0.49975 -> 0.50; 19.49 EUR earns 19 points at 1.00 EUR a point.
     assert (result.receipt.total, result.points_earned) == (1_949, 19)

@@ -14,6 +14,7 @@ from shoptui.models import AuditLog, GiftCardEntry, Voucher
 from shoptui.services import cards, customers, sales, users, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
+from tests.actors import SYSTEM
 
 TODAY = dt.date(2024, 6, 15)
 NOW = dt.datetime(2024, 6, 15, 10, 0)
@@ -26,12 +27,12 @@ def an(database):
 
 @pytest.fixture
 def cashier(database):
-    return Actor(user=users.add_user("Lan", "cashier", "1111"))
+    return Actor(user=users.add_user("Lan", "cashier", "1111", SYSTEM))
 
 
 @pytest.fixture
 def manager(database):
-    return Actor(user=users.add_user("Minh", "manager", "2222"))
+    return Actor(user=users.add_user("Minh", "manager", "2222", SYSTEM))
 
 
 def test_create_keeps_the_note_and_refuses_bad_vouchers(database, an):
@@ -77,8 +78,8 @@ def test_list_counts_uses_and_tells_the_state(database, an):
 
 
 def test_expire_switches_a_voucher_off_from_today(database, an, manager):
-    voucher = vouchers.create_voucher("MULTI", "amount", 1_000, TODAY - dt.timedelta(days=10), max_uses=None, at=NOW)
-    future = vouchers.create_voucher("NEXT", "amount", 1_000, TODAY + dt.timedelta(days=5), at=NOW)
+    voucher = vouchers.create_voucher("MULTI", "amount", 1_000, TODAY - dt.timedelta(days=10), max_uses=None, at=NOW, actor=SYSTEM)
+    future = vouchers.create_voucher("NEXT", "amount", 1_000, TODAY + dt.timedelta(days=5), at=NOW, actor=SYSTEM)
     assert vouchers.usable_voucher("MULTI", None, TODAY)
     vouchers.expire_voucher(voucher.id, manager, at=NOW)
     with pytest.raises(RuleViolation, match="expired"):
@@ -91,7 +92,7 @@ def test_expire_switches_a_voucher_off_from_today(database, an, manager):
     after = log.after if isinstance(log.after, dict) else json.loads(log.after)
     assert after == {"valid_to": "2024-06-14"} and log.user_id == manager.user_id
     with pytest.raises(NotFound):
-        vouchers.expire_voucher(99_999)
+        vouchers.expire_voucher(99_999, actor=SYSTEM)
     assert check.run_checks() == []
 
 
@@ -99,7 +100,7 @@ def test_expire_switches_a_voucher_off_from_today(database, an, manager):
 def test_gift_card_sold_topped_up_and_shown(database, an, cashier, currency, amount, spend):
     from shoptui.services import settings
 
-    settings.set_value("currency", currency)
+    settings.set_value("currency", currency, actor=SYSTEM)
     sold = vouchers.top_up_gift_card("2900000000018", amount, "card", cashier, at=NOW)
     assert (sold.kind, sold.amount, sold.method, sold.balance_before, sold.balance_after) == ("issue", amount, "card", 0, amount)
     sales.record_sale(SaleInput(customer=an, amount=spend, gift_card="2900000000018", gift_amount=spend,

@@ -26,6 +26,7 @@ from shoptui.services import cards, customers, debts, points, sales, settings, s
 from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
 
+from ..actors import SYSTEM
 from .test_xlsx_writer import HOSTILE, chart_facts, charts_by_sheet, formulas, values
 
 MARCH = Month(dt.date(2025, 3, 1))
@@ -40,7 +41,7 @@ def at(text: str) -> dt.datetime:
 
 
 def sell(customer, amount=None, when="", store=None, **extra):
-    actor = Actor(store=store) if store is not None else None
+    actor = Actor(store=store, system="cli:tester") if store is not None else SYSTEM
     return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra), actor).receipt
 
 
@@ -430,8 +431,8 @@ def test_only_an_owner_may_export(shop, tmp_path):
     from shoptui.errors import PermissionDenied
     from shoptui.services import users
 
-    cashier = users.add_user("lan", "cashier", "2222")
-    owner = users.add_user("minh", "owner", "1111")
+    cashier = users.add_user("lan", "cashier", "2222", SYSTEM)
+    owner = users.add_user("minh", "owner", "1111", SYSTEM)
     with pytest.raises(PermissionDenied, match="cashier may not export data; ask the owner"):
         export_month(MARCH, tmp_path / "march.xlsx", actor=Actor(user=cashier))
     assert list(tmp_path.glob("*.xlsx*")) == []
@@ -492,7 +493,7 @@ def test_the_receipts_journal_round_trips_exactly(database, tmp_path, db_path, c
     demo.make_demo(customers=60, days=30, seed=5, today=dt.date(2025, 6, 30))
     june = Month(dt.date(2025, 6, 1))
     path = tmp_path / "june.xlsx"
-    export_month(june, path)
+    export_month(june, path, actor=SYSTEM)
     receipts = june.query().receipts()
     from shoptui.models import Receipt, VoucherUse
 
@@ -502,7 +503,7 @@ def test_the_receipts_journal_round_trips_exactly(database, tmp_path, db_path, c
     before = {key: load("portrait").build(june.query())[key] for key in figures}
     assert before["voucher_users_over_2"] > 0  # the journal must carry the vouchers
 
-    again = import_sheet("sales", open_sheet(path, sheet="Receipts"), dry_run=True)
+    again = import_sheet("sales", open_sheet(path, sheet="Receipts"), dry_run=True, actor=SYSTEM)
     assert again.counts == {"imported": 0, "updated": 0, "unchanged": stored, "rejected": 0}, again.messages[:5]
 
     dbmod.open_database(str(tmp_path / "empty.sqlite"))
