@@ -24,25 +24,11 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-def system_actor():
-    """The command line acting as the OS user who runs it (owner rights; audited by login)."""
-    import getpass
-
-    from ..services.context import Actor
-
-    try:
-        login = getpass.getuser()
-    except Exception:  # no login name in this environment
-        login = "unknown"
-    return Actor(system=f"cli:{login}")
-
-
 def run(args) -> int:
-    from ..cli import open_db
+    from ..cli import open_db, system_actor
     from ..services import privacy
 
-    open_db(args)
-    actor = system_actor()
+    actor = system_actor(open_db(args))
     if args.action == "export":
         print(privacy.export_json(privacy.find(args.code), actor))
     else:

@@ -32,7 +32,7 @@ KEYS = (
 @pytest.fixture
 def shop(database):
     owner = Actor(user=users.add_user("Owner", "owner", "1111"))
-    cashier = users.add_user("Lan", "cashier", "2222")
+    cashier = users.add_user("Lan", "cashier", "2222", owner)
     Product.create(sku="TEA", barcode=PRODUCT, name="Green tea", price=30_000)
     people = []
     for name, card in zip(("Nguyễn Văn An", "Trần Bình"), CARDS):
