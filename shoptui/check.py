@@ -770,6 +770,12 @@ def returns_by_method(limit: int) -> Iterable[Problem]:
         )
 
 
+def _mod(a, b) -> pw.Node:
+    """``a mod b`` for whole numbers, written so both backends read it alike: peewee takes
+    ``%`` on a column for LIKE, and psycopg a bare ``%`` for a placeholder."""
+    return a - (a / b) * b
+
+
 def points_paid_at_their_price(limit: int) -> Iterable[Problem]:
     """A points payment is the points × what one point paid: on a sale a whole amount per
     point, and on its returns the points given back × that same price, so that no part of a
@@ -780,8 +786,9 @@ def points_paid_at_their_price(limit: int) -> Iterable[Problem]:
                    .where(Payment.method == "points").group_by(Payment.receipt).alias("points_paid"))
     sale_paid = (sale_points.select(sale_points.receipt, pw.fn.SUM(sale_points.amount).alias("amount"))
                  .where(sale_points.method == "points").group_by(sale_points.receipt).alias("sale_paid"))
-    paid_now = pw.fn.COALESCE(points_paid.c.amount, 0)
-    price = sale_paid.c.amount / sale.points_redeemed  # whole on every till sale (checked below)
+    paid_now = pw.Cast(pw.fn.COALESCE(points_paid.c.amount, 0), "BIGINT")
+    sale_amount = pw.Cast(sale_paid.c.amount, "BIGINT")
+    price = sale_amount / sale.points_redeemed  # whole on every till sale (checked below): integer division
     query = (
         _receipts(Receipt.kind, Receipt.points_redeemed, paid_now, sale.points_redeemed, sale_paid.c.amount)
         .join_from(Receipt, points_paid, pw.JOIN.LEFT_OUTER, on=(points_paid.c.receipt_id == Receipt.id))
@@ -789,10 +796,10 @@ def points_paid_at_their_price(limit: int) -> Iterable[Problem]:
         .join_from(Receipt, sale_paid, pw.JOIN.LEFT_OUTER, on=(sale_paid.c.receipt_id == sale.id))
         .where((Receipt.source != "import") & (
             # a sale: points paid a whole amount each
-            ((Receipt.kind == "sale") & (Receipt.points_redeemed > 0) & (paid_now % Receipt.points_redeemed != 0))
+            ((Receipt.kind == "sale") & (Receipt.points_redeemed > 0) & (_mod(paid_now, Receipt.points_redeemed) != 0))
             | ((Receipt.kind == "sale") & (Receipt.points_redeemed == 0) & (paid_now != 0))
             # a return: the points given back at the sale's price
-            | ((Receipt.kind == "return") & (sale.points_redeemed > 0) & (sale_paid.c.amount % sale.points_redeemed == 0)
+            | ((Receipt.kind == "return") & (sale.points_redeemed > 0) & (_mod(sale_amount, sale.points_redeemed) == 0)
                & (paid_now != Receipt.points_redeemed * price))
         ))
         .order_by(Receipt.id)

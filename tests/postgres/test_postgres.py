@@ -103,3 +103,45 @@ def test_three_processes_migrating_a_new_database_at_once_take_turns(pg_url, tmp
         assert database.execute_sql("SELECT count(*) FROM store").fetchone()[0] == 1
     finally:
         database.close()
+
+
+def test_two_tills_sell_to_one_customer_at_once_and_the_books_hold(pg_url):
+    """Two processes, 60 sales each to the same customer on one PostgreSQL database: every
+    process finishes without a lock error, the balances equal the ledgers, the receipt
+    numbers are unique per store and check is clean."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from shoptui.check import run_checks
+    from shoptui.models import Customer, DebtEntry, PointsEntry, Receipt
+    from shoptui.services import customers, settings
+    from shoptui.services.stores import ensure_main_store
+    from tests.cli.concurrent_writers import SALE_CREDIT
+
+    database = dbmod.open_database(pg_url)
+    try:
+        settings.ensure_defaults()
+        ensure_main_store()
+        customer_id = customers.register({"code": "SHARED", "name": "Khách chung", "phone": "0901234567"}).customer.id
+    finally:
+        settings.clear_cache()
+        database.close()
+    root = Path(__file__).resolve().parents[2]
+    tills = [subprocess.Popen([sys.executable, "-m", "tests.cli.concurrent_writers", pg_url, "sell", "SHARED", "60"],
+                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for till in tills:
+        out, err = till.communicate(timeout=300)
+        assert till.returncode == 0 and out.splitlines()[-1].startswith("done"), err
+        assert "lock" not in (out + err).lower()
+    database = dbmod.open_database(pg_url)
+    try:
+        shared = Customer.get_by_id(customer_id)
+        assert Receipt.select().count() == 120
+        assert Receipt.select(Receipt.store, Receipt.number).distinct().count() == 120
+        assert shared.debt_balance == 120 * SALE_CREDIT == sum(e.amount for e in DebtEntry.select())
+        assert shared.points_balance == sum(e.points for e in PointsEntry.select())
+        assert run_checks() == []
+    finally:
+        settings.clear_cache()
+        database.close()
