@@ -57,12 +57,15 @@ def test_a_locked_database_is_exit_1_with_a_sentence(tmp_path):
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another program holds the database
     try:
-        result = run("--db", str(path), "config", "set", "shop_name", "Cửa hàng Lan")
+        # A short busy timeout: the write waits for the lock that long, three times.
+        result = run("--db", str(path), "config", "set", "shop_name", "Cửa hàng Lan",
+                     env_extra={"SHOPTUI_BUSY_TIMEOUT_MS": "200"})
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert result.returncode == 1
-    assert "locked" in one_sentence(result.stderr)
+    message = one_sentence(result.stderr)
+    assert "busy with another program" in message and "nothing was saved" in message
     assert run("--db", str(path), "config", "get", "shop_name").stdout.strip() == "My shop"
 
 
