@@ -9,8 +9,10 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from shoptui.i18n import N_, _
+from shoptui.services.context import allows
 
 from .help_screen import key_label
+from .role_keys import offered
 
 
 def _home(app: App) -> None:
@@ -48,21 +50,44 @@ def open_vouchers(app: App) -> None:
     open_screen(app)
 
 
+# The permission each palette entry needs: an entry the signed-in role may not use is not offered.
+SCREEN_COMMAND_NEEDS = {"Surveys": "surveys", "Custom properties and card kinds": "settings",
+                        "Vouchers": "vouchers", "Export month…": "export", "Gift card…": "gift_cards"}
+
+
+def _may(app: App, need: str | None) -> bool:
+    return need is None or allows(getattr(app, "actor", None), need)
+
+
 def screen_commands(app: App) -> Iterable[SystemCommand]:
-    yield SystemCommand(_("Customer directory"), _("The list of customers, with search"), lambda: _home(app))
-    yield SystemCommand(_("New customer"), _("Register a customer"), lambda: app.register_customer())
-    yield SystemCommand(_("Reports"), _("Portrait, conversion, RFM, win-back, birthdays, debtors and more (Ctrl+T)"), lambda: app.action_show_reports())
-    yield SystemCommand(_("Surveys"), _("Survey questions: add, edit, switch off, order"), lambda: open_surveys(app))
-    yield SystemCommand(
-        _("Custom properties and card kinds"), _("The shop's own customer fields, and the kinds of card"), lambda: open_properties(app)
+    for command in _screen_commands(app):
+        if _may(app, SCREEN_COMMAND_NEEDS.get(command.title_id)):
+            yield command.command
+
+
+class _Titled:
+    """A palette entry with the English title it was made from (the catalog's message id)."""
+
+    def __init__(self, title_id: str, help_text: str, callback) -> None:
+        self.title_id = title_id
+        self.command = SystemCommand(_(title_id), help_text, callback)
+
+
+def _screen_commands(app: App) -> Iterable[_Titled]:
+    yield _Titled(N_("Customer directory"), _("The list of customers, with search"), lambda: _home(app))
+    yield _Titled(N_("New customer"), _("Register a customer"), lambda: app.register_customer())
+    yield _Titled(N_("Reports"), _("Portrait, conversion, RFM, win-back, birthdays, debtors and more (Ctrl+T)"), lambda: app.action_show_reports())
+    yield _Titled(N_("Surveys"), _("Survey questions: add, edit, switch off, order"), lambda: open_surveys(app))
+    yield _Titled(
+        N_("Custom properties and card kinds"), _("The shop's own customer fields, and the kinds of card"), lambda: open_properties(app)
     )
-    yield SystemCommand(
-        _("Devices"), _("Barcode scanners and the people counter: state, choose, test"), lambda: app.action_show_devices()
+    yield _Titled(
+        N_("Devices"), _("Barcode scanners and the people counter: state, choose, test"), lambda: app.action_show_devices()
     )
-    yield SystemCommand(_("Gift card…"), _("Sell a new gift card or top one up"), lambda: open_gift_card_sale(app))
-    yield SystemCommand(_("Vouchers"), _("Vouchers and coupons: list, add, switch off"), lambda: open_vouchers(app))
-    yield SystemCommand(_("Export month…"), _("The owner's month-end workbook in Excel"), lambda: open_export_month(app))
-    yield SystemCommand(_("Help: keys"), _("The keys of this screen and the global ones (F1)"), lambda: app.action_show_help())
+    yield _Titled(N_("Gift card…"), _("Sell a new gift card or top one up"), lambda: open_gift_card_sale(app))
+    yield _Titled(N_("Vouchers"), _("Vouchers and coupons: list, add, switch off"), lambda: open_vouchers(app))
+    yield _Titled(N_("Export month…"), _("The owner's month-end workbook in Excel"), lambda: open_export_month(app))
+    yield _Titled(N_("Help: keys"), _("The keys of this screen and the global ones (F1)"), lambda: app.action_show_help())
 
 
 def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
@@ -72,6 +97,8 @@ def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
         binding = active.binding
         if not binding.description or not binding.id or not active.enabled or binding.action in seen or binding.action in ("command_palette", "quit"):
             continue
+        if not offered(active.node if isinstance(active.node, Screen) else screen, binding.action):
+            continue  # a key the signed-in role may not use is not offered here either
         seen.add(binding.action)
         # Descriptions are English message ids, translated in the language of the moment.
         title = "{description} ({key})".format(description=_(binding.description), key=key_label(app, binding))

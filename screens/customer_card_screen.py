@@ -112,7 +112,7 @@ def fact_lines(facts: list[tuple], width: int) -> list[list[tuple]]:
 class CustomerCardScreen(Screen[None]):
     # The permission each key needs: a key the signed-in role may not use is not offered.
     ACTION_NEEDS = {"edit": "edit_customer", "status": "edit_customer", "adjust": "adjust",
-                    "move_receipt": "move_receipt", "merge": "merge_customers"}
+                    "move_receipt": "move_receipt", "merge": "merge_customers", "anonymise": "anonymise"}
     BINDINGS = [
         # The footer shows what the till needs all day; status, cards, adjustments and merging
         # are in F1 and the palette, so that Help and Quit fit 80 columns in every language.
@@ -348,7 +348,7 @@ class CustomerCardScreen(Screen[None]):
             row(_("Personal discount"), f.percent(p.discount_bp)),
             row(_("Credit limit"), f.money(p.credit_limit) if p.credit_limit is not None else _("no limit")),
             row(_("Credit left"), f.money(p.credit_left) if p.credit_left is not None else _("no limit")),
-            row(_("Debt"), f.money(p.debt)),
+            row(_("Paid in advance"), f.money(-p.debt)) if p.debt < 0 else row(_("Debt"), f.money(p.debt)),
             row(_("Points"), f.number(p.points)),
             row(_("Total sales"), f.money(p.total_sales)),
             row(_("Last purchase"), f.datetime(p.last_purchase_at)),

@@ -110,6 +110,8 @@ def squeezed(widths: dict[str, int], cells_width: dict[str, int], room: int) -> 
 class DirectoryScreen(Screen[None]):
     """Every customer, found by name (any accents, any word order), phone, code or card."""
 
+    # The export of the list is the owner's: a cashier is not offered Ctrl+E.
+    ACTION_NEEDS = {"export": "export"}
     # English message ids: ShopFooter, F1 and the palette translate them when shown.
     BINDINGS = [
         # Off the footer (Russian with Lock fills 80 columns): Escape empties the box, as

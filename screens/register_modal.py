@@ -30,6 +30,7 @@ from shoptui.services.context import Actor
 from .choice_modal import ChoiceModal
 from .form import Field, FormModal
 from .form_values import check_phone, read_date
+from .keyboard_scans import TYPED_CODES
 from .labels import GENDER_NAMES
 from .messages import CardScanned
 from .text import printable
@@ -61,7 +62,9 @@ class RegisterModal(FormModal):
         self.actor = actor
 
     def fields(self) -> Iterable[Field]:
-        yield Field(_("Name"), Input(printable(self.initial_name), id="name", max_length=200), "name")
+        # A name typed (or pasted) fast with its Enter is a name, not a card: the scan
+        # detector gives such a burst back as typing here (keyboard_scans.TYPED_CODES).
+        yield Field(_("Name"), Input(printable(self.initial_name), id="name", max_length=200, classes=TYPED_CODES), "name")
         yield Field(_("Phone"), Input(printable(self.initial_phone), id="phone", max_length=40), "phone")
         yield Field(_("Card (scan or type)"), Input(printable(self.card), id="card", max_length=64), "card")
         yield Field(_("Birthday"), Input(id="birthday", placeholder=_("YYYY-MM-DD")), "birthday")
@@ -88,8 +91,13 @@ class RegisterModal(FormModal):
         card = self.query_one("#card", Input)
         card.value = message.barcode
         self.field("card").set_error(None)
-        if self.focused is card:
-            self.focus_next()  # what is typed next is the birthday, not more card
+        # What is typed next belongs to the next field still to fill, never to the card or to
+        # a field already typed in (a birthday after a phone typed without Enter).
+        for name in ("name", "phone", "birthday"):
+            field = self.query_one(f"#{name}", Input)
+            if not field.value.strip() or name == "birthday":
+                field.focus()
+                break
 
     def action_save(self) -> None:
         if self.busy:

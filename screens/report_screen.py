@@ -35,6 +35,7 @@ from .db_work import notify_error, run_db, unexpected_message
 from .footer import ShopFooter
 from .messages import CardScanned
 from .report_form import ReportForm
+from .role_keys import offered
 from .path_modal import ExportPathModal
 from .report_modals import CalendarModal, StoresModal
 from .report_table import MAX_DRAWN, ResultTable
@@ -142,7 +143,10 @@ class ReportScreen(Screen[None]):
     def hint(self) -> str:
         lines = [_("Choose the parameters, then Enter or F5 runs the report.")]
         lines.append(_("Dates: YYYY-MM-DD, or Ctrl+D for a calendar; F4 steps through the usual periods; F2 chooses stores."))
-        lines.append(_("Then: Enter on a customer's row opens the card, F9 or a click on a heading sorts, F7/F8 write CSV/Excel."))
+        if offered(self, "export"):
+            lines.append(_("Then: Enter on a customer's row opens the card, F9 or a click on a heading sorts, F7/F8 write CSV/Excel."))
+        else:
+            lines.append(_("Then: Enter on a customer's row opens the card, F9 or a click on a heading sorts."))
         return "\n".join(lines)
 
     def on_mount(self) -> None:

@@ -61,8 +61,17 @@ def take_return(sale_id: int, amount: int | None, lines_text: str, method: str, 
         if message is not None:
             return LateReturn(message)
     lines = till.return_lines(sale_id, lines_text) if lines_text.strip() else None
-    return sales.record_return(sale_id, None if lines else amount, lines=lines, refund_method=method,
-                               actor=actor, override_by=override_by)
+    result = sales.record_return(sale_id, None if lines else amount, lines=lines, refund_method=method,
+                                 actor=actor, override_by=override_by)
+    return Returned(result, dict(till.payments_of(result.receipt.id)))
+
+
+@dataclass(frozen=True)
+class Returned:
+    """The return, and how it was paid back method by method (for the slip)."""
+
+    result: sales.ReturnResult
+    payments: dict[str, int]
 
 
 class ReturnModal(FormModal):
@@ -287,6 +296,7 @@ class ReturnModal(FormModal):
             return
         self.app.data_changed()
         f = self.formats
+        payments, result = result.payments, result.result
         lines = [
             (_("Return receipt"), result.receipt.number),
             (_("Of sale"), self.sale.number),
@@ -294,6 +304,11 @@ class ReturnModal(FormModal):
             (_("Points taken back"), f.number(result.points_reversed).plain),
             (_("Points given back"), f.number(result.points_restored).plain),
             (_("Credit reduced"), f.money(result.credit_reduced).plain),
-            (_("Paid back ({method})").format(method=_(METHOD_NAMES[result.refund_method])), f.money(result.refunded).plain),
         ]
+        # Voucher and gift-card money goes back where it came from: on the slip too, so that
+        # the lines add up to what was returned.
+        for method, label in (("voucher", _("Voucher")), ("giftcard", _("Gift card"))):
+            if payments.get(method):
+                lines.append((label, f.money(payments[method]).plain))
+        lines.append((_("Paid back ({method})").format(method=_(METHOD_NAMES[result.refund_method])), f.money(result.refunded).plain))
         self.app.push_screen(DoneModal(_("Return recorded"), lines), partial(dismiss_later, self, result))

@@ -233,11 +233,15 @@ class SaleModal(FormModal):
             self.field(name).display = True
         f = self.formats
         credit = f.money(header.credit_left).plain if header.credit_left is not None else _("no limit")
-        self.query_one("#sale-customer", Static).update(content(
-            _("{name} ({code})   points: {points}   debt: {debt}   credit left: {credit}").format(
+        if header.debt < 0:  # money the shop holds for the customer, named so
+            facts = _("{name} ({code})   points: {points}   paid in advance: {advance}   credit left: {credit}").format(
+                name=header.name, code=header.code, points=f.number(header.points).plain,
+                advance=f.money(-header.debt).plain, credit=credit)
+        else:
+            facts = _("{name} ({code})   points: {points}   debt: {debt}   credit left: {credit}").format(
                 name=header.name, code=header.code, points=f.number(header.points).plain,
                 debt=f.money(header.debt).plain, credit=credit)
-        ))
+        self.query_one("#sale-customer", Static).update(content(facts))
 
     # -- reading the form -----------------------------------------------------------------
 
@@ -379,15 +383,17 @@ class SaleModal(FormModal):
         if not barcode:
             return
         target = {"lines": "lines", "voucher": "voucher", "gift_card": "gift_card"}.get(getattr(self.focused, "id", None))
-        if target is not None:
-            self._place_scan(barcode, target)
-        elif message.scan is not None:
-            self._scan_classified(message.scan)
+        if message.scan is not None:
+            self._scan_classified(message.scan, target)
         else:
-            run_db(self, scans.classify, barcode, on_done=self._scan_classified, group="sale-scan")
+            run_db(self, scans.classify, barcode, on_done=partial(self._scan_classified, target=target), group="sale-scan")
 
-    def _scan_classified(self, scan: Scan) -> None:
-        if scan.kind in SCAN_FIELDS:
+    def _scan_classified(self, scan: Scan, target: str | None = None) -> None:
+        if scan.kind in ("loyalty", "customer") and scan.customer_id is not None:
+            self._attach_customer(scan)  # the card after the goods: the natural order at the till
+        elif target is not None:
+            self._place_scan(scan.code, target)
+        elif scan.kind in SCAN_FIELDS:
             self._place_scan(scan.code, SCAN_FIELDS[scan.kind])
         elif scan.kind in ("loyalty", "customer") and scan.customer_id is not None:
             self._attach_customer(scan)

@@ -19,9 +19,10 @@ from screens.properties_screen import PropertiesScreen, PropertyModal
 from screens.tier_modal import TierModal
 from shoptui.models import AuditLog, PointsTier, PropertyDefinition, Setting
 from shoptui.services import settings, users
+from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, pilot_test, until
+from .helpers import SIZE, Notes, app_for, pilot_test, until
 from .test_devices import FakeCounter, FakeScanner
 from .test_sign_in import sign_in
 
@@ -100,10 +101,11 @@ async def test_points_rules_and_a_new_tier_from_the_palette_are_refused(shop, da
 
 
 @pilot_test
-async def test_a_custom_property_from_the_palette_is_refused(shop, database):
+async def test_a_custom_property_reached_by_a_cashier_is_refused(shop, database):
     async def body(pilot, notes):
         app = pilot.app
-        await palette(pilot, "Custom properties")
+        # The palette no longer offers it to a cashier; reached anyway, the save is refused.
+        app.push_screen(PropertiesScreen(app.actor))
         await until(pilot, lambda: isinstance(app.screen, PropertiesScreen), what="the properties")
         await palette(pilot, "New property")
         await until(pilot, lambda: isinstance(app.screen, PropertyModal), what="the property form")
@@ -136,14 +138,16 @@ async def test_choosing_a_scanner_from_the_palette_is_refused(shop, database):
 
 
 @pilot_test
-async def test_the_month_export_from_the_palette_is_refused(shop, database, tmp_path):
+async def test_the_month_export_reached_by_a_cashier_is_refused(shop, database, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
 
     async def body(pilot, notes):
         app = pilot.app
-        await palette(pilot, "Export month")
-        await until(pilot, lambda: isinstance(app.screen, ExportMonthModal), what="the export form")
+        # The palette no longer offers it to a cashier; reached anyway, the export is refused.
+        app.push_screen(ExportMonthModal(app.actor))
+        await until(pilot, lambda: isinstance(app.screen, ExportMonthModal) and app.screen.query("#export-path"),
+                    what="the export form")
         app.screen.query_one("#export-path", Input).value = str(out / "month.xlsx")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: notes.texts("error"), what="the refusal")
@@ -152,3 +156,26 @@ async def test_the_month_export_from_the_palette_is_refused(shop, database, tmp_
     assert notes.texts("error") == [REFUSED.format(action="export data")]
     assert list(out.iterdir()) == []
 
+
+
+@pilot_test
+async def test_a_cashier_is_not_offered_the_owners_and_managers_entries(database):
+    # Found by a new user: the palette listed Edit, Merge, Anonymise, Export month… to a cashier.
+    from screens.commands import key_commands, screen_commands
+    from shoptui.services import customers as customer_service
+
+    owner = Actor(user=users.add_user("Owner", "owner", "1111"))
+    cashier = users.add_user("Lan", "cashier", "2222", owner)
+    an = customer_service.register({"name": "An", "phone": "0912 345 678"}, owner).customer
+    app = app_for(database)
+    app.actor = Actor(user=cashier)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_customer(an.id)
+        await until(pilot, lambda: getattr(app.screen, "data", None) is not None, what="the card")
+        titles = [c.title for c in screen_commands(app)] + [c.title for c in key_commands(app, app.screen)]
+        for refused in ("Export month…", "Vouchers", "Surveys", "Edit (F4)", "Merge duplicate", "Anonymise"):
+            assert not any(t.startswith(refused) for t in titles), (refused, titles)
+        assert any(t.startswith("Sale") for t in titles) and "Customer directory" in titles
+        app.actor = owner
+        titles = [c.title for c in screen_commands(app)]
+        assert "Export month…" in titles and "Vouchers" in titles

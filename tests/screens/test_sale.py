@@ -514,3 +514,23 @@ async def test_a_card_scanned_during_a_sale_without_a_customer_gives_it_its_cust
     receipt = Receipt.get()
     assert (receipt.customer_id, receipt.total, receipt.points_earned) == (an.id, 95_000, 9)
     assert run_checks() == []
+
+
+@pilot_test
+async def test_the_card_scanned_after_the_goods_into_lines_attaches_the_customer(an, database):
+    # Found by a new user: goods first, then the card, with the focus still in Lines: the
+    # card was taken for a product ("There is no product …").
+    from shoptui.models import Product
+
+    Product.create(sku="MI-HAOHAO", barcode="8930000000019", name="Hao Hao", price=4_500)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await anonymous_sale(app, pilot)
+        await until(pilot, lambda: modal.query("#lines"), what="the form")
+        lines = modal.query_one("#lines", Input)
+        lines.focus()
+        await scan(pilot, "8930000000019")
+        await until(pilot, lambda: lines.value == "8930000000019", what="the product")
+        await scan(pilot, CARD)
+        await until(pilot, lambda: modal.customer_id == an.id and modal.header is not None, what="the customer attached")
+        assert lines.value == "8930000000019"

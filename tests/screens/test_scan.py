@@ -431,3 +431,38 @@ async def test_a_product_barcode_scanned_in_the_directory_is_named_never_offered
         await until(pilot, lambda: len(notes.texts("warning")) == 2, what="the refusal")
         assert "not a card of this shop" in notes.texts("warning")[1]
         assert isinstance(app.screen, DirectoryScreen)
+
+
+@pilot_test
+async def test_a_card_scanned_while_the_phone_has_the_focus_sends_the_next_keys_to_the_birthday(shop, database):
+    # Found by a new user: phone typed without Enter, then the card scanned: the birthday
+    # typed next went into the phone.
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+        modal = app.screen
+        modal.query_one("#name", Input).value = "Bob Tran"
+        modal.query_one("#phone", Input).value = "0912345672"
+        modal.query_one("#phone", Input).focus()
+        await until(pilot, lambda: app.focused.id == "phone", what="the phone")
+        await scan(pilot, "2100000777792")
+        await until(pilot, lambda: modal.query_one("#card", Input).value == "2100000777792" and app.focused.id == "birthday",
+                    what="the birthday next")
+        await pilot.press(*"1985-12-02")
+        await until(pilot, lambda: modal.query_one("#birthday", Input).value == "1985-12-02", what="the birthday")
+        assert modal.query_one("#phone", Input).value == "0912345672"
+
+
+@pilot_test
+async def test_a_name_typed_fast_with_its_enter_stays_a_name(shop, database):
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RegisterModal) and app.focused.id == "name")
+        modal = app.screen
+        await scan(pilot, "Lê Thị Cúc")  # as fast as a scanner, Enter included
+        await until(pilot, lambda: modal.query_one("#name", Input).value == "Lê Thị Cúc", what="the name typed")
+        assert modal.query_one("#card", Input).value == ""
