@@ -114,10 +114,10 @@ async def test_a_card_of_a_chosen_kind_is_added_on_the_card(pair, database):
         await pilot.press("f7")
         await until(pilot, lambda: app.focused is not None and app.focused.id == "new-card")
         app.screen.query_one("#new-card-kind", Select).value = "gift"
-        app.screen.query_one("#new-card", Input).value = "GC-0001"
+        app.screen.query_one("#new-card", Input).value = "2900000000018"
         await pilot.press("enter")
-        await until(pilot, lambda: Card.get_or_none(Card.barcode == "GC-0001") is not None)
-        assert Card.get(Card.barcode == "GC-0001").kind == "gift"
+        await until(pilot, lambda: Card.get_or_none(Card.barcode == "2900000000018") is not None)
+        assert Card.get(Card.barcode == "2900000000018").kind == "gift"
         table = app.screen.query_one("#cards-table", DataTable)
         await until(pilot, lambda: table.row_count == 1 and table.get_row_at(0)[1].plain == "gift card")
 

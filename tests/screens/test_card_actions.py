@@ -146,8 +146,8 @@ async def test_the_owner_anonymises_from_the_card_after_a_second_question(shop, 
     from screens.choice_modal import ChoiceModal
     from shoptui.models import Customer
 
-    users.add_user("Hoa", "owner", "9999")
-    users.add_user("Minh", "cashier", "1111")
+    users.add_user("Hoa", "owner", "9999", SYSTEM)
+    users.add_user("Minh", "cashier", "1111", SYSTEM)
     an = shop["an"]
     app = app_for(database)
     notes = Notes(app)
