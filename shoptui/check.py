@@ -108,7 +108,10 @@ def run_checks(limit: int = DEFAULT_LIMIT, quick: bool = False, full: bool = Fal
     checks = [functools.partial(sqlite_integrity, quick=quick), *CHECKS, functools.partial(chain_breaks, full=full)]
     for check in checks:
         found = list(check(limit + 1))
-        problems.extend(found[:limit])
+        # Two checks may name one row (an audit row's erasure: the chain walk and the scan of
+        # every erased row); it is said once.
+        said = {p.message for p in problems}
+        problems.extend(p for p in found[:limit] if p.message not in said)
         if len(found) > limit:
             problems.append(
                 Problem(found[0].kind, _("… and more problems of the same kind; only the first {n} are listed.").format(n=limit))
@@ -893,6 +896,27 @@ def negative_opening_debts(limit: int) -> Iterable[Problem]:
         ).format(code=code, amount=_money(-amount)))
 
 
+def erased_audit_rows(limit: int) -> Iterable[Problem]:
+    """Every audit row marked erased, wherever the chain's checkpoint is: the one change the
+    audit log's trigger lets through must be an anonymisation's, and must leave nothing but
+    the kept keys (else someone wrote other words into an old row under its cover)."""
+    from .services.privacy import AUDIT_KEPT_KEYS
+
+    def blank(values) -> bool:
+        return not isinstance(values, dict) or all(v is None for k, v in values.items() if k not in AUDIT_KEPT_KEYS)
+
+    rows = (AuditLog.select(AuditLog.id, AuditLog.entity, AuditLog.entity_id, AuditLog.before, AuditLog.after, AuditLog.note)
+            .where(AuditLog.erased_at.is_null(False)).order_by(AuditLog.id))
+    found = 0
+    for row in rows.iterator():
+        allowed = row.entity == "customer" and _anonymised(row.entity_id)
+        if not (allowed and blank(row.before) and blank(row.after) and not row.note):
+            yield _chain_problem("audit_log", "erased", row.id)
+            found += 1
+            if found >= limit:
+                return
+
+
 CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity, which run_checks runs first
     sqlite_foreign_keys,
     cached_points,
@@ -920,6 +944,7 @@ CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity
     receipt_hour_sums,
     customer_sales_sums,
     customer_gap_counts,
+    erased_audit_rows,
 ]
 
 

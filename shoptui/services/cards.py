@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import clock
-from ..errors import NotFound, RuleViolation, ValidationError
 from ..barcodes import card_rule_refusal
+from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
-from ..models import CARD_KINDS, Card, CardBinding, Customer, Product
+from ..models import CARD_KINDS, Card, CardBinding, Customer, Product, Voucher
 from ..models.cards import END_REASONS
 from . import settings
 from .audit import record
@@ -41,16 +41,35 @@ def refuse_gift_card(card: Card | None, barcode: str) -> None:
         )
 
 
-def rule_refusal(code: str) -> str | None:
-    """Why ``code`` cannot be a new card of this shop (None: it can): its card number rule,
-    and never the barcode or sku of one of its products."""
-    if Product.select().where((Product.barcode == code) | (Product.sku == code)).exists():
+def clash(code: str) -> str | None:
+    """Why ``code`` cannot be a card because it already means something else in this shop:
+    a product's barcode or SKU, a voucher, a customer's code. A scan reads a card before
+    anything else, so such a card would take the other thing's place at every till. Any
+    card, imported ones included, is refused so, in the spellings a person types."""
+    # The spellings a person types, each looked up through its column's unique index.
+    spellings = list(dict.fromkeys((code, code.upper(), code.lower())))
+    if Product.select().where(Product.barcode.in_(spellings) | Product.sku.in_(spellings)).exists():
         return _("{code} is a product of this shop, not a card.").format(code=code)
+    if Voucher.select().where(Voucher.code.in_(spellings)).exists():
+        return _("{code} is a voucher of this shop, not a card.").format(code=code)
+    if Customer.select().where(Customer.code.in_(spellings)).exists():
+        return _("{code} is a customer's code, not a card.").format(code=code)
+    return None
+
+
+def rule_refusal(code: str) -> str | None:
+    """Why ``code`` cannot be a new card of this shop (None: it can): what it already is
+    (``clash``), then the shop's card number rule; a card is plain ASCII whatever the rule."""
+    refusal = clash(code)
+    if refusal is not None:
+        return refusal
+    if not code.isascii():
+        return _("{code} is not a card number: a card has only plain letters and digits.").format(code=code)
     return card_rule_refusal(code, settings.get("card_rule"), settings.get("card_prefix"), settings.get_int("card_length"))
 
 
-def _refuse_new_card(code: str) -> None:
-    refusal = rule_refusal(code)
+def _refuse_new_card(code: str, follow_rule: bool = True) -> None:
+    refusal = rule_refusal(code) if follow_rule else clash(code)
     if refusal is not None:
         raise ValidationError(refusal, "barcode")
 
@@ -63,8 +82,8 @@ def check_bindable(barcode: str, *, follow_rule: bool = True) -> str:
     code = clean_barcode(barcode)
     card = Card.get_or_none(Card.barcode == code)
     refuse_gift_card(card, code)
-    if card is None and follow_rule:
-        _refuse_new_card(code)
+    if card is None:
+        _refuse_new_card(code, follow_rule)
     if card is not None:
         holder = open_binding(card)
         if holder is not None:
@@ -96,8 +115,7 @@ def issue_card(
         card = Card.get_or_none(Card.barcode == code)
         refuse_gift_card(card, code)
         if card is None:
-            if follow_rule:
-                _refuse_new_card(code)
+            _refuse_new_card(code, follow_rule)
             card = Card.create(barcode=code, kind=kind, created_at=now)
         else:
             holder = open_binding(card)

@@ -940,6 +940,10 @@ class ProductsWriter:
                 raise ValidationError(
                     _("Barcode {barcode} already belongs to product {sku}.").format(barcode=barcode, sku=other.sku)
                 )
+        for code in {sku, barcode} - {None, ""}:
+            # A scan reads a card before a product: a product may not take a card's code.
+            if Card.select().where(Card.barcode == code).exists():
+                raise ValidationError(_("{code} is a card of this shop, not a product.").format(code=code))
         if product is None:
             fields.setdefault("name", sku)
             Product.create(sku=sku, **fields)

@@ -51,6 +51,8 @@ def create_voucher(
     with write_transaction():
         if Voucher.select().where(Voucher.code == code).exists():
             raise ValidationError(_("There is already a voucher {code}.").format(code=code), "code")
+        if Card.select().where(Card.barcode == code).exists():  # a scan reads a card first
+            raise ValidationError(_("{code} is a card of this shop, not a voucher.").format(code=code), "code")
         voucher = Voucher.create(
             code=code, kind=kind, value=value, valid_from=valid_from, valid_to=valid_to,
             max_uses=max_uses, customer=customer, created_at=at or clock.now(), note=note,

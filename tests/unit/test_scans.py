@@ -125,3 +125,32 @@ def test_a_card_bound_by_another_till_meanwhile_leaves_no_customer(shop, monkeyp
         registration.register({"name": "Chi", "phone": "0903 123 456"}, CARD)
     assert caught.value.field == "card" and "already belongs to An" in str(caught.value)
     assert Customer.select().count() == before
+
+
+def test_no_card_takes_the_code_of_a_product_voucher_or_customer_even_imported_or_under_any(shop):
+    # Found by a hostile tester: an import bound a product's barcode as a card, and under
+    # card_rule any a voucher's code, a customer's code and a lower-case SKU became cards,
+    # which then took their place at every scan.
+    an = shop["an"]
+    other = customers.register({"name": "Bình"}).customer
+    settings.set_value("card_rule", "any")
+    for code, said in ((PRODUCT, "product"), ("tea", "product"), ("SUMMER10", "voucher"), ("summer10", "voucher"),
+                       (other.code, "customer's code"), (other.code.lower(), "customer's code")):
+        with pytest.raises(ValidationError, match=said):
+            cards.issue_card(an, code)
+        with pytest.raises(ValidationError, match=said):
+            cards.issue_card(an, code, follow_rule=False)  # as an import binds another program's card
+    with pytest.raises(ValidationError, match="plain letters and digits"):
+        cards.issue_card(an, "０８９３")
+    assert scans.classify("SUMMER10").kind == "voucher" and scans.classify(other.code).kind == "customer"
+
+
+def test_a_product_or_voucher_may_not_take_a_cards_code(shop, tmp_path):
+    from shoptui.io.importer import import_file
+
+    path = tmp_path / "products.csv"
+    path.write_text(f"sku,barcode,name,price\nEVIL1,{CARD},Evil,1000\n{CARD},,Evil 2,1000\n", encoding="utf-8")
+    result = import_file("products", path)
+    assert result.rejected == 2 and not Product.select().where(Product.name.startswith("Evil")).exists()
+    with pytest.raises(ValidationError, match="card of this shop"):
+        vouchers.create_voucher(CARD, "amount", 5_000)

@@ -254,3 +254,18 @@ def test_the_command_line_names_the_row_and_full_rescans(database, db_path, caps
     out, err = capsys.readouterr()
     assert out == f"The gift card ledger was edited: row {first} of table gift_card_entry does not match its hash.\n"
     assert err == "1 problem found.\n"
+
+
+def test_an_old_audit_row_rewritten_under_cover_of_an_erasure_is_named_by_plain_check(database):
+    # Found by a hostile tester: the trigger lets an erasure through (erased_at set, chained
+    # columns unchanged), so before/after/note of a row checked long ago could be replaced
+    # without dropping a trigger, and only `check --full` saw it.
+    make_shop()
+    assert check.run_checks() == []  # the chains' checkpoints now sit at their ends
+    row = AuditLog.select().order_by(AuditLog.id).first()
+    database.execute_sql(
+        "UPDATE audit_log SET after = ?, before = ?, note = 'forged note', erased_at = ? WHERE id = ?",
+        ('{"forged": 1}', '{"x": 2}', "2026-12-07 10:00:00", row.id),
+    )
+    problems = check.run_checks()
+    assert [p.kind for p in problems] == ["chain_edited"] and f"row {row.id} " in problems[0].message
