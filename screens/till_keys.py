@@ -35,8 +35,9 @@ TILL_BINDINGS = [
     Binding("f3", "points_rules", N_("Points rules"), show=False, id="points-rules"),
 ]
 IDLE_CHECK_SECONDS = 5.0
-# The app's actions that still act behind the sign-in or the lock: quitting.
-ACTIONS_BEHIND_THE_WALL = frozenset({"quit", "help_quit"})
+# The app's actions that still act behind the sign-in or the lock: quitting, and moving
+# between the user and PIN fields (Tab, Shift+Tab), which is no way through.
+ACTIONS_BEHIND_THE_WALL = frozenset({"quit", "help_quit", "focus_next", "focus_previous"})
 
 
 class TillActions:

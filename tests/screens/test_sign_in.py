@@ -306,3 +306,20 @@ async def test_letters_do_not_go_into_the_pin(staff, database):
         pin.focus()
         await type_amount(pilot, "owner1111")
         await until(pilot, lambda: pin.value == "1111", what="the digits only")
+
+
+@pilot_test
+async def test_tab_and_shift_tab_move_between_the_user_and_the_pin(staff, database):
+    # Found by a hostile tester: from the PIN nothing went back to the user field, so a
+    # mistyped name could only be fixed by quitting.
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SignInScreen) and app.focused is not None, what="the sign-in")
+        name = app.screen.query_one("#sign-in-name", Input)
+        pin = app.screen.query_one("#sign-in-pin", Input)
+        assert app.focused is name
+        await pilot.press("tab")
+        await until(pilot, lambda: app.focused is pin, what="the PIN")
+        await pilot.press("shift+tab")
+        await until(pilot, lambda: app.focused is name, what="back to the user")
+        assert isinstance(app.screen, SignInScreen)
