@@ -75,8 +75,9 @@ class TillActions:
             return
         store = actor.store.code if actor.store is not None else ""
         role = actor.user.role
-        self.title = printable(_("{shop} · {user} ({role}) · {store}").format(
-            shop=self.shop_name, user=actor.user.name, role=_(ROLE_NAMES[role]) if role in ROLE_NAMES else role, store=store))
+        title = _("{shop} · {user} ({role}) · {store}").format(
+            shop=self.shop_name, user=actor.user.name, role=_(ROLE_NAMES[role]) if role in ROLE_NAMES else role, store=store)
+        self.title = printable(title if store else title.rstrip(" ·"))  # no dangling "·" without a store
 
     def _signed_in(self, signed) -> None:
         if signed is None:

@@ -150,7 +150,13 @@ async def test_a_cashier_is_refused_and_nothing_is_written(shop, database, tmp_p
     app.actor = Actor(user=cashier)
     notes = Notes(app)
     async with app.run_test(size=SIZE) as pilot:
-        modal = await open_from_palette(pilot)
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen) and app.screen.is_mounted)
+        from screens.commands import screen_commands
+
+        assert "Export month…" not in [c.title for c in screen_commands(app)]  # not offered to a cashier
+        app.push_screen(ExportMonthModal(app.actor))  # reached anyway: refused by the service
+        await until(pilot, lambda: isinstance(app.screen, ExportMonthModal) and app.screen.is_mounted, what="export dialog")
+        modal = app.screen
         fill(modal, "2025-03", tmp_path / "march.xlsx")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: notes.texts("error"))

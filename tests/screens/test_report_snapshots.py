@@ -20,6 +20,8 @@ from screens.report_screen import ReportScreen
 from screens.reports_screen import ReportsScreen
 from shoptui import clock
 from shoptui.demo import make_demo
+from shoptui.models import User
+from shoptui.services.context import Actor
 from shoptui.i18n import set_language
 
 from .helpers import until
@@ -56,7 +58,9 @@ def demo_app(database, monkeypatch):
     monkeypatch.setattr(report_screen, "time", FrozenTime)
     make_demo(customers=25, days=20, seed=11, today=NOW.date())
     app = make_app(database=database, db_url="test", search_delay=0.02)
+    # The demo's owner, signed in (the demo has users): the owner is offered the exports.
     app.sign_in_required = False
+    app.actor = Actor(user=User.get(User.role == "owner"))
     return app
 
 
