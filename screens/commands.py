@@ -50,9 +50,10 @@ def open_vouchers(app: App) -> None:
     open_screen(app)
 
 
-# The permission each palette entry needs: an entry the signed-in role may not use is not offered.
-SCREEN_COMMAND_NEEDS = {"Surveys": "surveys", "Custom properties and card kinds": "settings",
-                        "Vouchers": "vouchers", "Export month…": "export", "Gift card…": "gift_cards"}
+# The permission each palette entry needs: an entry the signed-in role may not use is not
+# offered. Surveys and vouchers stay: a cashier may read them (their changes are refused).
+SCREEN_COMMAND_NEEDS = {"Custom properties and card kinds": "settings", "Export month…": "export",
+                        "Gift card…": "gift_cards"}
 
 
 def _may(app: App, need: str | None) -> bool:

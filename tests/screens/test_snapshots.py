@@ -21,6 +21,8 @@ from screens.help_screen import HelpScreen
 from screens.register_modal import RegisterModal
 from shoptui import clock
 from shoptui.demo import make_demo
+from shoptui.models import User
+from shoptui.services.context import Actor
 from shoptui.i18n import set_language
 from shoptui.models import Customer
 
@@ -49,7 +51,10 @@ def demo_app(database, language, monkeypatch):
     monkeypatch.setattr(clock, "today", lambda: NOW.date())
     make_demo(customers=25, days=20, seed=11, today=NOW.date())
     app = make_app(database=database, db_url="test", search_delay=0.02)
-    app.sign_in_required = False  # the demo has users; the screens are what these pictures show
+    # The demo has users: its owner is signed in (and offered every key); the screens are
+    # what these pictures show.
+    app.sign_in_required = False
+    app.actor = Actor(user=User.get(User.role == "owner"))
     return app
 
 

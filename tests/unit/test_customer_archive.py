@@ -47,7 +47,7 @@ def test_the_refusal_tells_a_cashier_to_ask_a_manager(database):
     from shoptui.services.context import Actor
 
     owner = Actor(user=users.add_user("Owner", "owner", "1111"))
-    cashier = Actor(user=users.add_user("Lan", "cashier", "2222"))
+    cashier = Actor(user=users.add_user("Lan", "cashier", "2222", owner))
     c = customers.register({"name": "Bình"}, owner).customer
     customers.set_status(c, "archived", owner)
     with pytest.raises(RuleViolation, match="ask a manager to make the customer active again"):
