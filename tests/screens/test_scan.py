@@ -61,6 +61,20 @@ def search_box(app) -> Input:
     return app.screen.query_one("#search", Input)
 
 
+async def registration_with_phone(pilot, name: str, phone: str) -> RegisterModal:
+    """F2 from the directory, the name and phone filled in, the focus on the phone."""
+    app = pilot.app
+    await ready(pilot)
+    await pilot.press("f2")
+    await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+    modal = app.screen
+    modal.query_one("#name", Input).value = name
+    modal.query_one("#phone", Input).value = phone
+    modal.query_one("#phone", Input).focus()
+    await until(pilot, lambda: app.focused.id == "phone", what="the phone")
+    return modal
+
+
 @pilot_test
 async def test_a_known_card_opens_its_customer_and_nothing_reaches_the_search(shop, database):
     app = app_for(database)
@@ -352,14 +366,7 @@ async def test_a_scan_into_the_card_field_moves_on_so_the_birthday_is_not_append
     # birthday typed next became part of the card ("210000000999115/03/1995").
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.press("f2")
-        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
-        modal = app.screen
-        modal.query_one("#name", Input).value = "Phạm Dũng"
-        modal.query_one("#phone", Input).value = "0903123456"
-        modal.query_one("#phone", Input).focus()
-        await until(pilot, lambda: app.focused.id == "phone", what="the phone")
+        modal = await registration_with_phone(pilot, "Phạm Dũng", "0903123456")
         await pilot.press("enter")
         await until(pilot, lambda: app.focused.id == "card", what="the card field")
         await scan(pilot, "2100000009992")
@@ -439,14 +446,7 @@ async def test_a_card_scanned_while_the_phone_has_the_focus_sends_the_next_keys_
     # typed next went into the phone.
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.press("f2")
-        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
-        modal = app.screen
-        modal.query_one("#name", Input).value = "Bob Tran"
-        modal.query_one("#phone", Input).value = "0912345672"
-        modal.query_one("#phone", Input).focus()
-        await until(pilot, lambda: app.focused.id == "phone", what="the phone")
+        modal = await registration_with_phone(pilot, "Bob Tran", "0912345672")
         await scan(pilot, "2100000777792")
         await until(pilot, lambda: modal.query_one("#card", Input).value == "2100000777792" and app.focused.id == "birthday",
                     what="the birthday next")
