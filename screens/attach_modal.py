@@ -21,6 +21,8 @@ from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 
 from .form import Field, FormModal
+from .keyboard_scans import TYPED_CODES
+from .messages import CardScanned
 from .sale_modal import DoneModal, dismiss_later
 from .text import Formats, content
 
@@ -41,7 +43,7 @@ class AttachModal(FormModal):
         self.found: ReceiptPreview | None = None  # shown, and attached at the next Enter
 
     def fields(self) -> Iterable[Field]:
-        yield Field(_("Receipt"), Input(id="attach-receipt", max_length=40), "receipt")
+        yield Field(_("Receipt"), Input(id="attach-receipt", max_length=40, classes=TYPED_CODES), "receipt")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog attach-dialog"):
@@ -69,6 +71,14 @@ class AttachModal(FormModal):
         else:
             self.found = None
             self.submit(receipt_lookup.preview_of, number, self.actor, on_done=self._show, group="attach")
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        """A receipt's number scanned (or typed fast) is the receipt to attach; anything else
+        goes on to the app."""
+        if message.scan is not None and message.scan.kind == "receipt":
+            message.stop()
+            self.query_one("#attach-receipt", Input).value = message.scan.code
+            self.action_save()
 
     def _show(self, found: ReceiptPreview) -> None:
         f = self.formats

@@ -4,7 +4,7 @@ short number of this store's receipt is read, another customer's receipt is refu
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from screens.attach_modal import AttachModal
 from screens.customer_card_screen import CustomerCardScreen
@@ -13,7 +13,7 @@ from shoptui.models import Customer, Receipt
 from shoptui.services import customers, sales, settings
 from shoptui.services.sales import SaleInput
 
-from .helpers import SIZE, app_for, pilot_test, until
+from .helpers import SIZE, app_for, pilot_test, scan, until
 from .till_helpers import card_open, done_shown, done_text
 
 
@@ -75,3 +75,23 @@ async def test_another_customers_receipt_is_shown_and_refused(shop, database):
         await pilot.press(*"99999", "enter")
         await until(pilot, lambda: "no receipt" in modal.field("receipt").error)
     assert Receipt.get_by_id(theirs.id).customer_id == chi.id
+
+
+@pilot_test
+async def test_a_receipt_number_scanned_or_typed_fast_is_the_receipt_to_attach(shop, database):
+    # A receipt's number now reads as a receipt: in this dialog it fills the field (it used
+    # to open that receipt's customer); an unknown number typed fast stays typed.
+    an, _chi, anonymous, _theirs = shop
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_customer(an.id)
+        await card_open(pilot, an.id)
+        await pilot.press("ctrl+r")
+        await until(pilot, lambda: isinstance(app.screen, AttachModal) and app.screen.query("#attach-receipt"))
+        modal = app.screen
+        await scan(pilot, "MAIN-999999")
+        await until(pilot, lambda: modal.query_one("#attach-receipt", Input).value == "MAIN-999999", what="typed, kept")
+        modal.query_one("#attach-receipt", Input).value = ""
+        await scan(pilot, anonymous.number)
+        await until(pilot, lambda: modal.found is not None and modal.found.id == anonymous.id, what="the receipt shown")
+        assert isinstance(app.screen, AttachModal)
