@@ -97,7 +97,12 @@ def make_database(url: str) -> peewee.Database:
     if url.startswith(("postgres://", "postgresql://")):
         try:
             return db_url.connect(url)
-        except Exception as exc:  # the driver is missing or the URL is malformed
+        except ValueError as exc:  # urllib's own words ("Invalid IPv6 URL", "Port out of range")
+            raise DatabaseError(
+                _("Cannot use the database {url}: the address is not a valid postgresql:// address "
+                  "(postgresql://user:password@host:port/name).").format(url=mask_password(url))
+            ) from exc
+        except Exception as exc:  # the driver is missing
             raise DatabaseError(
                 _("Cannot use the database {url}: {reason}").format(url=mask_password(url), reason=_reason(url, exc))
             ) from exc

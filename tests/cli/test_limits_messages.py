@@ -273,3 +273,16 @@ def test_a_refused_value_is_quoted_on_one_line_without_its_escapes(shop):
     assert code == 1
     sentence = one_sentence(err)
     assert "\x1b" not in sentence and "\u202e" not in sentence and "\\u001b[2J\\nEUR" in sentence
+
+
+@pytest.mark.parametrize("url", [
+    f"postgresql://bob:{PASSWORD}@[::1/shop",
+    f"postgresql://bob:{PASSWORD}@127.0.0.1:99999/shop",
+])
+def test_a_malformed_postgresql_address_is_our_own_sentence(url):
+    # Found by a hostile tester: the URL parser's own words ("Invalid IPv6 URL", "Port out
+    # of range 0-65535") came through.
+    code, _out, err = shoptui("--db", url, "check")
+    sentence = one_sentence(err)
+    assert code == 1 and "not a valid postgresql:// address" in sentence
+    assert PASSWORD not in sentence and "IPv6" not in sentence and "out of range" not in sentence
