@@ -27,6 +27,16 @@ def shop(database):
     return an, chi, anonymous, theirs
 
 
+async def attach_dialog(pilot, customer_id: int) -> AttachModal:
+    """The customer's card, then Ctrl+R: the dialog, mounted."""
+    app = pilot.app
+    app.open_customer(customer_id)
+    await card_open(pilot, customer_id)
+    await pilot.press("ctrl+r")
+    await until(pilot, lambda: isinstance(app.screen, AttachModal) and app.screen.query("#attach-receipt"))
+    return app.screen
+
+
 def preview_text(app) -> str:
     return str(app.screen.query_one("#attach-preview", Static).render())
 
@@ -84,11 +94,7 @@ async def test_a_receipt_number_scanned_or_typed_fast_is_the_receipt_to_attach(s
     an, _chi, anonymous, _theirs = shop
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_customer(an.id)
-        await card_open(pilot, an.id)
-        await pilot.press("ctrl+r")
-        await until(pilot, lambda: isinstance(app.screen, AttachModal) and app.screen.query("#attach-receipt"))
-        modal = app.screen
+        modal = await attach_dialog(pilot, an.id)
         await scan(pilot, "MAIN-999999")
         await until(pilot, lambda: modal.query_one("#attach-receipt", Input).value == "MAIN-999999", what="typed, kept")
         modal.query_one("#attach-receipt", Input).value = ""

@@ -406,12 +406,7 @@ async def test_a_prefilled_card_is_not_overwritten_by_what_is_typed_next(shop, d
 async def test_a_card_breaking_the_shop_rule_is_refused_on_its_field_and_nothing_is_saved(shop, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        await pilot.press("f2")
-        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
-        modal = app.screen
-        modal.query_one("#name", Input).value = "Đỗ Hùng"
-        modal.query_one("#phone", Input).value = "0903 555 666"
+        modal = await registration_with_phone(pilot, "Đỗ Hùng", "0903 555 666")
         modal.query_one("#card", Input).value = "x/1"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: modal.field("card").error, what="the refusal on the card field")
