@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..i18n import _, ngettext
 from ..limits import cli_limit
 
@@ -24,6 +26,9 @@ def register(subparsers) -> None:
     parser.add_argument("--full", action="store_true",
                         help=_("walk the hash chains of the ledgers and the audit log from their first row, "
                                "not from the last check"))
+    parser.add_argument("--against", type=Path, metavar="BACKUP",
+                        help=_("also prove, against a backup kept away from the till, that no rows were cut off "
+                               "the end of a ledger since that backup (walks the chains from their first row)"))
     parser.set_defaults(func=run)
 
 
@@ -37,7 +42,11 @@ def run(args) -> int:
     if args.limit < 1:
         raise UsageError(_("--limit must be at least 1."))
     open_db(args)
-    problems = run_checks(limit=args.limit, quick=args.quick, full=args.full)
+    problems = run_checks(limit=args.limit, quick=args.quick, full=args.full or args.against is not None)
+    if args.against is not None:
+        from ..chain_anchor import anchor_breaks
+
+        problems += anchor_breaks(args.against)
     for warning in warnings(limit=args.limit):
         print(_("warning: {message}").format(message=warning.message), file=sys.stderr)
     if not problems:

@@ -8,6 +8,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import peewee as pw
 import pytest
@@ -269,3 +270,53 @@ def test_an_old_audit_row_rewritten_under_cover_of_an_erasure_is_named_by_plain_
     )
     problems = check.run_checks()
     assert [p.kind for p in problems] == ["chain_edited"] and f"row {row.id} " in problems[0].message
+
+
+def test_a_cut_at_a_chains_end_with_its_checkpoint_moved_back_is_named_against_a_backup(database, db_path, tmp_path,
+                                                                                         capsys):
+    # What the chains cannot prove alone (the README says so): rows cut off the end, the
+    # triggers dropped and the checkpoint moved back. A backup kept elsewhere is the anchor.
+    from shoptui.cli import main
+
+    shop = make_shop()
+    backup = tmp_path / "elsewhere" / "shop-backup.sqlite"
+    backup.parent.mkdir()
+    assert main(["--db", str(db_path), "backup", "-o", str(backup)]) == 0
+    more_activity(shop)
+    assert main(["--db", str(db_path), "check"]) == 0  # every checkpoint now at its chain's end
+    capsys.readouterr()
+    # The audit log's tail: its rows have no cached balance that would give the cut away.
+    backed_up = [row[0] for row in sqlite3.connect(backup).execute("SELECT id FROM audit_log ORDER BY id")]
+    drop_append_only_triggers(database)
+    sql(database, "DELETE FROM audit_log WHERE id >= ?", backed_up[-2])
+    sql(database, "UPDATE chain_checkpoint SET last_id = ?, last_hash = (SELECT hash FROM audit_log WHERE id = ?)"
+                  " WHERE chain = 'audit_log'", backed_up[-3], backed_up[-3])
+    assert main(["--db", str(db_path), "check"]) == 0  # the weakness the anchor answers
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "check", "--against", str(backup)]) == 1
+    out, err = capsys.readouterr()
+    assert out == (f"The audit log lost rows since the backup {backup}: row {backed_up[-1]} of table audit_log "
+                   "is in the backup but no longer in the database.\n")
+    assert err == "1 problem found.\n"
+
+
+def test_check_against_another_shops_backup_or_no_backup_says_so(database, db_path, tmp_path, capsys):
+    from shoptui.cli import main
+
+    make_shop()
+    other = tmp_path / "other.sqlite"
+    assert main(["--db", str(other), "demo", "--customers", "20", "--seed", "3"]) == 0
+    backup = tmp_path / "other-backup.sqlite"
+    assert main(["--db", str(other), "backup", "-o", str(backup)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "check", "--against", str(backup)]) == 1
+    out = capsys.readouterr().out
+    assert "was rewritten since the backup" in out and "or the backup is of another shop" in out
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database\n")
+    assert main(["--db", str(db_path), "check", "--against", str(notes)]) != 0
+    captured = capsys.readouterr()
+    assert captured.err.strip().endswith(f"{notes} is not a shoptui backup."), captured.err
+    assert "Traceback" not in captured.err and "sqlite3" not in captured.err
+    assert main(["--db", str(db_path), "check", "--against", str(tmp_path / "missing.sqlite")]) != 0
+    assert "There is no backup file at" in capsys.readouterr().err
