@@ -11,7 +11,9 @@ What is checked, and why some things are allowed:
   both itself).
 - Each customer's cached ``points_balance``, ``debt_balance``, ``total_sales`` (sales −
   returns) and ``last_purchase_at`` (last sale) equal what the entries and receipts give.
-- Each receipt's payments add up to its total; totals and payments are not negative.
+- Each receipt's payments add up to its total; totals and payments are not negative,
+  but for the signed ``rounding`` of cash rounding, which is only on a receipt with cash
+  and below the largest step ever set (``cash_rounding_rows``).
 - A return names a sale and belongs to the sale's customer (an imported return is let
   off both: the other program may not give the sale, or name the customer otherwise),
   and never returns more than the sale, in money and per line in quantity; only
@@ -269,7 +271,7 @@ def payment_values(limit: int) -> Iterable[Problem]:
     query = (
         _receipts(Payment.method, Payment.amount)
         .join_from(Receipt, Payment, on=(Payment.receipt == Receipt.id))
-        .where(Payment.method.not_in(PAYMENT_METHODS) | (Payment.amount < 0))
+        .where(Payment.method.not_in(PAYMENT_METHODS) | ((Payment.amount < 0) & (Payment.method != "rounding")))
         .order_by(Payment.id)
         .limit(limit)
         .tuples()
@@ -850,6 +852,61 @@ def points_kept_after_returns(limit: int) -> Iterable[Problem]:
                 return
 
 
+def largest_cash_step() -> int:
+    """The largest cash rounding step in force now or at any time before: the setting's
+    value now and every value the audit log saw it take (the log is hash-chained, so an
+    edited step is named by the chain check). A rounding row is judged against it, since a
+    receipt does not keep the step it was rounded to, and a step lowered since must not
+    make old receipts wrong."""
+    from .services import settings
+
+    steps = [settings.get_int("cash_rounding")]
+    query = AuditLog.select(AuditLog.before, AuditLog.after).where(
+        (AuditLog.action == "setting.set") & (AuditLog.entity == "setting") & (AuditLog.entity_id == "cash_rounding"))
+    for before, after in query.tuples():
+        for values in (before, after):
+            try:
+                steps.append(int((values or {}).get("value") or 0))
+            except (TypeError, ValueError, AttributeError):
+                continue
+    return max(steps)
+
+
+def cash_rounding_rows(limit: int) -> Iterable[Problem]:
+    """A ``rounding`` payment (services.cash_rounding) is only on a receipt with cash, and
+    below the step: on a sale at most half the largest step ever set (cash is rounded
+    half-up); on a return under one step, since a return is rounded on the running total of
+    its sale's cash refunds (so that a sale returned in parts gives back exactly the cash
+    it took), which may move one return's rounding by up to a step while the sum stays
+    within half of one. No step ever set: no rounding row may exist. Revenue never
+    includes rounding: it is the receipts' totals, and ``receipt_hour_sums`` holds the
+    reports' sums to them."""
+    step = largest_cash_step()
+    cash = Payment.alias("cash")
+    has_cash = pw.fn.EXISTS(cash.select(cash.id).where((cash.receipt == Receipt.id) & (cash.method == "cash")))
+    size = pw.fn.ABS(Payment.amount)
+    query = (
+        _receipts(Payment.amount, has_cash.alias("has_cash"))
+        .join_from(Receipt, Payment, on=(Payment.receipt == Receipt.id))
+        .where((Payment.method == "rounding") & (
+            ~has_cash
+            | ((Receipt.kind == "sale") & (size * 2 > step))
+            | ((Receipt.kind != "sale") & (size >= step) & (Payment.amount != 0))
+        ))
+        .order_by(Payment.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, amount, with_cash in query:
+        if not with_cash:
+            message = _("The {receipt} has a cash rounding of {amount} but no cash.").format(
+                receipt=_receipt(store, number), amount=_money(amount))
+        else:
+            message = _("The {receipt} has a cash rounding of {amount}, more than the cash rounding step {step} allows.").format(
+                receipt=_receipt(store, number), amount=_money(amount), step=_money(step))
+        yield Problem("cash_rounding", message)
+
+
 # -- warnings: allowed, but worth a look -----------------------------------------------------
 
 
@@ -931,6 +988,7 @@ CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity
     returns_by_method,
     points_paid_at_their_price,
     points_kept_after_returns,
+    cash_rounding_rows,
     returned_lines,
     credit_on_ledger,
     points_on_ledger,

@@ -12,7 +12,9 @@ from .loyalty import Voucher
 from .shop import Store, User
 
 RECEIPT_KINDS = ("sale", "return")
-PAYMENT_METHODS = ("cash", "card", "credit", "points", "voucher", "giftcard")
+# ``rounding``: the difference cash rounding makes (services.cash_rounding); signed, the one
+# method whose amount may be negative. No CHECK constraint lists the methods (migration 0001).
+PAYMENT_METHODS = ("cash", "card", "credit", "points", "voucher", "giftcard", "rounding")
 
 
 class Receipt(BaseModel):

@@ -27,7 +27,7 @@ from ..models import (
     VoucherUse,
 )
 from ..models.ledgers import in_ledger_of
-from . import customers, debts, points, settings, vouchers
+from . import cash_rounding, customers, debts, points, settings, vouchers
 from .debts import credit_left
 from .audit import record
 from .context import Actor, allows, current_store, require
@@ -101,6 +101,11 @@ class Quote:
     credit_left: int | None
     lines: tuple[QuotedLine, ...] = ()
     extra_discount: int = 0  # the cashier's discount on the whole receipt, in money
+    cash_step: int = 0  # cash is rounded to this step (services.cash_rounding; 0: none)
+
+    def cash(self, due: int, typed: int | None = None) -> tuple[int, int]:
+        """The cash taken and the rounding for ``due`` left to pay in cash (see ``cash_part``)."""
+        return cash_part(due, typed, self.cash_step)
 
 
 QTY_STEP = Decimal("0.001")  # quantities are kept to the thousandth (grams of a kilo)
@@ -248,7 +253,7 @@ def _quote(sale: SaleInput, customer: Customer | None, lines: list[dict], rate: 
         credit_left=credit_left(customer) if customer else None,
         lines=tuple(QuotedLine(line["sku"], line["name"], line["qty"], line["unit_price"], line["line_discount"],
                                line["amount"]) for line in lines),
-        extra_discount=extra,
+        extra_discount=extra, cash_step=cash_rounding.step(),
     )
 
 
@@ -336,14 +341,17 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         if sale.card:
             payments.append(("card", sale.card, {}))
         paid = sum(amount for _m, amount, _k in payments)
-        cash = q.total - paid if sale.cash is None else sale.cash
-        if cash < 0 or paid + cash != q.total:
+        cash, rounding = cash_part(q.total - paid, sale.cash, cash_rounding.step())
+        if cash < 0 or paid + cash + rounding != q.total:
             with about("cash"):
                 raise RuleViolation(
                     _("The payments add up to {paid}, but the receipt is {total}.").format(paid=_fmt(paid + max(cash, 0)), total=_fmt(q.total))
                 )
-        if cash:
+        if cash or rounding:
+            # A cash part rounded to nothing keeps its (zero) cash row: the rounding is of cash.
             payments.append(("cash", cash, {}))
+        if rounding:
+            payments.append(("rounding", rounding, {}))
 
         store = current_store(actor)
         number = sale.number or next_receipt_number(store)
@@ -388,6 +396,21 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
     )
 
 
+def cash_part(due: int, typed: int | None, step: int) -> tuple[int, int]:
+    """The cash a sale takes and its rounding row, for ``due`` left to pay in cash.
+
+    Blank cash (None) is whatever is left, rounded to the shop's step; cash typed as the
+    exact rest or as the rounded rest is that same rounded cash (a drawer cannot take
+    the exact amount). Any other typed cash is kept as typed, without rounding, for the
+    caller to refuse when the payments then do not add up."""
+    if due < 0:
+        return (due if typed is None else typed), 0
+    rounded, rounding = cash_rounding.split_cash(due, step)
+    if typed is None or typed in (due, rounded):
+        return rounded, rounding
+    return typed, 0
+
+
 def _points_rule(base: int, rate: points.Rate) -> dict:
     """The receipt's record of the rule its points were earned under (migration 0008)."""
     return {"points_base": max(base, 0), "points_earn_per": rate.earn_per if rate.earn_per > 0 else None}
@@ -422,6 +445,7 @@ class ReturnResult:
     credit_reduced: int
     refunded: int
     refund_method: str
+    rounding: int = 0
 
 
 def find_receipt(number: str, store: Store | None = None) -> Receipt:
@@ -526,10 +550,11 @@ class ReturnPlan:
     points_restored: int
     instruments: dict[str, int]  # points, voucher and gift-card money going back where it came from
     credit_reduced: int
-    refunded: int
+    refunded: int  # paid back by refund_method: in cash, rounded to the shop's step
     refund_method: str
     line_rows: list[dict]
     late: bool
+    rounding: int = 0  # the exact refund less the cash paid back (services.cash_rounding)
 
 
 def plan_return(
@@ -611,11 +636,16 @@ def plan_return(
         debt_now = Customer.select(Customer.debt_balance).where(Customer.id == sale.customer_id).scalar() or 0
         credit_open = paid.get("credit", 0) - back.get("credit", 0)
         credit_reduced = max(0, min(rest, credit_open, debt_now))
+    refunded, rounding = rest - credit_reduced, 0
+    if refund_method == "cash":
+        # Only cash is rounded, on the running total of the sale's cash refunds.
+        refunded, rounding = cash_rounding.split_refund(
+            refunded, back.get("cash", 0), back.get("cash", 0) + back.get("rounding", 0), cash_rounding.step())
     return ReturnPlan(
         sale=sale, amount=amount, subtotal=part(sale.subtotal, so_far["subtotal"]),
         points_reversed=reversed_points, points_restored=restored_points, instruments=instruments,
-        credit_reduced=credit_reduced, refunded=rest - credit_reduced, refund_method=refund_method,
-        line_rows=line_rows, late=late,
+        credit_reduced=credit_reduced, refunded=refunded, refund_method=refund_method,
+        line_rows=line_rows, late=late, rounding=rounding,
     )
 
 
@@ -656,8 +686,10 @@ def record_return(
         )
         for row in plan.line_rows:
             ReceiptLine.create(receipt=receipt, **row)
-        for method, value in (*plan.instruments.items(), ("credit", plan.credit_reduced), (refund_method, plan.refunded)):
-            if value:
+        for method, value in (*plan.instruments.items(), ("credit", plan.credit_reduced), (refund_method, plan.refunded),
+                              ("rounding", plan.rounding)):
+            # A cash refund rounded to nothing keeps its (zero) cash row beside its rounding.
+            if value or (method == refund_method and plan.rounding):
                 Payment.create(receipt=receipt, method=method, amount=value)
         gift_money = plan.instruments["giftcard"]
         if gift_money:
@@ -673,10 +705,10 @@ def record_return(
             add_sales(customer.id, -amount, None)
         record(actor, "receipt.return", "receipt", receipt.id, None,
                {"number": number, "return_of": sale.number, "total": amount, "refunded": plan.refunded,
-                "credit_reduced": plan.credit_reduced},
+                "credit_reduced": plan.credit_reduced, **({"rounding": plan.rounding} if plan.rounding else {})},
                override_by=override_by.id if plan.late and override_by is not None else None, at=at)
     return ReturnResult(receipt, amount, plan.points_reversed, plan.points_restored, plan.credit_reduced,
-                        plan.refunded, refund_method)
+                        plan.refunded, refund_method, plan.rounding)
 
 
 def _check_late_return(actor: Actor | None, override_by: User | None) -> None:
