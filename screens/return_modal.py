@@ -214,6 +214,8 @@ class ReturnModal(FormModal):
             parts.append(_("debt less {amount}").format(amount=f.money(split.credit_reduced).plain))
         parts.append(_("paid back ({method}) {amount}").format(
             method=_(METHOD_NAMES[split.refund_method]), amount=f.money(split.refunded).plain))
+        if split.rounding:
+            parts.append(_("cash rounding {amount}").format(amount=f.money(split.rounding).plain))
         if split.points_reversed:
             parts.append(_("{points} points taken back").format(points=f.number(split.points_reversed).plain))
         self.query_one("#refund-split", Static).update(content(" · ".join(parts)))
@@ -311,4 +313,6 @@ class ReturnModal(FormModal):
             if payments.get(method):
                 lines.append((label, f.money(payments[method]).plain))
         lines.append((_("Paid back ({method})").format(method=_(METHOD_NAMES[result.refund_method])), f.money(result.refunded).plain))
+        if result.rounding:
+            lines.append((_("Cash rounding"), f.money(result.rounding).plain))
         self.app.push_screen(DoneModal(_("Return recorded"), lines), partial(dismiss_later, self, result))

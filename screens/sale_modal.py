@@ -77,8 +77,15 @@ class DoneModal(ModalScreen[None]):
 
 PAYMENT_NAMES = {
     "cash": N_("cash"), "card": N_("bank card"), "credit": N_("credit"), "points": N_("points"),
-    "voucher": N_("voucher"), "giftcard": N_("gift card"),
+    "voucher": N_("voucher"), "giftcard": N_("gift card"), "rounding": N_("cash rounding"),
 }
+
+
+def payment_label(method: str) -> str:
+    """A payment's line on the slip: "Paid by cash", …; the rounding of cash is its own line."""
+    if method == "rounding":
+        return _("Cash rounding")
+    return _("Paid by {method}").format(method=_(PAYMENT_NAMES[method]) if method in PAYMENT_NAMES else method)
 
 
 def dismiss_later(screen: ModalScreen, result, _closed=None) -> None:
@@ -355,7 +362,11 @@ class SaleModal(FormModal):
                 text.append("\n" + printable(problem), style="bold red")
             else:
                 rest = q.total - q.points_money - q.voucher_money - sale.gift_amount - sale.credit - sale.card
-                fact(_("Cash"), f.money(rest if sale.cash is None else sale.cash).plain)
+                # The cash to take, rounded to the shop's step, and the rounding beside it.
+                cash, rounding = q.cash(rest, sale.cash)
+                fact(_("Cash"), f.money(cash).plain)
+                if rounding:
+                    fact(_("Cash rounding"), f.money(rounding).plain)
         self.query_one("#quote", Static).update(text)
 
     def _payment_problem(self, q: sales.Quote, sale: SaleInput) -> str | None:
@@ -364,7 +375,11 @@ class SaleModal(FormModal):
         f = self.formats
         if self.customer_id is not None and sale.points > q.max_points:
             return _("At most {n} points can pay this receipt.").format(n=f.number(q.max_points).plain)
-        paid = q.points_money + q.voucher_money + sale.gift_amount + sale.credit + sale.card + (sale.cash or 0)
+        others = q.points_money + q.voucher_money + sale.gift_amount + sale.credit + sale.card
+        rest = q.total - others
+        # Cash typed as the exact rest or the rounded rest is the same rounded cash (cash rounding).
+        cash, rounding = q.cash(max(rest, 0), sale.cash)
+        paid = others + (cash + rounding if sale.cash is not None else 0)
         if paid > q.total:
             return _("The payments are {amount} more than the receipt.").format(amount=f.money(paid - q.total).plain)
         if sale.cash is not None and paid < q.total:
@@ -453,8 +468,7 @@ class SaleModal(FormModal):
             return
         self.app.data_changed()
         lines = self.result_lines(result.result)
-        lines[3:3] = [(_("Paid by {method}").format(method=_(PAYMENT_NAMES[m]) if m in PAYMENT_NAMES else m),
-                       self.formats.money(amount).plain) for m, amount in result.payments]
+        lines[3:3] = [(payment_label(m), self.formats.money(amount).plain) for m, amount in result.payments]
         self.app.push_screen(DoneModal(_("Sale recorded"), lines, result.result.warnings),
                              partial(dismiss_later, self, result.result))
 
