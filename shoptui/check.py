@@ -852,26 +852,6 @@ def points_kept_after_returns(limit: int) -> Iterable[Problem]:
                 return
 
 
-def largest_cash_step() -> int:
-    """The largest cash rounding step in force now or at any time before: the setting's
-    value now and every value the audit log saw it take (the log is hash-chained, so an
-    edited step is named by the chain check). A rounding row is judged against it, since a
-    receipt does not keep the step it was rounded to, and a step lowered since must not
-    make old receipts wrong."""
-    from .services import settings
-
-    steps = [settings.get_int("cash_rounding")]
-    query = AuditLog.select(AuditLog.before, AuditLog.after).where(
-        (AuditLog.action == "setting.set") & (AuditLog.entity == "setting") & (AuditLog.entity_id == "cash_rounding"))
-    for before, after in query.tuples():
-        for values in (before, after):
-            try:
-                steps.append(int((values or {}).get("value") or 0))
-            except (TypeError, ValueError, AttributeError):
-                continue
-    return max(steps)
-
-
 def cash_rounding_rows(limit: int) -> Iterable[Problem]:
     """A ``rounding`` payment (services.cash_rounding) is only on a receipt with cash, and
     below the step: on a sale at most half the largest step ever set (cash is rounded
@@ -881,7 +861,9 @@ def cash_rounding_rows(limit: int) -> Iterable[Problem]:
     within half of one. No step ever set: no rounding row may exist. Revenue never
     includes rounding: it is the receipts' totals, and ``receipt_hour_sums`` holds the
     reports' sums to them."""
-    step = largest_cash_step()
+    from .services.cash_rounding import largest_step
+
+    step = largest_step()
     cash = Payment.alias("cash")
     has_cash = pw.fn.EXISTS(cash.select(cash.id).where((cash.receipt == Receipt.id) & (cash.method == "cash")))
     size = pw.fn.ABS(Payment.amount)

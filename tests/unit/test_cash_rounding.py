@@ -267,3 +267,64 @@ def test_day_close_counts_the_rounded_cash_and_the_rounding_apart(database, tmp_
     sell(amount=1_000, at=NOW + dt.timedelta(days=1))
     later = day_close.figures(day_close.day_close(NOW.date() + dt.timedelta(days=1)))
     assert not [f for f in later if f.section == "drawer"]
+
+
+def test_the_month_journal_shows_the_rounding_and_reads_it_back(database, tmp_path, db_path):
+    from openpyxl import load_workbook
+
+    from shoptui import db as dbmod
+    from shoptui.io.importer import import_sheet
+    from shoptui.io.month_export import Month, export_month
+    from shoptui.io.readers import open_sheet
+    from shoptui.services import stores
+
+    use(500)
+    an = customers.register({"name": "An", "code": "KH1"}).customer
+    sale = sell(customer=an, amount=12_345, card=2_000)  # cash 10,500, rounding −155
+    give_back(sale, 5_432)  # cash 5,500, rounding −68
+    sell(amount=10_200, card=10_000)  # cash 0, rounding +200
+    june = Month(NOW.date().replace(day=1))
+    path = tmp_path / "june.xlsx"
+    export_month(june, path, actor=SYSTEM)
+    sheet = load_workbook(path)["Receipts"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert "Cash rounding" in header
+    rounding = {row[0]: row[header.index("Cash rounding")] for row in rows[1:]}
+    assert sorted(rounding.values(), key=str) == sorted([-155, -68, 200], key=str)
+
+    again = import_sheet("sales", open_sheet(path, sheet="Receipts"), dry_run=True, actor=SYSTEM)
+    assert again.counts == {"imported": 0, "updated": 0, "unchanged": 3, "rejected": 0}, again.messages[:5]
+
+    dbmod.open_database(str(tmp_path / "other.sqlite"))
+    try:
+        settings.ensure_defaults()
+        stores.ensure_main_store()
+        # A shop that never rounds cash refuses a rounding it could not have made …
+        refused = import_sheet("sales", open_sheet(path, sheet="Receipts"), create_customers=True, dry_run=True)
+        assert refused.counts["rejected"] == 3
+        assert "cash rounding" in str(refused.messages[0])
+        # … and one that does keeps every receipt as it was, adding up, with check clean.
+        settings.set_value("cash_rounding", "500")
+        report = import_sheet("sales", open_sheet(path, sheet="Receipts"), create_customers=True)
+        assert report.counts["imported"] == 3, report.messages[:5]
+        assert sorted(p.amount for p in Payment.select().where(Payment.method == "rounding")) == [-155, -68, 200]
+        assert_clean()
+    finally:
+        settings.clear_cache()
+        dbmod.open_database(str(db_path))
+
+
+def test_the_same_rounding_and_check_on_postgresql(pg_database):
+    use(500)
+    an = customers.register({"name": "An"}).customer
+    sale = sell(customer=an, amount=12_249)
+    give_back(sale, 6_250)
+    give_back(sale)
+    back = Payment.select().join(Receipt).where((Payment.method == "cash") & (Receipt.kind == "return"))
+    assert sum(p.amount for p in back) == paid(sale)["cash"] == 12_000
+    assert_clean()
+    card_only = sell(amount=1_000, card=1_000)
+    Payment.insert(receipt=card_only, method="rounding", amount=100).execute()
+    Payment.update(amount=900).where((Payment.receipt == card_only) & (Payment.method == "card")).execute()
+    assert [p.kind for p in check.run_checks()] == ["cash_rounding"]
