@@ -150,6 +150,12 @@ class Till(RuleBasedStateMachine):
         settings.set_value("points_value", value)
         settings.set_value("points_earn_on_points", on_points)
 
+    @rule(step=st.sampled_from(["0", "500", "1000", "300"]))
+    def change_the_cash_rounding(self, step):
+        """Cash rounding (issue 12) set, changed or turned off between any two steps: the
+        receipts, returns and ``check`` must hold whatever step each was rounded to."""
+        settings.set_value("cash_rounding", step)
+
     @rule(min_spend=st.integers(1, 40).map(lambda n: n * 25_000), earn_per=st.sampled_from([2_500, 5_000]),
           discount_bp=st.sampled_from([0, 300, 500]))
     def add_a_tier(self, min_spend, earn_per, discount_bp):
