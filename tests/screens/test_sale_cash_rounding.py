@@ -27,7 +27,8 @@ async def test_the_sale_dialog_shows_the_rounded_cash_and_the_rounding(an, datab
     async with app.run_test(size=SIZE) as pilot:
         modal = await open_sale(pilot, an.id)
         await type_amount(pilot, "12345")
-        await until(pilot, lambda: "Cash rounding" in quote_text(modal), what="the rounded cash")
+        await until(pilot, lambda: "To pay: ₫12,345" in quote_text(modal) and "Cash rounding" in quote_text(modal),
+                    what="the rounded cash of the whole amount")
         quote = quote_text(modal)
         assert "To pay: ₫12,345" in quote and "Cash: ₫12,500" in quote and "Cash rounding: -₫155" in quote
         await pilot.press("enter")
