@@ -28,7 +28,9 @@ What is checked, and why some things are allowed:
 - A points balance may be negative only after a return reversed points already spent
   (``reverse``) or a receipt moved away (``move``): redeeming, expiring and adjusting
   never go below zero. Likewise a debt balance below zero needs an ``adjust``,
-  ``opening`` or ``move`` entry, since payments and returns stop at the debt.
+  ``opening``, ``move`` or ``advance`` entry (a payment in advance), since plain payments
+  and returns stop at the debt; what an advance paid on a sale (method ``advance``) is on
+  the debt ledger like credit, and a return never gives back more of it than it paid.
 - The receipts' running sums the reports read (per store-hour and per customer,
   migration 0005; each customer's gaps between sale dates, migration 0007) equal what
   the receipts give.
@@ -86,7 +88,7 @@ from .services.money_math import share_of
 DEFAULT_LIMIT = 20
 # The sign each kind of ledger entry must have: +1 never negative, -1 never positive.
 POINTS_SIGNS = {"opening": 1, "earn": 1, "restore": 1, "redeem": -1, "reverse": -1, "expire": -1}
-DEBT_SIGNS = {"credit_sale": 1, "payment": -1, "return": -1}
+DEBT_SIGNS = {"credit_sale": 1, "payment": -1, "return": -1, "advance": -1}
 
 
 @dataclass(frozen=True)
@@ -413,10 +415,12 @@ def _qty(value) -> str:
 
 
 def credit_on_ledger(limit: int) -> Iterable[Problem]:
-    """Credit paid on a sale is a ``credit_sale`` debt entry; credit given back on a return a ``return`` entry."""
+    """Credit paid on a sale is a ``credit_sale`` debt entry; credit given back on a return a
+    ``return`` entry. So is what a customer's advance paid (method ``advance``): it is
+    on the debt ledger the same way."""
     credit_paid = (
         Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("amount"))
-        .where(Payment.method == "credit")
+        .where(Payment.method.in_(("credit", "advance")))
         .group_by(Payment.receipt)
         .alias("credit_paid")
     )
@@ -560,7 +564,9 @@ def entry_signs(limit: int) -> Iterable[Problem]:
 def negative_balances(limit: int) -> Iterable[Problem]:
     for model, value, excuses, what in (
         (PointsEntry, PointsEntry.points, ("reverse", "move", "merge"), "points"),
-        (DebtEntry, DebtEntry.amount, ("adjust", "opening", "move", "merge"), "debt"),
+        # A payment in advance (``advance``) leaves the balance below zero on purpose, and a
+        # return may then give back to the advance what it paid.
+        (DebtEntry, DebtEntry.amount, ("adjust", "opening", "move", "merge", "advance"), "debt"),
     ):
         excused = pw.fn.SUM(pw.Case(None, [(model.kind.in_(excuses), 1)], 0))
         query = (
@@ -735,7 +741,7 @@ def _method_sums(receipts: pw.Select) -> pw.Select:
     def of(method: str):
         return pw.fn.SUM(pw.Case(None, [(Payment.method == method, Payment.amount)], 0)).alias(method)
 
-    return (Payment.select(Payment.receipt, of("points"), of("voucher"), of("giftcard"), of("credit"))
+    return (Payment.select(Payment.receipt, of("points"), of("voucher"), of("giftcard"), of("credit"), of("advance"))
             .where(Payment.receipt.in_(receipts)).group_by(Payment.receipt))
 
 
@@ -752,11 +758,11 @@ def returns_by_method(limit: int) -> Iterable[Problem]:
         Payment.select(returned.return_of.alias("sale_id"), Payment.method, pw.fn.SUM(Payment.amount).alias("amount"))
         .join(returned, on=(Payment.receipt == returned.id))
         .where((returned.kind == "return") & returned.return_of.is_null(False) & (returned.source != "import")
-               & Payment.method.in_(["points", "voucher", "giftcard", "credit"]))
+               & Payment.method.in_(["points", "voucher", "giftcard", "credit", "advance"]))
         .group_by(returned.return_of, Payment.method)
         .alias("back")
     )
-    sale_paid = pw.Case(back_rows.c.method, [(m, getattr(paid.c, m)) for m in ("points", "voucher", "giftcard", "credit")], 0)
+    sale_paid = pw.Case(back_rows.c.method, [(m, getattr(paid.c, m)) for m in ("points", "voucher", "giftcard", "credit", "advance")], 0)
     query = (
         _receipts(back_rows.c.method, back_rows.c.amount, pw.fn.COALESCE(sale_paid, 0))
         .join_from(Receipt, back_rows, on=(back_rows.c.sale_id == Receipt.id))

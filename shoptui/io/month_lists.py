@@ -211,7 +211,7 @@ DEBTS = Ledger(
     DebtEntry, "amount", "money",
     (
         ("credit_sales", N_("Credit sales"), ("credit_sale",), 1),
-        ("payments", N_("Payments"), ("payment",), -1),
+        ("payments", N_("Payments"), ("payment", "advance"), -1),
         ("returns", N_("Returns"), ("return",), -1),
     ),
     ("adjustments", N_("Adjustments")),
@@ -353,11 +353,14 @@ def journal_rows(month: Month) -> Iterator[list]:
         for rid, method, amount, code in (
             Payment.select(Payment.receipt, Payment.method, fn.SUM(Payment.amount), fn.MAX(Voucher.code))
             .join(Voucher, pw.JOIN.LEFT_OUTER, on=(Payment.voucher == Voucher.id))
-            .where(Payment.receipt.in_(ids) & Payment.method.in_(("credit", "card", "voucher", "points", "rounding")))
+            .where(Payment.receipt.in_(ids) & Payment.method.in_(("credit", "card", "voucher", "points", "rounding", "advance")))
             .group_by(Payment.receipt, Payment.method)
             .tuples()
         ):
-            paid[rid, method] = amount
+            # What an advance paid is on the customer's account like credit: the journal's
+            # "paid on credit" has both (the import's comparison adds them up alike).
+            key = "credit" if method == "advance" else method
+            paid[rid, key] = paid.get((rid, key), 0) + amount
             if code:
                 voucher_codes[rid] = code
         for (number, at, kind, return_of, store, customer, phone, typed, name, cashier, total, discount, points,

@@ -68,7 +68,7 @@ class Figure:
 METHOD_NAMES = {
     "cash": N_("cash"), "card": N_("bank card"), "transfer": N_("transfer"), "credit": N_("on credit"),
     "points": N_("points"), "voucher": N_("voucher"), "giftcard": N_("gift card"),
-    "rounding": N_("cash rounding"),
+    "rounding": N_("cash rounding"), "advance": N_("from the advance"),
 }
 SECTION_TITLES = {
     "payments": N_("Payments by method (sales less returns)"),
@@ -170,7 +170,8 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
         .join(Receipt, on=(Payment.receipt == Receipt.id)).where(where)
         .group_by(Payment.method).order_by(Payment.method).tuples()
     ]
-    debt_where = (DebtEntry.kind == "payment") & (DebtEntry.at >= start) & (DebtEntry.at < end)
+    # A payment in advance (more than the debt) is money in like any debt payment.
+    debt_where = DebtEntry.kind.in_(("payment", "advance")) & (DebtEntry.at >= start) & (DebtEntry.at < end)
     if user_id is not None:
         debt_where &= DebtEntry.user == user_id
     debt_by_method = [

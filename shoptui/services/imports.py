@@ -594,8 +594,10 @@ class SalesWriter:
             Payment.select(Payment.method, pw.fn.SUM(Payment.amount))
             .where(Payment.receipt == receipt.id).group_by(Payment.method).tuples()
         ):
-            if method in stored_paid:
-                stored_paid[method] = int(amount)
+            if method == "advance":  # the journal writes it with the credit (io.month_lists)
+                stored_paid["credit"] += int(amount)
+            elif method in stored_paid:
+                stored_paid[method] += int(amount)
         if any(paid.get(method, 0) != amount for method, amount in stored_paid.items()):
             return False
         stored_lines = [

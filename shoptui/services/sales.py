@@ -58,6 +58,7 @@ class SaleInput:
     gift_card: str | None = None
     gift_amount: int = 0
     credit: int = 0
+    advance: int = 0  # paid from what the customer paid in advance (a negative debt balance)
     card: int = 0  # paid by bank card
     cash: int | None = None  # None: whatever is left
     at: dt.datetime | None = None
@@ -100,6 +101,7 @@ class Quote:
     voucher_money: int
     credit_left: int | None
     lines: tuple[QuotedLine, ...] = ()
+    advance_left: int = 0  # what the customer paid in advance and a sale may use
     extra_discount: int = 0  # the cashier's discount on the whole receipt, in money
     cash_step: int = 0  # cash is rounded to this step (services.cash_rounding; 0: none)
 
@@ -251,6 +253,7 @@ def _quote(sale: SaleInput, customer: Customer | None, lines: list[dict], rate: 
         total=total, max_points=points.max_redeemable(customer, total - voucher_money) if customer else 0,
         points_money=points_money, voucher_money=voucher_money,
         credit_left=credit_left(customer) if customer else None,
+        advance_left=debts.advance_left(customer) if customer else 0,
         lines=tuple(QuotedLine(line["sku"], line["name"], line["qty"], line["unit_price"], line["line_discount"],
                                line["amount"]) for line in lines),
         extra_discount=extra, cash_step=cash_rounding.step(),
@@ -290,6 +293,17 @@ def _check_credit(customer: Customer | None, credit: int, sale: SaleInput, actor
     return warnings
 
 
+def _check_advance(customer: Customer | None, advance: int) -> None:
+    """Only a known customer's advance pays, and no more of it than they paid."""
+    if customer is None:
+        raise RuleViolation(_("Only a known customer can pay from an advance: scan the card first."))
+    left = debts.advance_left(customer)
+    if advance > left:
+        if not left:
+            raise RuleViolation(_("{name} has paid nothing in advance.").format(name=customer.name))
+        raise RuleViolation(_("{name} has only {amount} paid in advance.").format(name=customer.name, amount=_fmt(left)))
+
+
 def _fmt(minor: int) -> str:
     from ..i18n import babel_locale
     from ..money import format_money
@@ -314,9 +328,12 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
                 points.check_redeem(customer, sale.points, q.total - q.voucher_money)
             elif sale.points:
                 raise RuleViolation(_("Only a known customer can pay with points: scan the card first."))
-        for name in ("gift_amount", "credit", "card"):
+        for name in ("gift_amount", "credit", "card", "advance"):
             if getattr(sale, name) < 0:
                 raise ValidationError(_("Payments may not be negative."), name)
+        if sale.advance:
+            with about("advance"):
+                _check_advance(customer, sale.advance)
         payments: list[tuple[str, int, dict]] = []
         if q.points_money:
             payments.append(("points", q.points_money, {}))
@@ -338,6 +355,8 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             warnings = _check_credit(customer, sale.credit, sale, actor)
         if sale.credit:
             payments.append(("credit", sale.credit, {}))
+        if sale.advance:
+            payments.append(("advance", sale.advance, {}))
         if sale.card:
             payments.append(("card", sale.card, {}))
         paid = sum(amount for _m, amount, _k in payments)
@@ -379,6 +398,10 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             post_points(customer, "redeem", -sale.points, receipt=receipt, user=user_id, at=at)
             post_points(customer, "earn", earned, receipt=receipt, user=user_id, at=at)
             post_debt(customer, "credit_sale", sale.credit, receipt=receipt, user=user_id, at=at)
+            # The advance pays like credit on the debt ledger (the balance rises towards zero),
+            # named so on the entry; the credit limit never counts it (credit_left).
+            post_debt(customer, "credit_sale", sale.advance, receipt=receipt, user=user_id, at=at,
+                      reason=_("paid from the advance"))
             add_sales(customer.id, q.total, at)
         record(
             actor, "receipt.sale", "receipt", receipt.id, None,
@@ -391,7 +414,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
     return SaleResult(
         receipt, earned,
         customer.points_balance - sale.points + earned if customer else None,
-        customer.debt_balance + sale.credit if customer else None,
+        customer.debt_balance + sale.credit + sale.advance if customer else None,
         warnings,
     )
 
@@ -627,7 +650,8 @@ def plan_return(
     else:
         instruments["points"] = min(part(paid.get("points", 0), back.get("points", 0)), budget)
     budget -= instruments["points"]
-    for method in ("voucher", "giftcard"):
+    # What the advance paid goes back to the advance, as voucher and gift-card money goes back.
+    for method in ("voucher", "giftcard", "advance"):
         instruments[method] = min(part(paid.get(method, 0), back.get(method, 0)), budget)
         budget -= instruments[method]
     rest = budget
@@ -702,6 +726,8 @@ def record_return(
             post_points(customer, "reverse", -plan.points_reversed, receipt=receipt, user=user_id, at=at)
             post_points(customer, "restore", plan.points_restored, receipt=receipt, user=user_id, at=at)
             post_debt(customer, "return", -plan.credit_reduced, receipt=receipt, user=user_id, at=at)
+            post_debt(customer, "return", -plan.instruments["advance"], receipt=receipt, user=user_id, at=at,
+                      reason=_("back to the advance"))
             add_sales(customer.id, -amount, None)
         record(actor, "receipt.return", "receipt", receipt.id, None,
                {"number": number, "return_of": sale.number, "total": amount, "refunded": plan.refunded,
