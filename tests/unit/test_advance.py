@@ -145,3 +145,12 @@ def test_the_month_journal_reads_an_advance_sale_back_unchanged(an, tmp_path):
     export_month(Month(NOW.date().replace(day=1)), path, actor=SYSTEM)
     again = import_sheet("sales", open_sheet(path, sheet="Receipts"), dry_run=True, actor=SYSTEM)
     assert again.counts == {"imported": 0, "updated": 0, "unchanged": 1, "rejected": 0}, again.messages[:5]
+
+
+def test_the_refund_split_names_what_goes_back_to_the_advance(an):
+    from shoptui.services import till
+
+    debts.take_payment(an, 60_000, actor=SYSTEM, at=NOW, advance=True)
+    sale = sell(customer=an, amount=100_000, advance=60_000).receipt
+    split = till.refund_split(sale.id, 50_000, "", "cash")
+    assert (split.advance, split.refunded) == (30_000, 20_000)
