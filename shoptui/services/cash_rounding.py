@@ -45,12 +45,13 @@ def split_refund(exact: int, cash_before: int, exact_before: int, step_now: int)
     by its earlier returns, ``cash_before`` actually paid back): so the cash paid back over
     several partial returns is the rounded sum of what they owed, and a sale paid in cash
     and returned in full, in one go or in parts, gives back exactly the cash it took —
-    no return pays back a rounding twice. Where the running total cannot serve (the step
-    changed since the earlier returns), this return is rounded on its own."""
+    no return pays back a rounding twice. Where the running total cannot serve (the earlier
+    returns were paid back to another step, or none), this return is rounded on its own, so
+    that the cash paid back is always a multiple of the step a drawer can pay."""
     if step_now <= 0 or exact == 0:
         return exact, 0
     cash = round_cash(exact_before + exact, step_now) - cash_before
-    if cash < 0 or abs(exact - cash) >= step_now:
+    if cash_before % step_now or cash < 0 or abs(exact - cash) >= step_now:
         cash = round_cash(exact, step_now)
     return cash, exact - cash
 

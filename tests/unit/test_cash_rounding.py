@@ -328,3 +328,24 @@ def test_the_same_rounding_and_check_on_postgresql(pg_database):
     Payment.insert(receipt=card_only, method="rounding", amount=100).execute()
     Payment.update(amount=900).where((Payment.receipt == card_only) & (Payment.method == "card")).execute()
     assert [p.kind for p in check.run_checks()] == ["cash_rounding"]
+
+
+def test_a_cash_refund_after_the_step_was_set_is_still_a_multiple_of_it(an):
+    sale = sell(customer=an, amount=12_345)
+    first = give_back(sale, 1_234)  # no step yet: exact
+    assert paid(first.receipt) == {"cash": 1_234}
+    use(500)
+    second = give_back(sale, 1_000)
+    assert paid(second.receipt) == {"cash": 1_000}
+    third = give_back(sale, 1_111)
+    assert paid(third.receipt) == {"cash": 1_000, "rounding": 111}
+    assert_clean()
+
+
+def test_split_refund_keeps_every_cash_refund_a_multiple_of_the_step():
+    for before in range(0, 3_000, 137):
+        for exact in range(1, 3_000, 89):
+            cash, rounding = cash_rounding.split_refund(exact, cash_rounding.round_cash(before, 500), before, 500)
+            assert cash % 500 == 0 and cash >= 0 and abs(rounding) < 500 and cash + rounding == exact
+            cash, rounding = cash_rounding.split_refund(exact, before, before, 500)  # paid back to no step
+            assert cash % 500 == 0 and cash + rounding == exact
