@@ -51,3 +51,23 @@ async def test_without_a_step_the_cash_is_exact_and_no_rounding_is_shown(an, dat
         await until(pilot, lambda: "Cash: ₫12,345" in quote_text(modal), what="the exact cash")
         assert "rounding" not in quote_text(modal)
         assert isinstance(modal.query_one("#quote"), Static)
+
+
+@pilot_test
+async def test_the_return_dialog_shows_the_rounded_cash_refund(an, database):
+    from shoptui.services import sales
+    from shoptui.services.sales import SaleInput
+
+    from .test_return import open_return_from_sales_tab
+
+    sales.record_sale(SaleInput(customer=an, amount=12_345))
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_return_from_sales_tab(pilot, an.id)
+        split = modal.query_one("#refund-split", Static)
+        await until(pilot, lambda: "cash rounding" in str(split.render()), what="the split")
+        assert "paid back (cash) ₫12,500" in str(split.render()) and "cash rounding -₫155" in str(split.render())
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Paid back (cash): ₫12,500" in text and "Cash rounding: -₫155" in text
+    assert run_checks() == []
