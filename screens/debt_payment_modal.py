@@ -95,7 +95,9 @@ class DebtPaymentModal(FormModal):
         beyond = (amount or 0) - max(self.debt, 0)
         note = ""
         if beyond > 0 and self.values().get("kind") == "advance":
-            note = _("{amount} more than the debt is kept as an advance.").format(amount=self.formats.money(beyond).plain)
+            money = self.formats.money(beyond).plain
+            note = (_("{amount} more than the debt is kept as an advance.") if self.debt > 0
+                    else _("{amount} is kept as an advance.")).format(amount=money)
         self.query_one("#pay-advance", Static).update(content(note))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

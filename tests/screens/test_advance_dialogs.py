@@ -100,6 +100,8 @@ async def test_nothing_owed_opens_a_payment_in_advance_for_the_owner(database):
         assert modal.query_one("#pay-kind").value == "advance"
         assert "owes nothing; a payment is kept as an advance" in str(modal.query_one(".dialog-message", Static).render())
         await type_amount(pilot, "50000")
+        note = modal.query_one("#pay-advance", Static)
+        await until(pilot, lambda: "₫50,000 is kept as an advance" in str(note.render()), what="the advance said")
         await pilot.press("enter")
         text = done_text(await done_shown(pilot))
         assert "Paid in advance: ₫50,000" in text
