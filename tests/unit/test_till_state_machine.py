@@ -1,8 +1,9 @@
 """The till's services driven at random (hypothesis' RuleBasedStateMachine), issue 12.
 
 Random sales (with points, credit, vouchers, gift cards, bank card and cash), partial and
-whole returns by amount and by lines, debt payments, adjustments, and changes of the
-points rules and tiers. A refusal (``ShopError``) is a fine outcome for a random step;
+whole returns by amount and by lines, debt payments, payments in advance and sales paid
+from the advance, adjustments, and changes of the points rules, the tiers and the cash
+rounding step. A refusal (``ShopError``) is a fine outcome for a random step;
 anything else is a bug. After every step every receipt adds up, no points or money appear
 or vanish on any receipt's returns, every cached balance equals its ledger, and
 ``shoptui check`` is clean.
