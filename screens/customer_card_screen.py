@@ -474,7 +474,8 @@ class CustomerCardScreen(Screen[None]):
 
         if self.data is None:
             return
-        if self.data.header.debt <= 0:
+        # Nothing owed: only a manager or the owner may take money in advance.
+        if self.data.header.debt <= 0 and not allows(self.actor, "advance"):
             self.app.notify(printable(_("{name} owes nothing.").format(name=self.data.header.name)), markup=False)
             return
         self.app.push_screen(

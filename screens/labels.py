@@ -23,7 +23,7 @@ POINTS_KIND_NAMES = {
 DEBT_KIND_NAMES = {
     "opening": N_("opening balance"), "credit_sale": N_("sale on credit"), "payment": N_("payment"),
     "return": N_("return"), "adjust": N_("adjustment"), "move": N_("receipt moved"),
-    "merge": N_("customers merged"),
+    "merge": N_("customers merged"), "advance": N_("paid in advance"),
 }
 METHOD_NAMES = {"cash": N_("cash"), "card": N_("bank card"), "transfer": N_("transfer")}
 

@@ -212,8 +212,12 @@ class ReturnModal(FormModal):
             parts.append(_("to the gift card {amount}").format(amount=f.money(split.gift_card).plain))
         if split.credit_reduced:
             parts.append(_("debt less {amount}").format(amount=f.money(split.credit_reduced).plain))
+        if split.advance:
+            parts.append(_("back to the advance {amount}").format(amount=f.money(split.advance).plain))
         parts.append(_("paid back ({method}) {amount}").format(
             method=_(METHOD_NAMES[split.refund_method]), amount=f.money(split.refunded).plain))
+        if split.rounding:
+            parts.append(_("cash rounding {amount}").format(amount=f.money(split.rounding).plain))
         if split.points_reversed:
             parts.append(_("{points} points taken back").format(points=f.number(split.points_reversed).plain))
         self.query_one("#refund-split", Static).update(content(" · ".join(parts)))
@@ -307,8 +311,10 @@ class ReturnModal(FormModal):
         ]
         # Voucher and gift-card money goes back where it came from: on the slip too, so that
         # the lines add up to what was returned.
-        for method, label in (("voucher", _("Voucher")), ("giftcard", _("Gift card"))):
+        for method, label in (("voucher", _("Voucher")), ("giftcard", _("Gift card")), ("advance", _("Back to the advance"))):
             if payments.get(method):
                 lines.append((label, f.money(payments[method]).plain))
         lines.append((_("Paid back ({method})").format(method=_(METHOD_NAMES[result.refund_method])), f.money(result.refunded).plain))
+        if result.rounding:
+            lines.append((_("Cash rounding"), f.money(result.rounding).plain))
         self.app.push_screen(DoneModal(_("Return recorded"), lines), partial(dismiss_later, self, result))

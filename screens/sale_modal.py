@@ -7,7 +7,8 @@ barcode or sku (each with an optional discount, "-5000" or "-10%", listed under 
 field line by line with what it comes to; with lines, the amount may stay blank or must
 be what they come to), a receipt discount (an amount or a percentage, read as the line
 discounts are), a voucher (scanned or typed), points to redeem (the most allowed is shown), a gift card, a part on credit (the
-credit left is shown), a part by bank card, and the cash (blank: whatever is left). The figures are quoted by the
+credit left is shown), a part from the advance (for a customer who paid in advance, at
+most what they paid; it is not credit), a part by bank card, and the cash (blank: whatever is left). The figures are quoted by the
 service as they are typed; the sale itself is one service call, one transaction.
 
 Credit the rules refuse can be allowed by a manager's PIN (``OverrideModal``); the
@@ -77,8 +78,17 @@ class DoneModal(ModalScreen[None]):
 
 PAYMENT_NAMES = {
     "cash": N_("cash"), "card": N_("bank card"), "credit": N_("credit"), "points": N_("points"),
-    "voucher": N_("voucher"), "giftcard": N_("gift card"),
+    "voucher": N_("voucher"), "giftcard": N_("gift card"), "rounding": N_("cash rounding"),
 }
+
+
+def payment_label(method: str) -> str:
+    """A payment's line on the slip: "Paid by cash", …; the rounding of cash is its own line."""
+    if method == "rounding":
+        return _("Cash rounding")
+    if method == "advance":
+        return _("Paid from the advance")
+    return _("Paid by {method}").format(method=_(PAYMENT_NAMES[method]) if method in PAYMENT_NAMES else method)
 
 
 def dismiss_later(screen: ModalScreen, result, _closed=None) -> None:
@@ -181,7 +191,7 @@ class SaleModal(FormModal):
 
     aliases = {"extra_discount": "discount", "qty": "lines", "price": "lines", "line_discount": "lines",
                "gift_amount": "gift_amount", "number": "amount"}
-    MONEY = ("amount", "gift_amount", "credit", "card", "cash")
+    MONEY = ("amount", "gift_amount", "credit", "advance", "card", "cash")
 
     def __init__(self, customer_id: int | None, formats: Formats, actor: Actor | None = None):
         super().__init__()
@@ -205,6 +215,10 @@ class SaleModal(FormModal):
         for field in (points_field, credit_field):
             field.display = self.customer_id is not None
             yield field
+        # Shown once the customer is known to have paid in advance (a negative debt balance).
+        advance_field = Field(_("From the advance"), Input(id="advance", max_length=30), "advance")
+        advance_field.display = False
+        yield advance_field
         yield Field(_("Gift card"), Input(id="gift_card", max_length=64), "gift_card")
         yield Field(_("From the gift card"), Input(id="gift_amount", max_length=30), "gift_amount")
         yield Field(_("Bank card"), Input(id="card", max_length=30), "card")
@@ -232,6 +246,10 @@ class SaleModal(FormModal):
         for name in ("points", "credit"):
             self.field(name).display = True
         f = self.formats
+        advance = self.field("advance")
+        advance.display = header.debt < 0
+        if header.debt < 0:
+            advance.widget.placeholder = _("up to {amount}").format(amount=f.money(-header.debt).plain)
         credit = f.money(header.credit_left).plain if header.credit_left is not None else _("no limit")
         if header.debt < 0:  # money the shop holds for the customer, named so
             facts = _("{name} ({code})   points: {points}   paid in advance: {advance}   credit left: {credit}").format(
@@ -265,7 +283,8 @@ class SaleModal(FormModal):
             extra_discount=discount, extra_discount_bp=discount_bp, points=points_count,
             voucher=(values.get("voucher") or "").strip() or None,
             gift_card=(values.get("gift_card") or "").strip() or None, gift_amount=money["gift_amount"] or 0,
-            credit=money["credit"] or 0, card=money["card"] or 0, cash=money["cash"], override_by=override_by,
+            credit=money["credit"] or 0, advance=money["advance"] or 0, card=money["card"] or 0, cash=money["cash"],
+            override_by=override_by,
         )
 
     # -- the quote ------------------------------------------------------------------------
@@ -343,6 +362,8 @@ class SaleModal(FormModal):
             fact(_("Voucher pays"), f.money(q.voucher_money).plain)
         if q.credit_left is not None:
             fact(_("Credit left"), f.money(q.credit_left).plain)
+        if q.advance_left:
+            fact(_("Paid in advance"), f.money(q.advance_left).plain)
         if gift_balance is not None:
             fact(_("Gift card has"), f.money(gift_balance).plain)
         try:
@@ -354,8 +375,13 @@ class SaleModal(FormModal):
             if problem:
                 text.append("\n" + printable(problem), style="bold red")
             else:
-                rest = q.total - q.points_money - q.voucher_money - sale.gift_amount - sale.credit - sale.card
-                fact(_("Cash"), f.money(rest if sale.cash is None else sale.cash).plain)
+                rest = (q.total - q.points_money - q.voucher_money - sale.gift_amount - sale.credit - sale.advance
+                        - sale.card)
+                # The cash to take, rounded to the shop's step, and the rounding beside it.
+                cash, rounding = q.cash(rest, sale.cash)
+                fact(_("Cash"), f.money(cash).plain)
+                if rounding:
+                    fact(_("Cash rounding"), f.money(rounding).plain)
         self.query_one("#quote", Static).update(text)
 
     def _payment_problem(self, q: sales.Quote, sale: SaleInput) -> str | None:
@@ -364,7 +390,13 @@ class SaleModal(FormModal):
         f = self.formats
         if self.customer_id is not None and sale.points > q.max_points:
             return _("At most {n} points can pay this receipt.").format(n=f.number(q.max_points).plain)
-        paid = q.points_money + q.voucher_money + sale.gift_amount + sale.credit + sale.card + (sale.cash or 0)
+        if sale.advance > q.advance_left:
+            return _("At most {amount} can be paid from the advance.").format(amount=f.money(q.advance_left).plain)
+        others = q.points_money + q.voucher_money + sale.gift_amount + sale.credit + sale.advance + sale.card
+        rest = q.total - others
+        # Cash typed as the exact rest or the rounded rest is the same rounded cash (cash rounding).
+        cash, rounding = q.cash(max(rest, 0), sale.cash)
+        paid = others + (cash + rounding if sale.cash is not None else 0)
         if paid > q.total:
             return _("The payments are {amount} more than the receipt.").format(amount=f.money(paid - q.total).plain)
         if sale.cash is not None and paid < q.total:
@@ -453,8 +485,7 @@ class SaleModal(FormModal):
             return
         self.app.data_changed()
         lines = self.result_lines(result.result)
-        lines[3:3] = [(_("Paid by {method}").format(method=_(PAYMENT_NAMES[m]) if m in PAYMENT_NAMES else m),
-                       self.formats.money(amount).plain) for m, amount in result.payments]
+        lines[3:3] = [(payment_label(m), self.formats.money(amount).plain) for m, amount in result.payments]
         self.app.push_screen(DoneModal(_("Sale recorded"), lines, result.result.warnings),
                              partial(dismiss_later, self, result.result))
 

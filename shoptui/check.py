@@ -11,7 +11,9 @@ What is checked, and why some things are allowed:
   both itself).
 - Each customer's cached ``points_balance``, ``debt_balance``, ``total_sales`` (sales −
   returns) and ``last_purchase_at`` (last sale) equal what the entries and receipts give.
-- Each receipt's payments add up to its total; totals and payments are not negative.
+- Each receipt's payments add up to its total; totals and payments are not negative,
+  but for the signed ``rounding`` of cash rounding, which is only on a receipt with cash
+  and below the largest step ever set (``cash_rounding_rows``).
 - A return names a sale and belongs to the sale's customer (an imported return is let
   off both: the other program may not give the sale, or name the customer otherwise),
   and never returns more than the sale, in money and per line in quantity; only
@@ -26,7 +28,9 @@ What is checked, and why some things are allowed:
 - A points balance may be negative only after a return reversed points already spent
   (``reverse``) or a receipt moved away (``move``): redeeming, expiring and adjusting
   never go below zero. Likewise a debt balance below zero needs an ``adjust``,
-  ``opening`` or ``move`` entry, since payments and returns stop at the debt.
+  ``opening``, ``move`` or ``advance`` entry (a payment in advance), since plain payments
+  and returns stop at the debt; what an advance paid on a sale (method ``advance``) is on
+  the debt ledger like credit, and a return never gives back more of it than it paid.
 - The receipts' running sums the reports read (per store-hour and per customer,
   migration 0005; each customer's gaps between sale dates, migration 0007) equal what
   the receipts give.
@@ -84,7 +88,7 @@ from .services.money_math import share_of
 DEFAULT_LIMIT = 20
 # The sign each kind of ledger entry must have: +1 never negative, -1 never positive.
 POINTS_SIGNS = {"opening": 1, "earn": 1, "restore": 1, "redeem": -1, "reverse": -1, "expire": -1}
-DEBT_SIGNS = {"credit_sale": 1, "payment": -1, "return": -1}
+DEBT_SIGNS = {"credit_sale": 1, "payment": -1, "return": -1, "advance": -1}
 
 
 @dataclass(frozen=True)
@@ -269,7 +273,7 @@ def payment_values(limit: int) -> Iterable[Problem]:
     query = (
         _receipts(Payment.method, Payment.amount)
         .join_from(Receipt, Payment, on=(Payment.receipt == Receipt.id))
-        .where(Payment.method.not_in(PAYMENT_METHODS) | (Payment.amount < 0))
+        .where(Payment.method.not_in(PAYMENT_METHODS) | ((Payment.amount < 0) & (Payment.method != "rounding")))
         .order_by(Payment.id)
         .limit(limit)
         .tuples()
@@ -411,10 +415,12 @@ def _qty(value) -> str:
 
 
 def credit_on_ledger(limit: int) -> Iterable[Problem]:
-    """Credit paid on a sale is a ``credit_sale`` debt entry; credit given back on a return a ``return`` entry."""
+    """Credit paid on a sale is a ``credit_sale`` debt entry; credit given back on a return a
+    ``return`` entry. So is what a customer's advance paid (method ``advance``): it is
+    on the debt ledger the same way."""
     credit_paid = (
         Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("amount"))
-        .where(Payment.method == "credit")
+        .where(Payment.method.in_(("credit", "advance")))
         .group_by(Payment.receipt)
         .alias("credit_paid")
     )
@@ -558,7 +564,9 @@ def entry_signs(limit: int) -> Iterable[Problem]:
 def negative_balances(limit: int) -> Iterable[Problem]:
     for model, value, excuses, what in (
         (PointsEntry, PointsEntry.points, ("reverse", "move", "merge"), "points"),
-        (DebtEntry, DebtEntry.amount, ("adjust", "opening", "move", "merge"), "debt"),
+        # A payment in advance (``advance``) leaves the balance below zero on purpose, and a
+        # return may then give back to the advance what it paid.
+        (DebtEntry, DebtEntry.amount, ("adjust", "opening", "move", "merge", "advance"), "debt"),
     ):
         excused = pw.fn.SUM(pw.Case(None, [(model.kind.in_(excuses), 1)], 0))
         query = (
@@ -733,7 +741,7 @@ def _method_sums(receipts: pw.Select) -> pw.Select:
     def of(method: str):
         return pw.fn.SUM(pw.Case(None, [(Payment.method == method, Payment.amount)], 0)).alias(method)
 
-    return (Payment.select(Payment.receipt, of("points"), of("voucher"), of("giftcard"), of("credit"))
+    return (Payment.select(Payment.receipt, of("points"), of("voucher"), of("giftcard"), of("credit"), of("advance"))
             .where(Payment.receipt.in_(receipts)).group_by(Payment.receipt))
 
 
@@ -750,11 +758,11 @@ def returns_by_method(limit: int) -> Iterable[Problem]:
         Payment.select(returned.return_of.alias("sale_id"), Payment.method, pw.fn.SUM(Payment.amount).alias("amount"))
         .join(returned, on=(Payment.receipt == returned.id))
         .where((returned.kind == "return") & returned.return_of.is_null(False) & (returned.source != "import")
-               & Payment.method.in_(["points", "voucher", "giftcard", "credit"]))
+               & Payment.method.in_(["points", "voucher", "giftcard", "credit", "advance"]))
         .group_by(returned.return_of, Payment.method)
         .alias("back")
     )
-    sale_paid = pw.Case(back_rows.c.method, [(m, getattr(paid.c, m)) for m in ("points", "voucher", "giftcard", "credit")], 0)
+    sale_paid = pw.Case(back_rows.c.method, [(m, getattr(paid.c, m)) for m in ("points", "voucher", "giftcard", "credit", "advance")], 0)
     query = (
         _receipts(back_rows.c.method, back_rows.c.amount, pw.fn.COALESCE(sale_paid, 0))
         .join_from(Receipt, back_rows, on=(back_rows.c.sale_id == Receipt.id))
@@ -850,6 +858,43 @@ def points_kept_after_returns(limit: int) -> Iterable[Problem]:
                 return
 
 
+def cash_rounding_rows(limit: int) -> Iterable[Problem]:
+    """A ``rounding`` payment (services.cash_rounding) is only on a receipt with cash, and
+    below the step: on a sale at most half the largest step ever set (cash is rounded
+    half-up); on a return under one step, since a return is rounded on the running total of
+    its sale's cash refunds (so that a sale returned in parts gives back exactly the cash
+    it took), which may move one return's rounding by up to a step while the sum stays
+    within half of one. No step ever set: no rounding row may exist. Revenue never
+    includes rounding: it is the receipts' totals, and ``receipt_hour_sums`` holds the
+    reports' sums to them."""
+    from .services.cash_rounding import largest_step
+
+    step = largest_step()
+    cash = Payment.alias("cash")
+    has_cash = pw.fn.EXISTS(cash.select(cash.id).where((cash.receipt == Receipt.id) & (cash.method == "cash")))
+    size = pw.fn.ABS(Payment.amount)
+    query = (
+        _receipts(Payment.amount, has_cash.alias("has_cash"))
+        .join_from(Receipt, Payment, on=(Payment.receipt == Receipt.id))
+        .where((Payment.method == "rounding") & (
+            ~has_cash
+            | ((Receipt.kind == "sale") & (size * 2 > step))
+            | ((Receipt.kind != "sale") & (size >= step) & (Payment.amount != 0))
+        ))
+        .order_by(Payment.id)
+        .limit(limit)
+        .tuples()
+    )
+    for store, number, amount, with_cash in query:
+        if not with_cash:
+            message = _("The {receipt} has a cash rounding of {amount} but no cash.").format(
+                receipt=_receipt(store, number), amount=_money(amount))
+        else:
+            message = _("The {receipt} has a cash rounding of {amount}, more than the cash rounding step {step} allows.").format(
+                receipt=_receipt(store, number), amount=_money(amount), step=_money(step))
+        yield Problem("cash_rounding", message)
+
+
 # -- warnings: allowed, but worth a look -----------------------------------------------------
 
 
@@ -931,6 +976,7 @@ CHECKS: list[Callable[[int], Iterable[Problem]]] = [  # besides sqlite_integrity
     returns_by_method,
     points_paid_at_their_price,
     points_kept_after_returns,
+    cash_rounding_rows,
     returned_lines,
     credit_on_ledger,
     points_on_ledger,

@@ -211,7 +211,7 @@ DEBTS = Ledger(
     DebtEntry, "amount", "money",
     (
         ("credit_sales", N_("Credit sales"), ("credit_sale",), 1),
-        ("payments", N_("Payments"), ("payment",), -1),
+        ("payments", N_("Payments"), ("payment", "advance"), -1),
         ("returns", N_("Returns"), ("return",), -1),
     ),
     ("adjustments", N_("Adjustments")),
@@ -297,6 +297,7 @@ JOURNAL_FIELDS = (
     ("store", "text"), ("customer", "text"), ("customer_phone", "text"), ("customer_name", "text"),
     ("cashier", "text"), ("total", "money"), ("discount", "money"), ("paid_credit", "money"),
     ("paid_card", "money"), ("points_redeemed", "int"), ("voucher", "text"), ("voucher_amount", "money"),
+    ("cash_rounding", "money"),
     ("sku", "text"), ("product", "text"), ("qty", "qty"), ("price", "money"),
     ("line_discount", "money"), ("line_amount", "money"),
 )
@@ -352,11 +353,14 @@ def journal_rows(month: Month) -> Iterator[list]:
         for rid, method, amount, code in (
             Payment.select(Payment.receipt, Payment.method, fn.SUM(Payment.amount), fn.MAX(Voucher.code))
             .join(Voucher, pw.JOIN.LEFT_OUTER, on=(Payment.voucher == Voucher.id))
-            .where(Payment.receipt.in_(ids) & Payment.method.in_(("credit", "card", "voucher", "points")))
+            .where(Payment.receipt.in_(ids) & Payment.method.in_(("credit", "card", "voucher", "points", "rounding", "advance")))
             .group_by(Payment.receipt, Payment.method)
             .tuples()
         ):
-            paid[rid, method] = amount
+            # What an advance paid is on the customer's account like credit: the journal's
+            # "paid on credit" has both (the import's comparison adds them up alike).
+            key = "credit" if method == "advance" else method
+            paid[rid, key] = paid.get((rid, key), 0) + amount
             if code:
                 voucher_codes[rid] = code
         for (number, at, kind, return_of, store, customer, phone, typed, name, cashier, total, discount, points,
@@ -370,7 +374,7 @@ def journal_rows(month: Month) -> Iterator[list]:
                 points = paid[rid, "points"] // point_value
             head = [number, at, kinds.get(kind, kind), return_of, store, customer, shown_phone, name, cashier,
                     total, discount, paid.get((rid, "credit")), paid.get((rid, "card")), points or None,
-                    voucher_codes.get(rid), paid.get((rid, "voucher"))]
+                    voucher_codes.get(rid), paid.get((rid, "voucher")), paid.get((rid, "rounding"))]
             for sku, product, qty, price, line_discount, amount in lines.get(rid) or [(None,) * 6]:
                 yield head + [sku or None, product or None, qty, price, line_discount, amount]
 

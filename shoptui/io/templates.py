@@ -64,6 +64,7 @@ FIELDS: dict[str, dict[str, tuple[str, bool, str, str]]] = {
         "points_redeemed": ("int", False, N_("Points the customer paid with."), "0"),
         "voucher": ("code", False, N_("Code of the voucher used."), ""),
         "voucher_amount": ("money", False, N_("Part of the total paid by the voucher."), ""),
+        "cash_rounding": ("money", False, N_("The cash rounding: the exact cash less the cash taken (or paid back); empty: none."), ""),
         "sku": ("code", False, N_("Line: product code or barcode."), "SP001"),
         "product": ("text", False, N_("Line: product name."), "Trà xanh"),
         "qty": ("qty", False, N_("Line: quantity."), "2"),

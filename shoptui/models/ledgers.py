@@ -17,7 +17,9 @@ from .receipts import Receipt
 from .shop import User
 
 POINTS_KINDS = ("opening", "earn", "redeem", "reverse", "restore", "expire", "adjust", "move", "merge")
-DEBT_KINDS = ("opening", "credit_sale", "payment", "return", "adjust", "move", "merge")
+# ``advance``: a payment of more than the debt (the rest is held for the customer: a
+# negative balance, "paid in advance"), by a manager (services.debts.take_payment).
+DEBT_KINDS = ("opening", "credit_sale", "payment", "return", "adjust", "move", "merge", "advance")
 
 
 class PointsEntry(BaseModel):

@@ -12,7 +12,11 @@ from .loyalty import Voucher
 from .shop import Store, User
 
 RECEIPT_KINDS = ("sale", "return")
-PAYMENT_METHODS = ("cash", "card", "credit", "points", "voucher", "giftcard")
+# ``rounding``: the difference cash rounding makes (services.cash_rounding); signed, the one
+# method whose amount may be negative. No CHECK constraint lists the methods (migration 0001).
+# ``advance``: paid from the customer's advance (a negative debt balance), on the debt
+# ledger like credit (a ``credit_sale`` entry) but never counted against the credit limit.
+PAYMENT_METHODS = ("cash", "card", "credit", "points", "voucher", "giftcard", "rounding", "advance")
 
 
 class Receipt(BaseModel):

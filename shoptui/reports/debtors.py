@@ -190,7 +190,7 @@ def _last_payments(query: ReportQuery) -> pw.Select:
                 partition_by=[_owner()], order_by=[DebtEntry.at.desc(), DebtEntry.id.desc()]
             ).alias("latest"),
         )
-        .where(_entries(query) & (DebtEntry.kind == "payment"))
+        .where(_entries(query) & DebtEntry.kind.in_(("payment", "advance")))
         .alias("ranked")
     )
     return DebtEntry.select(ranked.c.customer_id, ranked.c.at, ranked.c.paid).from_(ranked).where(ranked.c.latest == 1)

@@ -1,5 +1,8 @@
 """Day close: what one cashier (or everyone) took in one day. Read-only SQL aggregates.
 
+With cash rounding (services.cash_rounding) the receipts' cash is the rounded cash and
+``rounding`` is a line of its own, and the day close adds the cash expected in the drawer.
+
 Receipts count by the day of their sale time; payments by method are the receipts'
 payments, sales less returns; debt payments are counted apart, by method, since they
 are money in without a receipt. A store narrows the receipts; debt payments are not
@@ -65,11 +68,13 @@ class Figure:
 METHOD_NAMES = {
     "cash": N_("cash"), "card": N_("bank card"), "transfer": N_("transfer"), "credit": N_("on credit"),
     "points": N_("points"), "voucher": N_("voucher"), "giftcard": N_("gift card"),
+    "rounding": N_("cash rounding"), "advance": N_("from the advance"),
 }
 SECTION_TITLES = {
     "payments": N_("Payments by method (sales less returns)"),
     "debt_payments": N_("Debt payments by method"),
     "gift_card_payments": N_("Gift cards sold or topped up, by method"),
+    "drawer": N_("Cash in the drawer"),
 }
 
 
@@ -92,7 +97,18 @@ def figures(report: DayClose) -> list[Figure]:
     lines += [Figure("debt_payments", method, method_name(method), None, amount) for method, amount in report.debt_by_method]
     lines += [Figure("gift_card_payments", method, method_name(method), None, amount)
               for method, amount in report.gift_by_method]
+    if any(method == "rounding" for method, _amount in report.by_method):
+        # With cash rounding the receipts' cash is the rounded cash, and the rounding its own
+        # line (never revenue, never in the drawer): the cash to count is said once, here.
+        lines.append(Figure("drawer", "expected_cash", _("Cash expected in the drawer"), None, expected_cash(report)))
     return lines
+
+
+def expected_cash(report: DayClose) -> int:
+    """The cash the drawer should hold from the day: the receipts' cash (rounded, less cash
+    refunds), cash debt payments and gift cards sold for cash."""
+    return sum(amount for rows in (report.by_method, report.debt_by_method, report.gift_by_method)
+               for method, amount in rows if method == "cash")
 
 
 def sees_whole_shop(actor: Actor | None) -> bool:
@@ -154,7 +170,8 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
         .join(Receipt, on=(Payment.receipt == Receipt.id)).where(where)
         .group_by(Payment.method).order_by(Payment.method).tuples()
     ]
-    debt_where = (DebtEntry.kind == "payment") & (DebtEntry.at >= start) & (DebtEntry.at < end)
+    # A payment in advance (more than the debt) is money in like any debt payment.
+    debt_where = DebtEntry.kind.in_(("payment", "advance")) & (DebtEntry.at >= start) & (DebtEntry.at < end)
     if user_id is not None:
         debt_where &= DebtEntry.user == user_id
     debt_by_method = [

@@ -82,24 +82,42 @@ def take_payment(
     actor: Actor | None = None,
     *,
     at: dt.datetime | None = None,
+    advance: bool = False,
 ) -> DebtPayment:
-    """A payment against the customer's debt (default: all of it); it pays the oldest debt first."""
+    """A payment against the customer's debt (default: all of it); it pays the oldest debt first.
+
+    With ``advance`` (a manager's or the owner's), more than the debt may be paid, or money
+    paid while nothing is owed: the rest is held for the customer (a negative balance, "paid
+    in advance"), which a later sale may use (``SaleInput.advance``). It is one ``advance``
+    entry of the whole amount, so ``check`` knows the negative balance was meant."""
     require(actor, "debt_payment")
     if method not in PAYMENT_METHODS:
         raise ValidationError(_("The payment method must be one of: {choices}.").format(choices=", ".join(PAYMENT_METHODS)), "method")
     with write_transaction():
         customer = lock_customer(customer)
         balance = customer.debt_balance
-        if balance <= 0:
+        if balance <= 0 and not advance:
             raise RuleViolation(_("{name} owes nothing.").format(name=customer.name))
+        if amount is None and balance <= 0:
+            raise ValidationError(_("Type the amount paid in advance."), "amount")
         amount = balance if amount is None else amount
         if amount <= 0:
             raise ValidationError(_("A payment must be more than zero."), "amount")
-        if amount > balance:
+        beyond = amount - max(balance, 0)
+        if beyond > 0 and not advance:
             raise RuleViolation(_("{name} owes only {amount}.").format(name=customer.name, amount=_money(balance)))
-        entry = post_debt(customer, "payment", -amount, method=method, user=actor.user_id if actor else None, at=at)
-        record(actor, "debt.payment", "customer", customer.id, {"debt": balance}, {"debt": balance - amount, "method": method}, at=at)
+        if beyond > 0:
+            require(actor, "advance")
+        kind = "advance" if beyond > 0 else "payment"
+        entry = post_debt(customer, kind, -amount, method=method, user=actor.user_id if actor else None, at=at)
+        after = {"debt": balance - amount, "method": method, **({"advance": beyond} if beyond > 0 else {})}
+        record(actor, f"debt.{kind}", "customer", customer.id, {"debt": balance}, after, at=at)
     return DebtPayment(entry, get(customer), amount, balance, balance - amount)
+
+
+def advance_left(customer: Customer) -> int:
+    """What the shop holds for the customer (paid in advance), which a sale may use."""
+    return max(0, -customer.debt_balance)
 
 
 def adjust_debt(

@@ -45,7 +45,7 @@ from ..models import (
     VoucherUse,
 )
 from ..textfold import fold
-from . import cards, customers, debts, points, settings, visits
+from . import cards, cash_rounding, customers, debts, points, settings, visits
 from .audit import record as audit
 from .context import Actor, require
 from .ledger import write_transaction
@@ -419,7 +419,8 @@ class SalesWriter:
 
     Payments add up to the total: ``paid_credit`` is paid on credit, ``paid_card`` by
     bank card, ``points_redeemed`` × the ``points_value`` setting with points,
-    ``voucher_amount`` with the voucher, and the rest in cash. A voucher code the shop
+    ``voucher_amount`` with the voucher, ``cash_rounding`` (signed) is the rounding of the
+    cash (services.cash_rounding), and the rest in cash. A voucher code the shop
     does not know is created (the old program issued it) and its use recorded.
     """
 
@@ -588,14 +589,16 @@ class SalesWriter:
         if head != stored_head:
             return False
         paid = self._payments(values, kind, total)
-        stored_paid = dict.fromkeys(("credit", "card", "points", "voucher"), 0)
+        stored_paid = dict.fromkeys(("credit", "card", "points", "voucher", "rounding"), 0)
         for method, amount in (
             Payment.select(Payment.method, pw.fn.SUM(Payment.amount))
             .where(Payment.receipt == receipt.id).group_by(Payment.method).tuples()
         ):
-            if method in stored_paid:
-                stored_paid[method] = int(amount)
-        if any(paid[method] != amount for method, amount in stored_paid.items()):
+            if method == "advance":  # the journal writes it with the credit (io.month_lists)
+                stored_paid["credit"] += int(amount)
+            elif method in stored_paid:
+                stored_paid[method] += int(amount)
+        if any(paid.get(method, 0) != amount for method, amount in stored_paid.items()):
             return False
         stored_lines = [
             (sku or "", (name or "")[:300], Decimal(qty).normalize(), price, line_discount, amount)
@@ -653,9 +656,14 @@ class SalesWriter:
         for method, amount in paid.items():
             if amount < 0:
                 raise ValidationError(_("A payment by {method} may not be negative.").format(method=method))
-        paid["cash"] = total - sum(paid.values())
+        # Cash rounding (services.cash_rounding) is signed, as stored: never made positive.
+        rounding = values.get("cash_rounding", 0) or 0
+        cash_rounding.check_imported(rounding, kind)
+        paid["cash"] = total - sum(paid.values()) - rounding
         if paid["cash"] < 0:
             raise RuleViolation(_("The payments add up to more than the total of {total}.").format(total=_fmt(total)))
+        if rounding:
+            paid["rounding"] = rounding
         return paid
 
     def _voucher_code(self, values: dict) -> str:
@@ -679,7 +687,8 @@ class SalesWriter:
             dict(receipt=None, method=method, amount=amount, voucher=voucher_id if method == "voucher" else None,
                  gift_card=None)
             for method, amount in paid.items()
-            if amount
+            # A cash part rounded to nothing keeps its (zero) cash row beside its rounding.
+            if amount or (method == "cash" and paid.get("rounding"))
         ]
         use = None
         if voucher_id is not None and receipt["kind"] == "sale":
@@ -777,6 +786,8 @@ class SalesWriter:
             [[line["sku"], line["name"], str(line["qty"].normalize()), line["price"], line["line_discount"], line["amount"]]
              for line in lines],
         ]
+        if values.get("cash_rounding"):  # only then: the hashes of files without it stay as they were
+            content.append(values["cash_rounding"])
         return hashlib.sha256(json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()
 
     def _return_link(self, record: Record, store_id: int, kind: str, total: int, messages: list) -> tuple[int | None, int | None]:

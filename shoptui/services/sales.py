@@ -27,7 +27,7 @@ from ..models import (
     VoucherUse,
 )
 from ..models.ledgers import in_ledger_of
-from . import customers, debts, points, settings, vouchers
+from . import cash_rounding, customers, debts, points, settings, vouchers
 from .debts import credit_left
 from .audit import record
 from .context import Actor, allows, current_store, require
@@ -58,6 +58,7 @@ class SaleInput:
     gift_card: str | None = None
     gift_amount: int = 0
     credit: int = 0
+    advance: int = 0  # paid from what the customer paid in advance (a negative debt balance)
     card: int = 0  # paid by bank card
     cash: int | None = None  # None: whatever is left
     at: dt.datetime | None = None
@@ -100,7 +101,13 @@ class Quote:
     voucher_money: int
     credit_left: int | None
     lines: tuple[QuotedLine, ...] = ()
+    advance_left: int = 0  # what the customer paid in advance and a sale may use
     extra_discount: int = 0  # the cashier's discount on the whole receipt, in money
+    cash_step: int = 0  # cash is rounded to this step (services.cash_rounding; 0: none)
+
+    def cash(self, due: int, typed: int | None = None) -> tuple[int, int]:
+        """The cash taken and the rounding for ``due`` left to pay in cash (see ``cash_part``)."""
+        return cash_part(due, typed, self.cash_step)
 
 
 QTY_STEP = Decimal("0.001")  # quantities are kept to the thousandth (grams of a kilo)
@@ -246,9 +253,10 @@ def _quote(sale: SaleInput, customer: Customer | None, lines: list[dict], rate: 
         total=total, max_points=points.max_redeemable(customer, total - voucher_money) if customer else 0,
         points_money=points_money, voucher_money=voucher_money,
         credit_left=credit_left(customer) if customer else None,
+        advance_left=debts.advance_left(customer) if customer else 0,
         lines=tuple(QuotedLine(line["sku"], line["name"], line["qty"], line["unit_price"], line["line_discount"],
                                line["amount"]) for line in lines),
-        extra_discount=extra,
+        extra_discount=extra, cash_step=cash_rounding.step(),
     )
 
 
@@ -285,6 +293,17 @@ def _check_credit(customer: Customer | None, credit: int, sale: SaleInput, actor
     return warnings
 
 
+def _check_advance(customer: Customer | None, advance: int) -> None:
+    """Only a known customer's advance pays, and no more of it than they paid."""
+    if customer is None:
+        raise RuleViolation(_("Only a known customer can pay from an advance: scan the card first."))
+    left = debts.advance_left(customer)
+    if advance > left:
+        if not left:
+            raise RuleViolation(_("{name} has paid nothing in advance.").format(name=customer.name))
+        raise RuleViolation(_("{name} has only {amount} paid in advance.").format(name=customer.name, amount=_fmt(left)))
+
+
 def _fmt(minor: int) -> str:
     from ..i18n import babel_locale
     from ..money import format_money
@@ -309,9 +328,12 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
                 points.check_redeem(customer, sale.points, q.total - q.voucher_money)
             elif sale.points:
                 raise RuleViolation(_("Only a known customer can pay with points: scan the card first."))
-        for name in ("gift_amount", "credit", "card"):
+        for name in ("gift_amount", "credit", "card", "advance"):
             if getattr(sale, name) < 0:
                 raise ValidationError(_("Payments may not be negative."), name)
+        if sale.advance:
+            with about("advance"):
+                _check_advance(customer, sale.advance)
         payments: list[tuple[str, int, dict]] = []
         if q.points_money:
             payments.append(("points", q.points_money, {}))
@@ -333,17 +355,22 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             warnings = _check_credit(customer, sale.credit, sale, actor)
         if sale.credit:
             payments.append(("credit", sale.credit, {}))
+        if sale.advance:
+            payments.append(("advance", sale.advance, {}))
         if sale.card:
             payments.append(("card", sale.card, {}))
         paid = sum(amount for _m, amount, _k in payments)
-        cash = q.total - paid if sale.cash is None else sale.cash
-        if cash < 0 or paid + cash != q.total:
+        cash, rounding = cash_part(q.total - paid, sale.cash, cash_rounding.step())
+        if cash < 0 or paid + cash + rounding != q.total:
             with about("cash"):
                 raise RuleViolation(
                     _("The payments add up to {paid}, but the receipt is {total}.").format(paid=_fmt(paid + max(cash, 0)), total=_fmt(q.total))
                 )
-        if cash:
+        if cash or rounding:
+            # A cash part rounded to nothing keeps its (zero) cash row: the rounding is of cash.
             payments.append(("cash", cash, {}))
+        if rounding:
+            payments.append(("rounding", rounding, {}))
 
         store = current_store(actor)
         number = sale.number or next_receipt_number(store)
@@ -371,6 +398,10 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             post_points(customer, "redeem", -sale.points, receipt=receipt, user=user_id, at=at)
             post_points(customer, "earn", earned, receipt=receipt, user=user_id, at=at)
             post_debt(customer, "credit_sale", sale.credit, receipt=receipt, user=user_id, at=at)
+            # The advance pays like credit on the debt ledger (the balance rises towards zero),
+            # named so on the entry; the credit limit never counts it (credit_left).
+            post_debt(customer, "credit_sale", sale.advance, receipt=receipt, user=user_id, at=at,
+                      reason=_("paid from the advance"))
             add_sales(customer.id, q.total, at)
         record(
             actor, "receipt.sale", "receipt", receipt.id, None,
@@ -383,9 +414,24 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
     return SaleResult(
         receipt, earned,
         customer.points_balance - sale.points + earned if customer else None,
-        customer.debt_balance + sale.credit if customer else None,
+        customer.debt_balance + sale.credit + sale.advance if customer else None,
         warnings,
     )
+
+
+def cash_part(due: int, typed: int | None, step: int) -> tuple[int, int]:
+    """The cash a sale takes and its rounding row, for ``due`` left to pay in cash.
+
+    Blank cash (None) is whatever is left, rounded to the shop's step; cash typed as the
+    exact rest or as the rounded rest is that same rounded cash (a drawer cannot take
+    the exact amount). Any other typed cash is kept as typed, without rounding, for the
+    caller to refuse when the payments then do not add up."""
+    if due < 0:
+        return (due if typed is None else typed), 0
+    rounded, rounding = cash_rounding.split_cash(due, step)
+    if typed is None or typed in (due, rounded):
+        return rounded, rounding
+    return typed, 0
 
 
 def _points_rule(base: int, rate: points.Rate) -> dict:
@@ -422,6 +468,7 @@ class ReturnResult:
     credit_reduced: int
     refunded: int
     refund_method: str
+    rounding: int = 0
 
 
 def find_receipt(number: str, store: Store | None = None) -> Receipt:
@@ -526,10 +573,11 @@ class ReturnPlan:
     points_restored: int
     instruments: dict[str, int]  # points, voucher and gift-card money going back where it came from
     credit_reduced: int
-    refunded: int
+    refunded: int  # paid back by refund_method: in cash, rounded to the shop's step
     refund_method: str
     line_rows: list[dict]
     late: bool
+    rounding: int = 0  # the exact refund less the cash paid back (services.cash_rounding)
 
 
 def plan_return(
@@ -602,7 +650,8 @@ def plan_return(
     else:
         instruments["points"] = min(part(paid.get("points", 0), back.get("points", 0)), budget)
     budget -= instruments["points"]
-    for method in ("voucher", "giftcard"):
+    # What the advance paid goes back to the advance, as voucher and gift-card money goes back.
+    for method in ("voucher", "giftcard", "advance"):
         instruments[method] = min(part(paid.get(method, 0), back.get(method, 0)), budget)
         budget -= instruments[method]
     rest = budget
@@ -611,11 +660,16 @@ def plan_return(
         debt_now = Customer.select(Customer.debt_balance).where(Customer.id == sale.customer_id).scalar() or 0
         credit_open = paid.get("credit", 0) - back.get("credit", 0)
         credit_reduced = max(0, min(rest, credit_open, debt_now))
+    refunded, rounding = rest - credit_reduced, 0
+    if refund_method == "cash":
+        # Only cash is rounded, on the running total of the sale's cash refunds.
+        refunded, rounding = cash_rounding.split_refund(
+            refunded, back.get("cash", 0), back.get("cash", 0) + back.get("rounding", 0), cash_rounding.step())
     return ReturnPlan(
         sale=sale, amount=amount, subtotal=part(sale.subtotal, so_far["subtotal"]),
         points_reversed=reversed_points, points_restored=restored_points, instruments=instruments,
-        credit_reduced=credit_reduced, refunded=rest - credit_reduced, refund_method=refund_method,
-        line_rows=line_rows, late=late,
+        credit_reduced=credit_reduced, refunded=refunded, refund_method=refund_method,
+        line_rows=line_rows, late=late, rounding=rounding,
     )
 
 
@@ -656,8 +710,10 @@ def record_return(
         )
         for row in plan.line_rows:
             ReceiptLine.create(receipt=receipt, **row)
-        for method, value in (*plan.instruments.items(), ("credit", plan.credit_reduced), (refund_method, plan.refunded)):
-            if value:
+        for method, value in (*plan.instruments.items(), ("credit", plan.credit_reduced), (refund_method, plan.refunded),
+                              ("rounding", plan.rounding)):
+            # A cash refund rounded to nothing keeps its (zero) cash row beside its rounding.
+            if value or (method == refund_method and plan.rounding):
                 Payment.create(receipt=receipt, method=method, amount=value)
         gift_money = plan.instruments["giftcard"]
         if gift_money:
@@ -670,13 +726,15 @@ def record_return(
             post_points(customer, "reverse", -plan.points_reversed, receipt=receipt, user=user_id, at=at)
             post_points(customer, "restore", plan.points_restored, receipt=receipt, user=user_id, at=at)
             post_debt(customer, "return", -plan.credit_reduced, receipt=receipt, user=user_id, at=at)
+            post_debt(customer, "return", -plan.instruments["advance"], receipt=receipt, user=user_id, at=at,
+                      reason=_("back to the advance"))
             add_sales(customer.id, -amount, None)
         record(actor, "receipt.return", "receipt", receipt.id, None,
                {"number": number, "return_of": sale.number, "total": amount, "refunded": plan.refunded,
-                "credit_reduced": plan.credit_reduced},
+                "credit_reduced": plan.credit_reduced, **({"rounding": plan.rounding} if plan.rounding else {})},
                override_by=override_by.id if plan.late and override_by is not None else None, at=at)
     return ReturnResult(receipt, amount, plan.points_reversed, plan.points_restored, plan.credit_reduced,
-                        plan.refunded, refund_method)
+                        plan.refunded, refund_method, plan.rounding)
 
 
 def _check_late_return(actor: Actor | None, override_by: User | None) -> None:

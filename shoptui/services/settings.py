@@ -146,6 +146,10 @@ SETTINGS: dict[str, SettingDef] = {
     "points_min_redeem": SettingDef("0", _non_negative_int, N_("fewest points that may be redeemed at once")),
     "points_expiry_days": SettingDef("0", _days, N_("days after which earned points expire (0: never)")),
     "points_earn_on_points": SettingDef("no", _yes_no, N_("whether the part paid with points earns points")),
+    "cash_rounding": SettingDef(
+        "0", _non_negative_int,
+        N_("cash is rounded half-up to this step, in the currency's smallest unit (VND: 500 or 1000; CHF: 5 for 0.05; 0: no rounding)"),
+    ),
     "active_customer_limit": SettingDef("0", _non_negative_int, N_("most active and incomplete customers (0: no limit)")),
     "credit_rule": SettingDef(
         "block", _choice("warn", "block"),

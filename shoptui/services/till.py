@@ -54,8 +54,10 @@ class RefundSplit:
     voucher: int
     gift_card: int
     credit_reduced: int
-    refunded: int
+    refunded: int  # paid back by refund_method (cash: rounded to the shop's step)
     refund_method: str
+    rounding: int = 0  # the exact refund less the cash paid back
+    advance: int = 0  # given back to what the customer paid in advance
 
 
 def sale_facts(number: str | None = None, sale_id: int | None = None) -> SaleFacts:
@@ -89,7 +91,7 @@ def refund_split(sale_id: int, amount: int | None, lines_text: str, method: str)
         amount=plan.amount, points_reversed=plan.points_reversed, points_restored=plan.points_restored,
         points_money=plan.instruments["points"], voucher=plan.instruments["voucher"],
         gift_card=plan.instruments["giftcard"], credit_reduced=plan.credit_reduced, refunded=plan.refunded,
-        refund_method=method,
+        refund_method=method, rounding=plan.rounding, advance=plan.instruments.get("advance", 0),
     )
 
 

@@ -1,8 +1,9 @@
 """The till's services driven at random (hypothesis' RuleBasedStateMachine), issue 12.
 
 Random sales (with points, credit, vouchers, gift cards, bank card and cash), partial and
-whole returns by amount and by lines, debt payments, adjustments, and changes of the
-points rules and tiers. A refusal (``ShopError``) is a fine outcome for a random step;
+whole returns by amount and by lines, debt payments, payments in advance and sales paid
+from the advance, adjustments, and changes of the points rules, the tiers and the cash
+rounding step. A refusal (``ShopError``) is a fine outcome for a random step;
 anything else is a bug. After every step every receipt adds up, no points or money appear
 or vanish on any receipt's returns, every cached balance equals its ledger, and
 ``shoptui check`` is clean.
@@ -88,7 +89,7 @@ class Till(RuleBasedStateMachine):
     @rule(who=st.integers(0, 3), amount=st.integers(1, 900).map(lambda n: n * 500),
           lines=st.lists(st.tuples(st.sampled_from([p[0] for p in PRODUCTS]), st.integers(1, 3)), max_size=3),
           voucher=st.sampled_from([None, None, "TEN", "FIVEK"]),
-          shares=st.tuples(*[st.integers(0, 3)] * 4), exact=st.booleans())
+          shares=st.tuples(*[st.integers(0, 3)] * 5), exact=st.booleans())
     def sell(self, who, amount, lines, voucher, shares, exact):
         """A sale whose payments are shares of what it comes to: points, credit, the gift
         card and the bank card each pay 0-3 eighths, cash the rest (or, now and then, a
@@ -106,8 +107,10 @@ class Till(RuleBasedStateMachine):
         credit = payable * shares[1] // 8 if customer else 0
         gift = payable * shares[2] // 8
         card = payable * shares[3] // 8 + (0 if exact else 1)
+        # What the customer paid in advance pays a share too (issue 12), at most all of it.
+        advance = min(debts.advance_left(Customer.get_by_id(customer)), payable * shares[4] // 8) if customer else 0
         sale = dataclasses.replace(base, points=pay_points, credit=credit, gift_card=GIFT if gift else None,
-                                   gift_amount=gift, card=card, cash=None if exact else 0)
+                                   gift_amount=gift, card=card, advance=advance, cash=None if exact else 0)
         self.attempt(sales.record_sale, sale)
 
     @rule(pick=st.integers(0, 10_000), share=st.integers(1, 100), method=st.sampled_from(["cash", "card"]))
@@ -135,6 +138,11 @@ class Till(RuleBasedStateMachine):
     def pay_debt(self, who, amount):
         self.attempt(debts.take_payment, self.people[who], amount, at=self.tick())
 
+    @rule(who=st.integers(0, 2), amount=st.integers(1, 20).map(lambda n: n * 5_000))
+    def pay_in_advance(self, who, amount):
+        """A payment that may go beyond the debt: the rest is kept as an advance (issue 12)."""
+        self.attempt(debts.take_payment, self.people[who], amount, at=self.tick(), advance=True)
+
     @rule(who=st.integers(0, 2), amount=st.integers(-30, 30).map(lambda n: n * 1_000))
     def adjust_debt(self, who, amount):
         self.attempt(debts.adjust_debt, self.people[who], amount, "random", at=self.tick())
@@ -149,6 +157,12 @@ class Till(RuleBasedStateMachine):
         settings.set_value("points_earn_per", earn_per)
         settings.set_value("points_value", value)
         settings.set_value("points_earn_on_points", on_points)
+
+    @rule(step=st.sampled_from(["0", "500", "1000", "300"]))
+    def change_the_cash_rounding(self, step):
+        """Cash rounding (issue 12) set, changed or turned off between any two steps: the
+        receipts, returns and ``check`` must hold whatever step each was rounded to."""
+        settings.set_value("cash_rounding", step)
 
     @rule(min_spend=st.integers(1, 40).map(lambda n: n * 25_000), earn_per=st.sampled_from([2_500, 5_000]),
           discount_bp=st.sampled_from([0, 300, 500]))
@@ -185,7 +199,7 @@ class Till(RuleBasedStateMachine):
                 if sale.points_redeemed and "points" in paid:
                     price = paid["points"] // sale.points_redeemed
                     assert payments_of(r.id).get("points", 0) == r.points_redeemed * price, r.number
-            for method in ("points", "voucher", "giftcard", "credit"):
+            for method in ("points", "voucher", "giftcard", "credit", "advance"):
                 assert back.get(method, 0) <= paid.get(method, 0), (sale.number, method)
             assert sum(r.total for r in returns) <= sale.total
             assert sum(r.points_earned for r in returns) <= sale.points_earned

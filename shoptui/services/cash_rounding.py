@@ -1,0 +1,93 @@
+"""Cash rounding (issue 12), as Odoo's cash rounding does it: only the cash part of a sale
+or of a cash refund is rounded, half-up, to the shop's step (``cash_rounding``, in minor
+units: 500 or 1000 đồng, 5 for CHF's 0.05; 0: none, the default for every currency).
+The receipt's total stays exact, so revenue is unchanged; a ``rounding`` payment row
+holds the difference (exact cash − cash taken or paid back), so that every receipt's
+payments still add up to its total. Card, transfer, points, vouchers, gift cards and
+credit are always exact.
+
+A ``rounding`` row is signed: on a sale, positive when the customer paid less cash than
+the exact amount (the shop gave the difference), negative when they paid more; on a
+return (whose payments are what is paid back), positive when less cash was paid back.
+"""
+
+from __future__ import annotations
+
+from ..errors import ValidationError
+from ..i18n import _
+from ..models import AuditLog
+from . import settings
+
+
+def step() -> int:
+    """The step cash is rounded to now, in minor units (0: no rounding)."""
+    return settings.get_int("cash_rounding")
+
+
+def round_cash(amount: int, step_now: int) -> int:
+    """``amount`` (not negative) rounded half-up to a multiple of ``step_now``."""
+    if step_now <= 0:
+        return amount
+    whole, rest = divmod(amount, step_now)
+    return (whole + (1 if 2 * rest >= step_now else 0)) * step_now
+
+
+def split_cash(exact: int, step_now: int) -> tuple[int, int]:
+    """The cash a sale takes for ``exact`` owed in cash, and its rounding row's amount."""
+    cash = round_cash(exact, step_now)
+    return cash, exact - cash
+
+
+def split_refund(exact: int, cash_before: int, exact_before: int, step_now: int) -> tuple[int, int]:
+    """The cash a return pays back for ``exact`` owed in cash, and its rounding.
+
+    Rounded on the running total of the sale's cash refunds (``exact_before`` owed in cash
+    by its earlier returns, ``cash_before`` actually paid back): so the cash paid back over
+    several partial returns is the rounded sum of what they owed, and a sale paid in cash
+    and returned in full, in one go or in parts, gives back exactly the cash it took —
+    no return pays back a rounding twice. Where the running total cannot serve (the earlier
+    returns were paid back to another step, or none), this return is rounded on its own, so
+    that the cash paid back is always a multiple of the step a drawer can pay."""
+    if step_now <= 0 or exact == 0:
+        return exact, 0
+    cash = round_cash(exact_before + exact, step_now) - cash_before
+    if cash_before % step_now or cash < 0 or abs(exact - cash) >= step_now:
+        cash = round_cash(exact, step_now)
+    return cash, exact - cash
+
+
+def largest_step() -> int:
+    """The largest step in force now or at any time before: the setting's value now and
+    every value the audit log saw it take (the log is hash-chained, so an edited step is
+    named by ``check``'s chain walk). A rounding row is judged against it, since a receipt
+    does not keep the step it was rounded to, and a step lowered since must not make old
+    receipts wrong."""
+    steps = [step()]
+    query = AuditLog.select(AuditLog.before, AuditLog.after).where(
+        (AuditLog.action == "setting.set") & (AuditLog.entity == "setting") & (AuditLog.entity_id == "cash_rounding"))
+    for before, after in query.tuples():
+        for values in (before, after):
+            try:
+                steps.append(int((values or {}).get("value") or 0))
+            except (TypeError, ValueError, AttributeError):
+                continue
+    return max(steps)
+
+
+def within_step(rounding: int, kind: str, largest: int) -> bool:
+    """Whether a rounding row of ``rounding`` on a receipt of ``kind`` can come from a step
+    of at most ``largest``: a sale's is at most half a step (half-up), a return's under one
+    step (rounded on the running total of its sale's refunds, ``split_refund``)."""
+    if not rounding:
+        return True
+    return 2 * abs(rounding) <= largest if kind == "sale" else abs(rounding) < largest
+
+
+def check_imported(rounding: int, kind: str) -> None:
+    """An imported receipt's cash rounding, refused where ``check`` would name it."""
+    if rounding and not within_step(rounding, kind, largest_step()):
+        from ..i18n import babel_locale
+        from ..money import format_money
+
+        raise ValidationError(_("A cash rounding of {amount} is more than the shop's cash rounding step allows.").format(
+            amount=format_money(rounding, settings.currency(), babel_locale())), "cash_rounding")

@@ -1,0 +1,156 @@
+"""An advance (issue 12): a customer whose debt balance is below zero has paid in advance.
+A manager records an advance payment (a payment of more than the debt) in one call; a
+sale may be paid from the advance, capped at it and never counted against the credit
+limit, on the debt ledger in the sale's own transaction; a return gives it back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shoptui import check
+from shoptui.errors import PermissionDenied, RuleViolation, ValidationError
+from shoptui.models import AuditLog, Customer, DebtEntry, Payment, Receipt
+from shoptui.services import customers, day_close, debts, sales, users
+from shoptui.services.context import Actor
+from shoptui.services.sales import SaleInput
+from tests.actors import SYSTEM
+
+NOW = dt.datetime(2024, 6, 15, 10, 0)
+
+
+@pytest.fixture
+def an(database):
+    return customers.register({"name": "An", "credit_limit": 50_000}, actor=SYSTEM).customer
+
+
+def fresh(customer) -> Customer:
+    return Customer.get_by_id(customer.id)
+
+
+def paid(receipt) -> dict[str, int]:
+    return {p.method: p.amount for p in Payment.select().where(Payment.receipt == receipt)}
+
+
+def sell(**values):
+    values.setdefault("at", NOW)
+    return sales.record_sale(SaleInput(**values), actor=SYSTEM)
+
+
+def test_a_payment_beyond_the_debt_is_an_advance_when_asked(an):
+    sell(customer=an, amount=30_000, credit=30_000)
+    with pytest.raises(RuleViolation, match="owes only"):
+        debts.take_payment(an, 100_000, actor=SYSTEM, at=NOW)
+    payment = debts.take_payment(an, 100_000, "cash", SYSTEM, at=NOW, advance=True)
+    assert (payment.balance_before, payment.balance_after) == (30_000, -70_000)
+    assert payment.entry.kind == "advance" and payment.entry.amount == -100_000 and payment.entry.method == "cash"
+    assert fresh(an).debt_balance == -70_000 and debts.advance_left(fresh(an)) == 70_000
+    audit = AuditLog.select().where(AuditLog.action == "debt.advance").get()
+    assert audit.after == {"debt": -70_000, "method": "cash", "advance": 70_000}
+    assert check.run_checks() == []
+
+
+def test_an_advance_while_nothing_is_owed(an):
+    with pytest.raises(RuleViolation, match="owes nothing"):
+        debts.take_payment(an, 20_000, actor=SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="Type the amount"):
+        debts.take_payment(an, None, actor=SYSTEM, at=NOW, advance=True)
+    debts.take_payment(an, 20_000, "transfer", SYSTEM, at=NOW, advance=True)
+    assert fresh(an).debt_balance == -20_000
+    # A payment within the debt stays a plain payment even when an advance is allowed.
+    assert check.run_checks() == []
+
+
+def test_only_a_manager_or_the_owner_records_an_advance(an):
+    users.add_user("Hoa", "owner", "9999", SYSTEM)
+    cashier = Actor(user=users.add_user("Minh", "cashier", "1111", SYSTEM))
+    manager = Actor(user=users.add_user("Lan", "manager", "2222", SYSTEM))
+    with pytest.raises(PermissionDenied, match="ask a manager"):
+        debts.take_payment(an, 10_000, actor=cashier, at=NOW, advance=True)
+    assert fresh(an).debt_balance == 0 and not DebtEntry.select().exists()
+    debts.take_payment(an, 10_000, actor=manager, at=NOW, advance=True)
+    assert fresh(an).debt_balance == -10_000
+
+
+def test_a_sale_paid_from_the_advance(an):
+    debts.take_payment(an, 70_000, actor=SYSTEM, at=NOW, advance=True)
+    result = sell(customer=an, amount=100_000, advance=70_000)
+    assert paid(result.receipt) == {"advance": 70_000, "cash": 30_000}
+    assert result.debt_balance == 0 == fresh(an).debt_balance
+    entry = DebtEntry.get(DebtEntry.receipt == result.receipt)
+    assert (entry.kind, entry.amount, entry.reason) == ("credit_sale", 70_000, "paid from the advance")
+    assert check.run_checks() == []
+
+
+def test_the_advance_is_capped_and_needs_a_customer(an):
+    with pytest.raises(RuleViolation, match="paid nothing in advance"):
+        sell(customer=an, amount=10_000, advance=5_000)
+    debts.take_payment(an, 20_000, actor=SYSTEM, at=NOW, advance=True)
+    with pytest.raises(RuleViolation, match="only ₫20,000 paid in advance") as refused:
+        sell(customer=an, amount=50_000, advance=20_001)
+    assert refused.value.field == "advance"
+    with pytest.raises(RuleViolation, match="scan the card"):
+        sell(amount=10_000, advance=1_000)
+    assert fresh(an).debt_balance == -20_000 and not Receipt.select().exists()
+
+
+def test_the_advance_is_not_counted_against_the_credit_limit(an):
+    """Limit 50,000: 30,000 from the advance and 50,000 on credit are allowed together."""
+    debts.take_payment(an, 30_000, actor=SYSTEM, at=NOW, advance=True)
+    assert sales.quote(SaleInput(customer=an, amount=1)).advance_left == 30_000
+    result = sell(customer=an, amount=80_000, advance=30_000, credit=50_000)
+    assert result.debt_balance == 50_000
+    assert check.run_checks() == []
+
+
+def test_a_return_gives_the_advance_back(an):
+    debts.take_payment(an, 60_000, actor=SYSTEM, at=NOW, advance=True)
+    sale = sell(customer=an, amount=100_000, advance=60_000).receipt
+    half = sales.record_return(sale, 50_000, at=NOW, actor=SYSTEM)
+    assert paid(half.receipt) == {"advance": 30_000, "cash": 20_000}
+    assert fresh(an).debt_balance == -30_000
+    rest = sales.record_return(sale, at=NOW, actor=SYSTEM)
+    assert paid(rest.receipt) == {"advance": 30_000, "cash": 20_000}
+    assert fresh(an).debt_balance == -60_000
+    assert check.run_checks() == []
+
+
+def test_day_close_counts_an_advance_payment_as_money_in(an):
+    debts.take_payment(an, 40_000, "cash", SYSTEM, at=NOW, advance=True)
+    sell(customer=an, amount=10_000, advance=10_000)
+    report = day_close.day_close(NOW.date())
+    assert report.debt_by_method == [("cash", 40_000)] and report.debt_payments_count == 1
+    assert dict(report.by_method) == {"advance": 10_000}
+    labels = {f.what: f.label for f in day_close.figures(report)}
+    assert labels["advance"] == "from the advance"
+
+
+def test_check_names_an_advance_use_off_the_ledger(an, database):
+    debts.take_payment(an, 40_000, actor=SYSTEM, at=NOW, advance=True)
+    receipt = sell(customer=an, amount=10_000, advance=10_000).receipt
+    # The advance payment recorded as cash in SQL: the debt ledger no longer matches.
+    Payment.update(method="cash").where((Payment.receipt == receipt) & (Payment.method == "advance")).execute()
+    assert "credit_ledger" in {p.kind for p in check.run_checks()}
+
+
+def test_the_month_journal_reads_an_advance_sale_back_unchanged(an, tmp_path):
+    from shoptui.io.importer import import_sheet
+    from shoptui.io.month_export import Month, export_month
+    from shoptui.io.readers import open_sheet
+
+    debts.take_payment(an, 40_000, actor=SYSTEM, at=NOW, advance=True)
+    sell(customer=an, amount=60_000, advance=40_000, credit=10_000)
+    path = tmp_path / "june.xlsx"
+    export_month(Month(NOW.date().replace(day=1)), path, actor=SYSTEM)
+    again = import_sheet("sales", open_sheet(path, sheet="Receipts"), dry_run=True, actor=SYSTEM)
+    assert again.counts == {"imported": 0, "updated": 0, "unchanged": 1, "rejected": 0}, again.messages[:5]
+
+
+def test_the_refund_split_names_what_goes_back_to_the_advance(an):
+    from shoptui.services import till
+
+    debts.take_payment(an, 60_000, actor=SYSTEM, at=NOW, advance=True)
+    sale = sell(customer=an, amount=100_000, advance=60_000).receipt
+    split = till.refund_split(sale.id, 50_000, "", "cash")
+    assert (split.advance, split.refunded) == (30_000, 20_000)
