@@ -270,8 +270,8 @@ def _parse_row(raw: dict, header_map: HeaderMap, parsers: dict, ctx: Context, nu
     errors: list[tuple[int, str]] = []
     for name, header in header_map.columns.items():
         value = raw.get(header)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
+        if value is None or (isinstance(value, str) and not cells.text(value)):
+            continue  # empty, or only spaces and invisible characters (textsafe)
         try:
             out[name] = parsers[name](value, ctx)
         except ShopError as exc:

@@ -15,6 +15,7 @@ from ..limits import MAX_DAYS
 from ..models import Customer, DebtEntry, GiftCardEntry, Payment, PointsTier, Product, Receipt, Setting, Voucher
 from ..limits import MAX_LIMIT
 from ..money import MAX_MINOR, decimals, to_decimal, to_minor
+from ..textsafe import strip_hidden
 from .audit import record
 from .context import Actor, require
 from .ledger import write_transaction
@@ -25,7 +26,7 @@ def _text_up_to(most: int) -> Callable[[str], str]:
     (a tab, a new line or an escape would break the header, the exports and the device paths)."""
 
     def read(value: str) -> str:
-        text = value.strip()
+        text = strip_hidden(value).strip()  # no bidi control nor zero-width character (textsafe)
         if len(text) > most or any(unicodedata.category(c) == "Cc" for c in text):
             raise ValidationError(
                 _("{value} is not one line of text of up to {most} characters.").format(value=value, most=most)
