@@ -193,6 +193,24 @@ def _sqlite_backup(source: Path, target: Path) -> None:
         src.close()
 
 
+def scratch_copy(source: Path, target: Path) -> None:
+    """A consistent copy of the live database at ``source`` for a run whose writes are to be
+    thrown away (``import --dry-run``): one backup step under a read transaction, which in
+    WAL mode never keeps a till from writing."""
+    try:
+        src = _connect(source)
+    except sqlite3.Error as exc:
+        raise DatabaseError(_failure(source, exc)) from exc
+    try:
+        dst = _connect(target)
+        try:
+            _copy_pages(src, dst, source)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
 def _has_history(conn: sqlite3.Connection, path: Path, not_ours: str, damaged: str | None = None) -> bool:
     try:
         row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (dbmod.HISTORY_TABLE,)).fetchone()
