@@ -2,7 +2,7 @@
 
 import re
 
-from .textsafe import HIDDEN_CLASS
+from .textsafe import show_hidden
 
 
 class ShopError(Exception):
@@ -49,10 +49,15 @@ class ImportFileError(ShopError):
 # on: C0/C1 controls (escape sequences, line breaks), line and paragraph separators, and the
 # bidi controls and zero-width characters (shoptui.textsafe) that reorder the rest of the
 # line or hide text. A message that quotes a value shows them.
-_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{HIDDEN_CLASS}]")
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def one_line(message: str) -> str:
     """A message as one line drawn literally: a quoted value's controls written as escapes."""
-    return _UNSAFE.sub(lambda m: _NAMED.get(m.group(), f"\\u{ord(m.group()):04x}"), message)
+
+    def escape(char: str) -> str:
+        return _NAMED.get(char, f"\\u{ord(char):04x}")
+
+    # Bidi controls and zero-width characters by the one rule (a joiner inside an emoji stays).
+    return show_hidden(_UNSAFE.sub(lambda m: escape(m.group()), message), escape)

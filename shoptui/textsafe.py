@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Callable
 
 # Bidi embeddings and overrides (LRE, RLE, PDF, LRO, RLO) and isolates (LRI, RLI, FSI, PDI).
 BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
@@ -40,7 +41,7 @@ def _is_emoji(char: str) -> bool:
     return unicodedata.category(char) in ("So", "Sk") or char in _EMOJI_TAIL
 
 
-def _replace_hidden(text: str, stand_in: str) -> str:
+def _replace_hidden(text: str, stand_in: str | Callable[[str], str]) -> str:
     def replace(match: re.Match) -> str:
         at = match.start()
         if (
@@ -50,7 +51,7 @@ def _replace_hidden(text: str, stand_in: str) -> str:
             and unicodedata.category(text[at + 1]) == "So"
         ):
             return ZWJ  # part of an emoji sequence: it draws as the emoji
-        return stand_in
+        return stand_in if isinstance(stand_in, str) else stand_in(match.group())
 
     return _HIDDEN.sub(replace, text)
 
@@ -65,7 +66,7 @@ def strip_hidden(text: str) -> str:
     return _replace_hidden(text, "") if _HIDDEN.search(text) else text
 
 
-def show_hidden(text: str, stand_in: str = "\ufffd") -> str:
+def show_hidden(text: str, stand_in: str | Callable[[str], str] = "\ufffd") -> str:
     """``text`` with each bidi control or zero-width character replaced by a visible
-    ``stand_in``, one for one: the rule at display."""
+    ``stand_in`` (or what it gives for the character), one for one: the rule at display."""
     return _replace_hidden(text, stand_in) if _HIDDEN.search(text) else text

@@ -70,3 +70,8 @@ def test_reasons_and_imported_product_names_follow_the_same_rule(database, tmp_p
     assert ReceiptLine.get().name == "Rice gk 5"
     with pytest.raises(ValidationError):
         debts.adjust_debt(customer, 1000, "\u202e\u200b")  # only hidden characters: no reason at all
+
+
+def test_a_message_escapes_hidden_characters_but_keeps_an_emoji_whole():
+    assert one_line("No customer A\u202eB.") == "No customer A\\u202eB."
+    assert one_line(f"No customer {FAMILY}\u200b.") == f"No customer {FAMILY}\\u200b."
