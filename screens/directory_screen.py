@@ -161,6 +161,7 @@ class DirectoryScreen(Screen[None]):
         self._has_more = False
         self._loading_more = False
         self._data_version = 0
+        self._reading = False  # the customers are read only once nobody is walled out
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -183,6 +184,19 @@ class DirectoryScreen(Screen[None]):
         self.watch(table, "scroll_y", self._scrolled, init=False)
         self.query_one("#search", Input).focus()
         self._data_version = self.app.data_version
+        self.start_reading()
+
+    def start_reading(self) -> None:
+        """The first search and the warm-up, once someone may see the customers.
+
+        Where the shop has users, the directory is the screen under the sign-in: nothing of
+        the customers is read (not even into memory, hidden) until a right PIN. The app
+        calls this after a sign-in; it is called again on mount and resume, and reads once.
+        """
+        walled = getattr(self.app, "walled", None)
+        if self._reading or (walled is not None and walled()):
+            return
+        self._reading = True
         self.start_search()
         run_db(self, warm_up, on_error=self._warm_up_failed, group="warm-up")
 
@@ -197,7 +211,9 @@ class DirectoryScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.query_one("#search", Input).focus()
-        if self.app.data_version != self._data_version:
+        if not self._reading:
+            self.start_reading()
+        elif self.app.data_version != self._data_version:
             # A customer was registered or edited meanwhile: show the list as it is now.
             self._data_version = self.app.data_version
             self.start_search()
@@ -213,6 +229,8 @@ class DirectoryScreen(Screen[None]):
 
     def start_search(self) -> None:
         """Search for what the box holds now; any answer to an older query is dropped."""
+        if not self._reading:
+            return  # typed behind the sign-in: the first search after it reads the box
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = None

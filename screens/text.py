@@ -20,12 +20,13 @@ from textual.content import Content
 
 from shoptui import phones
 from shoptui.money import format_money
+from shoptui.textsafe import show_hidden
 
 # C0 controls, DEL and C1 controls would reach the terminal as commands (ESC starts an
-# escape sequence); lone surrogates cannot be written out at all; explicit bidi
-# embeddings, overrides and isolates would let one cell reorder the rest of a row in a
-# terminal that does bidi. RTL letters themselves are left alone.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# escape sequence); lone surrogates cannot be written out at all. Bidi controls and
+# zero-width characters (which would reorder a row or hide text) are shown as stand-ins by
+# the one rule of shoptui.textsafe. RTL letters themselves are left alone.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _stand_in(match: re.Match) -> str:
@@ -40,7 +41,7 @@ def _stand_in(match: re.Match) -> str:
 
 def printable(value: object) -> str:
     """``value`` as a string that draws as itself, one character per character."""
-    return _UNSAFE.sub(_stand_in, "" if value is None else str(value))
+    return show_hidden(_UNSAFE.sub(_stand_in, "" if value is None else str(value)))
 
 
 def plain(value: object, max_cells: int | None = None, justify: str = "left") -> Text:

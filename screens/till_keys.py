@@ -90,6 +90,11 @@ class TillActions:
             for _screen in range(len(self.screen_stack) - 1):
                 self.pop_screen()
         self.show_user()
+        from .directory_screen import DirectoryScreen
+
+        for screen in self.screen_stack:  # the customers are read now, not behind the sign-in
+            if isinstance(screen, DirectoryScreen):
+                screen.start_reading()
 
     def locked(self) -> bool:
         return any(isinstance(screen, SignInScreen) for screen in self.screen_stack)

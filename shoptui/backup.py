@@ -37,7 +37,7 @@ import peewee as pw
 
 from . import clock, files
 from . import db as dbmod
-from .errors import DatabaseError, NotFound, RuleViolation
+from .errors import DatabaseError, NotFound, RuleViolation, ValidationError
 from .i18n import _
 from .models import (
     ALL_MODELS,
@@ -76,8 +76,9 @@ def default_backup_path(folder: Path | None = None) -> Path:
 def backup_database(url: str, output: Path | None = None) -> Path:
     """Write a backup of the database at ``url`` and return its path.
 
-    ``output`` may be a file (replaced if it exists) or an existing folder (the backup
-    gets the default name there); the default is a dated file in the current folder."""
+    ``output`` is a file (replaced if it exists); a folder is refused, as every ``-o``
+    refuses one, with a file name in it to give instead; the default is a dated file in
+    the current folder."""
     target = _output_path(output)
     if dbmod.is_sqlite(url):
         source = dbmod.sqlite_path(url)
@@ -97,7 +98,14 @@ def _output_path(output: Path | None) -> Path:
         return default_backup_path()
     output = Path(output).expanduser()
     if output.is_dir():
-        return default_backup_path(output)
+        # Like every -o: a folder is not a file name (a backup quietly named by the clock
+        # inside it is a file nobody asked for); the sentence gives one to copy.
+        raise ValidationError(
+            _("{path} is a folder; give the name of a file, such as {example}.").format(
+                path=output, example=default_backup_path(output)
+            ),
+            "path",
+        )
     if not output.parent.is_dir():
         raise NotFound(_("The folder {folder} does not exist.").format(folder=output.parent))
     return output
@@ -179,6 +187,24 @@ def _sqlite_backup(source: Path, target: Path) -> None:
             _copy_pages(src, dst, source)
             _verify_copy(dst, source)
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def scratch_copy(source: Path, target: Path) -> None:
+    """A consistent copy of the live database at ``source`` for a run whose writes are to be
+    thrown away (``import --dry-run``): one backup step under a read transaction, which in
+    WAL mode never keeps a till from writing."""
+    try:
+        src = _connect(source)
+    except sqlite3.Error as exc:
+        raise DatabaseError(_failure(source, exc)) from exc
+    try:
+        dst = _connect(target)
+        try:
+            _copy_pages(src, dst, source)
         finally:
             dst.close()
     finally:

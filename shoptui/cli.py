@@ -22,7 +22,7 @@ import peewee
 
 from . import db as dbmod
 from .errors import ShopError, UsageError, one_line
-from .i18n import LANGUAGES, _, language_from_environment, set_language
+from .i18n import LANGUAGES, _, language_from_environment, library_messages, set_language
 
 COMMAND_MODULES = (
     "demo", "importing", "report", "export", "config", "check", "backup",
@@ -154,8 +154,9 @@ def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_pre_language(argv) or os.environ.get("SHOPTUI_LANG") or language_from_environment() or "en")
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        with library_messages():  # argparse's own words ("usage:", "invalid choice") in the language too
+            parser = build_parser()
+            args = parser.parse_args(argv)
         if args.lang:
             set_language(args.lang)
         logging.basicConfig(

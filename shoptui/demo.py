@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from . import clock
 from .barcodes import ean13
-from .db import database
+from .db import database, migration_lock
 from .errors import RuleViolation, UsageError
 from .i18n import _, ngettext
 from .models import (
@@ -196,11 +196,16 @@ def make_demo(
     the demo may only start a shop that has no users yet: it adds the owner first and acts
     as that owner from then on."""
     check_size(customers, days)
-    if any(model.select().exists() for model in (Customer, Receipt, Card, Voucher)):
-        raise RuleViolation(
-            _("This database already has customers, cards or receipts; the demo fills only an empty one (give another --db).")
-        )
-    return _DemoShop(customers, days, seed, today or clock.today(), actor).run()
+    # The check and the filling are one turn: demos started on one new file at once would
+    # all find it empty and then collide on the first thing the second one creates. They
+    # take the migrations' lock (the folder's flock on SQLite, an advisory lock on
+    # PostgreSQL), which a killed demo gives back; the ones that wait then find it filled.
+    with migration_lock(database.obj):
+        if any(model.select().exists() for model in (Customer, Receipt, Card, Voucher)):
+            raise RuleViolation(
+                _("This database already has customers, cards or receipts; the demo fills only an empty one (give another --db).")
+            )
+        return _DemoShop(customers, days, seed, today or clock.today(), actor).run()
 
 
 @dataclass

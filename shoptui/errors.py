@@ -2,6 +2,8 @@
 
 import re
 
+from .textsafe import show_hidden
+
 
 class ShopError(Exception):
     """An error a person can act on; its message is one plain, translated sentence."""
@@ -45,11 +47,17 @@ class ImportFileError(ShopError):
 
 # Characters that would break a message's one line or take over the terminal it is printed
 # on: C0/C1 controls (escape sequences, line breaks), line and paragraph separators, and the
-# bidi controls that reorder the rest of the line. A message that quotes a value shows them.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# bidi controls and zero-width characters (shoptui.textsafe) that reorder the rest of the
+# line or hide text. A message that quotes a value shows them.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def one_line(message: str) -> str:
     """A message as one line drawn literally: a quoted value's controls written as escapes."""
-    return _UNSAFE.sub(lambda m: _NAMED.get(m.group(), f"\\u{ord(m.group()):04x}"), message)
+
+    def escape(char: str) -> str:
+        return _NAMED.get(char, f"\\u{ord(char):04x}")
+
+    # Bidi controls and zero-width characters by the one rule (a joiner inside an emoji stays).
+    return show_hidden(_UNSAFE.sub(lambda m: escape(m.group()), message), escape)

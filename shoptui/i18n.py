@@ -6,6 +6,7 @@ constants must use ``N_`` (mark only) and translate where shown.
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import os
 from pathlib import Path
@@ -50,6 +51,34 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
+
+
+@contextlib.contextmanager
+def library_messages():
+    """While the block runs, the libraries that translate through gettext's default domain
+    speak the active language from our catalog: argparse ("usage:", "invalid choice",
+    "the following arguments are required", "show this help message and exit", ...), whose
+    msgids ``shoptui/argparse_messages.py`` lists for extraction.
+
+    argparse calls ``gettext.gettext``, which reads the default domain (``textdomain``) in
+    the directory bound to it (``bindtextdomain``), in the language the environment names
+    (LANGUAGE first): the block binds our catalog and names the active language in
+    LANGUAGE, and gives both back afterwards. The command line wraps building and parsing
+    its arguments in it (single-threaded, before any command runs).
+    """
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    previous_domain = gettext.textdomain()
+    previous_language = os.environ.get("LANGUAGE")
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = _language
+    try:
+        yield
+    finally:
+        gettext.textdomain(previous_domain)
+        if previous_language is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = previous_language
 
 
 def language_from_environment() -> str | None:

@@ -14,12 +14,12 @@ def register(subparsers) -> None:
         description=_(
             "Copy the database into one backup file while the shop keeps working (the SQLite backup API "
             "takes a consistent snapshot). A PostgreSQL database is copied into an SQLite backup file of the "
-            "same format. Prints the path of the backup. Example: shoptui backup -o /media/usb/"
+            "same format. Prints the path of the backup. Example: shoptui backup -o /media/usb/shop-backup.sqlite"
         ),
     )
     backup.add_argument(
         "-o", "--output", type=Path, metavar="FILE",
-        help=_("the backup file (replaced if it exists) or a folder for it "
+        help=_("the backup file, replaced if it exists; not a folder "
                "(default: shoptui-backup-YYYYMMDD-HHMMSS.sqlite in the current folder)"),
     )
     backup.set_defaults(func=run_backup)

@@ -9,7 +9,9 @@ with the file's progress in ``ImportSource``: an import killed half-way leaves w
 batches behind, and running it again finds them stored ("unchanged") and completes.
 
 A dry run is the same run inside one transaction that is rolled back at the end, so
-it reports exactly what the import would do and leaves nothing behind.
+it reports exactly what the import would do and leaves nothing behind. On SQLite that
+transaction is on a private copy of the database (``scratch_database``): on the shop's
+file it would hold the write lock for the whole file and keep every till from selling.
 
 Messages (rejected rows, warnings) are handed to ``emit`` as they are known, in row
 order within each batch; the caller prints ``ImportReport.summary()`` last.
@@ -17,10 +19,14 @@ order within each batch; the caller prints ``ImportReport.summary()`` last.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+
+import peewee
 
 from .. import phones
 from ..db import database
@@ -234,15 +240,39 @@ def import_sheet(
             imports.finish_source(source, dict(report.counts), actor)
 
     if dry_run:
-        # One transaction rolled back at the end (the batches see each other's rows); it
-        # holds the write lock for the whole file, so a dry run is for quiet hours.
-        with write_transaction():
+        # One transaction rolled back at the end (the batches see each other's rows), on a
+        # copy of an SQLite file so that the tills keep selling; on PostgreSQL the
+        # transaction locks only the rows it touches.
+        with scratch_database(), write_transaction():
             with database.atomic() as savepoint:
                 run()
                 savepoint.rollback()
     else:
         run()
     return report
+
+
+@contextlib.contextmanager
+def scratch_database():
+    """Bind the models to a private copy of an SQLite database for the time of the block
+    (in a 0700 temporary folder, removed afterwards); any other database is used as it is."""
+    shop = database.obj
+    if not isinstance(shop, peewee.SqliteDatabase) or shop.database in ("", ":memory:"):
+        yield
+        return
+    from ..backup import scratch_copy
+    from ..db import make_database
+
+    with tempfile.TemporaryDirectory(prefix="shoptui-dry-run-") as folder:
+        copy = Path(folder) / "dry-run.sqlite"
+        scratch_copy(Path(shop.database), copy)
+        scratch = make_database(str(copy))
+        database.initialize(scratch)
+        try:
+            yield
+        finally:
+            scratch.close()
+            database.initialize(shop)
 
 
 def _check_columns(kind: str, header_map: HeaderMap, name: str) -> None:
@@ -271,8 +301,8 @@ def _parse_row(raw: dict, header_map: HeaderMap, parsers: dict, ctx: Context, nu
     errors: list[tuple[int, str]] = []
     for name, header in header_map.columns.items():
         value = raw.get(header)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
+        if value is None or (isinstance(value, str) and not cells.text(value)):
+            continue  # empty, or only spaces and invisible characters (textsafe)
         try:
             out[name] = parsers[name](value, ctx)
         except ShopError as exc:

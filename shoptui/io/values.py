@@ -21,6 +21,7 @@ from ..i18n import _
 from ..limits import check_day
 from ..money import MAX_MINOR, parse_money
 from ..textfold import fold
+from ..textsafe import strip_hidden
 
 ORDERS = {"dmy": "DD/MM/YYYY", "mdy": "MM/DD/YYYY", "ymd": "YYYY/MM/DD"}
 
@@ -43,7 +44,9 @@ def text(value) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    # Bidi controls and zero-width characters go at entry (shoptui.textsafe): a code of
+    # only such characters is an empty cell, not a customer whose code nobody can type.
+    return strip_hidden(str(value)).strip()
 
 
 def identifier(value) -> str:

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..i18n import N_, _, babel_locale
 from ..money import as_string, format_money
+from ..textsafe import show_hidden
 from . import Money, Share
 
 FORMATS = ("table", "json", "csv", "xlsx")
@@ -172,8 +173,8 @@ def display(value: Any, currency: str) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value) or "—"
-    return str(value)
+        return ", ".join(show_hidden(str(v)) for v in value) or "—"
+    return show_hidden(str(value))  # a terminal shows what a name is (shoptui.textsafe)
 
 
 def to_table(

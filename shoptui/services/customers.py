@@ -27,6 +27,7 @@ from . import settings
 from .audit import record, snapshot
 from .context import Actor, allows, current_store, require
 from .ledger import write_transaction
+from ..textsafe import strip_hidden
 from .sequences import next_value
 
 NAME_MAX = 200
@@ -35,9 +36,10 @@ EDITABLE = (
     "discount_bp", "credit_limit", "notes", "consent_sms", "consent_zalo",
     "consent_facebook", "consent_email",
 )
-# C0/C1 controls and DEL (escape sequences), and the bidi overrides that reorder what a
-# terminal shows; tabs and line breaks are handled apart (kept only in multi-line fields).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls and DEL (escape sequences); tabs and line breaks are handled apart (kept
+# only in multi-line fields). Bidi controls and zero-width characters go by the one rule of
+# shoptui.textsafe, which says why.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\r\n?|\n")
 _SPACES = re.compile(r"[ \t]*\n[ \t]*|[\t\n]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -56,7 +58,9 @@ MULTILINE_FIELDS = frozenset({"address", "notes"})
 
 
 def clean_text(value, field_name: str, limit: int | None = None, *, multiline: bool | None = None) -> str:
-    """Text as typed, without control characters (escape sequences cannot reach a screen or file).
+    """Text as typed, without control characters (escape sequences cannot reach a screen or
+    file) nor bidi controls and zero-width characters (``textsafe.strip_hidden``: a name
+    cannot be stored to display as another).
 
     A one-line field turns tabs and line breaks into spaces; a multi-line one (by default
     those of MULTILINE_FIELDS, so that every caller cleans a field alike) keeps its line
@@ -65,7 +69,7 @@ def clean_text(value, field_name: str, limit: int | None = None, *, multiline: b
     if multiline is None:
         multiline = field_name in MULTILINE_FIELDS
     text = _LINE_BREAKS.sub("\n", "" if value is None else str(value))
-    text = _CONTROL.sub("", text)
+    text = strip_hidden(_CONTROL.sub("", text))
     text = text.replace("\t", " ") if multiline else _SPACES.sub(" ", text)
     text = text.strip()
     if limit is not None and len(text) > limit:

@@ -13,7 +13,7 @@ from ..models.ledgers import in_ledger_of
 from . import settings
 from .audit import record
 from .context import Actor, require
-from .customers import get
+from .customers import clean_text, get
 from .ledger import lock_customer, post_debt, write_transaction
 
 PAYMENT_METHODS = ("cash", "card", "transfer")
@@ -125,7 +125,8 @@ def adjust_debt(
 ) -> DebtEntry:
     """A manual correction (+ owes more, - owes less) with a mandatory reason."""
     require(actor, "adjust")
-    if not reason or not reason.strip():
+    reason = clean_text(reason, "reason")  # one line, shown as typed (textsafe)
+    if not reason:
         raise ValidationError(_("An adjustment needs a reason."), "reason")
     if amount == 0:
         raise ValidationError(_("An adjustment of zero changes nothing."), "amount")
@@ -138,10 +139,10 @@ def adjust_debt(
                     name=customer.name, amount=_money(max(customer.debt_balance, 0))
                 )
             )
-        entry = post_debt(customer, "adjust", amount, user=actor.user_id if actor else None, reason=reason.strip(), at=at)
+        entry = post_debt(customer, "adjust", amount, user=actor.user_id if actor else None, reason=reason, at=at)
         record(
             actor, "debt.adjust", "customer", customer.id, {"debt": customer.debt_balance},
-            {"debt": customer.debt_balance + amount}, note=reason.strip(), at=at,
+            {"debt": customer.debt_balance + amount}, note=reason, at=at,
         )
     return entry
 

@@ -234,9 +234,9 @@ class CustomersWriter:
         return Outcome(status, [(record.row, w, True) for w in warnings])
 
     def match(self, values: dict) -> Customer | None:
-        code = values.get("code")
+        # A code of only invisible characters is no code (clean_text keeps nothing of it).
+        code = customers.clean_text(values.get("code"), "code", 32) if values.get("code") else ""
         if code:
-            code = customers.clean_text(code, "code", 32)
             if ("code", code) in self.cache:
                 return self.cache.pop(("code", code))
             return Customer.get_or_none(Customer.code == code)
@@ -667,7 +667,7 @@ class SalesWriter:
         return paid
 
     def _voucher_code(self, values: dict) -> str:
-        code = str(values.get("voucher") or "").strip()
+        code = customers.clean_text(values.get("voucher"), "voucher")
         if fold(code) in _NO_VOUCHER:
             return ""
         if len(code) > 64:
@@ -764,7 +764,7 @@ class SalesWriter:
         gross = round_qty_price(qty, price)  # negative with a negative quantity
         if amount is None:
             amount = gross - line_discount if gross >= 0 else gross + line_discount
-        name = str(line.get("product") or "").strip()[:300]
+        name = customers.clean_text(line.get("product"), "product")[:300]
         return dict(sku=sku, name=name, qty=qty, price=price, line_discount=line_discount, amount=amount,
                     gross=gross, negative=negative)
 

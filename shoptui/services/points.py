@@ -15,6 +15,7 @@ from ..models.ledgers import ledger_owner, merges_exist
 from . import settings
 from .audit import record
 from .context import Actor, require
+from .customers import clean_text
 from .ledger import lock_customer, post_points, write_transaction
 
 
@@ -93,7 +94,8 @@ def adjust_points(
     customer: Customer | int, points: int, reason: str, actor: Actor | None = None, *, at: dt.datetime | None = None
 ) -> PointsEntry:
     require(actor, "adjust")
-    if not reason or not reason.strip():
+    reason = clean_text(reason, "reason")  # one line, shown as typed (textsafe)
+    if not reason:
         raise ValidationError(_("An adjustment needs a reason."), "reason")
     if points == 0:
         raise ValidationError(_("An adjustment of zero changes nothing."), "points")
@@ -101,10 +103,10 @@ def adjust_points(
         customer = lock_customer(customer)
         if customer.points_balance + points < 0:
             raise RuleViolation(_("{name} has only {n} points.").format(name=customer.name, n=customer.points_balance))
-        entry = post_points(customer, "adjust", points, user=actor.user_id if actor else None, reason=reason.strip(), at=at)
+        entry = post_points(customer, "adjust", points, user=actor.user_id if actor else None, reason=reason, at=at)
         record(
             actor, "points.adjust", "customer", customer.id, {"points": customer.points_balance},
-            {"points": customer.points_balance + points}, note=reason.strip(), at=at,
+            {"points": customer.points_balance + points}, note=reason, at=at,
         )
     return entry
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Callable
@@ -12,14 +13,27 @@ from ..errors import RuleViolation, ValidationError
 from ..i18n import LANGUAGES, N_, _
 from ..limits import MAX_DAYS
 from ..models import Customer, DebtEntry, GiftCardEntry, Payment, PointsTier, Product, Receipt, Setting, Voucher
-from ..money import MAX_MINOR, decimals
+from ..limits import MAX_LIMIT
+from ..money import MAX_MINOR, decimals, to_decimal, to_minor
+from ..textsafe import strip_hidden
 from .audit import record
 from .context import Actor, require
 from .ledger import write_transaction
 
 
-def _text(value: str) -> str:
-    return value.strip()
+def _text_up_to(most: int) -> Callable[[str], str]:
+    """A reader of one line of text of up to ``most`` characters, without control characters
+    (a tab, a new line or an escape would break the header, the exports and the device paths)."""
+
+    def read(value: str) -> str:
+        text = strip_hidden(value).strip()  # no bidi control nor zero-width character (textsafe)
+        if len(text) > most or any(unicodedata.category(c) == "Cc" for c in text):
+            raise ValidationError(
+                _("{value} is not one line of text of up to {most} characters.").format(value=value, most=most)
+            )
+        return text
+
+    return read
 
 
 def _currency(value: str) -> str:
@@ -47,47 +61,67 @@ def _language(value: str) -> str:
     return lang
 
 
-def _whole_at_most(highest: int) -> Callable[[str], str]:
-    """A reader of a whole number from 0 to ``highest``."""
+def _whole(lowest: int, highest: int) -> Callable[[str], str]:
+    """A reader of a whole number (ASCII digits) from ``lowest`` to ``highest``; anything
+    else is refused with one sentence naming the range."""
 
     def read(value: str) -> str:
-        try:
-            number = int(value.strip())
-        except ValueError:
-            raise ValidationError(_("{value} is not a whole number.").format(value=value)) from None
-        if number < 0:
-            raise ValidationError(_("{value} may not be negative.").format(value=value))
-        if number > highest:
-            raise ValidationError(_("{value} is too large a number.").format(value=value))
+        raw = value.strip()
+        digits = raw[1:] if raw[:1] == "+" else raw
+        number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 30 else None
+        if number is None or not lowest <= number <= highest:
+            raise ValidationError(
+                _("{value} is not a whole number from {lowest:,} to {highest:,}.").format(
+                    value=value, lowest=lowest, highest=highest
+                )
+            )
         return str(number)
 
     return read
 
 
-# Counts (points, customers, baud) share the one maximum of amounts; day counts stop at a
-# century, as the command line's do, so that a date plus them is still a date.
-_non_negative_int = _whole_at_most(MAX_MINOR)
-_days = _whole_at_most(MAX_DAYS)
+# Each count has the range a shop can use: points and customers share the one maximum of
+# amounts; day counts stop at a century, as the command line's do, so that a date plus them
+# is still a date; the scanner, lock and counter settings keep to what the devices can do
+# (a scan of 0 characters or a serial line at 0 baud is no setting at all).
+_points = _whole(0, MAX_MINOR)
+_days = _whole(0, MAX_DAYS)
 
 
-def _amount(value: str) -> Decimal:
-    """An amount in the major unit, within the one maximum in the current currency's minor units."""
+def _amount_range(value: str, lowest: int) -> Decimal:
+    """An amount in the major unit from ``lowest`` to the one maximum, in the current
+    currency's minor units; refused with one sentence naming the range."""
+    code = currency()
     try:
         number = Decimal(value.strip().replace(",", "."))
     except InvalidOperation:
-        raise ValidationError(_("{value} is not an amount.").format(value=value)) from None
-    if not number.is_finite():
-        raise ValidationError(_("{value} is not an amount.").format(value=value))
-    if abs(number) * 10 ** decimals(currency()) > MAX_MINOR:
-        raise ValidationError(_("{value} is too large an amount.").format(value=value))
+        number = None
+    # "-0" is zero written as a negative: a typing error, refused like any negative.
+    if (
+        number is None
+        or not number.is_finite()
+        or number.is_signed()
+        or abs(number) * 10 ** decimals(code) > MAX_MINOR
+        or to_minor(number, code) < lowest
+    ):
+        raise ValidationError(
+            _("{value} is not an amount from {lowest} to {highest}.").format(
+                value=value,
+                lowest=format_plain(to_decimal(lowest, code)),
+                highest=format_plain(to_decimal(MAX_MINOR, code)),
+            )
+        )
     return number
+
+
+def format_plain(number: Decimal) -> str:
+    """A decimal with thousands commas and no exponent (1E+4 would read as nonsense)."""
+    return f"{number:,f}"
 
 
 def _positive_amount(value: str) -> str:
     """Money settings are kept in the major unit, so a currency change cannot skew them."""
-    number = _amount(value)
-    if number <= 0:
-        raise ValidationError(_("{value} must be more than zero.").format(value=value))
+    number = _amount_range(value, 1)  # at least one minor unit: a point worth 0 divides by zero
     # Plain notation: Decimal("10000").normalize() would print as 1E+4.
     return format(number.normalize(), "f")
 
@@ -96,9 +130,7 @@ def _optional_amount(value: str) -> str:
     """Empty, zero or an amount in the major unit (kept so, like the other money settings)."""
     if not value.strip():
         return ""
-    number = _amount(value)
-    if number < 0:
-        raise ValidationError(_("{value} may not be negative.").format(value=value))
+    number = _amount_range(value, 0)
     return format(number.normalize(), "f")
 
 
@@ -123,7 +155,7 @@ def _yes_no(value: str) -> str:
 
 def _prefix(value: str) -> str:
     v = value.strip()
-    if len(v) > 10 or any(c.isspace() for c in v):
+    if len(v) > 10 or any(c.isspace() or unicodedata.category(c).startswith("C") for c in v):
         raise ValidationError(_("A code prefix is up to 10 characters without spaces."))
     return v
 
@@ -136,21 +168,21 @@ class SettingDef:
 
 
 SETTINGS: dict[str, SettingDef] = {
-    "shop_name": SettingDef("My shop", _text, N_("the shop's name, shown in the header and on exports")),
+    "shop_name": SettingDef("My shop", _text_up_to(100), N_("the shop's name, shown in the header and on exports")),
     "currency": SettingDef("VND", _currency, N_("ISO 4217 currency; decides the decimals of money")),
     "region": SettingDef("VN", _region, N_("default country for phone numbers and date order")),
     "language": SettingDef("", lambda v: _language(v) if v.strip() else "", N_("interface language: en, vi, ru or de")),
     "customer_code_prefix": SettingDef("KH", _prefix, N_("prefix of new customer codes")),
     "points_earn_per": SettingDef("10000", _positive_amount, N_("money spent per point earned")),
     "points_value": SettingDef("1000", _positive_amount, N_("money one redeemed point pays")),
-    "points_min_redeem": SettingDef("0", _non_negative_int, N_("fewest points that may be redeemed at once")),
+    "points_min_redeem": SettingDef("0", _points, N_("fewest points that may be redeemed at once")),
     "points_expiry_days": SettingDef("0", _days, N_("days after which earned points expire (0: never)")),
     "points_earn_on_points": SettingDef("no", _yes_no, N_("whether the part paid with points earns points")),
     "cash_rounding": SettingDef(
-        "0", _non_negative_int,
+        "0", _whole(0, MAX_MINOR),
         N_("cash is rounded half-up to this step, in the currency's smallest unit (VND: 500 or 1000; CHF: 5 for 0.05; 0: no rounding)"),
     ),
-    "active_customer_limit": SettingDef("0", _non_negative_int, N_("most active and incomplete customers (0: no limit)")),
+    "active_customer_limit": SettingDef("0", _whole(0, MAX_LIMIT), N_("most active and incomplete customers (0: no limit)")),
     "credit_rule": SettingDef(
         "block", _choice("warn", "block"),
         N_("what a credit sale over the limit or on too old a debt does: warn or block"),
@@ -167,16 +199,16 @@ SETTINGS: dict[str, SettingDef] = {
         N_("what a new card number must be: ean13 (in-store EAN-13, starting with 2), prefix (card_prefix and card_length) or any"),
     ),
     "card_prefix": SettingDef("", _prefix, N_("with card_rule prefix: how the shop's card numbers start")),
-    "card_length": SettingDef("0", _non_negative_int, N_("with card_rule prefix: how many characters a card number has (0: any)")),
-    "scan_max_ms": SettingDef("100", _non_negative_int, N_("most milliseconds from a scan's first key to Enter")),
-    "scan_min_length": SettingDef("6", _non_negative_int, N_("fewest characters a scan has")),
-    "idle_lock_minutes": SettingDef("0", _non_negative_int, N_("minutes without a key before the screen locks (0: never)")),
-    "scanner_device": SettingDef("", _text, N_("evdev scanner the app reads: a path or part of its name (empty: none)")),
+    "card_length": SettingDef("0", _whole(0, 64), N_("with card_rule prefix: how many characters a card number has (0: any)")),
+    "scan_max_ms": SettingDef("100", _whole(10, 10_000), N_("most milliseconds from a scan's first key to Enter")),
+    "scan_min_length": SettingDef("6", _whole(1, 64), N_("fewest characters a scan has")),
+    "idle_lock_minutes": SettingDef("0", _whole(0, 1440), N_("minutes without a key before the screen locks (0: never)")),
+    "scanner_device": SettingDef("", _text_up_to(255), N_("evdev scanner the app reads: a path or part of its name (empty: none)")),
     "scanner_layout": SettingDef("us", _choice("us", "de"), N_("keyboard layout of the evdev scanner: us or de")),
-    "counter_port": SettingDef("", _text, N_("serial port of the people counter the app listens on (empty: none)")),
+    "counter_port": SettingDef("", _text_up_to(255), N_("serial port of the people counter the app listens on (empty: none)")),
     "counter_protocol": SettingDef("totals", _choice("totals", "pulse"), N_("the people counter's protocol: totals or pulse")),
-    "counter_baud": SettingDef("9600", _non_negative_int, N_("the people counter's baud rate")),
-    "counter_name": SettingDef("", _text, N_("name the counter's readings are stored under (empty: the port)")),
+    "counter_baud": SettingDef("9600", _whole(50, 4_000_000), N_("the people counter's baud rate")),
+    "counter_name": SettingDef("", _text_up_to(100), N_("name the counter's readings are stored under (empty: the port)")),
 }
 
 # Settings are read on every sale, so they are cached; but on a shared PostgreSQL

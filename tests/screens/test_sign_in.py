@@ -323,3 +323,32 @@ async def test_tab_and_shift_tab_move_between_the_user_and_the_pin(staff, databa
         await pilot.press("shift+tab")
         await until(pilot, lambda: app.focused is name, what="back to the user")
         assert isinstance(app.screen, SignInScreen)
+
+
+@pilot_test
+async def test_the_directory_reads_no_customer_until_a_right_pin(staff, database, monkeypatch):
+    """Issue 16 (left open): with users, the directory under the sign-in read the customers
+    at start (hidden, but in memory). Now nothing is read until someone signs in."""
+    from screens import directory_screen
+    from shoptui.services import directory
+
+    customers.register({"name": "Lê Chi", "phone": "0911 222 333"}, SYSTEM)
+    reads: list[str] = []
+    search, warm = directory.search, directory_screen.warm_up
+    monkeypatch.setattr(directory, "search", lambda *a, **k: reads.append("search") or search(*a, **k))
+    monkeypatch.setattr(directory_screen, "warm_up", lambda: reads.append("warm-up") or warm())
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in")
+        directory_screen_ = app.screen_stack[0]
+        assert isinstance(directory_screen_, DirectoryScreen)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await sign_in(pilot, "Minh", "0000")  # a wrong PIN reads nothing either
+        await until(pilot, lambda: "wrong PIN" in app.screen.field("pin").error, what="the wrong PIN")
+        await app.workers.wait_for_complete()
+        assert reads == [] and directory_screen_.query_one("#customers").row_count == 0
+        await sign_in(pilot, "Minh", "1111")
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="the directory")
+        await until(pilot, lambda: app.screen.query_one("#customers").row_count == 1, what="the customer listed")
+        assert "search" in reads and "warm-up" in reads

@@ -88,15 +88,21 @@ def test_backup_sees_what_was_committed_in_the_wal(database, db_path, tmp_path):
     assert sqlite3.connect(target).execute("SELECT count(*) FROM receipt").fetchone()[0] == 1
 
 
-def test_default_name_in_the_current_folder_or_the_given_one(database, db_path, tmp_path, monkeypatch):
+def test_default_name_in_the_current_folder_and_a_folder_refused_with_a_file_name(database, db_path, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     made = backup.backup_database(str(db_path))
     assert made.parent == tmp_path
     assert re.fullmatch(r"shoptui-backup-\d{8}-\d{6}\.sqlite", made.name)
     folder = tmp_path / "usb"
     folder.mkdir()
-    into = backup.backup_database(str(db_path), folder)
-    assert into.parent == folder and into.name.startswith("shoptui-backup-")
+    # Issue 16: every -o refuses a folder; the sentence gives a file name to use instead.
+    with pytest.raises(ValidationError) as refused:
+        backup.backup_database(str(db_path), folder)
+    assert re.fullmatch(
+        rf"{re.escape(str(folder))} is a folder; give the name of a file, such as "
+        rf"{re.escape(str(folder))}/shoptui-backup-\d{{8}}-\d{{6}}\.sqlite\.", str(refused.value)
+    )
+    assert list(folder.iterdir()) == []
 
 
 def test_backup_refusals(database, db_path, tmp_path):
@@ -242,7 +248,7 @@ def test_a_killed_backup_leaves_nothing_once_the_next_one_starts(demo_backup, tm
         holder.execute("ROLLBACK")
         holder.close()
     assert [p.name for p in out.iterdir()] == [f".b.sqlite.shoptui-partial-{child.pid}"]
-    made = backup.backup_database(str(shop), out)
+    made = backup.backup_database(str(shop), out / "again.sqlite")
     assert [p.name for p in out.iterdir()] == [made.name]
     assert sqlite3.connect(made).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 

@@ -194,3 +194,30 @@ def test_cli_json_and_csv(shop, capsys):
     assert rows[0] == ["section", "key", "value"]
     assert ["summary", "liability", "110000"] in rows
     assert ["period", "redeemed", "20"] in rows and ["expiring", "value", "72500"] in rows
+
+
+def test_a_liability_far_past_the_maximum_amount_is_exact_and_readable(database, db_path, capsys, tmp_path):
+    """Points × the point value can pass money.MAX_MINOR (both are bounded by it, not their
+    product): the product is a Python integer, never an SQL sum, so it cannot overflow, and
+    every output shows that very number (the workbook to a spreadsheet's 15 digits)."""
+    import openpyxl
+
+    from shoptui.money import MAX_MINOR
+
+    settings.set_value("points_value", str(MAX_MINOR))
+    for name in ("An", "Binh", "Chi"):
+        points_service.set_opening_balance(register(name), MAX_MINOR, at=at("2025-01-05 09:00"))
+    database.close()
+    liability = 3 * MAX_MINOR * MAX_MINOR
+    assert liability > 2**63  # what a 64-bit sum could not hold
+    args = ["--db", str(db_path), "report", "points", "--as-of", "2025-03-10"]
+    assert main([*args, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["liability"] == str(liability)
+    assert main([*args, "--format", "csv"]) == 0
+    assert ["summary", "liability", str(liability)] in list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert main(args) == 0
+    assert f"₫{liability:,}" in capsys.readouterr().out
+    assert main([*args, "--format", "xlsx", "-o", str(tmp_path / "p.xlsx")]) == 0
+    sheet = openpyxl.load_workbook(tmp_path / "p.xlsx").worksheets[0]
+    cell = next(row[2] for row in sheet.iter_rows(values_only=True) if row[1] == "liability")
+    assert abs(cell - liability) / liability < 1e-15

@@ -378,3 +378,68 @@ def test_things_without_amounts_do_not_block_the_currency(database):
     vouchers.create_voucher("P10", "percent", 1000)
     Product.create(sku="A", name="A")
     assert settings.set_value("currency", "EUR") == "EUR"
+
+
+# Issue 16 (left open): settings that are not amounts took nonsense (a scan of 0 characters,
+# a serial line at 0 baud, a credit limit of "-0"); each setting now has its range, and a
+# refusal is one sentence naming it.
+@pytest.mark.parametrize(
+    "key, typed, sentence",
+    [
+        ("scan_min_length", "0", "0 is not a whole number from 1 to 64."),
+        ("scan_min_length", "65", "65 is not a whole number from 1 to 64."),
+        ("scan_max_ms", "0", "0 is not a whole number from 10 to 10,000."),
+        ("counter_baud", "0", "0 is not a whole number from 50 to 4,000,000."),
+        ("counter_baud", "9600.5", "9600.5 is not a whole number from 50 to 4,000,000."),
+        ("idle_lock_minutes", "100000", "100000 is not a whole number from 0 to 1,440."),
+        ("card_length", "1000", "1000 is not a whole number from 0 to 64."),
+        ("active_customer_limit", "-0", "-0 is not a whole number from 0 to 10,000,000."),
+        ("active_customer_limit", "１２", "１２ is not a whole number from 0 to 10,000,000."),
+        ("points_min_redeem", "-1", "-1 is not a whole number from 0 to 900,000,000,000."),
+        ("points_expiry_days", "36501", "36501 is not a whole number from 0 to 36,500."),
+        ("credit_limit_default", "-0", "-0 is not an amount from 0 to 900,000,000,000."),
+        ("credit_limit_default", "-5", "-5 is not an amount from 0 to 900,000,000,000."),
+        ("points_value", "0.4", "0.4 is not an amount from 1 to 900,000,000,000."),  # 0 đồng: divides by zero
+        ("points_earn_per", "-0", "-0 is not an amount from 1 to 900,000,000,000."),
+        ("shop_name", "A\x1b[2Jshop", "A\x1b[2Jshop is not one line of text of up to 100 characters."),
+        ("shop_name", "x" * 101, "x" * 101 + " is not one line of text of up to 100 characters."),
+        ("counter_port", "/dev/tty\nS0", "/dev/tty\nS0 is not one line of text of up to 255 characters."),
+    ],
+)
+def test_every_setting_refuses_what_is_outside_its_range_naming_the_range(database, key, typed, sentence):
+    before = settings.get(key)
+    with pytest.raises(ValidationError) as refused:
+        settings.set_value(key, typed)
+    assert str(refused.value) == sentence
+    assert settings.get(key) == before
+
+
+def test_an_amount_range_follows_the_currency(database):
+    settings.set_value("currency", "EUR")
+    with pytest.raises(ValidationError, match=r"^0.001 is not an amount from 0.01 to 9,000,000,000.00.$"):
+        settings.set_value("points_value", "0.001")
+    assert settings.set_value("points_value", "0.01") == "0.01"
+
+
+@pytest.mark.parametrize(
+    "key, typed, stored",
+    [
+        ("scan_min_length", "1", "1"), ("scan_min_length", "+8", "8"), ("scan_max_ms", "10000", "10000"),
+        ("counter_baud", "115200", "115200"), ("idle_lock_minutes", "1440", "1440"), ("card_length", "64", "64"),
+        ("credit_limit_default", "0", "0"), ("credit_limit_default", "", ""), ("shop_name", "", ""),
+    ],
+)
+def test_every_setting_takes_the_ends_of_its_range(database, key, typed, stored):
+    assert settings.set_value(key, typed) == stored
+
+
+def test_every_setting_has_a_range_checked_reader(database):
+    """No setting is read by a bare "any whole number" or "any text": each default passes its
+    own reader, and each refuses a control character or a number far past any range."""
+    for key, definition in settings.SETTINGS.items():
+        assert definition.read(definition.default) == definition.default, key
+        with pytest.raises(ValidationError):
+            definition.read("1\x07")
+        if definition.default.isdigit():
+            with pytest.raises(ValidationError):
+                definition.read(str(10**13))
