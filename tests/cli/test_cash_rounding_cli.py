@@ -11,8 +11,8 @@ def test_cash_rounding_is_set_and_refused_with_one_sentence(tmp_path):
     assert run("--db", db, "config", "get", "cash_rounding").stdout.strip() == "0"
     assert run("--db", db, "config", "set", "cash_rounding", "500").returncode == 0
     assert run("--db", db, "config", "get", "cash_rounding").stdout.strip() == "500"
-    for value, says in (("-500", "may not be negative"), ("0.05", "is not a whole number"),
-                        ("900000000001", "too large")):
+    for value in ("-500", "0.05", "900000000001", "-0", "５００"):
         result = run("--db", db, "config", "set", "cash_rounding", value)
-        assert result.returncode == 1 and says in one_sentence(result.stderr), result.stderr
+        assert result.returncode == 1, result.stderr
+        assert one_sentence(result.stderr) == f"{value} is not a whole number from 0 to 900,000,000,000."
     assert run("--db", db, "config", "get", "cash_rounding").stdout.strip() == "500"
