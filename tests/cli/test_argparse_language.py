@@ -100,3 +100,20 @@ def test_the_environment_and_the_default_domain_are_given_back(fake_vietnamese, 
 def test_english_stays_argparse_english(capsys):
     code, _out, err = run(capsys, "--lang", "en", "report", "nonsense")
     assert code == 2 and err.startswith("argument NAME: invalid choice: 'nonsense'")
+
+
+@pytest.mark.parametrize("lang, invalid, required, usage", [
+    ("vi", "lựa chọn không hợp lệ: 'nosuch'", "thiếu các tham số bắt buộc: CODE", "cách dùng: "),
+    ("ru", "недопустимый вариант: 'nosuch'", "требуются следующие аргументы: CODE", "использование: "),
+    ("de", "ungültige Auswahl: 'nosuch'", "folgende Argumente sind nötig: CODE", "Aufruf: "),
+])
+def test_the_shipped_catalogs_say_argparse_in_the_users_language(tmp_path, capsys, lang, invalid, required, usage):
+    db = str(tmp_path / "shop.sqlite")
+    assert main(["--lang", lang, "--db", db, "report", "nosuch"]) == 2
+    err = capsys.readouterr().err
+    assert invalid in err and "invalid choice" not in err
+    assert main(["--lang", lang, "--db", db, "customer", "export"]) == 2
+    assert required in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--lang", lang, "--db", db, "backup", "--help"])
+    assert capsys.readouterr().out.startswith(usage)
