@@ -9,7 +9,7 @@ from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
 from shoptui.errors import ShopError
 from shoptui.i18n import N_, _
@@ -17,7 +17,7 @@ from shoptui.money import parse_money
 from shoptui.services import debts, points
 from shoptui.services.context import Actor
 
-from .form import Field, FormModal
+from .form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from .form_values import read_whole
 from .labels import METHOD_NAMES
 from .sale_modal import DoneModal, dismiss_later
@@ -40,7 +40,7 @@ class DebtPaymentModal(FormModal):
             amount=self.formats.money(self.debt).plain), max_length=30), "amount")
         yield Field(
             _("Paid by"),
-            Select([(_(METHOD_NAMES[m]), m) for m in debts.PAYMENT_METHODS], id="pay-method", value="cash", allow_blank=False),
+            TillSelect([(_(METHOD_NAMES[m]), m) for m in debts.PAYMENT_METHODS], id="pay-method", value="cash", allow_blank=False),
             "method",
         )
 
@@ -51,7 +51,7 @@ class DebtPaymentModal(FormModal):
                 name=self.customer_name, amount=self.formats.money(self.debt).plain)), classes="dialog-message")
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
-            yield Static(content(_("Enter: take the payment   Esc: cancel")), classes="dialog-message")
+            yield PartsLine(_("Enter: take the payment   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one("#pay-amount", Input).focus()
@@ -107,8 +107,8 @@ class AdjustModal(FormModal):
         self.actor = actor
 
     def fields(self) -> Iterable[Field]:
-        yield Field(_("What"), Select([(_(name), kind) for kind, name in ADJUST_KINDS.items()], id="adjust-kind",
-                                      value="points", allow_blank=False), "kind")
+        yield Field(_("What"), TillSelect([(_(name), kind) for kind, name in ADJUST_KINDS.items()], id="adjust-kind",
+                                          value="points", allow_blank=False), "kind")
         yield Field(_("Change (+ or −)"), Input(id="adjust-amount", max_length=30), "amount")
         yield Field(_("Reason"), Input(id="adjust-reason", max_length=500), "reason")
 
@@ -117,7 +117,7 @@ class AdjustModal(FormModal):
             yield Static(content(_("Adjust points or debt")), classes="dialog-title")
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
-            yield Static(content(_("Enter: record the adjustment   Esc: cancel")), classes="dialog-message")
+            yield PartsLine(_("Enter: record the adjustment   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one("#adjust-amount", Input).focus()

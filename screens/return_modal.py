@@ -26,7 +26,7 @@ from shoptui.services.receipt_lookup import ReceiptPreview
 from shoptui.services.scans import Scan
 
 from .db_work import run_db
-from .form import Field, FormModal
+from .form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from .keyboard_scans import TYPED_CODES
 from .messages import CardScanned
 from .labels import METHOD_NAMES
@@ -93,22 +93,25 @@ class ReturnModal(FormModal):
         yield Field(_("Lines"), Input(id="lines", placeholder=_("sku qty; …"), max_length=2000), "lines")
         yield Field(
             _("Pay back"),
-            Select([(_(METHOD_NAMES[m]), m) for m in ("cash", "card")], id="refund", value="cash", allow_blank=False),
+            TillSelect([(_(METHOD_NAMES[m]), m) for m in ("cash", "card")], id="refund", value="cash", allow_blank=False),
             "refund",
         )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog return-dialog"):
             yield Static(content(_("Return")), classes="dialog-title")
-            yield Static(content(""), classes="dialog-message", id="return-sale")
-            # The sale's lines with what came back already: Enter on one returns one more of it.
-            table = DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
-            table.display = False
-            yield table
-            with VerticalScroll(classes="form-body"):
-                yield from self.compose_fields()
-            yield Static(content(""), classes="dialog-message", id="refund-split")
-            yield Static(content(_("Enter: take the return   Esc: cancel")), classes="dialog-message")
+            # Between the title and the keys, docked (app.tcss): at 80×24 this part scrolls
+            # rather than push the fields' labels or the keys off the dialog.
+            with VerticalScroll(id="return-body"):
+                yield Static(content(""), classes="dialog-message", id="return-sale")
+                # The sale's lines with what came back already: Enter on one returns one more of it.
+                table = DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
+                table.display = False
+                yield table
+                with Vertical(classes="form-body"):
+                    yield from self.compose_fields()
+                yield Static(content(""), classes="dialog-message", id="refund-split")
+            yield PartsLine(_("Enter: take the return   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message", id="return-keys")
 
     def on_mount(self) -> None:
         if self.customer_id is None and len(self.app.screen_stack) > 1:

@@ -36,7 +36,7 @@ from shoptui.services.sales import LineInput, SaleInput
 from shoptui.services.scans import Scan
 
 from .db_work import notify_error, run_db
-from .form import Field, FormModal
+from .form import Field, FormModal, PartsLine
 from .form_values import read_percent, read_whole
 from .messages import CardScanned
 from .override_modal import OverrideModal
@@ -214,12 +214,12 @@ class SaleModal(FormModal):
         title = _("New sale") if self.customer_id is not None else _("Sale without a card")
         with Vertical(id="dialog", classes="form-dialog sale-dialog"):
             yield Static(content(title), classes="dialog-title", id="sale-title")
-            yield Static(content(""), classes="dialog-message", id="sale-customer")
+            yield PartsLine(classes="dialog-message", id="sale-customer")
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
             yield Static(content(""), classes="dialog-message", id="sale-lines")
             yield Static(content(""), classes="dialog-message", id="quote")
-            yield Static(content(_("Enter: record the sale   Tab: next field   Esc: cancel")), classes="dialog-message")
+            yield PartsLine(_("Enter: record the sale   Tab: next field   Esc: cancel"), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one("#amount", Input).focus()
@@ -241,7 +241,8 @@ class SaleModal(FormModal):
             facts = _("{name} ({code})   points: {points}   debt: {debt}   credit left: {credit}").format(
                 name=header.name, code=header.code, points=f.number(header.points).plain,
                 debt=f.money(header.debt).plain, credit=credit)
-        self.query_one("#sale-customer", Static).update(content(facts))
+        # Broken between its facts at 80 columns, never inside one ("credit left: 450 000 / ₫").
+        self.query_one("#sale-customer", PartsLine).set_parts(facts)
 
     # -- reading the form -----------------------------------------------------------------
 
