@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Iterable
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
@@ -32,7 +33,11 @@ from .messages import CardScanned
 from .labels import METHOD_NAMES
 from .override_modal import OverrideModal
 from .sale_modal import DoneModal, dismiss_later
-from .text import Formats, content, printable
+from .text import Formats, content, plain
+
+
+# The lines table's own scrollbar and the dialog body's, when either scrolls.
+SCROLLBARS = 4
 
 
 @dataclass(frozen=True)
@@ -157,11 +162,20 @@ class ReturnModal(FormModal):
         if not facts.lines:
             return
         f = self.formats
-        table.add_columns(_("Product"), _("Sold"), _("Returned"), _("Left"), _("Amount"))
-        for line in facts.lines:
-            table.add_row(printable(f"{line.sku} {line.name}".strip()), f.number(line.qty).plain,
-                          f.number(line.returned).plain, f.number(line.left).plain, f.money(line.amount).plain,
-                          key=line.sku)
+        headings = (_("Product"), _("Sold"), _("Returned"), _("Left"), _("Amount"))
+        rows = [(plain(f"{line.sku} {line.name}".strip()), f.number(line.qty).plain, f.number(line.returned).plain,
+                 f.number(line.left).plain, f.money(line.amount).plain) for line in facts.lines]
+        widths = [max([cell_len(heading)] + [cell_len(str(row[i])) for row in rows]) for i, heading in enumerate(headings)]
+        # Every heading and figure whole at 80 columns in every language: a long product name
+        # gives way (cut with …). Widths are set, not left to the table, which sizes only when idle.
+        body = self.query_one("#return-body").size.width or 76
+        room = body - SCROLLBARS - 2 * table.cell_padding * len(headings) - sum(widths[1:])
+        widths[0] = max(min(widths[0], room), 8)
+        for heading, width in zip(headings, widths):
+            table.add_column(plain(heading), width=width)
+        for line, (name, *figures) in zip(facts.lines, rows):
+            name.truncate(widths[0], overflow="ellipsis")
+            table.add_row(name, *figures, key=line.sku)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -263,3 +263,24 @@ async def test_the_sale_dialog_breaks_the_customer_facts_between_facts_at_80x24(
         await until(pilot, lambda: all(fact in visible(app) for fact in facts), what=f"{facts} whole")
         for part in _("Enter: record the sale   Tab: next field   Esc: cancel").split("   "):
             assert part in visible(app), part
+
+
+@pytest.mark.parametrize("language", ["ru", "de"])
+@pilot_test
+async def test_the_return_lines_show_every_heading_and_figure_at_80x24(database, language):
+    set_language(language)
+    customer = customers.register({"name": "Trần Bình", "phone": "0987 111 222"}).customer
+    Product.create(sku="TEA250", name="Trà xanh Long Tỉnh thượng hạng hộp thiếc 250 g", price=1_250_000)
+    Product.create(sku="CAKE", name="Cake", price=20_000)
+    sales.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(days=1), lines=[
+        LineInput(qty=Decimal(2), sku="TEA250"), LineInput(qty=Decimal(1), sku="CAKE")]))
+    app = app_for(database)
+    async with app.run_test(size=TILL) as pilot:
+        modal = await return_from_sales_tab(pilot, customer.id)
+        await until(pilot, lambda: modal.query_one("#return-lines", DataTable).row_count == 2, what="the lines")
+        await pilot.pause()
+        text = visible(app)
+        f = modal.formats
+        for whole in (_("Sold"), _("Returned"), _("Left"), _("Amount"), f.money(2_500_000).plain, f.money(20_000).plain):
+            assert whole.replace("\xa0", " ") in text, (whole, text)
+        assert "TEA250 Trà xanh" in text  # the name gives way, cut with …
