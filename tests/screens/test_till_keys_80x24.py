@@ -13,7 +13,7 @@ from rich.cells import cell_len
 from textual.widgets import DataTable, Input, TabbedContent
 
 from screens.customer_card_screen import CustomerCardScreen
-from screens.debt_payment_modal import DebtPaymentModal
+from screens.debt_payment_modal import AdjustModal, DebtPaymentModal
 from screens.form import SELECT_KEYS, TillSelect
 from screens.gift_card_modal import GiftCardModal, sell_gift_card
 from screens.return_modal import ReturnModal
@@ -141,6 +141,30 @@ async def test_enter_on_paid_by_sells_the_gift_card(database):
         await pilot.press("enter")
         assert "Gift card: 2900000000025" in done_text(await done_shown(pilot))
 
+
+
+@pilot_test
+async def test_what_of_an_adjustment_changes_with_arrows_and_enter_goes_to_the_change(bought, database):
+    customer, _sale, _theirs = bought
+    app = app_for(database)
+    async with app.run_test(size=TILL) as pilot:
+        app.open_customer(customer.id)
+        await card_open(pilot, customer.id)
+        await pilot.press("f10")
+        await until(pilot, lambda: isinstance(app.screen, AdjustModal))
+        modal = app.screen
+        await pilot.press("shift+tab")  # from the change up to What
+        kind = modal.query_one("#adjust-kind", TillSelect)
+        assert app.focused is kind
+        await pilot.press("down")
+        assert kind.value == "debt" and not kind.expanded
+        await pilot.press("enter")  # not the last field: Enter moves on
+        assert app.focused is modal.query_one("#adjust-amount", Input)
+        await pilot.press(*"-5000")
+        modal.query_one("#adjust-reason", Input).value = "rounding"
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
+    assert Customer.get_by_id(customer.id).debt_balance == 70_000 - 5_000  # 40,000 + 30,000 on credit before
 
 # -- 2. the card's tabs: the table has the focus once its tab is shown -----------------------
 
