@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Iterable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -214,12 +215,17 @@ class SaleModal(FormModal):
         title = _("New sale") if self.customer_id is not None else _("Sale without a card")
         with Vertical(id="dialog", classes="form-dialog sale-dialog"):
             yield Static(content(title), classes="dialog-title", id="sale-title")
-            yield PartsLine(classes="dialog-message", id="sale-customer")
-            with VerticalScroll(classes="form-body"):
-                yield from self.compose_fields()
-            yield Static(content(""), classes="dialog-message", id="sale-lines")
-            yield Static(content(""), classes="dialog-message", id="quote")
-            yield PartsLine(_("Enter: record the sale   Tab: next field   Esc: cancel"), classes="dialog-message")
+            # The quote and the keys are docked at the bottom and the title at the top (app.tcss):
+            # at 80×24 the fields and the sale's lines scroll between them, never pushing them off.
+            with Vertical(id="sale-foot"):
+                yield Static(content(""), classes="dialog-message", id="quote")
+                yield PartsLine(_("Enter: record the sale   Tab: next field   Esc: cancel"), classes="dialog-message",
+                                id="sale-keys")
+            with VerticalScroll(id="sale-body"):
+                yield PartsLine(classes="dialog-message", id="sale-customer")
+                with Vertical(classes="form-body"):
+                    yield from self.compose_fields()
+                yield Static(content(""), classes="dialog-message", id="sale-lines")
 
     def on_mount(self) -> None:
         self.query_one("#amount", Input).focus()
@@ -322,9 +328,14 @@ class SaleModal(FormModal):
         f = self.formats
         text = Text(end="")
 
+        # Lines broken between facts, never inside one ("Verfügbarer / Kredit"): Rich would
+        # wrap at any space, a no-break one too.
+        width = self.query_one("#quote", Static).content_region.width or 76
+
         def fact(label: str, value: str, first: bool = False) -> None:
             if not first:
-                text.append("   ")
+                line = text.plain.rsplit("\n", 1)[-1]
+                text.append("\n" if cell_len(f"{line}   {label}: {value}") > width else "   ")
             text.append(label + ": ", style="dim")
             text.append(value.replace(" ", "\u00a0"), style="bold")
 

@@ -312,3 +312,29 @@ async def test_the_return_lines_show_every_heading_and_figure_at_80x24(database,
         for whole in (_("Sold"), _("Returned"), _("Left"), _("Amount"), f.money(2_500_000).plain, f.money(20_000).plain):
             assert whole.replace("\xa0", " ") in text, (whole, text)
         assert "TEA250 Trà xanh" in text  # the name gives way, cut with …
+
+
+@pytest.mark.parametrize("language", ["ru", "de"])
+@pilot_test
+async def test_the_sale_dialog_keeps_its_total_and_keys_whole_with_lines_at_80x24(bought, database, language):
+    set_language(language)
+    customer, _sale, _theirs = bought
+    app = app_for(database)
+    async with app.run_test(size=TILL) as pilot:
+        app.open_customer(customer.id)
+        await card_open(pilot, customer.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal) and app.screen.header is not None,
+                    what="the sale with its customer")
+        modal = app.screen
+        await pilot.press("tab")
+        assert app.focused is modal.query_one("#lines", Input)
+        await type_amount(pilot, "TEA; CAKE; MILK; SOAP")
+        to_pay = f"{_('To pay')}: {modal.formats.money(80_000).plain}".replace("\xa0", " ")
+        await until(pilot, lambda: to_pay in visible(app), what=f"{to_pay} on screen")
+        text = visible(app)
+        for part in _("Enter: record the sale   Tab: next field   Esc: cancel").split("   "):
+            assert part in text, (part, text)
+        top = next(i for i, line in enumerate(text.splitlines()) if line.startswith("█▀"))
+        assert _("New sale") in text.splitlines()[top + 1], text
+        assert any(_("Lines") in line and "TEA; CAKE" in line for line in text.splitlines()), text
