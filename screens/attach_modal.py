@@ -20,7 +20,7 @@ from shoptui.services import receipt_lookup, sales
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 
-from .form import Field, FormModal
+from .form import Field, FormModal, PartsLine
 from .keyboard_scans import TYPED_CODES
 from .messages import CardScanned
 from .sale_modal import DoneModal, dismiss_later
@@ -53,7 +53,7 @@ class AttachModal(FormModal):
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
             yield Static("", classes="dialog-message", id="attach-preview")
-            yield Static(content(_("Enter: show the receipt, Enter again: attach   Esc: cancel")), classes="dialog-message")
+            yield PartsLine(_("Enter: show the receipt, Enter again: attach   Esc: cancel"), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one("#attach-receipt", Input).focus()

@@ -109,6 +109,22 @@ def fact_lines(facts: list[tuple], width: int) -> list[list[tuple]]:
     return [line for line in lines if line]
 
 
+class CardTable(PagedTable):
+    """A tab's table: ↑ ↓ move its cursor, ← → (and Ctrl+PgUp/PgDn) go to the previous or
+    next tab as they do on the tab bar (so a cashier can walk the tabs and read each
+    without Tab), and Shift+← → scroll a table wider than the screen."""
+
+    BINDINGS = [
+        Binding("left", "screen.next_tab(-1)", N_("Previous tab"), show=False, id="card-table-previous-tab"),
+        Binding("right", "screen.next_tab(1)", N_("Next tab"), show=False, id="card-table-next-tab"),
+        # A DataTable pages sideways on Ctrl+PgUp/PgDn: here they change the tab, as elsewhere on the card.
+        Binding("ctrl+pageup", "screen.next_tab(-1)", N_("Previous tab"), show=False, id="card-table-previous-tab-page"),
+        Binding("ctrl+pagedown", "screen.next_tab(1)", N_("Next tab"), show=False, id="card-table-next-tab-page"),
+        Binding("shift+left", "scroll_left", N_("Scroll left"), show=False, id="card-table-scroll-left"),
+        Binding("shift+right", "scroll_right", N_("Scroll right"), show=False, id="card-table-scroll-right"),
+    ]
+
+
 class CustomerCardScreen(Screen[None]):
     # The permission each key needs: a key the signed-in role may not use is not offered.
     ACTION_NEEDS = {"edit": "edit_customer", "status": "edit_customer", "adjust": "adjust",
@@ -155,12 +171,12 @@ class CustomerCardScreen(Screen[None]):
         yield Static(content(_("Loading…")), id="card-header")
         with TabbedContent(id="card-tabs"):
             with TabPane(_("Profile"), id="profile"):
-                yield PagedTable(
+                yield CardTable(
                     [Column("field", _("Field")), Column("value", _("Value"))], lambda row: row,
                     id="profile-table", zebra_stripes=False, show_header=False,
                 )
             with TabPane(_("Sales"), id="sales"):
-                yield PagedTable(
+                yield CardTable(
                     [
                         Column("at", _("Date")), Column("number", _("Receipt"), widest=20), Column("store", _("Store"), widest=10),
                         Column("total", _("Total"), True), Column("discount", _("Discount"), True),
@@ -174,7 +190,7 @@ class CustomerCardScreen(Screen[None]):
                     partial(customer_view.sales, cid), PAGE_SIZE, id="sales-table",
                 )
             with TabPane(_("Returns"), id="returns"):
-                yield PagedTable(
+                yield CardTable(
                     [
                         Column("at", _("Date")), Column("number", _("Receipt"), widest=20), Column("store", _("Store"), widest=10),
                         Column("total", _("Total"), True), Column("sale", _("Of sale"), widest=20),
@@ -189,7 +205,7 @@ class CustomerCardScreen(Screen[None]):
             with TabPane(_("Cards"), id="cards"):
                 yield Input(placeholder=_("Scan or type a card barcode and press Enter to give it to this customer"), id="new-card", max_length=64)
                 yield Select([(_(CARD_KIND_NAMES[k]), k) for k in CARD_KINDS], value="loyalty", allow_blank=False, id="new-card-kind")
-                yield PagedTable(
+                yield CardTable(
                     [
                         Column("barcode", _("Card"), widest=30), Column("kind", _("Kind")), Column("state", _("State")),
                         Column("bound", _("Given")), Column("ended", _("Ended")), Column("by", _("Replaced by"), widest=30),
@@ -197,7 +213,7 @@ class CustomerCardScreen(Screen[None]):
                     self._card_cells, id="cards-table",
                 )
             with TabPane(_("Points"), id="points"):
-                yield PagedTable(
+                yield CardTable(
                     [
                         Column("at", _("Date")), Column("change", _("Change"), True), Column("balance", _("Balance"), True),
                         Column("kind", _("What")), Column("receipt", _("Receipt"), widest=20), Column("reason", _("Reason"), widest=40),
@@ -211,7 +227,7 @@ class CustomerCardScreen(Screen[None]):
                 )
             with TabPane(_("Debts"), id="debts"):
                 yield Static(id="aging")
-                yield PagedTable(
+                yield CardTable(
                     [
                         Column("at", _("Date")), Column("change", _("Change"), True), Column("balance", _("Balance"), True),
                         Column("kind", _("What")), Column("receipt", _("Receipt"), widest=20), Column("method", _("Paid by")),
@@ -224,7 +240,7 @@ class CustomerCardScreen(Screen[None]):
                     partial(customer_view.debt_ledger, cid), PAGE_SIZE, id="debts-table",
                 )
             with TabPane(_("Surveys"), id="surveys"):
-                yield PagedTable(
+                yield CardTable(
                     [Column("at", _("Date")), Column("question", _("Question"), widest=50), Column("answer", _("Answer"), widest=50), Column("user", _("By"), widest=16)],
                     lambda r: (f.datetime(r.at), plain(r.question), plain(r.answer), plain(r.user or "")),
                     partial(customer_view.survey_answers, cid), PAGE_SIZE, id="surveys-table",
@@ -235,6 +251,18 @@ class CustomerCardScreen(Screen[None]):
         self.sub_title = _("Customer")
         self.query_one("#card-tabs", TabbedContent).query_one(Tabs).focus()
         self.reload()
+
+    @on(TabbedContent.TabActivated, "#card-tabs")
+    def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        """A tab's table takes the focus when the tab is shown, so ↑ ↓ move its cursor at
+        once (they did nothing until Tab); a field of that tab already focused keeps it
+        (F7 shows the Cards tab with its card field focused)."""
+        table = next(iter(event.pane.query(CardTable)), None)
+        focused = self.focused
+        if table is None or (focused is not None and focused is not event.tabbed_content.query_one(Tabs)
+                             and event.pane in focused.ancestors):
+            return
+        table.focus()
 
     # -- data -----------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Static
 
 from shoptui.errors import ShopError
 from shoptui.i18n import N_, _
@@ -20,7 +20,7 @@ from shoptui.money import parse_money
 from shoptui.services import debts, points
 from shoptui.services.context import Actor, allows
 
-from .form import Field, FormModal
+from .form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from .form_values import read_whole
 from .labels import METHOD_NAMES
 from .sale_modal import DoneModal, dismiss_later
@@ -44,13 +44,13 @@ class DebtPaymentModal(FormModal):
     def fields(self) -> Iterable[Field]:
         placeholder = _("all: {amount}").format(amount=self.formats.money(self.debt).plain) if self.debt > 0 else ""
         yield Field(_("Amount"), Input(id="pay-amount", placeholder=placeholder, max_length=30), "amount")
-        kind = Field(_("Payment"), Select([(_(label), value) for value, label in PAYMENT_KINDS], id="pay-kind",
+        kind = Field(_("Payment"), TillSelect([(_(label), value) for value, label in PAYMENT_KINDS], id="pay-kind",
                                           value="payment" if self.debt > 0 else "advance", allow_blank=False), "kind")
         kind.display = allows(self.actor, "advance")
         yield kind
         yield Field(
             _("Paid by"),
-            Select([(_(METHOD_NAMES[m]), m) for m in debts.PAYMENT_METHODS], id="pay-method", value="cash", allow_blank=False),
+            TillSelect([(_(METHOD_NAMES[m]), m) for m in debts.PAYMENT_METHODS], id="pay-method", value="cash", allow_blank=False),
             "method",
         )
 
@@ -61,7 +61,7 @@ class DebtPaymentModal(FormModal):
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
             yield Static(content(""), classes="dialog-message", id="pay-advance")
-            yield Static(content(_("Enter: take the payment   Esc: cancel")), classes="dialog-message")
+            yield PartsLine(_("Enter: take the payment   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one("#pay-amount", Input).focus()
@@ -154,8 +154,8 @@ class AdjustModal(FormModal):
         self.actor = actor
 
     def fields(self) -> Iterable[Field]:
-        yield Field(_("What"), Select([(_(name), kind) for kind, name in ADJUST_KINDS.items()], id="adjust-kind",
-                                      value="points", allow_blank=False), "kind")
+        yield Field(_("What"), TillSelect([(_(name), kind) for kind, name in ADJUST_KINDS.items()], id="adjust-kind",
+                                          value="points", allow_blank=False), "kind")
         yield Field(_("Change (+ or −)"), Input(id="adjust-amount", max_length=30), "amount")
         yield Field(_("Reason"), Input(id="adjust-reason", max_length=500), "reason")
 
@@ -164,7 +164,7 @@ class AdjustModal(FormModal):
             yield Static(content(_("Adjust points or debt")), classes="dialog-title")
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
-            yield Static(content(_("Enter: record the adjustment   Esc: cancel")), classes="dialog-message")
+            yield PartsLine(_("Enter: record the adjustment   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one("#adjust-amount", Input).focus()

@@ -3,11 +3,15 @@ that shows a service's ``ValidationError`` on the field it names."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
@@ -70,6 +74,93 @@ class YesNoCheckbox(Checkbox):
     def watch_value(self) -> None:
         super().watch_value()
         self.label = self._word(self.value)
+
+
+class TillSelect(Select):
+    """A choice for the till, driven by the keys a cashier uses in every other field:
+    ↑ and ↓ change the choice in place (the list stays closed), Enter moves on as in an
+    input (``Submitted``: the form goes to the next field, or saves from the last one),
+    Space opens the list (Enter there picks, and the focus comes back here).
+
+    Textual's own Select opens its list on Enter, ↑ and ↓, so Enter never left it."""
+
+    BINDINGS = [
+        Binding("up", "step(-1)", N_("Previous choice"), show=False, id="select-previous"),
+        Binding("down", "step(1)", N_("Next choice"), show=False, id="select-next"),
+        Binding("enter", "submit", N_("Next field"), show=False, id="select-submit"),
+        Binding("space", "show_overlay", N_("Show the choices"), show=False, id="select-open"),
+    ]
+
+    @dataclass
+    class Submitted(Message):
+        select: "TillSelect"
+
+        @property
+        def control(self) -> "TillSelect":
+            return self.select
+
+    def __init__(self, options: Iterable[tuple[Any, Any]], **kwargs):
+        options = list(options)
+        self.choice_values = [value for _prompt, value in options]
+        super().__init__(options, **kwargs)
+
+    def set_options(self, options: Iterable[tuple[Any, Any]]) -> None:
+        options = list(options)
+        self.choice_values = [value for _prompt, value in options]
+        super().set_options(options)
+
+    def action_step(self, step: int) -> None:
+        """The previous or next choice, stopping at the ends (no wrap: the keys stay predictable)."""
+        if not self.choice_values:
+            return
+        index = self.choice_values.index(self.value) if self.value in self.choice_values else -1
+        index = min(max(index + step, 0), len(self.choice_values) - 1)
+        self.value = self.choice_values[index]
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self))
+
+
+# The keys of a TillSelect, for a dialog's hint line.
+SELECT_KEYS = N_("↑ ↓: change a choice")
+
+# Between the parts of a hint ("Enter: save   Esc: cancel") or of a line of facts.
+GAP = "   "
+
+
+def pack_parts(parts: Iterable[str], width: int) -> list[str]:
+    """``parts`` joined by GAP in lines of at most ``width`` cells, broken between parts,
+    never inside one ("↑ ↓: change a / choice", "credit left: 450 000 / ₫"); a part wider
+    than a line has a line of its own (and wraps there)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and cell_len(lines[-1] + GAP + part) <= width:
+            lines[-1] += GAP + part
+        else:
+            lines.append(part)
+    return lines
+
+
+class PartsLine(Static):
+    """A dialog's hint or line of facts, made of parts (each already translated, GAP
+    apart inside a part's translation too), broken between parts to the width it has."""
+
+    def __init__(self, *parts: str, **kwargs):
+        super().__init__(content(GAP.join(parts)), **kwargs)
+        self.parts = list(parts)
+
+    def set_parts(self, *parts: str) -> None:
+        self.parts = list(parts)
+        self._pack()
+
+    def on_resize(self) -> None:
+        self._pack()
+
+    def _pack(self) -> None:
+        pieces = [piece for part in self.parts for piece in part.split(GAP) if piece.strip()]
+        width = self.content_region.width
+        lines = pack_parts(pieces, width) if width > 0 else [GAP.join(pieces)]
+        self.update(Content("\n").join(content(line) for line in lines))
 
 
 def value_of(widget: Widget):
@@ -181,6 +272,15 @@ class FormModal(ModalScreen):
         event.stop()
         inputs = [field.widget for field in self._fields.values() if isinstance(field.widget, Input)]
         if inputs and event.input is inputs[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def on_till_select_submitted(self, event: TillSelect.Submitted) -> None:
+        """Enter on a choice: as on an input, the next field, or saving from the last field."""
+        event.stop()
+        widgets = [field.widget for field in self._fields.values() if isinstance(field.widget, (Input, TillSelect))]
+        if widgets and event.select is widgets[-1]:
             self.action_save()
         else:
             self.focus_next()

@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Static
 
 from shoptui.errors import NotFound, ShopError, ValidationError
 from shoptui.i18n import N_, _
@@ -24,7 +24,7 @@ from shoptui.services import vouchers
 from shoptui.services.context import Actor
 
 from .db_work import run_db
-from .form import Field, FormModal
+from .form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from .labels import METHOD_NAMES, name_of
 from .messages import CardScanned
 from .sale_modal import DoneModal, dismiss_later
@@ -152,7 +152,7 @@ class GiftCardModal(FormModal):
         yield Field(_("Amount"), Input(id="gift-amount", max_length=30), "amount")
         yield Field(
             _("Paid by"),
-            Select([(_(METHOD_NAMES[m]), m) for m in vouchers.GIFT_PAYMENT_METHODS], id="gift-method", value="cash", allow_blank=False),
+            TillSelect([(_(METHOD_NAMES[m]), m) for m in vouchers.GIFT_PAYMENT_METHODS], id="gift-method", value="cash", allow_blank=False),
             "method",
         )
 
@@ -162,7 +162,7 @@ class GiftCardModal(FormModal):
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
             yield Static("", id="gift-known", classes="dialog-message")
-            yield Static(content(_("Enter: next / record   Ctrl+S: record   Esc: cancel")), classes="dialog-message")
+            yield PartsLine(_("Enter: next / record   Ctrl+S: record   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message")
 
     def on_mount(self) -> None:
         if self.barcode:

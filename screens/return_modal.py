@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Iterable
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
@@ -26,13 +27,17 @@ from shoptui.services.receipt_lookup import ReceiptPreview
 from shoptui.services.scans import Scan
 
 from .db_work import run_db
-from .form import Field, FormModal
+from .form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from .keyboard_scans import TYPED_CODES
 from .messages import CardScanned
 from .labels import METHOD_NAMES
 from .override_modal import OverrideModal
 from .sale_modal import DoneModal, dismiss_later
-from .text import Formats, content, printable
+from .text import Formats, content, plain
+
+
+# The lines table's own scrollbar and the dialog body's, when either scrolls.
+SCROLLBARS = 4
 
 
 @dataclass(frozen=True)
@@ -93,22 +98,25 @@ class ReturnModal(FormModal):
         yield Field(_("Lines"), Input(id="lines", placeholder=_("sku qty; …"), max_length=2000), "lines")
         yield Field(
             _("Pay back"),
-            Select([(_(METHOD_NAMES[m]), m) for m in ("cash", "card")], id="refund", value="cash", allow_blank=False),
+            TillSelect([(_(METHOD_NAMES[m]), m) for m in ("cash", "card")], id="refund", value="cash", allow_blank=False),
             "refund",
         )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog return-dialog"):
             yield Static(content(_("Return")), classes="dialog-title")
-            yield Static(content(""), classes="dialog-message", id="return-sale")
-            # The sale's lines with what came back already: Enter on one returns one more of it.
-            table = DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
-            table.display = False
-            yield table
-            with VerticalScroll(classes="form-body"):
-                yield from self.compose_fields()
-            yield Static(content(""), classes="dialog-message", id="refund-split")
-            yield Static(content(_("Enter: take the return   Esc: cancel")), classes="dialog-message")
+            # Between the title and the keys, docked (app.tcss): at 80×24 this part scrolls
+            # rather than push the fields' labels or the keys off the dialog.
+            with VerticalScroll(id="return-body"):
+                yield Static(content(""), classes="dialog-message", id="return-sale")
+                # The sale's lines with what came back already: Enter on one returns one more of it.
+                table = DataTable(id="return-lines", cursor_type="row", zebra_stripes=True)
+                table.display = False
+                yield table
+                with Vertical(classes="form-body"):
+                    yield from self.compose_fields()
+                yield Static(content(""), classes="dialog-message", id="refund-split")
+            yield PartsLine(_("Enter: take the return   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message", id="return-keys")
 
     def on_mount(self) -> None:
         if self.customer_id is None and len(self.app.screen_stack) > 1:
@@ -154,11 +162,20 @@ class ReturnModal(FormModal):
         if not facts.lines:
             return
         f = self.formats
-        table.add_columns(_("Product"), _("Sold"), _("Returned"), _("Left"), _("Amount"))
-        for line in facts.lines:
-            table.add_row(printable(f"{line.sku} {line.name}".strip()), f.number(line.qty).plain,
-                          f.number(line.returned).plain, f.number(line.left).plain, f.money(line.amount).plain,
-                          key=line.sku)
+        headings = (_("Product"), _("Sold"), _("Returned"), _("Left"), _("Amount"))
+        rows = [(plain(f"{line.sku} {line.name}".strip()), f.number(line.qty).plain, f.number(line.returned).plain,
+                 f.number(line.left).plain, f.money(line.amount).plain) for line in facts.lines]
+        widths = [max([cell_len(heading)] + [cell_len(str(row[i])) for row in rows]) for i, heading in enumerate(headings)]
+        # Every heading and figure whole at 80 columns in every language: a long product name
+        # gives way (cut with …). Widths are set, not left to the table, which sizes only when idle.
+        body = self.query_one("#return-body").size.width or 76
+        room = body - SCROLLBARS - 2 * table.cell_padding * len(headings) - sum(widths[1:])
+        widths[0] = max(min(widths[0], room), 8)
+        for heading, width in zip(headings, widths):
+            table.add_column(plain(heading), width=width)
+        for line, (name, *figures) in zip(facts.lines, rows):
+            name.truncate(widths[0], overflow="ellipsis")
+            table.add_row(name, *figures, key=line.sku)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Iterable
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -37,7 +38,7 @@ from shoptui.services.sales import LineInput, SaleInput
 from shoptui.services.scans import Scan
 
 from .db_work import notify_error, run_db
-from .form import Field, FormModal
+from .form import Field, FormModal, PartsLine
 from .form_values import read_percent, read_whole
 from .messages import CardScanned
 from .override_modal import OverrideModal
@@ -228,12 +229,17 @@ class SaleModal(FormModal):
         title = _("New sale") if self.customer_id is not None else _("Sale without a card")
         with Vertical(id="dialog", classes="form-dialog sale-dialog"):
             yield Static(content(title), classes="dialog-title", id="sale-title")
-            yield Static(content(""), classes="dialog-message", id="sale-customer")
-            with VerticalScroll(classes="form-body"):
-                yield from self.compose_fields()
-            yield Static(content(""), classes="dialog-message", id="sale-lines")
-            yield Static(content(""), classes="dialog-message", id="quote")
-            yield Static(content(_("Enter: record the sale   Tab: next field   Esc: cancel")), classes="dialog-message")
+            # The quote and the keys are docked at the bottom and the title at the top (app.tcss):
+            # at 80×24 the fields and the sale's lines scroll between them, never pushing them off.
+            with Vertical(id="sale-foot"):
+                yield Static(content(""), classes="dialog-message", id="quote")
+                yield PartsLine(_("Enter: record the sale   Tab: next field   Esc: cancel"), classes="dialog-message",
+                                id="sale-keys")
+            with VerticalScroll(id="sale-body"):
+                yield PartsLine(classes="dialog-message", id="sale-customer")
+                with Vertical(classes="form-body"):
+                    yield from self.compose_fields()
+                yield Static(content(""), classes="dialog-message", id="sale-lines")
 
     def on_mount(self) -> None:
         self.query_one("#amount", Input).focus()
@@ -259,7 +265,8 @@ class SaleModal(FormModal):
             facts = _("{name} ({code})   points: {points}   debt: {debt}   credit left: {credit}").format(
                 name=header.name, code=header.code, points=f.number(header.points).plain,
                 debt=f.money(header.debt).plain, credit=credit)
-        self.query_one("#sale-customer", Static).update(content(facts))
+        # Broken between its facts at 80 columns, never inside one ("credit left: 450 000 / ₫").
+        self.query_one("#sale-customer", PartsLine).set_parts(facts)
 
     # -- reading the form -----------------------------------------------------------------
 
@@ -340,9 +347,14 @@ class SaleModal(FormModal):
         f = self.formats
         text = Text(end="")
 
+        # Lines broken between facts, never inside one ("Verfügbarer / Kredit"): Rich would
+        # wrap at any space, a no-break one too.
+        width = self.query_one("#quote", Static).content_region.width or 76
+
         def fact(label: str, value: str, first: bool = False) -> None:
             if not first:
-                text.append("   ")
+                line = text.plain.rsplit("\n", 1)[-1]
+                text.append("\n" if cell_len(f"{line}   {label}: {value}") > width else "   ")
             text.append(label + ": ", style="dim")
             text.append(value.replace(" ", "\u00a0"), style="bold")
 

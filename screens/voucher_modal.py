@@ -7,14 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import N_, _
 from shoptui.services import cards, vouchers
 from shoptui.services.context import Actor
 
-from .form import Field, FormModal
+from .form import Field, FormModal, TillSelect
 from .form_values import read_date, read_money, read_percent, read_whole
 
 VOUCHER_KIND_NAMES = {"amount": N_("amount"), "percent": N_("percent")}
@@ -83,7 +83,7 @@ class VoucherModal(FormModal):
         yield Field(_("Code"), Input(id="voucher-code", max_length=64), "code")
         yield Field(
             _("Kind"),
-            Select([(_(VOUCHER_KIND_NAMES[k]), k) for k in VOUCHER_KIND_NAMES], id="voucher-kind", value="amount", allow_blank=False),
+            TillSelect([(_(VOUCHER_KIND_NAMES[k]), k) for k in VOUCHER_KIND_NAMES], id="voucher-kind", value="amount", allow_blank=False),
             "kind",
         )
         yield Field(_("Value (an amount, or a percent such as 10%)"), Input(id="voucher-value", max_length=30), "value")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header
+from textual.widgets import Header
 
 from shoptui.errors import PermissionDenied
 from shoptui.i18n import N_, _
@@ -17,6 +17,7 @@ from shoptui.services.context import Actor, require
 from .choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
 from .footer import ShopFooter
+from .paged_table import Column, PagedTable
 from .text import Formats, plain
 from .voucher_modal import VOUCHER_KIND_NAMES, VoucherModal
 
@@ -43,16 +44,23 @@ class VouchersScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield DataTable(id="vouchers", cursor_type="row", zebra_stripes=True)
+        # What the cashier asks about first comes first, so 80 columns show it. A PagedTable
+        # sizes each column to what it holds as the rows come: a plain DataTable sizes them
+        # only when idle, and showed a new row cut for a moment ("Nguyễn …").
+        yield PagedTable(
+            [
+                Column("code", _("Code"), widest=20), Column("value", _("Value")), Column("kind", _("Kind")),
+                Column("uses", _("Uses")), Column("state", _("State")), Column("from", _("Valid from")),
+                Column("to", _("Valid to")), Column("customer", _("Customer"), widest=30),
+                Column("note", _("Note"), widest=30),
+            ],
+            self._cells, id="vouchers",
+        )
         yield ShopFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("Vouchers")
-        table = self.query_one("#vouchers", DataTable)
-        # What the cashier asks about first comes first, so 80 columns show it.
-        for label in (_("Code"), _("Value"), _("Kind"), _("Uses"), _("State"), _("Valid from"), _("Valid to"), _("Customer"), _("Note")):
-            table.add_column(label)
-        table.focus()
+        self.query_one("#vouchers", PagedTable).focus()
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
@@ -60,27 +68,28 @@ class VouchersScreen(Screen[None]):
 
     def _show(self, rows: list[vouchers.VoucherRow], select_id: int | None) -> None:
         self.rows = rows
-        f = self.formats
-        table = self.query_one("#vouchers", DataTable)
+        table = self.query_one("#vouchers", PagedTable)
         keep = table.cursor_row
-        table.clear()
-        for r in rows:
-            value = f.money(r.value) if r.kind == "amount" else f.percent(r.value)
-            uses = "{uses} / {max}".format(uses=r.uses, max=r.max_uses) if r.max_uses is not None else "{uses} / ∞".format(uses=r.uses)
-            customer = "{name} ({code})".format(name=r.customer_name, code=r.customer_code) if r.customer_code else ""
-            table.add_row(
-                plain(r.code, 20), value, plain(_(VOUCHER_KIND_NAMES.get(r.kind, r.kind))), plain(uses), plain(_(STATE_NAMES[r.state])),
-                f.date(r.valid_from), f.date(r.valid_to), plain(customer, 30), plain(r.note, 30), key=str(r.id),
-            )
+        table.show(rows)
         ids = [r.id for r in rows]
         if select_id in ids:
             table.move_cursor(row=ids.index(select_id))
         elif rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
 
+    def _cells(self, r: vouchers.VoucherRow) -> tuple:
+        f = self.formats
+        value = f.money(r.value) if r.kind == "amount" else f.percent(r.value)
+        uses = "{uses} / {max}".format(uses=r.uses, max=r.max_uses) if r.max_uses is not None else "{uses} / ∞".format(uses=r.uses)
+        customer = "{name} ({code})".format(name=r.customer_name, code=r.customer_code) if r.customer_code else ""
+        return (
+            plain(r.code), value, plain(_(VOUCHER_KIND_NAMES.get(r.kind, r.kind))), plain(uses), plain(_(STATE_NAMES[r.state])),
+            f.date(r.valid_from), f.date(r.valid_to), plain(customer), plain(r.note),
+        )
+
     @property
     def selected(self) -> vouchers.VoucherRow | None:
-        table = self.query_one("#vouchers", DataTable)
+        table = self.query_one("#vouchers", PagedTable)
         if not self.rows or table.cursor_row >= len(self.rows):
             return None
         return self.rows[table.cursor_row]
