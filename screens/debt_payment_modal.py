@@ -12,7 +12,7 @@ from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from shoptui.errors import ShopError
 from shoptui.i18n import N_, _
