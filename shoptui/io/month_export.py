@@ -15,8 +15,6 @@ the database in key-ordered chunks, so memory stays flat whatever the size of th
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -34,6 +32,7 @@ from ..reports.query import ReportQuery, calendar_date
 from ..services import settings
 from ..services.context import Actor, require
 from . import month_lists as lists
+from .month import Month  # noqa: F401 (re-exported)
 from .report_xlsx import label_of, section_tables
 from .xlsx import Block, Book, Chart, Column, column_kind
 
@@ -59,45 +58,6 @@ REPORT_SHEETS = (
     ("rfm", {"details": True}, "rfm", "rfm_customers"),
     ("winback", {}, None, "winback"),
 )
-
-
-@dataclass(frozen=True)
-class Month:
-    first: dt.date
-
-    @classmethod
-    def parse(cls, text: str) -> Month:
-        from ..limits import cli_month
-
-        return cls(cli_month(text))
-
-    @property
-    def last(self) -> dt.date:
-        return self.first.replace(day=calendar.monthrange(self.first.year, self.first.month)[1])
-
-    @property
-    def start(self) -> dt.datetime:
-        return clock.start_of_day(self.first)
-
-    @property
-    def end(self) -> dt.datetime:
-        return clock.end_of_day(self.last)
-
-    @property
-    def label(self) -> str:
-        return f"{self.first.year:04d}-{self.first.month:02d}"
-
-    def days(self) -> list[dt.date]:
-        return [self.first + dt.timedelta(days=n) for n in range(self.last.day)]
-
-    def previous(self) -> Month:
-        return Month((self.first - dt.timedelta(days=1)).replace(day=1))
-
-    def year_before(self) -> Month:
-        return Month(self.first.replace(year=self.first.year - 1))
-
-    def query(self, **options) -> ReportQuery:
-        return ReportQuery(as_of=self.last, date_from=self.first, date_to=self.last, options=options)
 
 
 @dataclass
