@@ -101,23 +101,6 @@ def to_csv(data: Mapping, currency: str, columns: Sequence[str] = (), headers: M
     return out.getvalue()
 
 
-def to_xlsx(
-    data: Mapping,
-    currency: str,
-    columns: Sequence[str] = (),
-    headers: Mapping[str, str] | None = None,
-    title: str = "",
-    labels: Mapping[str, str] | None = None,
-) -> bytes:
-    """The report as a workbook, written by the one xlsx writer (shoptui.io.xlsx): the CSV's
-    rows on the first sheet (money and ratios as real numbers), then a sheet per table."""
-    # Lazy: openpyxl is loaded only when a workbook is asked for (start-up speed of
-    # ``report`` and the app). reports -> io runs against the layers: see ARCHITECTURE.md.
-    from ..io.report_xlsx import report_workbook
-
-    return report_workbook(data, currency, columns, headers, title, labels)
-
-
 # -- the terminal table ------------------------------------------------------------------------
 
 
@@ -188,30 +171,3 @@ def _layout(header: list[str], body: list[list[str]], indent: str = "") -> str:
         return (indent + "  ".join(cells)).rstrip()
 
     return "\n".join(line(row) for row in [header] + body)
-
-
-# -- choosing the format ----------------------------------------------------------------------
-
-
-def render(
-    data: Mapping,
-    fmt: str,
-    currency: str,
-    *,
-    title: str = "",
-    labels: Mapping[str, str] | None = None,
-    columns: Sequence[str] = (),
-    translate_headers: bool = False,
-) -> str | bytes:
-    """The report in ``fmt``: text for table/json/csv, bytes for xlsx."""
-    headers = None
-    if translate_headers:
-        words = {**{name: name for name in SECTION_HEADER}, **(labels or {})}
-        headers = {key: _(text) for key, text in words.items()}
-    if fmt == "json":
-        return to_json(data, currency)
-    if fmt == "csv":
-        return to_csv(data, currency, columns, headers)
-    if fmt == "xlsx":
-        return to_xlsx(data, currency, columns, headers, title=_(title) if title else "", labels=labels)
-    return to_table(data, currency, title, labels, columns)
