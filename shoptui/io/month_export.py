@@ -27,6 +27,7 @@ from ..errors import ShopError
 from ..i18n import N_, _
 from ..models import Receipt
 from ..reports import Money, Share
+from ..reports import portrait as portrait_report
 from ..reports.portrait import average
 from ..reports.query import ReportQuery, calendar_date
 from ..services import settings
@@ -157,9 +158,7 @@ def _write_sheets(book: Book, month: Month, target: Path, say: Progress) -> Expo
 
 
 def _portrait(month: Month) -> dict:
-    from ..reports.portrait import portrait
-
-    return portrait(month.query())
+    return portrait_report.portrait(month.query())
 
 
 def month_figures(month: Month, portrait: dict | None = None) -> dict[str, Any]:
@@ -354,11 +353,9 @@ def conversion_sheets(book: Book, month: Month) -> None:
 
 
 def portrait_sheet(book: Book, data: dict) -> str:
-    from ..reports import portrait as module
-
-    labels = module.LABELS
+    labels = portrait_report.LABELS
     scalars = [[label_of(k, labels), v] for k, v in data.items() if not isinstance(v, dict)]
-    blocks = [Block(_(module.TITLE), scalars)]
+    blocks = [Block(_(portrait_report.TITLE), scalars)]
     for key, section in data.items():
         if not isinstance(section, dict):
             continue

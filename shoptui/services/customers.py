@@ -9,8 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from .. import clock, phones
 from ..errors import NotFound, RuleViolation, ValidationError
-from ..i18n import _
+from ..i18n import _, babel_locale
 from ..limits import check_day
+from ..money import format_money
 from ..models import (
     CHANNELS,
     GENDERS,
@@ -327,9 +328,6 @@ def ensure_can_buy(customer: Customer, actor: Actor | None = None) -> None:
 
 
 def _money(minor: int) -> str:
-    from ..i18n import babel_locale
-    from ..money import format_money
-
     return format_money(minor, settings.currency(), babel_locale())
 
 
