@@ -103,7 +103,8 @@ def test_the_sql_scan_sees_what_it_must():
 
 def test_import_linter_contracts_hold():
     """``lint-imports`` with the contracts of pyproject.toml (the core never imports textual,
-    screens or hardware; hardware never imports textual or screens)."""
+    screens or hardware; hardware never imports textual or screens; the core's layers; the
+    screens import no models)."""
     lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
     if lint is None:
         pytest.fail("lint-imports is not installed: pip install import-linter")
@@ -155,10 +156,11 @@ def import_circles(package: str) -> list[list[str]]:
     return circles
 
 
-def test_the_core_has_no_import_circle():
-    """No circle among shoptui's modules, counting imports inside functions and under
+@pytest.mark.parametrize("package", ["shoptui", "screens", "hardware"])
+def test_no_import_circle(package):
+    """No circle among a package's modules, counting imports inside functions and under
     TYPE_CHECKING (a function-level import must not hide one)."""
-    assert import_circles("shoptui") == []
+    assert import_circles(package) == []
 
 
 def test_the_circle_finder_sees_a_function_level_import(tmp_path, monkeypatch):
