@@ -25,10 +25,11 @@ from textual.widgets import Header, Input, Select, Static, TabbedContent, TabPan
 
 from shoptui.errors import PermissionDenied
 from shoptui.i18n import N_, _
-from shoptui.models import CARD_KINDS, STATUSES
-from shoptui.reports import rfm
+from shoptui.reports import customer_segment, rfm
 from shoptui.services import cards, customer_view
+from shoptui.services.cards import CARD_KINDS
 from shoptui.services.context import Actor, allows, require
+from shoptui.services.customers import STATUSES
 
 from .choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
@@ -269,7 +270,7 @@ class CustomerCardScreen(Screen[None]):
     def reload(self) -> None:
         run_db(self, load_card, self.customer_id, on_done=self._show, on_error=self._load_failed, group="card", exclusive=True)
         self.segment_done = False
-        run_db(self, customer_view.segment, self.customer_id, on_done=self._segment_known,
+        run_db(self, customer_segment.segment_of, self.customer_id, on_done=self._segment_known,
                on_error=self._segment_failed, group="card-segment", exclusive=True)
 
     def _segment_known(self, segment: str | None) -> None:

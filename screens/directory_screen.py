@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from shoptui import clock
 from shoptui.errors import PermissionDenied, ShopError
 from shoptui.i18n import N_, _, ngettext
+from shoptui.io import directory_export
 from shoptui.reports import customer_segment
 from shoptui.services import directory
 from shoptui.services.context import allows, require
@@ -494,7 +495,7 @@ class DirectoryScreen(Screen[None]):
             if path:
                 self.notify(_("Writing {path}…").format(path=printable(path)), title=_("Export"), markup=False)
                 statuses = {key: _(name) for key, name in STATUS_NAMES.items()}
-                run_db(self, directory.export, path, text, filters, sort, statuses, None, actor,
+                run_db(self, directory_export.export, path, text, filters, sort, statuses, None, actor,
                        on_done=lambda count: self._exported(path, count), group="export", title=_("Export"))
 
         self.app.push_screen(ExportPathModal(_("Export the list"), suggested, _("File to write (.csv or .xlsx), then Enter:")), chosen)

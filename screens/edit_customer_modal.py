@@ -14,10 +14,10 @@ from textual.widgets import Input, Select, TextArea
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import _
-from shoptui.models import CHANNELS, GENDERS
 from shoptui.money import to_decimal
 from shoptui.services import customer_view, customers
 from shoptui.services.context import Actor
+from shoptui.services.customers import CHANNELS, GENDERS
 
 from .db_work import run_db
 from .form import Field, FormModal, YesNoCheckbox

@@ -16,9 +16,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Select, Static, TextArea
 
 from shoptui.i18n import N_, _
-from shoptui.models import CARD_KINDS, PROPERTY_KINDS
 from shoptui.services import customers, property_admin
+from shoptui.services.cards import CARD_KINDS
 from shoptui.services.context import Actor
+from shoptui.services.customers import PROPERTY_KINDS
 from shoptui.services.property_admin import DefinitionRow
 
 from .db_work import run_db

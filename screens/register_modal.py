@@ -23,9 +23,9 @@ from textual.widgets import Input, Select
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import _
-from shoptui.models import GENDERS
 from shoptui.services import registration
 from shoptui.services.context import Actor
+from shoptui.services.customers import GENDERS
 
 from .choice_modal import ChoiceModal
 from .form import Field, FormModal

@@ -24,8 +24,9 @@ from textual.widgets import DataTable, Header, Input, ProgressBar, Static, Tabbe
 from shoptui import clock, reports
 from shoptui.errors import ShopError
 from shoptui.i18n import N_, _, ngettext
+from shoptui.io.report_output import export_report
 from shoptui.reports.query import ReportQuery
-from shoptui.reports.running import ReportCancelled, ReportRun, export_report, product_choices
+from shoptui.reports.running import ReportCancelled, ReportRun, product_choices
 from shoptui.services import customers, scans, stores
 from shoptui.services.scans import Scan
 from shoptui.services.context import Actor, require

@@ -18,9 +18,9 @@ from textual.widgets import Input, Static
 
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import N_, _
-from shoptui.models import User
 from shoptui.services import users
 from shoptui.services.stores import default_store
+from shoptui.services.users import User
 
 from .db_work import run_db
 from .form import Field, FormModal

@@ -58,9 +58,11 @@ from typing import Callable, Iterable
 
 import peewee as pw
 
-from . import chain
+from . import chain, clock
+from .barcodes import card_rule_refusal
 from .db import database
-from .i18n import N_, _
+from .i18n import N_, _, babel_locale
+from .money import format_money
 from .models import (
     DEBT_KINDS,
     PAYMENT_METHODS,
@@ -83,7 +85,11 @@ from .models import (
     VoucherUse,
 )
 from .models.ledgers import ledger_owner, merges_exist
+from .services import settings
+from .services.cash_rounding import largest_step
+from .services.ledger import write_transaction
 from .services.money_math import share_of
+from .services.privacy import AUDIT_KEPT_KEYS
 
 DEFAULT_LIMIT = 20
 # The sign each kind of ledger entry must have: +1 never negative, -1 never positive.
@@ -132,10 +138,6 @@ def _receipt(store: str, number: str) -> str:
 
 
 def _money(minor: int) -> str:
-    from .i18n import babel_locale
-    from .money import format_money
-    from .services import settings
-
     return format_money(int(minor), settings.currency(), babel_locale())
 
 
@@ -867,8 +869,6 @@ def cash_rounding_rows(limit: int) -> Iterable[Problem]:
     within half of one. No step ever set: no rounding row may exist. Revenue never
     includes rounding: it is the receipts' totals, and ``receipt_hour_sums`` holds the
     reports' sums to them."""
-    from .services.cash_rounding import largest_step
-
     step = largest_step()
     cash = Payment.alias("cash")
     has_cash = pw.fn.EXISTS(cash.select(cash.id).where((cash.receipt == Receipt.id) & (cash.method == "cash")))
@@ -911,9 +911,6 @@ def warnings(limit: int = DEFAULT_LIMIT) -> list[Problem]:
 
 
 def cards_off_the_rule(limit: int) -> Iterable[Problem]:
-    from .barcodes import card_rule_refusal
-    from .services import settings
-
     rule, prefix, length = settings.get("card_rule"), settings.get("card_prefix"), settings.get_int("card_length")
     if rule == "any":
         return
@@ -945,8 +942,6 @@ def erased_audit_rows(limit: int) -> Iterable[Problem]:
     """Every audit row marked erased, wherever the chain's checkpoint is: the one change the
     audit log's trigger lets through must be an anonymisation's, and must leave nothing but
     the kept keys (else someone wrote other words into an old row under its cover)."""
-    from .services.privacy import AUDIT_KEPT_KEYS
-
     def blank(values) -> bool:
         return not isinstance(values, dict) or all(v is None for k, v in values.items() if k not in AUDIT_KEPT_KEYS)
 
@@ -1122,9 +1117,6 @@ def chain_breaks(limit: int, full: bool = False, save: bool = True) -> Iterable[
 
 
 def _save_checkpoints(whole: dict[str, tuple[int, str]], known: dict) -> None:
-    from . import clock
-    from .services.ledger import write_transaction
-
     changed = {t: v for t, v in whole.items() if t not in known or (known[t].last_id, known[t].last_hash) != v}
     if not changed:
         return

@@ -94,6 +94,8 @@ def open_db(args) -> peewee.Database:
     """Open (creating and migrating) the database of ``--db`` and apply its language setting."""
     url = dbmod.resolve_url(args.db)
     database = dbmod.open_database(url)
+    # Lazy, like every import of the services here and in commands/: the parser (``--help``,
+    # a usage error) loads no services; none of these imports hides a circle.
     from .services import settings
 
     settings.ensure_defaults()

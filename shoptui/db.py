@@ -20,7 +20,7 @@ from playhouse import db_url
 from playhouse.migrations import Runner
 
 from .errors import DatabaseError
-from .files import create_private_file, make_private_folder
+from .private_files import create_private_file, make_private_folder
 from .i18n import _
 
 database = peewee.DatabaseProxy()

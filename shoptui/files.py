@@ -27,13 +27,23 @@ import stat
 from pathlib import Path
 from typing import Iterator
 
+import peewee
+
+from . import db as dbmod
 from .errors import ShopError, ValidationError
 from .i18n import _
+from .private_files import (  # noqa: F401 (re-exported: the permissions live in a leaf that db can use)
+    PRIVATE_FILE,
+    PRIVATE_FOLDER,
+    _create_private,
+    _set_mode,
+    create_private_file,
+    make_private,
+    make_private_folder,
+)
 
 log = logging.getLogger(__name__)
 
-PRIVATE_FILE = 0o600
-PRIVATE_FOLDER = 0o700
 # The files SQLite keeps beside a database while it is open or after a crash.
 DATABASE_SIDE_FILES = ("-wal", "-shm", "-journal")
 PARTIAL_MARK = ".shoptui-partial-"
@@ -49,8 +59,6 @@ def database_files(database: str | os.PathLike | None) -> list[Path]:
     """The database file and the files SQLite keeps beside it; none for PostgreSQL."""
     if database is None:
         return []
-    from . import db as dbmod
-
     text = os.fspath(database)
     if not text or not dbmod.is_sqlite(text):
         return []
@@ -62,10 +70,6 @@ def database_files(database: str | os.PathLike | None) -> list[Path]:
 
 def bound_database() -> str | None:
     """The file of the SQLite database the models are bound to, if any."""
-    import peewee
-
-    from . import db as dbmod
-
     bound = dbmod.database.obj
     return bound.database if isinstance(bound, peewee.SqliteDatabase) else None
 
@@ -251,53 +255,3 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-# -- permissions ----------------------------------------------------------------------------
-
-
-def _create_private(path: Path) -> None:
-    # Created 0600 (less if the umask takes more away), so it is never readable by others,
-    # not even for a moment; make_private() says so once the file is written.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
-    os.close(fd)
-
-
-def create_private_file(path: Path) -> bool:
-    """Create ``path`` empty and private if it does not exist (a new database, before
-    SQLite opens it, so that its -wal and -shm files get the same mode). True if created."""
-    try:
-        _create_private(path)
-    except OSError:  # it exists, or the folder is read-only: opening it says what is wrong
-        return False
-    make_private(path)
-    return True
-
-
-def make_private_folder(folder: Path) -> None:
-    """Create ``folder`` (and its parents) if missing; the folder itself 0700."""
-    if folder.is_dir():
-        return
-    folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
-    _set_mode(folder, PRIVATE_FOLDER)
-
-
-def make_private(path: Path) -> None:
-    """Readable and writable by the owner only; a file system that cannot say so gets a warning."""
-    _set_mode(path, PRIVATE_FILE)
-
-
-def _set_mode(path: Path, mode: int) -> None:
-    if os.name == "nt":
-        return  # Windows keeps access lists, not these bits: a user's files are theirs already
-    try:
-        os.chmod(path, mode)
-        kept = stat.S_IMODE(os.stat(path).st_mode) == mode
-    except OSError:
-        kept = False
-    if not kept:
-        log.warning(
-            _("The file system of {path} cannot keep it private; other users of this computer may read it.").format(
-                path=path
-            )
-        )

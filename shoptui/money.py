@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
 
 from .errors import ValidationError
-from .i18n import _
+from .i18n import BABEL_LOCALES, _
+from .textfold import fold
 
 
 def decimals(currency: str) -> int:
@@ -117,8 +118,6 @@ def _read_text(text: str, currency: str, original, field) -> Decimal:
 
 def _is_currency_mark(rest: str, currency: str) -> bool:
     """What stands beside the number is nothing, currency signs, or a currency code or word."""
-    from .textfold import fold
-
     if any(c in "+-()" or c.isdigit() for c in rest):
         return False
     without_signs = "".join(c for c in rest if unicodedata.category(c) != "Sc")
@@ -129,9 +128,6 @@ def _is_currency_mark(rest: str, currency: str) -> bool:
 @functools.cache
 def _symbol_words(currency: str) -> frozenset[str]:
     """The currency's code and the letters of its symbol in our languages ("US$" -> "us")."""
-    from .i18n import BABEL_LOCALES
-    from .textfold import fold
-
     found = {currency.lower()}
     for locale in BABEL_LOCALES.values():
         symbol = get_currency_symbol(currency.upper(), locale=locale)

@@ -48,8 +48,8 @@ def run(args) -> int:
     from .. import db as dbmod
     from .. import files, reports
     from ..cli import open_db
+    from ..io.report_output import render
     from ..reports.query import ReportQuery
-    from ..reports.render import render
     from ..services import settings
 
     if args.format == "xlsx" and not args.output:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..errors import ShopError
+from ..i18n import _
 from ..textfold import fold
 
 _STORE = ("store", "shop", "branch", "store code", "chi nhánh", "cửa hàng", "mã chi nhánh", "магазин",
@@ -260,9 +262,6 @@ def readable_word(word: str, parse) -> str:
     """``word`` (a gender, status or receipt kind) in the interface language when ``parse``,
     the importer's reader, takes the translation back as ``word``; else the English word,
     which it always reads. What an export or a template writes, an import reads again."""
-    from ..errors import ShopError
-    from ..i18n import _
-
     translated = _(word)
     try:
         return translated if parse(translated) == word else word

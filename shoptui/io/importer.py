@@ -29,7 +29,8 @@ from typing import Callable, Iterable, Iterator
 import peewee
 
 from .. import phones
-from ..db import database
+from ..backup import scratch_copy
+from ..db import database, make_database
 from ..errors import ImportFileError, ShopError, ValidationError, one_line
 from ..i18n import _
 from ..money import MAX_MINOR
@@ -260,9 +261,6 @@ def scratch_database():
     if not isinstance(shop, peewee.SqliteDatabase) or shop.database in ("", ":memory:"):
         yield
         return
-    from ..backup import scratch_copy
-    from ..db import make_database
-
     with tempfile.TemporaryDirectory(prefix="shoptui-dry-run-") as folder:
         copy = Path(folder) / "dry-run.sqlite"
         scratch_copy(Path(shop.database), copy)

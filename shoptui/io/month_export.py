@@ -15,8 +15,6 @@ the database in key-ordered chunks, so memory stays flat whatever the size of th
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -29,11 +27,13 @@ from ..errors import ShopError
 from ..i18n import N_, _
 from ..models import Receipt
 from ..reports import Money, Share
+from ..reports import portrait as portrait_report
 from ..reports.portrait import average
 from ..reports.query import ReportQuery, calendar_date
 from ..services import settings
 from ..services.context import Actor, require
 from . import month_lists as lists
+from .month import Month  # noqa: F401 (re-exported)
 from .report_xlsx import label_of, section_tables
 from .xlsx import Block, Book, Chart, Column, column_kind
 
@@ -59,45 +59,6 @@ REPORT_SHEETS = (
     ("rfm", {"details": True}, "rfm", "rfm_customers"),
     ("winback", {}, None, "winback"),
 )
-
-
-@dataclass(frozen=True)
-class Month:
-    first: dt.date
-
-    @classmethod
-    def parse(cls, text: str) -> Month:
-        from ..limits import cli_month
-
-        return cls(cli_month(text))
-
-    @property
-    def last(self) -> dt.date:
-        return self.first.replace(day=calendar.monthrange(self.first.year, self.first.month)[1])
-
-    @property
-    def start(self) -> dt.datetime:
-        return clock.start_of_day(self.first)
-
-    @property
-    def end(self) -> dt.datetime:
-        return clock.end_of_day(self.last)
-
-    @property
-    def label(self) -> str:
-        return f"{self.first.year:04d}-{self.first.month:02d}"
-
-    def days(self) -> list[dt.date]:
-        return [self.first + dt.timedelta(days=n) for n in range(self.last.day)]
-
-    def previous(self) -> Month:
-        return Month((self.first - dt.timedelta(days=1)).replace(day=1))
-
-    def year_before(self) -> Month:
-        return Month(self.first.replace(year=self.first.year - 1))
-
-    def query(self, **options) -> ReportQuery:
-        return ReportQuery(as_of=self.last, date_from=self.first, date_to=self.last, options=options)
 
 
 @dataclass
@@ -197,9 +158,7 @@ def _write_sheets(book: Book, month: Month, target: Path, say: Progress) -> Expo
 
 
 def _portrait(month: Month) -> dict:
-    from ..reports.portrait import portrait
-
-    return portrait(month.query())
+    return portrait_report.portrait(month.query())
 
 
 def month_figures(month: Month, portrait: dict | None = None) -> dict[str, Any]:
@@ -394,11 +353,9 @@ def conversion_sheets(book: Book, month: Month) -> None:
 
 
 def portrait_sheet(book: Book, data: dict) -> str:
-    from ..reports import portrait as module
-
-    labels = module.LABELS
+    labels = portrait_report.LABELS
     scalars = [[label_of(k, labels), v] for k, v in data.items() if not isinstance(v, dict)]
-    blocks = [Block(_(module.TITLE), scalars)]
+    blocks = [Block(_(portrait_report.TITLE), scalars)]
     for key, section in data.items():
         if not isinstance(section, dict):
             continue

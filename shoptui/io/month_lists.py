@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import peewee as pw
 from peewee import Case, fn
@@ -44,11 +44,9 @@ from ..services import settings
 from ..services.customers import parse_gender
 from ..services.points import point_value as points_value
 from .headers import header_word, readable_word
+from .month import Month
 from .values import parse_kind, parse_status
 from .xlsx import Book, Column
-
-if TYPE_CHECKING:
-    from .month_export import Month
 
 CHUNK = 5000  # rows read from the database at a time
 

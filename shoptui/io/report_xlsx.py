@@ -9,7 +9,7 @@ import itertools
 from typing import Any, Mapping, Sequence
 
 from ..i18n import _
-from ..reports.render import SECTION_HEADER, grid, is_rows
+from ..reports.grid import SECTION_HEADER, grid, is_rows
 from .xlsx import Book, Chart, Column, column_kind
 
 

@@ -34,6 +34,7 @@ from openpyxl.utils import get_column_letter
 from .. import clock
 from ..i18n import _, language
 from ..money import decimals
+from ..reports import Money, Share
 
 MAX_CELL_TEXT = 32_767  # Excel's limit on the characters of one cell
 CUT_MARK = "…"
@@ -525,8 +526,6 @@ def _typed_row_writer(ws):
 
 def kind_of(value: Any) -> str:
     """The column kind a single value is written as (reports mark money and ratios by type)."""
-    from ..reports import Money, Share
-
     if isinstance(value, Money):
         return "money"
     if isinstance(value, Share):

@@ -17,24 +17,19 @@ import io
 import json
 import re
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
-from ..i18n import N_, _, babel_locale
+from ..i18n import _, babel_locale
 from ..money import as_string, format_money
 from ..textsafe import show_hidden
 from . import Money, Share
+from .grid import SECTION_HEADER, SUMMARY, flatten, grid, is_rows, section_rows  # noqa: F401 (re-exported)
 
 FORMATS = ("table", "json", "csv", "xlsx")
-SECTION_HEADER = (N_("section"), N_("key"), N_("value"))
-SUMMARY = "summary"
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-
-
-def is_rows(data: Mapping) -> bool:
-    return isinstance(data.get("rows"), list)
 
 
 # -- JSON ------------------------------------------------------------------------------------
@@ -62,37 +57,6 @@ def to_json(data: Mapping, currency: str) -> str:
 
 
 # -- CSV and Excel share their rows ------------------------------------------------------------
-
-
-def flatten(data: Mapping, prefix: str = "") -> Iterable[tuple[str, Any]]:
-    """(dotted key, value) for every scalar of a nested dict."""
-    for key, value in data.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, Mapping):
-            yield from flatten(value, path)
-        else:
-            yield path, value
-
-
-def section_rows(data: Mapping) -> list[list[Any]]:
-    rows: list[list[Any]] = []
-    for key, value in data.items():
-        if isinstance(value, Mapping):
-            rows.extend([key, sub_key, sub_value] for sub_key, sub_value in flatten(value))
-        else:
-            rows.append([SUMMARY, key, value])
-    return rows
-
-
-def grid(data: Mapping, columns: Sequence[str] = (), headers: Mapping[str, str] | None = None) -> list[list[Any]]:
-    """The header row and the data rows a CSV file or a sheet holds."""
-    if is_rows(data):
-        rows = data["rows"]
-        names = list(columns) or (list(rows[0]) if rows else [])
-        header = [headers.get(name, name) if headers else name for name in names]
-        return [header] + [[row.get(name) for name in names] for row in rows]
-    header = [headers.get(name, name) if headers else name for name in SECTION_HEADER]
-    return [header] + section_rows(data)
 
 
 def csv_cell(value: Any, currency: str) -> str:
@@ -135,21 +99,6 @@ def to_csv(data: Mapping, currency: str, columns: Sequence[str] = (), headers: M
     for row in grid(data, columns, headers):
         writer.writerow([csv_cell(value, currency) for value in row])
     return out.getvalue()
-
-
-def to_xlsx(
-    data: Mapping,
-    currency: str,
-    columns: Sequence[str] = (),
-    headers: Mapping[str, str] | None = None,
-    title: str = "",
-    labels: Mapping[str, str] | None = None,
-) -> bytes:
-    """The report as a workbook, written by the one xlsx writer (shoptui.io.xlsx): the CSV's
-    rows on the first sheet (money and ratios as real numbers), then a sheet per table."""
-    from ..io.report_xlsx import report_workbook
-
-    return report_workbook(data, currency, columns, headers, title, labels)
 
 
 # -- the terminal table ------------------------------------------------------------------------
@@ -222,30 +171,3 @@ def _layout(header: list[str], body: list[list[str]], indent: str = "") -> str:
         return (indent + "  ".join(cells)).rstrip()
 
     return "\n".join(line(row) for row in [header] + body)
-
-
-# -- choosing the format ----------------------------------------------------------------------
-
-
-def render(
-    data: Mapping,
-    fmt: str,
-    currency: str,
-    *,
-    title: str = "",
-    labels: Mapping[str, str] | None = None,
-    columns: Sequence[str] = (),
-    translate_headers: bool = False,
-) -> str | bytes:
-    """The report in ``fmt``: text for table/json/csv, bytes for xlsx."""
-    headers = None
-    if translate_headers:
-        words = {**{name: name for name in SECTION_HEADER}, **(labels or {})}
-        headers = {key: _(text) for key, text in words.items()}
-    if fmt == "json":
-        return to_json(data, currency)
-    if fmt == "csv":
-        return to_csv(data, currency, columns, headers)
-    if fmt == "xlsx":
-        return to_xlsx(data, currency, columns, headers, title=_(title) if title else "", labels=labels)
-    return to_table(data, currency, title, labels, columns)

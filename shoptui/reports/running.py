@@ -1,5 +1,5 @@
-"""Running a report for the terminal app: in a worker thread that another thread can stop,
-and writing it to a file (CSV or xlsx) for the owner.
+"""Running a report for the terminal app: in a worker thread that another thread can stop
+(writing it to a file for the owner is ``io.report_output.export_report``).
 
 A report is a few large SQL statements. Cancelling one must really stop the database,
 not only forget the answer: ``ReportRun.cancel()`` (called from the UI thread) interrupts
@@ -12,22 +12,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-
-from .. import files
 from ..db import database
 from ..errors import ShopError
 from ..i18n import _
 from ..models import Product
-from ..services import settings
-from ..services.context import Actor, require
 from . import load
 from .query import ReportQuery
-from .render import render
-
-EXPORT_FORMATS = ("csv", "xlsx")
 
 
 class ReportCancelled(ShopError):
@@ -85,40 +77,6 @@ class ReportRun:
             connection = self._connection
         if connection is not None:
             interrupt(connection)
-
-
-# -- writing a report to a file -------------------------------------------------------------
-
-
-def export_format(path: str | Path) -> str:
-    """.xlsx writes a workbook; anything else CSV."""
-    return "xlsx" if str(path).strip().lower().endswith(".xlsx") else "csv"
-
-
-def export_report(
-    name: str,
-    query: ReportQuery,
-    path: str | Path,
-    actor: Actor | None = None,
-    data: Mapping | None = None,
-) -> Path:
-    """Write report ``name`` to ``path`` (CSV or xlsx by its ending), as the command line
-    writes it; the owner's right (``export``). ``data``: the report already built, when
-    the caller holds all of it; otherwise it is built here in full (no page limit).
-
-    The file appears whole or not at all: it is written beside the target and renamed.
-    """
-    require(actor, "export")
-    target = files.check_output(str(path))
-    spec = load(name)
-    if data is None:
-        options = {key: value for key, value in query.options.items() if key not in ("limit", "offset")}
-        data = spec.build(ReportQuery(query.as_of, query.date_from, query.date_to, list(query.stores), options))
-    fmt = export_format(target)
-    output = render(data, fmt, settings.currency(), title=spec.title, labels=spec.labels, columns=spec.columns,
-                    translate_headers=True)
-    # utf-8-sig: Excel opens a CSV with a byte-order mark as UTF-8 (Vietnamese names).
-    return files.write_output(target, output, encoding="utf-8-sig")
 
 
 # -- what the report form offers ---------------------------------------------------------------

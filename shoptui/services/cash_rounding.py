@@ -14,7 +14,8 @@ return (whose payments are what is paid back), positive when less cash was paid 
 from __future__ import annotations
 
 from ..errors import ValidationError
-from ..i18n import _
+from ..i18n import _, babel_locale
+from ..money import format_money
 from ..models import AuditLog
 from . import settings
 
@@ -86,8 +87,5 @@ def within_step(rounding: int, kind: str, largest: int) -> bool:
 def check_imported(rounding: int, kind: str) -> None:
     """An imported receipt's cash rounding, refused where ``check`` would name it."""
     if rounding and not within_step(rounding, kind, largest_step()):
-        from ..i18n import babel_locale
-        from ..money import format_money
-
         raise ValidationError(_("A cash rounding of {amount} is more than the shop's cash rounding step allows.").format(
             amount=format_money(rounding, settings.currency(), babel_locale())), "cash_rounding")

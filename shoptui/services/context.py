@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import PermissionDenied
+from ..errors import NotFound, PermissionDenied
 from ..i18n import N_, _
 from ..models import Store, User
+
+# The code of the store a new database gets (``stores.ensure_main_store``, run where the
+# database is opened: ``cli.open_db``).
+MAIN = "MAIN"
 
 ROLE_RANK = {"cashier": 1, "manager": 2, "owner": 3}
 
@@ -125,12 +129,11 @@ def require(actor: Actor | None, action: str) -> None:
 
 
 def current_store(actor: Actor | None) -> Store:
-    """The actor's store, else the only (or first) store of the shop."""
+    """The actor's store, else the only (or first) store of the shop. A read only: the MAIN
+    store is created where the database is opened (``stores.ensure_main_store``)."""
     if actor is not None and actor.store is not None:
         return actor.store
     store = Store.select().order_by(Store.id).first()
     if store is None:
-        from .stores import ensure_main_store
-
-        store = ensure_main_store()
+        raise NotFound(_("There is no store {code}.").format(code=MAIN))
     return store

@@ -37,7 +37,6 @@ from ..models import (
     User,
 )
 from ..models.ledgers import in_ledger_of
-from ..reports.customer_segment import segment_of
 from . import debts
 
 T = TypeVar("T")
@@ -275,13 +274,6 @@ def credit_rule_flags(customer: Customer, debt_days: int | None) -> list[str]:
     if debts.too_old(debt_days):
         flags.append("debt_too_old")
     return flags
-
-
-def segment(customer_id: int, today: dt.date | None = None) -> str | None:
-    """The customer's RFM segment as the rfm report names it (a key of ``rfm.SEGMENTS``),
-    None before a first sale. Not part of ``header``: the first call of a day scores the
-    whole shop (seconds at a million customers), so the card asks for it separately."""
-    return segment_of(customer_id, today or clock.today())
 
 
 def profile(customer_id: int) -> Profile:

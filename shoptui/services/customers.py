@@ -9,8 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from .. import clock, phones
 from ..errors import NotFound, RuleViolation, ValidationError
-from ..i18n import _
+from ..i18n import _, babel_locale
 from ..limits import check_day
+from ..money import format_money
 from ..models import (
     CHANNELS,
     GENDERS,
@@ -28,6 +29,7 @@ from .audit import record, snapshot
 from .context import Actor, allows, current_store, require
 from .ledger import write_transaction
 from ..textsafe import strip_hidden
+from .cleaning import _CONTROL, _LINE_BREAKS, _SPACES, MULTILINE_FIELDS, clean_text  # noqa: F401 (re-exported)
 from .sequences import next_value
 
 NAME_MAX = 200
@@ -36,12 +38,6 @@ EDITABLE = (
     "discount_bp", "credit_limit", "notes", "consent_sms", "consent_zalo",
     "consent_facebook", "consent_email",
 )
-# C0/C1 controls and DEL (escape sequences); tabs and line breaks are handled apart (kept
-# only in multi-line fields). Bidi controls and zero-width characters go by the one rule of
-# shoptui.textsafe, which says why.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_LINE_BREAKS = re.compile(r"\r\n?|\n")
-_SPACES = re.compile(r"[ \t]*\n[ \t]*|[\t\n]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -53,30 +49,6 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
-# Fields whose line breaks are kept; every other field is one line.
-MULTILINE_FIELDS = frozenset({"address", "notes"})
-
-
-def clean_text(value, field_name: str, limit: int | None = None, *, multiline: bool | None = None) -> str:
-    """Text as typed, without control characters (escape sequences cannot reach a screen or
-    file) nor bidi controls and zero-width characters (``textsafe.strip_hidden``: a name
-    cannot be stored to display as another).
-
-    A one-line field turns tabs and line breaks into spaces; a multi-line one (by default
-    those of MULTILINE_FIELDS, so that every caller cleans a field alike) keeps its line
-    breaks (as ``\n``) and turns tabs into spaces.
-    """
-    if multiline is None:
-        multiline = field_name in MULTILINE_FIELDS
-    text = _LINE_BREAKS.sub("\n", "" if value is None else str(value))
-    text = strip_hidden(_CONTROL.sub("", text))
-    text = text.replace("\t", " ") if multiline else _SPACES.sub(" ", text)
-    text = text.strip()
-    if limit is not None and len(text) > limit:
-        raise ValidationError(
-            _("{field} is too long: at most {limit} characters.").format(field=field_name, limit=limit), field_name
-        )
-    return text
 
 
 def search_key(name: str, code: str, company: str = "") -> str:
@@ -356,9 +328,6 @@ def ensure_can_buy(customer: Customer, actor: Actor | None = None) -> None:
 
 
 def _money(minor: int) -> str:
-    from ..i18n import babel_locale
-    from ..money import format_money
-
     return format_money(minor, settings.currency(), babel_locale())
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import peewee as pw
 
+from .. import files
 from ..errors import PermissionDenied
 from ..i18n import N_, _
 from ..models import DebtEntry, GiftCardEntry, Payment, Receipt, Store, User
@@ -207,8 +208,6 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
 
 def write_csv(report: DayClose, path: Path) -> Path:
     """The day close as a CSV file at ``path``; a path the system refuses is one sentence."""
-    from .. import files
-
     path = files.check_output(path)
     with files.atomic_output(path) as partial, partial.open("w", newline="", encoding="utf-8") as out:
         write_rows(report, out)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .. import clock
 from ..errors import RuleViolation, ValidationError
-from ..i18n import _
+from ..i18n import _, babel_locale
+from ..money import format_money
 from ..models import Customer, DebtEntry
 from ..models.ledgers import in_ledger_of
 from . import settings
@@ -163,7 +164,4 @@ def set_opening_balance(
 
 
 def _money(minor: int) -> str:
-    from ..i18n import babel_locale
-    from ..money import format_money
-
     return format_money(minor, settings.currency(), babel_locale())

@@ -22,14 +22,12 @@ import json
 import operator
 import re
 import sqlite3
-import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import peewee
 
-from .. import files, phones
+from .. import phones
 from ..db import database
 from ..errors import DatabaseError, ValidationError
 from ..i18n import N_, _
@@ -376,84 +374,6 @@ def index_is_in_step() -> bool:
     except (peewee.DatabaseError, sqlite3.DatabaseError):
         return False
     return True
-
-
-# -- export ---------------------------------------------------------------------------------
-
-# (key, heading, kind in the workbook): the columns of the directory, in its order.
-EXPORT_COLUMNS = (
-    ("code", N_("Code"), "text"),
-    ("name", N_("Name"), "text"),
-    ("phone", N_("Phone"), "text"),
-    ("debt", N_("Debt"), "money"),
-    ("total_sales", N_("Total sales"), "money"),
-    ("last_purchase", N_("Last purchase"), "datetime"),
-    ("points", N_("Points"), "int"),
-    ("status", N_("Status"), "text"),
-)
-EXPORT_FORMATS = ("csv", "xlsx")
-
-
-def export_format(path: str | Path) -> str:
-    """The format a file name asks for: .xlsx is a workbook, anything else CSV."""
-    return "xlsx" if str(path).lower().endswith(".xlsx") else "csv"
-
-
-def export(
-    path: str | Path,
-    text: str = "",
-    filters: Filters | None = None,
-    sort: Sort | None = None,
-    status_names: dict[str, str] | None = None,
-    progress: Callable[[int], None] | None = None,
-    actor: Actor | None = None,
-) -> int:
-    """Write the list as the directory shows it to ``path`` (CSV or xlsx); the rows written.
-
-    Exports are the owner's: the whole customer list with phone numbers leaves the shop.
-    The file appears whole or not at all: it is written beside the target and renamed.
-    """
-    require(actor, "export")
-    from ..io.xlsx import Book, Column
-    from ..reports import Money
-    from ..reports.render import csv_cell
-
-    target = files.check_output(path)
-    currency = settings.currency()
-    region = settings.region()
-    names = status_names or {}
-    done = 0
-
-    def values(row: Row) -> list:
-        nonlocal done
-        done += 1
-        if progress is not None and done % EXPORT_BATCH == 0:
-            progress(done)
-        # As the screen and the reports show it: national form, typed text if unreadable.
-        phone = phones.display(row.phone, region) if row.phone else row.phone_typed
-        return [row.code, row.name, phone, Money(row.debt), Money(row.total_sales), row.last_purchase_at,
-                row.points, names.get(row.status, row.status)]
-
-    def rows() -> Iterator[list]:
-        for batch in iter_rows(text, filters, sort):
-            for row in batch:
-                yield values(row)
-
-    headings = [_(heading) for _key, heading, _kind in EXPORT_COLUMNS]
-    with files.atomic_output(target) as partial:
-        if export_format(target) == "xlsx":
-            book = Book(currency, title=_("Customers"))
-            columns = [Column(key, heading, kind) for (key, _h, kind), heading in zip(EXPORT_COLUMNS, headings)]
-            book.table(_("Customers"), columns, rows())
-            book.save(partial)
-        else:
-            # utf-8-sig: Excel opens a CSV with a byte-order mark as UTF-8 (Vietnamese names).
-            with partial.open("w", newline="", encoding="utf-8-sig") as out:
-                writer = csv.writer(out, lineterminator="\n")
-                writer.writerow(headings)
-                for cells in rows():
-                    writer.writerow([csv_cell(cell, currency) for cell in cells])
-    return done
 
 
 def group_names() -> list[str]:

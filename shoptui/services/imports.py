@@ -29,7 +29,7 @@ import peewee as pw
 from .. import clock, phones
 from ..db import database
 from ..errors import NotFound, RuleViolation, ShopError, ValidationError
-from ..i18n import _
+from ..i18n import _, babel_locale
 from ..models import (
     Card,
     CardBinding,
@@ -44,12 +44,14 @@ from ..models import (
     Voucher,
     VoucherUse,
 )
+from ..money import format_money
 from ..textfold import fold
 from . import cards, cash_rounding, customers, debts, points, settings, visits
 from .audit import record as audit
 from .context import Actor, require
 from .ledger import write_transaction
 from .money_math import round_qty_price
+from .stores import default_store
 
 STATUSES = ("imported", "updated", "unchanged", "rejected")
 INSERT_CHUNK = 100  # rows per multi-row INSERT: well under SQLite's variable limit
@@ -143,8 +145,6 @@ class Stores:
     def resolve(self, text: str | None) -> int:
         if not text:
             if self._default is None:
-                from .stores import default_store
-
                 self._default = default_store().id
             return self._default
         found = self.by_key.get(text.strip().upper()) or self.by_key.get(fold(text))
@@ -878,9 +878,6 @@ def _to_second(moment: dt.datetime) -> dt.datetime:
 
 
 def _fmt(minor: int) -> str:
-    from ..i18n import babel_locale
-    from ..money import format_money
-
     return format_money(minor, settings.currency(), babel_locale())
 
 

@@ -12,8 +12,8 @@ import peewee as pw
 
 from .. import clock
 from ..errors import NotFound, PermissionDenied, RuleViolation, ShopError, ValidationError
-from ..i18n import _
-from ..money import MAX_MINOR, as_string
+from ..i18n import _, babel_locale
+from ..money import MAX_MINOR, as_string, format_money
 from ..models import (
     Customer,
     DebtEntry,
@@ -305,9 +305,6 @@ def _check_advance(customer: Customer | None, advance: int) -> None:
 
 
 def _fmt(minor: int) -> str:
-    from ..i18n import babel_locale
-    from ..money import format_money
-
     return format_money(minor, settings.currency(), babel_locale())
 
 

@@ -250,8 +250,6 @@ def get_bool(key: str) -> bool:
 
 def get_money(key: str) -> int:
     """A money setting in minor units of the current currency."""
-    from ..money import to_minor
-
     return to_minor(Decimal(get(key)), currency())
 
 

@@ -7,13 +7,11 @@ import re
 from .. import clock
 from ..errors import NotFound, ValidationError
 from ..i18n import _
-from ..models import Store
+from ..models import Receipt, Store
 from .audit import record, snapshot
-from .context import Actor, require
-from .customers import clean_text
+from .cleaning import clean_text
+from .context import MAIN, Actor, require
 from .ledger import write_transaction
-
-MAIN = "MAIN"
 
 
 def ensure_main_store() -> Store:
@@ -69,8 +67,6 @@ def default_store() -> Store:
 
 def next_receipt_number(store: Store) -> str:
     """The next free receipt number of ``store``; call inside the sale's transaction."""
-    from ..models import Receipt
-
     while True:
         Store.update(next_receipt_no=Store.next_receipt_no + 1).where(Store.id == store.id).execute()
         value = Store.get_by_id(store.id).next_receipt_no - 1

@@ -13,7 +13,7 @@ import peewee as pw
 from .. import clock
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
-from ..models import Receipt, ReceiptLine
+from ..models import Payment, Receipt, ReceiptLine
 from . import sales, settings
 from .context import Actor, allows
 
@@ -134,7 +134,5 @@ def credit_refused(sale: sales.SaleInput, actor: Actor | None) -> bool:
 
 def payments_of(receipt_id: int) -> list[tuple[str, int]]:
     """How a receipt was paid, method by method, in the order they were recorded."""
-    from ..models import Payment
-
     return [(p.method, p.amount) for p in Payment.select(Payment.method, Payment.amount)
             .where(Payment.receipt == receipt_id).order_by(Payment.id)]

@@ -24,7 +24,7 @@ from ..errors import NotFound, PermissionDenied, ValidationError
 from ..i18n import _
 from ..models import ROLES, User
 from .audit import record
-from .context import Actor, require, shop_has_users
+from .context import Actor, allows, require, shop_has_users
 from .customers import clean_text
 from .ledger import write_transaction
 
@@ -161,8 +161,6 @@ def verify_pin(name: str, pin: str) -> User:
 
 def authorize_override(name: str, pin: str, action: str) -> User:
     """A manager or owner PIN that allows what the acting user may not (logged by the caller)."""
-    from .context import allows
-
     user = verify_pin(name, pin)
     if not allows(Actor(user=user), action):
         raise PermissionDenied(_("{name} may not allow this.").format(name=user.name))

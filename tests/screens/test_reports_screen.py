@@ -419,7 +419,7 @@ async def test_a_cashier_is_refused_the_export(demo, tmp_path):
         assert not any(path.suffix in (".csv", ".xlsx") for path in tmp_path.iterdir())
         # the core refuses it too, whoever calls it
         from shoptui.errors import PermissionDenied
-        from shoptui.reports.running import export_report
+        from shoptui.io.report_output import export_report
 
         with pytest.raises(PermissionDenied):
             export_report("winback", screen.query_done, tmp_path / "w.csv", app.actor)

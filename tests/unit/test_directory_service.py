@@ -10,6 +10,7 @@ import pytest
 from shoptui.errors import DatabaseError, ValidationError
 from shoptui.models import Customer
 from shoptui.services import cards, customers, debts, points
+from shoptui.io import directory_export
 from shoptui.services import directory
 from shoptui.services.directory import Filters, Row, Sort, iter_rows, search
 from tests.actors import SYSTEM
@@ -321,14 +322,14 @@ def test_export_to_csv_neutralises_formulas_and_keeps_the_filter(shop, tmp_path)
     customers.update(shop["Hoàng Anh"], {"name": "=HYPERLINK(\"http://x\")"})
     debts.set_opening_balance(shop["Đặng Văn Lâm"], 125_000)
     path = tmp_path / "khach.csv"
-    assert directory.export(path, "") == len(shop)
+    assert directory_export.export(path, "") == len(shop)
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0] == ["Code", "Name", "Phone", "Debt", "Total sales", "Last purchase", "Points", "Status"]
     assert "'=HYPERLINK(\"http://x\")" in [row[1] for row in rows]
     lam = next(row for row in rows if row[1] == "Đặng Văn Lâm")
     assert lam[2:5] == ["0903 000 111", "125000", "0"]  # as the screen shows it
-    assert directory.export(path, "", filters=Filters(with_debt=True)) == 1
+    assert directory_export.export(path, "", filters=Filters(with_debt=True)) == 1
     assert len(path.read_text(encoding="utf-8-sig").splitlines()) == 2
     assert not list(tmp_path.glob(".*shoptui-partial*"))
 
@@ -338,20 +339,20 @@ def test_export_to_xlsx_streams_every_row(shop, tmp_path):
 
     debts.set_opening_balance(shop["Đặng Văn Lâm"], 125_000)
     path = tmp_path / "khach.xlsx"
-    assert directory.export(path, "nguyen", sort=Sort("name")) == 3
+    assert directory_export.export(path, "nguyen", sort=Sort("name")) == 3
     sheet = load_workbook(path).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert values[0][:2] == ["Code", "Name"]
     assert [row[1] for row in values[1:]] == ["Nguyễn Thị Hồng", "Nguyễn Văn An", "Anh Nguyen-Tran"]
-    directory.export(path, "dang")
+    directory_export.export(path, "dang")
     assert [cell.value for cell in load_workbook(path).active[2]][3] == 125_000
 
 
 def test_export_refuses_a_folder_or_a_missing_folder(shop, tmp_path):
     with pytest.raises(ValidationError, match="is a folder; give the name of a file"):
-        directory.export(tmp_path)
+        directory_export.export(tmp_path)
     with pytest.raises(ValidationError, match="does not exist"):
-        directory.export(tmp_path / "nope" / "x.csv")
+        directory_export.export(tmp_path / "nope" / "x.csv")
 
 
 def test_export_is_the_owners_a_cashier_or_manager_is_refused_and_no_file_written(shop, tmp_path):
@@ -363,10 +364,10 @@ def test_export_is_the_owners_a_cashier_or_manager_is_refused_and_no_file_writte
     for role in ("cashier", "manager"):
         user = users.add_user(f"Staff {role}", role, "1234", SYSTEM)
         with pytest.raises(PermissionDenied, match=f"A {role} may not export data; ask the owner."):
-            directory.export(path, "", actor=Actor(user=user))
+            directory_export.export(path, "", actor=Actor(user=user))
         assert not path.exists() and not list(tmp_path.glob("khach*"))
     owner = users.add_user("Hoa", "owner", "9999", SYSTEM)
-    assert directory.export(path, "", actor=Actor(user=owner)) == len(shop)
+    assert directory_export.export(path, "", actor=Actor(user=owner)) == len(shop)
 
 
 def test_broad_pages_run_from_names_starting_with_the_word_into_the_rest(database, monkeypatch):

@@ -17,11 +17,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from shoptui import clock, reports
 from shoptui.errors import ImportFileError
+from shoptui.io import directory_export
 from shoptui.io.importer import import_file
 from shoptui.io.month_export import Month, export_month
+from shoptui.io.report_output import render
 from shoptui.models import Customer, Product, Receipt
 from shoptui.reports.query import ReportQuery
-from shoptui.reports.render import render
 from shoptui.services import directory, settings
 from shoptui.services.customers import clean_text
 from tests.hostile import hostile_strings
@@ -194,7 +195,7 @@ def test_exports_give_back_the_kept_text_byte_for_byte_and_never_a_formula(datab
         missing = sorted(name for name in names if name not in cells)
         assert not missing, (fmt, missing[:5])
     for name in ("directory.csv", "directory.xlsx"):  # the directory's own export (Ctrl+E)
-        assert directory.export(tmp_path / name) >= len(names)
+        assert directory_export.export(tmp_path / name) >= len(names)
         data = (tmp_path / name).read_bytes()
         if name.endswith(".csv"):
             cells = {value[1:] if value.startswith("'") and value[1:].startswith(FORMULA) else value

@@ -103,7 +103,8 @@ def test_the_sql_scan_sees_what_it_must():
 
 def test_import_linter_contracts_hold():
     """``lint-imports`` with the contracts of pyproject.toml (the core never imports textual,
-    screens or hardware; hardware never imports textual or screens)."""
+    screens or hardware; hardware never imports textual or screens; the core's layers; the
+    screens import no models)."""
     lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
     if lint is None:
         pytest.fail("lint-imports is not installed: pip install import-linter")
@@ -113,3 +114,61 @@ def test_import_linter_contracts_hold():
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 broken" in done.stdout
+
+
+def import_circles(package: str) -> list[list[str]]:
+    """The circles among ``package``'s modules (strongly connected sets of two or more), as
+    grimp reads the imports: those inside functions and under ``TYPE_CHECKING`` count."""
+    import grimp
+
+    graph = grimp.build_graph(package, include_external_packages=False)
+    imports = {m: graph.find_modules_directly_imported_by(m) for m in graph.modules}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    circles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's strongly connected components
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for other in imports[module]:
+            if other not in index:
+                visit(other)
+                low[module] = min(low[module], low[other])
+            elif other in on_stack:
+                low[module] = min(low[module], index[other])
+        if low[module] == index[module]:
+            circle = []
+            while True:
+                other = stack.pop()
+                on_stack.discard(other)
+                circle.append(other)
+                if other == module:
+                    break
+            if len(circle) > 1:
+                circles.append(sorted(circle))
+
+    for module in sorted(imports):
+        if module not in index:
+            visit(module)
+    return circles
+
+
+@pytest.mark.parametrize("package", ["shoptui", "screens", "hardware"])
+def test_no_import_circle(package):
+    """No circle among a package's modules, counting imports inside functions and under
+    TYPE_CHECKING (a function-level import must not hide one)."""
+    assert import_circles(package) == []
+
+
+def test_the_circle_finder_sees_a_function_level_import(tmp_path, monkeypatch):
+    package = tmp_path / "circled"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("from . import b\n")
+    (package / "b.py").write_text("def later():\n    from . import a\n")
+    (package / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import a\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert import_circles("circled") == [["circled.a", "circled.b"]]

@@ -9,7 +9,8 @@ import json
 
 from shoptui.i18n import set_language
 from shoptui.reports import Money, Share
-from shoptui.reports.render import neutralise, render, to_csv, to_json, to_table, to_xlsx
+from shoptui.io.report_output import render, to_xlsx
+from shoptui.reports.render import neutralise, to_csv, to_json, to_table
 
 SECTIONS = {
     "as_of": dt.date(2025, 3, 10),

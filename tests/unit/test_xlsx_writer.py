@@ -20,9 +20,9 @@ from openpyxl import load_workbook
 
 from shoptui.i18n import set_language
 from shoptui.io import xlsx
+from shoptui.io.report_output import render
 from shoptui.io.xlsx import Book, Chart, Column, safe_text
 from shoptui.reports import Money, Share
-from shoptui.reports.render import render
 
 HOSTILE = [
     '=HYPERLINK("http://x","y")',
