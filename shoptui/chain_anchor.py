@@ -21,9 +21,12 @@ from .errors import NotFound, UsageError
 from .i18n import _
 
 
-def anchor_breaks(backup: Path) -> list[Problem]:
+def anchor_breaks(backup: Path, database_file: Path | None = None) -> list[Problem]:
     """A problem for each chain whose end in ``backup`` is gone from the database or
-    was rewritten since. Raises a ``ShopError`` when the file is no shoptui backup."""
+    was rewritten since. Raises a ``ShopError`` when the file is no shoptui backup, or is
+    the database itself (``database_file``, on SQLite), which would prove nothing."""
+    if database_file is not None and backup.exists() and database_file.exists() and backup.samefile(database_file):
+        raise UsageError(_("{path} is the database itself; give a backup kept away from the till.").format(path=backup))
     rows = _chain_ends(backup)
     problems = []
     for table, (row_id, row_hash) in rows.items():

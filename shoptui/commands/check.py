@@ -44,9 +44,11 @@ def run(args) -> int:
     open_db(args)
     problems = run_checks(limit=args.limit, quick=args.quick, full=args.full or args.against is not None)
     if args.against is not None:
+        from .. import db as dbmod
         from ..chain_anchor import anchor_breaks
 
-        problems += anchor_breaks(args.against)
+        url = dbmod.resolve_url(args.db)
+        problems += anchor_breaks(args.against, dbmod.sqlite_path(url) if dbmod.is_sqlite(url) else None)
     for warning in warnings(limit=args.limit):
         print(_("warning: {message}").format(message=warning.message), file=sys.stderr)
     if not problems:

@@ -320,3 +320,10 @@ def test_check_against_another_shops_backup_or_no_backup_says_so(database, db_pa
     assert "Traceback" not in captured.err and "sqlite3" not in captured.err
     assert main(["--db", str(db_path), "check", "--against", str(tmp_path / "missing.sqlite")]) != 0
     assert "There is no backup file at" in capsys.readouterr().err
+    # The database as its own anchor proves nothing (found by a hostile tester), nor does a link to it.
+    link = tmp_path / "link.sqlite"
+    link.symlink_to(db_path)
+    for itself in (db_path, link):
+        assert main(["--db", str(db_path), "check", "--against", str(itself)]) == 2
+        assert capsys.readouterr().err.strip().endswith(
+            f"{itself} is the database itself; give a backup kept away from the till.")
