@@ -31,7 +31,8 @@ async def test_archiving_a_debtor_asks_and_keep_is_the_default(database):
         assert "Phạm Dũng" in message and "owes ₫120,000" in message
         await pilot.press("enter")  # "Keep as it is" is highlighted first
         await until(pilot, lambda: app.screen is card)
-        await pilot.pause(0.2)
+        await app.workers.wait_for_complete()  # anything "Keep" started has ended
+        await pilot.pause()
         assert Customer.get_by_id(an.id).status == "active" and done == []
         change_status(card, an.id, "archived", None, done.append)
         await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
@@ -46,9 +47,21 @@ async def test_a_customer_without_balances_is_archived_at_once(database):
     an = customers.register({"name": "An", "phone": "0912 345 678"}).customer
     done = []
     app = app_for(database)
+    pushed = []
+    push_screen = app.push_screen
+
+    def recording_push_screen(screen, *args, **kwargs):
+        pushed.append(screen)
+        return push_screen(screen, *args, **kwargs)
+
+    app.push_screen = recording_push_screen
     async with app.run_test(size=SIZE) as pilot:
         app.open_customer(an.id)
         await card_open(pilot, an.id)
-        change_status(app.screen, an.id, "archived", None, done.append)
+        card = app.screen
+        pushed.clear()
+        change_status(card, an.id, "archived", None, done.append)
         await until(pilot, lambda: done == ["archived"])
-        assert not isinstance(app.screen, ChoiceModal)
+        assert Customer.get_by_id(an.id).status == "archived"
+        assert not any(isinstance(screen, ChoiceModal) for screen in pushed), "nothing to ask: no question"
+        assert app.screen is card
