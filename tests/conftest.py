@@ -30,6 +30,20 @@ def clean_environment(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def shoptui(capsys):
+    """The command line in this process: ``shoptui("--db", path, "report", ...)`` gives
+    (exit code, stdout, stderr); arguments may be paths or numbers."""
+    from shoptui.cli import main
+
+    def run(*args) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+@pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "shop.sqlite"
 

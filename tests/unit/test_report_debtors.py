@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from shoptui.cli import main
 from shoptui.reports import Money
 from shoptui.reports.debtors import COLUMNS, debtors
 from shoptui.reports.query import ReportQuery
@@ -185,16 +184,10 @@ def test_stores_paging_and_no_data(database):
 # -- the command line ------------------------------------------------------------------------------
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_json_and_csv(database, db_path, capsys):
+def test_cli_json_and_csv(database, db_path, shoptui):
     build_shop()
     database.close()
-    code, out, err = shoptui(capsys, "--db", str(db_path), "report", "debtors", "--as-of", "2025-04-30", "--format", "json")
+    code, out, err = shoptui("--db", str(db_path), "report", "debtors", "--as-of", "2025-04-30", "--format", "json")
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["totals"]["owed"] == "450000" and data["paid_vs_unpaid"]["paid"]["customers"] == 1
@@ -202,9 +195,9 @@ def test_cli_json_and_csv(database, db_path, capsys):
     assert (a["balance"], a["days_61_90"], a["oldest_unpaid"], a["last_payment_amount"]) == (
         "280000", "80000", "2025-02-20", "100000")
     assert data["rows"][1]["credit_limit"] is None
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "debtors", "--as-of", "2025-04-30", "--format", "csv")
+    code, out, _err = shoptui("--db", str(db_path), "report", "debtors", "--as-of", "2025-04-30", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == list(COLUMNS) and len(rows) == 5
     assert rows[4][:4] == ["KH000005", "E", "", "-20000"]  # a number stays a number (not a formula)
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "debtors", "--as-of", "2024-01-01", "--format", "csv")
+    code, out, _err = shoptui("--db", str(db_path), "report", "debtors", "--as-of", "2024-01-01", "--format", "csv")
     assert code == 0 and out.splitlines() == [",".join(COLUMNS)]

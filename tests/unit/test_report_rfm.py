@@ -13,7 +13,6 @@ import peewee as pw
 import pytest
 from peewee import fn
 
-from shoptui.cli import main
 from shoptui.errors import UsageError
 from shoptui.models import Customer
 from shoptui.reports import Money, Share, load
@@ -240,33 +239,27 @@ def shop_file(database, db_path):
     return db_path
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_json_and_csv(shop_file, capsys):
-    code, out, err = shoptui(capsys, "--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31", "--format", "json")
+def test_cli_json_and_csv(shop_file, shoptui):
+    code, out, err = shoptui("--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31", "--format", "json")
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["customers"] == 6 and data["revenue"] == "1300000"
     assert data["segments"]["loyal"] == {"customers": 2, "revenue": "240000", "customers_share": 0.3333, "revenue_share": 0.1846}
-    code, out, _err = shoptui(capsys, "--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31", "--format", "csv")
+    code, out, _err = shoptui("--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == ["section", "key", "value"]
     assert ["segments", "cant_lose.revenue", "1000000"] in rows
-    code, out, _err = shoptui(capsys, "--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31",
+    code, out, _err = shoptui("--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31",
                               "--segment", "loyal", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == list(COLUMNS) and [row[1] for row in rows[1:]] == ["A", "E"]
 
 
-def test_cli_empty_details_still_have_a_header(database, db_path, capsys):
+def test_cli_empty_details_still_have_a_header(database, db_path, shoptui):
     database.close()
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "rfm", "--details", "--format", "csv")
+    code, out, _err = shoptui("--db", str(db_path), "report", "rfm", "--details", "--format", "csv")
     assert code == 0 and out.splitlines() == [",".join(COLUMNS)]
-    code, _out, err = shoptui(capsys, "--db", str(db_path), "report", "rfm", "--segment", "nope")
+    code, _out, err = shoptui("--db", str(db_path), "report", "rfm", "--segment", "nope")
     assert code == 2 and len(err.strip().splitlines()) == 1
 
 

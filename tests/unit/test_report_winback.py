@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from shoptui.cli import main
 from shoptui.errors import UsageError
 from shoptui.reports import Money
 from shoptui.reports.query import ReportQuery
@@ -169,29 +168,23 @@ def test_no_data(database):
 # -- the command line ------------------------------------------------------------------------------
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_json_and_csv(database, db_path, capsys):
+def test_cli_json_and_csv(database, db_path, shoptui):
     build_shop()
     database.close()
-    code, out, err = shoptui(capsys, "--db", str(db_path), "report", "winback", "--as-of", "2025-03-31", "--format", "json")
+    code, out, err = shoptui("--db", str(db_path), "report", "winback", "--as-of", "2025-03-31", "--format", "json")
     assert code == 0 and err == ""
     rows = json.loads(out)["rows"]
     assert [(row["name"], row["usual_interval"], row["revenue"]) for row in rows] == [("C", 7.5, "90000"), ("A", 5, "40000")]
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "winback", "--as-of", "2025-03-31",
+    code, out, _err = shoptui("--db", str(db_path), "report", "winback", "--as-of", "2025-03-31",
                               "--min-days", "10", "--format", "csv")
     table = list(csv.reader(io.StringIO(out)))
     assert code == 0 and table[0] == list(COLUMNS)
     assert table[1] == ["KH000003", "C", "", "false", "false", "true", "false", "2025-03-01", "7.5", "30", "90000", "9"]
-    code, _out, err = shoptui(capsys, "--db", str(db_path), "report", "winback", "--factor", "two")
+    code, _out, err = shoptui("--db", str(db_path), "report", "winback", "--factor", "two")
     assert code == 2 and err.strip() == "--factor must be a number, such as 2 or 1.5."
 
 
-def test_cli_empty_csv_has_a_header(database, db_path, capsys):
+def test_cli_empty_csv_has_a_header(database, db_path, shoptui):
     database.close()
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "winback", "--format", "csv")
+    code, out, _err = shoptui("--db", str(db_path), "report", "winback", "--format", "csv")
     assert code == 0 and out.splitlines() == [",".join(COLUMNS)]
