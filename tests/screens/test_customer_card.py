@@ -478,7 +478,7 @@ async def test_a_cashier_is_told_at_once_which_card_keys_are_not_theirs(an, data
     from screens.merge_modal import MergeModal
     from shoptui.services import users
 
-    from .test_sign_in import sign_in
+    from .till_helpers import sign_in
 
     users.add_user("Hoa", "owner", "9999", SYSTEM)
     users.add_user("Minh", "cashier", "1111", SYSTEM)

@@ -589,7 +589,7 @@ async def test_a_cashier_pressing_ctrl_e_is_told_at_once_that_exports_are_the_ow
     from shoptui.services import users
 
     from .helpers import Notes
-    from .test_sign_in import sign_in
+    from .till_helpers import sign_in
 
     users.add_user("Hoa", "owner", "9999", SYSTEM)
     users.add_user("Minh", "cashier", "1111", SYSTEM)

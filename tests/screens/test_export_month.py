@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from textual.command import CommandPalette
 from textual.widgets import Input, ProgressBar, Static
 
 from screens.choice_modal import ChoiceModal
@@ -23,7 +22,7 @@ from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
 from ..unit.test_xlsx_month import SHEETS, build_shop
-from .helpers import SIZE, Notes, app_for, pilot_test, until
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, until
 
 
 @pytest.fixture
@@ -34,12 +33,7 @@ def shop(database):
 async def open_from_palette(pilot) -> ExportMonthModal:
     app = pilot.app
     await until(pilot, lambda: isinstance(app.screen, DirectoryScreen) and app.screen.is_mounted)
-    await pilot.press("ctrl+p")
-    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
-    await pilot.pause(0.1)
-    await pilot.press(*"Export month")
-    await pilot.pause(0.5)  # the palette searches after a short pause
-    await pilot.press("enter")
+    await palette(pilot, "Export month")
     await until(pilot, lambda: isinstance(app.screen, ExportMonthModal) and app.screen.is_mounted, what="export dialog")
     return app.screen
 

@@ -20,8 +20,8 @@ from shoptui.services.sales import SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, until
-from .test_palette_refusals import palette
-from .test_sign_in import sign_in
+from .helpers import palette
+from .till_helpers import sign_in
 from .till_helpers import done_shown, done_text, type_amount
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)

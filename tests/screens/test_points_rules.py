@@ -18,7 +18,7 @@ from shoptui.services.tiers import TierInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
-from .test_sign_in import sign_in
+from .till_helpers import sign_in
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, scan, until
-from .till_helpers import KeyCounter, card_open, done_shown, done_text, type_amount
+from .till_helpers import KeyCounter, card_open, done_shown, done_text, open_sale, sale_modal, type_amount
 
 CARD = "2000000000015"
 
@@ -35,21 +35,6 @@ def an(database):
 
 def quote_text(modal) -> str:
     return str(modal.query_one("#quote", Static).render()).replace("\xa0", " ")
-
-
-def sale_modal(app) -> SaleModal:
-    assert isinstance(app.screen, SaleModal), type(app.screen)
-    return app.screen
-
-
-async def open_sale(pilot, customer_id: int) -> SaleModal:
-    """The customer's card, then F5: the sale form, as a cashier reaches it."""
-    app = pilot.app
-    app.open_customer(customer_id)
-    await card_open(pilot, customer_id)
-    await pilot.press("f5")
-    await until(pilot, lambda: isinstance(app.screen, SaleModal))
-    return sale_modal(app)
 
 
 @pilot_test

@@ -19,7 +19,7 @@ from shoptui.services import customers, settings, users
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, until
-from .till_helpers import type_amount
+from .till_helpers import sign_in, type_amount
 
 
 @pytest.fixture
@@ -27,15 +27,6 @@ def staff(database):
     owner = users.add_user("Hoa", "owner", "9999", SYSTEM)
     cashier = users.add_user("Minh", "cashier", "1111", SYSTEM)
     return owner, cashier
-
-
-async def sign_in(pilot, name: str, pin: str) -> None:
-    app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in")
-    app.screen.query_one("#sign-in-name", Input).value = name
-    app.screen.query_one("#sign-in-pin", Input).focus()
-    await type_amount(pilot, pin)
-    await pilot.press("enter")
 
 
 @pilot_test

@@ -21,8 +21,8 @@ from tests.hostile import hostile_strings
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
-from .test_palette_refusals import palette
-from .test_sign_in import sign_in
+from .helpers import palette
+from .till_helpers import sign_in
 
 HOSTILE = hostile_strings(long=False)
 
