@@ -17,8 +17,7 @@ from hardware.scanner import devices  # noqa: E402
 from hardware.scanner import reader as reader_module  # noqa: E402
 from shoptui.cli import main  # noqa: E402
 from shoptui.commands import scanner as scanner_command  # noqa: E402
-from tests.hardware.test_scanner_keymap import keystrokes  # noqa: E402
-from tests.hardware.test_scanner_reader import FakeHub, wait_for  # noqa: E402
+from tests.hardware.evdev_fakes import FakeHub, keystrokes, wait_for  # noqa: E402
 
 
 def shoptui(*args: str) -> subprocess.CompletedProcess:
