@@ -18,13 +18,13 @@ from shoptui import db as dbmod
 from shoptui.services import settings
 from shoptui.services.stores import ensure_main_store
 
-from ..unit.test_xlsx_month import SHEETS, build_shop
-from ..unit.test_xlsx_writer import charts_by_sheet, formulas
+from ..builders import month_shop as build_shop
+from ..xlsx_reading import SHEETS, charts_by_sheet, formulas
 
 
 @pytest.fixture
 def shop(tmp_path):
-    """A shop file with the month of tests/unit/test_xlsx_month.py, closed for the CLI to open."""
+    """A shop file with the month of tests/builders.py (month_shop), closed for the CLI to open."""
     path = tmp_path / "shop.sqlite"
     database = dbmod.open_database(str(path))
     settings.ensure_defaults()
@@ -214,7 +214,7 @@ def test_libreoffice_reads_hostile_text_as_text(tmp_path):
     it reads every hostile string back as typed, cleaned and cut as the writer says."""
     from shoptui.io.xlsx import Book, Column, safe_text
 
-    from ..unit.test_xlsx_writer import HOSTILE
+    from ..xlsx_reading import HOSTILE
 
     book = Book("VND")
     book.table("Data", [Column("n", "n", "int"), Column("text", "=Text", "text")], [[i, s] for i, s in enumerate(HOSTILE)])

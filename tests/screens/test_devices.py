@@ -224,8 +224,7 @@ async def test_the_real_scanner_reader_on_a_fake_evdev_device_opens_the_card(dat
     import functools
 
     from hardware.scanner.reader import ScannerReader
-    from tests.hardware.test_scanner_keymap import keystrokes
-    from tests.hardware.test_scanner_reader import HONEYWELL, FakeDevice
+    from tests.hardware.evdev_fakes import HONEYWELL, FakeDevice, keystrokes
 
     device = FakeDevice("/dev/input/event7", **HONEYWELL)
     factories = DeviceFactories(scanner=functools.partial(ScannerReader, open_device=lambda path: device, poll_interval=0.05))

@@ -21,7 +21,8 @@ from shoptui.services import users
 from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
-from ..unit.test_xlsx_month import SHEETS, build_shop
+from ..builders import month_shop as build_shop
+from ..xlsx_reading import SHEETS
 from .helpers import SIZE, Notes, app_for, palette, pilot_test, until
 
 

@@ -16,7 +16,6 @@ from shoptui.services import customers, points, sales, stores
 from shoptui.services.sales import SaleInput
 
 
-
 def at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
