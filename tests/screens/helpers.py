@@ -39,6 +39,26 @@ async def until(pilot, condition, timeout: float = 5.0, what: str = "") -> None:
         await pilot.pause(0.02)
 
 
+async def started(pilot) -> None:
+    """The app is up: its first screen (the directory, or the sign-in when there are users) is mounted."""
+    from screens.directory_screen import DirectoryScreen
+    from screens.sign_in_screen import SignInScreen
+
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, (DirectoryScreen, SignInScreen)) and app.screen.is_mounted,
+                what="the first screen")
+    await settled(pilot)
+
+
+async def settled(pilot) -> None:
+    """Every worker the app started has ended and what they posted has been handled, so what
+    is on screen (or in the database) now is what stays: for checks that nothing happened."""
+    app = pilot.app
+    for _round in range(2):  # a worker's answer may start another (a reload after a save)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 def _palette_answered(palette: CommandPalette, text: str) -> bool:
     """The palette has searched for ``text`` (its search worker has ended) and highlights a hit."""
     if palette.query_one(Input).value != text:
