@@ -16,7 +16,7 @@ from screens.devices import DeviceFactories
 from shoptui.services import cards, customers, settings, stores, visits
 
 from .fakes import FakeCounter, FakeScanner
-from .helpers import SIZE, Notes, pilot_test, until
+from .helpers import SIZE, Notes, pilot_test, settled, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -157,7 +157,7 @@ async def test_devices_screen_lists_scanners_and_the_counter_and_chooses_and_tes
         await until(pilot, lambda: "Scan a barcode now" in shown(app, "#scanner-test"))
         first.scan("2000000000015")
         await until(pilot, lambda: "Test scan received: 2000000000015" in shown(app, "#scanner-test"))
-        await pilot.pause(0.1)
+        await settled(pilot)  # a test scan opens no card
         assert isinstance(app.screen, DevicesScreen)
 
         # Choosing the other device (cursor on the first row) saves the setting and restarts the reader.
@@ -207,7 +207,7 @@ async def test_a_keyboard_mode_scanner_is_tested_on_the_devices_screen(database,
         app.action_show_devices()
         await until(pilot, lambda: isinstance(app.screen, DevicesScreen) and "No scanners found" in shown(app, "#scanner-problem"))
         await pilot.press("t")
-        assert "Scan a barcode now" in shown(app, "#scanner-test")
+        await until(pilot, lambda: "Scan a barcode now" in shown(app, "#scanner-test"), what="the test waiting")
         await scan(pilot, "2000000000015")
         await until(pilot, lambda: "2000000000015" in shown(app, "#scanner-test"))
         assert isinstance(app.screen, DevicesScreen)  # the card was not opened
@@ -266,9 +266,12 @@ async def test_the_real_counter_listener_on_a_pty_stores_readings(database, pty_
         await until(pilot, lambda: app.device_manager.counter_info.state == "listening", what="the port open")
         os.write(master, b"P\r\nP\r\nP\n")
         await until(pilot, lambda: app.device_manager.counter_info.last_reading_at is not None, what="a reading")
-        await pilot.pause(0.3)
-        with database.connection_context():
-            assert visits.visitors(stores.default_store(), app.device_manager.counter_info.last_reading_at) == 3
+
+        def visitors() -> int:
+            with database.connection_context():
+                return visits.visitors(stores.default_store(), app.device_manager.counter_info.last_reading_at)
+
+        await until(pilot, lambda: visitors() == 3, what="the three readings stored")
         listener = app.device_manager.counter
     assert not listener.is_alive()
 

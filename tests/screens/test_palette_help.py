@@ -19,7 +19,7 @@ from shoptui.services import cards, customers, sales, surveys
 from shoptui.services.sales import SaleInput
 from shoptui.services.surveys import QuestionInput
 
-from .helpers import SIZE, Notes, app_for, palette, pilot_test, screen_text, until
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, screen_text, settled, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -40,7 +40,7 @@ def shop(database):
 async def ready(pilot, screen_type) -> None:
     await until(pilot, lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted
                 and bool(pilot.app.screen.query(DataTable)))
-    await pilot.pause(0.1)
+    await settled(pilot)
 
 
 @pilot_test
@@ -162,7 +162,7 @@ async def test_every_key_in_the_footer_of_the_card_and_admin_screens_does_someth
         async def card() -> None:
             app.open_customer(shop.id)  # a new card on top of the directory, whatever was open
             await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
-            await pilot.pause(0.05)
+            await settled(pilot)
 
         async def home() -> None:
             while len(app.screen_stack) > 1:
