@@ -15,6 +15,12 @@ from .helpers import SIZE, app_for, pilot_test, until
 from .till_helpers import card_open
 
 
+def question_shown(app) -> bool:
+    """The question is on screen with its answers (a modal is pushed before it is composed)."""
+    return isinstance(app.screen, ChoiceModal) and app.screen.is_mounted \
+        and bool(app.screen.query(".dialog-message")) and app.focused is app.screen.query_one("#choices")
+
+
 @pilot_test
 async def test_archiving_a_debtor_asks_and_keep_is_the_default(database):
     an = customers.register({"name": "Phạm Dũng", "phone": "0903 456 789"}).customer
@@ -26,7 +32,7 @@ async def test_archiving_a_debtor_asks_and_keep_is_the_default(database):
         await card_open(pilot, an.id)
         card = app.screen
         change_status(card, an.id, "archived", None, done.append)
-        await until(pilot, lambda: isinstance(app.screen, ChoiceModal), what="the question")
+        await until(pilot, lambda: question_shown(app), what="the question")
         message = str(app.screen.query_one(".dialog-message", Static).render())
         assert "Phạm Dũng" in message and "owes ₫120,000" in message
         await pilot.press("enter")  # "Keep as it is" is highlighted first
@@ -35,7 +41,7 @@ async def test_archiving_a_debtor_asks_and_keep_is_the_default(database):
         await pilot.pause()
         assert Customer.get_by_id(an.id).status == "active" and done == []
         change_status(card, an.id, "archived", None, done.append)
-        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        await until(pilot, lambda: question_shown(app), what="the question again")
         await pilot.press("down", "enter")
         await until(pilot, lambda: done == ["archived"], what="archived")
         assert isinstance(app.screen, CustomerCardScreen)
