@@ -8,7 +8,7 @@ import getpass
 
 import pytest
 
-from shoptui.cli import main, system_actor
+from shoptui.cli import system_actor
 from shoptui.services import context
 
 
@@ -26,13 +26,7 @@ def actors_asked(monkeypatch) -> list:
     return seen
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_the_command_line_works_as_the_system_user_once_users_exist(tmp_path, capsys, actors_asked):
+def test_the_command_line_works_as_the_system_user_once_users_exist(tmp_path, shoptui, actors_asked):
     db = str(tmp_path / "shop.sqlite")
     people = tmp_path / "customers.csv"
     people.write_text("name,phone\nLê Chi,0911 222 333\nAn,0912 345 678\n", encoding="utf-8")
@@ -47,11 +41,11 @@ def test_the_command_line_works_as_the_system_user_once_users_exist(tmp_path, ca
         ("export", "month", "2025-03", "-o", str(tmp_path / "march.xlsx"), "--no-progress"),
     ]
     for step in steps:
-        code, out, err = shoptui(capsys, "--db", db, *step)
+        code, out, err = shoptui("--db", db, *step)
         assert code == 0, (step, out, err)
-    code, out, _err = shoptui(capsys, "--db", db, "config", "get", "shop_name")
+    code, out, _err = shoptui("--db", db, "config", "get", "shop_name")
     assert out == "Cửa hàng Lan\n"
-    code, out, _err = shoptui(capsys, "--db", db, "users", "list")
+    code, out, _err = shoptui("--db", db, "users", "list")
     assert {line.split("\t")[0] for line in out.splitlines()} == {"Hoa", "Lan", "owner", "lan", "minh"}
     asked = {action for _actor, action in actors_asked}
     assert {"users", "stores", "settings", "import", "export"} <= asked

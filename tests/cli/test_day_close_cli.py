@@ -42,18 +42,12 @@ def shop(database, db_path):
     return db_path
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def rows_of(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))
 
 
-def test_everyone_as_a_table(shop, capsys):
-    code, out, err = shoptui(capsys, "--db", str(shop), "day-close", "--date", "2025-03-01")
+def test_everyone_as_a_table(shop, shoptui):
+    code, out, err = shoptui("--db", str(shop), "day-close", "--date", "2025-03-01")
     assert code == 0 and err == ""
     lines = [" ".join(line.split()) for line in out.splitlines()]
     assert lines[0] == "Day close 2025-03-01 — everyone"
@@ -67,9 +61,9 @@ def test_everyone_as_a_table(shop, capsys):
     assert "Gift cards sold or topped up 1 ₫60,000" in lines and "Gift cards sold or topped up, by method" in lines
 
 
-def test_one_user_as_csv_to_a_file(shop, capsys, tmp_path):
+def test_one_user_as_csv_to_a_file(shop, shoptui, tmp_path):
     target = tmp_path / "close.csv"
-    code, out, err = shoptui(capsys, "--db", str(shop), "day-close", "--date", "2025-03-01", "--user", "Minh",
+    code, out, err = shoptui("--db", str(shop), "day-close", "--date", "2025-03-01", "--user", "Minh",
                              "--format", "csv", "-o", str(target))
     assert (code, out, err) == (0, "", "")
     assert rows_of(target.read_text(encoding="utf-8")) == [
@@ -90,44 +84,44 @@ def test_one_user_as_csv_to_a_file(shop, capsys, tmp_path):
     ]
 
 
-def test_a_store_narrows_the_receipts(shop, capsys):
-    code, out, _err = shoptui(capsys, "--db", str(shop), "day-close", "--date", "2025-03-01", "--store", "b2",
+def test_a_store_narrows_the_receipts(shop, shoptui):
+    code, out, _err = shoptui("--db", str(shop), "day-close", "--date", "2025-03-01", "--store", "b2",
                               "--format", "csv")
     assert code == 0
     rows = rows_of(out)
     assert ["store", "B2", "", ""] in rows and ["receipts", "sales", "1", "70000"] in rows
     assert ["payments", "cash", "", "70000"] in rows and ["receipts", "returns", "0", "0"] in rows
-    code, out, _err = shoptui(capsys, "--db", str(shop), "day-close", "--date", "2025-03-01", "--store", "B2")
+    code, out, _err = shoptui("--db", str(shop), "day-close", "--date", "2025-03-01", "--store", "B2")
     assert out.splitlines()[0] == "Day close 2025-03-01 — everyone in store B2"
 
 
-def test_the_day_defaults_to_today(database, db_path, capsys):
+def test_the_day_defaults_to_today(database, db_path, shoptui):
     sales.record_sale(SaleInput(amount=12_000))
     database.close()
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "day-close", "--format", "csv")
+    code, out, _err = shoptui("--db", str(db_path), "day-close", "--format", "csv")
     assert code == 0
     rows = rows_of(out)
     assert rows[1][1] == dt.date.today().isoformat() and ["receipts", "sales", "1", "12000"] in rows
 
 
-def test_euro_amounts_are_written_with_cents(database, db_path, capsys):
+def test_euro_amounts_are_written_with_cents(database, db_path, shoptui):
     settings.set_value("currency", "EUR")
     sales.record_sale(SaleInput(amount=1_250, card=250, at=at(9)))
     database.close()
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "day-close", "--date", "2025-03-01", "--format", "csv")
+    code, out, _err = shoptui("--db", str(db_path), "day-close", "--date", "2025-03-01", "--format", "csv")
     assert code == 0
     rows = rows_of(out)
     assert ["receipts", "sales", "1", "12.50"] in rows and ["payments", "card", "", "2.50"] in rows
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "day-close", "--date", "2025-03-01")
+    code, out, _err = shoptui("--db", str(db_path), "day-close", "--date", "2025-03-01")
     assert "€12.50" in out
 
 
-def test_the_command_shows_what_the_screen_shows(shop, capsys):
+def test_the_command_shows_what_the_screen_shows(shop, shoptui):
     """The screen and the command draw the same ``figures``; the table has every one."""
     from shoptui.db import open_database
     from shoptui.services import day_close
 
-    code, out, _err = shoptui(capsys, "--db", str(shop), "day-close", "--date", "2025-03-01", "--user", "Minh")
+    code, out, _err = shoptui("--db", str(shop), "day-close", "--date", "2025-03-01", "--user", "Minh")
     assert code == 0
     database = open_database(f"sqlite:///{shop}")
     try:
@@ -150,8 +144,8 @@ def test_the_command_shows_what_the_screen_shows(shop, capsys):
         (("--store", "XX"), 1, "There is no store XX."),
     ],
 )
-def test_bad_usage_and_unknown_names_are_one_sentence(shop, capsys, args, code, message):
-    got, out, err = shoptui(capsys, "--db", str(shop), "day-close", *args)
+def test_bad_usage_and_unknown_names_are_one_sentence(shop, shoptui, args, code, message):
+    got, out, err = shoptui("--db", str(shop), "day-close", *args)
     assert got == code and out == ""
     lines = [line for line in err.splitlines() if line.strip()]
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in err

@@ -15,23 +15,16 @@ import pytest
 from openpyxl import load_workbook
 
 from shoptui import db as dbmod
-from shoptui.cli import main
 from shoptui.services import settings
 from shoptui.services.stores import ensure_main_store
 
-from ..unit.test_xlsx_month import SHEETS, build_shop
-from ..unit.test_xlsx_writer import charts_by_sheet, formulas
-
-
-def shoptui(capsys, *args) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
+from ..builders import month_shop as build_shop
+from ..xlsx_reading import SHEETS, charts_by_sheet, formulas
 
 
 @pytest.fixture
 def shop(tmp_path):
-    """A shop file with the month of tests/unit/test_xlsx_month.py, closed for the CLI to open."""
+    """A shop file with the month of tests/builders.py (month_shop), closed for the CLI to open."""
     path = tmp_path / "shop.sqlite"
     database = dbmod.open_database(str(path))
     settings.ensure_defaults()
@@ -42,9 +35,9 @@ def shop(tmp_path):
     return path
 
 
-def test_export_month_writes_the_workbook(shop, tmp_path, capsys):
+def test_export_month_writes_the_workbook(shop, tmp_path, shoptui):
     target = tmp_path / "march.xlsx"
-    code, out, err = shoptui(capsys, "--db", shop, "export", "month", "2025-03", "-o", target)
+    code, out, err = shoptui("--db", shop, "export", "month", "2025-03", "-o", target)
     assert (code, out) == (0, "")
     assert err.strip() == f"Wrote {target}: {len(SHEETS)} sheets, 6 receipt rows."
     data = target.read_bytes()
@@ -54,9 +47,9 @@ def test_export_month_writes_the_workbook(shop, tmp_path, capsys):
     assert charts_by_sheet(data)["Sales by day"] and formulas(data) == []
 
 
-def test_export_month_in_another_language(shop, tmp_path, capsys):
+def test_export_month_in_another_language(shop, tmp_path, shoptui):
     target = tmp_path / "thang3.xlsx"
-    assert shoptui(capsys, "--db", shop, "--lang", "vi", "export", "month", "2025-03", "-o", target)[0] == 0
+    assert shoptui("--db", shop, "--lang", "vi", "export", "month", "2025-03", "-o", target)[0] == 0
     names = load_workbook(target).sheetnames
     assert "Khách hàng" in names and "Customers" not in names
 
@@ -72,36 +65,36 @@ def test_export_month_in_another_language(shop, tmp_path, capsys):
         (("export", "year", "2025"), 2, "year"),
     ],
 )
-def test_export_errors_are_one_sentence(shop, tmp_path, capsys, args, code, words):
-    result, out, err = shoptui(capsys, "--db", shop, *(a.replace("{tmp}", str(tmp_path)) for a in args))
+def test_export_errors_are_one_sentence(shop, tmp_path, shoptui, args, code, words):
+    result, out, err = shoptui("--db", shop, *(a.replace("{tmp}", str(tmp_path)) for a in args))
     assert (result, out) == (code, "")
     assert words in err and len(err.strip().splitlines()) == 1
     assert not list(tmp_path.glob("*.xlsx*"))
 
 
-def test_an_unwritable_file_is_one_sentence(shop, tmp_path, capsys):
+def test_an_unwritable_file_is_one_sentence(shop, tmp_path, shoptui):
     folder = tmp_path / "locked"
     folder.mkdir()
     folder.chmod(0o500)
     try:
         if os.access(folder, os.W_OK):
             pytest.skip("running as a user who may write anywhere")
-        code, _out, err = shoptui(capsys, "--db", shop, "export", "month", "2025-03", "-o", folder / "x.xlsx")
+        code, _out, err = shoptui("--db", shop, "export", "month", "2025-03", "-o", folder / "x.xlsx")
         assert code == 1 and err.startswith("Cannot read or write") and len(err.strip().splitlines()) == 1
     finally:
         folder.chmod(0o700)
 
 
-def test_import_template_then_import_it_filled(tmp_path, capsys):
+def test_import_template_then_import_it_filled(tmp_path, shoptui):
     db = tmp_path / "shop.sqlite"
     target = tmp_path / "khach_hang.xlsx"
-    code, out, err = shoptui(capsys, "--db", db, "--lang", "vi", "import", "template", "customers", "-o", target)
+    code, out, err = shoptui("--db", db, "--lang", "vi", "import", "template", "customers", "-o", target)
     assert (code, out, err) == (0, "", "")
     book = load_workbook(target)
     assert [c.value for c in book.worksheets[0][1]][:3] == ["Mã khách hàng", "Tên khách hàng", "Điện thoại"]
     book.worksheets[0].append(["KH1", "Nguyễn Văn An", "0912345678"])
     book.save(target)
-    code, out, err = shoptui(capsys, "--db", db, "import", "customers", target)
+    code, out, err = shoptui("--db", db, "import", "customers", target)
     assert (code, out, err) == (0, "imported 1, updated 0, unchanged 0, rejected 0\n", "")
 
 
@@ -114,12 +107,12 @@ def test_import_template_then_import_it_filled(tmp_path, capsys):
         (("import", "customers", "{tmp}/c.csv", "-o", "{tmp}/x.xlsx"), "-o is for templates"),
     ],
 )
-def test_template_usage_errors(tmp_path, capsys, args, words):
-    code, out, err = shoptui(capsys, "--db", tmp_path / "db.sqlite", *(a.replace("{tmp}", str(tmp_path)) for a in args))
+def test_template_usage_errors(tmp_path, shoptui, args, words):
+    code, out, err = shoptui("--db", tmp_path / "db.sqlite", *(a.replace("{tmp}", str(tmp_path)) for a in args))
     assert (code, out) == (2, "") and words in err and len(err.strip().splitlines()) == 1
 
 
-def test_import_a_named_sheet(tmp_path, capsys):
+def test_import_a_named_sheet(tmp_path, shoptui):
     from openpyxl import Workbook
 
     book = Workbook()
@@ -131,24 +124,24 @@ def test_import_a_named_sheet(tmp_path, capsys):
     path = tmp_path / "hoa_don.xlsx"
     book.save(path)
     db = tmp_path / "shop.sqlite"
-    code, _out, err = shoptui(capsys, "--db", db, "import", "sales", path)
+    code, _out, err = shoptui("--db", db, "import", "sales", path)
     assert code == 1 and "the first row must name the columns" in err
-    code, out, err = shoptui(capsys, "--db", db, "import", "sales", path, "--sheet", "Hóa đơn")
+    code, out, err = shoptui("--db", db, "import", "sales", path, "--sheet", "Hóa đơn")
     assert (code, out, err) == (0, "imported 1, updated 0, unchanged 0, rejected 0\n", "")
-    code, _out, err = shoptui(capsys, "--db", db, "import", "sales", path, "--sheet", "3")
+    code, _out, err = shoptui("--db", db, "import", "sales", path, "--sheet", "3")
     assert code == 1 and err.strip() == f"{path} has no sheet 3; its sheets are: Info, Hóa đơn."
 
 
-def test_report_to_xlsx_has_a_sheet_per_table_with_charts(shop, tmp_path, capsys):
+def test_report_to_xlsx_has_a_sheet_per_table_with_charts(shop, tmp_path, shoptui):
     target = tmp_path / "portrait.xlsx"
-    code, _out, _err = shoptui(capsys, "--db", shop, "report", "portrait", "--as-of", "2025-03-31", "--format", "xlsx", "-o", target)
+    code, _out, _err = shoptui("--db", shop, "report", "portrait", "--as-of", "2025-03-31", "--format", "xlsx", "-o", target)
     assert code == 0
     data = target.read_bytes()
     book = load_workbook(target)
     assert book.sheetnames[:2] == ["Customer portrait", "Summary"] and "Customers by number of visits" in book.sheetnames
     assert charts_by_sheet(data)["Customers by number of visits"]
     target = tmp_path / "conversion.xlsx"
-    code, _out, _err = shoptui(capsys, "--db", shop, "report", "conversion", "--from", "2025-03-01", "--to", "2025-03-31",
+    code, _out, _err = shoptui("--db", shop, "report", "conversion", "--from", "2025-03-01", "--to", "2025-03-31",
                                "--format", "xlsx", "-o", target)
     assert code == 0 and charts_by_sheet(target.read_bytes())["Conversion"]
 
@@ -162,9 +155,9 @@ def soffice() -> str | None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
-def test_libreoffice_opens_every_sheet_of_the_month_and_reads_what_openpyxl_reads(shop, tmp_path, capsys):
+def test_libreoffice_opens_every_sheet_of_the_month_and_reads_what_openpyxl_reads(shop, tmp_path, shoptui):
     target = tmp_path / "march.xlsx"
-    assert shoptui(capsys, "--db", shop, "export", "month", "2025-03", "-o", target)[0] == 0
+    assert shoptui("--db", shop, "export", "month", "2025-03", "-o", target)[0] == 0
     converted = libreoffice_csv(target, tmp_path / "csv")
     book = load_workbook(target)
     assert list(converted) == book.sheetnames == SHEETS
@@ -221,7 +214,7 @@ def test_libreoffice_reads_hostile_text_as_text(tmp_path):
     it reads every hostile string back as typed, cleaned and cut as the writer says."""
     from shoptui.io.xlsx import Book, Column, safe_text
 
-    from ..unit.test_xlsx_writer import HOSTILE
+    from ..xlsx_reading import HOSTILE
 
     book = Book("VND")
     book.table("Data", [Column("n", "n", "int"), Column("text", "=Text", "text")], [[i, s] for i, s in enumerate(HOSTILE)])

@@ -27,27 +27,21 @@ def write_csv(path, rows):
     return path
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def count(db: Path, table: str) -> int:
     with sqlite3.connect(db) as con:
         return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def test_summary_is_the_last_line_and_exit_status_follows_rejections(tmp_path, capsys):
+def test_summary_is_the_last_line_and_exit_status_follows_rejections(tmp_path, shoptui):
     db = tmp_path / "shop.sqlite"
     good = write_csv(tmp_path / "good.csv", [["code", "name", "phone"], ["K1", "An", "0912345678"], ["K2", "Binh", ""]])
-    code, out, err = shoptui(capsys, "--db", db, "import", "customers", good)
+    code, out, err = shoptui("--db", db, "import", "customers", good)
     assert (code, out, err) == (0, SUMMARY.format(2, 0, 0, 0) + "\n", "")
-    code, out, _err = shoptui(capsys, "--db", db, "import", "customers", good)
+    code, out, _err = shoptui("--db", db, "import", "customers", good)
     assert (code, out.splitlines()[-1]) == (0, SUMMARY.format(0, 0, 2, 0))
 
     bad = write_csv(tmp_path / "bad.csv", [["code", "name", "birthday"], ["K1", "An Nguyen", ""], ["K3", "Chi", "31/02/2000"]])
-    code, out, err = shoptui(capsys, "--db", db, "import", "customers", bad)
+    code, out, err = shoptui("--db", db, "import", "customers", bad)
     assert code == 1 and err == ""
     assert out.splitlines() == [
         "row 3: birthday: 31/02/2000 is not a date in the shop's order DD/MM/YYYY.",
@@ -55,11 +49,11 @@ def test_summary_is_the_last_line_and_exit_status_follows_rejections(tmp_path, c
     ]
 
 
-def test_unknown_columns_are_warned_once(tmp_path, capsys):
+def test_unknown_columns_are_warned_once(tmp_path, shoptui):
     rows = [["receipt_no", "datetime", "total", "Country", "Ghi chú"]]
     rows += [[str(n), "2024-03-05 10:00", "1000", "VN", "x"] for n in range(1, 1200)]
     path = write_csv(tmp_path / "s.csv", rows)
-    code, out, _err = shoptui(capsys, "--db", tmp_path / "db.sqlite", "import", "sales", path)
+    code, out, _err = shoptui("--db", tmp_path / "db.sqlite", "import", "sales", path)
     assert code == 0
     assert out.splitlines() == [
         "warning: these columns are not known and are ignored: Country, Ghi chú",
@@ -67,14 +61,14 @@ def test_unknown_columns_are_warned_once(tmp_path, capsys):
     ]
 
 
-def test_dry_run_writes_nothing_and_reports_what_would_happen(tmp_path, capsys):
+def test_dry_run_writes_nothing_and_reports_what_would_happen(tmp_path, shoptui):
     db = tmp_path / "shop.sqlite"
     path = write_csv(tmp_path / "s.csv", [["receipt_no", "datetime", "customer", "total"],
                                            ["1", "2024-03-05 10:00", "0912345678", "1000"], ["2", "2024-03-05", "", "-"]])
-    code, out, _err = shoptui(capsys, "--db", db, "import", "sales", path, "--dry-run", "--create-customers")
+    code, out, _err = shoptui("--db", db, "import", "sales", path, "--dry-run", "--create-customers")
     assert code == 1 and out.splitlines()[-1] == SUMMARY.format(1, 0, 0, 1)
     assert count(db, "receipt") == count(db, "customer") == count(db, "import_source") == 0
-    code, out, _err = shoptui(capsys, "--db", db, "import", "sales", path, "--create-customers")
+    code, out, _err = shoptui("--db", db, "import", "sales", path, "--create-customers")
     assert code == 1 and out.splitlines()[-1] == SUMMARY.format(1, 0, 0, 1)
     assert count(db, "receipt") == 1 and count(db, "customer") == 1
 
@@ -90,25 +84,25 @@ def test_dry_run_writes_nothing_and_reports_what_would_happen(tmp_path, capsys):
     ],
     ids=["missing", "folder", "binary", "fake-xlsx", "no-columns"],
 )
-def test_an_unreadable_file_is_one_sentence_and_exit_1(tmp_path, capsys, make, words):
+def test_an_unreadable_file_is_one_sentence_and_exit_1(tmp_path, shoptui, make, words):
     files = tmp_path / "files"
     files.mkdir()
     db = tmp_path / "shop.sqlite"
-    code, out, err = shoptui(capsys, "--db", db, "import", "sales", make(files))
+    code, out, err = shoptui("--db", db, "import", "sales", make(files))
     assert code == 1 and out == ""
     assert words in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_an_unreadable_file_leaves_no_database_behind(tmp_path, capsys):
+def test_an_unreadable_file_leaves_no_database_behind(tmp_path, shoptui):
     db = tmp_path / "new.sqlite"
-    code, _out, _err = shoptui(capsys, "--db", db, "import", "customers", tmp_path / "nope.csv")
+    code, _out, _err = shoptui("--db", db, "import", "customers", tmp_path / "nope.csv")
     assert code == 1 and not db.exists()
 
 
-def test_usage_errors_exit_2(tmp_path, capsys):
-    code, _out, err = shoptui(capsys, "--db", tmp_path / "db.sqlite", "import", "orders", tmp_path / "x.csv")
+def test_usage_errors_exit_2(tmp_path, shoptui):
+    code, _out, err = shoptui("--db", tmp_path / "db.sqlite", "import", "orders", tmp_path / "x.csv")
     assert code == 2 and "orders" in err
-    code, _out, _err = shoptui(capsys, "--db", tmp_path / "db.sqlite", "import", "sales")
+    code, _out, _err = shoptui("--db", tmp_path / "db.sqlite", "import", "sales")
     assert code == 2
 
 
@@ -119,13 +113,13 @@ def test_help_has_an_example(capsys):
     assert "Example: shoptui import customers" in out and "--dry-run" in out and "--create-customers" in out
 
 
-def test_visits_and_products_through_the_command_line(tmp_path, capsys):
+def test_visits_and_products_through_the_command_line(tmp_path, shoptui):
     db = tmp_path / "shop.sqlite"
     visits = write_csv(tmp_path / "v.csv", [["store", "datetime", "in", "out"], ["MAIN", "2024-03-01 10:20", "5", "3"]])
     products = write_csv(tmp_path / "p.csv", [["sku", "name", "price"], ["A1", "Pen", "12.000"]])
     for kind, path in (("visits", visits), ("products", products)):
-        assert shoptui(capsys, "--db", db, "import", kind, path)[:2] == (0, SUMMARY.format(1, 0, 0, 0) + "\n")
-        assert shoptui(capsys, "--db", db, "import", kind, path)[:2] == (0, SUMMARY.format(0, 0, 1, 0) + "\n")
+        assert shoptui("--db", db, "import", kind, path)[:2] == (0, SUMMARY.format(1, 0, 0, 0) + "\n")
+        assert shoptui("--db", db, "import", kind, path)[:2] == (0, SUMMARY.format(0, 0, 1, 0) + "\n")
 
 
 def _shoptui_command() -> list[str]:

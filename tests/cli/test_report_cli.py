@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from shoptui.cli import main
 from shoptui.reports import IMPLEMENTED, REPORT_NAMES
 from shoptui.services import customers, sales
 from shoptui.services.sales import SaleInput
@@ -30,14 +29,8 @@ def shop(database, db_path):
     return db_path
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_json_report(shop, capsys):
-    code, out, err = shoptui(capsys, "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03", "--format", "json")
+def test_json_report(shop, shoptui):
+    code, out, err = shoptui("--db", str(shop), "report", "portrait", "--as-of", "2025-03-03", "--format", "json")
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["revenue"] == "135001" and data["receipts"] == 3 and data["avg_receipt"] == "45000"
@@ -48,29 +41,29 @@ def test_json_report(shop, capsys):
         assert key in data
 
 
-def test_as_of_from_to_and_store(shop, capsys):
+def test_as_of_from_to_and_store(shop, shoptui):
     code, out, _err = shoptui(
-        capsys, "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03",
+        "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03",
         "--from", "2025-03-02", "--to", "2025-03-03", "--store", "main", "--format", "json",
     )
     assert code == 0
     data = json.loads(out)
     assert (data["revenue"], data["receipts"], data["stores"]) == ("35001", 2, ["MAIN"])
-    code, out, _err = shoptui(capsys, "--db", str(shop), "report", "portrait", "--as-of", "2025-03-01", "--format", "json")
+    code, out, _err = shoptui("--db", str(shop), "report", "portrait", "--as-of", "2025-03-01", "--format", "json")
     assert json.loads(out)["revenue"] == "100000"
 
 
-def test_table_is_the_default(shop, capsys):
-    code, out, _err = shoptui(capsys, "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03")
+def test_table_is_the_default(shop, shoptui):
+    code, out, _err = shoptui("--db", str(shop), "report", "portrait", "--as-of", "2025-03-03")
     assert code == 0
     assert out.splitlines()[0] == "Customer portrait"
     assert any(line.startswith("Revenue") and "₫135,001" in line for line in out.splitlines())
 
 
-def test_csv_to_a_file(shop, capsys, tmp_path):
+def test_csv_to_a_file(shop, shoptui, tmp_path):
     target = tmp_path / "portrait.csv"
     target.write_text("old content that must go\n" * 100)
-    code, out, _err = shoptui(capsys, "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03",
+    code, out, _err = shoptui("--db", str(shop), "report", "portrait", "--as-of", "2025-03-03",
                               "--format", "csv", "-o", str(target))
     assert code == 0 and out == ""
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
@@ -80,11 +73,11 @@ def test_csv_to_a_file(shop, capsys, tmp_path):
     assert "old content" not in target.read_text()
 
 
-def test_xlsx_needs_a_file_and_writes_one(shop, capsys, tmp_path):
-    code, _out, err = shoptui(capsys, "--db", str(shop), "report", "portrait", "--format", "xlsx")
+def test_xlsx_needs_a_file_and_writes_one(shop, shoptui, tmp_path):
+    code, _out, err = shoptui("--db", str(shop), "report", "portrait", "--format", "xlsx")
     assert code == 2 and "-o" in err and len(err.strip().splitlines()) == 1
     target = tmp_path / "portrait.xlsx"
-    code, _out, _err = shoptui(capsys, "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03",
+    code, _out, _err = shoptui("--db", str(shop), "report", "portrait", "--as-of", "2025-03-03",
                                "--format", "xlsx", "-o", str(target))
     assert code == 0
     from openpyxl import load_workbook
@@ -93,39 +86,39 @@ def test_xlsx_needs_a_file_and_writes_one(shop, capsys, tmp_path):
     assert rows[0] == ["section", "key", "value"] and ["summary", "receipts", 3] in rows
 
 
-def test_bad_date_is_bad_usage(shop, capsys):
-    code, out, err = shoptui(capsys, "--db", str(shop), "report", "portrait", "--as-of", "2025-13-45")
+def test_bad_date_is_bad_usage(shop, shoptui):
+    code, out, err = shoptui("--db", str(shop), "report", "portrait", "--as-of", "2025-13-45")
     assert code == 2 and out == ""
     assert err.strip() == "2025-13-45 is not a date; write it as YYYY-MM-DD."
 
 
-def test_unknown_report_name_is_bad_usage(shop, capsys):
-    code, _out, err = shoptui(capsys, "--db", str(shop), "report", "nonsense")
+def test_unknown_report_name_is_bad_usage(shop, shoptui):
+    code, _out, err = shoptui("--db", str(shop), "report", "nonsense")
     assert code == 2 and "nonsense" in err and len(err.strip().splitlines()) == 1
 
 
-def test_a_report_not_built_yet_says_so(shop, capsys):
+def test_a_report_not_built_yet_says_so(shop, shoptui):
     pending = [name for name in REPORT_NAMES if name not in IMPLEMENTED]
     if not pending:
         pytest.skip("every report is built")
-    code, out, err = shoptui(capsys, "--db", str(shop), "report", pending[0])
+    code, out, err = shoptui("--db", str(shop), "report", pending[0])
     assert code == 1 and out == ""
     assert err.strip() == f"The report {pending[0]} is not available yet."
 
 
-def test_unknown_store_is_an_error(shop, capsys):
-    code, out, err = shoptui(capsys, "--db", str(shop), "report", "portrait", "--store", "MAIN", "--store", "nowhere")
+def test_unknown_store_is_an_error(shop, shoptui):
+    code, out, err = shoptui("--db", str(shop), "report", "portrait", "--store", "MAIN", "--store", "nowhere")
     assert code == 1 and out == ""
     assert err.strip() == "There is no store NOWHERE."
 
 
-def test_period_ending_before_it_starts_is_bad_usage(shop, capsys):
-    code, _out, err = shoptui(capsys, "--db", str(shop), "report", "portrait", "--from", "2025-03-05", "--to", "2025-03-01")
+def test_period_ending_before_it_starts_is_bad_usage(shop, shoptui):
+    code, _out, err = shoptui("--db", str(shop), "report", "portrait", "--from", "2025-03-05", "--to", "2025-03-01")
     assert code == 2 and "2025-03-05" in err
 
 
-def test_unwritable_output_is_one_sentence(shop, capsys, tmp_path):
-    code, _out, err = shoptui(capsys, "--db", str(shop), "report", "portrait", "--format", "csv",
+def test_unwritable_output_is_one_sentence(shop, shoptui, tmp_path):
+    code, _out, err = shoptui("--db", str(shop), "report", "portrait", "--format", "csv",
                               "-o", str(tmp_path / "missing" / "r.csv"))
     assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 

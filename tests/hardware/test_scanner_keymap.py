@@ -5,54 +5,12 @@ from __future__ import annotations
 import pytest
 
 evdev = pytest.importorskip("evdev")
-from evdev import InputEvent, ecodes  # noqa: E402
+from evdev import ecodes  # noqa: E402
 
 from hardware.scanner.assembler import ScanAssembler  # noqa: E402
-from hardware.scanner.keymap import ENTER, LAYOUTS, TAB, KeyDecoder, decode  # noqa: E402
+from hardware.scanner.keymap import ENTER, TAB, KeyDecoder, decode  # noqa: E402
 from shoptui.errors import ValidationError  # noqa: E402
-
-STEP = 0.004  # seconds between keys: a fast scanner
-
-
-def event(t: float, etype: int, code: int, value: int) -> InputEvent:
-    sec = int(t)
-    return InputEvent(sec, int(round((t - sec) * 1_000_000)), etype, code, value)
-
-
-def key(t: float, code: int, value: int) -> list[InputEvent]:
-    """A key event as the kernel sends it: scan code, key, sync."""
-    return [event(t, ecodes.EV_MSC, ecodes.MSC_SCAN, 0x70000 + code), event(t, ecodes.EV_KEY, code, value),
-            event(t, ecodes.EV_SYN, ecodes.SYN_REPORT, 0)]
-
-
-def _stroke_for(char: str, layout: str) -> tuple[int, bool]:
-    if char == "\n":
-        return ecodes.KEY_ENTER, False
-    if char == "\t":
-        return ecodes.KEY_TAB, False
-    table = LAYOUTS[layout]
-    for code, typed in table.plain.items():
-        if typed == char:
-            return code, False
-    for code, typed in table.shifted.items():
-        if typed == char:
-            return code, True
-    raise ValueError(f"cannot type {char!r} on {layout}")
-
-
-def keystrokes(text: str, start: float = 1_700_000_000.0, step: float = STEP, layout: str = "us") -> list[InputEvent]:
-    """The events a scanner sends to type ``text`` on ``layout``, one key every ``step`` seconds."""
-    events: list[InputEvent] = []
-    t = start
-    for char in text:
-        code, shift = _stroke_for(char, layout)
-        if shift:
-            events += key(t, ecodes.KEY_LEFTSHIFT, 1)
-        events += key(t, code, 1) + key(t + step / 2, code, 0)
-        if shift:
-            events += key(t + step / 2, ecodes.KEY_LEFTSHIFT, 0)
-        t += step
-    return events
+from tests.hardware.evdev_fakes import STEP, event, key, keystrokes  # noqa: E402
 
 
 def scans_of(events, gap=0.05, layout="us", until: float | None = None) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from shoptui import check
 from shoptui.services import customers, debts, sales
-from tests.unit import test_tamper as scenarios
+from tests import tamper_helpers as scenarios
 
 pytestmark = pytest.mark.postgres
 

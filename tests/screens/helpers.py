@@ -7,6 +7,8 @@ import functools
 import time
 
 from textual import events
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input
 from textual.keys import _character_to_key
 
 from screens.app import make_app
@@ -35,6 +37,49 @@ async def until(pilot, condition, timeout: float = 5.0, what: str = "") -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"the screen did not get there in time{': ' + what if what else ''}")
         await pilot.pause(0.02)
+
+
+async def started(pilot) -> None:
+    """The app is up: its first screen (the directory, or the sign-in when there are users) is mounted."""
+    from screens.directory_screen import DirectoryScreen
+    from screens.sign_in_screen import SignInScreen
+
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, (DirectoryScreen, SignInScreen)) and app.screen.is_mounted,
+                what="the first screen")
+    await settled(pilot)
+
+
+async def settled(pilot) -> None:
+    """Every worker the app started has ended and what they posted has been handled, so what
+    is on screen (or in the database) now is what stays: for checks that nothing happened."""
+    app = pilot.app
+    for _round in range(2):  # a worker's answer may start another (a reload after a save)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def _palette_answered(palette: CommandPalette, text: str) -> bool:
+    """The palette has searched for ``text`` (its search worker has ended) and highlights a hit."""
+    if palette.query_one(Input).value != text:
+        return False
+    if any(worker.node is palette and not worker.is_finished for worker in palette.app.workers):
+        return False
+    commands = palette.query_one(CommandList)
+    return commands.highlighted is not None and not commands.get_option_at_index(commands.highlighted).disabled
+
+
+async def palette(pilot, text: str) -> None:
+    """Ctrl+P, the command's name, Enter: as a person picks it, once the palette has found it."""
+    app = pilot.app
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette) and app.focused is app.screen.query_one(Input),
+                what="the palette")
+    found = app.screen
+    await pilot.press(*text)
+    await until(pilot, lambda: _palette_answered(found, text), what=f"the palette's hits for {text}")
+    await pilot.press("enter")
+    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), what=f"the palette closed on {text}")
 
 
 def key_event(char: str) -> events.Key:

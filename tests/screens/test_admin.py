@@ -18,7 +18,7 @@ from shoptui.models import Card, Customer, PropertyDefinition
 from shoptui.services import cards, customers, sales, settings
 from shoptui.services.sales import SaleInput
 
-from .helpers import SIZE, Notes, app_for, pilot_test, until
+from .helpers import SIZE, Notes, app_for, pilot_test, settled, started, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -85,7 +85,7 @@ async def test_enter_in_the_merge_search_picks_the_highlighted_duplicate(pair, d
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await settled(pilot)
     assert Customer.get_by_id(other.id).merged_into_id is None
 
 
@@ -127,7 +127,7 @@ async def test_properties_screen_defines_properties_and_shows_card_kinds(pair, d
     keep, _other = pair
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await started(pilot)
         open_properties(app)
         await until(pilot, lambda: isinstance(app.screen, PropertiesScreen) and app.screen.query("#properties"))
         kinds = str(app.screen.query_one("#card-kinds", Static).render())

@@ -13,7 +13,7 @@ from shoptui.models import Customer, Receipt
 from shoptui.services import customers, sales, settings
 from shoptui.services.sales import SaleInput
 
-from .helpers import SIZE, app_for, pilot_test, scan, until
+from .helpers import SIZE, app_for, pilot_test, scan, settled, until
 from .till_helpers import card_open, done_shown, done_text
 
 
@@ -80,7 +80,7 @@ async def test_another_customers_receipt_is_shown_and_refused(shop, database):
         await until(pilot, lambda: modal.field("receipt").error, what="the refusal")
         assert "Lê Chi" in preview_text(app) and chi.code in preview_text(app)
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert isinstance(app.screen, AttachModal) and modal.field("receipt").error
         await pilot.press(*"99999", "enter")
         await until(pilot, lambda: "no receipt" in modal.field("receipt").error)

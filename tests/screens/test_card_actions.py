@@ -16,9 +16,9 @@ from shoptui.models import AuditLog
 from shoptui.services import cards, customers, users, vouchers
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, until
-from .test_palette_refusals import palette
-from .test_sign_in import sign_in
+from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, settled, until
+from .helpers import palette
+from .till_helpers import sign_in
 from .till_helpers import card_open
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
@@ -82,7 +82,7 @@ async def test_withdraw_and_replace_from_the_customer_card(shop, database):
         await until(pilot, lambda: app.screen is card and card.data is not None
                     and len([r for r in card.data.cards if not r.current]) == 2, what="the card read afresh")
         card.query_one("#card-tabs", TabbedContent).active = "cards"
-        await pilot.pause(0.2)
+        await until(pilot, lambda: "2000000000046" in screen_text(app), what="the cards tab drawn")
         shown = screen_text(app)
         assert "2000000000046" in shown and "replaced" in shown and "withdrawn" in shown and "held now" in shown
         states = {r.barcode: (r.current, r.end_reason, r.replaced_by) for r in card.data.cards}
@@ -114,7 +114,7 @@ async def test_the_command_is_offered_only_on_a_customer_card_and_a_customer_wit
         modal = await actions_open(pilot, 0)
         assert "No card is held now." in screen_text(app) and "[red]Carl[/red]" in screen_text(app)
         await pilot.press("f6", "f7")  # nothing to act on: nothing happens
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert app.screen is modal and app.is_running
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))

@@ -22,7 +22,7 @@ from shoptui.services import cards, customers, debts, points, sales, settings
 from shoptui.services.sales import SaleInput
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
+from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, settled, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -394,7 +394,7 @@ async def test_the_card_opens_when_the_segment_fails(an, database, no_cached_cut
         notes = Notes(app)
         card = await open_card(pilot, "Nguyễn")
         await until(pilot, lambda: card.segment_done)
-        await pilot.pause(0.05)
+        await settled(pilot)
         assert card.data is not None and "Nguyễn Văn An" in header_text(app)
         assert "Segment" not in header_text(app) and not notes.texts("error")
         assert app.is_running and app.screen is card
@@ -409,7 +409,7 @@ async def test_header_lines_break_between_facts_never_inside_one_at_80_columns(a
         app.open_customer(an.id)
         card = await until_card(pilot)
         await until(pilot, lambda: card.segment_done)
-        await pilot.pause(0.05)
+        await settled(pilot)
         lines = header_text(app).splitlines()
         facts = lines[1:]
         labels = [_("Points"), _("Debt"), _("Credit left"), _("Discount"), _("Birthday"), _("Segment")]
@@ -478,7 +478,7 @@ async def test_a_cashier_is_told_at_once_which_card_keys_are_not_theirs(an, data
     from screens.merge_modal import MergeModal
     from shoptui.services import users
 
-    from .test_sign_in import sign_in
+    from .till_helpers import sign_in
 
     users.add_user("Hoa", "owner", "9999", SYSTEM)
     users.add_user("Minh", "cashier", "1111", SYSTEM)
@@ -499,7 +499,7 @@ async def test_a_cashier_is_told_at_once_which_card_keys_are_not_theirs(an, data
             await pilot.press(key)
             await until(pilot, lambda: len(notes.texts("error")) > before, what=f"the refusal of {key}")
             assert notes.texts("error")[-1] == sentence
-            await pilot.pause(0.05)
+            await settled(pilot)
             assert app.screen is card, (key, app.screen)  # no form that could not be saved
         assert not isinstance(app.screen, (EditCustomerModal, ChoiceModal, MergeModal))
         # What a cashier may do still opens: the sale.

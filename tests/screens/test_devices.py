@@ -5,7 +5,6 @@ and pyserial; they call the manager's callbacks from their own threads, as the r
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 
@@ -16,57 +15,10 @@ from screens.customer_card_screen import CustomerCardScreen
 from screens.devices import DeviceFactories
 from shoptui.services import cards, customers, settings, stores, visits
 
-from .helpers import SIZE, Notes, pilot_test, until
+from .fakes import FakeCounter, FakeScanner
+from .helpers import SIZE, Notes, pilot_test, settled, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
-
-
-class FakeScanner:
-    instances: list["FakeScanner"] = []
-
-    def __init__(self, path, on_scan, on_status=None, *, layout="us", **kwargs):
-        self.path, self.on_scan, self.on_status, self.layout = path, on_scan, on_status, layout
-        self.started = self.closed = False
-        FakeScanner.instances.append(self)
-
-    def start(self):
-        self.started = True
-        self.from_thread(self.on_status, "connected", f"Reading {self.path}.")
-
-    def close(self):
-        self.closed = True
-
-    def scan(self, text: str) -> None:
-        self.from_thread(self.on_scan, text)
-
-    @staticmethod
-    def from_thread(function, *args):
-        thread = threading.Thread(target=function, args=args)
-        thread.start()
-        thread.join()
-
-
-class FakeCounter:
-    instances: list["FakeCounter"] = []
-
-    def __init__(self, port, on_reading, *, baudrate=9600, protocol="totals", on_status=None, **kwargs):
-        self.port, self.on_reading, self.on_status = port, on_reading, on_status
-        self.baudrate, self.protocol = baudrate, protocol
-        self.started_with = None
-        self.closed = False
-        FakeCounter.instances.append(self)
-
-    def start(self, wait_for_port=False):
-        self.started_with = wait_for_port
-
-    def close(self):
-        self.closed = True
-
-    def send(self, reading: Reading) -> None:
-        FakeScanner.from_thread(self.on_reading, reading)
-
-    def report(self, state: str, message: str) -> None:
-        FakeScanner.from_thread(self.on_status, state, message)
 
 
 SCANNERS = [
@@ -205,7 +157,7 @@ async def test_devices_screen_lists_scanners_and_the_counter_and_chooses_and_tes
         await until(pilot, lambda: "Scan a barcode now" in shown(app, "#scanner-test"))
         first.scan("2000000000015")
         await until(pilot, lambda: "Test scan received: 2000000000015" in shown(app, "#scanner-test"))
-        await pilot.pause(0.1)
+        await settled(pilot)  # a test scan opens no card
         assert isinstance(app.screen, DevicesScreen)
 
         # Choosing the other device (cursor on the first row) saves the setting and restarts the reader.
@@ -255,7 +207,7 @@ async def test_a_keyboard_mode_scanner_is_tested_on_the_devices_screen(database,
         app.action_show_devices()
         await until(pilot, lambda: isinstance(app.screen, DevicesScreen) and "No scanners found" in shown(app, "#scanner-problem"))
         await pilot.press("t")
-        assert "Scan a barcode now" in shown(app, "#scanner-test")
+        await until(pilot, lambda: "Scan a barcode now" in shown(app, "#scanner-test"), what="the test waiting")
         await scan(pilot, "2000000000015")
         await until(pilot, lambda: "2000000000015" in shown(app, "#scanner-test"))
         assert isinstance(app.screen, DevicesScreen)  # the card was not opened
@@ -272,8 +224,7 @@ async def test_the_real_scanner_reader_on_a_fake_evdev_device_opens_the_card(dat
     import functools
 
     from hardware.scanner.reader import ScannerReader
-    from tests.hardware.test_scanner_keymap import keystrokes
-    from tests.hardware.test_scanner_reader import HONEYWELL, FakeDevice
+    from tests.hardware.evdev_fakes import HONEYWELL, FakeDevice, keystrokes
 
     device = FakeDevice("/dev/input/event7", **HONEYWELL)
     factories = DeviceFactories(scanner=functools.partial(ScannerReader, open_device=lambda path: device, poll_interval=0.05))
@@ -315,9 +266,12 @@ async def test_the_real_counter_listener_on_a_pty_stores_readings(database, pty_
         await until(pilot, lambda: app.device_manager.counter_info.state == "listening", what="the port open")
         os.write(master, b"P\r\nP\r\nP\n")
         await until(pilot, lambda: app.device_manager.counter_info.last_reading_at is not None, what="a reading")
-        await pilot.pause(0.3)
-        with database.connection_context():
-            assert visits.visitors(stores.default_store(), app.device_manager.counter_info.last_reading_at) == 3
+
+        def visitors() -> int:
+            with database.connection_context():
+                return visits.visitors(stores.default_store(), app.device_manager.counter_info.last_reading_at)
+
+        await until(pilot, lambda: visitors() == 3, what="the three readings stored")
         listener = app.device_manager.counter
     assert not listener.is_alive()
 

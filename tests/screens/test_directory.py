@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-import time
-
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from screens.app import make_app
 from screens.directory_screen import DirectoryScreen
 from shoptui.models import Customer
 from shoptui.services import customers, debts, directory, points
 from tests.actors import SYSTEM
+
+from .helpers import app_for, pilot_test, settled, until
 
 SIZE = (120, 40)
 
@@ -43,29 +40,6 @@ def shop(database):
     ):
         made[name] = customers.register({"name": name, "phone": phone}).customer
     return made
-
-
-def pilot_test(scenario):
-    """Run an async Pilot scenario as a plain test (the suite needs no asyncio plugin)."""
-
-    @functools.wraps(scenario)
-    def test(*args, **kwargs):
-        asyncio.run(scenario(*args, **kwargs))
-
-    return test
-
-
-def app_for(database):
-    return make_app(database=database, db_url="test", search_delay=0.02)
-
-
-async def until(pilot, condition, timeout: float = 5.0) -> None:
-    """Let the app run until ``condition()`` holds (workers answer from other threads)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("the screen did not get there in time")
-        await pilot.pause(0.02)
 
 
 def table_of(app) -> DataTable:
@@ -178,7 +152,7 @@ async def test_escape_clears_the_search_and_never_quits(shop, database):
         assert search.value == "" and app.focused is search
         for _ in range(3):  # on an empty search too: Escape is never "quit" here
             await pilot.press("escape")
-        await pilot.pause(0.1)
+        await settled(pilot)
         assert app.is_running and app.screen is not None and table_of(app).row_count == 5
 
 
@@ -460,7 +434,7 @@ async def test_sort_by_keys_and_by_clicking_a_heading(shop, database):
         table.post_message(DataTable.HeaderSelected(table, table.columns["debt"].key, 3, table.columns["debt"].label))
         await until(pilot, lambda: shown_names(app)[-1] == "Trần Bảo")
         table.post_message(DataTable.HeaderSelected(table, table.columns["phone"].key, 2, table.columns["phone"].label))
-        await pilot.pause(0.1)
+        await settled(pilot)
         assert app.screen.sort.key == "debt"  # the phone is no order
 
 
@@ -539,7 +513,7 @@ async def test_escape_clears_the_search_first_then_the_filters_and_never_quits(s
         assert app.screen.filters == directory.Filters() and app.screen.sort.key == "debt"
         assert "Filters" not in status_line(app)
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await settled(pilot)
         assert app.is_running and table_of(app).row_count == 4
 
 
@@ -589,7 +563,7 @@ async def test_a_cashier_pressing_ctrl_e_is_told_at_once_that_exports_are_the_ow
     from shoptui.services import users
 
     from .helpers import Notes
-    from .test_sign_in import sign_in
+    from .till_helpers import sign_in
 
     users.add_user("Hoa", "owner", "9999", SYSTEM)
     users.add_user("Minh", "cashier", "1111", SYSTEM)
@@ -601,6 +575,6 @@ async def test_a_cashier_pressing_ctrl_e_is_told_at_once_that_exports_are_the_ow
         await pilot.press("ctrl+e")
         await until(pilot, lambda: notes.texts("error"))
         assert notes.texts("error") == ["A cashier may not export data; ask the owner."]
-        await pilot.pause(0.05)
+        await settled(pilot)
         assert not isinstance(app.screen, ExportPathModal) and app.screen.query_one("#search", Input).has_focus
     assert not list(tmp_path.glob("*.csv"))

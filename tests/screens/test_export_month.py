@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from textual.command import CommandPalette
 from textual.widgets import Input, ProgressBar, Static
 
 from screens.choice_modal import ChoiceModal
@@ -22,8 +21,9 @@ from shoptui.services import users
 from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
-from ..unit.test_xlsx_month import SHEETS, build_shop
-from .helpers import SIZE, Notes, app_for, pilot_test, until
+from ..builders import month_shop as build_shop
+from ..xlsx_reading import SHEETS
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, settled, until
 
 
 @pytest.fixture
@@ -34,12 +34,7 @@ def shop(database):
 async def open_from_palette(pilot) -> ExportMonthModal:
     app = pilot.app
     await until(pilot, lambda: isinstance(app.screen, DirectoryScreen) and app.screen.is_mounted)
-    await pilot.press("ctrl+p")
-    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
-    await pilot.pause(0.1)
-    await pilot.press(*"Export month")
-    await pilot.pause(0.5)  # the palette searches after a short pause
-    await pilot.press("enter")
+    await palette(pilot, "Export month")
     await until(pilot, lambda: isinstance(app.screen, ExportMonthModal) and app.screen.is_mounted, what="export dialog")
     return app.screen
 
@@ -109,10 +104,9 @@ async def test_progress_is_shown_and_escape_stops_the_export_leaving_no_file(sho
         fill(modal, "2025-03", target)
         await pilot.press("ctrl+s")
         await until(pilot, reached.is_set, what="the export reaches the journal")
-        await pilot.pause(0.1)
         bar = modal.query_one("#export-progress", ProgressBar)
-        assert bar.display and modal.running
-        assert status(modal) in {"Win-back", "RFM segments"}  # the last stage reported so far
+        await until(pilot, lambda: bar.display and modal.running and status(modal) in {"Win-back", "RFM segments"},
+                    what="the progress shown")  # the last stage reported so far
         assert modal.query_one("#export-month", Input).disabled
         await pilot.press("escape")
         assert status(modal) == "Stopping the export…" and isinstance(app.screen, ExportMonthModal)
@@ -163,7 +157,7 @@ async def test_a_cashier_is_refused_and_nothing_is_written(shop, database, tmp_p
         assert notes.texts("error") == ["A cashier may not export data; ask the owner."]
         assert status(modal) == "A cashier may not export data; ask the owner."
         assert isinstance(app.screen, ExportMonthModal) and not modal.running
-        await pilot.pause(0.2)
+        await settled(pilot)
     assert not list(tmp_path.glob("*.xlsx*"))
 
 
@@ -211,7 +205,7 @@ async def test_an_existing_file_is_replaced_only_when_the_owner_says_so(shop, da
         assert str(target) in str(app.screen.query_one(".dialog-message", Static).render())
         await pilot.press("enter")  # the first answer keeps the file
         await until(pilot, lambda: app.screen is modal)
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert target.read_bytes() == b"last year's work" and not modal.running
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, ChoiceModal))

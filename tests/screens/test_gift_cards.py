@@ -19,9 +19,9 @@ from shoptui.services import cards, customers, sales, settings, users, vouchers
 from shoptui.services.sales import SaleInput
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, until
-from .test_palette_refusals import palette
-from .test_sign_in import sign_in
+from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, settled, until
+from .helpers import palette
+from .till_helpers import sign_in
 from .till_helpers import done_shown, done_text, type_amount
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
@@ -101,13 +101,13 @@ async def test_a_gift_card_scanned_on_a_customer_card_is_not_given_to_the_custom
         await scan(pilot, GIFT)
         await balance_shown(pilot, GIFT)
         await scan(pilot, GIFT)  # a second scan of the same card: still one dialog
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert sum(isinstance(s, GiftBalanceModal) for s in app.screen_stack) == 1
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
         # Typed into the card field, the service refuses with its sentence.
         app.screen.add_card(GIFT)
-        await pilot.pause(0.5)
+        await settled(pilot)
     assert not CardBinding.select().join(cards.Card).where(cards.Card.barcode == GIFT).exists()
 
 

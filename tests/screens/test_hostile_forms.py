@@ -19,7 +19,7 @@ from shoptui.services.customers import clean_text
 from tests.hostile import AMOUNTS, DATES, hostile_strings
 
 from .helpers import SIZE, Notes, app_for, pilot_test, until
-from .test_sale import open_sale
+from .till_helpers import open_sale
 
 CORPUS = hostile_strings()
 

@@ -19,7 +19,7 @@ from shoptui.services import cards, customers, sales, surveys
 from shoptui.services.sales import SaleInput
 from shoptui.services.surveys import QuestionInput
 
-from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, screen_text, settled, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -40,7 +40,7 @@ def shop(database):
 async def ready(pilot, screen_type) -> None:
     await until(pilot, lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted
                 and bool(pilot.app.screen.query(DataTable)))
-    await pilot.pause(0.1)
+    await settled(pilot)
 
 
 @pilot_test
@@ -49,12 +49,7 @@ async def test_the_palette_opens_screens_by_name(shop, database):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, DirectoryScreen)
         for name, screen_type in (("Surveys", SurveysScreen), ("Custom properties", PropertiesScreen), ("Help: keys", HelpScreen)):
-            await pilot.press("ctrl+p")
-            await until(pilot, lambda: isinstance(app.screen, CommandPalette))
-            await pilot.pause(0.1)
-            await pilot.press(*name)
-            await pilot.pause(0.5)  # the palette searches after a short pause
-            await pilot.press("enter")
+            await palette(pilot, name)
             await until(pilot, lambda: isinstance(app.screen, screen_type), what=name)
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
@@ -70,12 +65,7 @@ async def test_the_palette_lists_the_keys_of_the_card(shop, database):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Edit (F4)" in titles and "Merge duplicate (F12)" in titles
         assert {"Customer directory", "New customer", "Surveys", "Custom properties and card kinds", "Help: keys"} <= set(titles)
-        await pilot.press("ctrl+p")
-        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.pause(0.1)
-        await pilot.press(*"Edit (F4")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await palette(pilot, "Edit (F4")
         await until(pilot, lambda: type(app.screen).__name__ == "EditCustomerModal")
 
 
@@ -172,7 +162,7 @@ async def test_every_key_in_the_footer_of_the_card_and_admin_screens_does_someth
         async def card() -> None:
             app.open_customer(shop.id)  # a new card on top of the directory, whatever was open
             await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
-            await pilot.pause(0.05)
+            await settled(pilot)
 
         async def home() -> None:
             while len(app.screen_stack) > 1:

@@ -5,7 +5,6 @@ Each is refused with the service's sentence; nothing is written and the app goes
 from __future__ import annotations
 
 import pytest
-from textual.command import CommandPalette
 from textual.widgets import DataTable, Input
 
 from hardware.scanner.devices import InputDeviceInfo
@@ -22,9 +21,9 @@ from shoptui.services import settings, users
 from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, until
-from .test_devices import FakeCounter, FakeScanner
-from .test_sign_in import sign_in
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, until
+from .fakes import FakeCounter, FakeScanner
+from .till_helpers import sign_in
 
 SCANNER = InputDeviceInfo("/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", True, "name contains \"barcode\"")
 REFUSED = "A cashier may not {action}; ask the owner."
@@ -47,18 +46,6 @@ async def as_cashier(shop, database, pilot_body) -> Notes:
         await pilot_body(pilot, notes)
         assert app.is_running and app.return_code is None  # refused, not crashed
     return notes
-
-
-async def palette(pilot, text: str) -> None:
-    """Ctrl+P, the command's name, Enter: as a person picks it."""
-    app = pilot.app
-    await pilot.press("ctrl+p")
-    await until(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
-    await pilot.pause(0.1)
-    await pilot.press(*text)
-    await pilot.pause(0.5)  # the palette searches after a short pause
-    await pilot.press("enter")
-    await until(pilot, lambda: not isinstance(app.screen, CommandPalette), what=f"the palette closed on {text}")
 
 
 def nothing_written() -> None:

@@ -18,7 +18,7 @@ from shoptui.services.tiers import TierInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
-from .test_sign_in import sign_in
+from .till_helpers import sign_in
 
 
 @pytest.fixture
@@ -157,8 +157,7 @@ async def test_a_hostile_tier_name_is_shown_as_text(staff, database):
     async with app.run_test(size=SIZE) as pilot:
         rules = await open_rules(pilot, "Hoa", "9999")
         await until(pilot, lambda: len(rules.tiers) == 1)
-        await pilot.pause(0.1)
-        assert "[bold red]Gold[/]" in screen_text(app)
+        await until(pilot, lambda: "[bold red]Gold[/]" in screen_text(app), what="the tier's name, literally")
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "0,0"])

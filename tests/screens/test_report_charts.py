@@ -22,10 +22,7 @@ from shoptui.reports import REPORT_NAMES, load
 from shoptui.reports.query import ReportQuery
 from tests.hostile import NAMES, hostile_strings
 from tests.screens.helpers import pilot_test, until
-from tests.unit import (
-    test_portrait, test_report_conversion, test_report_debtors, test_report_discounts, test_report_points,
-    test_report_rfm, test_report_surveys,
-)
+from tests import builders
 
 FORMATS = Formats(currency="VND", region="VN", locale="en_US")
 HOSTILE = hostile_strings(long=False, section=NAMES)
@@ -70,7 +67,7 @@ def funnel(*figures: tuple[int, int, int]) -> dict[str, list[int]]:
     }
 
 
-# By hand from tests/unit/test_report_conversion.build_shop, both stores summed, up to 03-10:
+# By hand from tests/builders.py conversion_shop, both stores summed, up to 03-10:
 # hour 8: B2's 3 pulse visitors; 9: MAIN's 10 counted, An's sale at MAIN and Binh's at B2;
 # 10: MAIN's 20 imported, an anonymous and Binh's sale; 11: An's 03-02 sale; 12: B2's 4
 # visitors and an anonymous sale; 15: MAIN's 7 visitors on 03-03.
@@ -82,8 +79,8 @@ EXPECTED_DAYS = funnel((34, 4, 2), (0, 1, 1), (7, 0, 0), (0, 0, 0), (3, 0, 0), (
 
 @pilot_test
 async def test_conversion_by_hour_draws_the_funnel_by_hour_of_day_and_by_day(database):
-    test_report_conversion.build_shop()
-    data, query = report("conversion", as_of=test_report_conversion.AS_OF, options={"by": "hour"})
+    builders.conversion_shop()
+    data, query = report("conversion", as_of=builders.CONVERSION_AS_OF, options={"by": "hour"})
     app = ChartApp(database, charts_for("conversion", data, query))
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
@@ -100,8 +97,8 @@ async def test_conversion_by_hour_draws_the_funnel_by_hour_of_day_and_by_day(dat
 
 @pilot_test
 async def test_conversion_by_day_reads_the_hours_in_a_worker(database):
-    test_report_conversion.build_shop()
-    data, query = report("conversion", as_of=test_report_conversion.AS_OF)
+    builders.conversion_shop()
+    data, query = report("conversion", as_of=builders.CONVERSION_AS_OF)
     app = ChartApp(database, charts_for("conversion", data, query))
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
@@ -111,9 +108,9 @@ async def test_conversion_by_day_reads_the_hours_in_a_worker(database):
 
 @pilot_test
 async def test_conversion_of_one_store_and_a_period(database):
-    test_report_conversion.build_shop()
+    builders.conversion_shop()
     data, query = report(
-        "conversion", as_of=test_report_conversion.AS_OF, date_from=dt.date(2025, 3, 2), stores=["MAIN"]
+        "conversion", as_of=builders.CONVERSION_AS_OF, date_from=dt.date(2025, 3, 2), stores=["MAIN"]
     )
     app = ChartApp(database, charts_for("conversion", data, query))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -126,9 +123,9 @@ async def test_conversion_of_one_store_and_a_period(database):
 
 @pilot_test
 async def test_conversion_of_one_day_draws_its_day_as_a_bar(database):
-    test_report_conversion.build_shop()
+    builders.conversion_shop()
     day = dt.date(2025, 3, 1)
-    data, query = report("conversion", as_of=test_report_conversion.AS_OF, date_from=day, date_to=day)
+    data, query = report("conversion", as_of=builders.CONVERSION_AS_OF, date_from=day, date_to=day)
     app = ChartApp(database, charts_for("conversion", data, query)[1:])
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -138,9 +135,9 @@ async def test_conversion_of_one_day_draws_its_day_as_a_bar(database):
 
 @pilot_test
 async def test_rfm_segments_as_bars_with_negative_revenue(database):
-    test_report_rfm.build_shop()
+    builders.rfm_shop()
     # March alone: one customer's returns outweigh the sales (revenue below 0).
-    data, query = report("rfm", as_of=test_report_rfm.AS_OF, date_from=dt.date(2025, 3, 1))
+    data, query = report("rfm", as_of=builders.RFM_AS_OF, date_from=dt.date(2025, 3, 1))
     app = ChartApp(database, charts_for("rfm", data, query))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -156,8 +153,8 @@ async def test_rfm_segments_as_bars_with_negative_revenue(database):
 
 @pilot_test
 async def test_debt_aging_and_points_moves(database):
-    test_report_debtors.build_shop()
-    data, query = report("debtors", as_of=test_report_debtors.AS_OF)
+    builders.debtors_shop()
+    data, query = report("debtors", as_of=builders.DEBTORS_AS_OF)
     app = ChartApp(database, charts_for("debtors", data, query))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -170,8 +167,8 @@ async def test_debt_aging_and_points_moves(database):
 
 @pilot_test
 async def test_points_earned_redeemed_expired(database):
-    test_report_points.build_shop()
-    data, query = report("points", as_of=test_report_points.AS_OF)
+    builders.points_shop()
+    data, query = report("points", as_of=builders.POINTS_AS_OF)
     app = ChartApp(database, charts_for("points", data, query))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -184,8 +181,8 @@ async def test_points_earned_redeemed_expired(database):
 
 @pilot_test
 async def test_discounts_per_customer_and_per_product_largest_first(database):
-    test_report_discounts.build_shop()
-    data, query = report("discounts", as_of=test_report_discounts.AS_OF)
+    builders.discounts_shop()
+    data, query = report("discounts", as_of=builders.DISCOUNTS_AS_OF)
     app = ChartApp(database, charts_for("discounts", data, query))
     async with app.run_test(size=(80, 30)) as pilot:
         await pilot.pause()
@@ -201,12 +198,12 @@ async def test_discounts_per_customer_and_per_product_largest_first(database):
 
 @pilot_test
 async def test_survey_answers_and_their_shares_by_visits(database):
-    test_report_surveys.build_shop()
-    data, query = report("surveys", as_of=test_report_surveys.AS_OF)
+    builders.surveys_shop()
+    data, query = report("surveys", as_of=builders.SURVEYS_AS_OF)
     app = ChartApp(database, charts_for("surveys", data, query))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        # By hand from tests/unit/test_report_surveys.build_shop: A (3+ visits) Friends, B (2)
+        # By hand from tests/builders.py surveys_shop: A (3+ visits) Friends, B (2)
         # Facebook, C (1) Friends, E (1) Radio (not a choice), F (1) Facebook, D (none) Leaflet.
         source = app.query_one("#chart-survey-0", SeriesChart)
         assert source.title == "How did you hear of us?"
@@ -378,8 +375,8 @@ def figures_of(app: App) -> dict[str, str]:
 
 @pilot_test
 async def test_portrait_dashboard_shows_the_reports_figures(database):
-    test_portrait.build_shop()
-    data, _query = report("portrait", as_of=test_portrait.AS_OF)
+    builders.portrait_shop()
+    data, _query = report("portrait", as_of=builders.PORTRAIT_AS_OF)
     dashboard = dashboard_for("portrait", data, FORMATS)
     assert isinstance(dashboard, PortraitView)
     app = ChartApp(database, [dashboard])
@@ -443,21 +440,21 @@ async def test_portrait_dashboard_of_an_empty_shop(database):
 
 
 def test_snapshot_portrait_dashboard(database, snap_compare):
-    test_portrait.build_shop()
-    data, _query = report("portrait", as_of=test_portrait.AS_OF)
+    builders.portrait_shop()
+    data, _query = report("portrait", as_of=builders.PORTRAIT_AS_OF)
     app = ChartApp(database, [dashboard_for("portrait", data, FORMATS)])
     assert snap_compare(app, terminal_size=(120, 40), run_before=loaded)
 
 
 def test_snapshot_portrait_dashboard_80x24(database, snap_compare):
-    test_portrait.build_shop()
-    data, _query = report("portrait", as_of=test_portrait.AS_OF)
+    builders.portrait_shop()
+    data, _query = report("portrait", as_of=builders.PORTRAIT_AS_OF)
     app = ChartApp(database, [dashboard_for("portrait", data, FORMATS)])
     assert snap_compare(app, terminal_size=(80, 24), run_before=loaded)
 
 
 def test_snapshot_conversion_charts(database, snap_compare):
-    test_report_conversion.build_shop()
-    data, query = report("conversion", as_of=test_report_conversion.AS_OF, options={"by": "hour"})
+    builders.conversion_shop()
+    data, query = report("conversion", as_of=builders.CONVERSION_AS_OF, options={"by": "hour"})
     app = ChartApp(database, charts_for("conversion", data, query))
     assert snap_compare(app, terminal_size=(80, 32), run_before=loaded)

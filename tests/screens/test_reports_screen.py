@@ -41,7 +41,7 @@ from shoptui.services.stores import add_store
 from tests.hostile import NAMES, hostile_strings as corpus
 
 from ..actors import SYSTEM
-from .helpers import Notes, app_for, pilot_test, screen_text, until
+from .helpers import Notes, app_for, palette, pilot_test, screen_text, settled, until
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
 SIZE = (120, 36)
@@ -155,11 +155,7 @@ async def test_reports_open_by_key_from_directory_and_card_and_from_the_palette(
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
 
-        await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
-        await pilot.press(*"Reports")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
+        await palette(pilot, "Reports")
         await until(pilot, lambda: isinstance(app.screen, ReportsScreen), what="the palette's Reports")
         # Enter on a report opens it with its parameters; Escape goes back to the list
         await pilot.press("down", "enter")
@@ -281,9 +277,8 @@ async def test_buyers_needs_a_product_then_shows_its_buyers(demo):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_report(pilot, "buyers")
         await pilot.press("f5")
-        await pilot.pause(0.2)
         form = screen.query_one(ReportForm)
-        assert "product" in form.fields["product"].error.lower()
+        await until(pilot, lambda: "product" in form.fields["product"].error.lower(), what="the product's refusal")
         assert screen.data is None and not screen.running
         product = screen.query_one("#field-product", Input)
         product.focus()
@@ -353,7 +348,7 @@ async def test_export_csv_and_xlsx_read_back(demo, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_report(pilot, "debtors")
         await pilot.press("f7")
-        await pilot.pause(0.1)
+        await settled(pilot)
         assert not isinstance(app.screen, ExportPathModal)  # nothing to export before a run
         await run_report(pilot, screen)
         target = tmp_path / "debts.csv"
@@ -412,7 +407,7 @@ async def test_a_cashier_is_refused_the_export(demo, tmp_path):
         await run_report(pilot, screen)
         for key in ("f7", "f8"):
             await pilot.press(key)
-            await pilot.pause(0.1)
+            await settled(pilot)
             assert app.screen is screen
         refusals = notes.texts("error")
         assert len(refusals) == 2 and "may not export data" in refusals[0]
@@ -440,8 +435,7 @@ async def test_a_bad_date_is_marked_on_its_field_and_nothing_runs(demo, monkeypa
         screen.query_one("#field-as_of", Input).value = "2024-13-45"
         screen.query_one("#field-date_from", Input).value = "yesterday"
         await pilot.press("f5")
-        await pilot.pause(0.2)
-        assert "2024-13-45 is not a date" in form.fields["as_of"].error
+        await until(pilot, lambda: "2024-13-45 is not a date" in form.fields["as_of"].error, what="the date's refusal")
         assert "yesterday is not a date" in form.fields["date_from"].error
         assert app.focused is screen.query_one("#field-as_of", Input)
         assert "nothing was run" in str(screen.query_one("#report-status").render())
@@ -450,8 +444,7 @@ async def test_a_bad_date_is_marked_on_its_field_and_nothing_runs(demo, monkeypa
         screen.query_one("#field-date_from", Input).value = "2024-06-10"
         screen.query_one("#field-date_to", Input).value = "2024-06-01"
         await pilot.press("f5")
-        await pilot.pause(0.2)
-        assert "starts" in form.fields["date_to"].error
+        await until(pilot, lambda: "starts" in form.fields["date_to"].error, what="the period's refusal")
         assert not form.fields["as_of"].error
         assert ran == [] and screen.data is None
 
@@ -506,13 +499,16 @@ async def test_periods_calendar_and_stores(demo):
 
 @pilot_test
 async def test_escape_cancels_a_running_report_and_its_result_is_dropped(demo, monkeypatch):
-    started, release = threading.Event(), threading.Event()
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
     real = reports.load("winback").build
 
     def slow(query):
         started.set()
         release.wait(10)
-        return real(query)
+        try:
+            return real(query)
+        finally:
+            finished.set()
 
     monkeypatch.setattr("shoptui.reports.winback.winback", slow)
     app = shop_app(demo)
@@ -520,16 +516,15 @@ async def test_escape_cancels_a_running_report_and_its_result_is_dropped(demo, m
         screen = await open_report(pilot, "winback")
         await pilot.press("f5")
         await until(pilot, started.is_set)
-        await pilot.pause(0.3)
-        assert screen.running
-        assert screen.query_one("#report-progress").display
-        assert "Escape stops it" in str(screen.query_one("#report-status").render())
+        await until(pilot, lambda: screen.running and screen.query_one("#report-progress").display
+                    and "Escape stops it" in str(screen.query_one("#report-status").render()), what="the run shown")
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and not screen.running  # Escape stopped the run, not the screen
         assert "Cancelled" in str(screen.query_one("#report-status").render())
         release.set()
-        await pilot.pause(0.5)
+        await until(pilot, finished.is_set, what="the cancelled run's end")
+        await settled(pilot)
         assert screen.data is None  # its answer came too late and was dropped
         # a new run works
         await run_report(pilot, screen)

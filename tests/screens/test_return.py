@@ -21,7 +21,7 @@ from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, until
+from .helpers import SIZE, Notes, app_for, pilot_test, settled, until
 from .till_helpers import card_open, done_shown, done_text, type_amount
 
 
@@ -173,7 +173,7 @@ async def test_a_sale_of_another_customer_is_refused_and_the_short_number_is_rea
         shown = str(modal.query_one("#return-sale", Static).render())
         assert theirs.number in shown and "₫90,000" in shown and "Lê Chi" in shown
         await pilot.press("enter")  # Enter again takes no return
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert Receipt.select().where(Receipt.kind == "return").count() == 0
         # The short number of this store's receipt finds the customer's own sale.
         modal.query_one("#receipt", Input).value = str(int(sale.number.rsplit("-", 1)[1]))

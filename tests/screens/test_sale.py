@@ -16,8 +16,8 @@ from shoptui.services import cards, customers, points, settings, users, vouchers
 from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, scan, until
-from .till_helpers import KeyCounter, card_open, done_shown, done_text, type_amount
+from .helpers import SIZE, Notes, app_for, pilot_test, scan, settled, until
+from .till_helpers import KeyCounter, card_open, done_shown, done_text, open_sale, sale_modal, type_amount
 
 CARD = "2000000000015"
 
@@ -35,21 +35,6 @@ def an(database):
 
 def quote_text(modal) -> str:
     return str(modal.query_one("#quote", Static).render()).replace("\xa0", " ")
-
-
-def sale_modal(app) -> SaleModal:
-    assert isinstance(app.screen, SaleModal), type(app.screen)
-    return app.screen
-
-
-async def open_sale(pilot, customer_id: int) -> SaleModal:
-    """The customer's card, then F5: the sale form, as a cashier reaches it."""
-    app = pilot.app
-    app.open_customer(customer_id)
-    await card_open(pilot, customer_id)
-    await pilot.press("f5")
-    await until(pilot, lambda: isinstance(app.screen, SaleModal))
-    return sale_modal(app)
 
 
 @pilot_test
@@ -357,7 +342,6 @@ async def test_a_receipt_discount_in_percent_is_a_share_not_an_amount(database):
         assert "Receipt discount: ₫1,000" in quote_text(modal) and "To pay: ₫9,000" in quote_text(modal)
         # The lines' way of writing it is read the same.
         modal.query_one("#discount", Input).value = "-10%"
-        await pilot.pause(0.2)
         await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.total == 9_000, what="the quote")
         modal.query_one("#discount", Input).value = "x%"
         await until(pilot, lambda: "is not a percentage" in modal.field("discount").error, what="the field's error")
@@ -385,7 +369,7 @@ async def test_an_amount_that_is_not_what_the_lines_come_to_is_refused_on_the_am
                     what="the amount's error")
         modal.query_one("#lines", Input).focus()
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settled(pilot)
         assert isinstance(app.screen, SaleModal) and Receipt.select().count() == 0
         assert app.focused is modal.query_one("#amount", Input)
         assert "₫45,000" in modal.field("amount").error

@@ -16,7 +16,7 @@ from screens.register_modal import RegisterModal
 from shoptui.models import Customer
 from shoptui.services import cards, customers
 
-from .helpers import SIZE, Notes, app_for, pilot_test, scan, type_by_hand, until
+from .helpers import SIZE, Notes, app_for, pilot_test, scan, settled, type_by_hand, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -251,7 +251,7 @@ async def test_hand_typing_a_card_number_in_the_search_is_a_search_not_a_scan(sh
         await type_by_hand(pilot, "200000", gap_ms=110)
         await until(pilot, lambda: search_box(app).value == "200000")
         await pilot.press("enter")  # Enter opens the highlighted row, as always
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert seen == []
 
 
@@ -268,7 +268,7 @@ async def test_a_phone_pasted_in_one_batch_is_a_search(shop, database):
         await until(pilot, lambda: search_box(app).value == "")
         await scan(pilot, "0987111222")  # with its line break: still no card, so a search
         await until(pilot, lambda: search_box(app).value == "0987111222")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert seen == [] and isinstance(app.screen, DirectoryScreen)
 
 
@@ -322,7 +322,7 @@ async def test_scan_timing_comes_from_the_settings(shop, database):
         await scan(pilot, "2000000000046")  # unknown and too short now: typing, Enter included
         await until(pilot, lambda: search_box(app).value == "2000000000046")
         await until(pilot, lambda: app.screen.query_one("#customers", DataTable).row_count == 0)
-        await pilot.pause(0.1)
+        await settled(pilot)
         assert seen == [] and isinstance(app.screen, DirectoryScreen)  # Enter found nobody to open
         await pilot.press("escape")
         await scan(pilot, "2000000000015")  # a known card is a scan whatever its length

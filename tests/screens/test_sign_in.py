@@ -18,8 +18,8 @@ from shoptui.models import AuditLog, Customer, Receipt, User
 from shoptui.services import customers, settings, users
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, until
-from .till_helpers import type_amount
+from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, settled, started, until
+from .till_helpers import sign_in, type_amount
 
 
 @pytest.fixture
@@ -29,27 +29,18 @@ def staff(database):
     return owner, cashier
 
 
-async def sign_in(pilot, name: str, pin: str) -> None:
-    app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in")
-    app.screen.query_one("#sign-in-name", Input).value = name
-    app.screen.query_one("#sign-in-pin", Input).focus()
-    await type_amount(pilot, pin)
-    await pilot.press("enter")
-
-
 @pilot_test
 async def test_without_users_no_sign_in_and_one_quiet_hint(database):
     app = app_for(database)
     notes = Notes(app)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await started(pilot)
         assert isinstance(app.screen, DirectoryScreen)
         hints = [text for text in notes.texts() if "shoptui users add" in text]
         assert len(hints) == 1
         assert app.actor is None and app.title == "My shop"
         await pilot.press("ctrl+l")  # nothing to lock without users: no dialog
-        await pilot.pause(0.1)
+        await settled(pilot)
         assert isinstance(app.screen, DirectoryScreen) and not app.locked()
 
 
@@ -60,7 +51,7 @@ async def test_with_users_the_app_starts_at_the_sign_in(staff, database):
         await until(pilot, lambda: isinstance(app.screen, SignInScreen))
         # A scan behind the sign-in opens nothing.
         await scan(pilot, "2000000000015")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert isinstance(app.screen, SignInScreen)
         await sign_in(pilot, "Minh", "0000")
         await until(pilot, lambda: "wrong PIN" in app.screen.field("pin").error, what="the wrong PIN")
@@ -103,7 +94,7 @@ async def test_idle_time_locks(staff, database):
         await sign_in(pilot, "Minh", "1111")
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         app.call_later(app.lock_if_idle)
-        await pilot.pause(0.1)
+        await settled(pilot)
         assert not app.locked()
         app.last_key_at = time.monotonic() - 61
         app.call_later(app.lock_if_idle)  # as the app's timer calls it

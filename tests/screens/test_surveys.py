@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, DataTable, Input, OptionList, Static
 
 from screens.commands import open_surveys
 from screens.customer_card_screen import CustomerCardScreen
+from screens.directory_screen import DirectoryScreen
 from screens.register_modal import RegisterModal
 from screens.survey_modal import SurveyModal
 from screens.surveys_screen import QuestionModal, SurveysScreen
@@ -17,7 +18,7 @@ from shoptui.models import SurveyAnswer, SurveyQuestion
 from shoptui.services import cards, customers, surveys
 from shoptui.services.surveys import QuestionInput
 
-from .helpers import SIZE, app_for, pilot_test, scan, until
+from .helpers import SIZE, app_for, pilot_test, scan, settled, started, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -46,12 +47,12 @@ def question_shown(app) -> str:
 async def test_a_card_read_asks_the_unanswered_flagged_questions_and_the_card_shows_the_answers(shop, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await started(pilot)
         await scan(pilot, "2000000000015")
         await until(pilot, lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"), what="second survey")
         await until(pilot, lambda: question_shown(app) == "Rate us [1-5]")  # literally, not markup
         await pilot.press("enter")  # nothing chosen yet: Enter alone answers nothing
-        await pilot.pause(0.1)
+        await settled(pilot)
         assert answers_of(shop["an"].id) == {} and question_shown(app) == "Rate us [1-5]"
         await pilot.press("down", "down", "down", "up", "enter")  # "2"
         await until(pilot, lambda: "What should we stock?" in question_shown(app))
@@ -64,10 +65,10 @@ async def test_a_card_read_asks_the_unanswered_flagged_questions_and_the_card_sh
         assert shown == {"Rate us [1-5]": "2", "What should we stock?": "green tea"}
         # Answered now: the next read of the card asks nothing.
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="back in the directory")
         await scan(pilot, "2000000000015")
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
-        await pilot.pause(0.3)
+        await settled(pilot)  # the survey would come with the card's data
         assert not isinstance(app.screen, SurveyModal)
 
 
@@ -75,7 +76,7 @@ async def test_a_card_read_asks_the_unanswered_flagged_questions_and_the_card_sh
 async def test_a_skipped_second_survey_is_not_asked_again_at_the_next_scan(shop, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await started(pilot)
         await scan(pilot, "2000000000015")
         await until(pilot, lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"))
         await until(pilot, lambda: question_shown(app) == "Rate us [1-5]")
@@ -86,10 +87,10 @@ async def test_a_skipped_second_survey_is_not_asked_again_at_the_next_scan(shop,
         assert answers_of(shop["an"].id) == {}
         await until(pilot, lambda: len(surveys._recently_skipped(shop["an"].id)) == 2, what="skips noted")
         await pilot.press("escape")
-        await pilot.pause(0.1)
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="back in the directory")
         await scan(pilot, "2000000000015")
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
-        await pilot.pause(0.3)
+        await settled(pilot)  # the survey would come with the card's data
         assert not isinstance(app.screen, SurveyModal)
     assert surveys.questions_due_at_card_read(shop["an"]) == []
 
@@ -102,7 +103,7 @@ async def test_till_keys_skip_the_survey_and_do_their_action(shop, database):
 
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await started(pilot)
         await scan(pilot, "2000000000015")
         await until(pilot, lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"))
         await until(pilot, lambda: question_shown(app) == "Rate us [1-5]")
@@ -110,7 +111,7 @@ async def test_till_keys_skip_the_survey_and_do_their_action(shop, database):
         await until(pilot, lambda: isinstance(app.screen, SaleModal), what="the sale opened by F5")
         await type_amount(pilot, "50000")
         await pilot.press("enter")
-        await pilot.pause(0.3)
+        await settled(pilot)
     assert answers_of(shop["an"].id) == {}
     assert surveys.questions_due_at_card_read(shop["an"]) == []  # skipped, not answered
 
@@ -119,7 +120,7 @@ async def test_till_keys_skip_the_survey_and_do_their_action(shop, database):
 async def test_a_digit_moves_to_its_choice(shop, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await started(pilot)
         await scan(pilot, "2000000000015")
         await until(pilot, lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"))
         await until(pilot, lambda: question_shown(app) == "Rate us [1-5]")
@@ -134,7 +135,7 @@ async def test_a_digit_moves_to_its_choice(shop, database):
 async def test_registration_ends_with_the_registration_survey(shop, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        await started(pilot)
         await pilot.press("f2")
         await until(pilot, lambda: isinstance(app.screen, RegisterModal))
         app.screen.query_one("#name", Input).value = "Lê Thị Hoa"
@@ -156,7 +157,7 @@ async def test_registration_ends_with_the_registration_survey(shop, database):
 async def test_the_surveys_screen_adds_edits_switches_off_and_orders(shop, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await started(pilot)
         open_surveys(app)
         await until(pilot, lambda: isinstance(app.screen, SurveysScreen) and app.screen.query("#questions"))
         table = app.screen.query_one("#questions", DataTable)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from screens.customer_card_screen import CustomerCardScreen
-from screens.sale_modal import DoneModal
+from screens.sale_modal import DoneModal, SaleModal
 
 from .helpers import until
 
@@ -49,3 +49,32 @@ def done_text(modal: DoneModal) -> str:
     from textual.widgets import Static
 
     return str(modal.query_one("#done-text", Static).render())
+
+
+def sale_modal(app) -> SaleModal:
+    assert isinstance(app.screen, SaleModal), type(app.screen)
+    return app.screen
+
+
+async def open_sale(pilot, customer_id: int) -> SaleModal:
+    """The customer's card, then F5: the sale form, as a cashier reaches it."""
+    app = pilot.app
+    app.open_customer(customer_id)
+    await card_open(pilot, customer_id)
+    await pilot.press("f5")
+    await until(pilot, lambda: isinstance(app.screen, SaleModal))
+    return sale_modal(app)
+
+
+async def sign_in(pilot, name: str, pin: str) -> None:
+    """The sign-in screen: the name, then the PIN typed and Enter."""
+    from textual.widgets import Input
+
+    from screens.sign_in_screen import SignInScreen
+
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in")
+    app.screen.query_one("#sign-in-name", Input).value = name
+    app.screen.query_one("#sign-in-pin", Input).focus()
+    await type_amount(pilot, pin)
+    await pilot.press("enter")

@@ -12,7 +12,7 @@ from shoptui.reports.query import ReportQuery
 from shoptui.services import customers, sales
 from shoptui.services.sales import SaleInput
 
-from .test_tmux import SHOPTUI, terminal  # noqa: F401  (the fixture)
+from .tmux import SHOPTUI
 
 pytestmark = pytest.mark.terminal
 
@@ -33,7 +33,7 @@ def figure(screen: str, label: str) -> str | None:
     return None
 
 
-def test_a_report_run_and_read_in_an_80_by_24_terminal(terminal, database, db_path):  # noqa: F811
+def test_a_report_run_and_read_in_an_80_by_24_terminal(terminal, database, db_path):
     for name, amount in (("Nguyễn Văn An", 120_000), ("Trần Bình", 80_000), ("[bold]Hoa[/]", 50_000)):
         customer = customers.register({"name": name}).customer
         sales.record_sale(SaleInput(customer=customer, amount=amount))

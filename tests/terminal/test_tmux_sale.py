@@ -8,12 +8,12 @@ import pytest
 from shoptui.models import Payment, Receipt
 from shoptui.services import cards, customers, settings
 
-from .test_tmux import SHOPTUI, terminal  # noqa: F401  (the fixture)
+from .tmux import SHOPTUI
 
 pytestmark = pytest.mark.terminal
 
 
-def test_a_sale_typed_as_a_cashier_would(terminal, database, db_path):  # noqa: F811
+def test_a_sale_typed_as_a_cashier_would(terminal, database, db_path):
     settings.set_value("points_earn_per", "10000")
     an = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678", "discount_bp": 500}).customer
     cards.issue_card(an, "2000000000015")

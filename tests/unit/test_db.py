@@ -22,11 +22,27 @@ def test_a_new_file_is_created_migrated_and_in_wal_mode(tmp_path):
     database.close()
 
 
-def test_sqlite_urls_are_accepted(tmp_path):
+@pytest.mark.parametrize("form", ["absolute", "relative"])
+def test_sqlite_urls_are_accepted(tmp_path, monkeypatch, form):
+    """sqlite:////abs/path and sqlite:///relative name the file the models then write to:
+    a migrated database in WAL mode, whose rows another connection to that file reads."""
+    from shoptui.models import Setting
+
+    monkeypatch.chdir(tmp_path)
     path = tmp_path / "url.sqlite"
-    database = dbmod.open_database(f"sqlite:///{path}")
-    assert path.exists()
-    database.close()
+    url = f"sqlite:///{path}" if form == "absolute" else "sqlite:///url.sqlite"
+    assert dbmod.sqlite_path(url).resolve() == path
+    database = dbmod.open_database(url)
+    try:
+        assert os.path.samefile(database.database, path)
+        assert dbmod.schema_version(database) == dbmod.known_migrations()
+        assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
+        Setting.create(key="probe", value='"through the url"')
+    finally:
+        database.close()
+    with sqlite3.connect(path) as reader:
+        assert reader.execute("SELECT value FROM setting WHERE key = 'probe'").fetchone() == ('"through the url"',)
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("url.sqlite")) == []
 
 
 def test_schema_matches_the_models(database):

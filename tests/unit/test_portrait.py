@@ -14,52 +14,17 @@ from shoptui.reports.query import ReportQuery
 from shoptui.services import customers, sales, settings, stores, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
+from tests.builders import PORTRAIT_AS_OF as AS_OF
+from tests.builders import at
+from tests.builders import portrait_register as register
+from tests.builders import portrait_sell as sell
+from tests.builders import portrait_shop as build_shop
 
 # The PostgreSQL fixtures live with the PostgreSQL tests; importing them makes them usable here.
-
-AS_OF = dt.date(2025, 3, 10)  # a Monday
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def register(name: str, registered: str, **values):
-    return customers.register({"name": name, **values}, registered_at=at(registered)).customer
-
-
-def sell(customer, amount: int, when: str, **extra):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra)).receipt
-
 
 def run(**kwargs) -> dict:
     kwargs.setdefault("as_of", AS_OF)
     return portrait(ReportQuery(**kwargs))
-
-
-def build_shop() -> None:
-    """Six customers, nine sale receipts up to the as-of day, two returns (see the tests)."""
-    a = register("An", "2025-01-15 09:00", gender="female", birthday="1990-03-10", phone="0912345678",
-                 consent_sms=True, consent_zalo=True)
-    b = register("Binh", "2025-03-01 09:00", gender="male", birthday="2000-03-11", phone="0912345679")
-    c = register("Chi", "2025-03-09 23:59", consent_sms=True, consent_email=True)  # no phone: no SMS
-    register("Dung", "2025-03-10 08:00", gender="other", birthday="2010-01-01", consent_facebook=True)
-    e = register("Em", "2025-03-11 00:00", gender="female")  # after the as-of day
-    f = register("Phuong", "2024-12-31 18:00", birthday="1950-06-01")
-
-    sell(a, 100_000, "2025-03-01 10:00")
-    sell(a, 50_000, "2025-03-01 15:00")  # same day: a second visit, not a second date
-    sell(a, 20_000, "2025-03-03 11:00")
-    sell(a, 30_000, "2025-03-10 23:59")  # the last minute of the as-of day counts
-    sell(a, 99_999, "2025-03-11 00:00")  # the first instant after it does not
-    sell(e, 5_000, "2025-03-11 09:00")
-    sell(b, 40_000, "2025-02-01 12:00")
-    b_sale = sell(b, 60_000, "2025-03-05 12:00")
-    sales.record_return(b_sale, amount=10_000, at=at("2025-03-06 10:00"))
-    sell(c, 0, "2025-03-08 12:00")  # a receipt of total 0 is a receipt
-    f_sale = sell(f, 80_000, "2024-12-20 12:00")
-    sales.record_return(f_sale, amount=30_000, at=at("2025-03-02 10:00"))
-    sell(None, 15_000, "2025-03-04 12:00")  # anonymous
 
 
 def bucket(customers_: int, revenue: int, customers_share: float, revenue_share: float) -> dict:

@@ -9,13 +9,11 @@ import json
 
 import pytest
 
-from shoptui.cli import main
 from shoptui.errors import UsageError
 from shoptui.reports.birthdays import COLUMNS, birthdays
 from shoptui.reports.query import ReportQuery
 from shoptui.services import customers, points, sales, stores
 from shoptui.services.sales import SaleInput
-
 
 
 def at(text: str) -> dt.datetime:
@@ -150,27 +148,21 @@ def test_no_data(database):
 # -- the command line ------------------------------------------------------------------------------
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_json_and_csv(database, db_path, capsys):
+def test_cli_json_and_csv(database, db_path, shoptui):
     build_year_end()
     database.close()
-    code, out, err = shoptui(capsys, "--db", str(db_path), "report", "birthdays", "--as-of", "2025-12-28", "--format", "json")
+    code, out, err = shoptui("--db", str(db_path), "report", "birthdays", "--as-of", "2025-12-28", "--format", "json")
     assert code == 0 and err == ""
     data = json.loads(out)
     assert (data["first_day"], data["last_day"]) == ("2025-12-28", "2026-01-03")
     assert [(row["name"], row["celebrates_on"], row["age"]) for row in data["rows"]] == [
         ("Dec 28", "2025-12-28", 40), ("Dec 31", "2025-12-31", 25), ("Jan 3", "2026-01-03", 56)]
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "birthdays", "--as-of", "2025-03-10",
+    code, out, _err = shoptui("--db", str(db_path), "report", "birthdays", "--as-of", "2025-03-10",
                               "--month", "12", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == list(COLUMNS) and [row[1] for row in rows[1:]] == ["Dec 27", "Dec 28", "Dec 31"]
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "birthdays", "--as-of", "2025-06-01",
+    code, out, _err = shoptui("--db", str(db_path), "report", "birthdays", "--as-of", "2025-06-01",
                               "--days", "2", "--format", "csv")
     assert code == 0 and out.splitlines() == [",".join(COLUMNS)]  # nobody: the header alone
-    code, _out, err = shoptui(capsys, "--db", str(db_path), "report", "birthdays", "--month", "13")
+    code, _out, err = shoptui("--db", str(db_path), "report", "birthdays", "--month", "13")
     assert code == 2 and err.strip() == "--month must be between 1 and 12."

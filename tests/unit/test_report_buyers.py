@@ -12,67 +12,12 @@ import pytest
 
 from shoptui.cli import main
 from shoptui.errors import NotFound, UsageError
-from shoptui.models import Product, ReceiptLine
 from shoptui.reports import Money
 from shoptui.reports.buyers import COLUMNS, buyers
 from shoptui.reports.query import ReportQuery
-from shoptui.services import customers, sales
-from shoptui.services.context import Actor
-from shoptui.services.sales import LineInput, SaleInput
-from shoptui.services.stores import add_store
-
-AS_OF = dt.date(2025, 3, 10)
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def sell(customer, when: str, *lines: LineInput, store=None):
-    actor = Actor(store=store) if store is not None else None
-    return sales.record_sale(SaleInput(customer=customer, lines=list(lines), at=at(when)), actor).receipt
-
-
-def rice(qty, **extra) -> LineInput:
-    return LineInput(qty=Decimal(str(qty)), sku="RICE", **extra)
-
-
-def give_back(sale, qty, when: str):
-    line = ReceiptLine.get((ReceiptLine.receipt == sale) & (ReceiptLine.sku == "RICE"))
-    return sales.record_return(sale, lines=[(line.id, Decimal(str(qty)))], at=at(when))
-
-
-def build_shop() -> None:
-    Product.create(sku="RICE", barcode="8930000000017", name="Rice 1 kg", price=20_000)
-    Product.create(sku="MILK", name="Milk", price=10_000)
-    b2 = add_store("B2", "Second store")
-    registered = at("2025-01-01 09:00")
-    a = customers.register({"name": "An", "phone": "0912345678", "consent_sms": True}, registered_at=registered).customer
-    b = customers.register({"name": "Binh"}, registered_at=registered).customer
-    c = customers.register({"name": "Chi"}, registered_at=registered).customer
-    d = customers.register({"name": "Dung"}, registered_at=registered).customer
-
-    # A: 2 kg with 4,000 off the line (36,000) and milk; 1.5 kg (30,000); one kg of the
-    # first comes back (18,000); an amount-only return names no product and changes nothing.
-    a_first = sell(a, "2025-03-01 10:00", rice(2, line_discount=4_000), LineInput(qty=Decimal(1), sku="MILK"))
-    a_second = sell(a, "2025-03-05 10:00", rice(1.5))
-    give_back(a_first, 1, "2025-03-06 10:00")
-    sales.record_return(a_second, amount=5_000, at=at("2025-03-07 10:00"))
-    # B: 3 kg in February, 1 kg in March, and the 3 kg come back in March.
-    b_old = sell(b, "2025-02-20 10:00", rice(3))
-    sell(b, "2025-03-02 10:00", rice(1))
-    give_back(b_old, 3, "2025-03-03 10:00")
-    # C buys milk only, and rice after the as-of day.
-    sell(c, "2025-03-04 10:00", LineInput(qty=Decimal(1), sku="MILK"))
-    sell(c, "2025-03-11 10:00", rice(1))
-    # D buys in the second store.
-    sell(d, "2025-03-02 11:00", rice(1), store=b2)
-    # Anonymous: 1 kg (given back), then 2 kg at a lower price.
-    anonymous = sell(None, "2025-03-02 12:00", rice(1))
-    sell(None, "2025-03-03 12:00", rice(2, unit_price=18_000))
-    give_back(anonymous, 1, "2025-03-04 12:00")
-    # A product the catalogue does not know, typed with its price.
-    sell(c, "2025-03-04 11:00", LineInput(qty=Decimal("0.25"), sku="LOOSE", name="Loose tea", unit_price=8_000))
+from tests.builders import BUYERS_AS_OF as AS_OF
+from tests.builders import at
+from tests.builders import buyers_shop as build_shop
 
 
 def row(code, name, phone, qty, amount, receipts, last, sms=False):

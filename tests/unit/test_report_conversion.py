@@ -14,52 +14,11 @@ from shoptui.errors import NotFound, UsageError
 from shoptui.reports import Money, Share
 from shoptui.reports.conversion import COLUMNS, conversion
 from shoptui.reports.query import ReportQuery
-from shoptui.services import customers, sales, visits
-from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
-from shoptui.services.stores import add_store, get_store
-
-AS_OF = dt.date(2025, 3, 10)
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def sell(store, customer, amount: int, when: str):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when)), Actor(store=store)).receipt
-
-
-def build_shop() -> None:
-    main_store = get_store("MAIN")
-    b2 = add_store("B2", "Second store")
-    a = customers.register({"name": "An"}, registered_at=at("2025-01-01 09:00")).customer
-    b = customers.register({"name": "Binh"}, registered_at=at("2025-01-01 09:00")).customer
-
-    # MAIN 03-01: the counter says 10 in hour 9 and 15 (+5) in hour 10, but hour 10 was
-    # imported as 20, which wins: 10 + 20 = 30 visitors, 3 receipts, 2 with a card.
-    visits.record_reading(main_store, "door", 10, at=at("2025-03-01 09:30"))
-    visits.record_reading(main_store, "door", 15, at=at("2025-03-01 10:15"))
-    visits.record_imported(main_store, at("2025-03-01 10:00"), 20)
-    sell(main_store, a, 100_000, "2025-03-01 09:40")
-    sell(main_store, None, 50_000, "2025-03-01 10:20")
-    b_sale = sell(main_store, b, 30_000, "2025-03-01 10:50")
-    # MAIN 03-02: receipts but no visitors counted; a return of 10,000 the same hour.
-    sell(main_store, a, 40_000, "2025-03-02 11:00")
-    sales.record_return(b_sale, amount=10_000, at=at("2025-03-02 11:30"))
-    # MAIN 03-03: visitors but no receipts.
-    visits.record_imported(main_store, at("2025-03-03 15:00"), 7)
-    # MAIN 03-11: after the as-of day.
-    visits.record_imported(main_store, at("2025-03-11 09:00"), 99)
-    sell(main_store, a, 77_000, "2025-03-11 09:10")
-
-    # B2 03-01: 4 visitors, one anonymous sale; 03-05: 3 visitors from a pulse counter;
-    # 03-06: the 03-01 sale comes back whole while a smaller sale is made (revenue < 0).
-    visits.record_imported(b2, at("2025-03-01 12:00"), 4)
-    b2_sale = sell(b2, None, 20_000, "2025-03-01 12:10")
-    visits.record_reading(b2, "pulse", 3, at=at("2025-03-05 08:05"), cumulative=False)
-    sales.record_return(b2_sale, at=at("2025-03-06 09:00"))
-    sell(b2, b, 5_000, "2025-03-06 09:30")
+from shoptui.services import visits
+from shoptui.services.stores import get_store
+from tests.builders import CONVERSION_AS_OF as AS_OF
+from tests.builders import at
+from tests.builders import conversion_shop as build_shop
 
 
 def row(store, date, hour, visitors, receipts, identified, revenue, conversion_):

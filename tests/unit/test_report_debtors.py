@@ -9,75 +9,20 @@ import json
 
 import pytest
 
-from shoptui.cli import main
 from shoptui.reports import Money
 from shoptui.reports.debtors import COLUMNS, debtors
 from shoptui.reports.query import ReportQuery
-from shoptui.services import customers, debts, sales, stores
-from shoptui.services.sales import SaleInput
-
-
-AS_OF = dt.date(2025, 4, 30)
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def register(name: str, **values):
-    return customers.register({"name": name, **values}, registered_at=at("2024-12-01 09:00")).customer
-
-
-def on_credit(customer, amount: int, when: str):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, credit=amount, at=at(when))).receipt
-
-
-def pay(customer, amount: int, when: str) -> None:
-    debts.take_payment(customer, amount, at=at(when))
+from shoptui.services import sales
+from tests.builders import DEBTORS_AS_OF as AS_OF
+from tests.builders import at
+from tests.builders import debtors_on_credit as on_credit
+from tests.builders import debtors_register as register
+from tests.builders import debtors_shop as build_shop
 
 
 def run(**kwargs) -> dict:
     kwargs.setdefault("as_of", AS_OF)
     return debtors(ReportQuery(**kwargs))
-
-
-def build_shop() -> dict:
-    """As of 2025-04-30:
-
-    A (limit 1000000): credit 100000 on 01-10, 200000 on 02-20, 150000 on 03-20, 50000 on
-      04-20; paid 120000 on 03-01 and 100000 on 04-25. FIFO: the 220000 paid covers 01-10 and
-      120000 of 02-20, leaving 80000 (69 days old), 150000 (41) and 50000 (10): owes 280000.
-    B (no limit): 80000 on 01-29 (91 days), 40000 on 01-30 (90), 20000 on 03-30 (31),
-      10000 on 03-31 (30): each on the edge of its bucket; owes 150000.
-    C: 50000 on 03-01, paid in full on 03-15.
-    D (limit 20000): 20000 of a 30000 sale on 04-30 23:59 (counts), paid on 05-01 (after the as-of day).
-    E: an opening balance of −20000 (the shop owes E), registered at B2.
-    """
-    people = {
-        "A": register("A", credit_limit=1_000_000, phone="0912345601"),
-        "B": register("B"),
-        "C": register("C"),
-        "D": register("D", credit_limit=20_000),
-        "E": customers.register({"name": "E", "store": stores.add_store("B2", "Branch")},
-                                registered_at=at("2024-12-01 09:00")).customer,
-    }
-    a, b, c, d, e = (people[name] for name in "ABCDE")
-    on_credit(a, 100_000, "2025-01-10 10:00")
-    on_credit(a, 200_000, "2025-02-20 10:00")
-    pay(a, 120_000, "2025-03-01 10:00")
-    on_credit(a, 150_000, "2025-03-20 10:00")
-    on_credit(a, 50_000, "2025-04-20 10:00")
-    pay(a, 100_000, "2025-04-25 10:00")
-    on_credit(b, 80_000, "2025-01-29 10:00")
-    on_credit(b, 40_000, "2025-01-30 10:00")
-    on_credit(b, 20_000, "2025-03-30 10:00")
-    on_credit(b, 10_000, "2025-03-31 10:00")
-    on_credit(c, 50_000, "2025-03-01 10:00")
-    pay(c, 50_000, "2025-03-15 10:00")
-    sales.record_sale(SaleInput(customer=d, amount=30_000, credit=20_000, cash=10_000, at=at("2025-04-30 23:59")))
-    pay(d, 20_000, "2025-05-01 08:00")
-    debts.set_opening_balance(e, -20_000, at=at("2025-01-01 09:00"))
-    return people
 
 
 def money(**values: int) -> dict:
@@ -185,16 +130,10 @@ def test_stores_paging_and_no_data(database):
 # -- the command line ------------------------------------------------------------------------------
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_json_and_csv(database, db_path, capsys):
+def test_cli_json_and_csv(database, db_path, shoptui):
     build_shop()
     database.close()
-    code, out, err = shoptui(capsys, "--db", str(db_path), "report", "debtors", "--as-of", "2025-04-30", "--format", "json")
+    code, out, err = shoptui("--db", str(db_path), "report", "debtors", "--as-of", "2025-04-30", "--format", "json")
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["totals"]["owed"] == "450000" and data["paid_vs_unpaid"]["paid"]["customers"] == 1
@@ -202,9 +141,9 @@ def test_cli_json_and_csv(database, db_path, capsys):
     assert (a["balance"], a["days_61_90"], a["oldest_unpaid"], a["last_payment_amount"]) == (
         "280000", "80000", "2025-02-20", "100000")
     assert data["rows"][1]["credit_limit"] is None
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "debtors", "--as-of", "2025-04-30", "--format", "csv")
+    code, out, _err = shoptui("--db", str(db_path), "report", "debtors", "--as-of", "2025-04-30", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == list(COLUMNS) and len(rows) == 5
     assert rows[4][:4] == ["KH000005", "E", "", "-20000"]  # a number stays a number (not a formula)
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "debtors", "--as-of", "2024-01-01", "--format", "csv")
+    code, out, _err = shoptui("--db", str(db_path), "report", "debtors", "--as-of", "2024-01-01", "--format", "csv")
     assert code == 0 and out.splitlines() == [",".join(COLUMNS)]

@@ -12,56 +12,12 @@ import pytest
 
 from shoptui.cli import main
 from shoptui.errors import UsageError
-from shoptui.models import Product, ReceiptLine
 from shoptui.reports import Money, Share
 from shoptui.reports.discounts import discounts
 from shoptui.reports.query import ReportQuery
-from shoptui.services import customers, sales
-from shoptui.services.context import Actor
-from shoptui.services.sales import LineInput, SaleInput
-from shoptui.services.stores import add_store
-
-AS_OF = dt.date(2025, 3, 10)
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def sell(number: str, customer, when: str, store=None, **extra):
-    sale = SaleInput(customer=customer, at=at(when), number=number, **extra)
-    return sales.record_sale(sale, Actor(store=store) if store else None).receipt
-
-
-def build_shop() -> None:
-    Product.create(sku="RICE", name="Rice", price=20_000)
-    Product.create(sku="MILK", name="Milk", price=10_000)
-    b2 = add_store("B2", "Second store")
-    registered = at("2025-01-01 09:00")
-    a = customers.register({"name": "An", "discount_bp": 1000}, registered_at=registered).customer  # 10 % off
-    b = customers.register({"name": "Binh"}, registered_at=registered).customer
-
-    # S1: rice 2 × 20,000 − 4,000 on the line, milk 10,000: 46,000; A's 10 % (4,600) and
-    # 400 more off the receipt: total 41,000 of 50,000; discount 9,000 (4,000 on lines).
-    s1 = sell("S1", a, "2025-03-01 10:00", extra_discount=400, lines=[
-        LineInput(qty=Decimal(2), sku="RICE", line_discount=4_000), LineInput(qty=Decimal(1), sku="MILK")])
-    # S2: typed amount 30,000 with 3,000 off: all of it a receipt discount.
-    s2 = sell("S2", b, "2025-03-02 10:00", amount=30_000, extra_discount=3_000)
-    # S3 (anonymous): milk 3 × 10,000 − 1,500 on the line.
-    sell("S3", None, "2025-03-03 10:00", lines=[LineInput(qty=Decimal(3), sku="MILK", line_discount=1_500)])
-    # S4: no discount at all.
-    sell("S4", b, "2025-03-04 10:00", amount=10_000)
-    # R1: one kilo of S1's rice back: the line refunds 18,000 (its 2,000 line discount goes
-    # back with it); the receipt 41,000 × 18,000 / 46,000 = 16,043 of a 50,000 × 16,043 /
-    # 41,000 = 19,565 list price: a discount of 3,522 given back.
-    rice_line = ReceiptLine.get((ReceiptLine.receipt == s1) & (ReceiptLine.sku == "RICE"))
-    sales.record_return(s1, lines=[(rice_line.id, Decimal(1))], at=at("2025-03-05 10:00"), number="R1")
-    # R2: 6,000 of S2 back by amount: list price 30,000 × 6,000 / 27,000 = 6,667, discount 667.
-    sales.record_return(s2, amount=6_000, at=at("2025-03-05 11:00"), number="R2")
-    # After the as-of day.
-    sell("S5", a, "2025-03-11 10:00", amount=100_000)
-    # S6 in the second store: 20,000 with 2,000 off.
-    sell("S6", b, "2025-03-06 10:00", store=b2, amount=20_000, extra_discount=2_000)
+from tests.builders import DISCOUNTS_AS_OF as AS_OF
+from tests.builders import at
+from tests.builders import discounts_shop as build_shop
 
 
 def receipt(store, number, kind, when, customer, subtotal, discount, total, share):

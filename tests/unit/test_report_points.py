@@ -15,53 +15,12 @@ from shoptui.models import PointsEntry
 from shoptui.reports import Money
 from shoptui.reports.points import points
 from shoptui.reports.query import ReportQuery
-from shoptui.services import customers, sales, settings
 from shoptui.services import points as points_service
-from shoptui.services.sales import SaleInput
-from shoptui.services.stores import add_store
-
-AS_OF = dt.date(2025, 3, 10)
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def register(name: str, **values):
-    return customers.register({"name": name, **values}, registered_at=at("2024-10-01 09:00")).customer
-
-
-def sell(customer, amount: int, when: str, **extra):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra)).receipt
-
-
-def build_shop() -> None:
-    """Earn 1 point per 1,000; a point pays 500; points expire after 60 days."""
-    settings.set_value("points_earn_per", "1000")
-    settings.set_value("points_value", "500")
-    settings.set_value("points_expiry_days", "60")
-    b2 = add_store("B2", "Second store")
-    a, b, d, e = register("An"), register("Binh"), register("Dung"), register("Em")
-    c = register("Chi", store=b2)
-
-    # E: 40 opening points expire on 2025-01-15 (60 days after a cut-off of 2024-11-16).
-    points_service.set_opening_balance(e, 40, at=at("2024-11-01 09:00"))
-    points_service.expire_points(dt.date(2025, 1, 15), at=at("2025-01-15 08:00"))
-    # A: 100 opening + 50 earned, both before 2025-02-08; 20 redeemed and 20 earned in March.
-    points_service.set_opening_balance(a, 100, at=at("2025-01-05 09:00"))
-    sell(a, 50_000, "2025-01-20 10:00")
-    sell(a, 30_000, "2025-03-01 10:00", points=20)  # points pay 10,000; 20,000 earns 20
-    # B: 80 earned after the cut-off, 40 taken back on a half return, 15 added by hand.
-    b_sale = sell(b, 80_000, "2025-02-10 10:00")
-    sales.record_return(b_sale, amount=40_000, at=at("2025-03-05 10:00"))
-    points_service.adjust_points(b, 15, "birthday gift", at=at("2025-03-06 10:00"))
-    # C (store B2): 20 earned long ago, 5 taken off on 03-09, 10 more after the as-of day.
-    sell(c, 20_000, "2024-12-01 10:00")
-    points_service.adjust_points(c, -5, "mistake", at=at("2025-03-09 10:00"))
-    sell(c, 10_000, "2025-03-11 10:00")
-    # D: 5 earned, 5 taken off again: no points left.
-    sell(d, 5_000, "2025-01-10 10:00")
-    points_service.adjust_points(d, -5, "mistake", at=at("2025-02-20 10:00"))
+from shoptui.services import settings
+from tests.builders import POINTS_AS_OF as AS_OF
+from tests.builders import at
+from tests.builders import points_register as register
+from tests.builders import points_shop as build_shop
 
 
 def run(**kwargs) -> dict:

@@ -13,65 +13,30 @@ import peewee as pw
 import pytest
 from peewee import fn
 
-from shoptui.cli import main
 from shoptui.errors import UsageError
 from shoptui.models import Customer
 from shoptui.reports import Money, Share, load
 from shoptui.reports.query import ReportQuery
-from shoptui.reports.rfm import COLUMNS, SEGMENT_MAP, SEGMENTS, ntile, rfm, segment_for, segment_of, tile_of
-from shoptui.services import customers, sales
-from shoptui.services.sales import SaleInput
+from shoptui.reports.rfm import (
+    COLUMNS,
+    SEGMENT_MAP,
+    SEGMENTS,
+    ntile,
+    rfm,
+    segment_for,
+    segment_of,
+    tile_of,
+)
+from tests.builders import RFM_AS_OF as AS_OF
+from tests.builders import rfm_register as register
+from tests.builders import rfm_sell as sell
+from tests.builders import rfm_shop as build_shop
 
 # The PostgreSQL fixtures live with the PostgreSQL tests; importing them makes them usable here.
-
-AS_OF = dt.date(2025, 3, 31)
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def register(name: str, **values):
-    return customers.register({"name": name, **values}, registered_at=at("2024-12-01 09:00")).customer
-
-
-def sell(customer, amount: int, when: str):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when))).receipt
-
 
 def run(**kwargs) -> dict:
     kwargs.setdefault("as_of", AS_OF)
     return rfm(ReportQuery(**kwargs))
-
-
-def build_shop() -> dict:
-    """Six buyers; their last sale day, sale receipts and net spend up to 2025-03-31:
-
-    A 03-30, 3, 200000 · B 03-31, 1, 10000 · C 02-10, 5, 1000000 · D 01-02, 2, 20000
-    E 03-15, 4, 40000 (140000 − returns 100000) · G 03-05, 2, 30000 (110000 − return 80000)
-    """
-    people = {name: register(name, phone=f"09123400{n:02d}") for n, name in enumerate("ABCDEGH")}
-    a, b, c, d, e, g = (people[name] for name in "ABCDEG")
-    for when, amount in (("03-10", 50_000), ("03-20", 50_000), ("03-30", 100_000)):
-        sell(a, amount, f"2025-{when} 10:00")
-    sell(b, 10_000, "2025-03-31 23:59")  # the last minute of the as-of day counts
-    sell(b, 999_000, "2025-04-01 00:00")  # the first instant after it does not
-    for when in ("01-05", "01-15", "01-25", "02-01", "02-10"):
-        sell(c, 200_000, f"2025-{when} 12:00")
-    sell(d, 5_000, "2025-01-02 09:00")
-    sell(d, 15_000, "2025-01-02 18:00")  # the same day: a second receipt
-    first = sell(e, 30_000, "2025-03-01 10:00")
-    big = sell(e, 80_000, "2025-03-10 10:00")
-    sell(e, 10_000, "2025-03-12 10:00")
-    sell(e, 20_000, "2025-03-15 10:00")
-    sales.record_return(big, at=at("2025-03-16 10:00"))
-    sales.record_return(first, amount=20_000, at=at("2025-03-16 10:05"))
-    old = sell(g, 100_000, "2025-02-20 10:00")
-    sell(g, 10_000, "2025-03-05 10:00")
-    sales.record_return(old, amount=80_000, at=at("2025-03-06 10:00"))
-    sell(None, 500_000, "2025-03-15 11:00")  # anonymous: nobody's score
-    # H bought nothing: not a buyer, not in the report
-    return people
 
 
 def segments(report: dict) -> dict[str, tuple[int, int]]:
@@ -240,33 +205,27 @@ def shop_file(database, db_path):
     return db_path
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_json_and_csv(shop_file, capsys):
-    code, out, err = shoptui(capsys, "--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31", "--format", "json")
+def test_cli_json_and_csv(shop_file, shoptui):
+    code, out, err = shoptui("--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31", "--format", "json")
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["customers"] == 6 and data["revenue"] == "1300000"
     assert data["segments"]["loyal"] == {"customers": 2, "revenue": "240000", "customers_share": 0.3333, "revenue_share": 0.1846}
-    code, out, _err = shoptui(capsys, "--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31", "--format", "csv")
+    code, out, _err = shoptui("--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == ["section", "key", "value"]
     assert ["segments", "cant_lose.revenue", "1000000"] in rows
-    code, out, _err = shoptui(capsys, "--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31",
+    code, out, _err = shoptui("--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31",
                               "--segment", "loyal", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == list(COLUMNS) and [row[1] for row in rows[1:]] == ["A", "E"]
 
 
-def test_cli_empty_details_still_have_a_header(database, db_path, capsys):
+def test_cli_empty_details_still_have_a_header(database, db_path, shoptui):
     database.close()
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "rfm", "--details", "--format", "csv")
+    code, out, _err = shoptui("--db", str(db_path), "report", "rfm", "--details", "--format", "csv")
     assert code == 0 and out.splitlines() == [",".join(COLUMNS)]
-    code, _out, err = shoptui(capsys, "--db", str(db_path), "report", "rfm", "--segment", "nope")
+    code, _out, err = shoptui("--db", str(db_path), "report", "rfm", "--segment", "nope")
     assert code == 2 and len(err.strip().splitlines()) == 1
 
 

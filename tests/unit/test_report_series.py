@@ -10,8 +10,12 @@ import pytest
 from shoptui.errors import NotFound
 from shoptui.reports.conversion import conversion
 from shoptui.reports.query import ReportQuery
-from shoptui.reports.series import conversion_by_day, conversion_by_hour_of_day, new_customers_per_day
-from tests.unit import test_portrait, test_report_conversion
+from shoptui.reports.series import (
+    conversion_by_day,
+    conversion_by_hour_of_day,
+    new_customers_per_day,
+)
+from tests import builders
 
 D = dt.date
 
@@ -30,7 +34,7 @@ def funnel_days(first: dt.date, *figures: tuple[int, int, int]) -> list[dict]:
     ]
 
 
-# tests/unit/test_report_conversion.build_shop up to 2025-03-10, both stores summed (see there):
+# tests/builders.py conversion_shop up to 2025-03-10, both stores summed (see there):
 # hour 8: B2's 3 pulse visitors; 9: MAIN's 10 counted, An's sale and Binh's B2 sale (both with
 # a card); 10: MAIN's 20 imported (the counter's 5 replaced), an anonymous sale and Binh's;
 # 11: An's 03-02 sale (Binh's return the same hour is no sale); 12: B2's 4 and an anonymous
@@ -40,7 +44,7 @@ ALL_DAYS = funnel_days(D(2025, 3, 1), (34, 4, 2), (0, 1, 1), (7, 0, 0), (0, 0, 0
 
 
 def conversion_query(**kwargs) -> ReportQuery:
-    kwargs.setdefault("as_of", test_report_conversion.AS_OF)
+    kwargs.setdefault("as_of", builders.CONVERSION_AS_OF)
     return ReportQuery(**kwargs)
 
 
@@ -61,12 +65,12 @@ def check_conversion_shop() -> None:
 
 
 def test_conversion_series_by_hand(database):
-    test_report_conversion.build_shop()
+    builders.conversion_shop()
     check_conversion_shop()
 
 
 def test_conversion_series_sum_the_reports_rows(database):
-    test_report_conversion.build_shop()
+    builders.conversion_shop()
     rows = conversion(conversion_query(options={"by": "hour"}))["rows"]
     by_hour: Counter = Counter()
     by_day: Counter = Counter()
@@ -88,8 +92,8 @@ def test_conversion_series_of_an_empty_shop(database):
 
 
 def test_new_customers_per_day_by_hand(database):
-    test_portrait.build_shop()
-    as_of = test_portrait.AS_OF  # 2025-03-10
+    builders.portrait_shop()
+    as_of = builders.PORTRAIT_AS_OF  # 2025-03-10
     # 30 days up to the as-of day (02-09 .. 03-10): Binh 03-01, Chi 03-09 23:59, Dung 03-10;
     # An (01-15) and Phuong (2024-12-31) are older, Em registered on 03-11 is after the cut.
     days = new_customers_per_day(ReportQuery(as_of=as_of))
@@ -125,9 +129,9 @@ def test_new_customers_per_day_of_an_empty_shop(database):
 
 @pytest.mark.postgres
 def test_the_same_series_on_postgresql(pg_database):  # noqa: F811
-    test_report_conversion.build_shop()
+    builders.conversion_shop()
     check_conversion_shop()
-    test_portrait_customers = new_customers_per_day(ReportQuery(as_of=test_report_conversion.AS_OF))
+    test_portrait_customers = new_customers_per_day(ReportQuery(as_of=builders.CONVERSION_AS_OF))
     # The conversion shop registers An and Binh on 2025-01-01, outside the 30 days.
     assert sum(count for _day, count in test_portrait_customers) == 0
     assert new_customers_per_day(ReportQuery(as_of=D(2025, 1, 1)), days=1) == [(D(2025, 1, 1), 2)]

@@ -12,7 +12,12 @@ from playhouse.schema_diff import diff_models
 
 from shoptui import check
 from shoptui.models import Customer, Receipt
-from shoptui.models.summaries import SUMMARY_MODELS, CustomerGaps, CustomerSales, ReceiptHour
+from shoptui.models.summaries import (
+    SUMMARY_MODELS,
+    CustomerGaps,
+    CustomerSales,
+    ReceiptHour,
+)
 from shoptui.reports import discounts as discounts_module
 from shoptui.reports import portrait as portrait_module
 from shoptui.reports.discounts import discounts

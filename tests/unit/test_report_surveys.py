@@ -12,75 +12,15 @@ from collections import Counter
 import pytest
 
 from shoptui.cli import main
-from shoptui.models import SurveyAnswer, SurveyQuestion
+from shoptui.models import SurveyAnswer
 from shoptui.reports import Share
 from shoptui.reports import surveys as surveys_module
 from shoptui.reports.query import ReportQuery
 from shoptui.reports.rfm import segment_of
 from shoptui.reports.surveys import COLUMNS, surveys
-from shoptui.services import customers, sales
-from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
-from shoptui.services.stores import add_store
-
-AS_OF = dt.date(2025, 3, 10)
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def question(text: str, kind: str = "choice", choices: str = "", position: int = 0, active: bool = True):
-    return SurveyQuestion.create(text=text, kind=kind, choices=choices, position=position, active=active,
-                                 created_at=at("2025-01-01 08:00"))
-
-
-def answer(q, customer, text: str, when: str) -> None:
-    # No survey service writes answers yet: stored as the card-read screen will store them.
-    SurveyAnswer.create(question=q, customer=customer, answer=text, at=at(when))
-
-
-def build_shop() -> dict:
-    b2 = add_store("B2", "Second store")
-    people = {}
-    for name in "ABCDE":
-        people[name] = customers.register({"name": name}, registered_at=at("2025-01-01 09:00")).customer
-    people["F"] = customers.register({"name": "F", "store": b2}, registered_at=at("2025-01-01 09:00")).customer
-    people["G"] = customers.register({"name": "G"}, registered_at=at("2025-03-11 09:00")).customer
-
-    def sell(who: str, when: str, store=None) -> None:
-        sales.record_sale(SaleInput(customer=people[who], amount=10_000, at=at(when)), Actor(store=store) if store else None)
-
-    # Sale receipts up to the as-of day: A 3, B 2, C 1, D none, E 1, F 1 (in B2).
-    for when in ("2025-02-10 10:00", "2025-03-01 10:00", "2025-03-06 10:00"):
-        sell("A", when)
-    sell("B", "2025-02-20 10:00")
-    sell("B", "2025-03-03 10:00")
-    sell("C", "2025-03-01 11:00")
-    sell("E", "2025-03-04 10:00")
-    sell("F", "2025-03-05 10:00", store=b2)
-    sell("A", "2025-03-11 10:00")  # after the as-of day
-
-    q_source = question("How did you hear of us?", choices="Friends\nFacebook\nLeaflet", position=1)
-    q_happy = question("Happy?", choices="yes\nno", position=2)
-    q_wish = question("What should we sell?", kind="text", position=3, active=False)  # inactive, answered
-    question("Old question", choices="x\ny", position=4, active=False)  # inactive, unanswered: not shown
-    q_new = question("Parking?", choices="car\nbike", position=5)  # active, unanswered: shown with zeros
-
-    for who, text in (("A", "Friends"), ("B", "Facebook"), ("C", "Friends"), ("D", "Leaflet"), ("F", "Facebook")):
-        answer(q_source, people[who], text, "2025-02-15 10:00")
-    answer(q_source, people["E"], "Radio", "2025-03-04 10:00")  # not one of the choices
-    answer(q_source, people["G"], "Friends", "2025-03-11 10:00")  # after the as-of day
-    # The latest answer of a customer counts: A changed their mind; C's change is too late.
-    answer(q_happy, people["A"], "no", "2025-02-01 10:00")
-    answer(q_happy, people["A"], "yes", "2025-03-05 10:00")
-    answer(q_happy, people["B"], "no", "2025-02-20 10:00")
-    answer(q_happy, people["C"], "yes", "2025-03-01 10:00")
-    answer(q_happy, people["C"], "no", "2025-03-11 10:00")
-    answer(q_wish, people["A"], "organic rice", "2025-03-01 10:00")
-    answer(q_wish, people["B"], "organic rice", "2025-03-02 10:00")
-    answer(q_wish, people["C"], "fresh fish", "2025-03-03 10:00")
-    return {"people": people, "source": q_source, "happy": q_happy, "wish": q_wish, "new": q_new}
+from tests.builders import SURVEYS_AS_OF as AS_OF
+from tests.builders import surveys_question as question
+from tests.builders import surveys_shop as build_shop
 
 
 def run(**kwargs) -> list[dict]:

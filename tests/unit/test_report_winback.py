@@ -9,69 +9,21 @@ import json
 
 import pytest
 
-from shoptui.cli import main
 from shoptui.errors import UsageError
 from shoptui.reports import Money
 from shoptui.reports.query import ReportQuery
 from shoptui.reports.winback import COLUMNS, winback
-from shoptui.services import customers, sales, stores
+from shoptui.services import stores
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
-
-
-AS_OF = dt.date(2025, 3, 31)
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def register(name: str, **values):
-    return customers.register({"name": name, **values}, registered_at=at("2024-12-01 09:00")).customer
-
-
-def sell(customer, amount: int, when: str, actor=None):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when)), actor=actor).receipt
+from tests.builders import WINBACK_AS_OF as AS_OF
+from tests.builders import winback_register as register
+from tests.builders import winback_sell as sell
+from tests.builders import winback_shop as build_shop
 
 
 def run(**kwargs) -> dict:
     kwargs.setdefault("as_of", AS_OF)
     return winback(ReportQuery(**kwargs))
-
-
-def build_shop() -> dict:
-    """Purchase dates up to 2025-03-31 (gaps in brackets, their median after the colon):
-
-    A 03-01, 03-05, 03-15, 03-20 (4, 10, 5: 5), last 11 days ago, revenue 40000
-    B 03-01, 03-03, 03-10, 03-21 twice (2, 7, 11: 7), last 10 days ago, revenue 60000
-    C 02-01, 02-04, 02-11, 02-21, 03-01 (3, 7, 10, 8: 7.5), last 30 days ago, 100000 − 10000
-    D two receipts on 01-10: one date, never listed
-    E 03-29, 03-30 (1: 1), last 1 day ago
-    F archived, 01-01 and 01-02: left out
-    """
-    people = {
-        "A": register("A", phone="0912345601", consent_sms=True, consent_zalo=True),
-        "B": register("B", phone="0912345602", consent_email=True),
-        "C": register("C", consent_facebook=True),
-        "D": register("D"),
-        "E": register("E"),
-        "F": register("F"),
-    }
-    for when in ("03-01", "03-05", "03-15", "03-20"):
-        sell(people["A"], 10_000, f"2025-{when} 10:00")
-    sell(people["A"], 10_000, "2025-04-05 10:00")  # after the as-of day
-    for when in ("03-01", "03-03", "03-10", "03-21", "03-21"):
-        sell(people["B"], 12_000, f"2025-{when} 11:00")
-    c_sales = [sell(people["C"], 20_000, f"2025-{when} 12:00") for when in ("02-01", "02-04", "02-11", "02-21", "03-01")]
-    sales.record_return(c_sales[0], amount=10_000, at=at("2025-03-02 12:00"))
-    sell(people["D"], 5_000, "2025-01-10 09:00")
-    sell(people["D"], 5_000, "2025-01-10 19:00")
-    sell(people["E"], 1_000, "2025-03-29 09:00")
-    sell(people["E"], 1_000, "2025-03-30 09:00")
-    sell(people["F"], 50_000, "2025-01-01 09:00")
-    sell(people["F"], 50_000, "2025-01-02 09:00")
-    customers.archive(people["F"])
-    return people
 
 
 def listed(report: dict) -> list[tuple[str, float, int]]:
@@ -169,29 +121,23 @@ def test_no_data(database):
 # -- the command line ------------------------------------------------------------------------------
 
 
-def shoptui(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_cli_json_and_csv(database, db_path, capsys):
+def test_cli_json_and_csv(database, db_path, shoptui):
     build_shop()
     database.close()
-    code, out, err = shoptui(capsys, "--db", str(db_path), "report", "winback", "--as-of", "2025-03-31", "--format", "json")
+    code, out, err = shoptui("--db", str(db_path), "report", "winback", "--as-of", "2025-03-31", "--format", "json")
     assert code == 0 and err == ""
     rows = json.loads(out)["rows"]
     assert [(row["name"], row["usual_interval"], row["revenue"]) for row in rows] == [("C", 7.5, "90000"), ("A", 5, "40000")]
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "winback", "--as-of", "2025-03-31",
+    code, out, _err = shoptui("--db", str(db_path), "report", "winback", "--as-of", "2025-03-31",
                               "--min-days", "10", "--format", "csv")
     table = list(csv.reader(io.StringIO(out)))
     assert code == 0 and table[0] == list(COLUMNS)
     assert table[1] == ["KH000003", "C", "", "false", "false", "true", "false", "2025-03-01", "7.5", "30", "90000", "9"]
-    code, _out, err = shoptui(capsys, "--db", str(db_path), "report", "winback", "--factor", "two")
+    code, _out, err = shoptui("--db", str(db_path), "report", "winback", "--factor", "two")
     assert code == 2 and err.strip() == "--factor must be a number, such as 2 or 1.5."
 
 
-def test_cli_empty_csv_has_a_header(database, db_path, capsys):
+def test_cli_empty_csv_has_a_header(database, db_path, shoptui):
     database.close()
-    code, out, _err = shoptui(capsys, "--db", str(db_path), "report", "winback", "--format", "csv")
+    code, out, _err = shoptui("--db", str(db_path), "report", "winback", "--format", "csv")
     assert code == 0 and out.splitlines() == [",".join(COLUMNS)]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -22,72 +21,28 @@ from shoptui.io.xlsx import safe_text
 from shoptui.models import Customer, DebtEntry, PointsEntry, ReceiptLine
 from shoptui.reports import load
 from shoptui.reports.query import ReportQuery
-from shoptui.services import cards, customers, debts, points, sales, settings, stores, visits
+from shoptui.services import (
+    customers,
+    debts,
+    settings,
+    stores,
+)
 from shoptui.services.context import Actor
-from shoptui.services.sales import LineInput, SaleInput
+from tests.builders import at
+from tests.builders import month_sell as sell
+from tests.builders import month_shop as build_shop
+from tests.xlsx_reading import (
+    HOSTILE,
+    SHEETS,
+    chart_facts,
+    charts_by_sheet,
+    formulas,
+    values,
+)
 
 from ..actors import SYSTEM
-from .test_xlsx_writer import HOSTILE, chart_facts, charts_by_sheet, formulas, values
 
 MARCH = Month(dt.date(2025, 3, 1))
-SHEETS = [
-    "Summary", "Sales by day", "Conversion by day", "Conversion by hour", "Customers", "Debts", "Points",
-    "Portrait", "RFM segments", "RFM customers", "Win-back", "Receipts",
-]
-
-
-def at(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def sell(customer, amount=None, when="", store=None, **extra):
-    actor = Actor(store=store, system="cli:tester") if store is not None else SYSTEM
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra), actor).receipt
-
-
-def build_shop() -> dict:
-    """March 2025, with February 2025 and March 2024 to compare with.
-
-    March (MAIN unless said): B buys two lines 2 x 30,000 + 1.5 x 10,000 = 75,000 on the
-    4th at 11:00; an anonymous 70,000 at 12:00; B returns 10,000 on the 5th; A pays 20,000
-    of his debt on the 10th; A buys 40,000 on credit at BRANCH on the 15th; A's debt is
-    lowered by 1,000 on the 25th; C buys 5,000 on the 31st at 23:59; A buys 99,999 on
-    1 April (not in March). Revenue 75,000 + 70,000 − 10,000 + 40,000 + 5,000 = 180,000
-    on 4 sale receipts, 3 of them with a customer. Visitors: MAIN counted 5 an hour from
-    8 to 19 on the 4th and 10 at 10:00 on the 5th (70); BRANCH counts nothing, so its
-    receipt does not raise the conversion: 2 receipts on counted days / 70 visitors.
-    February: A buys 200,000 with 50,000 on credit. March 2024: A buys 100,000.
-    """
-    branch = stores.add_store("BRANCH", "Chợ Lớn")
-    main = stores.default_store() if hasattr(stores, "default_store") else None
-    a = customers.register({"name": "An", "phone": "0912345678", "credit_limit": 1_000_000},
-                           registered_at=at("2024-01-05 10:00")).customer
-    customers.define_property("eyesight", "Eyesight", "number")
-    b = customers.register({"name": "Bình", "phone": "0912345679", "gender": "female", "birthday": "1990-05-31",
-                            "groups": ["VIP"], "consent_zalo": True}, registered_at=at("2025-03-02 10:00")).customer
-    customers.set_property(b, "eyesight", "-1.5")
-    cards.issue_card(b, "2000000000015", at=at("2025-03-02 10:01"))
-    c = customers.register({"name": "Chi"}, registered_at=at("2025-03-20 18:00")).customer
-    sell(a, 100_000, "2024-03-03 10:00")
-    sell(a, 200_000, "2025-02-03 10:00", credit=50_000)
-    lines = [LineInput(qty=Decimal(2), unit_price=30_000, name="Trà xanh", sku="T1"),
-             LineInput(qty=Decimal("1.5"), unit_price=10_000, name="Bánh", sku="B1")]
-    b_sale = sell(b, when="2025-03-04 11:00", lines=lines)
-    sell(None, 70_000, "2025-03-04 12:00")
-    sales.record_return(b_sale, amount=10_000, at=at("2025-03-05 10:00"))
-    debts.take_payment(a, 20_000, at=at("2025-03-10 10:00"))
-    sell(a, 40_000, "2025-03-15 09:30", store=branch, credit=40_000)
-    debts.adjust_debt(a, -1_000, "rounding", at=at("2025-03-25 10:00"))
-    points.adjust_points(b, 5, "welcome", at=at("2025-03-20 10:00"))
-    sell(c, 5_000, "2025-03-31 23:59")
-    sell(a, 99_999, "2025-04-01 00:00")
-    store = main or 1
-    for hour in range(8, 20):
-        visits.record_imported(store, at(f"2025-03-04 {hour:02d}:00"), 5)
-    visits.record_imported(store, at("2025-03-05 10:00"), 10)
-    return {"a": a, "b": b, "c": c, "branch": branch}
-
-
 def export(tmp_path, name="march.xlsx"):
     path = tmp_path / name
     result = export_month(MARCH, path)
