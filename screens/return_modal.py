@@ -234,8 +234,8 @@ class ReturnModal(FormModal):
             return
         sale_id = self.sale.id
         run_db(self, till.refund_split, sale_id, amount, values["lines"], values["refund"],
-               on_done=partial(self._show_split, sale_id=sale_id), on_error=partial(self._split_failed, sale_id=sale_id),
-               group="refund-split", exclusive=True)
+               on_done=partial(self._show_split, sale_id=sale_id),
+               on_error=partial(self._split_failed, sale_id=sale_id), group="refund-split", exclusive=True)
 
     def _shown(self, sale_id: int | None) -> bool:
         """Whether ``sale_id`` (None: any) is still the sale shown: a split worked out for
@@ -268,8 +268,8 @@ class ReturnModal(FormModal):
         if split.rounding:
             parts.append(_("cash rounding {amount}").format(amount=f.money(split.rounding).plain))
         if split.points_reversed:
-            parts.append(ngettext("{points} point taken back", "{points} points taken back", split.points_reversed).format(
-                points=f.number(split.points_reversed).plain))
+            parts.append(ngettext("{points} point taken back", "{points} points taken back",
+                                  split.points_reversed).format(points=f.number(split.points_reversed).plain))
         self.query_one("#refund-split", Static).update(content(" · ".join(parts)))
 
     def _typed_receipt(self) -> str:

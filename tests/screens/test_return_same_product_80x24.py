@@ -161,3 +161,42 @@ async def test_one_point_is_said_in_the_singular_in_the_split(database):
         text = split_text(modal)
         assert "1 point back (" in text and "1 point taken back" in text, text
         assert "points" not in text, text
+
+
+@pilot_test
+async def test_the_testers_keys_sale_with_a_product_scanned_twice_then_f8(database):
+    # On a card: F5, Tab, scan COCA twice and TEA once, Enter, Enter, Right (Sales tab), F8.
+    from screens.customer_card_screen import CustomerCardScreen
+    from screens.sale_modal import SaleModal
+
+    from .till_helpers import card_open
+
+    products()
+    customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
+    app = app_for(database)
+    async with app.run_test(size=TILL) as pilot:
+        app.open_customer(customer.id)
+        await card_open(pilot, customer.id)
+        await pilot.press("f5")
+        await until(pilot, lambda: isinstance(app.screen, SaleModal), what="the sale")
+        sale_modal = app.screen
+        await pilot.press("tab")
+        for code in (COCA, COCA, TEA):
+            await scan(pilot, code)
+        quoted = lambda: sale_modal.last_quote is not None and sale_modal.last_quote.subtotal == 50_000  # noqa: E731
+        await until(pilot, quoted, timeout=10, what="three lines")
+        await pilot.press("enter")
+        await done_shown(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen), what="back on the card")
+        from shoptui.models import ReceiptLine
+
+        assert ReceiptLine.select().where(ReceiptLine.sku == "COCA").count() == 2  # a line a scan
+        await pilot.press("right")
+        await pilot.pause()
+        await pilot.press("f8")
+        await until(pilot, lambda: isinstance(app.screen, ReturnModal) and app.screen.sale is not None, what="the return")
+        modal = app.screen
+        table = modal.query_one("#return-lines", DataTable)
+        await until(pilot, lambda: table.row_count == 2, what="the sale's lines")
+        assert rows(table) == [["COCA Coca-Cola lon 320ml", "2", "0", "2"], ["TEA Green tea", "1", "0", "1"]]
