@@ -10,6 +10,7 @@ reduced and what is paid back. After the cashier's limit of days a manager's PIN
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from typing import Iterable
 
@@ -19,7 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
 from shoptui.errors import ShopError, ValidationError
-from shoptui.i18n import _
+from shoptui.i18n import _, ngettext
 from shoptui.money import parse_money
 from shoptui.services import receipt_lookup, sales, scans, till
 from shoptui.services.context import Actor
@@ -77,6 +78,24 @@ class Returned:
 
     result: sales.ReturnResult
     payments: dict[str, int]
+
+
+def one_more(text: str, sku: str) -> str:
+    """The lines typed ("sku qty; …") with one more of ``sku``: added to its entry when
+    it has one with a plain quantity, else a new entry "sku 1"."""
+    items = [item.strip() for item in text.split(";") if item.strip()]
+    for i, item in enumerate(items):
+        parts = item.split()
+        if parts[0] != sku or len(parts) != 2:
+            continue
+        try:
+            qty = Decimal(parts[1])
+        except InvalidOperation:
+            continue
+        if qty.is_finite():
+            items[i] = f"{sku} {qty + 1:f}"
+            return "; ".join(items)
+    return "; ".join(items + [f"{sku} 1"])
 
 
 class ReturnModal(FormModal):
@@ -175,7 +194,9 @@ class ReturnModal(FormModal):
             table.add_column(plain(heading), width=width)
         for line, (name, *figures) in zip(facts.lines, rows):
             name.truncate(widths[0], overflow="ellipsis")
-            table.add_row(name, *figures, key=line.sku)
+            # One row a product (till.sale_facts adds up its lines); a line without a sku
+            # gets a key of its own and cannot be picked.
+            table.add_row(name, *figures, key=line.sku or None)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -183,9 +204,9 @@ class ReturnModal(FormModal):
             self._add_line(event.row_key.value)
 
     def _add_line(self, sku: str) -> None:
+        """One more of ``sku``: added to its entry when it has one ("COCA 1" → "COCA 2")."""
         lines = self.query_one("#lines", Input)
-        typed = lines.value.strip().rstrip(";").strip()
-        lines.value = f"{typed}; {sku} 1" if typed else f"{sku} 1"
+        lines.value = one_more(lines.value, sku)
         self.field("lines").set_error(None)
 
     # -- the refund's split, before it is saved ------------------------------------------
@@ -211,17 +232,28 @@ class ReturnModal(FormModal):
         except ShopError as exc:
             self._split_failed(exc)
             return
-        run_db(self, till.refund_split, self.sale.id, amount, values["lines"], values["refund"],
-               on_done=self._show_split, on_error=self._split_failed, group="refund-split", exclusive=True)
+        sale_id = self.sale.id
+        run_db(self, till.refund_split, sale_id, amount, values["lines"], values["refund"],
+               on_done=partial(self._show_split, sale_id=sale_id),
+               on_error=partial(self._split_failed, sale_id=sale_id), group="refund-split", exclusive=True)
 
-    def _split_failed(self, exc: ShopError) -> None:
-        self.query_one("#refund-split", Static).update(content(str(exc)))
+    def _shown(self, sale_id: int | None) -> bool:
+        """Whether ``sale_id`` (None: any) is still the sale shown: a split worked out for
+        a sale since replaced is dropped."""
+        return sale_id is None or (self.sale is not None and self.sale.id == sale_id)
 
-    def _show_split(self, split: till.RefundSplit) -> None:
+    def _split_failed(self, exc: ShopError, sale_id: int | None = None) -> None:
+        if self._shown(sale_id):
+            self.query_one("#refund-split", Static).update(content(str(exc)))
+
+    def _show_split(self, split: till.RefundSplit, sale_id: int | None = None) -> None:
+        if not self._shown(sale_id):
+            return
         f = self.formats
         parts = [_("Returns {amount}").format(amount=f.money(split.amount).plain)]
         if split.points_restored or split.points_money:
-            parts.append(_("{points} points back ({amount})").format(
+            parts.append(ngettext("{points} point back ({amount})", "{points} points back ({amount})",
+                                  split.points_restored).format(
                 points=f.number(split.points_restored).plain, amount=f.money(split.points_money).plain))
         if split.voucher:
             parts.append(_("voucher {amount}").format(amount=f.money(split.voucher).plain))
@@ -236,7 +268,8 @@ class ReturnModal(FormModal):
         if split.rounding:
             parts.append(_("cash rounding {amount}").format(amount=f.money(split.rounding).plain))
         if split.points_reversed:
-            parts.append(_("{points} points taken back").format(points=f.number(split.points_reversed).plain))
+            parts.append(ngettext("{points} point taken back", "{points} points taken back",
+                                  split.points_reversed).format(points=f.number(split.points_reversed).plain))
         self.query_one("#refund-split", Static).update(content(" · ".join(parts)))
 
     def _typed_receipt(self) -> str:
@@ -246,10 +279,21 @@ class ReturnModal(FormModal):
         """The receipt field names another sale than the one shown (or none is shown)."""
         return self.sale is None or self.sale.number != self._typed_receipt()
 
-    def _look_up_typed(self, then_focus_amount: bool) -> None:
+    def _clear_sale(self) -> None:
+        """Nothing of the sale shown is left: its facts, its lines, the lines picked from
+        them and the refund's split (the receipt typed names another sale now)."""
         self.sale = None
-        self.clear_errors()
+        self.workers.cancel_group(self, "refund-split")
         self.query_one("#return-sale", Static).update(content(""))
+        table = self.query_one("#return-lines", DataTable)
+        table.clear(columns=True)
+        table.display = False
+        self.query_one("#lines", Input).value = ""
+        self.query_one("#refund-split", Static).update(content(""))
+
+    def _look_up_typed(self, then_focus_amount: bool) -> None:
+        self._clear_sale()
+        self.clear_errors()
         on_done = self._found if then_focus_amount else self._show_sale
         # Exclusive: only the last receipt typed may come back and be shown.
         run_db(self, sale_shown, self._typed_receipt(), None, self.actor, on_done=on_done, on_error=self.show_error,

@@ -74,13 +74,27 @@ def sale_facts(number: str | None = None, sale_id: int | None = None) -> SaleFac
 
 
 def _lines_of(sale: Receipt) -> tuple[SaleLine, ...]:
+    """One row per product, its lines added up (a product scanned twice is two lines of the
+    sale, one product to the cashier); a line without a sku stays a row of its own."""
     returned = ReceiptLine.alias("returned")
     back = (returned.select(pw.fn.COALESCE(pw.fn.SUM(returned.qty), 0))
             .where(returned.return_of_line == ReceiptLine.id))
     rows = (ReceiptLine.select(ReceiptLine.sku, ReceiptLine.name, ReceiptLine.qty, back.alias("back"), ReceiptLine.amount)
             .where(ReceiptLine.receipt == sale).order_by(ReceiptLine.position).tuples())
-    return tuple(SaleLine(sku or "", name or "", Decimal(str(qty)), Decimal(str(done)), amount)
-                 for sku, name, qty, done, amount in rows)
+    out: list[SaleLine] = []
+    by_sku: dict[str, int] = {}
+    for sku, name, qty, done, amount in rows:
+        line = SaleLine(sku or "", name or "", Decimal(str(qty)), Decimal(str(done)), amount)
+        at = by_sku.get(line.sku) if line.sku else None
+        if at is None:
+            if line.sku:
+                by_sku[line.sku] = len(out)
+            out.append(line)
+        else:
+            kept = out[at]
+            out[at] = SaleLine(kept.sku, kept.name, kept.qty + line.qty, kept.returned + line.returned,
+                               kept.amount + line.amount)
+    return tuple(out)
 
 
 def refund_split(sale_id: int, amount: int | None, lines_text: str, method: str) -> RefundSplit:
@@ -96,18 +110,45 @@ def refund_split(sale_id: int, amount: int | None, lines_text: str, method: str)
 
 
 def return_lines(sale_id: int, text: str) -> list[tuple[int, Decimal]]:
-    """"sku qty; …" as (sale line id, quantity) pairs; no quantity: the whole line."""
-    out = []
+    """"sku qty; …" as (sale line id, quantity) pairs; no quantity: all that is left of it.
+
+    A sku is a product, however many lines of the sale it was sold in (scanned twice: two
+    lines): its quantities are added up, then taken from its lines in their order, each as
+    far as it has any left."""
+    wanted: dict[str, Decimal] = {}
     for item in text.split(";"):
         parts = item.split()
         if not parts:
             continue
-        line = ReceiptLine.get_or_none((ReceiptLine.receipt == sale_id) & (ReceiptLine.sku == parts[0]))
-        if line is None:
-            raise ValidationError(_("The sale has no line {sku}.").format(sku=parts[0]), "lines")
-        qty = sales.quantity(parts[1]) if len(parts) > 1 else Decimal(str(line.qty))
-        out.append((line.id, qty))
+        sku = parts[0]
+        lines = _product_lines(sale_id, sku)
+        if not lines:
+            raise ValidationError(_("The sale has no line {sku}.").format(sku=sku), "lines")
+        left = sum((left for _line, left in lines), Decimal(0))
+        qty = sales.quantity(parts[1]) if len(parts) > 1 else left
+        wanted[sku] = wanted.get(sku, Decimal(0)) + qty
+    out: list[tuple[int, Decimal]] = []
+    for sku, qty in wanted.items():
+        lines = _product_lines(sale_id, sku)
+        left = sum((left for _line, left in lines), Decimal(0))
+        if qty <= 0 or qty > left:
+            first = lines[0][0]
+            raise RuleViolation(
+                _("At most {qty} of {name} can be returned.").format(qty=left.normalize(), name=first.name or first.sku)
+            )
+        for line, line_left in lines:
+            take = min(qty, line_left)
+            if take > 0:
+                out.append((line.id, take))
+                qty -= take
     return out
+
+
+def _product_lines(sale_id: int, sku: str) -> list[tuple[ReceiptLine, Decimal]]:
+    """The sale's lines of ``sku`` in their order, each with what is left to return of it."""
+    lines = (ReceiptLine.select().where((ReceiptLine.receipt == sale_id) & (ReceiptLine.sku == sku))
+             .order_by(ReceiptLine.position))
+    return [(line, Decimal(str(line.qty)) - sales._returned_qty(line)) for line in lines]
 
 
 def late_return_message(sale_id: int, actor: Actor | None, today: dt.date | None = None) -> str | None:

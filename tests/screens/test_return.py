@@ -255,7 +255,8 @@ async def test_scans_in_the_return_dialog_go_where_they_belong(database):
         await scan(pilot, "8930000000019")
         await until(pilot, lambda: modal.query_one("#lines", Input).value == "TEA 1", what="a line")
         await scan(pilot, "8930000000019")
-        await until(pilot, lambda: modal.query_one("#lines", Input).value == "TEA 1; TEA 1", what="a second one")
+        # One more of it: added to its entry, not a second entry.
+        await until(pilot, lambda: modal.query_one("#lines", Input).value == "TEA 2", what="a second one")
         modal.query_one("#lines", Input).focus()
         await pilot.press("enter")
         text = done_text(await done_shown(pilot))
