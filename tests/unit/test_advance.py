@@ -154,3 +154,33 @@ def test_the_refund_split_names_what_goes_back_to_the_advance(an):
     sale = sell(customer=an, amount=100_000, advance=60_000).receipt
     split = till.refund_split(sale.id, 50_000, "", "cash")
     assert (split.advance, split.refunded) == (30_000, 20_000)
+
+
+def test_no_service_takes_an_amount_beyond_the_maximum(an):
+    """Found by a hostile tester: an advance of 10**15 was stored (the dialog refuses it,
+    the service did not). Every debt, points, gift and voucher service now refuses an
+    amount beyond money.MAX_MINOR with the dialog's sentence."""
+    from shoptui.money import MAX_MINOR
+    from shoptui.services import points, vouchers
+
+    too_much = MAX_MINOR + 1
+    with pytest.raises(ValidationError, match="too large an amount"):
+        debts.take_payment(an, 10**15, actor=SYSTEM, at=NOW, advance=True)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        debts.adjust_debt(an, too_much, "typo", SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        debts.set_opening_balance(an, -too_much, SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        points.adjust_points(an, too_much, "typo", SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        points.set_opening_balance(an, too_much, SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        vouchers.top_up_gift_card("GIFT-1", too_much, "cash", SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        vouchers.create_voucher("BIG", "amount", too_much, actor=SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        customers.update(an.id, {"credit_limit": too_much}, actor=SYSTEM)
+    assert not DebtEntry.select().exists() and fresh(an).debt_balance == 0
+    debts.take_payment(an, MAX_MINOR, actor=SYSTEM, at=NOW, advance=True)  # the maximum itself is taken
+    assert fresh(an).debt_balance == -MAX_MINOR
+
