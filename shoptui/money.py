@@ -92,6 +92,14 @@ def parse_money(text: str | int | float | Decimal, currency: str, field: str | N
     return _bounded(int(minor), text, field)
 
 
+def within_maximum(minor: int, currency: str, field: str = "amount") -> int:
+    """An amount (or points count) a service is given stays within the one maximum, with
+    the sentence the dialogs show for a typed amount that is too large."""
+    if abs(minor) > MAX_MINOR:
+        raise ValidationError(_("{value} is too large an amount.").format(value=as_string(minor, currency)), field)
+    return minor
+
+
 def _bounded(minor: int, original, field) -> int:
     if abs(minor) > MAX_MINOR:
         raise ValidationError(_("{value} is too large an amount.").format(value=original), field)

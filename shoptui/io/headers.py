@@ -86,6 +86,9 @@ SALES_FIELDS: dict[str, tuple[str, ...]] = {
                  "nachlass"),
     "paid_credit": ("paid_credit", "credit", "on credit", "paid on credit", "ghi nợ", "nợ", "tiền nợ", "в долг",
                     "кредит", "долг", "auf rechnung", "kredit", "anschreiben"),
+    "paid_advance": ("paid_advance", "paid from the advance", "from the advance", "advance used",
+                     "trả từ tiền ứng trước", "từ tiền ứng trước", "trừ tiền ứng trước", "оплачено из аванса",
+                     "из аванса", "aus vorauszahlung", "von der vorauszahlung"),
     "paid_card": ("paid_card", "card payment", "paid by card", "bank card", "thẻ ngân hàng", "quẹt thẻ",
                   "thanh toán thẻ", "безнал", "безналичные", "оплата картой", "kartenzahlung", "ec-karte",
                   "ec karte"),
@@ -199,6 +202,7 @@ HEADER_WORDS: dict[str, dict[str, dict[str, str]]] = {
             "return_of": "Mã hóa đơn gốc", "customer": "Mã khách hàng", "customer_phone": "Điện thoại",
             "customer_name": "Tên khách hàng", "store": "Chi nhánh", "cashier": "Thu ngân",
             "total": "Khách cần trả", "discount": "Giảm giá hóa đơn", "paid_credit": "Ghi nợ",
+            "paid_advance": "Trả từ tiền ứng trước",
             "paid_card": "Thanh toán thẻ", "points_redeemed": "Điểm sử dụng", "voucher": "Mã voucher",
             "voucher_amount": "Tiền voucher", "cash_rounding": "Làm tròn tiền mặt", "sku": "Mã hàng", "product": "Tên hàng", "qty": "Số lượng",
             "price": "Đơn giá", "line_discount": "Giảm giá hàng", "line_amount": "Thành tiền",
@@ -217,7 +221,7 @@ HEADER_WORDS: dict[str, dict[str, dict[str, str]]] = {
             "receipt_no": "Номер чека", "datetime": "Дата и время", "kind": "Вид операции",
             "return_of": "Чек продажи", "customer": "Код клиента", "customer_phone": "Телефон клиента",
             "customer_name": "ФИО клиента", "store": "Магазин", "cashier": "Кассир", "total": "Сумма чека",
-            "discount": "Сумма скидки", "paid_credit": "В долг", "paid_card": "Оплата картой",
+            "discount": "Сумма скидки", "paid_credit": "В долг", "paid_advance": "Оплачено из аванса", "paid_card": "Оплата картой",
             "points_redeemed": "Оплачено баллами", "voucher": "Купон", "voucher_amount": "Сумма купона",
             "cash_rounding": "Округление наличных",
             "sku": "Артикул", "product": "Наименование товара", "qty": "Количество", "price": "Цена",
@@ -236,7 +240,7 @@ HEADER_WORDS: dict[str, dict[str, dict[str, str]]] = {
             "receipt_no": "Belegnummer", "datetime": "Zeitpunkt", "kind": "Belegart", "return_of": "Ursprungsbeleg",
             "customer": "Kundennummer", "customer_phone": "Telefon", "customer_name": "Kundenname",
             "store": "Filiale", "cashier": "Kassierer", "total": "Gesamtbetrag", "discount": "Rabatt",
-            "paid_credit": "Auf Rechnung", "paid_card": "Kartenzahlung", "points_redeemed": "Eingelöste Punkte",
+            "paid_credit": "Auf Rechnung", "paid_advance": "Aus Vorauszahlung", "paid_card": "Kartenzahlung", "points_redeemed": "Eingelöste Punkte",
             "voucher": "Gutscheincode", "voucher_amount": "Gutscheinbetrag", "cash_rounding": "Bargeldrundung", "sku": "Artikelnummer",
             "product": "Artikelbezeichnung", "qty": "Menge", "price": "Einzelpreis",
             "line_discount": "Positionsrabatt", "line_amount": "Positionsbetrag",
@@ -247,7 +251,8 @@ HEADER_WORDS: dict[str, dict[str, dict[str, str]]] = {
 
 
 # English: SPEC's names as a person writes them (matching ignores case, spaces and "_").
-ENGLISH_WORDS = {"sku": "SKU", "datetime": "Date time", "email": "E-mail", "qty": "Qty", "in": "In", "out": "Out"}
+ENGLISH_WORDS = {"sku": "SKU", "datetime": "Date time", "email": "E-mail", "qty": "Qty", "in": "In", "out": "Out",
+                 "paid_advance": "Paid from the advance"}
 
 
 def header_word(kind: str, name: str, lang: str) -> str:

@@ -53,7 +53,7 @@ BATCH_SIZES = {"customers": 100}
 
 RECEIPT_FIELDS = (
     "receipt_no", "datetime", "kind", "return_of", "customer", "customer_phone", "customer_name", "store",
-    "cashier", "total", "discount", "paid_credit", "paid_card", "points_redeemed", "voucher", "voucher_amount",
+    "cashier", "total", "discount", "paid_credit", "paid_advance", "paid_card", "points_redeemed", "voucher", "voucher_amount",
     "cash_rounding",
 )
 LINE_FIELDS = ("sku", "product", "qty", "price", "line_discount", "line_amount")
@@ -151,7 +151,7 @@ PARSERS: dict[str, dict[str, Callable]] = {
         "datetime": _datetime,
         "time": _time,
         "kind": lambda v, ctx: cells.parse_kind(v),
-        **{name: _amount for name in ("total", "discount", "paid_credit", "paid_card", "voucher_amount", "price",
+        **{name: _amount for name in ("total", "discount", "paid_credit", "paid_advance", "paid_card", "voucher_amount", "price",
                                       "line_discount", "line_amount", "cash_rounding")},
         "points_redeemed": lambda v, ctx: cells.parse_int(v),
         "qty": lambda v, ctx: cells.parse_quantity(v),

@@ -203,7 +203,12 @@ class Ledger:
     kind: str  # the column kind of the amounts: money or int
     columns: tuple[tuple[str, str, tuple[str, ...], int], ...]  # key, header, entry kinds, sign
     rest: tuple[str, str]  # the column that takes every other kind (adjustments)
+    # The column whose entries include what sales paid from the advance (a ``credit_sale``
+    # entry too), shown apart right after it: an advance used is no credit.
+    advance_from: str | None = None
 
+
+ADVANCE_USED = ("advance_used", N_("Paid from the advance"))
 
 DEBTS = Ledger(
     DebtEntry, "amount", "money",
@@ -213,7 +218,33 @@ DEBTS = Ledger(
         ("returns", N_("Returns"), ("return",), -1),
     ),
     ("adjustments", N_("Adjustments")),
+    advance_from="credit_sales",
 )
+
+
+def _advance_used(month: Month, after: int) -> pw.Select:
+    """Per customer, what the month's sales paid from the advance: the ``advance``
+    payments of the receipts whose ``credit_sale`` entries are the customer's (once a receipt)."""
+    advance_paid = (
+        Payment.select(Payment.receipt, fn.SUM(Payment.amount).alias("advance"))
+        .where(Payment.method == "advance")
+        .group_by(Payment.receipt)
+        .alias("advance_paid")
+    )
+    per_receipt = (
+        DebtEntry.select(DebtEntry.customer.alias("customer_id"), fn.MAX(advance_paid.c.advance).alias("advance"))
+        .join(advance_paid, on=(advance_paid.c.receipt_id == DebtEntry.receipt))
+        .where((DebtEntry.kind == "credit_sale") & (DebtEntry.at >= month.start) & (DebtEntry.at < month.end)
+               & (DebtEntry.customer > after))
+        .group_by(DebtEntry.customer, DebtEntry.receipt)
+        .alias("per_receipt")
+    )
+    return (
+        DebtEntry.select(per_receipt.c.customer_id, fn.SUM(per_receipt.c.advance).alias("advance"))
+        .from_(per_receipt)
+        .group_by(per_receipt.c.customer_id)
+        .alias("advance_used")
+    )
 POINTS = Ledger(
     PointsEntry, "points", "int",
     (
@@ -255,14 +286,23 @@ def ledger_movements(ledger: Ledger, month: Month) -> Iterator[list]:
             .limit(CHUNK)
             .alias("per")
         )
+        if ledger.advance_from is None:
+            return (
+                Customer.select(Customer.code, Customer.name, Customer.phone, Customer.phone_typed,
+                                *[getattr(per.c, key) for key in keys], Customer.id)
+                .join(per, on=(per.c.customer_id == Customer.id))
+                .order_by(Customer.id)
+            )
+        used = _advance_used(month, after)
         return (
             Customer.select(Customer.code, Customer.name, Customer.phone, Customer.phone_typed,
-                            *[getattr(per.c, key) for key in keys], Customer.id)
+                            *[getattr(per.c, key) for key in keys], fn.COALESCE(used.c.advance, 0), Customer.id)
             .join(per, on=(per.c.customer_id == Customer.id))
+            .join_from(Customer, used, pw.JOIN.LEFT_OUTER, on=(used.c.customer_id == Customer.id))
             .order_by(Customer.id)
         )
 
-    signs = [1] + [sign for _k, _h, _kinds, sign in ledger.columns] + [1, 1]
+    signs = [1] + [sign for _k, _h, _kinds, sign in ledger.columns] + [1, 1] + ([1] if ledger.advance_from else [])
     region = settings.region()
     wrap = Money if ledger.kind == "money" else int
     after = 0
@@ -270,7 +310,14 @@ def ledger_movements(ledger: Ledger, month: Month) -> Iterator[list]:
         rows = list(chunk(after).tuples())
         for code, name, phone, typed, *figures, cid in rows:
             shown = phones.display(phone, region) if phone else typed
-            yield [code, name, shown or None] + [wrap(sign * int(v or 0)) for sign, v in zip(signs, figures)]
+            values = [wrap(sign * int(v or 0)) for sign, v in zip(signs, figures)]
+            if ledger.advance_from is not None:
+                # The advance used is taken out of its column and shown right after it.
+                used = int(values.pop())
+                at = keys.index(ledger.advance_from)
+                values[at] = wrap(int(values[at]) - used)
+                values.insert(at + 1, wrap(used))
+            yield [code, name, shown or None] + values
         if len(rows) < CHUNK:
             return
         after = rows[-1][-1]
@@ -281,7 +328,9 @@ def ledger_sheet(book: Book, name: str, month: Month, ledger: Ledger, progress: 
     columns = [
         Column("code", _("Code")), Column("name", _("Name")), Column("phone", _("Phone")),
         Column("opening", _("Opening balance"), kind, total=True),
-        *[Column(key, _(header), kind, total=True) for key, header, _kinds, _sign in ledger.columns],
+        *[column for key, header, _kinds, _sign in ledger.columns
+          for column in [Column(key, _(header), kind, total=True)]
+          + ([Column(ADVANCE_USED[0], _(ADVANCE_USED[1]), kind, total=True)] if key == ledger.advance_from else [])],
         Column(ledger.rest[0], _(ledger.rest[1]), kind, total=True),
         Column("closing", _("Closing balance"), kind, total=True),
     ]
@@ -294,7 +343,7 @@ JOURNAL_FIELDS = (
     ("receipt_no", "text"), ("datetime", "datetime"), ("kind", "text"), ("return_of", "text"),
     ("store", "text"), ("customer", "text"), ("customer_phone", "text"), ("customer_name", "text"),
     ("cashier", "text"), ("total", "money"), ("discount", "money"), ("paid_credit", "money"),
-    ("paid_card", "money"), ("points_redeemed", "int"), ("voucher", "text"), ("voucher_amount", "money"),
+    ("paid_advance", "money"), ("paid_card", "money"), ("points_redeemed", "int"), ("voucher", "text"), ("voucher_amount", "money"),
     ("cash_rounding", "money"),
     ("sku", "text"), ("product", "text"), ("qty", "qty"), ("price", "money"),
     ("line_discount", "money"), ("line_amount", "money"),
@@ -355,10 +404,9 @@ def journal_rows(month: Month) -> Iterator[list]:
             .group_by(Payment.receipt, Payment.method)
             .tuples()
         ):
-            # What an advance paid is on the customer's account like credit: the journal's
-            # "paid on credit" has both (the import's comparison adds them up alike).
-            key = "credit" if method == "advance" else method
-            paid[rid, key] = paid.get((rid, key), 0) + amount
+            # What an advance paid is not credit: it has its own column, which the sales
+            # import reads back as a payment from the advance.
+            paid[rid, method] = paid.get((rid, method), 0) + amount
             if code:
                 voucher_codes[rid] = code
         for (number, at, kind, return_of, store, customer, phone, typed, name, cashier, total, discount, points,
@@ -371,7 +419,8 @@ def journal_rows(month: Month) -> Iterator[list]:
                 # points payment: written back as points at the shop's point value.
                 points = paid[rid, "points"] // point_value
             head = [number, at, kinds.get(kind, kind), return_of, store, customer, shown_phone, name, cashier,
-                    total, discount, paid.get((rid, "credit")), paid.get((rid, "card")), points or None,
+                    total, discount, paid.get((rid, "credit")), paid.get((rid, "advance")),
+                    paid.get((rid, "card")), points or None,
                     voucher_codes.get(rid), paid.get((rid, "voucher")), paid.get((rid, "rounding"))]
             for sku, product, qty, price, line_discount, amount in lines.get(rid) or [(None,) * 6]:
                 yield head + [sku or None, product or None, qty, price, line_discount, amount]

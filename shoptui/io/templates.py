@@ -60,6 +60,7 @@ FIELDS: dict[str, dict[str, tuple[str, bool, str, str]]] = {
         "total": ("money", True, N_("What the customer owes after every discount (returns: the amount given back). Required unless the lines give prices."), "125000"),
         "discount": ("money", False, N_("Discount on the whole receipt."), "5000"),
         "paid_credit": ("money", False, N_("Part of the total left as debt."), "0"),
+        "paid_advance": ("money", False, N_("Part of the total paid from what the customer paid in advance (not credit)."), "0"),
         "paid_card": ("money", False, N_("Part of the total paid by bank card."), "0"),
         "points_redeemed": ("int", False, N_("Points the customer paid with."), "0"),
         "voucher": ("code", False, N_("Code of the voucher used."), ""),

@@ -20,7 +20,7 @@ place reads the same three figures: ``owed`` (what customers owe), ``advances`` 
 shop owes back) and ``balance`` = owed − advances, the Debts sheet's closing total.
 
 ``totals`` sum the whole list; ``paid_vs_unpaid`` looks at the customers who took
-credit (a debit entry) in scope — the period up to the as-of day, or everything up to
+credit (a debit entry; what a sale paid from the advance is no credit) in scope — the period up to the as-of day, or everything up to
 it without a period — and splits them into those who owe nothing at the as-of day and
 those who still owe.
 """
@@ -34,7 +34,7 @@ from peewee import Case, Window, fn
 
 from .. import clock
 from ..i18n import N_
-from ..models import Customer, DebtEntry
+from ..models import Customer, DebtEntry, Payment
 from ..models.ledgers import ledger_owner, merges_exist
 from ..services import settings
 from . import Money
@@ -263,13 +263,31 @@ def _totals_of(customers: int, owing_customers: int, owed: int, advance_customer
 
 def _paid_vs_unpaid(query: ReportQuery) -> dict:
     """Customers who took credit in scope: who owes nothing now and who still owes."""
-    took_credit = (
+    # What a sale paid from the advance is a ``credit_sale`` entry too (the balance rises
+    # towards zero), but it is no credit: each receipt's debits less what it paid from the
+    # advance (its ``advance`` payments), so a customer who only used an advance took none.
+    advance_paid = (
+        Payment.select(Payment.receipt, fn.SUM(Payment.amount).alias("advance"))
+        .where(Payment.method == "advance")
+        .group_by(Payment.receipt)
+        .alias("advance_paid")
+    )
+    per_receipt = (
         DebtEntry.select(
             _owner().alias("customer_id"),
-            fn.SUM(DebtEntry.amount).alias("credit"),
+            (fn.SUM(DebtEntry.amount) - fn.COALESCE(fn.MAX(advance_paid.c.advance), 0)).alias("credit"),
         )
+        .join(advance_paid, pw.JOIN.LEFT_OUTER,
+              on=(advance_paid.c.receipt_id == DebtEntry.receipt) & (DebtEntry.kind == "credit_sale"))
         .where(_entries(query) & query.in_period(DebtEntry.at) & (DebtEntry.amount > 0))
-        .group_by(_owner())
+        .group_by(_owner(), DebtEntry.receipt)
+        .alias("per_receipt")
+    )
+    took_credit = (
+        DebtEntry.select(per_receipt.c.customer_id, fn.SUM(per_receipt.c.credit).alias("credit"))
+        .from_(per_receipt)
+        .group_by(per_receipt.c.customer_id)
+        .having(fn.SUM(per_receipt.c.credit) > 0)
         .alias("took_credit")
     )
     balances = (

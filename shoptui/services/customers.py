@@ -11,7 +11,7 @@ from .. import clock, phones
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _, babel_locale
 from ..limits import check_day
-from ..money import format_money
+from ..money import format_money, within_maximum
 from ..models import (
     CHANNELS,
     GENDERS,
@@ -117,6 +117,8 @@ def _validate(values: dict, customer: Customer | None) -> tuple[dict, list[str]]
         limit = None if limit is None or limit == "" else _whole_number(limit, "credit_limit")
         if limit is not None and limit < 0:
             raise ValidationError(_("A credit limit may not be negative."), "credit_limit")
+        if limit is not None:
+            within_maximum(limit, settings.currency(), "credit_limit")
         out["credit_limit"] = limit
     for channel in CHANNELS:
         key = f"consent_{channel}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .. import clock
 from ..errors import RuleViolation, ValidationError
 from ..i18n import _, babel_locale
-from ..money import format_money
+from ..money import format_money, within_maximum
 from ..models import Customer, DebtEntry
 from ..models.ledgers import in_ledger_of
 from . import settings
@@ -94,6 +94,8 @@ def take_payment(
     require(actor, "debt_payment")
     if method not in PAYMENT_METHODS:
         raise ValidationError(_("The payment method must be one of: {choices}.").format(choices=", ".join(PAYMENT_METHODS)), "method")
+    if amount is not None:
+        within_maximum(amount, settings.currency())
     with write_transaction():
         customer = lock_customer(customer)
         balance = customer.debt_balance
@@ -131,6 +133,7 @@ def adjust_debt(
         raise ValidationError(_("An adjustment needs a reason."), "reason")
     if amount == 0:
         raise ValidationError(_("An adjustment of zero changes nothing."), "amount")
+    within_maximum(amount, settings.currency())
     with write_transaction():
         customer = lock_customer(customer)
         if customer.debt_balance + amount < 0:
@@ -154,6 +157,7 @@ def set_opening_balance(
     """The debt brought over from another program, taken once per customer. True when posted."""
     if amount == 0:
         return False
+    within_maximum(amount, settings.currency())
     with write_transaction():
         customer = lock_customer(customer)
         if DebtEntry.select().where((DebtEntry.customer == customer) & (DebtEntry.kind == "opening")).exists():

@@ -417,7 +417,8 @@ class SalesWriter:
     """Receipts keyed by store and number. The same content again is ``unchanged``; other
     content under a stored number is a conflict, never an overwrite.
 
-    Payments add up to the total: ``paid_credit`` is paid on credit, ``paid_card`` by
+    Payments add up to the total: ``paid_credit`` is paid on credit, ``paid_advance`` from the
+    customer's advance (not credit), ``paid_card`` by
     bank card, ``points_redeemed`` × the ``points_value`` setting with points,
     ``voucher_amount`` with the voucher, ``cash_rounding`` (signed) is the rounding of the
     cash (services.cash_rounding), and the rest in cash. A voucher code the shop
@@ -539,7 +540,7 @@ class SalesWriter:
         return_of, sale_customer = self._return_link(record, store_id, kind, total, messages)
         at = values["datetime"]
         customer_id = self._customer(values, at) or sale_customer
-        if customer_id is None and (paid["credit"] or paid["points"]):
+        if customer_id is None and (paid["credit"] or paid["points"] or paid["advance"]):
             raise RuleViolation(_("Only a known customer can buy on credit or pay with points."))
 
         # Nothing below refuses the record: what it writes is all or nothing with the batch.
@@ -589,14 +590,12 @@ class SalesWriter:
         if head != stored_head:
             return False
         paid = self._payments(values, kind, total)
-        stored_paid = dict.fromkeys(("credit", "card", "points", "voucher", "rounding"), 0)
+        stored_paid = dict.fromkeys(("credit", "advance", "card", "points", "voucher", "rounding"), 0)
         for method, amount in (
             Payment.select(Payment.method, pw.fn.SUM(Payment.amount))
             .where(Payment.receipt == receipt.id).group_by(Payment.method).tuples()
         ):
-            if method == "advance":  # the journal writes it with the credit (io.month_lists)
-                stored_paid["credit"] += int(amount)
-            elif method in stored_paid:
+            if method in stored_paid:
                 stored_paid[method] += int(amount)
         if any(paid.get(method, 0) != amount for method, amount in stored_paid.items()):
             return False
@@ -647,6 +646,7 @@ class SalesWriter:
         """How the total was paid, by method; what the file does not say was paid in cash."""
         paid = {
             "credit": values.get("paid_credit", 0),
+            "advance": values.get("paid_advance", 0),
             "card": values.get("paid_card", 0),
             "points": values.get("points_redeemed", 0) * self.point_value,
             "voucher": values.get("voucher_amount", 0),
@@ -788,6 +788,8 @@ class SalesWriter:
         ]
         if values.get("cash_rounding"):  # only then: the hashes of files without it stay as they were
             content.append(values["cash_rounding"])
+        if values.get("paid_advance"):  # likewise
+            content.append(["advance", values["paid_advance"]])
         return hashlib.sha256(json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()
 
     def _return_link(self, record: Record, store_id: int, kind: str, total: int, messages: list) -> tuple[int | None, int | None]:

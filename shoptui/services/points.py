@@ -11,6 +11,7 @@ from .. import clock
 from ..errors import RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Customer, PointsEntry, PointsTier, Receipt
+from ..money import MAX_MINOR
 from ..models.ledgers import ledger_owner, merges_exist
 from . import settings
 from .audit import record
@@ -99,6 +100,7 @@ def adjust_points(
         raise ValidationError(_("An adjustment needs a reason."), "reason")
     if points == 0:
         raise ValidationError(_("An adjustment of zero changes nothing."), "points")
+    _within_maximum(points)
     with write_transaction():
         customer = lock_customer(customer)
         if customer.points_balance + points < 0:
@@ -117,6 +119,7 @@ def set_opening_balance(
     """Points brought over from another program, taken once per customer. True when posted."""
     if points <= 0:
         return False
+    _within_maximum(points)
     with write_transaction():
         customer = lock_customer(customer)
         if PointsEntry.select().where((PointsEntry.customer == customer) & (PointsEntry.kind == "opening")).exists():
@@ -124,6 +127,12 @@ def set_opening_balance(
         post_points(customer, "opening", points, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
         record(actor, "points.opening", "customer", customer.id, None, {"points": points}, at=at)
     return True
+
+
+def _within_maximum(points: int) -> None:
+    """Points share the one maximum of amounts (money.MAX_MINOR) and its sentence."""
+    if abs(points) > MAX_MINOR:
+        raise ValidationError(_("{value} is too large an amount.").format(value=points), "points")
 
 
 def expire_points(today: dt.date | None = None, *, at: dt.datetime | None = None) -> int:

@@ -11,6 +11,8 @@ from .. import clock
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Card, Customer, GiftCardEntry, Receipt, User, Voucher, VoucherUse
+from ..money import within_maximum
+from . import settings
 from .audit import record
 from .context import Actor, require
 from .cards import clean_barcode
@@ -44,6 +46,8 @@ def create_voucher(
         raise ValidationError(_("A voucher is an amount or a percent."), "kind")
     if value <= 0 or (kind == "percent" and value > 10000):
         raise ValidationError(_("The voucher's value is not possible."), "value")
+    if kind == "amount":
+        within_maximum(value, settings.currency(), "value")
     if max_uses is not None and max_uses < 1:
         raise ValidationError(_("A voucher can be used at least once."), "max_uses")
     if valid_from and valid_to and valid_to < valid_from:
@@ -135,6 +139,7 @@ def top_up_gift_card(
     require(actor, "gift_cards")
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise ValidationError(_("The amount must be more than zero."), "amount")
+    within_maximum(amount, settings.currency())
     if method not in GIFT_PAYMENT_METHODS:
         raise ValidationError(
             _("The payment method must be one of: {choices}.").format(choices=", ".join(GIFT_PAYMENT_METHODS)), "method"

@@ -154,3 +154,93 @@ def test_the_refund_split_names_what_goes_back_to_the_advance(an):
     sale = sell(customer=an, amount=100_000, advance=60_000).receipt
     split = till.refund_split(sale.id, 50_000, "", "cash")
     assert (split.advance, split.refunded) == (30_000, 20_000)
+
+
+def test_no_service_takes_an_amount_beyond_the_maximum(an):
+    """Found by a hostile tester: an advance of 10**15 was stored (the dialog refuses it,
+    the service did not). Every debt, points, gift and voucher service now refuses an
+    amount beyond money.MAX_MINOR with the dialog's sentence."""
+    from shoptui.money import MAX_MINOR
+    from shoptui.services import points, vouchers
+
+    too_much = MAX_MINOR + 1
+    with pytest.raises(ValidationError, match="too large an amount"):
+        debts.take_payment(an, 10**15, actor=SYSTEM, at=NOW, advance=True)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        debts.adjust_debt(an, too_much, "typo", SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        debts.set_opening_balance(an, -too_much, SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        points.adjust_points(an, too_much, "typo", SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        points.set_opening_balance(an, too_much, SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        vouchers.top_up_gift_card("GIFT-1", too_much, "cash", SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        vouchers.create_voucher("BIG", "amount", too_much, actor=SYSTEM, at=NOW)
+    with pytest.raises(ValidationError, match="too large an amount"):
+        customers.update(an.id, {"credit_limit": too_much}, actor=SYSTEM)
+    assert not DebtEntry.select().exists() and fresh(an).debt_balance == 0
+    debts.take_payment(an, MAX_MINOR, actor=SYSTEM, at=NOW, advance=True)  # the maximum itself is taken
+    assert fresh(an).debt_balance == -MAX_MINOR
+
+
+def test_advance_use_is_its_own_column_and_reads_back_as_advance(an, tmp_path):
+    """Found by a hostile tester: the Receipts sheet wrote what an advance paid as
+    "Paid credit", so a re-import into an empty database made it credit (the day close
+    said "on credit"), and into the same one "unchanged" only because the import treated
+    both alike. It has its own column now, read back as a payment from the advance."""
+    from openpyxl import load_workbook
+
+    from shoptui import db as dbmod
+    from shoptui.io.importer import import_sheet
+    from shoptui.io.month_export import Month, export_month
+    from shoptui.io.readers import open_sheet
+    from shoptui.services.stores import ensure_main_store
+
+    debts.take_payment(an, 58_116, actor=SYSTEM, at=NOW, advance=True)
+    sell(customer=an, amount=100_000, advance=58_116, credit=10_000)
+    path = tmp_path / "june.xlsx"
+    export_month(Month(NOW.date().replace(day=1)), path, actor=SYSTEM)
+    header, row = list(load_workbook(path, read_only=True)["Receipts"].iter_rows(values_only=True))[:2]
+    assert row[header.index("Paid from the advance")] == 58_116
+    assert row[header.index("Paid credit")] == 10_000
+    # The Debts sheet shows it apart from the credit sales too, and still adds up.
+    debts_sheet = list(load_workbook(path, read_only=True)["Debts"].iter_rows(values_only=True))
+    an_row = dict(zip(debts_sheet[0], debts_sheet[1]))
+    assert (an_row["Credit sales"], an_row["Paid from the advance"], an_row["Payments"]) == (10_000, 58_116, 58_116)
+    assert an_row["Closing balance"] == 10_000 == fresh(an).debt_balance
+    again = import_sheet("sales", open_sheet(path, sheet="Receipts"), dry_run=True, actor=SYSTEM)
+    assert again.counts == {"imported": 0, "updated": 0, "unchanged": 1, "rejected": 0}, again.messages[:5]
+    before = day_close.day_close(NOW.date()).by_method
+
+    dbmod.open_database(str(tmp_path / "empty.sqlite"))
+    from shoptui.services import settings
+
+    settings.clear_cache()
+    settings.ensure_defaults()
+    ensure_main_store()
+    into_empty = import_sheet("sales", open_sheet(path, sheet="Receipts"), create_customers=True, actor=SYSTEM)
+    assert into_empty.counts["imported"] == 1, into_empty.messages[:5]
+    receipt = Receipt.get()
+    assert paid(receipt) == {"advance": 58_116, "credit": 10_000, "cash": 31_884}
+    assert day_close.day_close(NOW.date()).by_method == before
+    labels = {f.what: f.label for f in day_close.figures(day_close.day_close(NOW.date()))}
+    assert labels["advance"] == "from the advance"
+
+
+def test_advance_use_is_no_credit_in_the_debtors_report(an):
+    """Found by a hostile tester: a customer who only paid from an advance counted among
+    those who took credit (``paid_vs_unpaid.paid``: customers 1, credit 100000)."""
+    from shoptui.reports.debtors import debtors
+    from shoptui.reports.query import ReportQuery
+
+    debts.take_payment(an, 100_000, actor=SYSTEM, at=NOW, advance=True)
+    sell(customer=an, amount=100_000, advance=100_000)
+    split = debtors(ReportQuery(as_of=NOW.date()))["paid_vs_unpaid"]
+    assert split["paid"] == {"customers": 0, "credit": 0} and split["unpaid"]["customers"] == 0
+    # Credit and advance on one receipt: only the credit is credit taken.
+    debts.take_payment(an, 30_000, actor=SYSTEM, at=NOW, advance=True)
+    sell(customer=an, amount=50_000, advance=30_000, credit=20_000)
+    split = debtors(ReportQuery(as_of=NOW.date()))["paid_vs_unpaid"]
+    assert split["unpaid"]["customers"] == 1 and split["unpaid"]["credit"] == 20_000

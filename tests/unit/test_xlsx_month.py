@@ -162,8 +162,8 @@ def test_debts_move_from_opening_to_closing_and_reconcile_with_the_ledger(shop, 
     _result, _data, book = export(tmp_path)
     ws = book["Debts"]
     rows = by_header(ws)
-    assert values(ws)[0] == ["Code", "Name", "Phone", "Opening balance", "Credit sales", "Payments", "Returns",
-                             "Adjustments", "Closing balance"]
+    assert values(ws)[0] == ["Code", "Name", "Phone", "Opening balance", "Credit sales", "Paid from the advance",
+                             "Payments", "Returns", "Adjustments", "Closing balance"]
     a, total = rows  # only A ever owed
     assert total["Code"] == "Total" and total["Closing balance"] == 69_000
     assert [a[k] for k in ("Opening balance", "Credit sales", "Payments", "Returns", "Adjustments", "Closing balance")] == [
@@ -302,7 +302,7 @@ def test_an_empty_month_is_a_workbook_of_empty_tables(database, tmp_path):
     result, data, book = export(tmp_path)
     assert book.sheetnames == SHEETS and result.rows == 0
     assert values(book["Receipts"]) == [values(book["Receipts"])[0]]
-    assert values(book["Debts"])[1:] == [["Total", None, None, 0, 0, 0, 0, 0, 0]]
+    assert values(book["Debts"])[1:] == [["Total", None, None, 0, 0, 0, 0, 0, 0, 0]]
     assert values(book["Sales by day"])[-1][:2] == ["Total", 0]
 
 
