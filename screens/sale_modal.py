@@ -412,7 +412,7 @@ class SaleModal(FormModal):
         if paid > q.total:
             return _("The payments are {amount} more than the receipt.").format(amount=f.money(paid - q.total).plain)
         if sale.cash is not None and paid < q.total:
-            return _("The payments are {amount} short of the receipt.").format(amount=f.money(q.total - paid).plain)
+            return sales.cash_short(rest, q.cash_step, lambda amount: f.money(amount).plain)
         return None
 
     # -- scans ----------------------------------------------------------------------------
