@@ -80,6 +80,7 @@ class VoucherModal(FormModal):
     def __init__(self, actor: Actor | None = None):
         super().__init__()
         self.actor = actor
+        self._clash_shown: str | None = None  # what the code field was refused for on leaving it
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Code"), Input(id="voucher-code", max_length=64), "code")
@@ -124,7 +125,12 @@ class VoucherModal(FormModal):
                    on_error=lambda _exc: None, group="voucher-code", exclusive=True)
 
     def _code_checked(self, refusal: str | None) -> None:
-        self.field("code").set_error(refusal)
+        field = self.field("code")
+        if refusal is not None:
+            field.set_error(refusal)
+        elif self._clash_shown and field.error == self._clash_shown:
+            field.set_error(None)  # the code was changed into a free one
+        self._clash_shown = refusal
 
     def action_save(self) -> None:
         if self.busy:
