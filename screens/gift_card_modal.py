@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Input, Static
 from shoptui.errors import NotFound, ShopError, ValidationError
 from shoptui.i18n import N_, _
 from shoptui.money import parse_money
-from shoptui.services import vouchers
+from shoptui.services import scans, vouchers
 from shoptui.services.context import Actor
 
 from .db_work import run_db
@@ -134,6 +134,15 @@ def read_card(barcode: str) -> vouchers.GiftCardView | None:
         return None
 
 
+def what_code(barcode: str) -> vouchers.GiftCardView | str | None:
+    """Runs in a worker: the gift card's view; else why the code cannot be a new gift
+    card (what it already is: a product, a customer's card...); else None, a new one."""
+    view = read_card(barcode)
+    if view is not None:
+        return view
+    return scans.new_code_refusal(barcode, "gift")
+
+
 class GiftCardModal(FormModal):
     """Sells a new gift card or tops one up; answers the ``GiftTopUp``, or None."""
 
@@ -184,14 +193,26 @@ class GiftCardModal(FormModal):
             self._look_up(event.value)
         super().on_input_submitted(event)
 
+    def on_descendant_blur(self, event) -> None:
+        """A code typed and left with Tab: say at once what it is."""
+        if getattr(event.widget, "id", None) == "gift-barcode":
+            self._look_up(event.widget.value)
+
     def _look_up(self, barcode: str) -> None:
         if barcode.strip():
-            run_db(self, read_card, barcode.strip(), on_done=self._known, on_error=lambda _exc: None,
+            run_db(self, what_code, barcode.strip(), on_done=self._known, on_error=lambda _exc: None,
                    group="gift-known", exclusive=True)
 
-    def _known(self, view: vouchers.GiftCardView | None) -> None:
-        text = (_("A new gift card.") if view is None
-                else _("Balance now: {amount}").format(amount=self.formats.money(view.balance).plain))
+    def _known(self, view: vouchers.GiftCardView | str | None) -> None:
+        if isinstance(view, str):  # not a gift card and cannot become one: say what it is
+            self.field("barcode").set_error(view)
+            text = view
+        elif view is None:
+            text = _("A new gift card.")
+        else:
+            text = _("Balance now: {amount}").format(amount=self.formats.money(view.balance).plain)
+        if not isinstance(view, str):
+            self.field("barcode").set_error(None)
         self.query_one("#gift-known", Static).update(content(text))
 
     def action_save(self) -> None:

@@ -374,14 +374,24 @@ class SaleModal(FormModal):
             fact(_("Voucher pays"), f.money(q.voucher_money).plain)
         if q.credit_left is not None:
             fact(_("Credit left"), f.money(q.credit_left).plain)
-        if q.advance_left:
-            fact(_("Paid in advance"), f.money(q.advance_left).plain)
-        if gift_balance is not None:
-            fact(_("Gift card has"), f.money(gift_balance).plain)
         try:
             sale = self.sale_input()
         except ShopError:
             sale = None
+        if q.advance_left:
+            # What pays this sale from the advance, never the advance's balance among the
+            # payments; credit typed for a customer with an advance is taken from the
+            # advance first (the debt ledger nets them), so that is said too.
+            taken = sale.advance if sale is not None and 0 <= sale.advance <= q.advance_left else 0
+            credit = max(sale.credit, 0) if sale is not None else 0
+            from_credit = min(credit, q.advance_left - taken)
+            if taken:
+                fact(_("From the advance"), f.money(taken).plain)
+            if from_credit:
+                fact(_("On credit, first from the advance"), f.money(from_credit).plain)
+            fact(_("Advance left after this sale"), f.money(q.advance_left - taken - from_credit).plain)
+        if gift_balance is not None:
+            fact(_("Gift card has"), f.money(gift_balance).plain)
         if sale is not None:
             problem = self._payment_problem(q, sale)
             if problem:
@@ -412,7 +422,7 @@ class SaleModal(FormModal):
         if paid > q.total:
             return _("The payments are {amount} more than the receipt.").format(amount=f.money(paid - q.total).plain)
         if sale.cash is not None and paid < q.total:
-            return _("The payments are {amount} short of the receipt.").format(amount=f.money(q.total - paid).plain)
+            return sales.cash_short(rest, q.cash_step, lambda amount: f.money(amount).plain)
         return None
 
     # -- scans ----------------------------------------------------------------------------

@@ -11,10 +11,12 @@ from textual.widgets import Input
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import N_, _
-from shoptui.services import cards, vouchers
+from shoptui.services import cards, scans, vouchers
 from shoptui.services.context import Actor
 
+from .db_work import run_db
 from .form import Field, FormModal, TillSelect
+from .messages import CardScanned
 from .form_values import read_date, read_money, read_percent, read_whole
 
 VOUCHER_KIND_NAMES = {"amount": N_("amount"), "percent": N_("percent")}
@@ -78,6 +80,7 @@ class VoucherModal(FormModal):
     def __init__(self, actor: Actor | None = None):
         super().__init__()
         self.actor = actor
+        self._clash_shown: str | None = None  # what the code field was refused for on leaving it
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Code"), Input(id="voucher-code", max_length=64), "code")
@@ -100,6 +103,34 @@ class VoucherModal(FormModal):
 
     def on_mount(self) -> None:
         self.query_one("#voucher-code", Input).focus()
+
+    def on_descendant_blur(self, event) -> None:
+        """A code left (Tab, Enter, a click): refused on its field at once when it already
+        means something else at the till (a product, a customer's card, a gift card)."""
+        if getattr(event.widget, "id", None) == "voucher-code":
+            self._check_code(event.widget.value)
+
+    def on_card_scanned(self, message: CardScanned) -> None:
+        """A scan while the code field has the focus is the new voucher's code."""
+        code_input = self.query_one("#voucher-code", Input)
+        if self.app.focused is not code_input:
+            return
+        message.stop()
+        code_input.value = message.barcode
+        self._check_code(message.barcode)
+
+    def _check_code(self, text: str) -> None:
+        if text.strip():
+            run_db(self, scans.new_code_refusal, text.strip(), "voucher", on_done=self._code_checked,
+                   on_error=lambda _exc: None, group="voucher-code", exclusive=True)
+
+    def _code_checked(self, refusal: str | None) -> None:
+        field = self.field("code")
+        if refusal is not None:
+            field.set_error(refusal)
+        elif self._clash_shown and field.error == self._clash_shown:
+            field.set_error(None)  # the code was changed into a free one
+        self._clash_shown = refusal
 
     def action_save(self) -> None:
         if self.busy:

@@ -900,9 +900,10 @@ def cash_rounding_rows(limit: int) -> Iterable[Problem]:
 
 def warnings(limit: int = DEFAULT_LIMIT) -> list[Problem]:
     """What ``check`` reports without failing: cards in use that break the shop's card rule
-    (another program's cards are kept as they are) and negative opening debts (an advance)."""
+    (another program's cards are kept as they are), negative opening debts (an advance) and
+    gift cards or vouchers whose code already means something else at the till."""
     found: list[Problem] = []
-    for check in (cards_off_the_rule, negative_opening_debts):
+    for check in (cards_off_the_rule, negative_opening_debts, codes_that_clash):
         items = list(check(limit + 1))
         found.extend(items[:limit])
         if len(items) > limit:
@@ -924,6 +925,29 @@ def cards_off_the_rule(limit: int) -> Iterable[Problem]:
         if reason is not None:
             yield Problem("card_rule", _("Card {barcode} of customer {code} does not follow the shop's card rule: {reason}").format(
                 barcode=barcode, code=code, reason=reason))
+            found += 1
+            if found >= limit:
+                return
+
+
+def codes_that_clash(limit: int) -> Iterable[Problem]:
+    """Gift cards and vouchers made before the one-code-one-meaning rule whose code is also a
+    product's barcode or SKU, a loyalty card, a customer's code or the other kind's code:
+    a scan of it goes to one of them only. Vouchers and gift cards are few; each code is
+    looked up through the unique indexes, in the spellings a person types."""
+    from .services.scans import new_code_refusal
+
+    found = 0
+    gift_cards = Card.select(Card.barcode).where(Card.kind == "gift").order_by(Card.id).tuples()
+    voucher_codes = Voucher.select(Voucher.code).order_by(Voucher.id).tuples()
+    for kind, codes in (("gift", gift_cards), ("voucher", voucher_codes)):
+        for (code,) in codes.iterator():
+            reason = new_code_refusal(code, kind)
+            if reason is None:
+                continue
+            what = (_("Gift card {code} also means something else at the till: {reason}") if kind == "gift"
+                    else _("Voucher {code} also means something else at the till: {reason}"))
+            yield Problem("code_clash", what.format(code=code, reason=reason))
             found += 1
             if found >= limit:
                 return

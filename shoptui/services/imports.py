@@ -46,7 +46,7 @@ from ..models import (
 )
 from ..money import format_money
 from ..textfold import fold
-from . import cards, cash_rounding, customers, debts, points, settings, visits
+from . import cards, cash_rounding, customers, debts, points, scans, settings, visits
 from .audit import record as audit
 from .context import Actor, require
 from .ledger import write_transaction
@@ -672,6 +672,10 @@ class SalesWriter:
             return ""
         if len(code) > 64:
             raise ValidationError(_("A voucher code is at most 64 characters."))
+        if code not in self.vouchers:  # a new voucher: one code, one meaning at the till
+            clash = scans.new_code_refusal(code, "voucher")
+            if clash is not None:
+                raise ValidationError(_("Voucher {code}: {reason}").format(code=code, reason=clash))
         return code
 
     def _queue(self, key, receipt: dict, lines: list[dict], paid: dict[str, int], voucher_code: str) -> None:

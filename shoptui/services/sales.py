@@ -7,6 +7,7 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Callable
 
 import peewee as pw
 
@@ -358,6 +359,9 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             payments.append(("card", sale.card, {}))
         paid = sum(amount for _m, amount, _k in payments)
         cash, rounding = cash_part(q.total - paid, sale.cash, cash_rounding.step())
+        if sale.cash is not None and cash >= 0 and paid + cash + rounding < q.total:
+            with about("cash"):  # too little cash: say what to type (the cash rounded, if it is)
+                raise RuleViolation(cash_short(q.total - paid, cash_rounding.step(), _fmt))
         if cash < 0 or paid + cash + rounding != q.total:
             with about("cash"):
                 raise RuleViolation(
@@ -414,6 +418,14 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         customer.debt_balance + sale.credit + sale.advance if customer else None,
         warnings,
     )
+
+
+def cash_short(due: int, step: int, money: Callable[[int], str]) -> str:
+    """The refusal of cash typed below what is left to pay in cash (``due``): what the
+    cashier must type, the cash to take rounded to the shop's step, never the gap to the
+    receipt's exact total (which a drawer may not be able to take). ``money`` formats."""
+    cash, _rounding = cash_part(max(due, 0), None, step)
+    return _("Not enough cash: type {cash}, the cash to take.").format(cash=money(cash))
 
 
 def cash_part(due: int, typed: int | None, step: int) -> tuple[int, int]:

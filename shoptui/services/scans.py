@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from .. import phones
 from ..errors import ShopError
-from ..models import Customer, Product, Receipt, Store, Voucher
+from ..i18n import _
+from ..models import Card, Customer, Product, Receipt, Store, Voucher
 from . import cards, settings
 
 KINDS = ("loyalty", "withdrawn", "gift", "voucher", "product", "customer", "receipt", "unknown")
@@ -109,3 +110,42 @@ def _new_card_refusal(code: str) -> str | None:
     except ShopError as exc:  # a refusal of the text itself (spaces, too long, control characters)
         return str(exc)
     return cards.rule_refusal(code)
+
+
+# What a new gift card or voucher code may not be: one code, one meaning (issue 12).
+NEW_CODE_KINDS = ("gift", "voucher")
+
+
+def new_code_refusal(text: str, kind: str) -> str | None:
+    """Why ``text`` cannot become a new gift card (``kind`` "gift") or voucher code
+    ("voucher") of this shop, or None when it can. A scan at the till reads one meaning
+    per code, so a new code may not be a product's barcode or SKU, a loyalty card (held
+    now or before), a customer's code, or the other kind's code, in any letter case.
+    An existing gift card is not refused here (selling on it is a top-up); an existing
+    voucher is refused by the voucher's own rule (there is already one)."""
+    code = text.strip()
+    if not code:
+        return None
+    spellings = list(dict.fromkeys((code, code.upper(), code.lower())))
+    product = (Product.select(Product.name)
+               .where(Product.barcode.in_(spellings) | Product.sku.in_(spellings)).first())
+    if product is not None:
+        return _("This is a product: {name}").format(name=product.name)
+    for card in Card.select().where(Card.barcode.in_(spellings)).order_by(Card.id):
+        if card.kind == "gift":
+            if kind == "voucher" or card.barcode != code:
+                return _("This is a gift card: {code}").format(code=card.barcode)
+            continue
+        found = cards.resolve_scan(card.barcode)
+        if found.kind == "known" and found.customer is not None:
+            return _("This is {name}'s card").format(name=found.customer.name)
+        if found.kind == "withdrawn" and found.customer is not None:
+            return _("This is a card {name} held before").format(name=found.customer.name)
+        return _("This is a card of this shop: {code}").format(code=card.barcode)
+    customer = Customer.select(Customer.name).where(Customer.code.in_(spellings)).first()
+    if customer is not None:
+        return _("This is {name}'s customer code").format(name=customer.name)
+    voucher = Voucher.select(Voucher.code).where(Voucher.code.in_(spellings)).first()
+    if voucher is not None and (kind == "gift" or voucher.code != code):
+        return _("This is a voucher: {code}").format(code=voucher.code)
+    return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -12,13 +11,14 @@ from ..barcodes import CARD_RULES
 from ..errors import RuleViolation, ValidationError
 from ..i18n import LANGUAGES, N_, _
 from ..limits import MAX_DAYS
-from ..models import Customer, DebtEntry, GiftCardEntry, Payment, PointsTier, Product, Receipt, Setting, Voucher
+from ..models import Customer, DebtEntry, GiftCardEntry, Payment, PointsTier, Product, Receipt, Sequence, Setting, Voucher
 from ..limits import MAX_LIMIT
 from ..money import MAX_MINOR, decimals, to_decimal, to_minor
 from ..textsafe import strip_hidden
 from .audit import record
 from .context import Actor, require
 from .ledger import write_transaction
+from .sequences import next_value
 
 
 def _text_up_to(most: int) -> Callable[[str], str]:
@@ -211,10 +211,18 @@ SETTINGS: dict[str, SettingDef] = {
     "counter_name": SettingDef("", _text_up_to(100), N_("name the counter's readings are stored under (empty: the port)")),
 }
 
-# Settings are read on every sale, so they are cached; but on a shared PostgreSQL
-# database another till may change one, so a cached value is trusted only this long.
-CACHE_SECONDS = 30.0
-_cache: dict[str, tuple[str, float]] = {}
+# Settings are read on every sale, so they are cached; but two tills share one database,
+# and a setting changed at one (or by `shoptui config set`) must take effect at the other
+# at once. Every change bumps the counter ``VERSION`` in the same transaction; a read
+# compares it (one primary-key lookup) and drops the whole cache when it moved.
+VERSION = "settings"
+_cache: dict[str, str] = {}
+_cache_version: list[int | None] = [None]
+
+
+def _version() -> int:
+    row = Sequence.get_or_none(Sequence.name == VERSION)
+    return row.value if row is not None else 0
 
 
 def ensure_defaults() -> None:
@@ -224,19 +232,22 @@ def ensure_defaults() -> None:
     if missing:
         with write_transaction():
             Setting.insert_many(missing).on_conflict_ignore().execute()
-    _cache.clear()
+    clear_cache()
 
 
 def get(key: str) -> str:
     if key not in SETTINGS:
         raise ValidationError(_("Unknown setting {key}; `config list` shows them all.").format(key=key))
+    version = _version()
+    if _cache_version[0] != version:
+        _cache.clear()
+        _cache_version[0] = version
     cached = _cache.get(key)
-    now = time.monotonic()
-    if cached is not None and now - cached[1] < CACHE_SECONDS:
-        return cached[0]
+    if cached is not None:
+        return cached
     row = Setting.get_or_none(Setting.key == key)
     value = row.value if row is not None else SETTINGS[key].default
-    _cache[key] = (value, now)
+    _cache[key] = value
     return value
 
 
@@ -299,9 +310,11 @@ def set_value(key: str, value: str, actor: Actor | None = None) -> str:
             conflict_target=[Setting.key], update={Setting.value: new}
         ).execute()
         record(actor, "setting.set", "setting", key, {"value": old}, {"value": new})
+        next_value(VERSION)  # every till's cache of the settings is out of date now
     _cache.pop(key, None)
     return new
 
 
 def clear_cache() -> None:
     _cache.clear()
+    _cache_version[0] = None

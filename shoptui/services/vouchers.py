@@ -19,6 +19,7 @@ from .cards import clean_barcode
 from .customers import clean_text
 from .ledger import post_gift, write_transaction
 from .money_math import share_of
+from .scans import new_code_refusal
 
 
 def create_voucher(
@@ -55,8 +56,9 @@ def create_voucher(
     with write_transaction():
         if Voucher.select().where(Voucher.code == code).exists():
             raise ValidationError(_("There is already a voucher {code}.").format(code=code), "code")
-        if Card.select().where(Card.barcode == code).exists():  # a scan reads a card first
-            raise ValidationError(_("{code} is a card of this shop, not a voucher.").format(code=code), "code")
+        clash = new_code_refusal(code, "voucher")  # one code, one meaning at the till
+        if clash is not None:
+            raise ValidationError(clash, "code")
         voucher = Voucher.create(
             code=code, kind=kind, value=value, valid_from=valid_from, valid_to=valid_to,
             max_uses=max_uses, customer=customer, created_at=at or clock.now(), note=note,
@@ -149,9 +151,15 @@ def top_up_gift_card(
     with write_transaction():
         card = Card.get_or_none(Card.barcode == code)
         if card is None:
+            clash = new_code_refusal(code, "gift")  # one code, one meaning at the till
+            if clash is not None:
+                raise ValidationError(clash, "barcode")
             card = Card.create(barcode=code, kind="gift", created_at=when)
             kind = "issue"
         elif card.kind != "gift":
+            clash = new_code_refusal(code, "gift")
+            if clash is not None:
+                raise ValidationError(clash, "barcode")
             raise RuleViolation(_("Card {barcode} is not a gift card.").format(barcode=code))
         else:
             kind = "topup"

@@ -38,7 +38,7 @@ async def test_the_sale_dialog_pays_from_the_advance(paid_ahead, database):
         await until(pilot, lambda: "At most ₫70,000 can be paid from the advance" in quote_text(modal), what="the cap")
         modal.query_one("#advance", Input).value = "70000"
         await until(pilot, lambda: "Cash: ₫30,000" in quote_text(modal), what="the cash left")
-        assert "Paid in advance: ₫70,000" in quote_text(modal)
+        assert "From the advance: ₫70,000" in quote_text(modal) and "Advance left after this sale: ₫0" in quote_text(modal)
         await pilot.press("enter")
         text = done_text(await done_shown(pilot))
         assert "Paid from the advance: ₫70,000" in text and "Paid by cash: ₫30,000" in text and "Debt now: ₫0" in text
@@ -47,6 +47,26 @@ async def test_the_sale_dialog_pays_from_the_advance(paid_ahead, database):
         "advance": 70_000, "cash": 30_000}
     assert Customer.get_by_id(paid_ahead.id).debt_balance == 0
     assert run_checks() == []
+
+
+@pilot_test
+async def test_the_quote_lists_what_pays_this_sale_and_the_advance_left_apart(paid_ahead, database):
+    """The quote lists the advance taken, never the advance's balance among the payments;
+    what is left of it is labelled as such, and credit typed uses the advance first."""
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_sale(pilot, paid_ahead.id)
+        await until(pilot, lambda: modal.field("advance").display, what="the advance field")
+        await type_amount(pilot, "12345")
+        await until(pilot, lambda: "Advance left after this sale: ₫70,000" in quote_text(modal), what="nothing taken")
+        assert "Paid in advance" not in quote_text(modal) and "From the advance" not in quote_text(modal)
+        modal.query_one("#advance", Input).value = "5000"
+        await until(pilot, lambda: "From the advance: ₫5,000" in quote_text(modal), what="the advance taken")
+        assert "Advance left after this sale: ₫65,000" in quote_text(modal) and "Cash: ₫7,345" in quote_text(modal)
+        modal.query_one("#advance", Input).value = ""
+        modal.query_one("#credit", Input).value = "2000"
+        await until(pilot, lambda: "On credit, first from the advance: ₫2,000" in quote_text(modal), what="credit from the advance")
+        assert "Advance left after this sale: ₫68,000" in quote_text(modal)
 
 
 @pilot_test

@@ -112,12 +112,12 @@ async def test_payments_that_do_not_add_up_are_refused(an, database):
         await type_amount(pilot, "100000")
         modal.query_one("#cash", Input).value = "10000"
         # The preview says what is wrong rather than a cash figure.
-        await until(pilot, lambda: "short of the receipt" in quote_text(modal), what="the preview")
-        assert "₫85,000" in quote_text(modal) and "Cash:" not in quote_text(modal)
+        await until(pilot, lambda: "Not enough cash" in quote_text(modal), what="the preview")
+        assert "type ₫95,000" in quote_text(modal) and "Cash:" not in quote_text(modal)
         modal.query_one("#amount", Input).focus()
         await pilot.press("enter")
         # The refusal is on the field it concerns, which takes the focus, not a toast.
-        await until(pilot, lambda: "add up to" in modal.field("cash").error, what="the refusal")
+        await until(pilot, lambda: "Not enough cash: type ₫95,000" in modal.field("cash").error, what="the refusal")
         assert app.focused is modal.query_one("#cash", Input) and not notes.texts("error")
         assert isinstance(app.screen, SaleModal)
     assert Receipt.select().count() == 0

@@ -71,3 +71,17 @@ async def test_the_return_dialog_shows_the_rounded_cash_refund(an, database):
         text = done_text(await done_shown(pilot))
         assert "Paid back (cash): ₫12,500" in text and "Cash rounding: -₫155" in text
     assert run_checks() == []
+
+
+@pilot_test
+async def test_too_little_cash_says_what_to_type_not_the_gap_to_the_exact_total(an, database):
+    from textual.widgets import Input
+
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_sale(pilot, an.id)
+        await type_amount(pilot, "12345")
+        await until(pilot, lambda: "Cash: ₫12,500" in quote_text(modal), what="the rounded cash")
+        modal.query_one("#cash", Input).value = "12000"
+        await until(pilot, lambda: "Not enough cash" in quote_text(modal), what="the refusal")
+        assert "type ₫12,500" in quote_text(modal) and "345" not in quote_text(modal).split("Not enough")[1]

@@ -139,9 +139,9 @@ async def test_a_cashier_sees_the_vouchers_but_may_not_add_or_switch_off(databas
 def cells(screen: VouchersScreen) -> dict[str, tuple[str, str]]:
     """Each listed voucher's (code, note) cells as the table holds them, by voucher id."""
     table = screen.query_one("#vouchers", DataTable)
-    return {str(row.id): (str(table.get_cell(str(row.id), table.ordered_columns[0].key)),
-                          str(table.get_cell(str(row.id), table.ordered_columns[-1].key)))
-            for row in screen.rows}
+    # The table lists the screen's rows in their order (a PagedTable keys its rows itself).
+    return {str(row.id): (str(table.get_row_at(index)[0]), str(table.get_row_at(index)[-1]))
+            for index, row in enumerate(screen.rows)}
 
 
 def shown_as(cell: str, stored: str) -> bool:
@@ -188,3 +188,28 @@ async def test_hostile_codes_and_notes_show_literally(database):
         assert shown_as(cells(screen)[str(new.id)][0], "[/]-new")
         assert shown_as(cells(screen)[str(new.id)][1], new.note)
         assert app.is_running
+
+
+@pilot_test
+async def test_a_products_barcode_is_refused_as_a_voucher_code_at_once(database):
+    """One code, one meaning (issue 12): the code field says what the code already is as
+    soon as it is left, and the voucher is not made."""
+    from shoptui.models import Product
+
+    from .till_helpers import type_amount
+
+    Product.create(sku="SOAP", barcode="8930000000026", name="Soap", price=15_000)
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+        await palette(pilot, "Vouchers")
+        await vouchers_open(pilot, 0)
+        await pilot.press("f2")
+        modal = await form_open(pilot)
+        await type_amount(pilot, "8930000000026")
+        await pilot.press("tab")
+        await until(pilot, lambda: modal.field("code").error == "This is a product: Soap", what="the refusal at once")
+        fill(modal, value="5000")
+        await saved_or_refused(pilot, modal, "code")
+        assert modal.field("code").error == "This is a product: Soap"
+    assert not Voucher.select().exists()

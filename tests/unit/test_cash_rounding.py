@@ -118,7 +118,7 @@ def test_cash_typed_exact_or_rounded_is_the_rounded_cash(database):
     use(500)
     assert paid(sell(amount=12_345, cash=12_345)) == {"cash": 12_500, "rounding": -155}
     assert paid(sell(amount=12_345, cash=12_500)) == {"cash": 12_500, "rounding": -155}
-    with pytest.raises(RuleViolation, match="add up"):
+    with pytest.raises(RuleViolation, match="Not enough cash: type ₫12,500"):
         sell(amount=12_345, cash=12_000)
     assert_clean()
 
@@ -349,3 +349,24 @@ def test_split_refund_keeps_every_cash_refund_a_multiple_of_the_step():
             assert cash % 500 == 0 and cash >= 0 and abs(rounding) < 500 and cash + rounding == exact
             cash, rounding = cash_rounding.split_refund(exact, before, before, 500)  # paid back to no step
             assert cash % 500 == 0 and cash + rounding == exact
+
+
+
+def test_a_step_set_by_another_process_takes_effect_at_once(database, db_path):
+    """Two tills share one database: `config set cash_rounding 500` run elsewhere is in
+    force at the next quote and sale of a till that has read (and cached) the settings."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    assert cash_rounding.step() == 0 and sales.quote(SaleInput(amount=12_345)).cash(12_345) == (12_345, 0)
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPTUI_")}
+    done = subprocess.run([sys.executable, "-m", "shoptui", "--db", str(db_path), "config", "set", "cash_rounding", "500"],
+                          cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    q = sales.quote(SaleInput(amount=12_345))
+    assert q.cash_step == 500 and q.cash(12_345) == (12_500, -155)
+    assert paid(sell(amount=12_345)) == {"cash": 12_500, "rounding": -155}
+    assert_clean()

@@ -322,3 +322,23 @@ def test_imported_credit_and_points_keep_check_clean(an, tmp_path):
     assert payments_of(receipt)["credit"] == 100000
     assert DebtEntry.select().count() == 0 and PointsEntry.select().count() == 0
     assert check_problems() == []
+
+
+def test_a_voucher_of_an_imported_sale_may_not_be_a_product_or_a_card(an, tmp_path):
+    """One code, one meaning (issue 12): an import makes no voucher whose code a scan reads
+    as something else; the row is refused with what the code is."""
+    from shoptui.models import Product
+
+    Product.create(sku="RICE", barcode="8930000000019", name="Rice", price=20_000)
+    path = write_csv(tmp_path / "s.csv", [
+        HEADER,
+        ["HD1", "05/03/2024 10:15", "sale", "", "", "10.000", "", "", "", "8930000000019", "5.000"],
+        ["HD2", "05/03/2024 10:16", "sale", "", "", "10.000", "", "", "", "2900000000011", "5.000"],
+        ["HD3", "05/03/2024 10:17", "sale", "", "", "10.000", "", "", "", "TET2024", "5.000"],
+    ])
+    report = import_file("sales", path)
+    assert counts(report) == (1, 0, 0, 2)
+    assert "row 2:" in report.messages[0] and "This is a product: Rice" in report.messages[0]
+    assert "row 3:" in report.messages[1] and "This is An's card" in report.messages[1]
+    assert [v.code for v in Voucher.select()] == ["TET2024"]
+    assert check_problems() == []

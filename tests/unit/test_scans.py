@@ -152,5 +152,42 @@ def test_a_product_or_voucher_may_not_take_a_cards_code(shop, tmp_path):
     path.write_text(f"sku,barcode,name,price\nEVIL1,{CARD},Evil,1000\n{CARD},,Evil 2,1000\n", encoding="utf-8")
     result = import_file("products", path)
     assert result.rejected == 2 and not Product.select().where(Product.name.startswith("Evil")).exists()
-    with pytest.raises(ValidationError, match="card of this shop"):
+    with pytest.raises(ValidationError, match="This is An.s card"):
         vouchers.create_voucher(CARD, "amount", 5_000)
+
+
+def test_a_new_gift_card_or_voucher_code_may_not_mean_something_else(shop):
+    """One code, one meaning: a product (any letter case), a loyalty card held now or
+    before, a customer's code or the other kind's code is refused with what it is."""
+    an = shop["an"]
+    for code in (PRODUCT, "tea"):
+        for make in (lambda c: vouchers.load_gift_card(c, 10_000), lambda c: vouchers.create_voucher(c, "amount", 5_000)):
+            with pytest.raises(ValidationError, match="This is a product: Green tea"):
+                make(code)
+    with pytest.raises(ValidationError, match="This is An's card"):
+        vouchers.load_gift_card(CARD, 10_000)
+    with pytest.raises(ValidationError, match="This is An's card"):
+        vouchers.create_voucher(CARD, "amount", 5_000)
+    with pytest.raises(ValidationError, match="An"):
+        vouchers.create_voucher(shop["old"], "amount", 5_000)
+    with pytest.raises(ValidationError, match="customer code"):
+        vouchers.create_voucher(an.code.lower(), "amount", 5_000)
+    with pytest.raises(ValidationError, match="This is a voucher: SUMMER10"):
+        vouchers.load_gift_card("summer10", 10_000)
+    with pytest.raises(ValidationError, match="This is a gift card"):
+        vouchers.create_voucher(ean13("290000000001"), "amount", 5_000)
+    assert scans.new_code_refusal(ean13("290000000001"), "gift") is None  # a top-up of it
+    assert scans.new_code_refusal(ean13("290000000002"), "gift") is None
+    assert Card.select().where(Card.kind == "gift").count() == 1
+
+
+def test_check_warns_about_gift_cards_and_vouchers_that_already_clash(shop):
+    from shoptui.check import run_checks, warnings
+    from shoptui.models import Voucher
+
+    Voucher.create(code=PRODUCT, kind="amount", value=5_000, max_uses=1, created_at=dt.datetime(2024, 1, 1))
+    Card.create(barcode="tea", kind="gift", created_at=dt.datetime(2024, 1, 1))
+    assert run_checks() == []
+    found = [p.message for p in warnings() if p.kind == "code_clash"]
+    assert len(found) == 2, found
+    assert any(PRODUCT in m and "Green tea" in m for m in found) and any("tea" in m and "Green tea" in m for m in found)

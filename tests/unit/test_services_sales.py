@@ -141,7 +141,7 @@ def test_eur_amounts_are_cents(database):
 def test_payments_must_add_up(an):
     with pytest.raises(RuleViolation, match=r"add up to ₫150,000, but the receipt is ₫100,000"):
         sell(customer=an, amount=100_000, card=150_000)
-    with pytest.raises(RuleViolation, match="add up to ₫50,000"):
+    with pytest.raises(RuleViolation, match="Not enough cash: type ₫80,000"):
         sell(customer=an, amount=100_000, card=20_000, cash=30_000)
     with pytest.raises(ValidationError):
         sell(customer=an, amount=100_000, card=-1)
@@ -287,7 +287,7 @@ def test_gift_card_refusals(an):
     from shoptui.services import cards
 
     cards.issue_card(an, "2000000010007")
-    with pytest.raises(RuleViolation):
+    with pytest.raises(ValidationError, match="This is .*s card"):
         vouchers.load_gift_card("2000000010007", 10_000)  # a loyalty card holds no money
     with pytest.raises(NotFound):
         sell(amount=10_000, gift_card="2000000010007", gift_amount=5_000)
