@@ -29,6 +29,7 @@ from shoptui.services.tiers import TierRow
 from .choice_modal import ChoiceModal
 from .db_work import run_db
 from .form import Field, FormModal
+from .role_keys import refused
 from .text import content, plain
 from .tier_modal import TierModal
 
@@ -82,6 +83,9 @@ def save_rules(values: dict[str, str], actor: Actor | None) -> None:
 
 
 class PointsRulesScreen(FormModal):
+    # The permission each key needs: a user who may only look is not offered the keys that
+    # change the rules, and a form they could not save does not open.
+    ACTION_NEEDS = {"add_tier": tiers.ACTION, "edit_tier": tiers.ACTION, "delete_tier": tiers.ACTION, "save": "settings"}
     BINDINGS = [
         Binding("f2", "add_tier", N_("New tier"), id="tier-add"),
         Binding("f4", "edit_tier", N_("Edit tier"), id="tier-edit"),
@@ -146,8 +150,12 @@ class PointsRulesScreen(FormModal):
                           formats.percent(row.discount_bp), key=str(row.id))
         table.display = bool(rows)
         # One line each, so that the dialog still fits 80×24 with the list full.
-        note = _("No tiers: everyone earns at the rate above. F2 adds a tier.") if not rows else _(
-            "Highest tier reached by 12 months' spend applies; larger discount wins.")
+        if rows:
+            note = _("Highest tier reached by 12 months' spend applies; larger discount wins.")
+        elif allows(self.actor, tiers.ACTION):
+            note = _("No tiers: everyone earns at the rate above. F2 adds a tier.")
+        else:
+            note = _("No tiers: everyone earns at the rate above.")
         self.query_one("#tiers-note", Static).update(content(note))
         ids = [row.id for row in rows]
         if select_id in ids:
@@ -165,9 +173,13 @@ class PointsRulesScreen(FormModal):
         return self.tiers[table.cursor_row]
 
     def action_add_tier(self) -> None:
+        if refused(self, "add_tier"):
+            return
         self.app.push_screen(TierModal(None, self.actor), self._tier_saved)
 
     def action_edit_tier(self) -> None:
+        if refused(self, "edit_tier"):
+            return
         tier = self.highlighted_tier()
         if tier is None:
             self.app.notify(_("There is no tier to edit; F2 adds one."), markup=False)
@@ -184,6 +196,8 @@ class PointsRulesScreen(FormModal):
             self.reload_tiers(tier_id)
 
     def action_delete_tier(self) -> None:
+        if refused(self, "delete_tier"):
+            return
         tier = self.highlighted_tier()
         if tier is None:
             self.app.notify(_("There is no tier to delete."), markup=False)
@@ -204,7 +218,7 @@ class PointsRulesScreen(FormModal):
     # -- the rules ------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self.busy:
+        if self.busy or refused(self, "save"):
             return
         self.clear_errors()
         values = {key: str(value).strip() for key, value in self.values().items()}

@@ -25,6 +25,7 @@ from .db_work import run_db
 from .footer import ShopFooter
 from .form import Field, FormModal
 from .labels import CARD_KIND_NAMES, name_of
+from .role_keys import refused
 from .text import content, plain
 
 PROPERTY_KIND_NAMES = {
@@ -79,6 +80,8 @@ class PropertyModal(FormModal):
 
 
 class PropertiesScreen(Screen[None]):
+    # The permission each key needs: a key the signed-in role may not use is not offered.
+    ACTION_NEEDS = {"add": "settings", "toggle_active": "settings"}
     BINDINGS = [
         Binding("escape", "close", N_("Back"), id="properties-back"),
         Binding("f2", "add", N_("New property"), id="properties-add"),
@@ -133,11 +136,13 @@ class PropertiesScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_add(self) -> None:
+        if refused(self, "add"):
+            return
         self.app.push_screen(PropertyModal(self.actor), lambda pid: self.reload(pid) if pid is not None else None)
 
     def action_toggle_active(self) -> None:
         table = self.query_one("#properties", DataTable)
-        if not self.rows or table.cursor_row >= len(self.rows):
+        if not self.rows or table.cursor_row >= len(self.rows) or refused(self, "toggle_active"):
             return
         row = self.rows[table.cursor_row]
         run_db(self, property_admin.set_active, row.id, not row.active, self.actor,
