@@ -17,7 +17,7 @@ from typing import Iterable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Static
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import N_, _
@@ -28,7 +28,7 @@ from shoptui.services.tiers import TierRow
 
 from .choice_modal import ChoiceModal
 from .db_work import run_db
-from .form import Field, FormModal
+from .form import Field, FormModal, TillSelect
 from .role_keys import refused
 from .text import content, plain
 from .tier_modal import TierModal
@@ -110,7 +110,7 @@ class PointsRulesScreen(FormModal):
             yield Field(_(label), Input(id=key, max_length=20), key)
         yield Field(
             _("The part paid with points earns points"),
-            Select([(_(label), value) for value, label in YES_NO], id="points_earn_on_points", value="no", allow_blank=False),
+            TillSelect([(_(label), value) for value, label in YES_NO], id="points_earn_on_points", value="no", allow_blank=False),
             "points_earn_on_points",
         )
 

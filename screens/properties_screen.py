@@ -13,7 +13,7 @@ from typing import Iterable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Header, Input, Static, TextArea
 
 from shoptui.i18n import N_, _
 from shoptui.models import CARD_KINDS, PROPERTY_KINDS
@@ -23,7 +23,7 @@ from shoptui.services.property_admin import DefinitionRow
 
 from .db_work import run_db
 from .footer import ShopFooter
-from .form import Field, FormModal
+from .form import Field, FormModal, TillSelect
 from .labels import CARD_KIND_NAMES, name_of
 from .role_keys import refused
 from .text import content, plain
@@ -50,7 +50,7 @@ class PropertyModal(FormModal):
         yield Field(_("Code (letters, digits and _)"), Input(id="code", max_length=64), "code")
         yield Field(
             _("Type"),
-            Select([(_(PROPERTY_KIND_NAMES[k]), k) for k in PROPERTY_KINDS], id="kind", value="text", allow_blank=False),
+            TillSelect([(_(PROPERTY_KIND_NAMES[k]), k) for k in PROPERTY_KINDS], id="kind", value="text", allow_blank=False),
             "kind",
         )
         yield Field(_("Choices (one a line, for the type choice)"), TextArea(id="choices"), "choices")
