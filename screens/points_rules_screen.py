@@ -105,12 +105,19 @@ class PointsRulesScreen(FormModal):
         self.formats = formats
         self.tiers: list[TierRow] = []
 
+    @property
+    def read_only(self) -> bool:
+        """A user who may only look at the rules: the fields are shown, not typed in."""
+        return not allows(self.actor, "settings")
+
     def fields(self) -> Iterable[Field]:
+        locked = self.read_only
         for key, label in RULES:
-            yield Field(_(label), Input(id=key, max_length=20), key)
+            yield Field(_(label), Input(id=key, max_length=20, disabled=locked), key)
         yield Field(
             _("The part paid with points earns points"),
-            TillSelect([(_(label), value) for value, label in YES_NO], id="points_earn_on_points", value="no", allow_blank=False),
+            TillSelect([(_(label), value) for value, label in YES_NO], id="points_earn_on_points", value="no",
+                       allow_blank=False, disabled=locked),
             "points_earn_on_points",
         )
 
@@ -132,7 +139,7 @@ class PointsRulesScreen(FormModal):
     def on_mount(self) -> None:
         table = self.query_one("#tiers", DataTable)
         table.add_columns(*(_(label) for label in TIER_COLUMNS))
-        self.query_one("#points_earn_per", Input).focus()
+        self.query_one("#tiers" if self.read_only else "#points_earn_per").focus()
         run_db(self, load_rules, on_done=self._show, group="points-rules")
 
     def _show(self, rules: Rules) -> None:

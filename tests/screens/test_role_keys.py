@@ -115,6 +115,9 @@ async def test_the_points_rules_offer_their_keys_only_to_the_owner(database, rol
                     what="the rules")
         rules = app.screen
         await until(pilot, lambda: "No tiers" in str(rules.query_one("#tiers-note", Static).render()), what="the note")
+        # Shown to look at, not to type in: nothing typed there could be saved.
+        assert all(rules.query_one(f"#{key}").disabled is not offered for key in (
+            "points_earn_per", "points_value", "points_min_redeem", "points_expiry_days", "points_earn_on_points"))
         hints = " ".join(str(static.render()) for static in rules.query(Static))
         assert ("F2" in hints) is offered, hints
         keys = {"New tier", "Edit tier", "Delete tier", "Save"}
