@@ -12,7 +12,7 @@ from shoptui.i18n import N_, _
 from shoptui.services.context import allows
 
 from .help_screen import key_label
-from .role_keys import offered
+from .role_keys import key_name, offered
 
 
 def _home(app: App) -> None:
@@ -102,7 +102,7 @@ def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
             continue  # a key the signed-in role may not use is not offered here either
         seen.add(binding.action)
         # Descriptions are English message ids, translated in the language of the moment.
-        title = "{description} ({key})".format(description=_(binding.description), key=key_label(app, binding))
+        title = "{description} ({key})".format(description=key_name(screen, binding.action, binding.description), key=key_label(app, binding))
 
         def run(action: str = binding.action, node=active.node) -> None:
             app.call_later(app.run_action, action, node)

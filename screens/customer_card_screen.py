@@ -26,7 +26,7 @@ from textual.widgets import Header, Input, Select, Static, TabbedContent, TabPan
 from shoptui.errors import PermissionDenied
 from shoptui.i18n import N_, _
 from shoptui.reports import customer_segment, rfm
-from shoptui.services import cards, customer_view
+from shoptui.services import cards, customer_view, customers
 from shoptui.services.cards import CARD_KINDS
 from shoptui.services.context import Actor, allows, require
 from shoptui.services.customers import STATUSES
@@ -124,6 +124,11 @@ class CardTable(PagedTable):
         Binding("shift+left", "scroll_left", N_("Scroll left"), show=False, id="card-table-scroll-left"),
         Binding("shift+right", "scroll_right", N_("Scroll right"), show=False, id="card-table-scroll-right"),
     ]
+
+
+def can_buy(customer_id: int, actor: Actor | None) -> None:
+    """Refuses a sale to an archived (or merged) customer, in the sentence for this user."""
+    customers.ensure_can_buy(customers.get(customer_id), actor)
 
 
 class CustomerCardScreen(Screen[None]):
@@ -483,6 +488,14 @@ class CustomerCardScreen(Screen[None]):
     # -- the till: sale, return, debt payment, adjustment (screens/sale_modal.py and friends)
 
     def action_new_sale(self) -> None:
+        if self.data is not None and self.data.header.status == "archived":
+            # Refused at the key, in the sentence that says what this user can do (make the
+            # customer active again, or ask a manager), not after a sale was typed in.
+            run_db(self, can_buy, self.customer_id, self.actor, on_done=lambda _ok: self._open_sale(), group="card-sale")
+            return
+        self._open_sale()
+
+    def _open_sale(self) -> None:
         from .sale_modal import SaleModal
 
         self.app.push_screen(SaleModal(self.customer_id, self.formats, self.actor), lambda done: self.changed() if done else None)

@@ -23,10 +23,13 @@ from .db_work import notify_error, run_db
 from .export_month_modal import default_folder
 from .footer import ShopFooter
 from .path_modal import ExportPathModal
+from .role_keys import refused
 from .text import Formats, content, printable
 
 
 class DayCloseScreen(Screen[None]):
+    # The permission each key needs: a cashier, who sees only their own day, is not offered ``u``.
+    ACTION_NEEDS = {"next_user": day_close.WHOLE_SHOP}
     BINDINGS = [
         Binding("escape", "close", N_("Back"), id="day-close-back"),
         Binding("ctrl+e", "export", N_("Export CSV"), id="day-close-export"),
@@ -82,6 +85,8 @@ class DayCloseScreen(Screen[None]):
 
     def action_next_user(self) -> None:
         """Everyone, then each user by name, then everyone again."""
+        if refused(self, "next_user"):
+            return
         run_db(self, day_close.users_to_choose, self.actor, on_done=self._next_user, group="day-close-users")
 
     def _next_user(self, choices: list[tuple[int, str]]) -> None:

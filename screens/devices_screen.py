@@ -20,7 +20,7 @@ from shoptui.services import settings
 from .db_work import run_db
 from .footer import ShopFooter
 from .messages import CardScanned, DeviceStatus, ScannerTested
-from .text import plain, printable
+from .text import content_lines, plain, printable
 
 # The listener's states, as the owner reads them.
 COUNTER_STATES = {
@@ -131,18 +131,18 @@ class DevicesScreen(Screen):
                 spec=scanner.path or scanner.spec, state=_(SCANNER_STATES.get(scanner.state, scanner.state or "connecting")),
                 message=scanner.message)
         self.query_one("#scanner-state", Static).update(printable(text))
-        self.query_one("#counter-state", Static).update(printable(self.counter_text()))
+        self.query_one("#counter-state", Static).update(content_lines(self.counter_lines()))
 
-    def counter_text(self) -> str:
+    def counter_lines(self) -> list[str]:
         counter = self.manager.counter_info
         if not counter.port:
-            return _("People counter: none (set counter_port to listen on one).")
+            return [_("People counter: none (set counter_port to listen on one).")]
         when = self.app.formats.datetime(counter.last_reading_at).plain if counter.last_reading_at else _("none yet")
         lines = [_("People counter on {port}: {state}. Last reading: {when}.").format(
             port=counter.port, state=_(COUNTER_STATES.get(counter.state, counter.state or "disconnected")), when=when)]
         if counter.last_error:
             lines.append(_("Last error: {error}").format(error=counter.last_error))
-        return "\n".join(lines)
+        return lines
 
     # -- choosing and testing ------------------------------------------------------------
 

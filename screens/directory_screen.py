@@ -52,6 +52,18 @@ COLUMNS = (
     ("status", N_("Status"), 12),
 )
 WIDEST = {key: width for key, _heading, width in COLUMNS}
+# A negative debt is money the shop holds for the customer: named so, as on the card
+# ("Paid in advance"), never "-₫50,250"; in its own style, so it stands apart from debts.
+ADVANCE_STYLE = "italic green"
+
+
+def debt_cell(formats: Formats, debt: int) -> Text:
+    if debt >= 0:
+        return formats.money(debt)
+    cell = plain(_("advance {amount}").format(amount=formats.money(-debt).plain), justify="right")
+    cell.stylize(ADVANCE_STYLE)
+    return cell
+
 NUMERIC = {"debt", "total_sales", "points"}  # right-aligned, heading too
 # Columns a click on the heading sorts by: the directory service's sort keys.
 SORT_OF_COLUMN = {"name": "name", "debt": "debt", "total_sales": "total_sales",
@@ -82,8 +94,9 @@ SQUEEZE = (("last_purchase", 8), ("total_sales", 8), ("status", 6), ("points", 6
 
 
 # Then, when the columns do not fit even squeezed (80 columns), these are left out in
-# turn (the card shows them): the status, then the last purchase too.
-LEFT_OUT_WHEN_NARROW = ((), ("status",), ("status", "last_purchase"))
+# turn (the card shows them): the status, then the last purchase, then the total sales
+# (when a wide cell, such as "advance ₫50,250", leaves no room for it).
+LEFT_OUT_WHEN_NARROW = ((), ("status",), ("status", "last_purchase"), ("status", "last_purchase", "total_sales"))
 
 
 def squeezed(widths: dict[str, int], cells_width: dict[str, int], room: int) -> dict[str, int]:
@@ -278,7 +291,7 @@ class DirectoryScreen(Screen[None]):
             plain(row.code, WIDEST["code"]),
             plain(row.name, WIDEST["name"]),
             f.phone(row.phone, row.phone_typed),
-            f.money(row.debt),
+            debt_cell(f, row.debt),
             f.money(row.total_sales),
             f.date(row.last_purchase_at),
             f.number(row.points),

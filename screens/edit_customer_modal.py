@@ -20,7 +20,7 @@ from shoptui.services.context import Actor
 from shoptui.services.customers import CHANNELS, GENDERS
 
 from .db_work import run_db
-from .form import Field, FormModal, YesNoCheckbox
+from .form import Field, FormModal, TillSelect, YesNoCheckbox
 from .form_values import check_phone, read_date, read_money, read_percent
 from .labels import CHANNEL_NAMES, GENDER_NAMES
 from .text import Formats, printable
@@ -97,7 +97,7 @@ class EditCustomerModal(FormModal):
         yield line("name", _("Name"), p.name, max_length=200)
         yield line("phone", _("Phone"), p.phone_typed or (p.phone or ""), max_length=40)
         yield line("birthday", _("Birthday"), p.birthday.isoformat() if p.birthday else "", placeholder=_("YYYY-MM-DD"))
-        gender = Select(
+        gender = TillSelect(
             [(_(GENDER_NAMES[g]), g) for g in GENDERS], value=p.gender or Select.NULL, id="gender",
             prompt=_("not given"),
         )
@@ -115,7 +115,7 @@ class EditCustomerModal(FormModal):
         for prop in self.profile.properties:
             name = PROPERTY_PREFIX + prop.code
             if prop.kind == "choice":
-                widget = Select([(printable(c), c) for c in prop.choices], value=prop.value if prop.value in prop.choices else Select.NULL, id=name)
+                widget = TillSelect([(printable(c), c) for c in prop.choices], value=prop.value if prop.value in prop.choices else Select.NULL, id=name)
             else:
                 widget = Input(printable(property_text(prop)), id=name, placeholder=_("YYYY-MM-DD") if prop.kind == "date" else "")
             yield Field(prop.name, widget, name)

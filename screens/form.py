@@ -101,12 +101,17 @@ class TillSelect(Select):
 
     def __init__(self, options: Iterable[tuple[Any, Any]], **kwargs):
         options = list(options)
-        self.choice_values = [value for _prompt, value in options]
+        # A choice that may be left blank ("not given") steps to blank too, before the first.
+        self.blank_allowed = kwargs.get("allow_blank", True)
+        self.choice_values = self._values(options)
         super().__init__(options, **kwargs)
+
+    def _values(self, options: list[tuple[Any, Any]]) -> list[Any]:
+        return ([Select.NULL] if self.blank_allowed else []) + [value for _prompt, value in options]
 
     def set_options(self, options: Iterable[tuple[Any, Any]]) -> None:
         options = list(options)
-        self.choice_values = [value for _prompt, value in options]
+        self.choice_values = self._values(options)
         super().set_options(options)
 
     def action_step(self, step: int) -> None:
@@ -115,7 +120,10 @@ class TillSelect(Select):
             return
         index = self.choice_values.index(self.value) if self.value in self.choice_values else -1
         index = min(max(index + step, 0), len(self.choice_values) - 1)
-        self.value = self.choice_values[index]
+        if self.choice_values[index] == Select.NULL:
+            self.clear()
+        else:
+            self.value = self.choice_values[index]
 
     def action_submit(self) -> None:
         self.post_message(self.Submitted(self))

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 
 from shoptui.i18n import N_, _
 
-from .role_keys import offered
+from .role_keys import key_name, offered
 from .text import content, plain
 
 
@@ -41,7 +41,7 @@ def keys_of(app: App) -> list[KeyRow]:
             continue
         key = key_label(app, binding)
         # Descriptions are English message ids: translated now, in the language of the moment.
-        what = _(binding.description)
+        what = key_name(app.screen, binding.action, binding.description)
         if (key, what) in seen:
             continue
         seen.add((key, what))

@@ -17,7 +17,7 @@ from typing import Iterable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import DataTable, Input, Static
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import N_, _
@@ -28,7 +28,8 @@ from shoptui.services.tiers import TierRow
 
 from .choice_modal import ChoiceModal
 from .db_work import run_db
-from .form import Field, FormModal
+from .form import Field, FormModal, TillSelect
+from .role_keys import refused
 from .text import content, plain
 from .tier_modal import TierModal
 
@@ -82,6 +83,9 @@ def save_rules(values: dict[str, str], actor: Actor | None) -> None:
 
 
 class PointsRulesScreen(FormModal):
+    # The permission each key needs: a user who may only look is not offered the keys that
+    # change the rules, and a form they could not save does not open.
+    ACTION_NEEDS = {"add_tier": tiers.ACTION, "edit_tier": tiers.ACTION, "delete_tier": tiers.ACTION, "save": "settings"}
     BINDINGS = [
         Binding("f2", "add_tier", N_("New tier"), id="tier-add"),
         Binding("f4", "edit_tier", N_("Edit tier"), id="tier-edit"),
@@ -101,12 +105,19 @@ class PointsRulesScreen(FormModal):
         self.formats = formats
         self.tiers: list[TierRow] = []
 
+    @property
+    def read_only(self) -> bool:
+        """A user who may only look at the rules: the fields are shown, not typed in."""
+        return not allows(self.actor, "settings")
+
     def fields(self) -> Iterable[Field]:
+        locked = self.read_only
         for key, label in RULES:
-            yield Field(_(label), Input(id=key, max_length=20), key)
+            yield Field(_(label), Input(id=key, max_length=20, disabled=locked), key)
         yield Field(
             _("The part paid with points earns points"),
-            Select([(_(label), value) for value, label in YES_NO], id="points_earn_on_points", value="no", allow_blank=False),
+            TillSelect([(_(label), value) for value, label in YES_NO], id="points_earn_on_points", value="no",
+                       allow_blank=False, disabled=locked),
             "points_earn_on_points",
         )
 
@@ -128,7 +139,7 @@ class PointsRulesScreen(FormModal):
     def on_mount(self) -> None:
         table = self.query_one("#tiers", DataTable)
         table.add_columns(*(_(label) for label in TIER_COLUMNS))
-        self.query_one("#points_earn_per", Input).focus()
+        self.query_one("#tiers" if self.read_only else "#points_earn_per").focus()
         run_db(self, load_rules, on_done=self._show, group="points-rules")
 
     def _show(self, rules: Rules) -> None:
@@ -146,8 +157,12 @@ class PointsRulesScreen(FormModal):
                           formats.percent(row.discount_bp), key=str(row.id))
         table.display = bool(rows)
         # One line each, so that the dialog still fits 80×24 with the list full.
-        note = _("No tiers: everyone earns at the rate above. F2 adds a tier.") if not rows else _(
-            "Highest tier reached by 12 months' spend applies; larger discount wins.")
+        if rows:
+            note = _("Highest tier reached by 12 months' spend applies; larger discount wins.")
+        elif allows(self.actor, tiers.ACTION):
+            note = _("No tiers: everyone earns at the rate above. F2 adds a tier.")
+        else:
+            note = _("No tiers: everyone earns at the rate above.")
         self.query_one("#tiers-note", Static).update(content(note))
         ids = [row.id for row in rows]
         if select_id in ids:
@@ -165,9 +180,13 @@ class PointsRulesScreen(FormModal):
         return self.tiers[table.cursor_row]
 
     def action_add_tier(self) -> None:
+        if refused(self, "add_tier"):
+            return
         self.app.push_screen(TierModal(None, self.actor), self._tier_saved)
 
     def action_edit_tier(self) -> None:
+        if refused(self, "edit_tier"):
+            return
         tier = self.highlighted_tier()
         if tier is None:
             self.app.notify(_("There is no tier to edit; F2 adds one."), markup=False)
@@ -184,6 +203,8 @@ class PointsRulesScreen(FormModal):
             self.reload_tiers(tier_id)
 
     def action_delete_tier(self) -> None:
+        if refused(self, "delete_tier"):
+            return
         tier = self.highlighted_tier()
         if tier is None:
             self.app.notify(_("There is no tier to delete."), markup=False)
@@ -204,7 +225,7 @@ class PointsRulesScreen(FormModal):
     # -- the rules ------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self.busy:
+        if self.busy or refused(self, "save"):
             return
         self.clear_errors()
         values = {key: str(value).strip() for key, value in self.values().items()}

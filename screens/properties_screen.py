@@ -13,7 +13,7 @@ from typing import Iterable
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Header, Input, Static, TextArea
 
 from shoptui.i18n import N_, _
 from shoptui.services import customers, property_admin
@@ -24,8 +24,9 @@ from shoptui.services.property_admin import DefinitionRow
 
 from .db_work import run_db
 from .footer import ShopFooter
-from .form import Field, FormModal
+from .form import Field, FormModal, TillSelect
 from .labels import CARD_KIND_NAMES, name_of
+from .role_keys import refused
 from .text import content, plain
 
 PROPERTY_KIND_NAMES = {
@@ -50,7 +51,7 @@ class PropertyModal(FormModal):
         yield Field(_("Code (letters, digits and _)"), Input(id="code", max_length=64), "code")
         yield Field(
             _("Type"),
-            Select([(_(PROPERTY_KIND_NAMES[k]), k) for k in PROPERTY_KINDS], id="kind", value="text", allow_blank=False),
+            TillSelect([(_(PROPERTY_KIND_NAMES[k]), k) for k in PROPERTY_KINDS], id="kind", value="text", allow_blank=False),
             "kind",
         )
         yield Field(_("Choices (one a line, for the type choice)"), TextArea(id="choices"), "choices")
@@ -80,6 +81,8 @@ class PropertyModal(FormModal):
 
 
 class PropertiesScreen(Screen[None]):
+    # The permission each key needs: a key the signed-in role may not use is not offered.
+    ACTION_NEEDS = {"add": "settings", "toggle_active": "settings"}
     BINDINGS = [
         Binding("escape", "close", N_("Back"), id="properties-back"),
         Binding("f2", "add", N_("New property"), id="properties-add"),
@@ -134,11 +137,13 @@ class PropertiesScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_add(self) -> None:
+        if refused(self, "add"):
+            return
         self.app.push_screen(PropertyModal(self.actor), lambda pid: self.reload(pid) if pid is not None else None)
 
     def action_toggle_active(self) -> None:
         table = self.query_one("#properties", DataTable)
-        if not self.rows or table.cursor_row >= len(self.rows):
+        if not self.rows or table.cursor_row >= len(self.rows) or refused(self, "toggle_active"):
             return
         row = self.rows[table.cursor_row]
         run_db(self, property_admin.set_active, row.id, not row.active, self.actor,

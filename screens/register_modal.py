@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import _
@@ -28,7 +28,7 @@ from shoptui.services.context import Actor
 from shoptui.services.customers import GENDERS
 
 from .choice_modal import ChoiceModal
-from .form import Field, FormModal
+from .form import Field, FormModal, TillSelect
 from .form_values import check_phone, read_date
 from .keyboard_scans import TYPED_CODES
 from .labels import GENDER_NAMES
@@ -70,7 +70,7 @@ class RegisterModal(FormModal):
         yield Field(_("Birthday"), Input(id="birthday", placeholder=_("YYYY-MM-DD")), "birthday")
         yield Field(
             _("Gender"),
-            Select([(_(GENDER_NAMES[g]), g) for g in GENDERS], id="gender", prompt=_("not given")),
+            TillSelect([(_(GENDER_NAMES[g]), g) for g in GENDERS], id="gender", prompt=_("not given")),
             "gender",
         )
         yield Field(_("E-mail"), Input(id="email", max_length=200), "email")

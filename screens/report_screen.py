@@ -41,7 +41,7 @@ from .path_modal import ExportPathModal
 from .report_modals import CalendarModal, StoresModal
 from .report_table import MAX_DRAWN, ResultTable
 from .report_view import ReportView, format_ahead, has_rows
-from .text import Formats, content, printable
+from .text import Formats, content, content_lines, printable
 
 DISPLAY_CAP = 1000
 # Reports whose list takes ``limit`` as a page (the others are short, or cut by design).
@@ -138,17 +138,18 @@ class ReportScreen(Screen[None]):
             yield Static(id="report-status", markup=False)
             yield ProgressBar(total=None, show_percentage=False, show_eta=False, id="report-progress")
         with Container(id="report-body"):
-            yield Static(content(self.hint()), classes="report-hint")
+            yield Static(content_lines(self.hint()), classes="report-hint")
         yield ShopFooter()
 
-    def hint(self) -> str:
+    def hint(self) -> list[str]:
+        """The help above the results, one line each."""
         lines = [_("Choose the parameters, then Enter or F5 runs the report.")]
         lines.append(_("Dates: YYYY-MM-DD, or Ctrl+D for a calendar; F4 steps through the usual periods; F2 chooses stores."))
         if offered(self, "export"):
             lines.append(_("Then: Enter on a customer's row opens the card, F9 or a click on a heading sorts, F7/F8 write CSV/Excel."))
         else:
             lines.append(_("Then: Enter on a customer's row opens the card, F9 or a click on a heading sorts."))
-        return "\n".join(lines)
+        return lines
 
     def on_mount(self) -> None:
         self.sub_title = _(self.spec.title) if self.spec.title else self.report_name

@@ -81,6 +81,11 @@ class SignInScreen(FormModal):
             box.styles.height = 3
             box.styles.max_width = 40
             box.parent.query_one(".field-label").styles.padding = (1, 0, 0, 0)  # beside the box's line
+        # Tab and Shift+Tab go between the two fields only: the scrolling body (focusable in
+        # Textual) was a third, invisible stop where what was typed went nowhere.
+        for widget in self.query("*"):
+            if widget.can_focus and widget.id not in ("sign-in-name", "sign-in-pin"):
+                widget.can_focus = False
         target = "#sign-in-pin" if self.user_name else "#sign-in-name"
         self.query_one(target, Input).focus()
 

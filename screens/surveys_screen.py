@@ -22,6 +22,7 @@ from shoptui.services.surveys import QuestionInput
 from .db_work import run_db
 from .footer import ShopFooter
 from .form import Field, FormModal
+from .role_keys import refused
 from .text import plain
 
 KIND_NAMES = {"choice": N_("choice"), "text": N_("text")}
@@ -108,6 +109,8 @@ class QuestionModal(FormModal):
 
 
 class SurveysScreen(Screen[None]):
+    # The permission each key needs: a key the signed-in role may not use is not offered.
+    ACTION_NEEDS = {"add": "surveys", "edit": "surveys", "toggle_active": "surveys", "move": "surveys"}
     BINDINGS = [
         Binding("escape", "close", N_("Back"), id="surveys-back"),
         Binding("f2", "add", N_("New question"), id="surveys-add"),
@@ -172,10 +175,11 @@ class SurveysScreen(Screen[None]):
         self.app.pop_screen()
 
     def action_add(self) -> None:
-        self.app.push_screen(QuestionModal(None, self.actor), self._saved)
+        if not refused(self, "add"):
+            self.app.push_screen(QuestionModal(None, self.actor), self._saved)
 
     def action_edit(self) -> None:
-        if self.selected is not None:
+        if self.selected is not None and not refused(self, "edit"):
             self.app.push_screen(QuestionModal(self.selected, self.actor), self._saved)
 
     def _saved(self, question_id: int | None) -> None:
@@ -184,12 +188,12 @@ class SurveysScreen(Screen[None]):
 
     def action_toggle_active(self) -> None:
         row = self.selected
-        if row is not None:
+        if row is not None and not refused(self, "toggle_active"):
             run_db(self, surveys.set_active, row.id, not row.active, self.actor,
                    on_done=lambda _q: self.reload(row.id), group="surveys-write")
 
     def action_move(self, step: int) -> None:
         row = self.selected
-        if row is not None:
+        if row is not None and not refused(self, "move"):
             run_db(self, surveys.move_question, row.id, step, self.actor,
                    on_done=lambda _r: self.reload(row.id), group="surveys-write")

@@ -57,6 +57,12 @@ def content(value: object) -> Content:
     return Content(printable(value))
 
 
+def content_lines(lines) -> Content:
+    """Several lines of user text as one ``Content``, each safe as ``content`` makes it, with
+    real line breaks between them (``content`` of the joined text would draw them as ␊)."""
+    return Content("\n").join(content(line) for line in lines)
+
+
 @dataclass(frozen=True)
 class Formats:
     """How the shop's money, numbers, dates and phones read in the interface language.

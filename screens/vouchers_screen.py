@@ -9,15 +9,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header
 
-from shoptui.errors import PermissionDenied
 from shoptui.i18n import N_, _
 from shoptui.services import vouchers
-from shoptui.services.context import Actor, require
+from shoptui.services.context import Actor
 
 from .choice_modal import ChoiceModal
-from .db_work import notify_error, run_db
+from .db_work import run_db
 from .footer import ShopFooter
 from .paged_table import Column, PagedTable
+from .role_keys import refused
 from .text import Formats, plain
 from .voucher_modal import VOUCHER_KIND_NAMES, VoucherModal
 
@@ -30,6 +30,8 @@ def open_vouchers(app: App) -> None:
 
 
 class VouchersScreen(Screen[None]):
+    # The permission each key needs: a key the signed-in role may not use is not offered.
+    ACTION_NEEDS = {"add": "vouchers", "expire": "vouchers"}
     BINDINGS = [
         Binding("escape", "close", N_("Back"), id="vouchers-back"),
         Binding("f2", "add", N_("New voucher"), id="vouchers-add"),
@@ -94,20 +96,11 @@ class VouchersScreen(Screen[None]):
             return None
         return self.rows[table.cursor_row]
 
-    def _allowed(self) -> bool:
-        """Asked before a form opens, so nobody types a voucher the role may not save."""
-        try:
-            require(self.actor, "vouchers")
-        except PermissionDenied as exc:
-            notify_error(self, str(exc))
-            return False
-        return True
-
     def action_close(self) -> None:
         self.app.pop_screen()
 
     def action_add(self) -> None:
-        if self._allowed():
+        if not refused(self, "add"):
             self.app.push_screen(VoucherModal(self.actor), self._saved)
 
     def _saved(self, voucher_id: int | None) -> None:
@@ -117,7 +110,7 @@ class VouchersScreen(Screen[None]):
 
     def action_expire(self) -> None:
         row = self.selected
-        if row is None or not self._allowed():
+        if row is None or refused(self, "expire"):
             return
 
         def answered(choice: str | None) -> None:

@@ -31,7 +31,10 @@ from ..i18n import N_, _
 from ..models import DebtEntry, GiftCardEntry, Payment, Receipt, Store, User
 from ..money import as_string
 from . import settings
-from .context import ROLE_RANK, Actor, shop_has_users
+from .context import Actor, allows
+
+# What seeing everyone's day (or another user's) needs: a manager or the owner.
+WHOLE_SHOP = "day_close_all"
 
 
 @dataclass(frozen=True)
@@ -115,9 +118,7 @@ def expected_cash(report: DayClose) -> int:
 def sees_whole_shop(actor: Actor | None) -> bool:
     """An owner or manager, the system (the command line), or nobody in a shop without
     users, sees everyone's day."""
-    if actor is not None and actor.user is not None:
-        return ROLE_RANK.get(actor.user.role, 0) >= ROLE_RANK["manager"]
-    return (actor is not None and bool(actor.system)) or not shop_has_users()
+    return allows(actor, WHOLE_SHOP)
 
 
 def scope(actor: Actor | None, user_id: int | None = None) -> int | None:

@@ -55,7 +55,8 @@ async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
         await until(pilot, lambda: isinstance(app.screen, DayCloseScreen))
         # A cashier's "u" is told, not obeyed.
         await pilot.press("u")
-        await until(pilot, lambda: any("only their own" in t for t in notes.texts("warning")), what="the refusal")
+        await until(pilot, lambda: "A cashier may not see another user's day close; ask a manager." in notes.texts("error"),
+                    what="the refusal")
         assert app.screen.user_id == minh.id
         await pilot.press("left")
         await until(pilot, lambda: app.screen.report.sales_count == 0, what="the day before")

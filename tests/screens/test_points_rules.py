@@ -116,6 +116,7 @@ async def test_a_duplicate_threshold_is_refused_on_the_form(staff, database):
 
 @pilot_test
 async def test_a_cashier_adding_editing_or_deleting_a_tier_is_refused(staff, database):
+    # Refused at the key (issue 12): no tier form opens that the cashier could not save.
     owner, _cashier = staff
     tier_id = tiers.add_tier(TierInput("Silver", 500_000, 8_000, 100), Actor(user=owner))
     app = app_for(database)
@@ -125,25 +126,16 @@ async def test_a_cashier_adding_editing_or_deleting_a_tier_is_refused(staff, dat
         await until(pilot, lambda: len(rules.tiers) == 1)
         assert "Only the owner may change the points rules and tiers" in screen_text(app)
         await pilot.press("f2")
-        await until(pilot, lambda: isinstance(app.screen, TierModal))
-        fill(app.screen, name="Gold", min_spend="1000000", earn_per="5000", discount="5")
-        await pilot.press("ctrl+s")
         await until(pilot, lambda: len(notes.texts("error")) == 1, what="the first refusal")
-        await pilot.press("escape")
-        await until(pilot, lambda: app.screen is rules)
+        assert app.screen is rules
         rules.query_one("#tiers", DataTable).focus()
         await pilot.press("enter")  # Enter on the list edits too
-        await until(pilot, lambda: isinstance(app.screen, TierModal))
-        fill(app.screen, discount="50")
-        await pilot.press("ctrl+s")
         await until(pilot, lambda: len(notes.texts("error")) == 2, what="the second refusal")
-        await pilot.press("escape")
-        await until(pilot, lambda: app.screen is rules)
+        assert app.screen is rules
         await pilot.press("f8")
-        await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
-        await pilot.press("down", "enter")
         await until(pilot, lambda: len(notes.texts("error")) == 3, what="the third refusal")
         assert app.screen is rules
+        assert not isinstance(app.screen, (TierModal, ChoiceModal))
     assert set(notes.texts("error")) == {"A cashier may not change settings; ask the owner."}
     assert tiers.list_tiers() == [tiers.TierRow(tier_id, "Silver", 500_000, 8_000, 100)]
     assert not AuditLog.select().where(AuditLog.entity == "points_tier", AuditLog.user == _cashier.id).exists()

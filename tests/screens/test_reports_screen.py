@@ -732,3 +732,29 @@ async def test_at_80_columns_every_field_is_in_view(demo):
                 assert 0 <= field.region.x and field.region.right <= 80 and field.region.height > 0, (name, field.field_name)
             await pilot.press("escape", "escape")
             await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+@pilot_test
+async def test_the_reports_help_text_breaks_its_lines_and_shows_no_line_feed_picture(database, language):
+    # Issue 12 (new-user tester): "…runs the report.␊Dates: YYYY-MM-DD…" in English and Russian.
+    from textual.widgets import Static
+
+    from shoptui.i18n import _, set_language
+
+    set_language(language)
+    try:
+        app = app_for(database)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+            app.push_screen(ReportScreen("portrait", app.formats, app.actor))
+            await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.query(".report-hint"))
+            hint = app.screen.query_one(".report-hint", Static)
+            text = str(hint.render())
+            assert "\u240a" not in text and "\u240a" not in screen_text(app)
+            assert text.splitlines()[:2] == [
+                _("Choose the parameters, then Enter or F5 runs the report."),
+                _("Dates: YYYY-MM-DD, or Ctrl+D for a calendar; F4 steps through the usual periods; F2 chooses stores."),
+            ]
+    finally:
+        set_language("en")

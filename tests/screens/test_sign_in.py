@@ -343,3 +343,34 @@ async def test_the_directory_reads_no_customer_until_a_right_pin(staff, database
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="the directory")
         await until(pilot, lambda: app.screen.query_one("#customers").row_count == 1, what="the customer listed")
         assert "search" in reads and "warm-up" in reads
+
+
+@pilot_test
+@pytest.mark.parametrize("screen_class", [SignInScreen, LockScreen])
+async def test_the_focus_cycles_between_user_and_pin_only_and_a_wrong_pin_leaves_it_on_the_pin(
+        staff, database, screen_class):
+    # Issue 12 (new-user tester): User → PIN → an invisible stop, where what was typed was
+    # lost: after "lan" Tab "9999" Enter (wrong PIN), Tab, "2" appeared nowhere.
+    users.add_user("Lan", "cashier", "2222", SYSTEM)
+    app = app_for(database)
+    async with app.run_test(size=(80, 24)) as pilot:
+        if screen_class is LockScreen:
+            await sign_in(pilot, "Minh", "1111")
+            await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
+            await pilot.press("ctrl+l")
+        await until(pilot, lambda: type(app.screen) is screen_class and app.focused is not None, what="the sign-in")
+        screen = app.screen
+        name = screen.query_one("#sign-in-name", Input)
+        pin = screen.query_one("#sign-in-pin", Input)
+        assert app.focused is name
+        await pilot.press(*"lan", "tab", *"9999", "enter")
+        await until(pilot, lambda: screen.field("pin").error != "", what="the wrong PIN")
+        assert app.focused is pin and pin.value == ""  # where the cashier types next, emptied
+        for key, there in (("tab", name), ("tab", pin), ("shift+tab", name), ("shift+tab", pin)):
+            await pilot.press(key)
+            await until(pilot, lambda: app.focused is there, what=f"{key} to {there.id}")
+        await pilot.press("tab", "2")
+        # (Tab selects the field's text, so the 2 may replace "lan": it is there, not lost.)
+        await until(pilot, lambda: name.value in ("lan2", "2"), what="the 2 typed in the user field")
+        await pilot.press("tab", "2")
+        await until(pilot, lambda: pin.value == "2", what="the 2 typed in the PIN")

@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import DataTable, Select
 
 from screens.choice_modal import ChoiceModal
+from screens.commands import key_commands
 from screens.directory_screen import DirectoryScreen
 from screens.voucher_modal import VoucherModal
 from screens.vouchers_screen import VouchersScreen
@@ -129,9 +130,9 @@ async def test_a_cashier_sees_the_vouchers_but_may_not_add_or_switch_off(databas
         notes.items.clear()
         await pilot.press("f6")
         await until(pilot, lambda: refused in notes.texts("error"), what="F6 refused")
-        notes.items.clear()
-        await palette(pilot, "New voucher")  # the key's palette entry: the same refusal
-        await until(pilot, lambda: refused in notes.texts("error"), what="the palette refused")
+        # Not offered in the palette either (issue 12): the keys a cashier may not use.
+        titles = [str(command.title) for command in key_commands(app, app.screen)]
+        assert not any(title.startswith(("New voucher", "Switch off")) for title in titles), titles
         assert isinstance(app.screen, VouchersScreen) and app.is_running
     assert Voucher.get().valid_to is None
 
