@@ -3,7 +3,7 @@ default; anything else is refused with one sentence, exit 1."""
 
 from __future__ import annotations
 
-from .test_cli_errors import one_sentence, run
+from .subprocess_cli import one_sentence, run
 
 
 def test_cash_rounding_is_set_and_refused_with_one_sentence(tmp_path):

@@ -3,28 +3,11 @@ stderr, never a traceback — also for databases that cannot be used."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-SHOPTUI = [sys.executable, "-m", "shoptui"]
-
-
-def run(*args, cwd=None, env_extra=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPTUI_")}
-    env.update(env_extra or {})
-    return subprocess.run([*SHOPTUI, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=60)
-
-
-def one_sentence(stderr: str) -> str:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    return lines[0]
+from .subprocess_cli import one_sentence, run
 
 
 def test_a_new_database_file_is_created_in_an_existing_folder(tmp_path):

@@ -9,9 +9,11 @@ import time
 from textual import events
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input
+from textual.widgets._footer import FooterKey  # the footer's keys, as a test reads them
 from textual.keys import _character_to_key
 
 from screens.app import make_app
+from screens.footer import ShopFooter
 
 SIZE = (120, 40)
 
@@ -135,3 +137,9 @@ def screen_text(app) -> str:
                       color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text(styles=False)
+
+
+def footer_names(app) -> list[str]:
+    """What the footer of the screen on top offers, in order."""
+    footer = app.screen.query_one(ShopFooter)
+    return [key.description for key in footer.query(FooterKey)]

@@ -15,7 +15,7 @@ from shoptui.services.sales import SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, app_for, pilot_test, until
-from .test_sale import open_sale, quote_text
+from .till_helpers import open_sale, quote_text
 from .till_helpers import card_open, done_shown, done_text, type_amount
 
 

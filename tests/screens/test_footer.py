@@ -28,7 +28,7 @@ from shoptui.services.context import Actor
 from shoptui.services.sales import SaleInput
 
 from ..actors import SYSTEM
-from .helpers import SIZE, app_for, pilot_test, until
+from .helpers import SIZE, app_for, footer_names, pilot_test, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -38,11 +38,6 @@ def an(database):
     customer = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
     sales.record_sale(SaleInput(customer=customer, amount=100_000, credit=20_000, at=T0))
     return customer
-
-
-def footer_names(app) -> list[str]:
-    footer = app.screen.query_one(ShopFooter)
-    return [key.description for key in footer.query(FooterKey)]
 
 
 def in_vietnamese(*messages: str) -> list[str]:

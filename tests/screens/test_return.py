@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from textual.widgets import Input, Static, TabbedContent
+from textual.widgets import Input, Static
 
 from screens.override_modal import OverrideModal
 from screens.return_modal import ReturnModal
@@ -22,7 +22,7 @@ from shoptui.services.sales import LineInput, SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, settled, until
-from .till_helpers import card_open, done_shown, done_text, type_amount
+from .till_helpers import card_open, done_shown, done_text, open_return_from_sales_tab, type_amount
 
 
 @pytest.fixture
@@ -36,17 +36,6 @@ def bought(database):
     sale = sales.record_sale(SaleInput(customer=customer, amount=200_000, points=20, credit=50_000,
                                        at=clock.now() - dt.timedelta(days=1))).receipt
     return Customer.get_by_id(customer.id), sale
-
-
-async def open_return_from_sales_tab(pilot, customer_id: int) -> ReturnModal:
-    app = pilot.app
-    app.open_customer(customer_id)
-    card = await card_open(pilot, customer_id)
-    card.query_one("#card-tabs", TabbedContent).active = "sales"
-    await pilot.pause()
-    await pilot.press("f8")
-    await until(pilot, lambda: isinstance(app.screen, ReturnModal) and app.screen.sale is not None, what="the return")
-    return app.screen
 
 
 @pilot_test

@@ -16,7 +16,8 @@ from shoptui.services import customers, sales
 from shoptui.services.sales import LineInput, SaleInput
 
 from .helpers import Notes, app_for, pilot_test, scan, until
-from .test_till_keys_80x24 import TILL, return_from_sales_tab
+from .till_helpers import TILL
+from .till_helpers import open_return_from_sales_tab as return_from_sales_tab
 from .till_helpers import done_shown, done_text, type_amount
 
 COCA, TEA = "8930000000217", "8930000000033"

@@ -26,7 +26,7 @@ from shoptui.services.surveys import QuestionInput
 
 from ..actors import SYSTEM
 from .helpers import Notes, app_for, pilot_test, until
-from .test_footer import footer_names
+from .helpers import footer_names
 
 SMALL = (80, 24)
 

@@ -17,7 +17,7 @@ from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, scan, settled, until
-from .till_helpers import KeyCounter, card_open, done_shown, done_text, open_sale, sale_modal, type_amount
+from .till_helpers import KeyCounter, card_open, done_shown, done_text, open_sale, quote_text, sale_modal, type_amount
 
 CARD = "2000000000015"
 
@@ -31,10 +31,6 @@ def an(database):
     cards.issue_card(customer, CARD)
     points.adjust_points(customer, 50, "welcome gift")
     return Customer.get_by_id(customer.id)
-
-
-def quote_text(modal) -> str:
-    return str(modal.query_one("#quote", Static).render()).replace("\xa0", " ")
 
 
 @pilot_test

@@ -11,7 +11,7 @@ from shoptui.models import Payment, Receipt
 from shoptui.services import customers, settings
 
 from .helpers import SIZE, app_for, pilot_test, until
-from .test_sale import open_sale, quote_text
+from .till_helpers import open_return_from_sales_tab, open_sale, quote_text
 from .till_helpers import done_shown, done_text, type_amount
 
 
@@ -58,7 +58,6 @@ async def test_the_return_dialog_shows_the_rounded_cash_refund(an, database):
     from shoptui.services import sales
     from shoptui.services.sales import SaleInput
 
-    from .test_return import open_return_from_sales_tab
 
     sales.record_sale(SaleInput(customer=an, amount=12_345))
     app = app_for(database)

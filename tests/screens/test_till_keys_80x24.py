@@ -16,7 +16,6 @@ from screens.customer_card_screen import CustomerCardScreen
 from screens.debt_payment_modal import AdjustModal, DebtPaymentModal
 from screens.form import SELECT_KEYS, TillSelect
 from screens.gift_card_modal import GiftCardModal, sell_gift_card
-from screens.return_modal import ReturnModal
 from screens.sale_modal import SaleModal
 from screens.vouchers_screen import VouchersScreen, open_vouchers
 from shoptui import clock
@@ -25,11 +24,9 @@ from shoptui.models import Customer, Product
 from shoptui.services import customers, points, sales, vouchers
 from shoptui.services.sales import LineInput, SaleInput
 
-from .helpers import Notes, app_for, pilot_test, screen_text, until
-from .till_helpers import card_open, done_shown, done_text, type_amount
-
-TILL = (80, 24)
-
+from .helpers import app_for, pilot_test, screen_text, until
+from .till_helpers import TILL, card_open, done_shown, done_text, type_amount
+from .till_helpers import open_return_from_sales_tab as return_from_sales_tab
 
 @pytest.fixture
 def bought(database):
@@ -51,17 +48,6 @@ def bought(database):
     other = customers.register({"name": "Nguyễn Thị Minh Khai Phương Anh Hoàng Bảo Ngọc Trâm Lê", "phone": "0912 000 111"}).customer
     theirs = sales.record_sale(SaleInput(customer=other, amount=50_000)).receipt
     return Customer.get_by_id(customer.id), sale, theirs
-
-
-async def return_from_sales_tab(pilot, customer_id: int) -> ReturnModal:
-    app = pilot.app
-    app.open_customer(customer_id)
-    card = await card_open(pilot, customer_id)
-    card.query_one("#card-tabs", TabbedContent).active = "sales"
-    await pilot.pause()
-    await pilot.press("f8")  # the last sale, highlighted on the Sales tab
-    await until(pilot, lambda: isinstance(app.screen, ReturnModal) and app.screen.sale is not None, what="the return")
-    return app.screen
 
 
 def visible(app) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from textual.widgets import Static, TabbedContent
+
 from screens.customer_card_screen import CustomerCardScreen
+from screens.return_modal import ReturnModal
 from screens.sale_modal import DoneModal, SaleModal
 
 from .helpers import until
@@ -78,3 +81,23 @@ async def sign_in(pilot, name: str, pin: str) -> None:
     app.screen.query_one("#sign-in-pin", Input).focus()
     await type_amount(pilot, pin)
     await pilot.press("enter")
+
+
+TILL = (80, 24)  # the till's terminal
+
+
+def quote_text(modal) -> str:
+    """The sale dialog's quote as one line of plain text (no-break spaces as spaces)."""
+    return str(modal.query_one("#quote", Static).render()).replace("\xa0", " ")
+
+
+async def open_return_from_sales_tab(pilot, customer_id: int) -> ReturnModal:
+    """The customer's card, its Sales tab, F8: the return of the highlighted (last) sale."""
+    app = pilot.app
+    app.open_customer(customer_id)
+    card = await card_open(pilot, customer_id)
+    card.query_one("#card-tabs", TabbedContent).active = "sales"
+    await pilot.pause()
+    await pilot.press("f8")
+    await until(pilot, lambda: isinstance(app.screen, ReturnModal) and app.screen.sale is not None, what="the return")
+    return app.screen
