@@ -205,10 +205,26 @@ def test_the_quote_carries_the_step(database):
     assert q.cash(12_345) == (12_500, -155)
 
 
-@pytest.mark.parametrize("value", ["-5", "abc", str(MAX_MINOR + 1), "0.5"])
+@pytest.mark.parametrize("value", ["-5", "abc", str(MAX_MINOR + 1), "0.5", "500000", "900000000000", "3", "7",
+                                   "250", "20000", ""])
 def test_the_setting_refuses_what_is_not_a_step(database, value):
     with pytest.raises(ValidationError):
         settings.set_value("cash_rounding", value)
+
+
+@pytest.mark.parametrize("value", ["0", "1", "2", "5", "10", "50", "100", "200", "500", "1000", "5000", "10000"])
+def test_the_setting_takes_the_steps_shops_use(database, value):
+    assert settings.set_value("cash_rounding", value) == value
+
+
+def test_a_refused_step_is_one_readable_sentence(database):
+    with pytest.raises(ValidationError) as typo:
+        settings.set_value("cash_rounding", "500000")
+    assert str(typo.value).startswith("500000 is not a cash rounding step") and "500" in str(typo.value)
+    for empty in ("", "  "):
+        with pytest.raises(ValidationError) as blank:
+            settings.set_value("cash_rounding", empty)
+        assert str(blank.value)[:1].isalpha(), str(blank.value)
 
 
 def test_check_names_a_rounding_row_without_cash_or_too_big(database, db_path):
