@@ -25,6 +25,26 @@ def step() -> int:
     return settings.get_int("cash_rounding")
 
 
+STEPS = tuple(m * 10**e for e in range(5) for m in (1, 2, 5) if m * 10**e <= 10_000)  # settings._cash_step
+
+
+def infer_step(cash: int, rounding: int) -> int:
+    """The step a receipt with ``cash`` taken (or paid back) and a ``rounding`` row was
+    rounded to: the smallest 1-2-5 step of which the cash is a multiple and the rounding at
+    most half; 0 without a rounding, or when no step fits (``check`` then names it)."""
+    if not rounding:
+        return 0
+    for candidate in STEPS:
+        if cash % candidate == 0 and 2 * abs(rounding) <= candidate:
+            return candidate
+    return 0
+
+
+def receipt_step(receipt) -> int:
+    """The step the cash of ``receipt`` is rounded to: a return's is its sale's."""
+    return int(getattr(receipt, "cash_step", 0) or 0)
+
+
 def round_cash(amount: int, step_now: int) -> int:
     """``amount`` (not negative) rounded half-up to a multiple of ``step_now``."""
     if step_now <= 0:

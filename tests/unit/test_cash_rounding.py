@@ -346,15 +346,32 @@ def test_the_same_rounding_and_check_on_postgresql(pg_database):
     assert [p.kind for p in check.run_checks()] == ["cash_rounding"]
 
 
-def test_a_cash_refund_after_the_step_was_set_is_still_a_multiple_of_it(an):
-    sale = sell(customer=an, amount=12_345)
-    first = give_back(sale, 1_234)  # no step yet: exact
+def test_a_cash_refund_is_rounded_with_the_step_its_sale_was_paid_under(an):
+    sale = sell(customer=an, amount=12_345)  # no step: exact cash
+    first = give_back(sale, 1_234)
     assert paid(first.receipt) == {"cash": 1_234}
-    use(500)
-    second = give_back(sale, 1_000)
-    assert paid(second.receipt) == {"cash": 1_000}
-    third = give_back(sale, 1_111)
-    assert paid(third.receipt) == {"cash": 1_000, "rounding": 111}
+    use(500)  # set after the sale: its returns stay exact
+    second = give_back(sale, 1_111)
+    assert paid(second.receipt) == {"cash": 1_111}
+    assert_clean()
+
+
+def cash_back(sale) -> int:
+    return sum(paid(r)["cash"] for r in Receipt.select().where(Receipt.return_of == sale))
+
+
+@pytest.mark.parametrize("before, after", [(500, 0), (1000, 500), (500, 1000), (0, 500), (1000, 5)])
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_a_sale_returned_gives_back_its_cash_whatever_the_step_is_now(an, before, after, parts):
+    use(before)
+    sale = sell(customer=an, amount=12_345)
+    taken = paid(sale)["cash"]
+    use(after)
+    for index in range(parts - 1):
+        give_back(sale, 12_345 // parts)
+    give_back(sale)  # the rest
+    assert cash_back(sale) == taken
+    assert Receipt.get(Receipt.return_of == sale).cash_step == before
     assert_clean()
 
 
@@ -365,3 +382,23 @@ def test_split_refund_keeps_every_cash_refund_a_multiple_of_the_step():
             assert cash % 500 == 0 and cash >= 0 and abs(rounding) < 500 and cash + rounding == exact
             cash, rounding = cash_rounding.split_refund(exact, before, before, 500)  # paid back to no step
             assert cash % 500 == 0 and cash + rounding == exact
+
+
+def test_migration_0010_gives_old_receipts_the_step_of_their_rounding_row(an, database):
+    import importlib
+
+    migration = importlib.import_module("shoptui.migrations.0010_receipt_cash_step")
+    use(500)
+    rounded = sell(customer=an, amount=12_345)  # cash 12,500, rounding -155
+    exact = sell(customer=an, amount=12_500)  # no rounding row
+    use(0)
+    back = give_back(rounded, 1_000)
+    migration.down(None, database)
+    migration.up(None, database)
+    steps = {r.id: r.cash_step for r in Receipt.select()}
+    assert steps[rounded.id] == 500 and steps[back.receipt.id] == 500 and steps[exact.id] == 0
+    give_back(rounded)
+    assert cash_back(rounded) == 12_500
+    assert_clean()
+    assert cash_rounding.infer_step(12_500, -155) == 500 and cash_rounding.infer_step(12_340, 5) == 10
+    assert cash_rounding.infer_step(12_345, 0) == 0
