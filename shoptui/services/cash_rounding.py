@@ -28,16 +28,54 @@ def step() -> int:
 STEPS = tuple(m * 10**e for e in range(5) for m in (1, 2, 5) if m * 10**e <= 10_000)  # settings._cash_step
 
 
-def infer_step(cash: int, rounding: int) -> int:
+def infer_step(cash: int, rounding: int, kind: str = "sale") -> int:
     """The step a receipt with ``cash`` taken (or paid back) and a ``rounding`` row was
     rounded to: the smallest 1-2-5 step of which the cash is a multiple and the rounding at
-    most half; 0 without a rounding, or when no step fits (``check`` then names it)."""
+    most half (a return's: under one step, ``split_refund``); 0 without a rounding, or when
+    no step fits (``fault`` then refuses it)."""
     if not rounding:
         return 0
     for candidate in STEPS:
-        if cash % candidate == 0 and 2 * abs(rounding) <= candidate:
+        fits = 2 * abs(rounding) <= candidate if kind == "sale" else abs(rounding) < candidate
+        if cash % candidate == 0 and fits:
             return candidate
     return 0
+
+
+def fault(kind: str, total: int, cash: int | None, rounding: int, step_of_receipt: int) -> str | None:
+    """What is wrong with a receipt's cash and rounding under the step it was paid under
+    (``cash_step``), the same rule for an import and for ``check``; None: nothing.
+
+    A rounding row only beside a cash row, never on a receipt of total 0 nor without a
+    step; the cash is a multiple of the step; a sale's cash is its exact cash (cash +
+    rounding) rounded half-up; a return's rounding is under one step."""
+    if not rounding:
+        if cash and step_of_receipt > 0 and cash % step_of_receipt and kind == "sale":
+            return "multiple"
+        return None
+    if cash is None:
+        return "no_cash"
+    if total == 0:
+        return "total_zero"
+    if step_of_receipt <= 0 or cash % step_of_receipt:
+        return "multiple" if step_of_receipt > 0 else "too_big"
+    if kind == "sale":
+        exact = cash + rounding
+        return None if exact >= 0 and round_cash(exact, step_of_receipt) == cash else "too_big"
+    return None if abs(rounding) < step_of_receipt and cash >= 0 else "too_big"
+
+
+def fault_sentence(reason: str, rounding: int, step_of_receipt: int) -> str:
+    """One sentence naming ``fault``'s reason, for an import's row."""
+    amount = format_money(rounding, settings.currency(), babel_locale())
+    if reason == "no_cash":
+        return _("A cash rounding of {amount} is only possible on a receipt with cash.").format(amount=amount)
+    if reason == "total_zero":
+        return _("A receipt with a total of 0 cannot have a cash rounding.").format()
+    if reason == "multiple":
+        return _("The cash is not a multiple of the cash rounding step {step}.").format(
+            step=format_money(step_of_receipt, settings.currency(), babel_locale()))
+    return _("A cash rounding of {amount} is not what rounding the cash half-up to a step gives.").format(amount=amount)
 
 
 def receipt_step(receipt) -> int:
@@ -104,8 +142,11 @@ def within_step(rounding: int, kind: str, largest: int) -> bool:
     return 2 * abs(rounding) <= largest if kind == "sale" else abs(rounding) < largest
 
 
-def check_imported(rounding: int, kind: str) -> None:
-    """An imported receipt's cash rounding, refused where ``check`` would name it."""
-    if rounding and not within_step(rounding, kind, largest_step()):
-        raise ValidationError(_("A cash rounding of {amount} is more than the shop's cash rounding step allows.").format(
-            amount=format_money(rounding, settings.currency(), babel_locale())), "cash_rounding")
+def check_imported(kind: str, total: int, cash: int, rounding: int) -> int:
+    """An imported receipt's step (inferred from its cash and rounding: it brings its own),
+    refused with one sentence where ``check`` would name it."""
+    step_of_receipt = infer_step(cash, rounding, kind)
+    reason = fault(kind, total, cash, rounding, step_of_receipt)
+    if reason:
+        raise ValidationError(fault_sentence(reason, rounding, step_of_receipt), "cash_rounding")
+    return step_of_receipt

@@ -552,6 +552,7 @@ class SalesWriter:
             # points paid are in the payments); `check` holds these fields to the ledger.
             points_earned=0, points_redeemed=0,
             source="import", content_hash=content_hash, created_at=self.now,
+            cash_step=cash_rounding.infer_step(paid["cash"], paid.get("rounding", 0), kind),
         )
         self._queue(key, receipt, lines, paid, voucher_code)
         if kind == "sale":
@@ -658,10 +659,12 @@ class SalesWriter:
                 raise ValidationError(_("A payment by {method} may not be negative.").format(method=method))
         # Cash rounding (services.cash_rounding) is signed, as stored: never made positive.
         rounding = values.get("cash_rounding", 0) or 0
-        cash_rounding.check_imported(rounding, kind)
         paid["cash"] = total - sum(paid.values()) - rounding
         if paid["cash"] < 0:
             raise RuleViolation(_("The payments add up to more than the total of {total}.").format(total=_fmt(total)))
+        # The receipt brings its own step (inferred from its cash and rounding), judged by
+        # the rule ``check`` holds every receipt to, whatever the shop's step is now.
+        cash_rounding.check_imported(kind, total, paid["cash"], rounding)
         if rounding:
             paid["rounding"] = rounding
         return paid

@@ -316,15 +316,13 @@ def test_the_month_journal_shows_the_rounding_and_reads_it_back(database, tmp_pa
     try:
         settings.ensure_defaults()
         stores.ensure_main_store()
-        # A shop that never rounds cash refuses a rounding it could not have made …
-        refused = import_sheet("sales", open_sheet(path, sheet="Receipts"), create_customers=True, dry_run=True)
-        assert refused.counts["rejected"] == 3
-        assert "cash rounding" in str(refused.messages[0])
-        # … and one that does keeps every receipt as it was, adding up, with check clean.
-        settings.set_value("cash_rounding", "500")
+        # An empty database (no step set) imports the workbook: each receipt brings its own
+        # step, and keeps every figure as it was, adding up, with check clean.
         report = import_sheet("sales", open_sheet(path, sheet="Receipts"), create_customers=True)
         assert report.counts["imported"] == 3, report.messages[:5]
         assert sorted(p.amount for p in Payment.select().where(Payment.method == "rounding")) == [-155, -68, 200]
+        assert sorted(p.amount for p in Payment.select().where(Payment.method == "cash")) == [0, 5_500, 10_500]
+        assert Receipt.get(Receipt.total == 12_345).cash_step == 500
         assert_clean()
     finally:
         settings.clear_cache()
@@ -402,3 +400,38 @@ def test_migration_0010_gives_old_receipts_the_step_of_their_rounding_row(an, da
     assert_clean()
     assert cash_rounding.infer_step(12_500, -155) == 500 and cash_rounding.infer_step(12_340, 5) == 10
     assert cash_rounding.infer_step(12_345, 0) == 0
+
+
+FORGED = [  # (kind, total, card, rounding): each a rounding no step and no till can make
+    ("sale", 12_250, "", 250),  # half-up never gives +250 at 500: cash 12,000
+    ("return", 12_250, "", 499),  # cash 11,751 paid back
+    ("sale", 1_000, 900, -200),  # card 900 + cash 300 + rounding -200
+    ("sale", 0, "", -200),  # total 0 paid cash 200, rounding -200
+]
+
+
+def test_forged_roundings_are_refused_by_the_import_and_named_by_check(database, tmp_path):
+    from shoptui.io.importer import import_file
+
+    header = "receipt_no,datetime,kind,total,paid_card,cash_rounding\n"
+    rows = "".join(f"F{i},2024-06-15 10:00,{kind},{total},{card},{rounding}\n"
+                   for i, (kind, total, card, rounding) in enumerate(FORGED))
+    (tmp_path / "forged.csv").write_text(header + rows + "OK,2024-06-15 10:00,sale,12345,,-155\n", encoding="utf-8")
+    report = import_file("sales", tmp_path / "forged.csv")
+    assert report.counts["imported"] == 1 and report.counts["rejected"] == len(FORGED), report.messages
+    said = " ".join(str(m) for m in report.messages)
+    for row in range(2, 2 + len(FORGED)):
+        assert f"row {row}:" in said, said
+    assert_clean()
+    # The same forgeries written into the database by SQL: check names each.
+    use(500)
+    for kind, total, card, rounding in FORGED:
+        receipt = sell(amount=max(total, 1))
+        Receipt.update(kind=kind, total=total).where(Receipt.id == receipt.id).execute()
+        Payment.delete().where(Payment.receipt == receipt).execute()
+        if card:
+            Payment.insert(receipt=receipt, method="card", amount=card).execute()
+        Payment.insert(receipt=receipt, method="cash", amount=total - (card or 0) - rounding).execute()
+        Payment.insert(receipt=receipt, method="rounding", amount=rounding).execute()
+    named = [p for p in check.run_checks() if p.kind == "cash_rounding"]
+    assert len(named) == len(FORGED), [p.message for p in named]
