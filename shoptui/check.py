@@ -860,6 +860,21 @@ def points_kept_after_returns(limit: int) -> Iterable[Problem]:
                 return
 
 
+def _cash_back_before(sale_id: int, return_id: int) -> tuple[int, int]:
+    """The cash the returns of a sale before ``return_id`` paid back, and the exact cash
+    they owed (the running total services.cash_rounding.split_refund rounds)."""
+    earlier = Receipt.alias("earlier")
+    sums = dict(
+        Payment.select(Payment.method, pw.fn.SUM(Payment.amount))
+        .join(earlier, on=(Payment.receipt == earlier.id))
+        .where((earlier.return_of == sale_id) & (earlier.id < return_id) & Payment.method.in_(("cash", "rounding")))
+        .group_by(Payment.method)
+        .tuples()
+    )
+    cash = int(sums.get("cash") or 0)
+    return cash, cash + int(sums.get("rounding") or 0)
+
+
 def cash_rounding_rows(limit: int) -> Iterable[Problem]:
     """A ``rounding`` payment (services.cash_rounding) is judged by the rule an import is
     (``cash_rounding.fault``), under the step the receipt was paid under (``cash_step``,
@@ -871,15 +886,17 @@ def cash_rounding_rows(limit: int) -> Iterable[Problem]:
     cash = Payment.alias("cash")
     cash_amount = cash.select(pw.fn.SUM(cash.amount)).where((cash.receipt == Receipt.id) & (cash.method == "cash"))
     query = (
-        _receipts(Receipt.kind, Receipt.total, Receipt.cash_step, Payment.amount, cash_amount.alias("cash"))
+        _receipts(Receipt.kind, Receipt.total, Receipt.cash_step, Payment.amount, cash_amount.alias("cash"),
+                  Receipt.id, Receipt.return_of)
         .join_from(Receipt, Payment, on=(Payment.receipt == Receipt.id))
         .where((Payment.method == "rounding") & (Payment.amount != 0))
         .order_by(Payment.id)
         .tuples()
     )
     found = 0
-    for store, number, kind, total, step, amount, with_cash in query.iterator():
-        reason = cash_rounding_fault(kind, total, None if with_cash is None else int(with_cash), amount, step or 0)
+    for store, number, kind, total, step, amount, with_cash, rid, sale_id in query.iterator():
+        before = _cash_back_before(sale_id, rid) if kind == "return" and sale_id is not None else None
+        reason = cash_rounding_fault(kind, total, None if with_cash is None else int(with_cash), amount, step or 0, before)
         if reason is None:
             continue
         if reason == "no_cash":

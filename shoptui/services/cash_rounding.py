@@ -31,18 +31,22 @@ STEPS = tuple(m * 10**e for e in range(5) for m in (1, 2, 5) if m * 10**e <= 10_
 def infer_step(cash: int, rounding: int, kind: str = "sale") -> int:
     """The step a receipt with ``cash`` taken (or paid back) and a ``rounding`` row was
     rounded to: the smallest 1-2-5 step of which the cash is a multiple and the rounding at
-    most half (a return's: under one step, ``split_refund``); 0 without a rounding, or when
-    no step fits (``fault`` then refuses it)."""
+    most half (a return's, failing that, under one step: ``split_refund``); 0 without a
+    rounding, or when no step fits. ``fault`` then judges the receipt under it (half-up)."""
     if not rounding:
         return 0
     for candidate in STEPS:
-        fits = 2 * abs(rounding) <= candidate if kind == "sale" else abs(rounding) < candidate
-        if cash % candidate == 0 and fits:
+        if cash % candidate == 0 and 2 * abs(rounding) <= candidate:
             return candidate
+    if kind != "sale":  # rounded on the running total of its sale's refunds: under one step
+        for candidate in STEPS:
+            if cash % candidate == 0 and abs(rounding) < candidate:
+                return candidate
     return 0
 
 
-def fault(kind: str, total: int, cash: int | None, rounding: int, step_of_receipt: int) -> str | None:
+def fault(kind: str, total: int, cash: int | None, rounding: int, step_of_receipt: int,
+          before: tuple[int, int] | None = None) -> str | None:
     """What is wrong with a receipt's cash and rounding under the step it was paid under
     (``cash_step``), the same rule for an import and for ``check``; None: nothing.
 
@@ -62,7 +66,15 @@ def fault(kind: str, total: int, cash: int | None, rounding: int, step_of_receip
     if kind == "sale":
         exact = cash + rounding
         return None if exact >= 0 and round_cash(exact, step_of_receipt) == cash else "too_big"
-    return None if abs(rounding) < step_of_receipt and cash >= 0 else "too_big"
+    # A return: its exact cash rounded on its own, or on the running total of its sale's
+    # cash refunds (``before``: the cash they paid back and the exact cash they owed).
+    exact = cash + rounding
+    if exact >= 0 and round_cash(exact, step_of_receipt) == cash:
+        return None
+    if before is not None and abs(rounding) < step_of_receipt and before[0] % step_of_receipt == 0:
+        if before[0] + cash == round_cash(before[1] + exact, step_of_receipt):
+            return None
+    return "too_big"
 
 
 def fault_sentence(reason: str, rounding: int, step_of_receipt: int) -> str:
@@ -142,11 +154,11 @@ def within_step(rounding: int, kind: str, largest: int) -> bool:
     return 2 * abs(rounding) <= largest if kind == "sale" else abs(rounding) < largest
 
 
-def check_imported(kind: str, total: int, cash: int, rounding: int) -> int:
+def check_imported(kind: str, total: int, cash: int, rounding: int, before: tuple[int, int] | None = None) -> int:
     """An imported receipt's step (inferred from its cash and rounding: it brings its own),
     refused with one sentence where ``check`` would name it."""
     step_of_receipt = infer_step(cash, rounding, kind)
-    reason = fault(kind, total, cash, rounding, step_of_receipt)
+    reason = fault(kind, total, cash, rounding, step_of_receipt, before)
     if reason:
         raise ValidationError(fault_sentence(reason, rounding, step_of_receipt), "cash_rounding")
     return step_of_receipt

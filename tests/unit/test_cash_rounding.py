@@ -407,6 +407,7 @@ FORGED = [  # (kind, total, card, rounding): each a rounding no step and no till
     ("return", 12_250, "", 499),  # cash 11,751 paid back
     ("sale", 1_000, 900, -200),  # card 900 + cash 300 + rounding -200
     ("sale", 0, "", -200),  # total 0 paid cash 200, rounding -200
+    ("return", 1, "", -499),  # a return of 1 paying out 500 cash
 ]
 
 
