@@ -16,7 +16,6 @@ from __future__ import annotations
 from ..errors import ValidationError
 from ..i18n import _, babel_locale
 from ..money import format_money
-from ..models import AuditLog
 from . import settings
 
 
@@ -125,33 +124,6 @@ def split_refund(exact: int, cash_before: int, exact_before: int, step_now: int)
     if cash_before % step_now or cash < 0 or abs(exact - cash) >= step_now:
         cash = round_cash(exact, step_now)
     return cash, exact - cash
-
-
-def largest_step() -> int:
-    """The largest step in force now or at any time before: the setting's value now and
-    every value the audit log saw it take (the log is hash-chained, so an edited step is
-    named by ``check``'s chain walk). A rounding row is judged against it, since a receipt
-    does not keep the step it was rounded to, and a step lowered since must not make old
-    receipts wrong."""
-    steps = [step()]
-    query = AuditLog.select(AuditLog.before, AuditLog.after).where(
-        (AuditLog.action == "setting.set") & (AuditLog.entity == "setting") & (AuditLog.entity_id == "cash_rounding"))
-    for before, after in query.tuples():
-        for values in (before, after):
-            try:
-                steps.append(int((values or {}).get("value") or 0))
-            except (TypeError, ValueError, AttributeError):
-                continue
-    return max(steps)
-
-
-def within_step(rounding: int, kind: str, largest: int) -> bool:
-    """Whether a rounding row of ``rounding`` on a receipt of ``kind`` can come from a step
-    of at most ``largest``: a sale's is at most half a step (half-up), a return's under one
-    step (rounded on the running total of its sale's refunds, ``split_refund``)."""
-    if not rounding:
-        return True
-    return 2 * abs(rounding) <= largest if kind == "sale" else abs(rounding) < largest
 
 
 def check_imported(kind: str, total: int, cash: int, rounding: int, before: tuple[int, int] | None = None) -> int:
