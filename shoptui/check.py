@@ -86,7 +86,7 @@ from .models import (
 )
 from .models.ledgers import ledger_owner, merges_exist
 from .services import settings
-from .services.cash_rounding import largest_step
+from .services.cash_rounding import fault as cash_rounding_fault
 from .services.ledger import write_transaction
 from .services.money_math import share_of
 from .services.privacy import AUDIT_KEPT_KEYS
@@ -860,39 +860,55 @@ def points_kept_after_returns(limit: int) -> Iterable[Problem]:
                 return
 
 
-def cash_rounding_rows(limit: int) -> Iterable[Problem]:
-    """A ``rounding`` payment (services.cash_rounding) is only on a receipt with cash, and
-    below the step: on a sale at most half the largest step ever set (cash is rounded
-    half-up); on a return under one step, since a return is rounded on the running total of
-    its sale's cash refunds (so that a sale returned in parts gives back exactly the cash
-    it took), which may move one return's rounding by up to a step while the sum stays
-    within half of one. No step ever set: no rounding row may exist. Revenue never
-    includes rounding: it is the receipts' totals, and ``receipt_hour_sums`` holds the
-    reports' sums to them."""
-    step = largest_step()
-    cash = Payment.alias("cash")
-    has_cash = pw.fn.EXISTS(cash.select(cash.id).where((cash.receipt == Receipt.id) & (cash.method == "cash")))
-    size = pw.fn.ABS(Payment.amount)
-    query = (
-        _receipts(Payment.amount, has_cash.alias("has_cash"))
-        .join_from(Receipt, Payment, on=(Payment.receipt == Receipt.id))
-        .where((Payment.method == "rounding") & (
-            ~has_cash
-            | ((Receipt.kind == "sale") & (size * 2 > step))
-            | ((Receipt.kind != "sale") & (size >= step) & (Payment.amount != 0))
-        ))
-        .order_by(Payment.id)
-        .limit(limit)
+def _cash_back_before(sale_id: int, return_id: int) -> tuple[int, int]:
+    """The cash the returns of a sale before ``return_id`` paid back, and the exact cash
+    they owed (the running total services.cash_rounding.split_refund rounds)."""
+    earlier = Receipt.alias("earlier")
+    sums = dict(
+        Payment.select(Payment.method, pw.fn.SUM(Payment.amount))
+        .join(earlier, on=(Payment.receipt == earlier.id))
+        .where((earlier.return_of == sale_id) & (earlier.id < return_id) & Payment.method.in_(("cash", "rounding")))
+        .group_by(Payment.method)
         .tuples()
     )
-    for store, number, amount, with_cash in query:
-        if not with_cash:
+    cash = int(sums.get("cash") or 0)
+    return cash, cash + int(sums.get("rounding") or 0)
+
+
+def cash_rounding_rows(limit: int) -> Iterable[Problem]:
+    """A ``rounding`` payment (services.cash_rounding) is judged by the rule an import is
+    (``cash_rounding.fault``), under the step the receipt was paid under (``cash_step``,
+    migration 0010; a return keeps its sale's): only beside a cash row, never on a receipt
+    of total 0, the cash a multiple of the step, a sale's cash its exact cash rounded
+    half-up, a return's rounding under one step (a return is rounded on the running total
+    of its sale's cash refunds). Revenue never includes rounding: it is the receipts'
+    totals, and ``receipt_hour_sums`` holds the reports' sums to them."""
+    cash = Payment.alias("cash")
+    cash_amount = cash.select(pw.fn.SUM(cash.amount)).where((cash.receipt == Receipt.id) & (cash.method == "cash"))
+    query = (
+        _receipts(Receipt.kind, Receipt.total, Receipt.cash_step, Payment.amount, cash_amount.alias("cash"),
+                  Receipt.id, Receipt.return_of)
+        .join_from(Receipt, Payment, on=(Payment.receipt == Receipt.id))
+        .where((Payment.method == "rounding") & (Payment.amount != 0))
+        .order_by(Payment.id)
+        .tuples()
+    )
+    found = 0
+    for store, number, kind, total, step, amount, with_cash, rid, sale_id in query.iterator():
+        before = _cash_back_before(sale_id, rid) if kind == "return" and sale_id is not None else None
+        reason = cash_rounding_fault(kind, total, None if with_cash is None else int(with_cash), amount, step or 0, before)
+        if reason is None:
+            continue
+        if reason == "no_cash":
             message = _("The {receipt} has a cash rounding of {amount} but no cash.").format(
                 receipt=_receipt(store, number), amount=_money(amount))
         else:
             message = _("The {receipt} has a cash rounding of {amount}, more than the cash rounding step {step} allows.").format(
-                receipt=_receipt(store, number), amount=_money(amount), step=_money(step))
+                receipt=_receipt(store, number), amount=_money(amount), step=_money(step or 0))
         yield Problem("cash_rounding", message)
+        found += 1
+        if found >= limit:
+            return
 
 
 # -- warnings: allowed, but worth a look -----------------------------------------------------

@@ -35,6 +35,9 @@ class Receipt(BaseModel):
     # The rule the points were earned under (migration 0008); NULL on imported and older receipts.
     points_base = pw.BigIntegerField(null=True)  # the amount that earned points
     points_earn_per = pw.BigIntegerField(null=True)  # minor units per point
+    # The cash rounding step the sale was paid under (migration 0010; 0: none); a return
+    # keeps its sale's, and its cash is rounded with it (services.cash_rounding).
+    cash_step = pw.BigIntegerField(default=0)
     source = pw.CharField(max_length=8, default="till")  # "till" or "import"
     content_hash = pw.CharField(max_length=64, null=True)  # imports: detects a conflicting re-import
     created_at = pw.DateTimeField()

@@ -16,13 +16,82 @@ from __future__ import annotations
 from ..errors import ValidationError
 from ..i18n import _, babel_locale
 from ..money import format_money
-from ..models import AuditLog
 from . import settings
 
 
 def step() -> int:
     """The step cash is rounded to now, in minor units (0: no rounding)."""
     return settings.get_int("cash_rounding")
+
+
+STEPS = tuple(m * 10**e for e in range(5) for m in (1, 2, 5) if m * 10**e <= 10_000)  # settings._cash_step
+
+
+def infer_step(cash: int, rounding: int, kind: str = "sale") -> int:
+    """The step a receipt with ``cash`` taken (or paid back) and a ``rounding`` row was
+    rounded to: the smallest 1-2-5 step of which the cash is a multiple and the rounding at
+    most half (a return's, failing that, under one step: ``split_refund``); 0 without a
+    rounding, or when no step fits. ``fault`` then judges the receipt under it (half-up)."""
+    if not rounding:
+        return 0
+    for candidate in STEPS:
+        if cash % candidate == 0 and 2 * abs(rounding) <= candidate:
+            return candidate
+    if kind != "sale":  # rounded on the running total of its sale's refunds: under one step
+        for candidate in STEPS:
+            if cash % candidate == 0 and abs(rounding) < candidate:
+                return candidate
+    return 0
+
+
+def fault(kind: str, total: int, cash: int | None, rounding: int, step_of_receipt: int,
+          before: tuple[int, int] | None = None) -> str | None:
+    """What is wrong with a receipt's cash and rounding under the step it was paid under
+    (``cash_step``), the same rule for an import and for ``check``; None: nothing.
+
+    A rounding row only beside a cash row, never on a receipt of total 0 nor without a
+    step; the cash is a multiple of the step; a sale's cash is its exact cash (cash +
+    rounding) rounded half-up; a return's rounding is under one step."""
+    if not rounding:
+        if cash and step_of_receipt > 0 and cash % step_of_receipt and kind == "sale":
+            return "multiple"
+        return None
+    if cash is None:
+        return "no_cash"
+    if total == 0:
+        return "total_zero"
+    if step_of_receipt <= 0 or cash % step_of_receipt:
+        return "multiple" if step_of_receipt > 0 else "too_big"
+    if kind == "sale":
+        exact = cash + rounding
+        return None if exact >= 0 and round_cash(exact, step_of_receipt) == cash else "too_big"
+    # A return: its exact cash rounded on its own, or on the running total of its sale's
+    # cash refunds (``before``: the cash they paid back and the exact cash they owed).
+    exact = cash + rounding
+    if exact >= 0 and round_cash(exact, step_of_receipt) == cash:
+        return None
+    if before is not None and abs(rounding) < step_of_receipt and before[0] % step_of_receipt == 0:
+        if before[0] + cash == round_cash(before[1] + exact, step_of_receipt):
+            return None
+    return "too_big"
+
+
+def fault_sentence(reason: str, rounding: int, step_of_receipt: int) -> str:
+    """One sentence naming ``fault``'s reason, for an import's row."""
+    amount = format_money(rounding, settings.currency(), babel_locale())
+    if reason == "no_cash":
+        return _("A cash rounding of {amount} is only possible on a receipt with cash.").format(amount=amount)
+    if reason == "total_zero":
+        return _("A receipt with a total of 0 cannot have a cash rounding.").format()
+    if reason == "multiple":
+        return _("The cash is not a multiple of the cash rounding step {step}.").format(
+            step=format_money(step_of_receipt, settings.currency(), babel_locale()))
+    return _("A cash rounding of {amount} is not what rounding the cash half-up to a step gives.").format(amount=amount)
+
+
+def receipt_step(receipt) -> int:
+    """The step the cash of ``receipt`` is rounded to: a return's is its sale's."""
+    return int(getattr(receipt, "cash_step", 0) or 0)
 
 
 def round_cash(amount: int, step_now: int) -> int:
@@ -57,35 +126,11 @@ def split_refund(exact: int, cash_before: int, exact_before: int, step_now: int)
     return cash, exact - cash
 
 
-def largest_step() -> int:
-    """The largest step in force now or at any time before: the setting's value now and
-    every value the audit log saw it take (the log is hash-chained, so an edited step is
-    named by ``check``'s chain walk). A rounding row is judged against it, since a receipt
-    does not keep the step it was rounded to, and a step lowered since must not make old
-    receipts wrong."""
-    steps = [step()]
-    query = AuditLog.select(AuditLog.before, AuditLog.after).where(
-        (AuditLog.action == "setting.set") & (AuditLog.entity == "setting") & (AuditLog.entity_id == "cash_rounding"))
-    for before, after in query.tuples():
-        for values in (before, after):
-            try:
-                steps.append(int((values or {}).get("value") or 0))
-            except (TypeError, ValueError, AttributeError):
-                continue
-    return max(steps)
-
-
-def within_step(rounding: int, kind: str, largest: int) -> bool:
-    """Whether a rounding row of ``rounding`` on a receipt of ``kind`` can come from a step
-    of at most ``largest``: a sale's is at most half a step (half-up), a return's under one
-    step (rounded on the running total of its sale's refunds, ``split_refund``)."""
-    if not rounding:
-        return True
-    return 2 * abs(rounding) <= largest if kind == "sale" else abs(rounding) < largest
-
-
-def check_imported(rounding: int, kind: str) -> None:
-    """An imported receipt's cash rounding, refused where ``check`` would name it."""
-    if rounding and not within_step(rounding, kind, largest_step()):
-        raise ValidationError(_("A cash rounding of {amount} is more than the shop's cash rounding step allows.").format(
-            amount=format_money(rounding, settings.currency(), babel_locale())), "cash_rounding")
+def check_imported(kind: str, total: int, cash: int, rounding: int, before: tuple[int, int] | None = None) -> int:
+    """An imported receipt's step (inferred from its cash and rounding: it brings its own),
+    refused with one sentence where ``check`` would name it."""
+    step_of_receipt = infer_step(cash, rounding, kind)
+    reason = fault(kind, total, cash, rounding, step_of_receipt, before)
+    if reason:
+        raise ValidationError(fault_sentence(reason, rounding, step_of_receipt), "cash_rounding")
+    return step_of_receipt

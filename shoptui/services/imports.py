@@ -442,6 +442,7 @@ class SalesWriter:
         self.vouchers = dict(Voucher.select(Voucher.code, Voucher.id).tuples())
         self.known: dict[tuple[int, str], KnownReceipt] = {}
         self.returned: dict[tuple[int, str], int] = {}  # sale key -> returned so far
+        self.cash_backs: dict[tuple[int, str], tuple[int, int]] = {}  # sale key -> (cash paid back, exact owed)
         self.created_at: dict[int, dt.datetime] = {}  # customers this import created -> registered at
         self.unknown_cashiers: set[str] = set()
         self.waiting: list[_Waiting] = []
@@ -538,6 +539,12 @@ class SalesWriter:
         voucher_code = self._voucher_code(values)
         messages: list[tuple[int, str, bool]] = []
         return_of, sale_customer = self._return_link(record, store_id, kind, total, messages)
+        # The receipt brings its own step (inferred from its cash and rounding), judged by
+        # the rule ``check`` holds every receipt to, whatever the shop's step is now; a
+        # return of a known sale also on the running total of the sale's cash refunds.
+        sale_key = (store_id, values.get("return_of")) if return_of is not None else None
+        before = self._cash_back(sale_key, return_of) if sale_key else None
+        cash_step = cash_rounding.check_imported(kind, total, paid["cash"], paid.get("rounding", 0), before)
         at = values["datetime"]
         customer_id = self._customer(values, at) or sale_customer
         if customer_id is None and (paid["credit"] or paid["points"] or paid["advance"]):
@@ -553,8 +560,11 @@ class SalesWriter:
             # points paid are in the payments); `check` holds these fields to the ledger.
             points_earned=0, points_redeemed=0,
             source="import", content_hash=content_hash, created_at=self.now,
+            cash_step=cash_step,
         )
         self._queue(key, receipt, lines, paid, voucher_code)
+        if sale_key and before is not None and (paid.get("cash") or paid.get("rounding")):
+            self.cash_backs[sale_key] = (before[0] + paid["cash"], before[1] + paid["cash"] + paid.get("rounding", 0))
         if kind == "sale":
             self.returned[key] = 0
         elif return_of is not None:
@@ -658,7 +668,6 @@ class SalesWriter:
                 raise ValidationError(_("A payment by {method} may not be negative.").format(method=method))
         # Cash rounding (services.cash_rounding) is signed, as stored: never made positive.
         rounding = values.get("cash_rounding", 0) or 0
-        cash_rounding.check_imported(rounding, kind)
         paid["cash"] = total - sum(paid.values()) - rounding
         if paid["cash"] < 0:
             raise RuleViolation(_("The payments add up to more than the total of {total}.").format(total=_fmt(total)))
@@ -795,6 +804,21 @@ class SalesWriter:
         if values.get("paid_advance"):  # likewise
             content.append(["advance", values["paid_advance"]])
         return hashlib.sha256(json.dumps(content, ensure_ascii=False, default=str).encode()).hexdigest()
+
+    def _cash_back(self, sale_key, sale_id: int) -> tuple[int, int]:
+        """The cash the earlier returns of a sale paid back and the exact cash they owed
+        (services.cash_rounding.split_refund's running total), stored or in this import."""
+        if sale_key not in self.cash_backs:
+            sums = dict(
+                Payment.select(Payment.method, pw.fn.SUM(Payment.amount))
+                .join(Receipt, on=(Payment.receipt == Receipt.id))
+                .where((Receipt.return_of == sale_id) & Payment.method.in_(("cash", "rounding")))
+                .group_by(Payment.method)
+                .tuples()
+            )
+            cash = int(sums.get("cash") or 0)
+            self.cash_backs[sale_key] = (cash, cash + int(sums.get("rounding") or 0))
+        return self.cash_backs[sale_key]
 
     def _return_link(self, record: Record, store_id: int, kind: str, total: int, messages: list) -> tuple[int | None, int | None]:
         number = record.values.get("return_of")

@@ -384,6 +384,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             store=store, number=number, kind="sale", at=at, cashier=user_id, customer=customer,
             subtotal=q.subtotal, discount=q.subtotal - q.total, total=q.total,
             points_earned=earned, points_redeemed=sale.points, source="till", created_at=clock.now(),
+            cash_step=cash_rounding.step(),  # its returns' cash is rounded with it (migration 0010)
             **(_points_rule(earnable, rate) if customer else {}),
         )
         for line in lines:
@@ -671,9 +672,11 @@ def plan_return(
         credit_reduced = max(0, min(rest, credit_open, debt_now))
     refunded, rounding = rest - credit_reduced, 0
     if refund_method == "cash":
-        # Only cash is rounded, on the running total of the sale's cash refunds.
+        # Only cash is rounded, on the running total of the sale's cash refunds, with the
+        # step the sale was paid under (not the shop's step now): so a sale returned in full
+        # or in parts gives back exactly the cash it took, whatever the step is now.
         refunded, rounding = cash_rounding.split_refund(
-            refunded, back.get("cash", 0), back.get("cash", 0) + back.get("rounding", 0), cash_rounding.step())
+            refunded, back.get("cash", 0), back.get("cash", 0) + back.get("rounding", 0), sale.cash_step)
     return ReturnPlan(
         sale=sale, amount=amount, subtotal=part(sale.subtotal, so_far["subtotal"]),
         points_reversed=reversed_points, points_restored=restored_points, instruments=instruments,
@@ -716,6 +719,7 @@ def record_return(
             store=store, number=number, kind="return", return_of=sale, at=at, cashier=user_id, customer=customer,
             subtotal=plan.subtotal, discount=max(0, plan.subtotal - amount), total=amount,
             points_earned=plan.points_reversed, points_redeemed=plan.points_restored, source="till", created_at=clock.now(),
+            cash_step=sale.cash_step,  # a return keeps its sale's step
         )
         for row in plan.line_rows:
             ReceiptLine.create(receipt=receipt, **row)

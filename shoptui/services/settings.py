@@ -36,6 +36,36 @@ def _text_up_to(most: int) -> Callable[[str], str]:
     return read
 
 
+CASH_STEP_MOST = 10_000  # the largest cash rounding step, in minor units
+
+
+def _cash_step(value: str) -> str:
+    """The cash rounding step: 0, or 1, 2 or 5 times a power of ten, at most
+    ``CASH_STEP_MOST`` minor units (the steps shops use: 5, 10, 50, 100, 500, 1000, 5000);
+    a step of 3 or 7, or a typo such as 500000 for 500, is refused."""
+    raw = value.strip()
+    digits = raw[1:] if raw[:1] == "+" else raw
+    number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 30 else None
+    if number is None or not is_cash_step(number):
+        shown = raw if raw else _("An empty value")
+        raise ValidationError(
+            _("{value} is not a cash rounding step: use 0 for none, or 1, 2 or 5 times a power of ten up to "
+              "{most:,} (such as 5, 10, 50, 100, 500, 1000 or 5000).").format(value=shown, most=CASH_STEP_MOST)
+        )
+    return str(number)
+
+
+def is_cash_step(number: int) -> bool:
+    """Whether ``number`` is a cash rounding step the setting accepts (``_cash_step``)."""
+    if number == 0:
+        return True
+    if not 0 < number <= CASH_STEP_MOST:
+        return False
+    while number % 10 == 0:
+        number //= 10
+    return number in (1, 2, 5)
+
+
 def _currency(value: str) -> str:
     from babel.numbers import list_currencies
 
@@ -72,7 +102,7 @@ def _whole(lowest: int, highest: int) -> Callable[[str], str]:
         if number is None or not lowest <= number <= highest:
             raise ValidationError(
                 _("{value} is not a whole number from {lowest:,} to {highest:,}.").format(
-                    value=value, lowest=lowest, highest=highest
+                    value=raw if raw else _("An empty value"), lowest=lowest, highest=highest
                 )
             )
         return str(number)
@@ -179,7 +209,7 @@ SETTINGS: dict[str, SettingDef] = {
     "points_expiry_days": SettingDef("0", _days, N_("days after which earned points expire (0: never)")),
     "points_earn_on_points": SettingDef("no", _yes_no, N_("whether the part paid with points earns points")),
     "cash_rounding": SettingDef(
-        "0", _whole(0, MAX_MINOR),
+        "0", _cash_step,
         N_("cash is rounded half-up to this step, in the currency's smallest unit (VND: 500 or 1000; CHF: 5 for 0.05; 0: no rounding)"),
     ),
     "active_customer_limit": SettingDef("0", _whole(0, MAX_LIMIT), N_("most active and incomplete customers (0: no limit)")),

@@ -11,8 +11,10 @@ def test_cash_rounding_is_set_and_refused_with_one_sentence(tmp_path):
     assert run("--db", db, "config", "get", "cash_rounding").stdout.strip() == "0"
     assert run("--db", db, "config", "set", "cash_rounding", "500").returncode == 0
     assert run("--db", db, "config", "get", "cash_rounding").stdout.strip() == "500"
-    for value in ("-500", "0.05", "900000000001", "-0", "５００"):
+    for value in ("-500", "0.05", "900000000001", "-0", "５００", "500000", "3", "7"):
         result = run("--db", db, "config", "set", "cash_rounding", value)
         assert result.returncode == 1, result.stderr
-        assert one_sentence(result.stderr) == f"{value} is not a whole number from 0 to 900,000,000,000."
+        assert one_sentence(result.stderr) == (
+            f"{value} is not a cash rounding step: use 0 for none, or 1, 2 or 5 times a power of ten up to 10,000 "
+            "(such as 5, 10, 50, 100, 500, 1000 or 5000).")
     assert run("--db", db, "config", "get", "cash_rounding").stdout.strip() == "500"

@@ -205,10 +205,26 @@ def test_the_quote_carries_the_step(database):
     assert q.cash(12_345) == (12_500, -155)
 
 
-@pytest.mark.parametrize("value", ["-5", "abc", str(MAX_MINOR + 1), "0.5"])
+@pytest.mark.parametrize("value", ["-5", "abc", str(MAX_MINOR + 1), "0.5", "500000", "900000000000", "3", "7",
+                                   "250", "20000", ""])
 def test_the_setting_refuses_what_is_not_a_step(database, value):
     with pytest.raises(ValidationError):
         settings.set_value("cash_rounding", value)
+
+
+@pytest.mark.parametrize("value", ["0", "1", "2", "5", "10", "50", "100", "200", "500", "1000", "5000", "10000"])
+def test_the_setting_takes_the_steps_shops_use(database, value):
+    assert settings.set_value("cash_rounding", value) == value
+
+
+def test_a_refused_step_is_one_readable_sentence(database):
+    with pytest.raises(ValidationError) as typo:
+        settings.set_value("cash_rounding", "500000")
+    assert str(typo.value).startswith("500000 is not a cash rounding step") and "500" in str(typo.value)
+    for empty in ("", "  "):
+        with pytest.raises(ValidationError) as blank:
+            settings.set_value("cash_rounding", empty)
+        assert str(blank.value)[:1].isalpha(), str(blank.value)
 
 
 def test_check_names_a_rounding_row_without_cash_or_too_big(database, db_path):
@@ -300,15 +316,13 @@ def test_the_month_journal_shows_the_rounding_and_reads_it_back(database, tmp_pa
     try:
         settings.ensure_defaults()
         stores.ensure_main_store()
-        # A shop that never rounds cash refuses a rounding it could not have made …
-        refused = import_sheet("sales", open_sheet(path, sheet="Receipts"), create_customers=True, dry_run=True)
-        assert refused.counts["rejected"] == 3
-        assert "cash rounding" in str(refused.messages[0])
-        # … and one that does keeps every receipt as it was, adding up, with check clean.
-        settings.set_value("cash_rounding", "500")
+        # An empty database (no step set) imports the workbook: each receipt brings its own
+        # step, and keeps every figure as it was, adding up, with check clean.
         report = import_sheet("sales", open_sheet(path, sheet="Receipts"), create_customers=True)
         assert report.counts["imported"] == 3, report.messages[:5]
         assert sorted(p.amount for p in Payment.select().where(Payment.method == "rounding")) == [-155, -68, 200]
+        assert sorted(p.amount for p in Payment.select().where(Payment.method == "cash")) == [0, 5_500, 10_500]
+        assert Receipt.get(Receipt.total == 12_345).cash_step == 500
         assert_clean()
     finally:
         settings.clear_cache()
@@ -330,15 +344,32 @@ def test_the_same_rounding_and_check_on_postgresql(pg_database):
     assert [p.kind for p in check.run_checks()] == ["cash_rounding"]
 
 
-def test_a_cash_refund_after_the_step_was_set_is_still_a_multiple_of_it(an):
-    sale = sell(customer=an, amount=12_345)
-    first = give_back(sale, 1_234)  # no step yet: exact
+def test_a_cash_refund_is_rounded_with_the_step_its_sale_was_paid_under(an):
+    sale = sell(customer=an, amount=12_345)  # no step: exact cash
+    first = give_back(sale, 1_234)
     assert paid(first.receipt) == {"cash": 1_234}
-    use(500)
-    second = give_back(sale, 1_000)
-    assert paid(second.receipt) == {"cash": 1_000}
-    third = give_back(sale, 1_111)
-    assert paid(third.receipt) == {"cash": 1_000, "rounding": 111}
+    use(500)  # set after the sale: its returns stay exact
+    second = give_back(sale, 1_111)
+    assert paid(second.receipt) == {"cash": 1_111}
+    assert_clean()
+
+
+def cash_back(sale) -> int:
+    return sum(paid(r)["cash"] for r in Receipt.select().where(Receipt.return_of == sale))
+
+
+@pytest.mark.parametrize("before, after", [(500, 0), (1000, 500), (500, 1000), (0, 500), (1000, 5)])
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_a_sale_returned_gives_back_its_cash_whatever_the_step_is_now(an, before, after, parts):
+    use(before)
+    sale = sell(customer=an, amount=12_345)
+    taken = paid(sale)["cash"]
+    use(after)
+    for index in range(parts - 1):
+        give_back(sale, 12_345 // parts)
+    give_back(sale)  # the rest
+    assert cash_back(sale) == taken
+    assert Receipt.get(Receipt.return_of == sale).cash_step == before
     assert_clean()
 
 
@@ -370,3 +401,59 @@ def test_a_step_set_by_another_process_takes_effect_at_once(database, db_path):
     assert q.cash_step == 500 and q.cash(12_345) == (12_500, -155)
     assert paid(sell(amount=12_345)) == {"cash": 12_500, "rounding": -155}
     assert_clean()
+
+
+def test_migration_0010_gives_old_receipts_the_step_of_their_rounding_row(an, database):
+    import importlib
+
+    migration = importlib.import_module("shoptui.migrations.0010_receipt_cash_step")
+    use(500)
+    rounded = sell(customer=an, amount=12_345)  # cash 12,500, rounding -155
+    exact = sell(customer=an, amount=12_500)  # no rounding row
+    use(0)
+    back = give_back(rounded, 1_000)
+    migration.down(None, database)
+    migration.up(None, database)
+    steps = {r.id: r.cash_step for r in Receipt.select()}
+    assert steps[rounded.id] == 500 and steps[back.receipt.id] == 500 and steps[exact.id] == 0
+    give_back(rounded)
+    assert cash_back(rounded) == 12_500
+    assert_clean()
+    assert cash_rounding.infer_step(12_500, -155) == 500 and cash_rounding.infer_step(12_340, 5) == 10
+    assert cash_rounding.infer_step(12_345, 0) == 0
+
+
+FORGED = [  # (kind, total, card, rounding): each a rounding no step and no till can make
+    ("sale", 12_250, "", 250),  # half-up never gives +250 at 500: cash 12,000
+    ("return", 12_250, "", 499),  # cash 11,751 paid back
+    ("sale", 1_000, 900, -200),  # card 900 + cash 300 + rounding -200
+    ("sale", 0, "", -200),  # total 0 paid cash 200, rounding -200
+    ("return", 1, "", -499),  # a return of 1 paying out 500 cash
+]
+
+
+def test_forged_roundings_are_refused_by_the_import_and_named_by_check(database, tmp_path):
+    from shoptui.io.importer import import_file
+
+    header = "receipt_no,datetime,kind,total,paid_card,cash_rounding\n"
+    rows = "".join(f"F{i},2024-06-15 10:00,{kind},{total},{card},{rounding}\n"
+                   for i, (kind, total, card, rounding) in enumerate(FORGED))
+    (tmp_path / "forged.csv").write_text(header + rows + "OK,2024-06-15 10:00,sale,12345,,-155\n", encoding="utf-8")
+    report = import_file("sales", tmp_path / "forged.csv")
+    assert report.counts["imported"] == 1 and report.counts["rejected"] == len(FORGED), report.messages
+    said = " ".join(str(m) for m in report.messages)
+    for row in range(2, 2 + len(FORGED)):
+        assert f"row {row}:" in said, said
+    assert_clean()
+    # The same forgeries written into the database by SQL: check names each.
+    use(500)
+    for kind, total, card, rounding in FORGED:
+        receipt = sell(amount=max(total, 1))
+        Receipt.update(kind=kind, total=total).where(Receipt.id == receipt.id).execute()
+        Payment.delete().where(Payment.receipt == receipt).execute()
+        if card:
+            Payment.insert(receipt=receipt, method="card", amount=card).execute()
+        Payment.insert(receipt=receipt, method="cash", amount=total - (card or 0) - rounding).execute()
+        Payment.insert(receipt=receipt, method="rounding", amount=rounding).execute()
+    named = [p for p in check.run_checks() if p.kind == "cash_rounding"]
+    assert len(named) == len(FORGED), [p.message for p in named]
