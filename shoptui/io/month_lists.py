@@ -40,6 +40,7 @@ from ..models import (
     Voucher,
 )
 from ..reports import Money, Share
+from ..reports.debtors import advance_paid_per_receipt
 from ..services import settings
 from ..services.customers import parse_gender
 from ..services.points import point_value as points_value
@@ -225,12 +226,7 @@ DEBTS = Ledger(
 def _advance_used(month: Month, after: int) -> pw.Select:
     """Per customer, what the month's sales paid from the advance: the ``advance``
     payments of the receipts whose ``credit_sale`` entries are the customer's (once a receipt)."""
-    advance_paid = (
-        Payment.select(Payment.receipt, fn.SUM(Payment.amount).alias("advance"))
-        .where(Payment.method == "advance")
-        .group_by(Payment.receipt)
-        .alias("advance_paid")
-    )
+    advance_paid = advance_paid_per_receipt()
     per_receipt = (
         DebtEntry.select(DebtEntry.customer.alias("customer_id"), fn.MAX(advance_paid.c.advance).alias("advance"))
         .join(advance_paid, on=(advance_paid.c.receipt_id == DebtEntry.receipt))

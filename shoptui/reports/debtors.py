@@ -261,17 +261,24 @@ def _totals_of(customers: int, owing_customers: int, owed: int, advance_customer
     }
 
 
-def _paid_vs_unpaid(query: ReportQuery) -> dict:
-    """Customers who took credit in scope: who owes nothing now and who still owes."""
-    # What a sale paid from the advance is a ``credit_sale`` entry too (the balance rises
-    # towards zero), but it is no credit: each receipt's debits less what it paid from the
-    # advance (its ``advance`` payments), so a customer who only used an advance took none.
-    advance_paid = (
+def advance_paid_per_receipt() -> pw.Select:
+    """Per receipt, what it paid from the customer's advance (its ``advance`` payments), as
+    a subquery ``advance_paid(receipt_id, advance)``: the part of a ``credit_sale`` entry
+    that is no credit."""
+    return (
         Payment.select(Payment.receipt, fn.SUM(Payment.amount).alias("advance"))
         .where(Payment.method == "advance")
         .group_by(Payment.receipt)
         .alias("advance_paid")
     )
+
+
+def _paid_vs_unpaid(query: ReportQuery) -> dict:
+    """Customers who took credit in scope: who owes nothing now and who still owes."""
+    # What a sale paid from the advance is a ``credit_sale`` entry too (the balance rises
+    # towards zero), but it is no credit: each receipt's debits less what it paid from the
+    # advance (its ``advance`` payments), so a customer who only used an advance took none.
+    advance_paid = advance_paid_per_receipt()
     per_receipt = (
         DebtEntry.select(
             _owner().alias("customer_id"),
