@@ -378,6 +378,7 @@ class SaleModal(FormModal):
             sale = self.sale_input()
         except ShopError:
             sale = None
+        advance_after = None
         if q.advance_left:
             # What pays this sale from the advance, never the advance's balance among the
             # payments; credit typed for a customer with an advance is taken from the
@@ -389,12 +390,15 @@ class SaleModal(FormModal):
                 fact(_("From the advance"), f.money(taken).plain)
             if from_credit:
                 fact(_("On credit, first from the advance"), f.money(from_credit).plain)
-            fact(_("Advance left after this sale"), f.money(q.advance_left - taken - from_credit).plain)
+            advance_after = q.advance_left - taken - from_credit  # said last, after what pays the sale
         if gift_balance is not None:
             fact(_("Gift card has"), f.money(gift_balance).plain)
         if sale is not None:
             problem = self._payment_problem(q, sale)
             if problem:
+                if advance_after is not None:
+                    fact(_("Advance left after this sale"), f.money(advance_after).plain)
+                    advance_after = None
                 text.append("\n" + printable(problem), style="bold red")
             else:
                 rest = (q.total - q.points_money - q.voucher_money - sale.gift_amount - sale.credit - sale.advance
@@ -404,6 +408,8 @@ class SaleModal(FormModal):
                 fact(_("Cash"), f.money(cash).plain)
                 if rounding:
                     fact(_("Cash rounding"), f.money(rounding).plain)
+        if advance_after is not None:
+            fact(_("Advance left after this sale"), f.money(advance_after).plain)
         self.query_one("#quote", Static).update(text)
 
     def _payment_problem(self, q: sales.Quote, sale: SaleInput) -> str | None:
@@ -530,5 +536,9 @@ class SaleModal(FormModal):
             if receipt.points_redeemed:
                 lines.append((_("Points redeemed"), f.number(receipt.points_redeemed).plain))
             lines.append((_("Points now"), f.number(result.points_balance or 0).plain))
-            lines.append((_("Debt now"), f.money(result.debt_balance or 0).plain))
+            balance = result.debt_balance or 0
+            if balance < 0:  # the shop holds money for the customer: said as the card says it
+                lines.append((_("Paid in advance"), f.money(-balance).plain))
+            else:
+                lines.append((_("Debt now"), f.money(balance).plain))
         return lines

@@ -63,10 +63,28 @@ async def test_the_quote_lists_what_pays_this_sale_and_the_advance_left_apart(pa
         modal.query_one("#advance", Input).value = "5000"
         await until(pilot, lambda: "From the advance: ₫5,000" in quote_text(modal), what="the advance taken")
         assert "Advance left after this sale: ₫65,000" in quote_text(modal) and "Cash: ₫7,345" in quote_text(modal)
+        # What is left of the advance comes after every payment, never between two of them.
+        assert quote_text(modal).index("Advance left after this sale") > quote_text(modal).index("Cash: ₫7,345")
         modal.query_one("#advance", Input).value = ""
         modal.query_one("#credit", Input).value = "2000"
         await until(pilot, lambda: "On credit, first from the advance: ₫2,000" in quote_text(modal), what="credit from the advance")
         assert "Advance left after this sale: ₫68,000" in quote_text(modal)
+
+
+@pilot_test
+async def test_the_slip_says_the_advance_left_not_a_negative_debt(paid_ahead, database):
+    # Found by a new user: the slip said "Debt now: -₫20,000" where the card says "Paid in advance".
+    app = app_for(database)
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await open_sale(pilot, paid_ahead.id)
+        await until(pilot, lambda: modal.field("advance").display, what="the advance field")
+        await type_amount(pilot, "80000")
+        modal.query_one("#advance", Input).value = "30000"
+        await until(pilot, lambda: "Cash: ₫50,000" in quote_text(modal), what="the cash left")
+        await pilot.press("enter")
+        text = done_text(await done_shown(pilot))
+        assert "Paid in advance: ₫40,000" in text and "Debt now" not in text, text
+    assert run_checks() == []
 
 
 @pilot_test
