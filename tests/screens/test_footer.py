@@ -130,7 +130,10 @@ async def test_every_main_screen_footer_fits_80_columns_with_help_and_quit(an, d
             await pilot.pause(0.02)
             open_screen(app, an)
             await until(pilot, lambda: isinstance(app.screen, screen_type) and bool(app.screen.query(FooterKey)), what=name)
-            await pilot.pause(0.1)  # the footer recomposes after the screen's bindings settle
+            # The footer recomposes after the screen's bindings settle: wait until it has Help and
+            # every key is laid out (a key not yet laid out has no width; it flaked on a busy box).
+            await until(pilot, lambda: _("Help") in footer_names(app) and all(
+                key.region.width for key in app.screen.query_one(ShopFooter).query(FooterKey)), what=f"{name}'s footer")
             names = footer_names(app)
             assert _("Help") in names and _("Quit") in names, (name, names)
             # Lock (Ctrl+L) works everywhere; the footer shows it where the cashier leaves the till.
