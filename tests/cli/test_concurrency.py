@@ -338,3 +338,38 @@ def test_a_restore_killed_at_a_random_moment_leaves_nothing_half_restored(tmp_pa
     assert _count(target, "SELECT count(*) FROM visit_count") == 150_000
     check = subprocess.run(_shoptui_command() + ["--db", str(target), "check"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize("seed", [1, *(pytest.param(seed, marks=pytest.mark.slow) for seed in range(2, 11))])
+def test_a_backup_killed_at_a_random_moment_leaves_the_database_whole_and_no_half_backup(tmp_path, seed):
+    """kill -9 at a random moment of a backup: the database stays whole (check clean), the
+    backup file is absent or a whole backup, never part of one; the next backup into that
+    folder removes the killed one's leftovers and completes."""
+    rng = random.Random(seed)
+    source = tmp_path / "shop.sqlite"
+    _new_shop(source)
+    start = dt.datetime(2000, 1, 1)
+    with sqlite3.connect(source) as con:  # bulk, so that the copy itself takes a while
+        con.executemany(
+            "INSERT INTO visit_count (store_id, hour, source, visitors_in, visitors_out, updated_at) VALUES (1, ?, 'import', ?, 0, ?)",
+            [((start + dt.timedelta(hours=h)).isoformat(" "), h % 50, start.isoformat(" ")) for h in range(150_000)],
+        )
+    out = tmp_path / "usb"
+    out.mkdir()
+    backup = _shoptui_command() + ["--db", str(source), "backup", "-o", str(out / "b.sqlite")]
+    started = time.monotonic()
+    subprocess.run(backup, capture_output=True, text=True, check=True)
+    took = time.monotonic() - started
+    (out / "b.sqlite").unlink()
+    process = subprocess.Popen(backup, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(rng.uniform(0.1, 1.0) * took)  # a moment within the backup's usual time
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    if (out / "b.sqlite").exists():
+        assert _count(out / "b.sqlite", "SELECT count(*) FROM visit_count") == 150_000, "a backup is whole or absent"
+    check = subprocess.run(_shoptui_command() + ["--db", str(source), "check"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    again = subprocess.run(backup, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert [p.name for p in out.iterdir()] == ["b.sqlite"], "the killed backup's leftovers are gone"
+    assert _count(out / "b.sqlite", "SELECT count(*) FROM visit_count") == 150_000
