@@ -24,7 +24,7 @@ from shoptui.cli import main
 out = {str(out)!r}
 for args in (
     ["demo", "--customers", "5", "--days", "3", "--seed", "1"],
-    ["backup", "-o", out],
+    ["backup", "-o", out + "/shop-backup.sqlite"],
     ["report", "portrait", "--format", "csv", "-o", out + "/portrait.csv"],
     ["report", "portrait", "--format", "xlsx", "-o", out + "/portrait.xlsx"],
     ["day-close", "-o", out + "/day.txt"],
