@@ -24,9 +24,6 @@ def step() -> int:
     return settings.get_int("cash_rounding")
 
 
-STEPS = tuple(m * 10**e for e in range(5) for m in (1, 2, 5) if m * 10**e <= 10_000)  # settings._cash_step
-
-
 def infer_step(cash: int, rounding: int, kind: str = "sale") -> int:
     """The step a receipt with ``cash`` taken (or paid back) and a ``rounding`` row was
     rounded to: the smallest 1-2-5 step of which the cash is a multiple and the rounding at
@@ -34,11 +31,11 @@ def infer_step(cash: int, rounding: int, kind: str = "sale") -> int:
     rounding, or when no step fits. ``fault`` then judges the receipt under it (half-up)."""
     if not rounding:
         return 0
-    for candidate in STEPS:
+    for candidate in settings.CASH_STEPS:
         if cash % candidate == 0 and 2 * abs(rounding) <= candidate:
             return candidate
     if kind != "sale":  # rounded on the running total of its sale's refunds: under one step
-        for candidate in STEPS:
+        for candidate in settings.CASH_STEPS:
             if cash % candidate == 0 and abs(rounding) < candidate:
                 return candidate
     return 0
@@ -87,11 +84,6 @@ def fault_sentence(reason: str, rounding: int, step_of_receipt: int) -> str:
         return _("The cash is not a multiple of the cash rounding step {step}.").format(
             step=format_money(step_of_receipt, settings.currency(), babel_locale()))
     return _("A cash rounding of {amount} is not what rounding the cash half-up to a step gives.").format(amount=amount)
-
-
-def receipt_step(receipt) -> int:
-    """The step the cash of ``receipt`` is rounded to: a return's is its sale's."""
-    return int(getattr(receipt, "cash_step", 0) or 0)
 
 
 def round_cash(amount: int, step_now: int) -> int:

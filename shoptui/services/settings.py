@@ -55,15 +55,13 @@ def _cash_step(value: str) -> str:
     return str(number)
 
 
+# Every step the setting takes but 0, smallest first: 1, 2, 5, 10, 20, 50, … 10,000.
+CASH_STEPS = tuple(m * 10**e for e in range(len(str(CASH_STEP_MOST))) for m in (1, 2, 5) if m * 10**e <= CASH_STEP_MOST)
+
+
 def is_cash_step(number: int) -> bool:
     """Whether ``number`` is a cash rounding step the setting accepts (``_cash_step``)."""
-    if number == 0:
-        return True
-    if not 0 < number <= CASH_STEP_MOST:
-        return False
-    while number % 10 == 0:
-        number //= 10
-    return number in (1, 2, 5)
+    return number == 0 or number in CASH_STEPS
 
 
 def _currency(value: str) -> str:
