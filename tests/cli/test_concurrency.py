@@ -6,7 +6,6 @@ restore killed at random moments."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import signal
 import sqlite3
@@ -80,6 +79,20 @@ def _new_shop(db: Path) -> int:
     finally:
         settings.clear_cache()
         database.close()
+
+
+BULK_ROWS = 150_000
+
+
+def _bulky_shop(db: Path) -> None:
+    """A shop with 150,000 visitor rows, so that copying it (a backup, a restore) takes a while."""
+    _new_shop(db)
+    start = dt.datetime(2000, 1, 1)
+    with sqlite3.connect(db) as con:
+        con.executemany(
+            "INSERT INTO visit_count (store_id, hour, source, visitors_in, visitors_out, updated_at) VALUES (1, ?, 'import', ?, 0, ?)",
+            [((start + dt.timedelta(hours=h)).isoformat(" "), h % 50, start.isoformat(" ")) for h in range(BULK_ROWS)],
+        )
 
 
 def _tills_and_listener_during_an_import(tmp_path: Path, sales_each: int, import_customers: int, readings: int):
@@ -307,13 +320,7 @@ def test_a_restore_killed_at_a_random_moment_leaves_nothing_half_restored(tmp_pa
     the whole backup, never part of it; check is clean, and restoring again completes."""
     rng = random.Random(seed)
     source = tmp_path / "shop.sqlite"
-    _new_shop(source)
-    start = dt.datetime(2000, 1, 1)
-    with sqlite3.connect(source) as con:  # bulk, so that the copy itself takes a while
-        con.executemany(
-            "INSERT INTO visit_count (store_id, hour, source, visitors_in, visitors_out, updated_at) VALUES (1, ?, 'import', ?, 0, ?)",
-            [((start + dt.timedelta(hours=h)).isoformat(" "), h % 50, start.isoformat(" ")) for h in range(150_000)],
-        )
+    _bulky_shop(source)
     backup = tmp_path / "backup.sqlite"
     made = subprocess.run(_shoptui_command() + ["--db", str(source), "backup", "-o", str(backup)], capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
@@ -347,13 +354,7 @@ def test_a_backup_killed_at_a_random_moment_leaves_the_database_whole_and_no_hal
     folder removes the killed one's leftovers and completes."""
     rng = random.Random(seed)
     source = tmp_path / "shop.sqlite"
-    _new_shop(source)
-    start = dt.datetime(2000, 1, 1)
-    with sqlite3.connect(source) as con:  # bulk, so that the copy itself takes a while
-        con.executemany(
-            "INSERT INTO visit_count (store_id, hour, source, visitors_in, visitors_out, updated_at) VALUES (1, ?, 'import', ?, 0, ?)",
-            [((start + dt.timedelta(hours=h)).isoformat(" "), h % 50, start.isoformat(" ")) for h in range(150_000)],
-        )
+    _bulky_shop(source)
     out = tmp_path / "usb"
     out.mkdir()
     backup = _shoptui_command() + ["--db", str(source), "backup", "-o", str(out / "b.sqlite")]
