@@ -90,18 +90,24 @@ def _pre_language(argv: list[str]) -> str | None:
     return None
 
 
-def open_db(args) -> peewee.Database:
-    """Open (creating and migrating) the database of ``--db`` and apply its language setting."""
+def open_db(args, *, writes: bool = True) -> peewee.Database:
+    """Open (creating and migrating) the database of ``--db`` and apply its language setting.
+
+    A command that only reads passes ``writes=False``: on an existing, migrated database it
+    then writes nothing at all (a setting added by a newer version is read as its default
+    instead of being written down). A missing database is still created and migrated.
+    """
     url = dbmod.resolve_url(args.db)
     database = dbmod.open_database(url)
     # Lazy, like every import of the services here and in commands/: the parser (``--help``,
     # a usage error) loads no services; none of these imports hides a circle.
     from .services import settings
 
-    settings.ensure_defaults()
+    if writes:
+        settings.ensure_defaults()
     from .services.stores import ensure_main_store
 
-    ensure_main_store()
+    ensure_main_store()  # writes only on a database that has no store, i.e. a new one
     if not getattr(args, "lang", None):
         set_language(settings.get("language") or language_from_environment() or "en")
     return database

@@ -41,7 +41,7 @@ def run(args) -> int:
 
     if args.limit < 1:
         raise UsageError(_("--limit must be at least 1."))
-    open_db(args)
+    open_db(args, writes=False)  # its own writes: the chains' checkpoints, once walked
     problems = run_checks(limit=args.limit, quick=args.quick, full=args.full or args.against is not None)
     if args.against is not None:
         from .. import db as dbmod

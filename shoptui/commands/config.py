@@ -29,7 +29,7 @@ def run(args) -> int:
     if args.action in ("get", "set") and args.key not in settings.SETTINGS:
         # A key that does not exist is bad usage (exit 2), found before the database is opened.
         raise UsageError(_("Unknown setting {key}; `config list` shows them all.").format(key=args.key))
-    database = open_db(args)
+    database = open_db(args, writes=args.action == "set")
     if args.action == "get":
         print(settings.get(args.key))
     elif args.action == "set":

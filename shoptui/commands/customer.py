@@ -28,7 +28,7 @@ def run(args) -> int:
     from ..cli import open_db, system_actor
     from ..services import privacy
 
-    actor = system_actor(open_db(args))
+    actor = system_actor(open_db(args, writes=args.action != "export"))
     if args.action == "export":
         print(privacy.export_json(privacy.find(args.code), actor))
     else:

@@ -36,7 +36,7 @@ def run(args) -> int:
 
     if args.output:
         files.check_output(args.output, database=dbmod.resolve_url(args.db))
-    open_db(args)
+    open_db(args, writes=False)
     user_id = users.get_user(args.user).id if args.user else None
     store_id = stores.get_store(args.store).id if args.store else None
     report = day_close.day_close(args.date or clock.today(), user_id, store_id)

@@ -42,7 +42,7 @@ def run(args) -> int:
     if target.suffix.lower() != ".xlsx":
         raise UsageError(_("The month is written as an Excel file: give -o a name ending in .xlsx."))
     check_target(target, database=dbmod.resolve_url(args.db))
-    actor = system_actor(open_db(args))
+    actor = system_actor(open_db(args, writes=False))
     with progress_bar(enabled=not args.no_progress and sys.stderr.isatty()) as show:
         result = export_month(month, target, progress=show, actor=actor)
     for name in result.omitted:

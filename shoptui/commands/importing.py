@@ -87,6 +87,6 @@ def write_template(args) -> int:
     if target.suffix.lower() != ".xlsx":
         raise UsageError(_("A template is an Excel file: give -o a name ending in .xlsx."))
     files.check_output(target, database=dbmod.resolve_url(args.db))
-    open_db(args)  # the shop's currency decides the money format
+    open_db(args, writes=False)  # the shop's currency decides the money format
     templates.write_template(args.file, target)
     return 0

@@ -60,7 +60,7 @@ def run(args) -> int:
     options = {key: value for key, value in (("by", args.by), ("product", args.product)) if value is not None}
     # Checked by the reports themselves, so that the screen's values get the same messages.
     options.update({key: getattr(args, key) for key in LIST_OPTIONS if getattr(args, key) not in (None, False)})
-    open_db(args)
+    open_db(args, writes=False)
     as_of = {"as_of": args.as_of} if args.as_of is not None else {}
     query = ReportQuery(**as_of, date_from=args.date_from, date_to=args.date_to, stores=list(args.stores), options=options)
     data = spec.build(query)

@@ -23,7 +23,7 @@ def run(args) -> int:
     from ..cli import open_db, system_actor
     from ..services import stores
 
-    actor = system_actor(open_db(args))
+    actor = system_actor(open_db(args, writes=args.action != "list"))
     if args.action == "add":
         store = stores.add_store(args.code, args.name, args.address, actor)
         print(_("added store {code}").format(code=store.code))

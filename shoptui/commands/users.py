@@ -28,7 +28,7 @@ def run(args) -> int:
     from ..cli import open_db, system_actor
     from ..services import users
 
-    actor = system_actor(open_db(args))
+    actor = system_actor(open_db(args, writes=args.action != "list"))
     if args.action == "add":
         user = users.add_user(args.name, args.role, args.pin, actor)
         print(_("added {name} ({role})").format(name=user.name, role=user.role))
