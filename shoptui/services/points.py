@@ -135,30 +135,69 @@ def _within_maximum(points: int) -> None:
         raise ValidationError(_("{value} is too large an amount.").format(value=points), "points")
 
 
-def expire_points(today: dt.date | None = None, *, at: dt.datetime | None = None) -> int:
+EXPIRY_BATCH = 500  # customers per transaction: a till waits at most one batch to sell
+
+
+def expire_points(
+    today: dt.date | None = None,
+    *,
+    at: dt.datetime | None = None,
+    customer: int | None = None,
+    batch_size: int = EXPIRY_BATCH,
+) -> int:
     """Points earned more than ``points_expiry_days`` ago and not spent leave the balance.
 
     Spending takes the oldest points first, so what expires for a customer is what was
     credited before the cut-off minus everything debited so far. Returns points expired.
+
+    The whole base is done in batches of ``batch_size`` customers, each its own short
+    transaction, so tills keep selling while it runs (the app runs it in the background
+    after its first screen). ``customer`` expires one customer's ledger only: the till does
+    that before it shows or spends their balance.
     """
     days = settings.get_int("points_expiry_days")
     if not days:
         return 0
     cutoff = dt.datetime.combine((today or clock.today()) - dt.timedelta(days=days), dt.time())
+    due = _due_for_expiry(cutoff)
+    owner = _expiry_owner()
+    if customer is not None:
+        owners = [customer] if due.where(owner == customer).exists() else []
+    else:
+        owners = [row[0] for row in due]
+    expired = 0
+    for start in range(0, len(owners), max(1, batch_size)):
+        expired += _expire_batch(owners[start : start + batch_size], cutoff, days, at)
+    return expired
+
+
+def _expiry_owner():
+    # Per ledger (a merged customer's entries count with the kept one's, the merge pairs left out).
+    return ledger_owner(PointsEntry) if merges_exist() else PointsEntry.customer
+
+
+def _due_for_expiry(cutoff: dt.datetime):
+    """(ledger owner, points due to expire) for every ledger with points due."""
     credits_before = pw.fn.SUM(pw.Case(None, [((PointsEntry.points > 0) & (PointsEntry.at < cutoff), PointsEntry.points)], 0))
     debits = pw.fn.SUM(pw.Case(None, [(PointsEntry.points < 0, 0 - PointsEntry.points)], 0))
-    # Per ledger (a merged customer's entries count with the kept one's, the merge pairs left out).
-    owner = ledger_owner(PointsEntry) if merges_exist() else PointsEntry.customer
-    due = (
+    owner = _expiry_owner()
+    return (
         PointsEntry.select(owner, (credits_before - debits).alias("due"))
         .where(PointsEntry.kind != "merge")
         .group_by(owner)
         .having((credits_before - debits) > 0)
         .tuples()
     )
+
+
+def _expire_batch(owners: list[int], cutoff: dt.datetime, days: int, at: dt.datetime | None) -> int:
+    """One transaction: what is due is read again under the write lock, so a sale that
+    spent points since the list was made is counted."""
+    if not owners:
+        return 0
     expired = 0
     with write_transaction():
-        for customer_id, amount in list(due):
+        for customer_id, amount in list(_due_for_expiry(cutoff).where(_expiry_owner().in_(owners))):
             amount = min(int(amount), lock_customer(customer_id).points_balance)
             if amount > 0:
                 post_points(customer_id, "expire", -amount, reason=_("expired after {days} days").format(days=days), at=at)

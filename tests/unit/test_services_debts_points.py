@@ -192,6 +192,28 @@ def test_points_expire_oldest_first(an):
     assert fresh(an).points_balance == 0
 
 
+def test_expiry_runs_in_batches_each_its_own_transaction(an):
+    settings.set_value("points_expiry_days", "365")
+    others = [customers.register({"name": f"C{i}"}).customer for i in range(4)]
+    for c in [an, *others]:
+        points.adjust_points(c, 10, "old", at=day(0))
+    batches = AuditLog.select().where(AuditLog.action == "points.expire")
+    assert points.expire_points(day(400).date(), at=day(400), batch_size=2) == 50
+    assert batches.count() == 3  # 5 customers, 2 a batch: one audit row per transaction
+    assert all(fresh(c).points_balance == 0 for c in [an, *others])
+
+
+def test_one_customers_points_expire_without_touching_the_others(an):
+    settings.set_value("points_expiry_days", "365")
+    bich = customers.register({"name": "Bích"}).customer
+    points.adjust_points(an, 100, "old", at=day(0))
+    points.adjust_points(bich, 40, "old", at=day(0))
+    assert points.expire_points(day(400).date(), at=day(400), customer=an.id) == 100
+    assert (fresh(an).points_balance, fresh(bich).points_balance) == (0, 40)
+    assert points.expire_points(day(400).date(), customer=an.id) == 0  # nothing more due
+    assert points.expire_points(day(400).date()) == 40
+
+
 def test_points_do_not_expire_when_the_shop_says_never(an):
     points.adjust_points(an, 100, "old", at=day(0))
     assert points.expire_points(day(4000).date()) == 0
