@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Callable
+from types import MappingProxyType
+from typing import Callable, Mapping
 
 from ..barcodes import CARD_RULES
+from ..db import database
 from ..errors import RuleViolation, ValidationError
 from ..i18n import LANGUAGES, N_, _
 from ..limits import MAX_DAYS
@@ -242,15 +244,54 @@ SETTINGS: dict[str, SettingDef] = {
 # Settings are read on every sale, so they are cached; but two tills share one database,
 # and a setting changed at one (or by `shoptui config set`) must take effect at the other
 # at once. Every change bumps the counter ``VERSION`` in the same transaction; a read
-# compares it (one primary-key lookup) and drops the whole cache when it moved.
+# compares it (one primary-key lookup) and reads every setting afresh when it moved.
 VERSION = "settings"
-_cache: dict[str, str] = {}
-_cache_version: list[int | None] = [None]
+
+
+@dataclass(frozen=True)
+class ShopSettings:
+    """Every setting of one database at one version: the one object the app, the services
+    and the reports read settings from. ``current()`` gives the snapshot in force."""
+
+    version: int
+    values: Mapping[str, str]
+    database: object = None  # which database it was read from (a process may open several)
+
+    def get(self, key: str) -> str:
+        if key not in self.values:
+            raise ValidationError(_("Unknown setting {key}; `config list` shows them all.").format(key=key))
+        return self.values[key]
+
+    def get_int(self, key: str) -> int:
+        return int(self.get(key) or 0)
+
+    @property
+    def currency(self) -> str:
+        return self.values["currency"]
+
+    @property
+    def region(self) -> str:
+        return self.values["region"]
+
+
+_current: list[ShopSettings | None] = [None]
 
 
 def _version() -> int:
     row = Sequence.get_or_none(Sequence.name == VERSION)
     return row.value if row is not None else 0
+
+
+def current() -> ShopSettings:
+    """The settings in force: read once per change (of any till), then from memory."""
+    version, bound = _version(), database.obj
+    snapshot = _current[0]
+    if snapshot is None or snapshot.version != version or snapshot.database is not bound:
+        stored = dict(Setting.select(Setting.key, Setting.value).tuples())
+        values = {key: stored.get(key, definition.default) for key, definition in SETTINGS.items()}
+        snapshot = ShopSettings(version, MappingProxyType(values), bound)
+        _current[0] = snapshot
+    return snapshot
 
 
 def ensure_defaults() -> None:
@@ -264,19 +305,7 @@ def ensure_defaults() -> None:
 
 
 def get(key: str) -> str:
-    if key not in SETTINGS:
-        raise ValidationError(_("Unknown setting {key}; `config list` shows them all.").format(key=key))
-    version = _version()
-    if _cache_version[0] != version:
-        _cache.clear()
-        _cache_version[0] = version
-    cached = _cache.get(key)
-    if cached is not None:
-        return cached
-    row = Setting.get_or_none(Setting.key == key)
-    value = row.value if row is not None else SETTINGS[key].default
-    _cache[key] = value
-    return value
+    return current().get(key)
 
 
 def get_int(key: str) -> int:
@@ -338,11 +367,9 @@ def set_value(key: str, value: str, actor: Actor | None = None) -> str:
             conflict_target=[Setting.key], update={Setting.value: new}
         ).execute()
         record(actor, "setting.set", "setting", key, {"value": old}, {"value": new})
-        next_value(VERSION)  # every till's cache of the settings is out of date now
-    _cache.pop(key, None)
+        next_value(VERSION)  # every till's snapshot of the settings is out of date now
     return new
 
 
 def clear_cache() -> None:
-    _cache.clear()
-    _cache_version[0] = None
+    _current[0] = None

@@ -445,3 +445,25 @@ def test_every_setting_has_a_range_checked_reader(database):
         if definition.default.isdigit():
             with pytest.raises(ValidationError):
                 definition.read(str(10**13))
+
+
+def test_the_settings_snapshot_is_read_once_per_change_and_per_database(database, tmp_path):
+    from shoptui import db as dbmod
+
+    first = settings.current()
+    assert settings.current() is first  # no change: the same object, read from memory
+    settings.set_value("shop_name", "Tạp hoá An", SYSTEM)
+    second = settings.current()
+    assert second is not first and second.get("shop_name") == "Tạp hoá An"
+    assert first.get("shop_name") != "Tạp hoá An"  # a snapshot never changes under its reader
+    # Another database at the same version number: its own settings, not the first one's.
+    other = dbmod.open_database(str(tmp_path / "other.sqlite"))
+    try:
+        while settings._version() < second.version:
+            settings.set_value("shop_name", "Bích", SYSTEM)
+        assert settings.current().version == second.version
+        assert settings.current().get("shop_name") == "Bích"
+    finally:
+        other.close()
+        dbmod.database.initialize(database)
+    assert settings.current().get("shop_name") == "Tạp hoá An"
