@@ -30,7 +30,7 @@ from .customer_card_screen import CustomerCardScreen
 from .db_work import run_db
 from .devices import DeviceConfig, DeviceFactories, DeviceManager
 from .directory_screen import DirectoryScreen
-from .gift_card_modal import open_gift_card
+from .gift_balance_modal import open_gift_card
 from .help_screen import HelpScreen, keys_of
 from .keyboard_scans import KeyboardScans
 from .messages import CardScanned, DeviceStatus

@@ -23,7 +23,7 @@ from shoptui.services.receipt_lookup import ReceiptPreview
 from .form import Field, FormModal, PartsLine
 from .keyboard_scans import TYPED_CODES
 from .messages import CardScanned
-from .sale_modal import DoneModal, dismiss_later
+from .done_modal import DoneModal, dismiss_later
 from .text import Formats, content
 
 

@@ -548,7 +548,7 @@ class CustomerCardScreen(Screen[None]):
                              lambda moved: self.changed() if moved else None)
 
     def action_adjust(self) -> None:
-        from .debt_payment_modal import AdjustModal
+        from .adjust_modal import AdjustModal
 
         if self.refused("adjust"):
             return

@@ -37,8 +37,9 @@ from .footer import ShopFooter
 from .messages import CardScanned
 from .report_form import ReportForm
 from .role_keys import offered
+from .stores_modal import StoresModal
 from .path_modal import ExportPathModal
-from .report_modals import CalendarModal, StoresModal
+from .calendar_modal import CalendarModal
 from .report_table import MAX_DRAWN, ResultTable
 from .report_view import ReportView, format_ahead, has_rows
 from .text import Formats, content, content_lines, printable

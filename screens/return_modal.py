@@ -33,7 +33,7 @@ from .keyboard_scans import TYPED_CODES
 from .messages import CardScanned
 from .labels import METHOD_NAMES
 from .override_modal import OverrideModal
-from .sale_modal import DoneModal, dismiss_later
+from .done_modal import DoneModal, dismiss_later
 from .text import Formats, content, plain
 
 

@@ -24,9 +24,7 @@ from typing import Iterable
 from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from shoptui.errors import RuleViolation, ShopError, ValidationError
@@ -38,43 +36,12 @@ from shoptui.services.sales import LineInput, SaleInput
 from shoptui.services.scans import Scan
 
 from .db_work import notify_error, run_db
+from .done_modal import DoneModal, dismiss_later
 from .form import Field, FormModal, PartsLine
 from .form_values import read_percent, read_whole
 from .messages import CardScanned
 from .override_modal import OverrideModal
 from .text import Formats, content, printable
-
-
-class DoneModal(ModalScreen[None]):
-    """What was recorded, line by line; Enter or Escape closes it."""
-
-    BINDINGS = [
-        Binding("escape", "close", N_("Close"), id="done-close"),
-        Binding("enter", "close", N_("Close"), show=False, id="done-enter"),
-    ]
-
-    def __init__(self, title: str, lines: list[tuple[str, str]], warnings: Iterable[str] = ()):
-        super().__init__()
-        self.title_text = title
-        self.lines = lines
-        self.warnings = list(warnings)
-
-    def compose(self) -> ComposeResult:
-        text = Text(end="")
-        for i, (label, value) in enumerate(self.lines):
-            if i:
-                text.append("\n")
-            text.append(printable(label) + ": ", style="dim")
-            text.append(printable(value), style="bold")
-        for warning in self.warnings:
-            text.append("\n" + printable(warning), style="bold yellow")
-        with Vertical(id="dialog", classes="done-dialog"):
-            yield Static(content(self.title_text), classes="dialog-title")
-            yield Static(text, id="done-text", classes="dialog-message")
-            yield Static(content(_("Enter or Esc: close")), classes="dialog-message")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 PAYMENT_NAMES = {
@@ -90,11 +57,6 @@ def payment_label(method: str) -> str:
     if method == "advance":
         return _("Paid from the advance")
     return _("Paid by {method}").format(method=_(PAYMENT_NAMES[method]) if method in PAYMENT_NAMES else method)
-
-
-def dismiss_later(screen: ModalScreen, result, _closed=None) -> None:
-    """Close ``screen`` with ``result`` once its confirmation closed (a callback may not await dismiss)."""
-    screen.dismiss(result)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from screens.directory_screen import DirectoryScreen
 from screens.edit_customer_modal import EditCustomerModal
 from screens.form import TillSelect
 from screens.points_rules_screen import PointsRulesScreen
-from screens.properties_screen import PropertiesScreen, PropertyModal
+from screens.properties_screen import PropertiesScreen
+from screens.property_modal import PropertyModal
 from screens.register_modal import RegisterModal
 from shoptui.services import customers, users
 from shoptui.services.context import Actor

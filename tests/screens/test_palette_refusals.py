@@ -15,7 +15,8 @@ from screens.devices_screen import DevicesScreen
 from screens.directory_screen import DirectoryScreen
 from screens.export_month_modal import ExportMonthModal
 from screens.points_rules_screen import PointsRulesScreen
-from screens.properties_screen import PropertiesScreen, PropertyModal
+from screens.properties_screen import PropertiesScreen
+from screens.property_modal import PropertyModal
 from screens.tier_modal import TierModal
 from shoptui.models import AuditLog, PointsTier, PropertyDefinition, Setting
 from shoptui.services import settings, users

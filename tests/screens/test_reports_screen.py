@@ -23,7 +23,8 @@ from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
 from screens.report_form import ReportForm, period_dates
 from screens.path_modal import ExportPathModal
-from screens.report_modals import CalendarModal, StoresModal
+from screens.calendar_modal import CalendarModal
+from screens.stores_modal import StoresModal
 from screens.report_screen import ReportScreen
 from screens.report_table import ResultTable, cell
 from screens.reports_screen import ReportsScreen

@@ -16,7 +16,8 @@ from screens.directory_screen import DirectoryScreen
 from screens.help_screen import keys_of
 from screens.points_rules_screen import PointsRulesScreen
 from screens.sale_modal import SaleModal
-from screens.surveys_screen import QuestionModal, SurveysScreen
+from screens.question_modal import QuestionModal
+from screens.surveys_screen import SurveysScreen
 from screens.tier_modal import TierModal
 from screens.voucher_modal import VoucherModal
 from screens.vouchers_screen import VouchersScreen, open_vouchers

@@ -13,7 +13,8 @@ from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
 from screens.register_modal import RegisterModal
 from screens.survey_modal import SurveyModal
-from screens.surveys_screen import QuestionModal, SurveysScreen
+from screens.question_modal import QuestionModal
+from screens.surveys_screen import SurveysScreen
 from shoptui.models import SurveyAnswer, SurveyQuestion
 from shoptui.services import cards, customers, surveys
 from shoptui.services.surveys import QuestionInput

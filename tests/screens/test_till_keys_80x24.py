@@ -13,7 +13,8 @@ from rich.cells import cell_len
 from textual.widgets import DataTable, Input, TabbedContent
 
 from screens.customer_card_screen import CustomerCardScreen
-from screens.debt_payment_modal import AdjustModal, DebtPaymentModal
+from screens.adjust_modal import AdjustModal
+from screens.debt_payment_modal import DebtPaymentModal
 from screens.form import SELECT_KEYS, TillSelect
 from screens.gift_card_modal import GiftCardModal, sell_gift_card
 from screens.sale_modal import SaleModal

@@ -6,7 +6,8 @@ from textual.widgets import Static, TabbedContent
 
 from screens.customer_card_screen import CustomerCardScreen
 from screens.return_modal import ReturnModal
-from screens.sale_modal import DoneModal, SaleModal
+from screens.done_modal import DoneModal
+from screens.sale_modal import SaleModal
 
 from .helpers import until
 
