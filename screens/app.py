@@ -19,6 +19,7 @@ from textual import events
 from textual.app import App, ScreenStackError
 from textual.binding import Binding
 
+from hardware.scan_detector import ScanDetector
 from shoptui.i18n import N_, _, babel_locale
 from shoptui.services import settings
 from shoptui.services.context import Actor
@@ -35,7 +36,6 @@ from .help_screen import HelpScreen, keys_of
 from .keyboard_scans import KeyboardScans
 from .messages import CardScanned, DeviceStatus
 from .register_modal import RegisterModal
-from .scan_detector import ScanDetector
 from .scan_lookup import lookup
 from .survey_modal import ask_survey
 from .text import Formats, printable

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from screens.scan_detector import (
+from hardware.scan_detector import (
     ENTER,
     Candidate,
     Deliver,
