@@ -15,8 +15,8 @@ from shoptui.money import parse_money
 from shoptui.services import debts, points
 from shoptui.services.context import Actor
 
-from .form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
-from .form_values import read_whole
+from .widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
+from .widgets.form_values import read_whole
 from .text import Formats, content, printable
 
 

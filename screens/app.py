@@ -25,14 +25,14 @@ from shoptui.services import settings
 from shoptui.services.context import Actor
 from shoptui.services.scans import Scan
 
-from .choice_modal import ChoiceModal
+from .dialogs.choice_modal import ChoiceModal
 from .commands import PALETTE_PLACEHOLDER, THEMES_PLACEHOLDER, shop_commands, textual_commands
 from .customer_card_screen import CustomerCardScreen
 from .db_work import run_db
 from .devices import DeviceConfig, DeviceFactories, DeviceManager
 from .directory_screen import DirectoryScreen
 from .gift_balance_modal import open_gift_card
-from .help_screen import HelpScreen, keys_of
+from .dialogs.help_screen import HelpScreen, keys_of
 from .keyboard_scans import KeyboardScans
 from .messages import CardScanned, DeviceStatus
 from .register_modal import RegisterModal

@@ -20,7 +20,7 @@ from shoptui.services import receipt_lookup, sales
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 
-from .form import Field, FormModal, PartsLine
+from .widgets.form import Field, FormModal, PartsLine
 from .keyboard_scans import TYPED_CODES
 from .messages import CardScanned
 from .done_modal import DoneModal, dismiss_later

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from shoptui.i18n import N_, _
 from shoptui.services.context import allows
 
-from .help_screen import key_label
+from .dialogs.help_screen import key_label
 from .role_keys import key_name, offered
 
 

@@ -31,11 +31,11 @@ from shoptui.services.cards import CARD_KINDS
 from shoptui.services.context import Actor, allows, require
 from shoptui.services.customers import STATUSES
 
-from .choice_modal import ChoiceModal
+from .dialogs.choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
 from .edit_customer_modal import EditCustomerModal, property_text
-from .footer import ShopFooter
-from .labels import (
+from .widgets.footer import ShopFooter
+from .widgets.labels import (
     CARD_KIND_NAMES,
     CHANNEL_NAMES,
     DEBT_KIND_NAMES,
@@ -48,7 +48,7 @@ from .labels import (
     name_of,
 )
 from .messages import CardScanned
-from .paged_table import Column, PagedTable
+from .widgets.paged_table import Column, PagedTable
 from .status_change import change_status
 from .text import Formats, content, plain, printable
 

@@ -21,8 +21,8 @@ from shoptui.services.context import Actor
 
 from .db_work import notify_error, run_db
 from .export_month_modal import default_folder
-from .footer import ShopFooter
-from .path_modal import ExportPathModal
+from .widgets.footer import ShopFooter
+from .dialogs.export_path_modal import ExportPathModal
 from .role_keys import refused
 from .text import Formats, content, printable
 

@@ -18,7 +18,7 @@ from shoptui.i18n import N_, _
 from shoptui.services import settings
 
 from .db_work import run_db
-from .footer import ShopFooter
+from .widgets.footer import ShopFooter
 from .messages import CardScanned, DeviceStatus, ScannerTested
 from .text import content_lines, plain, printable
 

@@ -32,11 +32,11 @@ from shoptui.reports import customer_segment
 from shoptui.services import directory
 from shoptui.services.context import allows, require
 
-from .choice_modal import ChoiceModal
+from .dialogs.choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
-from .footer import ShopFooter
-from .labels import STATUS_NAMES
-from .path_modal import ExportPathModal
+from .widgets.footer import ShopFooter
+from .widgets.labels import STATUS_NAMES
+from .dialogs.export_path_modal import ExportPathModal
 from .messages import DirectoryFailed, DirectoryPage
 from .text import Formats, content, plain, printable
 

@@ -30,9 +30,9 @@ from shoptui.i18n import _
 from shoptui.io.month_export import Cancelled, ExportResult, Month, check_target, export_month
 from shoptui.services.context import Actor, require
 
-from .choice_modal import ChoiceModal
+from .dialogs.choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
-from .form import Field, FormModal
+from .widgets.form import Field, FormModal
 from .text import content, printable
 
 

@@ -20,7 +20,7 @@ from shoptui.services.context import Actor
 
 from .db_work import run_db
 from .gift_card_modal import GiftCardModal
-from .labels import METHOD_NAMES, name_of
+from .widgets.labels import METHOD_NAMES, name_of
 from .text import Formats, content, plain, printable
 
 ENTRY_NAMES = {

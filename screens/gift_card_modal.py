@@ -21,8 +21,8 @@ from shoptui.services import scans, vouchers
 from shoptui.services.context import Actor
 
 from .db_work import run_db
-from .form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
-from .labels import METHOD_NAMES, name_of
+from .widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
+from .widgets.labels import METHOD_NAMES, name_of
 from .messages import CardScanned
 from .done_modal import DoneModal, dismiss_later
 from .text import Formats, content, printable

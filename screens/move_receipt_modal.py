@@ -26,9 +26,9 @@ from shoptui.services import customer_view, directory, receipt_lookup, sales
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 
-from .choice_modal import ChoiceModal
+from .dialogs.choice_modal import ChoiceModal
 from .db_work import notify_error, run_db
-from .form import Field, FormModal
+from .widgets.form import Field, FormModal
 from .messages import CardScanned
 from .text import Formats, content, printable
 

@@ -16,7 +16,7 @@ from shoptui.i18n import _
 from shoptui.services import users
 
 from .db_work import run_db
-from .form import Field, FormModal
+from .widgets.form import Field, FormModal
 from .text import content
 
 

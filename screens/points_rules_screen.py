@@ -26,9 +26,9 @@ from shoptui.services.context import Actor, allows
 from shoptui.services.ledger import write_transaction
 from shoptui.services.tiers import TierRow
 
-from .choice_modal import ChoiceModal
+from .dialogs.choice_modal import ChoiceModal
 from .db_work import run_db
-from .form import Field, FormModal, TillSelect
+from .widgets.form import Field, FormModal, TillSelect
 from .role_keys import refused
 from .text import content, plain
 from .tier_modal import TierModal

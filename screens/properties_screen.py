@@ -20,8 +20,8 @@ from shoptui.services.context import Actor
 from shoptui.services.property_admin import DefinitionRow
 
 from .db_work import run_db
-from .footer import ShopFooter
-from .labels import CARD_KIND_NAMES, name_of
+from .widgets.footer import ShopFooter
+from .widgets.labels import CARD_KIND_NAMES, name_of
 from .property_modal import PROPERTY_KIND_NAMES, PropertyModal
 from .role_keys import refused
 from .text import content, plain

@@ -27,11 +27,11 @@ from shoptui.services import registration
 from shoptui.services.context import Actor
 from shoptui.services.customers import GENDERS
 
-from .choice_modal import ChoiceModal
-from .form import Field, FormModal, TillSelect
-from .form_values import check_phone, read_date
+from .dialogs.choice_modal import ChoiceModal
+from .widgets.form import Field, FormModal, TillSelect
+from .widgets.form_values import check_phone, read_date
 from .keyboard_scans import TYPED_CODES
-from .labels import GENDER_NAMES
+from .widgets.labels import GENDER_NAMES
 from .messages import CardScanned
 from .text import printable
 

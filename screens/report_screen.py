@@ -31,14 +31,14 @@ from shoptui.services import customers, scans, stores
 from shoptui.services.scans import Scan
 from shoptui.services.context import Actor, require
 
-from .choice_modal import ChoiceModal
+from .dialogs.choice_modal import ChoiceModal
 from .db_work import notify_error, run_db, unexpected_message
-from .footer import ShopFooter
+from .widgets.footer import ShopFooter
 from .messages import CardScanned
 from .report_form import ReportForm
 from .role_keys import offered
 from .stores_modal import StoresModal
-from .path_modal import ExportPathModal
+from .dialogs.export_path_modal import ExportPathModal
 from .calendar_modal import CalendarModal
 from .report_table import MAX_DRAWN, ResultTable
 from .report_view import ReportView, format_ahead, has_rows

@@ -16,7 +16,7 @@ from shoptui import reports
 from shoptui.i18n import N_, _
 from shoptui.services.context import Actor
 
-from .footer import ShopFooter
+from .widgets.footer import ShopFooter
 from .text import Formats, content
 
 # What each report answers, in the words of the person who asks.

@@ -28,10 +28,10 @@ from shoptui.services.receipt_lookup import ReceiptPreview
 from shoptui.services.scans import Scan
 
 from .db_work import run_db
-from .form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
+from .widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from .keyboard_scans import TYPED_CODES
 from .messages import CardScanned
-from .labels import METHOD_NAMES
+from .widgets.labels import METHOD_NAMES
 from .override_modal import OverrideModal
 from .done_modal import DoneModal, dismiss_later
 from .text import Formats, content, plain

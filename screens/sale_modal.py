@@ -37,8 +37,8 @@ from shoptui.services.scans import Scan
 
 from .db_work import notify_error, run_db
 from .done_modal import DoneModal, dismiss_later
-from .form import Field, FormModal, PartsLine
-from .form_values import read_percent, read_whole
+from .widgets.form import Field, FormModal, PartsLine
+from .widgets.form_values import read_percent, read_whole
 from .messages import CardScanned
 from .override_modal import OverrideModal
 from .text import Formats, content, printable

@@ -23,7 +23,7 @@ from shoptui.services.stores import default_store
 from shoptui.services.users import User
 
 from .db_work import run_db
-from .form import Field, FormModal
+from .widgets.form import Field, FormModal
 from .messages import CardScanned
 from .text import content
 

@@ -11,7 +11,7 @@ from shoptui.i18n import _
 from shoptui.services import customers
 from shoptui.services.context import Actor
 
-from .choice_modal import ChoiceModal
+from .dialogs.choice_modal import ChoiceModal
 from .db_work import run_db
 
 

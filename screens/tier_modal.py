@@ -16,8 +16,8 @@ from shoptui.services import tiers
 from shoptui.services.context import Actor
 from shoptui.services.tiers import TierInput, TierRow
 
-from .form import Field, FormModal
-from .form_values import read_money, read_percent
+from .widgets.form import Field, FormModal
+from .widgets.form_values import read_money, read_percent
 from .text import content
 
 

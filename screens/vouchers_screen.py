@@ -13,10 +13,10 @@ from shoptui.i18n import N_, _
 from shoptui.services import vouchers
 from shoptui.services.context import Actor
 
-from .choice_modal import ChoiceModal
+from .dialogs.choice_modal import ChoiceModal
 from .db_work import run_db
-from .footer import ShopFooter
-from .paged_table import Column, PagedTable
+from .widgets.footer import ShopFooter
+from .widgets.paged_table import Column, PagedTable
 from .role_keys import refused
 from .text import Formats, plain
 from .voucher_modal import VOUCHER_KIND_NAMES, VoucherModal

@@ -13,7 +13,7 @@ from textual.widgets._footer import FooterKey  # the footer's keys, as a test re
 from textual.keys import _character_to_key
 
 from screens.app import make_app
-from screens.footer import ShopFooter
+from screens.widgets.footer import ShopFooter
 
 SIZE = (120, 40)
 

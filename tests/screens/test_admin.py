@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
-from screens.choice_modal import ChoiceModal
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.commands import open_properties
 from screens.customer_card_screen import CustomerCardScreen
 from screens.merge_modal import MergeModal

@@ -10,7 +10,7 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
-from screens.choice_modal import ChoiceModal
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
 from screens.edit_customer_modal import EditCustomerModal
@@ -444,7 +444,7 @@ async def test_ctrl_w_withdraws_a_lost_card_from_the_card(an, database):
         binding = next(b for _k, (_n, b, _e, _t) in app.screen.active_bindings.items() if b.id == "card-actions")
         assert binding.description == "Withdraw or replace a card"  # so F1 and the palette list it
         from screens.commands import key_commands
-        from screens.help_screen import keys_of
+        from screens.dialogs.help_screen import keys_of
 
         assert ("^w", "Withdraw or replace a card") in [(row.key, row.what) for row in keys_of(app)]
         assert "Withdraw or replace a card (^w)" in [command.title for command in key_commands(app, app.screen)]

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Checkbox
 
 from screens.edit_customer_modal import EditCustomerModal
-from screens.labels import CHANNEL_NAMES
+from screens.widgets.labels import CHANNEL_NAMES
 from shoptui.i18n import LANGUAGES, _, language, set_language
 from shoptui.services import customers
 from shoptui.services.customers import CHANNELS

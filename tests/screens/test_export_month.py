@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from textual.widgets import Input, ProgressBar, Static
 
-from screens.choice_modal import ChoiceModal
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.directory_screen import DirectoryScreen
 from screens.export_month_modal import ExportMonthModal, default_name, previous_month
 from shoptui import clock

@@ -18,8 +18,8 @@ from screens.customer_card_screen import CustomerCardScreen
 from screens.day_close_screen import DayCloseScreen
 from screens.devices_screen import DevicesScreen
 from screens.directory_screen import DirectoryScreen
-from screens.footer import ShopFooter
-from screens.help_screen import HelpScreen, keys_of
+from screens.widgets.footer import ShopFooter
+from screens.dialogs.help_screen import HelpScreen, keys_of
 from screens.properties_screen import PropertiesScreen
 from screens.surveys_screen import SurveysScreen
 from shoptui.i18n import LANGUAGES, _, set_language

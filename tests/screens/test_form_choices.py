@@ -8,7 +8,7 @@ from textual.widgets import Input, Select
 
 from screens.directory_screen import DirectoryScreen
 from screens.edit_customer_modal import EditCustomerModal
-from screens.form import TillSelect
+from screens.widgets.form import TillSelect
 from screens.points_rules_screen import PointsRulesScreen
 from screens.properties_screen import PropertiesScreen
 from screens.property_modal import PropertyModal

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
-from screens.choice_modal import ChoiceModal
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
 from screens.gift_balance_modal import GiftBalanceModal

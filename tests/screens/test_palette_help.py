@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, TabbedContent
 from screens.commands import open_properties, open_surveys
 from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
-from screens.help_screen import HelpScreen
+from screens.dialogs.help_screen import HelpScreen
 from screens.properties_screen import PropertiesScreen
 from screens.surveys_screen import SurveysScreen
 from shoptui.services import cards, customers, sales, surveys

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input
 
-from screens.choice_modal import ChoiceModal
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.directory_screen import DirectoryScreen
 from screens.points_rules_screen import PointsRulesScreen
 from screens.tier_modal import TierModal

@@ -18,11 +18,11 @@ import openpyxl
 import pytest
 from textual.widgets import Input, OptionList, Select
 
-from screens.choice_modal import ChoiceModal
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
 from screens.report_form import ReportForm, period_dates
-from screens.path_modal import ExportPathModal
+from screens.dialogs.export_path_modal import ExportPathModal
 from screens.calendar_modal import CalendarModal
 from screens.stores_modal import StoresModal
 from screens.report_screen import ReportScreen
@@ -633,7 +633,7 @@ def test_cells_are_drawn_in_the_shop_formats():
 async def test_the_report_footer_fits_80_columns_with_help_and_quit(demo, language):
     from textual.widgets._footer import FooterKey
 
-    from screens.footer import ShopFooter
+    from screens.widgets.footer import ShopFooter
     from shoptui.i18n import _, set_language
 
     set_language(language)

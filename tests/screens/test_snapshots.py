@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input, TextArea
 from screens.app import make_app
 from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
-from screens.help_screen import HelpScreen
+from screens.dialogs.help_screen import HelpScreen
 from screens.register_modal import RegisterModal
 from shoptui import clock
 from shoptui.demo import make_demo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from screens.choice_modal import ChoiceModal
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer_card_screen import CustomerCardScreen
 from screens.status_change import change_status
 from shoptui.models import Customer

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, TabbedContent
 from screens.customer_card_screen import CustomerCardScreen
 from screens.adjust_modal import AdjustModal
 from screens.debt_payment_modal import DebtPaymentModal
-from screens.form import SELECT_KEYS, TillSelect
+from screens.widgets.form import SELECT_KEYS, TillSelect
 from screens.gift_card_modal import GiftCardModal, sell_gift_card
 from screens.sale_modal import SaleModal
 from screens.vouchers_screen import VouchersScreen, open_vouchers

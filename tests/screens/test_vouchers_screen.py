@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Select
 
-from screens.choice_modal import ChoiceModal
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.commands import key_commands
 from screens.directory_screen import DirectoryScreen
 from screens.voucher_modal import VoucherModal

@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 
 from shoptui.i18n import N_, _
 
-from .text import content
+from ..text import content
 
 
 class ChoiceModal(ModalScreen[str | None]):

@@ -21,7 +21,7 @@ from textual.widgets._footer import FooterKey
 
 from shoptui.i18n import _
 
-from .role_keys import offered
+from ..role_keys import offered
 
 PALETTE_MIN_WIDTH = 100
 # App-wide keys that work everywhere but are shown only by a footer that asks for them.

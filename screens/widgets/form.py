@@ -19,8 +19,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static, Text
 from shoptui.errors import ShopError
 from shoptui.i18n import N_, _
 
-from .db_work import notify_error, run_db
-from .text import content
+from ..db_work import notify_error, run_db
+from ..text import content
 
 
 class Field(Vertical):

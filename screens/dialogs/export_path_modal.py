@@ -17,7 +17,7 @@ from shoptui import files
 from shoptui.errors import ShopError
 from shoptui.i18n import N_, _
 
-from .text import content
+from ..text import content
 
 
 class ExportPathModal(ModalScreen[str | None]):

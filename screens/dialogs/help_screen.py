@@ -13,8 +13,8 @@ from textual.widgets import DataTable, Static
 
 from shoptui.i18n import N_, _
 
-from .role_keys import key_name, offered
-from .text import content, plain
+from ..role_keys import key_name, offered
+from ..text import content, plain
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from textual.widgets import DataTable
 
 from shoptui.services.customer_view import Page
 
-from .db_work import notify_error, run_db
-from .text import plain
+from ..db_work import notify_error, run_db
+from ..text import plain
 
 
 @dataclass(frozen=True)
