@@ -29,14 +29,14 @@ from .dialogs.choice_modal import ChoiceModal
 from .commands import PALETTE_PLACEHOLDER, THEMES_PLACEHOLDER, shop_commands, textual_commands
 from .customer_card_screen import CustomerCardScreen
 from .db_work import run_db
-from .devices import DeviceConfig, DeviceFactories, DeviceManager
+from .devices.device_manager import DeviceConfig, DeviceFactories, DeviceManager
 from .directory_screen import DirectoryScreen
 from .gift_balance_modal import open_gift_card
 from .dialogs.help_screen import HelpScreen, keys_of
-from .keyboard_scans import KeyboardScans
+from .devices.keyboard_scans import KeyboardScans
 from .messages import CardScanned, DeviceStatus
 from .register_modal import RegisterModal
-from .scan_lookup import lookup
+from .devices.scan_lookup import lookup
 from .survey_modal import ask_survey
 from .text import Formats, printable
 from .till_keys import TILL_BINDINGS, TillActions
@@ -230,7 +230,7 @@ class ShopApp(TillActions, App[None]):
             self.push_screen(HelpScreen(keys_of(self), self.screen.sub_title or self.title))
 
     def action_show_devices(self) -> None:
-        from .devices_screen import DevicesScreen
+        from .devices.devices_screen import DevicesScreen
 
         if not isinstance(self.screen, DevicesScreen):
             self.push_screen(DevicesScreen(self.actor))

@@ -21,7 +21,7 @@ from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 
 from .widgets.form import Field, FormModal, PartsLine
-from .keyboard_scans import TYPED_CODES
+from .devices.keyboard_scans import TYPED_CODES
 from .messages import CardScanned
 from .done_modal import DoneModal, dismiss_later
 from .text import Formats, content

@@ -30,7 +30,7 @@ from shoptui.services.customers import GENDERS
 from .dialogs.choice_modal import ChoiceModal
 from .widgets.form import Field, FormModal, TillSelect
 from .widgets.form_values import check_phone, read_date
-from .keyboard_scans import TYPED_CODES
+from .devices.keyboard_scans import TYPED_CODES
 from .widgets.labels import GENDER_NAMES
 from .messages import CardScanned
 from .text import printable

@@ -29,7 +29,7 @@ from shoptui.services.scans import Scan
 
 from .db_work import run_db
 from .widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
-from .keyboard_scans import TYPED_CODES
+from .devices.keyboard_scans import TYPED_CODES
 from .messages import CardScanned
 from .widgets.labels import METHOD_NAMES
 from .override_modal import OverrideModal

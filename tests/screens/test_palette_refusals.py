@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Input
 from hardware.scanner.devices import InputDeviceInfo
 from screens.app import make_app
 from screens.commands import key_commands
-from screens.devices import DeviceFactories
-from screens.devices_screen import DevicesScreen
+from screens.devices.device_manager import DeviceFactories
+from screens.devices.devices_screen import DevicesScreen
 from screens.directory_screen import DirectoryScreen
 from screens.export_month_modal import ExportMonthModal
 from screens.points_rules_screen import PointsRulesScreen

@@ -31,7 +31,7 @@ from textual.widgets import Input
 from hardware.scan_detector import ENTER, Candidate, Deliver, ScanDetector
 from shoptui.services.scans import Scan
 
-from .db_work import run_db
+from ..db_work import run_db
 from .scan_lookup import lookup
 
 # The class of an Input that takes codes typed fast (a receipt number): an unknown burst

@@ -23,7 +23,7 @@ from shoptui.errors import ShopError
 from shoptui.i18n import _
 from shoptui.services import settings
 
-from .messages import CardScanned, DeviceStatus, ScannerTested
+from ..messages import CardScanned, DeviceStatus, ScannerTested
 
 log = logging.getLogger(__name__)
 

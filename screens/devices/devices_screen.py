@@ -17,10 +17,10 @@ from textual.widgets import DataTable, Header, Static
 from shoptui.i18n import N_, _
 from shoptui.services import settings
 
-from .db_work import run_db
-from .widgets.footer import ShopFooter
-from .messages import CardScanned, DeviceStatus, ScannerTested
-from .text import content_lines, plain, printable
+from ..db_work import run_db
+from ..widgets.footer import ShopFooter
+from ..messages import CardScanned, DeviceStatus, ScannerTested
+from ..text import content_lines, plain, printable
 
 # The listener's states, as the owner reads them.
 COUNTER_STATES = {
