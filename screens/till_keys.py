@@ -22,8 +22,8 @@ from textual.binding import Binding
 from shoptui.i18n import N_, _
 from shoptui.services.context import ROLE_NAMES, Actor
 
-from .lock_screen import LockScreen
-from .sign_in_screen import SignInScreen
+from .sign_in.lock_screen import LockScreen
+from .sign_in.sign_in_modal import SignInScreen
 from .text import printable
 
 # Shown in the footer only where they act (see check_action); the day close and the

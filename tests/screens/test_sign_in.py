@@ -11,9 +11,9 @@ from textual.widgets import Input
 
 from screens.customer_card_screen import CustomerCardScreen
 from screens.directory_screen import DirectoryScreen
-from screens.lock_screen import LockScreen
+from screens.sign_in.lock_screen import LockScreen
 from screens.points_rules_screen import PointsRulesScreen
-from screens.sign_in_screen import SignInScreen
+from screens.sign_in.sign_in_modal import SignInScreen
 from shoptui.models import AuditLog, Customer, Receipt, User
 from shoptui.services import customers, settings, users
 

@@ -74,7 +74,7 @@ async def sign_in(pilot, name: str, pin: str) -> None:
     """The sign-in screen: the name, then the PIN typed and Enter."""
     from textual.widgets import Input
 
-    from screens.sign_in_screen import SignInScreen
+    from screens.sign_in.sign_in_modal import SignInScreen
 
     app = pilot.app
     await until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in")

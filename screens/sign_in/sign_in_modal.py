@@ -22,10 +22,10 @@ from shoptui.services import users
 from shoptui.services.stores import default_store
 from shoptui.services.users import User
 
-from .db_work import run_db
-from .widgets.form import Field, FormModal
-from .messages import CardScanned
-from .text import content
+from ..db_work import run_db
+from ..widgets.form import Field, FormModal
+from ..messages import CardScanned
+from ..text import content
 
 
 def sign_in(name: str, pin: str):

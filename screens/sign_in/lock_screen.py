@@ -13,8 +13,8 @@ from textual.widgets import Static
 
 from shoptui.i18n import _
 
-from .sign_in_screen import SignInScreen
-from .text import content
+from .sign_in_modal import SignInScreen
+from ..text import content
 
 
 class LockScreen(SignInScreen):
