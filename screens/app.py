@@ -30,12 +30,12 @@ from .commands import PALETTE_PLACEHOLDER, THEMES_PLACEHOLDER, shop_commands, te
 from .customer_card_screen import CustomerCardScreen
 from .db_work import run_db
 from .devices.device_manager import DeviceConfig, DeviceFactories, DeviceManager
-from .directory_screen import DirectoryScreen
+from .directory.directory_screen import DirectoryScreen
 from .gift_balance_modal import open_gift_card
 from .dialogs.help_screen import HelpScreen, keys_of
 from .devices.keyboard_scans import KeyboardScans
 from .messages import CardScanned, DeviceStatus
-from .register_modal import RegisterModal
+from .directory.register_modal import RegisterModal
 from .devices.scan_lookup import lookup
 from .survey_modal import ask_survey
 from .text import Formats, printable

@@ -56,7 +56,7 @@ class TillActions:
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Till keys only where they make sense: False hides them from the footer."""
-        from .directory_screen import DirectoryScreen
+        from .directory.directory_screen import DirectoryScreen
 
         if self.walled():
             return action in ACTIONS_BEHIND_THE_WALL
@@ -90,7 +90,7 @@ class TillActions:
             for _screen in range(len(self.screen_stack) - 1):
                 self.pop_screen()
         self.show_user()
-        from .directory_screen import DirectoryScreen
+        from .directory.directory_screen import DirectoryScreen
 
         for screen in self.screen_stack:  # the customers are read now, not behind the sign-in
             if isinstance(screen, DirectoryScreen):
@@ -140,7 +140,7 @@ class TillActions:
             self.action_lock()
 
     def action_anonymous_sale(self) -> None:
-        from .directory_screen import DirectoryScreen
+        from .directory.directory_screen import DirectoryScreen
         from .sale_modal import SaleModal
 
         def done(result) -> None:

@@ -43,7 +43,7 @@ async def until(pilot, condition, timeout: float = 5.0, what: str = "") -> None:
 
 async def started(pilot) -> None:
     """The app is up: its first screen (the directory, or the sign-in when there are users) is mounted."""
-    from screens.directory_screen import DirectoryScreen
+    from screens.directory.directory_screen import DirectoryScreen
     from screens.sign_in.sign_in_modal import SignInScreen
 
     app = pilot.app

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from screens.card_actions_modal import CardActionsModal, open_card_actions
 from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui import check
 from shoptui.models import AuditLog
 from shoptui.services import cards, customers, users, vouchers

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.edit_customer_modal import EditCustomerModal
 from shoptui import clock
 from shoptui.i18n import _, set_language

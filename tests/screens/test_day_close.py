@@ -7,7 +7,7 @@ import csv
 from textual.widgets import Input, Static
 
 from screens.day_close_screen import DayCloseScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.export_path_modal import ExportPathModal
 from shoptui import clock
 from shoptui.services import customers, debts, sales, users, vouchers

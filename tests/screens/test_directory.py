@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui.models import Customer
 from shoptui.services import customers, debts, directory, points
 from tests.actors import SYSTEM
@@ -324,7 +324,7 @@ async def test_enter_right_after_typing_opens_the_customer_just_found(shop, data
 
 @pilot_test
 async def test_f2_starts_a_registration_with_what_was_searched(shop, database):
-    from screens.register_modal import RegisterModal
+    from screens.directory.register_modal import RegisterModal
 
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:

@@ -17,7 +17,7 @@ from screens.commands import key_commands, open_properties, open_surveys
 from screens.customer_card_screen import CustomerCardScreen
 from screens.day_close_screen import DayCloseScreen
 from screens.devices.devices_screen import DevicesScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.widgets.footer import ShopFooter
 from screens.dialogs.help_screen import HelpScreen, keys_of
 from screens.properties_screen import PropertiesScreen

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from textual.widgets import Input, Select
 
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.edit_customer_modal import EditCustomerModal
 from screens.widgets.form import TillSelect
 from screens.points_rules_screen import PointsRulesScreen
 from screens.properties_screen import PropertiesScreen
 from screens.property_modal import PropertyModal
-from screens.register_modal import RegisterModal
+from screens.directory.register_modal import RegisterModal
 from shoptui.services import customers, users
 from shoptui.services.context import Actor
 

@@ -10,10 +10,10 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.gift_balance_modal import GiftBalanceModal
 from screens.gift_card_modal import GiftCardModal
-from screens.register_modal import RegisterModal
+from screens.directory.register_modal import RegisterModal
 from shoptui import check
 from shoptui.models import AuditLog, CardBinding, Customer, GiftCardEntry
 from shoptui.services import cards, customers, sales, settings, users, vouchers

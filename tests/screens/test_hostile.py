@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent, TextArea
 
 from screens.customer_card_screen import TABS, CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.edit_customer_modal import EditCustomerModal
 from screens.text import printable
 from shoptui.models import Customer

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Input, TabbedContent
 
 from screens.commands import open_properties, open_surveys
 from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.help_screen import HelpScreen
 from screens.properties_screen import PropertiesScreen
 from screens.surveys_screen import SurveysScreen

@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from screens.dialogs.choice_modal import ChoiceModal
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.points_rules_screen import PointsRulesScreen
 from screens.tier_modal import TierModal
 from shoptui.models import AuditLog, PointsTier

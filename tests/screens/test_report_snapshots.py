@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import Input, OptionList
 
 from screens.app import make_app
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.report_screen import ReportScreen
 from screens.reports_screen import ReportsScreen
 from shoptui import clock

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from screens.commands import key_commands, open_surveys
 from screens.customer_card_screen import CustomerCardScreen
 from screens.day_close_screen import DayCloseScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.help_screen import keys_of
 from screens.points_rules_screen import PointsRulesScreen
 from screens.sale_modal import SaleModal

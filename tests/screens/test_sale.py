@@ -192,7 +192,7 @@ async def test_the_confirmation_lists_the_payments(an, database):
 @pilot_test
 async def test_forgot_my_card_attaches_an_anonymous_sale(an, database):
     from screens.attach_modal import AttachModal
-    from screens.directory_screen import DirectoryScreen
+    from screens.directory.directory_screen import DirectoryScreen
 
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:

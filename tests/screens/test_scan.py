@@ -10,9 +10,9 @@ from textual.widgets import DataTable, Input
 
 from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.edit_customer_modal import EditCustomerModal
-from screens.register_modal import RegisterModal
+from screens.directory.register_modal import RegisterModal
 from shoptui.models import Customer
 from shoptui.services import cards, customers
 

@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input
 
 from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.sign_in.lock_screen import LockScreen
 from screens.points_rules_screen import PointsRulesScreen
 from screens.sign_in.sign_in_modal import SignInScreen
@@ -320,7 +320,7 @@ async def test_tab_and_shift_tab_move_between_the_user_and_the_pin(staff, databa
 async def test_the_directory_reads_no_customer_until_a_right_pin(staff, database, monkeypatch):
     """Issue 16 (left open): with users, the directory under the sign-in read the customers
     at start (hidden, but in memory). Now nothing is read until someone signs in."""
-    from screens import directory_screen
+    from screens.directory import directory_screen
     from shoptui.services import directory
 
     customers.register({"name": "Lê Chi", "phone": "0911 222 333"}, SYSTEM)

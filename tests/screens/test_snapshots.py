@@ -16,9 +16,9 @@ from textual.widgets import DataTable, Input, TextArea
 
 from screens.app import make_app
 from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.help_screen import HelpScreen
-from screens.register_modal import RegisterModal
+from screens.directory.register_modal import RegisterModal
 from shoptui import clock
 from shoptui.demo import make_demo
 from shoptui.models import User
