@@ -27,7 +27,7 @@ from shoptui.services.scans import Scan
 
 from .dialogs.choice_modal import ChoiceModal
 from .commands import PALETTE_PLACEHOLDER, THEMES_PLACEHOLDER, shop_commands, textual_commands
-from .customer_card_screen import CustomerCardScreen
+from .customer.customer_card_screen import CustomerCardScreen
 from .db_work import run_db
 from .devices.device_manager import DeviceConfig, DeviceFactories, DeviceManager
 from .directory.directory_screen import DirectoryScreen
@@ -37,7 +37,7 @@ from .devices.keyboard_scans import KeyboardScans
 from .messages import CardScanned, DeviceStatus
 from .directory.register_modal import RegisterModal
 from .devices.scan_lookup import lookup
-from .survey_modal import ask_survey
+from .customer.survey_modal import ask_survey
 from .text import Formats, printable
 from .till_keys import TILL_BINDINGS, TillActions
 

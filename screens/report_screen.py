@@ -424,7 +424,7 @@ class ReportScreen(Screen[None]):
             if customer_id is None:
                 notify_error(self, _("There is no customer {code}.").format(code=code))
                 return
-            from .customer_card_screen import CustomerCardScreen
+            from .customer.customer_card_screen import CustomerCardScreen
 
             # On top of the report, so that Escape comes back to it as it was.
             self.app.push_screen(CustomerCardScreen(customer_id, self.formats, getattr(self.app, "actor", self.actor)))

@@ -148,7 +148,7 @@ class TillActions:
                 return
             self.data_changed()
             if result.receipt.customer_id is not None:  # a card was scanned during the sale
-                from .survey_modal import ask_survey
+                from .customer.survey_modal import ask_survey
 
                 ask_survey(self, result.receipt.customer_id, "card_read", self.actor)
 

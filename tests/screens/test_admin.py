@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Input, OptionList, Select, Static
 
 from screens.dialogs.choice_modal import ChoiceModal
 from screens.commands import open_properties
-from screens.customer_card_screen import CustomerCardScreen
-from screens.merge_modal import MergeModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.customer.merge_modal import MergeModal
 from screens.properties_screen import PropertiesScreen
 from screens.property_modal import PropertyModal
 from shoptui.check import run_checks

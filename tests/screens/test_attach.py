@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from screens.attach_modal import AttachModal
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from shoptui.check import run_checks
 from shoptui.models import Customer, Receipt
 from shoptui.services import customers, sales, settings

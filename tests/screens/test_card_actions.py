@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
-from screens.card_actions_modal import CardActionsModal, open_card_actions
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.card_actions_modal import CardActionsModal, open_card_actions
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
 from shoptui import check
 from shoptui.models import AuditLog

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.adjust_modal import AdjustModal
 from screens.debt_payment_modal import DebtPaymentModal
 from shoptui.check import run_checks

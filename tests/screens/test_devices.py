@@ -11,7 +11,7 @@ import pytest
 from hardware.counter.protocols import Reading
 from hardware.scanner.devices import InputDeviceInfo
 from screens.app import make_app
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.devices.device_manager import DeviceFactories
 from shoptui.services import cards, customers, settings, stores, visits
 

@@ -312,7 +312,7 @@ async def test_footer_keys_are_named_and_remappable(shop, database):
 
 @pilot_test
 async def test_enter_right_after_typing_opens_the_customer_just_found(shop, database):
-    from screens.customer_card_screen import CustomerCardScreen
+    from screens.customer.customer_card_screen import CustomerCardScreen
 
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:

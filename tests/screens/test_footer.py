@@ -14,7 +14,7 @@ from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
 from screens.commands import key_commands, open_properties, open_surveys
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.day_close_screen import DayCloseScreen
 from screens.devices.devices_screen import DevicesScreen
 from screens.directory.directory_screen import DirectoryScreen

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Input, Select
 
 from screens.directory.directory_screen import DirectoryScreen
-from screens.edit_customer_modal import EditCustomerModal
+from screens.customer.edit_customer_modal import EditCustomerModal
 from screens.widgets.form import TillSelect
 from screens.points_rules_screen import PointsRulesScreen
 from screens.properties_screen import PropertiesScreen

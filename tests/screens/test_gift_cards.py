@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
 from screens.dialogs.choice_modal import ChoiceModal
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.gift_balance_modal import GiftBalanceModal
 from screens.gift_card_modal import GiftCardModal

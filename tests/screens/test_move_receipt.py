@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import Input, OptionList, Static, TabbedContent
 
 from screens.dialogs.choice_modal import ChoiceModal
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.move_receipt_modal import MoveReceiptModal
 from shoptui.check import run_checks
 from shoptui.errors import PermissionDenied, RuleViolation

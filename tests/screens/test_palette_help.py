@@ -10,7 +10,7 @@ from textual.command import CommandPalette
 from textual.widgets import DataTable, Input, TabbedContent
 
 from screens.commands import open_properties, open_surveys
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.help_screen import HelpScreen
 from screens.properties_screen import PropertiesScreen

@@ -19,7 +19,7 @@ import pytest
 from textual.widgets import Input, OptionList, Select
 
 from screens.dialogs.choice_modal import ChoiceModal
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.report_form import ReportForm, period_dates
 from screens.dialogs.export_path_modal import ExportPathModal

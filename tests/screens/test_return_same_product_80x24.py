@@ -167,7 +167,7 @@ async def test_one_point_is_said_in_the_singular_in_the_split(database):
 @pilot_test
 async def test_the_testers_keys_sale_with_a_product_scanned_twice_then_f8(database):
     # On a card: F5, Tab, scan COCA twice and TEA once, Enter, Enter, Right (Sales tab), F8.
-    from screens.customer_card_screen import CustomerCardScreen
+    from screens.customer.customer_card_screen import CustomerCardScreen
     from screens.sale_modal import SaleModal
 
     from .till_helpers import card_open

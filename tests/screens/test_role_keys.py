@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Static
 
 from screens.commands import key_commands, open_surveys
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.day_close_screen import DayCloseScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.help_screen import keys_of

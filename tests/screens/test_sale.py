@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.override_modal import OverrideModal
 from screens.sale_modal import SaleModal
 from shoptui.check import run_checks
@@ -488,7 +488,7 @@ async def test_a_card_scanned_during_a_sale_without_a_customer_gives_it_its_cust
         await done_shown(pilot)
         await pilot.press("enter")
         # The second survey comes after the sale, not in the middle of it.
-        from screens.survey_modal import SurveyModal
+        from screens.customer.survey_modal import SurveyModal
 
         await until(pilot, lambda: isinstance(app.screen, SurveyModal), what="the survey after the sale")
     receipt = Receipt.get()

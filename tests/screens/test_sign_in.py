@@ -9,7 +9,7 @@ import time
 import pytest
 from textual.widgets import Input
 
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.sign_in.lock_screen import LockScreen
 from screens.points_rules_screen import PointsRulesScreen

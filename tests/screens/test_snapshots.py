@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import DataTable, Input, TextArea
 
 from screens.app import make_app
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.help_screen import HelpScreen
 from screens.directory.register_modal import RegisterModal

@@ -9,10 +9,10 @@ import pytest
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Static
 
 from screens.commands import open_surveys
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.directory.register_modal import RegisterModal
-from screens.survey_modal import SurveyModal
+from screens.customer.survey_modal import SurveyModal
 from screens.question_modal import QuestionModal
 from screens.surveys_screen import SurveysScreen
 from shoptui.models import SurveyAnswer, SurveyQuestion

@@ -12,7 +12,7 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import DataTable, Input, TabbedContent
 
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.adjust_modal import AdjustModal
 from screens.debt_payment_modal import DebtPaymentModal
 from screens.widgets.form import SELECT_KEYS, TillSelect

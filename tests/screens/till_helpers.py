@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static, TabbedContent
 
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.return_modal import ReturnModal
 from screens.done_modal import DoneModal
 from screens.sale_modal import SaleModal

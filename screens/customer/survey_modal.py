@@ -27,8 +27,8 @@ from shoptui.i18n import N_, _
 from shoptui.services import surveys
 from shoptui.services.context import Actor
 
-from .db_work import run_db
-from .text import content
+from ..db_work import run_db
+from ..text import content
 
 
 @dataclass(frozen=True)
