@@ -31,7 +31,7 @@ from .customer.customer_card_screen import CustomerCardScreen
 from .db_work import run_db
 from .devices.device_manager import DeviceConfig, DeviceFactories, DeviceManager
 from .directory.directory_screen import DirectoryScreen
-from .gift_balance_modal import open_gift_card
+from .till.gift_balance_modal import open_gift_card
 from .dialogs.help_screen import HelpScreen, keys_of
 from .devices.keyboard_scans import KeyboardScans
 from .messages import CardScanned, DeviceStatus

@@ -39,7 +39,7 @@ def open_export_month(app: App) -> None:
 
 
 def open_gift_card_sale(app: App) -> None:
-    from .gift_card_modal import sell_gift_card
+    from .till.gift_card_modal import sell_gift_card
 
     sell_gift_card(app)
 

@@ -141,7 +141,7 @@ class TillActions:
 
     def action_anonymous_sale(self) -> None:
         from .directory.directory_screen import DirectoryScreen
-        from .sale_modal import SaleModal
+        from .till.sale_modal import SaleModal
 
         def done(result) -> None:
             if result is None:
@@ -156,7 +156,7 @@ class TillActions:
             self.push_screen(SaleModal(None, self.formats, self.actor), done)
 
     def action_day_close(self) -> None:
-        from .day_close_screen import DayCloseScreen
+        from .till.day_close_screen import DayCloseScreen
 
         if not self.locked() and not isinstance(self.screen, DayCloseScreen):
             self.push_screen(DayCloseScreen(self.formats, self.actor))

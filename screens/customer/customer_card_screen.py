@@ -496,13 +496,13 @@ class CustomerCardScreen(Screen[None]):
         self._open_sale()
 
     def _open_sale(self) -> None:
-        from ..sale_modal import SaleModal
+        from ..till.sale_modal import SaleModal
 
         self.app.push_screen(SaleModal(self.customer_id, self.formats, self.actor), lambda done: self.changed() if done else None)
 
     def action_return_sale(self) -> None:
         """The sale highlighted on the Sales tab, else a receipt number to type."""
-        from ..return_modal import ReturnModal
+        from ..till.return_modal import ReturnModal
 
         sale_id = None
         tabs = self.query_one("#card-tabs", TabbedContent)
@@ -512,7 +512,7 @@ class CustomerCardScreen(Screen[None]):
         self.app.push_screen(ReturnModal(self.formats, self.actor, sale_id, customer_id=self.customer_id), lambda done: self.changed() if done else None)
 
     def action_debt_payment(self) -> None:
-        from ..debt_payment_modal import DebtPaymentModal
+        from ..till.debt_payment_modal import DebtPaymentModal
 
         if self.data is None:
             return
@@ -526,7 +526,7 @@ class CustomerCardScreen(Screen[None]):
         )
 
     def action_attach_receipt(self) -> None:
-        from ..attach_modal import AttachModal
+        from ..till.attach_modal import AttachModal
 
         if self.data is not None:
             self.app.push_screen(AttachModal(self.customer_id, self.data.header.name, self.formats, self.actor),
@@ -535,7 +535,7 @@ class CustomerCardScreen(Screen[None]):
     def action_move_receipt(self) -> None:
         """F2: a sale recorded on this customer by mistake goes to the right one (manager+);
         the sale highlighted on the Sales tab, else a receipt number to type."""
-        from ..move_receipt_modal import MoveReceiptModal
+        from ..till.move_receipt_modal import MoveReceiptModal
 
         if self.data is None or self.refused("move_receipt"):
             return
@@ -548,7 +548,7 @@ class CustomerCardScreen(Screen[None]):
                              lambda moved: self.changed() if moved else None)
 
     def action_adjust(self) -> None:
-        from ..adjust_modal import AdjustModal
+        from ..till.adjust_modal import AdjustModal
 
         if self.refused("adjust"):
             return

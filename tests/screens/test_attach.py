@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from screens.attach_modal import AttachModal
+from screens.till.attach_modal import AttachModal
 from screens.customer.customer_card_screen import CustomerCardScreen
 from shoptui.check import run_checks
 from shoptui.models import Customer, Receipt

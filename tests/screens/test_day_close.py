@@ -6,7 +6,7 @@ import csv
 
 from textual.widgets import Input, Static
 
-from screens.day_close_screen import DayCloseScreen
+from screens.till.day_close_screen import DayCloseScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.export_path_modal import ExportPathModal
 from shoptui import clock

@@ -15,7 +15,7 @@ from textual.widgets._footer import FooterKey
 
 from screens.commands import key_commands, open_properties, open_surveys
 from screens.customer.customer_card_screen import CustomerCardScreen
-from screens.day_close_screen import DayCloseScreen
+from screens.till.day_close_screen import DayCloseScreen
 from screens.devices.devices_screen import DevicesScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.widgets.footer import ShopFooter

@@ -11,8 +11,8 @@ from textual.widgets import DataTable, Input, Select, Static
 from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
-from screens.gift_balance_modal import GiftBalanceModal
-from screens.gift_card_modal import GiftCardModal
+from screens.till.gift_balance_modal import GiftBalanceModal
+from screens.till.gift_card_modal import GiftCardModal
 from screens.directory.register_modal import RegisterModal
 from shoptui import check
 from shoptui.models import AuditLog, CardBinding, Customer, GiftCardEntry
@@ -195,7 +195,7 @@ async def test_hostile_barcodes_show_literally(database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
-        from screens.gift_balance_modal import open_gift_card
+        from screens.till.gift_balance_modal import open_gift_card
 
         open_gift_card(app, hostile)
         await balance_shown(pilot, hostile)

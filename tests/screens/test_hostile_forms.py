@@ -10,7 +10,7 @@ from textual.widgets import Input
 from screens.directory.directory_screen import DirectoryScreen
 from screens.customer.edit_customer_modal import EditCustomerModal
 from screens.directory.register_modal import RegisterModal
-from screens.sale_modal import SaleModal
+from screens.till.sale_modal import SaleModal
 from shoptui.errors import ShopError
 from shoptui.models import Customer
 from shoptui.money import MAX_MINOR, parse_money

@@ -11,11 +11,11 @@ from textual.widgets import Static
 
 from screens.commands import key_commands, open_surveys
 from screens.customer.customer_card_screen import CustomerCardScreen
-from screens.day_close_screen import DayCloseScreen
+from screens.till.day_close_screen import DayCloseScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.help_screen import keys_of
 from screens.points_rules_screen import PointsRulesScreen
-from screens.sale_modal import SaleModal
+from screens.till.sale_modal import SaleModal
 from screens.question_modal import QuestionModal
 from screens.surveys_screen import SurveysScreen
 from screens.tier_modal import TierModal

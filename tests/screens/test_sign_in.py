@@ -126,7 +126,7 @@ async def test_the_signed_in_cashier_is_on_the_receipt(staff, database):
         await sign_in(pilot, "Minh", "1111")
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.press("f5")  # a sale without a card
-        from screens.sale_modal import SaleModal
+        from screens.till.sale_modal import SaleModal
         from .till_helpers import done_shown
 
         await until(pilot, lambda: isinstance(app.screen, SaleModal))

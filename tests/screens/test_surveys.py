@@ -98,7 +98,7 @@ async def test_a_skipped_second_survey_is_not_asked_again_at_the_next_scan(shop,
 
 @pilot_test
 async def test_till_keys_skip_the_survey_and_do_their_action(shop, database):
-    from screens.sale_modal import SaleModal
+    from screens.till.sale_modal import SaleModal
 
     from .till_helpers import type_amount
 

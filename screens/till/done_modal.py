@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from shoptui.i18n import N_, _
 
-from .text import content, printable
+from ..text import content, printable
 
 
 class DoneModal(ModalScreen[None]):

@@ -20,12 +20,12 @@ from shoptui.money import parse_money
 from shoptui.services import scans, vouchers
 from shoptui.services.context import Actor
 
-from .db_work import run_db
-from .widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
-from .widgets.labels import METHOD_NAMES, name_of
-from .messages import CardScanned
+from ..db_work import run_db
+from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
+from ..widgets.labels import METHOD_NAMES, name_of
+from ..messages import CardScanned
 from .done_modal import DoneModal, dismiss_later
-from .text import Formats, content, printable
+from ..text import Formats, content, printable
 
 
 def _actor(app: App) -> Actor | None:

@@ -35,13 +35,13 @@ from shoptui.services.context import Actor
 from shoptui.services.sales import LineInput, SaleInput
 from shoptui.services.scans import Scan
 
-from .db_work import notify_error, run_db
+from ..db_work import notify_error, run_db
 from .done_modal import DoneModal, dismiss_later
-from .widgets.form import Field, FormModal, PartsLine
-from .widgets.form_values import read_percent, read_whole
-from .messages import CardScanned
+from ..widgets.form import Field, FormModal, PartsLine
+from ..widgets.form_values import read_percent, read_whole
+from ..messages import CardScanned
 from .override_modal import OverrideModal
-from .text import Formats, content, printable
+from ..text import Formats, content, printable
 
 
 PAYMENT_NAMES = {

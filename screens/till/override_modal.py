@@ -15,9 +15,9 @@ from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import _
 from shoptui.services import users
 
-from .db_work import run_db
-from .widgets.form import Field, FormModal
-from .text import content
+from ..db_work import run_db
+from ..widgets.form import Field, FormModal
+from ..text import content
 
 
 class OverrideModal(FormModal):

@@ -27,14 +27,14 @@ from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 from shoptui.services.scans import Scan
 
-from .db_work import run_db
-from .widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
-from .devices.keyboard_scans import TYPED_CODES
-from .messages import CardScanned
-from .widgets.labels import METHOD_NAMES
+from ..db_work import run_db
+from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
+from ..devices.keyboard_scans import TYPED_CODES
+from ..messages import CardScanned
+from ..widgets.labels import METHOD_NAMES
 from .override_modal import OverrideModal
 from .done_modal import DoneModal, dismiss_later
-from .text import Formats, content, plain
+from ..text import Formats, content, plain
 
 
 # The lines table's own scrollbar and the dialog body's, when either scrolls.
