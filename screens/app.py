@@ -236,8 +236,8 @@ class ShopApp(TillActions, App[None]):
             self.push_screen(DevicesScreen(self.actor))
 
     def action_show_reports(self) -> None:
-        from .report_screen import ReportScreen
-        from .reports_screen import ReportsScreen
+        from .reports.report_screen import ReportScreen
+        from .reports.reports_screen import ReportsScreen
 
         if not isinstance(self.screen, (ReportsScreen, ReportScreen)) and not self.locked():
             self.push_screen(ReportsScreen(self.formats, self.actor))

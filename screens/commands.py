@@ -33,7 +33,7 @@ def open_properties(app: App) -> None:
 
 
 def open_export_month(app: App) -> None:
-    from .export_month_modal import ExportMonthModal
+    from .reports.export_month_modal import ExportMonthModal
 
     app.push_screen(ExportMonthModal(getattr(app, "actor", None)))
 

@@ -20,7 +20,7 @@ from shoptui.services import day_close
 from shoptui.services.context import Actor
 
 from ..db_work import notify_error, run_db
-from ..export_month_modal import default_folder
+from ..reports.export_month_modal import default_folder
 from ..widgets.footer import ShopFooter
 from ..dialogs.export_path_modal import ExportPathModal
 from ..role_keys import refused

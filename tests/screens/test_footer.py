@@ -176,7 +176,7 @@ async def test_keys_a_role_may_not_use_are_not_offered_on_the_card(an, database,
 @pilot_test
 @pytest.mark.parametrize("role, offered_keys", [("cashier", False), ("owner", True)])
 async def test_a_cashier_is_not_offered_the_report_exports(database, role, offered_keys):
-    from screens.report_screen import ReportScreen
+    from screens.reports.report_screen import ReportScreen
 
     user = users.add_user("Lan", role, "2222")
     app = app_for(database)

@@ -13,7 +13,7 @@ from screens.commands import key_commands
 from screens.devices.device_manager import DeviceFactories
 from screens.devices.devices_screen import DevicesScreen
 from screens.directory.directory_screen import DirectoryScreen
-from screens.export_month_modal import ExportMonthModal
+from screens.reports.export_month_modal import ExportMonthModal
 from screens.points_rules_screen import PointsRulesScreen
 from screens.properties_screen import PropertiesScreen
 from screens.property_modal import PropertyModal

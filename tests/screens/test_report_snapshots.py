@@ -16,8 +16,8 @@ from textual.widgets import Input, OptionList
 
 from screens.app import make_app
 from screens.directory.directory_screen import DirectoryScreen
-from screens.report_screen import ReportScreen
-from screens.reports_screen import ReportsScreen
+from screens.reports.report_screen import ReportScreen
+from screens.reports.reports_screen import ReportsScreen
 from shoptui import clock
 from shoptui.demo import make_demo
 from shoptui.models import User
@@ -51,7 +51,7 @@ def language(request):
 
 @pytest.fixture
 def demo_app(database, monkeypatch):
-    import screens.report_screen as report_screen
+    import screens.reports.report_screen as report_screen
 
     monkeypatch.setattr(clock, "now", lambda: NOW)
     monkeypatch.setattr(clock, "today", lambda: NOW.date())

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from shoptui.i18n import N_, _
 
-from .text import printable
+from ..text import printable
 
 
 class CalendarModal(ModalScreen[dt.date | None]):

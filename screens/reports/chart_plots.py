@@ -32,8 +32,8 @@ from shoptui.errors import ShopError
 from shoptui.i18n import _, babel_locale
 from shoptui.money import to_decimal
 
-from .db_work import run_db
-from .text import printable
+from ..db_work import run_db
+from ..text import printable
 
 # plotext removes duplicate ticks through a set, so where labels land depended on the
 # process's string hash seed (a chart drew differently from one run to the next). Its

@@ -26,7 +26,7 @@ from shoptui.i18n import N_, _
 from shoptui.io.values import date_order, parse_date
 from shoptui.reports.query import ReportQuery
 
-from .text import content
+from ..text import content
 
 # The periods F4 steps through, in this order; each gives (from, to) for an as-of day.
 PERIODS = (

@@ -10,7 +10,7 @@ from textual.widgets import SelectionList, Static
 
 from shoptui.i18n import N_, _
 
-from .text import content, printable
+from ..text import content, printable
 
 
 class StoresModal(ModalScreen[list[str] | None]):

@@ -24,7 +24,7 @@ from shoptui.reports.query import ReportQuery
 
 from .chart_plots import LazyChart, chart, day_labels, money_ticks, percent_tick
 from .portrait_view import PortraitView
-from .text import Formats
+from ..text import Formats
 
 FUNNEL_KEYS = report_series.FUNNEL
 # Survey questions drawn at most (one chart each); the table has them all.

@@ -31,18 +31,18 @@ from shoptui.services import customers, scans, stores
 from shoptui.services.scans import Scan
 from shoptui.services.context import Actor, require
 
-from .dialogs.choice_modal import ChoiceModal
-from .db_work import notify_error, run_db, unexpected_message
-from .widgets.footer import ShopFooter
-from .messages import CardScanned
+from ..dialogs.choice_modal import ChoiceModal
+from ..db_work import notify_error, run_db, unexpected_message
+from ..widgets.footer import ShopFooter
+from ..messages import CardScanned
 from .report_form import ReportForm
-from .role_keys import offered
+from ..role_keys import offered
 from .stores_modal import StoresModal
-from .dialogs.export_path_modal import ExportPathModal
+from ..dialogs.export_path_modal import ExportPathModal
 from .calendar_modal import CalendarModal
-from .report_table import MAX_DRAWN, ResultTable
+from .result_table import MAX_DRAWN, ResultTable
 from .report_view import ReportView, format_ahead, has_rows
-from .text import Formats, content, content_lines, printable
+from ..text import Formats, content, content_lines, printable
 
 DISPLAY_CAP = 1000
 # Reports whose list takes ``limit`` as a page (the others are short, or cut by design).
@@ -424,7 +424,7 @@ class ReportScreen(Screen[None]):
             if customer_id is None:
                 notify_error(self, _("There is no customer {code}.").format(code=code))
                 return
-            from .customer.customer_card_screen import CustomerCardScreen
+            from ..customer.customer_card_screen import CustomerCardScreen
 
             # On top of the report, so that Escape comes back to it as it was.
             self.app.push_screen(CustomerCardScreen(customer_id, self.formats, getattr(self.app, "actor", self.actor)))

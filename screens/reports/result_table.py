@@ -20,7 +20,7 @@ from textual.widgets import DataTable
 from shoptui.i18n import N_, _
 from shoptui.reports import Money, Share
 
-from .text import Formats, plain
+from ..text import Formats, plain
 
 # A table draws at most this many rows (drawing is on the UI thread: about 0.2 ms a row,
 # twice that the first time its cells are formatted); sorting sorts them all.
