@@ -21,13 +21,13 @@ def _home(app: App) -> None:
 
 
 def open_surveys(app: App) -> None:
-    from .surveys_screen import SurveysScreen
+    from .admin.surveys_screen import SurveysScreen
 
     app.push_screen(SurveysScreen(getattr(app, "actor", None)))
 
 
 def open_properties(app: App) -> None:
-    from .properties_screen import PropertiesScreen
+    from .admin.properties_screen import PropertiesScreen
 
     app.push_screen(PropertiesScreen(getattr(app, "actor", None)))
 
@@ -45,7 +45,7 @@ def open_gift_card_sale(app: App) -> None:
 
 
 def open_vouchers(app: App) -> None:
-    from .vouchers_screen import open_vouchers as open_screen
+    from .admin.vouchers_screen import open_vouchers as open_screen
 
     open_screen(app)
 

@@ -162,7 +162,7 @@ class TillActions:
             self.push_screen(DayCloseScreen(self.formats, self.actor))
 
     def action_points_rules(self) -> None:
-        from .points_rules_screen import PointsRulesScreen
+        from .admin.points_rules_modal import PointsRulesScreen
 
         if not self.locked() and not isinstance(self.screen, PointsRulesScreen):
             self.push_screen(PointsRulesScreen(self.actor))

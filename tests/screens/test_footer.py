@@ -20,8 +20,8 @@ from screens.devices.devices_screen import DevicesScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.widgets.footer import ShopFooter
 from screens.dialogs.help_screen import HelpScreen, keys_of
-from screens.properties_screen import PropertiesScreen
-from screens.surveys_screen import SurveysScreen
+from screens.admin.properties_screen import PropertiesScreen
+from screens.admin.surveys_screen import SurveysScreen
 from shoptui.i18n import LANGUAGES, _, set_language
 from shoptui.services import customers, sales, users
 from shoptui.services.context import Actor

@@ -9,9 +9,9 @@ from textual.widgets import Input, Select
 from screens.directory.directory_screen import DirectoryScreen
 from screens.customer.edit_customer_modal import EditCustomerModal
 from screens.widgets.form import TillSelect
-from screens.points_rules_screen import PointsRulesScreen
-from screens.properties_screen import PropertiesScreen
-from screens.property_modal import PropertyModal
+from screens.admin.points_rules_modal import PointsRulesScreen
+from screens.admin.properties_screen import PropertiesScreen
+from screens.admin.property_modal import PropertyModal
 from screens.directory.register_modal import RegisterModal
 from shoptui.services import customers, users
 from shoptui.services.context import Actor

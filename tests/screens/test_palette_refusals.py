@@ -14,10 +14,10 @@ from screens.devices.device_manager import DeviceFactories
 from screens.devices.devices_screen import DevicesScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.reports.export_month_modal import ExportMonthModal
-from screens.points_rules_screen import PointsRulesScreen
-from screens.properties_screen import PropertiesScreen
-from screens.property_modal import PropertyModal
-from screens.tier_modal import TierModal
+from screens.admin.points_rules_modal import PointsRulesScreen
+from screens.admin.properties_screen import PropertiesScreen
+from screens.admin.property_modal import PropertyModal
+from screens.admin.tier_modal import TierModal
 from shoptui.models import AuditLog, PointsTier, PropertyDefinition, Setting
 from shoptui.services import settings, users
 from shoptui.services.context import Actor

@@ -9,8 +9,8 @@ from textual.widgets import DataTable, Input
 
 from screens.dialogs.choice_modal import ChoiceModal
 from screens.directory.directory_screen import DirectoryScreen
-from screens.points_rules_screen import PointsRulesScreen
-from screens.tier_modal import TierModal
+from screens.admin.points_rules_modal import PointsRulesScreen
+from screens.admin.tier_modal import TierModal
 from shoptui.models import AuditLog, PointsTier
 from shoptui.services import tiers, users
 from shoptui.services.context import Actor
@@ -154,7 +154,7 @@ async def test_a_hostile_tier_name_is_shown_as_text(staff, database):
 
 @pytest.mark.parametrize("value", ["0", "-5", "0,0"])
 def test_a_rule_that_must_be_more_than_zero_names_its_field(database, value):
-    from screens.points_rules_screen import save_rules
+    from screens.admin.points_rules_modal import save_rules
     from shoptui.errors import ValidationError
     from shoptui.services import settings
 

@@ -14,13 +14,13 @@ from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.till.day_close_screen import DayCloseScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.help_screen import keys_of
-from screens.points_rules_screen import PointsRulesScreen
+from screens.admin.points_rules_modal import PointsRulesScreen
 from screens.till.sale_modal import SaleModal
-from screens.question_modal import QuestionModal
-from screens.surveys_screen import SurveysScreen
-from screens.tier_modal import TierModal
-from screens.voucher_modal import VoucherModal
-from screens.vouchers_screen import VouchersScreen, open_vouchers
+from screens.admin.question_modal import QuestionModal
+from screens.admin.surveys_screen import SurveysScreen
+from screens.admin.tier_modal import TierModal
+from screens.admin.voucher_modal import VoucherModal
+from screens.admin.vouchers_screen import VouchersScreen, open_vouchers
 from shoptui.services import customers, surveys, users, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.surveys import QuestionInput

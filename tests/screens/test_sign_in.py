@@ -12,7 +12,7 @@ from textual.widgets import Input
 from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.sign_in.lock_screen import LockScreen
-from screens.points_rules_screen import PointsRulesScreen
+from screens.admin.points_rules_modal import PointsRulesScreen
 from screens.sign_in.sign_in_modal import SignInScreen
 from shoptui.models import AuditLog, Customer, Receipt, User
 from shoptui.services import customers, settings, users

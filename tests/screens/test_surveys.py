@@ -13,8 +13,8 @@ from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.directory.register_modal import RegisterModal
 from screens.customer.survey_modal import SurveyModal
-from screens.question_modal import QuestionModal
-from screens.surveys_screen import SurveysScreen
+from screens.admin.question_modal import QuestionModal
+from screens.admin.surveys_screen import SurveysScreen
 from shoptui.models import SurveyAnswer, SurveyQuestion
 from shoptui.services import cards, customers, surveys
 from shoptui.services.surveys import QuestionInput

@@ -18,7 +18,7 @@ from screens.till.debt_payment_modal import DebtPaymentModal
 from screens.widgets.form import SELECT_KEYS, TillSelect
 from screens.till.gift_card_modal import GiftCardModal, sell_gift_card
 from screens.till.sale_modal import SaleModal
-from screens.vouchers_screen import VouchersScreen, open_vouchers
+from screens.admin.vouchers_screen import VouchersScreen, open_vouchers
 from shoptui import clock
 from shoptui.i18n import _, set_language
 from shoptui.models import Customer, Product

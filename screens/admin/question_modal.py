@@ -13,7 +13,7 @@ from shoptui.services import surveys
 from shoptui.services.context import Actor
 from shoptui.services.surveys import QuestionInput
 
-from .widgets.form import Field, FormModal
+from ..widgets.form import Field, FormModal
 
 KIND_NAMES = {"choice": N_("choice"), "text": N_("text")}
 TARGET_NAMES = {"new": N_("new customers"), "group": N_("a customer group")}

@@ -12,7 +12,7 @@ from shoptui.services import customers
 from shoptui.services.context import Actor
 from shoptui.services.customers import PROPERTY_KINDS
 
-from .widgets.form import Field, FormModal, TillSelect
+from ..widgets.form import Field, FormModal, TillSelect
 
 
 PROPERTY_KIND_NAMES = {

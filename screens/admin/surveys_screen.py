@@ -15,11 +15,11 @@ from shoptui.i18n import N_, _
 from shoptui.services import surveys
 from shoptui.services.context import Actor
 
-from .db_work import run_db
-from .widgets.footer import ShopFooter
+from ..db_work import run_db
+from ..widgets.footer import ShopFooter
 from .question_modal import KIND_NAMES, TARGET_NAMES, QuestionModal, QuestionRow
-from .role_keys import refused
-from .text import plain
+from ..role_keys import refused
+from ..text import plain
 
 
 def load_questions() -> list[QuestionRow]:
