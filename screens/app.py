@@ -46,7 +46,7 @@ class ShopApp(TillActions, App[None]):
     """shoptui in the terminal; the customer directory is its home screen."""
 
     CSS_PATH = "app.tcss"
-    # English message ids: the footer (screens/footer.py), F1 and the palette translate them.
+    # English message ids: the footer (screens/widgets/footer.py), F1 and the palette translate them.
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
         *TILL_BINDINGS,

@@ -485,7 +485,7 @@ class CustomerCardScreen(Screen[None]):
 
         change_status(self, self.customer_id, status, self.actor, done)
 
-    # -- the till: sale, return, debt payment, adjustment (screens/sale_modal.py and friends)
+    # -- the till: sale, return, debt payment, adjustment (screens/till/)
 
     def action_new_sale(self) -> None:
         if self.data is not None and self.data.header.status == "archived":

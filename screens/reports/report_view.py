@@ -3,7 +3,7 @@
 - rows (``{"rows": [...]}``): one sortable table, the "List" tab;
 - sections (dicts, as the portrait's): the figures in one table, then a table per section
   (a section of dicts, as visit buckets, has a row per key and a column per figure);
-- charts where the report has them (``screens.report_charts``), in a "Chart" tab;
+- charts where the report has them (``screens.reports.report_charts``), in a "Chart" tab;
 - a report with its own dashboard (the portrait) shows that instead.
 
 Keys every report carries about how it was asked (as-of, period, stores, currency) are

@@ -27,8 +27,8 @@ from shoptui.i18n import set_language
 from .helpers import until
 
 # As in test_snapshots.py: every screen imported in English first.
-for _module in pkgutil.iter_modules(importlib.import_module("screens").__path__):
-    importlib.import_module(f"screens.{_module.name}")
+for _module in pkgutil.walk_packages(importlib.import_module("screens").__path__, prefix="screens."):
+    importlib.import_module(_module.name)
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
 SIZE = (100, 30)

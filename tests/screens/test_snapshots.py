@@ -31,8 +31,8 @@ from .helpers import until
 # Key names are translated when a screen's class is defined (the app is built after the
 # language is chosen). Import every screen now, in English, so that no module first imported
 # lazily during a Vietnamese test brings Vietnamese key names into the next English one.
-for _module in pkgutil.iter_modules(importlib.import_module("screens").__path__):
-    importlib.import_module(f"screens.{_module.name}")
+for _module in pkgutil.walk_packages(importlib.import_module("screens").__path__, prefix="screens."):
+    importlib.import_module(_module.name)
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
 SIZE = (110, 32)
