@@ -23,7 +23,7 @@ from shoptui.i18n import N_, _
 from shoptui.services.context import ROLE_NAMES, Actor
 
 from .sign_in.lock_screen import LockScreen
-from .sign_in.sign_in_modal import SignInScreen
+from .sign_in.sign_in_modal import SignInModal
 from .text import printable
 
 # Shown in the footer only where they act (see check_action); the day close and the
@@ -43,7 +43,7 @@ ACTIONS_BEHIND_THE_WALL = frozenset({"quit", "help_quit", "focus_next", "focus_p
 class TillActions:
     def on_mount(self) -> None:
         if self.sign_in_required and (self.actor is None or self.actor.user is None):
-            self.push_screen(SignInScreen(), self._signed_in)
+            self.push_screen(SignInModal(), self._signed_in)
         elif not self.sign_in_required:
             # Once, quietly: a shop may run for years without users.
             self.notify(
@@ -97,7 +97,7 @@ class TillActions:
                 screen.start_reading()
 
     def locked(self) -> bool:
-        return any(isinstance(screen, SignInScreen) for screen in self.screen_stack)
+        return any(isinstance(screen, SignInModal) for screen in self.screen_stack)
 
     def signed_in(self) -> bool:
         return self.actor is not None and self.actor.user is not None
@@ -110,20 +110,20 @@ class TillActions:
     # a key), no screen goes above the sign-in and none comes off it but by a right PIN.
 
     def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False, *, mode: str | None = None):
-        if self.walled() and not isinstance(screen, SignInScreen):
+        if self.walled() and not isinstance(screen, SignInModal):
             self.log.warning("not shown behind the sign-in:", screen)
             return AwaitComplete.nothing()
         return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)
 
     def switch_screen(self, screen):
-        if self.walled() and not isinstance(screen, SignInScreen):
+        if self.walled() and not isinstance(screen, SignInModal):
             self.log.warning("not shown behind the sign-in:", screen)
             return AwaitComplete.nothing()
         return super().switch_screen(screen)
 
     def pop_screen(self):
         top = self.screen_stack[-1] if self.screen_stack else None
-        if isinstance(top, SignInScreen) and not top.passed:
+        if isinstance(top, SignInModal) and not top.passed:
             self.log.warning("the sign-in stays until a right PIN")
             return AwaitComplete.nothing()
         return super().pop_screen()
@@ -162,7 +162,7 @@ class TillActions:
             self.push_screen(DayCloseScreen(self.formats, self.actor))
 
     def action_points_rules(self) -> None:
-        from .admin.points_rules_modal import PointsRulesScreen
+        from .admin.points_rules_modal import PointsRulesModal
 
-        if not self.locked() and not isinstance(self.screen, PointsRulesScreen):
-            self.push_screen(PointsRulesScreen(self.actor))
+        if not self.locked() and not isinstance(self.screen, PointsRulesModal):
+            self.push_screen(PointsRulesModal(self.actor))

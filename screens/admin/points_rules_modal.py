@@ -82,7 +82,7 @@ def save_rules(values: dict[str, str], actor: Actor | None) -> None:
                 raise ValidationError(str(exc), key) from None
 
 
-class PointsRulesScreen(FormModal):
+class PointsRulesModal(FormModal):
     # The permission each key needs: a user who may only look is not offered the keys that
     # change the rules, and a form they could not save does not open.
     ACTION_NEEDS = {"add_tier": tiers.ACTION, "edit_tier": tiers.ACTION, "delete_tier": tiers.ACTION, "save": "settings"}
@@ -92,7 +92,7 @@ class PointsRulesScreen(FormModal):
         Binding("f8", "delete_tier", N_("Delete tier"), id="tier-delete"),
     ]
     DEFAULT_CSS = """
-    PointsRulesScreen #tiers {
+    PointsRulesModal #tiers {
         height: auto;
         max-height: 6;
         margin: 1 0 0 0;

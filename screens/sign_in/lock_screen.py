@@ -13,11 +13,11 @@ from textual.widgets import Static
 
 from shoptui.i18n import _
 
-from .sign_in_modal import SignInScreen
+from .sign_in_modal import SignInModal
 from ..text import content
 
 
-class LockScreen(SignInScreen):
+class LockScreen(SignInModal):
     def __init__(self, user_name: str):
         super().__init__()
         self.locked_by = user_name

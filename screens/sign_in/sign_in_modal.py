@@ -34,13 +34,13 @@ def sign_in(name: str, pin: str):
     return user, default_store()
 
 
-class SignInScreen(FormModal):
+class SignInModal(FormModal):
     """Answers (User, Store) once the PIN is right."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Clear"), show=False, id="sign-in-clear")]
     # Opaque: nobody reads a customer's card behind a locked till.
     DEFAULT_CSS = """
-    SignInScreen {
+    SignInModal {
         background: $background;
     }
     """

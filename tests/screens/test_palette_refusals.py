@@ -14,7 +14,7 @@ from screens.devices.device_manager import DeviceFactories
 from screens.devices.devices_screen import DevicesScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.reports.export_month_modal import ExportMonthModal
-from screens.admin.points_rules_modal import PointsRulesScreen
+from screens.admin.points_rules_modal import PointsRulesModal
 from screens.admin.properties_screen import PropertiesScreen
 from screens.admin.property_modal import PropertyModal
 from screens.admin.tier_modal import TierModal
@@ -61,7 +61,7 @@ async def test_points_rules_and_a_new_tier_from_the_palette_are_refused(shop, da
     async def body(pilot, notes):
         app = pilot.app
         await palette(pilot, "Points rules")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen)
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal)
                     and app.screen.query_one("#points_value", Input).value == "1000", what="the rules")
         rules = app.screen
         rules.query_one("#points_earn_per", Input).value = "1"

@@ -14,7 +14,7 @@ from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.till.day_close_screen import DayCloseScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.help_screen import keys_of
-from screens.admin.points_rules_modal import PointsRulesScreen
+from screens.admin.points_rules_modal import PointsRulesModal
 from screens.till.sale_modal import SaleModal
 from screens.admin.question_modal import QuestionModal
 from screens.admin.surveys_screen import SurveysScreen
@@ -112,7 +112,7 @@ async def test_the_points_rules_offer_their_keys_only_to_the_owner(database, rol
         assert ("View points rules" in help_names(app)) is not offered
         assert ("View points rules" in palette_names(app)) is not offered
         await pilot.press("f3")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen) and app.screen.query_one("#points_value").value,
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal) and app.screen.query_one("#points_value").value,
                     what="the rules")
         rules = app.screen
         await until(pilot, lambda: "No tiers" in str(rules.query_one("#tiers-note", Static).render()), what="the note")
