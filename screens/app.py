@@ -25,20 +25,20 @@ from shoptui.services import settings
 from shoptui.services.context import Actor
 from shoptui.services.scans import Scan
 
-from .dialogs.choice_modal import ChoiceModal
 from .commands import PALETTE_PLACEHOLDER, THEMES_PLACEHOLDER, shop_commands, textual_commands
 from .customer.customer_card_screen import CustomerCardScreen
+from .customer.survey_modal import ask_survey
 from .db_work import run_db
 from .devices.device_manager import DeviceConfig, DeviceFactories, DeviceManager
-from .directory.directory_screen import DirectoryScreen
-from .till.gift_balance_modal import open_gift_card
-from .dialogs.help_screen import HelpScreen, keys_of
 from .devices.keyboard_scans import KeyboardScans
-from .messages import CardScanned, DeviceStatus
-from .directory.register_modal import RegisterModal
 from .devices.scan_lookup import lookup
-from .customer.survey_modal import ask_survey
+from .dialogs.choice_modal import ChoiceModal
+from .dialogs.help_screen import HelpScreen, keys_of
+from .directory.directory_screen import DirectoryScreen
+from .directory.register_modal import RegisterModal
+from .messages import CardScanned, DeviceStatus
 from .text import Formats, printable
+from .till.gift_balance_modal import open_gift_card
 from .till_keys import TILL_BINDINGS, TillActions
 
 

@@ -26,11 +26,11 @@ from shoptui.services.context import Actor, allows
 from shoptui.services.ledger import write_transaction
 from shoptui.services.tiers import TierRow
 
-from ..dialogs.choice_modal import ChoiceModal
 from ..db_work import run_db
-from ..widgets.form import Field, FormModal, TillSelect
+from ..dialogs.choice_modal import ChoiceModal
 from ..role_keys import refused
 from ..text import content, plain
+from ..widgets.form import Field, FormModal, TillSelect
 from .tier_modal import TierModal
 
 RULES = (

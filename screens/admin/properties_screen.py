@@ -20,11 +20,11 @@ from shoptui.services.context import Actor
 from shoptui.services.property_admin import DefinitionRow
 
 from ..db_work import run_db
+from ..role_keys import refused
+from ..text import content, plain
 from ..widgets.footer import ShopFooter
 from ..widgets.labels import CARD_KIND_NAMES, name_of
 from .property_modal import PROPERTY_KIND_NAMES, PropertyModal
-from ..role_keys import refused
-from ..text import content, plain
 
 
 class PropertiesScreen(Screen[None]):

@@ -16,10 +16,10 @@ from shoptui.services import surveys
 from shoptui.services.context import Actor
 
 from ..db_work import run_db
-from ..widgets.footer import ShopFooter
-from .question_modal import KIND_NAMES, TARGET_NAMES, QuestionModal, QuestionRow
 from ..role_keys import refused
 from ..text import plain
+from ..widgets.footer import ShopFooter
+from .question_modal import KIND_NAMES, TARGET_NAMES, QuestionModal, QuestionRow
 
 
 def load_questions() -> list[QuestionRow]:

@@ -16,9 +16,9 @@ from shoptui.services import tiers
 from shoptui.services.context import Actor
 from shoptui.services.tiers import TierInput, TierRow
 
+from ..text import content
 from ..widgets.form import Field, FormModal
 from ..widgets.form_values import read_money, read_percent
-from ..text import content
 
 
 def save_tier(tier_id: int | None, values: dict, actor: Actor | None) -> int:

@@ -15,8 +15,8 @@ from shoptui.services import cards, scans, vouchers
 from shoptui.services.context import Actor
 
 from ..db_work import run_db
-from ..widgets.form import Field, FormModal, TillSelect
 from ..messages import CardScanned
+from ..widgets.form import Field, FormModal, TillSelect
 from ..widgets.form_values import read_date, read_money, read_percent, read_whole
 
 VOUCHER_KIND_NAMES = {"amount": N_("amount"), "percent": N_("percent")}

@@ -13,12 +13,12 @@ from shoptui.i18n import N_, _
 from shoptui.services import vouchers
 from shoptui.services.context import Actor
 
-from ..dialogs.choice_modal import ChoiceModal
 from ..db_work import run_db
-from ..widgets.footer import ShopFooter
-from ..widgets.paged_table import Column, PagedTable
+from ..dialogs.choice_modal import ChoiceModal
 from ..role_keys import refused
 from ..text import Formats, plain
+from ..widgets.footer import ShopFooter
+from ..widgets.paged_table import Column, PagedTable
 from .voucher_modal import VOUCHER_KIND_NAMES, VoucherModal
 
 STATE_NAMES = {"valid": N_("valid"), "not_yet": N_("not yet valid"), "expired": N_("expired"), "used_up": N_("used up")}

@@ -20,11 +20,11 @@ from shoptui.i18n import N_, _
 from shoptui.services import cards, customer_view, customers, privacy
 from shoptui.services.context import Actor
 
-from ..dialogs.choice_modal import ChoiceModal
 from ..db_work import notify_error, run_db
-from ..widgets.labels import CARD_KIND_NAMES, name_of
+from ..dialogs.choice_modal import ChoiceModal
 from ..messages import CardScanned
 from ..text import Formats, content, plain, printable
+from ..widgets.labels import CARD_KIND_NAMES, name_of
 
 
 @dataclass(frozen=True)

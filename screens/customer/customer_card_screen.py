@@ -31,10 +31,10 @@ from shoptui.services.cards import CARD_KINDS
 from shoptui.services.context import Actor, allows, require
 from shoptui.services.customers import STATUSES
 
-from ..dialogs.choice_modal import ChoiceModal
 from ..db_work import notify_error, run_db
-from .edit_customer_modal import EditCustomerModal, property_text
+from ..dialogs.choice_modal import ChoiceModal
 from ..widgets.footer import ShopFooter
+from .edit_customer_modal import EditCustomerModal, property_text
 from ..widgets.labels import (
     CARD_KIND_NAMES,
     CHANNEL_NAMES,
@@ -48,9 +48,9 @@ from ..widgets.labels import (
     name_of,
 )
 from ..messages import CardScanned
+from ..text import Formats, content, plain, printable
 from ..widgets.paged_table import Column, PagedTable
 from .status_change import change_status
-from ..text import Formats, content, plain, printable
 
 PAGE_SIZE = 50
 # The header's flags: the shop's own names, and the credit rule's age of debt.

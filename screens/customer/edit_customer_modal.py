@@ -20,10 +20,10 @@ from shoptui.services.context import Actor
 from shoptui.services.customers import CHANNELS, GENDERS
 
 from ..db_work import run_db
+from ..text import Formats, printable
 from ..widgets.form import Field, FormModal, TillSelect, YesNoCheckbox
 from ..widgets.form_values import check_phone, read_date, read_money, read_percent
 from ..widgets.labels import CHANNEL_NAMES, GENDER_NAMES
-from ..text import Formats, printable
 
 PROPERTY_PREFIX = "prop-"
 

@@ -22,8 +22,8 @@ from shoptui.services import directory, settings
 from shoptui.services.context import Actor
 from shoptui.services.merge import MergePreview, MergeResult, merge_customers, merge_preview
 
-from ..dialogs.choice_modal import ChoiceModal
 from ..db_work import run_db
+from ..dialogs.choice_modal import ChoiceModal
 from ..text import content, printable
 
 RESULTS = 20

@@ -11,8 +11,8 @@ from shoptui.i18n import _
 from shoptui.services import customers
 from shoptui.services.context import Actor
 
-from ..dialogs.choice_modal import ChoiceModal
 from ..db_work import run_db
+from ..dialogs.choice_modal import ChoiceModal
 
 
 def _warning_for(customer_id: int, status: str) -> str | None:

@@ -18,9 +18,9 @@ from shoptui.i18n import N_, _
 from shoptui.services import settings
 
 from ..db_work import run_db
-from ..widgets.footer import ShopFooter
 from ..messages import CardScanned, DeviceStatus, ScannerTested
 from ..text import content_lines, plain, printable
+from ..widgets.footer import ShopFooter
 
 # The listener's states, as the owner reads them.
 COUNTER_STATES = {

@@ -32,13 +32,13 @@ from shoptui.reports import customer_segment
 from shoptui.services import directory
 from shoptui.services.context import allows, require
 
-from ..dialogs.choice_modal import ChoiceModal
 from ..db_work import notify_error, run_db
-from ..widgets.footer import ShopFooter
-from ..widgets.labels import STATUS_NAMES
+from ..dialogs.choice_modal import ChoiceModal
 from ..dialogs.export_path_modal import ExportPathModal
 from ..messages import DirectoryFailed, DirectoryPage
 from ..text import Formats, content, plain, printable
+from ..widgets.footer import ShopFooter
+from ..widgets.labels import STATUS_NAMES
 
 # (key, heading, widest cell): long names are cut with … so the other columns stay in view.
 COLUMNS = (

@@ -27,13 +27,13 @@ from shoptui.services import registration
 from shoptui.services.context import Actor
 from shoptui.services.customers import GENDERS
 
-from ..dialogs.choice_modal import ChoiceModal
-from ..widgets.form import Field, FormModal, TillSelect
-from ..widgets.form_values import check_phone, read_date
 from ..devices.keyboard_scans import TYPED_CODES
-from ..widgets.labels import GENDER_NAMES
+from ..dialogs.choice_modal import ChoiceModal
 from ..messages import CardScanned
 from ..text import printable
+from ..widgets.form import Field, FormModal, TillSelect
+from ..widgets.form_values import check_phone, read_date
+from ..widgets.labels import GENDER_NAMES
 
 
 @dataclass

@@ -30,10 +30,10 @@ from shoptui.i18n import _
 from shoptui.io.month_export import Cancelled, ExportResult, Month, check_target, export_month
 from shoptui.services.context import Actor, require
 
-from ..dialogs.choice_modal import ChoiceModal
 from ..db_work import notify_error, run_db
-from ..widgets.form import Field, FormModal
+from ..dialogs.choice_modal import ChoiceModal
 from ..text import content, printable
+from ..widgets.form import Field, FormModal
 
 
 def previous_month(today: dt.date) -> str:

@@ -25,8 +25,8 @@ from shoptui.reports import portrait as portrait_report
 from shoptui.reports import series as report_series
 from shoptui.reports.query import ReportQuery
 
-from .chart_plots import LazyChart, chart, compact_number, day_labels, percent_tick
 from ..text import Formats, printable
+from .chart_plots import LazyChart, chart, compact_number, day_labels, percent_tick
 
 # Below this many columns the charts stack in one column.
 TWO_COLUMNS_FROM = 110

@@ -22,9 +22,9 @@ from shoptui.reports import rfm as rfm_report
 from shoptui.reports import series as report_series
 from shoptui.reports.query import ReportQuery
 
+from ..text import Formats
 from .chart_plots import LazyChart, chart, day_labels, money_ticks, percent_tick
 from .portrait_view import PortraitView
-from ..text import Formats
 
 FUNNEL_KEYS = report_series.FUNNEL
 # Survey questions drawn at most (one chart each); the table has them all.

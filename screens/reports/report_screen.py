@@ -31,18 +31,18 @@ from shoptui.services import customers, scans, stores
 from shoptui.services.scans import Scan
 from shoptui.services.context import Actor, require
 
-from ..dialogs.choice_modal import ChoiceModal
 from ..db_work import notify_error, run_db, unexpected_message
-from ..widgets.footer import ShopFooter
-from ..messages import CardScanned
-from .report_form import ReportForm
-from ..role_keys import offered
-from .stores_modal import StoresModal
+from ..dialogs.choice_modal import ChoiceModal
 from ..dialogs.export_path_modal import ExportPathModal
-from .calendar_modal import CalendarModal
-from .result_table import MAX_DRAWN, ResultTable
-from .report_view import ReportView, format_ahead, has_rows
+from ..messages import CardScanned
+from ..role_keys import offered
 from ..text import Formats, content, content_lines, printable
+from ..widgets.footer import ShopFooter
+from .calendar_modal import CalendarModal
+from .report_form import ReportForm
+from .report_view import ReportView, format_ahead, has_rows
+from .result_table import MAX_DRAWN, ResultTable
+from .stores_modal import StoresModal
 
 DISPLAY_CAP = 1000
 # Reports whose list takes ``limit`` as a page (the others are short, or cut by design).

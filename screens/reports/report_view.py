@@ -22,8 +22,8 @@ from textual.widgets import Static, TabbedContent, TabPane
 from shoptui.i18n import _
 from shoptui.reports.query import ReportQuery
 
-from .result_table import MAX_DRAWN, Column, ResultTable, column_cell, columns_for, key_names
 from ..text import Formats, content
+from .result_table import MAX_DRAWN, Column, ResultTable, column_cell, columns_for, key_names
 
 # How the report was asked for: already on the form.
 ASKED = frozenset({"as_of", "date_from", "date_to", "stores", "currency", "rows", "rows_total"})

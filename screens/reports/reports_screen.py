@@ -16,8 +16,8 @@ from shoptui import reports
 from shoptui.i18n import N_, _
 from shoptui.services.context import Actor
 
-from ..widgets.footer import ShopFooter
 from ..text import Formats, content
+from ..widgets.footer import ShopFooter
 
 # What each report answers, in the words of the person who asks.
 DESCRIPTIONS = {

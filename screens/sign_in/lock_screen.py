@@ -13,8 +13,8 @@ from textual.widgets import Static
 
 from shoptui.i18n import _
 
-from .sign_in_modal import SignInModal
 from ..text import content
+from .sign_in_modal import SignInModal
 
 
 class LockScreen(SignInModal):

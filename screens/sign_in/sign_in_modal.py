@@ -23,9 +23,9 @@ from shoptui.services.stores import default_store
 from shoptui.services.users import User
 
 from ..db_work import run_db
-from ..widgets.form import Field, FormModal
 from ..messages import CardScanned
 from ..text import content
+from ..widgets.form import Field, FormModal
 
 
 def sign_in(name: str, pin: str):

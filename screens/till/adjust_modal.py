@@ -15,9 +15,9 @@ from shoptui.money import parse_money
 from shoptui.services import debts, points
 from shoptui.services.context import Actor
 
+from ..text import Formats, content, printable
 from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from ..widgets.form_values import read_whole
-from ..text import Formats, content, printable
 
 
 ADJUST_KINDS = {"points": N_("points"), "debt": N_("debt")}

@@ -20,11 +20,11 @@ from shoptui.services import receipt_lookup, sales
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 
-from ..widgets.form import Field, FormModal, PartsLine
 from ..devices.keyboard_scans import TYPED_CODES
 from ..messages import CardScanned
-from .done_modal import DoneModal, dismiss_later
 from ..text import Formats, content
+from ..widgets.form import Field, FormModal, PartsLine
+from .done_modal import DoneModal, dismiss_later
 
 
 def attach(receipt_id: int, customer_id: int, actor: Actor | None) -> tuple[str, int]:

@@ -20,11 +20,11 @@ from shoptui.services import day_close
 from shoptui.services.context import Actor
 
 from ..db_work import notify_error, run_db
-from ..reports.export_month_modal import default_folder
-from ..widgets.footer import ShopFooter
 from ..dialogs.export_path_modal import ExportPathModal
+from ..reports.export_month_modal import default_folder
 from ..role_keys import refused
 from ..text import Formats, content, printable
+from ..widgets.footer import ShopFooter
 
 
 class DayCloseScreen(Screen[None]):

@@ -20,10 +20,10 @@ from shoptui.money import parse_money
 from shoptui.services import debts
 from shoptui.services.context import Actor, allows
 
+from ..text import Formats, content
 from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from ..widgets.labels import METHOD_NAMES
 from .done_modal import DoneModal, dismiss_later
-from ..text import Formats, content
 
 
 PAYMENT_KINDS = (("payment", N_("debt payment")), ("advance", N_("payment in advance")))

@@ -19,9 +19,9 @@ from shoptui.services import vouchers
 from shoptui.services.context import Actor
 
 from ..db_work import run_db
-from .gift_card_modal import GiftCardModal
-from ..widgets.labels import METHOD_NAMES, name_of
 from ..text import Formats, content, plain, printable
+from ..widgets.labels import METHOD_NAMES, name_of
+from .gift_card_modal import GiftCardModal
 
 ENTRY_NAMES = {
     "issue": N_("sold"), "topup": N_("topped up"), "redeem": N_("paid with"),

@@ -21,11 +21,11 @@ from shoptui.services import scans, vouchers
 from shoptui.services.context import Actor
 
 from ..db_work import run_db
+from ..messages import CardScanned
+from ..text import Formats, content, printable
 from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from ..widgets.labels import METHOD_NAMES, name_of
-from ..messages import CardScanned
 from .done_modal import DoneModal, dismiss_later
-from ..text import Formats, content, printable
 
 
 def _actor(app: App) -> Actor | None:

@@ -26,11 +26,11 @@ from shoptui.services import customer_view, directory, receipt_lookup, sales
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 
-from ..dialogs.choice_modal import ChoiceModal
 from ..db_work import notify_error, run_db
-from ..widgets.form import Field, FormModal
+from ..dialogs.choice_modal import ChoiceModal
 from ..messages import CardScanned
 from ..text import Formats, content, printable
+from ..widgets.form import Field, FormModal
 
 RESULTS = 8
 # The customer's sales are read a page at a time to find the receipt's points and credit;

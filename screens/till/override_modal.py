@@ -16,8 +16,8 @@ from shoptui.i18n import _
 from shoptui.services import users
 
 from ..db_work import run_db
-from ..widgets.form import Field, FormModal
 from ..text import content
+from ..widgets.form import Field, FormModal
 
 
 class OverrideModal(FormModal):

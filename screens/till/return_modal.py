@@ -28,13 +28,13 @@ from shoptui.services.receipt_lookup import ReceiptPreview
 from shoptui.services.scans import Scan
 
 from ..db_work import run_db
-from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from ..devices.keyboard_scans import TYPED_CODES
 from ..messages import CardScanned
-from ..widgets.labels import METHOD_NAMES
-from .override_modal import OverrideModal
-from .done_modal import DoneModal, dismiss_later
 from ..text import Formats, content, plain
+from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
+from ..widgets.labels import METHOD_NAMES
+from .done_modal import DoneModal, dismiss_later
+from .override_modal import OverrideModal
 
 
 # The lines table's own scrollbar and the dialog body's, when either scrolls.

@@ -36,12 +36,12 @@ from shoptui.services.sales import LineInput, SaleInput
 from shoptui.services.scans import Scan
 
 from ..db_work import notify_error, run_db
-from .done_modal import DoneModal, dismiss_later
+from ..messages import CardScanned
+from ..text import Formats, content, printable
 from ..widgets.form import Field, FormModal, PartsLine
 from ..widgets.form_values import read_percent, read_whole
-from ..messages import CardScanned
+from .done_modal import DoneModal, dismiss_later
 from .override_modal import OverrideModal
-from ..text import Formats, content, printable
 
 
 PAYMENT_NAMES = {

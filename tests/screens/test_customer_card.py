@@ -10,10 +10,10 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
-from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer.customer_card_screen import CustomerCardScreen
-from screens.directory.directory_screen import DirectoryScreen
 from screens.customer.edit_customer_modal import EditCustomerModal
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui import clock
 from shoptui.i18n import _, set_language
 from shoptui.models import Customer, SurveyAnswer, SurveyQuestion

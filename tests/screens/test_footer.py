@@ -13,15 +13,15 @@ import pytest
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
-from screens.commands import key_commands, open_properties, open_surveys
-from screens.customer.customer_card_screen import CustomerCardScreen
-from screens.till.day_close_screen import DayCloseScreen
-from screens.devices.devices_screen import DevicesScreen
-from screens.directory.directory_screen import DirectoryScreen
-from screens.widgets.footer import ShopFooter
-from screens.dialogs.help_screen import HelpScreen, keys_of
 from screens.admin.properties_screen import PropertiesScreen
 from screens.admin.surveys_screen import SurveysScreen
+from screens.commands import key_commands, open_properties, open_surveys
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.devices.devices_screen import DevicesScreen
+from screens.dialogs.help_screen import HelpScreen, keys_of
+from screens.directory.directory_screen import DirectoryScreen
+from screens.till.day_close_screen import DayCloseScreen
+from screens.widgets.footer import ShopFooter
 from shoptui.i18n import LANGUAGES, _, set_language
 from shoptui.services import customers, sales, users
 from shoptui.services.context import Actor

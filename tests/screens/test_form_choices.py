@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from textual.widgets import Input, Select
 
-from screens.directory.directory_screen import DirectoryScreen
-from screens.customer.edit_customer_modal import EditCustomerModal
-from screens.widgets.form import TillSelect
 from screens.admin.points_rules_modal import PointsRulesModal
 from screens.admin.properties_screen import PropertiesScreen
 from screens.admin.property_modal import PropertyModal
+from screens.customer.edit_customer_modal import EditCustomerModal
+from screens.directory.directory_screen import DirectoryScreen
 from screens.directory.register_modal import RegisterModal
+from screens.widgets.form import TillSelect
 from shoptui.services import customers, users
 from shoptui.services.context import Actor
 

@@ -8,12 +8,12 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
-from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.directory.directory_screen import DirectoryScreen
+from screens.directory.register_modal import RegisterModal
 from screens.till.gift_balance_modal import GiftBalanceModal
 from screens.till.gift_card_modal import GiftCardModal
-from screens.directory.register_modal import RegisterModal
 from shoptui import check
 from shoptui.models import AuditLog, CardBinding, Customer, GiftCardEntry
 from shoptui.services import cards, customers, sales, settings, users, vouchers

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from screens.directory.directory_screen import DirectoryScreen
 from screens.customer.edit_customer_modal import EditCustomerModal
+from screens.directory.directory_screen import DirectoryScreen
 from screens.directory.register_modal import RegisterModal
 from screens.till.sale_modal import SaleModal
 from shoptui.errors import ShopError

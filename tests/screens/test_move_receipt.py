@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, OptionList, Static, TabbedContent
 
-from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.till.move_receipt_modal import MoveReceiptModal
 from shoptui.check import run_checks
 from shoptui.errors import PermissionDenied, RuleViolation

@@ -8,23 +8,23 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from hardware.scanner.devices import InputDeviceInfo
+from screens.admin.points_rules_modal import PointsRulesModal
+from screens.admin.properties_screen import PropertiesScreen
+from screens.admin.property_modal import PropertyModal
+from screens.admin.tier_modal import TierModal
 from screens.app import make_app
 from screens.commands import key_commands
 from screens.devices.device_manager import DeviceFactories
 from screens.devices.devices_screen import DevicesScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.reports.export_month_modal import ExportMonthModal
-from screens.admin.points_rules_modal import PointsRulesModal
-from screens.admin.properties_screen import PropertiesScreen
-from screens.admin.property_modal import PropertyModal
-from screens.admin.tier_modal import TierModal
 from shoptui.models import AuditLog, PointsTier, PropertyDefinition, Setting
 from shoptui.services import settings, users
 from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, palette, pilot_test, until
 from .fakes import FakeCounter, FakeScanner
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, until
 from .till_helpers import sign_in
 
 SCANNER = InputDeviceInfo("/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", True, "name contains \"barcode\"")

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input
 
-from screens.dialogs.choice_modal import ChoiceModal
-from screens.directory.directory_screen import DirectoryScreen
 from screens.admin.points_rules_modal import PointsRulesModal
 from screens.admin.tier_modal import TierModal
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui.models import AuditLog, PointsTier
 from shoptui.services import tiers, users
 from shoptui.services.context import Actor

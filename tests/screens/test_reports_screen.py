@@ -18,16 +18,16 @@ import openpyxl
 import pytest
 from textual.widgets import Input, OptionList, Select
 
-from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer.customer_card_screen import CustomerCardScreen
-from screens.directory.directory_screen import DirectoryScreen
-from screens.reports.report_form import ReportForm, period_dates
+from screens.dialogs.choice_modal import ChoiceModal
 from screens.dialogs.export_path_modal import ExportPathModal
+from screens.directory.directory_screen import DirectoryScreen
 from screens.reports.calendar_modal import CalendarModal
-from screens.reports.stores_modal import StoresModal
+from screens.reports.report_form import ReportForm, period_dates
 from screens.reports.report_screen import ReportScreen
-from screens.reports.result_table import ResultTable, cell
 from screens.reports.reports_screen import ReportsScreen
+from screens.reports.result_table import ResultTable, cell
+from screens.reports.stores_modal import StoresModal
 from shoptui import clock, reports
 from shoptui.db import database as db_proxy
 from shoptui.demo import make_demo

@@ -9,18 +9,18 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
-from screens.commands import key_commands, open_surveys
-from screens.customer.customer_card_screen import CustomerCardScreen
-from screens.till.day_close_screen import DayCloseScreen
-from screens.directory.directory_screen import DirectoryScreen
-from screens.dialogs.help_screen import keys_of
 from screens.admin.points_rules_modal import PointsRulesModal
-from screens.till.sale_modal import SaleModal
 from screens.admin.question_modal import QuestionModal
 from screens.admin.surveys_screen import SurveysScreen
 from screens.admin.tier_modal import TierModal
 from screens.admin.voucher_modal import VoucherModal
 from screens.admin.vouchers_screen import VouchersScreen, open_vouchers
+from screens.commands import key_commands, open_surveys
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.dialogs.help_screen import keys_of
+from screens.directory.directory_screen import DirectoryScreen
+from screens.till.day_close_screen import DayCloseScreen
+from screens.till.sale_modal import SaleModal
 from shoptui.services import customers, surveys, users, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.surveys import QuestionInput

@@ -191,8 +191,8 @@ async def test_the_confirmation_lists_the_payments(an, database):
 
 @pilot_test
 async def test_forgot_my_card_attaches_an_anonymous_sale(an, database):
-    from screens.till.attach_modal import AttachModal
     from screens.directory.directory_screen import DirectoryScreen
+    from screens.till.attach_modal import AttachModal
 
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:

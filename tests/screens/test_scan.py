@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input
 
-from screens.dialogs.choice_modal import ChoiceModal
 from screens.customer.customer_card_screen import CustomerCardScreen
-from screens.directory.directory_screen import DirectoryScreen
 from screens.customer.edit_customer_modal import EditCustomerModal
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.directory.directory_screen import DirectoryScreen
 from screens.directory.register_modal import RegisterModal
 from shoptui.models import Customer
 from shoptui.services import cards, customers

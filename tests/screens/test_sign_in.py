@@ -9,10 +9,10 @@ import time
 import pytest
 from textual.widgets import Input
 
+from screens.admin.points_rules_modal import PointsRulesModal
 from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.directory.directory_screen import DirectoryScreen
 from screens.sign_in.lock_screen import LockScreen
-from screens.admin.points_rules_modal import PointsRulesModal
 from screens.sign_in.sign_in_modal import SignInModal
 from shoptui.models import AuditLog, Customer, Receipt, User
 from shoptui.services import customers, settings, users

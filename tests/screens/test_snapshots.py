@@ -16,8 +16,8 @@ from textual.widgets import DataTable, Input, TextArea
 
 from screens.app import make_app
 from screens.customer.customer_card_screen import CustomerCardScreen
-from screens.directory.directory_screen import DirectoryScreen
 from screens.dialogs.help_screen import HelpScreen
+from screens.directory.directory_screen import DirectoryScreen
 from screens.directory.register_modal import RegisterModal
 from shoptui import clock
 from shoptui.demo import make_demo

@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Static
 
-from screens.commands import open_surveys
-from screens.customer.customer_card_screen import CustomerCardScreen
-from screens.directory.directory_screen import DirectoryScreen
-from screens.directory.register_modal import RegisterModal
-from screens.customer.survey_modal import SurveyModal
 from screens.admin.question_modal import QuestionModal
 from screens.admin.surveys_screen import SurveysScreen
+from screens.commands import open_surveys
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.customer.survey_modal import SurveyModal
+from screens.directory.directory_screen import DirectoryScreen
+from screens.directory.register_modal import RegisterModal
 from shoptui.models import SurveyAnswer, SurveyQuestion
 from shoptui.services import cards, customers, surveys
 from shoptui.services.surveys import QuestionInput

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.widgets import Static, TabbedContent
 
 from screens.customer.customer_card_screen import CustomerCardScreen
-from screens.till.return_modal import ReturnModal
 from screens.till.done_modal import DoneModal
+from screens.till.return_modal import ReturnModal
 from screens.till.sale_modal import SaleModal
 
 from .helpers import until
