@@ -19,26 +19,26 @@ from textual import events
 from textual.app import App, ScreenStackError
 from textual.binding import Binding
 
+from hardware.scan_detector import ScanDetector
 from shoptui.i18n import N_, _, babel_locale
 from shoptui.services import settings
 from shoptui.services.context import Actor
 from shoptui.services.scans import Scan
 
-from .choice_modal import ChoiceModal
 from .commands import PALETTE_PLACEHOLDER, THEMES_PLACEHOLDER, shop_commands, textual_commands
-from .customer_card_screen import CustomerCardScreen
+from .customer.customer_card_screen import CustomerCardScreen
+from .customer.survey_modal import ask_survey
 from .db_work import run_db
-from .devices import DeviceConfig, DeviceFactories, DeviceManager
-from .directory_screen import DirectoryScreen
-from .gift_card_modal import open_gift_card
-from .help_screen import HelpScreen, keys_of
-from .keyboard_scans import KeyboardScans
+from .devices.device_manager import DeviceConfig, DeviceFactories, DeviceManager
+from .devices.keyboard_scans import KeyboardScans
+from .devices.scan_lookup import lookup
+from .dialogs.choice_modal import ChoiceModal
+from .dialogs.help_screen import HelpScreen, keys_of
+from .directory.directory_screen import DirectoryScreen
+from .directory.register_modal import RegisterModal
 from .messages import CardScanned, DeviceStatus
-from .register_modal import RegisterModal
-from .scan_detector import ScanDetector
-from .scan_lookup import lookup
-from .survey_modal import ask_survey
 from .text import Formats, printable
+from .till.gift_balance_modal import open_gift_card
 from .till_keys import TILL_BINDINGS, TillActions
 
 
@@ -46,7 +46,7 @@ class ShopApp(TillActions, App[None]):
     """shoptui in the terminal; the customer directory is its home screen."""
 
     CSS_PATH = "app.tcss"
-    # English message ids: the footer (screens/footer.py), F1 and the palette translate them.
+    # English message ids: the footer (screens/widgets/footer.py), F1 and the palette translate them.
     BINDINGS = [
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
         *TILL_BINDINGS,
@@ -230,14 +230,14 @@ class ShopApp(TillActions, App[None]):
             self.push_screen(HelpScreen(keys_of(self), self.screen.sub_title or self.title))
 
     def action_show_devices(self) -> None:
-        from .devices_screen import DevicesScreen
+        from .devices.devices_screen import DevicesScreen
 
         if not isinstance(self.screen, DevicesScreen):
             self.push_screen(DevicesScreen(self.actor))
 
     def action_show_reports(self) -> None:
-        from .report_screen import ReportScreen
-        from .reports_screen import ReportsScreen
+        from .reports.report_screen import ReportScreen
+        from .reports.reports_screen import ReportsScreen
 
         if not isinstance(self.screen, (ReportsScreen, ReportScreen)) and not self.locked():
             self.push_screen(ReportsScreen(self.formats, self.actor))

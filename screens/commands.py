@@ -11,7 +11,7 @@ from textual.screen import Screen
 from shoptui.i18n import N_, _
 from shoptui.services.context import allows
 
-from .help_screen import key_label
+from .dialogs.help_screen import key_label
 from .role_keys import key_name, offered
 
 
@@ -21,31 +21,31 @@ def _home(app: App) -> None:
 
 
 def open_surveys(app: App) -> None:
-    from .surveys_screen import SurveysScreen
+    from .admin.surveys_screen import SurveysScreen
 
     app.push_screen(SurveysScreen(getattr(app, "actor", None)))
 
 
 def open_properties(app: App) -> None:
-    from .properties_screen import PropertiesScreen
+    from .admin.properties_screen import PropertiesScreen
 
     app.push_screen(PropertiesScreen(getattr(app, "actor", None)))
 
 
 def open_export_month(app: App) -> None:
-    from .export_month_modal import ExportMonthModal
+    from .reports.export_month_modal import ExportMonthModal
 
     app.push_screen(ExportMonthModal(getattr(app, "actor", None)))
 
 
 def open_gift_card_sale(app: App) -> None:
-    from .gift_card_modal import sell_gift_card
+    from .till.gift_card_modal import sell_gift_card
 
     sell_gift_card(app)
 
 
 def open_vouchers(app: App) -> None:
-    from .vouchers_screen import open_vouchers as open_screen
+    from .admin.vouchers_screen import open_vouchers as open_screen
 
     open_screen(app)
 

@@ -22,8 +22,8 @@ from textual.binding import Binding
 from shoptui.i18n import N_, _
 from shoptui.services.context import ROLE_NAMES, Actor
 
-from .lock_screen import LockScreen
-from .sign_in_screen import SignInScreen
+from .sign_in.lock_screen import LockScreen
+from .sign_in.sign_in_modal import SignInModal
 from .text import printable
 
 # Shown in the footer only where they act (see check_action); the day close and the
@@ -43,7 +43,7 @@ ACTIONS_BEHIND_THE_WALL = frozenset({"quit", "help_quit", "focus_next", "focus_p
 class TillActions:
     def on_mount(self) -> None:
         if self.sign_in_required and (self.actor is None or self.actor.user is None):
-            self.push_screen(SignInScreen(), self._signed_in)
+            self.push_screen(SignInModal(), self._signed_in)
         elif not self.sign_in_required:
             # Once, quietly: a shop may run for years without users.
             self.notify(
@@ -56,7 +56,7 @@ class TillActions:
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Till keys only where they make sense: False hides them from the footer."""
-        from .directory_screen import DirectoryScreen
+        from .directory.directory_screen import DirectoryScreen
 
         if self.walled():
             return action in ACTIONS_BEHIND_THE_WALL
@@ -90,14 +90,14 @@ class TillActions:
             for _screen in range(len(self.screen_stack) - 1):
                 self.pop_screen()
         self.show_user()
-        from .directory_screen import DirectoryScreen
+        from .directory.directory_screen import DirectoryScreen
 
         for screen in self.screen_stack:  # the customers are read now, not behind the sign-in
             if isinstance(screen, DirectoryScreen):
                 screen.start_reading()
 
     def locked(self) -> bool:
-        return any(isinstance(screen, SignInScreen) for screen in self.screen_stack)
+        return any(isinstance(screen, SignInModal) for screen in self.screen_stack)
 
     def signed_in(self) -> bool:
         return self.actor is not None and self.actor.user is not None
@@ -110,20 +110,20 @@ class TillActions:
     # a key), no screen goes above the sign-in and none comes off it but by a right PIN.
 
     def push_screen(self, screen, callback=None, wait_for_dismiss: bool = False, *, mode: str | None = None):
-        if self.walled() and not isinstance(screen, SignInScreen):
+        if self.walled() and not isinstance(screen, SignInModal):
             self.log.warning("not shown behind the sign-in:", screen)
             return AwaitComplete.nothing()
         return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)
 
     def switch_screen(self, screen):
-        if self.walled() and not isinstance(screen, SignInScreen):
+        if self.walled() and not isinstance(screen, SignInModal):
             self.log.warning("not shown behind the sign-in:", screen)
             return AwaitComplete.nothing()
         return super().switch_screen(screen)
 
     def pop_screen(self):
         top = self.screen_stack[-1] if self.screen_stack else None
-        if isinstance(top, SignInScreen) and not top.passed:
+        if isinstance(top, SignInModal) and not top.passed:
             self.log.warning("the sign-in stays until a right PIN")
             return AwaitComplete.nothing()
         return super().pop_screen()
@@ -140,15 +140,15 @@ class TillActions:
             self.action_lock()
 
     def action_anonymous_sale(self) -> None:
-        from .directory_screen import DirectoryScreen
-        from .sale_modal import SaleModal
+        from .directory.directory_screen import DirectoryScreen
+        from .till.sale_modal import SaleModal
 
         def done(result) -> None:
             if result is None:
                 return
             self.data_changed()
             if result.receipt.customer_id is not None:  # a card was scanned during the sale
-                from .survey_modal import ask_survey
+                from .customer.survey_modal import ask_survey
 
                 ask_survey(self, result.receipt.customer_id, "card_read", self.actor)
 
@@ -156,13 +156,13 @@ class TillActions:
             self.push_screen(SaleModal(None, self.formats, self.actor), done)
 
     def action_day_close(self) -> None:
-        from .day_close_screen import DayCloseScreen
+        from .till.day_close_screen import DayCloseScreen
 
         if not self.locked() and not isinstance(self.screen, DayCloseScreen):
             self.push_screen(DayCloseScreen(self.formats, self.actor))
 
     def action_points_rules(self) -> None:
-        from .points_rules_screen import PointsRulesScreen
+        from .admin.points_rules_modal import PointsRulesModal
 
-        if not self.locked() and not isinstance(self.screen, PointsRulesScreen):
-            self.push_screen(PointsRulesScreen(self.actor))
+        if not self.locked() and not isinstance(self.screen, PointsRulesModal):
+            self.push_screen(PointsRulesModal(self.actor))

@@ -53,7 +53,7 @@ def test_ten_million_receipts_at_the_maximum_sum_inside_64_bits():
 
 @pytest.mark.parametrize("typed", [OVERFLOWING, "9999999999999999", str(MAX_MINOR + 1), "-" + OVERFLOWING])
 def test_the_amount_that_overflowed_is_refused_by_the_one_parser(typed):
-    """Forms (screens/form_values.read_money), imports (io.values.parse_amount) and money
+    """Forms (screens/widgets/form_values.read_money), imports (io.values.parse_amount) and money
     settings all end in parse_money."""
     with pytest.raises(ValidationError, match="too large"):
         parse_money(typed, "VND", field="total")

@@ -13,7 +13,7 @@ from textual.widgets._footer import FooterKey  # the footer's keys, as a test re
 from textual.keys import _character_to_key
 
 from screens.app import make_app
-from screens.footer import ShopFooter
+from screens.widgets.footer import ShopFooter
 
 SIZE = (120, 40)
 
@@ -43,11 +43,11 @@ async def until(pilot, condition, timeout: float = 5.0, what: str = "") -> None:
 
 async def started(pilot) -> None:
     """The app is up: its first screen (the directory, or the sign-in when there are users) is mounted."""
-    from screens.directory_screen import DirectoryScreen
-    from screens.sign_in_screen import SignInScreen
+    from screens.directory.directory_screen import DirectoryScreen
+    from screens.sign_in.sign_in_modal import SignInModal
 
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, (DirectoryScreen, SignInScreen)) and app.screen.is_mounted,
+    await until(pilot, lambda: isinstance(app.screen, (DirectoryScreen, SignInModal)) and app.screen.is_mounted,
                 what="the first screen")
     await settled(pilot)
 

@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
-from screens.choice_modal import ChoiceModal
+from screens.admin.properties_screen import PropertiesScreen
+from screens.admin.property_modal import PropertyModal
 from screens.commands import open_properties
-from screens.customer_card_screen import CustomerCardScreen
-from screens.merge_modal import MergeModal
-from screens.properties_screen import PropertiesScreen, PropertyModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.customer.merge_modal import MergeModal
+from screens.dialogs.choice_modal import ChoiceModal
 from shoptui.check import run_checks
 from shoptui.models import Card, Customer, PropertyDefinition
 from shoptui.services import cards, customers, sales, settings

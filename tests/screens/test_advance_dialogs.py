@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from screens.customer_card_screen import CustomerCardScreen
-from screens.debt_payment_modal import DebtPaymentModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.till.debt_payment_modal import DebtPaymentModal
 from shoptui.check import run_checks
 from shoptui.models import Customer, DebtEntry, Payment, Receipt
 from shoptui.services import customers, debts, sales

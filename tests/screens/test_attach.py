@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from screens.attach_modal import AttachModal
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.till.attach_modal import AttachModal
 from shoptui.check import run_checks
 from shoptui.models import Customer, Receipt
 from shoptui.services import customers, sales, settings

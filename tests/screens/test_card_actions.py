@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
-from screens.card_actions_modal import CardActionsModal, open_card_actions
-from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
+from screens.customer.card_actions_modal import CardActionsModal, open_card_actions
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui import check
 from shoptui.models import AuditLog
 from shoptui.services import cards, customers, users, vouchers
@@ -143,7 +143,7 @@ async def test_a_signed_in_cashier_replaces_a_card_and_is_recorded(shop, databas
 async def test_the_owner_anonymises_from_the_card_after_a_second_question(shop, database):
     """Issue 16, Privacy: Ctrl+O on the card asks once more (Enter keeps), then erases what
     identifies the customer; a cashier is refused before any question."""
-    from screens.choice_modal import ChoiceModal
+    from screens.dialogs.choice_modal import ChoiceModal
     from shoptui.models import Customer
 
     users.add_user("Hoa", "owner", "9999", SYSTEM)

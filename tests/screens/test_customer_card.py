@@ -10,10 +10,10 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import DataTable, Input, Static, TabbedContent
 
-from screens.choice_modal import ChoiceModal
-from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
-from screens.edit_customer_modal import EditCustomerModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.customer.edit_customer_modal import EditCustomerModal
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui import clock
 from shoptui.i18n import _, set_language
 from shoptui.models import Customer, SurveyAnswer, SurveyQuestion
@@ -436,7 +436,7 @@ async def until_card(pilot) -> CustomerCardScreen:
 
 @pilot_test
 async def test_ctrl_w_withdraws_a_lost_card_from_the_card(an, database):
-    from screens.card_actions_modal import CardActionsModal
+    from screens.customer.card_actions_modal import CardActionsModal
 
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
@@ -444,7 +444,7 @@ async def test_ctrl_w_withdraws_a_lost_card_from_the_card(an, database):
         binding = next(b for _k, (_n, b, _e, _t) in app.screen.active_bindings.items() if b.id == "card-actions")
         assert binding.description == "Withdraw or replace a card"  # so F1 and the palette list it
         from screens.commands import key_commands
-        from screens.help_screen import keys_of
+        from screens.dialogs.help_screen import keys_of
 
         assert ("^w", "Withdraw or replace a card") in [(row.key, row.what) for row in keys_of(app)]
         assert "Withdraw or replace a card (^w)" in [command.title for command in key_commands(app, app.screen)]
@@ -462,7 +462,7 @@ async def test_ctrl_w_withdraws_a_lost_card_from_the_card(an, database):
 
 @pilot_test
 async def test_the_ctrl_w_key_works_from_the_card_field_too(an, database):
-    from screens.card_actions_modal import CardActionsModal
+    from screens.customer.card_actions_modal import CardActionsModal
 
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
@@ -475,7 +475,7 @@ async def test_the_ctrl_w_key_works_from_the_card_field_too(an, database):
 
 @pilot_test
 async def test_a_cashier_is_told_at_once_which_card_keys_are_not_theirs(an, database):
-    from screens.merge_modal import MergeModal
+    from screens.customer.merge_modal import MergeModal
     from shoptui.services import users
 
     from .till_helpers import sign_in
@@ -509,7 +509,7 @@ async def test_a_cashier_is_told_at_once_which_card_keys_are_not_theirs(an, data
 
 @pilot_test
 async def test_the_header_shows_the_age_of_the_oldest_debt_and_marks_the_shops_rule(database):
-    from screens.customer_card_screen import WARNING_STYLE
+    from screens.customer.customer_card_screen import WARNING_STYLE
 
     settings.set_value("credit_max_age_days", "30")
     customer = customers.register({"name": "Phạm Thu"}).customer
@@ -530,7 +530,7 @@ async def test_the_header_shows_the_age_of_the_oldest_debt_and_marks_the_shops_r
 
 @pilot_test
 async def test_a_young_debt_within_the_rule_is_shown_without_a_warning(database):
-    from screens.customer_card_screen import WARNING_STYLE
+    from screens.customer.customer_card_screen import WARNING_STYLE
 
     settings.set_value("credit_max_age_days", "30")
     customer = customers.register({"name": "Phạm Thu"}).customer

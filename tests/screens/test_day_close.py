@@ -6,9 +6,9 @@ import csv
 
 from textual.widgets import Input, Static
 
-from screens.day_close_screen import DayCloseScreen
-from screens.directory_screen import DirectoryScreen
-from screens.path_modal import ExportPathModal
+from screens.dialogs.export_path_modal import ExportPathModal
+from screens.directory.directory_screen import DirectoryScreen
+from screens.till.day_close_screen import DayCloseScreen
 from shoptui import clock
 from shoptui.services import customers, debts, sales, users, vouchers
 from shoptui.services.context import Actor

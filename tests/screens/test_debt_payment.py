@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from screens.customer_card_screen import CustomerCardScreen
-from screens.debt_payment_modal import AdjustModal, DebtPaymentModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.till.adjust_modal import AdjustModal
+from screens.till.debt_payment_modal import DebtPaymentModal
 from shoptui.check import run_checks
 from shoptui.models import Customer, DebtEntry, PointsEntry
 from shoptui.services import customers, sales, users

@@ -11,8 +11,8 @@ import pytest
 from hardware.counter.protocols import Reading
 from hardware.scanner.devices import InputDeviceInfo
 from screens.app import make_app
-from screens.customer_card_screen import CustomerCardScreen
-from screens.devices import DeviceFactories
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.devices.device_manager import DeviceFactories
 from shoptui.services import cards, customers, settings, stores, visits
 
 from .fakes import FakeCounter, FakeScanner
@@ -127,7 +127,7 @@ def shown(app, selector: str) -> str:
 async def test_devices_screen_lists_scanners_and_the_counter_and_chooses_and_tests_a_scanner(database, fakes, an):
     from textual.widgets import DataTable
 
-    from screens.devices_screen import DevicesScreen
+    from screens.devices.devices_screen import DevicesScreen
 
     configure(scanner_device="/dev/input/event7", counter_port="/dev/ttyUSB0", counter_name="door", counter_protocol="pulse")
     app = app_with(database, fakes)
@@ -179,7 +179,7 @@ async def test_devices_screen_lists_scanners_and_the_counter_and_chooses_and_tes
 @pilot_test
 async def test_devices_screen_with_no_input_devices_says_so_and_is_in_the_palette(database):
     from screens.commands import screen_commands
-    from screens.devices_screen import DevicesScreen
+    from screens.devices.devices_screen import DevicesScreen
 
     fakes = DeviceFactories(scanner=FakeScanner, counter=FakeCounter, list_scanners=lambda: [])
     app = app_with(database, fakes)
@@ -197,7 +197,7 @@ async def test_devices_screen_with_no_input_devices_says_so_and_is_in_the_palett
 @pilot_test
 async def test_a_keyboard_mode_scanner_is_tested_on_the_devices_screen(database, an):
     """No evdev scanner chosen (most shops): `t` takes the next terminal scan, opening no card."""
-    from screens.devices_screen import DevicesScreen
+    from screens.devices.devices_screen import DevicesScreen
 
     from .helpers import scan
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui.models import Customer
 from shoptui.services import customers, debts, directory, points
 from tests.actors import SYSTEM
@@ -312,7 +312,7 @@ async def test_footer_keys_are_named_and_remappable(shop, database):
 
 @pilot_test
 async def test_enter_right_after_typing_opens_the_customer_just_found(shop, database):
-    from screens.customer_card_screen import CustomerCardScreen
+    from screens.customer.customer_card_screen import CustomerCardScreen
 
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
@@ -324,7 +324,7 @@ async def test_enter_right_after_typing_opens_the_customer_just_found(shop, data
 
 @pilot_test
 async def test_f2_starts_a_registration_with_what_was_searched(shop, database):
-    from screens.register_modal import RegisterModal
+    from screens.directory.register_modal import RegisterModal
 
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
@@ -387,7 +387,7 @@ async def test_function_keys_filter_by_status_debt_and_birthday(shop, database):
 
 @pilot_test
 async def test_f6_picks_a_group_and_all_groups_again(shop, database):
-    from screens.choice_modal import ChoiceModal
+    from screens.dialogs.choice_modal import ChoiceModal
 
     customers.add_to_group(shop["Hans Straße"], "Stammkunden")
     app = app_for(database)
@@ -441,7 +441,7 @@ async def test_sort_by_keys_and_by_clicking_a_heading(shop, database):
 @pytest.mark.parametrize("ending", ["csv", "xlsx"])
 @pilot_test
 async def test_ctrl_e_exports_the_list_as_shown(shop, database, tmp_path, ending):
-    from screens.path_modal import ExportPathModal
+    from screens.dialogs.export_path_modal import ExportPathModal
 
     debts.set_opening_balance(shop["Đặng Văn Lâm"], 50_000)
     customers.update(shop["Trần Bảo"], {"name": "=cmd|' /C calc'!A0"})
@@ -477,7 +477,7 @@ async def test_ctrl_e_exports_the_list_as_shown(shop, database, tmp_path, ending
 
 @pilot_test
 async def test_filters_order_and_export_fit_a_small_terminal(shop, database):
-    from screens.path_modal import ExportPathModal
+    from screens.dialogs.export_path_modal import ExportPathModal
 
     app = app_for(database)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -559,7 +559,7 @@ async def test_the_filter_line_is_whole_at_80_columns(shop, database, language):
 
 @pilot_test
 async def test_a_cashier_pressing_ctrl_e_is_told_at_once_that_exports_are_the_owners(shop, database, tmp_path):
-    from screens.path_modal import ExportPathModal
+    from screens.dialogs.export_path_modal import ExportPathModal
     from shoptui.services import users
 
     from .helpers import Notes

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable
 
-from screens.directory_screen import DirectoryScreen
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui.i18n import set_language
 from shoptui.services import customers, debts, sales
 from shoptui.services.sales import SaleInput

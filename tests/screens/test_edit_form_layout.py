@@ -9,8 +9,8 @@ import re
 import pytest
 from textual.widgets import Checkbox
 
-from screens.edit_customer_modal import EditCustomerModal
-from screens.labels import CHANNEL_NAMES
+from screens.customer.edit_customer_modal import EditCustomerModal
+from screens.widgets.labels import CHANNEL_NAMES
 from shoptui.i18n import LANGUAGES, _, language, set_language
 from shoptui.services import customers
 from shoptui.services.customers import CHANNELS

@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from textual.widgets import Input, ProgressBar, Static
 
-from screens.choice_modal import ChoiceModal
-from screens.directory_screen import DirectoryScreen
-from screens.export_month_modal import ExportMonthModal, default_name, previous_month
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.directory.directory_screen import DirectoryScreen
+from screens.reports.export_month_modal import ExportMonthModal, default_name, previous_month
 from shoptui import clock
 from shoptui.io import month_lists
 from shoptui.services import users

@@ -13,15 +13,15 @@ import pytest
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
 
+from screens.admin.properties_screen import PropertiesScreen
+from screens.admin.surveys_screen import SurveysScreen
 from screens.commands import key_commands, open_properties, open_surveys
-from screens.customer_card_screen import CustomerCardScreen
-from screens.day_close_screen import DayCloseScreen
-from screens.devices_screen import DevicesScreen
-from screens.directory_screen import DirectoryScreen
-from screens.footer import ShopFooter
-from screens.help_screen import HelpScreen, keys_of
-from screens.properties_screen import PropertiesScreen
-from screens.surveys_screen import SurveysScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.devices.devices_screen import DevicesScreen
+from screens.dialogs.help_screen import HelpScreen, keys_of
+from screens.directory.directory_screen import DirectoryScreen
+from screens.till.day_close_screen import DayCloseScreen
+from screens.widgets.footer import ShopFooter
 from shoptui.i18n import LANGUAGES, _, set_language
 from shoptui.services import customers, sales, users
 from shoptui.services.context import Actor
@@ -176,7 +176,7 @@ async def test_keys_a_role_may_not_use_are_not_offered_on_the_card(an, database,
 @pilot_test
 @pytest.mark.parametrize("role, offered_keys", [("cashier", False), ("owner", True)])
 async def test_a_cashier_is_not_offered_the_report_exports(database, role, offered_keys):
-    from screens.report_screen import ReportScreen
+    from screens.reports.report_screen import ReportScreen
 
     user = users.add_user("Lan", role, "2222")
     app = app_for(database)

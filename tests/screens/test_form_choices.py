@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from textual.widgets import Input, Select
 
-from screens.directory_screen import DirectoryScreen
-from screens.edit_customer_modal import EditCustomerModal
-from screens.form import TillSelect
-from screens.points_rules_screen import PointsRulesScreen
-from screens.properties_screen import PropertiesScreen, PropertyModal
-from screens.register_modal import RegisterModal
+from screens.admin.points_rules_modal import PointsRulesModal
+from screens.admin.properties_screen import PropertiesScreen
+from screens.admin.property_modal import PropertyModal
+from screens.customer.edit_customer_modal import EditCustomerModal
+from screens.directory.directory_screen import DirectoryScreen
+from screens.directory.register_modal import RegisterModal
+from screens.widgets.form import TillSelect
 from shoptui.services import customers, users
 from shoptui.services.context import Actor
 
@@ -108,7 +109,7 @@ async def test_the_choices_of_the_property_and_points_rules_forms_are_till_choic
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.press("f3")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen)
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal)
                     and app.screen.query_one("#points_value", Input).value, what="the rules")
         choice = app.screen.query_one("#points_earn_on_points")
         assert isinstance(choice, TillSelect)

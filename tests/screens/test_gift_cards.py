@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
-from screens.choice_modal import ChoiceModal
-from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
-from screens.gift_card_modal import GiftBalanceModal, GiftCardModal
-from screens.register_modal import RegisterModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.directory.directory_screen import DirectoryScreen
+from screens.directory.register_modal import RegisterModal
+from screens.till.gift_balance_modal import GiftBalanceModal
+from screens.till.gift_card_modal import GiftCardModal
 from shoptui import check
 from shoptui.models import AuditLog, CardBinding, Customer, GiftCardEntry
 from shoptui.services import cards, customers, sales, settings, users, vouchers
@@ -194,7 +195,7 @@ async def test_hostile_barcodes_show_literally(database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
-        from screens.gift_card_modal import open_gift_card
+        from screens.till.gift_balance_modal import open_gift_card
 
         open_gift_card(app, hostile)
         await balance_shown(pilot, hostile)

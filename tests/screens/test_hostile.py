@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent, TextArea
 
-from screens.customer_card_screen import TABS, CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
-from screens.edit_customer_modal import EditCustomerModal
+from screens.customer.customer_card_screen import TABS, CustomerCardScreen
+from screens.customer.edit_customer_modal import EditCustomerModal
+from screens.directory.directory_screen import DirectoryScreen
 from screens.text import printable
 from shoptui.models import Customer
 from shoptui.services import customer_view, customers, surveys

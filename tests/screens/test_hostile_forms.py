@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from screens.directory_screen import DirectoryScreen
-from screens.edit_customer_modal import EditCustomerModal
-from screens.register_modal import RegisterModal
-from screens.sale_modal import SaleModal
+from screens.customer.edit_customer_modal import EditCustomerModal
+from screens.directory.directory_screen import DirectoryScreen
+from screens.directory.register_modal import RegisterModal
+from screens.till.sale_modal import SaleModal
 from shoptui.errors import ShopError
 from shoptui.models import Customer
 from shoptui.money import MAX_MINOR, parse_money

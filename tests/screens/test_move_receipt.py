@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, OptionList, Static, TabbedContent
 
-from screens.choice_modal import ChoiceModal
-from screens.customer_card_screen import CustomerCardScreen
-from screens.move_receipt_modal import MoveReceiptModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.till.move_receipt_modal import MoveReceiptModal
 from shoptui.check import run_checks
 from shoptui.errors import PermissionDenied, RuleViolation
 from shoptui.models import AuditLog, Customer, Receipt
@@ -205,7 +205,7 @@ async def test_hostile_names_are_shown_literally_and_escape_changes_nothing(data
 @pilot_test
 async def test_f2_is_listed_and_a_phone_typed_with_enter_at_once_picks_the_one_customer(shop, database):
     from screens.commands import key_commands
-    from screens.help_screen import keys_of
+    from screens.dialogs.help_screen import keys_of
 
     an, chi, sale, manager, _cashier = shop
     app = app_for(database)

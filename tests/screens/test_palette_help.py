@@ -9,12 +9,12 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, Input, TabbedContent
 
+from screens.admin.properties_screen import PropertiesScreen
+from screens.admin.surveys_screen import SurveysScreen
 from screens.commands import open_properties, open_surveys
-from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
-from screens.help_screen import HelpScreen
-from screens.properties_screen import PropertiesScreen
-from screens.surveys_screen import SurveysScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.dialogs.help_screen import HelpScreen
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui.services import cards, customers, sales, surveys
 from shoptui.services.sales import SaleInput
 from shoptui.services.surveys import QuestionInput

@@ -8,22 +8,23 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from hardware.scanner.devices import InputDeviceInfo
+from screens.admin.points_rules_modal import PointsRulesModal
+from screens.admin.properties_screen import PropertiesScreen
+from screens.admin.property_modal import PropertyModal
+from screens.admin.tier_modal import TierModal
 from screens.app import make_app
 from screens.commands import key_commands
-from screens.devices import DeviceFactories
-from screens.devices_screen import DevicesScreen
-from screens.directory_screen import DirectoryScreen
-from screens.export_month_modal import ExportMonthModal
-from screens.points_rules_screen import PointsRulesScreen
-from screens.properties_screen import PropertiesScreen, PropertyModal
-from screens.tier_modal import TierModal
+from screens.devices.device_manager import DeviceFactories
+from screens.devices.devices_screen import DevicesScreen
+from screens.directory.directory_screen import DirectoryScreen
+from screens.reports.export_month_modal import ExportMonthModal
 from shoptui.models import AuditLog, PointsTier, PropertyDefinition, Setting
 from shoptui.services import settings, users
 from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, palette, pilot_test, until
 from .fakes import FakeCounter, FakeScanner
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, until
 from .till_helpers import sign_in
 
 SCANNER = InputDeviceInfo("/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", True, "name contains \"barcode\"")
@@ -60,7 +61,7 @@ async def test_points_rules_and_a_new_tier_from_the_palette_are_refused(shop, da
     async def body(pilot, notes):
         app = pilot.app
         await palette(pilot, "Points rules")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen)
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal)
                     and app.screen.query_one("#points_value", Input).value == "1000", what="the rules")
         rules = app.screen
         rules.query_one("#points_earn_per", Input).value = "1"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.widgets import Input, Static
 
-from screens.day_close_screen import DayCloseScreen
-from screens.path_modal import ExportPathModal
+from screens.dialogs.export_path_modal import ExportPathModal
+from screens.till.day_close_screen import DayCloseScreen
 from shoptui.services import users
 from shoptui.services.context import Actor
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable, Input
 
-from screens.choice_modal import ChoiceModal
-from screens.directory_screen import DirectoryScreen
-from screens.points_rules_screen import PointsRulesScreen
-from screens.tier_modal import TierModal
+from screens.admin.points_rules_modal import PointsRulesModal
+from screens.admin.tier_modal import TierModal
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui.models import AuditLog, PointsTier
 from shoptui.services import tiers, users
 from shoptui.services.context import Actor
@@ -28,12 +28,12 @@ def staff(database):
     return owner, cashier
 
 
-async def open_rules(pilot, name: str, pin: str) -> PointsRulesScreen:
+async def open_rules(pilot, name: str, pin: str) -> PointsRulesModal:
     app = pilot.app
     await sign_in(pilot, name, pin)
     await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
     await pilot.press("f3")
-    await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen)
+    await until(pilot, lambda: isinstance(app.screen, PointsRulesModal)
                 and app.screen.query_one("#points_value", Input).value == "1000", what="the rules")
     return app.screen
 
@@ -110,7 +110,7 @@ async def test_a_duplicate_threshold_is_refused_on_the_form(staff, database):
         assert notes.texts("error") == ["Tier Silver already starts at this spend; each tier needs its own threshold."]
         assert isinstance(app.screen, TierModal)  # the form stays open to correct it
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen))
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal))
     assert PointsTier.select().count() == 1
 
 
@@ -154,7 +154,7 @@ async def test_a_hostile_tier_name_is_shown_as_text(staff, database):
 
 @pytest.mark.parametrize("value", ["0", "-5", "0,0"])
 def test_a_rule_that_must_be_more_than_zero_names_its_field(database, value):
-    from screens.points_rules_screen import save_rules
+    from screens.admin.points_rules_modal import save_rules
     from shoptui.errors import ValidationError
     from shoptui.services import settings
 

@@ -13,9 +13,9 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
-from screens.chart_plots import LazyChart, NoData, SeriesChart, chart, one_cell_each, short_label
-from screens.portrait_view import Figure, PortraitView
-from screens.report_charts import charts_for, dashboard_for, day_labels
+from screens.reports.chart_plots import LazyChart, NoData, SeriesChart, chart, one_cell_each, short_label
+from screens.reports.portrait_view import Figure, PortraitView
+from screens.reports.report_charts import charts_for, dashboard_for, day_labels
 from screens.text import Formats
 from shoptui.errors import NotFound, ShopError
 from shoptui.reports import REPORT_NAMES, load

@@ -15,9 +15,9 @@ import pytest
 from textual.widgets import Input, OptionList
 
 from screens.app import make_app
-from screens.directory_screen import DirectoryScreen
-from screens.report_screen import ReportScreen
-from screens.reports_screen import ReportsScreen
+from screens.directory.directory_screen import DirectoryScreen
+from screens.reports.report_screen import ReportScreen
+from screens.reports.reports_screen import ReportsScreen
 from shoptui import clock
 from shoptui.demo import make_demo
 from shoptui.models import User
@@ -27,8 +27,8 @@ from shoptui.i18n import set_language
 from .helpers import until
 
 # As in test_snapshots.py: every screen imported in English first.
-for _module in pkgutil.iter_modules(importlib.import_module("screens").__path__):
-    importlib.import_module(f"screens.{_module.name}")
+for _module in pkgutil.walk_packages(importlib.import_module("screens").__path__, prefix="screens."):
+    importlib.import_module(_module.name)
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
 SIZE = (100, 30)
@@ -51,7 +51,7 @@ def language(request):
 
 @pytest.fixture
 def demo_app(database, monkeypatch):
-    import screens.report_screen as report_screen
+    import screens.reports.report_screen as report_screen
 
     monkeypatch.setattr(clock, "now", lambda: NOW)
     monkeypatch.setattr(clock, "today", lambda: NOW.date())

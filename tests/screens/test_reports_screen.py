@@ -18,15 +18,16 @@ import openpyxl
 import pytest
 from textual.widgets import Input, OptionList, Select
 
-from screens.choice_modal import ChoiceModal
-from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
-from screens.report_form import ReportForm, period_dates
-from screens.path_modal import ExportPathModal
-from screens.report_modals import CalendarModal, StoresModal
-from screens.report_screen import ReportScreen
-from screens.report_table import ResultTable, cell
-from screens.reports_screen import ReportsScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.dialogs.export_path_modal import ExportPathModal
+from screens.directory.directory_screen import DirectoryScreen
+from screens.reports.calendar_modal import CalendarModal
+from screens.reports.report_form import ReportForm, period_dates
+from screens.reports.report_screen import ReportScreen
+from screens.reports.reports_screen import ReportsScreen
+from screens.reports.result_table import ResultTable, cell
+from screens.reports.stores_modal import StoresModal
 from shoptui import clock, reports
 from shoptui.db import database as db_proxy
 from shoptui.demo import make_demo
@@ -292,7 +293,7 @@ async def test_buyers_needs_a_product_then_shows_its_buyers(demo):
 
 @pilot_test
 async def test_rfm_figures_sections_and_a_capped_list(demo, monkeypatch):
-    import screens.report_screen as report_screen
+    import screens.reports.report_screen as report_screen
 
     monkeypatch.setattr(report_screen, "DISPLAY_CAP", 5)
     expected = build("rfm")
@@ -381,7 +382,7 @@ async def test_export_csv_and_xlsx_read_back(demo, tmp_path):
 
 @pilot_test
 async def test_capped_list_exports_every_row(demo, tmp_path, monkeypatch):
-    import screens.report_screen as report_screen
+    import screens.reports.report_screen as report_screen
 
     monkeypatch.setattr(report_screen, "DISPLAY_CAP", 3)
     expected = build("rfm", details=True)
@@ -632,7 +633,7 @@ def test_cells_are_drawn_in_the_shop_formats():
 async def test_the_report_footer_fits_80_columns_with_help_and_quit(demo, language):
     from textual.widgets._footer import FooterKey
 
-    from screens.footer import ShopFooter
+    from screens.widgets.footer import ShopFooter
     from shoptui.i18n import _, set_language
 
     set_language(language)
@@ -652,8 +653,8 @@ async def test_the_report_footer_fits_80_columns_with_help_and_quit(demo, langua
 
 @pilot_test
 async def test_a_long_table_draws_its_first_rows_and_sorts_them_all(demo, monkeypatch):
-    import screens.report_screen as report_screen
-    import screens.report_table as report_table
+    import screens.reports.report_screen as report_screen
+    import screens.reports.result_table as report_table
 
     monkeypatch.setattr(report_table, "MAX_DRAWN", 4)
     monkeypatch.setattr(report_screen, "MAX_DRAWN", 4)

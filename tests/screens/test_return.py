@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from textual.widgets import Input, Static
 
-from screens.override_modal import OverrideModal
-from screens.return_modal import ReturnModal
-from screens.customer_card_screen import CustomerCardScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.till.override_modal import OverrideModal
+from screens.till.return_modal import ReturnModal
 from shoptui import clock
 from shoptui.check import run_checks
 from shoptui.models import AuditLog, Customer, Payment, Product, Receipt

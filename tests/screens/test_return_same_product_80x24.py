@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from textual.widgets import DataTable, Input, Static
 
-from screens.return_modal import ReturnModal
+from screens.till.return_modal import ReturnModal
 from shoptui import clock
 from shoptui.check import run_checks
 from shoptui.models import Product
@@ -167,8 +167,8 @@ async def test_one_point_is_said_in_the_singular_in_the_split(database):
 @pilot_test
 async def test_the_testers_keys_sale_with_a_product_scanned_twice_then_f8(database):
     # On a card: F5, Tab, scan COCA twice and TEA once, Enter, Enter, Right (Sales tab), F8.
-    from screens.customer_card_screen import CustomerCardScreen
-    from screens.sale_modal import SaleModal
+    from screens.customer.customer_card_screen import CustomerCardScreen
+    from screens.till.sale_modal import SaleModal
 
     from .till_helpers import card_open
 

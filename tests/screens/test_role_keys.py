@@ -9,17 +9,18 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Static
 
+from screens.admin.points_rules_modal import PointsRulesModal
+from screens.admin.question_modal import QuestionModal
+from screens.admin.surveys_screen import SurveysScreen
+from screens.admin.tier_modal import TierModal
+from screens.admin.voucher_modal import VoucherModal
+from screens.admin.vouchers_screen import VouchersScreen, open_vouchers
 from screens.commands import key_commands, open_surveys
-from screens.customer_card_screen import CustomerCardScreen
-from screens.day_close_screen import DayCloseScreen
-from screens.directory_screen import DirectoryScreen
-from screens.help_screen import keys_of
-from screens.points_rules_screen import PointsRulesScreen
-from screens.sale_modal import SaleModal
-from screens.surveys_screen import QuestionModal, SurveysScreen
-from screens.tier_modal import TierModal
-from screens.voucher_modal import VoucherModal
-from screens.vouchers_screen import VouchersScreen, open_vouchers
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.dialogs.help_screen import keys_of
+from screens.directory.directory_screen import DirectoryScreen
+from screens.till.day_close_screen import DayCloseScreen
+from screens.till.sale_modal import SaleModal
 from shoptui.services import customers, surveys, users, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.surveys import QuestionInput
@@ -111,7 +112,7 @@ async def test_the_points_rules_offer_their_keys_only_to_the_owner(database, rol
         assert ("View points rules" in help_names(app)) is not offered
         assert ("View points rules" in palette_names(app)) is not offered
         await pilot.press("f3")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen) and app.screen.query_one("#points_value").value,
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal) and app.screen.query_one("#points_value").value,
                     what="the rules")
         rules = app.screen
         await until(pilot, lambda: "No tiers" in str(rules.query_one("#tiers-note", Static).render()), what="the note")

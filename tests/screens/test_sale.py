@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Static
 
-from screens.customer_card_screen import CustomerCardScreen
-from screens.override_modal import OverrideModal
-from screens.sale_modal import SaleModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.till.override_modal import OverrideModal
+from screens.till.sale_modal import SaleModal
 from shoptui.check import run_checks
 from shoptui.models import AuditLog, Customer, Payment, Receipt
 from shoptui.services import cards, customers, points, settings, users, vouchers
@@ -191,8 +191,8 @@ async def test_the_confirmation_lists_the_payments(an, database):
 
 @pilot_test
 async def test_forgot_my_card_attaches_an_anonymous_sale(an, database):
-    from screens.attach_modal import AttachModal
-    from screens.directory_screen import DirectoryScreen
+    from screens.directory.directory_screen import DirectoryScreen
+    from screens.till.attach_modal import AttachModal
 
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
@@ -303,7 +303,7 @@ def test_the_form_reads_a_line_discount_after_the_quantity_or_the_price(database
 
     from shoptui.errors import ValidationError
     from shoptui.services.sales import LineInput
-    from screens.sale_modal import read_lines
+    from screens.till.sale_modal import read_lines
 
     assert read_lines("8930001 2 15000 -10%; 8930002 -5.000; 8930003 3 -2,5%", "VND") == [
         LineInput(qty=Decimal("2.000"), unit_price=15_000, sku="8930001", line_discount_bp=1_000),
@@ -488,7 +488,7 @@ async def test_a_card_scanned_during_a_sale_without_a_customer_gives_it_its_cust
         await done_shown(pilot)
         await pilot.press("enter")
         # The second survey comes after the sale, not in the middle of it.
-        from screens.survey_modal import SurveyModal
+        from screens.customer.survey_modal import SurveyModal
 
         await until(pilot, lambda: isinstance(app.screen, SurveyModal), what="the survey after the sale")
     receipt = Receipt.get()

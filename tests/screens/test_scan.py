@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Input
 
-from screens.choice_modal import ChoiceModal
-from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
-from screens.edit_customer_modal import EditCustomerModal
-from screens.register_modal import RegisterModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.customer.edit_customer_modal import EditCustomerModal
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.directory.directory_screen import DirectoryScreen
+from screens.directory.register_modal import RegisterModal
 from shoptui.models import Customer
 from shoptui.services import cards, customers
 

@@ -9,11 +9,11 @@ import time
 import pytest
 from textual.widgets import Input
 
-from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
-from screens.lock_screen import LockScreen
-from screens.points_rules_screen import PointsRulesScreen
-from screens.sign_in_screen import SignInScreen
+from screens.admin.points_rules_modal import PointsRulesModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.directory.directory_screen import DirectoryScreen
+from screens.sign_in.lock_screen import LockScreen
+from screens.sign_in.sign_in_modal import SignInModal
 from shoptui.models import AuditLog, Customer, Receipt, User
 from shoptui.services import customers, settings, users
 
@@ -48,11 +48,11 @@ async def test_without_users_no_sign_in_and_one_quiet_hint(database):
 async def test_with_users_the_app_starts_at_the_sign_in(staff, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await until(pilot, lambda: isinstance(app.screen, SignInModal))
         # A scan behind the sign-in opens nothing.
         await scan(pilot, "2000000000015")
         await settled(pilot)
-        assert isinstance(app.screen, SignInScreen)
+        assert isinstance(app.screen, SignInModal)
         await sign_in(pilot, "Minh", "0000")
         await until(pilot, lambda: "wrong PIN" in app.screen.field("pin").error, what="the wrong PIN")
         assert app.actor is None
@@ -109,7 +109,7 @@ async def test_a_cashier_changing_the_points_rules_by_key_is_refused(staff, data
         await sign_in(pilot, "Minh", "1111")
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.press("f3")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen))
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal))
         app.screen.query_one("#points_earn_per", Input).value = "5000"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: notes.texts("error"), what="the refusal")
@@ -126,7 +126,7 @@ async def test_the_signed_in_cashier_is_on_the_receipt(staff, database):
         await sign_in(pilot, "Minh", "1111")
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.press("f5")  # a sale without a card
-        from screens.sale_modal import SaleModal
+        from screens.till.sale_modal import SaleModal
         from .till_helpers import done_shown
 
         await until(pilot, lambda: isinstance(app.screen, SaleModal))
@@ -146,7 +146,7 @@ async def test_the_owner_changes_the_points_rules(staff, database):
         await sign_in(pilot, "Hoa", "9999")
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.press("f3")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesScreen)
+        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal)
                     and app.screen.query_one("#points_value", Input).value == "1000")
         screen = app.screen
         screen.query_one("#points_earn_per", Input).value = "abc"
@@ -161,7 +161,7 @@ async def test_the_owner_changes_the_points_rules(staff, database):
     assert settings.get("points_earn_per") == "5000" and settings.get("points_expiry_days") == "365"
 
 
-@pytest.mark.parametrize("screen_class", [SignInScreen, LockScreen])
+@pytest.mark.parametrize("screen_class", [SignInModal, LockScreen])
 @pilot_test
 async def test_the_user_and_pin_fields_are_drawn_as_boxes_at_80x24(staff, database, screen_class):
     """Each field has a frame around it on screen, so it reads as a place to type, not a label."""
@@ -169,7 +169,7 @@ async def test_the_user_and_pin_fields_are_drawn_as_boxes_at_80x24(staff, databa
 
     app = app_for(database)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await until(pilot, lambda: isinstance(app.screen, SignInModal))
         if screen_class is LockScreen:
             app.push_screen(LockScreen("Minh"))
             await until(pilot, lambda: isinstance(app.screen, LockScreen))
@@ -183,7 +183,7 @@ async def test_the_user_and_pin_fields_are_drawn_as_boxes_at_80x24(staff, databa
             frame = top[region.x:region.right]
             assert frame.startswith("╭") and frame.endswith("╮") and set(frame[1:-1]) == {"─"}, (field_id, frame)
             assert bottom[region.x] == "╰" and bottom[region.right - 1] == "╯"
-        if screen_class is SignInScreen:  # still typed into as before
+        if screen_class is SignInModal:  # still typed into as before
             await sign_in(pilot, "Minh", "1111")
             await until(pilot, lambda: isinstance(app.screen, DirectoryScreen), what="signed in")
 
@@ -191,7 +191,7 @@ async def test_the_user_and_pin_fields_are_drawn_as_boxes_at_80x24(staff, databa
 # --- the sign-in and the lock are a wall (issue 16, defect 1; issue 12, defect 9) ----------------
 
 
-async def still_walled(pilot, screen_class=SignInScreen) -> None:
+async def still_walled(pilot, screen_class=SignInModal) -> None:
     """Whatever was tried, the sign-in (or lock) is on top, with no palette over it."""
     from textual.command import CommandPalette
 
@@ -228,7 +228,7 @@ async def test_the_palette_does_not_open_on_the_sign_in(staff, database):
     before = AuditLog.select().count()
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in")
+        await until(pilot, lambda: isinstance(app.screen, SignInModal), what="the sign-in")
         await pilot.press("ctrl+p")
         await type_amount(pilot, "Customer directory")
         await pilot.press("enter")
@@ -236,7 +236,7 @@ async def test_the_palette_does_not_open_on_the_sign_in(staff, database):
         await until(pilot, lambda: app.screen.query_one("#sign-in-pin", Input).has_focus, what="the PIN field")
         await still_walled(pilot)
         assert app.screen.query_one("#sign-in-name", Input).value == "Customer directory"
-        await every_way_around(pilot, SignInScreen)
+        await every_way_around(pilot, SignInModal)
         assert app.actor is None and app.is_running
         assert app.screen.query_one("#sign-in-name", Input).value == "Customer directory"
         await pilot.press("enter")  # a user unknown, an empty PIN: refused as any wrong PIN
@@ -291,7 +291,7 @@ async def test_the_lock_starts_from_an_empty_user_field(staff, database):
 async def test_letters_do_not_go_into_the_pin(staff, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await until(pilot, lambda: isinstance(app.screen, SignInModal))
         app.screen.query_one("#sign-in-name", Input).value = "Minh"
         pin = app.screen.query_one("#sign-in-pin", Input)
         pin.focus()
@@ -305,7 +305,7 @@ async def test_tab_and_shift_tab_move_between_the_user_and_the_pin(staff, databa
     # mistyped name could only be fixed by quitting.
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, SignInScreen) and app.focused is not None, what="the sign-in")
+        await until(pilot, lambda: isinstance(app.screen, SignInModal) and app.focused is not None, what="the sign-in")
         name = app.screen.query_one("#sign-in-name", Input)
         pin = app.screen.query_one("#sign-in-pin", Input)
         assert app.focused is name
@@ -313,14 +313,14 @@ async def test_tab_and_shift_tab_move_between_the_user_and_the_pin(staff, databa
         await until(pilot, lambda: app.focused is pin, what="the PIN")
         await pilot.press("shift+tab")
         await until(pilot, lambda: app.focused is name, what="back to the user")
-        assert isinstance(app.screen, SignInScreen)
+        assert isinstance(app.screen, SignInModal)
 
 
 @pilot_test
 async def test_the_directory_reads_no_customer_until_a_right_pin(staff, database, monkeypatch):
     """Issue 16 (left open): with users, the directory under the sign-in read the customers
     at start (hidden, but in memory). Now nothing is read until someone signs in."""
-    from screens import directory_screen
+    from screens.directory import directory_screen
     from shoptui.services import directory
 
     customers.register({"name": "Lê Chi", "phone": "0911 222 333"}, SYSTEM)
@@ -330,7 +330,7 @@ async def test_the_directory_reads_no_customer_until_a_right_pin(staff, database
     monkeypatch.setattr(directory_screen, "warm_up", lambda: reads.append("warm-up") or warm())
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in")
+        await until(pilot, lambda: isinstance(app.screen, SignInModal), what="the sign-in")
         directory_screen_ = app.screen_stack[0]
         assert isinstance(directory_screen_, DirectoryScreen)
         await pilot.pause()
@@ -346,7 +346,7 @@ async def test_the_directory_reads_no_customer_until_a_right_pin(staff, database
 
 
 @pilot_test
-@pytest.mark.parametrize("screen_class", [SignInScreen, LockScreen])
+@pytest.mark.parametrize("screen_class", [SignInModal, LockScreen])
 async def test_the_focus_cycles_between_user_and_pin_only_and_a_wrong_pin_leaves_it_on_the_pin(
         staff, database, screen_class):
     # Issue 12 (new-user tester): User → PIN → an invisible stop, where what was typed was

@@ -15,10 +15,10 @@ import pytest
 from textual.widgets import DataTable, Input, TextArea
 
 from screens.app import make_app
-from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
-from screens.help_screen import HelpScreen
-from screens.register_modal import RegisterModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.dialogs.help_screen import HelpScreen
+from screens.directory.directory_screen import DirectoryScreen
+from screens.directory.register_modal import RegisterModal
 from shoptui import clock
 from shoptui.demo import make_demo
 from shoptui.models import User
@@ -31,8 +31,8 @@ from .helpers import until
 # Key names are translated when a screen's class is defined (the app is built after the
 # language is chosen). Import every screen now, in English, so that no module first imported
 # lazily during a Vietnamese test brings Vietnamese key names into the next English one.
-for _module in pkgutil.iter_modules(importlib.import_module("screens").__path__):
-    importlib.import_module(f"screens.{_module.name}")
+for _module in pkgutil.walk_packages(importlib.import_module("screens").__path__, prefix="screens."):
+    importlib.import_module(_module.name)
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
 SIZE = (110, 32)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from screens.choice_modal import ChoiceModal
-from screens.customer_card_screen import CustomerCardScreen
-from screens.status_change import change_status
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.customer.status_change import change_status
+from screens.dialogs.choice_modal import ChoiceModal
 from shoptui.models import Customer
 from shoptui.services import customers, sales
 from shoptui.services.sales import SaleInput

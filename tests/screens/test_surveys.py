@@ -8,12 +8,13 @@ import datetime as dt
 import pytest
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Static
 
+from screens.admin.question_modal import QuestionModal
+from screens.admin.surveys_screen import SurveysScreen
 from screens.commands import open_surveys
-from screens.customer_card_screen import CustomerCardScreen
-from screens.directory_screen import DirectoryScreen
-from screens.register_modal import RegisterModal
-from screens.survey_modal import SurveyModal
-from screens.surveys_screen import QuestionModal, SurveysScreen
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.customer.survey_modal import SurveyModal
+from screens.directory.directory_screen import DirectoryScreen
+from screens.directory.register_modal import RegisterModal
 from shoptui.models import SurveyAnswer, SurveyQuestion
 from shoptui.services import cards, customers, surveys
 from shoptui.services.surveys import QuestionInput
@@ -97,7 +98,7 @@ async def test_a_skipped_second_survey_is_not_asked_again_at_the_next_scan(shop,
 
 @pilot_test
 async def test_till_keys_skip_the_survey_and_do_their_action(shop, database):
-    from screens.sale_modal import SaleModal
+    from screens.till.sale_modal import SaleModal
 
     from .till_helpers import type_amount
 

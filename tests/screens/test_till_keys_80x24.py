@@ -12,12 +12,13 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import DataTable, Input, TabbedContent
 
-from screens.customer_card_screen import CustomerCardScreen
-from screens.debt_payment_modal import AdjustModal, DebtPaymentModal
-from screens.form import SELECT_KEYS, TillSelect
-from screens.gift_card_modal import GiftCardModal, sell_gift_card
-from screens.sale_modal import SaleModal
-from screens.vouchers_screen import VouchersScreen, open_vouchers
+from screens.admin.vouchers_screen import VouchersScreen, open_vouchers
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.till.adjust_modal import AdjustModal
+from screens.till.debt_payment_modal import DebtPaymentModal
+from screens.till.gift_card_modal import GiftCardModal, sell_gift_card
+from screens.till.sale_modal import SaleModal
+from screens.widgets.form import SELECT_KEYS, TillSelect
 from shoptui import clock
 from shoptui.i18n import _, set_language
 from shoptui.models import Customer, Product

@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from textual.widgets import DataTable, Select
 
-from screens.choice_modal import ChoiceModal
+from screens.admin.voucher_modal import VoucherModal
+from screens.admin.vouchers_screen import VouchersScreen
 from screens.commands import key_commands
-from screens.directory_screen import DirectoryScreen
-from screens.voucher_modal import VoucherModal
-from screens.vouchers_screen import VouchersScreen
+from screens.dialogs.choice_modal import ChoiceModal
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui import clock
 from shoptui.errors import ValidationError
 from shoptui.models import Voucher

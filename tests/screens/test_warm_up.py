@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from screens import directory_screen
-from screens.directory_screen import DirectoryScreen
+from screens.directory import directory_screen
+from screens.directory.directory_screen import DirectoryScreen
 from shoptui import clock
 from shoptui.reports import customer_segment
 from shoptui.services import customers, directory, sales

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.widgets import Static, TabbedContent
 
-from screens.customer_card_screen import CustomerCardScreen
-from screens.return_modal import ReturnModal
-from screens.sale_modal import DoneModal, SaleModal
+from screens.customer.customer_card_screen import CustomerCardScreen
+from screens.till.done_modal import DoneModal
+from screens.till.return_modal import ReturnModal
+from screens.till.sale_modal import SaleModal
 
 from .helpers import until
 
@@ -73,10 +74,10 @@ async def sign_in(pilot, name: str, pin: str) -> None:
     """The sign-in screen: the name, then the PIN typed and Enter."""
     from textual.widgets import Input
 
-    from screens.sign_in_screen import SignInScreen
+    from screens.sign_in.sign_in_modal import SignInModal
 
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, SignInScreen), what="the sign-in")
+    await until(pilot, lambda: isinstance(app.screen, SignInModal), what="the sign-in")
     app.screen.query_one("#sign-in-name", Input).value = name
     app.screen.query_one("#sign-in-pin", Input).focus()
     await type_amount(pilot, pin)

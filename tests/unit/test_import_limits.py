@@ -80,7 +80,7 @@ def test_whole_numbers_and_quantities_have_a_ceiling():
 
 
 def test_forms_show_a_huge_amount_or_points_on_the_field(database):
-    from screens.form_values import read_money, read_percent, read_whole
+    from screens.widgets.form_values import read_money, read_percent, read_whole
 
     for read, field in ((read_money, "credit_limit"), (read_whole, "amount"), (read_percent, "discount_bp")):
         with pytest.raises(ValidationError) as caught:

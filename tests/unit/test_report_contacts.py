@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from screens.merge_modal import find_duplicates
+from screens.customer.merge_modal import find_duplicates
 from shoptui.reports import render
 from shoptui.reports.birthdays import birthdays
 from shoptui.reports.contacts import contact

@@ -1,0 +1,1 @@
+"""Small dialogs any screen opens: a choice, a file to write, the keys (F1)."""

@@ -1,0 +1,2 @@
+"""The directory of customers (the home screen): search, filters, sort, export, and the
+registration of a new customer."""
