@@ -61,7 +61,7 @@ def loaded_after_import(modules: list[str], forbidden: tuple[str, ...]) -> dict[
 
 def test_the_core_never_loads_the_ui_or_the_devices():
     modules = core_modules()
-    assert {"shoptui.services.sales", "shoptui.models", "shoptui.db", "shoptui.money"} <= set(modules)
+    assert {"shoptui.services.checkout", "shoptui.models", "shoptui.db", "shoptui.money"} <= set(modules)
     found = loaded_after_import(modules, ("textual", "screens", "hardware"))
     assert {m: bad for m, bad in found.items() if bad} == {}
 
