@@ -1,5 +1,5 @@
 """One use case, one service call, one transaction: registering a customer with a card and
-properties, saving a profile with its properties. A refusal
+properties, saving a profile with its properties, saving the points rules. A refusal
 anywhere leaves nothing of the use case behind."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from shoptui.errors import PermissionDenied, ValidationError
-from shoptui.models import AuditLog, Card, Customer, PropertyValue
-from shoptui.services import cards, customers, registration, users
+from shoptui.models import AuditLog, Card, Customer, PropertyValue, Setting
+from shoptui.services import cards, customers, registration, settings, users
 from shoptui.services.context import Actor
 
 from ..actors import SYSTEM
@@ -111,3 +111,17 @@ def test_a_cashier_registers_a_customer_with_card_and_properties_in_one_call(sho
     with pytest.raises(PermissionDenied):  # editing a profile stays a manager's job
         customers.save_profile(outcome.customer, {}, {"eyesight": "1"}, cashier)
 
+
+# --- the points rules -------------------------------------------------------------------------
+
+
+def test_the_points_rules_are_saved_all_or_none(database):
+    before = {s.key: s.value for s in Setting.select()}
+    with pytest.raises(ValidationError) as caught:
+        settings.set_values({"points_earn_per": "2000", "points_min_redeem": "many"}, SYSTEM)
+    assert caught.value.field == "points_min_redeem"
+    assert {s.key: s.value for s in Setting.select()} == before
+    settings.clear_cache()
+    assert settings.get("points_earn_per") == before.get("points_earn_per", settings.SETTINGS["points_earn_per"].default)
+    settings.set_values({"points_earn_per": "2000", "points_min_redeem": "10"}, SYSTEM)
+    assert (settings.get("points_earn_per"), settings.get("points_min_redeem")) == ("2000", "10")
