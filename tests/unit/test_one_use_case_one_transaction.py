@@ -65,22 +65,6 @@ def test_a_profile_is_saved_with_its_properties_in_one_call(shop):
     assert properties(shop)["eyesight"] is None
 
 
-def test_the_edit_form_worker_saves_all_or_nothing(shop):
-    """What the edit dialog runs in its worker: one service call, so a refusal saves nothing."""
-    from screens.edit_customer_modal import save_profile  # the screen's worker, no Textual app needed
-
-    with pytest.raises(ValidationError) as caught:
-        save_profile(shop.id, {"prop-eyesight": "-2", "email": "an-at-example"}, SYSTEM)
-    assert caught.value.field == "email"
-    assert properties(shop)["eyesight"] == "-1.5"
-    with pytest.raises(ValidationError) as caught:
-        save_profile(shop.id, {"name": "Nguyễn Văn Anh", "prop-eyesight": "-2", "prop-since": "soon"}, SYSTEM)
-    assert caught.value.field == "prop-since"
-    assert (Customer.get_by_id(shop.id).name, properties(shop)["eyesight"]) == ("Nguyễn Văn An", "-1.5")
-    save_profile(shop.id, {"name": "Nguyễn Văn Anh", "prop-eyesight": "-2"}, SYSTEM)
-    assert (Customer.get_by_id(shop.id).name, properties(shop)["eyesight"]) == ("Nguyễn Văn Anh", "-2")
-
-
 # --- registering ------------------------------------------------------------------------------
 
 
