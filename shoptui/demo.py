@@ -46,7 +46,7 @@ from .models import (
     User,
     Voucher,
 )
-from .services import cards, customers, debts, ledger, sales, settings, users, visits, vouchers
+from .services import cards, checkout, customers, debts, ledger, sale_quote, sale_return, settings, users, visits, vouchers
 from .services.context import Actor, require
 from .textfold import fold
 
@@ -500,13 +500,13 @@ class _DemoShop:
             dict(question=question.id, customer=customer_id, answer=answer, at=at, user=actor.user_id, receipt=receipt)
         )
 
-    def _basket(self, sale: sales.SaleInput, lines_share: float, big: bool = False) -> None:
+    def _basket(self, sale: sale_quote.SaleInput, lines_share: float, big: bool = False) -> None:
         """Lines for some receipts; for the others the cashier typed only the amount."""
         rng = self.rng
         if rng.random() < lines_share:
             count = rng.choice((1, 1, 2, 2, 3, 4, 6 if big else 3))
             picked = rng.sample(self.products, min(count, len(self.products)))
-            sale.lines = [sales.LineInput(qty=Decimal(rng.choice((1, 1, 1, 2, 3))), sku=p.sku) for p in picked]
+            sale.lines = [sale_quote.LineInput(qty=Decimal(rng.choice((1, 1, 1, 2, 3))), sku=p.sku) for p in picked]
         else:
             amount = rng.lognormvariate(11.7, 0.75) * (1.6 if big else 1)  # about 120,000 VND
             sale.amount = min(5_000_000, max(5_000, int(round(amount, -3))))
@@ -524,7 +524,7 @@ class _DemoShop:
             else:
                 cards.withdraw_card(plan.card, actor, at=at - dt.timedelta(minutes=1))
                 plan.card = None
-        sale = sales.SaleInput(customer=plan.customer_id, at=at)
+        sale = sale_quote.SaleInput(customer=plan.customer_id, at=at)
         self._basket(sale, 0.6, big=plan.profile == "loyal")
         if plan.personal_voucher and plan.visits_done > 1 and rng.random() < 0.6:
             sale.voucher, plan.personal_voucher = plan.personal_voucher, None
@@ -535,7 +535,7 @@ class _DemoShop:
         if sale.voucher and not self._voucher_usable(sale.voucher, at):
             sale.voucher = None
         self._pay(sale, plan)
-        result = sales.record_sale(sale, actor)
+        result = checkout.record_sale(sale, actor)
         plan.points, plan.debt = result.points_balance, result.debt_balance
         self._count_receipt(result.receipt, identified=True)
         if plan.visits_done == 2:
@@ -555,7 +555,7 @@ class _DemoShop:
             or (voucher.max_uses is not None and vouchers.uses_of(voucher) >= voucher.max_uses)
         )
 
-    def _pay(self, sale: sales.SaleInput, plan: _Plan) -> None:
+    def _pay(self, sale: sale_quote.SaleInput, plan: _Plan) -> None:
         """Points, gift card, credit and bank card for some receipts; cash pays the rest."""
         rng = self.rng
         if plan.points is None or plan.debt is None:  # a return changed them
@@ -566,11 +566,11 @@ class _DemoShop:
         by_card = rng.random() < 0.25
         if not (use_points or use_gift or use_credit or by_card):
             return
-        q = sales.quote(sale)
+        q = sale_quote.quote(sale)
         left = q.total - q.voucher_money
         if use_points and q.max_points:
             sale.points = rng.randint(min(20, q.max_points), q.max_points)
-            q = sales.quote(sale)  # the voucher pays a share of what the points leave
+            q = sale_quote.quote(sale)  # the voucher pays a share of what the points leave
             left = q.total - q.points_money - q.voucher_money
         if use_gift:
             balance = vouchers.gift_balance(vouchers.gift_card(self.gift_barcode))
@@ -585,9 +585,9 @@ class _DemoShop:
 
     def _on_anonymous_sale(self, at: dt.datetime, _data) -> None:
         store = self.stores[0] if len(self.stores) == 1 or self.rng.random() < 0.6 else self.rng.choice(self.stores)
-        sale = sales.SaleInput(at=at)
+        sale = sale_quote.SaleInput(at=at)
         self._basket(sale, 0.3)
-        result = sales.record_sale(sale, self._cashier(at, store))
+        result = checkout.record_sale(sale, self._cashier(at, store))
         self._count_receipt(result.receipt, identified=False)
         if self.rng.random() < 0.02:
             self._schedule_later(at, 0, 3, "return", (None, result.receipt.id))
@@ -608,19 +608,19 @@ class _DemoShop:
         lines = list(ReceiptLine.select().where(ReceiptLine.receipt == sale).order_by(ReceiptLine.position))
         roll = self.rng.random()
         if roll < 0.45:
-            sales.record_return(sale, actor=actor, at=at)
+            sale_return.record_return(sale, actor=actor, at=at)
         elif roll < 0.8 and lines and (len(lines) > 1 or lines[0].qty > 1):
             line = self.rng.choice(lines)
             qty = Decimal(1) if line.qty > 1 else Decimal(line.qty)
-            sales.record_return(sale, lines=[(line.id, qty)], actor=actor, at=at)
+            sale_return.record_return(sale, lines=[(line.id, qty)], actor=actor, at=at)
             if self.rng.random() < 0.2:  # and later the rest of the receipt
                 self._schedule_later(at, 1, 3, "return_rest", (plan, sale.id))
         else:
             part = max(1000, sale.total // 3 // 1000 * 1000)
             if part >= sale.total:
-                sales.record_return(sale, actor=actor, at=at)
+                sale_return.record_return(sale, actor=actor, at=at)
             else:
-                sales.record_return(sale, amount=part, refund_method=self.rng.choice(("cash", "card")), actor=actor, at=at)
+                sale_return.record_return(sale, amount=part, refund_method=self.rng.choice(("cash", "card")), actor=actor, at=at)
         self.summary.returns += 1
 
     def _on_return_rest(self, at: dt.datetime, data) -> None:
@@ -628,7 +628,7 @@ class _DemoShop:
         if plan is not None:
             plan.points = plan.debt = None
         sale = Receipt.get_by_id(receipt_id)
-        sales.record_return(sale, actor=self._cashier(at, sale.store), at=at)
+        sale_return.record_return(sale, actor=self._cashier(at, sale.store), at=at)
         self.summary.returns += 1
 
     def _on_debt_payment(self, at: dt.datetime, data) -> None:

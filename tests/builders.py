@@ -14,17 +14,18 @@ from shoptui.models import (
 )
 from shoptui.services import (
     cards,
+    checkout,
     customers,
     debts,
     points,
-    sales,
+    sale_return,
     settings,
     stores,
     visits,
 )
 from shoptui.services import points as points_service
 from shoptui.services.context import Actor
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services.sale_quote import LineInput, SaleInput
 from shoptui.services.stores import add_store, get_store
 from tests.actors import SYSTEM
 
@@ -43,7 +44,7 @@ def portrait_register(name: str, registered: str, **values):
 
 
 def portrait_sell(customer, amount: int, when: str, **extra):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra)).receipt
+    return checkout.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra)).receipt
 
 
 def portrait_shop() -> None:
@@ -64,10 +65,10 @@ def portrait_shop() -> None:
     portrait_sell(e, 5_000, "2025-03-11 09:00")
     portrait_sell(b, 40_000, "2025-02-01 12:00")
     b_sale = portrait_sell(b, 60_000, "2025-03-05 12:00")
-    sales.record_return(b_sale, amount=10_000, at=at("2025-03-06 10:00"))
+    sale_return.record_return(b_sale, amount=10_000, at=at("2025-03-06 10:00"))
     portrait_sell(c, 0, "2025-03-08 12:00")  # a receipt of total 0 is a receipt
     f_sale = portrait_sell(f, 80_000, "2024-12-20 12:00")
-    sales.record_return(f_sale, amount=30_000, at=at("2025-03-02 10:00"))
+    sale_return.record_return(f_sale, amount=30_000, at=at("2025-03-02 10:00"))
     portrait_sell(None, 15_000, "2025-03-04 12:00")  # anonymous
 
 
@@ -78,7 +79,7 @@ DISCOUNTS_AS_OF = dt.date(2025, 3, 10)
 
 def discounts_sell(number: str, customer, when: str, store=None, **extra):
     sale = SaleInput(customer=customer, at=at(when), number=number, **extra)
-    return sales.record_sale(sale, Actor(store=store) if store else None).receipt
+    return checkout.record_sale(sale, Actor(store=store) if store else None).receipt
 
 
 def discounts_shop() -> None:
@@ -103,9 +104,9 @@ def discounts_shop() -> None:
     # back with it); the receipt 41,000 × 18,000 / 46,000 = 16,043 of a 50,000 × 16,043 /
     # 41,000 = 19,565 list price: a discount of 3,522 given back.
     rice_line = ReceiptLine.get((ReceiptLine.receipt == s1) & (ReceiptLine.sku == "RICE"))
-    sales.record_return(s1, lines=[(rice_line.id, Decimal(1))], at=at("2025-03-05 10:00"), number="R1")
+    sale_return.record_return(s1, lines=[(rice_line.id, Decimal(1))], at=at("2025-03-05 10:00"), number="R1")
     # R2: 6,000 of S2 back by amount: list price 30,000 × 6,000 / 27,000 = 6,667, discount 667.
-    sales.record_return(s2, amount=6_000, at=at("2025-03-05 11:00"), number="R2")
+    sale_return.record_return(s2, amount=6_000, at=at("2025-03-05 11:00"), number="R2")
     # After the as-of day.
     discounts_sell("S5", a, "2025-03-11 10:00", amount=100_000)
     # S6 in the second store: 20,000 with 2,000 off.
@@ -122,7 +123,7 @@ def debtors_register(name: str, **values):
 
 
 def debtors_on_credit(customer, amount: int, when: str):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, credit=amount, at=at(when))).receipt
+    return checkout.record_sale(SaleInput(customer=customer, amount=amount, credit=amount, at=at(when))).receipt
 
 
 def debtors_pay(customer, amount: int, when: str) -> None:
@@ -162,7 +163,7 @@ def debtors_shop() -> dict:
     debtors_on_credit(b, 10_000, "2025-03-31 10:00")
     debtors_on_credit(c, 50_000, "2025-03-01 10:00")
     debtors_pay(c, 50_000, "2025-03-15 10:00")
-    sales.record_sale(SaleInput(customer=d, amount=30_000, credit=20_000, cash=10_000, at=at("2025-04-30 23:59")))
+    checkout.record_sale(SaleInput(customer=d, amount=30_000, credit=20_000, cash=10_000, at=at("2025-04-30 23:59")))
     debtors_pay(d, 20_000, "2025-05-01 08:00")
     debts.set_opening_balance(e, -20_000, at=at("2025-01-01 09:00"))
     return people
@@ -175,7 +176,7 @@ BUYERS_AS_OF = dt.date(2025, 3, 10)
 
 def buyers_sell(customer, when: str, *lines: LineInput, store=None):
     actor = Actor(store=store) if store is not None else None
-    return sales.record_sale(SaleInput(customer=customer, lines=list(lines), at=at(when)), actor).receipt
+    return checkout.record_sale(SaleInput(customer=customer, lines=list(lines), at=at(when)), actor).receipt
 
 
 def buyers_rice(qty, **extra) -> LineInput:
@@ -184,7 +185,7 @@ def buyers_rice(qty, **extra) -> LineInput:
 
 def buyers_give_back(sale, qty, when: str):
     line = ReceiptLine.get((ReceiptLine.receipt == sale) & (ReceiptLine.sku == "RICE"))
-    return sales.record_return(sale, lines=[(line.id, Decimal(str(qty)))], at=at(when))
+    return sale_return.record_return(sale, lines=[(line.id, Decimal(str(qty)))], at=at(when))
 
 
 def buyers_shop() -> None:
@@ -202,7 +203,7 @@ def buyers_shop() -> None:
     a_first = buyers_sell(a, "2025-03-01 10:00", buyers_rice(2, line_discount=4_000), LineInput(qty=Decimal(1), sku="MILK"))
     a_second = buyers_sell(a, "2025-03-05 10:00", buyers_rice(1.5))
     buyers_give_back(a_first, 1, "2025-03-06 10:00")
-    sales.record_return(a_second, amount=5_000, at=at("2025-03-07 10:00"))
+    sale_return.record_return(a_second, amount=5_000, at=at("2025-03-07 10:00"))
     # B: 3 kg in February, 1 kg in March, and the 3 kg come back in March.
     b_old = buyers_sell(b, "2025-02-20 10:00", buyers_rice(3))
     buyers_sell(b, "2025-03-02 10:00", buyers_rice(1))
@@ -230,7 +231,7 @@ def rfm_register(name: str, **values):
 
 
 def rfm_sell(customer, amount: int, when: str):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when))).receipt
+    return checkout.record_sale(SaleInput(customer=customer, amount=amount, at=at(when))).receipt
 
 
 def rfm_shop() -> dict:
@@ -253,11 +254,11 @@ def rfm_shop() -> dict:
     big = rfm_sell(e, 80_000, "2025-03-10 10:00")
     rfm_sell(e, 10_000, "2025-03-12 10:00")
     rfm_sell(e, 20_000, "2025-03-15 10:00")
-    sales.record_return(big, at=at("2025-03-16 10:00"))
-    sales.record_return(first, amount=20_000, at=at("2025-03-16 10:05"))
+    sale_return.record_return(big, at=at("2025-03-16 10:00"))
+    sale_return.record_return(first, amount=20_000, at=at("2025-03-16 10:05"))
     old = rfm_sell(g, 100_000, "2025-02-20 10:00")
     rfm_sell(g, 10_000, "2025-03-05 10:00")
-    sales.record_return(old, amount=80_000, at=at("2025-03-06 10:00"))
+    sale_return.record_return(old, amount=80_000, at=at("2025-03-06 10:00"))
     rfm_sell(None, 500_000, "2025-03-15 11:00")  # anonymous: nobody's score
     # H bought nothing: not a buyer, not in the report
     return people
@@ -287,7 +288,7 @@ def surveys_shop() -> dict:
     people["G"] = customers.register({"name": "G"}, registered_at=at("2025-03-11 09:00")).customer
 
     def sell(who: str, when: str, store=None) -> None:
-        sales.record_sale(SaleInput(customer=people[who], amount=10_000, at=at(when)), Actor(store=store) if store else None)
+        checkout.record_sale(SaleInput(customer=people[who], amount=10_000, at=at(when)), Actor(store=store) if store else None)
 
     # Sale receipts up to the as-of day: A 3, B 2, C 1, D none, E 1, F 1 (in B2).
     for when in ("2025-02-10 10:00", "2025-03-01 10:00", "2025-03-06 10:00"):
@@ -331,7 +332,7 @@ def points_register(name: str, **values):
 
 
 def points_sell(customer, amount: int, when: str, **extra):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra)).receipt
+    return checkout.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra)).receipt
 
 
 def points_shop() -> None:
@@ -352,7 +353,7 @@ def points_shop() -> None:
     points_sell(a, 30_000, "2025-03-01 10:00", points=20)  # points pay 10,000; 20,000 earns 20
     # B: 80 earned after the cut-off, 40 taken back on a half return, 15 added by hand.
     b_sale = points_sell(b, 80_000, "2025-02-10 10:00")
-    sales.record_return(b_sale, amount=40_000, at=at("2025-03-05 10:00"))
+    sale_return.record_return(b_sale, amount=40_000, at=at("2025-03-05 10:00"))
     points_service.adjust_points(b, 15, "birthday gift", at=at("2025-03-06 10:00"))
     # C (store B2): 20 earned long ago, 5 taken off on 03-09, 10 more after the as-of day.
     points_sell(c, 20_000, "2024-12-01 10:00")
@@ -373,7 +374,7 @@ def winback_register(name: str, **values):
 
 
 def winback_sell(customer, amount: int, when: str, actor=None):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when)), actor=actor).receipt
+    return checkout.record_sale(SaleInput(customer=customer, amount=amount, at=at(when)), actor=actor).receipt
 
 
 def winback_shop() -> dict:
@@ -400,7 +401,7 @@ def winback_shop() -> dict:
     for when in ("03-01", "03-03", "03-10", "03-21", "03-21"):
         winback_sell(people["B"], 12_000, f"2025-{when} 11:00")
     c_sales = [winback_sell(people["C"], 20_000, f"2025-{when} 12:00") for when in ("02-01", "02-04", "02-11", "02-21", "03-01")]
-    sales.record_return(c_sales[0], amount=10_000, at=at("2025-03-02 12:00"))
+    sale_return.record_return(c_sales[0], amount=10_000, at=at("2025-03-02 12:00"))
     winback_sell(people["D"], 5_000, "2025-01-10 09:00")
     winback_sell(people["D"], 5_000, "2025-01-10 19:00")
     winback_sell(people["E"], 1_000, "2025-03-29 09:00")
@@ -417,7 +418,7 @@ CONVERSION_AS_OF = dt.date(2025, 3, 10)
 
 
 def conversion_sell(store, customer, amount: int, when: str):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when)), Actor(store=store)).receipt
+    return checkout.record_sale(SaleInput(customer=customer, amount=amount, at=at(when)), Actor(store=store)).receipt
 
 
 def conversion_shop() -> None:
@@ -436,7 +437,7 @@ def conversion_shop() -> None:
     b_sale = conversion_sell(main_store, b, 30_000, "2025-03-01 10:50")
     # MAIN 03-02: receipts but no visitors counted; a return of 10,000 the same hour.
     conversion_sell(main_store, a, 40_000, "2025-03-02 11:00")
-    sales.record_return(b_sale, amount=10_000, at=at("2025-03-02 11:30"))
+    sale_return.record_return(b_sale, amount=10_000, at=at("2025-03-02 11:30"))
     # MAIN 03-03: visitors but no receipts.
     visits.record_imported(main_store, at("2025-03-03 15:00"), 7)
     # MAIN 03-11: after the as-of day.
@@ -448,7 +449,7 @@ def conversion_shop() -> None:
     visits.record_imported(b2, at("2025-03-01 12:00"), 4)
     b2_sale = conversion_sell(b2, None, 20_000, "2025-03-01 12:10")
     visits.record_reading(b2, "pulse", 3, at=at("2025-03-05 08:05"), cumulative=False)
-    sales.record_return(b2_sale, at=at("2025-03-06 09:00"))
+    sale_return.record_return(b2_sale, at=at("2025-03-06 09:00"))
     conversion_sell(b2, b, 5_000, "2025-03-06 09:30")
 
 
@@ -456,7 +457,7 @@ def conversion_shop() -> None:
 
 def month_sell(customer, amount=None, when="", store=None, **extra):
     actor = Actor(store=store, system="cli:tester") if store is not None else SYSTEM
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra), actor).receipt
+    return checkout.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra), actor).receipt
 
 
 def month_shop() -> dict:
@@ -488,7 +489,7 @@ def month_shop() -> dict:
              LineInput(qty=Decimal("1.5"), unit_price=10_000, name="Bánh", sku="B1")]
     b_sale = month_sell(b, when="2025-03-04 11:00", lines=lines)
     month_sell(None, 70_000, "2025-03-04 12:00")
-    sales.record_return(b_sale, amount=10_000, at=at("2025-03-05 10:00"))
+    sale_return.record_return(b_sale, amount=10_000, at=at("2025-03-05 10:00"))
     debts.take_payment(a, 20_000, at=at("2025-03-10 10:00"))
     month_sell(a, 40_000, "2025-03-15 09:30", store=branch, credit=40_000)
     debts.adjust_debt(a, -1_000, "rounding", at=at("2025-03-25 10:00"))

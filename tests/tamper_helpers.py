@@ -14,10 +14,10 @@ import pytest
 
 from shoptui import check
 from shoptui.models import AuditLog, Customer, DebtEntry, GiftCardEntry, PointsEntry
-from shoptui.services import customers, debts, points, sales, settings, vouchers
+from shoptui.services import checkout, customers, debts, points, settings, vouchers
 from shoptui.services.context import Actor
 from shoptui.services.ledger import post_debt, write_transaction
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 
 CHAIN_KINDS = {"chain_edited", "chain_deleted", "chain_inserted"}
 T0 = dt.datetime(2025, 3, 1, 9, 0)
@@ -49,9 +49,9 @@ def make_shop() -> dict:
     binh = customers.register({"name": "Trần Văn Bình", "phone": "0912345678"}, registered_at=T0).customer
     vouchers.load_gift_card("2900000000017", 100_000, at=T0)
     for hour, customer in enumerate((an, binh, an, binh), start=1):
-        sales.record_sale(SaleInput(customer=customer, amount=50_000, credit=20_000, at=at(hour)))
-    sales.record_sale(SaleInput(customer=an, amount=30_000, gift_card="2900000000017", gift_amount=30_000, at=at(6)))
-    sales.record_sale(SaleInput(customer=binh, amount=20_000, gift_card="2900000000017", gift_amount=20_000, at=at(7)))
+        checkout.record_sale(SaleInput(customer=customer, amount=50_000, credit=20_000, at=at(hour)))
+    checkout.record_sale(SaleInput(customer=an, amount=30_000, gift_card="2900000000017", gift_amount=30_000, at=at(6)))
+    checkout.record_sale(SaleInput(customer=binh, amount=20_000, gift_card="2900000000017", gift_amount=20_000, at=at(7)))
     debts.take_payment(an, 10_000, at=at(8))
     debts.take_payment(binh, 5_000, at=at(9))
     points.adjust_points(an, 5, "welcome", at=at(10))
@@ -133,7 +133,7 @@ def triggers_refuse_updates_and_deletes(database) -> None:
 def more_activity(shop: dict) -> None:
     """Rows in every chain after the checkpoint a first check set."""
     for hour, customer in enumerate((shop["an"], shop["binh"], shop["an"]), start=30):
-        sales.record_sale(SaleInput(customer=customer, amount=40_000, credit=10_000, gift_card="2900000000017",
+        checkout.record_sale(SaleInput(customer=customer, amount=40_000, credit=10_000, gift_card="2900000000017",
                                     gift_amount=5_000, at=at(hour)))
     debts.take_payment(shop["binh"], 5_000, at=at(40))
     points.adjust_points(shop["an"], 3, "birthday", at=at(41))

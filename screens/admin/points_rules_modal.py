@@ -23,7 +23,6 @@ from shoptui.errors import ValidationError
 from shoptui.i18n import N_, _
 from shoptui.services import settings, tiers
 from shoptui.services.context import Actor, allows
-from shoptui.services.ledger import write_transaction
 from shoptui.services.tiers import TierRow
 
 from ..db_work import run_db
@@ -74,12 +73,7 @@ def save_rules(values: dict[str, str], actor: Actor | None) -> None:
     for key in POSITIVE:
         if key in values:
             _check_positive(key, values[key])
-    with write_transaction():
-        for key, value in values.items():
-            try:
-                settings.set_value(key, value, actor)
-            except ValidationError as exc:
-                raise ValidationError(str(exc), key) from None
+    settings.set_values(values, actor)
 
 
 class PointsRulesModal(FormModal):

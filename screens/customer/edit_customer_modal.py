@@ -1,8 +1,9 @@
 """Editing a customer in place: every field of the profile, custom properties included.
 
-Only the fields that changed are sent to ``services.customers.update`` (so an old
-duplicate phone does not block a change of address), then each changed custom property
-to ``set_property``. A ``ValidationError`` shows under its field and the form stays open.
+Only the fields that changed are sent, with the custom properties that changed, to
+``services.customers.save_profile`` (so an old duplicate phone does not block a change
+of address): one transaction, so a wrong value anywhere saves nothing. A
+``ValidationError`` shows under its field and the form stays open.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from typing import Iterable
 
 from textual.widgets import Input, Select, TextArea
 
-from shoptui.errors import ValidationError
 from shoptui.i18n import _
 from shoptui.money import to_decimal
 from shoptui.services import customer_view, customers
 from shoptui.services.context import Actor
-from shoptui.services.customers import CHANNELS, GENDERS
+from shoptui.services.customers import CHANNELS, GENDERS, PROPERTY_FIELD
 
 from ..db_work import run_db
 from ..text import Formats, printable
@@ -25,7 +25,7 @@ from ..widgets.form import Field, FormModal, TillSelect, YesNoCheckbox
 from ..widgets.form_values import check_phone, read_date, read_money, read_percent
 from ..widgets.labels import CHANNEL_NAMES, GENDER_NAMES
 
-PROPERTY_PREFIX = "prop-"
+PROPERTY_PREFIX = PROPERTY_FIELD  # a property's field: the one the service names when it refuses the value
 
 
 def property_text(row: customer_view.PropertyRow) -> str:
@@ -45,7 +45,7 @@ def percent_text(basis_points: int) -> str:
 
 
 def save_profile(customer_id: int, changed: dict, actor: Actor | None, phone_confirmed: str | None = None) -> list[str]:
-    """Runs in a worker: read the typed values, then write them through the services."""
+    """Runs in a worker: read the typed values, then the one service call."""
     if "phone" in changed:
         check_phone(changed["phone"], phone_confirmed)
     values = {}
@@ -62,18 +62,10 @@ def save_profile(customer_id: int, changed: dict, actor: Actor | None, phone_con
             values["gender"] = value or ""
         else:
             values[name] = value
-    # Properties first: each is its own service call, and a wrong one then stops the save
-    # before the fields are written. (Saving again after a correction writes the same
-    # values again, which changes nothing but the audit log.)
-    for name, value in changed.items():
-        if name.startswith(PROPERTY_PREFIX):
-            try:
-                customers.set_property(customer_id, name[len(PROPERTY_PREFIX):], value, actor)
-            except ValidationError as exc:
-                raise ValidationError(str(exc), name) from None
-    if values:
-        return customers.update(customer_id, values, actor).warnings
-    return []
+    properties = {
+        name[len(PROPERTY_PREFIX):]: value for name, value in changed.items() if name.startswith(PROPERTY_PREFIX)
+    }
+    return customers.save_profile(customer_id, values, properties, actor).warnings
 
 
 class EditCustomerModal(FormModal):

@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import _
-from shoptui.services import receipt_lookup, sales
+from shoptui.services import receipt_lookup, receipt_owner
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 
@@ -30,7 +30,7 @@ from .done_modal import DoneModal, dismiss_later
 def attach(receipt_id: int, customer_id: int, actor: Actor | None) -> tuple[str, int]:
     """Runs in a worker: the receipt's number and the points earned."""
     receipt = receipt_lookup.preview_by_id(receipt_id)
-    return receipt.number, sales.attach_receipt(receipt_id, customer_id, actor)
+    return receipt.number, receipt_owner.attach_receipt(receipt_id, customer_id, actor)
 
 
 class AttachModal(FormModal):

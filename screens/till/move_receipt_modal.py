@@ -5,7 +5,7 @@ The receipt is the sale highlighted on the Sales tab, or a number typed (in full
 its digits, this store's receipt); its facts are shown before anything else. The customer
 it goes to is a card scanned, or a code, phone or name typed and picked from a short list.
 A confirmation names both customers and what moves; only then is the receipt moved
-(``sales.move_receipt``, which checks the role and every rule again).
+(``receipt_owner.move_receipt``, which checks the role and every rule again).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from shoptui.errors import PermissionDenied, ShopError, ValidationError
 from shoptui.i18n import _
-from shoptui.services import customer_view, directory, receipt_lookup, sales
+from shoptui.services import customer_view, directory, receipt_lookup, receipt_owner
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 
@@ -85,7 +85,7 @@ def find_targets(text: str) -> tuple[str, list[Target]]:
 
 
 def move(receipt_id: int, target_id: int, actor: Actor | None) -> None:
-    sales.move_receipt(receipt_id, target_id, actor)
+    receipt_owner.move_receipt(receipt_id, target_id, actor)
 
 
 class MoveReceiptModal(FormModal):

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import _, ngettext
 from shoptui.money import parse_money
-from shoptui.services import receipt_lookup, sales, scans, till
+from shoptui.services import receipt_lookup, sale_return, scans, till
 from shoptui.services.context import Actor
 from shoptui.services.receipt_lookup import ReceiptPreview
 from shoptui.services.scans import Scan
@@ -67,8 +67,8 @@ def take_return(sale_id: int, amount: int | None, lines_text: str, method: str, 
         if message is not None:
             return LateReturn(message)
     lines = till.return_lines(sale_id, lines_text) if lines_text.strip() else None
-    result = sales.record_return(sale_id, None if lines else amount, lines=lines, refund_method=method,
-                                 actor=actor, override_by=override_by)
+    result = sale_return.record_return(sale_id, None if lines else amount, lines=lines, refund_method=method,
+                                       actor=actor, override_by=override_by)
     return Returned(result, dict(till.payments_of(result.receipt.id)))
 
 
@@ -76,7 +76,7 @@ def take_return(sale_id: int, amount: int | None, lines_text: str, method: str, 
 class Returned:
     """The return, and how it was paid back method by method (for the slip)."""
 
-    result: sales.ReturnResult
+    result: sale_return.ReturnResult
     payments: dict[str, int]
 
 

@@ -30,9 +30,9 @@ from textual.widgets import Input, Static
 from shoptui.errors import RuleViolation, ShopError, ValidationError
 from shoptui.i18n import N_, _
 from shoptui.money import parse_money
-from shoptui.services import customer_view, sales, scans, till, vouchers
+from shoptui.services import checkout, customer_view, sale_quote, scans, till, vouchers
 from shoptui.services.context import Actor
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services.sale_quote import LineInput, SaleInput
 from shoptui.services.scans import Scan
 
 from ..db_work import notify_error, run_db
@@ -83,7 +83,7 @@ def read_lines(text: str, currency: str) -> list[LineInput]:
             raise ValidationError(
                 _("A line is: barcode or sku, then quantity, then price, then a discount such as -5000 or -10%."), "lines"
             )
-        qty = sales.quantity(parts[1]) if len(parts) > 1 else 1
+        qty = sale_quote.quantity(parts[1]) if len(parts) > 1 else 1
         price = parse_money(parts[2], currency, "lines") if len(parts) > 2 else None
         amount, basis_points = read_line_discount(discounts[0][1:], currency) if discounts else (0, 0)
         lines.append(LineInput(qty=qty, unit_price=price, sku=parts[0], line_discount=amount, line_discount_bp=basis_points))
@@ -119,16 +119,16 @@ def read_line_discount(text: str, currency: str) -> tuple[int, int]:
     return amount, basis_points
 
 
-def quote(sale: SaleInput) -> tuple[sales.Quote, int | None]:
+def quote(sale: SaleInput) -> tuple[sale_quote.Quote, int | None]:
     """Runs in a worker: the quote, and the gift card's balance when one is given."""
     gift = vouchers.gift_balance(vouchers.gift_card(sale.gift_card)) if sale.gift_card else None
-    return sales.quote(sale), gift
+    return sale_quote.quote(sale), gift
 
 
 def record(sale: SaleInput, actor: Actor | None):
     """Runs in a worker: the sale, or ``CreditRefused`` when only the credit rules stop it."""
     try:
-        result = sales.record_sale(sale, actor)
+        result = checkout.record_sale(sale, actor)
     except RuleViolation as exc:
         if till.credit_refused(sale, actor):
             return CreditRefused(str(exc))
@@ -138,7 +138,7 @@ def record(sale: SaleInput, actor: Actor | None):
 
 @dataclass(frozen=True)
 class Recorded:
-    result: sales.SaleResult
+    result: checkout.SaleResult
     payments: list[tuple[str, int]]
 
 
@@ -162,7 +162,7 @@ class SaleModal(FormModal):
         self.formats = formats
         self.actor = actor
         self.header: customer_view.Header | None = None
-        self.last_quote: sales.Quote | None = None
+        self.last_quote: sale_quote.Quote | None = None
         # A loyalty card was scanned into a sale begun without a customer.
         self.card_read = False
 
@@ -283,7 +283,7 @@ class SaleModal(FormModal):
         self.query_one("#sale-lines", Static).display = False
         self.query_one("#quote", Static).update(content(str(exc)))
 
-    def _show_lines(self, lines: tuple[sales.QuotedLine, ...]) -> None:
+    def _show_lines(self, lines: tuple[sale_quote.QuotedLine, ...]) -> None:
         """Each line as it will be recorded: name (sku), qty × price, its discount, its amount."""
         f = self.formats
         text = Text(end="")
@@ -303,7 +303,7 @@ class SaleModal(FormModal):
         widget.update(text)
         widget.display = bool(lines)
 
-    def _show_quote(self, quoted: tuple[sales.Quote, int | None]) -> None:
+    def _show_quote(self, quoted: tuple[sale_quote.Quote, int | None]) -> None:
         q, gift_balance = quoted
         self.last_quote = q
         f = self.formats
@@ -374,7 +374,7 @@ class SaleModal(FormModal):
             fact(_("Advance left after this sale"), f.money(advance_after).plain)
         self.query_one("#quote", Static).update(text)
 
-    def _payment_problem(self, q: sales.Quote, sale: SaleInput) -> str | None:
+    def _payment_problem(self, q: sale_quote.Quote, sale: SaleInput) -> str | None:
         """What is wrong with the payments typed so far, so the preview never shows a
         negative cash figure; the service says the same when the sale is recorded."""
         f = self.formats
@@ -390,7 +390,7 @@ class SaleModal(FormModal):
         if paid > q.total:
             return _("The payments are {amount} more than the receipt.").format(amount=f.money(paid - q.total).plain)
         if sale.cash is not None and paid < q.total:
-            return sales.cash_short(rest, q.cash_step, lambda amount: f.money(amount).plain)
+            return sale_quote.cash_short(rest, q.cash_step, lambda amount: f.money(amount).plain)
         return None
 
     # -- scans ----------------------------------------------------------------------------
@@ -485,7 +485,7 @@ class SaleModal(FormModal):
             return
         self.action_save(override_by=user)
 
-    def result_lines(self, result: sales.SaleResult) -> list[tuple[str, str]]:
+    def result_lines(self, result: checkout.SaleResult) -> list[tuple[str, str]]:
         f = self.formats
         receipt = result.receipt
         lines = [

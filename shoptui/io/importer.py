@@ -34,7 +34,9 @@ from ..db import database, make_database
 from ..errors import ImportFileError, ShopError, ValidationError, one_line
 from ..i18n import _
 from ..money import MAX_MINOR
-from ..services import imports, settings
+from ..services import settings
+from ..services.imports import WRITERS, progress
+from ..services.imports.records import STATUSES, Options, Outcome, Record, Stores
 from ..services.cards import clean_barcode
 from ..services.customers import parse_gender
 from ..services.ledger import write_transaction
@@ -168,7 +170,7 @@ PARSERS: dict[str, dict[str, Callable]] = {
 class ImportReport:
     kind: str
     dry_run: bool = False
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(imports.STATUSES, 0))
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATUSES, 0))
     messages: list[str] = field(default_factory=list)
 
     @property
@@ -213,21 +215,21 @@ def import_sheet(
         say(_("warning: these columns are not known and are ignored: {columns}").format(columns=", ".join(ignored)))
     ctx = Context(settings.currency(), cells.date_order(settings.region()), settings.region())
     records = RECORD_BUILDERS[kind](sheet.rows, header_map, ctx)
-    options = imports.Options(create_customers=create_customers, actor=actor)
+    options = Options(create_customers=create_customers, actor=actor)
 
     def run() -> None:
-        writer = imports.WRITERS[kind](options)
-        source = None if dry_run else imports.start_source(kind, sheet.sha256, sheet.name, actor)
+        writer = WRITERS[kind](options)
+        source = None if dry_run else progress.start_source(kind, sheet.sha256, sheet.name, actor)
         for batch in _batches(records, batch_size):
             ready = [r for r in batch if not r.errors]
             with write_transaction():
                 outcomes = iter(writer.write(ready))
                 if source is not None:
-                    imports.note_progress(source, max(r.rows[-1] for r in batch))
+                    progress.note_progress(source, max(r.rows[-1] for r in batch))
             messages: list[tuple[int, str, bool]] = []
             for record in batch:
                 if record.errors:
-                    outcome = imports.Outcome("rejected", [(row, text, False) for row, text in record.errors])
+                    outcome = Outcome("rejected", [(row, text, False) for row, text in record.errors])
                 else:
                     outcome = next(outcomes)
                 report.counts[outcome.status] += 1
@@ -238,7 +240,7 @@ def import_sheet(
         for text in writer.finish():
             say(_("warning: {reason}").format(reason=text))
         if source is not None:
-            imports.finish_source(source, dict(report.counts), actor)
+            progress.finish_source(source, dict(report.counts), actor)
 
     if dry_run:
         # One transaction rolled back at the end (the batches see each other's rows), on a
@@ -312,8 +314,8 @@ def _parse_row(raw: dict, header_map: HeaderMap, parsers: dict, ctx: Context, nu
     return out, errors
 
 
-def _batches(records: Iterable[imports.Record], size: int) -> Iterator[list[imports.Record]]:
-    batch: list[imports.Record] = []
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    batch: list[Record] = []
     for record in records:
         batch.append(record)
         if len(batch) >= size:
@@ -330,7 +332,7 @@ def _missing(number: int, header_map: HeaderMap, name: str) -> tuple[int, str]:
     return number, _("{column} is empty.").format(column=header_map.label(name))
 
 
-def customer_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports.Record]:
+def customer_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[Record]:
     """A code or a phone twice in the file with other data is a conflict: the later row is
     rejected (never an update of the earlier one), so the same file always reports the same."""
     parsers = PARSERS["customers"]
@@ -344,7 +346,7 @@ def customer_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[impo
             conflict = _repeated_customer(values, number, ctx, codes, numbers)
             if conflict:
                 errors.append((number, conflict))
-        yield imports.Record([number], values, errors=errors)
+        yield Record([number], values, errors=errors)
 
 
 def _repeated_customer(values: dict, number: int, ctx: Context, codes: dict, numbers: dict) -> str | None:
@@ -368,20 +370,20 @@ def _repeated_customer(values: dict, number: int, ctx: Context, codes: dict, num
     return None
 
 
-def product_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports.Record]:
+def product_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[Record]:
     parsers = PARSERS["products"]
     for number, raw in rows:
         values, errors = _parse_row(raw, header_map, parsers, ctx, number)
         if not values.get("sku") and not errors:
             errors.append(_missing(number, header_map, "sku"))
-        yield imports.Record([number], values, errors=errors)
+        yield Record([number], values, errors=errors)
 
 
-def sales_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports.Record]:
+def sales_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[Record]:
     """Consecutive rows with the same store and receipt number are one receipt; receipt
     fields are taken from the first row that fills them, every row may add a line."""
     parsers = PARSERS["sales"]
-    current: imports.Record | None = None
+    current: Record | None = None
     key = None
     for number, raw in rows:
         values, errors = _parse_row(raw, header_map, parsers, ctx, number)
@@ -390,13 +392,13 @@ def sales_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports
             if current is not None:
                 yield current
                 current, key = None, None
-            yield imports.Record([number], values, errors=errors or [_missing(number, header_map, "receipt_no")])
+            yield Record([number], values, errors=errors or [_missing(number, header_map, "receipt_no")])
             continue
         row_key = (values.get("store", "").upper(), receipt_no)
         if current is None or row_key != key:
             if current is not None:
                 yield _checked_receipt(current, header_map)
-            current, key = imports.Record([number]), row_key
+            current, key = Record([number]), row_key
         else:
             current.rows.append(number)
         current.errors.extend(errors)
@@ -413,7 +415,7 @@ def sales_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports
         yield _checked_receipt(current, header_map)
 
 
-def _checked_receipt(record: imports.Record, header_map: HeaderMap) -> imports.Record:
+def _checked_receipt(record: Record, header_map: HeaderMap) -> Record:
     if not record.errors:
         if "datetime" not in record.values:
             record.errors.append(_missing(record.row, header_map, "datetime"))
@@ -422,11 +424,11 @@ def _checked_receipt(record: imports.Record, header_map: HeaderMap) -> imports.R
     return record
 
 
-def visit_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports.Record]:
+def visit_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[Record]:
     """Rows of the same store and hour add up (minutes are ignored); a bad row is rejected alone."""
     parsers = PARSERS["visits"]
-    stores = imports.Stores()
-    hours: dict[tuple[int, dt.datetime], imports.Record] = {}
+    stores = Stores()
+    hours: dict[tuple[int, dt.datetime], Record] = {}
     for number, raw in rows:
         values, errors = _parse_row(raw, header_map, parsers, ctx, number)
         if not errors:
@@ -439,13 +441,13 @@ def visit_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[imports
             except ShopError as exc:
                 errors.append((number, str(exc)))
         if errors:
-            yield imports.Record([number], values, errors=errors)
+            yield Record([number], values, errors=errors)
             continue
         hour = values["datetime"].replace(minute=0, second=0, microsecond=0)
         key = (store_id, hour)
         record = hours.get(key)
         if record is None:
-            hours[key] = imports.Record([number], {"store_id": store_id, "datetime": hour,
+            hours[key] = Record([number], {"store_id": store_id, "datetime": hour,
                                                    "in": values["in"], "out": values.get("out", 0)})
         else:
             record.rows.append(number)

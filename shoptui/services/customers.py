@@ -449,6 +449,10 @@ def _yes_no(text: str, field_name: str) -> bool:
 
 def set_property(customer: Customer | int, code: str, value, actor: Actor | None = None) -> None:
     require(actor, "edit_customer")
+    _write_property(customer, code, value, actor)
+
+
+def _write_property(customer: Customer | int, code: str, value, actor: Actor | None) -> None:
     customer = get(customer)
     definition = PropertyDefinition.get_or_none(PropertyDefinition.code == code)
     if definition is None:
@@ -463,6 +467,37 @@ def set_property(customer: Customer | int, code: str, value, actor: Actor | None
                 conflict_target=[PropertyValue.customer, PropertyValue.definition], update={PropertyValue.value: text}
             ).execute()
         record(actor, "customer.property", "customer", customer.id, {code: old.value if old else None}, {code: text})
+
+
+PROPERTY_FIELD = "prop-"  # a refused property value is about the field PROPERTY_FIELD + its code
+
+
+def set_properties(
+    customer: Customer | int, properties: dict, actor: Actor | None = None, *, need: str = "edit_customer"
+) -> None:
+    """Several custom properties (code -> value; empty clears) in one transaction: all or
+    none. A value refused is an error on the field ``PROPERTY_FIELD + code``. ``need`` is
+    the permission asked (a registration gives a new customer properties with "register")."""
+    if not properties:
+        return
+    require(actor, need)
+    with write_transaction():
+        for code, value in properties.items():
+            try:
+                _write_property(customer, code, value, actor)
+            except ValidationError as exc:
+                raise ValidationError(str(exc), PROPERTY_FIELD + code) from None
+
+
+def save_profile(customer: Customer | int, changes: dict, properties: dict | None = None,
+                 actor: Actor | None = None) -> Outcome:
+    """Saving a customer's profile form: the fields that changed (as ``update``) and the
+    custom properties that changed (as ``set_properties``), in one transaction, so a wrong
+    value anywhere saves nothing at all."""
+    require(actor, "edit_customer")
+    with write_transaction():
+        set_properties(customer, properties or {}, actor)
+        return update(customer, changes, actor)
 
 
 def properties_of(customer: Customer) -> list[tuple[PropertyDefinition, str | None]]:

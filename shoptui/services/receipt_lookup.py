@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..errors import NotFound, ShopError, ValidationError
 from ..i18n import _
 from ..models import Customer, Receipt
-from . import sales
+from . import sale_return
 from .context import Actor, current_store
 
 
@@ -37,7 +37,7 @@ def find(typed: str, actor: Actor | None = None, field: str = "receipt") -> Rece
     if not text:
         raise ValidationError(_("Type the receipt number."), field)
     try:
-        return sales.find_receipt(text)
+        return sale_return.find_receipt(text)
     except NotFound:
         if not text.isdigit() or len(text) > 12:
             raise ValidationError(_("There is no receipt {number}.").format(number=text), field) from None

@@ -371,5 +371,19 @@ def set_value(key: str, value: str, actor: Actor | None = None) -> str:
     return new
 
 
+def set_values(values: dict[str, str], actor: Actor | None = None) -> dict[str, str]:
+    """Several settings saved together (one form): one transaction, all or none. A value
+    refused is an error on its own key's field."""
+    require(actor, "settings")
+    saved: dict[str, str] = {}
+    with write_transaction():
+        for key, value in values.items():
+            try:
+                saved[key] = set_value(key, value, actor)
+            except ValidationError as exc:
+                raise ValidationError(str(exc), key) from None
+    return saved
+
+
 def clear_cache() -> None:
     _current[0] = None

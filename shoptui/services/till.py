@@ -14,7 +14,7 @@ from .. import clock
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Payment, Receipt, ReceiptLine
-from . import sales, settings
+from . import checkout, sale_quote, sale_return, settings
 from .context import Actor, allows
 
 
@@ -67,10 +67,10 @@ def sale_facts(number: str | None = None, sale_id: int | None = None) -> SaleFac
         if sale is None:
             raise NotFound(_("There is no such receipt."))
     else:
-        sale = sales.find_receipt(number or "")
+        sale = sale_return.find_receipt(number or "")
     if sale.kind != "sale":
         raise ValidationError(_("Receipt {number} is not a sale.").format(number=sale.number), "receipt")
-    return SaleFacts(sale.id, sale.number, sale.at, sale.total, sale.total - sales.returned_so_far(sale), _lines_of(sale))
+    return SaleFacts(sale.id, sale.number, sale.at, sale.total, sale.total - sale_return.returned_so_far(sale), _lines_of(sale))
 
 
 def _lines_of(sale: Receipt) -> tuple[SaleLine, ...]:
@@ -98,9 +98,9 @@ def _lines_of(sale: Receipt) -> tuple[SaleLine, ...]:
 
 
 def refund_split(sale_id: int, amount: int | None, lines_text: str, method: str) -> RefundSplit:
-    """What ``sales.record_return`` would do with what the dialog holds now; nothing is written."""
+    """What ``sale_return.record_return`` would do with what the dialog holds now; nothing is written."""
     lines = return_lines(sale_id, lines_text) if lines_text.strip() else None
-    plan = sales.plan_return(sale_id, None if lines else amount, lines=lines, refund_method=method)
+    plan = sale_return.plan_return(sale_id, None if lines else amount, lines=lines, refund_method=method)
     return RefundSplit(
         amount=plan.amount, points_reversed=plan.points_reversed, points_restored=plan.points_restored,
         points_money=plan.instruments["points"], voucher=plan.instruments["voucher"],
@@ -125,7 +125,7 @@ def return_lines(sale_id: int, text: str) -> list[tuple[int, Decimal]]:
         if not lines:
             raise ValidationError(_("The sale has no line {sku}.").format(sku=sku), "lines")
         left = sum((left for _line, left in lines), Decimal(0))
-        qty = sales.quantity(parts[1]) if len(parts) > 1 else left
+        qty = sale_quote.quantity(parts[1]) if len(parts) > 1 else left
         wanted[sku] = wanted.get(sku, Decimal(0)) + qty
     out: list[tuple[int, Decimal]] = []
     for sku, qty in wanted.items():
@@ -148,7 +148,7 @@ def _product_lines(sale_id: int, sku: str) -> list[tuple[ReceiptLine, Decimal]]:
     """The sale's lines of ``sku`` in their order, each with what is left to return of it."""
     lines = (ReceiptLine.select().where((ReceiptLine.receipt == sale_id) & (ReceiptLine.sku == sku))
              .order_by(ReceiptLine.position))
-    return [(line, Decimal(str(line.qty)) - sales._returned_qty(line)) for line in lines]
+    return [(line, Decimal(str(line.qty)) - sale_return.returned_qty(line)) for line in lines]
 
 
 def late_return_message(sale_id: int, actor: Actor | None, today: dt.date | None = None) -> str | None:
@@ -161,13 +161,13 @@ def late_return_message(sale_id: int, actor: Actor | None, today: dt.date | None
     return None
 
 
-def credit_refused(sale: sales.SaleInput, actor: Actor | None) -> bool:
+def credit_refused(sale: sale_quote.SaleInput, actor: Actor | None) -> bool:
     """Whether the credit rules alone refuse ``sale`` (so a manager's PIN may allow it)."""
     if not sale.credit or sale.override_by is not None or sale.customer is None:
         return False
-    customer = sales._customer(sale.customer)
+    customer = sale_quote.find_customer(sale.customer)
     try:
-        sales._check_credit(customer, sale.credit, sale, actor)
+        checkout.check_credit(customer, sale.credit, sale, actor)
     except RuleViolation:
         return True
     return False

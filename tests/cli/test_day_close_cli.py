@@ -11,9 +11,9 @@ import io
 import pytest
 
 from shoptui.cli import main
-from shoptui.services import customers, debts, sales, settings, stores, users, vouchers
+from shoptui.services import checkout, customers, debts, sale_return, settings, stores, users, vouchers
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from tests.actors import SYSTEM
 
 DAY = dt.date(2025, 3, 1)
@@ -31,13 +31,13 @@ def shop(database, db_path):
     b2 = stores.add_store("B2", "Second store", actor=SYSTEM)
     an = customers.register({"name": "An", "discount_bp": 1_000}, actor=SYSTEM).customer
     as_minh, as_lan = Actor(user=minh), Actor(user=lan, store=b2)
-    sale = sales.record_sale(SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), as_minh).receipt
-    sales.record_sale(SaleInput(amount=50_000, at=at(10)), as_minh)
-    sales.record_sale(SaleInput(amount=70_000, at=at(11)), as_lan)
-    sales.record_return(sale, 9_000, actor=as_minh, at=at(12))
+    sale = checkout.record_sale(SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), as_minh).receipt
+    checkout.record_sale(SaleInput(amount=50_000, at=at(10)), as_minh)
+    checkout.record_sale(SaleInput(amount=70_000, at=at(11)), as_lan)
+    sale_return.record_return(sale, 9_000, actor=as_minh, at=at(12))
     debts.take_payment(an, 5_000, "transfer", as_minh, at=at(13))
     vouchers.top_up_gift_card("GIFT-1", 60_000, "cash", as_minh, at=at(14))
-    sales.record_sale(SaleInput(amount=30_000, at=at(9, DAY - dt.timedelta(days=1))), as_minh)
+    checkout.record_sale(SaleInput(amount=30_000, at=at(9, DAY - dt.timedelta(days=1))), as_minh)
     database.close()
     return db_path
 
@@ -96,7 +96,7 @@ def test_a_store_narrows_the_receipts(shop, shoptui):
 
 
 def test_the_day_defaults_to_today(database, db_path, shoptui):
-    sales.record_sale(SaleInput(amount=12_000))
+    checkout.record_sale(SaleInput(amount=12_000))
     database.close()
     code, out, _err = shoptui("--db", str(db_path), "day-close", "--format", "csv")
     assert code == 0
@@ -106,7 +106,7 @@ def test_the_day_defaults_to_today(database, db_path, shoptui):
 
 def test_euro_amounts_are_written_with_cents(database, db_path, shoptui):
     settings.set_value("currency", "EUR")
-    sales.record_sale(SaleInput(amount=1_250, card=250, at=at(9)))
+    checkout.record_sale(SaleInput(amount=1_250, card=250, at=at(9)))
     database.close()
     code, out, _err = shoptui("--db", str(db_path), "day-close", "--date", "2025-03-01", "--format", "csv")
     assert code == 0

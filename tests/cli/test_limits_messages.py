@@ -248,16 +248,16 @@ def test_a_missing_postgresql_database_is_one_sentence_without_the_password(pg_u
 def test_sale_lines_over_the_maximum_are_refused(database, lines):
     from decimal import Decimal
 
-    from shoptui.services import sales
+    from shoptui.services import checkout, sale_quote
 
-    sale = sales.SaleInput(lines=[sales.LineInput(qty=Decimal(q), unit_price=p, name="x") for q, p in lines])
+    sale = sale_quote.SaleInput(lines=[sale_quote.LineInput(qty=Decimal(q), unit_price=p, name="x") for q, p in lines])
     with pytest.raises(ValidationError, match="too large") as refused:
-        sales.quote(sale)
+        sale_quote.quote(sale)
     assert refused.value.field == "lines"
     with pytest.raises(ValidationError, match="too large"):
-        sales.record_sale(sale)
-    one = sales.SaleInput(lines=[sales.LineInput(qty=Decimal(1), unit_price=MAX_MINOR, name="x")])
-    assert sales.quote(one).subtotal == MAX_MINOR
+        checkout.record_sale(sale)
+    one = sale_quote.SaleInput(lines=[sale_quote.LineInput(qty=Decimal(1), unit_price=MAX_MINOR, name="x")])
+    assert sale_quote.quote(one).subtotal == MAX_MINOR
 
 
 def test_a_driver_error_that_escaped_peewee_is_one_sentence_too():

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from shoptui.reports import IMPLEMENTED, REPORT_NAMES
-from shoptui.services import customers, sales
-from shoptui.services.sales import SaleInput
+from shoptui.services import checkout, customers
+from shoptui.services.sale_quote import SaleInput
 
 
 @pytest.fixture
@@ -22,9 +22,9 @@ def shop(database, db_path):
     """Two customers and three receipts on 2025-03-01..03; the path of the database file."""
     a = customers.register({"name": "An", "gender": "female"}, registered_at=dt.datetime(2025, 1, 1, 9)).customer
     b = customers.register({"name": "Binh"}, registered_at=dt.datetime(2025, 3, 2, 9)).customer
-    sales.record_sale(SaleInput(customer=a, amount=100_000, at=dt.datetime(2025, 3, 1, 10)))
-    sales.record_sale(SaleInput(customer=a, amount=25_000, at=dt.datetime(2025, 3, 3, 10)))
-    sales.record_sale(SaleInput(customer=b, amount=10_001, at=dt.datetime(2025, 3, 3, 11)))
+    checkout.record_sale(SaleInput(customer=a, amount=100_000, at=dt.datetime(2025, 3, 1, 10)))
+    checkout.record_sale(SaleInput(customer=a, amount=25_000, at=dt.datetime(2025, 3, 3, 10)))
+    checkout.record_sale(SaleInput(customer=b, amount=10_001, at=dt.datetime(2025, 3, 3, 11)))
     database.close()
     return db_path
 

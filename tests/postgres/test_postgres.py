@@ -10,7 +10,7 @@ import pytest
 from shoptui import db as dbmod
 from shoptui.errors import RuleViolation
 from shoptui.models import Card, CardBinding, Customer, DebtEntry, PointsEntry
-from shoptui.services import cards, customers, debts, sales
+from shoptui.services import cards, checkout, customers, debts, sale_quote, sale_return
 
 pytestmark = pytest.mark.postgres
 
@@ -29,8 +29,8 @@ def test_sale_return_and_payment_keep_ledgers_equal_to_balances(pg_database):
     customer = customers.register({"name": "Ёлкин Пётр", "phone": "0912 345 678"}).customer
     customers.update(customer, {"credit_limit": 1_000_000})
     cards.issue_card(customer, "2000000000015")
-    sale = sales.record_sale(sales.SaleInput(customer=customer, amount=250_000, credit=100_000)).receipt
-    sales.record_return(sale, amount=50_000)
+    sale = checkout.record_sale(sale_quote.SaleInput(customer=customer, amount=250_000, credit=100_000)).receipt
+    sale_return.record_return(sale, amount=50_000)
     debts.take_payment(customer, 20_000)
     fresh = Customer.get_by_id(customer.id)
     points = sum(e.points for e in PointsEntry.select().where(PointsEntry.customer == customer))
@@ -45,7 +45,7 @@ def test_a_failed_sale_leaves_nothing_behind(pg_database):
     customer = customers.register({"name": "Anna Schmidt"}).customer
     customers.update(customer, {"credit_limit": 10_000})
     with pytest.raises(RuleViolation):
-        sales.record_sale(sales.SaleInput(customer=customer, amount=50_000, credit=20_000))
+        checkout.record_sale(sale_quote.SaleInput(customer=customer, amount=50_000, credit=20_000))
     assert Customer.get_by_id(customer.id).debt_balance == 0
     assert DebtEntry.select().count() == 0
 

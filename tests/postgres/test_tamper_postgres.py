@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from shoptui import check
-from shoptui.services import customers, debts, sales
+from shoptui.services import checkout, customers, debts, sale_quote
 from tests import tamper_helpers as scenarios
 
 pytestmark = pytest.mark.postgres
@@ -42,7 +42,7 @@ def test_two_tills_appending_at_once_keep_one_chain(pg_database, pg_url):
         try:
             with pg_database.connection_context():
                 for _ in range(15):
-                    sales.record_sale(sales.SaleInput(customer=customer, amount=20_000, credit=5_000))
+                    checkout.record_sale(sale_quote.SaleInput(customer=customer, amount=20_000, credit=5_000))
                     debts.take_payment(customer, 1_000)
         except BaseException as exc:  # reported below
             errors.append(exc)
@@ -68,7 +68,7 @@ def test_anonymise_passes_the_audit_trigger_and_the_chains_still_verify(pg_datab
 
     an = customers.register({"name": "Nguyễn Thị An", "phone": "0912 345 678", "email": "an@example.com",
                              "notes": "allergic to nuts", "credit_limit": 500_000}).customer
-    sales.record_sale(sales.SaleInput(customer=an, amount=100_000, credit=20_000))
+    checkout.record_sale(sale_quote.SaleInput(customer=an, amount=100_000, credit=20_000))
     exported = privacy.export(an.code)
     assert exported["profile"]["email"] == "an@example.com" and exported["balances"]["debt"] == "20000"
     privacy.anonymise(an.code)

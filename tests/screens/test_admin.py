@@ -16,8 +16,8 @@ from screens.customer.merge_modal import MergeModal
 from screens.dialogs.choice_modal import ChoiceModal
 from shoptui.check import run_checks
 from shoptui.models import Card, Customer, PropertyDefinition
-from shoptui.services import cards, customers, sales, settings
-from shoptui.services.sales import SaleInput
+from shoptui.services import cards, checkout, customers, settings
+from shoptui.services.sale_quote import SaleInput
 
 from .helpers import SIZE, Notes, app_for, pilot_test, settled, started, until
 
@@ -29,7 +29,7 @@ def pair(database):
     settings.set_value("points_earn_per", "1000")
     keep = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
     other = customers.register({"name": "Nguyen Van An (old)", "phone": "0912 345 679"}).customer
-    sales.record_sale(SaleInput(customer=other, amount=150_000, credit=50_000, at=T0))
+    checkout.record_sale(SaleInput(customer=other, amount=150_000, credit=50_000, at=T0))
     cards.issue_card(other, "2000000000015", at=T0)
     return keep, other
 

@@ -10,8 +10,8 @@ from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.till.debt_payment_modal import DebtPaymentModal
 from shoptui.check import run_checks
 from shoptui.models import Customer, DebtEntry, Payment, Receipt
-from shoptui.services import customers, debts, sales
-from shoptui.services.sales import SaleInput
+from shoptui.services import checkout, customers, debts
+from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, app_for, pilot_test, until
@@ -100,7 +100,7 @@ async def test_no_advance_no_advance_field(database):
 @pilot_test
 async def test_a_payment_in_advance_beyond_the_debt(database):
     customer = customers.register({"name": "Lê Hoa"}).customer
-    sales.record_sale(SaleInput(customer=customer, amount=300_000, credit=120_000))
+    checkout.record_sale(SaleInput(customer=customer, amount=300_000, credit=120_000))
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         app.open_customer(customer.id)

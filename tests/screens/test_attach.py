@@ -10,8 +10,8 @@ from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.till.attach_modal import AttachModal
 from shoptui.check import run_checks
 from shoptui.models import Customer, Receipt
-from shoptui.services import customers, sales, settings
-from shoptui.services.sales import SaleInput
+from shoptui.services import checkout, customers, settings
+from shoptui.services.sale_quote import SaleInput
 
 from .helpers import SIZE, app_for, pilot_test, scan, settled, until
 from .till_helpers import card_open, done_shown, done_text
@@ -22,8 +22,8 @@ def shop(database):
     settings.set_value("points_earn_per", "10000")
     an = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
     chi = customers.register({"name": "Lê Chi", "phone": "0987 333 444"}).customer
-    anonymous = sales.record_sale(SaleInput(customer=None, amount=120_000)).receipt
-    theirs = sales.record_sale(SaleInput(customer=chi, amount=90_000)).receipt
+    anonymous = checkout.record_sale(SaleInput(customer=None, amount=120_000)).receipt
+    theirs = checkout.record_sale(SaleInput(customer=chi, amount=90_000)).receipt
     return an, chi, anonymous, theirs
 
 

@@ -13,9 +13,9 @@ import pytest
 from shoptui.barcodes import ean13
 from shoptui.check import run_checks
 from shoptui.models import Product
-from shoptui.services import cards, customers, points, sales, users, vouchers
+from shoptui.services import cards, checkout, customers, points, users, vouchers
 from shoptui.services.context import Actor
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services.sale_quote import LineInput, SaleInput
 
 from .helpers import SIZE, app_for, pilot_test, scan
 
@@ -42,7 +42,7 @@ def shop(database):
         people.append(c)
     vouchers.create_voucher("TET", "amount", 5_000, max_uses=None, actor=owner)
     vouchers.load_gift_card(GIFT, 100_000, owner)
-    sale = sales.record_sale(SaleInput(customer=people[0], lines=[LineInput(qty=Decimal(2), sku="TEA")], credit=20_000),
+    sale = checkout.record_sale(SaleInput(customer=people[0], lines=[LineInput(qty=Decimal(2), sku="TEA")], credit=20_000),
                              owner).receipt
     return {"cashier": cashier, "sale": sale}
 

@@ -18,8 +18,8 @@ from shoptui import clock
 from shoptui.i18n import _, set_language
 from shoptui.models import Customer, SurveyAnswer, SurveyQuestion
 from shoptui.reports import customer_segment
-from shoptui.services import cards, customers, debts, points, sales, settings
-from shoptui.services.sales import SaleInput
+from shoptui.services import cards, checkout, customers, debts, points, sale_return, settings
+from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, settled, until
@@ -39,8 +39,8 @@ def an(database):
     customers.set_property(customer, "eyesight", "-1.5")
     cards.issue_card(customer, "2000000000015", at=T0)
     cards.replace_card("2000000000015", "2000000000022", at=T0 + dt.timedelta(days=2))
-    sale = sales.record_sale(SaleInput(customer=customer, amount=200_000, credit=80_000, at=T0 + dt.timedelta(days=3))).receipt
-    sales.record_return(sale, 20_000, at=T0 + dt.timedelta(days=4))
+    sale = checkout.record_sale(SaleInput(customer=customer, amount=200_000, credit=80_000, at=T0 + dt.timedelta(days=3))).receipt
+    sale_return.record_return(sale, 20_000, at=T0 + dt.timedelta(days=4))
     debts.take_payment(customer, 10_000, at=T0 + dt.timedelta(days=5))
     points.adjust_points(customer, 7, "welcome gift", at=T0 + dt.timedelta(days=6))
     question = SurveyQuestion.create(text="How did you find us?", created_at=T0)
@@ -513,7 +513,7 @@ async def test_the_header_shows_the_age_of_the_oldest_debt_and_marks_the_shops_r
 
     settings.set_value("credit_max_age_days", "30")
     customer = customers.register({"name": "Phạm Thu"}).customer
-    sales.record_sale(SaleInput(customer=customer, amount=560_000, credit=560_000, at=clock.now() - dt.timedelta(days=72)))
+    checkout.record_sale(SaleInput(customer=customer, amount=560_000, credit=560_000, at=clock.now() - dt.timedelta(days=72)))
     app = app_for(database)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
@@ -534,7 +534,7 @@ async def test_a_young_debt_within_the_rule_is_shown_without_a_warning(database)
 
     settings.set_value("credit_max_age_days", "30")
     customer = customers.register({"name": "Phạm Thu"}).customer
-    sales.record_sale(SaleInput(customer=customer, amount=100_000, credit=100_000, at=clock.now() - dt.timedelta(days=5)))
+    checkout.record_sale(SaleInput(customer=customer, amount=100_000, credit=100_000, at=clock.now() - dt.timedelta(days=5)))
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))

@@ -10,9 +10,9 @@ from screens.dialogs.export_path_modal import ExportPathModal
 from screens.directory.directory_screen import DirectoryScreen
 from screens.till.day_close_screen import DayCloseScreen
 from shoptui import clock
-from shoptui.services import customers, debts, sales, users, vouchers
+from shoptui.services import checkout, customers, debts, sale_return, users, vouchers
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, until
@@ -27,10 +27,10 @@ async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
     minh = users.add_user("Minh", "cashier", "1111", SYSTEM)
     lan = users.add_user("Lan", "cashier", "2222", SYSTEM)
     an = customers.register({"name": "An", "phone": "0912 345 678"}, actor=SYSTEM).customer
-    sale = sales.record_sale(SaleInput(customer=an, amount=100_000, card=30_000, credit=20_000), Actor(user=minh)).receipt
-    sales.record_sale(SaleInput(amount=999_000), Actor(user=lan))
+    sale = checkout.record_sale(SaleInput(customer=an, amount=100_000, card=30_000, credit=20_000), Actor(user=minh)).receipt
+    checkout.record_sale(SaleInput(amount=999_000), Actor(user=lan))
     debts.take_payment(an, 5_000, "cash", Actor(user=minh))
-    sales.record_return(sale, 10_000, actor=Actor(user=minh))
+    sale_return.record_return(sale, 10_000, actor=Actor(user=minh))
     vouchers.top_up_gift_card("GIFT-1", 70_000, "transfer", Actor(user=minh))
     app = app_for(database)
     app.actor = Actor(user=minh)
@@ -72,8 +72,8 @@ async def test_an_owner_sees_the_whole_shop_and_narrows_it_to_one_cashier(databa
     owner = users.add_user("Hoa", "owner", "9999", SYSTEM)
     minh = users.add_user("Minh", "cashier", "1111", SYSTEM)
     lan = users.add_user("Lan", "cashier", "2222", SYSTEM)
-    sales.record_sale(SaleInput(amount=100_000), Actor(user=minh))
-    sales.record_sale(SaleInput(amount=999_000), Actor(user=lan))
+    checkout.record_sale(SaleInput(amount=100_000), Actor(user=minh))
+    checkout.record_sale(SaleInput(amount=999_000), Actor(user=lan))
     app = app_for(database)
     app.actor = Actor(user=owner)
     async with app.run_test(size=SIZE) as pilot:

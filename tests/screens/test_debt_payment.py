@@ -10,9 +10,9 @@ from screens.till.adjust_modal import AdjustModal
 from screens.till.debt_payment_modal import DebtPaymentModal
 from shoptui.check import run_checks
 from shoptui.models import Customer, DebtEntry, PointsEntry
-from shoptui.services import customers, sales, users
+from shoptui.services import checkout, customers, users
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, until
@@ -22,7 +22,7 @@ from .till_helpers import card_open, done_shown, done_text, type_amount
 @pytest.fixture
 def owes(database):
     customer = customers.register({"name": "Phạm Dũng", "phone": "0903 456 789"}).customer
-    sales.record_sale(SaleInput(customer=customer, amount=300_000, credit=120_000))
+    checkout.record_sale(SaleInput(customer=customer, amount=300_000, credit=120_000))
     return Customer.get_by_id(customer.id)
 
 

@@ -8,8 +8,8 @@ from textual.widgets import DataTable
 
 from screens.directory.directory_screen import DirectoryScreen
 from shoptui.i18n import set_language
-from shoptui.services import customers, debts, sales
-from shoptui.services.sales import SaleInput
+from shoptui.services import checkout, customers, debts
+from shoptui.services.sale_quote import SaleInput
 
 from .helpers import app_for, pilot_test, until
 
@@ -17,7 +17,7 @@ from .helpers import app_for, pilot_test, until
 @pytest.fixture
 def shop(database):
     an = customers.register({"name": "Nguyễn Thị Thanh Hương Giang", "phone": "0912 345 678"}).customer
-    sales.record_sale(SaleInput(customer=an, amount=12_345_000, credit=250_000))
+    checkout.record_sale(SaleInput(customer=an, amount=12_345_000, credit=250_000))
     customers.register({"name": "Trần Bình", "phone": "0987 111 222"})
     return an
 

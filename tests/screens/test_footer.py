@@ -23,9 +23,9 @@ from screens.directory.directory_screen import DirectoryScreen
 from screens.till.day_close_screen import DayCloseScreen
 from screens.widgets.footer import ShopFooter
 from shoptui.i18n import LANGUAGES, _, set_language
-from shoptui.services import customers, sales, users
+from shoptui.services import checkout, customers, users
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, app_for, footer_names, pilot_test, until
@@ -36,7 +36,7 @@ T0 = dt.datetime(2024, 3, 1, 9, 0)
 @pytest.fixture
 def an(database):
     customer = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
-    sales.record_sale(SaleInput(customer=customer, amount=100_000, credit=20_000, at=T0))
+    checkout.record_sale(SaleInput(customer=customer, amount=100_000, credit=20_000, at=T0))
     return customer
 
 

@@ -16,8 +16,8 @@ from screens.till.gift_balance_modal import GiftBalanceModal
 from screens.till.gift_card_modal import GiftCardModal
 from shoptui import check
 from shoptui.models import AuditLog, CardBinding, Customer, GiftCardEntry
-from shoptui.services import cards, customers, sales, settings, users, vouchers
-from shoptui.services.sales import SaleInput
+from shoptui.services import cards, checkout, customers, settings, users, vouchers
+from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, settled, until
@@ -34,7 +34,7 @@ def shop(database):
     an = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
     cards.issue_card(an, "2000000000015", at=T0)
     vouchers.top_up_gift_card(GIFT, 500_000, "cash", at=T0)
-    sales.record_sale(SaleInput(customer=an, amount=123_456, gift_card=GIFT, gift_amount=123_456, at=T0 + dt.timedelta(days=1)))
+    checkout.record_sale(SaleInput(customer=an, amount=123_456, gift_card=GIFT, gift_amount=123_456, at=T0 + dt.timedelta(days=1)))
     return {"an": an}
 
 

@@ -14,9 +14,9 @@ from screens.till.move_receipt_modal import MoveReceiptModal
 from shoptui.check import run_checks
 from shoptui.errors import PermissionDenied, RuleViolation
 from shoptui.models import AuditLog, Customer, Receipt
-from shoptui.services import cards, customers, points, sales, settings, users
+from shoptui.services import cards, checkout, customers, points, receipt_owner, sale_return, settings, users
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, scan, until
@@ -34,7 +34,7 @@ def shop(database):
     cards.issue_card(chi, B_CARD)
     points.adjust_points(an, 40, "welcome")
     points.adjust_points(chi, 5, "welcome")
-    sale = sales.record_sale(SaleInput(customer=an, amount=200_000, points=20, credit=50_000)).receipt
+    sale = checkout.record_sale(SaleInput(customer=an, amount=200_000, points=20, credit=50_000)).receipt
     manager = users.add_user("Lan", "manager", "4321", SYSTEM)
     cashier = users.add_user("Minh", "cashier", "1111", SYSTEM)
     return Customer.get_by_id(an.id), Customer.get_by_id(chi.id), sale, manager, cashier
@@ -72,9 +72,9 @@ def choice_text(app) -> str:
 
 
 def service_refusal(receipt, target, actor) -> str:
-    """What sales.move_receipt itself says (it writes nothing when it refuses)."""
+    """What receipt_owner.move_receipt itself says (it writes nothing when it refuses)."""
     with pytest.raises(RuleViolation) as refused:
-        sales.move_receipt(receipt, target, actor)
+        receipt_owner.move_receipt(receipt, target, actor)
     return str(refused.value)
 
 
@@ -132,7 +132,7 @@ async def test_a_cashier_is_refused_at_the_key_and_by_the_service(shop, database
         assert "move a receipt" in notes.texts("error")[0]
         assert isinstance(app.screen, CustomerCardScreen)
     with pytest.raises(PermissionDenied):
-        sales.move_receipt(sale, chi, Actor(user=cashier))
+        receipt_owner.move_receipt(sale, chi, Actor(user=cashier))
     assert Receipt.get_by_id(sale.id).customer_id == an.id
 
 
@@ -140,9 +140,9 @@ async def test_a_cashier_is_refused_at_the_key_and_by_the_service(shop, database
 async def test_an_anonymous_receipt_a_return_and_the_same_customer_are_refused_on_their_field(shop, database):
     an, chi, sale, manager, _cashier = shop
     boss = Actor(user=manager)
-    anonymous = sales.record_sale(SaleInput(customer=None, amount=30_000), actor=SYSTEM).receipt
-    small = sales.record_sale(SaleInput(customer=an, amount=20_000), actor=SYSTEM).receipt
-    returned = sales.record_return(small, actor=SYSTEM).receipt
+    anonymous = checkout.record_sale(SaleInput(customer=None, amount=30_000), actor=SYSTEM).receipt
+    small = checkout.record_sale(SaleInput(customer=an, amount=20_000), actor=SYSTEM).receipt
+    returned = sale_return.record_return(small, actor=SYSTEM).receipt
     anonymous_says = service_refusal(anonymous, chi, boss)
     return_says = service_refusal(returned, chi, boss)
     same_says = service_refusal(sale, an, boss)
@@ -180,7 +180,7 @@ async def test_hostile_names_are_shown_literally_and_escape_changes_nothing(data
     settings.set_value("points_earn_per", "10000")
     wrong = customers.register({"name": "[bold]Sai[/bold] \\[x]", "phone": "0912 000 111"}).customer
     right = customers.register({"name": "[red]Đúng[/red] $(rm -rf /)", "phone": "0912 000 222"}).customer
-    sale = sales.record_sale(SaleInput(customer=wrong, amount=100_000)).receipt
+    sale = checkout.record_sale(SaleInput(customer=wrong, amount=100_000)).receipt
     app = app_for(database)  # a single-user shop: anyone may move it
     async with app.run_test(size=SIZE) as pilot:
         modal = await open_move(pilot, wrong.id)

@@ -15,8 +15,8 @@ from screens.commands import open_properties, open_surveys
 from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.dialogs.help_screen import HelpScreen
 from screens.directory.directory_screen import DirectoryScreen
-from shoptui.services import cards, customers, sales, surveys
-from shoptui.services.sales import SaleInput
+from shoptui.services import cards, checkout, customers, surveys
+from shoptui.services.sale_quote import SaleInput
 from shoptui.services.surveys import QuestionInput
 
 from .helpers import SIZE, Notes, app_for, palette, pilot_test, screen_text, settled, until
@@ -29,7 +29,7 @@ def shop(database):
     an = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
     customers.register({"name": "Trần Bình", "phone": "0987 111 222"})
     cards.issue_card(an, "2000000000015", at=T0)
-    sales.record_sale(SaleInput(customer=an, amount=100_000, credit=20_000, at=T0))
+    checkout.record_sale(SaleInput(customer=an, amount=100_000, credit=20_000, at=T0))
     customers.define_property("eyesight", "Eyesight", "number")
     surveys.define_question(QuestionInput(text="How did you hear of us?", kind="choice", choices=("Friends", "Zalo")))
     surveys.define_question(QuestionInput(text="What should we stock?", kind="text", ask_at_card_read=True))

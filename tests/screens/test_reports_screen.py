@@ -35,9 +35,9 @@ from shoptui.models import Customer, Product, ReceiptLine, User
 from shoptui.reports import Money, Share
 from shoptui.reports.query import ReportQuery
 from shoptui.reports.running import ReportCancelled, ReportRun
-from shoptui.services import customers, sales
+from shoptui.services import checkout, customers
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from shoptui.services.stores import add_store
 from tests.hostile import NAMES, hostile_strings as corpus
 
@@ -596,7 +596,7 @@ async def test_hostile_names_in_a_list_report_show_literally(database, frozen):
         customer = customers.register({"name": f"H{index:02d}"}, registered_at=dt.datetime(2024, 1, 1, 9)).customer
         Customer.update(name=name[:200] or "?", phone_typed=name[:40]).where(Customer.id == customer.id).execute()
         for day in (1, 3, 5):  # every 2 days, then nothing for weeks: late
-            sales.record_sale(SaleInput(customer=customer, amount=1000 + index, at=dt.datetime(2024, 5, day, 10)))
+            checkout.record_sale(SaleInput(customer=customer, amount=1000 + index, at=dt.datetime(2024, 5, day, 10)))
     expected = build("winback", limit=1000)
     assert len(expected["rows"]) == len(names)
     app = shop_app(database)

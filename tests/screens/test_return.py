@@ -16,9 +16,9 @@ from shoptui import clock
 from shoptui.check import run_checks
 from shoptui.models import AuditLog, Customer, Payment, Product, Receipt
 from shoptui.services import customers, settings, users
-from shoptui.services import sales
+from shoptui.services import checkout, sale_return
 from shoptui.services.context import Actor
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services.sale_quote import LineInput, SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, Notes, app_for, pilot_test, settled, until
@@ -33,7 +33,7 @@ def bought(database):
     from shoptui.services import points
 
     points.adjust_points(customer, 40, "welcome")
-    sale = sales.record_sale(SaleInput(customer=customer, amount=200_000, points=20, credit=50_000,
+    sale = checkout.record_sale(SaleInput(customer=customer, amount=200_000, points=20, credit=50_000,
                                        at=clock.now() - dt.timedelta(days=1))).receipt
     return Customer.get_by_id(customer.id), sale
 
@@ -90,7 +90,7 @@ async def test_part_return_by_receipt_number_to_the_bank_card(bought, database):
 async def test_return_by_lines(database):
     Product.create(sku="TEA", name="Green tea", price=30_000)
     customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
-    sale = sales.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(3), sku="TEA")])).receipt
+    sale = checkout.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(3), sku="TEA")])).receipt
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         modal = await open_return_from_sales_tab(pilot, customer.id)
@@ -100,7 +100,7 @@ async def test_return_by_lines(database):
         text = done_text(await done_shown(pilot))
         assert "Returned: ₫30,000" in text
         await pilot.press("enter")
-    assert sales.returned_so_far(sale) == 30_000
+    assert sale_return.returned_so_far(sale) == 30_000
     assert run_checks() == []
 
 
@@ -147,7 +147,7 @@ async def test_late_return_needs_a_manager_pin(bought, database):
 async def test_a_sale_of_another_customer_is_refused_and_the_short_number_is_read(bought, database):
     customer, sale = bought
     other = customers.register({"name": "Lê Chi", "phone": "0987 333 444"}).customer
-    theirs = sales.record_sale(SaleInput(customer=other, amount=90_000)).receipt
+    theirs = checkout.record_sale(SaleInput(customer=other, amount=90_000)).receipt
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         app.open_customer(customer.id)
@@ -177,7 +177,7 @@ async def test_a_receipt_typed_and_left_with_tab_is_the_one_returned(bought, dat
     # Issue 12, defect 1: F8 prefilled the last sale; the cashier went back, typed another
     # receipt, tabbed on and saved: the return was posted to the prefilled sale.
     customer, first = bought
-    second = sales.record_sale(SaleInput(customer=customer, amount=80_000)).receipt
+    second = checkout.record_sale(SaleInput(customer=customer, amount=80_000)).receipt
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         modal = await open_return_from_sales_tab(pilot, customer.id)
@@ -201,7 +201,7 @@ async def test_a_receipt_typed_and_left_with_tab_is_the_one_returned(bought, dat
 @pilot_test
 async def test_a_save_while_the_typed_receipt_is_not_shown_posts_nothing(bought, database):
     customer, first = bought
-    second = sales.record_sale(SaleInput(customer=customer, amount=80_000)).receipt
+    second = checkout.record_sale(SaleInput(customer=customer, amount=80_000)).receipt
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         modal = await open_return_from_sales_tab(pilot, customer.id)
@@ -226,7 +226,7 @@ async def test_scans_in_the_return_dialog_go_where_they_belong(database):
 
     Product.create(sku="TEA", barcode="8930000000019", name="Green tea", price=30_000)
     customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
-    sale = sales.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(3), sku="TEA")])).receipt
+    sale = checkout.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(3), sku="TEA")])).receipt
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         app.open_customer(customer.id)
@@ -251,7 +251,7 @@ async def test_scans_in_the_return_dialog_go_where_they_belong(database):
         text = done_text(await done_shown(pilot))
         assert "Returned: ₫60,000" in text
         await pilot.press("enter")
-    assert sales.returned_so_far(sale) == 60_000
+    assert sale_return.returned_so_far(sale) == 60_000
     assert run_checks() == []
 
 
@@ -266,10 +266,10 @@ async def test_the_dialog_lists_the_lines_and_shows_the_refund_split_before_savi
     from shoptui.services import points
 
     points.adjust_points(customer, 10, "welcome")
-    sale = sales.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(2), sku="TEA"),
+    sale = checkout.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(2), sku="TEA"),
                                                                  LineInput(qty=Decimal(1), sku="CAKE")],
                                        points=10, credit=20_000)).receipt  # 80,000: 10,000 points, 20,000 credit
-    sales.record_return(sale, lines=[(sale.lines[0].id, Decimal(1))])
+    sale_return.record_return(sale, lines=[(sale.lines[0].id, Decimal(1))])
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         modal = await open_return_from_sales_tab(pilot, customer.id)

@@ -12,8 +12,8 @@ from screens.till.return_modal import ReturnModal
 from shoptui import clock
 from shoptui.check import run_checks
 from shoptui.models import Product
-from shoptui.services import customers, sales
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services import checkout, customers, sale_return
+from shoptui.services.sale_quote import LineInput, SaleInput
 
 from .helpers import Notes, app_for, pilot_test, scan, until
 from .till_helpers import TILL
@@ -30,7 +30,7 @@ def products() -> None:
 
 def scanned_twice(customer, at=None):
     """What the till records for COCA scanned twice and TEA once: a line a scan."""
-    return sales.record_sale(SaleInput(customer=customer, at=at or clock.now() - dt.timedelta(hours=1), lines=[
+    return checkout.record_sale(SaleInput(customer=customer, at=at or clock.now() - dt.timedelta(hours=1), lines=[
         LineInput(qty=Decimal(1), sku=COCA), LineInput(qty=Decimal(1), sku=COCA), LineInput(qty=Decimal(1), sku=TEA)])).receipt
 
 
@@ -70,7 +70,7 @@ async def test_a_product_scanned_twice_is_one_row_and_two_of_it_can_be_returned(
         text = done_text(await done_shown(pilot))
         assert "Returned: ₫20,000" in text, text
         await pilot.press("enter")
-    assert sales.returned_so_far(sale) == 20_000
+    assert sale_return.returned_so_far(sale) == 20_000
     assert not notes.texts("error")
     assert run_checks() == []
 
@@ -81,7 +81,7 @@ async def test_scanning_more_than_is_left_says_what_is_left_of_the_product(datab
     customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
     sale = scanned_twice(customer)
     first = sale.lines[0]
-    sales.record_return(sale, lines=[(first.id, Decimal(1))])  # one Coca-Cola back already
+    sale_return.record_return(sale, lines=[(first.id, Decimal(1))])  # one Coca-Cola back already
     app = app_for(database)
     async with app.run_test(size=TILL) as pilot:
         modal = await return_from_sales_tab(pilot, customer.id)
@@ -102,11 +102,11 @@ async def test_another_receipt_typed_shows_its_own_lines_and_split(database):
     products()
     customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
     other = customers.register({"name": "Trần Thị Dung", "phone": "0912 000 111"}).customer
-    earlier = sales.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(days=1), lines=[
+    earlier = checkout.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(days=1), lines=[
         LineInput(qty=Decimal(1), sku=TEA)])).receipt
-    theirs = sales.record_sale(SaleInput(customer=other, at=clock.now() - dt.timedelta(hours=2), lines=[
+    theirs = checkout.record_sale(SaleInput(customer=other, at=clock.now() - dt.timedelta(hours=2), lines=[
         LineInput(qty=Decimal(4), sku=TEA)])).receipt
-    last = sales.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(hours=1), lines=[
+    last = checkout.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(hours=1), lines=[
         LineInput(qty=Decimal(2), sku=COCA), LineInput(qty=Decimal(1), sku=TEA)])).receipt
     app = app_for(database)
     async with app.run_test(size=TILL) as pilot:
@@ -153,7 +153,7 @@ async def test_one_point_is_said_in_the_singular_in_the_split(database):
     customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
     points.adjust_points(customer, 1, "welcome")
     # 20,000 less 1 point's money: earns 1 point, redeemed 1.
-    sales.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(hours=1), points=1, lines=[
+    checkout.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(hours=1), points=1, lines=[
         LineInput(qty=Decimal(2), sku=COCA)]))
     app = app_for(database)
     async with app.run_test(size=TILL) as pilot:

@@ -302,7 +302,7 @@ def test_the_form_reads_a_line_discount_after_the_quantity_or_the_price(database
     from decimal import Decimal
 
     from shoptui.errors import ValidationError
-    from shoptui.services.sales import LineInput
+    from shoptui.services.sale_quote import LineInput
     from screens.till.sale_modal import read_lines
 
     assert read_lines("8930001 2 15000 -10%; 8930002 -5.000; 8930003 3 -2,5%", "VND") == [

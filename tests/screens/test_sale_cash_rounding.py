@@ -55,11 +55,11 @@ async def test_without_a_step_the_cash_is_exact_and_no_rounding_is_shown(an, dat
 
 @pilot_test
 async def test_the_return_dialog_shows_the_rounded_cash_refund(an, database):
-    from shoptui.services import sales
-    from shoptui.services.sales import SaleInput
+    from shoptui.services import checkout
+    from shoptui.services.sale_quote import SaleInput
 
 
-    sales.record_sale(SaleInput(customer=an, amount=12_345))
+    checkout.record_sale(SaleInput(customer=an, amount=12_345))
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         modal = await open_return_from_sales_tab(pilot, an.id)

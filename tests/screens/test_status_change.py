@@ -8,8 +8,8 @@ from screens.customer.customer_card_screen import CustomerCardScreen
 from screens.customer.status_change import change_status
 from screens.dialogs.choice_modal import ChoiceModal
 from shoptui.models import Customer
-from shoptui.services import customers, sales
-from shoptui.services.sales import SaleInput
+from shoptui.services import checkout, customers
+from shoptui.services.sale_quote import SaleInput
 
 from .helpers import SIZE, app_for, pilot_test, until
 from .till_helpers import card_open
@@ -24,7 +24,7 @@ def question_shown(app) -> bool:
 @pilot_test
 async def test_archiving_a_debtor_asks_and_keep_is_the_default(database):
     an = customers.register({"name": "Phạm Dũng", "phone": "0903 456 789"}).customer
-    sales.record_sale(SaleInput(customer=an, amount=300_000, credit=120_000))
+    checkout.record_sale(SaleInput(customer=an, amount=300_000, credit=120_000))
     done = []
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:

@@ -22,8 +22,8 @@ from screens.widgets.form import SELECT_KEYS, TillSelect
 from shoptui import clock
 from shoptui.i18n import _, set_language
 from shoptui.models import Customer, Product
-from shoptui.services import customers, points, sales, vouchers
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services import checkout, customers, points, vouchers
+from shoptui.services.sale_quote import LineInput, SaleInput
 
 from .helpers import app_for, pilot_test, screen_text, until
 from .till_helpers import TILL, card_open, done_shown, done_text, type_amount
@@ -37,17 +37,17 @@ def bought(database):
                       ("RICE", "Rice ST25 5 kg"), ("SOAP", "Soap")):
         Product.create(sku=sku, name=name, price=20_000)
     at = clock.now() - dt.timedelta(days=1)
-    sales.record_sale(SaleInput(customer=customer, amount=30_000, at=at - dt.timedelta(hours=2)))
-    sales.record_sale(SaleInput(customer=customer, amount=40_000, credit=40_000, at=at - dt.timedelta(hours=1)))
+    checkout.record_sale(SaleInput(customer=customer, amount=30_000, at=at - dt.timedelta(hours=2)))
+    checkout.record_sale(SaleInput(customer=customer, amount=40_000, credit=40_000, at=at - dt.timedelta(hours=1)))
     points.adjust_points(customer, 40, "welcome")
     vouchers.create_voucher("THANKS", "amount", 10_000, at=at - dt.timedelta(days=1))
     vouchers.top_up_gift_card("2900000000018", 100_000, "cash", at=at - dt.timedelta(days=1))
     # Paid every way, so that the refund's split is as long as it gets.
-    sale = sales.record_sale(SaleInput(customer=customer, at=at, points=20, credit=30_000, voucher="THANKS",
+    sale = checkout.record_sale(SaleInput(customer=customer, at=at, points=20, credit=30_000, voucher="THANKS",
                                        gift_card="2900000000018", gift_amount=15_000, lines=[
         LineInput(qty=Decimal(1), sku=sku) for sku in ("TEA", "CAKE", "MILK", "RICE", "SOAP")])).receipt
     other = customers.register({"name": "Nguyễn Thị Minh Khai Phương Anh Hoàng Bảo Ngọc Trâm Lê", "phone": "0912 000 111"}).customer
-    theirs = sales.record_sale(SaleInput(customer=other, amount=50_000)).receipt
+    theirs = checkout.record_sale(SaleInput(customer=other, amount=50_000)).receipt
     return Customer.get_by_id(customer.id), sale, theirs
 
 
@@ -291,7 +291,7 @@ async def test_the_return_lines_show_every_heading_and_figure_at_80x24(database,
     customer = customers.register({"name": "Trần Bình", "phone": "0987 111 222"}).customer
     Product.create(sku="TEA250", name="Trà xanh Long Tỉnh thượng hạng hộp thiếc 250 g", price=1_250_000)
     Product.create(sku="CAKE", name="Cake", price=20_000)
-    sales.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(days=1), lines=[
+    checkout.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(days=1), lines=[
         LineInput(qty=Decimal(2), sku="TEA250"), LineInput(qty=Decimal(1), sku="CAKE")]))
     app = app_for(database)
     async with app.run_test(size=TILL) as pilot:

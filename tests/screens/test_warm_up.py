@@ -12,8 +12,8 @@ from screens.directory import directory_screen
 from screens.directory.directory_screen import DirectoryScreen
 from shoptui import clock
 from shoptui.reports import customer_segment
-from shoptui.services import customers, directory, sales
-from shoptui.services.sales import SaleInput
+from shoptui.services import checkout, customers, directory
+from shoptui.services.sale_quote import SaleInput
 
 from .helpers import SIZE, app_for, pilot_test, until
 
@@ -26,7 +26,7 @@ def shop(database):
     customer_segment.forget()
     an = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
     customers.register({"name": "Trần Bình", "phone": "0987 111 222"})
-    sales.record_sale(SaleInput(customer=an, amount=100_000))
+    checkout.record_sale(SaleInput(customer=an, amount=100_000))
     yield an
     customer_segment.forget()
 

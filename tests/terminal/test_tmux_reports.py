@@ -9,8 +9,8 @@ import pytest
 
 from shoptui.reports.portrait import portrait
 from shoptui.reports.query import ReportQuery
-from shoptui.services import customers, sales
-from shoptui.services.sales import SaleInput
+from shoptui.services import checkout, customers
+from shoptui.services.sale_quote import SaleInput
 
 from .tmux import SHOPTUI
 
@@ -36,7 +36,7 @@ def figure(screen: str, label: str) -> str | None:
 def test_a_report_run_and_read_in_an_80_by_24_terminal(terminal, database, db_path):
     for name, amount in (("Nguyễn Văn An", 120_000), ("Trần Bình", 80_000), ("[bold]Hoa[/]", 50_000)):
         customer = customers.register({"name": name}).customer
-        sales.record_sale(SaleInput(customer=customer, amount=amount))
+        checkout.record_sale(SaleInput(customer=customer, amount=amount))
     expected = portrait(ReportQuery())
 
     terminal.start([str(SHOPTUI), "--db", str(db_path)], 80, 24)

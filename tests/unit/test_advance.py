@@ -12,9 +12,9 @@ import pytest
 from shoptui import check
 from shoptui.errors import PermissionDenied, RuleViolation, ValidationError
 from shoptui.models import AuditLog, Customer, DebtEntry, Payment, Receipt
-from shoptui.services import customers, day_close, debts, sales, users
+from shoptui.services import checkout, customers, day_close, debts, sale_quote, sale_return, users
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from tests.actors import SYSTEM
 
 NOW = dt.datetime(2024, 6, 15, 10, 0)
@@ -35,7 +35,7 @@ def paid(receipt) -> dict[str, int]:
 
 def sell(**values):
     values.setdefault("at", NOW)
-    return sales.record_sale(SaleInput(**values), actor=SYSTEM)
+    return checkout.record_sale(SaleInput(**values), actor=SYSTEM)
 
 
 def test_a_payment_beyond_the_debt_is_an_advance_when_asked(an):
@@ -98,7 +98,7 @@ def test_the_advance_is_capped_and_needs_a_customer(an):
 def test_the_advance_is_not_counted_against_the_credit_limit(an):
     """Limit 50,000: 30,000 from the advance and 50,000 on credit are allowed together."""
     debts.take_payment(an, 30_000, actor=SYSTEM, at=NOW, advance=True)
-    assert sales.quote(SaleInput(customer=an, amount=1)).advance_left == 30_000
+    assert sale_quote.quote(SaleInput(customer=an, amount=1)).advance_left == 30_000
     result = sell(customer=an, amount=80_000, advance=30_000, credit=50_000)
     assert result.debt_balance == 50_000
     assert check.run_checks() == []
@@ -107,10 +107,10 @@ def test_the_advance_is_not_counted_against_the_credit_limit(an):
 def test_a_return_gives_the_advance_back(an):
     debts.take_payment(an, 60_000, actor=SYSTEM, at=NOW, advance=True)
     sale = sell(customer=an, amount=100_000, advance=60_000).receipt
-    half = sales.record_return(sale, 50_000, at=NOW, actor=SYSTEM)
+    half = sale_return.record_return(sale, 50_000, at=NOW, actor=SYSTEM)
     assert paid(half.receipt) == {"advance": 30_000, "cash": 20_000}
     assert fresh(an).debt_balance == -30_000
-    rest = sales.record_return(sale, at=NOW, actor=SYSTEM)
+    rest = sale_return.record_return(sale, at=NOW, actor=SYSTEM)
     assert paid(rest.receipt) == {"advance": 30_000, "cash": 20_000}
     assert fresh(an).debt_balance == -60_000
     assert check.run_checks() == []

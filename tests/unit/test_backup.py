@@ -17,8 +17,8 @@ from shoptui import backup, check, demo
 from shoptui import db as dbmod
 from shoptui.errors import DatabaseError, NotFound, RuleViolation, ValidationError
 from shoptui.models import Customer, Receipt
-from shoptui.services import customers, sales, settings
-from shoptui.services.sales import SaleInput
+from shoptui.services import checkout, customers, settings
+from shoptui.services.sale_quote import SaleInput
 from shoptui.services.stores import ensure_main_store
 from tests.actors import SYSTEM
 
@@ -56,7 +56,7 @@ def counts_of(url: str) -> dict[str, int]:
 
 def add_customer(name: str) -> Customer:
     customer = customers.register({"name": name}, registered_at=dt.datetime(2025, 1, 2, 10), actor=SYSTEM).customer
-    sales.record_sale(SaleInput(customer=customer, amount=120_000, at=dt.datetime(2025, 1, 2, 10, 5)), actor=SYSTEM)
+    checkout.record_sale(SaleInput(customer=customer, amount=120_000, at=dt.datetime(2025, 1, 2, 10, 5)), actor=SYSTEM)
     return customer
 
 

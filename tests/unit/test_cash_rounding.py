@@ -15,8 +15,8 @@ from shoptui.models import Payment, Receipt
 from shoptui.money import MAX_MINOR
 from shoptui.reports import portrait
 from shoptui.reports.query import ReportQuery
-from shoptui.services import cash_rounding, customers, points, sales, settings
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services import cash_rounding, checkout, customers, points, sale_quote, sale_return, settings
+from shoptui.services.sale_quote import LineInput, SaleInput
 from tests.actors import SYSTEM
 
 NOW = dt.datetime(2024, 6, 15, 10, 0)
@@ -30,12 +30,12 @@ def use(step: int, currency: str = "VND") -> None:
 
 def sell(**values):
     values.setdefault("at", NOW)
-    return sales.record_sale(SaleInput(**values), actor=SYSTEM).receipt
+    return checkout.record_sale(SaleInput(**values), actor=SYSTEM).receipt
 
 
 def give_back(sale, amount=None, **kwargs):
     kwargs.setdefault("at", NOW)
-    return sales.record_return(sale, amount, **kwargs)
+    return sale_return.record_return(sale, amount, **kwargs)
 
 
 def paid(receipt) -> dict[str, int]:
@@ -201,7 +201,7 @@ def test_the_refund_split_shows_the_rounded_cash(an):
 
 def test_the_quote_carries_the_step(database):
     use(500)
-    q = sales.quote(SaleInput(amount=12_345))
+    q = sale_quote.quote(SaleInput(amount=12_345))
     assert q.cash(12_345) == (12_500, -155)
 
 
@@ -391,13 +391,13 @@ def test_a_step_set_by_another_process_takes_effect_at_once(database, db_path):
     import sys
     from pathlib import Path
 
-    assert cash_rounding.step() == 0 and sales.quote(SaleInput(amount=12_345)).cash(12_345) == (12_345, 0)
+    assert cash_rounding.step() == 0 and sale_quote.quote(SaleInput(amount=12_345)).cash(12_345) == (12_345, 0)
     root = Path(__file__).resolve().parents[2]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPTUI_")}
     done = subprocess.run([sys.executable, "-m", "shoptui", "--db", str(db_path), "config", "set", "cash_rounding", "500"],
                           cwd=root, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    q = sales.quote(SaleInput(amount=12_345))
+    q = sale_quote.quote(SaleInput(amount=12_345))
     assert q.cash_step == 500 and q.cash(12_345) == (12_500, -155)
     assert paid(sell(amount=12_345)) == {"cash": 12_500, "rounding": -155}
     assert_clean()

@@ -13,9 +13,9 @@ import pytest
 from shoptui import check
 from shoptui.check import run_checks
 from shoptui.models import CardBinding, Customer, Payment, Receipt, ReceiptLine
-from shoptui.services import cards, customers, debts, sales, settings, vouchers
+from shoptui.services import cards, checkout, customers, debts, receipt_owner, sale_return, settings, vouchers
 from shoptui.services.ledger import post_gift, post_points, write_transaction
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services.sale_quote import LineInput, SaleInput
 from tests.tamper_helpers import CHAIN_KINDS, drop_append_only_triggers
 
 T0 = dt.datetime(2025, 3, 1, 9, 0)
@@ -35,17 +35,17 @@ def shop(database):
     cards.issue_card(binh, "2100000010035", at=T0)
     vouchers.create_voucher("MULTI", "percent", 1000, max_uses=None, at=T0)
     vouchers.load_gift_card("2900000000017", 100_000, at=T0)
-    lined = sales.record_sale(
+    lined = checkout.record_sale(
         SaleInput(customer=an, lines=[LineInput(qty=Decimal(2), unit_price=50_000, name="Gạo"),
                                       LineInput(qty=Decimal(1), unit_price=30_000, name="Mắm")],
                   credit=60_000, voucher="MULTI", at=at(1))
     ).receipt
-    sales.record_sale(SaleInput(customer=an, amount=200_000, points=5, gift_card="2900000000017", gift_amount=50_000, at=at(2)))
-    sales.record_sale(SaleInput(amount=45_000, at=at(3)))  # anonymous
-    wrong = sales.record_sale(SaleInput(customer=an, amount=80_000, at=at(4))).receipt
-    sales.move_receipt(wrong, binh)
+    checkout.record_sale(SaleInput(customer=an, amount=200_000, points=5, gift_card="2900000000017", gift_amount=50_000, at=at(2)))
+    checkout.record_sale(SaleInput(amount=45_000, at=at(3)))  # anonymous
+    wrong = checkout.record_sale(SaleInput(customer=an, amount=80_000, at=at(4))).receipt
+    receipt_owner.move_receipt(wrong, binh)
     first_line = ReceiptLine.get((ReceiptLine.receipt == lined) & (ReceiptLine.position == 1))
-    sales.record_return(lined, lines=[(first_line.id, Decimal(1))], at=at(5))
+    sale_return.record_return(lined, lines=[(first_line.id, Decimal(1))], at=at(5))
     debts.take_payment(an, 10_000, at=at(6))
     return {"an": Customer.get_by_id(an.id), "binh": Customer.get_by_id(binh.id), "lined": Receipt.get_by_id(lined.id)}
 
@@ -113,8 +113,8 @@ def test_a_card_bound_twice_is_found_when_the_index_is_missing(database, shop):
 
 def test_returns_beyond_the_sale_are_found(database, shop):
     sale = Receipt.get((Receipt.customer == shop["an"]) & (Receipt.kind == "sale") & (Receipt.total == 200_000 - 0))
-    sales.record_return(sale, amount=100_000, at=at(8))
-    second = sales.record_return(sale, amount=50_000, at=at(9)).receipt
+    sale_return.record_return(sale, amount=100_000, at=at(8))
+    second = sale_return.record_return(sale, amount=50_000, at=at(9)).receipt
     # Swell the second return (and its payment, so only the return rule breaks).
     sql(database, "UPDATE receipt SET total = total + 100000 WHERE id = ?", second.id)
     sql(database, "UPDATE payment SET amount = amount + 100000 WHERE receipt_id = ? AND method = 'cash'", second.id)
@@ -163,9 +163,9 @@ def test_points_spent_beyond_the_balance_are_found_but_a_reversal_is_not(databas
     an = shop["an"]
     # Spend every point, then return the sale that earned them: the reversal may go negative.
     balance = Customer.get_by_id(an.id).points_balance
-    sale = sales.record_sale(SaleInput(customer=an, amount=balance * 1000 + 1000, points=balance, at=at(10))).receipt
+    sale = checkout.record_sale(SaleInput(customer=an, amount=balance * 1000 + 1000, points=balance, at=at(10))).receipt
     assert sale.points_redeemed == balance
-    sales.record_return(Receipt.get((Receipt.customer == an) & (Receipt.total == 200_000)), at=at(11))
+    sale_return.record_return(Receipt.get((Receipt.customer == an) & (Receipt.total == 200_000)), at=at(11))
     assert Customer.get_by_id(an.id).points_balance < 0
     assert check.run_checks() == []
 
@@ -198,9 +198,9 @@ def test_a_moved_receipt_whose_points_cancel_out_is_clean(database, shop):
     # with the first customer add up to zero, as they must.
     an, binh = shop["an"], shop["binh"]
     settings.set_value("points_earn_per", "1000")
-    receipt = sales.record_sale(SaleInput(customer=an, amount=20_000, points=10, at=at(13))).receipt
+    receipt = checkout.record_sale(SaleInput(customer=an, amount=20_000, points=10, at=at(13))).receipt
     assert receipt.points_earned == receipt.points_redeemed == 10
-    sales.move_receipt(receipt, binh)
+    receipt_owner.move_receipt(receipt, binh)
     assert Receipt.get_by_id(receipt.id).customer_id == binh.id
     assert check.run_checks() == []
 
@@ -277,8 +277,8 @@ def _till_shop():
 def test_check_names_a_points_refund_not_at_its_price(database):
     # Defect 4 as it was written before the fix: 47 points given back as 47,134.
     an = _till_shop()
-    sale = sales.record_sale(SaleInput(customer=an, amount=392_500, points=100, credit=100_000, at=at(1))).receipt
-    ret = sales.record_return(sale, 185_000, at=at(2)).receipt
+    sale = checkout.record_sale(SaleInput(customer=an, amount=392_500, points=100, credit=100_000, at=at(1))).receipt
+    ret = sale_return.record_return(sale, 185_000, at=at(2)).receipt
     assert run_checks() == []
     Payment.update(amount=47_134).where((Payment.receipt == ret) & (Payment.method == "points")).execute()
     Payment.update(amount=37_866).where((Payment.receipt == ret) & (Payment.method == "cash")).execute()
@@ -289,8 +289,8 @@ def test_check_names_a_points_refund_not_at_its_price(database):
 
 def test_check_names_a_return_giving_back_more_than_a_method_paid(database):
     an = _till_shop()
-    sale = sales.record_sale(SaleInput(customer=an, amount=100_000, credit=30_000, at=at(1))).receipt
-    ret = sales.record_return(sale, 50_000, at=at(2)).receipt
+    sale = checkout.record_sale(SaleInput(customer=an, amount=100_000, credit=30_000, at=at(1))).receipt
+    ret = sale_return.record_return(sale, 50_000, at=at(2)).receipt
     Payment.update(amount=40_000).where((Payment.receipt == ret) & (Payment.method == "credit")).execute()
     Payment.update(amount=10_000).where((Payment.receipt == ret) & (Payment.method == "cash")).execute()
     kinds = {p.kind for p in run_checks()}
@@ -300,8 +300,8 @@ def test_check_names_a_return_giving_back_more_than_a_method_paid(database):
 def test_check_names_a_point_lost_on_a_partial_return(database):
     # Defect 5 as it was before the fix: 29 points taken back where 28 leave what 680,000 earns.
     an = _till_shop()
-    sale = sales.record_sale(SaleInput(customer=an, amount=969_000, at=at(1))).receipt
-    ret = sales.record_return(sale, 289_000, at=at(2)).receipt
+    sale = checkout.record_sale(SaleInput(customer=an, amount=969_000, at=at(1))).receipt
+    ret = sale_return.record_return(sale, 289_000, at=at(2)).receipt
     assert ret.points_earned == 28 and run_checks() == []
     with write_transaction():
         post_points(an, "reverse", -1, receipt=ret, at=at(2))

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from shoptui.errors import RuleViolation
-from shoptui.services import customers, points, sales
+from shoptui.services import checkout, customers, points
 from shoptui.services.merge import merge_customers
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 
 
 def test_the_warning_names_the_debt_and_the_points(database):
     an = customers.register({"name": "An", "phone": "0912345678"}).customer
     assert customers.archive_warning(an) is None
-    sales.record_sale(SaleInput(customer=an, amount=300_000, credit=120_000))
+    checkout.record_sale(SaleInput(customer=an, amount=300_000, credit=120_000))
     points.adjust_points(an, 15, "welcome")
     warning = customers.archive_warning(an.id)
     assert an.code in warning and "₫120,000" in warning and "45 points" in warning and "Archive anyway?" in warning
@@ -51,6 +51,6 @@ def test_the_refusal_tells_a_cashier_to_ask_a_manager(database):
     c = customers.register({"name": "Bình"}, owner).customer
     customers.set_status(c, "archived", owner)
     with pytest.raises(RuleViolation, match="ask a manager to make the customer active again"):
-        sales.record_sale(SaleInput(customer=c, amount=10_000), cashier)
+        checkout.record_sale(SaleInput(customer=c, amount=10_000), cashier)
     with pytest.raises(RuleViolation, match=r"make the customer active again \(Status, F6"):
-        sales.record_sale(SaleInput(customer=c, amount=10_000), owner)
+        checkout.record_sale(SaleInput(customer=c, amount=10_000), owner)

@@ -8,8 +8,8 @@ import pytest
 
 from shoptui.errors import NotFound
 from shoptui.models import SurveyAnswer, SurveyQuestion
-from shoptui.services import cards, customer_view, customers, debts, points, sales, settings
-from shoptui.services.sales import SaleInput
+from shoptui.services import cards, checkout, customer_view, customers, debts, points, sale_return, settings
+from shoptui.services.sale_quote import SaleInput
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -30,7 +30,7 @@ def an(database):
 
 def test_header_shows_balances_credit_left_discount_cards_and_flags(an):
     cards.issue_card(an, "2000000000015", at=T0)
-    sales.record_sale(SaleInput(customer=an, amount=100_000, credit=50_000, at=day(1)))
+    checkout.record_sale(SaleInput(customer=an, amount=100_000, credit=50_000, at=day(1)))
     head = customer_view.header(an.id, today=dt.date(2024, 3, 10))
     assert (head.code, head.name, head.phone, head.status) == (an.code, "Nguyễn Văn An", "+84912345678", "active")
     assert head.debt == 50_000 and head.credit_limit == 200_000 and head.credit_left == 150_000
@@ -85,8 +85,8 @@ def test_unknown_customer_is_not_found(database):
 
 
 def test_sales_and_returns_newest_first_by_page(an):
-    receipts = [sales.record_sale(SaleInput(customer=an, amount=10_000 * (i + 1), at=day(i))).receipt for i in range(5)]
-    sales.record_return(receipts[1], 5_000, at=day(6))
+    receipts = [checkout.record_sale(SaleInput(customer=an, amount=10_000 * (i + 1), at=day(i))).receipt for i in range(5)]
+    sale_return.record_return(receipts[1], 5_000, at=day(6))
     page = customer_view.sales(an.id, limit=2, offset=0)
     assert [row.number for row in page.rows] == [receipts[4].number, receipts[3].number]
     assert page.total == 5 and page.has_more
@@ -101,7 +101,7 @@ def test_sales_and_returns_newest_first_by_page(an):
 
 
 def test_sales_show_what_was_bought_on_credit(an):
-    sales.record_sale(SaleInput(customer=an, amount=40_000, credit=15_000, at=day(0)))
+    checkout.record_sale(SaleInput(customer=an, amount=40_000, credit=15_000, at=day(0)))
     assert customer_view.sales(an.id).rows[0].on_credit == 15_000
 
 
@@ -140,7 +140,7 @@ def test_entries_at_the_same_time_keep_their_order_in_the_balance(an):
 
 
 def test_debt_ledger_with_receipts_and_methods(an):
-    sale = sales.record_sale(SaleInput(customer=an, amount=100_000, credit=60_000, at=day(0))).receipt
+    sale = checkout.record_sale(SaleInput(customer=an, amount=100_000, credit=60_000, at=day(0))).receipt
     debts.take_payment(an, 25_000, "transfer", at=day(2))
     rows = customer_view.debt_ledger(an.id).rows
     assert [(r.kind, r.amount, r.balance, r.receipt, r.method) for r in rows] == [
@@ -182,8 +182,8 @@ def test_the_same_views_on_postgresql(pg_database):
     settings.set_value("points_earn_per", "1000")
     an = customers.register({"name": "An", "credit_limit": 200_000}).customer
     cards.issue_card(an, "2000000000015", at=T0)
-    sale = sales.record_sale(SaleInput(customer=an, amount=100_000, credit=50_000, at=day(1))).receipt
-    sales.record_return(sale, 10_000, at=day(2))
+    sale = checkout.record_sale(SaleInput(customer=an, amount=100_000, credit=50_000, at=day(1))).receipt
+    sale_return.record_return(sale, 10_000, at=day(2))
     debts.take_payment(an, 5_000, at=day(3))
     ledger = customer_view.debt_ledger(an.id).rows
     assert [(r.amount, r.balance) for r in ledger] == [(-5_000, 35_000), (-10_000, 40_000), (50_000, 50_000)]
@@ -198,8 +198,8 @@ def test_the_same_views_on_postgresql(pg_database):
 
 
 def test_header_shows_the_age_of_the_oldest_unpaid_debt_and_flags_the_shops_rule(an):
-    sales.record_sale(SaleInput(customer=an, amount=100_000, credit=60_000, at=day(0)))
-    sales.record_sale(SaleInput(customer=an, amount=50_000, credit=20_000, at=day(40)))
+    checkout.record_sale(SaleInput(customer=an, amount=100_000, credit=60_000, at=day(0)))
+    checkout.record_sale(SaleInput(customer=an, amount=50_000, credit=20_000, at=day(40)))
     debts.take_payment(an, 50_000, at=day(41))  # pays most of the first debt; 10,000 of it stays
     head = customer_view.header(an.id, today=dt.date(2024, 5, 12))  # 72 days after day 0
     assert head.debt == 30_000 and head.debt_days == 72 == debts.aging_days(an, dt.date(2024, 5, 12))
@@ -214,7 +214,7 @@ def test_header_shows_the_age_of_the_oldest_unpaid_debt_and_flags_the_shops_rule
 
 def test_header_counts_the_shops_default_credit_limit_as_the_sale_does(database):
     customer = customers.register({"name": "Lê Cường"}).customer
-    sales.record_sale(SaleInput(customer=customer, amount=100_000, credit=100_000, at=T0))
+    checkout.record_sale(SaleInput(customer=customer, amount=100_000, credit=100_000, at=T0))
     assert customer_view.header(customer.id).credit_left is None
     settings.set_value("credit_limit_default", "80000")
     head = customer_view.header(customer.id)

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from shoptui.errors import PermissionDenied, ValidationError
-from shoptui.services import customers, day_close, debts, sales, users
+from shoptui.services import checkout, customers, day_close, debts, sale_return, users
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from tests.actors import SYSTEM
 
 DAY = dt.date(2024, 5, 10)
@@ -27,12 +27,12 @@ def shop(database):
     lan = users.add_user("Lan", "cashier", "2222", SYSTEM)
     an = customers.register({"name": "An", "phone": "0912 345 678", "discount_bp": 1000}, actor=SYSTEM).customer
     m, la = Actor(user=minh), Actor(user=lan)
-    first = sales.record_sale(SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), m).receipt
-    sales.record_sale(SaleInput(amount=50_000, at=at(10)), m)
-    sales.record_sale(SaleInput(amount=70_000, at=at(11)), la)  # another cashier
-    sales.record_sale(SaleInput(amount=30_000, at=at(23, DAY - dt.timedelta(days=1))), m)  # the day before
+    first = checkout.record_sale(SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), m).receipt
+    checkout.record_sale(SaleInput(amount=50_000, at=at(10)), m)
+    checkout.record_sale(SaleInput(amount=70_000, at=at(11)), la)  # another cashier
+    checkout.record_sale(SaleInput(amount=30_000, at=at(23, DAY - dt.timedelta(days=1))), m)  # the day before
     debts.take_payment(an, 5_000, "transfer", m, at=at(12))
-    sales.record_return(first, 45_000, refund_method="cash", actor=m, at=at(15))
+    sale_return.record_return(first, 45_000, refund_method="cash", actor=m, at=at(15))
     return owner, minh, lan
 
 

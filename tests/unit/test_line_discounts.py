@@ -10,8 +10,8 @@ import pytest
 
 from shoptui.errors import ValidationError
 from shoptui.models import Product, ReceiptLine
-from shoptui.services import sales, settings
-from shoptui.services.sales import LineInput, QuotedLine, SaleInput
+from shoptui.services import checkout, sale_quote, settings
+from shoptui.services.sale_quote import LineInput, QuotedLine, SaleInput
 
 NOW = dt.datetime(2024, 6, 15, 10, 0)
 
@@ -23,7 +23,7 @@ def rice(database):
 
 def test_a_percent_line_discount_is_rounded_half_up_in_vnd(rice):
     # 3 × 1,005 = 3,015; 10% = 301.5 -> 302.
-    q = sales.quote(SaleInput(lines=[LineInput(qty=Decimal(3), unit_price=1_005, sku="RICE", line_discount_bp=1_000)]))
+    q = sale_quote.quote(SaleInput(lines=[LineInput(qty=Decimal(3), unit_price=1_005, sku="RICE", line_discount_bp=1_000)]))
     assert q.lines == (QuotedLine("RICE", "Rice", Decimal("3.000"), 1_005, 302, 2_713),)
     assert (q.subtotal, q.line_discounts, q.total) == (3_015, 302, 2_713)
 
@@ -31,7 +31,7 @@ def test_a_percent_line_discount_is_rounded_half_up_in_vnd(rice):
 def test_a_percent_line_discount_in_eur_cents(database):
     settings.set_value("currency", "EUR")
     Product.create(sku="TEA", name="Tea", price=333)  # 3.33 EUR
-    result = sales.record_sale(SaleInput(at=NOW, lines=[LineInput(qty=Decimal("1.5"), sku="TEA", line_discount_bp=250)]))
+    result = checkout.record_sale(SaleInput(at=NOW, lines=[LineInput(qty=Decimal("1.5"), sku="TEA", line_discount_bp=250)]))
     line = ReceiptLine.get(ReceiptLine.receipt == result.receipt)
     # 1.5 × 3.33 = 4.995 -> 5.00; 2.5% of it = 0.125 -> 0.13.
     assert (line.unit_price, line.line_discount, line.amount) == (333, 13, 487)
@@ -39,7 +39,7 @@ def test_a_percent_line_discount_in_eur_cents(database):
 
 
 def test_an_amount_and_a_percent_on_one_line_stored_as_given(rice):
-    result = sales.record_sale(SaleInput(at=NOW, lines=[
+    result = checkout.record_sale(SaleInput(at=NOW, lines=[
         LineInput(qty=Decimal(2), sku="8930001000011", line_discount=5_000),
         LineInput(qty=Decimal(1), sku="RICE", line_discount_bp=10_000),  # a line given away
     ]))
@@ -60,5 +60,5 @@ def test_an_amount_and_a_percent_on_one_line_stored_as_given(rice):
 )
 def test_a_wrong_line_discount_is_refused(rice, line, message):
     with pytest.raises(ValidationError, match=message):
-        sales.record_sale(SaleInput(at=NOW, lines=[line]))
+        checkout.record_sale(SaleInput(at=NOW, lines=[line]))
     assert not ReceiptLine.select().exists()

@@ -10,10 +10,10 @@ import pytest
 from shoptui.check import run_checks
 from shoptui.errors import PermissionDenied, RuleViolation
 from shoptui.models import AuditLog, CardBinding, Customer, DebtEntry, PointsEntry, Receipt, SurveyAnswer, User
-from shoptui.services import cards, customers, debts, points, sales, settings, surveys
+from shoptui.services import cards, checkout, customers, debts, points, receipt_owner, sale_return, settings, surveys
 from shoptui.services.context import Actor
 from shoptui.services.merge import merge_customers
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from shoptui.services.surveys import QuestionInput
 from tests.actors import SYSTEM
 
@@ -28,9 +28,9 @@ def pair(database):
                                 "groups": ["VIP", "Wholesale"], "notes": "second file"}).customer
     customers.define_property("eyesight", "Eyesight", "number")
     customers.set_property(other, "eyesight", "-2")
-    sales.record_sale(SaleInput(customer=keep, amount=100_000, at=T0))
-    sale = sales.record_sale(SaleInput(customer=other, amount=200_000, credit=50_000, at=T0 + dt.timedelta(days=2))).receipt
-    sales.record_return(sale, 20_000, at=T0 + dt.timedelta(days=3))
+    checkout.record_sale(SaleInput(customer=keep, amount=100_000, at=T0))
+    sale = checkout.record_sale(SaleInput(customer=other, amount=200_000, credit=50_000, at=T0 + dt.timedelta(days=2))).receipt
+    sale_return.record_return(sale, 20_000, at=T0 + dt.timedelta(days=3))
     debts.take_payment(other, 10_000, at=T0 + dt.timedelta(days=4))
     points.adjust_points(other, 5, "welcome", at=T0 + dt.timedelta(days=4))
     cards.issue_card(other, "2000000000015", at=T0)
@@ -111,7 +111,7 @@ def test_the_duplicates_debt_keeps_its_age_last_payment_and_the_stricter_limit(d
     day = dt.datetime(2024, 5, 1, 10, 0)
     keep = customers.register({"name": "Trần Bình", "phone": "0912345678"}).customer
     other = customers.register({"name": "Tran Binh", "phone": "0912345679", "credit_limit": 2_000_000}).customer
-    sales.record_sale(SaleInput(customer=other, amount=300_000, credit=300_000, at=day))
+    checkout.record_sale(SaleInput(customer=other, amount=300_000, credit=300_000, at=day))
     debts.take_payment(other, 100_000, at=day + dt.timedelta(days=2))
     merge_day = day + dt.timedelta(days=22)
     merge_customers(keep, other, at=merge_day)
@@ -170,7 +170,7 @@ def test_the_reports_read_the_same_after_a_merge_and_points_expire_as_they_would
     third = customers.register({"name": "Lê Chi"}).customer
     sale = Receipt.get((Receipt.customer == keep.id) & (Receipt.total == 200_000))
     kept_debt = Customer.get_by_id(keep.id).debt_balance
-    sales.move_receipt(sale, third, at=T0 + dt.timedelta(days=24))
+    receipt_owner.move_receipt(sale, third, at=T0 + dt.timedelta(days=24))
     moved = Customer.get_by_id(third.id).debt_balance
     assert moved > 0 and Customer.get_by_id(keep.id).debt_balance == kept_debt - moved
     assert Customer.get_by_id(third.id).points_balance > 0

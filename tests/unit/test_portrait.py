@@ -11,9 +11,9 @@ from shoptui.models import Payment
 from shoptui.reports import Money, Share
 from shoptui.reports.portrait import portrait, spend_bands
 from shoptui.reports.query import ReportQuery
-from shoptui.services import customers, sales, settings, stores, vouchers
+from shoptui.services import checkout, customers, sale_return, settings, stores, vouchers
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from tests.builders import PORTRAIT_AS_OF as AS_OF
 from tests.builders import at
 from tests.builders import portrait_register as register
@@ -194,7 +194,7 @@ def test_two_receipts_in_the_same_minute_are_two_visits(database):
 def test_a_fully_returned_buyer_stays_in_the_buckets_with_no_revenue(database):
     buyer = register("Buyer", "2025-01-01 10:00")
     receipt = sell(buyer, 50_000, "2025-03-02 12:00")
-    sales.record_return(receipt, at=at("2025-03-03 12:00"))
+    sale_return.record_return(receipt, at=at("2025-03-03 12:00"))
     report = run()
     assert (report["revenue"], report["receipts"], report["avg_receipt"]) == (0, 1, 0)
     assert report["visit_buckets"]["1"] == bucket(1, 0, 1.0, 0.0)
@@ -229,9 +229,9 @@ def test_stores_filter_receipts_and_customers(database):
     local = register("Local", "2025-01-01 10:00")
     visitor = customers.register({"name": "Visitor", "store": branch}, registered_at=at("2025-03-10 09:00")).customer
     sell(local, 10_000, "2025-03-01 12:00")
-    sales.record_sale(SaleInput(customer=local, amount=20_000, at=at("2025-03-02 12:00")), actor=at_branch)
-    sales.record_sale(SaleInput(customer=visitor, amount=7_000, at=at("2025-03-10 12:00")), actor=at_branch)
-    sales.record_sale(SaleInput(amount=3_000, at=at("2025-03-10 13:00")), actor=at_branch)
+    checkout.record_sale(SaleInput(customer=local, amount=20_000, at=at("2025-03-02 12:00")), actor=at_branch)
+    checkout.record_sale(SaleInput(customer=visitor, amount=7_000, at=at("2025-03-10 12:00")), actor=at_branch)
+    checkout.record_sale(SaleInput(amount=3_000, at=at("2025-03-10 13:00")), actor=at_branch)
 
     branch_only = run(stores=["b2"])
     assert (branch_only["revenue"], branch_only["receipts"]) == (30_000, 3)

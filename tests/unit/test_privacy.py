@@ -15,9 +15,9 @@ from shoptui.errors import NotFound, PermissionDenied
 from shoptui.models import AuditLog, CardBinding, Customer, PropertyValue, User
 from shoptui.reports import debtors
 from shoptui.reports.query import ReportQuery
-from shoptui.services import cards, customers, debts, privacy, sales, surveys
+from shoptui.services import cards, checkout, customers, debts, privacy, surveys
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from shoptui.services.surveys import QuestionInput
 
 T0 = dt.datetime(2025, 3, 1, 9, 0)
@@ -36,7 +36,7 @@ def an(database):
     customers.set_property(an, "eyesight", "-2.5")
     customers.update(an, {"address": "12 Hàng Bạc", "notes": "allergic to nuts"})
     cards.issue_card(an, "2100000010028", at=T0)
-    sales.record_sale(SaleInput(customer=an, amount=200_000, credit=50_000, at=T0 + dt.timedelta(hours=1)))
+    checkout.record_sale(SaleInput(customer=an, amount=200_000, credit=50_000, at=T0 + dt.timedelta(hours=1)))
     debts.take_payment(an, 10_000, at=T0 + dt.timedelta(hours=2))
     question = surveys.define_question(QuestionInput(text="Favourite drink?", kind="text"))
     surveys.record_answer(question, an, "green tea")

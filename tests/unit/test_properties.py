@@ -35,8 +35,8 @@ from shoptui.models import (
     Voucher,
     VoucherUse,
 )
-from shoptui.services import customers, debts, points, sales, settings, stores, vouchers
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services import checkout, customers, debts, points, receipt_owner, sale_quote, sale_return, settings, stores, vouchers
+from shoptui.services.sale_quote import LineInput, SaleInput
 
 START = dt.datetime(2024, 1, 1, 8, 0)
 OPS = ("register", "sale", "sale", "sale", "return", "return", "payment", "adjust_points", "adjust_debt",
@@ -88,10 +88,10 @@ def step_sale(shop: Shop):
     if d.draw(st.booleans(), label="voucher"):
         base.voucher = d.draw(st.sampled_from(["ONCE", "MULTI", "PCT"]), label="code")
     try:
-        quote = sales.quote(base)
+        quote = sale_quote.quote(base)
     except ShopError:
         base.voucher = None
-        quote = sales.quote(base)  # lines and discounts drawn above are always valid
+        quote = sale_quote.quote(base)  # lines and discounts drawn above are always valid
     rest = quote.total - quote.voucher_money
     # Split what is left between points, credit, a gift card and the bank card, the rest cash;
     # now and then a split that does not add up, which must be refused.
@@ -109,7 +109,7 @@ def step_sale(shop: Shop):
     base.card = d.draw(st.integers(0, rest), label="card")
     if d.draw(st.integers(0, 9), label="mismatch") == 0:
         base.cash = d.draw(st.integers(0, quote.total + 1), label="cash")
-    sales.record_sale(base)
+    checkout.record_sale(base)
 
 
 def step_return(shop: Shop):
@@ -118,18 +118,18 @@ def step_return(shop: Shop):
     if not sold:
         return
     sale = d.draw(st.sampled_from(sold), label="sale")
-    left = sale.total - sales.returned_so_far(sale)
+    left = sale.total - sale_return.returned_so_far(sale)
     how = d.draw(st.sampled_from(["whole", "amount", "lines"]), label="how")
     at = shop.tick()
     method = d.draw(st.sampled_from(["cash", "card"]), label="refund")
     if how == "lines" and sale.lines.count():
         line = d.draw(st.sampled_from(list(sale.lines)), label="line")
         qty = d.draw(st.sampled_from(["0.5", "1", "0.333", str(line.qty)]), label="return qty")
-        sales.record_return(sale, lines=[(line.id, Decimal(qty))], refund_method=method, at=at)
+        sale_return.record_return(sale, lines=[(line.id, Decimal(qty))], refund_method=method, at=at)
     elif how == "amount":
-        sales.record_return(sale, d.draw(st.integers(1, max(1, left + 1)), label="back"), refund_method=method, at=at)
+        sale_return.record_return(sale, d.draw(st.integers(1, max(1, left + 1)), label="back"), refund_method=method, at=at)
     else:
-        sales.record_return(sale, refund_method=method, at=at)
+        sale_return.record_return(sale, refund_method=method, at=at)
 
 
 def step_payment(shop: Shop):
@@ -158,14 +158,14 @@ def step_attach(shop: Shop):
     customer = shop.customer(allow_none=False)
     if anonymous and customer is not None:
         receipt = shop.data.draw(st.sampled_from(anonymous), label="anonymous")
-        sales.attach_receipt(receipt, customer, today=shop.now.date())
+        receipt_owner.attach_receipt(receipt, customer, today=shop.now.date())
 
 
 def step_move(shop: Shop):
     known = list(Receipt.select().where((Receipt.kind == "sale") & Receipt.customer.is_null(False)))
     customer = shop.customer(allow_none=False)
     if known and customer is not None:
-        sales.move_receipt(shop.data.draw(st.sampled_from(known), label="receipt"), customer)
+        receipt_owner.move_receipt(shop.data.draw(st.sampled_from(known), label="receipt"), customer)
 
 
 def step_expire(shop: Shop):
@@ -286,14 +286,14 @@ def test_any_split_of_a_return_adds_up(database, parts):
     points.set_opening_balance(customers.register({"name": "An"}).customer, 500)
     customer = Customer.get()
     vouchers.load_gift_card("GIFT", 100_000)
-    sale = sales.record_sale(SaleInput(customer=customer, amount=333_337, points=77, credit=100_001, card=1,
+    sale = checkout.record_sale(SaleInput(customer=customer, amount=333_337, points=77, credit=100_001, card=1,
                                        gift_card="GIFT", gift_amount=33_333, at=START)).receipt
     whole, done = sale.total, 0
     for i, weight in enumerate(parts):
         amount = whole - done if i == len(parts) - 1 else whole * weight // sum(parts)
-        sales.record_return(sale, amount, at=START)
+        sale_return.record_return(sale, amount, at=START)
         done += amount
-    assert sales.returned_so_far(sale) == whole
+    assert sale_return.returned_so_far(sale) == whole
     assert_invariants()
     assert Customer.get_by_id(customer.id).points_balance == 500
     assert Customer.get_by_id(customer.id).debt_balance == 0

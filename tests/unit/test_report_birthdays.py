@@ -12,8 +12,8 @@ import pytest
 from shoptui.errors import UsageError
 from shoptui.reports.birthdays import COLUMNS, birthdays
 from shoptui.reports.query import ReportQuery
-from shoptui.services import customers, points, sales, stores
-from shoptui.services.sales import SaleInput
+from shoptui.services import checkout, customers, points, stores
+from shoptui.services.sale_quote import SaleInput
 
 
 def at(text: str) -> dt.datetime:
@@ -116,8 +116,8 @@ def test_a_whole_month(database):
 
 def test_points_balance_as_of_the_day(database):
     fan = register("Fan", "1990-06-15")
-    sales.record_sale(SaleInput(customer=fan, amount=50_000, at=at("2025-06-01 10:00")))
-    sales.record_sale(SaleInput(customer=fan, amount=30_000, at=at("2025-06-11 10:00")))  # after the as-of day
+    checkout.record_sale(SaleInput(customer=fan, amount=50_000, at=at("2025-06-01 10:00")))
+    checkout.record_sale(SaleInput(customer=fan, amount=30_000, at=at("2025-06-11 10:00")))  # after the as-of day
     points.adjust_points(fan, 7, "welcome gift", at=at("2025-05-01 10:00"))
     assert run(dt.date(2025, 6, 10))["rows"][0]["points"] == 5 + 7
 

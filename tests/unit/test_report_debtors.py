@@ -12,7 +12,7 @@ import pytest
 from shoptui.reports import Money
 from shoptui.reports.debtors import COLUMNS, debtors
 from shoptui.reports.query import ReportQuery
-from shoptui.services import sales
+from shoptui.services import sale_return
 from tests.builders import DEBTORS_AS_OF as AS_OF
 from tests.builders import at
 from tests.builders import debtors_on_credit as on_credit
@@ -109,7 +109,7 @@ def test_a_return_pays_the_oldest_debt_first(database):
     f = register("F")
     on_credit(f, 100_000, "2025-01-01 10:00")
     second = on_credit(f, 60_000, "2025-04-01 10:00")
-    sales.record_return(second, at=at("2025-04-05 10:00"))  # the credit part comes off the debt
+    sale_return.record_return(second, at=at("2025-04-05 10:00"))  # the credit part comes off the debt
     row = run()["rows"][0]
     # the 60000 given back settles the oldest debt first: 40000 of January is left, and April's 60000
     assert (row["balance"], aging(row), row["oldest_unpaid"]) == (100_000, (60_000, 0, 0, 40_000), dt.date(2025, 1, 1))

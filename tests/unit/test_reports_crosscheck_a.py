@@ -28,9 +28,9 @@ from shoptui.reports.debtors import debtors
 from shoptui.reports.query import ReportQuery
 from shoptui.reports.rfm import rfm, segment_of
 from shoptui.reports.winback import winback
-from shoptui.services import customers, debts, sales, settings, stores
+from shoptui.services import checkout, customers, debts, sale_return, settings, stores
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from shoptui.services.stores import ensure_main_store
 
 FIRST_DAY = dt.date(2024, 1, 1)
@@ -85,7 +85,7 @@ def generate_shop(seed: int = 7) -> None:
             if customer is not None and customer.credit_limit and rng.random() < 0.35:
                 left = debts.credit_left(Customer.get_by_id(customer.id)) or 0
                 credit = min(left, rng.choice((amount, amount // 2)))
-            receipt = sales.record_sale(SaleInput(customer=customer, amount=amount, credit=credit, at=when), actor=actor).receipt
+            receipt = checkout.record_sale(SaleInput(customer=customer, amount=amount, credit=credit, at=when), actor=actor).receipt
             if rng.random() < 0.07:
                 later = when + dt.timedelta(days=rng.randint(0, 20), minutes=rng.randint(1, 600))
                 heapq.heappush(events, (later, next(counter), "return", receipt.id))
@@ -98,7 +98,7 @@ def generate_shop(seed: int = 7) -> None:
             amount = None if whole else max(1_000, sale.total // 1_000 * 1_000 // rng.choice((2, 3, 4)))
             if amount is not None and amount >= sale.total:
                 amount = None
-            sales.record_return(sale, amount=amount, at=when, actor=actor)
+            sale_return.record_return(sale, amount=amount, at=when, actor=actor)
         else:
             balance = Customer.get_by_id(data).debt_balance
             if balance > 0:

@@ -41,9 +41,9 @@ from shoptui.reports.query import ReportQuery
 from shoptui.reports.rfm import segment_of
 from shoptui.reports.surveys import surveys
 from shoptui.services import points as points_service
-from shoptui.services import sales, settings
+from shoptui.services import checkout, sale_return, settings
 from shoptui.services.context import Actor
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services.sale_quote import LineInput, SaleInput
 from shoptui.services.stores import add_store, ensure_main_store
 from tests.actors import SYSTEM
 
@@ -85,18 +85,18 @@ def _extra_till_sales(rng: random.Random) -> None:
             customer=rng.choice(customer_ids) if rng.random() < 0.7 else None, lines=lines, at=at,
             extra_discount=rng.choice((0, 0, 0, 1_000)), number=f"X{number:04d}",
         )
-        made.append(sales.record_sale(sale, Actor(store=rng.choice(stores), system="cli:tester")).receipt)
+        made.append(checkout.record_sale(sale, Actor(store=rng.choice(stores), system="cli:tester")).receipt)
     for receipt in rng.sample(made, 60):
         when = receipt.at + dt.timedelta(days=rng.randint(0, 4), hours=1)
         roll = rng.random()
         if roll < 0.5:
             line = rng.choice(list(receipt.lines))
             qty = min(Decimal(str(line.qty)), Decimal(rng.choice(("0.5", "1"))))
-            sales.record_return(receipt, lines=[(line.id, qty)], at=when, actor=SYSTEM)
+            sale_return.record_return(receipt, lines=[(line.id, qty)], at=when, actor=SYSTEM)
         elif roll < 0.8 and receipt.total > 2_000:
-            sales.record_return(receipt, amount=receipt.total // 3, at=when, actor=SYSTEM)
+            sale_return.record_return(receipt, amount=receipt.total // 3, at=when, actor=SYSTEM)
         else:
-            sales.record_return(receipt, at=when, actor=SYSTEM)
+            sale_return.record_return(receipt, at=when, actor=SYSTEM)
 
 
 def _imported_file(path, rng: random.Random) -> None:

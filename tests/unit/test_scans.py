@@ -10,8 +10,8 @@ import pytest
 from shoptui.barcodes import card_rule_refusal, ean13, is_ean13
 from shoptui.errors import ValidationError
 from shoptui.models import Card, Customer, Product
-from shoptui.services import cards, customers, registration, sales, scans, settings, vouchers
-from shoptui.services.sales import SaleInput
+from shoptui.services import cards, checkout, customers, registration, scans, settings, vouchers
+from shoptui.services.sale_quote import SaleInput
 
 CARD = ean13("200000000777")
 PRODUCT = ean13("893000000001")  # a Vietnamese product's EAN-13: valid, not in-store
@@ -27,7 +27,7 @@ def shop(database):
     vouchers.load_gift_card(ean13("290000000001"), 50_000)
     vouchers.create_voucher("SUMMER10", "percent", 1000)
     Product.create(sku="TEA", barcode=PRODUCT, name="Green tea", price=30_000)
-    sale = sales.record_sale(SaleInput(customer=an, amount=10_000)).receipt
+    sale = checkout.record_sale(SaleInput(customer=an, amount=10_000)).receipt
     return {"an": an, "old": old, "sale": sale}
 
 

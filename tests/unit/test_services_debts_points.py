@@ -8,9 +8,9 @@ import pytest
 
 from shoptui.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from shoptui.models import AuditLog, Customer, DebtEntry, PointsEntry
-from shoptui.services import customers, debts, points, sales, settings, users
+from shoptui.services import checkout, customers, debts, points, sale_return, settings, users
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from tests.actors import SYSTEM
 
 D0 = dt.datetime(2024, 1, 1, 9, 0)
@@ -35,7 +35,7 @@ def fresh(customer) -> Customer:
 
 
 def on_credit(customer, amount, at):
-    return sales.record_sale(SaleInput(customer=customer, amount=amount, credit=amount, at=at), actor=SYSTEM)
+    return checkout.record_sale(SaleInput(customer=customer, amount=amount, credit=amount, at=at), actor=SYSTEM)
 
 
 # --- payments -------------------------------------------------------------------------------
@@ -222,9 +222,9 @@ def test_points_do_not_expire_when_the_shop_says_never(an):
 
 def test_expiry_never_takes_more_than_the_balance(an):
     settings.set_value("points_expiry_days", "30")
-    sale = sales.record_sale(SaleInput(customer=an, amount=100_000, at=day(0)))  # earns 10
+    sale = checkout.record_sale(SaleInput(customer=an, amount=100_000, at=day(0)))  # earns 10
     points.adjust_points(an, -5, "spent", at=day(1))
-    sales.record_return(sale.receipt, 50_000, at=day(2))  # takes back 5 of the 10 earned
+    sale_return.record_return(sale.receipt, 50_000, at=day(2))  # takes back 5 of the 10 earned
     assert fresh(an).points_balance == 0
     assert points.expire_points(day(100).date()) == 0
 

@@ -11,9 +11,9 @@ import pytest
 
 from shoptui.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from shoptui.models import AuditLog, Customer, DebtEntry, Payment, PointsEntry, Receipt, ReceiptLine
-from shoptui.services import customers, debts, points, sales, settings, users, vouchers
+from shoptui.services import checkout, customers, debts, points, sale_return, settings, users, vouchers
 from shoptui.services.context import Actor
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services.sale_quote import LineInput, SaleInput
 from tests.actors import SYSTEM
 
 NOW = dt.datetime(2024, 6, 15, 10, 0)
@@ -26,12 +26,12 @@ def an(database):
 
 def sell(**values):
     values.setdefault("at", NOW)
-    return sales.record_sale(SaleInput(**values), actor=SYSTEM).receipt
+    return checkout.record_sale(SaleInput(**values), actor=SYSTEM).receipt
 
 
 def give_back(sale, amount=None, **kwargs):
     kwargs.setdefault("at", NOW)
-    return sales.record_return(sale, amount, **kwargs)
+    return sale_return.record_return(sale, amount, **kwargs)
 
 
 def fresh(customer) -> Customer:
@@ -144,7 +144,7 @@ def test_line_returns_that_round_up_cannot_overrun_the_sale(database):
     first, second = list(sale.lines)
     assert give_back(sale, lines=[(first.id, 1)]).amount == 1
     assert give_back(sale, lines=[(second.id, 1)]).amount == 0
-    assert sales.returned_so_far(sale) == sale.total
+    assert sale_return.returned_so_far(sale) == sale.total
 
 
 def test_line_refusals(database):
@@ -241,15 +241,15 @@ def test_anonymous_return(database):
 
 def test_find_receipt(database):
     sale = sell(amount=1)
-    assert sales.find_receipt(sale.number).id == sale.id
+    assert sale_return.find_receipt(sale.number).id == sale.id
     with pytest.raises(NotFound):
-        sales.find_receipt("nope")
+        sale_return.find_receipt("nope")
 
 
 def test_a_return_cannot_come_before_its_sale(database):
     sale = sell(amount=1_000)
     with pytest.raises(ValidationError, match=sale.number):
-        sales.record_return(sale, at=NOW - dt.timedelta(minutes=1))
+        sale_return.record_return(sale, at=NOW - dt.timedelta(minutes=1))
 
 
 def test_a_points_refund_is_whole_points_at_the_price_they_paid(an):

@@ -11,10 +11,21 @@ import pytest
 
 from shoptui import clock
 from shoptui.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
-from shoptui.models import AuditLog, Customer, DebtEntry, Payment, PointsEntry, PointsTier, Product, Receipt, VoucherUse
-from shoptui.services import customers, debts, points, sales, settings, stores, users, vouchers
+from shoptui.models import (
+    AuditLog,
+    Customer,
+    DebtEntry,
+    Payment,
+    PointsEntry,
+    PointsTier,
+    Product,
+    Receipt,
+    ReceiptLine,
+    VoucherUse,
+)
+from shoptui.services import checkout, customers, debts, points, receipt_owner, sale_quote, sale_return, settings, stores, users, vouchers
 from shoptui.services.context import Actor
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services.sale_quote import LineInput, SaleInput
 from tests.actors import SYSTEM
 
 NOW = dt.datetime(2024, 6, 15, 10, 0)
@@ -37,7 +48,7 @@ def cashier(database):
 
 def sell(actor=SYSTEM, **values):
     values.setdefault("at", NOW)
-    return sales.record_sale(SaleInput(**values), actor)
+    return checkout.record_sale(SaleInput(**values), actor)
 
 
 def fresh(customer) -> Customer:
@@ -77,11 +88,11 @@ def test_tier_discount_and_rate_apply_when_better(an):
     assert first.receipt.total == 970_000  # below the tier yet: the personal 3%
     assert points.rate_for(fresh(an), NOW).tier is None
     sell(customer=an, amount=31_000, at=NOW - dt.timedelta(days=20))  # 970,000 + 30,070 in 12 months
-    quote = sales.quote(SaleInput(customer=an, amount=100_000, at=NOW))
+    quote = sale_quote.quote(SaleInput(customer=an, amount=100_000, at=NOW))
     assert (quote.discount_bp, quote.personal_discount, quote.total) == (500, 5_000, 95_000)
     assert sell(customer=an, amount=100_000).points_earned == 19  # 95,000 / 5,000
     customers.update(an, {"discount_bp": 1000})
-    assert sales.quote(SaleInput(customer=an, amount=100_000, at=NOW)).discount_bp == 1000
+    assert sale_quote.quote(SaleInput(customer=an, amount=100_000, at=NOW)).discount_bp == 1000
     # Spend older than 12 months does not count.
     assert points.rate_for(fresh(an), NOW + dt.timedelta(days=400)).tier is None
 
@@ -104,7 +115,7 @@ def test_lines_multiply_qty_by_price_rounding_half_up(database):
         LineInput(qty=Decimal("2"), sku="8930000000017", line_discount=66),  # by barcode: 666 - 66
         LineInput(qty="0,3335", unit_price=1_000),  # kept to the thousandth: 0.334 -> 334
     ]).receipt
-    lines = list(receipt.lines.order_by(sales.ReceiptLine.position))
+    lines = list(receipt.lines.order_by(ReceiptLine.position))
     assert [line.amount for line in lines] == [500, 1235, 600, 334]
     assert [line.qty for line in lines] == [Decimal("1.5"), Decimal("0.1"), Decimal("2"), Decimal("0.334")]
     assert lines[0].name == "Rice 1 kg" and lines[2].sku == "RICE"
@@ -196,8 +207,8 @@ def test_redeeming_refusals(an):
     settings.set_value("points_min_redeem", "50")
     with pytest.raises(RuleViolation, match="50"):
         sell(customer=an, amount=100_000, points=20)
-    assert sales.quote(SaleInput(customer=an, amount=30_000)).max_points == 0  # 30 is below the minimum
-    assert sales.quote(SaleInput(customer=an, amount=80_000)).max_points == 80
+    assert sale_quote.quote(SaleInput(customer=an, amount=30_000)).max_points == 0  # 30 is below the minimum
+    assert sale_quote.quote(SaleInput(customer=an, amount=80_000)).max_points == 80
     assert fresh(an).points_balance == 100
 
 
@@ -414,8 +425,8 @@ def test_a_failed_sale_writes_nothing(an):
 
 def test_attach_an_anonymous_receipt_forgot_my_card(an):
     receipt = sell(amount=100_000, at=NOW - dt.timedelta(days=3)).receipt
-    sales.record_return(receipt, 30_000, at=NOW - dt.timedelta(days=2))
-    earned = sales.attach_receipt(receipt, an, at=NOW)
+    sale_return.record_return(receipt, 30_000, at=NOW - dt.timedelta(days=2))
+    earned = receipt_owner.attach_receipt(receipt, an, at=NOW)
     assert earned == 7  # on what was kept: 70,000
     assert PointsEntry.get(PointsEntry.kind == "earn").at == NOW
     customer = fresh(an)
@@ -424,28 +435,28 @@ def test_attach_an_anonymous_receipt_forgot_my_card(an):
     assert Receipt.select().where(Receipt.customer == an).count() == 2  # the sale and its return
     assert_ledgers_match()
     with pytest.raises(RuleViolation):
-        sales.attach_receipt(receipt, an, today=NOW.date())  # no longer anonymous
+        receipt_owner.attach_receipt(receipt, an, today=NOW.date())  # no longer anonymous
 
 
 def test_attach_only_within_the_days_allowed(an):
     receipt = sell(amount=100_000, at=NOW - dt.timedelta(days=8)).receipt
     with pytest.raises(RuleViolation, match="7 days"):
-        sales.attach_receipt(receipt, an, today=NOW.date())
+        receipt_owner.attach_receipt(receipt, an, today=NOW.date())
     settings.set_value("attach_receipt_days", "10")
-    assert sales.attach_receipt(receipt, an, today=NOW.date()) == 10
+    assert receipt_owner.attach_receipt(receipt, an, today=NOW.date()) == 10
     with pytest.raises(NotFound):
-        sales.attach_receipt(99999, an)
+        receipt_owner.attach_receipt(99999, an)
     with pytest.raises(ValidationError):
-        sales.attach_receipt(sell(amount=1).receipt, None, today=NOW.date())
+        receipt_owner.attach_receipt(sell(amount=1).receipt, None, today=NOW.date())
 
 
 def test_move_a_receipt_to_the_right_customer(an, manager):
     binh = customers.register({"name": "Bình"}, actor=SYSTEM).customer
     points.adjust_points(an, 50, "welcome", actor=SYSTEM)
     receipt = sell(customer=an, amount=200_000, points=20, credit=100_000).receipt  # earns 18
-    sales.record_return(receipt, 50_000, actor=SYSTEM)
+    sale_return.record_return(receipt, 50_000, actor=SYSTEM)
     before_an = fresh(an)
-    sales.move_receipt(receipt, binh, Actor(user=manager), at=NOW)
+    receipt_owner.move_receipt(receipt, binh, Actor(user=manager), at=NOW)
     assert {e.at for e in PointsEntry.select().where(PointsEntry.kind == "move")} == {NOW}
     a, b = fresh(an), fresh(binh)
     assert (a.points_balance, a.debt_balance, a.total_sales, a.last_purchase_at) == (50, 0, 0, None)
@@ -455,7 +466,7 @@ def test_move_a_receipt_to_the_right_customer(an, manager):
     assert Receipt.select().where(Receipt.customer == binh).count() == 2
     assert_ledgers_match()
     # And back again: the compensating entries of the first move move too.
-    sales.move_receipt(receipt, an, actor=SYSTEM)
+    receipt_owner.move_receipt(receipt, an, actor=SYSTEM)
     assert (fresh(an).points_balance, fresh(binh).points_balance, fresh(binh).debt_balance) == (
         before_an.points_balance, 0, 0)
     assert_ledgers_match()
@@ -465,19 +476,19 @@ def test_move_refusals(an, cashier):
     binh = customers.register({"name": "Bình"}, actor=SYSTEM).customer
     anonymous = sell(amount=1).receipt
     with pytest.raises(RuleViolation):
-        sales.move_receipt(anonymous, binh, actor=SYSTEM)
+        receipt_owner.move_receipt(anonymous, binh, actor=SYSTEM)
     mine = sell(customer=an, amount=1).receipt
     with pytest.raises(RuleViolation):
-        sales.move_receipt(mine, an, actor=SYSTEM)
+        receipt_owner.move_receipt(mine, an, actor=SYSTEM)
     with pytest.raises(PermissionDenied):
-        sales.move_receipt(mine, binh, Actor(user=cashier))
+        receipt_owner.move_receipt(mine, binh, Actor(user=cashier))
     with pytest.raises(ValidationError):
-        sales.move_receipt(mine, None, actor=SYSTEM)
+        receipt_owner.move_receipt(mine, None, actor=SYSTEM)
 
 
 def test_now_is_used_when_no_time_is_given(an, monkeypatch):
     monkeypatch.setattr(clock, "now", lambda: NOW)
-    assert sales.record_sale(SaleInput(customer=an, amount=1)).receipt.at == NOW
+    assert checkout.record_sale(SaleInput(customer=an, amount=1)).receipt.at == NOW
 
 
 def test_a_sale_holds_the_write_lock_from_its_start(an, db_path, monkeypatch):
@@ -539,7 +550,7 @@ def test_two_tills_cannot_spend_the_same_points(pg_url, monkeypatch):
 
         def till():
             try:
-                sales.record_sale(SaleInput(customer=customer.id, amount=100_000, points=80, at=NOW))
+                checkout.record_sale(SaleInput(customer=customer.id, amount=100_000, points=80, at=NOW))
                 outcomes.append("sold")
             except RuleViolation as exc:
                 outcomes.append(str(exc))
@@ -569,28 +580,28 @@ def test_a_receipt_discount_in_percent_is_a_share_of_the_price_after_the_persona
     receipt = sell(customer=an, amount=200_000, extra_discount_bp=1_000).receipt
     assert (receipt.subtotal, receipt.discount, receipt.total) == (200_000, 29_000, 171_000)
     # Anonymous, 10% of 10,000 is 1,000 (not ₫10).
-    assert sales.quote(SaleInput(amount=10_000, extra_discount_bp=1_000)).total == 9_000
+    assert sale_quote.quote(SaleInput(amount=10_000, extra_discount_bp=1_000)).total == 9_000
     with pytest.raises(ValidationError, match="not both") as refused:
-        sales.quote(SaleInput(amount=10_000, extra_discount=1, extra_discount_bp=1_000))
+        sale_quote.quote(SaleInput(amount=10_000, extra_discount=1, extra_discount_bp=1_000))
     assert refused.value.field == "extra_discount"
     with pytest.raises(ValidationError, match="100%"):
-        sales.quote(SaleInput(amount=10_000, extra_discount_bp=10_001))
+        sale_quote.quote(SaleInput(amount=10_000, extra_discount_bp=10_001))
 
 
 def test_a_typed_amount_that_is_not_what_the_lines_come_to_is_refused_on_the_amount(database):
     Product.create(sku="MI-HAOHAO", barcode="8930000000019", name="Hao Hao", price=4_500)
     lines = [LineInput(qty=Decimal(10), sku="MI-HAOHAO")]
     with pytest.raises(ValidationError, match="The lines come to ₫45,000, not ₫100,000") as refused:
-        sales.quote(SaleInput(amount=100_000, lines=lines))
+        sale_quote.quote(SaleInput(amount=100_000, lines=lines))
     assert refused.value.field == "amount"
     with pytest.raises(ValidationError):
         sell(amount=100_000, lines=lines)
     assert Receipt.select().count() == 0
     # The lines' sum (before or after their discounts), or no amount at all, is taken.
-    assert sales.quote(SaleInput(amount=45_000, lines=lines)).total == 45_000
+    assert sale_quote.quote(SaleInput(amount=45_000, lines=lines)).total == 45_000
     discounted = [LineInput(qty=Decimal(10), sku="MI-HAOHAO", line_discount=5_000)]
-    assert sales.quote(SaleInput(amount=40_000, lines=discounted)).total == 40_000
-    assert sales.quote(SaleInput(amount=45_000, lines=discounted)).total == 40_000
+    assert sale_quote.quote(SaleInput(amount=40_000, lines=discounted)).total == 40_000
+    assert sale_quote.quote(SaleInput(amount=45_000, lines=discounted)).total == 40_000
     assert sell(lines=lines).receipt.total == 45_000
 
 
@@ -600,7 +611,7 @@ def test_a_percent_voucher_is_taken_before_points_pay(database):
     vouchers.create_voucher("TEN", "percent", 1_000)
     # 200,000 - 5% = 190,000 to pay; the voucher takes 10% of it, 19,000 (not 10% of
     # 190,000 - 50,000 = 14,000); 50 points pay 50,000; cash is the rest, 121,000.
-    q = sales.quote(SaleInput(customer=an, amount=200_000, points=50, voucher="TEN", at=NOW))
+    q = sale_quote.quote(SaleInput(customer=an, amount=200_000, points=50, voucher="TEN", at=NOW))
     assert (q.total, q.voucher_money, q.points_money) == (190_000, 19_000, 50_000)
     # What points may still pay is what the voucher left: 171,000 is worth 171 points, the balance is 60.
     assert q.max_points == 60
@@ -612,10 +623,10 @@ def test_a_percent_voucher_is_taken_before_points_pay(database):
     # Points earned on what points did not pay: 140,000 / 10,000 = 14.
     assert result.points_earned == 14
     # Half back: each way of paying gives back half, rounded on running totals.
-    back = sales.record_return(receipt, 95_000, at=NOW)
+    back = sale_return.record_return(receipt, 95_000, at=NOW)
     assert (back.points_restored, back.points_reversed, back.refunded) == (25, 7, 95_000 - 25_000 - 9_500)
     assert payments_of(back.receipt) == {"points": 25_000, "voucher": 9_500, "cash": 60_500}
-    rest = sales.record_return(receipt, at=NOW)
+    rest = sale_return.record_return(receipt, at=NOW)
     assert payments_of(rest.receipt) == {"points": 25_000, "voucher": 9_500, "cash": 60_500}
     assert fresh(an).points_balance == 60 and assert_ledgers_match() is None
 
@@ -625,7 +636,7 @@ def test_a_voucher_and_points_together_may_not_pay_more_than_the_receipt(databas
     points.adjust_points(an, 100, "welcome")
     vouchers.create_voucher("HALF", "percent", 5_000)
     # 100,000: the voucher pays 50,000, so at most 50 points are left to pay.
-    assert sales.quote(SaleInput(customer=an, amount=100_000, voucher="HALF", at=NOW)).max_points == 50
+    assert sale_quote.quote(SaleInput(customer=an, amount=100_000, voucher="HALF", at=NOW)).max_points == 50
     with pytest.raises(RuleViolation, match="at most 50") as refused:
         sell(customer=an, amount=100_000, points=60, voucher="HALF")
     assert refused.value.field == "points"
@@ -638,7 +649,7 @@ def test_the_shops_default_credit_limit_applies_to_customers_without_their_own(a
     with pytest.raises(RuleViolation, match="at most ₫100,000 more") as refused:
         sell(customer=an, amount=200_000, credit=200_000)
     assert refused.value.field == "credit"
-    assert sales.quote(SaleInput(customer=an, amount=1)).credit_left == 100_000
+    assert sale_quote.quote(SaleInput(customer=an, amount=1)).credit_left == 100_000
     sell(customer=an, amount=100_000, credit=100_000)
     # Over it, a manager's PIN allows it and the audit says who.
     result = sell(customer=an, amount=50_000, credit=50_000, override_by=manager)
@@ -672,8 +683,8 @@ def test_an_archived_or_merged_customer_cannot_buy(database):
         sell(customer=gone, amount=10_000, credit=10_000)
     anonymous = sell(amount=10_000).receipt
     with pytest.raises(RuleViolation, match="was merged into Kept"):
-        sales.attach_receipt(anonymous, gone, at=NOW)
+        receipt_owner.attach_receipt(anonymous, gone, at=NOW)
     mine = sell(customer=kept, amount=10_000).receipt
     with pytest.raises(RuleViolation, match="was merged into Kept"):
-        sales.move_receipt(mine, gone, at=NOW)
+        receipt_owner.move_receipt(mine, gone, at=NOW)
     assert Receipt.select().count() == 2 and fresh(gone).total_sales == 0

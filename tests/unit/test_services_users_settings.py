@@ -10,9 +10,9 @@ import pytest
 from shoptui import clock
 from shoptui.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from shoptui.models import AuditLog, Product, Setting, User
-from shoptui.services import customers, debts, points, sales, settings, stores, users, vouchers
+from shoptui.services import checkout, customers, debts, points, settings, stores, users, vouchers
 from shoptui.services.context import ACTION_NAMES, ACTION_ROLES, Actor, allows, require
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from tests.actors import SYSTEM
 
 NOW = dt.datetime(2024, 6, 15, 10, 0)
@@ -352,7 +352,7 @@ def test_each_reader_refuses(database, key, typed):
 def test_the_currency_cannot_change_once_money_is_recorded(database):
     settings.set_value("currency", "EUR")
     settings.set_value("currency", "VND")
-    sales.record_sale(SaleInput(amount=1))
+    checkout.record_sale(SaleInput(amount=1))
     with pytest.raises(RuleViolation, match="it is VND"):
         settings.set_value("currency", "EUR")
     settings.set_value("currency", "vnd")  # the same currency is no change

@@ -10,9 +10,9 @@ import pytest
 
 from shoptui.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from shoptui.models import AuditLog, PointsTier, Receipt
-from shoptui.services import customers, points, sales, settings, tiers, users
+from shoptui.services import checkout, customers, points, settings, tiers, users
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from shoptui.services.tiers import TierInput
 from tests.actors import SYSTEM
 
@@ -117,14 +117,14 @@ def test_a_sale_applies_the_tier_reached_in_the_last_12_months(owner):
     tiers.add_tier(gold(name="Silver", min_spend=500_000, earn_per=5_000, discount_bp=200), owner)
     tiers.add_tier(gold(name="Gold", min_spend=2_000_000, earn_per=2_000, discount_bp=800), owner)
     an = customers.register({"name": "An"}, actor=SYSTEM).customer
-    first = sales.record_sale(SaleInput(customer=an, amount=600_000, at=NOW - dt.timedelta(days=30)), actor=SYSTEM)
+    first = checkout.record_sale(SaleInput(customer=an, amount=600_000, at=NOW - dt.timedelta(days=30)), actor=SYSTEM)
     assert first.receipt.total == 600_000 and first.points_earned == 60  # no tier yet
     assert points.rate_for(an, NOW).tier == "Silver"
-    second = sales.record_sale(SaleInput(customer=an, amount=1_500_000, at=NOW), actor=SYSTEM)
+    second = checkout.record_sale(SaleInput(customer=an, amount=1_500_000, at=NOW), actor=SYSTEM)
     # Silver: 2% off 1,500,000 = 30,000; 1,470,000 / 5,000 = 294 points.
     assert (second.receipt.total, second.receipt.discount, second.points_earned) == (1_470_000, 30_000, 294)
     assert points.rate_for(an, NOW).tier == "Gold"  # 600,000 + 1,470,000
-    third = sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW + dt.timedelta(minutes=1)), actor=SYSTEM)
+    third = checkout.record_sale(SaleInput(customer=an, amount=100_000, at=NOW + dt.timedelta(minutes=1)), actor=SYSTEM)
     assert (third.receipt.total, third.points_earned) == (92_000, 46)
     # A year after the first sales only the newest counts (1,470,000 + 92,000 ≥ 500,000).
     assert points.rate_for(an, NOW + dt.timedelta(days=340)).tier == "Silver"
@@ -134,20 +134,20 @@ def test_a_sale_applies_the_tier_reached_in_the_last_12_months(owner):
 def test_the_personal_discount_wins_when_it_is_larger(owner):
     tiers.add_tier(gold(name="Everyone", min_spend=0, earn_per=5_000, discount_bp=300), owner)
     an = customers.register({"name": "An", "discount_bp": 1_000}, actor=SYSTEM).customer
-    result = sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM)
+    result = checkout.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM)
     assert result.receipt.total == 90_000 and result.points_earned == 18  # the tier's rate, the larger discount
-    anonymous = sales.record_sale(SaleInput(amount=100_000, at=NOW), actor=SYSTEM)
+    anonymous = checkout.record_sale(SaleInput(amount=100_000, at=NOW), actor=SYSTEM)
     assert anonymous.receipt.total == 100_000  # tiers are for known customers
 
 
 def test_a_tier_edited_applies_to_the_next_sale(owner):
     tier_id = tiers.add_tier(gold(name="Everyone", min_spend=0, discount_bp=0), owner)
     an = customers.register({"name": "An"}, actor=SYSTEM).customer
-    assert sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM).receipt.total == 100_000
+    assert checkout.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM).receipt.total == 100_000
     tiers.update_tier(tier_id, gold(name="Everyone", min_spend=0, discount_bp=1_000), owner)
-    assert sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM).receipt.total == 90_000
+    assert checkout.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM).receipt.total == 90_000
     tiers.delete_tier(tier_id, owner)
-    latest = sales.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM)
+    latest = checkout.record_sale(SaleInput(customer=an, amount=100_000, at=NOW), actor=SYSTEM)
     assert latest.receipt.total == 100_000 and latest.points_earned == 10
     assert Receipt.select().count() == 3
 
@@ -156,6 +156,6 @@ def test_tiers_in_eur_round_the_discount_half_up(owner):
     settings.set_value("currency", "EUR", owner)
     tiers.add_tier(gold(name="Silver", min_spend=0, earn_per=100, discount_bp=250), owner)
     an = customers.register({"name": "An"}, actor=SYSTEM).customer
-    result = sales.record_sale(SaleInput(customer=an, amount=1_999, at=NOW), actor=SYSTEM)  # 19.99 EUR
+    result = checkout.record_sale(SaleInput(customer=an, amount=1_999, at=NOW), actor=SYSTEM)  # 19.99 EUR
     # 2.5% of 19.99 = 0.49975 -> 0.50; 19.49 EUR earns 19 points at 1.00 EUR a point.
     assert (result.receipt.total, result.points_earned) == (1_949, 19)

@@ -27,8 +27,8 @@ from shoptui import db as dbmod
 from shoptui.check import run_checks
 from shoptui.errors import ShopError
 from shoptui.models import Customer, DebtEntry, GiftCardEntry, Payment, PointsEntry, Product, Receipt
-from shoptui.services import customers, debts, points, sales, settings, tiers, vouchers
-from shoptui.services.sales import LineInput, SaleInput
+from shoptui.services import checkout, customers, debts, points, sale_quote, sale_return, settings, tiers, vouchers
+from shoptui.services.sale_quote import LineInput, SaleInput
 from shoptui.services.stores import ensure_main_store
 
 PRODUCTS = (("TEA", 30_000), ("CAKE", 12_500), ("MILK", 7_000))
@@ -98,7 +98,7 @@ class Till(RuleBasedStateMachine):
         base = SaleInput(customer=customer, amount=None if lines else amount,
                          lines=[LineInput(qty=Decimal(q), sku=sku) for sku, q in lines], voucher=voucher, at=self.tick())
         try:
-            q = sales.quote(base)
+            q = sale_quote.quote(base)
         except ShopError:
             return
         payable = q.total - q.voucher_money
@@ -111,20 +111,20 @@ class Till(RuleBasedStateMachine):
         advance = min(debts.advance_left(Customer.get_by_id(customer)), payable * shares[4] // 8) if customer else 0
         sale = dataclasses.replace(base, points=pay_points, credit=credit, gift_card=GIFT if gift else None,
                                    gift_amount=gift, card=card, advance=advance, cash=None if exact else 0)
-        self.attempt(sales.record_sale, sale)
+        self.attempt(checkout.record_sale, sale)
 
     @rule(pick=st.integers(0, 10_000), share=st.integers(1, 100), method=st.sampled_from(["cash", "card"]))
     def return_an_amount(self, pick, share, method):
         sale = self._a_sale(pick)
         if sale is not None:
-            left = sale.total - sales.returned_so_far(sale)
-            self.attempt(sales.record_return, sale, max(1, left * share // 100), refund_method=method, at=self.tick())
+            left = sale.total - sale_return.returned_so_far(sale)
+            self.attempt(sale_return.record_return, sale, max(1, left * share // 100), refund_method=method, at=self.tick())
 
     @rule(pick=st.integers(0, 10_000))
     def return_everything_left(self, pick):
         sale = self._a_sale(pick)
         if sale is not None:
-            self.attempt(sales.record_return, sale, at=self.tick())
+            self.attempt(sale_return.record_return, sale, at=self.tick())
 
     @rule(pick=st.integers(0, 10_000), line=st.integers(0, 2), qty=st.integers(1, 2))
     def return_a_line(self, pick, line, qty):
@@ -132,7 +132,7 @@ class Till(RuleBasedStateMachine):
         if sale is not None and sale.lines:
             lines = list(sale.lines)
             chosen = lines[line % len(lines)]
-            self.attempt(sales.record_return, sale, lines=[(chosen.id, Decimal(qty))], at=self.tick())
+            self.attempt(sale_return.record_return, sale, lines=[(chosen.id, Decimal(qty))], at=self.tick())
 
     @rule(who=st.integers(0, 2), amount=st.integers(1, 20).map(lambda n: n * 5_000))
     def pay_debt(self, who, amount):

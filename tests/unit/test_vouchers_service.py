@@ -11,9 +11,9 @@ import pytest
 from shoptui import check
 from shoptui.errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from shoptui.models import AuditLog, GiftCardEntry, Voucher
-from shoptui.services import cards, customers, sales, users, vouchers
+from shoptui.services import cards, checkout, customers, users, vouchers
 from shoptui.services.context import Actor
-from shoptui.services.sales import SaleInput
+from shoptui.services.sale_quote import SaleInput
 from tests.actors import SYSTEM
 
 TODAY = dt.date(2024, 6, 15)
@@ -69,7 +69,7 @@ def test_list_counts_uses_and_tells_the_state(database, an):
     vouchers.create_voucher("ONCE", "amount", 20_000, at=NOW - dt.timedelta(days=2))
     vouchers.create_voucher("LATER", "amount", 5_000, TODAY + dt.timedelta(days=1), at=NOW - dt.timedelta(days=1))
     vouchers.create_voucher("OLD", "percent", 250, valid_to=TODAY - dt.timedelta(days=1), max_uses=None, at=NOW)
-    sales.record_sale(SaleInput(customer=an, amount=100_000, voucher="ONCE", at=NOW))
+    checkout.record_sale(SaleInput(customer=an, amount=100_000, voucher="ONCE", at=NOW))
     rows = {row.code: row for row in vouchers.list_vouchers(TODAY)}
     assert [row.code for row in vouchers.list_vouchers(TODAY)] == ["OLD", "LATER", "ONCE"]
     assert (rows["ONCE"].uses, rows["ONCE"].max_uses, rows["ONCE"].state) == (1, 1, "used_up")
@@ -103,7 +103,7 @@ def test_gift_card_sold_topped_up_and_shown(database, an, cashier, currency, amo
     settings.set_value("currency", currency, actor=SYSTEM)
     sold = vouchers.top_up_gift_card("2900000000018", amount, "card", cashier, at=NOW)
     assert (sold.kind, sold.amount, sold.method, sold.balance_before, sold.balance_after) == ("issue", amount, "card", 0, amount)
-    sales.record_sale(SaleInput(customer=an, amount=spend, gift_card="2900000000018", gift_amount=spend,
+    checkout.record_sale(SaleInput(customer=an, amount=spend, gift_card="2900000000018", gift_amount=spend,
                                 at=NOW + dt.timedelta(hours=1)), cashier)
     topped = vouchers.top_up_gift_card("2900000000018", 1, "cash", cashier, at=NOW + dt.timedelta(hours=2))
     assert (topped.kind, topped.balance_before, topped.balance_after) == ("topup", amount - spend, amount - spend + 1)

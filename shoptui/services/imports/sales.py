@@ -1,19 +1,4 @@
-"""The write side of ``shoptui import``: each parsed record becomes rows, keyed by its natural id.
-
-The engine (``shoptui/io/importer.py``) reads the file and hands over batches of
-``Record``s inside one transaction per batch; a writer here matches every record with
-what is stored and says what it did: ``imported``, ``updated``, ``unchanged`` or
-``rejected``. Matching by natural id (customer code/phone, store + receipt number,
-store + hour, sku) is what makes a second import add nothing and a killed import
-complete when run again.
-
-- customers go through the customer, card, points and debt services;
-- receipts are written here in bulk (70,000 of them must import in well under a minute
-  or two): payments that add up to the total, lines, voucher uses, and the customers'
-  cached sales. Imported receipts post no points or debt entries: the balances come
-  from the customer import's opening balances, which are the truth of the old program;
-- visitor counts go through ``visits.record_imported``; products are upserted by sku.
-"""
+"""Receipts of an import, written in bulk: payments, lines, voucher uses, the customers' cached sales."""
 
 from __future__ import annotations
 
@@ -21,296 +6,34 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import peewee as pw
 
-from .. import clock, phones
-from ..db import database
-from ..errors import NotFound, RuleViolation, ShopError, ValidationError
-from ..i18n import _, babel_locale
-from ..models import (
+from ... import clock, phones
+from ...db import database
+from ...errors import NotFound, RuleViolation, ShopError, ValidationError
+from ...i18n import _, babel_locale
+from ...models import (
     Card,
     CardBinding,
     Customer,
-    ImportSource,
     Payment,
     Product,
     Receipt,
     ReceiptLine,
-    Store,
     User,
     Voucher,
     VoucherUse,
 )
-from ..money import format_money
-from ..textfold import fold
-from . import cards, cash_rounding, customers, debts, points, scans, settings, visits
-from .audit import record as audit
-from .context import Actor, require
-from .ledger import write_transaction
-from .money_math import round_qty_price
-from .stores import default_store
-
-STATUSES = ("imported", "updated", "unchanged", "rejected")
-INSERT_CHUNK = 100  # rows per multi-row INSERT: well under SQLite's variable limit
-
-
-@dataclass
-class Record:
-    """One thing to import (a customer, a receipt with its lines, a store-hour, a product).
-
-    ``values`` holds the typed cells that were filled in; an empty cell is absent, so an
-    import never erases what the file does not say. ``errors`` are cells that could not
-    be read: such a record is rejected without touching the database.
-    """
-
-    rows: list[int]
-    values: dict = field(default_factory=dict)
-    lines: list[dict] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def row(self) -> int:
-        return self.rows[0]
-
-
-@dataclass
-class Outcome:
-    status: str
-    messages: list[tuple[int, str, bool]] = field(default_factory=list)  # (row, text, is a warning)
-
-
-@dataclass
-class Options:
-    create_customers: bool = False
-    actor: Actor | None = None
-
-
-def rejected(row: int, message: str) -> Outcome:
-    return Outcome("rejected", [(row, message, False)])
-
-
-class RowError(ValidationError):
-    """A refusal caused by one row of a record of several rows (a receipt's line)."""
-
-    def __init__(self, message: str, row: int):
-        super().__init__(message)
-        self.row = row
-
-
-# -- progress of a file ------------------------------------------------------------------
-
-
-def start_source(kind: str, sha256: str, name: str, actor: Actor | None = None) -> ImportSource:
-    """The file's progress record: the same content (by hash) is one source however often it runs."""
-    require(actor, "import")
-    with write_transaction():
-        source = ImportSource.get_or_none((ImportSource.kind == kind) & (ImportSource.file_sha256 == sha256))
-        now = clock.now()
-        if source is None:
-            source = ImportSource.create(kind=kind, file_sha256=sha256, file_name=name, started_at=now, rows_done=0)
-        else:
-            ImportSource.update(file_name=name, started_at=now, finished_at=None, rows_done=0).where(
-                ImportSource.id == source.id
-            ).execute()
-    return source
-
-
-def note_progress(source: ImportSource, rows_done: int) -> None:
-    """Called inside the batch's transaction, so the progress is exactly what was committed."""
-    ImportSource.update(rows_done=rows_done).where(ImportSource.id == source.id).execute()
-
-
-def finish_source(source: ImportSource, summary: dict, actor: Actor | None = None) -> None:
-    with write_transaction():
-        ImportSource.update(finished_at=clock.now(), summary=summary).where(ImportSource.id == source.id).execute()
-        audit(actor, f"import.{source.kind}", "import", source.id, None, dict(summary, file=source.file_name))
-
-
-# -- lookups shared by the writers ---------------------------------------------------------
-
-
-class Stores:
-    """Store codes (or names) of the file to ids; an empty cell is the shop's default store."""
-
-    def __init__(self):
-        self.by_key: dict[str, int] = {}
-        for store in Store.select():
-            self.by_key.setdefault(store.code.upper(), store.id)
-            self.by_key.setdefault(fold(store.name), store.id)
-        self._default: int | None = None
-
-    def resolve(self, text: str | None) -> int:
-        if not text:
-            if self._default is None:
-                self._default = default_store().id
-            return self._default
-        found = self.by_key.get(text.strip().upper()) or self.by_key.get(fold(text))
-        if found is None:
-            raise NotFound(_("There is no store {code}; add it first with `shoptui stores add`.").format(code=text))
-        return found
-
-
-def _chunks(items: list, size: int = INSERT_CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-# -- customers -------------------------------------------------------------------------------
-
-TEXT_FIELDS = ("name", "email", "company", "address", "area")
-
-
-class CustomersWriter:
-    """Customers are matched by code when the row has one, else by phone (E.164, or as
-    typed when it cannot be read), else by exact name (and birthday when given): a row
-    that matches nothing is a new customer. Balances are opening balances, taken once."""
-
-    def __init__(self, options: Options):
-        self.options = options
-        self.actor = options.actor
-        self.region = settings.region()
-        self.now = clock.now()
-        self.stores = Stores()
-        self.cache: dict[tuple[str, str], Customer | None] = {}
-
-    def write(self, records: list[Record]) -> list[Outcome]:
-        self._prefetch(records)
-        return [self._write_one(record) for record in records]
-
-    def finish(self) -> list[str]:
-        return []
-
-    def _prefetch(self, records: list[Record]) -> None:
-        """The batch's customers by code and phone in two queries. Each entry answers one
-        row only (it is popped), so a key repeated in the batch is asked of the database."""
-        codes, numbers = set(), set()
-        for record in records:
-            if record.values.get("code"):
-                codes.add(str(record.values["code"]).strip())
-            elif record.values.get("phone"):
-                e164 = phones.normalize(record.values["phone"], self.region)
-                if e164:
-                    numbers.add(e164)
-        self.cache: dict[tuple[str, str], Customer | None] = {}
-        for chunk in _chunks(sorted(codes), 500):
-            self.cache.update(dict.fromkeys((("code", c) for c in chunk), None))
-            for customer in Customer.select().where(Customer.code.in_(chunk)):
-                self.cache[("code", customer.code)] = customer
-        for chunk in _chunks(sorted(numbers), 500):
-            self.cache.update(dict.fromkeys((("phone", n) for n in chunk), None))
-            query = Customer.select().where(Customer.phone.in_(chunk))
-            for customer in query.order_by(Customer.status == "archived", Customer.id):
-                if self.cache[("phone", customer.phone)] is None:  # as match(): active first, then oldest
-                    self.cache[("phone", customer.phone)] = customer
-
-    def _write_one(self, record: Record) -> Outcome:
-        values = record.values
-        try:
-            # A savepoint per row: a card held by someone else undoes the row's new customer too.
-            with database.atomic():
-                customer = self.match(values)
-                if customer is None:
-                    customer, warnings = self._register(values)
-                    status = "imported"
-                else:
-                    changed, warnings = self._update(customer, values)
-                    status = "updated" if changed else "unchanged"
-                touched = False
-                if values.get("card"):
-                    touched |= self._issue_card(customer, values["card"])
-                if "points" in values:
-                    touched |= points.set_opening_balance(customer, values["points"], self.actor)
-                    if values["points"] < 0:
-                        warnings.append(_("A points balance below zero is not taken as an opening balance."))
-                if "debt" in values:
-                    touched |= debts.set_opening_balance(customer, values["debt"], self.actor)
-                if touched and status == "unchanged":
-                    status = "updated"
-        except ShopError as exc:
-            return rejected(record.row, str(exc))
-        return Outcome(status, [(record.row, w, True) for w in warnings])
-
-    def match(self, values: dict) -> Customer | None:
-        # A code of only invisible characters is no code (clean_text keeps nothing of it).
-        code = customers.clean_text(values.get("code"), "code", 32) if values.get("code") else ""
-        if code:
-            if ("code", code) in self.cache:
-                return self.cache.pop(("code", code))
-            return Customer.get_or_none(Customer.code == code)
-        typed = values.get("phone")
-        if typed:
-            e164 = phones.normalize(typed, self.region)
-            if e164 and ("phone", e164) in self.cache:
-                return self.cache.pop(("phone", e164))
-            condition = Customer.phone == e164 if e164 else Customer.phone_typed == customers.clean_text(typed, "phone")
-            return Customer.select().where(condition).order_by(Customer.status == "archived", Customer.id).first()
-        name = customers.clean_text(values.get("name"), "name")
-        query = Customer.select().where(Customer.name == name)
-        if values.get("birthday"):
-            query = query.where(Customer.birthday == values["birthday"])
-        found = list(query.limit(2))
-        if len(found) > 1:
-            raise ValidationError(
-                _("Several customers are called {name}; give the row a code or a phone.").format(name=name)
-            )
-        return found[0] if found else None
-
-    def _register(self, values: dict) -> tuple[Customer, list[str]]:
-        fields = {k: values[k] for k in ("code", "phone", "gender", "birthday", *TEXT_FIELDS) if k in values}
-        if "name" not in fields:
-            fields["name"] = values["code"]  # a bare code is a customer whose name is still to come
-        fields["status"] = values.get("status") or ("active" if "name" in values else "incomplete")
-        if values.get("store"):
-            fields["store"] = self.stores.resolve(values["store"])
-        outcome = customers.register(fields, self.actor, registered_at=values.get("registered") or self.now)
-        return outcome.customer, outcome.warnings
-
-    def _update(self, customer: Customer, values: dict) -> tuple[bool, list[str]]:
-        changes: dict = {}
-        for name in TEXT_FIELDS:
-            if name in values and customers.clean_text(values[name], name) != getattr(customer, name):
-                changes[name] = values[name]
-        if "phone" in values:
-            typed = customers.clean_text(values["phone"], "phone")
-            e164 = phones.normalize(typed, self.region)
-            if e164 != customer.phone or (e164 is None and typed != customer.phone_typed):
-                changes["phone"] = typed
-        for name in ("gender", "birthday"):
-            if name in values and values[name] != getattr(customer, name):
-                changes[name] = values[name]
-        warnings: list[str] = []
-        if changes:
-            warnings = customers.update(customer, changes, self.actor).warnings
-            customer = Customer.get_by_id(customer.id)
-        changed = bool(changes)
-        status = values.get("status")
-        unreadable_phone = customer.phone is None and bool(customer.phone_typed)
-        if status and status != customer.status and not (status == "active" and customer.status == "incomplete" and unreadable_phone):
-            customers.set_status(customer, status, self.actor)
-            changed = True
-        registered = values.get("registered")
-        if registered and registered != customer.registered_at:
-            Customer.update(registered_at=registered).where(Customer.id == customer.id).execute()
-            audit(self.actor, "customer.registered", "customer", customer.id,
-                  {"registered_at": customer.registered_at.isoformat()}, {"registered_at": registered.isoformat()})
-            changed = True
-        return changed, warnings
-
-    def _issue_card(self, customer: Customer, barcode: str) -> bool:
-        """Bind the card unless this customer holds or held it (a withdrawn card stays withdrawn)."""
-        card = Card.get_or_none(Card.barcode == barcode.strip())
-        if card is not None:
-            held = CardBinding.select().where((CardBinding.card == card) & (CardBinding.customer == customer.id))
-            if held.exists():
-                return False
-        cards.issue_card(customer, barcode, actor=self.actor, follow_rule=False)
-        return True
-
-
-# -- receipts --------------------------------------------------------------------------------
+from ...money import format_money
+from ...textfold import fold
+from .. import cards, cash_rounding, customers, points, scans, settings
+from ..audit import record as audit
+from ..context import require
+from ..money_math import round_qty_price
+from .records import Options, Outcome, Record, RowError, Stores, chunks, rejected
 
 
 def bulk_insert(model, rows: list[dict]) -> None:
@@ -342,7 +65,7 @@ def refresh_sales_cache(customer_ids) -> None:
     # The kind goes inside MAX, not in WHERE: there SQLite would pick the (kind, at) index
     # and scan every sale of the shop for each customer.
     last = other.select(pw.fn.MAX(pw.Case(None, [(other.kind == "sale", other.at)]))).where(other.customer == Customer.id)
-    for chunk in _chunks(sorted(customer_ids), 500):
+    for chunk in chunks(sorted(customer_ids), 500):
         Customer.update(total_sales=net, last_purchase_at=last).where(Customer.id.in_(chunk)).execute()
 
 
@@ -492,7 +215,7 @@ class SalesWriter:
                     wanted[store_id].add(number)
         sales: dict[int, tuple[int, str]] = {}
         for store_id, numbers in wanted.items():
-            for chunk in _chunks(sorted(numbers), 500):
+            for chunk in chunks(sorted(numbers), 500):
                 query = Receipt.select(
                     Receipt.id, Receipt.number, Receipt.content_hash, Receipt.kind, Receipt.total, Receipt.customer
                 ).where((Receipt.store == store_id) & Receipt.number.in_(chunk))
@@ -502,7 +225,7 @@ class SalesWriter:
                     if kind == "sale":
                         sales[rid] = key
                         self.returned[key] = 0
-        for chunk in _chunks(sorted(sales), 500):
+        for chunk in chunks(sorted(sales), 500):
             sums = (
                 Receipt.select(Receipt.return_of, pw.fn.SUM(Receipt.total))
                 .where(Receipt.return_of.in_(chunk) & (Receipt.kind == "return"))
@@ -720,7 +443,7 @@ class SalesWriter:
             by_store[w.key[0]].append(w.key[1])
         ids: dict[tuple[int, str], int] = {}
         for store_id, numbers in by_store.items():
-            for chunk in _chunks(numbers, 500):
+            for chunk in chunks(numbers, 500):
                 query = Receipt.select(Receipt.id, Receipt.number).where(
                     (Receipt.store == store_id) & Receipt.number.in_(chunk)
                 )
@@ -909,88 +632,3 @@ def _to_second(moment: dt.datetime) -> dt.datetime:
 
 def _fmt(minor: int) -> str:
     return format_money(minor, settings.currency(), babel_locale())
-
-
-# -- visits and products ---------------------------------------------------------------------
-
-
-class VisitsWriter:
-    """One record per store-hour; re-importing an hour replaces its imported count."""
-
-    def __init__(self, options: Options):
-        self.options = options
-        self.stores = Stores()
-        self.now = clock.now()
-
-    def write(self, records: list[Record]) -> list[Outcome]:
-        require(self.options.actor, "import")
-        outcomes = []
-        for record in records:
-            values = record.values
-            try:
-                store_id = values.get("store_id") or self.stores.resolve(values.get("store"))
-                status = visits.record_imported(store_id, values["datetime"], values["in"], values.get("out", 0), self.now)
-            except ShopError as exc:
-                outcomes.append(rejected(record.row, str(exc)))
-                continue
-            outcomes.append(Outcome(status))
-        return outcomes
-
-    def finish(self) -> list[str]:
-        return []
-
-
-class ProductsWriter:
-    """Products upserted by sku; a barcode is unique across products."""
-
-    def __init__(self, options: Options):
-        self.options = options
-
-    def write(self, records: list[Record]) -> list[Outcome]:
-        require(self.options.actor, "import")
-        outcomes = []
-        for record in records:
-            try:
-                with database.atomic():
-                    outcomes.append(Outcome(self._write_one(record.values)))
-            except ShopError as exc:
-                outcomes.append(rejected(record.row, str(exc)))
-        return outcomes
-
-    def finish(self) -> list[str]:
-        return []
-
-    def _write_one(self, values: dict) -> str:
-        sku = customers.clean_text(values["sku"], "sku", 64)
-        fields = {}
-        for name, limit in (("barcode", 64), ("name", 300), ("group", 100)):
-            if name in values:
-                fields[name] = customers.clean_text(values[name], name, limit)
-        if "price" in values:
-            if values["price"] < 0:
-                raise ValidationError(_("A price may not be negative."))
-            fields["price"] = values["price"]
-        product = Product.get_or_none(Product.sku == sku)
-        barcode = fields.get("barcode")
-        if barcode:
-            other = Product.get_or_none((Product.barcode == barcode) & (Product.sku != sku))
-            if other is not None:
-                raise ValidationError(
-                    _("Barcode {barcode} already belongs to product {sku}.").format(barcode=barcode, sku=other.sku)
-                )
-        for code in {sku, barcode} - {None, ""}:
-            # A scan reads a card before a product: a product may not take a card's code.
-            if Card.select().where(Card.barcode == code).exists():
-                raise ValidationError(_("{code} is a card of this shop, not a product.").format(code=code))
-        if product is None:
-            fields.setdefault("name", sku)
-            Product.create(sku=sku, **fields)
-            return "imported"
-        changes = {k: v for k, v in fields.items() if getattr(product, k) != v}
-        if not changes:
-            return "unchanged"
-        Product.update(**changes).where(Product.id == product.id).execute()
-        return "updated"
-
-
-WRITERS = {"customers": CustomersWriter, "sales": SalesWriter, "visits": VisitsWriter, "products": ProductsWriter}
