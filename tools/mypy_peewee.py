@@ -1,10 +1,13 @@
-"""A mypy plugin for one mistake of peewee's own stubs (peewee-stubs, shipped with peewee).
+"""A mypy plugin for what peewee's own stubs (peewee-stubs, shipped with peewee) get wrong
+about a query's rows.
 
 The stubs type ``tuples()``, ``dicts()`` and ``namedtuples()`` as returning the query
 itself (``Self``), so iterating ``Customer.select(...).tuples()`` would yield ``Customer``
-objects; at run time it yields tuples, dicts or named tuples. The plugin types the result
-of those three calls as ``Any`` (the rows' shape depends on the columns selected, which
-the stubs cannot know). Named in ``[tool.mypy] plugins`` in pyproject.toml.
+objects; at run time it yields tuples, dicts or named tuples. ``objects()`` yields model
+objects that also carry every aliased column selected (``Store.code.alias("store_code")``),
+which the stubs cannot know. The plugin types the result of those four calls as ``Any``:
+the rows' shape depends on the columns selected. Named in ``[tool.mypy] plugins`` in
+pyproject.toml.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Callable
 from mypy.plugin import MethodContext, Plugin
 from mypy.types import AnyType, Type, TypeOfAny
 
-_ROW_SHAPES = {"tuples", "dicts", "namedtuples"}
+_ROW_SHAPES = {"tuples", "dicts", "namedtuples", "objects"}
 
 
 def _untyped_rows(ctx: MethodContext) -> Type:
