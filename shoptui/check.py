@@ -783,7 +783,7 @@ def returns_by_method(limit: int) -> Iterable[Problem]:
         )
 
 
-def _mod(a, b) -> pw.Node:
+def _mod(a, b) -> pw.ColumnBase:
     """``a mod b`` for whole numbers, written so both backends read it alike: peewee takes
     ``%`` on a column for LIKE, and psycopg a bare ``%`` for a placeholder."""
     return a - (a / b) * b

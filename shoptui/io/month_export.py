@@ -241,7 +241,7 @@ SALE = Receipt.kind == "sale"
 RETURN = Receipt.kind == "return"
 
 
-def _sum_if(condition, value=1) -> pw.Node:
+def _sum_if(condition, value=1) -> pw.ColumnBase:
     return fn.COALESCE(fn.SUM(Case(None, [(condition, value)], 0)), 0)
 
 
