@@ -115,7 +115,9 @@ def run_checks(limit: int = DEFAULT_LIMIT, quick: bool = False, full: bool = Fal
     comparing indexes with their tables, which is most of the time on a big file.
     ``full`` walks the hash chains from their first row instead of their checkpoint."""
     problems: list[Problem] = []
-    checks = [functools.partial(sqlite_integrity, quick=quick), *CHECKS, functools.partial(chain_breaks, full=full)]
+    checks: list[Callable[[int], Iterable[Problem]]] = [
+        functools.partial(sqlite_integrity, quick=quick), *CHECKS, functools.partial(chain_breaks, full=full)
+    ]
     for check in checks:
         found = list(check(limit + 1))
         # Two checks may name one row (an audit row's erasure: the chain walk and the scan of
