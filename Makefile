@@ -20,7 +20,13 @@ run: $(STAMP)
 PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/mypy shoptui
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+# Static checks: the import contracts and the types of the core (settings in pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/mypy shoptui
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench $(ARGS)

@@ -115,7 +115,9 @@ def run_checks(limit: int = DEFAULT_LIMIT, quick: bool = False, full: bool = Fal
     comparing indexes with their tables, which is most of the time on a big file.
     ``full`` walks the hash chains from their first row instead of their checkpoint."""
     problems: list[Problem] = []
-    checks = [functools.partial(sqlite_integrity, quick=quick), *CHECKS, functools.partial(chain_breaks, full=full)]
+    checks: list[Callable[[int], Iterable[Problem]]] = [
+        functools.partial(sqlite_integrity, quick=quick), *CHECKS, functools.partial(chain_breaks, full=full)
+    ]
     for check in checks:
         found = list(check(limit + 1))
         # Two checks may name one row (an audit row's erasure: the chain walk and the scan of
@@ -783,7 +785,7 @@ def returns_by_method(limit: int) -> Iterable[Problem]:
         )
 
 
-def _mod(a, b) -> pw.Node:
+def _mod(a, b) -> pw.ColumnBase:
     """``a mod b`` for whole numbers, written so both backends read it alike: peewee takes
     ``%`` on a column for LIKE, and psycopg a bare ``%`` for a placeholder."""
     return a - (a / b) * b

@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import zlib
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import unquote, urlparse, urlsplit
 
 import peewee
@@ -184,9 +185,10 @@ def failure_message(url: str, exc: BaseException) -> str | None:
 def _causes(exc: BaseException) -> list[BaseException]:
     """``exc`` and what it was raised from or during, nearest first."""
     chain: list[BaseException] = []
-    while exc is not None and exc not in chain and len(chain) < 10:
-        chain.append(exc)
-        exc = exc.__cause__ or exc.__context__
+    link: BaseException | None = exc
+    while link is not None and link not in chain and len(chain) < 10:
+        chain.append(link)
+        link = link.__cause__ or link.__context__
     return chain
 
 
@@ -291,6 +293,7 @@ def migration_lock(db: peewee.Database):
                 pass  # a broken connection: closing it releases the lock
         return
     folder = _sqlite_folder(db)
+    fcntl: ModuleType | None
     try:
         import fcntl
     except ImportError:  # Windows: no flock; one till per file there

@@ -512,6 +512,7 @@ class _DemoShop:
             sale.amount = min(5_000_000, max(5_000, int(round(amount, -3))))
 
     def _on_customer_sale(self, at: dt.datetime, plan: _Plan) -> None:
+        assert plan.customer_id is not None  # registered before the first sale
         rng = self.rng
         actor = self._cashier(at, plan.store)
         plan.visits_done += 1
@@ -558,6 +559,7 @@ class _DemoShop:
     def _pay(self, sale: sale_quote.SaleInput, plan: _Plan) -> None:
         """Points, gift card, credit and bank card for some receipts; cash pays the rest."""
         rng = self.rng
+        assert plan.customer_id is not None  # a customer's sale
         if plan.points is None or plan.debt is None:  # a return changed them
             plan.points, plan.debt = ledger.balances(plan.customer_id)
         use_points = plan.points >= 20 and rng.random() < 0.3
@@ -572,11 +574,11 @@ class _DemoShop:
             sale.points = rng.randint(min(20, q.max_points), q.max_points)
             q = sale_quote.quote(sale)  # the voucher pays a share of what the points leave
             left = q.total - q.points_money - q.voucher_money
-        if use_gift:
+        if use_gift and self.gift_barcode is not None:
             balance = vouchers.gift_balance(vouchers.gift_card(self.gift_barcode))
             sale.gift_card, sale.gift_amount = self.gift_barcode, min(balance, left)
             left -= sale.gift_amount
-        if use_credit:
+        if use_credit and plan.credit_limit is not None:
             room = max(0, plan.credit_limit - max(0, plan.debt))
             sale.credit = min(room, left) // 1000 * 1000
             left -= sale.credit

@@ -9,6 +9,7 @@ class ShopError(Exception):
     """An error a person can act on; its message is one plain, translated sentence."""
 
     exit_code = 1
+    field: str | None = None  # the form field it is about, when one is (ValidationError, services.sales.about)
 
 
 class UsageError(ShopError):

@@ -20,12 +20,13 @@ system that cannot keep permissions (a FAT USB stick) still gets the file, with 
 from __future__ import annotations
 
 import contextlib
+import enum
 import logging
 import os
 import re
 import stat
 from pathlib import Path
-from typing import Iterator
+from typing import Final, Iterator
 
 import peewee
 
@@ -49,7 +50,15 @@ DATABASE_SIDE_FILES = ("-wal", "-shm", "-journal")
 PARTIAL_MARK = ".shoptui-partial-"
 _PARTIAL = re.compile(r"^\..*" + re.escape(PARTIAL_MARK) + r"(?P<pid>\d+)(?:-wal|-shm|-journal)?$")
 _NAME_KEPT = 100  # of the target's name in the temporary one, so it stays within NAME_MAX
-_BOUND = object()  # "the database the models are bound to"
+
+
+class _Bound(enum.Enum):
+    """The default of ``database`` below (a one-member enum, so that a type checker knows it)."""
+
+    BOUND = "the database the models are bound to"
+
+
+_BOUND: Final = _Bound.BOUND
 
 
 # -- the guard ----------------------------------------------------------------------------
@@ -74,7 +83,7 @@ def bound_database() -> str | None:
     return bound.database if isinstance(bound, peewee.SqliteDatabase) else None
 
 
-def check_output(path: str | os.PathLike, database: str | os.PathLike | None = _BOUND) -> Path:
+def check_output(path: str | os.PathLike, database: str | os.PathLike | None | _Bound = _BOUND) -> Path:
     """``path`` as a file the program may write, or ``ValidationError`` (field ``path``)
     with one sentence saying why not.
 
@@ -139,7 +148,7 @@ def _is_database_file(target: Path, info: os.stat_result | None, protected: list
 
 
 @contextlib.contextmanager
-def atomic_output(path: str | os.PathLike, database: str | os.PathLike | None = _BOUND) -> Iterator[Path]:
+def atomic_output(path: str | os.PathLike, database: str | os.PathLike | None | _Bound = _BOUND) -> Iterator[Path]:
     """Write a file whole or not at all: yields a temporary path beside the target (an
     empty private file) for the caller to fill; on success it is renamed over the target.
 
@@ -172,7 +181,7 @@ def atomic_output(path: str | os.PathLike, database: str | os.PathLike | None = 
 
 
 def write_output(path: str | os.PathLike, data: bytes | str, *, encoding: str = "utf-8",
-                 database: str | os.PathLike | None = _BOUND) -> Path:
+                 database: str | os.PathLike | None | _Bound = _BOUND) -> Path:
     """Write ``data`` (text with ``encoding``, newlines as given) to ``path`` atomically."""
     target = check_output(path, database)
     with atomic_output(target, database) as partial:
@@ -185,7 +194,7 @@ def write_output(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
 
 def clean_leftovers(folder: Path) -> list[Path]:
     """Remove the temporary files of writers that were killed (their process is gone)."""
-    removed = []
+    removed: list[Path] = []
     try:
         names = os.listdir(folder)
     except OSError:

@@ -11,6 +11,7 @@ bad usage (exit 2) said in one sentence; files and forms check dates with ``chec
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from .errors import UsageError, ValidationError
 from .i18n import _
@@ -19,6 +20,8 @@ FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2199, 12, 31)
 MAX_LIMIT = 10_000_000
 MAX_DAYS = 36_500
+
+_Day = TypeVar("_Day", bound=dt.date)  # a date, or a date-time
 
 
 def day_in_range(day: dt.date) -> bool:
@@ -31,7 +34,7 @@ def outside_years(value) -> str:
     )
 
 
-def check_day(day: dt.date, typed=None, field: str | None = None) -> dt.date:
+def check_day(day: _Day, typed=None, field: str | None = None) -> _Day:
     """``day`` itself, or a ValidationError naming what was typed when it is outside the range."""
     if not day_in_range(day if not isinstance(day, dt.datetime) else day.date()):
         raise ValidationError(outside_years(day.isoformat() if typed is None else typed), field)

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..i18n import _
+
+if TYPE_CHECKING:  # rich itself is loaded only when a bar is shown
+    from rich.progress import Progress, TaskID
 
 
 def register(subparsers) -> None:
@@ -57,8 +61,8 @@ class progress_bar:
 
     def __init__(self, enabled: bool):
         self.enabled = enabled
-        self.progress = None
-        self.task = None
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self):
         if not self.enabled:
@@ -75,6 +79,7 @@ class progress_bar:
         return self.update
 
     def update(self, stage: str, done: int, total: int) -> None:
+        assert self.progress is not None and self.task is not None  # __enter__ started the bar
         self.progress.update(self.task, description=stage, completed=done, total=total or None)
 
     def __exit__(self, *exc):

@@ -73,5 +73,6 @@ def run(args) -> int:
     if args.output:
         files.write_output(args.output, output)
     else:
+        assert isinstance(output, str)  # an Excel report (bytes) needs -o: refused above
         sys.stdout.write(output)
     return 0

@@ -55,7 +55,7 @@ WORDS_SHOWN = {"segment"}  # report columns whose values are keys of the report'
 
 # Reports written as sheets when the registry has them (they were built one by one):
 # (report, its options, sheet of its sections, sheet of its rows).
-REPORT_SHEETS = (
+REPORT_SHEETS: tuple[tuple[str, dict[str, Any], str | None, str], ...] = (
     ("rfm", {"details": True}, "rfm", "rfm_customers"),
     ("winback", {}, None, "winback"),
 )
@@ -223,7 +223,7 @@ def summary_sheet(book: Book, month: Month, kpis: dict[Month, dict], shop: str, 
     for key, label in KPI_ROWS:
         now, before, year_ago = kpis[this][key], kpis[previous][key], kpis[last_year][key]
         rows.append([_(label), now, before, change(now, before), year_ago, change(now, year_ago)])
-    about = [
+    about: list[list[Any]] = [
         [_("Shop"), shop],
         [_("Month"), month.label],
         [_("Currency"), currency],
@@ -241,7 +241,7 @@ SALE = Receipt.kind == "sale"
 RETURN = Receipt.kind == "return"
 
 
-def _sum_if(condition, value=1) -> pw.Node:
+def _sum_if(condition, value=1) -> pw.ColumnBase:
     return fn.COALESCE(fn.SUM(Case(None, [(condition, value)], 0)), 0)
 
 
@@ -310,7 +310,7 @@ def conversion_rows(month: Month, by: str) -> list[list[Any]]:
     spec = reports.load("conversion")
     rows = spec.build(month.query(by=by))["rows"]
     if by == "day":
-        keys = month.days()
+        keys: list[Any] = month.days()  # dates, or hours (int) below
         slot = lambda row: row["date"]  # noqa: E731
     else:
         hours = sorted({row["hour"] for row in rows})

@@ -70,7 +70,8 @@ class Dialect:
 
 def _bucket_sums(gap: str) -> list[str]:
     """One 0/1 expression per gap bucket: ``gap`` falls in it."""
-    sums, lower = [], 0
+    sums: list[str] = []
+    lower: int | None = 0  # None only after the last bucket, which has no upper limit
     for _suffix, limit in GAP_BUCKETS:
         upper = "" if limit is None else f" AND {gap} <= {limit}"
         sums.append(f"CASE WHEN {gap} > {lower}{upper} THEN 1 ELSE 0 END")

@@ -10,6 +10,12 @@ from ..db import database
 
 
 class BaseModel(peewee.Model):
+    # What peewee adds anyway when a model names no primary key; said here so that a type
+    # checker knows it. A model with its own primary key does not inherit it. Likewise each
+    # model annotates, under a foreign key ``x``, the ``x_id`` accessor peewee adds, and the
+    # backrefs the core reads (bare annotations: peewee ignores them).
+    id = peewee.AutoField()
+
     class Meta:
         database = database
         legacy_table_names = False

@@ -31,7 +31,9 @@ class Customer(BaseModel):
     status = pw.CharField(max_length=12, default="active", index=True)
     registered_at = pw.DateTimeField(index=True)
     store = pw.ForeignKeyField(Store, backref="customers")
+    store_id: int
     registered_by = pw.ForeignKeyField(User, null=True, backref="registered_customers")
+    registered_by_id: int | None
     discount_bp = pw.IntegerField(default=0)  # personal discount in hundredths of a percent
     credit_limit = MoneyField(null=True)  # None: no limit; 0: no credit
     consent_sms = pw.BooleanField(default=False)
@@ -40,6 +42,7 @@ class Customer(BaseModel):
     consent_email = pw.BooleanField(default=False)
     notes = pw.TextField(default="")
     merged_into = pw.ForeignKeyField("self", null=True, backref="merged_from")
+    merged_into_id: int | None
     # Cached sums, kept in step by the services in the same transaction and recomputed by `check`.
     # Indexed so that the directory can sort a broad match by them and stop after one page.
     points_balance = pw.BigIntegerField(default=0, index=True)
@@ -55,7 +58,9 @@ class Group(BaseModel):
 
 class CustomerGroup(BaseModel):
     customer = pw.ForeignKeyField(Customer, backref="group_links", on_delete="CASCADE")
+    customer_id: int
     group = pw.ForeignKeyField(Group, backref="customer_links", on_delete="CASCADE")
+    group_id: int
 
     class Meta:
         indexes = ((("customer", "group"), True),)
@@ -72,7 +77,9 @@ class PropertyDefinition(BaseModel):
 
 class PropertyValue(BaseModel):
     customer = pw.ForeignKeyField(Customer, backref="property_values", on_delete="CASCADE")
+    customer_id: int
     definition = pw.ForeignKeyField(PropertyDefinition, backref="values", on_delete="CASCADE")
+    definition_id: int
     value = pw.TextField()  # canonical text: ISO date, decimal string, "1"/"0" for yes/no
 
     class Meta:

@@ -24,11 +24,14 @@ DEBT_KINDS = ("opening", "credit_sale", "payment", "return", "adjust", "move", "
 
 class PointsEntry(BaseModel):
     customer = pw.ForeignKeyField(Customer, backref="points_entries")
+    customer_id: int
     at = pw.DateTimeField()
     kind = pw.CharField(max_length=10)
     points = pw.BigIntegerField()  # signed
     receipt = pw.ForeignKeyField(Receipt, null=True, backref="points_entries")
+    receipt_id: int | None
     user = pw.ForeignKeyField(User, null=True)
+    user_id: int | None
     reason = pw.TextField(default="")
     prev_hash = pw.CharField(max_length=64, null=True)  # the chain (shoptui/chain.py, migration 0009)
     hash = pw.CharField(max_length=64, null=True)
@@ -41,12 +44,15 @@ class PointsEntry(BaseModel):
 
 class DebtEntry(BaseModel):
     customer = pw.ForeignKeyField(Customer, backref="debt_entries")
+    customer_id: int
     at = pw.DateTimeField()
     kind = pw.CharField(max_length=12)
     amount = MoneyField()  # signed: + the customer owes more, - owes less
     receipt = pw.ForeignKeyField(Receipt, null=True, backref="debt_entries")
+    receipt_id: int | None
     method = pw.CharField(max_length=10, null=True)  # how a payment was made
     user = pw.ForeignKeyField(User, null=True)
+    user_id: int | None
     reason = pw.TextField(default="")
     prev_hash = pw.CharField(max_length=64, null=True)
     hash = pw.CharField(max_length=64, null=True)

@@ -25,5 +25,6 @@ class Voucher(BaseModel):
     valid_to = pw.DateField(null=True)
     max_uses = pw.IntegerField(null=True, default=1)  # None: unlimited
     customer = pw.ForeignKeyField(Customer, null=True, backref="vouchers")
+    customer_id: int | None
     created_at = pw.DateTimeField()
     note = pw.TextField(default="")

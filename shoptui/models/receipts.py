@@ -21,12 +21,16 @@ PAYMENT_METHODS = ("cash", "card", "credit", "points", "voucher", "giftcard", "r
 
 class Receipt(BaseModel):
     store = pw.ForeignKeyField(Store, backref="receipts")
+    store_id: int
     number = pw.CharField(max_length=64)
     kind = pw.CharField(max_length=8, default="sale")
     return_of = pw.ForeignKeyField("self", null=True, backref="returns")
+    return_of_id: int | None
     at = pw.DateTimeField(index=True)
     cashier = pw.ForeignKeyField(User, null=True, backref="receipts")
+    cashier_id: int | None
     customer = pw.ForeignKeyField(Customer, null=True, backref="receipts")
+    customer_id: int | None
     subtotal = MoneyField(default=0)  # before receipt-level discounts
     discount = MoneyField(default=0)  # every discount given on this receipt
     total = MoneyField()  # what the customer owes after every discount (returns: positive)
@@ -41,6 +45,7 @@ class Receipt(BaseModel):
     source = pw.CharField(max_length=8, default="till")  # "till" or "import"
     content_hash = pw.CharField(max_length=64, null=True)  # imports: detects a conflicting re-import
     created_at = pw.DateTimeField()
+    lines: pw.ModelSelect[ReceiptLine]  # backref of ReceiptLine.receipt
 
     class Meta:
         indexes = (
@@ -54,8 +59,10 @@ class Receipt(BaseModel):
 
 class ReceiptLine(BaseModel):
     receipt = pw.ForeignKeyField(Receipt, backref="lines", on_delete="CASCADE")
+    receipt_id: int
     position = pw.IntegerField()
     product = pw.ForeignKeyField(Product, null=True, backref="lines")
+    product_id: int | None
     sku = pw.CharField(max_length=64, default="")
     name = pw.CharField(max_length=300, default="")
     qty = pw.DecimalField(max_digits=14, decimal_places=3, auto_round=True)
@@ -63,6 +70,7 @@ class ReceiptLine(BaseModel):
     line_discount = MoneyField(default=0)
     amount = MoneyField()  # qty × unit price − line discount
     return_of_line = pw.ForeignKeyField("self", null=True, backref="returned_by")
+    return_of_line_id: int | None
 
     class Meta:
         indexes = ((("receipt", "position"), True), (("product",), False))
@@ -70,10 +78,13 @@ class ReceiptLine(BaseModel):
 
 class Payment(BaseModel):
     receipt = pw.ForeignKeyField(Receipt, backref="payments", on_delete="CASCADE")
+    receipt_id: int
     method = pw.CharField(max_length=10)
     amount = MoneyField()  # sales: paid; returns: paid back (both positive)
     voucher = pw.ForeignKeyField(Voucher, null=True, backref="payments")
+    voucher_id: int | None
     gift_card = pw.ForeignKeyField(Card, null=True, backref="payments")
+    gift_card_id: int | None
 
     class Meta:
         indexes = ((("receipt",), False), (("method",), False))
@@ -81,8 +92,11 @@ class Payment(BaseModel):
 
 class VoucherUse(BaseModel):
     voucher = pw.ForeignKeyField(Voucher, backref="uses")
+    voucher_id: int
     receipt = pw.ForeignKeyField(Receipt, backref="voucher_uses")
+    receipt_id: int
     customer = pw.ForeignKeyField(Customer, null=True, backref="voucher_uses")
+    customer_id: int | None
     at = pw.DateTimeField()
     amount = MoneyField()
 

@@ -36,6 +36,7 @@ class User(BaseModel):
     pin_hash = pw.CharField(max_length=128)
     active = pw.BooleanField(default=True)
     store = pw.ForeignKeyField(Store, null=True, backref="users")
+    store_id: int | None
     failed_pins = pw.IntegerField(default=0)
     locked_until = pw.DateTimeField(null=True)
     created_at = pw.DateTimeField()
@@ -44,6 +45,7 @@ class User(BaseModel):
 class AuditLog(BaseModel):
     at = pw.DateTimeField(index=True)
     user = pw.ForeignKeyField(User, null=True, backref="audit")
+    user_id: int | None
     action = pw.CharField(max_length=64)
     entity = pw.CharField(max_length=64)
     entity_id = pw.CharField(max_length=64, null=True)
@@ -51,6 +53,7 @@ class AuditLog(BaseModel):
     after = JSONTextField(null=True)
     # Who allowed an action the actor's role or a rule would have refused (manager PIN).
     override_by = pw.ForeignKeyField(User, null=True, backref="overrides")
+    override_by_id: int | None
     note = pw.TextField(default="")
     actor = pw.TextField(null=True)  # who acted, by name: the user's, or the system's (``cli:<login>``)
     # The chain (shoptui/chain.py, migration 0009): ``data_hash`` digests before/after/note,

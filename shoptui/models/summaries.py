@@ -25,6 +25,7 @@ class ReceiptHour(BaseModel):
     ``hour`` is the receipt time with minutes and seconds zeroed."""
 
     store = pw.ForeignKeyField(Store, backref="+", on_delete="CASCADE")
+    store_id: int
     hour = pw.DateTimeField()
     receipts = pw.IntegerField(default=0)
     sales = pw.IntegerField(default=0)
@@ -46,6 +47,7 @@ class CustomerSales(BaseModel):
     return-interval bucket. A customer without receipts has no row."""
 
     customer = pw.ForeignKeyField(Customer, primary_key=True, backref="+", on_delete="CASCADE")
+    customer_id: int
     receipts = pw.IntegerField(default=0)
     sales = pw.IntegerField(default=0)
     net = MoneyField(default=0)
@@ -72,6 +74,7 @@ class CustomerGaps(BaseModel):
 
     # The primary key (customer, gap) serves as the customer's index.
     customer = pw.ForeignKeyField(Customer, backref="+", on_delete="CASCADE", index=False)
+    customer_id: int
     gap = pw.IntegerField()
     times = pw.IntegerField()
 

@@ -19,6 +19,7 @@ class SurveyQuestion(BaseModel):
     choices = pw.TextField(default="")  # one choice per line
     target = pw.CharField(max_length=8, default="new")
     group = pw.ForeignKeyField(Group, null=True, backref="questions")
+    group_id: int | None
     ask_at_card_read = pw.BooleanField(default=False)
     active = pw.BooleanField(default=True)
     position = pw.IntegerField(default=0)
@@ -27,11 +28,15 @@ class SurveyQuestion(BaseModel):
 
 class SurveyAnswer(BaseModel):
     question = pw.ForeignKeyField(SurveyQuestion, backref="answers")
+    question_id: int
     customer = pw.ForeignKeyField(Customer, backref="survey_answers")
+    customer_id: int
     answer = pw.TextField()
     at = pw.DateTimeField()
     user = pw.ForeignKeyField(User, null=True)
+    user_id: int | None
     receipt = pw.ForeignKeyField(Receipt, null=True)
+    receipt_id: int | None
 
     class Meta:
         indexes = ((("question", "customer"), False), (("customer",), False))

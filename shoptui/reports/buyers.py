@@ -50,7 +50,7 @@ LABELS = {
 MILLI = Decimal(1000)  # quantities are kept to the thousandth
 
 
-def milli_qty(qty: pw.Node) -> pw.Node:
+def milli_qty(qty: pw.ColumnBase) -> pw.ColumnBase:
     """A quantity in thousandths as an integer: sums stay exact (SQLite keeps 1.5 as a float)."""
     return pw.Cast(fn.ROUND(qty * 1000), "BIGINT")
 

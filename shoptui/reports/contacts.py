@@ -10,7 +10,7 @@ how many rows there are in all.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import peewee as pw
 from peewee import fn
@@ -57,7 +57,7 @@ def contact(row: dict, region: str | None = None) -> dict:
     }
 
 
-def points_as_of(query: ReportQuery, customer: pw.Node = Customer.id) -> pw.Node:
+def points_as_of(query: ReportQuery, customer: pw.Node = Customer.id) -> pw.ModelSelect[PointsEntry]:
     """The customer's points balance at the end of the as-of day (the ledger, not the cache;
     a merged customer's entries count with the customer kept, models.ledgers)."""
     mine = PointsEntry.customer == customer
@@ -69,7 +69,7 @@ def points_as_of(query: ReportQuery, customer: pw.Node = Customer.id) -> pw.Node
     )
 
 
-def day_of(at: pw.Node) -> pw.Node:
+def day_of(at: pw.ColumnBase) -> pw.ColumnBase:
     """``query.day_number`` of a date-time column, cheaper on SQLite for per-receipt use.
 
     The same number: julianday() puts midnight at N.5, so any moment of the day lies in
@@ -80,7 +80,7 @@ def day_of(at: pw.Node) -> pw.Node:
     return pw.Cast(pw.fn.julianday(at) - 0.5, "INTEGER")
 
 
-def as_of_day(query: ReportQuery) -> pw.Node:
+def as_of_day(query: ReportQuery) -> pw.ColumnBase:
     """The as-of day as a ``day_number``, so that "days since" is a subtraction in SQL."""
     # ISO text: SQLite's date() reads it and PostgreSQL casts it, with no driver adapter.
     return day_number(pw.Value(query.as_of.isoformat()))
@@ -100,6 +100,10 @@ def as_date(value: Any) -> dt.date | None:
 # -- options -----------------------------------------------------------------------------------
 
 
+@overload
+def int_option(query: ReportQuery, key: str, default: int, low: int, high: int | None = None) -> int: ...
+@overload
+def int_option(query: ReportQuery, key: str, default: None, low: int, high: int | None = None) -> int | None: ...
 def int_option(query: ReportQuery, key: str, default: int | None, low: int, high: int | None = None) -> int | None:
     """An integer option within [low, high]; a clear usage error otherwise."""
     value = query.options.get(key)
@@ -139,8 +143,10 @@ def fetch(select: pw.Select, query: ReportQuery) -> tuple[list[dict], int]:
 
 _IN_ALL = "rows_in_all"
 
+_Select = TypeVar("_Select", bound=pw.Select)
 
-def page(select: pw.Select, query: ReportQuery) -> pw.Select:
+
+def page(select: _Select, query: ReportQuery) -> _Select:
     """``select`` narrowed to the page asked for, if any."""
     limit = int_option(query, "limit", None, 1, MAX_LIMIT)
     offset = int_option(query, "offset", 0, 0, MAX_LIMIT)

@@ -46,7 +46,7 @@ LABELS = {
 ZERO = pw.SQL("0")
 
 
-def hour_of_day(at: pw.Node) -> pw.Node:
+def hour_of_day(at: pw.ColumnBase) -> pw.ColumnBase:
     """The hour (0-23) of a date-time as an integer, with no bound parameter, so that
     PostgreSQL sees the same expression wherever it is repeated."""
     if is_postgres():

@@ -120,7 +120,7 @@ def compute_cuts(query: ReportQuery) -> Cuts:
     )
     n = numbered.c.customers
 
-    def is_cut(position: pw.Node) -> pw.Expression:
+    def is_cut(position: pw.ColumnBase) -> pw.Expression:
         return (position < n) & (tile_of(position, n) != tile_of(position + 1, n))
 
     rows = (
@@ -145,7 +145,8 @@ def last_positions(rows: int) -> list[int]:
     """The last position of each tile that has a next tile, as NTILE(5) fills ``rows``:
     the first ``rows % 5`` tiles hold one row more than the others."""
     size, bigger = divmod(rows, TILES)
-    positions, position = [], 0
+    positions: list[int] = []
+    position = 0
     for tile in range(1, TILES):
         position += size + 1 if tile <= bigger else size
         if 0 < position < rows and (not positions or position > positions[-1]):
@@ -156,7 +157,10 @@ def last_positions(rows: int) -> list[int]:
 def _own_values(customer_id: int, query: ReportQuery) -> tuple[int, int, int] | None:
     mine = per_customer(query).where(Receipt.customer == customer_id).alias("mine")
     own = Receipt.select(mine.c.last_day, mine.c.frequency, mine.c.monetary).from_(mine).tuples().first()
-    return None if own is None else tuple(int(value) for value in own)
+    if own is None:
+        return None
+    last_day, frequency, monetary = own
+    return int(last_day), int(frequency), int(monetary)
 
 
 def _database_key() -> str:

@@ -79,12 +79,12 @@ IS_SALE = Receipt.kind == "sale"
 IS_RETURN = Receipt.kind == "return"
 
 
-def _signed(value: pw.Node) -> pw.Node:
+def _signed(value: pw.ColumnBase) -> pw.ColumnBase:
     """Sales add, returns take off (0 - x: a unary minus on a peewee column means DESC)."""
     return Case(None, [(IS_SALE, value), (IS_RETURN, 0 - value)], 0)
 
 
-def _line_discount() -> pw.Node:
+def _line_discount() -> pw.ColumnBase:
     """The discount a line carries. A till return's line holds the refunded value with no
     discount of its own: its part of the sale line's discount is qty × price (rounded
     half-up, as the till does) minus that value."""

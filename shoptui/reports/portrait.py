@@ -161,7 +161,7 @@ def _from_customer_sums(currency: str) -> tuple[dict, dict, dict]:
     return found, spend, {key: count for (key, _limit), count in zip(INTERVAL_BUCKETS, values)}
 
 
-def _buckets_and_bands(select, visits: pw.Node, net: pw.Node, currency: str, extra: list) -> tuple[dict, dict, list]:
+def _buckets_and_bands(select, visits: pw.ColumnBase, net: pw.ColumnBase, currency: str, extra: list) -> tuple[dict, dict, list]:
     """Visit buckets and spend bands in one pass over per-customer rows (``select`` makes
     the query from its columns; ``visits`` and ``net`` are their sale receipts and net
     spend), with the ``extra`` aggregates' values."""
@@ -209,7 +209,7 @@ SIGNED_TOTAL = Case(None, [(IS_SALE, Receipt.total), (Receipt.kind == "return", 
 SALE_COUNT = Case(None, [(IS_SALE, 1)], 0)
 
 
-def _count_if(condition: pw.Expression) -> pw.Node:
+def _count_if(condition: pw.Expression) -> pw.ColumnBase:
     return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 
 

@@ -116,7 +116,7 @@ def is_postgres() -> bool:
     return isinstance(getattr(database, "obj", None), pw.PostgresqlDatabase)
 
 
-def day_number(at: pw.Node) -> pw.Node:
+def day_number(at: pw.ColumnBase) -> pw.ColumnBase:
     """The calendar day of a date-time as an integer, so that day gaps are subtractions.
 
     SQLite and PostgreSQL share no date arithmetic: SQLite counts Julian days
@@ -127,7 +127,7 @@ def day_number(at: pw.Node) -> pw.Node:
     return pw.Cast(pw.fn.julianday(pw.fn.date(at)), "INTEGER")
 
 
-def calendar_date(at: pw.Node) -> pw.Node:
+def calendar_date(at: pw.ColumnBase) -> pw.ColumnBase:
     """The calendar date of a date-time (ISO text on SQLite, a date on PostgreSQL)."""
     if is_postgres():
         return pw.Cast(at, "date")

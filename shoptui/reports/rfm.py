@@ -204,7 +204,7 @@ def scored(query: ReportQuery) -> pw.Select:
     ).from_(ranks)
 
 
-def tile_of(position: pw.Node, rows: pw.Node) -> pw.Node:
+def tile_of(position: pw.ColumnBase, rows: pw.ColumnBase) -> pw.ColumnBase:
     """SQL's NTILE(5) of a 1-based position among ``rows``, as ``ntile`` computes it."""
     size = rows / 5  # whole numbers: integer division on both databases
     bigger = rows - size * 5  # the first ``bigger`` tiles hold size + 1 rows
@@ -330,7 +330,7 @@ def segment_of(customer: Customer | int, query: ReportQuery | None = None) -> Cu
     last_day, frequency, monetary, recency = (int(value) for value in own)
     per = every_customer(query).alias("per_customer")
 
-    def worse(column, value) -> pw.Node:
+    def worse(column, value) -> pw.ColumnBase:
         return fn.COALESCE(fn.SUM(Case(None, [(column < value, 1)], 0)), 0)
 
     total, worse_r, worse_f, worse_m = (

@@ -18,7 +18,7 @@ import peewee as pw
 from .query import ReportQuery, is_postgres
 
 
-def scanned(model: type[pw.Model], query: ReportQuery | None = None) -> pw.Node:
+def scanned(model: type[pw.Model], query: ReportQuery | None = None) -> type[pw.Model] | pw.NodeList:
     """``model`` as a FROM source: with ``NOT INDEXED`` on SQLite for a report with no
     start date (or with no query at all: a read of the whole table)."""
     if is_postgres() or (query is not None and query.date_from is not None):

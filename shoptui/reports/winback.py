@@ -169,7 +169,7 @@ def medians(query: ReportQuery) -> pw.Select:
     )
 
 
-def medians_kept(may_be_late: Callable[[pw.Node, pw.Node], pw.Expression] | None = None) -> pw.Select:
+def medians_kept(may_be_late: Callable[[pw.ColumnBase, pw.ColumnBase], pw.Expression] | None = None) -> pw.Select:
     """``medians`` over the whole history, from the gaps counted per customer and length,
     with each customer's net spend (``revenue``). ``may_be_late(last_day, shortest gap)``,
     true for every late customer, spares working out the others' medians."""
@@ -184,7 +184,7 @@ def medians_kept(may_be_late: Callable[[pw.Node, pw.Node], pw.Expression] | None
     )
     length, shorter = CustomerGaps.alias("length"), CustomerGaps.alias("shorter")
 
-    def gap_at(position: pw.Node) -> pw.Select:
+    def gap_at(position: pw.ColumnBase) -> pw.Select:
         # The shortest of the customer's lengths whose gaps, with the shorter ones, reach
         # the position. Correlated lookups in the (customer, gap) key, a few rows per
         # customer: on SQLite far cheaper than window functions over every row.
@@ -223,12 +223,12 @@ def medians_kept(may_be_late: Callable[[pw.Node, pw.Node], pw.Expression] | None
 def _late_customers(query: ReportQuery, factor: Fraction, min_days: int | None) -> pw.Select:
     as_of = as_of_day(query)
 
-    def is_late(days_since: pw.Node, twice_median: pw.Node) -> pw.Expression:
+    def is_late(days_since: pw.ColumnBase, twice_median: pw.ColumnBase) -> pw.Expression:
         if min_days is None:
             return days_since * 2 * factor.denominator > twice_median * factor.numerator
         return days_since >= min_days
 
-    def may_be_late(last_day: pw.Node, shortest: pw.Node) -> pw.Expression:
+    def may_be_late(last_day: pw.ColumnBase, shortest: pw.ColumnBase) -> pw.Expression:
         return is_late(as_of - last_day, shortest * 2)  # the median is at least the shortest gap
 
     if whole_history(query):

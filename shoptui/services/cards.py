@@ -171,7 +171,7 @@ def replace_card(
     with write_transaction():
         old = Card.get_or_none(Card.barcode == old_barcode.strip())
         binding = open_binding(old) if old is not None else None
-        if binding is None:
+        if old is None or binding is None:
             raise RuleViolation(_("Card {barcode} is not bound to anyone.").format(barcode=old_barcode))
         customer = binding.customer
         new = issue_card(customer, new_barcode, old.kind, actor, at=at)

@@ -343,8 +343,8 @@ def properties(customer_id: int) -> tuple[PropertyRow, ...]:
 def _whole(make, *positions: int):
     """``make`` with the values at ``positions`` as int: PostgreSQL gives SUMs as Decimal."""
 
-    def build(*values):
-        values = list(values)
+    def build(*row):
+        values = list(row)
         for position in positions:
             values[position] = int(values[position] or 0)
         return make(*values)

@@ -104,9 +104,9 @@ def _validate(values: dict, customer: Customer | None) -> tuple[dict, list[str]]
         if email and not _EMAIL.match(email):
             raise ValidationError(_("{email} is not an e-mail address.").format(email=email), "email")
         out["email"] = email
-    for name, limit in (("company", 200), ("area", 100), ("address", 1000), ("notes", 10000)):
+    for name, length in (("company", 200), ("area", 100), ("address", 1000), ("notes", 10000)):
         if name in values:
-            out[name] = clean_text(values[name], name, limit)
+            out[name] = clean_text(values[name], name, length)
     if "discount_bp" in values:
         bp = _whole_number(values["discount_bp"] or 0, "discount_bp")
         if not 0 <= bp <= 10000:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import peewee as pw
@@ -54,7 +54,7 @@ class DayClose:
     store_code: str | None = None
     gift_cards_count: int = 0
     gift_cards_total: int = 0
-    gift_by_method: list[tuple[str, int]] = ()  # gift cards sold or topped up, by how they were paid
+    gift_by_method: list[tuple[str, int]] = field(default_factory=list)  # gift cards sold or topped up, by how they were paid
 
 
 @dataclass(frozen=True)

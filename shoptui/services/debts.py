@@ -113,6 +113,7 @@ def take_payment(
             require(actor, "advance")
         kind = "advance" if beyond > 0 else "payment"
         entry = post_debt(customer, kind, -amount, method=method, user=actor.user_id if actor else None, at=at)
+        assert entry is not None  # posted: the amount is more than zero
         after = {"debt": balance - amount, "method": method, **({"advance": beyond} if beyond > 0 else {})}
         record(actor, f"debt.{kind}", "customer", customer.id, {"debt": balance}, after, at=at)
     return DebtPayment(entry, get(customer), amount, balance, balance - amount)
@@ -144,6 +145,7 @@ def adjust_debt(
                 )
             )
         entry = post_debt(customer, "adjust", amount, user=actor.user_id if actor else None, reason=reason, at=at)
+        assert entry is not None  # posted: the amount is not zero
         record(
             actor, "debt.adjust", "customer", customer.id, {"debt": customer.debt_balance},
             {"debt": customer.debt_balance + amount}, note=reason, at=at,

@@ -152,7 +152,7 @@ def iter_rows(text: str = "", filters: Filters | None = None, sort: Sort | None 
 
 @dataclass
 class _Plan:
-    query: peewee.ModelSelect  # filters and match, not yet ordered
+    query: peewee.ModelSelect[Customer]  # filters and match, not yet ordered
     sort: Sort
     starts: list[str]  # the query's words: a name starting with one of them ranks first
     broad: bool  # some way matched too many to read them all
@@ -169,7 +169,7 @@ class _Plan:
     def starts_clause(self):
         return functools.reduce(operator.or_, (_starts_with(w) for w in self.starts))
 
-    def ordered(self) -> peewee.ModelSelect:
+    def ordered(self) -> peewee.ModelSelect[Customer]:
         order = _order(self.sort)
         if self.tiered:
             order.insert(0, peewee.Case(None, [(self.starts_clause(), 0)], 1))

@@ -15,7 +15,9 @@ corrected by a compensating entry, never by editing one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from typing import Any
 
 import peewee
 
@@ -101,7 +103,7 @@ def _column(model, name: str) -> str:
 class _ImmediateTransaction:
     def __init__(self, db: peewee.SqliteDatabase):
         self.db = db
-        self._atomic = None
+        self._atomic: contextlib.AbstractContextManager[Any] | None = None
 
     def __enter__(self):
         if self.db.transaction_depth() > 0:  # a savepoint inside the caller's transaction
@@ -122,6 +124,7 @@ class _ImmediateTransaction:
                         ) from None
 
     def __exit__(self, exc_type, exc, tb):
+        assert self._atomic is not None  # set by __enter__
         return self._atomic.__exit__(exc_type, exc, tb)
 
 

@@ -106,6 +106,7 @@ def adjust_points(
         if customer.points_balance + points < 0:
             raise RuleViolation(_("{name} has only {n} points.").format(name=customer.name, n=customer.points_balance))
         entry = post_points(customer, "adjust", points, user=actor.user_id if actor else None, reason=reason, at=at)
+        assert entry is not None  # posted: the points are not zero
         record(
             actor, "points.adjust", "customer", customer.id, {"points": customer.points_balance},
             {"points": customer.points_balance + points}, note=reason, at=at,

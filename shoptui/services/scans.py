@@ -91,7 +91,7 @@ def _of_card(found: cards.ScanResult) -> Scan:
         customer_code=customer.code if customer else "",
         ended_at=binding.ended_at if binding is not None and kind == "withdrawn" else None,
         end_reason=binding.end_reason if binding is not None and kind == "withdrawn" else None,
-        replaced_by=binding.replaced_by.barcode if binding is not None and binding.replaced_by_id is not None else None,
+        replaced_by=binding.replaced_by.barcode if binding is not None and binding.replaced_by is not None else None,
     )
 
 

@@ -176,7 +176,7 @@ def _recently_skipped(customer_id: int) -> set[int]:
         (AuditLog.entity == "customer") & (AuditLog.entity_id == str(customer_id))
         & (AuditLog.action == SKIP_ACTION) & (AuditLog.at >= since)
     )
-    return {row.after.get("question") for row in rows if isinstance(row.after, dict)}
+    return {row.after["question"] for row in rows if isinstance(row.after, dict) and row.after.get("question") is not None}
 
 
 def record_skips(question_ids, customer: Customer | int, actor: Actor | None = None, *, at: dt.datetime | None = None) -> int:

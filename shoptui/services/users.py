@@ -144,7 +144,7 @@ def verify_pin(name: str, pin: str) -> User:
         raise _refused()  # not counted: the lock-out runs its time whatever is typed
     if right:
         if user.failed_pins or user.locked_until is not None or _needs_rehash(user.pin_hash):
-            changes = {User.failed_pins: 0, User.locked_until: None}
+            changes: dict[object, object] = {User.failed_pins: 0, User.locked_until: None}
             if _needs_rehash(user.pin_hash):  # an older scheme: scrypt from this sign-in on
                 salt = secrets.token_hex(16)
                 changes.update({User.pin_salt: salt, User.pin_hash: hash_pin(candidate, salt)})

@@ -200,7 +200,7 @@ class HourVisits:
     imported: bool  # the count is the imported one (counter readings of the hour set aside)
 
 
-def _counted(field: pw.Field, has_import: pw.Node) -> pw.Node:
+def _counted(field: pw.Field, has_import: pw.ColumnBase) -> pw.ColumnBase:
     """Sum of ``field`` over the hour's rows: the imported row's alone when there is one."""
     from_import = pw.fn.SUM(pw.Case(None, [(VisitCount.source == IMPORT_SOURCE, field)], 0))
     return pw.Case(None, [(has_import, from_import)], pw.fn.SUM(field))
