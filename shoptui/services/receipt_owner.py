@@ -45,10 +45,10 @@ def attach_receipt(
     require(actor, "sale")
     with write_transaction():
         receipt = _receipt(receipt)
-        customer = find_customer(customer)
-        if customer is None:
+        found = find_customer(customer)
+        if found is None:
             raise ValidationError(_("Choose the customer to attach the receipt to."), "customer")
-        customer = lock_customer(customer)
+        customer = lock_customer(found)
         customers.ensure_can_buy(customer, actor)
         if receipt.kind != "sale" or receipt.customer_id is not None:
             raise RuleViolation(_("Only an anonymous sale can be attached to a customer."))

@@ -8,7 +8,7 @@ import datetime as dt
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Callable
+from typing import Any, Callable
 
 from .. import clock
 from ..errors import NotFound, ShopError, ValidationError
@@ -107,8 +107,8 @@ def milli(qty: Decimal) -> int:
     return int(qty / QTY_STEP)
 
 
-def resolve_lines(lines: list[LineInput]) -> list[dict]:
-    out = []
+def resolve_lines(lines: list[LineInput]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
     for position, line in enumerate(lines, start=1):
         qty = quantity(line.qty)
         if qty <= 0:
@@ -118,7 +118,12 @@ def resolve_lines(lines: list[LineInput]) -> list[dict]:
             product = Product.get_or_none((Product.sku == line.sku) | (Product.barcode == line.sku))
             if product is None and line.unit_price is None:
                 raise NotFound(_("There is no product {sku}.").format(sku=line.sku))
-        price = line.unit_price if line.unit_price is not None else product.price
+        if line.unit_price is not None:
+            price = line.unit_price
+        elif product is not None:
+            price = product.price
+        else:  # neither a product nor a price: nothing to sell
+            raise ValidationError(_("A line needs a product or a price."), "sku")
         if price < 0 or line.line_discount < 0 or line.line_discount_bp < 0:
             raise ValidationError(_("Prices and discounts may not be negative."), "price")
         if line.line_discount and line.line_discount_bp:

@@ -181,9 +181,10 @@ def plan_return(
         raise ValidationError(_("Money is paid back in cash or to the card."), "refund_method")
     if amount is not None and not lines and amount <= 0:
         raise ValidationError(_("A return must be more than zero."), "amount")
-    sale = Receipt.get_or_none(Receipt.id == (sale.id if isinstance(sale, Receipt) else sale))
-    if sale is None or sale.kind != "sale":
+    found = Receipt.get_or_none(Receipt.id == (sale.id if isinstance(sale, Receipt) else sale))
+    if found is None or found.kind != "sale":
         raise NotFound(_("Only a sale can be returned."))
+    sale = found
     at = at or clock.now()
     if at < sale.at:
         raise ValidationError(_("A return cannot come before its sale ({number}).").format(number=sale.number), "at")

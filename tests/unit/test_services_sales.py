@@ -688,3 +688,10 @@ def test_an_archived_or_merged_customer_cannot_buy(database):
     with pytest.raises(RuleViolation, match="was merged into Kept"):
         receipt_owner.move_receipt(mine, gone, at=NOW)
     assert Receipt.select().count() == 2 and fresh(gone).total_sales == 0
+
+
+def test_a_line_with_neither_a_product_nor_a_price_is_refused_with_a_sentence(database):
+    with pytest.raises(ValidationError) as refused:
+        sale_quote.quote(SaleInput(lines=[LineInput(qty=1, name="Tea")]))
+    assert refused.value.field == "sku"
+    assert "product or a price" in str(refused.value)

@@ -17,9 +17,12 @@ complete when run again.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from .customers import CustomersWriter
 from .products import ProductsWriter
+from .records import Options, Writer
 from .sales import SalesWriter
 from .visits import VisitsWriter
 
-WRITERS = {"customers": CustomersWriter, "sales": SalesWriter, "visits": VisitsWriter, "products": ProductsWriter}
+WRITERS: dict[str, Callable[[Options], Writer]] = {"customers": CustomersWriter, "sales": SalesWriter, "visits": VisitsWriter, "products": ProductsWriter}

@@ -46,7 +46,7 @@ class CustomersWriter:
                 e164 = phones.normalize(record.values["phone"], self.region)
                 if e164:
                     numbers.add(e164)
-        self.cache: dict[tuple[str, str], Customer | None] = {}
+        self.cache = {}
         for chunk in chunks(sorted(codes), 500):
             self.cache.update(dict.fromkeys((("code", c) for c in chunk), None))
             for customer in Customer.select().where(Customer.code.in_(chunk)):
@@ -55,8 +55,9 @@ class CustomersWriter:
             self.cache.update(dict.fromkeys((("phone", n) for n in chunk), None))
             query = Customer.select().where(Customer.phone.in_(chunk))
             for customer in query.order_by(Customer.status == "archived", Customer.id):
-                if self.cache[("phone", customer.phone)] is None:  # as match(): active first, then oldest
-                    self.cache[("phone", customer.phone)] = customer
+                key = ("phone", str(customer.phone))  # found by its phone: never None
+                if self.cache[key] is None:  # as match(): active first, then oldest
+                    self.cache[key] = customer
 
     def _write_one(self, record: Record) -> Outcome:
         values = record.values

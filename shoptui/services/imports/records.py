@@ -4,6 +4,7 @@ run, and the lookups they share (store codes, chunks of rows)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ...errors import NotFound, ValidationError
 from ...i18n import _
@@ -84,3 +85,15 @@ class Stores:
 def chunks(items: list, size: int = INSERT_CHUNK):
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+class Writer(Protocol):
+    """What the import engine asks of the writer of one kind of record."""
+
+    def write(self, records: list[Record]) -> list[Outcome]:
+        """The batch's outcomes, one a record, in order (inside the batch's transaction)."""
+        ...
+
+    def finish(self) -> list[str]:
+        """Warnings about the whole file, once every batch is written."""
+        ...

@@ -176,22 +176,24 @@ class SalesWriter:
     def write(self, records: list[Record]) -> list[Outcome]:
         require(self.actor, "import")
         stores: list[int | None] = []
-        outcomes: list[Outcome | None] = []
-        for record in records:
+        refused: dict[int, Outcome] = {}  # position in the batch -> the row's refusal
+        for i, record in enumerate(records):
             try:
                 stores.append(self.stores.resolve(record.values.get("store")))
-                outcomes.append(None)
             except ShopError as exc:
                 stores.append(None)
-                outcomes.append(rejected(record.row, str(exc)))
+                refused[i] = rejected(record.row, str(exc))
         self._prefetch(records, stores)
         self.customers_touched = set()
-        for i, record in enumerate(records):
-            if outcomes[i] is None:
-                try:
-                    outcomes[i] = self._write_one(record, stores[i])
-                except ShopError as exc:
-                    outcomes[i] = rejected(getattr(exc, "row", record.row), str(exc))
+        outcomes: list[Outcome] = []
+        for i, (record, store) in enumerate(zip(records, stores)):
+            if store is None:
+                outcomes.append(refused[i])
+                continue
+            try:
+                outcomes.append(self._write_one(record, store))
+            except ShopError as exc:
+                outcomes.append(rejected(getattr(exc, "row", record.row), str(exc)))
         self._insert_waiting()
         refresh_sales_cache(self.customers_touched)
         return outcomes
@@ -265,8 +267,8 @@ class SalesWriter:
         # The receipt brings its own step (inferred from its cash and rounding), judged by
         # the rule ``check`` holds every receipt to, whatever the shop's step is now; a
         # return of a known sale also on the running total of the sale's cash refunds.
-        sale_key = (store_id, values.get("return_of")) if return_of is not None else None
-        before = self._cash_back(sale_key, return_of) if sale_key else None
+        sale_key = (store_id, values["return_of"]) if return_of is not None else None
+        before = self._cash_back(sale_key, return_of) if sale_key and return_of is not None else None
         cash_step = cash_rounding.check_imported(kind, total, paid["cash"], paid.get("rounding", 0), before)
         at = values["datetime"]
         customer_id = self._customer(values, at) or sale_customer
