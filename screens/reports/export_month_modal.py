@@ -26,7 +26,7 @@ from textual.worker import get_current_worker
 
 from shoptui import clock
 from shoptui.errors import ShopError, ValidationError
-from shoptui.i18n import _
+from shoptui.i18n import N_, _
 from shoptui.io.month_export import Cancelled, ExportResult, Month, check_target, export_month
 from shoptui.services.context import Actor, require
 
@@ -56,7 +56,7 @@ def default_name(month: str) -> str:
 class ExportMonthModal(FormModal):
     """Answers the path written, or None when closed or cancelled."""
 
-    BINDINGS = [Binding("ctrl+s", "save", _("Export"), id="export-month-save", priority=True)]
+    BINDINGS = [Binding("ctrl+s", "save", N_("Export"), id="export-month-save", priority=True)]
 
     DEFAULT_CSS = """
     ExportMonthModal #export-progress {

@@ -8,8 +8,6 @@ and look at each changed SVG before committing it.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import pkgutil
 
 import pytest
 from textual.widgets import Input, OptionList
@@ -25,10 +23,6 @@ from shoptui.services.context import Actor
 from shoptui.i18n import set_language
 
 from .helpers import until
-
-# As in test_snapshots.py: every screen imported in English first.
-for _module in pkgutil.walk_packages(importlib.import_module("screens").__path__, prefix="screens."):
-    importlib.import_module(_module.name)
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
 SIZE = (100, 30)

@@ -8,8 +8,6 @@ and look at each changed SVG before committing it.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import pkgutil
 
 import pytest
 from textual.widgets import DataTable, Input, TextArea
@@ -27,12 +25,6 @@ from shoptui.i18n import set_language
 from shoptui.models import Customer
 
 from .helpers import until
-
-# Key names are translated when a screen's class is defined (the app is built after the
-# language is chosen). Import every screen now, in English, so that no module first imported
-# lazily during a Vietnamese test brings Vietnamese key names into the next English one.
-for _module in pkgutil.walk_packages(importlib.import_module("screens").__path__, prefix="screens."):
-    importlib.import_module(_module.name)
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
 SIZE = (110, 32)
