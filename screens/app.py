@@ -21,7 +21,7 @@ from textual.binding import Binding
 
 from hardware.scan_detector import ScanDetector
 from shoptui.i18n import N_, _, babel_locale
-from shoptui.services import settings
+from shoptui.services import points, settings
 from shoptui.services.context import Actor
 from shoptui.services.scans import Scan
 
@@ -61,29 +61,25 @@ class ShopApp(TillActions, App[None]):
         *,
         database,
         db_url: str,
-        shop_name: str,
-        formats: Formats,
+        shop: settings.ShopSettings,
         search_delay: float = 0.15,
-        scan_max_ms: int = 100,
-        scan_min_length: int = 6,
         actor: Actor | None = None,
         scan_clock: Callable[[], float] | None = None,
         sign_in: bool = False,
-        idle_lock_minutes: int = 0,
-        devices: DeviceConfig | None = None,
         device_factories: DeviceFactories | None = None,
     ):
         super().__init__()
         # The evdev scanner and people counter read while the app runs (none unless configured).
-        self.device_manager = DeviceManager(self, devices, device_factories)
+        self.device_manager = DeviceManager(self, DeviceConfig.from_settings(shop), device_factories)
         # Users exist: the app starts with the sign-in; idle_lock_minutes: 0 never locks.
         self.sign_in_required = sign_in
-        self.idle_lock_minutes = idle_lock_minutes
+        self.idle_lock_minutes = shop.get_int("idle_lock_minutes")
         self.last_key_at = time.monotonic()
+        shop_name = shop.get("shop_name")
         self.shop_name = printable(shop_name)
         self.database = database
         self.db_url = db_url
-        self.formats = formats
+        self.formats = Formats(currency=shop.currency, region=shop.region, locale=babel_locale())
         self.search_delay = search_delay
         # The signed-in user; None in a shop without users (the services then allow every
         # action) and, where users exist, until someone signs in (the services refuse then).
@@ -92,7 +88,7 @@ class ShopApp(TillActions, App[None]):
         self.data_version = 0
         # The Header shows the title as plain Content; printable() keeps control characters out.
         self.title = printable(shop_name)
-        detector = ScanDetector(max_seconds=scan_max_ms / 1000, min_length=scan_min_length)
+        detector = ScanDetector(max_seconds=shop.get_int("scan_max_ms") / 1000, min_length=shop.get_int("scan_min_length"))
         extra = {"clock": scan_clock} if scan_clock is not None else {}
         self.scans = KeyboardScans(self, detector, self._deliver_key, self.scan_received, settle=self._settle, **extra)
 
@@ -102,6 +98,13 @@ class ShopApp(TillActions, App[None]):
     def on_mount(self) -> None:
         # Textual also runs TillActions.on_mount (handlers are called along the MRO).
         self.device_manager.start()
+        # Points that ran out leave every balance, in batches behind the first screen (a
+        # card expires its own customer's points first, whether or not the batch got there).
+        run_db(self, points.expire_points, group="points-expiry", on_done=self._points_expired)
+
+    def _points_expired(self, expired: int) -> None:
+        if expired:
+            self.data_changed()
 
     def on_unmount(self) -> None:
         self.device_manager.close()
@@ -267,21 +270,15 @@ class ShopApp(TillActions, App[None]):
 
 
 def make_app(database, db_url: str, *, search_delay: float = 0.15, device_factories: DeviceFactories | None = None) -> ShopApp:
-    """The app for an open, migrated database (the composition root opened it)."""
-    from shoptui.services import points, users
+    """The app for an open, migrated database (the composition root opened it), with the
+    settings in force (one snapshot, read once) and whether anyone must sign in."""
+    from shoptui.services import users
 
-    points.expire_points()  # at start; points that ran out leave the balance by an "expire" entry
-    formats = Formats(currency=settings.currency(), region=settings.region(), locale=babel_locale())
     return ShopApp(
         database=database,
         db_url=db_url,
-        shop_name=settings.get("shop_name"),
-        formats=formats,
+        shop=settings.current(),
         search_delay=search_delay,
-        scan_max_ms=settings.get_int("scan_max_ms"),
-        scan_min_length=settings.get_int("scan_min_length"),
         sign_in=users.has_users(),
-        idle_lock_minutes=settings.get_int("idle_lock_minutes"),
-        devices=DeviceConfig.from_settings(),
         device_factories=device_factories,
     )

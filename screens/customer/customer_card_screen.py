@@ -26,7 +26,7 @@ from textual.widgets import Header, Input, Select, Static, TabbedContent, TabPan
 from shoptui.errors import PermissionDenied
 from shoptui.i18n import N_, _
 from shoptui.reports import customer_segment, rfm
-from shoptui.services import cards, customer_view, customers
+from shoptui.services import cards, customer_view, customers, points
 from shoptui.services.cards import CARD_KINDS
 from shoptui.services.context import Actor, allows, require
 from shoptui.services.customers import STATUSES
@@ -75,7 +75,9 @@ class CardData:
 
 
 def load_card(customer_id: int, page_size: int = PAGE_SIZE) -> CardData:
-    """Runs in a worker: everything the card shows first, in one go."""
+    """Runs in a worker: everything the card shows first, in one go (points that ran out
+    leave the balance first: the batch at start may not have reached this customer yet)."""
+    points.expire_points(customer=customer_id)
     return CardData(
         header=customer_view.header(customer_id),
         profile=customer_view.profile(customer_id),

@@ -71,14 +71,15 @@ class DeviceConfig:
     counter_name: str = ""
 
     @classmethod
-    def from_settings(cls) -> "DeviceConfig":
+    def from_settings(cls, shop: settings.ShopSettings | None = None) -> "DeviceConfig":
+        shop = shop or settings.current()
         return cls(
-            scanner_device=settings.get("scanner_device"),
-            scanner_layout=settings.get("scanner_layout"),
-            counter_port=settings.get("counter_port"),
-            counter_protocol=settings.get("counter_protocol"),
-            counter_baud=settings.get_int("counter_baud") or 9600,
-            counter_name=settings.get("counter_name"),
+            scanner_device=shop.get("scanner_device"),
+            scanner_layout=shop.get("scanner_layout"),
+            counter_port=shop.get("counter_port"),
+            counter_protocol=shop.get("counter_protocol"),
+            counter_baud=shop.get_int("counter_baud") or 9600,
+            counter_name=shop.get("counter_name"),
         )
 
 

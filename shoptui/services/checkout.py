@@ -76,9 +76,13 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
     with write_transaction():
         # Read once, locked: the lines, the customer and the rate serve both the quote and the receipt.
         customer = lock_customer(sale.customer) if sale.customer is not None else None
+        at = sale.at or clock.now()
         if customer is not None:
             customers.ensure_can_buy(customer, actor)
-        at = sale.at or clock.now()
+            # Points that ran out leave the balance before a sale spends points (a card
+            # shown expires them too; the app's batch does everyone's).
+            if sale.points and points.expire_points(at.date(), at=at, customer=customer.id):
+                customer = lock_customer(customer.id)
         with about("lines"):
             lines = resolve_lines(sale.lines)
         rate = points.rate_for(customer, at)

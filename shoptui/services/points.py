@@ -160,12 +160,12 @@ def expire_points(
     if not days:
         return 0
     cutoff = dt.datetime.combine((today or clock.today()) - dt.timedelta(days=days), dt.time())
-    due = _due_for_expiry(cutoff)
-    owner = _expiry_owner()
     if customer is not None:
-        owners = [customer] if due.where(owner == customer).exists() else []
+        owners = [customer]  # what is due is read under the lock below; nothing due: no write
+        if not _due_for_expiry(cutoff, owners):
+            return 0
     else:
-        owners = [row[0] for row in due]
+        owners = [owner for owner, _due in _due_for_expiry(cutoff)]
     expired = 0
     for start in range(0, len(owners), max(1, batch_size)):
         expired += _expire_batch(owners[start : start + batch_size], cutoff, days, at)
@@ -177,18 +177,20 @@ def _expiry_owner():
     return ledger_owner(PointsEntry) if merges_exist() else PointsEntry.customer
 
 
-def _due_for_expiry(cutoff: dt.datetime):
-    """(ledger owner, points due to expire) for every ledger with points due."""
+def _due_for_expiry(cutoff: dt.datetime, owners: list[int] | None = None) -> list[tuple[int, int]]:
+    """(ledger owner, points due to expire) for every ledger with points due, or for the
+    ledgers of ``owners`` only: read through the index on the entries' customer (theirs
+    and those merged into them), never by a scan of every entry."""
     credits_before = pw.fn.SUM(pw.Case(None, [((PointsEntry.points > 0) & (PointsEntry.at < cutoff), PointsEntry.points)], 0))
     debits = pw.fn.SUM(pw.Case(None, [(PointsEntry.points < 0, 0 - PointsEntry.points)], 0))
     owner = _expiry_owner()
-    return (
-        PointsEntry.select(owner, (credits_before - debits).alias("due"))
-        .where(PointsEntry.kind != "merge")
-        .group_by(owner)
-        .having((credits_before - debits) > 0)
-        .tuples()
-    )
+    query = PointsEntry.select(owner, (credits_before - debits).alias("due")).where(PointsEntry.kind != "merge")
+    if owners is not None:
+        merged = Customer.select(Customer.id).where(Customer.merged_into.in_(owners))
+        query = query.where(PointsEntry.customer.in_(owners) | PointsEntry.customer.in_(merged))
+    rows = query.group_by(owner).having((credits_before - debits) > 0).tuples()
+    wanted = None if owners is None else set(owners)
+    return [(int(who), int(due)) for who, due in rows if wanted is None or who in wanted]
 
 
 def _expire_batch(owners: list[int], cutoff: dt.datetime, days: int, at: dt.datetime | None) -> int:
@@ -198,8 +200,8 @@ def _expire_batch(owners: list[int], cutoff: dt.datetime, days: int, at: dt.date
         return 0
     expired = 0
     with write_transaction():
-        for customer_id, amount in list(_due_for_expiry(cutoff).where(_expiry_owner().in_(owners))):
-            amount = min(int(amount), lock_customer(customer_id).points_balance)
+        for customer_id, amount in _due_for_expiry(cutoff, owners):
+            amount = min(amount, lock_customer(customer_id).points_balance)
             if amount > 0:
                 post_points(customer_id, "expire", -amount, reason=_("expired after {days} days").format(days=days), at=at)
                 expired += amount

@@ -236,3 +236,16 @@ def test_max_redeemable(an):
     assert points.max_redeemable(c, 7_999) == 7
     settings.set_value("points_min_redeem", "10")
     assert points.max_redeemable(c, 7_999) == 0
+
+
+def test_a_sale_expires_the_customers_points_that_ran_out_before_it_spends_them(an):
+    settings.set_value("points_expiry_days", "365")
+    points.adjust_points(an, 100, "old", at=day(0))
+    with pytest.raises(RuleViolation):
+        checkout.record_sale(SaleInput(customer=an, amount=100_000, points=50, at=day(400)))
+    assert fresh(an).points_balance == 100  # the refused sale wrote nothing, the expiry neither
+    points.adjust_points(an, 30, "new", at=day(399))
+    checkout.record_sale(SaleInput(customer=an, amount=100_000, points=20, at=day(400)))
+    expired = PointsEntry.get(PointsEntry.kind == "expire")
+    assert (expired.points, expired.at) == (-100, day(400))
+    assert fresh(an).points_balance == 30 - 20 + 8  # the new 30 less 20 spent, plus 80,000 earned
