@@ -121,7 +121,7 @@ class ShopApp(TillActions, App[None]):
         await super().on_event(event)
 
     async def _deliver_key(self, event: events.Key) -> None:
-        if self._closing or not self._screen_stack:
+        if not self.is_running or not self.screen_stack:
             return  # a held key whose timer fired while the app shuts down
         await super().on_event(event)
 
