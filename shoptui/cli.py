@@ -136,8 +136,11 @@ def run_app(args) -> int:
     database = open_db(args)
     from screens.app import make_app  # the composition root wires the UI in
 
-    app = make_app(database=database, db_url=dbmod.resolve_url(args.db))
-    app.run()
+    try:
+        app = make_app(database=database, db_url=dbmod.resolve_url(args.db))
+        app.run()
+    finally:
+        database.close()  # also when the terminal went away (SIGHUP): screens/app.py ends the app
     return app.return_code or 0
 
 
