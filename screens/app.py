@@ -12,6 +12,10 @@ took it, and it opens a customer's card or the registration form from anywhere.
 from __future__ import annotations
 
 import asyncio
+import os
+import select
+import signal
+import sys
 import time
 from typing import Callable
 
@@ -98,6 +102,7 @@ class ShopApp(TillActions, App[None]):
     def on_mount(self) -> None:
         # Textual also runs TillActions.on_mount (handlers are called along the MRO).
         self.device_manager.start()
+        self._watch_terminal()
         # Points that ran out leave every balance, in batches behind the first screen (a
         # card expires its own customer's points first, whether or not the batch got there).
         run_db(self, points.expire_points, group="points-expiry", on_done=self._points_expired)
@@ -107,7 +112,66 @@ class ShopApp(TillActions, App[None]):
             self.data_changed()
 
     def on_unmount(self) -> None:
+        self._unwatch_terminal()
         self.device_manager.close()
+
+    # -- the terminal going away ---------------------------------------------------------
+
+    _terminal_fd: int | None = None
+
+    def _watch_terminal(self) -> None:
+        """End the app, the normal way (the database closed after it), when its terminal
+        goes away: on SIGHUP, and when the terminal hangs up without one (the app not its
+        controlling process, or started with SIGHUP ignored, as under nohup).
+
+        Textual's input thread (LinuxDriver.run_input_thread) takes an empty read for
+        piped input and selects again: on a hung-up terminal every read is empty at once,
+        so it would spin at full CPU, for ever. The loop watches the same descriptor and
+        asks the kernel whether it hung up (POLLHUP), which a live terminal never reports.
+        """
+        if self.is_headless:
+            return  # tests: no terminal
+        loop = asyncio.get_running_loop()
+        try:
+            loop.add_signal_handler(signal.SIGHUP, self._terminal_gone)
+        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+            pass  # no SIGHUP (Windows), or not the main thread
+        stdin = sys.__stdin__
+        try:
+            fd = stdin.fileno() if stdin is not None else None
+        except (OSError, ValueError):
+            fd = None
+        if fd is None or not hasattr(select, "poll"):
+            return
+        try:
+            loop.add_reader(fd, self._terminal_readable)
+        except (NotImplementedError, OSError, ValueError):
+            return
+        self._terminal_fd = fd
+
+    def _unwatch_terminal(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._terminal_fd is not None:
+            loop.remove_reader(self._terminal_fd)
+            self._terminal_fd = None
+        try:
+            loop.remove_signal_handler(signal.SIGHUP)
+        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+            pass
+
+    def _terminal_readable(self) -> None:
+        # Called for every key too (the driver's thread reads them): only a hangup counts.
+        if self._terminal_fd is not None and _hung_up(self._terminal_fd):
+            self._terminal_gone()
+
+    def _terminal_gone(self) -> None:
+        fd = self._terminal_fd
+        if fd is not None:
+            asyncio.get_running_loop().remove_reader(fd)
+            self._terminal_fd = None
+            if _hung_up(fd):
+                _discard_output_to(fd)
+        self.exit()
 
     def on_device_status(self, message: DeviceStatus) -> None:
         self.device_manager.status_arrived(message)
@@ -124,7 +188,7 @@ class ShopApp(TillActions, App[None]):
         await super().on_event(event)
 
     async def _deliver_key(self, event: events.Key) -> None:
-        if self._closing or not self._screen_stack:
+        if not self.is_running or not self.screen_stack:
             return  # a held key whose timer fired while the app shuts down
         await super().on_event(event)
 
@@ -282,3 +346,30 @@ def make_app(database, db_url: str, *, search_delay: float = 0.15, device_factor
         sign_in=users.has_users(),
         device_factories=device_factories,
     )
+
+
+def _hung_up(fd: int) -> bool:
+    """Whether the terminal on ``fd`` hung up (a live one never reports POLLHUP)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    return any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _fd, mask in poller.poll(0))
+
+
+def _discard_output_to(terminal_fd: int) -> None:
+    """Point stdout and stderr, where they are the hung-up terminal, at /dev/null: every
+    write to it fails (EIO), and Python would end with status 120 when its last flush fails.
+    Nobody is left to read what Textual writes while it shuts down."""
+    try:
+        terminal = os.fstat(terminal_fd).st_rdev
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        for fd in (1, 2):
+            try:
+                if os.fstat(fd).st_rdev == terminal:
+                    os.dup2(devnull, fd)
+            except OSError:
+                pass
+    finally:
+        os.close(devnull)

@@ -145,10 +145,12 @@ def _copy_pages(source: sqlite3.Connection, target: sqlite3.Connection, what: Pa
 
 
 def _is_damaged(exc: sqlite3.Error) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF == 11  # SQLITE_CORRUPT
-    return "malformed" in str(exc)
+    return dbmod.sqlite_code(exc) == sqlite3.SQLITE_CORRUPT
+
+
+def _not_a_database(exc: sqlite3.Error) -> bool:
+    """SQLite's "file is not a database" (older releases: "file is encrypted or is not a database")."""
+    return dbmod.sqlite_code(exc) == sqlite3.SQLITE_NOTADB
 
 
 def _damaged(path: Path) -> str:
@@ -167,7 +169,7 @@ def _verify_copy(copy: sqlite3.Connection, source: Path) -> None:
     try:
         ok = [row[0] for row in copy.execute("PRAGMA quick_check(1)")] == ["ok"]
     except sqlite3.DatabaseError as exc:
-        if not _is_damaged(exc) and "not a database" not in str(exc):
+        if not _is_damaged(exc) and not _not_a_database(exc):
             raise DatabaseError(_failure(source, exc)) from exc
         ok = False
     if not ok:
@@ -215,7 +217,7 @@ def _has_history(conn: sqlite3.Connection, path: Path, not_ours: str, damaged: s
     try:
         row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (dbmod.HISTORY_TABLE,)).fetchone()
     except sqlite3.DatabaseError as exc:
-        if "not a database" in str(exc) or "encrypted" in str(exc):
+        if _not_a_database(exc):
             raise DatabaseError(not_ours.format(path=path)) from exc
         if damaged is not None and _is_damaged(exc):
             raise DatabaseError(damaged.format(path=path)) from exc
@@ -319,7 +321,7 @@ def _sqlite_tables(conn: sqlite3.Connection, path: Path, not_ours: str) -> set[s
     try:
         return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        if "not a database" in str(exc) or "encrypted" in str(exc):
+        if _not_a_database(exc):
             raise DatabaseError(not_ours.format(path=path)) from exc
         raise DatabaseError(dbmod.describe_failure(str(path), exc)) from exc
 

@@ -31,7 +31,26 @@ COMMAND_MODULES = (
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse that raises instead of exiting, so usage errors get one plain sentence."""
+    """argparse that raises instead of exiting, so usage errors get one plain sentence.
+
+    It also keeps what the global options need to reach every subcommand, which argparse
+    offers no public way to list: the option strings it was given and its subcommands.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self.option_names: set[str] = set()  # before argparse adds -h through add_argument
+        self.subcommands: list[argparse.Action] = []
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args, **kwargs):
+        action = super().add_argument(*args, **kwargs)
+        self.option_names.update(action.option_strings)
+        return action
+
+    def add_subparsers(self, **kwargs):
+        action = super().add_subparsers(**kwargs)
+        self.subcommands.append(action)
+        return action
 
     def error(self, message):  # noqa: D401 - argparse's API
         raise UsageError(message)
@@ -58,8 +77,8 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
-def _add_global_options(parser: argparse.ArgumentParser, default) -> None:
-    taken = {option for action in parser._actions for option in action.option_strings}
+def _add_global_options(parser: ArgumentParser, default) -> None:
+    taken = parser.option_names
     if "--db" not in taken:
         parser.add_argument("--db", default=default, help=_("database file path, sqlite:///… or postgresql://… (default: $SHOPTUI_DB or a file in the user data folder)"))
     if "--lang" not in taken:
@@ -68,16 +87,16 @@ def _add_global_options(parser: argparse.ArgumentParser, default) -> None:
         parser.add_argument("-v", "--verbose", default=default if default is not None else False, action="store_true", help=_("log more"))
 
 
-def _accept_global_options_anywhere(parser: argparse.ArgumentParser) -> None:
+def _accept_global_options_anywhere(parser: ArgumentParser) -> None:
     """``shoptui import template customers --lang vi`` works as well as ``shoptui --lang vi
     import …``: every subcommand also takes the global options. argparse has no public way
-    to add an option to all subparsers after the fact, hence the walk over ``_actions``;
-    SUPPRESS keeps a subcommand from overwriting the value given before it."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            for sub in set(action.choices.values()):
-                _add_global_options(sub, default=argparse.SUPPRESS)
-                _accept_global_options_anywhere(sub)
+    to add an option to all subparsers after the fact, hence the walk over the subcommands
+    our ArgumentParser kept; SUPPRESS keeps a subcommand from overwriting the value given
+    before it."""
+    for action in parser.subcommands:
+        for sub in set(action.choices.values()):
+            _add_global_options(sub, default=argparse.SUPPRESS)
+            _accept_global_options_anywhere(sub)
 
 
 def _pre_language(argv: list[str]) -> str | None:
@@ -142,8 +161,11 @@ def run_app(args) -> int:
     database = open_db(args)
     from screens.app import make_app  # the composition root wires the UI in
 
-    app = make_app(database=database, db_url=dbmod.resolve_url(args.db))
-    app.run()
+    try:
+        app = make_app(database=database, db_url=dbmod.resolve_url(args.db))
+        app.run()
+    finally:
+        database.close()  # also when the terminal went away (SIGHUP): screens/app.py ends the app
     return app.return_code or 0
 
 

@@ -7,6 +7,7 @@ foreign keys and a busy timeout; PostgreSQL is reached through playhouse.db_url.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sqlite3
@@ -145,20 +146,50 @@ def _in_wal_mode(path: str) -> bool:
     return len(header) == 100 and header.startswith(b"SQLite format 3\0") and header[18:20] == b"\x02\x02"
 
 
+def sqlite_code(exc: BaseException) -> int | None:
+    """The primary result code (``sqlite3.SQLITE_CORRUPT``, ``SQLITE_NOTADB``…) of the SQLite
+    error that ``exc`` is, wraps or was raised during, nearest first: peewee re-raises
+    sqlite3's errors as its own, the original in their ``orig``. None when no
+    SQLite error is in the chain. SQLite's errors are recognised by this code, never by
+    their message."""
+    for error in _causes(exc):
+        for candidate in (error, getattr(error, "orig", None)):
+            code = getattr(candidate, "sqlite_errorcode", None)
+            if isinstance(code, int):
+                return code & 0xFF  # the extended code's primary part
+    return None
+
+
+# SQLite's result codes, by the sentence describe_failure gives.
+_SQLITE_NOT_OURS = {sqlite3.SQLITE_NOTADB}
+_SQLITE_LOCKED = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_SQLITE_CANNOT_WRITE = {sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM}
+
+
 def describe_failure(url: str, exc: BaseException) -> str:
     """One sentence for a failure of the database, without its password or the driver's
     second lines (PostgreSQL's DETAIL and HINT)."""
     chain = _causes(exc)
-    text = " ".join(str(e) for e in chain).lower()
     path = mask_password(url)
     # A full disk fails the statement, then often the rollback ("cannot rollback - no
-    # transaction is active"): the cause is further down the chain.
-    if any(getattr(e, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL for e in chain) or any(
-        words in text for words in ("database or disk is full", "no space left on device", "disk full")
-    ):
+    # transaction is active"): the cause is further down the chain, so every SQLite error
+    # of the chain is asked.
+    codes = {code for code in (sqlite_code(e) for e in chain) if code is not None}
+    if sqlite3.SQLITE_FULL in codes or any(isinstance(e, OSError) and e.errno == errno.ENOSPC for e in chain):
         return _("The disk of the database {path} is full; free some space and try again.").format(path=path)
-    if "not a database" in text or "file is encrypted" in text:
-        return _("{path} is not a shoptui database.").format(path=path)
+    if codes:
+        if codes & _SQLITE_NOT_OURS:
+            return _("{path} is not a shoptui database.").format(path=path)
+        if codes & _SQLITE_LOCKED:
+            return _("The database {path} is locked by another program; try again in a moment.").format(path=path)
+        if codes & _SQLITE_CANNOT_WRITE:
+            return _("Cannot open the database {path}: check that the file and its folder can be written.").format(path=path)
+        return _("Cannot open the database {path}: {reason}").format(path=path, reason=_reason(url, exc))
+    # PostgreSQL: libpq reports a failure to connect (refused, unknown host, wrong password)
+    # as text only, with no SQLSTATE, so these are read from the driver's (English) words.
+    text = " ".join(str(e) for e in chain).lower()
+    if any(words in text for words in ("no space left on device", "disk full")):
+        return _("The disk of the database {path} is full; free some space and try again.").format(path=path)
     if "locked" in text or "busy" in text:
         return _("The database {path} is locked by another program; try again in a moment.").format(path=path)
     if "unable to open" in text or "readonly" in text or "read-only" in text:

@@ -30,6 +30,16 @@ class ValidationError(ShopError):
         self.field = field
 
 
+class NotAnAmount(ValidationError):
+    """A value that cannot be read as an amount at all (not one too large, nor one with too
+    many decimals); ``value`` is the value as it was given. Callers that word the sentence
+    their own way recognise it by this type, never by its message."""
+
+    def __init__(self, message: str, field: str | None = None, value: object = None):
+        super().__init__(message, field)
+        self.value = value
+
+
 class NotFound(ShopError):
     """A customer, card, receipt or other record does not exist."""
 

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
 
-from .errors import ValidationError
+from .errors import NotAnAmount, ValidationError
 from .i18n import BABEL_LOCALES, _
 from .textfold import fold
 
@@ -71,7 +71,7 @@ def parse_money(text: str | int | float | Decimal, currency: str, field: str | N
     Too many decimals for the currency are an error, not silently rounded.
     """
     if isinstance(text, bool):
-        raise ValidationError(_("Not an amount: {value}").format(value=text), field)
+        raise _not_an_amount(text, field)
     if isinstance(text, int):
         return _bounded(to_minor(Decimal(text), currency), text, field)
     if isinstance(text, float):
@@ -81,7 +81,7 @@ def parse_money(text: str | int | float | Decimal, currency: str, field: str | N
     else:
         value = _read_text(str(text), currency, text, field)
     if not value.is_finite():
-        raise ValidationError(_("Not an amount: {value}").format(value=text), field)
+        raise _not_an_amount(text, field)
     places = decimals(currency)
     minor = value * (Decimal(10) ** places)
     if minor != minor.to_integral_value():
@@ -90,6 +90,10 @@ def parse_money(text: str | int | float | Decimal, currency: str, field: str | N
             field,
         )
     return _bounded(int(minor), text, field)
+
+
+def _not_an_amount(value, field: str | None) -> NotAnAmount:
+    return NotAnAmount(_("Not an amount: {value}").format(value=value), field, value=value)
 
 
 def within_maximum(minor: int, currency: str, field: str = "amount") -> int:
@@ -114,12 +118,12 @@ def _read_text(text: str, currency: str, original, field) -> Decimal:
         raw = raw[1:-1].strip()
     match = _NUMBER.search(raw)
     if match is None:
-        raise ValidationError(_("Not an amount: {value}").format(value=original), field)
+        raise _not_an_amount(original, field)
     before, number = raw[: match.start()], match.group()
     if before.startswith("-") and number[0] not in "+-":
         before, number = before[1:], "-" + number  # "-€1,234.50" as en_US writes it
     if not _is_currency_mark(before + " " + raw[match.end():], currency) or (in_brackets and number[0] in "+-"):
-        raise ValidationError(_("Not an amount: {value}").format(value=original), field)
+        raise _not_an_amount(original, field)
     value = _read_number(number, decimals(currency), original, field)
     return -value if in_brackets else value
 
@@ -154,7 +158,7 @@ def _read_number(raw: str, places: int, original, field) -> Decimal:
         group_sep = "," if decimal_sep == "." else "."
         whole, _sep, frac = raw.rpartition(decimal_sep)
         if decimal_sep in whole:
-            raise ValidationError(_("Not an amount: {value}").format(value=original), field)
+            raise _not_an_amount(original, field)
         raw = _ungroup(whole, group_sep, original, field) + "." + frac
     elif dots > 1 or commas > 1:
         raw = _ungroup(raw, "." if dots > 1 else ",", original, field)
@@ -170,12 +174,12 @@ def _read_number(raw: str, places: int, original, field) -> Decimal:
     try:
         return Decimal(sign + raw)
     except InvalidOperation:
-        raise ValidationError(_("Not an amount: {value}").format(value=original), field) from None
+        raise _not_an_amount(original, field) from None
 
 
 def _ungroup(whole: str, group_sep: str, original, field) -> str:
     """Digits grouped by thousands ("1.234.567"), else not an amount ("1.5.5")."""
     groups = whole.split(group_sep)
     if not groups[0] or len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:]):
-        raise ValidationError(_("Not an amount: {value}").format(value=original), field)
+        raise _not_an_amount(original, field)
     return "".join(groups)

@@ -215,8 +215,11 @@ class SurveyModal(ModalScreen[int]):
             return
         self.action_skip_all()
         # Straight to the bindings of the screen beneath (not a re-posted key, which would
-        # arrive after the amount the cashier is already typing).
-        await self.app._check_bindings(key)
+        # arrive after the amount the cashier is already typing): dismiss has taken this
+        # modal off the stack, so app.screen is that screen.
+        active = self.app.screen.active_bindings.get(key)
+        if active is not None and not active.binding.priority:
+            await self.app.run_action(active.binding.action, active.node)
 
     def dismiss(self, result=None):
         if self.remember_skips and self.skipped:

@@ -21,10 +21,11 @@ detector's queue, so typing never overtakes a scan. With the answer:
 
 from __future__ import annotations
 
+import sys
+import time
 from typing import Awaitable, Callable
 
 from textual import events
-from textual._time import get_time
 from textual.timer import Timer
 from textual.widgets import Input
 
@@ -37,6 +38,10 @@ from .scan_lookup import lookup
 # The class of an Input that takes codes typed fast (a receipt number): an unknown burst
 # there that cannot be a card is what was typed, not a scan.
 TYPED_CODES = "typed-codes"
+
+# The clock Textual stamps ``Message.time`` with (textual/_time.py, not exported):
+# perf_counter on Windows, monotonic elsewhere.
+get_time = time.perf_counter if sys.platform == "win32" else time.monotonic
 
 # Keys that end a scan: scanners send CR (Enter) by default, some LF (Ctrl+J).
 TERMINATORS = ("enter", "ctrl+j")

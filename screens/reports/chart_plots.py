@@ -38,6 +38,10 @@ from ..text import printable
 # plotext removes duplicate ticks through a set, so where labels land depended on the
 # process's string hash seed (a chart drew differently from one run to the next). Its
 # own comment names the order-keeping alternative; the result is the same list otherwise.
+# The one library internal the app still replaces: plotext has no public way to keep the
+# order of ticks and points (set_xticks and the plot data go through _utility.brush,
+# which calls this); pyproject bounds plotext below 6 for it, and the chart snapshots
+# would show a release that stops calling it.
 plotext._utility.no_duplicates = lambda data: list(dict.fromkeys(data))
 
 KINDS = ("bars", "funnel", "hbars", "lines")

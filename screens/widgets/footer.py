@@ -17,7 +17,6 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
 
 from shoptui.i18n import _
 
@@ -52,12 +51,13 @@ class ShopFooter(Footer):
         self.set_reactive(Footer.show_command_palette, self._room_for_palette(self.app.size.width))
         # Footer.compose builds one FooterKey per binding on every bindings change;
         # translating them on their way out keeps all of Textual's layout and grouping.
+        # Textual exports no FooterKey class (textual.widgets has Footer only): a key is
+        # told apart by its public ``action`` (FooterLabel and KeyGroup have none).
         for widget in super().compose():
-            if isinstance(widget, FooterKey) and (
-                widget.action in self.hidden_actions or not offered(self.screen, widget.action)
-            ):
+            action = getattr(widget, "action", None)
+            if isinstance(action, str) and (action in self.hidden_actions or not offered(self.screen, action)):
                 continue
-            if isinstance(widget, FooterKey):
+            if isinstance(action, str):
                 widget.description = translated(widget.description)
                 if widget.tooltip:
                     widget.tooltip = translated(str(widget.tooltip))

@@ -16,7 +16,7 @@ import functools
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..errors import ValidationError
+from ..errors import NotAnAmount, ValidationError
 from ..i18n import _
 from ..limits import check_day
 from ..money import MAX_MINOR, parse_money
@@ -224,12 +224,10 @@ def parse_amount(value, currency: str) -> int:
     typed = value if isinstance(value, (int, float, Decimal)) else text(value)
     try:
         return parse_money(typed, currency)
-    except ValidationError as exc:
+    except NotAnAmount:
         # money's "Not an amount: 12abc" is worded for a form field; a row's cells say
         # "{value} is ..." like every other cell that cannot be read.
-        if str(exc) == _("Not an amount: {value}").format(value=typed):
-            raise ValidationError(_("{value} is not an amount.").format(value=typed)) from None
-        raise
+        raise ValidationError(_("{value} is not an amount.").format(value=typed)) from None
 
 
 # Receipt kinds and customer statuses as exports of the four languages write them (folded).

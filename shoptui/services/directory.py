@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import peewee
 
 from .. import phones
-from ..db import database
+from ..db import database, sqlite_code
 from ..errors import DatabaseError, ValidationError
 from ..i18n import N_, _
 from ..models import STATUSES, Customer, CustomerGroup, Group
@@ -414,7 +414,7 @@ def warm_up(full: bool = True) -> bool:
         for sql in WARM_UP_READS:
             database.execute_sql(sql).fetchall()
     except (peewee.OperationalError, sqlite3.OperationalError) as exc:
-        if "interrupt" not in str(exc):
+        if sqlite_code(exc) != sqlite3.SQLITE_INTERRUPT:
             raise
         return False
     finally:

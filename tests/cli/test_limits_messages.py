@@ -181,10 +181,15 @@ def test_a_full_disk_says_the_disk_is_full(shop, tmp_path, monkeypatch):
 
 def test_a_full_disk_behind_a_failed_rollback_says_the_disk_is_full():
     """A commit that fails for want of space ends SQLite's transaction; the rollback that
-    follows fails in turn, and that second error is the one that reaches the handler."""
+    follows fails in turn, and that second error is the one that reaches the handler.
+    SQLite's own error (its result code SQLITE_FULL, by which it is told), from a
+    database limited to two pages."""
+    memory = sqlite3.connect(":memory:")
+    memory.execute("CREATE TABLE t (x)")
+    memory.execute("PRAGMA max_page_count = 2")
     try:
         try:
-            raise sqlite3.OperationalError("database or disk is full")
+            memory.execute("INSERT INTO t VALUES (zeroblob(100000))")
         except sqlite3.OperationalError:
             raise peewee.OperationalError("cannot rollback - no transaction is active")
     except peewee.OperationalError as exc:

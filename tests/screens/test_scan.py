@@ -331,7 +331,7 @@ async def test_scan_timing_comes_from_the_settings(shop, database):
 
 async def stamped_burst(pilot, text: str, step: float) -> None:
     """A burst whose keys carry times ``step`` seconds apart (a slow scanner), sent at once."""
-    from textual._time import get_time
+    from screens.keyboard_scans import get_time
 
     from .helpers import key_event
 

@@ -47,7 +47,9 @@ class Terminal:
             raise AssertionError(f"tmux {' '.join(args)} failed: {result.stderr.strip()}")
         return result.stdout
 
-    def start(self, argv: list[str], width: int, height: int) -> None:
+    def start(self, argv: list[str], width: int, height: int, *, ignore_hangup: bool = False) -> None:
+        """``ignore_hangup``: the app starts with SIGHUP ignored (as under nohup), and the
+        shell that records its exit status outlives the terminal."""
         # A clean environment: nothing of the developer's SHOPTUI_*, locale or data folder.
         env = [f"{key}={value}" for key, value in self.env.items()] + [
             f"XDG_DATA_HOME={self.env['HOME']}/data",
@@ -56,6 +58,8 @@ class Terminal:
         # The shell records the exit status itself: tmux 3.3 may mark the pane dead and
         # leave the process unreaped for seconds, with no status to read.
         command = shlex.join(["env", "-i", *env, *argv]) + f"; echo $? > {shlex.quote(str(self.status_file))}"
+        if ignore_hangup:
+            command = "trap '' HUP; " + command
         self.tmux("new-session", "-d", "-s", "app", "-x", str(width), "-y", str(height), command)
 
     def exit_status(self, timeout: float) -> int | None:
@@ -67,6 +71,13 @@ class Terminal:
                 return int(text)
             time.sleep(0.1)
         return None
+
+    def app_pid(self) -> int:
+        """The app's process: the one child of the pane's shell (``env`` execs the app)."""
+        shell = int(self.tmux("display-message", "-p", "-t", "app", "#{pane_pid}"))
+        children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+        assert len(children) == 1, f"the pane's shell has children {children}"
+        return int(children[0])
 
     def running(self) -> bool:
         return not self.status_file.exists()

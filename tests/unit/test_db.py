@@ -137,3 +137,40 @@ def test_the_data_folder_is_private(monkeypatch, tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(os.stat(os.path.dirname(url)).st_mode) == 0o700
+
+
+def test_sqlite_errors_are_told_by_their_code_not_by_words_of_their_message(tmp_path):
+    """A table or column named "busy…"/"locked…" is no locked database: the sentence comes
+    from SQLite's result code (peewee's wrapped errors included), never from the message."""
+    import peewee
+
+    url = str(tmp_path / "shop.sqlite")
+    memory = sqlite3.connect(":memory:")
+    with pytest.raises(sqlite3.OperationalError) as raised:
+        memory.execute("SELECT busy_until FROM locked_accounts")
+    assert dbmod.sqlite_code(raised.value) == sqlite3.SQLITE_ERROR
+    sentence = dbmod.describe_failure(url, raised.value)
+    assert "locked by another program" not in sentence and "no such table: locked_accounts" in sentence
+
+    other = tmp_path / "other.sqlite"
+    other.write_bytes(b"not an SQLite file " * 200)
+    with pytest.raises(sqlite3.DatabaseError) as raised:
+        sqlite3.connect(other).execute("SELECT count(*) FROM sqlite_master")
+    wrapped = peewee.DatabaseError(raised.value, *raised.value.args)
+    for error in (raised.value, wrapped):
+        assert dbmod.sqlite_code(error) == sqlite3.SQLITE_NOTADB
+        assert dbmod.describe_failure(url, error) == f"{url} is not a shoptui database."
+
+    first = sqlite3.connect(url, isolation_level=None)
+    second = sqlite3.connect(url, isolation_level=None, timeout=0)
+    first.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(sqlite3.OperationalError) as raised:
+            second.execute("BEGIN IMMEDIATE")
+    finally:
+        first.execute("ROLLBACK")
+        first.close()
+        second.close()
+    assert dbmod.sqlite_code(raised.value) == sqlite3.SQLITE_BUSY
+    assert "locked by another program" in dbmod.describe_failure(url, raised.value)
+    assert dbmod.sqlite_code(ValueError("database is locked")) is None

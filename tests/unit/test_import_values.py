@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from shoptui.errors import ValidationError
+from shoptui import i18n
+from shoptui.errors import NotAnAmount, ValidationError
 from shoptui.io import values
+from shoptui.money import parse_money
 
 
 @pytest.mark.parametrize("region, order", [("VN", "dmy"), ("RU", "dmy"), ("DE", "dmy"), ("GB", "dmy"), ("US", "mdy"), ("CN", "ymd")])
@@ -90,6 +92,34 @@ def test_money_with_local_separators(text, currency, minor):
 def test_money_with_too_many_decimals_is_refused():
     with pytest.raises(ValidationError):
         values.parse_amount("12,5", "VND")
+
+
+@pytest.mark.parametrize("lang", ["en", "vi", "ru", "de"])
+@pytest.mark.parametrize("text", ["12abc", "1.5.5", "(-5)", float("nan")])
+def test_a_cell_that_is_no_amount_is_worded_as_a_cell_by_its_type(lang, text):
+    """money raises NotAnAmount (a ValidationError) for the value; the import's reader
+    recognises it by that type, not by comparing its translated message, and words it
+    the way every cell is worded, in each language."""
+    with pytest.raises(NotAnAmount) as raised:
+        parse_money(text, "EUR", "amount")
+    assert isinstance(raised.value, ValidationError) and raised.value.field == "amount"
+    assert raised.value.value == text or text != text  # NaN is not equal to itself
+    i18n.set_language(lang)
+    try:
+        with pytest.raises(ValidationError) as reworded:
+            values.parse_amount(text, "EUR")
+        assert not isinstance(reworded.value, NotAnAmount)
+        assert str(reworded.value) == i18n._("{value} is not an amount.").format(value=text)
+    finally:
+        i18n.set_language("en")
+
+
+@pytest.mark.parametrize("text", ["12.3456", 1e300])
+def test_an_amount_with_too_many_decimals_or_too_large_keeps_its_own_sentence(text):
+    with pytest.raises(ValidationError) as raised:
+        values.parse_amount(text, "EUR")
+    assert not isinstance(raised.value, NotAnAmount)
+    assert "is not an amount" not in str(raised.value)
 
 
 @pytest.mark.parametrize("text, number", [("12", 12), ("1 234", 1234), ("1.234", 1234), ("1,234,567", 1234567), ("12.0", 12), (7.0, 7), ("-3", -3)])

@@ -69,13 +69,14 @@ def test_text_with_a_formula_look_stays_text_in_every_cell_role():
     assert values(ws) == [["=A1", "@B"], ["=x", 1], ["=TOTAL()", 1]]
 
 
-def test_a_book_sheet_writes_every_string_as_text_and_types_other_values_as_openpyxl_does():
-    """The row writer a Book puts on its sheets (faster than openpyxl's own) keeps its rules:
-    a string is text even when appended as it is, a date gets a date format, and a cell
-    after it does not inherit that format."""
+def test_the_cell_writers_write_every_string_as_text_and_type_other_values_as_openpyxl_does():
+    """What a Book writes goes through its cell writers (openpyxl's public write-only
+    cells, no row writer of its own): a string is text even when it looks like a formula
+    or an error, a date gets a date format, and a cell after it does not inherit that format."""
     book = Book("VND")
     ws = book.new_sheet("Raw")
-    ws.append(["=1+1", dt.date(2025, 3, 4), 7, Decimal("1.5"), True, None, "#N/A"])
+    auto, text = book.cell_writer(ws, "auto"), book.cell_writer(ws, "text")
+    ws.append([text("=1+1"), auto(dt.date(2025, 3, 4)), 7, Decimal("1.5"), True, None, text("#N/A")])
     ws.append([book.cell_writer(ws, "money")(Money(5000)), book.cell_writer(ws, "date")(dt.date(2025, 3, 5)), "x"])
     data = book.to_bytes()
     assert formulas(data) == []
@@ -313,3 +314,17 @@ def test_a_report_of_rows_by_day_gets_a_conversion_chart_per_store():
 def test_an_empty_report_still_has_its_header_row():
     data = render({"rows": []}, "xlsx", "VND", title="Win-back list", columns=("code", "name"))
     assert values(load_workbook(io.BytesIO(data))["Win-back list"]) == [["code", "name"]]
+
+
+def test_a_discarded_book_leaves_no_temporary_file(tmp_path, monkeypatch):
+    """openpyxl streams each sheet of a write-only workbook to a temporary file; a Book given
+    up (an export that failed or was cancelled) removes them through public API only."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    book = Book("VND")
+    book.table("Data", [Column("n", "N", "int"), Column("t", "Text")], ([i, f"=row {i}"] for i in range(500)))
+    book.new_sheet("Empty sheet")
+    assert list(tmp_path.glob("openpyxl.*")), "the sheets are streamed to files in the temporary folder"
+    book.discard()
+    assert list(tmp_path.glob("openpyxl.*")) == []
