@@ -61,8 +61,7 @@ import peewee as pw
 from . import chain, clock
 from .barcodes import card_rule_refusal
 from .db import database
-from .i18n import N_, _, babel_locale
-from .money import format_money
+from .i18n import N_, _
 from .models import (
     DEBT_KINDS,
     PAYMENT_METHODS,
@@ -86,6 +85,7 @@ from .models import (
 )
 from .models.ledgers import ledger_owner, merges_exist
 from .services import settings
+from .services.amounts import shown as _money
 from .services.cash_rounding import fault as cash_rounding_fault
 from .services.ledger import write_transaction
 from .services.money_math import share_of
@@ -135,10 +135,6 @@ def _is_sqlite() -> bool:
 
 def _receipt(store: str, number: str) -> str:
     return _("receipt {number} of store {store}").format(number=number, store=store)
-
-
-def _money(minor: int) -> str:
-    return format_money(int(minor), settings.currency(), babel_locale())
 
 
 def _signed_total():

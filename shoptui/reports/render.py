@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from ..i18n import _, babel_locale
-from ..money import as_string, format_money
+from ..money import as_string
+from ..services.amounts import shown
 from ..textsafe import show_hidden
 from . import Money, Share
 from .grid import SECTION_HEADER, SUMMARY, flatten, grid, is_rows, section_rows  # noqa: F401 (re-exported)
@@ -112,7 +113,7 @@ def display(value: Any, currency: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, Money):
-        return format_money(int(value), currency, locale)
+        return shown(int(value), currency)
     if isinstance(value, Share):
         return format_percent(float(value), "#,##0.#%", locale=locale)
     if isinstance(value, bool):

@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from .. import clock, phones
 from ..errors import NotFound, RuleViolation, ValidationError
-from ..i18n import _, babel_locale
+from ..i18n import _
 from ..limits import check_day
-from ..money import format_money, within_maximum
+from ..money import within_maximum
 from ..models import (
     CHANNELS,
     GENDERS,
@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..textfold import fold
 from . import settings
+from .amounts import shown as _money
 from .audit import record, snapshot
 from .context import Actor, allows, current_store, require
 from .ledger import write_transaction
@@ -327,10 +328,6 @@ def ensure_can_buy(customer: Customer, actor: Actor | None = None) -> None:
             name=customer.name, code=customer.code
         )
     )
-
-
-def _money(minor: int) -> str:
-    return format_money(minor, settings.currency(), babel_locale())
 
 
 def get(customer: Customer | int) -> Customer:
