@@ -11,7 +11,7 @@ from .. import clock, phones
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
 from ..limits import check_day
-from ..money import within_maximum
+from ..money import read_decimal, within_maximum
 from ..models import (
     CHANNELS,
     GENDERS,
@@ -415,8 +415,8 @@ def property_value_text(definition: PropertyDefinition, value) -> str | None:
         if isinstance(value, bool):
             raise ValidationError(_("{value} is not a number.").format(value=text), definition.code)
         try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:
+            number = read_decimal(text)
+        except ValueError:
             raise ValidationError(_("{value} is not a number.").format(value=text), definition.code) from None
         if not number.is_finite():
             raise ValidationError(_("{value} is not a number.").format(value=text), definition.code)
