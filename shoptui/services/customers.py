@@ -29,6 +29,7 @@ from .amounts import shown as _money
 from .audit import record, snapshot
 from .context import Actor, allows, current_store, require
 from .ledger import write_transaction
+from .rows import by_id
 from ..textsafe import strip_hidden
 from .cleaning import _CONTROL, _LINE_BREAKS, _SPACES, MULTILINE_FIELDS, clean_text  # noqa: F401 (re-exported)
 from .sequences import next_value
@@ -331,11 +332,7 @@ def ensure_can_buy(customer: Customer, actor: Actor | None = None) -> None:
 
 
 def get(customer: Customer | int) -> Customer:
-    cid = customer.id if isinstance(customer, Customer) else customer
-    found = Customer.get_or_none(Customer.id == cid)
-    if found is None:
-        raise NotFound(_("There is no such customer."))
-    return found
+    return by_id(Customer, customer, _("There is no such customer."))
 
 
 def find_by_code(code: str) -> Customer | None:
