@@ -203,10 +203,16 @@ def scratch_copy(source: Path, target: Path) -> None:
         src = _connect(source)
     except sqlite3.Error as exc:
         raise DatabaseError(_failure(source, exc)) from exc
+    _copy_into(src, target, source)
+
+
+def _copy_into(src: sqlite3.Connection, target: Path, named: Path) -> None:
+    """Every page of the open database ``src`` into the database file ``target`` (``named``
+    in a failure's sentence); both connections closed after, whatever happens."""
     try:
         dst = _connect(target)
         try:
-            _copy_pages(src, dst, source)
+            _copy_pages(src, dst, named)
         finally:
             dst.close()
     finally:
@@ -284,15 +290,7 @@ def _restore_sqlite(backup: Path, url: str, force: bool) -> None:
     if existed:
         _check_sqlite_target(target, force)
     try:
-        src = _connect(backup)
-        try:
-            dst = _connect(target)
-            try:
-                _copy_pages(src, dst, target)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        _copy_into(_connect(backup), target, target)
     except BaseException:
         if not existed:
             _remove_database_files(target)

@@ -61,8 +61,7 @@ import peewee as pw
 from . import chain, clock
 from .barcodes import card_rule_refusal
 from .db import database
-from .i18n import N_, _, babel_locale
-from .money import format_money
+from .i18n import N_, _
 from .models import (
     DEBT_KINDS,
     PAYMENT_METHODS,
@@ -86,6 +85,7 @@ from .models import (
 )
 from .models.ledgers import ledger_owner, merges_exist
 from .services import settings
+from .services.amounts import shown as _money
 from .services.cash_rounding import fault as cash_rounding_fault
 from .services.ledger import write_transaction
 from .services.money_math import share_of
@@ -139,8 +139,9 @@ def _receipt(store: str, number: str) -> str:
     return _("receipt {number} of store {store}").format(number=number, store=store)
 
 
-def _money(minor: int) -> str:
-    return format_money(int(minor), settings.currency(), babel_locale())
+def _first(query: pw.Select, limit: int) -> pw.Select:
+    """The first ``limit`` rows of a check's query on receipts, in the order they were written."""
+    return query.order_by(Receipt.id).limit(limit).tuples()
 
 
 def _signed_total():
@@ -264,8 +265,8 @@ def _receipts(*fields):
 def receipt_values(limit: int) -> Iterable[Problem]:
     query = _receipts(Receipt.kind, Receipt.total).where(
         Receipt.kind.not_in(RECEIPT_KINDS) | (Receipt.total < 0)
-    ).order_by(Receipt.id).limit(limit).tuples()
-    for store, number, kind, total in query:
+    )
+    for store, number, kind, total in _first(query, limit):
         if kind not in RECEIPT_KINDS:
             message = _("The {receipt} is of an unknown kind {kind}.").format(receipt=_receipt(store, number), kind=kind)
         else:
@@ -298,11 +299,8 @@ def payments_equal_totals(limit: int) -> Iterable[Problem]:
         _receipts(Receipt.total, total_paid)
         .join_from(Receipt, paid, pw.JOIN.LEFT_OUTER, on=(paid.c.receipt_id == Receipt.id))
         .where(Receipt.total != total_paid)
-        .order_by(Receipt.id)
-        .limit(limit)
-        .tuples()
     )
-    for store, number, total, amount in query:
+    for store, number, total, amount in _first(query, limit):
         yield Problem(
             "payments",
             _("The payments of {receipt} add up to {paid}, but its total is {total}.").format(
@@ -371,11 +369,8 @@ def returns_within_sale(limit: int) -> Iterable[Problem]:
         _receipts(Receipt.total, returned.c.returned)
         .join_from(Receipt, returned, on=(returned.c.return_of_id == Receipt.id))
         .where(returned.c.returned > Receipt.total)
-        .order_by(Receipt.id)
-        .limit(limit)
-        .tuples()
     )
-    for store, number, total, amount in query:
+    for store, number, total, amount in _first(query, limit):
         yield Problem(
             "return_amount",
             _("The returns of {receipt} add up to {returned}, more than its total {total}.").format(
@@ -444,11 +439,8 @@ def credit_on_ledger(limit: int) -> Iterable[Problem]:
         # Imported receipts post no ledger entries: the customer file's opening balances are the truth.
         .where((credit_paid.c.amount.is_null(False) | debt_posted.c.amount.is_null(False)) & (expected != posted)
                & (Receipt.source != "import"))
-        .order_by(Receipt.id)
-        .limit(limit)
-        .tuples()
     )
-    for store, number, paid, on_ledger in query:
+    for store, number, paid, on_ledger in _first(query, limit):
         yield Problem(
             "credit_ledger",
             _("The {receipt} has {credit} on credit, but the debt ledger has {posted} for it.").format(
@@ -481,11 +473,8 @@ def points_on_ledger(limit: int) -> Iterable[Problem]:
         _receipts(Receipt.points_earned, earned, Receipt.points_redeemed, redeemed)
         .join_from(Receipt, posted, pw.JOIN.LEFT_OUTER, on=(posted.c.receipt_id == Receipt.id))
         .where(((Receipt.points_earned != earned) | (Receipt.points_redeemed != redeemed)) & (Receipt.source != "import"))
-        .order_by(Receipt.id)
-        .limit(limit)
-        .tuples()
     )
-    for store, number, points_earned, ledger_earned, points_redeemed, ledger_redeemed in query:
+    for store, number, points_earned, ledger_earned, points_redeemed, ledger_redeemed in _first(query, limit):
         yield Problem(
             "points_ledger",
             _(
@@ -772,11 +761,8 @@ def returns_by_method(limit: int) -> Iterable[Problem]:
         .join_from(Receipt, back_rows, on=(back_rows.c.sale_id == Receipt.id))
         .join_from(Receipt, paid, pw.JOIN.LEFT_OUTER, on=(paid.c.receipt_id == Receipt.id))
         .where(back_rows.c.amount > pw.fn.COALESCE(sale_paid, 0))
-        .order_by(Receipt.id)
-        .limit(limit)
-        .tuples()
     )
-    for store, number, method, back, was_paid in query:
+    for store, number, method, back, was_paid in _first(query, limit):
         yield Problem(
             "return_method",
             _("The returns of {receipt} give back {back} by {method}, but the sale was paid only {paid} so.").format(
@@ -817,11 +803,8 @@ def points_paid_at_their_price(limit: int) -> Iterable[Problem]:
             | ((Receipt.kind == "return") & (sale.points_redeemed > 0) & (_mod(sale_amount, sale.points_redeemed) == 0)
                & (paid_now != Receipt.points_redeemed * price))
         ))
-        .order_by(Receipt.id)
-        .limit(limit)
-        .tuples()
     )
-    for store, number, kind, points, paid, sale_points_count, sale_amount in query:
+    for store, number, kind, points, paid, sale_points_count, sale_amount in _first(query, limit):
         if kind == "return" and sale_points_count:
             expected = points * (int(sale_amount) // int(sale_points_count))
             yield Problem("points_price", _(

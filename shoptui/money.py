@@ -10,7 +10,7 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from babel.numbers import format_currency, get_currency_precision, get_currency_symbol
+from babel.numbers import format_currency, get_currency_precision, get_currency_symbol, parse_decimal
 
 from .errors import NotAnAmount, ValidationError
 from .i18n import BABEL_LOCALES, _
@@ -42,6 +42,15 @@ def as_string(minor: int, currency: str) -> str:
 def format_money(minor: int, currency: str, locale: str = "en_US") -> str:
     """What a person reads: 125.000 ₫, 1 234,50 ₽, 1.234,50 €."""
     return format_currency(to_decimal(minor, currency), currency.upper(), locale=locale)
+
+
+def read_decimal(text: str) -> Decimal:
+    """A number typed with either decimal mark: "1.5" and "1,5" are both one and a half,
+    and neither mark groups thousands ("1,234" is one and a bit, "1.5.5" no number).
+    What Decimal reads besides ("-2", "1e3", "NaN") it reads too: the caller refuses what
+    it must (``is_finite``, a range). Not a number: ValueError (babel's NumberFormatError)."""
+    # With the comma made a point, en_US has nothing to group and reads the point.
+    return parse_decimal(text.replace(",", "."), locale="en_US")
 
 
 # The largest amount, points count or money setting the program takes from a person, a file,

@@ -55,8 +55,8 @@ def run(args) -> int:
 def table(report) -> str:
     """The figures as the screen lays them out: label, count, amount in the shop's money."""
     from ..i18n import babel_locale
-    from ..money import format_money
     from ..services import day_close, settings
+    from ..services.amounts import shown
 
     from babel.numbers import format_decimal
 
@@ -68,5 +68,5 @@ def table(report) -> str:
             lines += ["", _(day_close.SECTION_TITLES[figure.section])]
         section = figure.section
         count = "" if figure.count is None else format_decimal(figure.count, locale=locale)
-        lines.append(f"{figure.label:<28}{count:>8}  {format_money(figure.amount, currency, locale):>18}".rstrip())
+        lines.append(f"{figure.label:<28}{count:>8}  {shown(figure.amount, currency):>18}".rstrip())
     return "\n".join(lines) + "\n"

@@ -28,6 +28,7 @@ from ..i18n import N_, _
 from ..models import Receipt
 from ..reports import Money, Share
 from ..reports import portrait as portrait_report
+from ..reports.grid import sections as sections_of
 from ..reports.portrait import average
 from ..reports.query import ReportQuery, calendar_date
 from ..services import settings
@@ -356,13 +357,9 @@ def portrait_sheet(book: Book, data: dict) -> str:
     labels = portrait_report.LABELS
     scalars = [[label_of(k, labels), v] for k, v in data.items() if not isinstance(v, dict)]
     blocks = [Block(_(portrait_report.TITLE), scalars)]
-    for key, section in data.items():
-        if not isinstance(section, dict):
-            continue
+    for key, section, names in sections_of(data):
         title = label_of(key, labels)
-        inner = [v for v in section.values() if isinstance(v, dict)]
-        if inner:
-            names = list(dict.fromkeys(n for v in inner for n in v))
+        if names is not None:
             rows = [[label_of(k, labels)] + [v.get(n) for n in names] for k, v in section.items()]
             blocks.append(Block(title, rows, [""] + [label_of(n, labels) for n in names], chart_column=2))
         else:

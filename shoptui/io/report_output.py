@@ -6,7 +6,7 @@ the file the owner exports. Above the reports (``reports.render`` turns a report
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from .. import files
 from ..i18n import _
@@ -19,21 +19,15 @@ from ..services.context import Actor, require
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def to_xlsx(
-    data: Mapping,
-    currency: str,
-    columns: Sequence[str] = (),
-    headers: Mapping[str, str] | None = None,
-    title: str = "",
-    labels: Mapping[str, str] | None = None,
-) -> bytes:
+def to_xlsx(data: Mapping, currency: str, *args: Any, **kwargs: Any) -> bytes:
     """The report as a workbook, written by the one xlsx writer (shoptui.io.xlsx): the CSV's
-    rows on the first sheet (money and ratios as real numbers), then a sheet per table."""
+    rows on the first sheet (money and ratios as real numbers), then a sheet per table
+    (``report_xlsx.report_workbook``, which takes the same arguments)."""
     # Lazy: openpyxl is loaded only when a workbook is asked for (start-up speed of
     # ``report`` and the app).
     from .report_xlsx import report_workbook
 
-    return report_workbook(data, currency, columns, headers, title, labels)
+    return report_workbook(data, currency, *args, **kwargs)
 
 
 # -- choosing the format ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ import itertools
 from typing import Any, Mapping, Sequence
 
 from ..i18n import _
-from ..reports.grid import SECTION_HEADER, grid, is_rows
+from ..reports.grid import SECTION_HEADER, grid, is_rows, sections
 from .xlsx import Book, Chart, Column, column_kind
 
 
@@ -89,13 +89,10 @@ def section_tables(data: Mapping, labels: Mapping[str, str] | None):
             [[label_of(k, labels), v] for k, v in scalars],
             None,
         )
-    for key, section in data.items():
-        if not isinstance(section, Mapping):
-            continue
+    for key, section, names in sections(data):
         name = label_of(key, labels)
-        inner = [v for v in section.values() if isinstance(v, Mapping)]
-        if inner:
-            names = list(dict.fromkeys(n for v in inner for n in v))
+        if names is not None:
+            inner = [v for v in section.values() if isinstance(v, Mapping)]
             cols = [Column("key", name)] + [
                 Column(n, label_of(n, labels), column_kind(v.get(n) for v in inner)) for n in names
             ]

@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from ..errors import NotAnAmount, ValidationError
 from ..i18n import _
 from ..limits import check_day
-from ..money import MAX_MINOR, parse_money
+from ..money import MAX_MINOR, parse_money, read_decimal
 from ..textfold import fold
 from ..textsafe import strip_hidden
 
@@ -185,8 +185,8 @@ def _whole(value) -> int:
     if _GROUPED_INT.match(raw):
         return int(re.sub(r"[.,]", "", raw))
     try:
-        number = Decimal(raw.replace(",", "."))
-    except InvalidOperation:
+        number = read_decimal(raw)
+    except ValueError:
         raise ValidationError(_("{value} is not a whole number.").format(value=text(value))) from None
     if not number.is_finite() or number != number.to_integral_value():
         raise ValidationError(_("{value} is not a whole number.").format(value=text(value)))
@@ -206,11 +206,9 @@ def parse_quantity(value) -> Decimal:
     if "," in raw and "." in raw:
         decimal_sep = "." if raw.rfind(".") > raw.rfind(",") else ","
         raw = raw.replace("," if decimal_sep == "." else ".", "").replace(decimal_sep, ".")
-    else:
-        raw = raw.replace(",", ".")
     try:
-        number = Decimal(raw)
-    except InvalidOperation:
+        number = read_decimal(raw)
+    except ValueError:
         raise ValidationError(_("{value} is not a quantity.").format(value=text(value))) from None
     if not number.is_finite():
         raise ValidationError(_("{value} is not a quantity.").format(value=text(value)))

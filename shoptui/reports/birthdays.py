@@ -26,7 +26,7 @@ import peewee as pw
 from ..errors import UsageError
 from ..i18n import N_, _
 from ..models import Customer
-from .contacts import CONTACT_FIELDS, contact, fetch, int_option, points_as_of
+from .contacts import CONTACT_COLUMNS, CONTACT_FIELDS, CONTACT_LABELS, contact, fetch, int_option, points_as_of
 from .query import ReportQuery
 
 TITLE = N_("Birthdays")
@@ -35,18 +35,12 @@ MAX_DAYS = 366
 LEAP_DAY = 229  # 29 February as birthday_md
 
 COLUMNS = (
-    "code", "name", "phone", "sms", "zalo", "facebook", "email",
+    *CONTACT_COLUMNS,
     "birthday", "celebrates_on", "days_until", "age", "points",
 )
 
 LABELS = {
-    "code": N_("Code"),
-    "name": N_("Name"),
-    "phone": N_("Phone"),
-    "sms": N_("SMS"),
-    "zalo": N_("Zalo"),
-    "facebook": N_("Facebook"),
-    "email": N_("e-mail"),
+    **CONTACT_LABELS,
     "birthday": N_("Birthday"),
     "celebrates_on": N_("Celebrates on"),
     "days_until": N_("Days until"),

@@ -26,21 +26,15 @@ from ..errors import NotFound, UsageError
 from ..i18n import N_, _
 from ..models import Customer, Product, Receipt, ReceiptLine
 from . import Money
-from .contacts import CONSENT_KEYS, CONTACT_FIELDS, contact, page
+from .contacts import CONSENT_KEYS, CONTACT_COLUMNS, CONTACT_FIELDS, CONTACT_LABELS, contact, page
 from .query import ReportQuery
 
 TITLE = N_("Buyers of a product")
 
-COLUMNS = ("code", "name", "phone", "sms", "zalo", "facebook", "email", "qty", "amount", "receipts", "last_purchase")
+COLUMNS = (*CONTACT_COLUMNS, "qty", "amount", "receipts", "last_purchase")
 
 LABELS = {
-    "code": N_("Code"),
-    "name": N_("Name"),
-    "phone": N_("Phone"),
-    "sms": N_("SMS"),
-    "zalo": N_("Zalo"),
-    "facebook": N_("Facebook"),
-    "email": N_("e-mail"),
+    **CONTACT_LABELS,
     "qty": N_("Quantity"),
     "amount": N_("Amount"),
     "receipts": N_("Receipts"),

@@ -17,7 +17,7 @@ from peewee import fn
 
 from .. import clock, phones
 from ..errors import UsageError
-from ..i18n import _
+from ..i18n import N_, _
 from ..limits import MAX_LIMIT
 from ..models import Customer, PointsEntry
 from ..models.ledgers import ledger_members, merges_exist
@@ -25,6 +25,19 @@ from ..services import settings
 from .query import ReportQuery, day_number, is_postgres
 
 CONSENT_KEYS = ("sms", "zalo", "facebook", "email")
+
+# The columns a list of customers to contact starts with (``contact`` fills them), and
+# their labels.
+CONTACT_COLUMNS = ("code", "name", "phone", *CONSENT_KEYS)
+CONTACT_LABELS = {
+    "code": N_("Code"),
+    "name": N_("Name"),
+    "phone": N_("Phone"),
+    "sms": N_("SMS"),
+    "zalo": N_("Zalo"),
+    "facebook": N_("Facebook"),
+    "email": N_("e-mail"),
+}
 
 # The customer columns every list shows, selected under these names.
 CONTACT_FIELDS = (

@@ -39,7 +39,7 @@ from ..models.ledgers import ledger_owner, merges_exist
 from ..services import settings
 from . import Money
 from .contacts import CONTACT_FIELDS, as_date, contact, fetch, is_paged
-from .query import ReportQuery, all_of, calendar_date
+from .query import ReportQuery, all_of, calendar_date, scope
 
 TITLE = N_("Debtors")
 # (column, the oldest age in days the bucket holds); the last bucket holds every older debt.
@@ -93,11 +93,7 @@ def debtors(query: ReportQuery) -> dict:
             "last_payment_amount": None if row["last_payment_amount"] is None else Money(int(row["last_payment_amount"])),
         })
     return {
-        "as_of": query.as_of,
-        "date_from": query.date_from,
-        "date_to": query.date_to,
-        "stores": list(query.stores),
-        "currency": settings.currency(),
+        **scope(query),
         # a page needs the whole list summed again; the whole list sums its own rows
         "totals": _totals(select) if is_paged(query) else _sum_rows(rows),
         "paid_vs_unpaid": _paid_vs_unpaid(query),

@@ -33,11 +33,10 @@ from ..i18n import N_
 from ..limits import MAX_LIMIT
 from ..models import Customer, Receipt, ReceiptLine, Store
 from ..models.summaries import CustomerSales, ReceiptHour
-from ..services import settings
 from . import Money, Share
 from .buyers import MILLI, milli_qty
 from .contacts import int_option
-from .query import ReportQuery, all_of, whole_history
+from .query import SCOPE_LABELS, ReportQuery, all_of, scope, whole_history
 from .scans import scanned
 
 TITLE = N_("Discounts")
@@ -45,11 +44,7 @@ DEFAULT_LIMIT = 100
 ANONYMOUS = "anonymous"
 
 LABELS = {
-    "as_of": N_("As of"),
-    "date_from": N_("From"),
-    "date_to": N_("To"),
-    "stores": N_("Stores"),
-    "currency": N_("Currency"),
+    **SCOPE_LABELS,
     "list_price": N_("List price"),
     "discount": N_("Discount"),
     "line_discounts": N_("Line discounts"),
@@ -99,11 +94,7 @@ def discounts(query: ReportQuery) -> dict:
     products, line_discounts = _products(query)
     by_customer, customers_with_discount = _customers(query, limit)
     return {
-        "as_of": query.as_of,
-        "date_from": query.date_from,
-        "date_to": query.date_to,
-        "stores": list(query.stores),
-        "currency": settings.currency(),
+        **scope(query),
         **_summary(query, line_discounts, customers_with_discount),
         "by_product": products,
         "by_receipt": _receipts(query, limit),

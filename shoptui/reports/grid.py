@@ -4,7 +4,7 @@ and ``io.report_xlsx``); a module of its own, so the xlsx writer does not import
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ..i18n import N_
 
@@ -24,6 +24,17 @@ def flatten(data: Mapping, prefix: str = "") -> Iterable[tuple[str, Any]]:
             yield from flatten(value, path)
         else:
             yield path, value
+
+
+def sections(data: Mapping) -> Iterator[tuple[Any, Mapping, list[Any] | None]]:
+    """(key, section, names) for each section of a report (a mapping among its values), in
+    order. ``names``: for a section of mappings (visit buckets), their keys in the order they
+    first come, one column each; None for a section of plain figures (key and value)."""
+    for key, section in data.items():
+        if not isinstance(section, Mapping):
+            continue
+        inner = [v for v in section.values() if isinstance(v, Mapping)]
+        yield key, section, (list(dict.fromkeys(n for v in inner for n in v)) if inner else None)
 
 
 def section_rows(data: Mapping) -> list[list[Any]]:

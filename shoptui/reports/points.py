@@ -28,7 +28,7 @@ from ..models import Customer, PointsEntry
 from ..models.ledgers import ledger_owner, merges_exist
 from ..services import settings
 from . import Money
-from .query import ReportQuery, all_of
+from .query import SCOPE_LABELS, ReportQuery, all_of, scope
 
 TITLE = N_("Points")
 
@@ -46,11 +46,7 @@ PERIOD_KINDS = {
 }
 
 LABELS = {
-    "as_of": N_("As of"),
-    "date_from": N_("From"),
-    "date_to": N_("To"),
-    "stores": N_("Stores"),
-    "currency": N_("Currency"),
+    **SCOPE_LABELS,
     "points_value": N_("Value of a point"),
     "outstanding_points": N_("Points outstanding"),
     "liability": N_("Points liability"),
@@ -82,11 +78,7 @@ def points(query: ReportQuery) -> dict:
     outstanding = figures["outstanding"]
     expiring = figures["expiring"] if expiry_days > 0 else 0
     return {
-        "as_of": query.as_of,
-        "date_from": query.date_from,
-        "date_to": query.date_to,
-        "stores": list(query.stores),
-        "currency": settings.currency(),
+        **scope(query),
         "points_value": Money(value),
         "outstanding_points": outstanding,
         "liability": Money(outstanding * value),

@@ -26,7 +26,7 @@ from ..models.summaries import GAP_BUCKETS, CustomerSales, ReceiptHour
 from ..money import decimals
 from ..services import settings
 from . import Money, Share
-from .query import ReportQuery, all_of, day_number, whole_history
+from .query import SCOPE_LABELS, ReportQuery, all_of, day_number, scope, whole_history
 from .scans import scanned
 
 TITLE = N_("Customer portrait")
@@ -45,11 +45,7 @@ DEFAULT_SPEND_UNIT = 10  # EUR, USD, GBP, CHF and the like
 SPEND_STEPS = (1, 5, 10, 50)
 
 LABELS = {
-    "as_of": N_("As of"),
-    "date_from": N_("From"),
-    "date_to": N_("To"),
-    "stores": N_("Stores"),
-    "currency": N_("Currency"),
+    **SCOPE_LABELS,
     "customers_total": N_("Customers"),
     "new_customers": N_("New customers"),
     "today": N_("today"),
@@ -90,11 +86,7 @@ def portrait(query: ReportQuery) -> dict:
         visit_buckets, spend = _buckets_and_bands_in_scope(query, currency)
         intervals = _return_intervals(query)
     return {
-        "as_of": query.as_of,
-        "date_from": query.date_from,
-        "date_to": query.date_to,
-        "stores": list(query.stores),
-        "currency": currency,
+        **scope(query, currency),
         "customers_total": base["customers_total"],
         "new_customers": base["new_customers"],
         "revenue": Money(revenue),

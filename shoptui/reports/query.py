@@ -17,9 +17,10 @@ import peewee as pw
 from .. import clock
 from ..db import database
 from ..errors import NotFound, UsageError
-from ..i18n import _
+from ..i18n import N_, _
 from ..limits import day_in_range, outside_years
 from ..models import Customer, Receipt, Store
+from ..services import settings
 
 
 @dataclass
@@ -91,6 +92,27 @@ class ReportQuery:
         The period does not narrow this: the customer base is what exists at the as-of day.
         """
         return all_of(Customer.registered_at < clock.end_of_day(self.as_of), self.in_stores(Customer.store))
+
+
+# What a report saw, at the head of its answer (``scope``), and the labels of those keys.
+SCOPE_LABELS = {
+    "as_of": N_("As of"),
+    "date_from": N_("From"),
+    "date_to": N_("To"),
+    "stores": N_("Stores"),
+    "currency": N_("Currency"),
+}
+
+
+def scope(query: ReportQuery, currency: str | None = None) -> dict:
+    """The as-of day, the period, the stores and the currency (the shop's unless given)."""
+    return {
+        "as_of": query.as_of,
+        "date_from": query.date_from,
+        "date_to": query.date_to,
+        "stores": list(query.stores),
+        "currency": settings.currency() if currency is None else currency,
+    }
 
 
 def whole_history(query: ReportQuery) -> bool:

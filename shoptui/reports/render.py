@@ -20,10 +20,11 @@ from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from ..i18n import _, babel_locale
-from ..money import as_string, format_money
+from ..money import as_string
+from ..services.amounts import shown
 from ..textsafe import show_hidden
 from . import Money, Share
-from .grid import SECTION_HEADER, SUMMARY, flatten, grid, is_rows, section_rows  # noqa: F401 (re-exported)
+from .grid import SECTION_HEADER, SUMMARY, flatten, grid, is_rows, section_rows, sections  # noqa: F401 (re-exported)
 
 FORMATS = ("table", "json", "csv", "xlsx")
 
@@ -112,7 +113,7 @@ def display(value: Any, currency: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, Money):
-        return format_money(int(value), currency, locale)
+        return shown(int(value), currency)
     if isinstance(value, Share):
         return format_percent(float(value), "#,##0.#%", locale=locale)
     if isinstance(value, bool):
@@ -144,12 +145,8 @@ def to_table(
     pairs = [(label(k), display(v, currency)) for k, v in data.items() if not isinstance(v, Mapping)]
     if pairs:
         blocks.append(_pairs(pairs))
-    for key, section in data.items():
-        if not isinstance(section, Mapping):
-            continue
-        inner = [v for v in section.values() if isinstance(v, Mapping)]
-        if inner:
-            names = list(dict.fromkeys(name for v in inner for name in v))
+    for key, section, names in sections(data):
+        if names is not None:
             body = [[label(k)] + [display(v.get(n), currency) for n in names] for k, v in section.items()]
             blocks.append(label(key) + "\n" + _layout([""] + [label(n) for n in names], body, indent="  "))
         else:

@@ -49,11 +49,10 @@ from ..errors import UsageError
 from ..i18n import N_, _
 from ..models import Customer, Receipt
 from ..models.summaries import CustomerSales
-from ..services import settings
 from . import Money, Share
-from .contacts import CONTACT_FIELDS, as_of_day, contact, page
+from .contacts import CONTACT_COLUMNS, CONTACT_FIELDS, CONTACT_LABELS, as_of_day, contact, page
 from .portrait import IS_SALE, SALE_COUNT, SIGNED_TOTAL
-from .query import ReportQuery, day_number, whole_history
+from .query import SCOPE_LABELS, ReportQuery, day_number, scope, whole_history
 
 TITLE = N_("RFM segments")
 
@@ -74,16 +73,12 @@ SEGMENT_MAP = (
 SEGMENTS = tuple(name for name, _r, _fm in SEGMENT_MAP)
 
 COLUMNS = (
-    "code", "name", "phone", "sms", "zalo", "facebook", "email",
+    *CONTACT_COLUMNS,
     "last_purchase", "recency", "frequency", "monetary", "r", "f", "m", "segment",
 )
 
 LABELS = {
-    "as_of": N_("As of"),
-    "date_from": N_("From"),
-    "date_to": N_("To"),
-    "stores": N_("Stores"),
-    "currency": N_("Currency"),
+    **SCOPE_LABELS,
     "customers": N_("Customers"),
     "revenue": N_("Revenue"),
     "segments": N_("Segments"),
@@ -100,13 +95,7 @@ LABELS = {
     "cant_lose": N_("Can't lose"),
     "hibernating": N_("Hibernating"),
     "lost": N_("Lost"),
-    "code": N_("Code"),
-    "name": N_("Name"),
-    "phone": N_("Phone"),
-    "sms": N_("SMS"),
-    "zalo": N_("Zalo"),
-    "facebook": N_("Facebook"),
-    "email": N_("e-mail"),
+    **CONTACT_LABELS,
     "last_purchase": N_("Last purchase"),
     "recency": N_("Days since"),
     "frequency": N_("Receipts"),
@@ -132,11 +121,7 @@ def rfm(query: ReportQuery) -> dict:
     if segment is not None and segment not in SEGMENTS:
         raise UsageError(_("There is no segment {name}; use one of: {names}.").format(name=segment, names=", ".join(SEGMENTS)))
     report = {
-        "as_of": query.as_of,
-        "date_from": query.date_from,
-        "date_to": query.date_to,
-        "stores": list(query.stores),
-        "currency": settings.currency(),
+        **scope(query),
         **_segments(query),
     }
     if query.options.get("details") or segment is not None:

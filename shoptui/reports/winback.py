@@ -41,27 +41,21 @@ from ..models import Customer, Receipt
 from ..models.summaries import CustomerGaps, CustomerSales
 from ..services import settings
 from . import Money
-from .contacts import CONTACT_FIELDS, as_of_day, contact, day_of, fetch, int_option, points_as_of
+from .contacts import CONTACT_COLUMNS, CONTACT_FIELDS, CONTACT_LABELS, as_of_day, contact, day_of, fetch, int_option, points_as_of
 from .portrait import IS_SALE, SIGNED_TOTAL
-from .query import ReportQuery, all_of, whole_history
+from .query import ReportQuery, all_of, scope, whole_history
 
 TITLE = N_("Win-back list")
 DEFAULT_FACTOR = 2
 MAX_FACTOR = 100
 
 COLUMNS = (
-    "code", "name", "phone", "sms", "zalo", "facebook", "email",
+    *CONTACT_COLUMNS,
     "last_purchase", "usual_interval", "days_since", "revenue", "points",
 )
 
 LABELS = {
-    "code": N_("Code"),
-    "name": N_("Name"),
-    "phone": N_("Phone"),
-    "sms": N_("SMS"),
-    "zalo": N_("Zalo"),
-    "facebook": N_("Facebook"),
-    "email": N_("e-mail"),
+    **CONTACT_LABELS,
     "last_purchase": N_("Last purchase"),
     "usual_interval": N_("Usual interval (days)"),
     "days_since": N_("Days since"),
@@ -90,11 +84,7 @@ def winback(query: ReportQuery) -> dict:
             "points": int(row["points"]),
         })
     return {
-        "as_of": query.as_of,
-        "date_from": query.date_from,
-        "date_to": query.date_to,
-        "stores": list(query.stores),
-        "currency": settings.currency(),
+        **scope(query),
         "factor": float(factor) if min_days is None else None,
         "min_days": min_days,
         "customers": listed,

@@ -14,9 +14,9 @@ return (whose payments are what is paid back), positive when less cash was paid 
 from __future__ import annotations
 
 from ..errors import ValidationError
-from ..i18n import _, babel_locale
-from ..money import format_money
+from ..i18n import _
 from . import settings
+from .amounts import shown
 
 
 def step() -> int:
@@ -75,14 +75,14 @@ def fault(kind: str, total: int, cash: int | None, rounding: int, step_of_receip
 
 def fault_sentence(reason: str, rounding: int, step_of_receipt: int) -> str:
     """One sentence naming ``fault``'s reason, for an import's row."""
-    amount = format_money(rounding, settings.currency(), babel_locale())
+    amount = shown(rounding)
     if reason == "no_cash":
         return _("A cash rounding of {amount} is only possible on a receipt with cash.").format(amount=amount)
     if reason == "total_zero":
         return _("A receipt with a total of 0 cannot have a cash rounding.").format()
     if reason == "multiple":
         return _("The cash is not a multiple of the cash rounding step {step}.").format(
-            step=format_money(step_of_receipt, settings.currency(), babel_locale()))
+            step=shown(step_of_receipt))
     return _("A cash rounding of {amount} is not what rounding the cash half-up to a step gives.").format(amount=amount)
 
 

@@ -16,7 +16,6 @@ from typing import Generic, TypeVar
 import peewee as pw
 
 from .. import clock
-from ..errors import NotFound
 from ..i18n import _
 from ..models import (
     CHANNELS,
@@ -37,7 +36,7 @@ from ..models import (
     User,
 )
 from ..models.ledgers import in_ledger_of
-from . import debts
+from . import customers, debts
 
 T = TypeVar("T")
 
@@ -195,13 +194,6 @@ class AnswerRow:
     user: str | None
 
 
-def _customer(customer_id: int) -> Customer:
-    found = Customer.get_or_none(Customer.id == customer_id)
-    if found is None:
-        raise NotFound(_("There is no such customer."))
-    return found
-
-
 def birthday_in_week(birthday: dt.date | None, today: dt.date) -> bool:
     """Whether the birthday falls in the ISO week (Monday to Sunday) of ``today``.
 
@@ -234,7 +226,7 @@ def current_cards(customer_id: int) -> tuple[str, ...]:
 
 
 def header(customer_id: int, today: dt.date | None = None) -> Header:
-    customer = _customer(customer_id)
+    customer = customers.get(customer_id)
     today = today or clock.today()
     flags = []
     if customer.status in ("incomplete", "archived"):
@@ -277,7 +269,7 @@ def credit_rule_flags(customer: Customer, debt_days: int | None) -> list[str]:
 
 
 def profile(customer_id: int) -> Profile:
-    customer = _customer(customer_id)
+    customer = customers.get(customer_id)
     store = Store.get_by_id(customer.store_id)
     registered_by = User.get_or_none(User.id == customer.registered_by_id) if customer.registered_by_id else None
     merged = Customer.get_or_none(Customer.id == customer.merged_into_id) if customer.merged_into_id else None

@@ -9,9 +9,9 @@ from decimal import Decimal, InvalidOperation
 
 from .. import clock, phones
 from ..errors import NotFound, RuleViolation, ValidationError
-from ..i18n import _, babel_locale
+from ..i18n import _
 from ..limits import check_day
-from ..money import format_money, within_maximum
+from ..money import read_decimal, within_maximum
 from ..models import (
     CHANNELS,
     GENDERS,
@@ -25,9 +25,11 @@ from ..models import (
 )
 from ..textfold import fold
 from . import settings
+from .amounts import shown as _money
 from .audit import record, snapshot
 from .context import Actor, allows, current_store, require
 from .ledger import write_transaction
+from .rows import by_id
 from ..textsafe import strip_hidden
 from .cleaning import _CONTROL, _LINE_BREAKS, _SPACES, MULTILINE_FIELDS, clean_text  # noqa: F401 (re-exported)
 from .sequences import next_value
@@ -329,16 +331,8 @@ def ensure_can_buy(customer: Customer, actor: Actor | None = None) -> None:
     )
 
 
-def _money(minor: int) -> str:
-    return format_money(minor, settings.currency(), babel_locale())
-
-
 def get(customer: Customer | int) -> Customer:
-    cid = customer.id if isinstance(customer, Customer) else customer
-    found = Customer.get_or_none(Customer.id == cid)
-    if found is None:
-        raise NotFound(_("There is no such customer."))
-    return found
+    return by_id(Customer, customer, _("There is no such customer."))
 
 
 def find_by_code(code: str) -> Customer | None:
@@ -418,8 +412,8 @@ def property_value_text(definition: PropertyDefinition, value) -> str | None:
         if isinstance(value, bool):
             raise ValidationError(_("{value} is not a number.").format(value=text), definition.code)
         try:
-            number = Decimal(text.replace(",", "."))
-        except InvalidOperation:
+            number = read_decimal(text)
+        except ValueError:
             raise ValidationError(_("{value} is not a number.").format(value=text), definition.code) from None
         if not number.is_finite():
             raise ValidationError(_("{value} is not a number.").format(value=text), definition.code)

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 from .. import clock
 from ..errors import RuleViolation, ValidationError
-from ..i18n import _, babel_locale
-from ..money import format_money, within_maximum
+from ..i18n import _
+from ..money import within_maximum
 from ..models import Customer, DebtEntry
 from ..models.ledgers import in_ledger_of
 from . import settings
+from .amounts import shown as _money
 from .audit import record
 from .context import Actor, require
 from .customers import clean_text, get
@@ -167,7 +168,3 @@ def set_opening_balance(
         post_debt(customer, "opening", amount, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
         record(actor, "debt.opening", "customer", customer.id, None, {"debt": amount}, at=at)
     return True
-
-
-def _money(minor: int) -> str:
-    return format_money(minor, settings.currency(), babel_locale())

@@ -15,6 +15,7 @@ from ..i18n import _
 from ..models import Customer, Receipt
 from . import sale_return
 from .context import Actor, current_store
+from .rows import by_id
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,4 @@ def preview_of(typed: str, actor: Actor | None = None, field: str = "receipt") -
 
 
 def preview_by_id(receipt_id: int) -> ReceiptPreview:
-    found = Receipt.get_or_none(Receipt.id == receipt_id)
-    if found is None:
-        raise NotFound(_("There is no such receipt."))
-    return preview(found)
+    return preview(by_id(Receipt, receipt_id, _("There is no such receipt.")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Callable, Mapping
 
@@ -15,7 +15,7 @@ from ..i18n import LANGUAGES, N_, _
 from ..limits import MAX_DAYS
 from ..models import Customer, DebtEntry, GiftCardEntry, Payment, PointsTier, Product, Receipt, Sequence, Setting, Voucher
 from ..limits import MAX_LIMIT
-from ..money import MAX_MINOR, decimals, to_decimal, to_minor
+from ..money import MAX_MINOR, decimals, read_decimal, to_decimal, to_minor
 from ..textsafe import strip_hidden
 from .audit import record
 from .context import Actor, require
@@ -123,8 +123,8 @@ def _amount_range(value: str, lowest: int) -> Decimal:
     currency's minor units; refused with one sentence naming the range."""
     code = currency()
     try:
-        number = Decimal(value.strip().replace(",", "."))
-    except InvalidOperation:
+        number = read_decimal(value.strip())
+    except ValueError:
         number = None
     # "-0" is zero written as a negative: a typing error, refused like any negative.
     if (

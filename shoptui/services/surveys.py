@@ -24,6 +24,7 @@ from .audit import record, snapshot
 from .context import Actor, require
 from .customers import clean_text
 from .ledger import write_transaction
+from .rows import by_id
 
 TEXT_MAX = 500
 ANSWER_MAX = 2000
@@ -47,11 +48,7 @@ class QuestionInput:
 
 
 def _question(question: SurveyQuestion | int) -> SurveyQuestion:
-    qid = question.id if isinstance(question, SurveyQuestion) else question
-    found = SurveyQuestion.get_or_none(SurveyQuestion.id == qid)
-    if found is None:
-        raise NotFound(_("There is no such survey question."))
-    return found
+    return by_id(SurveyQuestion, question, _("There is no such survey question."))
 
 
 def _clean(values: QuestionInput) -> dict:

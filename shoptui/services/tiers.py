@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import NotFound, RuleViolation, ValidationError
+from ..errors import RuleViolation, ValidationError
 from ..i18n import _
 from ..models import PointsTier
 from .audit import record, snapshot
 from .context import Actor, require
 from .ledger import write_transaction
+from .rows import by_id
 
 NAME_MAX = 64
 FULL_DISCOUNT_BP = 10000  # 100 %, in hundredths of a percent
@@ -77,10 +78,7 @@ def _validated(tier: TierInput, tier_id: int | None) -> dict:
 
 
 def _tier(tier_id: int) -> PointsTier:
-    found = PointsTier.get_or_none(PointsTier.id == tier_id)
-    if found is None:
-        raise NotFound(_("There is no such tier."))
-    return found
+    return by_id(PointsTier, tier_id, _("There is no such tier."))
 
 
 def add_tier(tier: TierInput, actor: Actor | None = None) -> int:

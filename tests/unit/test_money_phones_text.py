@@ -93,6 +93,20 @@ def test_format_money_per_locale():
     assert money.format_money(125000, "VND") == "₫125,000"
 
 
+@pytest.mark.parametrize(
+    "typed, number",
+    [("1,5", "1.5"), ("1.5", "1.5"), (" 2 ", "2"), ("1,234", "1.234"), ("-0", "-0"), ("1e3", "1E+3"), ("NaN", "NaN")],
+)
+def test_read_decimal_takes_either_decimal_mark(typed, number):
+    assert str(money.read_decimal(typed)) == number
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "1.5.5", "1,5,5", "1 5", "1.234,5"])
+def test_read_decimal_refuses_what_is_no_number(typed):
+    with pytest.raises(ValueError):
+        money.read_decimal(typed)
+
+
 def test_shares_round_half_up_and_running_totals_add_up():
     assert share_of(5, 1, 2) == 3 and share_of(4, 1, 2) == 2 and share_of(7, 0, 0) == 0
     parts = [cumulative_share(100, done, 1, 3) for done in range(3)]
