@@ -17,6 +17,7 @@ import logging
 import os
 import sqlite3
 import sys
+from typing import Any
 
 import peewee
 
@@ -39,7 +40,7 @@ class ArgumentParser(argparse.ArgumentParser):
 
     def __init__(self, *args, **kwargs):
         self.option_names: set[str] = set()  # before argparse adds -h through add_argument
-        self.subcommands: list[argparse.Action] = []
+        self.subcommands: list[Any] = []  # what add_subparsers gave: each has .choices
         super().__init__(*args, **kwargs)
 
     def add_argument(self, *args, **kwargs):

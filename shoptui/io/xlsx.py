@@ -238,7 +238,8 @@ class Book:
 
             return money
         if kind in ("int", "number", "share", "qty"):
-            convert = {"int": int, "share": float, "number": _number, "qty": _number}[kind]
+            converters: dict[str, Callable[[Any], Any]] = {"int": int, "share": float, "number": _number, "qty": _number}
+            convert = converters[kind]
 
             def number(value):
                 if value is None or value == "":

@@ -145,10 +145,10 @@ def to_table(
     pairs = [(label(k), display(v, currency)) for k, v in data.items() if not isinstance(v, Mapping)]
     if pairs:
         blocks.append(_pairs(pairs))
-    for key, section, names in sections(data):
-        if names is not None:
-            body = [[label(k)] + [display(v.get(n), currency) for n in names] for k, v in section.items()]
-            blocks.append(label(key) + "\n" + _layout([""] + [label(n) for n in names], body, indent="  "))
+    for key, section, inner in sections(data):
+        if inner is not None:
+            body = [[label(k)] + [display(v.get(n), currency) for n in inner] for k, v in section.items()]
+            blocks.append(label(key) + "\n" + _layout([""] + [label(n) for n in inner], body, indent="  "))
         else:
             blocks.append(label(key) + "\n" + _pairs([(label(k), display(v, currency)) for k, v in section.items()], indent="  "))
     return "\n\n".join(blocks) + "\n"

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-import peewee as pw
-
 from ..errors import NotFound
+from ..models.base import BaseModel
 
-M = TypeVar("M", bound=pw.Model)
+M = TypeVar("M", bound="BaseModel")
 
 
 def by_id(model: type[M], row: M | int, missing: str) -> M:
