@@ -11,7 +11,7 @@ tiers service, which refuses anyone but the owner."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import Iterable
 
 from textual.app import ComposeResult
@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Input, Static
 
 from shoptui.errors import ValidationError
 from shoptui.i18n import N_, _
+from shoptui.money import read_decimal
 from shoptui.services import settings, tiers
 from shoptui.services.context import Actor, allows
 from shoptui.services.tiers import TierRow
@@ -60,8 +61,8 @@ POSITIVE = ("points_earn_per", "points_value")
 
 def _check_positive(key: str, value: str) -> None:
     try:
-        number = Decimal(value.strip().replace(",", "."))
-    except InvalidOperation:
+        number = read_decimal(value.strip())
+    except (InvalidOperation, ValueError):
         return  # not a number at all: the setting says so
     if number.is_finite() and number <= 0:
         label = _(dict(RULES)[key])

@@ -7,13 +7,13 @@ message under the field it concerns.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from shoptui import phones
 from shoptui.errors import ValidationError
 from shoptui.i18n import _
 from shoptui.io.values import date_order, parse_date, parse_int
-from shoptui.money import parse_money
+from shoptui.money import parse_money, read_decimal
 from shoptui.services import settings
 
 
@@ -30,12 +30,12 @@ def read_date(text: str, field: str) -> dt.date | None:
 
 def read_percent(text: str, field: str = "discount_bp") -> int:
     """A percentage as typed ("5", "2,5", "2.5 %") in hundredths of a percent; blank: 0."""
-    raw = (text or "").strip().rstrip("%").strip().replace(",", ".")
+    raw = (text or "").strip().rstrip("%").strip()
     if not raw:
         return 0
     try:
-        basis_points = Decimal(raw) * 100
-    except InvalidOperation:
+        basis_points = read_decimal(raw) * 100
+    except (InvalidOperation, ValueError):
         raise ValidationError(_("{value} is not a percentage.").format(value=text), field) from None
     if not basis_points.is_finite() or basis_points != basis_points.to_integral_value():
         raise ValidationError(_("{value} is not a percentage.").format(value=text), field)

@@ -14,7 +14,8 @@ from .audit import record
 from .context import Actor, allows, current_store, require
 from .debts import credit_left
 from .ledger import add_sales, lock_customer, post_debt, post_gift, post_points, write_transaction
-from .sale_quote import SaleInput, about, cash_part, cash_short, money_text, quote_resolved, resolve_lines
+from .amounts import shown
+from .sale_quote import SaleInput, about, cash_part, cash_short, quote_resolved, resolve_lines
 from .stores import next_receipt_number
 
 
@@ -44,7 +45,7 @@ def check_credit(customer: Customer | None, credit: int, sale: SaleInput, actor:
     left = credit_left(customer)
     if left is not None and credit > left:
         message = _("Over the credit limit: {name} may take at most {left} more on credit.").format(
-            name=customer.name, left=money_text(left)
+            name=customer.name, left=shown(left)
         )
         if block:
             raise RuleViolation(message)
@@ -68,7 +69,7 @@ def _check_advance(customer: Customer | None, advance: int) -> None:
     if advance > left:
         if not left:
             raise RuleViolation(_("{name} has paid nothing in advance.").format(name=customer.name))
-        raise RuleViolation(_("{name} has only {amount} paid in advance.").format(name=customer.name, amount=money_text(left)))
+        raise RuleViolation(_("{name} has only {amount} paid in advance.").format(name=customer.name, amount=shown(left)))
 
 
 def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
@@ -113,7 +114,7 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
                 gift = vouchers.gift_card(sale.gift_card or "")
             balance = vouchers.gift_balance(gift)
             if sale.gift_amount > balance:
-                raise RuleViolation(_("The gift card has only {amount} left.").format(amount=money_text(balance)))
+                raise RuleViolation(_("The gift card has only {amount} left.").format(amount=shown(balance)))
             payments.append(("giftcard", sale.gift_amount, {"gift_card": gift}))
         with about("credit"):
             warnings = check_credit(customer, sale.credit, sale, actor)
@@ -127,11 +128,11 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         cash, rounding = cash_part(q.total - paid, sale.cash, cash_rounding.step())
         if sale.cash is not None and cash >= 0 and paid + cash + rounding < q.total:
             with about("cash"):  # too little cash: say what to type (the cash rounded, if it is)
-                raise RuleViolation(cash_short(q.total - paid, cash_rounding.step(), money_text))
+                raise RuleViolation(cash_short(q.total - paid, cash_rounding.step(), shown))
         if cash < 0 or paid + cash + rounding != q.total:
             with about("cash"):
                 raise RuleViolation(
-                    _("The payments add up to {paid}, but the receipt is {total}.").format(paid=money_text(paid + max(cash, 0)), total=money_text(q.total))
+                    _("The payments add up to {paid}, but the receipt is {total}.").format(paid=shown(paid + max(cash, 0)), total=shown(q.total))
                 )
         if cash or rounding:
             # A cash part rounded to nothing keeps its (zero) cash row: the rounding is of cash.

@@ -12,10 +12,11 @@ from typing import Any, Callable
 
 from .. import clock
 from ..errors import NotFound, ShopError, ValidationError
-from ..i18n import _, babel_locale
-from ..money import MAX_MINOR, as_string, format_money
+from ..i18n import _
+from ..money import MAX_MINOR, as_string, read_decimal
 from ..models import Customer, Product, User
 from . import cash_rounding, debts, points, settings, vouchers
+from .amounts import shown
 from .debts import credit_left
 from .money_math import round_qty_price, share_of
 
@@ -95,7 +96,7 @@ def quantity(value) -> Decimal:
     if isinstance(value, bool):
         raise ValidationError(_("{value} is not a quantity.").format(value=value), "qty")
     try:
-        qty = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip().replace(",", "."))
+        qty = Decimal(repr(value)) if isinstance(value, float) else read_decimal(str(value).strip())
     except (InvalidOperation, TypeError, ValueError):
         raise ValidationError(_("{value} is not a quantity.").format(value=value), "qty") from None
     if not qty.is_finite():
@@ -196,7 +197,7 @@ def _gross(sale: SaleInput, lines: list[dict]) -> tuple[int, int]:
     if sale.amount is not None and sale.amount not in (gross, gross - line_discounts):
         raise ValidationError(
             _("The lines come to {lines}, not {amount}: clear the amount or correct the lines.").format(
-                lines=money_text(gross - line_discounts), amount=money_text(sale.amount)),
+                lines=shown(gross - line_discounts), amount=shown(sale.amount)),
             "amount",
         )
     return gross, line_discounts
@@ -240,10 +241,6 @@ def quote_resolved(
                                line["amount"]) for line in lines),
         extra_discount=extra, cash_step=cash_rounding.step(),
     )
-
-
-def money_text(minor: int) -> str:
-    return format_money(minor, settings.currency(), babel_locale())
 
 
 def cash_short(due: int, step: int, money: Callable[[int], str]) -> str:

@@ -19,7 +19,8 @@ from .audit import record
 from .context import Actor, allows, require
 from .ledger import add_sales, lock_customer, post_debt, post_gift, post_points, write_transaction
 from .money_math import cumulative_share, share_of
-from .sale_quote import milli, money_text, quantity
+from .amounts import shown
+from .sale_quote import milli, quantity
 from .stores import next_receipt_number
 
 
@@ -201,7 +202,7 @@ def plan_return(
         raise RuleViolation(_("Nothing is left to return on receipt {number}.").format(number=sale.number))
     if amount > remaining:
         raise RuleViolation(
-            _("At most {amount} is left to return on receipt {number}.").format(amount=money_text(remaining), number=sale.number)
+            _("At most {amount} is left to return on receipt {number}.").format(amount=shown(remaining), number=sale.number)
         )
     whole = sale.total
     after = before + amount

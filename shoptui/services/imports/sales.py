@@ -14,7 +14,7 @@ import peewee as pw
 from ... import clock, phones
 from ...db import database
 from ...errors import NotFound, RuleViolation, ShopError, ValidationError
-from ...i18n import _, babel_locale
+from ...i18n import _
 from ...models import (
     Card,
     CardBinding,
@@ -27,7 +27,7 @@ from ...models import (
     Voucher,
     VoucherUse,
 )
-from ...money import format_money
+from ..amounts import shown
 from ...textfold import fold
 from .. import cards, cash_rounding, customers, points, scans, settings
 from ..audit import record as audit
@@ -371,7 +371,7 @@ class SalesWriter:
             if kind == "sale":
                 raise ValidationError(
                     _("A sale cannot have a negative total ({total}); write a return as kind \"return\".").format(
-                        total=_fmt(total)
+                        total=shown(total)
                     )
                 )
             return "return", -total, lines
@@ -395,7 +395,7 @@ class SalesWriter:
         rounding = values.get("cash_rounding", 0) or 0
         paid["cash"] = total - sum(paid.values()) - rounding
         if paid["cash"] < 0:
-            raise RuleViolation(_("The payments add up to more than the total of {total}.").format(total=_fmt(total)))
+            raise RuleViolation(_("The payments add up to more than the total of {total}.").format(total=shown(total)))
         if rounding:
             paid["rounding"] = rounding
         return paid
@@ -631,6 +631,3 @@ def _to_second(moment: dt.datetime) -> dt.datetime:
     """A workbook keeps times to the millisecond at best, an import to the second."""
     return moment.replace(microsecond=0) + dt.timedelta(seconds=1 if moment.microsecond >= 500_000 else 0)
 
-
-def _fmt(minor: int) -> str:
-    return format_money(minor, settings.currency(), babel_locale())
