@@ -227,9 +227,6 @@ class ExportMonthModal(FormModal):
         self.running = False
         message = _("Wrote {path} in {seconds} s.").format(path=result.path, seconds=self._seconds())
         self.app.notify(printable(message), title=_("Export month"), markup=False, timeout=10)
-        for name in result.omitted:
-            self.app.notify(printable(_("The sheet {sheet} is left out: its report is not available yet.").format(sheet=name)),
-                            severity="warning", markup=False)
         self.dismiss(result.path)
 
     def _failed(self, exc: ShopError) -> None:

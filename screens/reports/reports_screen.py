@@ -56,7 +56,7 @@ class ReportsScreen(Screen[None]):
         self.formats = formats
         self.actor = actor
         self.export_dir = export_dir
-        self.names = [name for name in reports.REPORT_NAMES if name in reports.IMPLEMENTED]
+        self.names = list(reports.REPORT_NAMES)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -49,8 +49,6 @@ def run(args) -> int:
     actor = system_actor(open_db(args, writes=False))
     with progress_bar(enabled=not args.no_progress and sys.stderr.isatty()) as show:
         result = export_month(month, target, progress=show, actor=actor)
-    for name in result.omitted:
-        print(_("note: the sheet {sheet} is left out: its report is not available yet.").format(sheet=name), file=sys.stderr)
     print(_("Wrote {path}: {sheets} sheets, {rows} receipt rows.").format(
         path=target, sheets=len(result.sheets), rows=result.rows), file=sys.stderr)
     return 0

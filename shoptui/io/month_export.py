@@ -66,7 +66,6 @@ REPORT_SHEETS: tuple[tuple[str, dict[str, Any], str | None, str], ...] = (
 class ExportResult:
     path: Path
     sheets: list[str] = field(default_factory=list)
-    omitted: list[str] = field(default_factory=list)  # sheets of reports not built yet
     rows: int = 0  # rows of the receipts journal
 
 
@@ -145,8 +144,7 @@ def _write_sheets(book: Book, month: Month, target: Path, say: Progress) -> Expo
     for name, options, sections_sheet, rows_sheet in REPORT_SHEETS:
         stage = _(SHEETS[sections_sheet or rows_sheet])
         say(stage, 0, 0)
-        if not report_sheets(book, name, month, options, sections_sheet, rows_sheet):
-            result.omitted.append(stage)
+        report_sheets(book, name, month, options, sections_sheet, rows_sheet)
     total = lists.journal_size(month)
     stage = _(SHEETS["receipts"])
     say(stage, 0, total)
@@ -370,11 +368,9 @@ def portrait_sheet(book: Book, data: dict) -> str:
 
 
 def report_sheets(book: Book, name: str, month: Month, options: dict, sections_sheet: str | None,
-                  rows_sheet: str | None) -> bool:
+                  rows_sheet: str | None) -> None:
     """The report ``name`` as of the month's last day: its sections (segments) as tables
-    with a chart, its rows as a list; False when this version does not build it yet."""
-    if name not in reports.IMPLEMENTED:
-        return False
+    with a chart, its rows as a list."""
     spec = reports.load(name)
     data = spec.build(ReportQuery(as_of=month.last, options=dict(options)))
     sections = {k: v for k, v in data.items() if isinstance(v, dict)}
@@ -392,6 +388,5 @@ def report_sheets(book: Book, name: str, month: Month, options: dict, sections_s
             return label_of(value, spec.labels) if key in WORDS_SHOWN and value is not None else value
 
         book.table(_(SHEETS[rows_sheet]), columns, ([shown(n, r.get(n)) for n in names] for r in rows))
-    return True
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from shoptui.reports import IMPLEMENTED, REPORT_NAMES
 from shoptui.services import checkout, customers
 from shoptui.services.sale_quote import SaleInput
 
@@ -95,15 +94,6 @@ def test_bad_date_is_bad_usage(shop, shoptui):
 def test_unknown_report_name_is_bad_usage(shop, shoptui):
     code, _out, err = shoptui("--db", str(shop), "report", "nonsense")
     assert code == 2 and "nonsense" in err and len(err.strip().splitlines()) == 1
-
-
-def test_a_report_not_built_yet_says_so(shop, shoptui):
-    pending = [name for name in REPORT_NAMES if name not in IMPLEMENTED]
-    if not pending:
-        pytest.skip("every report is built")
-    code, out, err = shoptui("--db", str(shop), "report", pending[0])
-    assert code == 1 and out == ""
-    assert err.strip() == f"The report {pending[0]} is not available yet."
 
 
 def test_unknown_store_is_an_error(shop, shoptui):

@@ -65,7 +65,7 @@ def by_header(ws) -> list[dict]:
 
 def test_sheets_properties_and_styles(shop, tmp_path):
     result, data, book = export(tmp_path)
-    assert book.sheetnames == SHEETS == result.sheets and result.omitted == []
+    assert book.sheetnames == SHEETS == result.sheets
     assert result.rows == 6  # two lines of B's sale, four receipts without lines
     assert book.properties.title == "My shop: month 2025-03" and book.properties.creator == "shoptui"
     assert book.properties.created is not None
@@ -304,15 +304,6 @@ def test_an_empty_month_is_a_workbook_of_empty_tables(database, tmp_path):
     assert values(book["Receipts"]) == [values(book["Receipts"])[0]]
     assert values(book["Debts"])[1:] == [["Total", None, None, 0, 0, 0, 0, 0, 0, 0]]
     assert values(book["Sales by day"])[-1][:2] == ["Total", 0]
-
-
-def test_reports_not_built_yet_are_left_out_and_said(shop, tmp_path, monkeypatch):
-    from shoptui import reports
-
-    monkeypatch.setattr(reports, "IMPLEMENTED", {k: v for k, v in reports.IMPLEMENTED.items() if k not in ("rfm", "winback")})
-    result, _data, book = export(tmp_path)
-    assert "RFM segments" not in book.sheetnames and "Win-back" not in book.sheetnames
-    assert result.omitted == ["RFM segments", "Win-back"]
 
 
 def test_long_sheets_are_read_in_chunks(shop, tmp_path, monkeypatch):
