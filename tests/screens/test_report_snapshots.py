@@ -24,7 +24,7 @@ from shoptui.models import User
 from shoptui.services.context import Actor
 from shoptui.i18n import set_language
 
-from .helpers import until
+from .helpers import settled, until
 
 # As in test_snapshots.py: every screen imported in English first.
 for _module in pkgutil.iter_modules(importlib.import_module("screens").__path__):
@@ -76,7 +76,7 @@ async def _reports_list(pilot) -> None:
     await pilot.press("ctrl+t")
     await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
     _steady(app)
-    await pilot.pause(0.1)
+    await settled(pilot)
 
 
 def _report_run(name: str, **fields):
@@ -89,9 +89,9 @@ def _report_run(name: str, **fields):
         for field, value in fields.items():
             app.screen.query_one(f"#field-{field}").value = value
         await pilot.press("f5")
-        await until(pilot, lambda: app.screen.data is not None and not app.screen.running, timeout=15)
+        await until(pilot, lambda: app.screen.data is not None and not app.screen.running)
         _steady(app)
-        await pilot.pause(0.2)
+        await settled(pilot)
 
     return run_before
 

@@ -26,7 +26,7 @@ from shoptui.services.context import Actor
 from shoptui.i18n import set_language
 from shoptui.models import Customer
 
-from .helpers import until
+from .helpers import lasting_notices, settled, until
 
 # Key names are translated when a screen's class is defined (the app is built after the
 # language is chosen). Import every screen now, in English, so that no module first imported
@@ -55,6 +55,7 @@ def demo_app(database, language, monkeypatch):
     # what these pictures show.
     app.sign_in_required = False
     app.actor = Actor(user=User.get(User.role == "owner"))
+    lasting_notices(app)
     return app
 
 
@@ -69,7 +70,7 @@ async def _directory_ready(pilot) -> None:
     app = pilot.app
     await until(pilot, lambda: isinstance(app.screen, DirectoryScreen) and app.screen.query_one("#customers", DataTable).row_count > 0)
     _steady(app)
-    await pilot.pause(0.1)
+    await settled(pilot)
 
 
 def _best_customer() -> int:
@@ -89,7 +90,7 @@ def test_customer_card(demo_app, snap_compare):
         await until(pilot, lambda: isinstance(pilot.app.screen, CustomerCardScreen) and pilot.app.screen.data is not None
                     and pilot.app.screen.segment_done)  # the segment line comes a moment after the card
         _steady(pilot.app)
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=run_before)
 
@@ -100,7 +101,7 @@ def test_register_modal(demo_app, snap_compare):
         pilot.app.register_customer(card="2000000099999")
         await until(pilot, lambda: isinstance(pilot.app.screen, RegisterModal) and pilot.app.screen.query("#name"))
         _steady(pilot.app)
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=run_before)
 
@@ -110,6 +111,6 @@ def test_help(demo_app, snap_compare):
         await _directory_ready(pilot)
         pilot.app.action_show_help()
         await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen) and pilot.app.screen.query("#help-keys"))
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=run_before)
