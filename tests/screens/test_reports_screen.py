@@ -576,10 +576,13 @@ def test_interrupt_reaches_a_sqlite_connection():
     from shoptui.reports.running import interrupt
 
     connection = sqlite3.connect(":memory:", check_same_thread=False)
-    timer = threading.Timer(0.2, interrupt, args=(connection,))
-    timer.start()
+    running = threading.Event()  # set from inside the statement: interrupt() then has something to stop
+    connection.create_function("running", 1, lambda i: running.set() or i)
+    interrupter = threading.Thread(target=lambda: running.wait(10) and interrupt(connection))
+    interrupter.start()
     with pytest.raises(sqlite3.OperationalError):
-        connection.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(*) FROM n").fetchone()
+        connection.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(running(i)) FROM n").fetchone()
+    interrupter.join()
 
 
 # -- hostile data -----------------------------------------------------------------------------
