@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/shoptui $(ARGS)
 
-# The suite runs on every core (pytest-xdist); PYTEST_ARGS adds to it, e.g.
-# PYTEST_ARGS='tests/unit -x'; PYTEST_WORKERS=0 runs it in one process.
+# The suite runs on every core (pytest-xdist), every test included (the slow ones too);
+# PYTEST_ARGS adds to it, e.g. PYTEST_ARGS='tests/unit -x', or PYTEST_ARGS="-m 'not slow'"
+# for a quick run; PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/lint-imports

@@ -42,7 +42,7 @@ def test_a_locked_database_is_exit_1_with_a_sentence(tmp_path):
     try:
         # A short busy timeout: the write waits for the lock that long, three times.
         result = run("--db", str(path), "config", "set", "shop_name", "Cửa hàng Lan",
-                     env_extra={"SHOPTUI_BUSY_TIMEOUT_MS": "200"})
+                     env_extra={"SHOPTUI_BUSY_TIMEOUT_MS": "50"})
     finally:
         holder.execute("ROLLBACK")
         holder.close()

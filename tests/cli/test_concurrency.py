@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -88,11 +89,32 @@ def _bulky_shop(db: Path) -> None:
     """A shop with 150,000 visitor rows, so that copying it (a backup, a restore) takes a while."""
     _new_shop(db)
     start = dt.datetime(2000, 1, 1)
-    with sqlite3.connect(db) as con:
+    con = sqlite3.connect(db)
+    with con:
         con.executemany(
             "INSERT INTO visit_count (store_id, hour, source, visitors_in, visitors_out, updated_at) VALUES (1, ?, 'import', ?, 0, ?)",
             [((start + dt.timedelta(hours=h)).isoformat(" "), h % 50, start.isoformat(" ")) for h in range(BULK_ROWS)],
         )
+    con.close()  # the last connection: the -wal is folded into the file, which may now be copied
+
+
+@pytest.fixture(scope="module")
+def bulky(tmp_path_factory):
+    """The bulky shop, a backup of it, and how long a backup and a restore of it take here:
+    made once per worker and copied by each killed backup or restore (the seeds only change
+    the moment of the kill)."""
+    folder = tmp_path_factory.mktemp("bulky")
+    shop, backup = folder / "shop.sqlite", folder / "backup.sqlite"
+    _bulky_shop(shop)
+    started = time.monotonic()
+    made = subprocess.run(_shoptui_command() + ["--db", str(shop), "backup", "-o", str(backup)], capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    backup_took = time.monotonic() - started
+    restored = folder / "restored.sqlite"
+    started = time.monotonic()
+    subprocess.run(_shoptui_command() + ["--db", str(restored), "restore", str(backup)], capture_output=True, text=True, check=True)
+    restore_took = time.monotonic() - started
+    return {"shop": shop, "backup": backup, "backup_took": backup_took, "restore_took": restore_took}
 
 
 def _tills_and_listener_during_an_import(tmp_path: Path, sales_each: int, import_customers: int, readings: int):
@@ -315,22 +337,15 @@ def test_a_burst_of_till_sales_killed_at_a_random_moment_leaves_whole_sales(tmp_
 
 
 @pytest.mark.parametrize("seed", [1, *(pytest.param(seed, marks=pytest.mark.slow) for seed in range(2, 11))])
-def test_a_restore_killed_at_a_random_moment_leaves_nothing_half_restored(tmp_path, seed):
+def test_a_restore_killed_at_a_random_moment_leaves_nothing_half_restored(tmp_path, seed, bulky):
     """kill -9 at a random moment of a restore into a new file: the file is then empty or
     the whole backup, never part of it; check is clean, and restoring again completes."""
     rng = random.Random(seed)
-    source = tmp_path / "shop.sqlite"
-    _bulky_shop(source)
     backup = tmp_path / "backup.sqlite"
-    made = subprocess.run(_shoptui_command() + ["--db", str(source), "backup", "-o", str(backup)], capture_output=True, text=True)
-    assert made.returncode == 0, made.stderr
+    shutil.copy(bulky["backup"], backup)
     target = tmp_path / "restored.sqlite"
     restore = _shoptui_command() + ["--db", str(target), "restore", str(backup)]
-    started = time.monotonic()
-    subprocess.run(restore, capture_output=True, text=True, check=True)
-    took = time.monotonic() - started
-    for path in tmp_path.glob("restored.sqlite*"):
-        path.unlink()
+    took = bulky["restore_took"]
     process = subprocess.Popen(restore, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(rng.uniform(0.2, 1.0) * took)  # a moment within the restore's usual time
     process.send_signal(signal.SIGKILL)
@@ -348,20 +363,17 @@ def test_a_restore_killed_at_a_random_moment_leaves_nothing_half_restored(tmp_pa
 
 
 @pytest.mark.parametrize("seed", [1, *(pytest.param(seed, marks=pytest.mark.slow) for seed in range(2, 11))])
-def test_a_backup_killed_at_a_random_moment_leaves_the_database_whole_and_no_half_backup(tmp_path, seed):
+def test_a_backup_killed_at_a_random_moment_leaves_the_database_whole_and_no_half_backup(tmp_path, seed, bulky):
     """kill -9 at a random moment of a backup: the database stays whole (check clean), the
     backup file is absent or a whole backup, never part of one; the next backup into that
     folder removes the killed one's leftovers and completes."""
     rng = random.Random(seed)
     source = tmp_path / "shop.sqlite"
-    _bulky_shop(source)
+    shutil.copy(bulky["shop"], source)
     out = tmp_path / "usb"
     out.mkdir()
     backup = _shoptui_command() + ["--db", str(source), "backup", "-o", str(out / "b.sqlite")]
-    started = time.monotonic()
-    subprocess.run(backup, capture_output=True, text=True, check=True)
-    took = time.monotonic() - started
-    (out / "b.sqlite").unlink()
+    took = bulky["backup_took"]
     process = subprocess.Popen(backup, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     time.sleep(rng.uniform(0.1, 1.0) * took)  # a moment within the backup's usual time
     process.send_signal(signal.SIGKILL)

@@ -133,6 +133,7 @@ class FakeHub:
         self.plugged: dict[str, FakeDevice] = {}
         self.opened: list[FakeDevice] = []
         self.denied: set[str] = set()
+        self.looks = 0  # how often the reader has looked for a device (opened or listed)
 
     def plug(self, path, **kw) -> FakeDevice:
         device = FakeDevice(path, **(HONEYWELL | kw))
@@ -143,6 +144,7 @@ class FakeHub:
         self.plugged.pop(path).unplug()
 
     def open(self, path):
+        self.looks += 1
         if path in self.denied:
             raise PermissionError(errno.EACCES, "Permission denied", path)
         if path not in self.plugged:
@@ -152,6 +154,7 @@ class FakeHub:
         return device
 
     def list(self):
+        self.looks += 1
         return [devices.describe(d) for d in self.plugged.values()]
 
 

@@ -56,7 +56,7 @@ class FakePort:
             if isinstance(item, BaseException):
                 raise item
             return item
-        time.sleep(0.01)
+        time.sleep(0.01)  # a real port's read timeout: nothing came (the listener loops on it)
         return b""
 
     def reset_input_buffer(self):
@@ -301,6 +301,19 @@ def test_listen_stores_readings_and_stops_on_sigint(tmp_path, pty_pair):
     assert "door1 IN=3: +3 in, +0 out" in log and "(counter was reset)" in log
 
 
+def unread(path: str) -> int:
+    """Bytes written to the pty that nobody has read at its tty end yet (the listener's port is raw)."""
+    import fcntl
+    import struct
+    import termios
+
+    fd = os.open(path, os.O_RDONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    try:
+        return struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0\0\0\0"))[0]
+    finally:
+        os.close(fd)
+
+
 @needs_pty
 def test_listen_stops_cleanly_on_sigterm(tmp_path, pty_pair):
     master, path = pty_pair
@@ -312,7 +325,7 @@ def test_listen_stops_cleanly_on_sigterm(tmp_path, pty_pair):
         listen.wait_listening()
         os.write(master, b"P\r\n\r\nP\n")
         os.write(master, b"P")  # the third pulse's line ends in the next read
-        time.sleep(0.1)
+        wait_until(lambda: counted(db, "beam")[0] == 2 and unread(path) == 0, what="the listener to read the P")
         os.write(master, b"\r\n")
         wait_until(lambda: counted(db, "beam")[0] == 3, what="3 pulses")
         assert listen.stop(signal.SIGTERM) == 0

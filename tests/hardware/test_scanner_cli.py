@@ -118,8 +118,9 @@ def run_until_printed(monkeypatch, argv, hub, events, count):
             wait_for(lambda: hub.opened or done.is_set())
             if hub.opened:
                 hub.opened[0].push(events)
+                # A line whose text is taken is printed before the command ends: Ctrl-C makes it
+                # close its readers, which waits for their threads.
                 wait_for(lambda: len(printed) >= count or done.is_set())
-                time.sleep(0.05)
         finally:  # whatever happened, end the command rather than hang the suite
             if not done.is_set():
                 os.kill(os.getpid(), signal.SIGINT)

@@ -29,11 +29,34 @@ def pilot_test(scenario):
 
 
 def app_for(database):
-    return make_app(database=database, db_url="test", search_delay=0.02)
+    app = make_app(database=database, db_url="test", search_delay=0.02)
+    track_held_keys(app)
+    return app
 
 
-async def until(pilot, condition, timeout: float = 5.0, what: str = "") -> None:
-    """Let the app run until ``condition()`` holds (workers answer from other threads)."""
+def track_held_keys(app) -> None:
+    """Count the scan detector's timer callbacks that are running: one hands the keys it held
+    to the widgets one by one, letting each widget take its key first, so the detector holds
+    nothing while some of them are still on their way (keys_delivered waits for those too)."""
+    scans = app.scans
+    if hasattr(scans, "timer_deliveries"):
+        return
+    scans.timer_deliveries = 0
+    expired = scans._expired
+
+    async def counted() -> None:
+        scans.timer_deliveries += 1
+        try:
+            await expired()
+        finally:
+            scans.timer_deliveries -= 1
+
+    scans._expired = counted  # the timer is armed with the instance's attribute
+
+
+async def until(pilot, condition, timeout: float = 20.0, what: str = "") -> None:
+    """Let the app run until ``condition()`` holds (workers answer from other threads). The
+    deadline only bounds a failure: on a loaded machine a screen may take seconds."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -59,6 +82,31 @@ async def settled(pilot) -> None:
     for _round in range(2):  # a worker's answer may start another (a reload after a save)
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def drawn(pilot) -> None:
+    """Settled, and every animation (scheduled or running) is over and the screen has laid
+    out what that changed: for checks of what is drawn and where."""
+    await settled(pilot)
+    await pilot.wait_for_scheduled_animations()
+
+
+async def keys_delivered(pilot) -> None:
+    """The scan detector holds no key back and waits for no lookup: every key pressed so far
+    has gone on to the widgets, so a key pressed next (Enter) is not the end of a burst."""
+    scans = pilot.app.scans
+    track_held_keys(pilot.app)  # for an app not made by app_for (installed before its timer fires)
+    await until(pilot, lambda: not scans.detector.held and not scans.detector.waiting and not scans.timer_deliveries,
+                what="the keys held as a possible scan")
+    await pilot.pause()
+
+
+def search_answered(app) -> bool:
+    """The directory has searched for what its box holds now and shown the answer (or said
+    why not): no search is waiting for a pause in typing and none is on its way."""
+    screen = app.screen
+    return (screen._debounce is None and not screen._searching
+            and screen._query == screen.query_one("#search", Input).value)
 
 
 def _palette_answered(palette: CommandPalette, text: str) -> bool:
@@ -91,22 +139,42 @@ def key_event(char: str) -> events.Key:
     return events.Key(key, char)
 
 
-async def scan(pilot, text: str, enter: bool = True) -> None:
-    """Send ``text`` (and Enter) as a scanner does: one burst, as a terminal read hands it over."""
+def _send_keys(pilot, text: str, first: float, gap: float) -> None:
+    """Hand ``text`` to the app at once, each key stamped ``gap`` seconds after the one before
+    from ``first`` (on the scan detector's clock): the detector reads the gaps from these
+    times, so what it sees does not depend on how busy the machine is."""
     driver = pilot.app._driver
-    for char in text + ("\n" if enter else ""):
+    for index, char in enumerate(text):
         event = key_event(char)
+        event.time = first + index * gap
         event.set_sender(pilot.app)
         driver.send_message(event)
+
+
+async def scan(pilot, text: str, enter: bool = True) -> None:
+    """Send ``text`` (and Enter) as a scanner does: one burst, a key every millisecond."""
+    _send_keys(pilot, text + ("\n" if enter else ""), pilot.app.scans.clock(), 0.001)
     await pilot.pause()
 
 
 async def type_by_hand(pilot, text: str, gap_ms: int = 110) -> None:
-    """Keys as a person types them, ``gap_ms`` apart."""
-    keys = []
-    for char in text:
-        keys.extend([char, f"wait:{gap_ms}"])
-    await pilot.press(*keys)
+    """Keys as a person types them, ``gap_ms`` apart: stamped so (the last one a gap ago),
+    sent at once, and waited for until the scan detector has let every one through."""
+    await keys_delivered(pilot)  # nothing held from before: these stamps may be older than its keys
+    gap = gap_ms / 1000
+    _send_keys(pilot, text, pilot.app.scans.clock() - (len(text) + 1) * gap, gap)
+    await keys_delivered(pilot)
+
+
+def lasting_notices(app) -> None:
+    """Notifications stay up until the test ends: a snapshot shows the same toasts however
+    long the machine took to get there (the single-user notice's 8 s ran out on a busy box)."""
+    notify = app.notify
+
+    def lasting(message, *args, **kwargs):
+        return notify(message, *args, **{**kwargs, "timeout": 3600})
+
+    app.notify = lasting
 
 
 class Notes:

@@ -22,7 +22,7 @@ from shoptui.services import cards, checkout, customers, debts, points, sale_ret
 from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, settled, until
+from .helpers import SIZE, Notes, app_for, drawn, keys_delivered, pilot_test, screen_text, settled, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -252,11 +252,15 @@ async def test_a_card_is_added_by_typing_it(an, database):
         await open_card(pilot, "Nguyễn")
         await pilot.press("f7")
         assert app.focused.id == "new-card"
-        await pilot.press(*"2000000000039", "wait:80", "enter")
+        await pilot.press(*"2000000000039")
+        await keys_delivered(pilot)  # typed: the Enter after a pause is no scanner's
+        await pilot.press("enter")
         await until(pilot, lambda: any(r[0] == "2000000000039" for r in rows_of(app, "cards-table")))
         assert app.screen.query_one("#new-card", Input).value == ""
         # A card someone else holds is refused with a message naming the holder.
-        await pilot.press(*"2000000000022", "wait:80", "enter")
+        await pilot.press(*"2000000000022")
+        await keys_delivered(pilot)
+        await pilot.press("enter")
         await until(pilot, lambda: notes.texts("error"))
         assert "already belongs to Nguyễn Văn An" in notes.texts("error")[0]
 
@@ -285,12 +289,15 @@ async def test_card_and_forms_fit_small_and_large_terminals(an, database, size):
     app = app_for(database)
     async with app.run_test(size=size) as pilot:
         await open_card(pilot, "Nguyễn")
+        # The tabs and the footer are drawn a moment after the card's data (it flaked on a busy box).
+        await until(pilot, lambda: all(word in screen_text(app) for word in ("Nguyễn Văn An", "Surveys", "Back")),
+                    what="the card drawn")
         screen = screen_text(app)
-        assert "Nguyễn Văn An" in screen and "Surveys" in screen and "Back" in screen
         assert len(screen.splitlines()) == size[1] and max(map(len, screen.splitlines())) <= size[0]
         await pilot.press("f4")
-        await until(pilot, lambda: isinstance(app.screen, EditCustomerModal))
-        await pilot.pause(0.05)
+        await until(pilot, lambda: isinstance(app.screen, EditCustomerModal) and app.screen.query("#save")
+                    and app.screen.query_one("#save").region.height > 0, what="the form laid out")
+        await drawn(pilot)
         buttons = app.screen.query_one("#save")
         assert buttons.region.bottom <= size[1]  # the Save button is on screen
 

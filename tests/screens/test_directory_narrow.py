@@ -11,7 +11,7 @@ from shoptui.i18n import set_language
 from shoptui.services import checkout, customers, debts
 from shoptui.services.sale_quote import SaleInput
 
-from .helpers import app_for, pilot_test, until
+from .helpers import app_for, drawn, pilot_test, until
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ async def test_at_80_columns_the_list_fits_and_keeps_what_the_till_needs(shop, d
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen)
                     and app.screen.query_one("#customers", DataTable).row_count == 2)
-        await pilot.pause(0.1)
+        await drawn(pilot)
         table = app.screen.query_one("#customers", DataTable)
         assert table.max_scroll_x == 0, columns(app)
         assert {"code", "name", "phone", "debt", "points"} <= set(columns(app))
@@ -59,7 +59,7 @@ async def test_the_empty_shop_hint_is_whole_at_80x24(database, language):
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen)
                     and "shoptui demo" in str(app.screen.query_one("#directory-status", Static).render()))
-        await pilot.pause(0.1)
+        await drawn(pilot)
         widget = app.screen.query_one("#directory-status", Static)
         shown = " ".join(screen_text(app).splitlines()[widget.region.y:widget.region.bottom])
         assert "shoptui import customers" in shown and "shoptui demo" in shown, shown
@@ -82,7 +82,7 @@ async def test_a_customer_who_paid_in_advance_is_shown_so_not_as_a_negative_debt
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen)
                     and app.screen.query_one("#customers", DataTable).row_count == 3)
-        await pilot.pause(0.1)
+        await drawn(pilot)
         table = app.screen.query_one("#customers", DataTable)
         assert table.max_scroll_x == 0, columns(app)  # still fits 80 columns
         debt_at = columns(app).index("debt")

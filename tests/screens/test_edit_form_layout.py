@@ -15,7 +15,7 @@ from shoptui.i18n import LANGUAGES, _, language, set_language
 from shoptui.services import customers
 from shoptui.services.customers import CHANNELS
 
-from .helpers import app_for, pilot_test, until
+from .helpers import app_for, drawn, pilot_test, until
 from .till_helpers import card_open
 
 
@@ -47,7 +47,7 @@ async def test_consent_checkboxes_are_readable_at_80_columns(database, speaking,
         for channel in CHANNELS:
             box = app.screen.query_one(f"#consent_{channel}", Checkbox)
             box.scroll_visible(animate=False)
-            await pilot.pause(0.1)
+            await drawn(pilot)
             label = _("Messages by {channel}").format(channel=_(CHANNEL_NAMES[channel]))
             word = _("yes") if box.value else _("no")
             line = next((line for line in screen_lines(app.export_screenshot()) if "▐" in line and label in line), None)

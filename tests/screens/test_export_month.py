@@ -23,7 +23,7 @@ from shoptui.services.context import Actor
 from ..actors import SYSTEM
 from ..builders import month_shop as build_shop
 from ..xlsx_reading import SHEETS
-from .helpers import SIZE, Notes, app_for, palette, pilot_test, settled, until
+from .helpers import SIZE, Notes, app_for, lasting_notices, palette, pilot_test, settled, until
 
 
 @pytest.fixture
@@ -216,6 +216,7 @@ async def test_an_existing_file_is_replaced_only_when_the_owner_says_so(shop, da
 
 def test_snapshot_of_the_export_dialog(database, snap_compare):
     app = app_for(database)
+    lasting_notices(app)
 
     async def opened(pilot) -> None:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen) and app.screen.is_mounted)
@@ -223,6 +224,6 @@ def test_snapshot_of_the_export_dialog(database, snap_compare):
         await until(pilot, lambda: isinstance(app.screen, ExportMonthModal) and app.screen.is_mounted)
         for widget in app.screen.query(Input):
             widget.cursor_blink = False
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=opened)

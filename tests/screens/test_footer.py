@@ -28,7 +28,7 @@ from shoptui.services.context import Actor
 from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
-from .helpers import SIZE, app_for, footer_names, pilot_test, until
+from .helpers import SIZE, app_for, footer_names, pilot_test, settled, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -127,7 +127,7 @@ async def test_every_main_screen_footer_fits_80_columns_with_help_and_quit(an, d
         for name, (screen_type, open_screen) in MAIN_SCREENS.items():
             while len(app.screen_stack) > 1:
                 app.pop_screen()
-            await pilot.pause(0.02)
+            await settled(pilot)
             open_screen(app, an)
             await until(pilot, lambda: isinstance(app.screen, screen_type) and bool(app.screen.query(FooterKey)), what=name)
             # The footer recomposes after the screen's bindings settle: wait until it has Help and

@@ -17,7 +17,7 @@ from shoptui.services import customer_view, customers, surveys
 from shoptui.services.surveys import QuestionInput
 from tests.hostile import NAMES, hostile_strings as corpus
 
-from .helpers import SIZE, app_for, pilot_test, screen_text, until
+from .helpers import SIZE, app_for, drawn, pilot_test, screen_text, search_answered, until
 
 def hostile_strings() -> list[str]:
     """The names and notes of the corpus (opening every tab of each is slow), with its long strings."""
@@ -52,14 +52,15 @@ async def test_hostile_names_are_searched_and_listed_literally(hostile, database
         table = app.screen.query_one("#customers", DataTable)
         for _cid, code, name, raw in hostile:
             search.value = raw[:300]  # whatever is typed or pasted, the search answers or says why
-            await pilot.pause(0.05)
+            await until(pilot, lambda: search_answered(app), what=f"the search for {raw[:40]!r}")
             search.value = code
             await until(pilot, lambda: table.row_count == 1 and table.get_row_at(0)[0].plain == code, what=code)
             shown = table.get_row_at(0)[1].plain
             assert shown.rstrip("…") == printable(name)[: len(shown.rstrip("…"))]
         assert app.is_running
         search.value = "H0"
-        await pilot.pause(0.2)
+        await until(pilot, lambda: search_answered(app), what="the search for H0")
+        await drawn(pilot)
         text = screen_text(app)
         assert len(text.splitlines()) == SIZE[1]  # nothing drew outside the screen
         assert "\x1b" not in text
@@ -104,7 +105,7 @@ async def test_hostile_customers_are_opened_every_tab_shown_and_edited(hostile, 
                 app.screen.query_one("#notes", TextArea).text = raw[:5000] + " [edited]"
                 app.screen.query_one("#name", Input).value = (raw[:150].strip() or "?") + " ✓"
                 await pilot.press("ctrl+s")
-                await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen), timeout=5, what=f"save {code}")
+                await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen), what=f"save {code}")
                 await until(pilot, lambda: Customer.get_by_id(cid).notes.endswith("[edited]"), what=f"saved {code}")
                 await until(pilot, lambda: "✓" in header_of(app), what=f"header of {code}")
             assert app.is_running

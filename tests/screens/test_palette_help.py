@@ -19,7 +19,7 @@ from shoptui.services import cards, checkout, customers, surveys
 from shoptui.services.sale_quote import SaleInput
 from shoptui.services.surveys import QuestionInput
 
-from .helpers import SIZE, Notes, app_for, palette, pilot_test, screen_text, settled, until
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, screen_text, search_answered, settled, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -108,16 +108,18 @@ async def fresh_directory(pilot) -> None:
     await ready(pilot, DirectoryScreen)
     app.screen.query_one("#search", Input).value = "Ng"  # so that Escape has something to clear
     await until(pilot, lambda: app.screen.query_one("#customers", DataTable).row_count >= 1)
-    app.screen.query_one("#search", Input).focus()
-    await pilot.pause(0.05)
+    search = app.screen.query_one("#search", Input)
+    search.focus()
+    await until(pilot, lambda: app.focused is search and search_answered(app), what="the search for Ng")
+    await settled(pilot)
 
 
 async def press_and_see(pilot, notes: Notes, key: str, what: str) -> None:
     before, shown = state(pilot.app, notes), screen_text(pilot.app)
     await pilot.press(key)
     # Anything else a key changes counts as long as it shows on the screen.
-    await until(pilot, lambda: state(pilot.app, notes) != before or screen_text(pilot.app) != shown, timeout=3, what=what)
-    await pilot.pause(0.1)
+    await until(pilot, lambda: state(pilot.app, notes) != before or screen_text(pilot.app) != shown, what=what)
+    await settled(pilot)
 
 
 def footer_keys(app, own_only: bool = False) -> list[tuple[str, str]]:
@@ -167,7 +169,7 @@ async def test_every_key_in_the_footer_of_the_card_and_admin_screens_does_someth
         async def home() -> None:
             while len(app.screen_stack) > 1:
                 app.pop_screen()
-            await pilot.pause(0.02)
+            await settled(pilot)
 
         async def surveys_screen() -> None:
             await home()

@@ -22,7 +22,7 @@ from shoptui.models import User
 from shoptui.services.context import Actor
 from shoptui.i18n import set_language
 
-from .helpers import until
+from .helpers import settled, until
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
 SIZE = (100, 30)
@@ -70,7 +70,7 @@ async def _reports_list(pilot) -> None:
     await pilot.press("ctrl+t")
     await until(pilot, lambda: isinstance(app.screen, ReportsScreen))
     _steady(app)
-    await pilot.pause(0.1)
+    await settled(pilot)
 
 
 def _report_run(name: str, **fields):
@@ -83,9 +83,9 @@ def _report_run(name: str, **fields):
         for field, value in fields.items():
             app.screen.query_one(f"#field-{field}").value = value
         await pilot.press("f5")
-        await until(pilot, lambda: app.screen.data is not None and not app.screen.running, timeout=15)
+        await until(pilot, lambda: app.screen.data is not None and not app.screen.running)
         _steady(app)
-        await pilot.pause(0.2)
+        await settled(pilot)
 
     return run_before
 

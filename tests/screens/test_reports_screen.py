@@ -117,7 +117,7 @@ async def open_report(pilot, name: str) -> ReportScreen:
 
 async def run_report(pilot, screen: ReportScreen) -> None:
     await pilot.press("f5")
-    await until(pilot, lambda: screen.data is not None and not screen.running, timeout=15, what="the report's result")
+    await until(pilot, lambda: screen.data is not None and not screen.running, what="the report's result")
     await pilot.pause()
 
 
@@ -177,12 +177,11 @@ async def test_portrait_shows_the_report_figures(demo):
         screen = await open_report(pilot, "portrait")
         await run_report(pilot, screen)
         assert screen.data == expected
-        await pilot.pause(0.2)
-        text = screen_text(app).replace("\xa0", " ")
         f = app.formats
-        for figure in (f.money(expected["revenue"]).plain, f.money(expected["avg_receipt"]).plain,
-                       f.number(expected["customers_total"]).plain):
-            assert figure in text
+        figures = (f.money(expected["revenue"]).plain, f.money(expected["avg_receipt"]).plain,
+                   f.number(expected["customers_total"]).plain)
+        await until(pilot, lambda: all(figure in screen_text(app).replace("\xa0", " ") for figure in figures),
+                    what=f"the figures {figures} on screen")
 
 
 @pilot_test
@@ -285,7 +284,7 @@ async def test_buyers_needs_a_product_then_shows_its_buyers(demo):
         product.focus()
         product.value = sku
         await pilot.press("enter")  # Enter in a field runs the report
-        await until(pilot, lambda: screen.data is not None, timeout=15)
+        await until(pilot, lambda: screen.data is not None)
         assert screen.data == expected
         f = app.formats
         assert column_texts(table_of(screen), "amount") == [f.money(row["amount"]).plain for row in expected["rows"]]
@@ -338,7 +337,7 @@ async def export(pilot, screen, key: str, path: Path) -> None:
     assert field.value.endswith(".csv" if key == "f7" else ".xlsx")
     field.value = str(path)
     await pilot.press("enter")
-    await until(pilot, lambda: path.exists() and not screen.timer, timeout=15, what="the file")
+    await until(pilot, lambda: path.exists() and not screen.timer, what="the file")
 
 
 @pilot_test
@@ -537,9 +536,14 @@ async def test_escape_cancels_a_running_report_and_its_result_is_dropped(demo, m
 def test_cancel_interrupts_the_running_sql_statement(database):
     """A statement that would run for minutes stops within a moment of cancel()."""
 
+    running = threading.Event()
+
     def endless(query):
+        # running(i) tells the test that the statement has started (cancel() before it would
+        # have nothing to interrupt), then hands i on.
+        db_proxy.connection().create_function("running", 1, lambda i: running.set() or i)
         db_proxy.execute_sql(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT SUM(i) FROM n"
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT SUM(running(i)) FROM n"
         )
         return {}
 
@@ -560,10 +564,7 @@ def test_cancel_interrupts_the_running_sql_statement(database):
 
     thread = threading.Thread(target=work)
     thread.start()
-    deadline = time.monotonic() + 5
-    while run._connection is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    time.sleep(0.2)
+    assert running.wait(10), "the statement did not start"
     begun = time.monotonic()
     run.cancel()
     thread.join(10)
@@ -576,10 +577,13 @@ def test_interrupt_reaches_a_sqlite_connection():
     from shoptui.reports.running import interrupt
 
     connection = sqlite3.connect(":memory:", check_same_thread=False)
-    timer = threading.Timer(0.2, interrupt, args=(connection,))
-    timer.start()
+    running = threading.Event()  # set from inside the statement: interrupt() then has something to stop
+    connection.create_function("running", 1, lambda i: running.set() or i)
+    interrupter = threading.Thread(target=lambda: running.wait(10) and interrupt(connection))
+    interrupter.start()
     with pytest.raises(sqlite3.OperationalError):
-        connection.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(*) FROM n").fetchone()
+        connection.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(running(i)) FROM n").fetchone()
+    interrupter.join()
 
 
 # -- hostile data -----------------------------------------------------------------------------
@@ -642,8 +646,10 @@ async def test_the_report_footer_fits_80_columns_with_help_and_quit(demo, langua
         async with app.run_test(size=(80, 24)) as pilot:
             screen = await open_report(pilot, "winback")
             await run_report(pilot, screen)
-            await pilot.pause(0.2)
             footer = screen.query_one(ShopFooter)
+            # The footer recomposes after the screen's bindings settle; a key not laid out has no width.
+            await until(pilot, lambda: _("Help") in [key.description for key in footer.query(FooterKey)]
+                        and all(key.region.width for key in footer.query(FooterKey)), what="the footer")
             keys = list(footer.query(FooterKey))
             assert _("Help") in [key.description for key in keys] and _("Quit") in [key.description for key in keys]
             assert max(key.region.right for key in keys) <= 80
@@ -671,6 +677,15 @@ async def test_a_long_table_draws_its_first_rows_and_sorts_them_all(demo, monkey
         assert column_texts(table, "revenue") == [app.formats.money(row["revenue"]).plain for row in top]
 
 
+def _sleeping_on(url: str) -> bool:
+    """Whether a pg_sleep statement is running on the server, as another connection sees it."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                            " AND query LIKE 'SELECT pg_sleep%'").fetchone()[0] > 0
+
+
 def test_cancel_interrupts_a_postgresql_statement(pg_url):
     """On PostgreSQL the cancel request stops the server's statement."""
     from unittest import mock
@@ -693,10 +708,10 @@ def test_cancel_interrupts_a_postgresql_statement(pg_url):
     with mock.patch("shoptui.reports.portrait.portrait", lambda query: db_proxy.execute_sql("SELECT pg_sleep(30)") and {}):
         thread = threading.Thread(target=work)
         thread.start()
-        deadline = time.monotonic() + 5
-        while run._connection is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.3)
+        deadline = time.monotonic() + 10
+        while not _sleeping_on(pg_url):  # the statement runs on the server: cancel has something to stop
+            assert thread.is_alive() and time.monotonic() < deadline, outcome
+            time.sleep(0.01)  # polling interval
         begun = time.monotonic()
         run.cancel()
         thread.join(10)
@@ -728,8 +743,9 @@ async def test_at_80_columns_every_field_is_in_view(demo):
     async with app.run_test(size=(80, 24)) as pilot:
         for name in ("winback", "rfm", "birthdays", "buyers"):
             screen = await open_report(pilot, name)
-            await pilot.pause(0.1)
-            for field in screen.query_one(ReportForm).fields.values():
+            fields = screen.query_one(ReportForm).fields.values()
+            await until(pilot, lambda: all(field.region.height > 0 for field in fields), what=f"{name}'s form laid out")
+            for field in fields:
                 assert 0 <= field.region.x and field.region.right <= 80 and field.region.height > 0, (name, field.field_name)
             await pilot.press("escape", "escape")
             await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))

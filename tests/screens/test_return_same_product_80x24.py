@@ -185,7 +185,7 @@ async def test_the_testers_keys_sale_with_a_product_scanned_twice_then_f8(databa
         for code in (COCA, COCA, TEA):
             await scan(pilot, code)
         quoted = lambda: sale_modal.last_quote is not None and sale_modal.last_quote.subtotal == 50_000  # noqa: E731
-        await until(pilot, quoted, timeout=10, what="three lines")
+        await until(pilot, quoted, what="three lines")
         await pilot.press("enter")
         await done_shown(pilot)
         await pilot.press("enter")

@@ -16,7 +16,7 @@ from screens.directory.register_modal import RegisterModal
 from shoptui.models import Customer
 from shoptui.services import cards, customers
 
-from .helpers import SIZE, Notes, app_for, pilot_test, scan, settled, type_by_hand, until
+from .helpers import SIZE, Notes, app_for, keys_delivered, pilot_test, scan, settled, type_by_hand, until
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -133,12 +133,17 @@ async def test_an_unknown_card_offers_registration_and_the_new_customer_gets_it(
         await scan(pilot, "2000000000046")
         await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
         await pilot.press("enter")  # "Register a new customer with this card"
-        await until(pilot, lambda: isinstance(app.screen, RegisterModal))
+        # The form is on the stack before it is composed and has put the focus on the name.
+        await until(pilot, lambda: isinstance(app.screen, RegisterModal) and app.focused is not None
+                    and app.focused.id == "name", what="the registration form, on the name")
         assert app.screen.query_one("#card", Input).value == "2000000000046"
-        assert app.focused.id == "name"
-        await pilot.press(*"Lê Thị Cúc", "wait:60", "enter")  # Enter goes on to the phone
+        await pilot.press(*"Lê Thị Cúc")
+        await keys_delivered(pilot)
+        await pilot.press("enter")  # Enter goes on to the phone
         await until(pilot, lambda: app.focused.id == "phone")
-        await pilot.press(*"0903123456", "wait:60", "ctrl+s")
+        await pilot.press(*"0903123456")
+        await keys_delivered(pilot)
+        await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
         header = str(app.screen.query_one("#card-header").render())
         assert "Lê Thị Cúc" in header and "0903 123 456" in header
@@ -153,7 +158,8 @@ async def test_registration_without_a_phone_offers_incomplete_and_a_scan_fills_t
         await ready(pilot)
         await pilot.press("f2")
         await until(pilot, lambda: isinstance(app.screen, RegisterModal))
-        await pilot.press(*"Phạm Dũng", "wait:100")
+        await pilot.press(*"Phạm Dũng")
+        await keys_delivered(pilot)
         await scan(pilot, "2000000000053")  # the focus is on the name: the scan still lands in the card field
         await until(pilot, lambda: app.screen.query_one("#card", Input).value == "2000000000053")
         assert app.screen.query_one("#name", Input).value == "Phạm Dũng"
@@ -331,7 +337,7 @@ async def test_scan_timing_comes_from_the_settings(shop, database):
 
 async def stamped_burst(pilot, text: str, step: float) -> None:
     """A burst whose keys carry times ``step`` seconds apart (a slow scanner), sent at once."""
-    from screens.keyboard_scans import get_time
+    from screens.devices.keyboard_scans import get_time
 
     from .helpers import key_event
 

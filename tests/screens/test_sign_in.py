@@ -18,7 +18,7 @@ from shoptui.models import AuditLog, Customer, Receipt, User
 from shoptui.services import customers, settings, users
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, settled, started, until
+from .helpers import SIZE, Notes, app_for, drawn, pilot_test, scan, screen_text, settled, started, until
 from .till_helpers import sign_in, type_amount
 
 
@@ -173,7 +173,9 @@ async def test_the_user_and_pin_fields_are_drawn_as_boxes_at_80x24(staff, databa
         if screen_class is LockScreen:
             app.push_screen(LockScreen("Minh"))
             await until(pilot, lambda: isinstance(app.screen, LockScreen))
-        await pilot.pause(0.05)
+        await until(pilot, lambda: app.screen.query(Input) and all(box.region.height for box in app.screen.query(Input)),
+                    what="the fields laid out")
+        await drawn(pilot)
         lines = screen_text(app).splitlines()
         for field_id in ("#sign-in-name", "#sign-in-pin"):
             box = app.screen.query_one(field_id, Input)

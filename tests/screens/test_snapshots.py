@@ -24,7 +24,7 @@ from shoptui.services.context import Actor
 from shoptui.i18n import set_language
 from shoptui.models import Customer
 
-from .helpers import until
+from .helpers import lasting_notices, settled, until
 
 NOW = dt.datetime(2024, 6, 14, 15, 30)
 SIZE = (110, 32)
@@ -47,6 +47,7 @@ def demo_app(database, language, monkeypatch):
     # what these pictures show.
     app.sign_in_required = False
     app.actor = Actor(user=User.get(User.role == "owner"))
+    lasting_notices(app)
     return app
 
 
@@ -61,7 +62,7 @@ async def _directory_ready(pilot) -> None:
     app = pilot.app
     await until(pilot, lambda: isinstance(app.screen, DirectoryScreen) and app.screen.query_one("#customers", DataTable).row_count > 0)
     _steady(app)
-    await pilot.pause(0.1)
+    await settled(pilot)
 
 
 def _best_customer() -> int:
@@ -81,7 +82,7 @@ def test_customer_card(demo_app, snap_compare):
         await until(pilot, lambda: isinstance(pilot.app.screen, CustomerCardScreen) and pilot.app.screen.data is not None
                     and pilot.app.screen.segment_done)  # the segment line comes a moment after the card
         _steady(pilot.app)
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=run_before)
 
@@ -92,7 +93,7 @@ def test_register_modal(demo_app, snap_compare):
         pilot.app.register_customer(card="2000000099999")
         await until(pilot, lambda: isinstance(pilot.app.screen, RegisterModal) and pilot.app.screen.query("#name"))
         _steady(pilot.app)
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=run_before)
 
@@ -102,6 +103,6 @@ def test_help(demo_app, snap_compare):
         await _directory_ready(pilot)
         pilot.app.action_show_help()
         await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen) and pilot.app.screen.query("#help-keys"))
-        await pilot.pause(0.1)
+        await settled(pilot)
 
     assert snap_compare(demo_app, terminal_size=SIZE, run_before=run_before)

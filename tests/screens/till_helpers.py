@@ -9,13 +9,13 @@ from screens.till.done_modal import DoneModal
 from screens.till.return_modal import ReturnModal
 from screens.till.sale_modal import SaleModal
 
-from .helpers import until
+from .helpers import keys_delivered, until
 
 
 async def type_amount(pilot, text: str) -> None:
-    """Typed quickly, then a pause past the scan detector's gap, so Enter is not part of a burst."""
+    """Typed quickly, then let through by the scan detector, so Enter is not part of a burst."""
     await pilot.press(*text)
-    await pilot.pause(0.12)
+    await keys_delivered(pilot)
 
 
 class KeyCounter:
@@ -28,7 +28,7 @@ class KeyCounter:
     async def press(self, *keys: str) -> None:
         self.count += len(keys)
         await self.pilot.press(*keys)
-        await self.pilot.pause(0.12)
+        await keys_delivered(self.pilot)
 
     async def scan(self, text: str) -> None:
         from .helpers import scan
@@ -78,10 +78,17 @@ async def sign_in(pilot, name: str, pin: str) -> None:
 
     app = pilot.app
     await until(pilot, lambda: isinstance(app.screen, SignInModal), what="the sign-in")
-    app.screen.query_one("#sign-in-name", Input).value = name
-    app.screen.query_one("#sign-in-pin", Input).focus()
+    screen = app.screen
+    screen.query_one("#sign-in-name", Input).value = name
+    pin_box = screen.query_one("#sign-in-pin", Input)
+    pin_box.focus()
     await type_amount(pilot, pin)
     await pilot.press("enter")
+    # The PIN is checked in a worker. Right: the till opens once the user is set, a moment
+    # after the sign-in has left the screen (a card opened in between would be refused).
+    # Wrong: the PIN box is emptied and says why.
+    await until(pilot, lambda: not app.walled() or (not pin_box.value and bool(screen.field("pin").error)),
+                what="the sign-in's answer")
 
 
 TILL = (80, 24)  # the till's terminal
