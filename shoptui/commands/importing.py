@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..i18n import _
 from ..io.importer import KINDS
+from ..limits import cli_limit
 
 TEMPLATE = "template"
 
@@ -46,6 +47,11 @@ def register(subparsers) -> None:
         "--create-customers", action="store_true",
         help=_("sales: register a customer the shop does not know yet instead of rejecting the row"),
     )
+    parser.add_argument(
+        "--batch-size", type=cli_limit, metavar="N",
+        help=_("rows written in one go (default: 100 customers, 500 other rows); "
+               "smaller batches let the tills sell in between"),
+    )
     parser.set_defaults(func=run)
 
 
@@ -66,7 +72,8 @@ def run(args) -> int:
         print(line, flush=True)
 
     report = import_sheet(
-        args.kind, sheet, dry_run=args.dry_run, create_customers=args.create_customers, actor=actor, emit=emit
+        args.kind, sheet, dry_run=args.dry_run, create_customers=args.create_customers, actor=actor, emit=emit,
+        batch_size=args.batch_size,
     )
     print(report.summary(), flush=True)
     return 1 if report.rejected else 0

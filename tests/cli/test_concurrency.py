@@ -272,12 +272,14 @@ def test_an_import_killed_at_a_random_moment_completes_when_run_again(tmp_path, 
     db = tmp_path / "shop.sqlite"
     _new_shop(db)
     customers_file, sales_file = tmp_path / "customers.csv", tmp_path / "sales.csv"
-    customer_count, receipt_count = 800, 5_000
+    # As many batches as the default sizes make of 800 customers and 5,000 receipts (8 and
+    # 10), a tenth of the rows: the kill falls between batches as often, for less work.
+    customer_count, receipt_count = 80, 500
     codes = write_customers(customers_file, customer_count)
     write_sales(sales_file, receipt_count, codes, seed=seed)
-    run = _shoptui_command() + ["--db", str(db), "import"]
-    for kind, path, table, total in (("customers", customers_file, "customer", customer_count + 1),
-                                     ("sales", sales_file, "receipt", receipt_count)):
+    for kind, path, table, total, batch in (("customers", customers_file, "customer", customer_count + 1, 10),
+                                            ("sales", sales_file, "receipt", receipt_count, 50)):
+        run = _shoptui_command() + ["--db", str(db), "import", "--batch-size", str(batch)]
         before = _count(db, f"SELECT count(*) FROM {table}")
         process = subprocess.Popen(run + [kind, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         # Kill after a random number of committed rows, somewhere inside the file.

@@ -49,6 +49,16 @@ def test_summary_is_the_last_line_and_exit_status_follows_rejections(tmp_path, s
     ]
 
 
+def test_a_batch_size_is_taken_from_1_row_up(tmp_path, shoptui):
+    db = tmp_path / "shop.sqlite"
+    rows = [["code", "name"], *[[f"K{i}", f"Customer {i}"] for i in range(7)]]
+    people = write_csv(tmp_path / "people.csv", rows)
+    code, out, _err = shoptui("--db", db, "import", "customers", people, "--batch-size", "3")
+    assert (code, out.splitlines()[-1]) == (0, SUMMARY.format(7, 0, 0, 0))
+    code, out, err = shoptui("--db", db, "import", "customers", people, "--batch-size", "0")
+    assert code == 2 and out == "" and "0 is not a number of rows from 1 to" in err
+
+
 def test_unknown_columns_are_warned_once(tmp_path, shoptui):
     rows = [["receipt_no", "datetime", "total", "Country", "Ghi chú"]]
     rows += [[str(n), "2024-03-05 10:00", "1000", "VN", "x"] for n in range(1, 1200)]
