@@ -295,17 +295,21 @@ def payment_values(limit: int) -> Iterable[Problem]:
 def payments_equal_totals(limit: int) -> Iterable[Problem]:
     paid = Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("paid")).group_by(Payment.receipt).alias("paid")
     total_paid = pw.fn.COALESCE(paid.c.paid, 0)
-    query = (
-        _receipts(Receipt.total, total_paid)
-        .join_from(Receipt, paid, pw.JOIN.LEFT_OUTER, on=(paid.c.receipt_id == Receipt.id))
-        .where(Receipt.total != total_paid)
+    yield from _totals_against(
+        paid, total_paid, pw.JOIN.LEFT_OUTER, paid.c.receipt_id == Receipt.id, Receipt.total != total_paid, limit,
+        "payments", _("The payments of {receipt} add up to {paid}, but its total is {total}."), "paid",
     )
-    for store, number, total, amount in _first(query, limit):
+
+
+def _totals_against(summed, amount, join: str, on, wrong, limit: int, kind: str, message: str, name: str
+                    ) -> Iterable[Problem]:
+    """The receipts whose total and ``amount``, a sum over other rows (``summed``, joined
+    ``on``), are ``wrong`` together: one problem each, ``message`` told the receipt, its
+    total and the sum (as ``name``)."""
+    query = _receipts(Receipt.total, amount).join_from(Receipt, summed, join, on=on).where(wrong)
+    for store, number, total, value in _first(query, limit):
         yield Problem(
-            "payments",
-            _("The payments of {receipt} add up to {paid}, but its total is {total}.").format(
-                receipt=_receipt(store, number), paid=_money(amount), total=_money(total)
-            ),
+            kind, message.format(receipt=_receipt(store, number), total=_money(total), **{name: _money(value)})
         )
 
 
@@ -365,18 +369,11 @@ def returns_within_sale(limit: int) -> Iterable[Problem]:
         .group_by(Receipt.return_of)
         .alias("returned")
     )
-    query = (
-        _receipts(Receipt.total, returned.c.returned)
-        .join_from(Receipt, returned, on=(returned.c.return_of_id == Receipt.id))
-        .where(returned.c.returned > Receipt.total)
+    yield from _totals_against(
+        returned, returned.c.returned, pw.JOIN.INNER, returned.c.return_of_id == Receipt.id,
+        returned.c.returned > Receipt.total, limit,
+        "return_amount", _("The returns of {receipt} add up to {returned}, more than its total {total}."), "returned",
     )
-    for store, number, total, amount in _first(query, limit):
-        yield Problem(
-            "return_amount",
-            _("The returns of {receipt} add up to {returned}, more than its total {total}.").format(
-                receipt=_receipt(store, number), returned=_money(amount), total=_money(total)
-            ),
-        )
 
 
 def returned_lines(limit: int) -> Iterable[Problem]:
