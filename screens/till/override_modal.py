@@ -22,6 +22,7 @@ from ..widgets.pin_form import PinFormModal
 class OverrideModal(PinFormModal):
     """``action`` is the service's action name (credit_override, late_return)."""
 
+    FIRST_FIELD = "override-name"
     pin_id = "override-pin"
     work_group = "override"
 
@@ -41,9 +42,6 @@ class OverrideModal(PinFormModal):
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
             yield Static(content(_("Enter: allow   Esc: cancel")), classes="dialog-message")
-
-    def on_mount(self) -> None:
-        self.query_one("#override-name", Input).focus()
 
     def missing_name(self) -> str:
         return _("Type the manager's name.")

@@ -21,10 +21,6 @@ class PinFormModal(FormModal):
     pin_id = ""
     work_group = ""
 
-    def __init__(self):
-        super().__init__()
-        self._busy = False
-
     def missing_name(self) -> str:
         """The sentence when no name was typed."""
         raise NotImplementedError
@@ -38,23 +34,22 @@ class PinFormModal(FormModal):
         raise NotImplementedError
 
     def action_save(self) -> None:
-        if self._busy:
+        values = self.values_to_save()
+        if values is None:
             return
-        self.clear_errors()
-        values = self.values()
         if not values["name"].strip():
             self.show_error(ValidationError(self.missing_name(), "name"))
             return
-        self._busy = True
+        self.busy = True
         run_db(self, self.check, values["name"], values["pin"], on_done=self._passed, on_error=self._refused,
                group=self.work_group)
 
     def _passed(self, result: Any) -> None:
-        self._busy = False
+        self.busy = False
         self.checked(result)
 
     def _refused(self, exc: ShopError) -> None:
-        self._busy = False
+        self.busy = False
         pin = self.query_one(f"#{self.pin_id}", Input)
         pin.value = ""
         self.field("pin").set_error(str(exc))
