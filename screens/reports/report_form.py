@@ -27,7 +27,7 @@ from shoptui.io.values import date_order, parse_date
 from shoptui.reports.query import ReportQuery
 
 from ..text import content
-from ..widgets.form import ErrorLine
+from ..widgets.form import LabelledField
 
 # The periods F4 steps through, in this order; each gives (from, to) for an as-of day.
 PERIODS = (
@@ -100,10 +100,10 @@ WIDGET_WIDTHS = {Input: 12, Select: 20, Checkbox: 5, Static: 18}
 NO_PERIOD = frozenset({"birthdays"})
 
 
-class ReportField(ErrorLine, Vertical):
+class ReportField(LabelledField, Vertical):
     """A label over its widget, and the error under it while there is one."""
 
-    ERROR_CLASS = "report-field-error"
+    PREFIX = "report-field"
 
     DEFAULT_CSS = """
     ReportField {
@@ -142,19 +142,6 @@ class ReportField(ErrorLine, Vertical):
         padding: 0 1;
     }
     """
-
-    def __init__(self, label: str, widget: Widget, name: str):
-        super().__init__(id=f"report-field-{name}")
-        self.label = label
-        self.widget = widget
-        self.field_name = name
-
-    def compose(self) -> ComposeResult:
-        yield Label(content(self.label), classes="report-field-label")
-        yield self.widget
-        error = Static("", classes="report-field-error")
-        error.display = False
-        yield error
 
     def width_needed(self) -> int:
         widget = 24 if self.widget.has_class("wide") else next(

@@ -24,25 +24,43 @@ from ..text import content
 from .labels import METHOD_NAMES
 
 
-class ErrorLine:
-    """For a field widget with an error line beneath it: a Static of class ``ERROR_CLASS``,
-    shown only while there is an error, and the field marked ``-invalid`` meanwhile."""
+class LabelledField:
+    """For a container of a label, its widget and an error line beneath them (ids and
+    classes named from ``PREFIX``): the error is shown only while there is one, and the
+    field marked ``-invalid`` meanwhile."""
 
-    ERROR_CLASS = "field-error"
+    PREFIX = "field"
+    CLASSES = ""  # the container's own classes
+
+    def __init__(self: Any, label: str, widget: Widget, name: str):
+        if self.CLASSES:
+            super().__init__(classes=self.CLASSES, id=f"{self.PREFIX}-{name}")
+        else:
+            super().__init__(id=f"{self.PREFIX}-{name}")
+        self.label = label
+        self.widget = widget
+        self.field_name = name
+
+    def compose(self) -> ComposeResult:
+        yield Label(content(self.label), classes=f"{self.PREFIX}-label")
+        yield self.widget
+        error = Static("", classes=f"{self.PREFIX}-error")
+        error.display = False
+        yield error
 
     def set_error(self: Any, message: str | None) -> None:
-        error = self.query_one(f".{self.ERROR_CLASS}", Static)
+        error = self.query_one(f".{self.PREFIX}-error", Static)
         error.update(content(message or ""))
         error.display = bool(message)
         self.set_class(bool(message), "-invalid")
 
     @property
     def error(self: Any) -> str:
-        error = self.query_one(f".{self.ERROR_CLASS}", Static)
+        error = self.query_one(f".{self.PREFIX}-error", Static)
         return str(error.render()) if error.display else ""
 
 
-class Field(ErrorLine, Vertical):
+class Field(LabelledField, Vertical):
     """A label, the input widget and, while there is one, the error beneath it."""
 
     # A checkbox without a label of its own is sized to nothing by Textual's "width: auto"
@@ -54,18 +72,7 @@ class Field(ErrorLine, Vertical):
     }
     """
 
-    def __init__(self, label: str, widget: Widget, name: str):
-        super().__init__(classes="field", id=f"field-{name}")
-        self.label = label
-        self.widget = widget
-        self.field_name = name
-
-    def compose(self) -> ComposeResult:
-        yield Label(content(self.label), classes="field-label")
-        yield self.widget
-        error = Static("", classes="field-error")
-        error.display = False
-        yield error
+    CLASSES = "field"
 
 
 class YesNoCheckbox(Checkbox):
