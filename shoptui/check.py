@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import peewee as pw
 
@@ -182,14 +182,17 @@ def sqlite_foreign_keys(limit: int) -> Iterable[Problem]:
 # -- cached customer sums -----------------------------------------------------------------
 
 
-def _mismatches(cached, per_customer: pw.Select, default, limit: int):
-    """Customers whose cached column differs from ``per_customer`` (customer_id, value)."""
+def _mismatches(cached, per_customer: pw.Select, default, limit: int, kind: str, message: str,
+                shown: Callable[[Any], Any] = lambda value: value) -> Iterable[Problem]:
+    """Customers whose cached column differs from ``per_customer`` (customer_id, value): one
+    problem each, ``message`` told the customer's code, the cached value and the computed
+    one (each as ``shown``)."""
     sums = per_customer.alias("sums")
     computed = pw.fn.COALESCE(sums.c.value, default) if default is not None else sums.c.value
     differs = cached != computed
     if default is None:  # a date: NULL on one side only is a difference too
         differs = differs | (cached.is_null() & sums.c.value.is_null(False)) | (cached.is_null(False) & sums.c.value.is_null())
-    return (
+    query = (
         Customer.select(Customer.code, cached, computed)
         .join(sums, pw.JOIN.LEFT_OUTER, on=(sums.c.customer_id == Customer.id))
         .where(differs)
@@ -197,28 +200,24 @@ def _mismatches(cached, per_customer: pw.Select, default, limit: int):
         .limit(limit)
         .tuples()
     )
+    for code, cached_value, actual in query:
+        yield Problem(kind, message.format(code=code, cached=shown(cached_value), actual=shown(actual)))
 
 
 def cached_points(limit: int) -> Iterable[Problem]:
     sums = PointsEntry.select(PointsEntry.customer, pw.fn.SUM(PointsEntry.points).alias("value")).group_by(PointsEntry.customer)
-    for code, cached, actual in _mismatches(Customer.points_balance, sums, 0, limit):
-        yield Problem(
-            "points_balance",
-            _("Customer {code} shows {cached} points, but the points entries add up to {actual}.").format(
-                code=code, cached=cached, actual=actual
-            ),
-        )
+    return _mismatches(
+        Customer.points_balance, sums, 0, limit,
+        "points_balance", _("Customer {code} shows {cached} points, but the points entries add up to {actual}."),
+    )
 
 
 def cached_debt(limit: int) -> Iterable[Problem]:
     sums = DebtEntry.select(DebtEntry.customer, pw.fn.SUM(DebtEntry.amount).alias("value")).group_by(DebtEntry.customer)
-    for code, cached, actual in _mismatches(Customer.debt_balance, sums, 0, limit):
-        yield Problem(
-            "debt_balance",
-            _("Customer {code} shows a debt of {cached}, but the debt entries add up to {actual}.").format(
-                code=code, cached=_money(cached), actual=_money(actual)
-            ),
-        )
+    return _mismatches(
+        Customer.debt_balance, sums, 0, limit,
+        "debt_balance", _("Customer {code} shows a debt of {cached}, but the debt entries add up to {actual}."), _money,
+    )
 
 
 def cached_sales(limit: int) -> Iterable[Problem]:
@@ -227,13 +226,10 @@ def cached_sales(limit: int) -> Iterable[Problem]:
         .where(Receipt.customer.is_null(False))
         .group_by(Receipt.customer)
     )
-    for code, cached, actual in _mismatches(Customer.total_sales, sums, 0, limit):
-        yield Problem(
-            "total_sales",
-            _("Customer {code} shows sales of {cached}, but the receipts add up to {actual}.").format(
-                code=code, cached=_money(cached), actual=_money(actual)
-            ),
-        )
+    return _mismatches(
+        Customer.total_sales, sums, 0, limit,
+        "total_sales", _("Customer {code} shows sales of {cached}, but the receipts add up to {actual}."), _money,
+    )
 
 
 def cached_last_purchase(limit: int) -> Iterable[Problem]:
@@ -246,13 +242,11 @@ def cached_last_purchase(limit: int) -> Iterable[Problem]:
         .where(Receipt.customer.is_null(False))
         .group_by(Receipt.customer)
     )
-    for code, cached, actual in _mismatches(Customer.last_purchase_at, sums, None, limit):
-        yield Problem(
-            "last_purchase",
-            _("Customer {code} shows the last purchase at {cached}, but the last sale is at {actual}.").format(
-                code=code, cached=cached or _("never"), actual=actual or _("never")
-            ),
-        )
+    return _mismatches(
+        Customer.last_purchase_at, sums, None, limit,
+        "last_purchase", _("Customer {code} shows the last purchase at {cached}, but the last sale is at {actual}."),
+        lambda value: value or _("never"),
+    )
 
 
 # -- receipts ------------------------------------------------------------------------------
@@ -295,17 +289,21 @@ def payment_values(limit: int) -> Iterable[Problem]:
 def payments_equal_totals(limit: int) -> Iterable[Problem]:
     paid = Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("paid")).group_by(Payment.receipt).alias("paid")
     total_paid = pw.fn.COALESCE(paid.c.paid, 0)
-    query = (
-        _receipts(Receipt.total, total_paid)
-        .join_from(Receipt, paid, pw.JOIN.LEFT_OUTER, on=(paid.c.receipt_id == Receipt.id))
-        .where(Receipt.total != total_paid)
+    yield from _totals_against(
+        paid, total_paid, pw.JOIN.LEFT_OUTER, paid.c.receipt_id == Receipt.id, Receipt.total != total_paid, limit,
+        "payments", _("The payments of {receipt} add up to {paid}, but its total is {total}."), "paid",
     )
-    for store, number, total, amount in _first(query, limit):
+
+
+def _totals_against(summed, amount, join: str, on, wrong, limit: int, kind: str, message: str, name: str
+                    ) -> Iterable[Problem]:
+    """The receipts whose total and ``amount``, a sum over other rows (``summed``, joined
+    ``on``), are ``wrong`` together: one problem each, ``message`` told the receipt, its
+    total and the sum (as ``name``)."""
+    query = _receipts(Receipt.total, amount).join_from(Receipt, summed, join, on=on).where(wrong)
+    for store, number, total, value in _first(query, limit):
         yield Problem(
-            "payments",
-            _("The payments of {receipt} add up to {paid}, but its total is {total}.").format(
-                receipt=_receipt(store, number), paid=_money(amount), total=_money(total)
-            ),
+            kind, message.format(receipt=_receipt(store, number), total=_money(total), **{name: _money(value)})
         )
 
 
@@ -365,18 +363,11 @@ def returns_within_sale(limit: int) -> Iterable[Problem]:
         .group_by(Receipt.return_of)
         .alias("returned")
     )
-    query = (
-        _receipts(Receipt.total, returned.c.returned)
-        .join_from(Receipt, returned, on=(returned.c.return_of_id == Receipt.id))
-        .where(returned.c.returned > Receipt.total)
+    yield from _totals_against(
+        returned, returned.c.returned, pw.JOIN.INNER, returned.c.return_of_id == Receipt.id,
+        returned.c.returned > Receipt.total, limit,
+        "return_amount", _("The returns of {receipt} add up to {returned}, more than its total {total}."), "returned",
     )
-    for store, number, total, amount in _first(query, limit):
-        yield Problem(
-            "return_amount",
-            _("The returns of {receipt} add up to {returned}, more than its total {total}.").format(
-                receipt=_receipt(store, number), returned=_money(amount), total=_money(total)
-            ),
-        )
 
 
 def returned_lines(limit: int) -> Iterable[Problem]:

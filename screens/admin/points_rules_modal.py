@@ -31,6 +31,7 @@ from ..dialogs.choice_modal import ChoiceModal
 from ..role_keys import refused
 from ..text import content, plain
 from ..widgets.form import Field, FormModal, TillSelect
+from ..widgets.paged_table import row_under_cursor
 from .tier_modal import TierModal
 
 RULES = (
@@ -169,22 +170,26 @@ class PointsRulesModal(FormModal):
     # -- tiers ----------------------------------------------------------------------------
 
     def highlighted_tier(self) -> TierRow | None:
-        table = self.query_one("#tiers", DataTable)
-        if not self.tiers or not 0 <= table.cursor_row < len(self.tiers):
-            return None
-        return self.tiers[table.cursor_row]
+        return row_under_cursor(self.query_one("#tiers", DataTable), self.tiers)
 
     def action_add_tier(self) -> None:
         if refused(self, "add_tier"):
             return
         self.app.push_screen(TierModal(None, self.actor), self._tier_saved)
 
-    def action_edit_tier(self) -> None:
-        if refused(self, "edit_tier"):
-            return
+    def _tier_to(self, action: str, none_left: str):
+        """The highlighted tier, when the role may ``action`` it and there is one; else None,
+        said (``none_left``, when there is no tier)."""
+        if refused(self, action):
+            return None
         tier = self.highlighted_tier()
         if tier is None:
-            self.app.notify(_("There is no tier to edit; F2 adds one."), markup=False)
+            self.app.notify(none_left, markup=False)
+        return tier
+
+    def action_edit_tier(self) -> None:
+        tier = self._tier_to("edit_tier", _("There is no tier to edit; F2 adds one."))
+        if tier is None:
             return
         self.app.push_screen(TierModal(tier, self.actor), self._tier_saved)
 
@@ -198,11 +203,8 @@ class PointsRulesModal(FormModal):
             self.reload_tiers(tier_id)
 
     def action_delete_tier(self) -> None:
-        if refused(self, "delete_tier"):
-            return
-        tier = self.highlighted_tier()
+        tier = self._tier_to("delete_tier", _("There is no tier to delete."))
         if tier is None:
-            self.app.notify(_("There is no tier to delete."), markup=False)
             return
 
         def answered(choice: str | None) -> None:

@@ -23,6 +23,7 @@ from ..db_work import run_db
 from ..role_keys import refused
 from ..text import content, plain
 from ..widgets.footer import ShopFooter
+from ..widgets.paged_table import row_under_cursor
 from ..widgets.labels import CARD_KIND_NAMES, name_of
 from .property_modal import PROPERTY_KIND_NAMES, PropertyModal
 
@@ -89,9 +90,8 @@ class PropertiesScreen(Screen[None]):
         self.app.push_screen(PropertyModal(self.actor), lambda pid: self.reload(pid) if pid is not None else None)
 
     def action_toggle_active(self) -> None:
-        table = self.query_one("#properties", DataTable)
-        if not self.rows or table.cursor_row >= len(self.rows) or refused(self, "toggle_active"):
+        row = row_under_cursor(self.query_one("#properties", DataTable), self.rows)
+        if row is None or refused(self, "toggle_active"):
             return
-        row = self.rows[table.cursor_row]
         run_db(self, property_admin.set_active, row.id, not row.active, self.actor,
                on_done=lambda _r: self.reload(row.id), group="properties-write")

@@ -28,6 +28,8 @@ def define(values: dict, actor: Actor | None) -> int:
 class PropertyModal(FormModal):
     """A new property definition; returns its id, or None."""
 
+    FIRST_FIELD = "name"
+
     def __init__(self, actor: Actor | None = None):
         super().__init__()
         self.actor = actor
@@ -47,14 +49,10 @@ class PropertyModal(FormModal):
     def dialog_title(self) -> str:
         return _("New property")
 
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
-
     def action_save(self) -> None:
-        if self.busy:
+        values = self.values_to_save()
+        if values is None:
             return
-        self.clear_errors()
-        values = self.values()
         if not values["code"].strip():
             # A code from the name saves a keystroke: "Shoe size" -> shoe_size.
             from shoptui.textfold import fold

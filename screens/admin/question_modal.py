@@ -41,6 +41,8 @@ def save_question(question_id: int | None, values: QuestionInput, actor: Actor |
 class QuestionModal(FormModal):
     """Adds a question, or edits ``row``; returns the question's id, or None."""
 
+    FIRST_FIELD = "text"
+
     def __init__(self, row: QuestionRow | None = None, actor: Actor | None = None):
         super().__init__()
         self.row = row
@@ -69,14 +71,10 @@ class QuestionModal(FormModal):
     def dialog_title(self) -> str:
         return _("Edit question") if self.row else _("New question")
 
-    def on_mount(self) -> None:
-        self.query_one("#text", Input).focus()
-
     def action_save(self) -> None:
-        if self.busy:
+        v = self.values_to_save()
+        if v is None:
             return
-        self.clear_errors()
-        v = self.values()
         values = QuestionInput(
             text=v["text"], kind=v["kind"], choices=tuple(line for line in v["choices"].split("\n")),
             target=v["target"], group=v["group"], ask_at_card_read=bool(v["ask"]), active=bool(v["active"]),

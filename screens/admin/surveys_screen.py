@@ -19,6 +19,7 @@ from ..db_work import run_db
 from ..role_keys import refused
 from ..text import plain
 from ..widgets.footer import ShopFooter
+from ..widgets.paged_table import row_under_cursor
 from .question_modal import KIND_NAMES, TARGET_NAMES, QuestionModal, QuestionRow
 
 
@@ -86,10 +87,7 @@ class SurveysScreen(Screen[None]):
 
     @property
     def selected(self) -> QuestionRow | None:
-        table = self.query_one("#questions", DataTable)
-        if not self.rows or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row]
+        return row_under_cursor(self.query_one("#questions", DataTable), self.rows)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -72,10 +72,10 @@ class TierModal(FormModal):
         self.query_one("#tier-name", Input).focus()
 
     def action_save(self) -> None:
-        if self.busy:
+        values = self.values_to_save()
+        if values is None:
             return
-        self.clear_errors()
-        self.submit(save_tier, self.tier.id if self.tier else None, self.values(), self.actor,
+        self.submit(save_tier, self.tier.id if self.tier else None, values, self.actor,
                     on_done=self._saved, group="tier-save")
 
     def _saved(self, tier_id: int) -> None:

@@ -73,6 +73,8 @@ def save_voucher(form: VoucherForm, actor: Actor | None) -> int:
 class VoucherModal(FormModal):
     """Answers the new voucher's id, or None when cancelled."""
 
+    FIRST_FIELD = "voucher-code"
+
     DEFAULT_CSS = """
     VoucherModal #dialog { width: 84; }
     """
@@ -100,9 +102,6 @@ class VoucherModal(FormModal):
 
     def dialog_title(self) -> str:
         return _("New voucher")
-
-    def on_mount(self) -> None:
-        self.query_one("#voucher-code", Input).focus()
 
     def on_descendant_blur(self, event) -> None:
         """A code left (Tab, Enter, a click): refused on its field at once when it already
@@ -133,10 +132,9 @@ class VoucherModal(FormModal):
         self._clash_shown = refusal
 
     def action_save(self) -> None:
-        if self.busy:
+        v = self.values_to_save()
+        if v is None:
             return
-        self.clear_errors()
-        v = self.values()
         form = VoucherForm(v["code"], v["kind"], v["value"], v["valid_from"], v["valid_to"], v["max_uses"], v["customer"], v["note"])
         self.submit(save_voucher, form, self.actor, on_done=self._saved, group="voucher-save", title=_("Voucher"))
 

@@ -18,7 +18,7 @@ from ..dialogs.choice_modal import ChoiceModal
 from ..role_keys import refused
 from ..text import Formats, plain
 from ..widgets.footer import ShopFooter
-from ..widgets.paged_table import Column, PagedTable
+from ..widgets.paged_table import Column, PagedTable, row_under_cursor
 from .voucher_modal import VOUCHER_KIND_NAMES, VoucherModal
 
 STATE_NAMES = {"valid": N_("valid"), "not_yet": N_("not yet valid"), "expired": N_("expired"), "used_up": N_("used up")}
@@ -91,10 +91,7 @@ class VouchersScreen(Screen[None]):
 
     @property
     def selected(self) -> vouchers.VoucherRow | None:
-        table = self.query_one("#vouchers", PagedTable)
-        if not self.rows or table.cursor_row >= len(self.rows):
-            return None
-        return self.rows[table.cursor_row]
+        return row_under_cursor(self.query_one("#vouchers", PagedTable), self.rows)
 
     def action_close(self) -> None:
         self.app.pop_screen()

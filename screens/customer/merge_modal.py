@@ -25,6 +25,7 @@ from shoptui.services.merge import MergePreview, MergeResult, merge_customers, m
 from ..db_work import run_db
 from ..dialogs.choice_modal import ChoiceModal
 from ..text import content, printable
+from ..widgets.results import down_into_results
 
 RESULTS = 20
 
@@ -88,12 +89,7 @@ class MergeModal(ModalScreen[bool]):
             self._confirm(int(results.get_option_at_index(results.highlighted).id))
 
     def on_key(self, event) -> None:
-        # Down from the search goes into the list, keeping its highlight: Enter there picks it.
-        results = self.query_one("#merge-results", OptionList)
-        if event.key == "down" and self.focused is self.query_one("#merge-search", Input) and results.option_count:
-            event.stop()
-            event.prevent_default()
-            results.focus()
+        down_into_results(self, event, "merge-search", "merge-results")
 
     @on(OptionList.OptionSelected, "#merge-results")
     def _picked(self, event: OptionList.OptionSelected) -> None:

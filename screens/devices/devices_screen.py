@@ -21,6 +21,7 @@ from ..db_work import run_db
 from ..messages import CardScanned, DeviceStatus, ScannerTested
 from ..text import content_lines, plain, printable
 from ..widgets.footer import ShopFooter
+from ..widgets.paged_table import row_under_cursor
 
 # The listener's states, as the owner reads them.
 COUNTER_STATES = {
@@ -147,10 +148,7 @@ class DevicesScreen(Screen):
     # -- choosing and testing ------------------------------------------------------------
 
     def highlighted_path(self) -> str | None:
-        table = self.query_one("#scanners", DataTable)
-        if not self.paths or table.cursor_row < 0 or table.cursor_row >= len(self.paths):
-            return None
-        return self.paths[table.cursor_row]
+        return row_under_cursor(self.query_one("#scanners", DataTable), self.paths)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

@@ -100,10 +100,9 @@ class RegisterModal(FormModal):
                 break
 
     def action_save(self) -> None:
-        if self.busy:
+        values = self.values_to_save()
+        if values is None:
             return
-        self.clear_errors()
-        values = self.values()
         if not values["name"].strip():
             self.show_error(ValidationError(_("A customer needs a name."), "name"))
             return

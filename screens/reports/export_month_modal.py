@@ -56,6 +56,8 @@ def default_name(month: str) -> str:
 class ExportMonthModal(FormModal):
     """Answers the path written, or None when closed or cancelled."""
 
+    FIRST_FIELD = "export-month"
+
     BINDINGS = [Binding("ctrl+s", "save", N_("Export"), id="export-month-save", priority=True)]
 
     DEFAULT_CSS = """
@@ -95,9 +97,6 @@ class ExportMonthModal(FormModal):
             yield bar
             yield Static("", id="export-status")
             yield Static(content(_("Enter: export   Esc: cancel")), classes="dialog-message", id="export-keys")
-
-    def on_mount(self) -> None:
-        self.query_one("#export-month", Input).focus()
 
     # -- the form ---------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from shoptui.io.values import date_order, parse_date
 from shoptui.reports.query import ReportQuery
 
 from ..text import content
+from ..widgets.form import LabelledField
 
 # The periods F4 steps through, in this order; each gives (from, to) for an as-of day.
 PERIODS = (
@@ -99,8 +100,10 @@ WIDGET_WIDTHS = {Input: 12, Select: 20, Checkbox: 5, Static: 18}
 NO_PERIOD = frozenset({"birthdays"})
 
 
-class ReportField(Vertical):
+class ReportField(LabelledField, Vertical):
     """A label over its widget, and the error under it while there is one."""
+
+    PREFIX = "report-field"
 
     DEFAULT_CSS = """
     ReportField {
@@ -140,34 +143,11 @@ class ReportField(Vertical):
     }
     """
 
-    def __init__(self, label: str, widget: Widget, name: str):
-        super().__init__(id=f"report-field-{name}")
-        self.label = label
-        self.widget = widget
-        self.field_name = name
-
-    def compose(self) -> ComposeResult:
-        yield Label(content(self.label), classes="report-field-label")
-        yield self.widget
-        error = Static("", classes="report-field-error")
-        error.display = False
-        yield error
-
     def width_needed(self) -> int:
         widget = 24 if self.widget.has_class("wide") else next(
             (width for kind, width in WIDGET_WIDTHS.items() if isinstance(self.widget, kind)), 12)
         return max(widget, Text(self.label).cell_len) + 1  # and the margin
 
-    def set_error(self, message: str | None) -> None:
-        error = self.query_one(".report-field-error", Static)
-        error.update(content(message or ""))
-        error.display = bool(message)
-        self.set_class(bool(message), "-invalid")
-
-    @property
-    def error(self) -> str:
-        error = self.query_one(".report-field-error", Static)
-        return str(error.render()) if error.display else ""
 
 
 class ReportForm(Vertical):

@@ -16,16 +16,15 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import N_, _
 from shoptui.services import users
 from shoptui.services.stores import default_store
 from shoptui.services.users import User
 
-from ..db_work import run_db
 from ..messages import CardScanned
 from ..text import content
-from ..widgets.form import Field, FormModal
+from ..widgets.form import Field
+from ..widgets.pin_form import PinFormModal
 
 
 def sign_in(name: str, pin: str):
@@ -34,7 +33,7 @@ def sign_in(name: str, pin: str):
     return user, default_store()
 
 
-class SignInModal(FormModal):
+class SignInModal(PinFormModal):
     """Answers (User, Store) once the PIN is right."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Clear"), show=False, id="sign-in-clear")]
@@ -45,11 +44,12 @@ class SignInModal(FormModal):
     }
     """
     title_text = ""
+    pin_id = "sign-in-pin"
+    work_group = "sign-in"
 
     def __init__(self, user_name: str = ""):
         super().__init__()
         self.user_name = user_name
-        self._busy = False
         # Set by a right PIN just before the screen goes: the app pops a sign-in only then.
         self.passed = False
 
@@ -95,25 +95,12 @@ class SignInModal(FormModal):
     def action_cancel(self) -> None:
         self.query_one("#sign-in-pin", Input).value = ""
 
-    def action_save(self) -> None:
-        if self._busy:
-            return
-        self.clear_errors()
-        values = self.values()
-        if not values["name"].strip():
-            self.show_error(ValidationError(_("Type your user name."), "name"))
-            return
-        self._busy = True
-        run_db(self, sign_in, values["name"], values["pin"], on_done=self._signed_in, on_error=self._refused, group="sign-in")
+    def missing_name(self) -> str:
+        return _("Type your user name.")
 
-    def _refused(self, exc: ShopError) -> None:
-        self._busy = False
-        pin = self.query_one("#sign-in-pin", Input)
-        pin.value = ""
-        self.field("pin").set_error(str(exc))
-        pin.focus()
+    def check(self, name: str, pin: str):
+        return sign_in(name, pin)
 
-    def _signed_in(self, signed: tuple[User, object]) -> None:
-        self._busy = False
+    def checked(self, signed: tuple[User, object]) -> None:
         self.passed = True
         self.dismiss(signed)

@@ -32,6 +32,8 @@ def adjust(customer_id: int, kind: str, amount: int, reason: str, actor: Actor |
 class AdjustModal(FormModal):
     """A manual correction of points or debt (+ adds, - takes off) with a reason."""
 
+    FIRST_FIELD = "adjust-amount"
+
     def __init__(self, customer_id: int, formats: Formats, actor: Actor | None = None):
         super().__init__()
         self.customer_id = customer_id
@@ -51,9 +53,6 @@ class AdjustModal(FormModal):
                 yield from self.compose_fields()
             yield PartsLine(_("Enter: record the adjustment   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message")
 
-    def on_mount(self) -> None:
-        self.query_one("#adjust-amount", Input).focus()
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """One Enter records it once the change and the reason are typed, from either field;
         else Enter goes to the one still empty."""
@@ -66,10 +65,9 @@ class AdjustModal(FormModal):
         self.action_save()
 
     def action_save(self) -> None:
-        if self.busy:
+        values = self.values_to_save()
+        if values is None:
             return
-        self.clear_errors()
-        values = self.values()
         text = values["amount"].strip().replace("−", "-")
         try:
             if values["kind"] == "points":

@@ -34,6 +34,8 @@ def attach(receipt_id: int, customer_id: int, actor: Actor | None) -> tuple[str,
 
 
 class AttachModal(FormModal):
+    FIRST_FIELD = "attach-receipt"
+
     def __init__(self, customer_id: int, name: str, formats: Formats, actor: Actor | None = None):
         super().__init__()
         self.customer_id = customer_id
@@ -55,14 +57,11 @@ class AttachModal(FormModal):
             yield Static("", classes="dialog-message", id="attach-preview")
             yield PartsLine(_("Enter: show the receipt, Enter again: attach   Esc: cancel"), classes="dialog-message")
 
-    def on_mount(self) -> None:
-        self.query_one("#attach-receipt", Input).focus()
-
     def action_save(self) -> None:
-        if self.busy:
+        values = self.values_to_save()
+        if values is None:
             return
-        self.clear_errors()
-        number = self.values()["receipt"].strip()
+        number = values["receipt"].strip()
         if not number:
             self.show_error(ValidationError(_("Type the receipt number."), "receipt"))
             return

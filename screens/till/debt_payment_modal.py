@@ -21,7 +21,7 @@ from shoptui.services import debts
 from shoptui.services.context import Actor, allows
 
 from ..text import Formats, content
-from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
+from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect, method_field
 from ..widgets.labels import METHOD_NAMES
 from .done_modal import DoneModal, dismiss_later
 
@@ -31,6 +31,8 @@ PAYMENT_KINDS = (("payment", N_("debt payment")), ("advance", N_("payment in adv
 
 class DebtPaymentModal(FormModal):
     """Answers the ``DebtPayment``, or None when cancelled."""
+
+    FIRST_FIELD = "pay-amount"
 
     def __init__(self, customer_id: int, debt: int, formats: Formats, actor: Actor | None = None, name: str = ""):
         super().__init__()
@@ -47,11 +49,7 @@ class DebtPaymentModal(FormModal):
                                           value="payment" if self.debt > 0 else "advance", allow_blank=False), "kind")
         kind.display = allows(self.actor, "advance")
         yield kind
-        yield Field(
-            _("Paid by"),
-            TillSelect([(_(METHOD_NAMES[m]), m) for m in debts.PAYMENT_METHODS], id="pay-method", value="cash", allow_blank=False),
-            "method",
-        )
+        yield method_field(_("Paid by"), debts.PAYMENT_METHODS, "pay-method", "method")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog debt-dialog"):
@@ -61,9 +59,6 @@ class DebtPaymentModal(FormModal):
                 yield from self.compose_fields()
             yield Static(content(""), classes="dialog-message", id="pay-advance")
             yield PartsLine(_("Enter: take the payment   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message")
-
-    def on_mount(self) -> None:
-        self.query_one("#pay-amount", Input).focus()
 
     def _owed_text(self) -> str:
         f = self.formats
@@ -104,10 +99,9 @@ class DebtPaymentModal(FormModal):
         self.action_save()
 
     def action_save(self) -> None:
-        if self.busy:
+        values = self.values_to_save()
+        if values is None:
             return
-        self.clear_errors()
-        values = self.values()
         try:
             amount = self._typed_amount()
         except ShopError as exc:

@@ -23,7 +23,7 @@ from shoptui.services.context import Actor
 from ..db_work import run_db
 from ..messages import CardScanned
 from ..text import Formats, content, printable
-from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
+from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, method_field
 from ..widgets.labels import METHOD_NAMES, name_of
 from .done_modal import DoneModal, dismiss_later
 
@@ -70,11 +70,7 @@ class GiftCardModal(FormModal):
     def fields(self) -> Iterable[Field]:
         yield Field(_("Gift card (scan or type)"), Input(printable(self.barcode), id="gift-barcode", max_length=64), "barcode")
         yield Field(_("Amount"), Input(id="gift-amount", max_length=30), "amount")
-        yield Field(
-            _("Paid by"),
-            TillSelect([(_(METHOD_NAMES[m]), m) for m in vouchers.GIFT_PAYMENT_METHODS], id="gift-method", value="cash", allow_blank=False),
-            "method",
-        )
+        yield method_field(_("Paid by"), vouchers.GIFT_PAYMENT_METHODS, "gift-method", "method")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog gift-form-dialog"):
@@ -127,10 +123,9 @@ class GiftCardModal(FormModal):
         self.query_one("#gift-known", Static).update(content(text))
 
     def action_save(self) -> None:
-        if self.busy:
+        values = self.values_to_save()
+        if values is None:
             return
-        self.clear_errors()
-        values = self.values()
         try:
             if not values["barcode"].strip():
                 raise ValidationError(_("Scan or type the gift card's barcode."), "barcode")

@@ -31,6 +31,7 @@ from ..dialogs.choice_modal import ChoiceModal
 from ..messages import CardScanned
 from ..text import Formats, content, printable
 from ..widgets.form import Field, FormModal
+from ..widgets.results import down_into_results
 
 RESULTS = 8
 # The customer's sales are read a page at a time to find the receipt's points and credit;
@@ -260,12 +261,7 @@ class MoveReceiptModal(FormModal):
             self.pick_when_found = typed.strip()
 
     def on_key(self, event) -> None:
-        # Down from the field goes into the list, keeping its highlight: Enter there picks it.
-        results = self.query_one("#move-results", OptionList)
-        if event.key == "down" and self.focused is self.query_one("#move-target", Input) and results.option_count:
-            event.stop()
-            event.prevent_default()
-            results.focus()
+        down_into_results(self, event, "move-target", "move-results")
 
     @on(OptionList.OptionSelected, "#move-results")
     def _picked(self, event: OptionList.OptionSelected) -> None:

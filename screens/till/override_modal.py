@@ -11,23 +11,25 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from shoptui.errors import ShopError, ValidationError
 from shoptui.i18n import _
 from shoptui.services import users
 
-from ..db_work import run_db
 from ..text import content
-from ..widgets.form import Field, FormModal
+from ..widgets.form import Field
+from ..widgets.pin_form import PinFormModal
 
 
-class OverrideModal(FormModal):
+class OverrideModal(PinFormModal):
     """``action`` is the service's action name (credit_override, late_return)."""
+
+    FIRST_FIELD = "override-name"
+    pin_id = "override-pin"
+    work_group = "override"
 
     def __init__(self, reason: str, action: str):
         super().__init__()
         self.reason = reason
         self.action = action
-        self._busy = False
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Manager"), Input(id="override-name", max_length=100), "name")
@@ -41,28 +43,11 @@ class OverrideModal(FormModal):
                 yield from self.compose_fields()
             yield Static(content(_("Enter: allow   Esc: cancel")), classes="dialog-message")
 
-    def on_mount(self) -> None:
-        self.query_one("#override-name", Input).focus()
+    def missing_name(self) -> str:
+        return _("Type the manager's name.")
 
-    def action_save(self) -> None:
-        if self._busy:
-            return
-        self.clear_errors()
-        values = self.values()
-        if not values["name"].strip():
-            self.show_error(ValidationError(_("Type the manager's name."), "name"))
-            return
-        self._busy = True
-        run_db(self, users.authorize_override, values["name"], values["pin"], self.action,
-               on_done=self._allowed, on_error=self._refused, group="override")
+    def check(self, name: str, pin: str):
+        return users.authorize_override(name, pin, self.action)
 
-    def _refused(self, exc: ShopError) -> None:
-        self._busy = False
-        pin = self.query_one("#override-pin", Input)
-        pin.value = ""
-        self.field("pin").set_error(str(exc))
-        pin.focus()
-
-    def _allowed(self, user) -> None:
-        self._busy = False
+    def checked(self, user) -> None:
         self.dismiss(user)

@@ -31,7 +31,7 @@ from ..db_work import run_db
 from ..devices.keyboard_scans import TYPED_CODES
 from ..messages import CardScanned
 from ..text import Formats, content, plain
-from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
+from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, method_field
 from ..widgets.labels import METHOD_NAMES
 from .done_modal import DoneModal, dismiss_later
 from .override_modal import OverrideModal
@@ -115,11 +115,7 @@ class ReturnModal(FormModal):
         yield Field(_("Receipt"), Input(id="receipt", max_length=40, classes=TYPED_CODES), "receipt")
         yield Field(_("Amount"), Input(id="amount", placeholder=_("all that is left"), max_length=30), "amount")
         yield Field(_("Lines"), Input(id="lines", placeholder=_("sku qty; …"), max_length=2000), "lines")
-        yield Field(
-            _("Pay back"),
-            TillSelect([(_(METHOD_NAMES[m]), m) for m in ("cash", "card")], id="refund", value="cash", allow_blank=False),
-            "refund",
-        )
+        yield method_field(_("Pay back"), ("cash", "card"), "refund", "refund")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog return-dialog"):

@@ -21,9 +21,46 @@ from shoptui.i18n import N_, _
 
 from ..db_work import notify_error, run_db
 from ..text import content
+from .labels import METHOD_NAMES
 
 
-class Field(Vertical):
+class LabelledField:
+    """For a container of a label, its widget and an error line beneath them (ids and
+    classes named from ``PREFIX``): the error is shown only while there is one, and the
+    field marked ``-invalid`` meanwhile."""
+
+    PREFIX = "field"
+    CLASSES = ""  # the container's own classes
+
+    def __init__(self: Any, label: str, widget: Widget, name: str):
+        if self.CLASSES:
+            super().__init__(classes=self.CLASSES, id=f"{self.PREFIX}-{name}")
+        else:
+            super().__init__(id=f"{self.PREFIX}-{name}")
+        self.label = label
+        self.widget = widget
+        self.field_name = name
+
+    def compose(self) -> ComposeResult:
+        yield Label(content(self.label), classes=f"{self.PREFIX}-label")
+        yield self.widget
+        error = Static("", classes=f"{self.PREFIX}-error")
+        error.display = False
+        yield error
+
+    def set_error(self: Any, message: str | None) -> None:
+        error = self.query_one(f".{self.PREFIX}-error", Static)
+        error.update(content(message or ""))
+        error.display = bool(message)
+        self.set_class(bool(message), "-invalid")
+
+    @property
+    def error(self: Any) -> str:
+        error = self.query_one(f".{self.PREFIX}-error", Static)
+        return str(error.render()) if error.display else ""
+
+
+class Field(LabelledField, Vertical):
     """A label, the input widget and, while there is one, the error beneath it."""
 
     # A checkbox without a label of its own is sized to nothing by Textual's "width: auto"
@@ -35,29 +72,7 @@ class Field(Vertical):
     }
     """
 
-    def __init__(self, label: str, widget: Widget, name: str):
-        super().__init__(classes="field", id=f"field-{name}")
-        self.label = label
-        self.widget = widget
-        self.field_name = name
-
-    def compose(self) -> ComposeResult:
-        yield Label(content(self.label), classes="field-label")
-        yield self.widget
-        error = Static("", classes="field-error")
-        error.display = False
-        yield error
-
-    def set_error(self, message: str | None) -> None:
-        error = self.query_one(".field-error", Static)
-        error.update(content(message or ""))
-        error.display = bool(message)
-        self.set_class(bool(message), "-invalid")
-
-    @property
-    def error(self) -> str:
-        error = self.query_one(".field-error", Static)
-        return str(error.render()) if error.display else ""
+    CLASSES = "field"
 
 
 class YesNoCheckbox(Checkbox):
@@ -184,6 +199,14 @@ def value_of(widget: Widget):
     raise TypeError(widget)
 
 
+
+def method_field(label: str, methods: Iterable[str], widget_id: str, name: str) -> Field:
+    """A choice of how money is paid (``methods``, by their names in the interface
+    language), cash chosen first."""
+    return Field(
+        label, TillSelect([(_(METHOD_NAMES[m]), m) for m in methods], id=widget_id, value="cash", allow_blank=False), name
+    )
+
 class FormModal(ModalScreen):
     """A modal form: Ctrl+S saves, Enter goes to the next field (and saves from the last
     one-line field), Escape cancels.
@@ -208,6 +231,11 @@ class FormModal(ModalScreen):
         self.busy = False  # a save is running: a second Enter or Ctrl+S waits for it
 
     DIALOG_CLASS = ""  # the dialog's own class, for its size in app.tcss
+    FIRST_FIELD = ""  # the id of the Input that has the focus when the form opens
+
+    def on_mount(self) -> None:
+        if self.FIRST_FIELD:
+            self.query_one(f"#{self.FIRST_FIELD}", Input).focus()
 
     def fields(self) -> Iterable[Field]:
         raise NotImplementedError
@@ -245,6 +273,14 @@ class FormModal(ModalScreen):
     def clear_errors(self) -> None:
         for field in self._fields.values():
             field.set_error(None)
+
+    def values_to_save(self) -> dict | None:
+        """How an ``action_save`` starts: None while a save is still running; else the
+        errors shown so far cleared, the values as typed."""
+        if self.busy:
+            return None
+        self.clear_errors()
+        return self.values()
 
     def submit(self, job: Callable[..., Any], *args: Any, on_done: Callable[[Any], Any], group: str,
                title: str = "") -> None:

@@ -8,7 +8,7 @@ idle, and cells drawn before that keep a stale width (Textual issue #4470).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Sequence, TypeVar
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -18,6 +18,16 @@ from shoptui.services.customer_view import Page
 from ..db_work import notify_error, run_db
 from ..text import plain
 
+T = TypeVar("T")
+
+
+
+def row_under_cursor(table: DataTable, rows: Sequence[T]) -> T | None:
+    """The item of ``rows`` (what ``table`` shows, in its order) under the table's cursor;
+    None when there is none there."""
+    if not rows or not 0 <= table.cursor_row < len(rows):
+        return None
+    return rows[table.cursor_row]
 
 @dataclass(frozen=True)
 class Column:

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from ..i18n import _
+from . import add_actions, add_command
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "config",
-        help=_("shop settings"),
-        description=_("Read and change the shop's settings. Example: shoptui config set currency EUR"),
-    )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    parser = add_command(subparsers, "config", run, _("shop settings"),
+                         _("Read and change the shop's settings. Example: shoptui config set currency EUR"))
+    actions = add_actions(parser)
     get = actions.add_parser("get", help=_("print one setting"))
     get.add_argument("key")
     put = actions.add_parser("set", help=_("change one setting"))
     put.add_argument("key")
     put.add_argument("value")
     actions.add_parser("list", help=_("print every setting with its meaning"))
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:

@@ -10,6 +10,7 @@ import threading
 
 from ..errors import UsageError
 from ..i18n import _
+from . import add_actions, add_command
 
 log = logging.getLogger(__name__)
 
@@ -28,20 +29,16 @@ def _baud(value: str) -> int:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "counter", help=_("the people counter on a serial port"),
-        description=_("Read a people counter on a serial port into the visitor counts. "
-                      "Example: shoptui counter listen --port /dev/ttyUSB0 --store MAIN"),
-    )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listen = actions.add_parser(
-        "listen", help=_("read the counter until stopped (SIGINT or SIGTERM)"),
-        description=_(
-            "Read the counter on DEVICE and store every reading in the hour it arrives. "
-            "Prints 'listening on DEVICE' once the port is open; stops cleanly on SIGINT or SIGTERM. "
-            "Example: shoptui counter listen --port /dev/serial/by-id/usb-FTDI_FT232R-if00-port0 --store MAIN"
-        ),
-    )
+    parser = add_command(subparsers, "counter", run, _("the people counter on a serial port"), _(
+        "Read a people counter on a serial port into the visitor counts. "
+        "Example: shoptui counter listen --port /dev/ttyUSB0 --store MAIN"
+    ))
+    actions = add_actions(parser)
+    listen = add_command(actions, "listen", None, _("read the counter until stopped (SIGINT or SIGTERM)"), _(
+        "Read the counter on DEVICE and store every reading in the hour it arrives. "
+        "Prints 'listening on DEVICE' once the port is open; stops cleanly on SIGINT or SIGTERM. "
+        "Example: shoptui counter listen --port /dev/serial/by-id/usb-FTDI_FT232R-if00-port0 --store MAIN"
+    ))
     listen.add_argument("--port", required=True, metavar="DEVICE",
                         help=_("serial device (/dev/ttyUSB0, COM3) or pyserial URL; prefer /dev/serial/by-id/…"))
     listen.add_argument("--baud", type=_baud, default=9600, metavar="N", help=_("baud rate (default 9600)"))
@@ -52,7 +49,6 @@ def register(subparsers) -> None:
     # Its own dest: a subcommand's default would overwrite the global -v.
     listen.add_argument("-v", "--verbose", dest="log_readings", action="store_true",
                         help=_("log one line per reading"))
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:

@@ -4,24 +4,21 @@ data when they ask for it, or for it to be erased (services/privacy.py)."""
 from __future__ import annotations
 
 from ..i18n import _
+from . import add_actions, add_command
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "customer", help=_("one customer's own data: export it or anonymise it"),
-        description=_(
-            "Print everything the shop holds on one customer as JSON (profile, cards, balances, receipts, "
-            "ledger entries, survey answers), or erase what identifies them (name, phone, e-mail, address, "
-            "birthday, notes, property values; receipts and ledgers are kept). "
-            "Example: shoptui customer export KH000123 > KH000123.json"
-        ),
-    )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    parser = add_command(subparsers, "customer", run, _("one customer's own data: export it or anonymise it"), _(
+        "Print everything the shop holds on one customer as JSON (profile, cards, balances, receipts, "
+        "ledger entries, survey answers), or erase what identifies them (name, phone, e-mail, address, "
+        "birthday, notes, property values; receipts and ledgers are kept). "
+        "Example: shoptui customer export KH000123 > KH000123.json"
+    ))
+    actions = add_actions(parser)
     export = actions.add_parser("export", help=_("print one customer's data as JSON"))
     export.add_argument("code", metavar="CODE")
     anonymise = actions.add_parser("anonymise", help=_("erase what identifies one customer"))
     anonymise.add_argument("code", metavar="CODE")
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:

@@ -13,21 +13,18 @@ from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..i18n import _
+from . import add_command
 
 if TYPE_CHECKING:  # rich itself is loaded only when a bar is shown
     from rich.progress import Progress, TaskID
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "export",
-        help=_("export the month to Excel"),
-        description=_(
-            "Write the owner's month-end workbook: the month's figures against the month before and a year "
-            "before, sales and conversion by day, new customers, debts and points, the portrait and the "
-            "month's receipts. Example: shoptui export month 2025-03 -o march.xlsx"
-        ),
-    )
+    parser = add_command(subparsers, "export", None, _("export the month to Excel"), _(
+        "Write the owner's month-end workbook: the month's figures against the month before and a year "
+        "before, sales and conversion by day, new customers, debts and points, the portrait and the "
+        "month's receipts. Example: shoptui export month 2025-03 -o march.xlsx"
+    ))
     what = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
     month = what.add_parser("month", help=_("one month in one workbook"))
     month.add_argument("month", metavar="YYYY-MM", help=_("the month, such as 2025-03"))

@@ -20,24 +20,21 @@ from ..errors import UsageError
 from ..i18n import _
 from ..io.importer import KINDS
 from ..limits import cli_limit
+from . import add_command
 
 TEMPLATE = "template"
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "import",
-        help=_("import customers, sales, visitor counts or products from CSV or Excel"),
-        description=_(
-            "Import a .csv or .xlsx file whose first row names the columns (English, Vietnamese, Russian or "
-            "German names). Bad rows are listed with their row number and skipped; the last line sums up. "
-            "Importing the same file again adds nothing. "
-            "Example: shoptui import customers khach_hang.csv && shoptui import sales hoa_don.csv"
-        ) + " " + _(
-            "An empty Excel file to fill in, with the column names in the chosen language: "
-            "shoptui --lang vi import template customers -o khach_hang.xlsx"
-        ),
-    )
+    parser = add_command(subparsers, "import", run, _("import customers, sales, visitor counts or products from CSV or Excel"), _(
+        "Import a .csv or .xlsx file whose first row names the columns (English, Vietnamese, Russian or "
+        "German names). Bad rows are listed with their row number and skipped; the last line sums up. "
+        "Importing the same file again adds nothing. "
+        "Example: shoptui import customers khach_hang.csv && shoptui import sales hoa_don.csv"
+    ) + " " + _(
+        "An empty Excel file to fill in, with the column names in the chosen language: "
+        "shoptui --lang vi import template customers -o khach_hang.xlsx"
+    ))
     parser.add_argument("kind", choices=KINDS + (TEMPLATE,), help=_("what the file holds"))
     parser.add_argument("file", help=_("the .csv or .xlsx file") + " " + _("(template: customers, sales or visits)"))
     parser.add_argument("--sheet", metavar="NAME", help=_("Excel: the sheet to read, by name or number (default: the first)"))
@@ -52,7 +49,6 @@ def register(subparsers) -> None:
         help=_("rows written in one go (default: 100 customers, 500 other rows); "
                "smaller batches let the tills sell in between"),
     )
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:

@@ -10,20 +10,17 @@ from ..i18n import _
 from ..limits import cli_date, cli_days, cli_limit
 from ..reports import REPORT_NAMES
 from ..reports.render import FORMATS
+from . import add_command
 
 # rfm, winback and birthdays options, passed on as typed (argparse names).
 LIST_OPTIONS = ("details", "segment", "days", "month", "factor", "min_days", "limit")
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "report",
-        help=_("print a report"),
-        description=_(
-            "Print a report as of a day (default: today), optionally for a period and some stores. "
-            "Example: shoptui report portrait --as-of 2025-03-31 --format json"
-        ),
-    )
+    parser = add_command(subparsers, "report", run, _("print a report"), _(
+        "Print a report as of a day (default: today), optionally for a period and some stores. "
+        "Example: shoptui report portrait --as-of 2025-03-31 --format json"
+    ))
     parser.add_argument("name", metavar="NAME", choices=REPORT_NAMES, help=_("one of: {names}").format(names=", ".join(REPORT_NAMES)))
     parser.add_argument("--as-of", type=cli_date, metavar="DATE", help=_("the report sees nothing after this day (default: today)"))
     parser.add_argument("--from", dest="date_from", type=cli_date, metavar="DATE", help=_("first day of the period"))
@@ -41,7 +38,6 @@ def register(subparsers) -> None:
     parser.add_argument("--factor", metavar="X", help=_("winback: late after X times the usual interval (default: 2)"))
     parser.add_argument("--min-days", type=cli_days, metavar="N", help=_("winback: late from N days since the last purchase instead"))
     parser.add_argument("--limit", type=cli_limit, metavar="N", help=_("lists: at most N rows"))
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:

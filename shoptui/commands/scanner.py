@@ -6,28 +6,21 @@ import sys
 
 from ..errors import ShopError
 from ..i18n import _
+from . import add_actions, add_command
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "scanner", help=_("find barcode scanners and show what a scan reads"),
-        description=_(
-            "Barcode scanners plugged in by USB (Linux, evdev). "
-            "Example: shoptui scanner list; shoptui scanner test /dev/input/event5"
-        ),
-    )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    actions.add_parser(
-        "list", help=_("list input devices and whether each looks like a scanner"),
-        description=_("Path, name, USB vendor:product and whether each input device looks like a barcode scanner."),
-    )
-    test = actions.add_parser(
-        "test", help=_("print each scan as it arrives, until Ctrl-C"),
-        description=_(
-            "Read scans and print each one as it arrives, until Ctrl-C. Without DEVICE: every device that "
-            "looks like a scanner. Example: shoptui scanner test /dev/input/event5"
-        ),
-    )
+    parser = add_command(subparsers, "scanner", run, _("find barcode scanners and show what a scan reads"), _(
+        "Barcode scanners plugged in by USB (Linux, evdev). "
+        "Example: shoptui scanner list; shoptui scanner test /dev/input/event5"
+    ))
+    actions = add_actions(parser)
+    add_command(actions, "list", None, _("list input devices and whether each looks like a scanner"),
+                _("Path, name, USB vendor:product and whether each input device looks like a barcode scanner."))
+    test = add_command(actions, "test", None, _("print each scan as it arrives, until Ctrl-C"), _(
+        "Read scans and print each one as it arrives, until Ctrl-C. Without DEVICE: every device that "
+        "looks like a scanner. Example: shoptui scanner test /dev/input/event5"
+    ))
     test.add_argument("device", nargs="?", metavar="DEVICE",
                       help=_("a device path (/dev/input/event5) or part of its name"))
     test.add_argument("--layout", default="us", help=_("keyboard layout the scanner types in: us or de (default: us)"))
@@ -35,7 +28,6 @@ def register(subparsers) -> None:
                       help=_("milliseconds of silence that end a scan without Enter (default: 50)"))
     test.add_argument("--no-grab", dest="grab", action="store_false",
                       help=_("let the keystrokes also reach other programs"))
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from ..i18n import _
+from . import add_actions, add_command
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "stores", help=_("the shop's places"),
-        description=_("A new database has the store MAIN. Example: shoptui stores add HN1 \"Hà Nội 1\""),
-    )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    parser = add_command(subparsers, "stores", run, _("the shop's places"),
+                         _("A new database has the store MAIN. Example: shoptui stores add HN1 \"Hà Nội 1\""))
+    actions = add_actions(parser)
     add = actions.add_parser("add", help=_("add a store"))
     add.add_argument("code")
     add.add_argument("name")
     add.add_argument("--address", default="")
     actions.add_parser("list", help=_("list stores"))
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from ..i18n import _
 from ..models import ROLES
+from . import add_actions, add_command
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "users", help=_("the shop's people"),
-        description=_("Users sign in to the app with a PIN; the role decides what they may do. "
-                      "Example: shoptui users add Lan --role cashier --pin 1234"),
-    )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    parser = add_command(subparsers, "users", run, _("the shop's people"), _(
+        "Users sign in to the app with a PIN; the role decides what they may do. "
+        "Example: shoptui users add Lan --role cashier --pin 1234"
+    ))
+    actions = add_actions(parser)
     add = actions.add_parser("add", help=_("add a user"))
     add.add_argument("name")
     add.add_argument("--role", choices=ROLES, required=True)
@@ -21,7 +21,6 @@ def register(subparsers) -> None:
     pin = actions.add_parser("set-pin", help=_("set a user's PIN"))
     pin.add_argument("name")
     pin.add_argument("--pin", required=True)
-    parser.set_defaults(func=run)
 
 
 def run(args) -> int:

@@ -154,31 +154,29 @@ def _property(definition: PropertyDefinition, text: str | None) -> Any:
 
 
 def _cards(ids: list[int]) -> dict[int, str]:
-    query = (
+    return _joined(
         CardBinding.select(CardBinding.customer, Card.barcode)
         .join(Card)
         .where(CardBinding.customer.in_(ids) & CardBinding.ended_at.is_null())
         .order_by(CardBinding.bound_at)
-        .tuples()
     )
-    found: dict[int, list[str]] = {}
-    for cid, barcode in query:
-        found.setdefault(cid, []).append(barcode)
-    return {cid: ", ".join(codes) for cid, codes in found.items()}
 
 
 def _groups(ids: list[int]) -> dict[int, str]:
-    query = (
+    return _joined(
         CustomerGroup.select(CustomerGroup.customer, Group.name)
         .join(Group)
         .where(CustomerGroup.customer.in_(ids))
         .order_by(Group.name)
-        .tuples()
     )
+
+
+def _joined(query: pw.Select) -> dict[int, str]:
+    """Rows of (customer id, text): each customer's texts in one cell, comma-separated, in the query's order."""
     found: dict[int, list[str]] = {}
-    for cid, name in query:
-        found.setdefault(cid, []).append(name)
-    return {cid: ", ".join(names) for cid, names in found.items()}
+    for cid, text in query.tuples():
+        found.setdefault(cid, []).append(text)
+    return {cid: ", ".join(texts) for cid, texts in found.items()}
 
 
 def _property_values(ids: list[int]) -> dict[int, dict[int, str]]:

@@ -410,39 +410,33 @@ def cards(customer_id: int) -> list[CardRow]:
 
 def points_ledger(customer_id: int, limit: int = 50, offset: int = 0) -> Page[LedgerRow]:
     """Points entries, newest first, each with the balance after it."""
-    balance = pw.fn.SUM(PointsEntry.points).over(order_by=[PointsEntry.at, PointsEntry.id])
-    query = (
-        PointsEntry.select(
-            PointsEntry.id, PointsEntry.at, PointsEntry.kind, PointsEntry.points, balance.alias("balance"),
-            Receipt.number, pw.Value(None).alias("method"), User.name, PointsEntry.reason,
-        )
-        .join(Receipt, pw.JOIN.LEFT_OUTER, on=(PointsEntry.receipt == Receipt.id))
-        .switch(PointsEntry)
-        .join(User, pw.JOIN.LEFT_OUTER, on=(PointsEntry.user == User.id))
-        .where(in_ledger_of(PointsEntry, customer_id))
-        # The window orders oldest first; the page newest first. SQL computes the window
-        # over every row of the WHERE before ORDER BY and LIMIT cut the page.
-        .order_by(PointsEntry.at.desc(), PointsEntry.id.desc())
-    )
-    count = PointsEntry.select().where(in_ledger_of(PointsEntry, customer_id))
-    return _page(query, count, limit, offset, _whole(LedgerRow, 4))
+    return _ledger_page(PointsEntry, PointsEntry.points, pw.Value(None).alias("method"), customer_id, limit, offset)
 
 
 def debt_ledger(customer_id: int, limit: int = 50, offset: int = 0) -> Page[LedgerRow]:
     """Debt entries (+ owes more, − owes less), newest first, each with the balance after it."""
-    balance = pw.fn.SUM(DebtEntry.amount).over(order_by=[DebtEntry.at, DebtEntry.id])
+    return _ledger_page(DebtEntry, DebtEntry.amount, DebtEntry.method, customer_id, limit, offset)
+
+
+def _ledger_page(model, value, method, customer_id: int, limit: int, offset: int) -> Page[LedgerRow]:
+    """A page of one of the customer's ledgers (``value`` the entry's signed column,
+    ``method`` how it was paid, where the ledger says), newest first, each entry with the
+    balance after it."""
+    balance = pw.fn.SUM(value).over(order_by=[model.at, model.id])
     query = (
-        DebtEntry.select(
-            DebtEntry.id, DebtEntry.at, DebtEntry.kind, DebtEntry.amount, balance.alias("balance"),
-            Receipt.number, DebtEntry.method, User.name, DebtEntry.reason,
+        model.select(
+            model.id, model.at, model.kind, value, balance.alias("balance"),
+            Receipt.number, method, User.name, model.reason,
         )
-        .join(Receipt, pw.JOIN.LEFT_OUTER, on=(DebtEntry.receipt == Receipt.id))
-        .switch(DebtEntry)
-        .join(User, pw.JOIN.LEFT_OUTER, on=(DebtEntry.user == User.id))
-        .where(in_ledger_of(DebtEntry, customer_id))
-        .order_by(DebtEntry.at.desc(), DebtEntry.id.desc())
+        .join(Receipt, pw.JOIN.LEFT_OUTER, on=(model.receipt == Receipt.id))
+        .switch(model)
+        .join(User, pw.JOIN.LEFT_OUTER, on=(model.user == User.id))
+        .where(in_ledger_of(model, customer_id))
+        # The window orders oldest first; the page newest first. SQL computes the window
+        # over every row of the WHERE before ORDER BY and LIMIT cut the page.
+        .order_by(model.at.desc(), model.id.desc())
     )
-    count = DebtEntry.select().where(in_ledger_of(DebtEntry, customer_id))
+    count = model.select().where(in_ledger_of(model, customer_id))
     return _page(query, count, limit, offset, _whole(LedgerRow, 4))
 
 

@@ -13,9 +13,10 @@ from ..models import Customer, DebtEntry
 from ..models.ledgers import in_ledger_of
 from . import settings
 from .amounts import shown as _money
+from .adjustments import adjustment_reason, post_adjustment, post_opening
 from .audit import record
 from .context import Actor, require
-from .customers import clean_text, get
+from .customers import get
 from .ledger import lock_customer, post_debt, write_transaction
 
 PAYMENT_METHODS = ("cash", "card", "transfer")
@@ -129,12 +130,7 @@ def adjust_debt(
     customer: Customer | int, amount: int, reason: str, actor: Actor | None = None, *, at: dt.datetime | None = None
 ) -> DebtEntry:
     """A manual correction (+ owes more, - owes less) with a mandatory reason."""
-    require(actor, "adjust")
-    reason = clean_text(reason, "reason")  # one line, shown as typed (textsafe)
-    if not reason:
-        raise ValidationError(_("An adjustment needs a reason."), "reason")
-    if amount == 0:
-        raise ValidationError(_("An adjustment of zero changes nothing."), "amount")
+    reason = adjustment_reason(actor, reason, amount, "amount")
     within_maximum(amount, settings.currency())
     with write_transaction():
         customer = lock_customer(customer)
@@ -145,13 +141,7 @@ def adjust_debt(
                     name=customer.name, amount=_money(max(customer.debt_balance, 0))
                 )
             )
-        entry = post_debt(customer, "adjust", amount, user=actor.user_id if actor else None, reason=reason, at=at)
-        assert entry is not None  # posted: the amount is not zero
-        record(
-            actor, "debt.adjust", "customer", customer.id, {"debt": customer.debt_balance},
-            {"debt": customer.debt_balance + amount}, note=reason, at=at,
-        )
-    return entry
+        return post_adjustment(post_debt, customer, "debt", customer.debt_balance, amount, reason, actor, at)
 
 
 def set_opening_balance(
@@ -161,10 +151,4 @@ def set_opening_balance(
     if amount == 0:
         return False
     within_maximum(amount, settings.currency())
-    with write_transaction():
-        customer = lock_customer(customer)
-        if DebtEntry.select().where((DebtEntry.customer == customer) & (DebtEntry.kind == "opening")).exists():
-            return False
-        post_debt(customer, "opening", amount, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
-        record(actor, "debt.opening", "customer", customer.id, None, {"debt": amount}, at=at)
-    return True
+    return post_opening(DebtEntry, post_debt, customer, "debt", amount, actor, at)

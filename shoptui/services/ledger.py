@@ -159,14 +159,10 @@ def post_points(
     reason: str = "",
     at: dt.datetime | None = None,
 ) -> PointsEntry | None:
-    if points == 0:
-        return None
-    cid = customer.id if isinstance(customer, Customer) else customer
-    entry = append_chained(
-        PointsEntry, customer=cid, at=entry_time(at), kind=kind, points=points, receipt=_id(receipt), user=_id(user), reason=reason
+    return _post_customer_entry(
+        PointsEntry, Customer.points_balance, customer, kind, "points", points, receipt=_id(receipt), user=_id(user),
+        reason=reason, at=at,
     )
-    Customer.update(points_balance=Customer.points_balance + points).where(Customer.id == cid).execute()
-    return entry
 
 
 def post_debt(
@@ -180,14 +176,21 @@ def post_debt(
     reason: str = "",
     at: dt.datetime | None = None,
 ) -> DebtEntry | None:
-    if amount == 0:
+    return _post_customer_entry(
+        DebtEntry, Customer.debt_balance, customer, kind, "amount", amount, receipt=_id(receipt), method=method,
+        user=_id(user), reason=reason, at=at,
+    )
+
+
+def _post_customer_entry(model, balance, customer: Customer | int, kind: str, column: str, value: int, *,
+                         at: dt.datetime | None, **fields):
+    """Append one entry of a customer's ledger (``value`` in its ``column``) and move the
+    cached ``balance`` by as much; nothing for a value of zero."""
+    if value == 0:
         return None
     cid = customer.id if isinstance(customer, Customer) else customer
-    entry = append_chained(
-        DebtEntry, customer=cid, at=entry_time(at), kind=kind, amount=amount, receipt=_id(receipt), method=method,
-        user=_id(user), reason=reason,
-    )
-    Customer.update(debt_balance=Customer.debt_balance + amount).where(Customer.id == cid).execute()
+    entry = append_chained(model, customer=cid, at=entry_time(at), kind=kind, **{column: value}, **fields)
+    Customer.update({balance: balance + value}).where(Customer.id == cid).execute()
     return entry
 
 

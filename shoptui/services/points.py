@@ -14,9 +14,9 @@ from ..models import Customer, PointsEntry, PointsTier, Receipt
 from ..money import MAX_MINOR
 from ..models.ledgers import ledger_owner, merges_exist
 from . import settings
+from .adjustments import adjustment_reason, post_adjustment, post_opening
 from .audit import record
-from .context import Actor, require
-from .customers import clean_text
+from .context import Actor
 from .ledger import lock_customer, post_points, write_transaction
 
 
@@ -94,24 +94,13 @@ def check_redeem(customer: Customer, points: int, total: int) -> None:
 def adjust_points(
     customer: Customer | int, points: int, reason: str, actor: Actor | None = None, *, at: dt.datetime | None = None
 ) -> PointsEntry:
-    require(actor, "adjust")
-    reason = clean_text(reason, "reason")  # one line, shown as typed (textsafe)
-    if not reason:
-        raise ValidationError(_("An adjustment needs a reason."), "reason")
-    if points == 0:
-        raise ValidationError(_("An adjustment of zero changes nothing."), "points")
+    reason = adjustment_reason(actor, reason, points, "points")
     _within_maximum(points)
     with write_transaction():
         customer = lock_customer(customer)
         if customer.points_balance + points < 0:
             raise RuleViolation(_("{name} has only {n} points.").format(name=customer.name, n=customer.points_balance))
-        entry = post_points(customer, "adjust", points, user=actor.user_id if actor else None, reason=reason, at=at)
-        assert entry is not None  # posted: the points are not zero
-        record(
-            actor, "points.adjust", "customer", customer.id, {"points": customer.points_balance},
-            {"points": customer.points_balance + points}, note=reason, at=at,
-        )
-    return entry
+        return post_adjustment(post_points, customer, "points", customer.points_balance, points, reason, actor, at)
 
 
 def set_opening_balance(
@@ -121,13 +110,7 @@ def set_opening_balance(
     if points <= 0:
         return False
     _within_maximum(points)
-    with write_transaction():
-        customer = lock_customer(customer)
-        if PointsEntry.select().where((PointsEntry.customer == customer) & (PointsEntry.kind == "opening")).exists():
-            return False
-        post_points(customer, "opening", points, user=actor.user_id if actor else None, reason=_("opening balance"), at=at)
-        record(actor, "points.opening", "customer", customer.id, None, {"points": points}, at=at)
-    return True
+    return post_opening(PointsEntry, post_points, customer, "points", points, actor, at)
 
 
 def _within_maximum(points: int) -> None:

@@ -28,6 +28,15 @@ def _receipt(value) -> Receipt:
     return found
 
 
+def _receipt_and_customer(receipt, customer, missing: str) -> tuple[Receipt, Customer]:
+    """The receipt (or NotFound) and the customer it goes to (``missing``, a sentence, when none is chosen)."""
+    receipt = _receipt(receipt)
+    found = find_customer(customer)
+    if found is None:
+        raise ValidationError(missing, "customer")
+    return receipt, found
+
+
 def attach_receipt(
     receipt: Receipt | int,
     customer: Customer | int,
@@ -44,10 +53,7 @@ def attach_receipt(
     today = today or at.date()
     require(actor, "sale")
     with write_transaction():
-        receipt = _receipt(receipt)
-        found = find_customer(customer)
-        if found is None:
-            raise ValidationError(_("Choose the customer to attach the receipt to."), "customer")
+        receipt, found = _receipt_and_customer(receipt, customer, _("Choose the customer to attach the receipt to."))
         customer = lock_customer(found)
         customers.ensure_can_buy(customer, actor)
         if receipt.kind != "sale" or receipt.customer_id is not None:
@@ -76,10 +82,7 @@ def move_receipt(
     the points and credit it caused move by compensating entries on both ledgers."""
     require(actor, "move_receipt")
     with write_transaction():
-        receipt = _receipt(receipt)
-        target = find_customer(to_customer)
-        if target is None:
-            raise ValidationError(_("Choose the customer to move the receipt to."), "customer")
+        receipt, target = _receipt_and_customer(receipt, to_customer, _("Choose the customer to move the receipt to."))
         if receipt.kind != "sale" or receipt.customer_id is None:
             raise RuleViolation(_("Only a sale of a known customer can be moved; attach an anonymous one instead."))
         if receipt.customer_id == target.id:

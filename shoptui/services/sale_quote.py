@@ -127,10 +127,10 @@ def resolve_lines(lines: list[LineInput]) -> list[dict[str, Any]]:
             raise ValidationError(_("A line needs a product or a price."), "sku")
         if price < 0 or line.line_discount < 0 or line.line_discount_bp < 0:
             raise ValidationError(_("Prices and discounts may not be negative."), "price")
-        if line.line_discount and line.line_discount_bp:
-            raise ValidationError(_("A line's discount is an amount or a percentage, not both."), "line_discount")
-        if line.line_discount_bp > 10000:
-            raise ValidationError(_("A line's discount is at most 100%."), "line_discount")
+        _one_discount(
+            line.line_discount, line.line_discount_bp, "line_discount",
+            _("A line's discount is an amount or a percentage, not both."), _("A line's discount is at most 100%."),
+        )
         gross = round_qty_price(qty, price)
         _within_maximum(gross)
         discount = share_of(gross, line.line_discount_bp, 10000) if line.line_discount_bp else line.line_discount
@@ -203,16 +203,24 @@ def _gross(sale: SaleInput, lines: list[dict]) -> tuple[int, int]:
     return gross, line_discounts
 
 
+def _one_discount(amount: int, bp: int, field: str, not_both: str, too_much: str) -> None:
+    """A discount is an amount or a percentage (``bp``, basis points), not both, and at most 100%."""
+    if amount and bp:
+        raise ValidationError(not_both, field)
+    if bp > 10000:
+        raise ValidationError(too_much, field)
+
+
 def quote_resolved(
     sale: SaleInput, customer: Customer | None, lines: list[dict], rate: points.Rate, at: dt.datetime
 ) -> Quote:
     gross, line_discounts = _gross(sale, lines)
     if gross < 0 or sale.extra_discount < 0 or sale.extra_discount_bp < 0:
         raise ValidationError(_("Amounts may not be negative."), "amount")
-    if sale.extra_discount and sale.extra_discount_bp:
-        raise ValidationError(_("The receipt discount is an amount or a percentage, not both."), "extra_discount")
-    if sale.extra_discount_bp > 10000:
-        raise ValidationError(_("The receipt discount is at most 100%."), "extra_discount")
+    _one_discount(
+        sale.extra_discount, sale.extra_discount_bp, "extra_discount",
+        _("The receipt discount is an amount or a percentage, not both."), _("The receipt discount is at most 100%."),
+    )
     discount_bp = max(customer.discount_bp if customer else 0, rate.discount_bp)
     net = gross - line_discounts
     personal = share_of(net, discount_bp, 10000)
