@@ -19,14 +19,15 @@ run: $(STAMP)
 # PYTEST_ARGS adds to it, e.g. PYTEST_ARGS='tests/unit -x', or PYTEST_ARGS="-m 'not slow'"
 # for a quick run; PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
-test: $(STAMP)
-	$(BIN)/lint-imports
-	$(BIN)/mypy shoptui
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Static checks: the import contracts and the types of the core (settings in pyproject.toml).
+LINTED := shoptui screens hardware tests tools
 lint: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy shoptui
 
 bench: $(STAMP)

@@ -17,7 +17,7 @@ import select
 import signal
 import sys
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from textual import events
 from textual.app import App, ScreenStackError
@@ -92,7 +92,9 @@ class ShopApp(TillActions, App[None]):
         self.data_version = 0
         # The Header shows the title as plain Content; printable() keeps control characters out.
         self.title = printable(shop_name)
-        detector = ScanDetector(max_seconds=shop.get_int("scan_max_ms") / 1000, min_length=shop.get_int("scan_min_length"))
+        detector = ScanDetector(
+            max_seconds=shop.get_int("scan_max_ms") / 1000, min_length=shop.get_int("scan_min_length")
+        )
         extra = {"clock": scan_clock} if scan_clock is not None else {}
         self.scans = KeyboardScans(self, detector, self._deliver_key, self.scan_received, settle=self._settle, **extra)
 
@@ -202,7 +204,7 @@ class ShopApp(TillActions, App[None]):
         if target.call_later(handled.set):
             try:
                 await asyncio.wait_for(handled.wait(), 0.25)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass  # the widget went away meanwhile
 
     def scan_received(self, barcode: str, scan: Scan | None = None, source: str = "keyboard") -> None:
@@ -231,9 +233,13 @@ class ShopApp(TillActions, App[None]):
         elif scan.kind == "gift":  # whoever brings it: its balance, never a registration
             open_gift_card(self, scan.code)
         elif scan.kind == "product":
-            self._say(_("This is a product: {name} ({sku}).").format(name=scan.product_name, sku=scan.product_sku), _("Scan"))
+            self._say(
+                _("This is a product: {name} ({sku}).").format(name=scan.product_name, sku=scan.product_sku), _("Scan")
+            )
         elif scan.kind == "voucher":
-            self._say(_("This is voucher {code}: scan it in a sale (F5 on the card).").format(code=scan.code), _("Scan"))
+            self._say(
+                _("This is voucher {code}: scan it in a sale (F5 on the card).").format(code=scan.code), _("Scan")
+            )
         elif scan.kind == "receipt":
             if scan.customer_id is not None:
                 self.open_customer(scan.customer_id)
@@ -250,12 +256,18 @@ class ShopApp(TillActions, App[None]):
     def _withdrawn_message(self, outcome: Scan) -> str:
         when = self.formats.date(outcome.ended_at).plain
         if outcome.end_reason == "replaced" and outcome.replaced_by:
-            return _("Card {barcode} belonged to {name} ({code}); it was replaced by card {new} on {date} and is no longer valid.").format(
-                barcode=outcome.code, name=outcome.customer_name, code=outcome.customer_code, new=outcome.replaced_by, date=when
+            return _(
+                "Card {barcode} belonged to {name} ({code}); it was replaced by card {new} on {date} and is no longer valid."
+            ).format(
+                barcode=outcome.code,
+                name=outcome.customer_name,
+                code=outcome.customer_code,
+                new=outcome.replaced_by,
+                date=when,
             )
-        return _("Card {barcode} belonged to {name} ({code}); it was withdrawn on {date} and is no longer valid.").format(
-            barcode=outcome.code, name=outcome.customer_name, code=outcome.customer_code, date=when
-        )
+        return _(
+            "Card {barcode} belonged to {name} ({code}); it was withdrawn on {date} and is no longer valid."
+        ).format(barcode=outcome.code, name=outcome.customer_name, code=outcome.customer_code, date=when)
 
     def _offer_registration(self, barcode: str) -> None:
         choices = [("register", _("Register a new customer with this card"))]
@@ -270,7 +282,9 @@ class ShopApp(TillActions, App[None]):
             elif choice == "add" and card_screen is not None:
                 card_screen.add_card(barcode)
 
-        self.push_screen(ChoiceModal(_("Unknown card"), _("Card {barcode} is not known.").format(barcode=barcode), choices), answered)
+        self.push_screen(
+            ChoiceModal(_("Unknown card"), _("Card {barcode} is not known.").format(barcode=barcode), choices), answered
+        )
 
     # -- opening screens -----------------------------------------------------------------
 
@@ -333,7 +347,9 @@ class ShopApp(TillActions, App[None]):
         self.data_version += 1
 
 
-def make_app(database, db_url: str, *, search_delay: float = 0.15, device_factories: DeviceFactories | None = None) -> ShopApp:
+def make_app(
+    database, db_url: str, *, search_delay: float = 0.15, device_factories: DeviceFactories | None = None
+) -> ShopApp:
     """The app for an open, migrated database (the composition root opened it), with the
     settings in force (one snapshot, read once) and whether anyone must sign in."""
     from shoptui.services import users

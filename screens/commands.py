@@ -3,7 +3,7 @@ the screen it was opened on, so nothing is reachable only by a key one has to re
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import App, SystemCommand
 from textual.screen import Screen
@@ -52,8 +52,11 @@ def open_vouchers(app: App) -> None:
 
 # The permission each palette entry needs: an entry the signed-in role may not use is not
 # offered. Surveys and vouchers stay: a cashier may read them (their changes are refused).
-SCREEN_COMMAND_NEEDS = {"Custom properties and card kinds": "settings", "Export month…": "export",
-                        "Gift card…": "gift_cards"}
+SCREEN_COMMAND_NEEDS = {
+    "Custom properties and card kinds": "settings",
+    "Export month…": "export",
+    "Gift card…": "gift_cards",
+}
 
 
 def _may(app: App, need: str | None) -> bool:
@@ -77,32 +80,48 @@ class _Titled:
 def _screen_commands(app: App) -> Iterable[_Titled]:
     yield _Titled(N_("Customer directory"), _("The list of customers, with search"), lambda: _home(app))
     yield _Titled(N_("New customer"), _("Register a customer"), lambda: app.register_customer())
-    yield _Titled(N_("Reports"), _("Portrait, conversion, RFM, win-back, birthdays, debtors and more (Ctrl+T)"), lambda: app.action_show_reports())
+    yield _Titled(
+        N_("Reports"),
+        _("Portrait, conversion, RFM, win-back, birthdays, debtors and more (Ctrl+T)"),
+        lambda: app.action_show_reports(),
+    )
     yield _Titled(N_("Surveys"), _("Survey questions: add, edit, switch off, order"), lambda: open_surveys(app))
     yield _Titled(
-        N_("Custom properties and card kinds"), _("The shop's own customer fields, and the kinds of card"), lambda: open_properties(app)
+        N_("Custom properties and card kinds"),
+        _("The shop's own customer fields, and the kinds of card"),
+        lambda: open_properties(app),
     )
     yield _Titled(
-        N_("Devices"), _("Barcode scanners and the people counter: state, choose, test"), lambda: app.action_show_devices()
+        N_("Devices"),
+        _("Barcode scanners and the people counter: state, choose, test"),
+        lambda: app.action_show_devices(),
     )
     yield _Titled(N_("Gift card…"), _("Sell a new gift card or top one up"), lambda: open_gift_card_sale(app))
     yield _Titled(N_("Vouchers"), _("Vouchers and coupons: list, add, switch off"), lambda: open_vouchers(app))
     yield _Titled(N_("Export month…"), _("The owner's month-end workbook in Excel"), lambda: open_export_month(app))
-    yield _Titled(N_("Help: keys"), _("The keys of this screen and the global ones (F1)"), lambda: app.action_show_help())
+    yield _Titled(
+        N_("Help: keys"), _("The keys of this screen and the global ones (F1)"), lambda: app.action_show_help()
+    )
 
 
 def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
     """The bindings of ``screen`` that have a name, each as a command showing its key."""
     seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
+    for _key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or not binding.id or not active.enabled or binding.action in seen or binding.action in ("command_palette", "quit"):
+        if (
+            not binding.description
+            or not binding.id
+            or not active.enabled
+            or binding.action in seen
+            or binding.action in ("command_palette", "quit")
+        ):
             continue
         if not offered(active.node if isinstance(active.node, Screen) else screen, binding.action):
             continue  # a key the signed-in role may not use is not offered here either
         seen.add(binding.action)
         # Descriptions are English message ids, translated in the language of the moment.
-        title = "{description} ({key})".format(description=key_name(screen, binding.action, binding.description), key=key_label(app, binding))
+        title = f"{key_name(screen, binding.action, binding.description)} ({key_label(app, binding)})"
 
         def run(action: str = binding.action, node=active.node) -> None:
             app.call_later(app.run_action, action, node)
@@ -114,11 +133,16 @@ def key_commands(app: App, screen: Screen) -> Iterable[SystemCommand]:
 # Textual's own palette entries and placeholders are English strings inside Textual;
 # marked here so that our catalogs carry them, and translated as they are shown.
 TEXTUAL_TEXTS = (
-    N_("Theme"), N_("Change the current theme"),
-    N_("Quit"), N_("Quit the application as soon as possible"),
-    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
-    N_("Maximize"), N_("Maximize the focused widget"),
-    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Quit"),
+    N_("Quit the application as soon as possible"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
 )
 PALETTE_PLACEHOLDER = N_("Search for commands…")
 THEMES_PLACEHOLDER = N_("Search for themes…")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import inspect
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker

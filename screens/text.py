@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-
 from decimal import Decimal
 
 from babel.dates import format_skeleton, format_time

@@ -47,8 +47,12 @@ class TillActions:
         elif not self.sign_in_required:
             # Once, quietly: a shop may run for years without users.
             self.notify(
-                _("No users are set up, so anyone may do anything here. To sign in with PINs, add the owner first: shoptui users add NAME --role owner --pin 1234"),
-                title=_("Single-user shop"), markup=False, timeout=8,
+                _(
+                    "No users are set up, so anyone may do anything here. To sign in with PINs, add the owner first: shoptui users add NAME --role owner --pin 1234"
+                ),
+                title=_("Single-user shop"),
+                markup=False,
+                timeout=8,
             )
         if self.idle_lock_minutes:
             self.set_interval(IDLE_CHECK_SECONDS, self.lock_if_idle)
@@ -76,7 +80,11 @@ class TillActions:
         store = actor.store.code if actor.store is not None else ""
         role = actor.user.role
         title = _("{shop} · {user} ({role}) · {store}").format(
-            shop=self.shop_name, user=actor.user.name, role=_(ROLE_NAMES[role]) if role in ROLE_NAMES else role, store=store)
+            shop=self.shop_name,
+            user=actor.user.name,
+            role=_(ROLE_NAMES[role]) if role in ROLE_NAMES else role,
+            store=store,
+        )
         self.title = printable(title if store else title.rstrip(" ·"))  # no dangling "·" without a store
 
     def _signed_in(self, signed) -> None:

@@ -154,9 +154,9 @@ def _not_a_database(exc: sqlite3.Error) -> bool:
 
 
 def _damaged(path: Path) -> str:
-    return _("The database {path} is damaged; restore the last good backup, or run shoptui check to see what is wrong.").format(
-        path=path
-    )
+    return _(
+        "The database {path} is damaged; restore the last good backup, or run shoptui check to see what is wrong."
+    ).format(path=path)
 
 
 def _failure(path: Path, exc: sqlite3.Error) -> str:
@@ -221,7 +221,9 @@ def _copy_into(src: sqlite3.Connection, target: Path, named: Path) -> None:
 
 def _has_history(conn: sqlite3.Connection, path: Path, not_ours: str, damaged: str | None = None) -> bool:
     try:
-        row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (dbmod.HISTORY_TABLE,)).fetchone()
+        row = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", (dbmod.HISTORY_TABLE,)
+        ).fetchone()
     except sqlite3.DatabaseError as exc:
         if _not_a_database(exc):
             raise DatabaseError(not_ours.format(path=path)) from exc
@@ -258,7 +260,9 @@ def check_backup_file(path: Path) -> list[str]:
         conn.close()
     if set(names) - set(dbmod.known_migrations()):
         raise DatabaseError(
-            _("The backup {path} was made by a newer version of shoptui; please update shoptui first.").format(path=path)
+            _("The backup {path} was made by a newer version of shoptui; please update shoptui first.").format(
+                path=path
+            )
         )
     return sorted(names)
 
@@ -325,7 +329,9 @@ def _sqlite_tables(conn: sqlite3.Connection, path: Path, not_ours: str) -> set[s
 
 
 def _refuse_message(target) -> str:
-    return _("The database {path} already holds a shop's data; add --force to replace it with the backup.").format(path=target)
+    return _("The database {path} already holds a shop's data; add --force to replace it with the backup.").format(
+        path=target
+    )
 
 
 def table_counts() -> dict[str, int]:
@@ -348,9 +354,11 @@ def _copy_rows(source: pw.Database, target: pw.Database, null_self_refs: bool = 
         fields = list(model._meta.sorted_fields)
         # By position, not fields.index(): a peewee field's == builds an SQL expression.
         key_at = next(i for i, f in enumerate(fields) if f is pk)
-        self_refs = [
-            (i, f) for i, f in enumerate(fields) if isinstance(f, pw.ForeignKeyField) and f.rel_model is model
-        ] if null_self_refs else []
+        self_refs = (
+            [(i, f) for i, f in enumerate(fields) if isinstance(f, pw.ForeignKeyField) and f.rel_model is model]
+            if null_self_refs
+            else []
+        )
         batch = max(1, min(BATCH, MAX_PARAMETERS // len(fields)))
         last = None
         while True:

@@ -36,7 +36,9 @@ def card_rule_refusal(code: str, rule: str, prefix: str = "", length: int = 0) -
         if not (len(code) == 13 and code.isascii() and code.isdigit()):
             return _("A card of this shop is 13 digits (EAN-13 starting with 2).")
         if code[0] != "2":
-            return _("{code} is a product barcode, not a card of this shop: the shop's cards start with 2.").format(code=code)
+            return _("{code} is a product barcode, not a card of this shop: the shop's cards start with 2.").format(
+                code=code
+            )
         if not is_ean13(code):
             return _("{code} is not a valid card number: its check digit is wrong (mistyped?).").format(code=code)
         return None

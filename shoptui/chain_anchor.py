@@ -33,15 +33,25 @@ def anchor_breaks(backup: Path, database_file: Path | None = None) -> list[Probl
         name = _(CHAIN_NAMES[table])
         found = database.execute_sql(f'SELECT hash FROM "{table}" WHERE id = {_param()}', (row_id,)).fetchone()
         if found is None:
-            problems.append(Problem("chain_cut", _(
-                "The {chain} lost rows since the backup {file}: row {id} of table {table} is in the backup "
-                "but no longer in the database."
-            ).format(chain=name, file=backup, id=row_id, table=table)))
+            problems.append(
+                Problem(
+                    "chain_cut",
+                    _(
+                        "The {chain} lost rows since the backup {file}: row {id} of table {table} is in the backup "
+                        "but no longer in the database."
+                    ).format(chain=name, file=backup, id=row_id, table=table),
+                )
+            )
         elif found[0] != row_hash:
-            problems.append(Problem("chain_edited", _(
-                "The {chain} was rewritten since the backup {file} (or the backup is of another shop): "
-                "row {id} of table {table} has another hash there."
-            ).format(chain=name, file=backup, id=row_id, table=table)))
+            problems.append(
+                Problem(
+                    "chain_edited",
+                    _(
+                        "The {chain} was rewritten since the backup {file} (or the backup is of another shop): "
+                        "row {id} of table {table} has another hash there."
+                    ).format(chain=name, file=backup, id=row_id, table=table),
+                )
+            )
     return problems
 
 
@@ -57,15 +67,19 @@ def _chain_ends(backup: Path) -> dict[str, tuple[int, str]]:
     try:
         ends = {}
         for table in chain.CHAINS:
-            row = con.execute(f'SELECT id, hash FROM "{table}" WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1').fetchone()
+            row = con.execute(
+                f'SELECT id, hash FROM "{table}" WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1'
+            ).fetchone()
             if row is not None:
                 ends[table] = (int(row[0]), str(row[1]))
         return ends
     except sqlite3.OperationalError as exc:  # a database, but without the chains' tables or columns
-        raise UsageError(_(
-            "{path} is not a shoptui backup with hash chains (a backup made before this version proves nothing "
-            "about them)."
-        ).format(path=backup)) from exc
+        raise UsageError(
+            _(
+                "{path} is not a shoptui backup with hash chains (a backup made before this version proves nothing "
+                "about them)."
+            ).format(path=backup)
+        ) from exc
     except sqlite3.Error as exc:
         raise UsageError(_("{path} is not a shoptui backup.").format(path=backup)) from exc
     finally:

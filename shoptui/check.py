@@ -53,8 +53,9 @@ What is checked, and why some things are allowed:
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import peewee as pw
 
@@ -116,7 +117,9 @@ def run_checks(limit: int = DEFAULT_LIMIT, quick: bool = False, full: bool = Fal
     ``full`` walks the hash chains from their first row instead of their checkpoint."""
     problems: list[Problem] = []
     checks: list[Callable[[int], Iterable[Problem]]] = [
-        functools.partial(sqlite_integrity, quick=quick), *CHECKS, functools.partial(chain_breaks, full=full)
+        functools.partial(sqlite_integrity, quick=quick),
+        *CHECKS,
+        functools.partial(chain_breaks, full=full),
     ]
     for check in checks:
         found = list(check(limit + 1))
@@ -126,7 +129,10 @@ def run_checks(limit: int = DEFAULT_LIMIT, quick: bool = False, full: bool = Fal
         problems.extend(p for p in found[:limit] if p.message not in said)
         if len(found) > limit:
             problems.append(
-                Problem(found[0].kind, _("… and more problems of the same kind; only the first {n} are listed.").format(n=limit))
+                Problem(
+                    found[0].kind,
+                    _("… and more problems of the same kind; only the first {n} are listed.").format(n=limit),
+                )
             )
     return problems
 
@@ -182,8 +188,15 @@ def sqlite_foreign_keys(limit: int) -> Iterable[Problem]:
 # -- cached customer sums -----------------------------------------------------------------
 
 
-def _mismatches(cached, per_customer: pw.Select, default, limit: int, kind: str, message: str,
-                shown: Callable[[Any], Any] = lambda value: value) -> Iterable[Problem]:
+def _mismatches(
+    cached,
+    per_customer: pw.Select,
+    default,
+    limit: int,
+    kind: str,
+    message: str,
+    shown: Callable[[Any], Any] = lambda value: value,
+) -> Iterable[Problem]:
     """Customers whose cached column differs from ``per_customer`` (customer_id, value): one
     problem each, ``message`` told the customer's code, the cached value and the computed
     one (each as ``shown``)."""
@@ -191,7 +204,11 @@ def _mismatches(cached, per_customer: pw.Select, default, limit: int, kind: str,
     computed = pw.fn.COALESCE(sums.c.value, default) if default is not None else sums.c.value
     differs = cached != computed
     if default is None:  # a date: NULL on one side only is a difference too
-        differs = differs | (cached.is_null() & sums.c.value.is_null(False)) | (cached.is_null(False) & sums.c.value.is_null())
+        differs = (
+            differs
+            | (cached.is_null() & sums.c.value.is_null(False))
+            | (cached.is_null(False) & sums.c.value.is_null())
+        )
     query = (
         Customer.select(Customer.code, cached, computed)
         .join(sums, pw.JOIN.LEFT_OUTER, on=(sums.c.customer_id == Customer.id))
@@ -205,18 +222,29 @@ def _mismatches(cached, per_customer: pw.Select, default, limit: int, kind: str,
 
 
 def cached_points(limit: int) -> Iterable[Problem]:
-    sums = PointsEntry.select(PointsEntry.customer, pw.fn.SUM(PointsEntry.points).alias("value")).group_by(PointsEntry.customer)
+    sums = PointsEntry.select(PointsEntry.customer, pw.fn.SUM(PointsEntry.points).alias("value")).group_by(
+        PointsEntry.customer
+    )
     return _mismatches(
-        Customer.points_balance, sums, 0, limit,
-        "points_balance", _("Customer {code} shows {cached} points, but the points entries add up to {actual}."),
+        Customer.points_balance,
+        sums,
+        0,
+        limit,
+        "points_balance",
+        _("Customer {code} shows {cached} points, but the points entries add up to {actual}."),
     )
 
 
 def cached_debt(limit: int) -> Iterable[Problem]:
     sums = DebtEntry.select(DebtEntry.customer, pw.fn.SUM(DebtEntry.amount).alias("value")).group_by(DebtEntry.customer)
     return _mismatches(
-        Customer.debt_balance, sums, 0, limit,
-        "debt_balance", _("Customer {code} shows a debt of {cached}, but the debt entries add up to {actual}."), _money,
+        Customer.debt_balance,
+        sums,
+        0,
+        limit,
+        "debt_balance",
+        _("Customer {code} shows a debt of {cached}, but the debt entries add up to {actual}."),
+        _money,
     )
 
 
@@ -227,8 +255,13 @@ def cached_sales(limit: int) -> Iterable[Problem]:
         .group_by(Receipt.customer)
     )
     return _mismatches(
-        Customer.total_sales, sums, 0, limit,
-        "total_sales", _("Customer {code} shows sales of {cached}, but the receipts add up to {actual}."), _money,
+        Customer.total_sales,
+        sums,
+        0,
+        limit,
+        "total_sales",
+        _("Customer {code} shows sales of {cached}, but the receipts add up to {actual}."),
+        _money,
     )
 
 
@@ -243,8 +276,12 @@ def cached_last_purchase(limit: int) -> Iterable[Problem]:
         .group_by(Receipt.customer)
     )
     return _mismatches(
-        Customer.last_purchase_at, sums, None, limit,
-        "last_purchase", _("Customer {code} shows the last purchase at {cached}, but the last sale is at {actual}."),
+        Customer.last_purchase_at,
+        sums,
+        None,
+        limit,
+        "last_purchase",
+        _("Customer {code} shows the last purchase at {cached}, but the last sale is at {actual}."),
         lambda value: value or _("never"),
     )
 
@@ -257,14 +294,16 @@ def _receipts(*fields):
 
 
 def receipt_values(limit: int) -> Iterable[Problem]:
-    query = _receipts(Receipt.kind, Receipt.total).where(
-        Receipt.kind.not_in(RECEIPT_KINDS) | (Receipt.total < 0)
-    )
+    query = _receipts(Receipt.kind, Receipt.total).where(Receipt.kind.not_in(RECEIPT_KINDS) | (Receipt.total < 0))
     for store, number, kind, total in _first(query, limit):
         if kind not in RECEIPT_KINDS:
-            message = _("The {receipt} is of an unknown kind {kind}.").format(receipt=_receipt(store, number), kind=kind)
+            message = _("The {receipt} is of an unknown kind {kind}.").format(
+                receipt=_receipt(store, number), kind=kind
+            )
         else:
-            message = _("The {receipt} has a negative total {total}.").format(receipt=_receipt(store, number), total=_money(total))
+            message = _("The {receipt} has a negative total {total}.").format(
+                receipt=_receipt(store, number), total=_money(total)
+            )
         yield Problem("receipt_value", message)
 
 
@@ -287,16 +326,26 @@ def payment_values(limit: int) -> Iterable[Problem]:
 
 
 def payments_equal_totals(limit: int) -> Iterable[Problem]:
-    paid = Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("paid")).group_by(Payment.receipt).alias("paid")
+    paid = (
+        Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("paid")).group_by(Payment.receipt).alias("paid")
+    )
     total_paid = pw.fn.COALESCE(paid.c.paid, 0)
     yield from _totals_against(
-        paid, total_paid, pw.JOIN.LEFT_OUTER, paid.c.receipt_id == Receipt.id, Receipt.total != total_paid, limit,
-        "payments", _("The payments of {receipt} add up to {paid}, but its total is {total}."), "paid",
+        paid,
+        total_paid,
+        pw.JOIN.LEFT_OUTER,
+        paid.c.receipt_id == Receipt.id,
+        Receipt.total != total_paid,
+        limit,
+        "payments",
+        _("The payments of {receipt} add up to {paid}, but its total is {total}."),
+        "paid",
     )
 
 
-def _totals_against(summed, amount, join: str, on, wrong, limit: int, kind: str, message: str, name: str
-                    ) -> Iterable[Problem]:
+def _totals_against(
+    summed, amount, join: str, on, wrong, limit: int, kind: str, message: str, name: str
+) -> Iterable[Problem]:
     """The receipts whose total and ``amount``, a sum over other rows (``summed``, joined
     ``on``), are ``wrong`` together: one problem each, ``message`` told the receipt, its
     total and the sum (as ``name``)."""
@@ -346,7 +395,9 @@ def return_references(limit: int) -> Iterable[Problem]:
             elif sale_number is None:
                 message = _("The return {receipt} does not name the sale it returns.").format(receipt=receipt)
             elif sale_kind != "sale":
-                message = _("The return {receipt} names {other}, which is not a sale.").format(receipt=receipt, other=sale_number)
+                message = _("The return {receipt} names {other}, which is not a sale.").format(
+                    receipt=receipt, other=sale_number
+                )
             else:
                 message = _("The return {receipt} belongs to another customer than its sale {other}.").format(
                     receipt=receipt, other=sale_number
@@ -364,9 +415,15 @@ def returns_within_sale(limit: int) -> Iterable[Problem]:
         .alias("returned")
     )
     yield from _totals_against(
-        returned, returned.c.returned, pw.JOIN.INNER, returned.c.return_of_id == Receipt.id,
-        returned.c.returned > Receipt.total, limit,
-        "return_amount", _("The returns of {receipt} add up to {returned}, more than its total {total}."), "returned",
+        returned,
+        returned.c.returned,
+        pw.JOIN.INNER,
+        returned.c.return_of_id == Receipt.id,
+        returned.c.returned > Receipt.total,
+        limit,
+        "return_amount",
+        _("The returns of {receipt} add up to {returned}, more than its total {total}."),
+        "returned",
     )
 
 
@@ -428,8 +485,11 @@ def credit_on_ledger(limit: int) -> Iterable[Problem]:
         .join_from(Receipt, credit_paid, pw.JOIN.LEFT_OUTER, on=(credit_paid.c.receipt_id == Receipt.id))
         .join_from(Receipt, debt_posted, pw.JOIN.LEFT_OUTER, on=(debt_posted.c.receipt_id == Receipt.id))
         # Imported receipts post no ledger entries: the customer file's opening balances are the truth.
-        .where((credit_paid.c.amount.is_null(False) | debt_posted.c.amount.is_null(False)) & (expected != posted)
-               & (Receipt.source != "import"))
+        .where(
+            (credit_paid.c.amount.is_null(False) | debt_posted.c.amount.is_null(False))
+            & (expected != posted)
+            & (Receipt.source != "import")
+        )
     )
     for store, number, paid, on_ledger in _first(query, limit):
         yield Problem(
@@ -450,8 +510,10 @@ def points_on_ledger(limit: int) -> Iterable[Problem]:
     posted = (
         PointsEntry.select(
             PointsEntry.receipt,
-            of_kind("earn").alias("earn"), of_kind("redeem").alias("redeem"),
-            of_kind("reverse").alias("reverse"), of_kind("restore").alias("restore"),
+            of_kind("earn").alias("earn"),
+            of_kind("redeem").alias("redeem"),
+            of_kind("reverse").alias("reverse"),
+            of_kind("restore").alias("restore"),
         )
         .where(PointsEntry.receipt.is_null(False))
         .group_by(PointsEntry.receipt)
@@ -463,7 +525,9 @@ def points_on_ledger(limit: int) -> Iterable[Problem]:
     query = (
         _receipts(Receipt.points_earned, earned, Receipt.points_redeemed, redeemed)
         .join_from(Receipt, posted, pw.JOIN.LEFT_OUTER, on=(posted.c.receipt_id == Receipt.id))
-        .where(((Receipt.points_earned != earned) | (Receipt.points_redeemed != redeemed)) & (Receipt.source != "import"))
+        .where(
+            ((Receipt.points_earned != earned) | (Receipt.points_redeemed != redeemed)) & (Receipt.source != "import")
+        )
     )
     for store, number, points_earned, ledger_earned, points_redeemed, ledger_redeemed in _first(query, limit):
         yield Problem(
@@ -472,8 +536,11 @@ def points_on_ledger(limit: int) -> Iterable[Problem]:
                 "The {receipt} shows {earned} points earned and {redeemed} redeemed, but the points ledger has "
                 "{ledger_earned} and {ledger_redeemed} for it."
             ).format(
-                receipt=_receipt(store, number), earned=points_earned, redeemed=points_redeemed,
-                ledger_earned=ledger_earned, ledger_redeemed=ledger_redeemed,
+                receipt=_receipt(store, number),
+                earned=points_earned,
+                redeemed=points_redeemed,
+                ledger_earned=ledger_earned,
+                ledger_redeemed=ledger_redeemed,
             ),
         )
 
@@ -504,13 +571,13 @@ def entries_follow_receipts(limit: int) -> Iterable[Problem]:
         )
         for code, store, number, total in query:
             if kind == "points":
-                message = _("Customer {code} has {amount} points from {receipt}, which belongs to someone else.").format(
-                    code=code, amount=total, receipt=_receipt(store, number)
-                )
+                message = _(
+                    "Customer {code} has {amount} points from {receipt}, which belongs to someone else."
+                ).format(code=code, amount=total, receipt=_receipt(store, number))
             else:
-                message = _("Customer {code} has debt of {amount} from {receipt}, which belongs to someone else.").format(
-                    code=code, amount=_money(total), receipt=_receipt(store, number)
-                )
+                message = _(
+                    "Customer {code} has debt of {amount} from {receipt}, which belongs to someone else."
+                ).format(code=code, amount=_money(total), receipt=_receipt(store, number))
             yield Problem("entry_owner", message)
 
 
@@ -538,10 +605,14 @@ def entry_signs(limit: int) -> Iterable[Problem]:
             if kind not in kinds:
                 message = _("Customer {code} has a {ledger} entry of an unknown kind {kind} at {at}.")
             else:
-                message = _("Customer {code} has a {ledger} entry {kind} of {amount} at {at}, which has the wrong sign.")
+                message = _(
+                    "Customer {code} has a {ledger} entry {kind} of {amount} at {at}, which has the wrong sign."
+                )
             yield Problem(
                 "entry_sign",
-                message.format(code=code, ledger=_("points") if what == "points" else _("debt"), kind=kind, amount=shown, at=at),
+                message.format(
+                    code=code, ledger=_("points") if what == "points" else _("debt"), kind=kind, amount=shown, at=at
+                ),
             )
 
 
@@ -564,7 +635,9 @@ def negative_balances(limit: int) -> Iterable[Problem]:
         )
         for code, total in query:
             if what == "points":
-                message = _("Customer {code} has {amount} points: more were spent than earned.").format(code=code, amount=total)
+                message = _("Customer {code} has {amount} points: more were spent than earned.").format(
+                    code=code, amount=total
+                )
             else:
                 message = _("Customer {code} has a debt of {amount}: more was paid than owed.").format(
                     code=code, amount=_money(total)
@@ -587,7 +660,9 @@ def cards_bound_once(limit: int) -> Iterable[Problem]:
         .tuples()
     )
     for barcode, count in query:
-        yield Problem("card_binding", _("Card {barcode} is bound to {n} customers at once.").format(barcode=barcode, n=count))
+        yield Problem(
+            "card_binding", _("Card {barcode} is bound to {n} customers at once.").format(barcode=barcode, n=count)
+        )
 
 
 def gift_balances(limit: int) -> Iterable[Problem]:
@@ -602,7 +677,10 @@ def gift_balances(limit: int) -> Iterable[Problem]:
         .tuples()
     )
     for barcode, amount in query:
-        yield Problem("gift_card", _("Gift card {barcode} has a negative balance of {amount}.").format(barcode=barcode, amount=_money(amount)))
+        yield Problem(
+            "gift_card",
+            _("Gift card {barcode} has a negative balance of {amount}.").format(barcode=barcode, amount=_money(amount)),
+        )
 
 
 def voucher_uses(limit: int) -> Iterable[Problem]:
@@ -620,7 +698,9 @@ def voucher_uses(limit: int) -> Iterable[Problem]:
     for code, most, count in query:
         yield Problem(
             "voucher_uses",
-            _("Voucher {code} was used {n} times, but it may be used {most} times.").format(code=code, n=count, most=most),
+            _("Voucher {code} was used {n} times, but it may be used {most} times.").format(
+                code=code, n=count, most=most
+            ),
         )
 
 
@@ -636,7 +716,9 @@ def visit_counts(limit: int) -> Iterable[Problem]:
     for store, hour, source in query:
         yield Problem(
             "visit_count",
-            _("The visitor count of store {store} at {hour} from {source} is negative.").format(store=store, hour=hour, source=source),
+            _("The visitor count of store {store} at {hour} from {source} is negative.").format(
+                store=store, hour=hour, source=source
+            ),
         )
 
 
@@ -668,7 +750,9 @@ def receipt_hour_sums(limit: int) -> Iterable[Problem]:
     for store, hour in cursor.fetchall():
         yield Problem(
             "receipt_hour",
-            _("The receipt sums kept for the reports for store {store} at {hour} differ from the receipts.").format(store=store, hour=hour),
+            _("The receipt sums kept for the reports for store {store} at {hour} differ from the receipts.").format(
+                store=store, hour=hour
+            ),
         )
 
 
@@ -676,8 +760,9 @@ def customer_sales_sums(limit: int) -> Iterable[Problem]:
     sql, dialect = _summaries_sql()
     columns = [c.strip() for c in sql.SALES_COLUMNS.split(",")][1:]
     differs = " OR ".join(
-        f"k.{c} IS NULL OR k.{c} <> x.{c}" if c != "last_sale_day" else
-        "(k.last_sale_day IS NULL) <> (x.last_sale_day IS NULL) OR k.last_sale_day <> x.last_sale_day"
+        f"k.{c} IS NULL OR k.{c} <> x.{c}"
+        if c != "last_sale_day"
+        else "(k.last_sale_day IS NULL) <> (x.last_sale_day IS NULL) OR k.last_sale_day <> x.last_sale_day"
         for c in columns
     )
     cursor = database.execute_sql(
@@ -712,7 +797,9 @@ def customer_gap_counts(limit: int) -> Iterable[Problem]:
     for (code,) in cursor.fetchall():
         yield Problem(
             "customer_gaps",
-            _("The gaps between purchases kept for the reports for customer {code} differ from the receipts.").format(code=code),
+            _("The gaps between purchases kept for the reports for customer {code} differ from the receipts.").format(
+                code=code
+            ),
         )
 
 
@@ -725,8 +812,11 @@ def _method_sums(receipts: pw.Select) -> pw.Select:
     def of(method: str):
         return pw.fn.SUM(pw.Case(None, [(Payment.method == method, Payment.amount)], 0)).alias(method)
 
-    return (Payment.select(Payment.receipt, of("points"), of("voucher"), of("giftcard"), of("credit"), of("advance"))
-            .where(Payment.receipt.in_(receipts)).group_by(Payment.receipt))
+    return (
+        Payment.select(Payment.receipt, of("points"), of("voucher"), of("giftcard"), of("credit"), of("advance"))
+        .where(Payment.receipt.in_(receipts))
+        .group_by(Payment.receipt)
+    )
 
 
 def _sales_with_returns() -> pw.Select:
@@ -741,12 +831,18 @@ def returns_by_method(limit: int) -> Iterable[Problem]:
     back_rows = (
         Payment.select(returned.return_of.alias("sale_id"), Payment.method, pw.fn.SUM(Payment.amount).alias("amount"))
         .join(returned, on=(Payment.receipt == returned.id))
-        .where((returned.kind == "return") & returned.return_of.is_null(False) & (returned.source != "import")
-               & Payment.method.in_(["points", "voucher", "giftcard", "credit", "advance"]))
+        .where(
+            (returned.kind == "return")
+            & returned.return_of.is_null(False)
+            & (returned.source != "import")
+            & Payment.method.in_(["points", "voucher", "giftcard", "credit", "advance"])
+        )
         .group_by(returned.return_of, Payment.method)
         .alias("back")
     )
-    sale_paid = pw.Case(back_rows.c.method, [(m, getattr(paid.c, m)) for m in ("points", "voucher", "giftcard", "credit", "advance")], 0)
+    sale_paid = pw.Case(
+        back_rows.c.method, [(m, getattr(paid.c, m)) for m in ("points", "voucher", "giftcard", "credit", "advance")], 0
+    )
     query = (
         _receipts(back_rows.c.method, back_rows.c.amount, pw.fn.COALESCE(sale_paid, 0))
         .join_from(Receipt, back_rows, on=(back_rows.c.sale_id == Receipt.id))
@@ -774,10 +870,18 @@ def points_paid_at_their_price(limit: int) -> Iterable[Problem]:
     point's money appears or vanishes (a return once gave back 47 points as 47,134)."""
     sale = Receipt.alias("sale")
     sale_points = Payment.alias("sale_points")
-    points_paid = (Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("amount"))
-                   .where(Payment.method == "points").group_by(Payment.receipt).alias("points_paid"))
-    sale_paid = (sale_points.select(sale_points.receipt, pw.fn.SUM(sale_points.amount).alias("amount"))
-                 .where(sale_points.method == "points").group_by(sale_points.receipt).alias("sale_paid"))
+    points_paid = (
+        Payment.select(Payment.receipt, pw.fn.SUM(Payment.amount).alias("amount"))
+        .where(Payment.method == "points")
+        .group_by(Payment.receipt)
+        .alias("points_paid")
+    )
+    sale_paid = (
+        sale_points.select(sale_points.receipt, pw.fn.SUM(sale_points.amount).alias("amount"))
+        .where(sale_points.method == "points")
+        .group_by(sale_points.receipt)
+        .alias("sale_paid")
+    )
     paid_now = pw.Cast(pw.fn.COALESCE(points_paid.c.amount, 0), "BIGINT")
     sale_amount = pw.Cast(sale_paid.c.amount, "BIGINT")
     price = sale_amount / sale.points_redeemed  # whole on every till sale (checked below): integer division
@@ -786,40 +890,80 @@ def points_paid_at_their_price(limit: int) -> Iterable[Problem]:
         .join_from(Receipt, points_paid, pw.JOIN.LEFT_OUTER, on=(points_paid.c.receipt_id == Receipt.id))
         .join_from(Receipt, sale, pw.JOIN.LEFT_OUTER, on=(Receipt.return_of == sale.id))
         .join_from(Receipt, sale_paid, pw.JOIN.LEFT_OUTER, on=(sale_paid.c.receipt_id == sale.id))
-        .where((Receipt.source != "import") & (
-            # a sale: points paid a whole amount each
-            ((Receipt.kind == "sale") & (Receipt.points_redeemed > 0) & (_mod(paid_now, Receipt.points_redeemed) != 0))
-            | ((Receipt.kind == "sale") & (Receipt.points_redeemed == 0) & (paid_now != 0))
-            # a return: the points given back at the sale's price
-            | ((Receipt.kind == "return") & (sale.points_redeemed > 0) & (_mod(sale_amount, sale.points_redeemed) == 0)
-               & (paid_now != Receipt.points_redeemed * price))
-        ))
+        .where(
+            (Receipt.source != "import")
+            & (
+                # a sale: points paid a whole amount each
+                (
+                    (Receipt.kind == "sale")
+                    & (Receipt.points_redeemed > 0)
+                    & (_mod(paid_now, Receipt.points_redeemed) != 0)
+                )
+                | ((Receipt.kind == "sale") & (Receipt.points_redeemed == 0) & (paid_now != 0))
+                # a return: the points given back at the sale's price
+                | (
+                    (Receipt.kind == "return")
+                    & (sale.points_redeemed > 0)
+                    & (_mod(sale_amount, sale.points_redeemed) == 0)
+                    & (paid_now != Receipt.points_redeemed * price)
+                )
+            )
+        )
     )
     for store, number, kind, points, paid, sale_points_count, sale_amount in _first(query, limit):
         if kind == "return" and sale_points_count:
             expected = points * (int(sale_amount) // int(sale_points_count))
-            yield Problem("points_price", _(
-                "{receipt} gives back {points} points as {paid}; at the {price} each they were paid, that is {expected}."
-            ).format(receipt=_receipt(store, number), points=points, paid=_money(paid),
-                     price=_money(int(sale_amount) // int(sale_points_count)), expected=_money(expected)))
+            yield Problem(
+                "points_price",
+                _(
+                    "{receipt} gives back {points} points as {paid}; at the {price} each they were paid, that is {expected}."
+                ).format(
+                    receipt=_receipt(store, number),
+                    points=points,
+                    paid=_money(paid),
+                    price=_money(int(sale_amount) // int(sale_points_count)),
+                    expected=_money(expected),
+                ),
+            )
         else:
-            yield Problem("points_price", _("{receipt} was paid {paid} in points for {points} points: not a whole amount each.").format(
-                receipt=_receipt(store, number), paid=_money(paid), points=points))
+            yield Problem(
+                "points_price",
+                _("{receipt} was paid {paid} in points for {points} points: not a whole amount each.").format(
+                    receipt=_receipt(store, number), paid=_money(paid), points=points
+                ),
+            )
 
 
 def points_kept_after_returns(limit: int) -> Iterable[Problem]:
     """After a partial return the customer keeps the points the kept amount earns under the
     sale's rule (kept on the receipt since migration 0008) — not one point fewer."""
-    back = (Receipt.select(Receipt.return_of, pw.fn.SUM(Receipt.total).alias("total"),
-                           pw.fn.SUM(Receipt.points_earned).alias("reversed"))
-            .where((Receipt.kind == "return") & Receipt.return_of.is_null(False))
-            .group_by(Receipt.return_of).alias("back"))
+    back = (
+        Receipt.select(
+            Receipt.return_of,
+            pw.fn.SUM(Receipt.total).alias("total"),
+            pw.fn.SUM(Receipt.points_earned).alias("reversed"),
+        )
+        .where((Receipt.kind == "return") & Receipt.return_of.is_null(False))
+        .group_by(Receipt.return_of)
+        .alias("back")
+    )
     query = (
-        _receipts(Receipt.total, Receipt.points_earned, Receipt.points_base, Receipt.points_earn_per,
-                  back.c.total, back.c.reversed)
+        _receipts(
+            Receipt.total,
+            Receipt.points_earned,
+            Receipt.points_base,
+            Receipt.points_earn_per,
+            back.c.total,
+            back.c.reversed,
+        )
         .join_from(Receipt, back, on=(back.c.return_of_id == Receipt.id))
-        .where(Receipt.points_earn_per.is_null(False) & (Receipt.points_earn_per > 0) & (Receipt.total > 0)
-               & (back.c.total < Receipt.total) & (Receipt.source != "import"))
+        .where(
+            Receipt.points_earn_per.is_null(False)
+            & (Receipt.points_earn_per > 0)
+            & (Receipt.total > 0)
+            & (back.c.total < Receipt.total)
+            & (Receipt.source != "import")
+        )
         .order_by(Receipt.id)
         .tuples()
     )
@@ -828,9 +972,12 @@ def points_kept_after_returns(limit: int) -> Iterable[Problem]:
         kept_base = share_of(int(base), int(total) - int(returned), int(total))
         keep = min(int(earned), kept_base // int(earn_per))
         if int(earned) - int(reversed_) != keep:
-            yield Problem("points_kept", _(
-                "After its returns, {receipt} leaves the customer {left} of its points; the amount kept earns {keep}."
-            ).format(receipt=_receipt(store, number), left=int(earned) - int(reversed_), keep=keep))
+            yield Problem(
+                "points_kept",
+                _(
+                    "After its returns, {receipt} leaves the customer {left} of its points; the amount kept earns {keep}."
+                ).format(receipt=_receipt(store, number), left=int(earned) - int(reversed_), keep=keep),
+            )
             found += 1
             if found >= limit:
                 return
@@ -862,8 +1009,15 @@ def cash_rounding_rows(limit: int) -> Iterable[Problem]:
     cash = Payment.alias("cash")
     cash_amount = cash.select(pw.fn.SUM(cash.amount)).where((cash.receipt == Receipt.id) & (cash.method == "cash"))
     query = (
-        _receipts(Receipt.kind, Receipt.total, Receipt.cash_step, Payment.amount, cash_amount.alias("cash"),
-                  Receipt.id, Receipt.return_of)
+        _receipts(
+            Receipt.kind,
+            Receipt.total,
+            Receipt.cash_step,
+            Payment.amount,
+            cash_amount.alias("cash"),
+            Receipt.id,
+            Receipt.return_of,
+        )
         .join_from(Receipt, Payment, on=(Payment.receipt == Receipt.id))
         .where((Payment.method == "rounding") & (Payment.amount != 0))
         .order_by(Payment.id)
@@ -872,15 +1026,19 @@ def cash_rounding_rows(limit: int) -> Iterable[Problem]:
     found = 0
     for store, number, kind, total, step, amount, with_cash, rid, sale_id in query.iterator():
         before = _cash_back_before(sale_id, rid) if kind == "return" and sale_id is not None else None
-        reason = cash_rounding_fault(kind, total, None if with_cash is None else int(with_cash), amount, step or 0, before)
+        reason = cash_rounding_fault(
+            kind, total, None if with_cash is None else int(with_cash), amount, step or 0, before
+        )
         if reason is None:
             continue
         if reason == "no_cash":
             message = _("The {receipt} has a cash rounding of {amount} but no cash.").format(
-                receipt=_receipt(store, number), amount=_money(amount))
+                receipt=_receipt(store, number), amount=_money(amount)
+            )
         else:
-            message = _("The {receipt} has a cash rounding of {amount}, more than the cash rounding step {step} allows.").format(
-                receipt=_receipt(store, number), amount=_money(amount), step=_money(step or 0))
+            message = _(
+                "The {receipt} has a cash rounding of {amount}, more than the cash rounding step {step} allows."
+            ).format(receipt=_receipt(store, number), amount=_money(amount), step=_money(step or 0))
         yield Problem("cash_rounding", message)
         found += 1
         if found >= limit:
@@ -899,7 +1057,9 @@ def warnings(limit: int = DEFAULT_LIMIT) -> list[Problem]:
         items = list(check(limit + 1))
         found.extend(items[:limit])
         if len(items) > limit:
-            found.append(Problem(items[0].kind, _("… and more of the same kind; only the first {n} are listed.").format(n=limit)))
+            found.append(
+                Problem(items[0].kind, _("… and more of the same kind; only the first {n} are listed.").format(n=limit))
+            )
     return found
 
 
@@ -907,16 +1067,25 @@ def cards_off_the_rule(limit: int) -> Iterable[Problem]:
     rule, prefix, length = settings.get("card_rule"), settings.get("card_prefix"), settings.get_int("card_length")
     if rule == "any":
         return
-    query = (CardBinding.select(Card.barcode, Customer.code)
-             .join(Card, on=(CardBinding.card == Card.id)).switch(CardBinding)
-             .join(Customer, on=(CardBinding.customer == Customer.id))
-             .where(CardBinding.ended_at.is_null() & (Card.kind != "gift")).order_by(Card.id).tuples())
+    query = (
+        CardBinding.select(Card.barcode, Customer.code)
+        .join(Card, on=(CardBinding.card == Card.id))
+        .switch(CardBinding)
+        .join(Customer, on=(CardBinding.customer == Customer.id))
+        .where(CardBinding.ended_at.is_null() & (Card.kind != "gift"))
+        .order_by(Card.id)
+        .tuples()
+    )
     found = 0
     for barcode, code in query.iterator():
         reason = card_rule_refusal(barcode, rule, prefix, length)
         if reason is not None:
-            yield Problem("card_rule", _("Card {barcode} of customer {code} does not follow the shop's card rule: {reason}").format(
-                barcode=barcode, code=code, reason=reason))
+            yield Problem(
+                "card_rule",
+                _("Card {barcode} of customer {code} does not follow the shop's card rule: {reason}").format(
+                    barcode=barcode, code=code, reason=reason
+                ),
+            )
             found += 1
             if found >= limit:
                 return
@@ -937,8 +1106,11 @@ def codes_that_clash(limit: int) -> Iterable[Problem]:
             reason = new_code_refusal(code, kind)
             if reason is None:
                 continue
-            what = (_("Gift card {code} also means something else at the till: {reason}") if kind == "gift"
-                    else _("Voucher {code} also means something else at the till: {reason}"))
+            what = (
+                _("Gift card {code} also means something else at the till: {reason}")
+                if kind == "gift"
+                else _("Voucher {code} also means something else at the till: {reason}")
+            )
             yield Problem("code_clash", what.format(code=code, reason=reason))
             found += 1
             if found >= limit:
@@ -946,23 +1118,38 @@ def codes_that_clash(limit: int) -> Iterable[Problem]:
 
 
 def negative_opening_debts(limit: int) -> Iterable[Problem]:
-    query = (DebtEntry.select(Customer.code, DebtEntry.amount).join(Customer, on=(DebtEntry.customer == Customer.id))
-             .where((DebtEntry.kind == "opening") & (DebtEntry.amount < 0)).order_by(DebtEntry.id).limit(limit).tuples())
+    query = (
+        DebtEntry.select(Customer.code, DebtEntry.amount)
+        .join(Customer, on=(DebtEntry.customer == Customer.id))
+        .where((DebtEntry.kind == "opening") & (DebtEntry.amount < 0))
+        .order_by(DebtEntry.id)
+        .limit(limit)
+        .tuples()
+    )
     for code, amount in query:
-        yield Problem("opening_advance", _(
-            "Customer {code} was brought over with a negative debt of {amount}: it counts as paid in advance."
-        ).format(code=code, amount=_money(-amount)))
+        yield Problem(
+            "opening_advance",
+            _(
+                "Customer {code} was brought over with a negative debt of {amount}: it counts as paid in advance."
+            ).format(code=code, amount=_money(-amount)),
+        )
 
 
 def erased_audit_rows(limit: int) -> Iterable[Problem]:
     """Every audit row marked erased, wherever the chain's checkpoint is: the one change the
     audit log's trigger lets through must be an anonymisation's, and must leave nothing but
     the kept keys (else someone wrote other words into an old row under its cover)."""
+
     def blank(values) -> bool:
         return not isinstance(values, dict) or all(v is None for k, v in values.items() if k not in AUDIT_KEPT_KEYS)
 
-    rows = (AuditLog.select(AuditLog.id, AuditLog.entity, AuditLog.entity_id, AuditLog.before, AuditLog.after, AuditLog.note)
-            .where(AuditLog.erased_at.is_null(False)).order_by(AuditLog.id))
+    rows = (
+        AuditLog.select(
+            AuditLog.id, AuditLog.entity, AuditLog.entity_id, AuditLog.before, AuditLog.after, AuditLog.note
+        )
+        .where(AuditLog.erased_at.is_null(False))
+        .order_by(AuditLog.id)
+    )
     found = 0
     for row in rows.iterator():
         allowed = row.entity == "customer" and _anonymised(row.entity_id)
@@ -1043,8 +1230,10 @@ def _links(table: str, after_id: int):
             return
         n = len(columns)
         for row in rows:
-            data = tuple(row[n + 3:n + 6]) if audit else None
-            yield _Link(row[0], tuple(row[1:n + 1]), row[n + 1], row[n + 2], data, bool(audit and row[n + 6] is not None))
+            data = tuple(row[n + 3 : n + 6]) if audit else None
+            yield _Link(
+                row[0], tuple(row[1 : n + 1]), row[n + 1], row[n + 2], data, bool(audit and row[n + 6] is not None)
+            )
         after_id = rows[-1][0]
 
 
@@ -1053,24 +1242,36 @@ def _chain_problem(table: str, what: str, row_id: int) -> Problem:
     if what == "edited":
         message = _("The {chain} was edited: row {id} of table {table} does not match its hash.")
     elif what == "recomputed":
-        message = _("The {chain} was rewritten: row {id} of table {table} has another hash than when it was last checked.")
+        message = _(
+            "The {chain} was rewritten: row {id} of table {table} has another hash than when it was last checked."
+        )
     elif what == "deleted":
         message = _("The {chain} lost rows: a row before row {id} of table {table} was deleted.")
     elif what == "deleted_checked":
         message = _("The {chain} lost rows: row {id} of table {table}, whole at the last check, was deleted.")
     elif what == "erased":
-        message = _("The {chain} was edited: row {id} of table {table} is marked erased, but no anonymisation allows it.")
+        message = _(
+            "The {chain} was edited: row {id} of table {table} is marked erased, but no anonymisation allows it."
+        )
     else:
         message = _("The {chain} has a row inserted outside shoptui: row {id} of table {table}.")
-    kind = {"recomputed": "chain_edited", "erased": "chain_edited", "deleted_checked": "chain_deleted"}.get(what, f"chain_{what}")
+    kind = {"recomputed": "chain_edited", "erased": "chain_edited", "deleted_checked": "chain_deleted"}.get(
+        what, f"chain_{what}"
+    )
     return Problem(kind, message.format(chain=name, id=row_id, table=table))
 
 
 def _anonymised(entity_id: str | None) -> bool:
-    return AuditLog.select().where(
-        (AuditLog.action == "customer.anonymise") & (AuditLog.entity == "customer") & (AuditLog.entity_id == entity_id)
-        & AuditLog.erased_at.is_null()
-    ).exists()
+    return (
+        AuditLog.select()
+        .where(
+            (AuditLog.action == "customer.anonymise")
+            & (AuditLog.entity == "customer")
+            & (AuditLog.entity_id == entity_id)
+            & AuditLog.erased_at.is_null()
+        )
+        .exists()
+    )
 
 
 def _walk(table: str, checkpoint, full: bool) -> tuple[Problem | None, tuple[int, str] | None]:
@@ -1139,10 +1340,15 @@ def _save_checkpoints(whole: dict[str, tuple[int, str]], known: dict) -> None:
     try:
         with write_transaction():
             for table, (last_id, last_hash) in changed.items():
-                ChainCheckpoint.insert(chain=table, last_id=last_id, last_hash=last_hash, checked_at=clock.now()).on_conflict(
+                ChainCheckpoint.insert(
+                    chain=table, last_id=last_id, last_hash=last_hash, checked_at=clock.now()
+                ).on_conflict(
                     conflict_target=[ChainCheckpoint.chain],
-                    update={ChainCheckpoint.last_id: last_id, ChainCheckpoint.last_hash: last_hash,
-                            ChainCheckpoint.checked_at: clock.now()},
+                    update={
+                        ChainCheckpoint.last_id: last_id,
+                        ChainCheckpoint.last_hash: last_hash,
+                        ChainCheckpoint.checked_at: clock.now(),
+                    },
                 ).execute()
     except (pw.OperationalError, pw.DatabaseError):
         pass  # a read-only or busy file: the chains were checked all the same; the next check starts earlier

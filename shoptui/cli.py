@@ -26,8 +26,19 @@ from .errors import ShopError, UsageError, one_line
 from .i18n import LANGUAGES, _, language_from_environment, library_messages, set_language
 
 COMMAND_MODULES = (
-    "demo", "importing", "report", "export", "config", "check", "backup",
-    "users", "stores", "counter", "scanner", "day_close", "customer",
+    "demo",
+    "importing",
+    "report",
+    "export",
+    "config",
+    "check",
+    "backup",
+    "users",
+    "stores",
+    "counter",
+    "scanner",
+    "day_close",
+    "customer",
 )
 
 
@@ -75,11 +86,23 @@ def build_parser() -> ArgumentParser:
 def _add_global_options(parser: ArgumentParser, default) -> None:
     taken = parser.option_names
     if "--db" not in taken:
-        parser.add_argument("--db", default=default, help=_("database file path, sqlite:///… or postgresql://… (default: $SHOPTUI_DB or a file in the user data folder)"))
+        parser.add_argument(
+            "--db",
+            default=default,
+            help=_(
+                "database file path, sqlite:///… or postgresql://… (default: $SHOPTUI_DB or a file in the user data folder)"
+            ),
+        )
     if "--lang" not in taken:
         parser.add_argument("--lang", default=default, choices=LANGUAGES, help=_("language of messages and reports"))
     if "--verbose" not in taken:
-        parser.add_argument("-v", "--verbose", default=default if default is not None else False, action="store_true", help=_("log more"))
+        parser.add_argument(
+            "-v",
+            "--verbose",
+            default=default if default is not None else False,
+            action="store_true",
+            help=_("log more"),
+        )
 
 
 def _accept_global_options_anywhere(parser: ArgumentParser) -> None:
@@ -205,7 +228,10 @@ def _main(argv: list[str] | None) -> int:
         print(dbmod.describe_failure(where, exc), file=sys.stderr)
         return 1
     except OSError as exc:
-        print(_("Cannot read or write {path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc), file=sys.stderr)
+        print(
+            _("Cannot read or write {path}: {reason}").format(path=exc.filename or "", reason=exc.strerror or exc),
+            file=sys.stderr,
+        )
         return 1
     except MemoryError:
         print(_("There is not enough memory to finish this."), file=sys.stderr)
@@ -215,6 +241,8 @@ def _main(argv: list[str] | None) -> int:
         logging.getLogger(__name__).info("unexpected error", exc_info=True)
         where = (getattr(args, "db", None) if "args" in locals() else None) or os.environ.get("SHOPTUI_DB") or ""
         said = dbmod.failure_message(where, exc)  # e.g. a driver error that escaped peewee
-        print(said or _("shoptui stopped on an unexpected error; run the command again with -v to see the details."),
-              file=sys.stderr)
+        print(
+            said or _("shoptui stopped on an unexpected error; run the command again with -v to see the details."),
+            file=sys.stderr,
+        )
         return 1

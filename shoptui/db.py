@@ -22,8 +22,8 @@ from playhouse import db_url
 from playhouse.migrations import Runner
 
 from .errors import DatabaseError
-from .private_files import create_private_file, make_private_folder
 from .i18n import _
+from .private_files import create_private_file, make_private_folder
 
 database = peewee.DatabaseProxy()
 
@@ -101,8 +101,10 @@ def make_database(url: str) -> peewee.Database:
             return db_url.connect(url)
         except ValueError as exc:  # urllib's own words ("Invalid IPv6 URL", "Port out of range")
             raise DatabaseError(
-                _("Cannot use the database {url}: the address is not a valid postgresql:// address "
-                  "(postgresql://user:password@host:port/name).").format(url=mask_password(url))
+                _(
+                    "Cannot use the database {url}: the address is not a valid postgresql:// address "
+                    "(postgresql://user:password@host:port/name)."
+                ).format(url=mask_password(url))
             ) from exc
         except Exception as exc:  # the driver is missing
             raise DatabaseError(
@@ -183,7 +185,9 @@ def describe_failure(url: str, exc: BaseException) -> str:
         if codes & _SQLITE_LOCKED:
             return _("The database {path} is locked by another program; try again in a moment.").format(path=path)
         if codes & _SQLITE_CANNOT_WRITE:
-            return _("Cannot open the database {path}: check that the file and its folder can be written.").format(path=path)
+            return _("Cannot open the database {path}: check that the file and its folder can be written.").format(
+                path=path
+            )
         return _("Cannot open the database {path}: {reason}").format(path=path, reason=_reason(url, exc))
     # PostgreSQL: libpq reports a failure to connect (refused, unknown host, wrong password)
     # as text only, with no SQLSTATE, so these are read from the driver's (English) words.
@@ -193,14 +197,26 @@ def describe_failure(url: str, exc: BaseException) -> str:
     if "locked" in text or "busy" in text:
         return _("The database {path} is locked by another program; try again in a moment.").format(path=path)
     if "unable to open" in text or "readonly" in text or "read-only" in text:
-        return _("Cannot open the database {path}: check that the file and its folder can be written.").format(path=path)
+        return _("Cannot open the database {path}: check that the file and its folder can be written.").format(
+            path=path
+        )
     if "authentication failed" in text or "no password supplied" in text:
         return _("The database server of {path} refused the user name or password.").format(path=path)
-    if any(words in text for words in (
-        "connection refused", "could not connect", "connection failed", "timeout expired",
-        "could not translate host name", "name or service not known", "server closed the connection",
-    )):
-        return _("Cannot reach the database server of {path}; check that it is running and that the address is right.").format(path=path)
+    if any(
+        words in text
+        for words in (
+            "connection refused",
+            "could not connect",
+            "connection failed",
+            "timeout expired",
+            "could not translate host name",
+            "name or service not known",
+            "server closed the connection",
+        )
+    ):
+        return _(
+            "Cannot reach the database server of {path}; check that it is running and that the address is right."
+        ).format(path=path)
     return _("Cannot open the database {path}: {reason}").format(path=path, reason=_reason(url, exc))
 
 
@@ -230,7 +246,7 @@ def _reason(url: str, exc: BaseException) -> str:
     first = lines[0] if lines else type(exc).__name__
     for prefix in ("ERROR:", "FATAL:", "error:", "fatal:"):
         if first.startswith(prefix):
-            first = first[len(prefix):].strip()
+            first = first[len(prefix) :].strip()
     password = _password(url)
     if password:
         first = first.replace(password, "***")
@@ -368,9 +384,7 @@ def _upgrade(db: peewee.Database) -> list[str]:
     applied = set(runner.applied())
     unknown = applied - set(known_migrations())
     if unknown:
-        raise DatabaseError(
-            _("This database was made by a newer version of shoptui; please update shoptui.")
-        )
+        raise DatabaseError(_("This database was made by a newer version of shoptui; please update shoptui."))
     return runner.up()
 
 

@@ -46,7 +46,19 @@ from .models import (
     User,
     Voucher,
 )
-from .services import cards, checkout, customers, debts, ledger, sale_quote, sale_return, settings, users, visits, vouchers
+from .services import (
+    cards,
+    checkout,
+    customers,
+    debts,
+    ledger,
+    sale_quote,
+    sale_return,
+    settings,
+    users,
+    visits,
+    vouchers,
+)
 from .services.context import Actor, require
 from .textfold import fold
 
@@ -77,31 +89,148 @@ LOYALTY_PREFIX = "21"  # in-store range: EAN-13 starting with 2 never clashes wi
 GIFT_PREFIX = "29"
 
 FAMILY_NAMES = (
-    ("Nguyễn", 38), ("Trần", 11), ("Lê", 9.5), ("Phạm", 7), ("Hoàng", 5), ("Huỳnh", 5), ("Phan", 4.5),
-    ("Vũ", 3.9), ("Võ", 3.9), ("Đặng", 2.1), ("Bùi", 2), ("Đỗ", 1.4), ("Hồ", 1.3), ("Ngô", 1.3),
-    ("Dương", 1), ("Lý", 0.5),
+    ("Nguyễn", 38),
+    ("Trần", 11),
+    ("Lê", 9.5),
+    ("Phạm", 7),
+    ("Hoàng", 5),
+    ("Huỳnh", 5),
+    ("Phan", 4.5),
+    ("Vũ", 3.9),
+    ("Võ", 3.9),
+    ("Đặng", 2.1),
+    ("Bùi", 2),
+    ("Đỗ", 1.4),
+    ("Hồ", 1.3),
+    ("Ngô", 1.3),
+    ("Dương", 1),
+    ("Lý", 0.5),
 )
 FEMALE_MIDDLE = ("Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Bảo", "Minh", "Hoài")
 MALE_MIDDLE = ("Văn", "Văn", "Minh", "Đức", "Quang", "Hữu", "Thanh", "Công", "Hoàng", "Gia", "Quốc")
 FEMALE_GIVEN = (
-    "Anh", "Chi", "Dung", "Giang", "Hà", "Hạnh", "Hằng", "Hoa", "Hồng", "Hương", "Lan", "Linh", "Loan",
-    "Mai", "My", "Ngân", "Ngọc", "Nhung", "Oanh", "Phương", "Quỳnh", "Tâm", "Thảo", "Thu", "Trang",
-    "Trinh", "Tuyết", "Uyên", "Vân", "Vy", "Xuân", "Yến",
+    "Anh",
+    "Chi",
+    "Dung",
+    "Giang",
+    "Hà",
+    "Hạnh",
+    "Hằng",
+    "Hoa",
+    "Hồng",
+    "Hương",
+    "Lan",
+    "Linh",
+    "Loan",
+    "Mai",
+    "My",
+    "Ngân",
+    "Ngọc",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quỳnh",
+    "Tâm",
+    "Thảo",
+    "Thu",
+    "Trang",
+    "Trinh",
+    "Tuyết",
+    "Uyên",
+    "Vân",
+    "Vy",
+    "Xuân",
+    "Yến",
 )
 MALE_GIVEN = (
-    "An", "Bảo", "Bình", "Cường", "Dũng", "Duy", "Đạt", "Đức", "Hải", "Hiếu", "Hoàng", "Hùng", "Huy",
-    "Khang", "Khoa", "Kiên", "Long", "Lộc", "Minh", "Nam", "Nghĩa", "Phát", "Phong", "Phúc", "Quân",
-    "Quang", "Sơn", "Tài", "Thắng", "Thành", "Tiến", "Toàn", "Trung", "Tuấn", "Việt", "Vinh",
+    "An",
+    "Bảo",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Duy",
+    "Đạt",
+    "Đức",
+    "Hải",
+    "Hiếu",
+    "Hoàng",
+    "Hùng",
+    "Huy",
+    "Khang",
+    "Khoa",
+    "Kiên",
+    "Long",
+    "Lộc",
+    "Minh",
+    "Nam",
+    "Nghĩa",
+    "Phát",
+    "Phong",
+    "Phúc",
+    "Quân",
+    "Quang",
+    "Sơn",
+    "Tài",
+    "Thắng",
+    "Thành",
+    "Tiến",
+    "Toàn",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Vinh",
 )
 MOBILE_PREFIXES = (
-    "086", "096", "097", "098", "032", "033", "034", "035", "036", "037", "038", "039",  # Viettel
-    "090", "093", "070", "076", "077", "078", "079",  # MobiFone
-    "088", "091", "094", "081", "082", "083", "084", "085",  # VinaPhone
-    "092", "056", "058", "099", "059",  # Vietnamobile, Gmobile
+    "086",
+    "096",
+    "097",
+    "098",
+    "032",
+    "033",
+    "034",
+    "035",
+    "036",
+    "037",
+    "038",
+    "039",  # Viettel
+    "090",
+    "093",
+    "070",
+    "076",
+    "077",
+    "078",
+    "079",  # MobiFone
+    "088",
+    "091",
+    "094",
+    "081",
+    "082",
+    "083",
+    "084",
+    "085",  # VinaPhone
+    "092",
+    "056",
+    "058",
+    "099",
+    "059",  # Vietnamobile, Gmobile
 )
 AREAS = ("Quận 1", "Quận 3", "Quận 10", "Bình Thạnh", "Phú Nhuận", "Gò Vấp", "Tân Bình", "Thủ Đức")
-STREETS = ("Nguyễn Trãi", "Lê Lợi", "Hai Bà Trưng", "Cách Mạng Tháng Tám", "Phan Xích Long", "Võ Văn Tần", "Điện Biên Phủ")
-COMPANIES = ("Công ty TNHH Minh Phát", "Quán cà phê Gió", "Tiệm bánh Hồng Hạnh", "Công ty CP Sao Việt", "Nhà hàng Bếp Quê")
+STREETS = (
+    "Nguyễn Trãi",
+    "Lê Lợi",
+    "Hai Bà Trưng",
+    "Cách Mạng Tháng Tám",
+    "Phan Xích Long",
+    "Võ Văn Tần",
+    "Điện Biên Phủ",
+)
+COMPANIES = (
+    "Công ty TNHH Minh Phát",
+    "Quán cà phê Gió",
+    "Tiệm bánh Hồng Hạnh",
+    "Công ty CP Sao Việt",
+    "Nhà hàng Bếp Quê",
+)
 NOTES = ("Thích cà phê sữa đá.", "Giao hàng tận nhà sau 18h.", "Hay mua sỉ nước suối.", "Ăn chay ngày rằm.")
 WISHES = ("Sữa hạt không đường", "Bánh mì tươi buổi sáng", "Trái cây nhập khẩu", "Cà phê hạt rang xay", "Rau hữu cơ")
 # sku, name, group, price (VND)
@@ -170,8 +299,14 @@ class DemoSummary:
             "Demo shop ready: {customers}, {sales} ({anonymous}), {returns}, {payments} and {visitors} "
             "from {first} to {last}; users owner (PIN {owner_pin}), {c1} (PIN {c1_pin}) and {c2} (PIN {c2_pin})."
         ).format(
-            **counts, first=self.first_day, last=self.last_day,
-            owner_pin=OWNER.pin, c1=CASHIERS[0].name, c1_pin=CASHIERS[0].pin, c2=CASHIERS[1].name, c2_pin=CASHIERS[1].pin,
+            **counts,
+            first=self.first_day,
+            last=self.last_day,
+            owner_pin=OWNER.pin,
+            c1=CASHIERS[0].name,
+            c1_pin=CASHIERS[0].pin,
+            c2=CASHIERS[1].name,
+            c2_pin=CASHIERS[1].pin,
         )
 
 
@@ -203,7 +338,9 @@ def make_demo(
     with migration_lock(database.obj):
         if any(model.select().exists() for model in (Customer, Receipt, Card, Voucher)):
             raise RuleViolation(
-                _("This database already has customers, cards or receipts; the demo fills only an empty one (give another --db).")
+                _(
+                    "This database already has customers, cards or receipts; the demo fills only an empty one (give another --db)."
+                )
             )
         return _DemoShop(customers, days, seed, today or clock.today(), actor).run()
 
@@ -327,8 +464,14 @@ class _DemoShop:
         last = self.today + dt.timedelta(days=30)
         vouchers.create_voucher("GIAM10", "percent", 1000, self.first_day, last, None, actor=self.owner, at=start)
         vouchers.create_voucher(
-            "TET50K", "amount", 50000, self.first_day, self.first_day + dt.timedelta(days=min(30, self.days)), 40,
-            actor=self.owner, at=start,
+            "TET50K",
+            "amount",
+            50000,
+            self.first_day,
+            self.first_day + dt.timedelta(days=min(30, self.days)),
+            40,
+            actor=self.owner,
+            at=start,
         )
 
     def _make_surveys(self, at: dt.datetime) -> None:
@@ -338,16 +481,30 @@ class _DemoShop:
         self.regulars, _created = Group.get_or_create(name=_("Regulars"))
         self.questions = {
             "source": SurveyQuestion.create(
-                text=_("How did you hear about our shop?"), kind="choice", target="new", position=1, created_at=at,
+                text=_("How did you hear about our shop?"),
+                kind="choice",
+                target="new",
+                position=1,
+                created_at=at,
                 choices="\n".join([_("Friends or family"), "Facebook", "Zalo", _("Walking past"), _("Leaflet")]),
             ),
             "rating": SurveyQuestion.create(
-                text=_("How happy are you with our shop, from 1 to 5?"), kind="choice", target="group",
-                group=self.regulars, choices="1\n2\n3\n4\n5", ask_at_card_read=True, position=2, created_at=at,
+                text=_("How happy are you with our shop, from 1 to 5?"),
+                kind="choice",
+                target="group",
+                group=self.regulars,
+                choices="1\n2\n3\n4\n5",
+                ask_at_card_read=True,
+                position=2,
+                created_at=at,
             ),
             "wish": SurveyQuestion.create(
-                text=_("Which products would you like us to stock?"), kind="text", target="group", group=vip,
-                position=3, created_at=at,
+                text=_("Which products would you like us to stock?"),
+                kind="text",
+                target="group",
+                group=vip,
+                position=3,
+                created_at=at,
             ),
         }
 
@@ -364,8 +521,12 @@ class _DemoShop:
             first = self.rng.choices(range(span), day_weights[:span])[0]
             visit_days = [first] + self._later_days(profile, first)
             plan = _Plan(
-                index, profile, visit_days,
-                store=self.stores[0] if len(self.stores) == 1 or self.rng.random() < 0.6 else self.rng.choice(self.stores),
+                index,
+                profile,
+                visit_days,
+                store=self.stores[0]
+                if len(self.stores) == 1 or self.rng.random() < 0.6
+                else self.rng.choice(self.stores),
                 has_card=self.rng.random() < 0.75,
                 voucher_lover=profile in ("few", "regular", "loyal") and self.rng.random() < 0.15,
             )
@@ -427,8 +588,10 @@ class _DemoShop:
         if rng.random() < 0.04:
             values["notes"] = rng.choice(NOTES)
         values.update(
-            consent_sms=rng.random() < 0.6, consent_zalo=rng.random() < 0.7,
-            consent_facebook=rng.random() < 0.3, consent_email="email" in values and rng.random() < 0.6,
+            consent_sms=rng.random() < 0.6,
+            consent_zalo=rng.random() < 0.7,
+            consent_facebook=rng.random() < 0.3,
+            consent_email="email" in values and rng.random() < 0.6,
         )
         if plan.profile in ("regular", "loyal") and rng.random() < 0.4 or rng.random() < 0.05:
             values["credit_limit"] = rng.choice((500_000, 1_000_000, 2_000_000, 3_000_000))
@@ -484,8 +647,15 @@ class _DemoShop:
         if plan.profile in ("regular", "loyal") and customer.birthday is not None and self.rng.random() < 0.5:
             plan.personal_voucher = f"SN-{customer.code}"
             vouchers.create_voucher(
-                plan.personal_voucher, "amount", 30000, at.date(), at.date() + dt.timedelta(days=60), 1,
-                customer=customer, actor=self.owner, at=at,
+                plan.personal_voucher,
+                "amount",
+                30000,
+                at.date(),
+                at.date() + dt.timedelta(days=60),
+                1,
+                customer=customer,
+                actor=self.owner,
+                at=at,
             )
         if plan.profile == "loyal" and self.rng.random() < 0.5:
             self._answer(self.questions["wish"], customer.id, self.rng.choice(WISHES), at, actor)
@@ -622,7 +792,9 @@ class _DemoShop:
             if part >= sale.total:
                 sale_return.record_return(sale, actor=actor, at=at)
             else:
-                sale_return.record_return(sale, amount=part, refund_method=self.rng.choice(("cash", "card")), actor=actor, at=at)
+                sale_return.record_return(
+                    sale, amount=part, refund_method=self.rng.choice(("cash", "card")), actor=actor, at=at
+                )
         self.summary.returns += 1
 
     def _on_return_rest(self, at: dt.datetime, data) -> None:
@@ -689,11 +861,13 @@ class _DemoShop:
                     visitors = buyers + round(buyers * self.rng.uniform(0.5, 1.6)) + self.rng.randint(0, 3)
                     total_in += visitors
                     total_out = min(total_in, total_out + max(0, visitors - self.rng.randint(-1, 2)))
-                    visits.record_reading(store, DEMO_COUNTER, total_in, total_out, at=at + dt.timedelta(minutes=59, seconds=50))
+                    visits.record_reading(
+                        store, DEMO_COUNTER, total_in, total_out, at=at + dt.timedelta(minutes=59, seconds=50)
+                    )
                     counted += visitors
         return counted
 
 
 def _chunks(rows: list, size: int):
     for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+        yield rows[start : start + size]

@@ -25,8 +25,9 @@ import logging
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Final, Iterator
+from typing import Final
 
 import peewee
 
@@ -116,9 +117,13 @@ def check_output(path: str | os.PathLike, database: str | os.PathLike | None | _
             raise ValidationError(_("The folder {folder} does not exist.").format(folder=folder), "path")
         writable = os.access(folder, os.W_OK | os.X_OK)
     except (OSError, ValueError):  # a name the system cannot take: a NUL, too long
-        raise ValidationError(_("{path} is not a file name this computer can use.").format(path=target), "path") from None
+        raise ValidationError(
+            _("{path} is not a file name this computer can use.").format(path=target), "path"
+        ) from None
     if not writable:
-        raise ValidationError(_("The folder {folder} cannot be written to; choose another one.").format(folder=folder), "path")
+        raise ValidationError(
+            _("The folder {folder} cannot be written to; choose another one.").format(folder=folder), "path"
+        )
     return target
 
 
@@ -180,8 +185,13 @@ def atomic_output(path: str | os.PathLike, database: str | os.PathLike | None | 
         _remove_with_side_files(partial)
 
 
-def write_output(path: str | os.PathLike, data: bytes | str, *, encoding: str = "utf-8",
-                 database: str | os.PathLike | None | _Bound = _BOUND) -> Path:
+def write_output(
+    path: str | os.PathLike,
+    data: bytes | str,
+    *,
+    encoding: str = "utf-8",
+    database: str | os.PathLike | None | _Bound = _BOUND,
+) -> Path:
     """Write ``data`` (text with ``encoding``, newlines as given) to ``path`` atomically."""
     target = check_output(path, database)
     with atomic_output(target, database) as partial:

@@ -131,7 +131,7 @@ def _read_text(text: str, currency: str, original, field) -> Decimal:
     before, number = raw[: match.start()], match.group()
     if before.startswith("-") and number[0] not in "+-":
         before, number = before[1:], "-" + number  # "-€1,234.50" as en_US writes it
-    if not _is_currency_mark(before + " " + raw[match.end():], currency) or (in_brackets and number[0] in "+-"):
+    if not _is_currency_mark(before + " " + raw[match.end() :], currency) or (in_brackets and number[0] in "+-"):
         raise _not_an_amount(original, field)
     value = _read_number(number, decimals(currency), original, field)
     return -value if in_brackets else value

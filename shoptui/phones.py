@@ -48,7 +48,7 @@ def display(e164: str | None, region: str) -> str:
     key = (region.upper(), e164[:_KEY_CHARS], len(e164))
     layout = _LAYOUTS.get(key)
     if layout is not None:
-        tail = iter(e164[len(e164) - layout.count(_SLOT):])
+        tail = iter(e164[len(e164) - layout.count(_SLOT) :])
         return "".join(next(tail) if char == _SLOT else char for char in layout)
     shown = _format(e164, region)
     if len(_LAYOUTS) < _MAX_LAYOUTS:
@@ -107,9 +107,9 @@ def _from_e164(e164: str) -> phonenumbers.PhoneNumber | None:
     if len(e164) < 4 or e164[0] != "+" or not e164[1:].isdigit():
         return None
     for size in (1, 2, 3):
-        code = int(e164[1:1 + size])
+        code = int(e164[1 : 1 + size])
         if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            national = e164[1 + size:]
+            national = e164[1 + size :]
             if not national or national[0] == "0":
                 return None
             return phonenumbers.PhoneNumber(country_code=code, national_number=int(national))

@@ -31,9 +31,50 @@ from pathlib import Path
 from shoptui import db as dbmod
 from shoptui.textfold import fold
 
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE = ["Thị", "Văn", "Ngọc", "Minh", "Đức", "Thu", "Quang", "Hữu"]
-GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hồng", "Hùng", "Lan", "Linh", "Long", "Mai", "Nam", "Ngân", "Phúc", "Quân", "Tâm", "Thảo", "Trang", "Tuấn", "Vy", "Yến"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Chi",
+    "Dũng",
+    "Giang",
+    "Hà",
+    "Hải",
+    "Hồng",
+    "Hùng",
+    "Lan",
+    "Linh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Ngân",
+    "Phúc",
+    "Quân",
+    "Tâm",
+    "Thảo",
+    "Trang",
+    "Tuấn",
+    "Vy",
+    "Yến",
+]
 START = dt.datetime(2024, 1, 1, 8)
 DAYS = 700
 
@@ -68,22 +109,47 @@ def generate(path: Path, customers: int, receipts: int, seed: int = 7) -> None:
         name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         code = f"KH{i:07d}"
         phone = f"+849{rng.randrange(10**8):08d}"
-        birthday = dt.date(1950 + rng.randrange(55), 1 + rng.randrange(12), 1 + rng.randrange(28)) if rng.random() < 0.7 else None
+        birthday = (
+            dt.date(1950 + rng.randrange(55), 1 + rng.randrange(12), 1 + rng.randrange(28))
+            if rng.random() < 0.7
+            else None
+        )
         registered = START + dt.timedelta(days=rng.randrange(DAYS), minutes=rng.randrange(600))
-        batch.append((
-            code, name, f"{fold(name)} {code.lower()}", phone, "0" + phone[3:], phone[1:][::-1],
-            rng.choice(["female", "male", None]), birthday and birthday.isoformat(),
-            birthday and birthday.month * 100 + birthday.day, "", "", "", "", "active",
-            registered.isoformat(" "), store.id, 0, rng.random() < 0.8, rng.random() < 0.3,
-            rng.random() < 0.2, rng.random() < 0.1, "", 0, 0, 0, now,
-        ))
+        batch.append(
+            (
+                code,
+                name,
+                f"{fold(name)} {code.lower()}",
+                phone,
+                "0" + phone[3:],
+                phone[1:][::-1],
+                rng.choice(["female", "male", None]),
+                birthday and birthday.isoformat(),
+                birthday and birthday.month * 100 + birthday.day,
+                "",
+                "",
+                "",
+                "",
+                "active",
+                registered.isoformat(" "),
+                store.id,
+                0,
+                rng.random() < 0.8,
+                rng.random() < 0.3,
+                rng.random() < 0.2,
+                rng.random() < 0.1,
+                "",
+                0,
+                0,
+                0,
+                now,
+            )
+        )
         cards.append((ean13(f"2{i:011d}"), "loyalty", now))
         if len(batch) == 50_000:
             _flush_customers(conn, batch, cards)
     _flush_customers(conn, batch, cards)
-    conn.execute(
-        "INSERT INTO card_binding (card_id, customer_id, bound_at) SELECT id, id, created_at FROM card"
-    )
+    conn.execute("INSERT INTO card_binding (card_id, customer_id, bound_at) SELECT id, id, created_at FROM card")
     conn.commit()
     print(f"  {customers:,} customers in {time.perf_counter() - t0:.0f} s", flush=True)
     t0 = time.perf_counter()
@@ -110,7 +176,22 @@ def generate(path: Path, customers: int, receipts: int, seed: int = 7) -> None:
             # One receipt in ten carries a discount (the discounts report has work to do).
             discount = subtotal // 20 if rng.random() < 0.1 else 0
             total = subtotal - discount
-            rows.append((store.id, f"B{n:09d}", "sale", at.isoformat(" "), customer, subtotal, discount, total, 0, 0, "import", now))
+            rows.append(
+                (
+                    store.id,
+                    f"B{n:09d}",
+                    "sale",
+                    at.isoformat(" "),
+                    customer,
+                    subtotal,
+                    discount,
+                    total,
+                    0,
+                    0,
+                    "import",
+                    now,
+                )
+            )
             if len(rows) == 100_000:
                 _flush_receipts(conn, rows)
     _flush_receipts(conn, rows)
@@ -224,19 +305,31 @@ def timed(label: str, fn, repeat: int, warm_up: bool = False) -> None:
         t0 = time.perf_counter()
         fn(i)
         times.append((time.perf_counter() - t0) * 1000)
-    print(f"{label:<48} median {statistics.median(times):9.1f} ms   worst {max(times):9.1f} ms   (n={repeat}){cold}", flush=True)
+    print(
+        f"{label:<48} median {statistics.median(times):9.1f} ms   worst {max(times):9.1f} ms   (n={repeat}){cold}",
+        flush=True,
+    )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--receipts", type=int, default=10_000_000)
-    parser.add_argument("--only", choices=("search", "reports"), help="measure only the scan and the directory's search, or only the reports")
+    parser.add_argument(
+        "--only",
+        choices=("search", "reports"),
+        help="measure only the scan and the directory's search, or only the reports",
+    )
     parser.add_argument("--reports", help="comma-separated report names to time (default: every report)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each report (the median is shown)")
-    parser.add_argument("--warm-up", action="store_true",
-                        help="before the first search, warm the caches as the app does at start (directory.warm_up)")
-    parser.add_argument("--cache", default=os.environ.get("SHOPTUI_BENCH_DIR", str(Path.home() / ".cache" / "shoptui-bench")))
+    parser.add_argument(
+        "--warm-up",
+        action="store_true",
+        help="before the first search, warm the caches as the app does at start (directory.warm_up)",
+    )
+    parser.add_argument(
+        "--cache", default=os.environ.get("SHOPTUI_BENCH_DIR", str(Path.home() / ".cache" / "shoptui-bench"))
+    )
     args = parser.parse_args(argv)
     path = Path(args.cache) / f"bench-{args.customers}-{args.receipts}.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -254,7 +347,9 @@ def main(argv=None) -> int:
 
     settings.ensure_defaults()
     rng = random.Random(1)
-    print(f"shoptui benchmark on {args.customers:,} customers and {args.receipts:,} receipts ({sys.platform}, {os.cpu_count()} cores)")
+    print(
+        f"shoptui benchmark on {args.customers:,} customers and {args.receipts:,} receipts ({sys.platform}, {os.cpu_count()} cores)"
+    )
     print(f"opened and migrated in {opened:.1f} s", flush=True)
     if args.only != "reports":
         time_first_search(args.warm_up)
@@ -262,7 +357,11 @@ def main(argv=None) -> int:
         failed = time_reports(args.repeat, args.reports)
         database.close()
         return 1 if failed else 0
-    timed("scan: card barcode -> customer", lambda i: cards.resolve_scan(ean13(f"2{1 + rng.randrange(args.customers):011d}")), 200)
+    timed(
+        "scan: card barcode -> customer",
+        lambda i: cards.resolve_scan(ean13(f"2{1 + rng.randrange(args.customers):011d}")),
+        200,
+    )
     try:
         from shoptui.services import directory
     except ImportError:
@@ -287,10 +386,18 @@ def main(argv=None) -> int:
         sorts = (("debt", True), ("points", True), ("name", True))
         for key, descending in sorts:
             order = directory.Sort(key, descending)
-            timed(f"search 'nguyen thi hong' by {key}",
-                  lambda i, o=order: directory.search("nguyen thi hong", limit=50, sort=o), 5, warm_up=True)
-        timed("search 'nguyen' by debt (a broad match: no index)",
-              lambda i: directory.search("nguyen", limit=50, sort=directory.Sort("debt", True)), 3, warm_up=True)
+            timed(
+                f"search 'nguyen thi hong' by {key}",
+                lambda i, o=order: directory.search("nguyen thi hong", limit=50, sort=o),
+                5,
+                warm_up=True,
+            )
+        timed(
+            "search 'nguyen' by debt (a broad match: no index)",
+            lambda i: directory.search("nguyen", limit=50, sort=directory.Sort("debt", True)),
+            3,
+            warm_up=True,
+        )
     failed = time_reports(args.repeat, args.reports) if args.only != "search" else 0
     database.close()
     return 1 if failed else 0
@@ -305,7 +412,10 @@ def time_first_search(warm_up: bool) -> None:
     if warm_up:
         t0 = time.perf_counter()
         directory.warm_up()
-        print(f"{'warm-up (the app runs it in a worker at start)':<48} {(time.perf_counter() - t0) * 1000:9.1f} ms", flush=True)
+        print(
+            f"{'warm-up (the app runs it in a worker at start)':<48} {(time.perf_counter() - t0) * 1000:9.1f} ms",
+            flush=True,
+        )
     t0 = time.perf_counter()
     directory.search("nguyen thi hong", limit=50)
     label = "first search after opening" + (", warmed up" if warm_up else "")

@@ -72,7 +72,7 @@ def generate(path: Path, lines: int, seed: int = 11) -> None:
     """A month of ``lines`` receipt lines: ~3 a receipt, two thirds with a customer, 4% returns,
     5% partly on credit (debt entries), points earned on identified sales, hourly visitors."""
     from shoptui import db as dbmod
-    from shoptui.models import (Customer, DebtEntry, Payment, PointsEntry, Receipt, ReceiptLine, VisitCount)
+    from shoptui.models import Customer, DebtEntry, Payment, PointsEntry, Receipt, ReceiptLine, VisitCount
     from shoptui.services import settings
     from shoptui.services.stores import ensure_main_store
     from shoptui.textfold import fold
@@ -87,15 +87,28 @@ def generate(path: Path, lines: int, seed: int = 11) -> None:
     with database.atomic():
         rows = []
         for i in range(1, customers + 1):
-            registered = START - dt.timedelta(days=rng.randrange(400)) if rng.random() > 0.05 else START + dt.timedelta(days=rng.randrange(DAYS))
+            registered = (
+                START - dt.timedelta(days=rng.randrange(400))
+                if rng.random() > 0.05
+                else START + dt.timedelta(days=rng.randrange(DAYS))
+            )
             name = f"Khách {i}"
-            rows.append({
-                "code": f"KH{i:07d}", "name": name, "search_key": fold(name), "phone": f"+849{i:08d}",
-                "phone_typed": f"09{i:08d}", "phone_rev": f"849{i:08d}"[::-1], "status": "active",
-                "registered_at": registered, "store": store.id, "updated_at": now,
-            })
+            rows.append(
+                {
+                    "code": f"KH{i:07d}",
+                    "name": name,
+                    "search_key": fold(name),
+                    "phone": f"+849{i:08d}",
+                    "phone_typed": f"09{i:08d}",
+                    "phone_rev": f"849{i:08d}"[::-1],
+                    "status": "active",
+                    "registered_at": registered,
+                    "store": store.id,
+                    "updated_at": now,
+                }
+            )
         for start in range(0, len(rows), INSERT_ROWS):
-            Customer.insert_many(rows[start:start + INSERT_ROWS]).execute()
+            Customer.insert_many(rows[start : start + INSERT_ROWS]).execute()
     receipts, line_rows, payments, points, debts = [], [], [], [], []
     made = 0
     number = 0
@@ -104,10 +117,15 @@ def generate(path: Path, lines: int, seed: int = 11) -> None:
 
     def flush() -> None:
         with database.atomic():
-            for model, batch in ((Receipt, receipts), (ReceiptLine, line_rows), (Payment, payments),
-                                 (PointsEntry, points), (DebtEntry, debts)):
+            for model, batch in (
+                (Receipt, receipts),
+                (ReceiptLine, line_rows),
+                (Payment, payments),
+                (PointsEntry, points),
+                (DebtEntry, debts),
+            ):
                 for start in range(0, len(batch), INSERT_ROWS):
-                    model.insert_many(batch[start:start + INSERT_ROWS]).execute()
+                    model.insert_many(batch[start : start + INSERT_ROWS]).execute()
                 batch.clear()
 
     while made < lines:
@@ -119,9 +137,21 @@ def generate(path: Path, lines: int, seed: int = 11) -> None:
         if sales and rng.random() < 0.04:
             sale_id, sale_customer, sale_total = sales[rng.randrange(len(sales))]
             amount = max(1, sale_total // 4)
-            receipts.append({"id": rid, "store": store.id, "number": f"R{number:08d}", "kind": "return", "return_of": sale_id,
-                             "at": at, "customer": sale_customer, "subtotal": amount, "total": amount,
-                             "source": "import", "created_at": now})
+            receipts.append(
+                {
+                    "id": rid,
+                    "store": store.id,
+                    "number": f"R{number:08d}",
+                    "kind": "return",
+                    "return_of": sale_id,
+                    "at": at,
+                    "customer": sale_customer,
+                    "subtotal": amount,
+                    "total": amount,
+                    "source": "import",
+                    "created_at": now,
+                }
+            )
             made += 1  # a return is one row of the journal
             continue
         count = min(1 + rng.randrange(5), lines - made)
@@ -131,12 +161,32 @@ def generate(path: Path, lines: int, seed: int = 11) -> None:
             price = rng.randrange(5, 300) * 1000
             amount = int(qty * price)
             total += amount
-            line_rows.append({"receipt": rid, "position": position, "sku": f"SP{rng.randrange(2000):05d}",
-                              "name": f"Sản phẩm {rng.randrange(2000)}", "qty": qty, "unit_price": price,
-                              "amount": amount})
+            line_rows.append(
+                {
+                    "receipt": rid,
+                    "position": position,
+                    "sku": f"SP{rng.randrange(2000):05d}",
+                    "name": f"Sản phẩm {rng.randrange(2000)}",
+                    "qty": qty,
+                    "unit_price": price,
+                    "amount": amount,
+                }
+            )
         made += count
-        receipts.append({"id": rid, "store": store.id, "number": f"R{number:08d}", "kind": "sale", "at": at,
-                         "customer": customer, "subtotal": total, "total": total, "source": "import", "created_at": now})
+        receipts.append(
+            {
+                "id": rid,
+                "store": store.id,
+                "number": f"R{number:08d}",
+                "kind": "sale",
+                "at": at,
+                "customer": customer,
+                "subtotal": total,
+                "total": total,
+                "source": "import",
+                "created_at": now,
+            }
+        )
         credit = total // 2 if customer is not None and rng.random() < 0.05 else 0
         payments.append({"receipt": rid, "method": "cash", "amount": total - credit})
         if credit:
@@ -151,15 +201,26 @@ def generate(path: Path, lines: int, seed: int = 11) -> None:
             flush()
     flush()
     with database.atomic():
-        hours = [{"store": store.id, "hour": START + dt.timedelta(days=d, hours=h), "source": "import",
-                  "visitors_in": rng.randrange(5, 60), "visitors_out": 0, "updated_at": now}
-                 for d in range(DAYS) for h in range(8, 21)]
+        hours = [
+            {
+                "store": store.id,
+                "hour": START + dt.timedelta(days=d, hours=h),
+                "source": "import",
+                "visitors_in": rng.randrange(5, 60),
+                "visitors_out": 0,
+                "updated_at": now,
+            }
+            for d in range(DAYS)
+            for h in range(8, 21)
+        ]
         for start in range(0, len(hours), INSERT_ROWS):
-            VisitCount.insert_many(hours[start:start + INSERT_ROWS]).execute()
+            VisitCount.insert_many(hours[start : start + INSERT_ROWS]).execute()
     database.execute_sql("ANALYZE")
     database.close()
-    print(f"  generated {lines:,} lines ({number:,} receipts, {customers:,} customers) in {time.perf_counter() - t0:.0f} s",
-          flush=True)
+    print(
+        f"  generated {lines:,} lines ({number:,} receipts, {customers:,} customers) in {time.perf_counter() - t0:.0f} s",
+        flush=True,
+    )
 
 
 # -- the two measurements, each in its own process --------------------------------------------------
@@ -176,8 +237,14 @@ def run_export(db: Path, out: Path) -> dict:
     t0, cpu0 = time.perf_counter(), time.process_time()
     result = export_month(MONTH, out)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    return {"seconds": seconds, "cpu": cpu, "rows": result.rows, "start_rss_mb": start_rss, "peak_rss_mb": rss_mb(),
-            "size_mb": out.stat().st_size / 1024 / 1024}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "rows": result.rows,
+        "start_rss_mb": start_rss,
+        "peak_rss_mb": rss_mb(),
+        "size_mb": out.stat().st_size / 1024 / 1024,
+    }
 
 
 def run_bare(rows: int, out: Path) -> dict:
@@ -194,9 +261,26 @@ def run_bare(rows: int, out: Path) -> dict:
         ws.column_dimensions[letter].width = 14
     ws.freeze_panes = "A2"
     header = []
-    for title in ("Receipt no", "Date time", "Kind", "Return of", "Store", "Customer", "Customer name", "Cashier",
-                  "Total", "Discount", "Paid credit", "Points redeemed", "SKU", "Product", "Qty", "Price",
-                  "Line discount", "Line amount"):
+    for title in (
+        "Receipt no",
+        "Date time",
+        "Kind",
+        "Return of",
+        "Store",
+        "Customer",
+        "Customer name",
+        "Cashier",
+        "Total",
+        "Discount",
+        "Paid credit",
+        "Points redeemed",
+        "SKU",
+        "Product",
+        "Qty",
+        "Price",
+        "Line discount",
+        "Line amount",
+    ):
         cell = WriteOnlyCell(ws, value=title)
         cell.font = Font(bold=True)
         header.append(cell)
@@ -212,17 +296,39 @@ def run_bare(rows: int, out: Path) -> dict:
     for n in range(rows):
         at += dt.timedelta(seconds=7)
         total = rng.randrange(5, 900) * 1000
-        ws.append([
-            f"R{n // 3:08d}", styled(at, "yyyy-mm-dd hh:mm"), "sale", None, "MAIN", f"KH{n % 30000:07d}",
-            f"Khách {n % 30000}", None, styled(total, "#,##0"), styled(0, "#,##0"), None, None,
-            f"SP{n % 2000:05d}", f"Sản phẩm {n % 2000}", Decimal(1 + n % 3), styled(total // 3, "#,##0"),
-            styled(0, "#,##0"), styled(total // 3, "#,##0"),
-        ])
+        ws.append(
+            [
+                f"R{n // 3:08d}",
+                styled(at, "yyyy-mm-dd hh:mm"),
+                "sale",
+                None,
+                "MAIN",
+                f"KH{n % 30000:07d}",
+                f"Khách {n % 30000}",
+                None,
+                styled(total, "#,##0"),
+                styled(0, "#,##0"),
+                None,
+                None,
+                f"SP{n % 2000:05d}",
+                f"Sản phẩm {n % 2000}",
+                Decimal(1 + n % 3),
+                styled(total // 3, "#,##0"),
+                styled(0, "#,##0"),
+                styled(total // 3, "#,##0"),
+            ]
+        )
     ws.auto_filter.ref = f"A1:R{rows + 1}"
     book.save(out)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
-    return {"seconds": seconds, "cpu": cpu, "rows": rows, "start_rss_mb": start_rss, "peak_rss_mb": rss_mb(),
-            "size_mb": out.stat().st_size / 1024 / 1024}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "rows": rows,
+        "start_rss_mb": start_rss,
+        "peak_rss_mb": rss_mb(),
+        "size_mb": out.stat().st_size / 1024 / 1024,
+    }
 
 
 def child(mode: str, **arguments) -> dict:
@@ -236,7 +342,9 @@ def child(mode: str, **arguments) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench_export")
     parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--cache", default=os.environ.get("SHOPTUI_BENCH_DIR", str(Path.home() / ".cache" / "shoptui-bench")))
+    parser.add_argument(
+        "--cache", default=os.environ.get("SHOPTUI_BENCH_DIR", str(Path.home() / ".cache" / "shoptui-bench"))
+    )
     parser.add_argument("--child", choices=("export", "bare"), help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -262,8 +370,10 @@ def main(argv=None) -> int:
     bare = child("bare", rows=export["rows"], out=cache / "bare.xlsx")
     print(f"month export at {args.lines:,} receipt lines ({sys.platform}, {os.cpu_count()} cores)")
     for name, m in (("export_month", export), ("bare openpyxl", bare)):
-        print(f"  {name:<14} {m['seconds']:7.1f} s wall {m['cpu']:7.1f} s CPU  {m['rows'] / m['cpu']:9,.0f} rows/CPU-s  "
-              f"peak RSS {m['peak_rss_mb']:6.0f} MB (start {m['start_rss_mb']:.0f} MB)  file {m['size_mb']:.1f} MB")
+        print(
+            f"  {name:<14} {m['seconds']:7.1f} s wall {m['cpu']:7.1f} s CPU  {m['rows'] / m['cpu']:9,.0f} rows/CPU-s  "
+            f"peak RSS {m['peak_rss_mb']:6.0f} MB (start {m['start_rss_mb']:.0f} MB)  file {m['size_mb']:.1f} MB"
+        )
     # CPU time, not wall time: on a shared machine the wall clock measures the neighbours too.
     ratio = (export["rows"] / export["cpu"]) / (bare["rows"] / bare["cpu"])
     wall = (export["rows"] / export["seconds"]) / (bare["rows"] / bare["seconds"])

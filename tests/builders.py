@@ -49,8 +49,15 @@ def portrait_sell(customer, amount: int, when: str, **extra):
 
 def portrait_shop() -> None:
     """Six customers, nine sale receipts up to the as-of day, two returns (see the tests)."""
-    a = portrait_register("An", "2025-01-15 09:00", gender="female", birthday="1990-03-10", phone="0912345678",
-                 consent_sms=True, consent_zalo=True)
+    a = portrait_register(
+        "An",
+        "2025-01-15 09:00",
+        gender="female",
+        birthday="1990-03-10",
+        phone="0912345678",
+        consent_sms=True,
+        consent_zalo=True,
+    )
     b = portrait_register("Binh", "2025-03-01 09:00", gender="male", birthday="2000-03-11", phone="0912345679")
     c = portrait_register("Chi", "2025-03-09 23:59", consent_sms=True, consent_email=True)  # no phone: no SMS
     portrait_register("Dung", "2025-03-10 08:00", gender="other", birthday="2010-01-01", consent_facebook=True)
@@ -92,8 +99,13 @@ def discounts_shop() -> None:
 
     # S1: rice 2 × 20,000 − 4,000 on the line, milk 10,000: 46,000; A's 10 % (4,600) and
     # 400 more off the receipt: total 41,000 of 50,000; discount 9,000 (4,000 on lines).
-    s1 = discounts_sell("S1", a, "2025-03-01 10:00", extra_discount=400, lines=[
-        LineInput(qty=Decimal(2), sku="RICE", line_discount=4_000), LineInput(qty=Decimal(1), sku="MILK")])
+    s1 = discounts_sell(
+        "S1",
+        a,
+        "2025-03-01 10:00",
+        extra_discount=400,
+        lines=[LineInput(qty=Decimal(2), sku="RICE", line_discount=4_000), LineInput(qty=Decimal(1), sku="MILK")],
+    )
     # S2: typed amount 30,000 with 3,000 off: all of it a receipt discount.
     s2 = discounts_sell("S2", b, "2025-03-02 10:00", amount=30_000, extra_discount=3_000)
     # S3 (anonymous): milk 3 × 10,000 − 1,500 on the line.
@@ -147,8 +159,9 @@ def debtors_shop() -> dict:
         "B": debtors_register("B"),
         "C": debtors_register("C"),
         "D": debtors_register("D", credit_limit=20_000),
-        "E": customers.register({"name": "E", "store": stores.add_store("B2", "Branch")},
-                                registered_at=at("2024-12-01 09:00")).customer,
+        "E": customers.register(
+            {"name": "E", "store": stores.add_store("B2", "Branch")}, registered_at=at("2024-12-01 09:00")
+        ).customer,
     }
     a, b, c, d, e = (people[name] for name in "ABCDE")
     debtors_on_credit(a, 100_000, "2025-01-10 10:00")
@@ -193,14 +206,18 @@ def buyers_shop() -> None:
     Product.create(sku="MILK", name="Milk", price=10_000)
     b2 = add_store("B2", "Second store")
     registered = at("2025-01-01 09:00")
-    a = customers.register({"name": "An", "phone": "0912345678", "consent_sms": True}, registered_at=registered).customer
+    a = customers.register(
+        {"name": "An", "phone": "0912345678", "consent_sms": True}, registered_at=registered
+    ).customer
     b = customers.register({"name": "Binh"}, registered_at=registered).customer
     c = customers.register({"name": "Chi"}, registered_at=registered).customer
     d = customers.register({"name": "Dung"}, registered_at=registered).customer
 
     # A: 2 kg with 4,000 off the line (36,000) and milk; 1.5 kg (30,000); one kg of the
     # first comes back (18,000); an amount-only return names no product and changes nothing.
-    a_first = buyers_sell(a, "2025-03-01 10:00", buyers_rice(2, line_discount=4_000), LineInput(qty=Decimal(1), sku="MILK"))
+    a_first = buyers_sell(
+        a, "2025-03-01 10:00", buyers_rice(2, line_discount=4_000), LineInput(qty=Decimal(1), sku="MILK")
+    )
     a_second = buyers_sell(a, "2025-03-05 10:00", buyers_rice(1.5))
     buyers_give_back(a_first, 1, "2025-03-06 10:00")
     sale_return.record_return(a_second, amount=5_000, at=at("2025-03-07 10:00"))
@@ -270,8 +287,9 @@ SURVEYS_AS_OF = dt.date(2025, 3, 10)
 
 
 def surveys_question(text: str, kind: str = "choice", choices: str = "", position: int = 0, active: bool = True):
-    return SurveyQuestion.create(text=text, kind=kind, choices=choices, position=position, active=active,
-                                 created_at=at("2025-01-01 08:00"))
+    return SurveyQuestion.create(
+        text=text, kind=kind, choices=choices, position=position, active=active, created_at=at("2025-01-01 08:00")
+    )
 
 
 def surveys_answer(q, customer, text: str, when: str) -> None:
@@ -288,7 +306,9 @@ def surveys_shop() -> dict:
     people["G"] = customers.register({"name": "G"}, registered_at=at("2025-03-11 09:00")).customer
 
     def sell(who: str, when: str, store=None) -> None:
-        checkout.record_sale(SaleInput(customer=people[who], amount=10_000, at=at(when)), Actor(store=store) if store else None)
+        checkout.record_sale(
+            SaleInput(customer=people[who], amount=10_000, at=at(when)), Actor(store=store) if store else None
+        )
 
     # Sale receipts up to the as-of day: A 3, B 2, C 1, D none, E 1, F 1 (in B2).
     for when in ("2025-02-10 10:00", "2025-03-01 10:00", "2025-03-06 10:00"):
@@ -400,7 +420,10 @@ def winback_shop() -> dict:
     winback_sell(people["A"], 10_000, "2025-04-05 10:00")  # after the as-of day
     for when in ("03-01", "03-03", "03-10", "03-21", "03-21"):
         winback_sell(people["B"], 12_000, f"2025-{when} 11:00")
-    c_sales = [winback_sell(people["C"], 20_000, f"2025-{when} 12:00") for when in ("02-01", "02-04", "02-11", "02-21", "03-01")]
+    c_sales = [
+        winback_sell(people["C"], 20_000, f"2025-{when} 12:00")
+        for when in ("02-01", "02-04", "02-11", "02-21", "03-01")
+    ]
     sale_return.record_return(c_sales[0], amount=10_000, at=at("2025-03-02 12:00"))
     winback_sell(people["D"], 5_000, "2025-01-10 09:00")
     winback_sell(people["D"], 5_000, "2025-01-10 19:00")
@@ -455,6 +478,7 @@ def conversion_shop() -> None:
 
 # -- xlsx_month -----------------------------------------------------------------
 
+
 def month_sell(customer, amount=None, when="", store=None, **extra):
     actor = Actor(store=store, system="cli:tester") if store is not None else SYSTEM
     return checkout.record_sale(SaleInput(customer=customer, amount=amount, at=at(when), **extra), actor).receipt
@@ -475,18 +499,30 @@ def month_shop() -> dict:
     """
     branch = stores.add_store("BRANCH", "Chợ Lớn")
     main = stores.default_store() if hasattr(stores, "default_store") else None
-    a = customers.register({"name": "An", "phone": "0912345678", "credit_limit": 1_000_000},
-                           registered_at=at("2024-01-05 10:00")).customer
+    a = customers.register(
+        {"name": "An", "phone": "0912345678", "credit_limit": 1_000_000}, registered_at=at("2024-01-05 10:00")
+    ).customer
     customers.define_property("eyesight", "Eyesight", "number")
-    b = customers.register({"name": "Bình", "phone": "0912345679", "gender": "female", "birthday": "1990-05-31",
-                            "groups": ["VIP"], "consent_zalo": True}, registered_at=at("2025-03-02 10:00")).customer
+    b = customers.register(
+        {
+            "name": "Bình",
+            "phone": "0912345679",
+            "gender": "female",
+            "birthday": "1990-05-31",
+            "groups": ["VIP"],
+            "consent_zalo": True,
+        },
+        registered_at=at("2025-03-02 10:00"),
+    ).customer
     customers.set_property(b, "eyesight", "-1.5")
     cards.issue_card(b, "2000000000015", at=at("2025-03-02 10:01"))
     c = customers.register({"name": "Chi"}, registered_at=at("2025-03-20 18:00")).customer
     month_sell(a, 100_000, "2024-03-03 10:00")
     month_sell(a, 200_000, "2025-02-03 10:00", credit=50_000)
-    lines = [LineInput(qty=Decimal(2), unit_price=30_000, name="Trà xanh", sku="T1"),
-             LineInput(qty=Decimal("1.5"), unit_price=10_000, name="Bánh", sku="B1")]
+    lines = [
+        LineInput(qty=Decimal(2), unit_price=30_000, name="Trà xanh", sku="T1"),
+        LineInput(qty=Decimal("1.5"), unit_price=10_000, name="Bánh", sku="B1"),
+    ]
     b_sale = month_sell(b, when="2025-03-04 11:00", lines=lines)
     month_sell(None, 70_000, "2025-03-04 12:00")
     sale_return.record_return(b_sale, amount=10_000, at=at("2025-03-05 10:00"))

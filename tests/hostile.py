@@ -39,5 +39,7 @@ def sections() -> dict[str, tuple[str, ...]]:
 def hostile_strings(long: bool = True, section: str | None = None) -> list[str]:
     """Every string of the corpus (or of the sections whose title starts with ``section``),
     then, with ``long``, the two 5,000-character ones."""
-    chosen = [s for title, strings in sections().items() if section is None or title.startswith(section) for s in strings]
+    chosen = [
+        s for title, strings in sections().items() if section is None or title.startswith(section) for s in strings
+    ]
     return chosen + (LONG if long else [])

@@ -51,7 +51,9 @@ def make_shop() -> dict:
     for hour, customer in enumerate((an, binh, an, binh), start=1):
         checkout.record_sale(SaleInput(customer=customer, amount=50_000, credit=20_000, at=at(hour)))
     checkout.record_sale(SaleInput(customer=an, amount=30_000, gift_card="2900000000017", gift_amount=30_000, at=at(6)))
-    checkout.record_sale(SaleInput(customer=binh, amount=20_000, gift_card="2900000000017", gift_amount=20_000, at=at(7)))
+    checkout.record_sale(
+        SaleInput(customer=binh, amount=20_000, gift_card="2900000000017", gift_amount=20_000, at=at(7))
+    )
     debts.take_payment(an, 10_000, at=at(8))
     debts.take_payment(binh, 5_000, at=at(9))
     points.adjust_points(an, 5, "welcome", at=at(10))
@@ -84,12 +86,20 @@ def assert_named(problems, kind: str, table: str, row_id: int) -> None:
 def edit(database, table: str, row_id: int) -> None:
     if table == "points_entry":
         sql(database, "UPDATE points_entry SET points = points + 100 WHERE id = ?", row_id)
-        sql(database, "UPDATE customer SET points_balance = points_balance + 100"
-                      " WHERE id = (SELECT customer_id FROM points_entry WHERE id = ?)", row_id)
+        sql(
+            database,
+            "UPDATE customer SET points_balance = points_balance + 100"
+            " WHERE id = (SELECT customer_id FROM points_entry WHERE id = ?)",
+            row_id,
+        )
     elif table == "debt_entry":  # the issue's case: the entry and its cached balance together
         sql(database, "UPDATE debt_entry SET amount = amount - 10000 WHERE id = ?", row_id)
-        sql(database, "UPDATE customer SET debt_balance = debt_balance - 10000"
-                      " WHERE id = (SELECT customer_id FROM debt_entry WHERE id = ?)", row_id)
+        sql(
+            database,
+            "UPDATE customer SET debt_balance = debt_balance - 10000"
+            " WHERE id = (SELECT customer_id FROM debt_entry WHERE id = ?)",
+            row_id,
+        )
     elif table == "gift_card_entry":
         sql(database, "UPDATE gift_card_entry SET amount = amount + 1000 WHERE id = ?", row_id)
     else:
@@ -98,17 +108,32 @@ def edit(database, table: str, row_id: int) -> None:
 
 def insert(database, table: str) -> int:
     if table == "points_entry":
-        sql(database, "INSERT INTO points_entry (customer_id, at, kind, points, reason)"
-                      " SELECT MIN(id), ?, 'adjust', 500, '' FROM customer", at(20))
+        sql(
+            database,
+            "INSERT INTO points_entry (customer_id, at, kind, points, reason)"
+            " SELECT MIN(id), ?, 'adjust', 500, '' FROM customer",
+            at(20),
+        )
     elif table == "debt_entry":
-        sql(database, "INSERT INTO debt_entry (customer_id, at, kind, amount, reason)"
-                      " SELECT MIN(id), ?, 'adjust', -5000, '' FROM customer", at(20))
+        sql(
+            database,
+            "INSERT INTO debt_entry (customer_id, at, kind, amount, reason)"
+            " SELECT MIN(id), ?, 'adjust', -5000, '' FROM customer",
+            at(20),
+        )
     elif table == "gift_card_entry":
-        sql(database, "INSERT INTO gift_card_entry (card_id, at, kind, amount, reason)"
-                      " SELECT MIN(card_id), ?, 'topup', 5000, '' FROM gift_card_entry", at(20))
+        sql(
+            database,
+            "INSERT INTO gift_card_entry (card_id, at, kind, amount, reason)"
+            " SELECT MIN(card_id), ?, 'topup', 5000, '' FROM gift_card_entry",
+            at(20),
+        )
     else:
-        sql(database, "INSERT INTO audit_log (at, action, entity, entity_id, note) VALUES (?, 'setting.set', 'setting', 'x', '')",
-            at(20))
+        sql(
+            database,
+            "INSERT INTO audit_log (at, action, entity, entity_id, note) VALUES (?, 'setting.set', 'setting', 'x', '')",
+            at(20),
+        )
     return ids(database, table)[-1]
 
 
@@ -119,7 +144,10 @@ def triggers_refuse_updates_and_deletes(database) -> None:
     shop = make_shop()
     for table in TABLES:
         row_id = ids(database, table)[0]
-        for statement in (f'UPDATE "{table}" SET at = ? WHERE id = ?', f'DELETE FROM "{table}" WHERE id = ? AND at <> ?'):
+        for statement in (
+            f'UPDATE "{table}" SET at = ? WHERE id = ?',
+            f'DELETE FROM "{table}" WHERE id = ? AND at <> ?',
+        ):
             params = (at(50), row_id) if statement.startswith("UPDATE") else (row_id, at(50))
             with pytest.raises(pw.DatabaseError, match="append-only"):
                 with database.atomic():
@@ -133,8 +161,16 @@ def triggers_refuse_updates_and_deletes(database) -> None:
 def more_activity(shop: dict) -> None:
     """Rows in every chain after the checkpoint a first check set."""
     for hour, customer in enumerate((shop["an"], shop["binh"], shop["an"]), start=30):
-        checkout.record_sale(SaleInput(customer=customer, amount=40_000, credit=10_000, gift_card="2900000000017",
-                                    gift_amount=5_000, at=at(hour)))
+        checkout.record_sale(
+            SaleInput(
+                customer=customer,
+                amount=40_000,
+                credit=10_000,
+                gift_card="2900000000017",
+                gift_amount=5_000,
+                at=at(hour),
+            )
+        )
     debts.take_payment(shop["binh"], 5_000, at=at(40))
     points.adjust_points(shop["an"], 3, "birthday", at=at(41))
 
@@ -158,8 +194,12 @@ def tampering_is_named(database, table: str, what: str, checked_before: bool) ->
     else:
         new = insert(database, table)
         assert_named(chain_problems(), "chain_inserted", table, new)
-    assert_named(chain_problems(full=True), f"chain_{what}", table, new if what == "inserted" else
-                 target if what == "edited" else following)
+    assert_named(
+        chain_problems(full=True),
+        f"chain_{what}",
+        table,
+        new if what == "inserted" else target if what == "edited" else following,
+    )
 
 
 def checked_history_needs_full(database) -> None:
@@ -198,7 +238,9 @@ def attack_of_the_issue_is_found(database) -> None:
     messages = " ".join(p.message for p in problems)
     assert f"row {entry.id} of table debt_entry" in messages and "debt ledger was edited" in messages
     setting_rows = [a.id for a in AuditLog.select().where(AuditLog.entity == "setting").order_by(AuditLog.id)]
-    first_break = min(setting_rows[0], next(a.id for a in AuditLog.select().where(AuditLog.id > payment.id).order_by(AuditLog.id)))
+    first_break = min(
+        setting_rows[0], next(a.id for a in AuditLog.select().where(AuditLog.id > payment.id).order_by(AuditLog.id))
+    )
     assert f"row {first_break} of table audit_log" in messages
 
 

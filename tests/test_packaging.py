@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def tracked_files() -> list[str]:
     """What git tracks (plus the working copy's new files), as a clone would have it."""
-    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True)
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return [name for name in files.stdout.splitlines() if (ROOT / name).is_file()]
 
 
@@ -38,14 +40,17 @@ def test_the_wheel_carries_every_screens_package_and_stylesheet(tmp_path):
     wheels = tmp_path / "wheels"
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(wheels), str(source)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     (wheel,) = wheels.glob("shoptui-*.whl")
     carried = set(zipfile.ZipFile(wheel).namelist())
 
     wanted = {
-        name for name in tracked_files()
+        name
+        for name in tracked_files()
         if name.startswith(("screens/", "hardware/")) and name.endswith((".py", ".tcss"))
     }
     assert "screens/app.tcss" in wanted and "hardware/scan_detector.py" in wanted
@@ -72,7 +77,9 @@ def test_pip_install_into_a_fresh_venv_gives_a_working_command(tmp_path):
     db = str(tmp_path / "shop.sqlite")
 
     def run(*args):
-        return subprocess.run([shoptui, "--db", db, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+        return subprocess.run(
+            [shoptui, "--db", db, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
+        )
 
     demo = run("demo", "--customers", "30", "--days", "10")
     assert demo.returncode == 0, demo.stderr
@@ -84,11 +91,17 @@ def test_pip_install_into_a_fresh_venv_gives_a_working_command(tmp_path):
 
     # Translations and styles are installed as package data.
     probe = subprocess.run(
-        [str(env_dir / "bin" / "python"), "-c",
-         "import shoptui.i18n as i, screens, pathlib;"
-         "i.set_language('vi'); print(i._('Customers'));"
-         "print(sorted(str(p.relative_to(pathlib.Path(screens.__file__).parent)) for p in pathlib.Path(screens.__file__).parent.rglob('*.tcss')))"],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
+        [
+            str(env_dir / "bin" / "python"),
+            "-c",
+            "import shoptui.i18n as i, screens, pathlib;"
+            "i.set_language('vi'); print(i._('Customers'));"
+            "print(sorted(str(p.relative_to(pathlib.Path(screens.__file__).parent)) for p in pathlib.Path(screens.__file__).parent.rglob('*.tcss')))",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
     )
     assert probe.returncode == 0, probe.stderr
     lines = probe.stdout.splitlines()

@@ -11,8 +11,18 @@ from xml.etree import ElementTree
 
 # The month's workbook, sheet by sheet (tests/builders.py month_shop fills it).
 SHEETS = [
-    "Summary", "Sales by day", "Conversion by day", "Conversion by hour", "Customers", "Debts", "Points",
-    "Portrait", "RFM segments", "RFM customers", "Win-back", "Receipts",
+    "Summary",
+    "Sales by day",
+    "Conversion by day",
+    "Conversion by hour",
+    "Customers",
+    "Debts",
+    "Points",
+    "Portrait",
+    "RFM segments",
+    "RFM customers",
+    "Win-back",
+    "Receipts",
 ]
 
 HOSTILE = [

@@ -9,6 +9,16 @@ from .listener import DEFAULT_BAUD, CounterListener, CounterPortError, backoff_d
 from .protocols import DEFAULT_PROTOCOL, PROTOCOLS, Protocol, PulseProtocol, Reading, TotalsProtocol, make_protocol
 
 __all__ = [
-    "CounterListener", "CounterPortError", "DEFAULT_BAUD", "DEFAULT_PROTOCOL", "PROTOCOLS", "Protocol",
-    "PulseProtocol", "Reading", "TotalsProtocol", "backoff_delays", "describe_open_error", "make_protocol",
+    "CounterListener",
+    "CounterPortError",
+    "DEFAULT_BAUD",
+    "DEFAULT_PROTOCOL",
+    "PROTOCOLS",
+    "Protocol",
+    "PulseProtocol",
+    "Reading",
+    "TotalsProtocol",
+    "backoff_delays",
+    "describe_open_error",
+    "make_protocol",
 ]

@@ -48,11 +48,15 @@ def describe_open_error(port: str, exc: BaseException) -> str:
     code = getattr(exc, "errno", None)
     if "exclusively lock" in text or "Access is denied" in text or code in (errno.EBUSY, errno.EAGAIN):
         # Linux: another listener holds pyserial's lock; Windows: a COM port opens only once.
-        return _("The port {port} is in use by another program (another counter listener, or the app); stop that one first.").format(port=port)
+        return _(
+            "The port {port} is in use by another program (another counter listener, or the app); stop that one first."
+        ).format(port=port)
     if code in (errno.ENOENT, errno.ENODEV, errno.ENXIO) or "FileNotFoundError" in text:
         return _("There is no port {port}; check the cable and the device name.").format(port=port)
     if code in (errno.EACCES, errno.EPERM):
-        return _("You may not open the port {port}; add the user to the group that owns it (dialout on most Linux systems) and log in again.").format(port=port)
+        return _(
+            "You may not open the port {port}; add the user to the group that owns it (dialout on most Linux systems) and log in again."
+        ).format(port=port)
     reason = getattr(exc, "strerror", None) or text
     return _("Cannot open the port {port}: {reason}").format(port=port, reason=reason)
 
@@ -155,7 +159,8 @@ class CounterListener:
         except Exception as exc:  # a bug must end in one sentence, not a thread traceback
             log.debug("counter listener failed", exc_info=True)
             self.last_error = _("The counter listener on {port} stopped: {error}").format(
-                port=self.port, error=f"{type(exc).__name__}: {exc}")
+                port=self.port, error=f"{type(exc).__name__}: {exc}"
+            )
             log.error(self.last_error)
             self.failed = True
         finally:

@@ -84,8 +84,11 @@ class Protocol:
             return None  # blank lines separate, they say nothing
         reading = None if text is None else self.parse_line(text)
         if reading is None:
-            log.warning(_("Skipped a line that is not a {name} reading: {line!r}").format(
-                name=self.name, line=raw.decode("ascii", "backslashreplace")[:80]))
+            log.warning(
+                _("Skipped a line that is not a {name} reading: {line!r}").format(
+                    name=self.name, line=raw.decode("ascii", "backslashreplace")[:80]
+                )
+            )
         return reading
 
     def parse_line(self, line: str) -> Reading | None:

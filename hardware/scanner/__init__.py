@@ -11,11 +11,21 @@ import importlib
 
 _EXPORTS = {
     "ScannerReader": "reader",
-    "CONNECTING": "reader", "CONNECTED": "reader", "DISCONNECTED": "reader", "ERROR": "reader", "CLOSED": "reader",
-    "ScanAssembler": "assembler", "DEFAULT_GAP": "assembler",
-    "KeyDecoder": "keymap", "LAYOUTS": "keymap", "Layout": "keymap",
-    "InputDeviceInfo": "devices", "list_devices": "devices", "permission_problem": "devices",
-    "ScannerError": "devices", "ScannerPermissionError": "devices",
+    "CONNECTING": "reader",
+    "CONNECTED": "reader",
+    "DISCONNECTED": "reader",
+    "ERROR": "reader",
+    "CLOSED": "reader",
+    "ScanAssembler": "assembler",
+    "DEFAULT_GAP": "assembler",
+    "KeyDecoder": "keymap",
+    "LAYOUTS": "keymap",
+    "Layout": "keymap",
+    "InputDeviceInfo": "devices",
+    "list_devices": "devices",
+    "permission_problem": "devices",
+    "ScannerError": "devices",
+    "ScannerPermissionError": "devices",
 }
 
 __all__ = sorted(_EXPORTS)

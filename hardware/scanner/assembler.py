@@ -20,8 +20,14 @@ class ScanAssembler:
     ``max_length``: a runaway scan is cut, so a key held in the terminal cannot grow it forever.
     """
 
-    def __init__(self, gap: float | None = DEFAULT_GAP, *, terminators: str = ENTER + TAB,
-                 min_length: int = 1, max_length: int = 4096):
+    def __init__(
+        self,
+        gap: float | None = DEFAULT_GAP,
+        *,
+        terminators: str = ENTER + TAB,
+        min_length: int = 1,
+        max_length: int = 4096,
+    ):
         self.gap = gap
         self.terminators = frozenset(terminators)
         self.min_length = max(1, min_length)

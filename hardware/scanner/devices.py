@@ -23,9 +23,25 @@ log = logging.getLogger(__name__)
 
 # Lower-case parts of device names that scanners announce themselves with.
 SCANNER_NAME_WORDS = (
-    "barcode", "bar code", "scanner", "honeywell", "metrologic", "hand held products",
-    "zebra", "symbol", "datalogic", "newland", "netum", "opticon", "intermec",
-    "cipherlab", "mindeo", "mertech", "inateck", "eyoyo", "hid kbw",
+    "barcode",
+    "bar code",
+    "scanner",
+    "honeywell",
+    "metrologic",
+    "hand held products",
+    "zebra",
+    "symbol",
+    "datalogic",
+    "newland",
+    "netum",
+    "opticon",
+    "intermec",
+    "cipherlab",
+    "mindeo",
+    "mertech",
+    "inateck",
+    "eyoyo",
+    "hid kbw",
 )
 
 # USB vendor ids of scanner makers (usb.ids); chip makers used by cheap scanners for
@@ -70,7 +86,7 @@ class InputDeviceInfo:
 
 def permission_hint(path: str = INPUT_DIR) -> str:
     return _(
-        "Cannot read {path}: add your user to the \"input\" group (sudo usermod -aG input $USER, "
+        'Cannot read {path}: add your user to the "input" group (sudo usermod -aG input $USER, '
         "then log out and in) or install the udev rule shown in the README."
     ).format(path=path)
 
@@ -97,7 +113,7 @@ def classify(name: str, vendor: int, key_codes) -> tuple[bool, str]:
             return False, _("a scanner that does not type (not in keyboard mode?)")
         return False, _("not a keyboard")
     if word:
-        return True, _("name contains \"{word}\"").format(word=word.strip())
+        return True, _('name contains "{word}"').format(word=word.strip())
     if maker:
         return True, _("vendor {vendor} is {maker}").format(vendor=f"{vendor:04x}", maker=maker)
     return False, _("a keyboard not known as a scanner (choose it by path if it is one)")
@@ -111,8 +127,12 @@ def describe(device) -> InputDeviceInfo:
     key_codes = device.capabilities().get(ecodes.EV_KEY, [])
     looks, reason = classify(device.name or "", info.vendor, key_codes)
     return InputDeviceInfo(
-        path=str(device.path), name=device.name or "", vendor_product=f"{info.vendor:04x}:{info.product:04x}",
-        looks_like_scanner=looks, reason=reason, phys=device.phys or "",
+        path=str(device.path),
+        name=device.name or "",
+        vendor_product=f"{info.vendor:04x}:{info.product:04x}",
+        looks_like_scanner=looks,
+        reason=reason,
+        phys=device.phys or "",
     )
 
 

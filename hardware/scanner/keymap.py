@@ -9,8 +9,8 @@ dictionary, not code.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from evdev import ecodes
 
@@ -64,8 +64,12 @@ def _letters(swap_yz: bool = False) -> tuple[dict[int, str], dict[int, str]]:
 # Keys that type the same on every layout here (the keypad assumes NumLock on, as scanners do).
 _COMMON_PLAIN = {
     ecodes.KEY_SPACE: " ",
-    ecodes.KEY_KPSLASH: "/", ecodes.KEY_KPASTERISK: "*", ecodes.KEY_KPMINUS: "-",
-    ecodes.KEY_KPPLUS: "+", ecodes.KEY_KPEQUAL: "=", ecodes.KEY_KPCOMMA: ",",
+    ecodes.KEY_KPSLASH: "/",
+    ecodes.KEY_KPASTERISK: "*",
+    ecodes.KEY_KPMINUS: "-",
+    ecodes.KEY_KPPLUS: "+",
+    ecodes.KEY_KPEQUAL: "=",
+    ecodes.KEY_KPCOMMA: ",",
     **_KEYPAD_DIGITS,
 }
 
@@ -157,8 +161,9 @@ def layout(name: str | Layout) -> Layout:
     try:
         return LAYOUTS[name.lower()]
     except KeyError:
-        raise ValidationError(_("Unknown keyboard layout {name}; known: {known}.").format(
-            name=name, known=", ".join(sorted(LAYOUTS)))) from None
+        raise ValidationError(
+            _("Unknown keyboard layout {name}; known: {known}.").format(name=name, known=", ".join(sorted(LAYOUTS)))
+        ) from None
 
 
 class KeyDecoder:

@@ -13,8 +13,8 @@ import logging
 import select
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from shoptui.errors import ShopError
 from shoptui.i18n import _
@@ -130,8 +130,12 @@ class ScannerReader(threading.Thread):
             except OSError as exc:
                 if exc.errno not in _GONE:
                     log.warning("scanner %s: %s", path, exc)
-                self._status(DISCONNECTED, _("The scanner {name} was unplugged; waiting for it to come back.").format(
-                    name=self.device_name or path))
+                self._status(
+                    DISCONNECTED,
+                    _("The scanner {name} was unplugged; waiting for it to come back.").format(
+                        name=self.device_name or path
+                    ),
+                )
             finally:
                 self._release(device)
 
@@ -147,7 +151,8 @@ class ScannerReader(threading.Thread):
             log.info("scanner %s: cannot list input devices: %s", self.path, exc)
             return None
         same = [
-            d for d in listing
+            d
+            for d in listing
             if d.readable and d.name == self._identity.name and d.vendor_product == self._identity.vendor_product
         ]
         same.sort(key=lambda d: (d.phys != self._identity.phys, d.path != self.path))
@@ -175,8 +180,9 @@ class ScannerReader(threading.Thread):
                 device.grab()
             except OSError as exc:
                 log.info("scanner %s: grab failed: %s", path, exc)
-                message = _("Reading {name} ({path}), but another program holds it, so scans may also reach it.").format(
-                    name=self.device_name, path=path)
+                message = _(
+                    "Reading {name} ({path}), but another program holds it, so scans may also reach it."
+                ).format(name=self.device_name, path=path)
         self._status(CONNECTED, message)
         return device
 

@@ -10,9 +10,9 @@ tiers service, which refuses anyone but the owner."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import InvalidOperation
-from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -81,7 +81,12 @@ def save_rules(values: dict[str, str], actor: Actor | None) -> None:
 class PointsRulesModal(FormModal):
     # The permission each key needs: a user who may only look is not offered the keys that
     # change the rules, and a form they could not save does not open.
-    ACTION_NEEDS = {"add_tier": tiers.ACTION, "edit_tier": tiers.ACTION, "delete_tier": tiers.ACTION, "save": "settings"}
+    ACTION_NEEDS = {
+        "add_tier": tiers.ACTION,
+        "edit_tier": tiers.ACTION,
+        "delete_tier": tiers.ACTION,
+        "save": "settings",
+    }
     BINDINGS = [
         Binding("f2", "add_tier", N_("New tier"), id="tier-add"),
         Binding("f4", "edit_tier", N_("Edit tier"), id="tier-edit"),
@@ -112,8 +117,13 @@ class PointsRulesModal(FormModal):
             yield Field(_(label), Input(id=key, max_length=20, disabled=locked), key)
         yield Field(
             _("The part paid with points earns points"),
-            TillSelect([(_(label), value) for value, label in YES_NO], id="points_earn_on_points", value="no",
-                       allow_blank=False, disabled=locked),
+            TillSelect(
+                [(_(label), value) for value, label in YES_NO],
+                id="points_earn_on_points",
+                value="no",
+                allow_blank=False,
+                disabled=locked,
+            ),
             "points_earn_on_points",
         )
 
@@ -125,12 +135,17 @@ class PointsRulesModal(FormModal):
             yield DataTable(id="tiers", cursor_type="row", zebra_stripes=True)
             yield Static(content(""), classes="dialog-message", id="tiers-note")
             if allows(self.actor, tiers.ACTION):
-                yield Static(content(_("Ctrl+S: save   F2: new tier   F4: edit tier   F8: delete tier   Esc: cancel")),
-                             classes="dialog-message")
+                yield Static(
+                    content(_("Ctrl+S: save   F2: new tier   F4: edit tier   F8: delete tier   Esc: cancel")),
+                    classes="dialog-message",
+                )
             else:
                 # Said up front, in place of keys that would only be refused (the services refuse all the same).
-                yield Static(content(_("Only the owner may change the points rules and tiers.   Esc: back")),
-                             classes="dialog-message", id="points-rules-read-only")
+                yield Static(
+                    content(_("Only the owner may change the points rules and tiers.   Esc: back")),
+                    classes="dialog-message",
+                    id="points-rules-read-only",
+                )
 
     def on_mount(self) -> None:
         table = self.query_one("#tiers", DataTable)
@@ -149,8 +164,13 @@ class PointsRulesModal(FormModal):
         table.clear()
         formats = self.app.formats
         for row in rows:
-            table.add_row(plain(row.name, 30), formats.money(row.min_spend), formats.money(row.earn_per),
-                          formats.percent(row.discount_bp), key=str(row.id))
+            table.add_row(
+                plain(row.name, 30),
+                formats.money(row.min_spend),
+                formats.money(row.earn_per),
+                formats.percent(row.discount_bp),
+                key=str(row.id),
+            )
         table.display = bool(rows)
         # One line each, so that the dialog still fits 80×24 with the list full.
         if rows:
@@ -211,9 +231,14 @@ class PointsRulesModal(FormModal):
             if choice == "delete":
                 run_db(self, tiers.delete_tier, tier.id, self.actor, on_done=self._tier_deleted, group="tier-delete")
 
-        self.app.push_screen(ChoiceModal(
-            _("Delete tier"), _("Delete tier {name}? Its customers then earn by the next lower tier.").format(name=tier.name),
-            [("cancel", _("Keep it")), ("delete", _("Delete"))]), answered)
+        self.app.push_screen(
+            ChoiceModal(
+                _("Delete tier"),
+                _("Delete tier {name}? Its customers then earn by the next lower tier.").format(name=tier.name),
+                [("cancel", _("Keep it")), ("delete", _("Delete"))],
+            ),
+            answered,
+        )
 
     def _tier_deleted(self, _result) -> None:
         self.app.notify(_("Tier deleted."), markup=False)

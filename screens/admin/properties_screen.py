@@ -23,8 +23,8 @@ from ..db_work import run_db
 from ..role_keys import refused
 from ..text import content, plain
 from ..widgets.footer import ShopFooter
-from ..widgets.paged_table import row_under_cursor
 from ..widgets.labels import CARD_KIND_NAMES, name_of
+from ..widgets.paged_table import row_under_cursor
 from .property_modal import PROPERTY_KIND_NAMES, PropertyModal
 
 
@@ -63,7 +63,13 @@ class PropertiesScreen(Screen[None]):
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
-        run_db(self, property_admin.definitions, on_done=lambda rows: self._show(rows, select_id), group="properties", exclusive=True)
+        run_db(
+            self,
+            property_admin.definitions,
+            on_done=lambda rows: self._show(rows, select_id),
+            group="properties",
+            exclusive=True,
+        )
 
     def _show(self, rows: list[DefinitionRow], select_id: int | None) -> None:
         self.rows = rows
@@ -72,8 +78,13 @@ class PropertiesScreen(Screen[None]):
         table.clear()
         for r in rows:
             table.add_row(
-                plain(r.name, 40), plain(r.code), plain(name_of(PROPERTY_KIND_NAMES, r.kind)), plain(" / ".join(r.choices), 40),
-                plain(_("yes") if r.active else _("no")), plain(str(r.values), justify="right"), key=str(r.id),
+                plain(r.name, 40),
+                plain(r.code),
+                plain(name_of(PROPERTY_KIND_NAMES, r.kind)),
+                plain(" / ".join(r.choices), 40),
+                plain(_("yes") if r.active else _("no")),
+                plain(str(r.values), justify="right"),
+                key=str(r.id),
             )
         ids = [r.id for r in rows]
         if select_id in ids:
@@ -93,5 +104,12 @@ class PropertiesScreen(Screen[None]):
         row = row_under_cursor(self.query_one("#properties", DataTable), self.rows)
         if row is None or refused(self, "toggle_active"):
             return
-        run_db(self, property_admin.set_active, row.id, not row.active, self.actor,
-               on_done=lambda _r: self.reload(row.id), group="properties-write")
+        run_db(
+            self,
+            property_admin.set_active,
+            row.id,
+            not row.active,
+            self.actor,
+            on_done=lambda _r: self.reload(row.id),
+            group="properties-write",
+        )

@@ -3,7 +3,7 @@ its choices."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.widgets import Input, TextArea
 
@@ -14,9 +14,12 @@ from shoptui.services.customers import PROPERTY_KINDS
 
 from ..widgets.form import Field, FormModal, TillSelect
 
-
 PROPERTY_KIND_NAMES = {
-    "text": N_("text"), "number": N_("number"), "date": N_("date"), "choice": N_("choice"), "yesno": N_("yes/no"),
+    "text": N_("text"),
+    "number": N_("number"),
+    "date": N_("date"),
+    "choice": N_("choice"),
+    "yesno": N_("yes/no"),
 }
 
 
@@ -39,7 +42,9 @@ class PropertyModal(FormModal):
         yield Field(_("Code (letters, digits and _)"), Input(id="code", max_length=64), "code")
         yield Field(
             _("Type"),
-            TillSelect([(_(PROPERTY_KIND_NAMES[k]), k) for k in PROPERTY_KINDS], id="kind", value="text", allow_blank=False),
+            TillSelect(
+                [(_(PROPERTY_KIND_NAMES[k]), k) for k in PROPERTY_KINDS], id="kind", value="text", allow_blank=False
+            ),
             "kind",
         )
         yield Field(_("Choices (one a line, for the type choice)"), TextArea(id="choices"), "choices")

@@ -3,8 +3,8 @@ whether it is asked again at a card read."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from textual.widgets import Checkbox, Input, Select, TextArea
 
@@ -53,17 +53,39 @@ class QuestionModal(FormModal):
         yield Field(_("Question"), Input(r.text if r else "", id="text", max_length=surveys.TEXT_MAX), "text")
         yield Field(
             _("Kind"),
-            Select([(_(KIND_NAMES[k]), k) for k in KIND_NAMES], id="kind", value=r.kind if r else "choice", allow_blank=False),
+            Select(
+                [(_(KIND_NAMES[k]), k) for k in KIND_NAMES],
+                id="kind",
+                value=r.kind if r else "choice",
+                allow_blank=False,
+            ),
             "kind",
         )
-        yield Field(_("Answers to choose from (one a line)"), TextArea("\n".join(r.choices) if r else "", id="choices"), "choices")
+        yield Field(
+            _("Answers to choose from (one a line)"),
+            TextArea("\n".join(r.choices) if r else "", id="choices"),
+            "choices",
+        )
         yield Field(
             _("Asked of"),
-            Select([(_(TARGET_NAMES[t]), t) for t in TARGET_NAMES], id="target", value=r.target if r else "new", allow_blank=False),
+            Select(
+                [(_(TARGET_NAMES[t]), t) for t in TARGET_NAMES],
+                id="target",
+                value=r.target if r else "new",
+                allow_blank=False,
+            ),
             "target",
         )
-        yield Field(_("Customer group (when asked of a group)"), Input(r.group if r else "", id="group", max_length=100), "group")
-        yield Field("", Checkbox(_("Ask again at card read (second survey)"), r.ask_at_card_read if r else False, id="ask"), "ask")
+        yield Field(
+            _("Customer group (when asked of a group)"),
+            Input(r.group if r else "", id="group", max_length=100),
+            "group",
+        )
+        yield Field(
+            "",
+            Checkbox(_("Ask again at card read (second survey)"), r.ask_at_card_read if r else False, id="ask"),
+            "ask",
+        )
         yield Field("", Checkbox(_("Active"), r.active if r else True, id="active"), "active")
 
     DIALOG_CLASS = "question-dialog"
@@ -76,11 +98,17 @@ class QuestionModal(FormModal):
         if v is None:
             return
         values = QuestionInput(
-            text=v["text"], kind=v["kind"], choices=tuple(line for line in v["choices"].split("\n")),
-            target=v["target"], group=v["group"], ask_at_card_read=bool(v["ask"]), active=bool(v["active"]),
+            text=v["text"],
+            kind=v["kind"],
+            choices=tuple(line for line in v["choices"].split("\n")),
+            target=v["target"],
+            group=v["group"],
+            ask_at_card_read=bool(v["ask"]),
+            active=bool(v["active"]),
         )
-        self.submit(save_question, self.row.id if self.row else None, values, self.actor,
-                    on_done=self._saved, group="save")
+        self.submit(
+            save_question, self.row.id if self.row else None, values, self.actor, on_done=self._saved, group="save"
+        )
 
     def _saved(self, question_id: int) -> None:
         self.dismiss(question_id)

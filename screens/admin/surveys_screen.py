@@ -26,8 +26,15 @@ from .question_modal import KIND_NAMES, TARGET_NAMES, QuestionModal, QuestionRow
 def load_questions() -> list[QuestionRow]:
     return [
         QuestionRow(
-            q.id, q.position, q.text, q.kind, tuple(surveys.choices_of(q)), q.target,
-            q.group.name if q.group_id is not None else "", q.ask_at_card_read, q.active,
+            q.id,
+            q.position,
+            q.text,
+            q.kind,
+            tuple(surveys.choices_of(q)),
+            q.target,
+            q.group.name if q.group_id is not None else "",
+            q.ask_at_card_read,
+            q.active,
         )
         for q in surveys.questions()
     ]
@@ -74,9 +81,13 @@ class SurveysScreen(Screen[None]):
         for r in rows:
             asked_of = _(TARGET_NAMES[r.target]) if r.target == "new" else r.group
             table.add_row(
-                plain(str(r.position)), plain(r.text, 60), plain(_(KIND_NAMES.get(r.kind, r.kind))),
-                plain(" / ".join(r.choices), 40), plain(asked_of, 24),
-                plain(_("yes") if r.ask_at_card_read else ""), plain(_("yes") if r.active else _("no")),
+                plain(str(r.position)),
+                plain(r.text, 60),
+                plain(_(KIND_NAMES.get(r.kind, r.kind))),
+                plain(" / ".join(r.choices), 40),
+                plain(asked_of, 24),
+                plain(_("yes") if r.ask_at_card_read else ""),
+                plain(_("yes") if r.active else _("no")),
                 key=str(r.id),
             )
         ids = [r.id for r in rows]
@@ -111,11 +122,25 @@ class SurveysScreen(Screen[None]):
     def action_toggle_active(self) -> None:
         row = self.selected
         if row is not None and not refused(self, "toggle_active"):
-            run_db(self, surveys.set_active, row.id, not row.active, self.actor,
-                   on_done=lambda _q: self.reload(row.id), group="surveys-write")
+            run_db(
+                self,
+                surveys.set_active,
+                row.id,
+                not row.active,
+                self.actor,
+                on_done=lambda _q: self.reload(row.id),
+                group="surveys-write",
+            )
 
     def action_move(self, step: int) -> None:
         row = self.selected
         if row is not None and not refused(self, "move"):
-            run_db(self, surveys.move_question, row.id, step, self.actor,
-                   on_done=lambda _r: self.reload(row.id), group="surveys-write")
+            run_db(
+                self,
+                surveys.move_question,
+                row.id,
+                step,
+                self.actor,
+                on_done=lambda _r: self.reload(row.id),
+                group="surveys-write",
+            )

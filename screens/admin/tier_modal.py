@@ -4,7 +4,7 @@ saves it through the tiers service at once; the modal answers the tier's id, or 
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -75,8 +75,9 @@ class TierModal(FormModal):
         values = self.values_to_save()
         if values is None:
             return
-        self.submit(save_tier, self.tier.id if self.tier else None, values, self.actor,
-                    on_done=self._saved, group="tier-save")
+        self.submit(
+            save_tier, self.tier.id if self.tier else None, values, self.actor, on_done=self._saved, group="tier-save"
+        )
 
     def _saved(self, tier_id: int) -> None:
         self.dismiss(tier_id)

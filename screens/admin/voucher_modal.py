@@ -4,8 +4,8 @@ shows its refusal under the field it names."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from textual.widgets import Input
 
@@ -63,9 +63,15 @@ def save_voucher(form: VoucherForm, actor: Actor | None) -> int:
     else:
         value = read_money(form.value, "value") or 0
     voucher = vouchers.create_voucher(
-        form.code, form.kind, value,
-        valid_from=read_date(form.valid_from, "valid_from"), valid_to=read_date(form.valid_to, "valid_to"),
-        max_uses=read_uses(form.max_uses), customer=customer_of(form.customer), actor=actor, note=form.note,
+        form.code,
+        form.kind,
+        value,
+        valid_from=read_date(form.valid_from, "valid_from"),
+        valid_to=read_date(form.valid_to, "valid_to"),
+        max_uses=read_uses(form.max_uses),
+        customer=customer_of(form.customer),
+        actor=actor,
+        note=form.note,
     )
     return voucher.id
 
@@ -88,13 +94,26 @@ class VoucherModal(FormModal):
         yield Field(_("Code"), Input(id="voucher-code", max_length=64), "code")
         yield Field(
             _("Kind"),
-            TillSelect([(_(VOUCHER_KIND_NAMES[k]), k) for k in VOUCHER_KIND_NAMES], id="voucher-kind", value="amount", allow_blank=False),
+            TillSelect(
+                [(_(VOUCHER_KIND_NAMES[k]), k) for k in VOUCHER_KIND_NAMES],
+                id="voucher-kind",
+                value="amount",
+                allow_blank=False,
+            ),
             "kind",
         )
         yield Field(_("Value (an amount, or a percent such as 10%)"), Input(id="voucher-value", max_length=30), "value")
-        yield Field(_("Valid from"), Input(id="voucher-from", placeholder=_("YYYY-MM-DD, blank: now"), max_length=20), "valid_from")
-        yield Field(_("Valid to"), Input(id="voucher-to", placeholder=_("YYYY-MM-DD, blank: no end"), max_length=20), "valid_to")
-        yield Field(_("Uses allowed"), Input("1", id="voucher-uses", placeholder=_("blank: no limit"), max_length=9), "max_uses")
+        yield Field(
+            _("Valid from"),
+            Input(id="voucher-from", placeholder=_("YYYY-MM-DD, blank: now"), max_length=20),
+            "valid_from",
+        )
+        yield Field(
+            _("Valid to"), Input(id="voucher-to", placeholder=_("YYYY-MM-DD, blank: no end"), max_length=20), "valid_to"
+        )
+        yield Field(
+            _("Uses allowed"), Input("1", id="voucher-uses", placeholder=_("blank: no limit"), max_length=9), "max_uses"
+        )
         yield Field(_("Only for customer (code or card)"), Input(id="voucher-customer", max_length=64), "customer")
         yield Field(_("Note"), Input(id="voucher-note", max_length=500), "note")
 
@@ -120,8 +139,16 @@ class VoucherModal(FormModal):
 
     def _check_code(self, text: str) -> None:
         if text.strip():
-            run_db(self, scans.new_code_refusal, text.strip(), "voucher", on_done=self._code_checked,
-                   on_error=lambda _exc: None, group="voucher-code", exclusive=True)
+            run_db(
+                self,
+                scans.new_code_refusal,
+                text.strip(),
+                "voucher",
+                on_done=self._code_checked,
+                on_error=lambda _exc: None,
+                group="voucher-code",
+                exclusive=True,
+            )
 
     def _code_checked(self, refusal: str | None) -> None:
         field = self.field("code")
@@ -135,7 +162,9 @@ class VoucherModal(FormModal):
         v = self.values_to_save()
         if v is None:
             return
-        form = VoucherForm(v["code"], v["kind"], v["value"], v["valid_from"], v["valid_to"], v["max_uses"], v["customer"], v["note"])
+        form = VoucherForm(
+            v["code"], v["kind"], v["value"], v["valid_from"], v["valid_to"], v["max_uses"], v["customer"], v["note"]
+        )
         self.submit(save_voucher, form, self.actor, on_done=self._saved, group="voucher-save", title=_("Voucher"))
 
     def _saved(self, voucher_id: int) -> None:

@@ -51,12 +51,18 @@ class VouchersScreen(Screen[None]):
         # only when idle, and showed a new row cut for a moment ("Nguyễn …").
         yield PagedTable(
             [
-                Column("code", _("Code"), widest=20), Column("value", _("Value")), Column("kind", _("Kind")),
-                Column("uses", _("Uses")), Column("state", _("State")), Column("from", _("Valid from")),
-                Column("to", _("Valid to")), Column("customer", _("Customer"), widest=30),
+                Column("code", _("Code"), widest=20),
+                Column("value", _("Value")),
+                Column("kind", _("Kind")),
+                Column("uses", _("Uses")),
+                Column("state", _("State")),
+                Column("from", _("Valid from")),
+                Column("to", _("Valid to")),
+                Column("customer", _("Customer"), widest=30),
                 Column("note", _("Note"), widest=30),
             ],
-            self._cells, id="vouchers",
+            self._cells,
+            id="vouchers",
         )
         yield ShopFooter()
 
@@ -66,7 +72,13 @@ class VouchersScreen(Screen[None]):
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
-        run_db(self, vouchers.list_vouchers, on_done=lambda rows: self._show(rows, select_id), group="vouchers", exclusive=True)
+        run_db(
+            self,
+            vouchers.list_vouchers,
+            on_done=lambda rows: self._show(rows, select_id),
+            group="vouchers",
+            exclusive=True,
+        )
 
     def _show(self, rows: list[vouchers.VoucherRow], select_id: int | None) -> None:
         self.rows = rows
@@ -82,11 +94,18 @@ class VouchersScreen(Screen[None]):
     def _cells(self, r: vouchers.VoucherRow) -> tuple:
         f = self.formats
         value = f.money(r.value) if r.kind == "amount" else f.percent(r.value)
-        uses = "{uses} / {max}".format(uses=r.uses, max=r.max_uses) if r.max_uses is not None else "{uses} / ∞".format(uses=r.uses)
-        customer = "{name} ({code})".format(name=r.customer_name, code=r.customer_code) if r.customer_code else ""
+        uses = f"{r.uses} / {r.max_uses}" if r.max_uses is not None else f"{r.uses} / ∞"
+        customer = f"{r.customer_name} ({r.customer_code})" if r.customer_code else ""
         return (
-            plain(r.code), value, plain(_(VOUCHER_KIND_NAMES.get(r.kind, r.kind))), plain(uses), plain(_(STATE_NAMES[r.state])),
-            f.date(r.valid_from), f.date(r.valid_to), plain(customer), plain(r.note),
+            plain(r.code),
+            value,
+            plain(_(VOUCHER_KIND_NAMES.get(r.kind, r.kind))),
+            plain(uses),
+            plain(_(STATE_NAMES[r.state])),
+            f.date(r.valid_from),
+            f.date(r.valid_to),
+            plain(customer),
+            plain(r.note),
         )
 
     @property
@@ -112,8 +131,15 @@ class VouchersScreen(Screen[None]):
 
         def answered(choice: str | None) -> None:
             if choice == "expire":
-                run_db(self, vouchers.expire_voucher, row.id, self.actor,
-                       on_done=lambda _v: self._saved(row.id), group="vouchers-write", title=_("Voucher"))
+                run_db(
+                    self,
+                    vouchers.expire_voucher,
+                    row.id,
+                    self.actor,
+                    on_done=lambda _v: self._saved(row.id),
+                    group="vouchers-write",
+                    title=_("Voucher"),
+                )
 
         self.app.push_screen(
             ChoiceModal(

@@ -68,8 +68,10 @@ def confirm_anonymise(node, customer_id: int, name: str, code: str, actor: Actor
     node.app.push_screen(
         ChoiceModal(
             _("Anonymise the customer?"),
-            _("{name} ({code}): the name, phone, e-mail, address, birthday, notes and property values are erased "
-              "for good, and the cards end. Receipts, points and debt stay.").format(name=name, code=code),
+            _(
+                "{name} ({code}): the name, phone, e-mail, address, birthday, notes and property values are erased "
+                "for good, and the cards end. Receipts, points and debt stay."
+            ).format(name=name, code=code),
             [("keep", _("Keep as it is")), ("anonymise", _("Anonymise"))],
         ),
         answered,
@@ -132,7 +134,9 @@ class CardActionsModal(ModalScreen[bool]):
         self.reload()
 
     def reload(self) -> None:
-        run_db(self, held_cards, self.customer_id, on_done=self._show, group="held-cards", exclusive=True, title=_("Cards"))
+        run_db(
+            self, held_cards, self.customer_id, on_done=self._show, group="held-cards", exclusive=True, title=_("Cards")
+        )
 
     def _show(self, held: HeldCards) -> None:
         self.held = held
@@ -142,7 +146,9 @@ class CardActionsModal(ModalScreen[bool]):
         table = self.query_one("#held-cards", DataTable)
         table.clear()
         for row in held.cards:
-            table.add_row(plain(row.barcode, 40), plain(name_of(CARD_KIND_NAMES, row.kind)), self.formats.datetime(row.bound_at))
+            table.add_row(
+                plain(row.barcode, 40), plain(name_of(CARD_KIND_NAMES, row.kind)), self.formats.datetime(row.bound_at)
+            )
         self.query_one("#cards-none", Static).update(content(_("No card is held now.")) if not held.cards else "")
 
     @property
@@ -175,16 +181,20 @@ class CardActionsModal(ModalScreen[bool]):
         barcode = self.selected
         if barcode is None or self._busy:
             return
-        self._run(withdraw, barcode, self.query_one("#card-reason", Input).value,
-                  done=_("Card {barcode} withdrawn."))
+        self._run(withdraw, barcode, self.query_one("#card-reason", Input).value, done=_("Card {barcode} withdrawn."))
 
     def action_replace(self) -> None:
         barcode = self.selected
         if barcode is None or self._busy:
             return
         new = self.query_one("#card-new-barcode", Input).value
-        self._run(replace, barcode, new, self.query_one("#card-reason", Input).value,
-                  done=_("Card {barcode} replaced by {new}."))
+        self._run(
+            replace,
+            barcode,
+            new,
+            self.query_one("#card-reason", Input).value,
+            done=_("Card {barcode} replaced by {new}."),
+        )
 
     def _run(self, job, *args, done: str) -> None:
         self._busy = True

@@ -33,8 +33,9 @@ from shoptui.services.customers import STATUSES
 
 from ..db_work import notify_error, run_db
 from ..dialogs.choice_modal import ChoiceModal
+from ..messages import CardScanned
+from ..text import Formats, content, plain, printable
 from ..widgets.footer import ShopFooter
-from .edit_customer_modal import EditCustomerModal, property_text
 from ..widgets.labels import (
     CARD_KIND_NAMES,
     CHANNEL_NAMES,
@@ -47,9 +48,8 @@ from ..widgets.labels import (
     STATUS_NAMES,
     name_of,
 )
-from ..messages import CardScanned
-from ..text import Formats, content, plain, printable
 from ..widgets.paged_table import Column, PagedTable
+from .edit_customer_modal import EditCustomerModal, property_text
 from .status_change import change_status
 
 PAGE_SIZE = 50
@@ -121,7 +121,9 @@ class CardTable(PagedTable):
         Binding("left", "screen.next_tab(-1)", N_("Previous tab"), show=False, id="card-table-previous-tab"),
         Binding("right", "screen.next_tab(1)", N_("Next tab"), show=False, id="card-table-next-tab"),
         # A DataTable pages sideways on Ctrl+PgUp/PgDn: here they change the tab, as elsewhere on the card.
-        Binding("ctrl+pageup", "screen.next_tab(-1)", N_("Previous tab"), show=False, id="card-table-previous-tab-page"),
+        Binding(
+            "ctrl+pageup", "screen.next_tab(-1)", N_("Previous tab"), show=False, id="card-table-previous-tab-page"
+        ),
         Binding("ctrl+pagedown", "screen.next_tab(1)", N_("Next tab"), show=False, id="card-table-next-tab-page"),
         Binding("shift+left", "scroll_left", N_("Scroll left"), show=False, id="card-table-scroll-left"),
         Binding("shift+right", "scroll_right", N_("Scroll right"), show=False, id="card-table-scroll-right"),
@@ -135,8 +137,14 @@ def can_buy(customer_id: int, actor: Actor | None) -> None:
 
 class CustomerCardScreen(Screen[None]):
     # The permission each key needs: a key the signed-in role may not use is not offered.
-    ACTION_NEEDS = {"edit": "edit_customer", "status": "edit_customer", "adjust": "adjust",
-                    "move_receipt": "move_receipt", "merge": "merge_customers", "anonymise": "anonymise"}
+    ACTION_NEEDS = {
+        "edit": "edit_customer",
+        "status": "edit_customer",
+        "adjust": "adjust",
+        "move_receipt": "move_receipt",
+        "merge": "merge_customers",
+        "anonymise": "anonymise",
+    }
     BINDINGS = [
         # The footer shows what the till needs all day; status, cards, adjustments and merging
         # are in F1 and the palette, so that Help and Quit fit 80 columns in every language.
@@ -145,8 +153,9 @@ class CustomerCardScreen(Screen[None]):
         Binding("f6", "status", N_("Status"), id="card-status", show=False),
         Binding("f7", "add_card", N_("Add card"), id="card-add", show=False),
         # Priority: the card field of the Cards tab would take Ctrl+W (delete a word) itself.
-        Binding("ctrl+w", "card_actions", N_("Withdraw or replace a card"), id="card-actions",
-                show=False, priority=True),
+        Binding(
+            "ctrl+w", "card_actions", N_("Withdraw or replace a card"), id="card-actions", show=False, priority=True
+        ),
         Binding("f5", "new_sale", N_("Sale"), id="card-sale"),
         Binding("f8", "return_sale", N_("Return"), id="card-return"),
         Binding("f9", "debt_payment", N_("Pay debt"), id="card-debt-payment"),
@@ -180,78 +189,149 @@ class CustomerCardScreen(Screen[None]):
         with TabbedContent(id="card-tabs"):
             with TabPane(_("Profile"), id="profile"):
                 yield CardTable(
-                    [Column("field", _("Field")), Column("value", _("Value"))], lambda row: row,
-                    id="profile-table", zebra_stripes=False, show_header=False,
+                    [Column("field", _("Field")), Column("value", _("Value"))],
+                    lambda row: row,
+                    id="profile-table",
+                    zebra_stripes=False,
+                    show_header=False,
                 )
             with TabPane(_("Sales"), id="sales"):
                 yield CardTable(
                     [
-                        Column("at", _("Date")), Column("number", _("Receipt"), widest=20), Column("store", _("Store"), widest=10),
-                        Column("total", _("Total"), True), Column("discount", _("Discount"), True),
-                        Column("credit", _("On credit"), True), Column("earned", _("Points +"), True),
-                        Column("redeemed", _("Points −"), True), Column("returned", _("Returned"), True),
+                        Column("at", _("Date")),
+                        Column("number", _("Receipt"), widest=20),
+                        Column("store", _("Store"), widest=10),
+                        Column("total", _("Total"), True),
+                        Column("discount", _("Discount"), True),
+                        Column("credit", _("On credit"), True),
+                        Column("earned", _("Points +"), True),
+                        Column("redeemed", _("Points −"), True),
+                        Column("returned", _("Returned"), True),
                     ],
                     lambda r: (
-                        f.datetime(r.at), plain(r.number), plain(r.store), f.money(r.total), f.money(r.discount),
-                        f.money(r.on_credit), f.number(r.points_earned), f.number(r.points_redeemed), f.money(r.returned),
+                        f.datetime(r.at),
+                        plain(r.number),
+                        plain(r.store),
+                        f.money(r.total),
+                        f.money(r.discount),
+                        f.money(r.on_credit),
+                        f.number(r.points_earned),
+                        f.number(r.points_redeemed),
+                        f.money(r.returned),
                     ),
-                    partial(customer_view.sales, cid), PAGE_SIZE, id="sales-table",
+                    partial(customer_view.sales, cid),
+                    PAGE_SIZE,
+                    id="sales-table",
                 )
             with TabPane(_("Returns"), id="returns"):
                 yield CardTable(
                     [
-                        Column("at", _("Date")), Column("number", _("Receipt"), widest=20), Column("store", _("Store"), widest=10),
-                        Column("total", _("Total"), True), Column("sale", _("Of sale"), widest=20),
+                        Column("at", _("Date")),
+                        Column("number", _("Receipt"), widest=20),
+                        Column("store", _("Store"), widest=10),
+                        Column("total", _("Total"), True),
+                        Column("sale", _("Of sale"), widest=20),
                         Column("points", _("Points taken back"), True),
                     ],
                     lambda r: (
-                        f.datetime(r.at), plain(r.number), plain(r.store), f.money(r.total), plain(r.sale_number or ""),
+                        f.datetime(r.at),
+                        plain(r.number),
+                        plain(r.store),
+                        f.money(r.total),
+                        plain(r.sale_number or ""),
                         f.number(r.points_reversed),
                     ),
-                    partial(customer_view.returns, cid), PAGE_SIZE, id="returns-table",
+                    partial(customer_view.returns, cid),
+                    PAGE_SIZE,
+                    id="returns-table",
                 )
             with TabPane(_("Cards"), id="cards"):
-                yield Input(placeholder=_("Scan or type a card barcode and press Enter to give it to this customer"), id="new-card", max_length=64)
-                yield Select([(_(CARD_KIND_NAMES[k]), k) for k in CARD_KINDS], value="loyalty", allow_blank=False, id="new-card-kind")
+                yield Input(
+                    placeholder=_("Scan or type a card barcode and press Enter to give it to this customer"),
+                    id="new-card",
+                    max_length=64,
+                )
+                yield Select(
+                    [(_(CARD_KIND_NAMES[k]), k) for k in CARD_KINDS],
+                    value="loyalty",
+                    allow_blank=False,
+                    id="new-card-kind",
+                )
                 yield CardTable(
                     [
-                        Column("barcode", _("Card"), widest=30), Column("kind", _("Kind")), Column("state", _("State")),
-                        Column("bound", _("Given")), Column("ended", _("Ended")), Column("by", _("Replaced by"), widest=30),
+                        Column("barcode", _("Card"), widest=30),
+                        Column("kind", _("Kind")),
+                        Column("state", _("State")),
+                        Column("bound", _("Given")),
+                        Column("ended", _("Ended")),
+                        Column("by", _("Replaced by"), widest=30),
                     ],
-                    self._card_cells, id="cards-table",
+                    self._card_cells,
+                    id="cards-table",
                 )
             with TabPane(_("Points"), id="points"):
                 yield CardTable(
                     [
-                        Column("at", _("Date")), Column("change", _("Change"), True), Column("balance", _("Balance"), True),
-                        Column("kind", _("What")), Column("receipt", _("Receipt"), widest=20), Column("reason", _("Reason"), widest=40),
+                        Column("at", _("Date")),
+                        Column("change", _("Change"), True),
+                        Column("balance", _("Balance"), True),
+                        Column("kind", _("What")),
+                        Column("receipt", _("Receipt"), widest=20),
+                        Column("reason", _("Reason"), widest=40),
                         Column("user", _("By"), widest=16),
                     ],
                     lambda r: (
-                        f.datetime(r.at), f.signed_number(r.amount), f.number(r.balance), plain(name_of(POINTS_KIND_NAMES, r.kind)),
-                        plain(r.receipt or ""), plain(r.reason), plain(r.user or ""),
+                        f.datetime(r.at),
+                        f.signed_number(r.amount),
+                        f.number(r.balance),
+                        plain(name_of(POINTS_KIND_NAMES, r.kind)),
+                        plain(r.receipt or ""),
+                        plain(r.reason),
+                        plain(r.user or ""),
                     ),
-                    partial(customer_view.points_ledger, cid), PAGE_SIZE, id="points-table",
+                    partial(customer_view.points_ledger, cid),
+                    PAGE_SIZE,
+                    id="points-table",
                 )
             with TabPane(_("Debts"), id="debts"):
                 yield Static(id="aging")
                 yield CardTable(
                     [
-                        Column("at", _("Date")), Column("change", _("Change"), True), Column("balance", _("Balance"), True),
-                        Column("kind", _("What")), Column("receipt", _("Receipt"), widest=20), Column("method", _("Paid by")),
-                        Column("reason", _("Reason"), widest=40), Column("user", _("By"), widest=16),
+                        Column("at", _("Date")),
+                        Column("change", _("Change"), True),
+                        Column("balance", _("Balance"), True),
+                        Column("kind", _("What")),
+                        Column("receipt", _("Receipt"), widest=20),
+                        Column("method", _("Paid by")),
+                        Column("reason", _("Reason"), widest=40),
+                        Column("user", _("By"), widest=16),
                     ],
                     lambda r: (
-                        f.datetime(r.at), f.signed_money(r.amount), f.money(r.balance), plain(name_of(DEBT_KIND_NAMES, r.kind)),
-                        plain(r.receipt or ""), plain(name_of(METHOD_NAMES, r.method)), plain(r.reason), plain(r.user or ""),
+                        f.datetime(r.at),
+                        f.signed_money(r.amount),
+                        f.money(r.balance),
+                        plain(name_of(DEBT_KIND_NAMES, r.kind)),
+                        plain(r.receipt or ""),
+                        plain(name_of(METHOD_NAMES, r.method)),
+                        plain(r.reason),
+                        plain(r.user or ""),
                     ),
-                    partial(customer_view.debt_ledger, cid), PAGE_SIZE, id="debts-table",
+                    partial(customer_view.debt_ledger, cid),
+                    PAGE_SIZE,
+                    id="debts-table",
                 )
             with TabPane(_("Surveys"), id="surveys"):
                 yield CardTable(
-                    [Column("at", _("Date")), Column("question", _("Question"), widest=50), Column("answer", _("Answer"), widest=50), Column("user", _("By"), widest=16)],
+                    [
+                        Column("at", _("Date")),
+                        Column("question", _("Question"), widest=50),
+                        Column("answer", _("Answer"), widest=50),
+                        Column("user", _("By"), widest=16),
+                    ],
                     lambda r: (f.datetime(r.at), plain(r.question), plain(r.answer), plain(r.user or "")),
-                    partial(customer_view.survey_answers, cid), PAGE_SIZE, id="surveys-table",
+                    partial(customer_view.survey_answers, cid),
+                    PAGE_SIZE,
+                    id="surveys-table",
                 )
         yield ShopFooter()
 
@@ -267,18 +347,36 @@ class CustomerCardScreen(Screen[None]):
         (F7 shows the Cards tab with its card field focused)."""
         table = next(iter(event.pane.query(CardTable)), None)
         focused = self.focused
-        if table is None or (focused is not None and focused is not event.tabbed_content.query_one(Tabs)
-                             and event.pane in focused.ancestors):
+        if table is None or (
+            focused is not None
+            and focused is not event.tabbed_content.query_one(Tabs)
+            and event.pane in focused.ancestors
+        ):
             return
         table.focus()
 
     # -- data -----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        run_db(self, load_card, self.customer_id, on_done=self._show, on_error=self._load_failed, group="card", exclusive=True)
+        run_db(
+            self,
+            load_card,
+            self.customer_id,
+            on_done=self._show,
+            on_error=self._load_failed,
+            group="card",
+            exclusive=True,
+        )
         self.segment_done = False
-        run_db(self, customer_segment.segment_of, self.customer_id, on_done=self._segment_known,
-               on_error=self._segment_failed, group="card-segment", exclusive=True)
+        run_db(
+            self,
+            customer_segment.segment_of,
+            self.customer_id,
+            on_done=self._segment_known,
+            on_error=self._segment_failed,
+            group="card-segment",
+            exclusive=True,
+        )
 
     def _segment_known(self, segment: str | None) -> None:
         self.segment = segment
@@ -318,8 +416,11 @@ class CustomerCardScreen(Screen[None]):
             debt = _("{amount} · oldest {days} days").format(amount=debt, days=h.debt_days)
         breaks_rule = any(flag in CREDIT_RULE_FLAGS for flag in h.flags)
         # A negative debt is money the shop holds for the customer: named so, never "-₫50,000".
-        debt_fact = (_("Paid in advance"), f.money(-h.debt).plain, "bold") if h.debt < 0 else (
-            _("Debt"), debt, WARNING_STYLE if breaks_rule else "bold")
+        debt_fact = (
+            (_("Paid in advance"), f.money(-h.debt).plain, "bold")
+            if h.debt < 0
+            else (_("Debt"), debt, WARNING_STYLE if breaks_rule else "bold")
+        )
         facts = [
             (_("Points"), f.number(h.points).plain),
             debt_fact,
@@ -410,8 +511,12 @@ class CustomerCardScreen(Screen[None]):
         f = self.formats
         state = _("held now") if r.current else name_of(END_REASON_NAMES, r.end_reason)
         return (
-            plain(r.barcode), plain(name_of(CARD_KIND_NAMES, r.kind)), plain(state),
-            f.datetime(r.bound_at), f.datetime(r.ended_at), plain(r.replaced_by or ""),
+            plain(r.barcode),
+            plain(name_of(CARD_KIND_NAMES, r.kind)),
+            plain(state),
+            f.datetime(r.bound_at),
+            f.datetime(r.ended_at),
+            plain(r.replaced_by or ""),
         )
 
     def _aging_text(self, aging: customer_view.Aging) -> Text:
@@ -421,7 +526,10 @@ class CustomerCardScreen(Screen[None]):
             text.append(_("No unpaid debt."))
             return text
         text.append(_("Unpaid: {amount}").format(amount=f.money(aging.total).plain), style="bold")
-        text.append("   " + _("oldest from {date} ({days} days)").format(date=f.date(aging.oldest_unpaid).plain, days=aging.days))
+        text.append(
+            "   "
+            + _("oldest from {date} ({days} days)").format(date=f.date(aging.oldest_unpaid).plain, days=aging.days)
+        )
         text.append("\n")
         for i, (label, amount) in enumerate(aging.buckets):
             if i:
@@ -470,7 +578,9 @@ class CustomerCardScreen(Screen[None]):
         self.app.push_screen(
             ChoiceModal(
                 _("Status"),
-                _("{name}: incomplete means data to complete later; archived customers are hidden and do not count toward the limit.").format(name=self.data.header.name),
+                _(
+                    "{name}: incomplete means data to complete later; archived customers are hidden and do not count toward the limit."
+                ).format(name=self.data.header.name),
                 [(status, _(STATUS_NAMES[status])) for status in STATUSES],
                 current=self.data.header.status,
             ),
@@ -493,14 +603,18 @@ class CustomerCardScreen(Screen[None]):
         if self.data is not None and self.data.header.status == "archived":
             # Refused at the key, in the sentence that says what this user can do (make the
             # customer active again, or ask a manager), not after a sale was typed in.
-            run_db(self, can_buy, self.customer_id, self.actor, on_done=lambda _ok: self._open_sale(), group="card-sale")
+            run_db(
+                self, can_buy, self.customer_id, self.actor, on_done=lambda _ok: self._open_sale(), group="card-sale"
+            )
             return
         self._open_sale()
 
     def _open_sale(self) -> None:
         from ..till.sale_modal import SaleModal
 
-        self.app.push_screen(SaleModal(self.customer_id, self.formats, self.actor), lambda done: self.changed() if done else None)
+        self.app.push_screen(
+            SaleModal(self.customer_id, self.formats, self.actor), lambda done: self.changed() if done else None
+        )
 
     def action_return_sale(self) -> None:
         """The sale highlighted on the Sales tab, else a receipt number to type."""
@@ -511,7 +625,10 @@ class CustomerCardScreen(Screen[None]):
         table = self.query_one("#sales-table", PagedTable)
         if tabs.active == "sales" and self.data is not None and 0 <= table.cursor_row < len(self.data.sales.rows):
             sale_id = self.data.sales.rows[table.cursor_row].id
-        self.app.push_screen(ReturnModal(self.formats, self.actor, sale_id, customer_id=self.customer_id), lambda done: self.changed() if done else None)
+        self.app.push_screen(
+            ReturnModal(self.formats, self.actor, sale_id, customer_id=self.customer_id),
+            lambda done: self.changed() if done else None,
+        )
 
     def action_debt_payment(self) -> None:
         from ..till.debt_payment_modal import DebtPaymentModal
@@ -531,8 +648,10 @@ class CustomerCardScreen(Screen[None]):
         from ..till.attach_modal import AttachModal
 
         if self.data is not None:
-            self.app.push_screen(AttachModal(self.customer_id, self.data.header.name, self.formats, self.actor),
-                                 lambda done: self.changed() if done else None)
+            self.app.push_screen(
+                AttachModal(self.customer_id, self.data.header.name, self.formats, self.actor),
+                lambda done: self.changed() if done else None,
+            )
 
     def action_move_receipt(self) -> None:
         """F2: a sale recorded on this customer by mistake goes to the right one (manager+);
@@ -546,22 +665,29 @@ class CustomerCardScreen(Screen[None]):
         table = self.query_one("#sales-table", PagedTable)
         if tabs.active == "sales" and 0 <= table.cursor_row < len(self.data.sales.rows):
             sale_id = self.data.sales.rows[table.cursor_row].id
-        self.app.push_screen(MoveReceiptModal(self.customer_id, self.data.header.name, self.formats, self.actor, sale_id),
-                             lambda moved: self.changed() if moved else None)
+        self.app.push_screen(
+            MoveReceiptModal(self.customer_id, self.data.header.name, self.formats, self.actor, sale_id),
+            lambda moved: self.changed() if moved else None,
+        )
 
     def action_adjust(self) -> None:
         from ..till.adjust_modal import AdjustModal
 
         if self.refused("adjust"):
             return
-        self.app.push_screen(AdjustModal(self.customer_id, self.formats, self.actor), lambda done: self.changed() if done else None)
+        self.app.push_screen(
+            AdjustModal(self.customer_id, self.formats, self.actor), lambda done: self.changed() if done else None
+        )
 
     def action_merge(self) -> None:
         if self.data is None or self.refused("merge_customers"):
             return
         from .merge_modal import MergeModal
 
-        self.app.push_screen(MergeModal(self.customer_id, self.data.header.name, self.actor), lambda merged: self.changed() if merged else None)
+        self.app.push_screen(
+            MergeModal(self.customer_id, self.data.header.name, self.actor),
+            lambda merged: self.changed() if merged else None,
+        )
 
     def action_anonymise(self) -> None:
         """Ctrl+O (owner): the customer asked to be forgotten. A second question, then
@@ -570,7 +696,9 @@ class CustomerCardScreen(Screen[None]):
 
         if self.data is None or self.refused("anonymise"):
             return
-        confirm_anonymise(self, self.customer_id, self.data.header.name, self.data.header.code, self.actor, self.changed)
+        confirm_anonymise(
+            self, self.customer_id, self.data.header.name, self.data.header.code, self.actor, self.changed
+        )
 
     def action_card_actions(self) -> None:
         """Ctrl+W: withdraw a lost card, or replace it by a new one; the Cards tab shows the history."""
@@ -597,12 +725,21 @@ class CustomerCardScreen(Screen[None]):
         def done(card_barcode: str) -> None:
             self.query_one("#new-card", Input).value = ""
             name = self.data.header.name if self.data else ""
-            self.app.notify(printable(_("Card {barcode} given to {name}.").format(barcode=card_barcode, name=name)), markup=False)
+            self.app.notify(
+                printable(_("Card {barcode} given to {name}.").format(barcode=card_barcode, name=name)), markup=False
+            )
             self.changed()
 
         run_db(
-            self, issue_card, self.customer_id, barcode, self.actor, self.query_one("#new-card-kind", Select).value,
-            on_done=done, group="add-card", title=_("Card"),
+            self,
+            issue_card,
+            self.customer_id,
+            barcode,
+            self.actor,
+            self.query_one("#new-card-kind", Select).value,
+            on_done=done,
+            group="add-card",
+            title=_("Card"),
         )
 
     def on_card_scanned(self, message: CardScanned) -> None:

@@ -8,8 +8,8 @@ of address): one transaction, so a wrong value anywhere saves nothing. A
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Iterable
 
 from textual.widgets import Input, Select, TextArea
 
@@ -63,7 +63,7 @@ def save_profile(customer_id: int, changed: dict, actor: Actor | None, phone_con
         else:
             values[name] = value
     properties = {
-        name[len(PROPERTY_PREFIX):]: value for name, value in changed.items() if name.startswith(PROPERTY_PREFIX)
+        name[len(PROPERTY_PREFIX) :]: value for name, value in changed.items() if name.startswith(PROPERTY_PREFIX)
     }
     return customers.save_profile(customer_id, values, properties, actor).warnings
 
@@ -90,7 +90,9 @@ class EditCustomerModal(FormModal):
         yield line("phone", _("Phone"), p.phone_typed or (p.phone or ""), max_length=40)
         yield line("birthday", _("Birthday"), p.birthday.isoformat() if p.birthday else "", placeholder=_("YYYY-MM-DD"))
         gender = TillSelect(
-            [(_(GENDER_NAMES[g]), g) for g in GENDERS], value=p.gender or Select.NULL, id="gender",
+            [(_(GENDER_NAMES[g]), g) for g in GENDERS],
+            value=p.gender or Select.NULL,
+            id="gender",
             prompt=_("not given"),
         )
         yield Field(_("Gender"), gender, "gender")
@@ -103,13 +105,21 @@ class EditCustomerModal(FormModal):
         yield line("credit_limit", _("Credit limit (empty: no limit)"), limit)
         for channel in CHANNELS:
             label = _("Messages by {channel}").format(channel=_(CHANNEL_NAMES[channel]))
-            yield Field(label, YesNoCheckbox(p.consents.get(channel, False), id=f"consent_{channel}"), f"consent_{channel}")
+            yield Field(
+                label, YesNoCheckbox(p.consents.get(channel, False), id=f"consent_{channel}"), f"consent_{channel}"
+            )
         for prop in self.profile.properties:
             name = PROPERTY_PREFIX + prop.code
             if prop.kind == "choice":
-                widget = TillSelect([(printable(c), c) for c in prop.choices], value=prop.value if prop.value in prop.choices else Select.NULL, id=name)
+                widget = TillSelect(
+                    [(printable(c), c) for c in prop.choices],
+                    value=prop.value if prop.value in prop.choices else Select.NULL,
+                    id=name,
+                )
             else:
-                widget = Input(printable(property_text(prop)), id=name, placeholder=_("YYYY-MM-DD") if prop.kind == "date" else "")
+                widget = Input(
+                    printable(property_text(prop)), id=name, placeholder=_("YYYY-MM-DD") if prop.kind == "date" else ""
+                )
             yield Field(prop.name, widget, name)
         yield Field(_("Notes"), TextArea(self.profile.notes, id="notes", soft_wrap=True), "notes")
 
@@ -128,8 +138,15 @@ class EditCustomerModal(FormModal):
             self.dismiss(False)
             return
         run_db(
-            self, save_profile, self.profile.id, changed, self.actor, self.phone_confirmed,
-            on_done=self._saved, on_error=self.show_error, group="save",
+            self,
+            save_profile,
+            self.profile.id,
+            changed,
+            self.actor,
+            self.phone_confirmed,
+            on_done=self._saved,
+            on_error=self.show_error,
+            group="save",
         )
 
     def _saved(self, warnings: list[str]) -> None:

@@ -16,8 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from shoptui.i18n import N_, _
 from shoptui import phones
+from shoptui.i18n import N_, _
 from shoptui.services import directory, settings
 from shoptui.services.context import Actor
 from shoptui.services.merge import MergePreview, MergeResult, merge_customers, merge_preview
@@ -55,9 +55,15 @@ class MergeModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="merge-dialog"):
-            yield Static(content(_("Merge a duplicate into {name}").format(name=self.keep_name)), classes="dialog-title")
             yield Static(
-                content(_("Find the duplicate by name, phone or code; its receipts, points, debt, cards and answers move to {name}.").format(name=self.keep_name)),
+                content(_("Merge a duplicate into {name}").format(name=self.keep_name)), classes="dialog-title"
+            )
+            yield Static(
+                content(
+                    _(
+                        "Find the duplicate by name, phone or code; its receipts, points, debt, cards and answers move to {name}."
+                    ).format(name=self.keep_name)
+                ),
                 classes="dialog-message",
             )
             yield Input(id="merge-search", placeholder=_("Search the duplicate"), max_length=100)
@@ -71,7 +77,9 @@ class MergeModal(ModalScreen[bool]):
         if not event.value.strip():
             self._show([])
             return
-        run_db(self, find_duplicates, event.value, self.keep_id, on_done=self._show, group="merge-search", exclusive=True)
+        run_db(
+            self, find_duplicates, event.value, self.keep_id, on_done=self._show, group="merge-search", exclusive=True
+        )
 
     def _show(self, rows: list[tuple[int, str]]) -> None:
         self.found = {str(cid): label for cid, label in rows}
@@ -106,8 +114,13 @@ class MergeModal(ModalScreen[bool]):
             "Moving to {keep}: receipts {receipts}, points {points}, debt {debt}. "
             "{other} ({other_code}) is archived; this cannot be undone."
         ).format(
-            other=preview.other_name, other_code=preview.other_code, keep=preview.keep_name, keep_code=preview.keep_code,
-            receipts=preview.receipts, points=self.app.formats.number(preview.points).plain, debt=money(preview.debt).plain,
+            other=preview.other_name,
+            other_code=preview.other_code,
+            keep=preview.keep_name,
+            keep_code=preview.keep_code,
+            receipts=preview.receipts,
+            points=self.app.formats.number(preview.points).plain,
+            debt=money(preview.debt).plain,
         )
         other_id = preview.other_id
         self.app.push_screen(
@@ -116,12 +129,24 @@ class MergeModal(ModalScreen[bool]):
         )
 
     def _merge(self, other_id: int) -> None:
-        run_db(self, merge_customers, self.keep_id, other_id, self.actor, on_done=self._merged, group="merge", title=_("Merge"))
+        run_db(
+            self,
+            merge_customers,
+            self.keep_id,
+            other_id,
+            self.actor,
+            on_done=self._merged,
+            group="merge",
+            title=_("Merge"),
+        )
 
     def _merged(self, result: MergeResult) -> None:
         self.app.notify(
-            printable(_("Merged: {receipts} receipts and {cards} cards moved to {name}.").format(
-                receipts=result.receipts, cards=result.cards, name=self.keep_name)),
+            printable(
+                _("Merged: {receipts} receipts and {cards} cards moved to {name}.").format(
+                    receipts=result.receipts, cards=result.cards, name=self.keep_name
+                )
+            ),
             markup=False,
         )
         self.dismiss(True)

@@ -3,7 +3,7 @@ customer who owes money, has points or has paid in advance is archived."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual.dom import DOMNode
 
@@ -23,8 +23,9 @@ def _set(customer_id: int, status: str, actor: Actor | None) -> str:
     return customers.set_status(customer_id, status, actor).status
 
 
-def change_status(node: DOMNode, customer_id: int, status: str, actor: Actor | None,
-                  on_done: Callable[[str], None]) -> None:
+def change_status(
+    node: DOMNode, customer_id: int, status: str, actor: Actor | None, on_done: Callable[[str], None]
+) -> None:
     """Sets ``status`` (``on_done(status)`` after), asking first when archiving would hide a
     debt, points or an advance."""
     app = node.app
@@ -37,7 +38,9 @@ def change_status(node: DOMNode, customer_id: int, status: str, actor: Actor | N
             save()
             return
         app.push_screen(
-            ChoiceModal(_("Archive the customer?"), warning, [("keep", _("Keep as it is")), ("archive", _("Archive anyway"))]),
+            ChoiceModal(
+                _("Archive the customer?"), warning, [("keep", _("Keep as it is")), ("archive", _("Archive anyway"))]
+            ),
             lambda answer: save() if answer == "archive" else None,
         )
 

@@ -92,7 +92,11 @@ class SurveyModal(ModalScreen[int]):
     ]
 
     def __init__(
-        self, customer_id: int, items: list[SurveyItem], actor: Actor | None = None, title: str = "",
+        self,
+        customer_id: int,
+        items: list[SurveyItem],
+        actor: Actor | None = None,
+        title: str = "",
         remember_skips: bool = False,
     ):
         super().__init__()
@@ -111,7 +115,9 @@ class SurveyModal(ModalScreen[int]):
             yield Static(id="survey-title", classes="dialog-title")
             yield Static(id="survey-question", classes="dialog-message")
             yield OptionList(id="survey-choices")
-            yield Input(id="survey-text", max_length=surveys.ANSWER_MAX, placeholder=_("Type the answer and press Enter"))
+            yield Input(
+                id="survey-text", max_length=surveys.ANSWER_MAX, placeholder=_("Type the answer and press Enter")
+            )
             yield Static("", id="survey-error", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Skip (Esc)"), id="survey-skip")
@@ -127,7 +133,11 @@ class SurveyModal(ModalScreen[int]):
     def _show(self) -> None:
         item = self.current
         self.query_one("#survey-title", Static).update(
-            content(_("{title}: question {n} of {count}").format(title=self.title_text, n=self.index + 1, count=len(self.items)))
+            content(
+                _("{title}: question {n} of {count}").format(
+                    title=self.title_text, n=self.index + 1, count=len(self.items)
+                )
+            )
         )
         self.query_one("#survey-question", Static).update(content(item.text))
         self._set_error("")
@@ -174,8 +184,15 @@ class SurveyModal(ModalScreen[int]):
             return
         self._saving = True
         run_db(
-            self, surveys.record_answer, self.current.id, self.customer_id, answer, self.actor,
-            on_done=self._saved, on_error=self._failed, group="survey-answer",
+            self,
+            surveys.record_answer,
+            self.current.id,
+            self.customer_id,
+            answer,
+            self.actor,
+            on_done=self._saved,
+            on_error=self._failed,
+            group="survey-answer",
         )
 
     def _saved(self, _row) -> None:
@@ -207,7 +224,7 @@ class SurveyModal(ModalScreen[int]):
             self._next()
 
     def action_skip_all(self) -> None:
-        self.skipped.extend(item.id for item in self.items[self.index:])
+        self.skipped.extend(item.id for item in self.items[self.index :])
         self.dismiss(self.answered)
 
     async def action_till_key(self, key: str) -> None:
@@ -223,8 +240,15 @@ class SurveyModal(ModalScreen[int]):
 
     def dismiss(self, result=None):
         if self.remember_skips and self.skipped:
-            run_db(self.app, surveys.record_skips, list(self.skipped), self.customer_id, self.actor,
-                   group="survey-skip", title=_("Survey"))
+            run_db(
+                self.app,
+                surveys.record_skips,
+                list(self.skipped),
+                self.customer_id,
+                self.actor,
+                group="survey-skip",
+                title=_("Survey"),
+            )
             self.skipped = []
         return super().dismiss(result)
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from shoptui import clock
 from shoptui.errors import ShopError
@@ -71,7 +72,7 @@ class DeviceConfig:
     counter_name: str = ""
 
     @classmethod
-    def from_settings(cls, shop: settings.ShopSettings | None = None) -> "DeviceConfig":
+    def from_settings(cls, shop: settings.ShopSettings | None = None) -> DeviceConfig:
         shop = shop or settings.current()
         return cls(
             scanner_device=shop.get("scanner_device"),
@@ -159,11 +160,13 @@ class DeviceManager:
             self._scanner_status("error", str(exc))
             return
         if path is None:
-            self._scanner_status("error", _("No input device matches the scanner setting \"{spec}\".").format(spec=spec))
+            self._scanner_status("error", _('No input device matches the scanner setting "{spec}".').format(spec=spec))
             return
         self.scanner_info.path = path
         try:
-            self.scanner = self.factories.scanner(path, self._scanned, self._scanner_status, layout=self.config.scanner_layout)
+            self.scanner = self.factories.scanner(
+                path, self._scanned, self._scanner_status, layout=self.config.scanner_layout
+            )
             self.scanner.start()
         except (ShopError, OSError) as exc:
             self.scanner = None
@@ -199,7 +202,10 @@ class DeviceManager:
             return
         try:
             self.counter = self.factories.counter(
-                port, self._reading, baudrate=self.config.counter_baud, protocol=self.config.counter_protocol,
+                port,
+                self._reading,
+                baudrate=self.config.counter_baud,
+                protocol=self.config.counter_protocol,
                 on_status=self._counter_status,
             )
             self.counter.start(wait_for_port=True)
@@ -215,8 +221,12 @@ class DeviceManager:
             if self._store_id is None:
                 self._store_id = stores.default_store().id
             visits.record_reading(
-                self._store_id, self.counter_name, reading.visitors_in, reading.visitors_out,
-                at=reading.at, cumulative=reading.cumulative,
+                self._store_id,
+                self.counter_name,
+                reading.visitors_in,
+                reading.visitors_out,
+                at=reading.at,
+                cumulative=reading.cumulative,
             )
         self.counter_info.last_reading_at = reading.at or clock.now()
         self.app.post_message(DeviceStatus(COUNTER, "reading", _("Reading stored: {line}").format(line=reading.line)))
@@ -235,8 +245,13 @@ class DeviceManager:
         seen = (message.state, message.message)
         if message.state in problems and self._notified.get(message.device) != seen:
             title = _("Scanner") if message.device == SCANNER else _("People counter")
-            self.app.notify(message.message, title=title, severity="error" if message.state == "error" else "warning",
-                            markup=False, timeout=10)
+            self.app.notify(
+                message.message,
+                title=title,
+                severity="error" if message.state == "error" else "warning",
+                markup=False,
+                timeout=10,
+            )
         if message.state != "reading":
             self._notified[message.device] = seen
         for watcher in list(self.watchers):

@@ -74,7 +74,9 @@ class DevicesScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#scanners", DataTable)
-        table.add_columns(_("Path"), _("Name"), _("Vendor:product"), _("Looks like a scanner"), _("Readable"), _("In use"))
+        table.add_columns(
+            _("Path"), _("Name"), _("Vendor:product"), _("Looks like a scanner"), _("Readable"), _("In use")
+        )
         self.manager.watchers.add(self)
         self.show_states()
         self.action_reload()
@@ -107,9 +109,13 @@ class DevicesScreen(Screen):
         in_use = self.manager.scanner_info.path if self.manager.scanner is not None else ""
         for device in found:
             table.add_row(
-                plain(device.path), plain(device.name), plain(device.vendor_product),
-                plain(_yes_no(device.looks_like_scanner)), plain(_yes_no(device.readable)),
-                plain(_("in use") if device.path == in_use else ""), key=device.path,
+                plain(device.path),
+                plain(device.name),
+                plain(device.vendor_product),
+                plain(_yes_no(device.looks_like_scanner)),
+                plain(_yes_no(device.readable)),
+                plain(_("in use") if device.path == in_use else ""),
+                key=device.path,
             )
         if not found and not problem:
             problem = _("No scanners found (no input devices can be read here).")
@@ -129,8 +135,10 @@ class DevicesScreen(Screen):
             text = _("Scanner: none chosen (the terminal still takes scans typed by a keyboard-mode scanner).")
         else:
             text = _("Scanner: {spec} — {state}. {message}").format(
-                spec=scanner.path or scanner.spec, state=_(SCANNER_STATES.get(scanner.state, scanner.state or "connecting")),
-                message=scanner.message)
+                spec=scanner.path or scanner.spec,
+                state=_(SCANNER_STATES.get(scanner.state, scanner.state or "connecting")),
+                message=scanner.message,
+            )
         self.query_one("#scanner-state", Static).update(printable(text))
         self.query_one("#counter-state", Static).update(content_lines(self.counter_lines()))
 
@@ -139,8 +147,13 @@ class DevicesScreen(Screen):
         if not counter.port:
             return [_("People counter: none (set counter_port to listen on one).")]
         when = self.app.formats.datetime(counter.last_reading_at).plain if counter.last_reading_at else _("none yet")
-        lines = [_("People counter on {port}: {state}. Last reading: {when}.").format(
-            port=counter.port, state=_(COUNTER_STATES.get(counter.state, counter.state or "disconnected")), when=when)]
+        lines = [
+            _("People counter on {port}: {state}. Last reading: {when}.").format(
+                port=counter.port,
+                state=_(COUNTER_STATES.get(counter.state, counter.state or "disconnected")),
+                when=when,
+            )
+        ]
         if counter.last_error:
             lines.append(_("Last error: {error}").format(error=counter.last_error))
         return lines
@@ -179,15 +192,17 @@ class DevicesScreen(Screen):
     def on_scanner_tested(self, message: ScannerTested) -> None:
         self.testing_keyboard = False
         self.query_one("#scanner-test", Static).update(
-            printable(_("Test scan received: {barcode}").format(barcode=message.barcode)))
+            printable(_("Test scan received: {barcode}").format(barcode=message.barcode))
+        )
 
     def on_card_scanned(self, message: CardScanned) -> None:
         if not self.testing_keyboard:
             return  # an ordinary scan: the app opens the card
         message.stop()
         self.testing_keyboard = False
-        self.query_one("#scanner-test", Static).update(printable(
-            _("Test scan received from the keyboard-mode scanner: {barcode}").format(barcode=message.barcode)))
+        self.query_one("#scanner-test", Static).update(
+            printable(_("Test scan received from the keyboard-mode scanner: {barcode}").format(barcode=message.barcode))
+        )
 
     def action_back(self) -> None:
         self.dismiss()

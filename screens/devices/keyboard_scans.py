@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from textual import events
 from textual.timer import Timer
@@ -94,7 +94,10 @@ class KeyboardScans:
 
     def _look_up(self, candidate: Candidate) -> None:
         run_db(
-            self.app, lookup, candidate.text, group="scan",
+            self.app,
+            lookup,
+            candidate.text,
+            group="scan",
             on_done=lambda outcome: self._answered(candidate, outcome),
             on_error=lambda _exc: self._answered(candidate, None),
         )

@@ -12,6 +12,5 @@ from shoptui.services import scans
 from shoptui.services.scans import Scan
 
 
-
 def lookup(text: str) -> Scan:
     return scans.first_known(us_candidates(text.strip()) or [text.strip()])

@@ -9,7 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from shoptui.i18n import N_, _
+from shoptui.i18n import N_
 
 from ..text import content
 

@@ -67,7 +67,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(content(title), classes="dialog-title")
             # Above the keys: at 80x24 the list fills the dialog, and at that width the
             # footer has no room for the palette key, so this line is where one learns of it.
-            yield Static(content(_("Ctrl+P opens the command palette: every screen and action by name.")), classes="dialog-message")
+            yield Static(
+                content(_("Ctrl+P opens the command palette: every screen and action by name.")),
+                classes="dialog-message",
+            )
             yield DataTable(id="help-keys", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:

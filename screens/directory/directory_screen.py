@@ -64,10 +64,16 @@ def debt_cell(formats: Formats, debt: int) -> Text:
     cell.stylize(ADVANCE_STYLE)
     return cell
 
+
 NUMERIC = {"debt", "total_sales", "points"}  # right-aligned, heading too
 # Columns a click on the heading sorts by: the directory service's sort keys.
-SORT_OF_COLUMN = {"name": "name", "debt": "debt", "total_sales": "total_sales",
-                  "last_purchase": "last_purchase", "points": "points"}
+SORT_OF_COLUMN = {
+    "name": "name",
+    "debt": "debt",
+    "total_sales": "total_sales",
+    "last_purchase": "last_purchase",
+    "points": "points",
+}
 SORT_CYCLE = ("name", "debt", "total_sales", "last_purchase", "points")
 # The status filter's steps (F4): what a shop looks at, in the order it wants it.
 STATUS_CYCLE = (
@@ -155,7 +161,9 @@ class DirectoryScreen(Screen[None]):
     # Load the next page when the cursor comes this close to the last row shown.
     PREFETCH_ROWS = 20
 
-    def __init__(self, database, formats: Formats, search_delay: float = 0.15, filters: directory.Filters | None = None):
+    def __init__(
+        self, database, formats: Formats, search_delay: float = 0.15, filters: directory.Filters | None = None
+    ):
         super().__init__()
         self.database = database
         self.formats = formats
@@ -386,7 +394,9 @@ class DirectoryScreen(Screen[None]):
             if self._has_more:
                 line = _("{shown}, more below").format(shown=line)
         elif filters and self._query.strip():
-            line = _("No customer matches this search with the filters on. Escape twice clears the search and the filters.")
+            line = _(
+                "No customer matches this search with the filters on. Escape twice clears the search and the filters."
+            )
         elif filters:
             line = _("No customer matches the filters. Escape clears them.")
         elif self._query.strip():
@@ -508,10 +518,24 @@ class DirectoryScreen(Screen[None]):
             if path:
                 self.notify(_("Writing {path}…").format(path=printable(path)), title=_("Export"), markup=False)
                 statuses = {key: _(name) for key, name in STATUS_NAMES.items()}
-                run_db(self, directory_export.export, path, text, filters, sort, statuses, None, actor,
-                       on_done=lambda count: self._exported(path, count), group="export", title=_("Export"))
+                run_db(
+                    self,
+                    directory_export.export,
+                    path,
+                    text,
+                    filters,
+                    sort,
+                    statuses,
+                    None,
+                    actor,
+                    on_done=lambda count: self._exported(path, count),
+                    group="export",
+                    title=_("Export"),
+                )
 
-        self.app.push_screen(ExportPathModal(_("Export the list"), suggested, _("File to write (.csv or .xlsx), then Enter:")), chosen)
+        self.app.push_screen(
+            ExportPathModal(_("Export the list"), suggested, _("File to write (.csv or .xlsx), then Enter:")), chosen
+        )
 
     def _exported(self, path: str, count: int) -> None:
         line = ngettext("{count} customer written to {path}", "{count} customers written to {path}", count)

@@ -16,8 +16,8 @@ birthday never lands in it; a new scan still replaces it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from textual.widgets import Input
 
@@ -64,7 +64,9 @@ class RegisterModal(FormModal):
     def fields(self) -> Iterable[Field]:
         # A name typed (or pasted) fast with its Enter is a name, not a card: the scan
         # detector gives such a burst back as typing here (keyboard_scans.TYPED_CODES).
-        yield Field(_("Name"), Input(printable(self.initial_name), id="name", max_length=200, classes=TYPED_CODES), "name")
+        yield Field(
+            _("Name"), Input(printable(self.initial_name), id="name", max_length=200, classes=TYPED_CODES), "name"
+        )
         yield Field(_("Phone"), Input(printable(self.initial_phone), id="phone", max_length=40), "phone")
         yield Field(_("Card (scan or type)"), Input(printable(self.card), id="card", max_length=64), "card")
         yield Field(_("Birthday"), Input(id="birthday", placeholder=_("YYYY-MM-DD")), "birthday")
@@ -128,7 +130,9 @@ class RegisterModal(FormModal):
         card = values.pop("card") or ""
         values = {name: value for name, value in values.items() if value not in (None, "")}
         values["status"] = status
-        self.submit(register_with_card, values, card, self.actor, self.phone_confirmed, on_done=self._saved, group="save")
+        self.submit(
+            register_with_card, values, card, self.actor, self.phone_confirmed, on_done=self._saved, group="save"
+        )
 
     def _saved(self, result: Registered) -> None:
         for warning in result.warnings:

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import plotext._utility
 from babel.dates import format_skeleton
@@ -260,9 +261,7 @@ class NoData(Static):
     """
 
     def __init__(self, title: str, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(
-            Text(_("{chart}: no data to draw.").format(chart=printable(title))), id=id, classes=classes
-        )
+        super().__init__(Text(_("{chart}: no data to draw.").format(chart=printable(title))), id=id, classes=classes)
         self.title = printable(title)
 
 

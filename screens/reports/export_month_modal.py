@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import platformdirs
 from babel.numbers import format_decimal
@@ -146,7 +146,9 @@ class ExportMonthModal(FormModal):
         if not target.suffix:
             target = target.with_name(target.name + ".xlsx")
         if target.suffix.lower() != ".xlsx":
-            self.show_error(ValidationError(_("The month is written as an Excel file: give a name ending in .xlsx."), "path"))
+            self.show_error(
+                ValidationError(_("The month is written as an Excel file: give a name ending in .xlsx."), "path")
+            )
             return
         try:
             target = check_target(target)
@@ -185,8 +187,17 @@ class ExportMonthModal(FormModal):
         self.query_one("#export-progress", ProgressBar).display = True
         self.query_one("#export-keys", Static).update(content(_("Esc: stop the export")))
         self.status(_("Exporting {month}…").format(month=month.label))
-        run_db(self, self._export, month, target, on_done=self._done, on_error=self._failed,
-               group="export-month", exclusive=True, title=_("Export month"))
+        run_db(
+            self,
+            self._export,
+            month,
+            target,
+            on_done=self._done,
+            on_error=self._failed,
+            group="export-month",
+            exclusive=True,
+            title=_("Export month"),
+        )
 
     def _export(self, month: Month, target: Path) -> ExportResult:
         """On the worker's thread."""
@@ -205,7 +216,9 @@ class ExportMonthModal(FormModal):
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=total or None, progress=done)
         if total:
-            shown = _("{sheet}: {done} of {total} rows").format(sheet=stage, done=self._number(done), total=self._number(total))
+            shown = _("{sheet}: {done} of {total} rows").format(
+                sheet=stage, done=self._number(done), total=self._number(total)
+            )
         elif done:
             shown = _("{sheet}: {done} rows").format(sheet=stage, done=self._number(done))
         else:

@@ -10,8 +10,7 @@ visits. Two columns of charts on a wide screen, one on an 80-column one.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 from babel.numbers import format_percent
 from rich.text import Text
@@ -128,7 +127,9 @@ class PortraitView(VerticalScroll):
     def query_of_report(self) -> ReportQuery:
         data = self.data
         return ReportQuery(
-            as_of=data["as_of"], date_from=data.get("date_from"), date_to=data.get("date_to"),
+            as_of=data["as_of"],
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
             stores=list(data.get("stores") or []),
         )
 
@@ -137,8 +138,11 @@ class PortraitView(VerticalScroll):
             yield from self.figures()
         with Grid(id="portrait-charts"):
             yield LazyChart(
-                _("New customers per day"), report_series.new_customers_per_day, (self.query_of_report(),),
-                new_customers_chart, id="lazy-portrait-new",
+                _("New customers per day"),
+                report_series.new_customers_per_day,
+                (self.query_of_report(),),
+                new_customers_chart,
+                id="lazy-portrait-new",
             )
             with Vertical(id="portrait-visits", classes="portrait-cell"):
                 yield from self.visit_buckets()
@@ -158,7 +162,11 @@ class PortraitView(VerticalScroll):
         yield Figure(label("revenue"), formats.money(data.get("revenue", 0)), id="figure-revenue")
         yield Figure(label("receipts"), formats.number(data.get("receipts", 0)), id="figure-receipts")
         yield Figure(label("avg_receipt"), formats.money(data.get("avg_receipt", 0)), id="figure-avg-receipt")
-        yield Figure(_("Voucher users (over 2 receipts)"), formats.number(data.get("voucher_users_over_2", 0)), id="figure-vouchers")
+        yield Figure(
+            _("Voucher users (over 2 receipts)"),
+            formats.number(data.get("voucher_users_over_2", 0)),
+            id="figure-vouchers",
+        )
 
     def visit_buckets(self) -> ComposeResult:
         buckets = self.data.get("visit_buckets") or {}
@@ -171,7 +179,8 @@ class PortraitView(VerticalScroll):
                 (label("customers_share"), [round(buckets[key]["customers_share"] * 100) for key in keys]),
                 (label("revenue_share"), [round(buckets[key]["revenue_share"] * 100) for key in keys]),
             ],
-            tick_format=percent_tick, id="chart-portrait-visits",
+            tick_format=percent_tick,
+            id="chart-portrait-visits",
         )
         lines = Text()
         for key in keys:
@@ -198,14 +207,19 @@ class PortraitView(VerticalScroll):
         names = [name(bucket) for bucket in counts]
         with Vertical(id=f"portrait-{key.replace('_', '-')}", classes="portrait-cell"):
             yield chart(
-                label(key), names, [(series or _("Customers"), list(counts.values()))],
-                kind=kind, id=f"chart-portrait-{key.replace('_', '-')}",
+                label(key),
+                names,
+                [(series or _("Customers"), list(counts.values()))],
+                kind=kind,
+                id=f"chart-portrait-{key.replace('_', '-')}",
             )
             if key == "channels":  # how much of the customer base each channel reaches
                 whole = self.data.get("customers_total") or 0
                 figures = "  ".join(
                     _("{name}: {count} ({share})").format(
-                        name=bucket, count=self.formats.number(count).plain, share=self.share(count / whole if whole else 0)
+                        name=bucket,
+                        count=self.formats.number(count).plain,
+                        share=self.share(count / whole if whole else 0),
                     )
                     for bucket, count in zip(names, counts.values())
                 )
@@ -214,7 +228,9 @@ class PortraitView(VerticalScroll):
                     _("{name}: {count}").format(name=bucket, count=self.formats.number(count).plain)
                     for bucket, count in zip(names, counts.values())
                 )
-            yield Static(Text(printable(figures)), id=f"figures-portrait-{key.replace('_', '-')}", classes="portrait-note")
+            yield Static(
+                Text(printable(figures)), id=f"figures-portrait-{key.replace('_', '-')}", classes="portrait-note"
+            )
 
     def on_resize(self, event: Resize) -> None:
         wide = event.size.width >= TWO_COLUMNS_FROM
@@ -229,7 +245,8 @@ def spend_band_label(band: str) -> str:
 
 def new_customers_chart(days: list) -> Static:
     return chart(
-        _("New customers per day"), day_labels([day for day, _count in days]),
+        _("New customers per day"),
+        day_labels([day for day, _count in days]),
         [(_("New customers"), [count for _day, count in days])],
         id="chart-portrait-new",
     )

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
-from typing import Callable
+from collections.abc import Callable, Mapping
 
 from textual.widget import Widget
 
@@ -105,7 +104,10 @@ def conversion_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
     else:
         first = LazyChart(
             _("Visitors, receipts and card receipts by hour of day"),
-            report_series.conversion_by_hour_of_day, (query,), hour_chart, id="lazy-conversion-hours",
+            report_series.conversion_by_hour_of_day,
+            (query,),
+            hour_chart,
+            id="lazy-conversion-hours",
         )
     return [first, day_chart(fill_days(days))]
 
@@ -126,14 +128,19 @@ def rfm_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
     currency = data.get("currency", "")
     return [
         chart(
-            _("Customers per segment"), names,
+            _("Customers per segment"),
+            names,
             [(_("Customers"), [figures["customers"] for figures in segments.values()])],
-            kind="hbars", id="chart-rfm-customers",
+            kind="hbars",
+            id="chart-rfm-customers",
         ),
         chart(
-            _("Revenue per segment"), names,
+            _("Revenue per segment"),
+            names,
             [(_("Revenue"), [figures["revenue"] for figures in segments.values()])],
-            kind="hbars", tick_format=money_ticks(currency), id="chart-rfm-revenue",
+            kind="hbars",
+            tick_format=money_ticks(currency),
+            id="chart-rfm-revenue",
         ),
     ]
 
@@ -142,9 +149,11 @@ def debtors_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
     totals = data.get("totals") or {}
     return [
         chart(
-            _("Debt by age"), [_(debtors_report.LABELS[key]) for key in DEBT_BUCKETS],
+            _("Debt by age"),
+            [_(debtors_report.LABELS[key]) for key in DEBT_BUCKETS],
             [(_("Owed"), [totals.get(key, 0) for key in DEBT_BUCKETS])],
-            tick_format=money_ticks(data.get("currency", "")), id="chart-debtors-aging",
+            tick_format=money_ticks(data.get("currency", "")),
+            id="chart-debtors-aging",
         )
     ]
 
@@ -153,7 +162,8 @@ def points_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
     period = data.get("period") or {}
     return [
         chart(
-            _("Points in the period"), [_(points_report.LABELS[key]) for key in POINT_MOVES],
+            _("Points in the period"),
+            [_(points_report.LABELS[key]) for key in POINT_MOVES],
             [(_("Points"), [period.get(key, 0) for key in POINT_MOVES])],
             id="chart-points-moves",
         )
@@ -175,20 +185,35 @@ def surveys_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
     charts: list[Widget] = []
     for n, question in enumerate(list(questions.values())[:SURVEY_CHARTS]):
         answers = list(question["answers"])
-        charts.append(chart(
-            question["text"], answers, [(_("Answers"), list(question["answers"].values()))],
-            kind="hbars", id=f"chart-survey-{n}", classes="chart-survey",
-        ))
+        charts.append(
+            chart(
+                question["text"],
+                answers,
+                [(_("Answers"), list(question["answers"].values()))],
+                kind="hbars",
+                id=f"chart-survey-{n}",
+                classes="chart-survey",
+            )
+        )
         groups = [group for group in VISIT_GROUPS if group in question["groups"]]
         if len(groups) > 1:
-            charts.append(chart(
-                _("{question}: share by visits").format(question=question["text"]), answers,
-                [
-                    (visit_group_name(group), [round(question["groups"][group].get(answer, 0) * 100) for answer in answers])
-                    for group in groups
-                ],
-                kind="hbars", tick_format=percent_tick, id=f"chart-survey-{n}-visits", classes="chart-survey-split",
-            ))
+            charts.append(
+                chart(
+                    _("{question}: share by visits").format(question=question["text"]),
+                    answers,
+                    [
+                        (
+                            visit_group_name(group),
+                            [round(question["groups"][group].get(answer, 0) * 100) for answer in answers],
+                        )
+                        for group in groups
+                    ],
+                    kind="hbars",
+                    tick_format=percent_tick,
+                    id=f"chart-survey-{n}-visits",
+                    classes="chart-survey-split",
+                )
+            )
     return charts
 
 
@@ -206,12 +231,17 @@ def discounts_charts(data: Mapping, query: ReportQuery) -> list[Widget]:
             _("Discounts per customer (the {n} largest)").format(n=TOP),
             [_("Anonymous") if row["name"] is None else row["name"] for row in customers],
             [(_("Discount"), [row["discount"] for row in customers])],
-            kind="hbars", tick_format=ticks, id="chart-discounts-customers",
+            kind="hbars",
+            tick_format=ticks,
+            id="chart-discounts-customers",
         ),
         chart(
-            _("Line discounts per product (the {n} largest)").format(n=TOP), [row["name"] for row in products],
+            _("Line discounts per product (the {n} largest)").format(n=TOP),
+            [row["name"] for row in products],
             [(_("Discount"), [row["line_discount"] for row in products])],
-            kind="hbars", tick_format=ticks, id="chart-discounts-products",
+            kind="hbars",
+            tick_format=ticks,
+            id="chart-discounts-products",
         ),
     ]
 

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
 from shoptui import clock
 from shoptui.errors import ShopError, UsageError
@@ -79,10 +79,15 @@ def options_of(report: str) -> tuple[Option, ...]:
     if report == "conversion":
         return (Option("by", N_("By"), "choice", (("day", N_("day")), ("hour", N_("hour")))),)
     if report == "rfm":
-        return (Option("details", N_("One row per customer"), "check"), Option("segment", N_("Segment"), "choice", _segments()))
+        return (
+            Option("details", N_("One row per customer"), "check"),
+            Option("segment", N_("Segment"), "choice", _segments()),
+        )
     if report == "winback":
-        return (Option("factor", N_("Late × interval"), "number", placeholder="2"),
-                Option("min_days", N_("Or days since"), "number"))
+        return (
+            Option("factor", N_("Late × interval"), "number", placeholder="2"),
+            Option("min_days", N_("Or days since"), "number"),
+        )
     if report == "birthdays":
         return (Option("days", N_("Days ahead"), "number", placeholder="7"), Option("month", N_("Or month"), "month"))
     if report == "buyers":
@@ -144,10 +149,12 @@ class ReportField(LabelledField, Vertical):
     """
 
     def width_needed(self) -> int:
-        widget = 24 if self.widget.has_class("wide") else next(
-            (width for kind, width in WIDGET_WIDTHS.items() if isinstance(self.widget, kind)), 12)
+        widget = (
+            24
+            if self.widget.has_class("wide")
+            else next((width for kind, width in WIDGET_WIDTHS.items() if isinstance(self.widget, kind)), 12)
+        )
         return max(widget, Text(self.label).cell_len) + 1  # and the margin
-
 
 
 class ReportForm(Vertical):
@@ -200,14 +207,22 @@ class ReportForm(Vertical):
         if self.report not in NO_PERIOD:
             fields.append(ReportField(_("From"), self._input("date_from", "", hint), "date_from"))
             fields.append(ReportField(_("To"), self._input("date_to", "", hint), "date_to"))
-        fields.append(ReportField(_("Stores (F2)"), Static(content(_("all stores")), id="field-stores-value"), "stores"))
+        fields.append(
+            ReportField(_("Stores (F2)"), Static(content(_("all stores")), id="field-stores-value"), "stores")
+        )
         for option in options_of(self.report):
             fields.append(ReportField(_(option.label), self._option_widget(option), option.key))
         return fields
 
     def _input(self, name: str, value: str, placeholder: str, wide: bool = False) -> Input:
-        return Input(value=value, placeholder=placeholder, id=f"field-{name}", compact=True, max_length=200,
-                     classes="wide" if wide else "")
+        return Input(
+            value=value,
+            placeholder=placeholder,
+            id=f"field-{name}",
+            compact=True,
+            max_length=200,
+            classes="wide" if wide else "",
+        )
 
     def _option_widget(self, option: Option) -> Widget:
         if option.kind == "check":
@@ -219,8 +234,12 @@ class ReportForm(Vertical):
             return Select(choices, prompt=_("all"), id=f"field-{option.key}", compact=True)
         if option.kind == "month":
             names = get_month_names("wide", locale=self.shop_locale)
-            return Select([(str(names[month]), str(month)) for month in range(1, 13)], prompt=_("none"),
-                          id=f"field-{option.key}", compact=True)
+            return Select(
+                [(str(names[month]), str(month)) for month in range(1, 13)],
+                prompt=_("none"),
+                id=f"field-{option.key}",
+                compact=True,
+            )
         return self._input(option.key, "", option.placeholder, wide=option.kind == "product")
 
     def offer_products(self, choices: list[tuple[str, str]]) -> None:
@@ -306,8 +325,13 @@ class ReportForm(Vertical):
         query = None
         if not errors:
             try:
-                query = ReportQuery(as_of=dates["as_of"], date_from=dates.get("date_from"), date_to=dates.get("date_to"),
-                                    stores=list(self.stores), options=options)
+                query = ReportQuery(
+                    as_of=dates["as_of"],
+                    date_from=dates.get("date_from"),
+                    date_to=dates.get("date_to"),
+                    stores=list(self.stores),
+                    options=options,
+                )
             except ShopError as exc:
                 errors["date_to"] = str(exc)
         for name, message in errors.items():

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -28,8 +28,8 @@ from shoptui.io.report_output import export_report
 from shoptui.reports.query import ReportQuery
 from shoptui.reports.running import ReportCancelled, ReportRun, product_choices
 from shoptui.services import customers, scans, stores
-from shoptui.services.scans import Scan
 from shoptui.services.context import Actor, require
+from shoptui.services.scans import Scan
 
 from ..db_work import notify_error, run_db, unexpected_message
 from ..dialogs.choice_modal import ChoiceModal
@@ -145,9 +145,15 @@ class ReportScreen(Screen[None]):
     def hint(self) -> list[str]:
         """The help above the results, one line each."""
         lines = [_("Choose the parameters, then Enter or F5 runs the report.")]
-        lines.append(_("Dates: YYYY-MM-DD, or Ctrl+D for a calendar; F4 steps through the usual periods; F2 chooses stores."))
+        lines.append(
+            _("Dates: YYYY-MM-DD, or Ctrl+D for a calendar; F4 steps through the usual periods; F2 chooses stores.")
+        )
         if offered(self, "export"):
-            lines.append(_("Then: Enter on a customer's row opens the card, F9 or a click on a heading sorts, F7/F8 write CSV/Excel."))
+            lines.append(
+                _(
+                    "Then: Enter on a customer's row opens the card, F9 or a click on a heading sorts, F7/F8 write CSV/Excel."
+                )
+            )
         else:
             lines.append(_("Then: Enter on a customer's row opens the card, F9 or a click on a heading sorts."))
         return lines
@@ -190,7 +196,9 @@ class ReportScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open_customer":
-            return self.data is not None and has_rows(self.data) and any(row.get("code") for row in self.data["rows"][:50])
+            return (
+                self.data is not None and has_rows(self.data) and any(row.get("code") for row in self.data["rows"][:50])
+            )
         if action == "sort":
             return self.data is not None
         return True
@@ -216,8 +224,9 @@ class ReportScreen(Screen[None]):
             return
         shown = query
         if self.report_name in PAGED and "limit" not in query.options:
-            shown = ReportQuery(query.as_of, query.date_from, query.date_to, list(query.stores),
-                                {**query.options, "limit": DISPLAY_CAP})
+            shown = ReportQuery(
+                query.as_of, query.date_from, query.date_to, list(query.stores), {**query.options, "limit": DISPLAY_CAP}
+            )
         run = ReportRun(self.report_name, shown)
         self.current = run
         self._busy(_("Running {title}…").format(title=self.sub_title))
@@ -304,14 +313,17 @@ class ReportScreen(Screen[None]):
         limit = ran.options.get("limit")
         self.complete = not (limit == DISPLAY_CAP and (total > shown or shown >= DISPLAY_CAP))
         line = ngettext("Done in {seconds} s: {count} row.", "Done in {seconds} s: {count} rows.", shown).format(
-            seconds=seconds, count=self.formats.number(shown).plain)
+            seconds=seconds, count=self.formats.number(shown).plain
+        )
         if self.complete and shown > MAX_DRAWN:
-            line += " " + _("The table shows the first {shown} (sorting takes them all into account); an export writes them all.").format(
-                shown=self.formats.number(MAX_DRAWN).plain)
+            line += " " + _(
+                "The table shows the first {shown} (sorting takes them all into account); an export writes them all."
+            ).format(shown=self.formats.number(MAX_DRAWN).plain)
         if not self.complete:
             more = self.formats.number(total).plain if total > shown else _("more")
             line += " " + _("Showing the first {shown} of {total}; an export writes them all.").format(
-                shown=self.formats.number(shown).plain, total=more)
+                shown=self.formats.number(shown).plain, total=more
+            )
         return line
 
     def _focus_result(self) -> None:
@@ -446,7 +458,7 @@ class ReportScreen(Screen[None]):
         if self.running:
             self.notify(_("The report is still running; Escape stops it."), markup=False)
             return
-        stem = "{name}-{date}".format(name=self.report_name, date=self.query_done.as_of.isoformat())
+        stem = f"{self.report_name}-{self.query_done.as_of.isoformat()}"
         suggested = str((self.export_dir or export_folder()) / f"{stem}.{fmt}")
         data = self.data if self.complete else None
         query = self.query_done
@@ -458,16 +470,29 @@ class ReportScreen(Screen[None]):
             if Path(path).expanduser().is_file():
                 choices = [("replace", _("Replace it")), ("cancel", _("Cancel"))]
                 message = _("{path} exists already.").format(path=path)
-                self.app.push_screen(ChoiceModal(_("Replace the file?"), message, choices),
-                                     lambda answer: write(path) if answer == "replace" else None)
+                self.app.push_screen(
+                    ChoiceModal(_("Replace the file?"), message, choices),
+                    lambda answer: write(path) if answer == "replace" else None,
+                )
                 return
             write(path)
 
         def write(path: str) -> None:
             self.exporting = True
             self._busy(_("Writing {path}…").format(path=printable(path)), stoppable=False)
-            run_db(self, export_report, self.report_name, query, path, actor, data,
-                   on_done=self._exported, on_error=self._export_failed, group="report-export", title=_("Export"))
+            run_db(
+                self,
+                export_report,
+                self.report_name,
+                query,
+                path,
+                actor,
+                data,
+                on_done=self._exported,
+                on_error=self._export_failed,
+                group="report-export",
+                title=_("Export"),
+            )
 
         self.app.push_screen(ExportPathModal(title, suggested), chosen)
 

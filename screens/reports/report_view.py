@@ -12,7 +12,8 @@ not repeated here: the form above shows them.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -135,8 +136,11 @@ class ReportView(Vertical):
     # -- figures and sections ----------------------------------------------------------------
 
     def figures(self) -> list[tuple[str, Any]]:
-        return [(key, value) for key, value in self.data.items()
-                if key not in ASKED and not isinstance(value, (Mapping, list))]
+        return [
+            (key, value)
+            for key, value in self.data.items()
+            if key not in ASKED and not isinstance(value, (Mapping, list))
+        ]
 
     def sections(self) -> list[tuple[str, Mapping]]:
         return [(key, value) for key, value in self.data.items() if key not in ASKED and isinstance(value, Mapping)]
@@ -164,7 +168,10 @@ def format_ahead(data: Mapping, columns: Sequence[str], formats: Formats) -> dic
         return {}
     names = list_columns(data, columns)
     keys = key_names()
-    return {id(row): tuple(column_cell(name, row.get(name), formats, keys) for name in names) for row in data["rows"][:MAX_DRAWN]}
+    return {
+        id(row): tuple(column_cell(name, row.get(name), formats, keys) for name in names)
+        for row in data["rows"][:MAX_DRAWN]
+    }
 
 
 def pairs_table(pairs: Sequence[tuple[str, Any]], formats: Formats, label, **kwargs) -> ResultTable:
@@ -178,8 +185,10 @@ def section_table(section: Mapping, formats: Formats, label, **kwargs) -> Result
     if not inner:
         return pairs_table(list(_flat(section)), formats, label, **kwargs)
     names = list(dict.fromkeys(name for value in inner for name in value))
-    rows = [{"key": label(key), **(value if isinstance(value, Mapping) else {"value": value})}
-            for key, value in section.items()]
+    rows = [
+        {"key": label(key), **(value if isinstance(value, Mapping) else {"value": value})}
+        for key, value in section.items()
+    ]
     columns = [Column("key", "")] + columns_for(names, rows, label)
     return ResultTable(columns, rows, formats, **kwargs)
 

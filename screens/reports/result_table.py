@@ -9,9 +9,10 @@ money as numbers and dates as dates, never the text that shows them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from babel.numbers import format_decimal
 from rich.text import Text
@@ -61,7 +62,8 @@ KEY_COLUMNS = frozenset({"segment", "split", "group", "kind"})
 
 def key_names() -> dict[str, str]:
     """Report keys that appear as values, with their N_-marked names."""
-    from shoptui.reports.rfm import LABELS as RFM_LABELS, SEGMENTS
+    from shoptui.reports.rfm import LABELS as RFM_LABELS
+    from shoptui.reports.rfm import SEGMENTS
 
     names = {name: RFM_LABELS[name] for name in SEGMENTS if name in RFM_LABELS}
     names.update(KEY_VALUES)
@@ -127,10 +129,7 @@ class Column:
 
 def columns_for(names: Sequence[str], rows: Sequence[Mapping], label) -> list[Column]:
     """Columns with their headings; a column of figures is right-aligned, its heading too."""
-    return [
-        Column(name, label(name), any(is_number(row.get(name)) for row in rows[:200]))
-        for name in names
-    ]
+    return [Column(name, label(name), any(is_number(row.get(name)) for row in rows[:200])) for name in names]
 
 
 class ResultTable(DataTable):
@@ -179,7 +178,9 @@ class ResultTable(DataTable):
     def cells_of(self, row: Mapping) -> tuple[Text, ...]:
         cells = self._formatted.get(id(row))
         if cells is None:
-            cells = tuple(column_cell(column.key, row.get(column.key), self.formats, self._key_names) for column in self.spec)
+            cells = tuple(
+                column_cell(column.key, row.get(column.key), self.formats, self._key_names) for column in self.spec
+            )
             self._formatted[id(row)] = cells
         return cells
 

@@ -29,9 +29,14 @@ class StoresModal(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="choice-dialog"):
             yield Static(content(_("Stores")), classes="dialog-title")
-            yield Static(content(_("Space ticks a store, Enter takes them; none ticked: all stores.")), classes="dialog-message")
+            yield Static(
+                content(_("Space ticks a store, Enter takes them; none ticked: all stores.")), classes="dialog-message"
+            )
             yield SelectionList(
-                *[(printable(f"{code} — {name}" if name else code), code, code in self.chosen) for code, name in self.stores],
+                *[
+                    (printable(f"{code} — {name}" if name else code), code, code in self.chosen)
+                    for code, name in self.stores
+                ],
                 id="stores-list",
             )
 

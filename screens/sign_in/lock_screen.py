@@ -24,5 +24,8 @@ class LockScreen(SignInModal):
         self.title_text = _("Locked")
 
     def compose_message(self) -> ComposeResult:
-        yield Static(content(_("{name} locked the till. Type your user name and PIN to go on.").format(
-            name=self.locked_by)), classes="dialog-message", id="lock-message")
+        yield Static(
+            content(_("{name} locked the till. Type your user name and PIN to go on.").format(name=self.locked_by)),
+            classes="dialog-message",
+            id="lock-message",
+        )

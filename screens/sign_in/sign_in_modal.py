@@ -8,11 +8,11 @@ screen (``lock_screen.py``) is this form with a line saying who locked the till.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
-from textual.color import Color
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 

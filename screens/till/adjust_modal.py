@@ -3,7 +3,7 @@ and owners; the service says no to anyone else)."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -18,7 +18,6 @@ from shoptui.services.context import Actor
 from ..text import Formats, content, printable
 from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect
 from ..widgets.form_values import read_whole
-
 
 ADJUST_KINDS = {"points": N_("points"), "debt": N_("debt")}
 
@@ -41,8 +40,16 @@ class AdjustModal(FormModal):
         self.actor = actor
 
     def fields(self) -> Iterable[Field]:
-        yield Field(_("What"), TillSelect([(_(name), kind) for kind, name in ADJUST_KINDS.items()], id="adjust-kind",
-                                          value="points", allow_blank=False), "kind")
+        yield Field(
+            _("What"),
+            TillSelect(
+                [(_(name), kind) for kind, name in ADJUST_KINDS.items()],
+                id="adjust-kind",
+                value="points",
+                allow_blank=False,
+            ),
+            "kind",
+        )
         yield Field(_("Change (+ or −)"), Input(id="adjust-amount", max_length=30), "amount")
         yield Field(_("Reason"), Input(id="adjust-reason", max_length=500), "reason")
 
@@ -77,8 +84,17 @@ class AdjustModal(FormModal):
         except ShopError as exc:
             self.show_error(exc)
             return
-        self.submit(adjust, self.customer_id, values["kind"], amount, values["reason"], self.actor,
-                    on_done=self._done, group="adjust", title=_("Adjustment"))
+        self.submit(
+            adjust,
+            self.customer_id,
+            values["kind"],
+            amount,
+            values["reason"],
+            self.actor,
+            on_done=self._done,
+            group="adjust",
+            title=_("Adjustment"),
+        )
 
     def _done(self, _entry) -> None:
         self.app.data_changed()

@@ -1,4 +1,4 @@
-""""Forgot my card": an anonymous sale, by its receipt number, goes to this customer, who
+""" "Forgot my card": an anonymous sale, by its receipt number, goes to this customer, who
 earns its points now (within the shop's attach_receipt_days).
 
 The number is typed in full or by its digits (this store's receipt). The first Enter
@@ -7,8 +7,8 @@ so a mistyped number never moves a stranger's receipt."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
-from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -50,8 +50,14 @@ class AttachModal(FormModal):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog attach-dialog"):
             yield Static(content(_("Attach a receipt")), classes="dialog-title")
-            yield Static(content(_("A sale made without a card goes to {name}, who earns its points.").format(
-                name=self.customer_name)), classes="dialog-message")
+            yield Static(
+                content(
+                    _("A sale made without a card goes to {name}, who earns its points.").format(
+                        name=self.customer_name
+                    )
+                ),
+                classes="dialog-message",
+            )
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
             yield Static("", classes="dialog-message", id="attach-preview")
@@ -81,27 +87,43 @@ class AttachModal(FormModal):
 
     def _show(self, found: ReceiptPreview) -> None:
         f = self.formats
-        whose = (_("{name} ({code})").format(name=found.customer_name, code=found.customer_code)
-                 if found.customer_id else _("no card"))
-        self.query_one("#attach-preview", Static).update(content(
-            _("Receipt {number}, {time}: {total}, {whose}.").format(
-                number=found.number, time=f.datetime(found.at).plain, total=f.money(found.total).plain, whose=whose)
-        ))
+        whose = (
+            _("{name} ({code})").format(name=found.customer_name, code=found.customer_code)
+            if found.customer_id
+            else _("no card")
+        )
+        self.query_one("#attach-preview", Static).update(
+            content(
+                _("Receipt {number}, {time}: {total}, {whose}.").format(
+                    number=found.number, time=f.datetime(found.at).plain, total=f.money(found.total).plain, whose=whose
+                )
+            )
+        )
         self.query_one("#attach-receipt", Input).value = found.number
         if found.kind != "sale" or found.customer_id is not None:
-            self.show_error(ValidationError(
-                _("Only a sale without a card can be attached; this one is not."), "receipt"))
+            self.show_error(
+                ValidationError(_("Only a sale without a card can be attached; this one is not."), "receipt")
+            )
             return
         self.found = found
-        self.query_one("#attach-preview", Static).update(content(
-            _("Receipt {number}, {time}: {total}, {whose}. Enter attaches it to {name}.").format(
-                number=found.number, time=f.datetime(found.at).plain, total=f.money(found.total).plain, whose=whose,
-                name=self.customer_name)
-        ))
+        self.query_one("#attach-preview", Static).update(
+            content(
+                _("Receipt {number}, {time}: {total}, {whose}. Enter attaches it to {name}.").format(
+                    number=found.number,
+                    time=f.datetime(found.at).plain,
+                    total=f.money(found.total).plain,
+                    whose=whose,
+                    name=self.customer_name,
+                )
+            )
+        )
 
     def _done(self, result: tuple[str, int]) -> None:
         self.app.data_changed()
         number, earned = result
-        lines = [(_("Receipt"), number), (_("Customer"), self.customer_name),
-                 (_("Points earned"), self.formats.number(earned).plain)]
+        lines = [
+            (_("Receipt"), number),
+            (_("Customer"), self.customer_name),
+            (_("Points earned"), self.formats.number(earned).plain),
+        ]
         self.app.push_screen(DoneModal(_("Receipt attached"), lines), partial(dismiss_later, self, result))

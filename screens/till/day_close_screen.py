@@ -39,7 +39,9 @@ class DayCloseScreen(Screen[None]):
         Binding("right", "day(1)", N_("Day after"), id="day-close-after", show=False),
     ]
 
-    def __init__(self, formats: Formats, actor: Actor | None = None, day: dt.date | None = None, export_dir: Path | None = None):
+    def __init__(
+        self, formats: Formats, actor: Actor | None = None, day: dt.date | None = None, export_dir: Path | None = None
+    ):
         super().__init__()
         self.formats = formats
         self.actor = actor
@@ -110,8 +112,16 @@ class DayCloseScreen(Screen[None]):
 
         def chosen(path: str | None) -> None:
             if path:
-                run_db(self, day_close.write_csv, report, Path(path), on_done=self._exported, on_error=self._export_failed,
-                       group="day-close-export", title=_("Export"))
+                run_db(
+                    self,
+                    day_close.write_csv,
+                    report,
+                    Path(path),
+                    on_done=self._exported,
+                    on_error=self._export_failed,
+                    group="day-close-export",
+                    title=_("Export"),
+                )
 
         self.app.push_screen(ExportPathModal(_("Export the day close as CSV"), str(suggested)), chosen)
 

@@ -7,8 +7,8 @@ finger is not an advance."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
-from typing import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -24,7 +24,6 @@ from ..text import Formats, content
 from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, TillSelect, method_field
 from ..widgets.labels import METHOD_NAMES
 from .done_modal import DoneModal, dismiss_later
-
 
 PAYMENT_KINDS = (("payment", N_("debt payment")), ("advance", N_("payment in advance")))
 
@@ -45,8 +44,16 @@ class DebtPaymentModal(FormModal):
     def fields(self) -> Iterable[Field]:
         placeholder = _("all: {amount}").format(amount=self.formats.money(self.debt).plain) if self.debt > 0 else ""
         yield Field(_("Amount"), Input(id="pay-amount", placeholder=placeholder, max_length=30), "amount")
-        kind = Field(_("Payment"), TillSelect([(_(label), value) for value, label in PAYMENT_KINDS], id="pay-kind",
-                                          value="payment" if self.debt > 0 else "advance", allow_blank=False), "kind")
+        kind = Field(
+            _("Payment"),
+            TillSelect(
+                [(_(label), value) for value, label in PAYMENT_KINDS],
+                id="pay-kind",
+                value="payment" if self.debt > 0 else "advance",
+                allow_blank=False,
+            ),
+            "kind",
+        )
         kind.display = allows(self.actor, "advance")
         yield kind
         yield method_field(_("Paid by"), debts.PAYMENT_METHODS, "pay-method", "method")
@@ -66,7 +73,8 @@ class DebtPaymentModal(FormModal):
             return _("{name} owes {amount}.").format(name=self.customer_name, amount=f.money(self.debt).plain)
         if self.debt < 0:
             return _("{name} has paid {amount} in advance; a payment adds to it.").format(
-                name=self.customer_name, amount=f.money(-self.debt).plain)
+                name=self.customer_name, amount=f.money(-self.debt).plain
+            )
         return _("{name} owes nothing; a payment is kept as an advance.").format(name=self.customer_name)
 
     def _typed_amount(self) -> int | None:
@@ -90,8 +98,11 @@ class DebtPaymentModal(FormModal):
         note = ""
         if beyond > 0 and self.values().get("kind") == "advance":
             money = self.formats.money(beyond).plain
-            note = (_("{amount} more than the debt is kept as an advance.") if self.debt > 0
-                    else _("{amount} is kept as an advance.")).format(amount=money)
+            note = (
+                _("{amount} more than the debt is kept as an advance.")
+                if self.debt > 0
+                else _("{amount} is kept as an advance.")
+            ).format(amount=money)
         self.query_one("#pay-advance", Static).update(content(note))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -109,8 +120,16 @@ class DebtPaymentModal(FormModal):
             return
         # One service call either way; it refuses an advance to a cashier.
         advance = values.get("kind") == "advance"
-        self.submit(partial(debts.take_payment, advance=advance), self.customer_id, amount, values["method"],
-                    self.actor, on_done=self._done, group="debt-payment", title=_("Debt payment"))
+        self.submit(
+            partial(debts.take_payment, advance=advance),
+            self.customer_id,
+            amount,
+            values["method"],
+            self.actor,
+            on_done=self._done,
+            group="debt-payment",
+            title=_("Debt payment"),
+        )
 
     def _done(self, payment: debts.DebtPayment) -> None:
         self.app.data_changed()

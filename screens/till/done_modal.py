@@ -3,7 +3,7 @@ by line (``DoneModal``), and ``dismiss_later`` that closes the form under it aft
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.text import Text
 from textual.app import ComposeResult

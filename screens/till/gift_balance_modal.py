@@ -24,8 +24,11 @@ from ..widgets.labels import METHOD_NAMES, name_of
 from .gift_card_modal import GiftCardModal
 
 ENTRY_NAMES = {
-    "issue": N_("sold"), "topup": N_("topped up"), "redeem": N_("paid with"),
-    "refund": N_("given back (return)"), "adjust": N_("adjustment"),
+    "issue": N_("sold"),
+    "topup": N_("topped up"),
+    "redeem": N_("paid with"),
+    "refund": N_("given back (return)"),
+    "adjust": N_("adjustment"),
 }
 HISTORY_SHOWN = 50
 
@@ -80,8 +83,16 @@ class GiftBalanceModal(ModalScreen[None]):
         self.reload()
 
     def reload(self) -> None:
-        run_db(self, vouchers.gift_card_view, self.barcode, HISTORY_SHOWN,
-               on_done=self._show, group="gift-view", exclusive=True, title=_("Gift card"))
+        run_db(
+            self,
+            vouchers.gift_card_view,
+            self.barcode,
+            HISTORY_SHOWN,
+            on_done=self._show,
+            group="gift-view",
+            exclusive=True,
+            title=_("Gift card"),
+        )
 
     def _show(self, view: vouchers.GiftCardView) -> None:
         self.view = view
@@ -96,8 +107,14 @@ class GiftBalanceModal(ModalScreen[None]):
         for e in view.entries:
             what = name_of(ENTRY_NAMES, e.kind)
             if e.kind in ("issue", "topup") and e.reason:
-                what = "{what} ({method})".format(what=what, method=name_of(METHOD_NAMES, e.reason))
-            table.add_row(f.datetime(e.at), plain(what, 30), f.signed_money(e.amount), plain(e.receipt_number, 20), plain(e.user_name, 20))
+                what = f"{what} ({name_of(METHOD_NAMES, e.reason)})"
+            table.add_row(
+                f.datetime(e.at),
+                plain(what, 30),
+                f.signed_money(e.amount),
+                plain(e.receipt_number, 20),
+                plain(e.user_name, 20),
+            )
         more = view.entry_count - len(view.entries)
         self.query_one("#gift-more", Static).update(
             content(_("… and {count} earlier entries.").format(count=more)) if more > 0 else ""

@@ -7,8 +7,8 @@ customer; the money on it is its own ledger (services.vouchers).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
-from typing import Iterable
 
 from textual.app import App, ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -68,7 +68,9 @@ class GiftCardModal(FormModal):
         self.barcode = barcode
 
     def fields(self) -> Iterable[Field]:
-        yield Field(_("Gift card (scan or type)"), Input(printable(self.barcode), id="gift-barcode", max_length=64), "barcode")
+        yield Field(
+            _("Gift card (scan or type)"), Input(printable(self.barcode), id="gift-barcode", max_length=64), "barcode"
+        )
         yield Field(_("Amount"), Input(id="gift-amount", max_length=30), "amount")
         yield method_field(_("Paid by"), vouchers.GIFT_PAYMENT_METHODS, "gift-method", "method")
 
@@ -78,7 +80,9 @@ class GiftCardModal(FormModal):
             with VerticalScroll(classes="form-body"):
                 yield from self.compose_fields()
             yield Static("", id="gift-known", classes="dialog-message")
-            yield PartsLine(_("Enter: next / record   Ctrl+S: record   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message")
+            yield PartsLine(
+                _("Enter: next / record   Ctrl+S: record   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message"
+            )
 
     def on_mount(self) -> None:
         if self.barcode:
@@ -107,8 +111,15 @@ class GiftCardModal(FormModal):
 
     def _look_up(self, barcode: str) -> None:
         if barcode.strip():
-            run_db(self, what_code, barcode.strip(), on_done=self._known, on_error=lambda _exc: None,
-                   group="gift-known", exclusive=True)
+            run_db(
+                self,
+                what_code,
+                barcode.strip(),
+                on_done=self._known,
+                on_error=lambda _exc: None,
+                group="gift-known",
+                exclusive=True,
+            )
 
     def _known(self, view: vouchers.GiftCardView | str | None) -> None:
         if isinstance(view, str):  # not a gift card and cannot become one: say what it is
@@ -136,8 +147,16 @@ class GiftCardModal(FormModal):
         except ShopError as exc:
             self.show_error(exc)
             return
-        self.submit(vouchers.top_up_gift_card, values["barcode"], amount, values["method"], self.actor,
-                    on_done=self._done, group="gift-top-up", title=_("Gift card"))
+        self.submit(
+            vouchers.top_up_gift_card,
+            values["barcode"],
+            amount,
+            values["method"],
+            self.actor,
+            on_done=self._done,
+            group="gift-top-up",
+            title=_("Gift card"),
+        )
 
     def _done(self, top_up: vouchers.GiftTopUp) -> None:
         self.app.data_changed()

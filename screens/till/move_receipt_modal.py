@@ -10,8 +10,8 @@ A confirmation names both customers and what moves; only then is the receipt mov
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from rich.text import Text
 from textual import on
@@ -65,8 +65,11 @@ class Target:
 
 def load_facts(typed: str | None, receipt_id: int | None, actor: Actor | None) -> MoveFacts:
     """Runs in a worker: the receipt typed (or the one highlighted) and what it carries."""
-    found = (receipt_lookup.preview_by_id(receipt_id) if receipt_id is not None
-             else receipt_lookup.preview_of(typed or "", actor, "receipt"))
+    found = (
+        receipt_lookup.preview_by_id(receipt_id)
+        if receipt_id is not None
+        else receipt_lookup.preview_of(typed or "", actor, "receipt")
+    )
     if found.kind != "sale" or found.customer_id is None:
         return MoveFacts(found)
     for page in range(FACT_PAGES):
@@ -103,8 +106,9 @@ class MoveReceiptModal(FormModal):
     }
     """
 
-    def __init__(self, customer_id: int, name: str, formats: Formats, actor: Actor | None = None,
-                 sale_id: int | None = None):
+    def __init__(
+        self, customer_id: int, name: str, formats: Formats, actor: Actor | None = None, sale_id: int | None = None
+    ):
         super().__init__()
         self.customer_id = customer_id
         self.customer_name = name
@@ -124,26 +128,42 @@ class MoveReceiptModal(FormModal):
 
     def fields(self) -> Iterable[Field]:
         yield Field(_("Receipt"), Input(id="move-receipt", max_length=40), "receipt")
-        yield Field(_("Move to"), Input(id="move-target", max_length=100,
-                                        placeholder=_("Scan the card, or type a code, phone or name")), "customer")
+        yield Field(
+            _("Move to"),
+            Input(id="move-target", max_length=100, placeholder=_("Scan the card, or type a code, phone or name")),
+            "customer",
+        )
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="form-dialog move-dialog"):
             yield Static(content(self.dialog_title()), classes="dialog-title")
-            yield Static(content(_("A sale recorded on {name} by mistake goes to the right customer; its points and credit move with it.").format(
-                name=self.customer_name)), classes="dialog-message")
+            yield Static(
+                content(
+                    _(
+                        "A sale recorded on {name} by mistake goes to the right customer; its points and credit move with it."
+                    ).format(name=self.customer_name)
+                ),
+                classes="dialog-message",
+            )
             yield from self.compose_fields()
             yield Static("", id="move-facts")
             yield OptionList(id="move-results")
-            yield Static(content(_("Enter: next   Down: the list   Esc: cancel")),
-                         classes="dialog-message")
+            yield Static(content(_("Enter: next   Down: the list   Esc: cancel")), classes="dialog-message")
 
     def on_mount(self) -> None:
         self.query_one("#move-results", OptionList).display = False
         if self.sale_id is not None:
             self._busy = True
-            run_db(self, load_facts, None, self.sale_id, self.actor, on_done=self._show_facts, on_error=self._failed,
-                   group="move-receipt")
+            run_db(
+                self,
+                load_facts,
+                None,
+                self.sale_id,
+                self.actor,
+                on_done=self._show_facts,
+                on_error=self._failed,
+                group="move-receipt",
+            )
             self.query_one("#move-target", Input).focus()
         else:
             self.query_one("#move-receipt", Input).focus()
@@ -161,30 +181,55 @@ class MoveReceiptModal(FormModal):
             self.show_error(ValidationError(_("Type the receipt number."), "receipt"))
             return
         self._busy = True
-        run_db(self, load_facts, typed, None, self.actor, on_done=self._show_facts, on_error=self._failed,
-               group="move-receipt")
+        run_db(
+            self,
+            load_facts,
+            typed,
+            None,
+            self.actor,
+            on_done=self._show_facts,
+            on_error=self._failed,
+            group="move-receipt",
+        )
 
     def _show_facts(self, facts: MoveFacts) -> None:
         self._busy = False
         f = self.formats
         found = facts.receipt
         self.query_one("#move-receipt", Input).value = found.number
-        whose = (_("{name} ({code})").format(name=found.customer_name, code=found.customer_code)
-                 if found.customer_id else _("no card"))
-        lines = [_("Receipt {number}, {time}: {total}, {whose}.").format(
-            number=found.number, time=f.datetime(found.at).plain, total=f.money(found.total).plain, whose=whose)]
+        whose = (
+            _("{name} ({code})").format(name=found.customer_name, code=found.customer_code)
+            if found.customer_id
+            else _("no card")
+        )
+        lines = [
+            _("Receipt {number}, {time}: {total}, {whose}.").format(
+                number=found.number, time=f.datetime(found.at).plain, total=f.money(found.total).plain, whose=whose
+            )
+        ]
         if found.kind == "sale" and found.customer_id is not None:
-            lines.append(_("Points earned {earned}, redeemed {redeemed}; on credit {credit}.").format(
-                earned=f.number(facts.points_earned).plain, redeemed=f.number(facts.points_redeemed).plain,
-                credit=f.money(facts.on_credit).plain))
+            lines.append(
+                _("Points earned {earned}, redeemed {redeemed}; on credit {credit}.").format(
+                    earned=f.number(facts.points_earned).plain,
+                    redeemed=f.number(facts.points_redeemed).plain,
+                    credit=f.money(facts.on_credit).plain,
+                )
+            )
             if facts.returned:
-                lines.append(_("Returned so far: {amount}; its returns move with it.").format(amount=f.money(facts.returned).plain))
+                lines.append(
+                    _("Returned so far: {amount}; its returns move with it.").format(
+                        amount=f.money(facts.returned).plain
+                    )
+                )
         # One line each: a line break inside user text would be drawn as a symbol.
         self.query_one("#move-facts", Static).update(Text("\n").join(Text(printable(line)) for line in lines))
         if found.kind != "sale" or found.customer_id is None:
             # The service's own sentence (it refuses the same at the move).
-            self.show_error(ValidationError(
-                _("Only a sale of a known customer can be moved; attach an anonymous one instead."), "receipt"))
+            self.show_error(
+                ValidationError(
+                    _("Only a sale of a known customer can be moved; attach an anonymous one instead."), "receipt"
+                )
+            )
             return
         self.facts = facts
         self.query_one("#move-target", Input).focus()
@@ -291,7 +336,9 @@ class MoveReceiptModal(FormModal):
             return
         found = self.facts.receipt
         if target.id == found.customer_id:
-            self.show_error(ValidationError(_("The receipt already belongs to {name}.").format(name=target.name), "customer"))
+            self.show_error(
+                ValidationError(_("The receipt already belongs to {name}.").format(name=target.name), "customer")
+            )
             return
         f = self.formats
         message = _(
@@ -299,9 +346,14 @@ class MoveReceiptModal(FormModal):
             "Its points (earned {earned}, redeemed {redeemed}) and credit ({credit}) move with it, "
             "and its returns too."
         ).format(
-            number=found.number, total=f.money(found.total).plain, source=found.customer_name,
-            source_code=found.customer_code, target=target.name, target_code=target.code,
-            earned=f.number(self.facts.points_earned).plain, redeemed=f.number(self.facts.points_redeemed).plain,
+            number=found.number,
+            total=f.money(found.total).plain,
+            source=found.customer_name,
+            source_code=found.customer_code,
+            target=target.name,
+            target_code=target.code,
+            earned=f.number(self.facts.points_earned).plain,
+            redeemed=f.number(self.facts.points_redeemed).plain,
             credit=f.money(self.facts.on_credit).plain,
         )
         facts = self.facts
@@ -314,8 +366,16 @@ class MoveReceiptModal(FormModal):
         if self._busy:
             return
         self._busy = True
-        run_db(self, move, facts.receipt.id, target.id, self.actor,
-               on_done=lambda _none: self._moved(facts, target), on_error=self._move_failed, group="move")
+        run_db(
+            self,
+            move,
+            facts.receipt.id,
+            target.id,
+            self.actor,
+            on_done=lambda _none: self._moved(facts, target),
+            on_error=self._move_failed,
+            group="move",
+        )
 
     def _move_failed(self, exc: ShopError) -> None:
         self._busy = False
@@ -329,7 +389,17 @@ class MoveReceiptModal(FormModal):
     def _moved(self, facts: MoveFacts, target: Target) -> None:
         self._busy = False
         self.app.data_changed()
-        self.app.notify(printable(_("Receipt {number} moved from {source} ({source_code}) to {target} ({target_code}).").format(
-            number=facts.receipt.number, source=facts.receipt.customer_name, source_code=facts.receipt.customer_code,
-            target=target.name, target_code=target.code)), markup=False, timeout=8)
+        self.app.notify(
+            printable(
+                _("Receipt {number} moved from {source} ({source_code}) to {target} ({target_code}).").format(
+                    number=facts.receipt.number,
+                    source=facts.receipt.customer_name,
+                    source_code=facts.receipt.customer_code,
+                    target=target.name,
+                    target_code=target.code,
+                )
+            ),
+            markup=False,
+            timeout=8,
+        )
         self.dismiss(True)

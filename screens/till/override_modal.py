@@ -5,7 +5,7 @@ caller then runs logs who allowed it (``override_by``)."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll

@@ -9,10 +9,10 @@ reduced and what is paid back. After the cashier's limit of days a manager's PIN
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import Iterable
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
@@ -35,7 +35,6 @@ from ..widgets.form import SELECT_KEYS, Field, FormModal, PartsLine, method_fiel
 from ..widgets.labels import METHOD_NAMES
 from .done_modal import DoneModal, dismiss_later
 from .override_modal import OverrideModal
-
 
 # The lines table's own scrollbar and the dialog body's, when either scrolls.
 SCROLLBARS = 4
@@ -67,8 +66,9 @@ def take_return(sale_id: int, amount: int | None, lines_text: str, method: str, 
         if message is not None:
             return LateReturn(message)
     lines = till.return_lines(sale_id, lines_text) if lines_text.strip() else None
-    result = sale_return.record_return(sale_id, None if lines else amount, lines=lines, refund_method=method,
-                                       actor=actor, override_by=override_by)
+    result = sale_return.record_return(
+        sale_id, None if lines else amount, lines=lines, refund_method=method, actor=actor, override_by=override_by
+    )
     return Returned(result, dict(till.payments_of(result.receipt.id)))
 
 
@@ -101,8 +101,9 @@ def one_more(text: str, sku: str) -> str:
 class ReturnModal(FormModal):
     """Answers the ``ReturnResult``, or None when cancelled."""
 
-    def __init__(self, formats: Formats, actor: Actor | None = None, sale_id: int | None = None,
-                 customer_id: int | None = None):
+    def __init__(
+        self, formats: Formats, actor: Actor | None = None, sale_id: int | None = None, customer_id: int | None = None
+    ):
         super().__init__()
         self.formats = formats
         self.actor = actor
@@ -131,7 +132,9 @@ class ReturnModal(FormModal):
                 with Vertical(classes="form-body"):
                     yield from self.compose_fields()
                 yield Static(content(""), classes="dialog-message", id="refund-split")
-            yield PartsLine(_("Enter: take the return   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message", id="return-keys")
+            yield PartsLine(
+                _("Enter: take the return   Esc: cancel"), _(SELECT_KEYS), classes="dialog-message", id="return-keys"
+            )
 
     def on_mount(self) -> None:
         if self.customer_id is None and len(self.app.screen_stack) > 1:
@@ -148,21 +151,35 @@ class ReturnModal(FormModal):
             return False
         facts, receipt = shown.facts, shown.receipt
         f = self.formats
-        whose = (_("{name} ({code})").format(name=receipt.customer_name, code=receipt.customer_code)
-                 if receipt.customer_id else _("no card"))
-        self.query_one("#return-sale", Static).update(content(
-            _("Sale {number} of {date}, {whose}: {total}; left to return: {left}").format(
-                number=facts.number, date=f.datetime(facts.at).plain, whose=whose,
-                total=f.money(facts.total).plain, left=f.money(facts.left).plain)
-        ))
+        whose = (
+            _("{name} ({code})").format(name=receipt.customer_name, code=receipt.customer_code)
+            if receipt.customer_id
+            else _("no card")
+        )
+        self.query_one("#return-sale", Static).update(
+            content(
+                _("Sale {number} of {date}, {whose}: {total}; left to return: {left}").format(
+                    number=facts.number,
+                    date=f.datetime(facts.at).plain,
+                    whose=whose,
+                    total=f.money(facts.total).plain,
+                    left=f.money(facts.left).plain,
+                )
+            )
+        )
         receipt_input = self.query_one("#receipt", Input)
         if receipt_input.value != facts.number:
             receipt_input.value = facts.number
         if self.customer_id is not None and receipt.customer_id not in (None, self.customer_id):
             self.sale = None
-            self.show_error(ValidationError(
-                _("Receipt {number} is a sale to {whose}, not to this customer: take the return on that customer's card.").format(
-                    number=facts.number, whose=whose), "receipt"))
+            self.show_error(
+                ValidationError(
+                    _(
+                        "Receipt {number} is a sale to {whose}, not to this customer: take the return on that customer's card."
+                    ).format(number=facts.number, whose=whose),
+                    "receipt",
+                )
+            )
             return False
         self.sale = facts
         self.sale_id = facts.id
@@ -178,9 +195,19 @@ class ReturnModal(FormModal):
             return
         f = self.formats
         headings = (_("Product"), _("Sold"), _("Returned"), _("Left"), _("Amount"))
-        rows = [(plain(f"{line.sku} {line.name}".strip()), f.number(line.qty).plain, f.number(line.returned).plain,
-                 f.number(line.left).plain, f.money(line.amount).plain) for line in facts.lines]
-        widths = [max([cell_len(heading)] + [cell_len(str(row[i])) for row in rows]) for i, heading in enumerate(headings)]
+        rows = [
+            (
+                plain(f"{line.sku} {line.name}".strip()),
+                f.number(line.qty).plain,
+                f.number(line.returned).plain,
+                f.number(line.left).plain,
+                f.money(line.amount).plain,
+            )
+            for line in facts.lines
+        ]
+        widths = [
+            max([cell_len(heading)] + [cell_len(str(row[i])) for row in rows]) for i, heading in enumerate(headings)
+        ]
         # Every heading and figure whole at 80 columns in every language: a long product name
         # gives way (cut with …). Widths are set, not left to the table, which sizes only when idle.
         body = self.query_one("#return-body").size.width or 76
@@ -229,9 +256,18 @@ class ReturnModal(FormModal):
             self._split_failed(exc)
             return
         sale_id = self.sale.id
-        run_db(self, till.refund_split, sale_id, amount, values["lines"], values["refund"],
-               on_done=partial(self._show_split, sale_id=sale_id),
-               on_error=partial(self._split_failed, sale_id=sale_id), group="refund-split", exclusive=True)
+        run_db(
+            self,
+            till.refund_split,
+            sale_id,
+            amount,
+            values["lines"],
+            values["refund"],
+            on_done=partial(self._show_split, sale_id=sale_id),
+            on_error=partial(self._split_failed, sale_id=sale_id),
+            group="refund-split",
+            exclusive=True,
+        )
 
     def _shown(self, sale_id: int | None) -> bool:
         """Whether ``sale_id`` (None: any) is still the sale shown: a split worked out for
@@ -248,9 +284,11 @@ class ReturnModal(FormModal):
         f = self.formats
         parts = [_("Returns {amount}").format(amount=f.money(split.amount).plain)]
         if split.points_restored or split.points_money:
-            parts.append(ngettext("{points} point back ({amount})", "{points} points back ({amount})",
-                                  split.points_restored).format(
-                points=f.number(split.points_restored).plain, amount=f.money(split.points_money).plain))
+            parts.append(
+                ngettext(
+                    "{points} point back ({amount})", "{points} points back ({amount})", split.points_restored
+                ).format(points=f.number(split.points_restored).plain, amount=f.money(split.points_money).plain)
+            )
         if split.voucher:
             parts.append(_("voucher {amount}").format(amount=f.money(split.voucher).plain))
         if split.gift_card:
@@ -259,13 +297,19 @@ class ReturnModal(FormModal):
             parts.append(_("debt less {amount}").format(amount=f.money(split.credit_reduced).plain))
         if split.advance:
             parts.append(_("back to the advance {amount}").format(amount=f.money(split.advance).plain))
-        parts.append(_("paid back ({method}) {amount}").format(
-            method=_(METHOD_NAMES[split.refund_method]), amount=f.money(split.refunded).plain))
+        parts.append(
+            _("paid back ({method}) {amount}").format(
+                method=_(METHOD_NAMES[split.refund_method]), amount=f.money(split.refunded).plain
+            )
+        )
         if split.rounding:
             parts.append(_("cash rounding {amount}").format(amount=f.money(split.rounding).plain))
         if split.points_reversed:
-            parts.append(ngettext("{points} point taken back", "{points} points taken back",
-                                  split.points_reversed).format(points=f.number(split.points_reversed).plain))
+            parts.append(
+                ngettext("{points} point taken back", "{points} points taken back", split.points_reversed).format(
+                    points=f.number(split.points_reversed).plain
+                )
+            )
         self.query_one("#refund-split", Static).update(content(" · ".join(parts)))
 
     def _typed_receipt(self) -> str:
@@ -292,8 +336,17 @@ class ReturnModal(FormModal):
         self.clear_errors()
         on_done = self._found if then_focus_amount else self._show_sale
         # Exclusive: only the last receipt typed may come back and be shown.
-        run_db(self, sale_shown, self._typed_receipt(), None, self.actor, on_done=on_done, on_error=self.show_error,
-               group="return-sale", exclusive=True)
+        run_db(
+            self,
+            sale_shown,
+            self._typed_receipt(),
+            None,
+            self.actor,
+            on_done=on_done,
+            on_error=self.show_error,
+            group="return-sale",
+            exclusive=True,
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -320,7 +373,9 @@ class ReturnModal(FormModal):
             # Never post to a sale other than the one typed: look the typed one up first.
             if self._typed_receipt():
                 self._look_up_typed(then_focus_amount=False)
-            self.show_error(ValidationError(_("Check the sale shown for the receipt typed, then press Enter."), "receipt"))
+            self.show_error(
+                ValidationError(_("Check the sale shown for the receipt typed, then press Enter."), "receipt")
+            )
             return
         values = self.values()
         try:
@@ -328,8 +383,18 @@ class ReturnModal(FormModal):
         except ShopError as exc:
             self.show_error(exc)
             return
-        self.submit(take_return, self.sale.id, amount, values["lines"], values["refund"], self.actor, override_by,
-                    on_done=self._done, group="return", title=_("Return"))
+        self.submit(
+            take_return,
+            self.sale.id,
+            amount,
+            values["lines"],
+            values["refund"],
+            self.actor,
+            override_by,
+            on_done=self._done,
+            group="return",
+            title=_("Return"),
+        )
 
     def on_card_scanned(self, message: CardScanned) -> None:
         """A product scanned is one more of it in Lines; a receipt's number, the sale to
@@ -352,8 +417,10 @@ class ReturnModal(FormModal):
 
     def _done(self, result) -> None:
         if isinstance(result, LateReturn):
-            self.app.push_screen(OverrideModal(result.message, "late_return"),
-                                 lambda user: self.action_save(override_by=user) if user is not None else None)
+            self.app.push_screen(
+                OverrideModal(result.message, "late_return"),
+                lambda user: self.action_save(override_by=user) if user is not None else None,
+            )
             return
         self.app.data_changed()
         f = self.formats
@@ -368,10 +435,19 @@ class ReturnModal(FormModal):
         ]
         # Voucher and gift-card money goes back where it came from: on the slip too, so that
         # the lines add up to what was returned.
-        for method, label in (("voucher", _("Voucher")), ("giftcard", _("Gift card")), ("advance", _("Back to the advance"))):
+        for method, label in (
+            ("voucher", _("Voucher")),
+            ("giftcard", _("Gift card")),
+            ("advance", _("Back to the advance")),
+        ):
             if payments.get(method):
                 lines.append((label, f.money(payments[method]).plain))
-        lines.append((_("Paid back ({method})").format(method=_(METHOD_NAMES[result.refund_method])), f.money(result.refunded).plain))
+        lines.append(
+            (
+                _("Paid back ({method})").format(method=_(METHOD_NAMES[result.refund_method])),
+                f.money(result.refunded).plain,
+            )
+        )
         if result.rounding:
             lines.append((_("Cash rounding"), f.money(result.rounding).plain))
         self.app.push_screen(DoneModal(_("Return recorded"), lines), partial(dismiss_later, self, result))

@@ -17,9 +17,9 @@ service logs who allowed it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
-from typing import Iterable
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -43,10 +43,14 @@ from ..widgets.form_values import read_percent, read_whole
 from .done_modal import DoneModal, dismiss_later
 from .override_modal import OverrideModal
 
-
 PAYMENT_NAMES = {
-    "cash": N_("cash"), "card": N_("bank card"), "credit": N_("credit"), "points": N_("points"),
-    "voucher": N_("voucher"), "giftcard": N_("gift card"), "rounding": N_("cash rounding"),
+    "cash": N_("cash"),
+    "card": N_("bank card"),
+    "credit": N_("credit"),
+    "points": N_("points"),
+    "voucher": N_("voucher"),
+    "giftcard": N_("gift card"),
+    "rounding": N_("cash rounding"),
 }
 
 
@@ -67,7 +71,7 @@ class CreditRefused:
 
 
 def read_lines(text: str, currency: str) -> list[LineInput]:
-    """"sku [qty] [price] [-discount]" items separated by ";": "8930001 2 15000 -10%; 8930002".
+    """ "sku [qty] [price] [-discount]" items separated by ";": "8930001 2 15000 -10%; 8930002".
 
     The discount is the word that starts with "-": an amount off the line ("-5000") or,
     ending in "%", a share of it ("-10%"), so it may follow the quantity or the price.
@@ -81,12 +85,15 @@ def read_lines(text: str, currency: str) -> list[LineInput]:
         parts = [part for part in parts if not part.startswith("-") or part is parts[0]]
         if len(parts) > 3 or len(discounts) > 1:
             raise ValidationError(
-                _("A line is: barcode or sku, then quantity, then price, then a discount such as -5000 or -10%."), "lines"
+                _("A line is: barcode or sku, then quantity, then price, then a discount such as -5000 or -10%."),
+                "lines",
             )
         qty = sale_quote.quantity(parts[1]) if len(parts) > 1 else 1
         price = parse_money(parts[2], currency, "lines") if len(parts) > 2 else None
         amount, basis_points = read_line_discount(discounts[0][1:], currency) if discounts else (0, 0)
-        lines.append(LineInput(qty=qty, unit_price=price, sku=parts[0], line_discount=amount, line_discount_bp=basis_points))
+        lines.append(
+            LineInput(qty=qty, unit_price=price, sku=parts[0], line_discount=amount, line_discount_bp=basis_points)
+        )
     return lines
 
 
@@ -152,8 +159,14 @@ LINES_SHOWN = 4
 class SaleModal(FormModal):
     """Answers the ``SaleResult`` when a sale was recorded, else None."""
 
-    aliases = {"extra_discount": "discount", "qty": "lines", "price": "lines", "line_discount": "lines",
-               "gift_amount": "gift_amount", "number": "amount"}
+    aliases = {
+        "extra_discount": "discount",
+        "qty": "lines",
+        "price": "lines",
+        "line_discount": "lines",
+        "gift_amount": "gift_amount",
+        "number": "amount",
+    }
     MONEY = ("amount", "gift_amount", "credit", "advance", "card", "cash")
 
     def __init__(self, customer_id: int | None, formats: Formats, actor: Actor | None = None):
@@ -167,9 +180,17 @@ class SaleModal(FormModal):
         self.card_read = False
 
     def fields(self) -> Iterable[Field]:
-        yield Field(_("Amount"), Input(id="amount", placeholder=_("blank with lines: what they come to"), max_length=30), "amount")
-        yield Field(_("Lines"), Input(id="lines", placeholder=_("barcode qty price -discount; …"), max_length=2000), "lines")
-        yield Field(_("Receipt discount"), Input(id="discount", placeholder=_("5000 or 10%"), max_length=30), "discount")
+        yield Field(
+            _("Amount"),
+            Input(id="amount", placeholder=_("blank with lines: what they come to"), max_length=30),
+            "amount",
+        )
+        yield Field(
+            _("Lines"), Input(id="lines", placeholder=_("barcode qty price -discount; …"), max_length=2000), "lines"
+        )
+        yield Field(
+            _("Receipt discount"), Input(id="discount", placeholder=_("5000 or 10%"), max_length=30), "discount"
+        )
         yield Field(_("Voucher"), Input(id="voucher", max_length=64), "voucher")
         # A customer's own ways to pay, shown once the sale has a customer (their card may
         # be scanned in the middle of a sale begun without one).
@@ -195,8 +216,11 @@ class SaleModal(FormModal):
             # at 80×24 the fields and the sale's lines scroll between them, never pushing them off.
             with Vertical(id="sale-foot"):
                 yield Static(content(""), classes="dialog-message", id="quote")
-                yield PartsLine(_("Enter: record the sale   Tab: next field   Esc: cancel"), classes="dialog-message",
-                                id="sale-keys")
+                yield PartsLine(
+                    _("Enter: record the sale   Tab: next field   Esc: cancel"),
+                    classes="dialog-message",
+                    id="sale-keys",
+                )
             with VerticalScroll(id="sale-body"):
                 yield PartsLine(classes="dialog-message", id="sale-customer")
                 with Vertical(classes="form-body"):
@@ -221,12 +245,20 @@ class SaleModal(FormModal):
         credit = f.money(header.credit_left).plain if header.credit_left is not None else _("no limit")
         if header.debt < 0:  # money the shop holds for the customer, named so
             facts = _("{name} ({code})   points: {points}   paid in advance: {advance}   credit left: {credit}").format(
-                name=header.name, code=header.code, points=f.number(header.points).plain,
-                advance=f.money(-header.debt).plain, credit=credit)
+                name=header.name,
+                code=header.code,
+                points=f.number(header.points).plain,
+                advance=f.money(-header.debt).plain,
+                credit=credit,
+            )
         else:
             facts = _("{name} ({code})   points: {points}   debt: {debt}   credit left: {credit}").format(
-                name=header.name, code=header.code, points=f.number(header.points).plain,
-                debt=f.money(header.debt).plain, credit=credit)
+                name=header.name,
+                code=header.code,
+                points=f.number(header.points).plain,
+                debt=f.money(header.debt).plain,
+                credit=credit,
+            )
         # Broken between its facts at 80 columns, never inside one ("credit left: 450 000 / ₫").
         self.query_one("#sale-customer", PartsLine).set_parts(facts)
 
@@ -248,11 +280,19 @@ class SaleModal(FormModal):
         points_count = read_whole(points_text, "points") if points_text else 0
         return SaleInput(
             # With lines, a typed amount goes along so the service can refuse one that disagrees.
-            customer=self.customer_id, amount=money["amount"], lines=lines,
-            extra_discount=discount, extra_discount_bp=discount_bp, points=points_count,
+            customer=self.customer_id,
+            amount=money["amount"],
+            lines=lines,
+            extra_discount=discount,
+            extra_discount_bp=discount_bp,
+            points=points_count,
             voucher=(values.get("voucher") or "").strip() or None,
-            gift_card=(values.get("gift_card") or "").strip() or None, gift_amount=money["gift_amount"] or 0,
-            credit=money["credit"] or 0, advance=money["advance"] or 0, card=money["card"] or 0, cash=money["cash"],
+            gift_card=(values.get("gift_card") or "").strip() or None,
+            gift_amount=money["gift_amount"] or 0,
+            credit=money["credit"] or 0,
+            advance=money["advance"] or 0,
+            card=money["card"] or 0,
+            cash=money["cash"],
             override_by=override_by,
         )
 
@@ -293,7 +333,12 @@ class SaleModal(FormModal):
             name = line.name or line.sku
             label = _("{name} ({sku})").format(name=name, sku=line.sku) if line.name and line.sku else name
             text.append(printable(label)[:40], style="bold")
-            text.append(" " + _("{qty} × {price}").format(qty=f.number(line.qty.normalize()).plain, price=f.money(line.unit_price).plain))
+            text.append(
+                " "
+                + _("{qty} × {price}").format(
+                    qty=f.number(line.qty.normalize()).plain, price=f.money(line.unit_price).plain
+                )
+            )
             if line.line_discount:
                 text.append(" − " + f.money(line.line_discount).plain, style="yellow")
             text.append(" = " + f.money(line.amount).plain, style="bold")
@@ -363,8 +408,15 @@ class SaleModal(FormModal):
                     advance_after = None
                 text.append("\n" + printable(problem), style="bold red")
             else:
-                rest = (q.total - q.points_money - q.voucher_money - sale.gift_amount - sale.credit - sale.advance
-                        - sale.card)
+                rest = (
+                    q.total
+                    - q.points_money
+                    - q.voucher_money
+                    - sale.gift_amount
+                    - sale.credit
+                    - sale.advance
+                    - sale.card
+                )
                 # The cash to take, rounded to the shop's step, and the rounding beside it.
                 cash, rounding = q.cash(rest, sale.cash)
                 fact(_("Cash"), f.money(cash).plain)
@@ -404,11 +456,15 @@ class SaleModal(FormModal):
         barcode = message.barcode.strip()
         if not barcode:
             return
-        target = {"lines": "lines", "voucher": "voucher", "gift_card": "gift_card"}.get(getattr(self.focused, "id", None))
+        target = {"lines": "lines", "voucher": "voucher", "gift_card": "gift_card"}.get(
+            getattr(self.focused, "id", None)
+        )
         if message.scan is not None:
             self._scan_classified(message.scan, target)
         else:
-            run_db(self, scans.classify, barcode, on_done=partial(self._scan_classified, target=target), group="sale-scan")
+            run_db(
+                self, scans.classify, barcode, on_done=partial(self._scan_classified, target=target), group="sale-scan"
+            )
 
     def _scan_classified(self, scan: Scan, target: str | None = None) -> None:
         if scan.kind in ("loyalty", "customer") and scan.customer_id is not None:
@@ -420,15 +476,23 @@ class SaleModal(FormModal):
         elif scan.kind in ("loyalty", "customer") and scan.customer_id is not None:
             self._attach_customer(scan)
         else:
-            notify_error(self, _("{barcode} is not a product, voucher, gift card or customer card of this shop.").format(
-                barcode=scan.code))
+            notify_error(
+                self,
+                _("{barcode} is not a product, voucher, gift card or customer card of this shop.").format(
+                    barcode=scan.code
+                ),
+            )
 
     def _attach_customer(self, scan: Scan) -> None:
         if self.customer_id == scan.customer_id:
             return
         if self.customer_id is not None:
-            notify_error(self, _("This sale is already {name}'s: card {barcode} is {other}'s.").format(
-                name=self.header.name if self.header else "", barcode=scan.code, other=scan.customer_name))
+            notify_error(
+                self,
+                _("This sale is already {name}'s: card {barcode} is {other}'s.").format(
+                    name=self.header.name if self.header else "", barcode=scan.code, other=scan.customer_name
+                ),
+            )
             return
         self.customer_id = scan.customer_id
         # The second survey waits for the end of the sale (SaleModal's caller asks it).
@@ -476,8 +540,9 @@ class SaleModal(FormModal):
         self.app.data_changed()
         lines = self.result_lines(result.result)
         lines[3:3] = [(payment_label(m), self.formats.money(amount).plain) for m, amount in result.payments]
-        self.app.push_screen(DoneModal(_("Sale recorded"), lines, result.result.warnings),
-                             partial(dismiss_later, self, result.result))
+        self.app.push_screen(
+            DoneModal(_("Sale recorded"), lines, result.result.warnings), partial(dismiss_later, self, result.result)
+        )
 
     def _override_answered(self, user) -> None:
         if user is None:

@@ -3,14 +3,15 @@ that shows a service's ``ValidationError`` on the field it names."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -108,10 +109,10 @@ class TillSelect(Select):
 
     @dataclass
     class Submitted(Message):
-        select: "TillSelect"
+        select: TillSelect
 
         @property
-        def control(self) -> "TillSelect":
+        def control(self) -> TillSelect:
             return self.select
 
     def __init__(self, options: Iterable[tuple[Any, Any]], **kwargs):
@@ -199,13 +200,15 @@ def value_of(widget: Widget):
     raise TypeError(widget)
 
 
-
 def method_field(label: str, methods: Iterable[str], widget_id: str, name: str) -> Field:
     """A choice of how money is paid (``methods``, by their names in the interface
     language), cash chosen first."""
     return Field(
-        label, TillSelect([(_(METHOD_NAMES[m]), m) for m in methods], id=widget_id, value="cash", allow_blank=False), name
+        label,
+        TillSelect([(_(METHOD_NAMES[m]), m) for m in methods], id=widget_id, value="cash", allow_blank=False),
+        name,
     )
+
 
 class FormModal(ModalScreen):
     """A modal form: Ctrl+S saves, Enter goes to the next field (and saves from the last
@@ -282,8 +285,9 @@ class FormModal(ModalScreen):
         self.clear_errors()
         return self.values()
 
-    def submit(self, job: Callable[..., Any], *args: Any, on_done: Callable[[Any], Any], group: str,
-               title: str = "") -> None:
+    def submit(
+        self, job: Callable[..., Any], *args: Any, on_done: Callable[[Any], Any], group: str, title: str = ""
+    ) -> None:
         """Runs the service call that saves the form in a worker, one at a time:
         ``on_done(result)`` once it is done, a refusal on the field it names; either way
         the form takes keys again."""

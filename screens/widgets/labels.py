@@ -7,7 +7,12 @@ from shoptui.i18n import N_, _
 STATUS_NAMES = {"active": N_("active"), "incomplete": N_("incomplete"), "archived": N_("archived")}
 GENDER_NAMES = {"female": N_("female"), "male": N_("male"), "other": N_("other")}
 CHANNEL_NAMES = {"sms": N_("SMS"), "zalo": N_("Zalo"), "facebook": N_("Facebook"), "email": N_("E-mail")}
-CARD_KIND_NAMES = {"loyalty": N_("loyalty card"), "discount": N_("discount card"), "voucher": N_("voucher"), "gift": N_("gift card")}
+CARD_KIND_NAMES = {
+    "loyalty": N_("loyalty card"),
+    "discount": N_("discount card"),
+    "voucher": N_("voucher"),
+    "gift": N_("gift card"),
+}
 END_REASON_NAMES = {"withdrawn": N_("withdrawn"), "replaced": N_("replaced")}
 FLAG_NAMES = {
     "incomplete": N_("incomplete data"),
@@ -16,14 +21,25 @@ FLAG_NAMES = {
     "over_credit_limit": N_("over the credit limit"),
 }
 POINTS_KIND_NAMES = {
-    "opening": N_("opening balance"), "earn": N_("earned"), "redeem": N_("redeemed"), "reverse": N_("reversed (return)"),
-    "restore": N_("given back (return)"), "expire": N_("expired"), "adjust": N_("adjustment"), "move": N_("receipt moved"),
+    "opening": N_("opening balance"),
+    "earn": N_("earned"),
+    "redeem": N_("redeemed"),
+    "reverse": N_("reversed (return)"),
+    "restore": N_("given back (return)"),
+    "expire": N_("expired"),
+    "adjust": N_("adjustment"),
+    "move": N_("receipt moved"),
     "merge": N_("customers merged"),
 }
 DEBT_KIND_NAMES = {
-    "opening": N_("opening balance"), "credit_sale": N_("sale on credit"), "payment": N_("payment"),
-    "return": N_("return"), "adjust": N_("adjustment"), "move": N_("receipt moved"),
-    "merge": N_("customers merged"), "advance": N_("paid in advance"),
+    "opening": N_("opening balance"),
+    "credit_sale": N_("sale on credit"),
+    "payment": N_("payment"),
+    "return": N_("return"),
+    "adjust": N_("adjustment"),
+    "move": N_("receipt moved"),
+    "merge": N_("customers merged"),
+    "advance": N_("paid in advance"),
 }
 METHOD_NAMES = {"cash": N_("cash"), "card": N_("bank card"), "transfer": N_("transfer")}
 

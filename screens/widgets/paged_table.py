@@ -7,8 +7,9 @@ idle, and cells drawn before that keep a stale width (Textual issue #4470).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -21,13 +22,13 @@ from ..text import plain
 T = TypeVar("T")
 
 
-
 def row_under_cursor(table: DataTable, rows: Sequence[T]) -> T | None:
     """The item of ``rows`` (what ``table`` shows, in its order) under the table's cursor;
     None when there is none there."""
     if not rows or not 0 <= table.cursor_row < len(rows):
         return None
     return rows[table.cursor_row]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -112,7 +113,11 @@ class PagedTable(DataTable):
             self._loading = True
             generation = self._generation
             run_db(
-                self, self.load, self.page_size, len(self._rows), group=f"page-{self.id}",
+                self,
+                self.load,
+                self.page_size,
+                len(self._rows),
+                group=f"page-{self.id}",
                 on_done=lambda page: self._more(generation, page),
                 on_error=lambda exc: self._failed(generation, exc),
             )

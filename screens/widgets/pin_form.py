@@ -41,8 +41,15 @@ class PinFormModal(FormModal):
             self.show_error(ValidationError(self.missing_name(), "name"))
             return
         self.busy = True
-        run_db(self, self.check, values["name"], values["pin"], on_done=self._passed, on_error=self._refused,
-               group=self.work_group)
+        run_db(
+            self,
+            self.check,
+            values["name"],
+            values["pin"],
+            on_done=self._passed,
+            on_error=self._refused,
+            group=self.work_group,
+        )
 
     def _passed(self, result: Any) -> None:
         self.busy = False

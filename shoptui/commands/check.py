@@ -10,22 +10,41 @@ from . import add_command
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "check", run, _("check the database and every ledger invariant"), _(
-        "Check the database file and every ledger rule: balances equal the sums of their entries, "
-        "payments equal receipt totals, returns never exceed their sale, no card is bound twice, "
-        "no ledger entry or audit row was edited, deleted or inserted behind the program's back, and more. "
-        "Prints each problem on its own line and exits with status 1, or prints that all checks passed. "
-        "Example: shoptui check"
-    ))
-    parser.add_argument("--limit", type=cli_limit, default=20, metavar="N", help=_("list at most N problems of each kind (default: 20)"))
-    parser.add_argument("--quick", action="store_true",
-                        help=_("check the SQLite file faster, without comparing every index with its table"))
-    parser.add_argument("--full", action="store_true",
-                        help=_("walk the hash chains of the ledgers and the audit log from their first row, "
-                               "not from the last check"))
-    parser.add_argument("--against", type=Path, metavar="BACKUP",
-                        help=_("also prove, against a backup kept away from the till, that no rows were cut off "
-                               "the end of a ledger since that backup (walks the chains from their first row)"))
+    parser = add_command(
+        subparsers,
+        "check",
+        run,
+        _("check the database and every ledger invariant"),
+        _(
+            "Check the database file and every ledger rule: balances equal the sums of their entries, "
+            "payments equal receipt totals, returns never exceed their sale, no card is bound twice, "
+            "no ledger entry or audit row was edited, deleted or inserted behind the program's back, and more. "
+            "Prints each problem on its own line and exits with status 1, or prints that all checks passed. "
+            "Example: shoptui check"
+        ),
+    )
+    parser.add_argument(
+        "--limit", type=cli_limit, default=20, metavar="N", help=_("list at most N problems of each kind (default: 20)")
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=_("check the SQLite file faster, without comparing every index with its table"),
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help=_("walk the hash chains of the ledgers and the audit log from their first row, not from the last check"),
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        metavar="BACKUP",
+        help=_(
+            "also prove, against a backup kept away from the till, that no rows were cut off "
+            "the end of a ledger since that backup (walks the chains from their first row)"
+        ),
+    )
 
 
 def run(args) -> int:

@@ -7,8 +7,13 @@ from . import add_actions, add_command
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "config", run, _("shop settings"),
-                         _("Read and change the shop's settings. Example: shoptui config set currency EUR"))
+    parser = add_command(
+        subparsers,
+        "config",
+        run,
+        _("shop settings"),
+        _("Read and change the shop's settings. Example: shoptui config set currency EUR"),
+    )
     actions = add_actions(parser)
     get = actions.add_parser("get", help=_("print one setting"))
     get.add_argument("key")

@@ -29,26 +29,45 @@ def _baud(value: str) -> int:
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "counter", run, _("the people counter on a serial port"), _(
-        "Read a people counter on a serial port into the visitor counts. "
-        "Example: shoptui counter listen --port /dev/ttyUSB0 --store MAIN"
-    ))
+    parser = add_command(
+        subparsers,
+        "counter",
+        run,
+        _("the people counter on a serial port"),
+        _(
+            "Read a people counter on a serial port into the visitor counts. "
+            "Example: shoptui counter listen --port /dev/ttyUSB0 --store MAIN"
+        ),
+    )
     actions = add_actions(parser)
-    listen = add_command(actions, "listen", None, _("read the counter until stopped (SIGINT or SIGTERM)"), _(
-        "Read the counter on DEVICE and store every reading in the hour it arrives. "
-        "Prints 'listening on DEVICE' once the port is open; stops cleanly on SIGINT or SIGTERM. "
-        "Example: shoptui counter listen --port /dev/serial/by-id/usb-FTDI_FT232R-if00-port0 --store MAIN"
-    ))
-    listen.add_argument("--port", required=True, metavar="DEVICE",
-                        help=_("serial device (/dev/ttyUSB0, COM3) or pyserial URL; prefer /dev/serial/by-id/…"))
+    listen = add_command(
+        actions,
+        "listen",
+        None,
+        _("read the counter until stopped (SIGINT or SIGTERM)"),
+        _(
+            "Read the counter on DEVICE and store every reading in the hour it arrives. "
+            "Prints 'listening on DEVICE' once the port is open; stops cleanly on SIGINT or SIGTERM. "
+            "Example: shoptui counter listen --port /dev/serial/by-id/usb-FTDI_FT232R-if00-port0 --store MAIN"
+        ),
+    )
+    listen.add_argument(
+        "--port",
+        required=True,
+        metavar="DEVICE",
+        help=_("serial device (/dev/ttyUSB0, COM3) or pyserial URL; prefer /dev/serial/by-id/…"),
+    )
     listen.add_argument("--baud", type=_baud, default=9600, metavar="N", help=_("baud rate (default 9600)"))
-    listen.add_argument("--protocol", default="totals", metavar="NAME",
-                        help=_("what the counter sends: totals (IN=n;OUT=m, the default) or pulse (one line per visitor)"))
+    listen.add_argument(
+        "--protocol",
+        default="totals",
+        metavar="NAME",
+        help=_("what the counter sends: totals (IN=n;OUT=m, the default) or pulse (one line per visitor)"),
+    )
     listen.add_argument("--store", metavar="CODE", help=_("the store the counter is in (default: the only store)"))
     listen.add_argument("--counter", metavar="NAME", help=_("the counter's name (default: the port)"))
     # Its own dest: a subcommand's default would overwrite the global -v.
-    listen.add_argument("-v", "--verbose", dest="log_readings", action="store_true",
-                        help=_("log one line per reading"))
+    listen.add_argument("-v", "--verbose", dest="log_readings", action="store_true", help=_("log one line per reading"))
 
 
 def run(args) -> int:
@@ -58,8 +77,11 @@ def run(args) -> int:
 
     protocol = args.protocol.lower()
     if protocol not in PROTOCOLS:
-        raise UsageError(_("Unknown counter protocol {name}; known: {known}.").format(
-            name=args.protocol, known=", ".join(sorted(PROTOCOLS))))
+        raise UsageError(
+            _("Unknown counter protocol {name}; known: {known}.").format(
+                name=args.protocol, known=", ".join(sorted(PROTOCOLS))
+            )
+        )
     # From here on a stop request is honoured, even one that comes while the database opens.
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda signum, frame: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -86,12 +108,23 @@ def _listen(args, protocol: str, stop: threading.Event) -> int:
         # Called in the listener's thread, which gets its own connection.
         with database.connection_context():
             added = visits.record_reading(
-                store.id, counter, reading.visitors_in, reading.visitors_out,
-                at=reading.at, cumulative=reading.cumulative,
+                store.id,
+                counter,
+                reading.visitors_in,
+                reading.visitors_out,
+                at=reading.at,
+                cumulative=reading.cumulative,
             )
-        log.info(_("{counter} {line}: +{added_in} in, +{added_out} out, hour {hour}{reset}").format(
-            counter=counter, line=reading.line, added_in=added.visitors_in, added_out=added.visitors_out,
-            hour=added.hour.strftime("%Y-%m-%d %H:00"), reset=_(" (counter was reset)") if added.reset else ""))
+        log.info(
+            _("{counter} {line}: +{added_in} in, +{added_out} out, hour {hour}{reset}").format(
+                counter=counter,
+                line=reading.line,
+                added_in=added.visitors_in,
+                added_out=added.visitors_out,
+                hour=added.hour.strftime("%Y-%m-%d %H:00"),
+                reset=_(" (counter was reset)") if added.reset else "",
+            )
+        )
 
     def on_listening(port: str) -> None:
         print(LISTENING_LINE.format(port=port), file=sys.stderr, flush=True)

@@ -8,12 +8,18 @@ from . import add_actions, add_command
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "customer", run, _("one customer's own data: export it or anonymise it"), _(
-        "Print everything the shop holds on one customer as JSON (profile, cards, balances, receipts, "
-        "ledger entries, survey answers), or erase what identifies them (name, phone, e-mail, address, "
-        "birthday, notes, property values; receipts and ledgers are kept). "
-        "Example: shoptui customer export KH000123 > KH000123.json"
-    ))
+    parser = add_command(
+        subparsers,
+        "customer",
+        run,
+        _("one customer's own data: export it or anonymise it"),
+        _(
+            "Print everything the shop holds on one customer as JSON (profile, cards, balances, receipts, "
+            "ledger entries, survey answers), or erase what identifies them (name, phone, e-mail, address, "
+            "birthday, notes, property values; receipts and ledgers are kept). "
+            "Example: shoptui customer export KH000123 > KH000123.json"
+        ),
+    )
     actions = add_actions(parser)
     export = actions.add_parser("export", help=_("print one customer's data as JSON"))
     export.add_argument("code", metavar="CODE")

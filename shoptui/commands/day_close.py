@@ -12,13 +12,21 @@ from . import add_command
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "day-close", run, _("the day's receipts, returns, debt payments and payments by method"), _(
-        "Print what was taken in one day, as the Day close screen shows it: for one user "
-        "or everyone, in one store or all. Debt payments are not recorded per store, so "
-        "--store narrows the receipts only. Example: shoptui day-close --date 2025-03-01 --user lan --format csv"
-    ))
+    parser = add_command(
+        subparsers,
+        "day-close",
+        run,
+        _("the day's receipts, returns, debt payments and payments by method"),
+        _(
+            "Print what was taken in one day, as the Day close screen shows it: for one user "
+            "or everyone, in one store or all. Debt payments are not recorded per store, so "
+            "--store narrows the receipts only. Example: shoptui day-close --date 2025-03-01 --user lan --format csv"
+        ),
+    )
     parser.add_argument("--date", type=cli_date, metavar="YYYY-MM-DD", help=_("the day (default: today)"))
-    parser.add_argument("--user", metavar="NAME", help=_("only this user's receipts and debt payments (default: everyone)"))
+    parser.add_argument(
+        "--user", metavar="NAME", help=_("only this user's receipts and debt payments (default: everyone)")
+    )
     parser.add_argument("--store", metavar="CODE", help=_("only this store's receipts (default: every store)"))
     parser.add_argument("--format", choices=("table", "csv"), default="table", help=_("output format (default: table)"))
     parser.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of standard output"))
@@ -50,11 +58,11 @@ def run(args) -> int:
 
 def table(report) -> str:
     """The figures as the screen lays them out: label, count, amount in the shop's money."""
+    from babel.numbers import format_decimal
+
     from ..i18n import babel_locale
     from ..services import day_close, settings
     from ..services.amounts import shown
-
-    from babel.numbers import format_decimal
 
     currency, locale = settings.currency(), babel_locale()
     lines = [day_close.title(report), ""]

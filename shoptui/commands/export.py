@@ -20,11 +20,17 @@ if TYPE_CHECKING:  # rich itself is loaded only when a bar is shown
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "export", None, _("export the month to Excel"), _(
-        "Write the owner's month-end workbook: the month's figures against the month before and a year "
-        "before, sales and conversion by day, new customers, debts and points, the portrait and the "
-        "month's receipts. Example: shoptui export month 2025-03 -o march.xlsx"
-    ))
+    parser = add_command(
+        subparsers,
+        "export",
+        None,
+        _("export the month to Excel"),
+        _(
+            "Write the owner's month-end workbook: the month's figures against the month before and a year "
+            "before, sales and conversion by day, new customers, debts and points, the portrait and the "
+            "month's receipts. Example: shoptui export month 2025-03 -o march.xlsx"
+        ),
+    )
     what = parser.add_subparsers(dest="what", metavar="WHAT", required=True)
     month = what.add_parser("month", help=_("one month in one workbook"))
     month.add_argument("month", metavar="YYYY-MM", help=_("the month, such as 2025-03"))
@@ -46,8 +52,12 @@ def run(args) -> int:
     actor = system_actor(open_db(args, writes=False))
     with progress_bar(enabled=not args.no_progress and sys.stderr.isatty()) as show:
         result = export_month(month, target, progress=show, actor=actor)
-    print(_("Wrote {path}: {sheets} sheets, {rows} receipt rows.").format(
-        path=target, sheets=len(result.sheets), rows=result.rows), file=sys.stderr)
+    print(
+        _("Wrote {path}: {sheets} sheets, {rows} receipt rows.").format(
+            path=target, sheets=len(result.sheets), rows=result.rows
+        ),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -66,8 +76,12 @@ class progress_bar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.progress = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=Console(stderr=True), transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
         )
         self.progress.start()
         self.task = self.progress.add_task("", total=None)

@@ -26,28 +26,43 @@ TEMPLATE = "template"
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "import", run, _("import customers, sales, visitor counts or products from CSV or Excel"), _(
-        "Import a .csv or .xlsx file whose first row names the columns (English, Vietnamese, Russian or "
-        "German names). Bad rows are listed with their row number and skipped; the last line sums up. "
-        "Importing the same file again adds nothing. "
-        "Example: shoptui import customers khach_hang.csv && shoptui import sales hoa_don.csv"
-    ) + " " + _(
-        "An empty Excel file to fill in, with the column names in the chosen language: "
-        "shoptui --lang vi import template customers -o khach_hang.xlsx"
-    ))
+    parser = add_command(
+        subparsers,
+        "import",
+        run,
+        _("import customers, sales, visitor counts or products from CSV or Excel"),
+        _(
+            "Import a .csv or .xlsx file whose first row names the columns (English, Vietnamese, Russian or "
+            "German names). Bad rows are listed with their row number and skipped; the last line sums up. "
+            "Importing the same file again adds nothing. "
+            "Example: shoptui import customers khach_hang.csv && shoptui import sales hoa_don.csv"
+        )
+        + " "
+        + _(
+            "An empty Excel file to fill in, with the column names in the chosen language: "
+            "shoptui --lang vi import template customers -o khach_hang.xlsx"
+        ),
+    )
     parser.add_argument("kind", choices=KINDS + (TEMPLATE,), help=_("what the file holds"))
     parser.add_argument("file", help=_("the .csv or .xlsx file") + " " + _("(template: customers, sales or visits)"))
-    parser.add_argument("--sheet", metavar="NAME", help=_("Excel: the sheet to read, by name or number (default: the first)"))
+    parser.add_argument(
+        "--sheet", metavar="NAME", help=_("Excel: the sheet to read, by name or number (default: the first)")
+    )
     parser.add_argument("-o", "--output", metavar="FILE", help=_("template: the .xlsx file to write"))
     parser.add_argument("--dry-run", action="store_true", help=_("check the file and report, but write nothing"))
     parser.add_argument(
-        "--create-customers", action="store_true",
+        "--create-customers",
+        action="store_true",
         help=_("sales: register a customer the shop does not know yet instead of rejecting the row"),
     )
     parser.add_argument(
-        "--batch-size", type=cli_limit, metavar="N",
-        help=_("rows written in one go (default: 100 customers, 500 other rows); "
-               "smaller batches let the tills sell in between"),
+        "--batch-size",
+        type=cli_limit,
+        metavar="N",
+        help=_(
+            "rows written in one go (default: 100 customers, 500 other rows); "
+            "smaller batches let the tills sell in between"
+        ),
     )
 
 
@@ -68,7 +83,12 @@ def run(args) -> int:
         print(line, flush=True)
 
     report = import_sheet(
-        args.kind, sheet, dry_run=args.dry_run, create_customers=args.create_customers, actor=actor, emit=emit,
+        args.kind,
+        sheet,
+        dry_run=args.dry_run,
+        create_customers=args.create_customers,
+        actor=actor,
+        emit=emit,
         batch_size=args.batch_size,
     )
     print(report.summary(), flush=True)
@@ -82,8 +102,11 @@ def write_template(args) -> int:
     from ..io import templates
 
     if args.file not in templates.KINDS:
-        raise UsageError(_("There is a template for {kinds}, not for {kind}.").format(
-            kinds=", ".join(templates.KINDS), kind=args.file))
+        raise UsageError(
+            _("There is a template for {kinds}, not for {kind}.").format(
+                kinds=", ".join(templates.KINDS), kind=args.file
+            )
+        )
     if not args.output:
         raise UsageError(_("A template needs a file: add -o FILE.xlsx."))
     target = Path(args.output)

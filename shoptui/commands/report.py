@@ -17,15 +17,27 @@ LIST_OPTIONS = ("details", "segment", "days", "month", "factor", "min_days", "li
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "report", run, _("print a report"), _(
-        "Print a report as of a day (default: today), optionally for a period and some stores. "
-        "Example: shoptui report portrait --as-of 2025-03-31 --format json"
-    ))
-    parser.add_argument("name", metavar="NAME", choices=REPORT_NAMES, help=_("one of: {names}").format(names=", ".join(REPORT_NAMES)))
-    parser.add_argument("--as-of", type=cli_date, metavar="DATE", help=_("the report sees nothing after this day (default: today)"))
+    parser = add_command(
+        subparsers,
+        "report",
+        run,
+        _("print a report"),
+        _(
+            "Print a report as of a day (default: today), optionally for a period and some stores. "
+            "Example: shoptui report portrait --as-of 2025-03-31 --format json"
+        ),
+    )
+    parser.add_argument(
+        "name", metavar="NAME", choices=REPORT_NAMES, help=_("one of: {names}").format(names=", ".join(REPORT_NAMES))
+    )
+    parser.add_argument(
+        "--as-of", type=cli_date, metavar="DATE", help=_("the report sees nothing after this day (default: today)")
+    )
     parser.add_argument("--from", dest="date_from", type=cli_date, metavar="DATE", help=_("first day of the period"))
     parser.add_argument("--to", dest="date_to", type=cli_date, metavar="DATE", help=_("last day of the period"))
-    parser.add_argument("--store", dest="stores", action="append", default=[], metavar="CODE", help=_("only this store (may repeat)"))
+    parser.add_argument(
+        "--store", dest="stores", action="append", default=[], metavar="CODE", help=_("only this store (may repeat)")
+    )
     parser.add_argument("--format", choices=FORMATS, default="table", help=_("output format (default: table)"))
     parser.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of the screen"))
     # Options of single reports; the others ignore them.
@@ -36,7 +48,9 @@ def register(subparsers) -> None:
     parser.add_argument("--days", metavar="N", help=_("birthdays: the N days from the as-of day (default: 7)"))
     parser.add_argument("--month", metavar="M", help=_("birthdays: the whole month M (1-12) instead"))
     parser.add_argument("--factor", metavar="X", help=_("winback: late after X times the usual interval (default: 2)"))
-    parser.add_argument("--min-days", type=cli_days, metavar="N", help=_("winback: late from N days since the last purchase instead"))
+    parser.add_argument(
+        "--min-days", type=cli_days, metavar="N", help=_("winback: late from N days since the last purchase instead")
+    )
     parser.add_argument("--limit", type=cli_limit, metavar="N", help=_("lists: at most N rows"))
 
 
@@ -58,11 +72,17 @@ def run(args) -> int:
     options.update({key: getattr(args, key) for key in LIST_OPTIONS if getattr(args, key) not in (None, False)})
     open_db(args, writes=False)
     as_of = {"as_of": args.as_of} if args.as_of is not None else {}
-    query = ReportQuery(**as_of, date_from=args.date_from, date_to=args.date_to, stores=list(args.stores), options=options)
+    query = ReportQuery(
+        **as_of, date_from=args.date_from, date_to=args.date_to, stores=list(args.stores), options=options
+    )
     data = spec.build(query)
     output = render(
-        data, args.format, settings.currency(),
-        title=spec.title, labels=spec.labels, columns=spec.columns,
+        data,
+        args.format,
+        settings.currency(),
+        title=spec.title,
+        labels=spec.labels,
+        columns=spec.columns,
         # Scripts read the English keys; translated headers only for a language asked for.
         translate_headers=bool(getattr(args, "lang", None)),
     )

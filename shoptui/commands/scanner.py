@@ -10,24 +10,48 @@ from . import add_actions, add_command
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "scanner", run, _("find barcode scanners and show what a scan reads"), _(
-        "Barcode scanners plugged in by USB (Linux, evdev). "
-        "Example: shoptui scanner list; shoptui scanner test /dev/input/event5"
-    ))
+    parser = add_command(
+        subparsers,
+        "scanner",
+        run,
+        _("find barcode scanners and show what a scan reads"),
+        _(
+            "Barcode scanners plugged in by USB (Linux, evdev). "
+            "Example: shoptui scanner list; shoptui scanner test /dev/input/event5"
+        ),
+    )
     actions = add_actions(parser)
-    add_command(actions, "list", None, _("list input devices and whether each looks like a scanner"),
-                _("Path, name, USB vendor:product and whether each input device looks like a barcode scanner."))
-    test = add_command(actions, "test", None, _("print each scan as it arrives, until Ctrl-C"), _(
-        "Read scans and print each one as it arrives, until Ctrl-C. Without DEVICE: every device that "
-        "looks like a scanner. Example: shoptui scanner test /dev/input/event5"
-    ))
-    test.add_argument("device", nargs="?", metavar="DEVICE",
-                      help=_("a device path (/dev/input/event5) or part of its name"))
+    add_command(
+        actions,
+        "list",
+        None,
+        _("list input devices and whether each looks like a scanner"),
+        _("Path, name, USB vendor:product and whether each input device looks like a barcode scanner."),
+    )
+    test = add_command(
+        actions,
+        "test",
+        None,
+        _("print each scan as it arrives, until Ctrl-C"),
+        _(
+            "Read scans and print each one as it arrives, until Ctrl-C. Without DEVICE: every device that "
+            "looks like a scanner. Example: shoptui scanner test /dev/input/event5"
+        ),
+    )
+    test.add_argument(
+        "device", nargs="?", metavar="DEVICE", help=_("a device path (/dev/input/event5) or part of its name")
+    )
     test.add_argument("--layout", default="us", help=_("keyboard layout the scanner types in: us or de (default: us)"))
-    test.add_argument("--gap", type=int, default=50, metavar="MS",
-                      help=_("milliseconds of silence that end a scan without Enter (default: 50)"))
-    test.add_argument("--no-grab", dest="grab", action="store_false",
-                      help=_("let the keystrokes also reach other programs"))
+    test.add_argument(
+        "--gap",
+        type=int,
+        default=50,
+        metavar="MS",
+        help=_("milliseconds of silence that end a scan without Enter (default: 50)"),
+    )
+    test.add_argument(
+        "--no-grab", dest="grab", action="store_false", help=_("let the keystrokes also reach other programs")
+    )
 
 
 def run(args) -> int:
@@ -66,8 +90,12 @@ def test_command(devices, args) -> int:
     import threading
 
     if not devices.evdev_available():
-        raise devices.ScannerError(_("USB scanners are read through evdev, which needs Linux; "
-                                     "elsewhere a scanner types into the app like a keyboard."))
+        raise devices.ScannerError(
+            _(
+                "USB scanners are read through evdev, which needs Linux; "
+                "elsewhere a scanner types into the app like a keyboard."
+            )
+        )
     from ..cli import device_module
 
     layout = device_module("scanner.keymap").layout
@@ -89,7 +117,8 @@ def test_command(devices, args) -> int:
         if args.device:
             raise devices.ScannerError(_("No input device matches {device}.").format(device=args.device))
         raise devices.ScannerError(
-            _("no scanners found; plug one in, or give its path: shoptui scanner test /dev/input/eventN"))
+            _("no scanners found; plug one in, or give its path: shoptui scanner test /dev/input/eventN")
+        )
 
     lock = threading.Lock()  # several readers print; keep their lines whole
 
@@ -101,11 +130,13 @@ def test_command(devices, args) -> int:
         def on_status(state: str, message: str) -> None:
             with lock:
                 print(f"{path}: {message}" if state == ERROR else message, file=sys.stderr, flush=True)
+
         return on_status
 
     readers = [
-        ScannerReader(d.path, on_scan, status_printer(d.path), layout=args.layout,
-                      gap=(args.gap / 1000) or None, grab=args.grab)
+        ScannerReader(
+            d.path, on_scan, status_printer(d.path), layout=args.layout, gap=(args.gap / 1000) or None, grab=args.grab
+        )
         for d in chosen
     ]
     print(_("Scan a barcode; Ctrl-C stops."), file=sys.stderr, flush=True)

@@ -7,8 +7,13 @@ from . import add_actions, add_command
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "stores", run, _("the shop's places"),
-                         _("A new database has the store MAIN. Example: shoptui stores add HN1 \"Hà Nội 1\""))
+    parser = add_command(
+        subparsers,
+        "stores",
+        run,
+        _("the shop's places"),
+        _('A new database has the store MAIN. Example: shoptui stores add HN1 "Hà Nội 1"'),
+    )
     actions = add_actions(parser)
     add = actions.add_parser("add", help=_("add a store"))
     add.add_argument("code")

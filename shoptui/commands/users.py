@@ -8,10 +8,16 @@ from . import add_actions, add_command
 
 
 def register(subparsers) -> None:
-    parser = add_command(subparsers, "users", run, _("the shop's people"), _(
-        "Users sign in to the app with a PIN; the role decides what they may do. "
-        "Example: shoptui users add Lan --role cashier --pin 1234"
-    ))
+    parser = add_command(
+        subparsers,
+        "users",
+        run,
+        _("the shop's people"),
+        _(
+            "Users sign in to the app with a PIN; the role decides what they may do. "
+            "Example: shoptui users add Lan --role cashier --pin 1234"
+        ),
+    )
     actions = add_actions(parser)
     add = actions.add_parser("add", help=_("add a user"))
     add.add_argument("name")

@@ -69,8 +69,16 @@ def export(
             progress(done)
         # As the screen and the reports show it: national form, typed text if unreadable.
         phone = phones.display(row.phone, region) if row.phone else row.phone_typed
-        return [row.code, row.name, phone, Money(row.debt), Money(row.total_sales), row.last_purchase_at,
-                row.points, names.get(row.status, row.status)]
+        return [
+            row.code,
+            row.name,
+            phone,
+            Money(row.debt),
+            Money(row.total_sales),
+            row.last_purchase_at,
+            row.points,
+            names.get(row.status, row.status),
+        ]
 
     def rows() -> Iterator[list]:
         for batch in directory.iter_rows(text, filters, sort):

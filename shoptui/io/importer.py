@@ -22,9 +22,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 import peewee
 
@@ -35,10 +35,10 @@ from ..errors import ImportFileError, ShopError, ValidationError, one_line
 from ..i18n import _
 from ..money import MAX_MINOR
 from ..services import settings
-from ..services.imports import WRITERS, progress
-from ..services.imports.records import STATUSES, Options, Outcome, Record, Stores
 from ..services.cards import clean_barcode
 from ..services.customers import parse_gender
+from ..services.imports import WRITERS, progress
+from ..services.imports.records import STATUSES, Options, Outcome, Record, Stores
 from ..services.ledger import write_transaction
 from . import values as cells
 from .headers import HeaderMap, map_headers
@@ -54,8 +54,23 @@ BATCH_SIZES = {"customers": 100}
 # the lock goes before the import's next batch.
 
 RECEIPT_FIELDS = (
-    "receipt_no", "datetime", "kind", "return_of", "customer", "customer_phone", "customer_name", "store",
-    "cashier", "total", "discount", "paid_credit", "paid_advance", "paid_card", "points_redeemed", "voucher", "voucher_amount",
+    "receipt_no",
+    "datetime",
+    "kind",
+    "return_of",
+    "customer",
+    "customer_phone",
+    "customer_name",
+    "store",
+    "cashier",
+    "total",
+    "discount",
+    "paid_credit",
+    "paid_advance",
+    "paid_card",
+    "points_redeemed",
+    "voucher",
+    "voucher_amount",
     "cash_rounding",
 )
 LINE_FIELDS = ("sku", "product", "qty", "price", "line_discount", "line_amount")
@@ -125,7 +140,9 @@ def excel_date(value):
 
     moment = from_excel(value)
     if isinstance(moment, dt.datetime):
-        return moment.replace(microsecond=0) + (dt.timedelta(seconds=1) if moment.microsecond >= 500_000 else dt.timedelta())
+        return moment.replace(microsecond=0) + (
+            dt.timedelta(seconds=1) if moment.microsecond >= 500_000 else dt.timedelta()
+        )
     return moment
 
 
@@ -138,8 +155,15 @@ def _non_negative(value, ctx):
 
 PARSERS: dict[str, dict[str, Callable]] = {
     "customers": {
-        "code": _identifier, "phone": _identifier, "card": _card,
-        "name": _text, "email": _text, "company": _text, "address": _text, "area": _text, "store": _text,
+        "code": _identifier,
+        "phone": _identifier,
+        "card": _card,
+        "name": _text,
+        "email": _text,
+        "company": _text,
+        "address": _text,
+        "area": _text,
+        "store": _text,
         "gender": lambda v, ctx: parse_gender(cells.text(v)),
         "birthday": _date,
         "status": lambda v, ctx: cells.parse_status(v),
@@ -153,14 +177,30 @@ PARSERS: dict[str, dict[str, Callable]] = {
         "datetime": _datetime,
         "time": _time,
         "kind": lambda v, ctx: cells.parse_kind(v),
-        **{name: _amount for name in ("total", "discount", "paid_credit", "paid_advance", "paid_card", "voucher_amount", "price",
-                                      "line_discount", "line_amount", "cash_rounding")},
+        **{
+            name: _amount
+            for name in (
+                "total",
+                "discount",
+                "paid_credit",
+                "paid_advance",
+                "paid_card",
+                "voucher_amount",
+                "price",
+                "line_discount",
+                "line_amount",
+                "cash_rounding",
+            )
+        },
         "points_redeemed": lambda v, ctx: cells.parse_int(v),
         "qty": lambda v, ctx: cells.parse_quantity(v),
     },
     "visits": {
-        "store": _text, "datetime": _datetime, "time": _time,
-        "in": _non_negative, "out": _non_negative,
+        "store": _text,
+        "datetime": _datetime,
+        "time": _time,
+        "in": _non_negative,
+        "out": _non_negative,
     },
     "products": {"sku": _identifier, "barcode": _identifier, "name": _text, "group": _text, "price": _amount},
 }
@@ -198,7 +238,9 @@ def import_sheet(
     batch_size: int | None = None,
 ) -> ImportReport:
     if kind not in KINDS:
-        raise ImportFileError(_("Cannot import {kind}; choose one of: {kinds}.").format(kind=kind, kinds=", ".join(KINDS)))
+        raise ImportFileError(
+            _("Cannot import {kind}; choose one of: {kinds}.").format(kind=kind, kinds=", ".join(KINDS))
+        )
     report = ImportReport(kind, dry_run)
     batch_size = batch_size or BATCH_SIZES.get(kind, BATCH_SIZE)
 
@@ -419,7 +461,7 @@ def _checked_receipt(record: Record, header_map: HeaderMap) -> Record:
     if not record.errors:
         if "datetime" not in record.values:
             record.errors.append(_missing(record.row, header_map, "datetime"))
-        elif "total" not in record.values and not any("price" in l or "line_amount" in l for l in record.lines):
+        elif "total" not in record.values and not any("price" in ln or "line_amount" in ln for ln in record.lines):
             record.errors.append(_missing(record.row, header_map, "total"))
     return record
 
@@ -447,8 +489,9 @@ def visit_records(rows, header_map: HeaderMap, ctx: Context) -> Iterator[Record]
         key = (store_id, hour)
         record = hours.get(key)
         if record is None:
-            hours[key] = Record([number], {"store_id": store_id, "datetime": hour,
-                                                   "in": values["in"], "out": values.get("out", 0)})
+            hours[key] = Record(
+                [number], {"store_id": store_id, "datetime": hour, "in": values["in"], "out": values.get("out", 0)}
+            )
         else:
             record.rows.append(number)
             record.values["in"] += values["in"]

@@ -15,9 +15,10 @@ the database in key-ordered chunks, so memory stays flat whatever the size of th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import peewee as pw
 from peewee import Case, fn
@@ -124,7 +125,9 @@ def _write_sheets(book: Book, month: Month, target: Path, say: Progress) -> Expo
     result = ExportResult(target)
     say(_(SHEETS["summary"]), 0, 0)
     portrait = _portrait(month)
-    kpis = {m: month_figures(m, portrait if m == month else None) for m in (month, month.previous(), month.year_before())}
+    kpis = {
+        m: month_figures(m, portrait if m == month else None) for m in (month, month.previous(), month.year_before())
+    }
     summary_sheet(book, month, kpis, shop, currency)
     say(_(SHEETS["sales_by_day"]), 0, 0)
     sales_by_day_sheet(book, month)
@@ -228,10 +231,13 @@ def summary_sheet(book: Book, month: Month, kpis: dict[Month, dict], shop: str, 
         [_("Currency"), currency],
         [_("Made"), clock.now()],
     ]
-    book.blocks(_(SHEETS["summary"]), [
-        Block(_("{shop}: month {month}").format(shop=shop, month=month.label), rows, header),
-        Block(_("About this workbook"), about),
-    ])
+    book.blocks(
+        _(SHEETS["summary"]),
+        [
+            Block(_("{shop}: month {month}").format(shop=shop, month=month.label), rows, header),
+            Block(_("About this workbook"), about),
+        ],
+    )
 
 
 # -- sales and conversion by day ---------------------------------------------------------------
@@ -266,8 +272,19 @@ def sales_by_day(month: Month) -> list[list[Any]]:
     for date in month.days():
         receipts, identified, sales, returns, returned, discount = found.get(date.isoformat(), [0] * 6)
         revenue = sales - returned
-        rows.append([date, receipts, identified, Money(sales), returns, Money(returned), Money(revenue),
-                     Money(average(revenue, receipts)), Money(discount)])
+        rows.append(
+            [
+                date,
+                receipts,
+                identified,
+                Money(sales),
+                returns,
+                Money(returned),
+                Money(revenue),
+                Money(average(revenue, receipts)),
+                Money(discount),
+            ]
+        )
     return rows
 
 
@@ -284,7 +301,9 @@ def sales_by_day_sheet(book: Book, month: Month):
         Column("discount", _("Discounts"), "money", total=True),
     ]
     return book.table(
-        _(SHEETS["sales_by_day"]), columns, sales_by_day(month),
+        _(SHEETS["sales_by_day"]),
+        columns,
+        sales_by_day(month),
         totals=lambda sums: {"avg_receipt": average(sums["revenue"], sums["receipts"])},
         chart=Chart("bar", _("Revenue by day"), "date", ("revenue",)),
     )
@@ -319,7 +338,9 @@ def conversion_rows(month: Month, by: str) -> list[list[Any]]:
     for row in rows:
         entry = sums.setdefault((row["store"], slot(row)), [0, 0, 0, 0, 0])
         counted = row["receipts"] if row["visitors"] else 0
-        for i, value in enumerate((row["visitors"], row["receipts"], row["identified_receipts"], row["revenue"], counted)):
+        for i, value in enumerate(
+            (row["visitors"], row["receipts"], row["identified_receipts"], row["revenue"], counted)
+        ):
             entry[i] += int(value)
     out = []
     for store in sorted({store for store, _key in sums}):
@@ -337,13 +358,17 @@ def _conversion_total(sums: dict) -> dict:
 def conversion_sheets(book: Book, month: Month) -> None:
     chart_title = _("Conversion")
     book.table(
-        _(SHEETS["conversion_by_day"]), _conversion_columns(Column("date", _("Date"), "date")),
-        conversion_rows(month, "day"), totals=_conversion_total,
+        _(SHEETS["conversion_by_day"]),
+        _conversion_columns(Column("date", _("Date"), "date")),
+        conversion_rows(month, "day"),
+        totals=_conversion_total,
         chart=Chart("line", chart_title, "date", ("conversion",), group_by="store", percent=True),
     )
     book.table(
-        _(SHEETS["conversion_by_hour"]), _conversion_columns(Column("hour", _("Hour"), "int")),
-        conversion_rows(month, "hour"), totals=_conversion_total,
+        _(SHEETS["conversion_by_hour"]),
+        _conversion_columns(Column("hour", _("Hour"), "int")),
+        conversion_rows(month, "hour"),
+        totals=_conversion_total,
         chart=Chart("bar", chart_title, "hour", ("conversion",), group_by="store", percent=True),
     )
 
@@ -367,8 +392,9 @@ def portrait_sheet(book: Book, data: dict) -> str:
     return book.blocks(_(SHEETS["portrait"]), blocks)
 
 
-def report_sheets(book: Book, name: str, month: Month, options: dict, sections_sheet: str | None,
-                  rows_sheet: str | None) -> None:
+def report_sheets(
+    book: Book, name: str, month: Month, options: dict, sections_sheet: str | None, rows_sheet: str | None
+) -> None:
     """The report ``name`` as of the month's last day: its sections (segments) as tables
     with a chart, its rows as a list."""
     spec = reports.load(name)
@@ -388,5 +414,3 @@ def report_sheets(book: Book, name: str, month: Month, options: dict, sections_s
             return label_of(value, spec.labels) if key in WORDS_SHOWN and value is not None else value
 
         book.table(_(SHEETS[rows_sheet]), columns, ([shown(n, r.get(n)) for n in names] for r in rows))
-
-

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 import peewee as pw
 from peewee import Case, fn
@@ -76,29 +77,59 @@ def customers_sheet(book: Book, name: str, month: Month, progress: Callable[[int
     lang = language()
     region = settings.region()
     definitions = list(
-        PropertyDefinition.select().where(PropertyDefinition.active == True)  # noqa: E712
+        PropertyDefinition.select()
+        .where(PropertyDefinition.active == True)  # noqa: E712
         .order_by(PropertyDefinition.position, PropertyDefinition.id)
     )
     word = lambda name: header_word("customers", name, lang)  # noqa: E731
     columns = [
-        Column("code", word("code")), Column("name", word("name")), Column("phone", word("phone")),
-        Column("gender", word("gender")), Column("birthday", word("birthday"), "date"),
-        Column("email", word("email")), Column("company", word("company")), Column("address", word("address")),
-        Column("area", word("area")), Column("status", word("status")), Column("card", word("card")),
-        Column("registered", word("registered"), "datetime"), Column("store", word("store")),
-        Column("registered_by", _("Registered by")), Column("discount", _("Personal discount"), "share"),
+        Column("code", word("code")),
+        Column("name", word("name")),
+        Column("phone", word("phone")),
+        Column("gender", word("gender")),
+        Column("birthday", word("birthday"), "date"),
+        Column("email", word("email")),
+        Column("company", word("company")),
+        Column("address", word("address")),
+        Column("area", word("area")),
+        Column("status", word("status")),
+        Column("card", word("card")),
+        Column("registered", word("registered"), "datetime"),
+        Column("store", word("store")),
+        Column("registered_by", _("Registered by")),
+        Column("discount", _("Personal discount"), "share"),
         Column("credit_limit", _("Credit limit"), "money"),
-        Column("sms", _("SMS"), "bool"), Column("zalo", _("Zalo"), "bool"),
-        Column("facebook", _("Facebook"), "bool"), Column("email_consent", _("e-mail"), "bool"),
-        Column("groups", _("Groups")), Column("notes", _("Notes")),
+        Column("sms", _("SMS"), "bool"),
+        Column("zalo", _("Zalo"), "bool"),
+        Column("facebook", _("Facebook"), "bool"),
+        Column("email_consent", _("e-mail"), "bool"),
+        Column("groups", _("Groups")),
+        Column("notes", _("Notes")),
     ] + [Column(f"property:{d.id}", d.name, _PROPERTY_KINDS.get(d.kind, "text")) for d in definitions]
     select = (
         Customer.select(
-            Customer.code, Customer.name, Customer.phone, Customer.phone_typed, Customer.gender, Customer.birthday,
-            Customer.email, Customer.company, Customer.address, Customer.area, Customer.status,
-            Customer.registered_at, Store.code, User.name, Customer.discount_bp, Customer.credit_limit,
-            Customer.consent_sms, Customer.consent_zalo, Customer.consent_facebook, Customer.consent_email,
-            Customer.notes, Customer.id,
+            Customer.code,
+            Customer.name,
+            Customer.phone,
+            Customer.phone_typed,
+            Customer.gender,
+            Customer.birthday,
+            Customer.email,
+            Customer.company,
+            Customer.address,
+            Customer.area,
+            Customer.status,
+            Customer.registered_at,
+            Store.code,
+            User.name,
+            Customer.discount_bp,
+            Customer.credit_limit,
+            Customer.consent_sms,
+            Customer.consent_zalo,
+            Customer.consent_facebook,
+            Customer.consent_email,
+            Customer.notes,
+            Customer.id,
         )
         .join(Store, on=(Customer.store == Store.id))
         .switch(Customer)
@@ -117,16 +148,54 @@ def customers_sheet(book: Book, name: str, month: Month, progress: Callable[[int
                 return
             ids = [row[-1] for row in chunk]
             cards, groups, values = _cards(ids), _groups(ids), _property_values(ids)
-            for (code, name, phone, typed, gender, birthday, email, company, address, area, status, registered,
-                 store, by, discount_bp, credit_limit, sms, zalo, facebook, mail, notes, cid) in chunk:
+            for (
+                code,
+                name,
+                phone,
+                typed,
+                gender,
+                birthday,
+                email,
+                company,
+                address,
+                area,
+                status,
+                registered,
+                store,
+                by,
+                discount_bp,
+                credit_limit,
+                sms,
+                zalo,
+                facebook,
+                mail,
+                notes,
+                cid,
+            ) in chunk:
                 shown_phone = phones.display(phone, region) if phone else typed
                 row = [
-                    code, name, shown_phone or None, genders.get(gender), birthday, email or None,
-                    company or None, address or None, area or None, statuses.get(status, status), cards.get(cid),
-                    registered, store,
-                    by, Share(discount_bp / 10000) if discount_bp else None,
-                    None if credit_limit is None else Money(credit_limit), sms, zalo, facebook, mail,
-                    groups.get(cid), notes or None,
+                    code,
+                    name,
+                    shown_phone or None,
+                    genders.get(gender),
+                    birthday,
+                    email or None,
+                    company or None,
+                    address or None,
+                    area or None,
+                    statuses.get(status, status),
+                    cards.get(cid),
+                    registered,
+                    store,
+                    by,
+                    Share(discount_bp / 10000) if discount_bp else None,
+                    None if credit_limit is None else Money(credit_limit),
+                    sms,
+                    zalo,
+                    facebook,
+                    mail,
+                    groups.get(cid),
+                    notes or None,
                 ]
                 props = values.get(cid, {})
                 row += [_property(d, props.get(d.id)) for d in definitions]
@@ -210,7 +279,9 @@ class Ledger:
 ADVANCE_USED = ("advance_used", N_("Paid from the advance"))
 
 DEBTS = Ledger(
-    DebtEntry, "amount", "money",
+    DebtEntry,
+    "amount",
+    "money",
     (
         ("credit_sales", N_("Credit sales"), ("credit_sale",), 1),
         ("payments", N_("Payments"), ("payment", "advance"), -1),
@@ -228,8 +299,12 @@ def _advance_used(month: Month, after: int) -> pw.Select:
     per_receipt = (
         DebtEntry.select(DebtEntry.customer.alias("customer_id"), fn.MAX(advance_paid.c.advance).alias("advance"))
         .join(advance_paid, on=(advance_paid.c.receipt_id == DebtEntry.receipt))
-        .where((DebtEntry.kind == "credit_sale") & (DebtEntry.at >= month.start) & (DebtEntry.at < month.end)
-               & (DebtEntry.customer > after))
+        .where(
+            (DebtEntry.kind == "credit_sale")
+            & (DebtEntry.at >= month.start)
+            & (DebtEntry.at < month.end)
+            & (DebtEntry.customer > after)
+        )
         .group_by(DebtEntry.customer, DebtEntry.receipt)
         .alias("per_receipt")
     )
@@ -239,8 +314,12 @@ def _advance_used(month: Month, after: int) -> pw.Select:
         .group_by(per_receipt.c.customer_id)
         .alias("advance_used")
     )
+
+
 POINTS = Ledger(
-    PointsEntry, "points", "int",
+    PointsEntry,
+    "points",
+    "int",
     (
         ("earned", N_("Earned"), ("earn",), 1),
         ("redeemed", N_("Redeemed"), ("redeem",), -1),
@@ -275,22 +354,38 @@ def ledger_movements(ledger: Ledger, month: Month) -> Iterator[list]:
             model.select(model.customer.alias("customer_id"), *sums)
             .where((model.at < month.end) & (model.customer > after))
             .group_by(model.customer)
-            .having((fn.SUM(Case(None, [(model.at < month.start, amount)], 0)) != 0) | (fn.SUM(Case(None, [(in_month, 1)], 0)) > 0))
+            .having(
+                (fn.SUM(Case(None, [(model.at < month.start, amount)], 0)) != 0)
+                | (fn.SUM(Case(None, [(in_month, 1)], 0)) > 0)
+            )
             .order_by(model.customer)
             .limit(CHUNK)
             .alias("per")
         )
         if ledger.advance_from is None:
             return (
-                Customer.select(Customer.code, Customer.name, Customer.phone, Customer.phone_typed,
-                                *[getattr(per.c, key) for key in keys], Customer.id)
+                Customer.select(
+                    Customer.code,
+                    Customer.name,
+                    Customer.phone,
+                    Customer.phone_typed,
+                    *[getattr(per.c, key) for key in keys],
+                    Customer.id,
+                )
                 .join(per, on=(per.c.customer_id == Customer.id))
                 .order_by(Customer.id)
             )
         used = _advance_used(month, after)
         return (
-            Customer.select(Customer.code, Customer.name, Customer.phone, Customer.phone_typed,
-                            *[getattr(per.c, key) for key in keys], fn.COALESCE(used.c.advance, 0), Customer.id)
+            Customer.select(
+                Customer.code,
+                Customer.name,
+                Customer.phone,
+                Customer.phone_typed,
+                *[getattr(per.c, key) for key in keys],
+                fn.COALESCE(used.c.advance, 0),
+                Customer.id,
+            )
             .join(per, on=(per.c.customer_id == Customer.id))
             .join_from(Customer, used, pw.JOIN.LEFT_OUTER, on=(used.c.customer_id == Customer.id))
             .order_by(Customer.id)
@@ -302,7 +397,7 @@ def ledger_movements(ledger: Ledger, month: Month) -> Iterator[list]:
     after = 0
     while True:
         rows = list(chunk(after).tuples())
-        for code, name, phone, typed, *figures, cid in rows:
+        for code, name, phone, typed, *figures, _cid in rows:
             shown = phones.display(phone, region) if phone else typed
             values = [wrap(sign * int(v or 0)) for sign, v in zip(signs, figures)]
             if ledger.advance_from is not None:
@@ -317,14 +412,21 @@ def ledger_movements(ledger: Ledger, month: Month) -> Iterator[list]:
         after = rows[-1][-1]
 
 
-def ledger_sheet(book: Book, name: str, month: Month, ledger: Ledger, progress: Callable[[int], None] | None = None) -> None:
+def ledger_sheet(
+    book: Book, name: str, month: Month, ledger: Ledger, progress: Callable[[int], None] | None = None
+) -> None:
     kind = ledger.kind
     columns = [
-        Column("code", _("Code")), Column("name", _("Name")), Column("phone", _("Phone")),
+        Column("code", _("Code")),
+        Column("name", _("Name")),
+        Column("phone", _("Phone")),
         Column("opening", _("Opening balance"), kind, total=True),
-        *[column for key, header, _kinds, _sign in ledger.columns
-          for column in [Column(key, _(header), kind, total=True)]
-          + ([Column(ADVANCE_USED[0], _(ADVANCE_USED[1]), kind, total=True)] if key == ledger.advance_from else [])],
+        *[
+            column
+            for key, header, _kinds, _sign in ledger.columns
+            for column in [Column(key, _(header), kind, total=True)]
+            + ([Column(ADVANCE_USED[0], _(ADVANCE_USED[1]), kind, total=True)] if key == ledger.advance_from else [])
+        ],
         Column(ledger.rest[0], _(ledger.rest[1]), kind, total=True),
         Column("closing", _("Closing balance"), kind, total=True),
     ]
@@ -334,13 +436,30 @@ def ledger_sheet(book: Book, name: str, month: Month, ledger: Ledger, progress: 
 # -- the receipts journal ---------------------------------------------------------------------------
 
 JOURNAL_FIELDS = (
-    ("receipt_no", "text"), ("datetime", "datetime"), ("kind", "text"), ("return_of", "text"),
-    ("store", "text"), ("customer", "text"), ("customer_phone", "text"), ("customer_name", "text"),
-    ("cashier", "text"), ("total", "money"), ("discount", "money"), ("paid_credit", "money"),
-    ("paid_advance", "money"), ("paid_card", "money"), ("points_redeemed", "int"), ("voucher", "text"), ("voucher_amount", "money"),
+    ("receipt_no", "text"),
+    ("datetime", "datetime"),
+    ("kind", "text"),
+    ("return_of", "text"),
+    ("store", "text"),
+    ("customer", "text"),
+    ("customer_phone", "text"),
+    ("customer_name", "text"),
+    ("cashier", "text"),
+    ("total", "money"),
+    ("discount", "money"),
+    ("paid_credit", "money"),
+    ("paid_advance", "money"),
+    ("paid_card", "money"),
+    ("points_redeemed", "int"),
+    ("voucher", "text"),
+    ("voucher_amount", "money"),
     ("cash_rounding", "money"),
-    ("sku", "text"), ("product", "text"), ("qty", "qty"), ("price", "money"),
-    ("line_discount", "money"), ("line_amount", "money"),
+    ("sku", "text"),
+    ("product", "text"),
+    ("qty", "qty"),
+    ("price", "money"),
+    ("line_discount", "money"),
+    ("line_amount", "money"),
 )
 
 
@@ -348,7 +467,11 @@ def journal_size(month: Month) -> int:
     """Rows of the journal: a receipt's lines, or one row for a receipt without lines."""
     in_month = month.query().receipts()
     lines = ReceiptLine.select().join(Receipt).where(in_month).count()
-    bare = Receipt.select().where(in_month & ~fn.EXISTS(ReceiptLine.select().where(ReceiptLine.receipt == Receipt.id))).count()
+    bare = (
+        Receipt.select()
+        .where(in_month & ~fn.EXISTS(ReceiptLine.select().where(ReceiptLine.receipt == Receipt.id)))
+        .count()
+    )
     return lines + bare
 
 
@@ -358,8 +481,19 @@ def journal_rows(month: Month) -> Iterator[list]:
     original = Receipt.alias("original")
     select = (
         Receipt.select(
-            Receipt.number, Receipt.at, Receipt.kind, original.number, Store.code, Customer.code, Customer.phone,
-            Customer.phone_typed, Customer.name, User.name, Receipt.total, Receipt.discount, Receipt.points_redeemed,
+            Receipt.number,
+            Receipt.at,
+            Receipt.kind,
+            original.number,
+            Store.code,
+            Customer.code,
+            Customer.phone,
+            Customer.phone_typed,
+            Customer.name,
+            User.name,
+            Receipt.total,
+            Receipt.discount,
+            Receipt.points_redeemed,
             Receipt.id,
         )
         .join(Store, on=(Receipt.store == Store.id))
@@ -382,8 +516,15 @@ def journal_rows(month: Month) -> Iterator[list]:
         ids = [row[-1] for row in chunk]
         lines: dict[int, list[tuple]] = {}
         for line in (
-            ReceiptLine.select(ReceiptLine.receipt, ReceiptLine.sku, ReceiptLine.name, ReceiptLine.qty,
-                               ReceiptLine.unit_price, ReceiptLine.line_discount, ReceiptLine.amount)
+            ReceiptLine.select(
+                ReceiptLine.receipt,
+                ReceiptLine.sku,
+                ReceiptLine.name,
+                ReceiptLine.qty,
+                ReceiptLine.unit_price,
+                ReceiptLine.line_discount,
+                ReceiptLine.amount,
+            )
             .where(ReceiptLine.receipt.in_(ids))
             .order_by(ReceiptLine.receipt, ReceiptLine.position)
             .tuples()
@@ -394,7 +535,10 @@ def journal_rows(month: Month) -> Iterator[list]:
         for rid, method, amount, code in (
             Payment.select(Payment.receipt, Payment.method, fn.SUM(Payment.amount), fn.MAX(Voucher.code))
             .join(Voucher, pw.JOIN.LEFT_OUTER, on=(Payment.voucher == Voucher.id))
-            .where(Payment.receipt.in_(ids) & Payment.method.in_(("credit", "card", "voucher", "points", "rounding", "advance")))
+            .where(
+                Payment.receipt.in_(ids)
+                & Payment.method.in_(("credit", "card", "voucher", "points", "rounding", "advance"))
+            )
             .group_by(Payment.receipt, Payment.method)
             .tuples()
         ):
@@ -403,8 +547,22 @@ def journal_rows(month: Month) -> Iterator[list]:
             paid[rid, method] = paid.get((rid, method), 0) + amount
             if code:
                 voucher_codes[rid] = code
-        for (number, at, kind, return_of, store, customer, phone, typed, name, cashier, total, discount, points,
-             rid) in chunk:
+        for (
+            number,
+            at,
+            kind,
+            return_of,
+            store,
+            customer,
+            phone,
+            typed,
+            name,
+            cashier,
+            total,
+            discount,
+            points,
+            rid,
+        ) in chunk:
             # The customer's phone beside the code lets an import into another shop create
             # the customer with it; the code alone finds the customer in this one.
             shown_phone = (phones.display(phone, region) if phone else typed) or None
@@ -412,10 +570,26 @@ def journal_rows(month: Month) -> Iterator[list]:
                 # An imported receipt posts no points ledger, so its points are only its
                 # points payment: written back as points at the shop's point value.
                 points = paid[rid, "points"] // point_value
-            head = [number, at, kinds.get(kind, kind), return_of, store, customer, shown_phone, name, cashier,
-                    total, discount, paid.get((rid, "credit")), paid.get((rid, "advance")),
-                    paid.get((rid, "card")), points or None,
-                    voucher_codes.get(rid), paid.get((rid, "voucher")), paid.get((rid, "rounding"))]
+            head = [
+                number,
+                at,
+                kinds.get(kind, kind),
+                return_of,
+                store,
+                customer,
+                shown_phone,
+                name,
+                cashier,
+                total,
+                discount,
+                paid.get((rid, "credit")),
+                paid.get((rid, "advance")),
+                paid.get((rid, "card")),
+                points or None,
+                voucher_codes.get(rid),
+                paid.get((rid, "voucher")),
+                paid.get((rid, "rounding")),
+            ]
             for sku, product, qty, price, line_discount, amount in lines.get(rid) or [(None,) * 6]:
                 yield head + [sku or None, product or None, qty, price, line_discount, amount]
 

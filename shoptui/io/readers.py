@@ -17,9 +17,9 @@ import re
 import stat
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import ImportFileError
 from ..i18n import _
@@ -33,12 +33,12 @@ XLSX_MAGIC = b"PK\x03\x04"
 # their unpacked size, and (as Apache POI's ZipSecureFile does) a part that unpacks to over
 # 100 times its packed size, which no spreadsheet program writes and a zip bomb does. The
 # shared strings, which openpyxl holds in memory all at once, are counted as a stream.
-MAX_FILE_BYTES = 1024 ** 3
+MAX_FILE_BYTES = 1024**3
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 1_000
-MAX_UNPACKED_BYTES = 1024 ** 3
+MAX_UNPACKED_BYTES = 1024**3
 MAX_PACK_RATIO = 100
-PACK_RATIO_FROM = 1024 ** 2  # smaller parts may pack as tightly as they like
+PACK_RATIO_FROM = 1024**2  # smaller parts may pack as tightly as they like
 MAX_SHARED_STRINGS = 2_000_000
 
 
@@ -66,7 +66,9 @@ def open_sheet(path: str | Path, sheet: str | int | None = None) -> Sheet:
             digest = hashlib.sha256(data + b"\0sheet:" + chosen.encode("utf-8")).hexdigest()
     else:
         if sheet is not None and str(sheet).strip() not in ("", "1"):
-            raise ImportFileError(_("{path} is a CSV file: it has one table and no sheets to choose.").format(path=path))
+            raise ImportFileError(
+                _("{path} is a CSV file: it has one table and no sheets to choose.").format(path=path)
+            )
         headers, rows = _csv_rows(decode(data, path), path)
     return Sheet(file.name, digest, headers, rows)
 
@@ -88,14 +90,14 @@ def _read_regular_file(file: Path, path) -> bytes:
             raise ImportFileError(_("{path} is a folder, not a file to import.").format(path=path))
         if not stat.S_ISREG(info.st_mode):
             raise ImportFileError(
-                _("{path} is not a file but a device or a pipe; save the data to a .csv or .xlsx file and import that.").format(
-                    path=path
-                )
+                _(
+                    "{path} is not a file but a device or a pipe; save the data to a .csv or .xlsx file and import that."
+                ).format(path=path)
             )
         if info.st_size > MAX_FILE_BYTES:
             raise ImportFileError(
                 _("{path} is too large to import (more than {size} MB); split it into smaller files.").format(
-                    path=path, size=MAX_FILE_BYTES // 1024 ** 2
+                    path=path, size=MAX_FILE_BYTES // 1024**2
                 )
             )
         with os.fdopen(fd, "rb", closefd=False) as handle:
@@ -207,7 +209,7 @@ def _csv_rows(text: str, path) -> tuple[list[str], Iterator[tuple[int, dict[str,
     try:
         numbered = enumerate(reader, start=1)
         headers: list[str] | None = None
-        for number, cells in numbered:
+        for _number, cells in numbered:
             if any(c.strip() for c in cells):
                 headers = _unique([c.strip() for c in cells])
                 break
@@ -222,7 +224,9 @@ def _csv_rows(text: str, path) -> tuple[list[str], Iterator[tuple[int, dict[str,
                 if any(c.strip() for c in cells):
                     yield number, dict(zip(headers, cells))
         except csv.Error as exc:
-            raise ImportFileError(_("{path} is not a readable CSV file: {reason}").format(path=path, reason=exc)) from None
+            raise ImportFileError(
+                _("{path} is not a readable CSV file: {reason}").format(path=path, reason=exc)
+            ) from None
 
     return headers, rows()
 
@@ -251,10 +255,10 @@ def _check_quotes(text: str, delimiter: str, path) -> None:
         bad = done + 1
     if bad is not None:
         raise ImportFileError(
-            _("{path}: a quote (\") in row {row} is not closed where it should be, so the rows after it would be "
-              "read as one cell; nothing was imported. Correct the quotes and import the file again.").format(
-                path=path, row=bad
-            )
+            _(
+                '{path}: a quote (") in row {row} is not closed where it should be, so the rows after it would be '
+                "read as one cell; nothing was imported. Correct the quotes and import the file again."
+            ).format(path=path, row=bad)
         )
 
 
@@ -293,7 +297,9 @@ def _xlsx_rows(data: bytes, path, wanted: str | int | None = None):
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # a zip that is not a workbook, or a damaged one
-        raise ImportFileError(_("{path} is not a readable Excel file: it is damaged or not a workbook.").format(path=path)) from None
+        raise ImportFileError(
+            _("{path} is not a readable Excel file: it is damaged or not a workbook.").format(path=path)
+        ) from None
     sheet = _choose_sheet(book, wanted, path)
     chosen = None if wanted is None or sheet is book.worksheets[0] else sheet.title
     try:
@@ -361,7 +367,9 @@ def _check_archive(data: bytes, path) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise ImportFileError(_("{path} is not a readable Excel file: it is damaged or not a workbook.").format(path=path)) from None
+        raise ImportFileError(
+            _("{path} is not a readable Excel file: it is damaged or not a workbook.").format(path=path)
+        ) from None
     with archive:
         members = archive.infolist()
         # The zip library stops each part at the size its directory states (and checks its
@@ -397,7 +405,9 @@ def _count_strings(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limit: int
                     if count > limit:
                         break
     except (ParseError, zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise ImportFileError(_("{path} is not a readable Excel file: it is damaged or not a workbook.").format(path=path)) from None
+        raise ImportFileError(
+            _("{path} is not a readable Excel file: it is damaged or not a workbook.").format(path=path)
+        ) from None
     return count
 
 

@@ -5,8 +5,9 @@ the file the owner exports. Above the reports (``reports.render`` turns a report
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from .. import files
 from ..i18n import _
@@ -85,7 +86,14 @@ def export_report(
         options = {key: value for key, value in query.options.items() if key not in ("limit", "offset")}
         data = spec.build(ReportQuery(query.as_of, query.date_from, query.date_to, list(query.stores), options))
     fmt = export_format(target)
-    output = render(data, fmt, settings.currency(), title=spec.title, labels=spec.labels, columns=spec.columns,
-                    translate_headers=True)
+    output = render(
+        data,
+        fmt,
+        settings.currency(),
+        title=spec.title,
+        labels=spec.labels,
+        columns=spec.columns,
+        translate_headers=True,
+    )
     # utf-8-sig: Excel opens a CSV with a byte-order mark as UTF-8 (Vietnamese names).
     return files.write_output(target, output, encoding="utf-8-sig")

@@ -6,7 +6,8 @@ with a chart where one helps (the portrait's histograms, conversion by day per s
 from __future__ import annotations
 
 import itertools
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from ..i18n import _
 from ..reports.grid import SECTION_HEADER, grid, is_rows, sections
@@ -96,8 +97,10 @@ def section_tables(data: Mapping, labels: Mapping[str, str] | None):
             cols = [Column("key", name)] + [
                 Column(n, label_of(n, labels), column_kind(v.get(n) for v in inner)) for n in names
             ]
-            rows = [[label_of(k, labels)] + [v.get(n) if isinstance(v, Mapping) else None for n in names]
-                    for k, v in section.items()]
+            rows = [
+                [label_of(k, labels)] + [v.get(n) if isinstance(v, Mapping) else None for n in names]
+                for k, v in section.items()
+            ]
             counts = [c.key for c in cols[1:] if c.kind == "int"]
             chart = Chart("bar", name, "key", (counts[0],)) if counts and len(rows) > 1 else None
             yield name, cols, rows, chart

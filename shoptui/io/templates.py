@@ -33,39 +33,81 @@ FIELDS: dict[str, dict[str, tuple[str, bool, str, str]]] = {
     "customers": {
         "code": ("code", False, N_("The customer's code in your old program; empty: a new code is made."), "KH000123"),
         "name": ("text", True, N_("Full name. Each row needs a name or a code."), "Nguyễn Thị Lan"),
-        "phone": ("code", False, N_("Phone number, as you write it; numbers of other countries with +."), "0912 345 678"),
+        "phone": (
+            "code",
+            False,
+            N_("Phone number, as you write it; numbers of other countries with +."),
+            "0912 345 678",
+        ),
         "gender": ("text", False, N_("female, male or other (also Nữ/Nam, Ж/М, weiblich/männlich)."), "female"),
         "birthday": ("date", False, N_("Date of birth."), "1990-05-31"),
         "email": ("text", False, N_("E-mail address."), "lan@example.com"),
         "company": ("text", False, N_("Company."), ""),
         "address": ("text", False, N_("Address."), ""),
         "area": ("text", False, N_("Area or district."), ""),
-        "status": ("text", False, N_("active, incomplete (data to complete later) or archived; empty: active."), "active"),
+        "status": (
+            "text",
+            False,
+            N_("active, incomplete (data to complete later) or archived; empty: active."),
+            "active",
+        ),
         "card": ("code", False, N_("Barcode of the customer's loyalty card."), "2000000001234"),
         "points": ("int", False, N_("Points balance to bring over (taken once, as an opening balance)."), "120"),
         "debt": ("money", False, N_("What the customer owes now (taken once, as an opening balance)."), "150000"),
-        "registered": ("datetime", False, N_("When the customer registered; empty: the day of the import."), "2024-01-15"),
+        "registered": (
+            "datetime",
+            False,
+            N_("When the customer registered; empty: the day of the import."),
+            "2024-01-15",
+        ),
         "store": ("code", False, N_("Code of the store that registered the customer; empty: the only store."), "MAIN"),
     },
     "sales": {
-        "receipt_no": ("code", True, N_("Receipt number. Rows with the same number are lines of one receipt."), "HD000451"),
+        "receipt_no": (
+            "code",
+            True,
+            N_("Receipt number. Rows with the same number are lines of one receipt."),
+            "HD000451",
+        ),
         "datetime": ("datetime", True, N_("Date and time of the receipt."), "2025-03-05 10:15"),
         "kind": ("text", False, N_("sale or return; empty: sale."), "sale"),
         "return_of": ("code", False, N_("For a return: the number of the sale it returns."), ""),
-        "customer": ("code", False, N_("The customer's card barcode, phone or code; empty: an anonymous sale."), "KH000123"),
+        "customer": (
+            "code",
+            False,
+            N_("The customer's card barcode, phone or code; empty: an anonymous sale."),
+            "KH000123",
+        ),
         "customer_phone": ("code", False, N_("The customer's phone, when the customer column is empty."), ""),
         "customer_name": ("text", False, N_("The customer's name (used with --create-customers)."), ""),
         "store": ("code", False, N_("Store code; empty: the only store."), "MAIN"),
         "cashier": ("text", False, N_("Who sold."), ""),
-        "total": ("money", True, N_("What the customer owes after every discount (returns: the amount given back). Required unless the lines give prices."), "125000"),
+        "total": (
+            "money",
+            True,
+            N_(
+                "What the customer owes after every discount (returns: the amount given back). Required unless the lines give prices."
+            ),
+            "125000",
+        ),
         "discount": ("money", False, N_("Discount on the whole receipt."), "5000"),
         "paid_credit": ("money", False, N_("Part of the total left as debt."), "0"),
-        "paid_advance": ("money", False, N_("Part of the total paid from what the customer paid in advance (not credit)."), "0"),
+        "paid_advance": (
+            "money",
+            False,
+            N_("Part of the total paid from what the customer paid in advance (not credit)."),
+            "0",
+        ),
         "paid_card": ("money", False, N_("Part of the total paid by bank card."), "0"),
         "points_redeemed": ("int", False, N_("Points the customer paid with."), "0"),
         "voucher": ("code", False, N_("Code of the voucher used."), ""),
         "voucher_amount": ("money", False, N_("Part of the total paid by the voucher."), ""),
-        "cash_rounding": ("money", False, N_("The cash rounding: the exact cash less the cash taken (or paid back); empty: none."), ""),
+        "cash_rounding": (
+            "money",
+            False,
+            N_("The cash rounding: the exact cash less the cash taken (or paid back); empty: none."),
+            "",
+        ),
         "sku": ("code", False, N_("Line: product code or barcode."), "SP001"),
         "product": ("text", False, N_("Line: product name."), "Trà xanh"),
         "qty": ("qty", False, N_("Line: quantity."), "2"),
@@ -83,14 +125,23 @@ FIELDS: dict[str, dict[str, tuple[str, bool, str, str]]] = {
 
 SHEET_NAMES = {"customers": N_("Customers"), "sales": N_("Sales"), "visits": N_("Visitors")}
 # Cells of a column kind as the template formats them before anything is typed.
-_WRITER_KINDS = {"code": "text", "text": "text", "date": "date", "datetime": "datetime", "money": "money",
-                 "int": "int", "qty": "qty"}
+_WRITER_KINDS = {
+    "code": "text",
+    "text": "text",
+    "date": "date",
+    "datetime": "datetime",
+    "money": "money",
+    "int": "int",
+    "qty": "qty",
+}
 
 
 def write_template(kind: str, path: str | Path) -> list[str]:
     """Write the template of ``kind`` to ``path``; returns its column headers."""
     if kind not in KINDS:
-        raise UsageError(_("There is a template for {kinds}, not for {kind}.").format(kinds=", ".join(KINDS), kind=kind))
+        raise UsageError(
+            _("There is a template for {kinds}, not for {kind}.").format(kinds=", ".join(KINDS), kind=kind)
+        )
     lang = language()
     fields = FIELDS[kind]
     headers = [header_word(kind, name, lang) for name in fields]
@@ -107,8 +158,13 @@ def write_template(kind: str, path: str | Path) -> list[str]:
             choices = _choices(kind, name)
             if choices:
                 # A warning, not a refusal: the importer reads other words for these too.
-                validation = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
-                                            errorStyle="warning", showErrorMessage=True)
+                validation = DataValidation(
+                    type="list",
+                    formula1='"' + ",".join(choices) + '"',
+                    allow_blank=True,
+                    errorStyle="warning",
+                    showErrorMessage=True,
+                )
                 validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
                 ws.data_validations.append(validation)
 
@@ -119,8 +175,13 @@ def write_template(kind: str, path: str | Path) -> list[str]:
     ]
     book.table(
         _("Columns"),
-        [Column("column", _("Column")), Column("field", _("Field")), Column("required", _("Required")),
-         Column("meaning", _("What it holds")), Column("example", _("Example"))],
+        [
+            Column("column", _("Column")),
+            Column("field", _("Field")),
+            Column("required", _("Required")),
+            Column("meaning", _("What it holds")),
+            Column("example", _("Example")),
+        ],
         explain,
     )
     with files.atomic_output(path) as partial:

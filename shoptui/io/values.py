@@ -60,7 +60,7 @@ def identifier(value) -> str:
 
 @functools.lru_cache(maxsize=32)
 def date_order(region: str) -> str:
-    """"dmy", "mdy" or "ymd": the order of day, month and year in the region's short dates."""
+    """ "dmy", "mdy" or "ymd": the order of day, month and year in the region's short dates."""
     from babel import Locale
     from babel.dates import get_date_format
 
@@ -91,7 +91,9 @@ def _date_from_parts(raw: str, order: str) -> dt.date:
         )
     else:
         raise ValidationError(
-            _("{value} has a two-digit year, which is ambiguous; write the year in full or use YYYY-MM-DD.").format(value=raw)
+            _("{value} has a two-digit year, which is ambiguous; write the year in full or use YYYY-MM-DD.").format(
+                value=raw
+            )
         )
     try:
         return dt.date(int(year), int(month), int(day))
@@ -231,22 +233,75 @@ def parse_amount(value, currency: str) -> int:
 # Receipt kinds and customer statuses as exports of the four languages write them (folded).
 KIND_WORDS = {
     "sale": {
-        "sale", "sales", "sell", "s", "ban", "ban hang", "hoa don", "hoa don ban hang", "prodazha", "chek",
-        "chek prodazhi", "verkauf", "kauf", "v",
+        "sale",
+        "sales",
+        "sell",
+        "s",
+        "ban",
+        "ban hang",
+        "hoa don",
+        "hoa don ban hang",
+        "prodazha",
+        "chek",
+        "chek prodazhi",
+        "verkauf",
+        "kauf",
+        "v",
     },
     "return": {
-        "return", "returns", "refund", "r", "tra", "tra hang", "tra lai", "hoan tra", "vozvrat", "chek vozvrata",
-        "rueckgabe", "ruckgabe", "retoure", "storno", "gutschrift",
+        "return",
+        "returns",
+        "refund",
+        "r",
+        "tra",
+        "tra hang",
+        "tra lai",
+        "hoan tra",
+        "vozvrat",
+        "chek vozvrata",
+        "rueckgabe",
+        "ruckgabe",
+        "retoure",
+        "storno",
+        "gutschrift",
     },
 }
 STATUS_WORDS = {
     "active": {
-        "active", "a", "dang hoat dong", "hoat dong", "vveden", "aktivnyi", "aktivnyy", "aktiven", "aktiv",
-        "eingefuhrt", "eingefuehrt",
+        "active",
+        "a",
+        "dang hoat dong",
+        "hoat dong",
+        "vveden",
+        "aktivnyi",
+        "aktivnyy",
+        "aktiven",
+        "aktiv",
+        "eingefuhrt",
+        "eingefuehrt",
     },
-    "incomplete": {"incomplete", "control", "chua hoan thien", "kiem tra", "kontrol", "kontrolle", "unvollstandig", "unvollstaendig"},
+    "incomplete": {
+        "incomplete",
+        "control",
+        "chua hoan thien",
+        "kiem tra",
+        "kontrol",
+        "kontrolle",
+        "unvollstandig",
+        "unvollstaendig",
+    },
     "archived": {
-        "archived", "archive", "inactive", "ngung hoat dong", "luu tru", "arkhiv", "arkhivnyi", "arkhivnyy", "archiv", "archiviert", "inaktiv",
+        "archived",
+        "archive",
+        "inactive",
+        "ngung hoat dong",
+        "luu tru",
+        "arkhiv",
+        "arkhivnyi",
+        "arkhivnyy",
+        "archiv",
+        "archiviert",
+        "inaktiv",
     },
 }
 

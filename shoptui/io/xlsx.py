@@ -31,10 +31,11 @@ import itertools
 import math
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -191,8 +192,12 @@ class Book:
         if style is None:
             attributes: list[tuple[str, Any]] = []
             if role == "header":
-                attributes += [("font", Font(bold=True)), ("fill", HEADER_FILL), ("border", HEADER_BORDER),
-                               ("alignment", Alignment(vertical="top", wrap_text=True))]
+                attributes += [
+                    ("font", Font(bold=True)),
+                    ("fill", HEADER_FILL),
+                    ("border", HEADER_BORDER),
+                    ("alignment", Alignment(vertical="top", wrap_text=True)),
+                ]
             elif role == "total":
                 attributes += [("font", Font(bold=True)), ("border", TOTAL_BORDER)]
             elif role == "title":
@@ -238,7 +243,12 @@ class Book:
 
             return money
         if kind in ("int", "number", "share", "qty"):
-            converters: dict[str, Callable[[Any], Any]] = {"int": int, "share": float, "number": _number, "qty": _number}
+            converters: dict[str, Callable[[Any], Any]] = {
+                "int": int,
+                "share": float,
+                "number": _number,
+                "qty": _number,
+            }
             convert = converters[kind]
 
             def number(value):
@@ -399,7 +409,7 @@ class Book:
         chart.y_axis.delete = False
         ws.add_chart(chart, f"{get_column_letter(len(columns) + 2)}2")
 
-    def blocks(self, name: str, blocks: Sequence["Block"]) -> str:
+    def blocks(self, name: str, blocks: Sequence[Block]) -> str:
         """Several small tables on one sheet, one under the other, each under a bold title,
         with their cells written by type; a block's chart is drawn to the right of the tables."""
         ws = self.new_sheet(name)
@@ -436,7 +446,7 @@ class Book:
             free = at + 19  # a chart 9 cm high covers about 18 rows
         return ws.title
 
-    def _block_chart(self, ws, block: "Block", top: int, bottom: int):
+    def _block_chart(self, ws, block: Block, top: int, bottom: int):
         chart = BarChart()
         chart.type = "col"
         chart.title = block.title

@@ -51,4 +51,6 @@ def _postgres_trigrams(db):
             db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     except peewee.DatabaseError:
         return
-    db.execute_sql("CREATE INDEX IF NOT EXISTS customer_search_key_trgm ON customer USING gin (search_key gin_trgm_ops)")
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS customer_search_key_trgm ON customer USING gin (search_key gin_trgm_ops)"
+    )

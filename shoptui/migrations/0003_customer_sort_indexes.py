@@ -1,5 +1,6 @@
 """Indexes on the customer's cached sums, so the directory sorts a broad match by debt,
 sales, last purchase or points and stops after one page instead of sorting every row."""
+
 from peewee import *
 
 

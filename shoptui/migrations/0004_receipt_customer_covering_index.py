@@ -2,6 +2,7 @@
 portrait's visit buckets): they read (customer, at, kind, total, store) from the index
 alone instead of visiting every receipt row. It replaces the (customer, at) index, which
 is its prefix."""
+
 from peewee import *
 
 

@@ -16,9 +16,19 @@ restores, raw SQL), on SQLite and PostgreSQL alike:
 
 Both tables are filled from the receipts already there.
 """
+
 from peewee import *
 
-GAP_BUCKETS = (("1", 1), ("2_3", 3), ("4_7", 7), ("8_14", 14), ("15_30", 30), ("31_60", 60), ("61_90", 90), ("91", None))
+GAP_BUCKETS = (
+    ("1", 1),
+    ("2_3", 3),
+    ("4_7", 7),
+    ("8_14", 14),
+    ("15_30", 30),
+    ("31_60", 60),
+    ("61_90", 90),
+    ("91", None),
+)
 GAP_COLUMNS = tuple(f"gaps_{suffix}" for suffix, _limit in GAP_BUCKETS)
 TRACKED = "customer_id, at, kind, total, subtotal, discount, store_id"
 
@@ -160,10 +170,14 @@ def sqlite_statements() -> list[str]:
         "CREATE TRIGGER receipt_sums_delete AFTER DELETE ON receipt"
         + body([hour_upsert(d, "OLD.", "-1"), *customer_refresh(d, "OLD.customer_id")]),
         f"CREATE TRIGGER receipt_sums_update AFTER UPDATE OF {TRACKED} ON receipt"
-        + body([
-            hour_upsert(d, "OLD.", "-1"), hour_upsert(d, "NEW.", "1"),
-            *customer_refresh(d, "OLD.customer_id"), *customer_refresh(d, "NEW.customer_id"),
-        ]),
+        + body(
+            [
+                hour_upsert(d, "OLD.", "-1"),
+                hour_upsert(d, "NEW.", "1"),
+                *customer_refresh(d, "OLD.customer_id"),
+                *customer_refresh(d, "NEW.customer_id"),
+            ]
+        ),
     ]
 
 

@@ -3,11 +3,22 @@ entries in the benchmark) twice: per customer (balance and what would expire) an
 kind (the period's earned, redeemed, …). With (customer, at, points) and (kind, at,
 points, customer) each pass walks an index in its GROUP BY order, no table row and no
 sort. They replace (customer, at) and (kind, at), their prefixes."""
+
 from peewee import *
 
 INDEXES = (
-    ("pointsentry_customer_id_at", "pointsentry_customer_id_at_points", ("customer_id", "at"), ("customer_id", "at", "points")),
-    ("pointsentry_kind_at", "pointsentry_kind_at_points_customer_id", ("kind", "at"), ("kind", "at", "points", "customer_id")),
+    (
+        "pointsentry_customer_id_at",
+        "pointsentry_customer_id_at_points",
+        ("customer_id", "at"),
+        ("customer_id", "at", "points"),
+    ),
+    (
+        "pointsentry_kind_at",
+        "pointsentry_kind_at_points_customer_id",
+        ("kind", "at"),
+        ("kind", "at", "points", "customer_id"),
+    ),
 )
 
 

@@ -23,6 +23,7 @@ out of time order; 0005's row function keeps only the store-hour sums.
 
 The table is filled from the receipts already there.
 """
+
 from peewee import *
 
 KEY = "customer_id, gap, times"

@@ -7,6 +7,7 @@ would have earned under that rule; rates and tiers change, so it cannot be recom
 later. Receipts written before this migration and imported receipts have neither (NULL):
 their returns reverse points in proportion, as before.
 """
+
 from peewee import BigIntegerField
 
 

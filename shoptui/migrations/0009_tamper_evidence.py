@@ -13,6 +13,7 @@
   (PostgreSQL's TRUNCATE, which a forced restore uses, is not a row delete; ``check``
   notices a chain that lost its checkpointed rows.)
 """
+
 from peewee import *
 
 from shoptui import chain
@@ -46,7 +47,7 @@ def _hash_rows(db, table):
             digest = chain.row_hash(table, values, last_hash)
             updates.append((last_hash, digest, data, row[0]) if table == "audit_log" else (last_hash, digest, row[0]))
             last_id, last_hash = row[0], digest
-        sets = "prev_hash = {p}, hash = {p}".format(p=param) + (f", data_hash = {param}" if table == "audit_log" else "")
+        sets = f"prev_hash = {param}, hash = {param}" + (f", data_hash = {param}" if table == "audit_log" else "")
         cursor = db.cursor()
         cursor.executemany(f'UPDATE "{table}" SET {sets} WHERE id = {param}', updates)
     return (last_id, last_hash) if last_id else None
@@ -114,9 +115,7 @@ def up(migrator, db):
         last = _hash_rows(db, table)
         if last is not None:
             db.execute_sql(
-                "INSERT INTO chain_checkpoint (chain, last_id, last_hash, checked_at) VALUES ({p}, {p}, {p}, CURRENT_TIMESTAMP)".format(
-                    p=db.param
-                ),
+                f"INSERT INTO chain_checkpoint (chain, last_id, last_hash, checked_at) VALUES ({db.param}, {db.param}, {db.param}, CURRENT_TIMESTAMP)",
                 (table, *last),
             )
     for statement in postgres_statements() if postgres else sqlite_statements():

@@ -8,6 +8,7 @@ smallest 1-2-5 step that makes the cash a multiple of it with the rounding at mo
 it: ``cash_rounding.infer_step``), or 0 without a rounding row; a return then takes its
 sale's.
 """
+
 from shoptui.services.cash_rounding import infer_step
 
 
@@ -32,8 +33,10 @@ def up(migrator, db):
             steps[rid] = steps[sale]
     param = db.param
     cursor = db.cursor()
-    cursor.executemany(f"UPDATE receipt SET cash_step = {param} WHERE id = {param}",
-                       [(step, rid) for rid, step in steps.items() if step])
+    cursor.executemany(
+        f"UPDATE receipt SET cash_step = {param} WHERE id = {param}",
+        [(step, rid) for rid, step in steps.items() if step],
+    )
 
 
 def down(migrator, db):

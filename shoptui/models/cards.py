@@ -37,9 +37,7 @@ class CardBinding(BaseModel):
 
 # A card is bound to at most one customer at a time: the database itself refuses a second.
 CardBinding.add_index(
-    CardBinding.index(CardBinding.card, unique=True, name="cardbinding_one_open").where(
-        CardBinding.ended_at.is_null()
-    )
+    CardBinding.index(CardBinding.card, unique=True, name="cardbinding_one_open").where(CardBinding.ended_at.is_null())
 )
 
 

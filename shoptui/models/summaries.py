@@ -16,7 +16,16 @@ from .customers import Customer
 from .shop import Store
 
 # (column suffix, largest gap in days it holds) — the portrait's return-interval buckets.
-GAP_BUCKETS = (("1", 1), ("2_3", 3), ("4_7", 7), ("8_14", 14), ("15_30", 30), ("31_60", 60), ("61_90", 90), ("91", None))
+GAP_BUCKETS = (
+    ("1", 1),
+    ("2_3", 3),
+    ("4_7", 7),
+    ("8_14", 14),
+    ("15_30", 30),
+    ("31_60", 60),
+    ("61_90", 90),
+    ("91", None),
+)
 
 
 class ReceiptHour(BaseModel):

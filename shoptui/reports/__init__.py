@@ -13,8 +13,8 @@ label for tables and translated headers) and, for reports that return
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 
 class Money(int):
@@ -37,8 +37,16 @@ class Share(float):
 
 # Every report the command line knows (SPEC: the command line), in its order.
 REPORT_NAMES = (
-    "portrait", "conversion", "rfm", "winback", "birthdays",
-    "debtors", "points", "buyers", "discounts", "surveys",
+    "portrait",
+    "conversion",
+    "rfm",
+    "winback",
+    "birthdays",
+    "debtors",
+    "points",
+    "buyers",
+    "discounts",
+    "surveys",
 )
 
 # Where each report is built, as "module:function". Adding a report is one line here

@@ -36,7 +36,11 @@ LEAP_DAY = 229  # 29 February as birthday_md
 
 COLUMNS = (
     *CONTACT_COLUMNS,
-    "birthday", "celebrates_on", "days_until", "age", "points",
+    "birthday",
+    "celebrates_on",
+    "days_until",
+    "age",
+    "points",
 )
 
 LABELS = {
@@ -62,11 +66,7 @@ def birthdays(query: ReportQuery) -> dict:
     position = pw.Case(Customer.birthday_md, [(md, by_md[md].toordinal()) for md in by_md], None)
     select = (
         Customer.select(*CONTACT_FIELDS, Customer.birthday, Customer.birthday_md, points_as_of(query).alias("points"))
-        .where(
-            query.customers_registered()
-            & (Customer.status != "archived")
-            & Customer.birthday_md.in_(sorted(by_md))
-        )
+        .where(query.customers_registered() & (Customer.status != "archived") & Customer.birthday_md.in_(sorted(by_md)))
         .order_by(position, Customer.name, Customer.code)
     )
     rows = []
@@ -74,14 +74,16 @@ def birthdays(query: ReportQuery) -> dict:
     for row in found:
         born = row["birthday"]
         day = by_md[row["birthday_md"]]
-        rows.append({
-            **contact(row),
-            "birthday": born,
-            "celebrates_on": day,
-            "days_until": (day - query.as_of).days,
-            "age": day.year - born.year,
-            "points": int(row["points"]),
-        })
+        rows.append(
+            {
+                **contact(row),
+                "birthday": born,
+                "celebrates_on": day,
+                "days_until": (day - query.as_of).days,
+                "age": day.year - born.year,
+                "points": int(row["points"]),
+            }
+        )
     return {
         "as_of": query.as_of,
         "stores": list(query.stores),

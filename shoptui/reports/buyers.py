@@ -74,8 +74,15 @@ def buyers(query: ReportQuery) -> dict:
         .first()
     )
     if anonymous is not None:
-        rows.append({"code": None, "name": _("Anonymous buyers"), "phone": "",
-                     **{key: False for key in CONSENT_KEYS}, **_figures(*anonymous)})
+        rows.append(
+            {
+                "code": None,
+                "name": _("Anonymous buyers"),
+                "phone": "",
+                **{key: False for key in CONSENT_KEYS},
+                **_figures(*anonymous),
+            }
+        )
     return {"product": product, "rows": rows}
 
 

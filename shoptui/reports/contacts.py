@@ -76,9 +76,8 @@ def points_as_of(query: ReportQuery, customer: pw.Node = Customer.id) -> pw.Mode
     mine = PointsEntry.customer == customer
     if merges_exist():
         mine = PointsEntry.customer.in_(ledger_members(customer)) & (PointsEntry.kind != "merge")
-    return (
-        PointsEntry.select(fn.COALESCE(fn.SUM(PointsEntry.points), 0))
-        .where(mine & (PointsEntry.at < clock.end_of_day(query.as_of)))
+    return PointsEntry.select(fn.COALESCE(fn.SUM(PointsEntry.points), 0)).where(
+        mine & (PointsEntry.at < clock.end_of_day(query.as_of))
     )
 
 

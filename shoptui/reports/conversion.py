@@ -82,7 +82,9 @@ def _grouped(keyed: pw.Select, hourly: bool, sums: tuple[str, ...]):
     keys = [rows.c.store_id, rows.c.day] + ([rows.c.hour] if hourly else [])
     return (
         Receipt.select(
-            rows.c.store_id, rows.c.day, rows.c.hour if hourly else pw.SQL("NULL"),
+            rows.c.store_id,
+            rows.c.day,
+            rows.c.hour if hourly else pw.SQL("NULL"),
             *[fn.SUM(getattr(rows.c, name)) for name in sums],
         )
         .from_(rows)

@@ -109,7 +109,9 @@ def compute_cuts(query: ReportQuery) -> Cuts:
     per = every_customer(query).alias("per_customer")
     numbered = (
         Receipt.select(
-            per.c.last_day, per.c.frequency, per.c.monetary,
+            per.c.last_day,
+            per.c.frequency,
+            per.c.monetary,
             fn.ROW_NUMBER().over(order_by=[per.c.last_day]).alias("r_pos"),
             fn.ROW_NUMBER().over(order_by=[per.c.frequency]).alias("f_pos"),
             fn.ROW_NUMBER().over(order_by=[per.c.monetary]).alias("m_pos"),
@@ -124,8 +126,15 @@ def compute_cuts(query: ReportQuery) -> Cuts:
         return (position < n) & (tile_of(position, n) != tile_of(position + 1, n))
 
     rows = (
-        Receipt.select(numbered.c.last_day, numbered.c.frequency, numbered.c.monetary,
-                       numbered.c.r_pos, numbered.c.f_pos, numbered.c.m_pos, n)
+        Receipt.select(
+            numbered.c.last_day,
+            numbered.c.frequency,
+            numbered.c.monetary,
+            numbered.c.r_pos,
+            numbered.c.f_pos,
+            numbered.c.m_pos,
+            n,
+        )
         .from_(numbered)
         .where(is_cut(numbered.c.r_pos) | is_cut(numbered.c.f_pos) | is_cut(numbered.c.m_pos))
         .tuples()
@@ -134,8 +143,11 @@ def compute_cuts(query: ReportQuery) -> Cuts:
     customers = 0  # no cut comes back with fewer than two customers: none is needed then
     for last_day, frequency, monetary, r_pos, f_pos, m_pos, count in rows:
         customers = int(count)
-        for measure, value, position in (("last_day", last_day, r_pos), ("frequency", frequency, f_pos),
-                                         ("monetary", monetary, m_pos)):
+        for measure, value, position in (
+            ("last_day", last_day, r_pos),
+            ("frequency", frequency, f_pos),
+            ("monetary", monetary, m_pos),
+        ):
             found[measure][int(position)] = int(value)
     positions = last_positions(customers)
     return Cuts(*(tuple(found[measure][p] for p in positions) for measure in MEASURES))

@@ -47,8 +47,17 @@ AGE_BUCKETS = (("days_0_30", 30), ("days_31_60", 60), ("days_61_90", 90), ("days
 BUCKET_KEYS = tuple(key for key, _days in AGE_BUCKETS)
 
 COLUMNS = (
-    "code", "name", "phone", "balance", "credit_limit", "credit_left",
-    "oldest_unpaid", "oldest_days", *BUCKET_KEYS, "last_payment", "last_payment_amount",
+    "code",
+    "name",
+    "phone",
+    "balance",
+    "credit_limit",
+    "credit_left",
+    "oldest_unpaid",
+    "oldest_days",
+    *BUCKET_KEYS,
+    "last_payment",
+    "last_payment_amount",
 )
 
 LABELS = {
@@ -80,18 +89,22 @@ def debtors(query: ReportQuery) -> dict:
         # as services.debts.credit_limit: the customer's own, else the shop's default
         limit = row["credit_limit"] if row["credit_limit"] is not None else default_limit
         oldest = as_date(row["oldest_unpaid"])
-        rows.append({
-            **{key: value for key, value in contact(row).items() if key in ("code", "name", "phone")},
-            "balance": Money(balance),
-            "credit_limit": None if limit is None else Money(int(limit)),
-            # as services.debts.credit_left, from the balance of the as-of day
-            "credit_left": None if limit is None else Money(max(0, int(limit) - max(0, balance))),
-            "oldest_unpaid": oldest,
-            "oldest_days": None if oldest is None else (query.as_of - oldest).days,
-            **{key: Money(int(row[key] or 0)) for key in BUCKET_KEYS},
-            "last_payment": as_date(row["last_payment"]),
-            "last_payment_amount": None if row["last_payment_amount"] is None else Money(int(row["last_payment_amount"])),
-        })
+        rows.append(
+            {
+                **{key: value for key, value in contact(row).items() if key in ("code", "name", "phone")},
+                "balance": Money(balance),
+                "credit_limit": None if limit is None else Money(int(limit)),
+                # as services.debts.credit_left, from the balance of the as-of day
+                "credit_left": None if limit is None else Money(max(0, int(limit) - max(0, balance))),
+                "oldest_unpaid": oldest,
+                "oldest_days": None if oldest is None else (query.as_of - oldest).days,
+                **{key: Money(int(row[key] or 0)) for key in BUCKET_KEYS},
+                "last_payment": as_date(row["last_payment"]),
+                "last_payment_amount": None
+                if row["last_payment_amount"] is None
+                else Money(int(row["last_payment_amount"])),
+            }
+        )
     return {
         **scope(query),
         # a page needs the whole list summed again; the whole list sums its own rows
@@ -137,10 +150,15 @@ def _aging(query: ReportQuery) -> pw.Select:
             _owner().alias("customer_id"),
             DebtEntry.at.alias("at"),
             DebtEntry.amount.alias("amount"),
-            fn.SUM(debit).over(
-                partition_by=[_owner()], order_by=[DebtEntry.at, DebtEntry.id],
-                start=Window.preceding(), end=Window.CURRENT_ROW, frame_type=Window.ROWS,
-            ).alias("debits_so_far"),
+            fn.SUM(debit)
+            .over(
+                partition_by=[_owner()],
+                order_by=[DebtEntry.at, DebtEntry.id],
+                start=Window.preceding(),
+                end=Window.CURRENT_ROW,
+                frame_type=Window.ROWS,
+            )
+            .alias("debits_so_far"),
             fn.SUM(credit).over(partition_by=[_owner()]).alias("credits"),
         )
         .where(_entries(query))
@@ -182,9 +200,9 @@ def _last_payments(query: ReportQuery) -> pw.Select:
             _owner().alias("customer_id"),
             DebtEntry.at.alias("at"),
             (0 - DebtEntry.amount).alias("paid"),
-            fn.ROW_NUMBER().over(
-                partition_by=[_owner()], order_by=[DebtEntry.at.desc(), DebtEntry.id.desc()]
-            ).alias("latest"),
+            fn.ROW_NUMBER()
+            .over(partition_by=[_owner()], order_by=[DebtEntry.at.desc(), DebtEntry.id.desc()])
+            .alias("latest"),
         )
         .where(_entries(query) & DebtEntry.kind.in_(("payment", "advance")))
         .alias("ranked")
@@ -244,8 +262,9 @@ def _totals(select: pw.Select) -> dict:
     return _totals_of(customers, owing_customers, owed, advance_customers, balance, buckets)
 
 
-def _totals_of(customers: int, owing_customers: int, owed: int, advance_customers: int, balance: int,
-               buckets: list[int]) -> dict:
+def _totals_of(
+    customers: int, owing_customers: int, owed: int, advance_customers: int, balance: int, buckets: list[int]
+) -> dict:
     return {
         "customers": customers,
         "owing_customers": owing_customers,
@@ -280,8 +299,11 @@ def _paid_vs_unpaid(query: ReportQuery) -> dict:
             _owner().alias("customer_id"),
             (fn.SUM(DebtEntry.amount) - fn.COALESCE(fn.MAX(advance_paid.c.advance), 0)).alias("credit"),
         )
-        .join(advance_paid, pw.JOIN.LEFT_OUTER,
-              on=(advance_paid.c.receipt_id == DebtEntry.receipt) & (DebtEntry.kind == "credit_sale"))
+        .join(
+            advance_paid,
+            pw.JOIN.LEFT_OUTER,
+            on=(advance_paid.c.receipt_id == DebtEntry.receipt) & (DebtEntry.kind == "credit_sale"),
+        )
         .where(_entries(query) & query.in_period(DebtEntry.at) & (DebtEntry.amount > 0))
         .group_by(_owner(), DebtEntry.receipt)
         .alias("per_receipt")
@@ -310,7 +332,10 @@ def _paid_vs_unpaid(query: ReportQuery) -> dict:
         .join(balances, on=(took_credit.c.customer_id == balances.c.customer_id))
         .alias("states")
     )
-    found = {"paid": {"customers": 0, "credit": Money(0)}, "unpaid": {"customers": 0, "credit": Money(0), "owed": Money(0)}}
+    found = {
+        "paid": {"customers": 0, "credit": Money(0)},
+        "unpaid": {"customers": 0, "credit": Money(0), "owed": Money(0)},
+    }
     for state, customers, credit, owed in (
         DebtEntry.select(rows.c.state, fn.COUNT(pw.SQL("*")), fn.SUM(rows.c.credit), fn.SUM(rows.c.owed))
         .from_(rows)

@@ -27,7 +27,7 @@ import datetime as dt
 from decimal import Decimal
 
 import peewee as pw
-from peewee import Case, JOIN, fn
+from peewee import JOIN, Case, fn
 
 from ..i18n import N_
 from ..limits import MAX_LIMIT
@@ -113,7 +113,9 @@ def _totals(query: ReportQuery) -> tuple[int, ...]:
     h = ReceiptHour
     return tuple(
         int(v or 0)
-        for v in h.select(*[fn.COALESCE(fn.SUM(c), 0) for c in (h.subtotal, h.discount, h.revenue, h.sales, h.discounted)])
+        for v in h.select(
+            *[fn.COALESCE(fn.SUM(c), 0) for c in (h.subtotal, h.discount, h.revenue, h.sales, h.discounted)]
+        )
         .where(all_of(query.in_period(h.hour), query.in_stores(h.store)))
         .tuples()
         .get()
@@ -158,7 +160,12 @@ def _products(query: ReportQuery) -> tuple[dict[str, dict], int]:
     k = keyed.c
     rows = (
         ReceiptLine.select(
-            k.sku, k.unnamed, fn.MAX(k.name), fn.SUM(k.milli), fn.SUM(k.line_discount), fn.SUM(k.amount),
+            k.sku,
+            k.unnamed,
+            fn.MAX(k.name),
+            fn.SUM(k.milli),
+            fn.SUM(k.line_discount),
+            fn.SUM(k.amount),
         )
         .from_(keyed)
         .group_by(k.sku, k.unnamed)
@@ -185,8 +192,14 @@ def _receipts(query: ReportQuery, limit: int) -> dict[str, dict]:
     """Receipts with a discount, largest first; returns with their figures taken off."""
     rows = (
         Receipt.select(
-            Store.code, Receipt.number, Receipt.kind, Receipt.at, Customer.code,
-            Receipt.subtotal, Receipt.discount, Receipt.total,
+            Store.code,
+            Receipt.number,
+            Receipt.kind,
+            Receipt.at,
+            Customer.code,
+            Receipt.subtotal,
+            Receipt.discount,
+            Receipt.total,
         )
         .from_(scanned(Receipt, query))
         .join(Store, on=(Receipt.store == Store.id))

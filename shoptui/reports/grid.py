@@ -4,7 +4,8 @@ and ``io.report_xlsx``); a module of its own, so the xlsx writer does not import
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from ..i18n import N_
 

@@ -121,8 +121,13 @@ def _ledger(query: ReportQuery, expiry_days: int) -> dict[str, int]:
     owner = ledger_owner(PointsEntry) if merged else PointsEntry.customer
     per = (
         PointsEntry.select(fn.SUM(points_).alias("balance"), fn.SUM(due).alias("due"))
-        .where(all_of(PointsEntry.at < clock.end_of_day(query.as_of), _of_customers(query),
-                      (PointsEntry.kind != "merge") if merged else None))
+        .where(
+            all_of(
+                PointsEntry.at < clock.end_of_day(query.as_of),
+                _of_customers(query),
+                (PointsEntry.kind != "merge") if merged else None,
+            )
+        )
         .group_by(owner)
         .alias("per_customer")
     )

@@ -36,7 +36,16 @@ AGE_BANDS = ("<18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown
 GENDER_KEYS = GENDERS + ("unknown",)
 CHANNEL_KEYS = ("sms", "zalo", "facebook", "email")
 # (bucket, largest gap in days it holds); the last one holds every longer gap.
-INTERVAL_BUCKETS = (("1", 1), ("2-3", 3), ("4-7", 7), ("8-14", 14), ("15-30", 30), ("31-60", 60), ("61-90", 90), ("91+", None))
+INTERVAL_BUCKETS = (
+    ("1", 1),
+    ("2-3", 3),
+    ("4-7", 7),
+    ("8-14", 14),
+    ("15-30", 30),
+    ("31-60", 60),
+    ("61-90", 90),
+    ("91+", None),
+)
 
 # Spend bands are multiples of an everyday amount of the currency, so that they mean
 # the same in a dong shop and a euro shop: 1, 5, 10 and 50 of these.
@@ -128,7 +137,14 @@ def _customer_base(query: ReportQuery) -> dict:
         .get()
     )
     total = int(row[0])
-    base: dict = {"customers_total": total, "new_customers": {}, "gender": {}, "younger": {}, "age_bands": {}, "channels": {}}
+    base: dict = {
+        "customers_total": total,
+        "new_customers": {},
+        "gender": {},
+        "younger": {},
+        "age_bands": {},
+        "channels": {},
+    }
     for (figure, key), value in zip((key for key, _condition in counts), row[1:]):
         base[figure][key] = int(value or 0)
     base["gender"]["unknown"] = total - sum(base["gender"].values())
@@ -147,13 +163,18 @@ def _from_customer_sums(currency: str) -> tuple[dict, dict, dict]:
     c = CustomerSales
     gaps = [getattr(c, f"gaps_{suffix}") for suffix, _limit in GAP_BUCKETS]
     found, spend, values = _buckets_and_bands(
-        lambda *columns: c.select(*columns).where(c.receipts > 0), c.sales, c.net, currency,
+        lambda *columns: c.select(*columns).where(c.receipts > 0),
+        c.sales,
+        c.net,
+        currency,
         [fn.COALESCE(fn.SUM(column), 0) for column in gaps],
     )
     return found, spend, {key: count for (key, _limit), count in zip(INTERVAL_BUCKETS, values)}
 
 
-def _buckets_and_bands(select, visits: pw.ColumnBase, net: pw.ColumnBase, currency: str, extra: list) -> tuple[dict, dict, list]:
+def _buckets_and_bands(
+    select, visits: pw.ColumnBase, net: pw.ColumnBase, currency: str, extra: list
+) -> tuple[dict, dict, list]:
     """Visit buckets and spend bands in one pass over per-customer rows (``select`` makes
     the query from its columns; ``visits`` and ``net`` are their sale receipts and net
     spend), with the ``extra`` aggregates' values."""
@@ -161,26 +182,34 @@ def _buckets_and_bands(select, visits: pw.ColumnBase, net: pw.ColumnBase, curren
     # Spend bands cumulatively: the customers below each band's upper bound.
     bands = spend_bands(currency)
     below = [net < upper for _key, upper in bands if upper is not None]
-    row = select(
-        fn.COUNT(pw.SQL("*")),
-        *[_count_if(condition) for condition in buckets.values()],
-        *[fn.COALESCE(fn.SUM(Case(None, [(condition, net)], 0)), 0) for condition in buckets.values()],
-        *[_count_if(condition) for condition in below],
-        *extra,
-    ).tuples().get()
+    row = (
+        select(
+            fn.COUNT(pw.SQL("*")),
+            *[_count_if(condition) for condition in buckets.values()],
+            *[fn.COALESCE(fn.SUM(Case(None, [(condition, net)], 0)), 0) for condition in buckets.values()],
+            *[_count_if(condition) for condition in below],
+            *extra,
+        )
+        .tuples()
+        .get()
+    )
     total, values = int(row[0] or 0), [int(value or 0) for value in row[1:]]
     n = len(buckets)
     found = {key: (values[i], values[n + i]) for i, key in enumerate(buckets)}
-    cumulative = values[2 * n: 2 * n + len(below)] + [total]
+    cumulative = values[2 * n : 2 * n + len(below)] + [total]
     spend = {key: count - previous for (key, _upper), count, previous in zip(bands, cumulative, [0] + cumulative)}
-    return _bucket_shares(found), spend, values[2 * n + len(below):]
+    return _bucket_shares(found), spend, values[2 * n + len(below) :]
 
 
 def _buckets_and_bands_in_scope(query: ReportQuery, currency: str) -> tuple[dict, dict]:
     """Visit buckets and spend bands from one GROUP BY of the receipts in scope."""
     per = _per_customer(query).alias("per_customer")
     found, spend, _values = _buckets_and_bands(
-        lambda *columns: Receipt.select(*columns).from_(per), per.c.visits, per.c.net, currency, [],
+        lambda *columns: Receipt.select(*columns).from_(per),
+        per.c.visits,
+        per.c.net,
+        currency,
+        [],
     )
     return found, spend
 
@@ -212,12 +241,7 @@ def _histogram(source: pw.Select, keys: tuple[str, ...]) -> dict[str, int]:
     not see a parameterised CASE in SELECT and in GROUP BY as the same expression.
     """
     table = source.alias("bucketed")
-    rows = (
-        Receipt.select(table.c.bucket, fn.COUNT(pw.SQL("*")))
-        .from_(table)
-        .group_by(table.c.bucket)
-        .tuples()
-    )
+    rows = Receipt.select(table.c.bucket, fn.COUNT(pw.SQL("*"))).from_(table).group_by(table.c.bucket).tuples()
     counts = {key: 0 for key in keys}
     for bucket, count in rows:
         counts[bucket] = int(count)

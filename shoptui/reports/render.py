@@ -16,8 +16,9 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..i18n import _, babel_locale
 from ..money import as_string
@@ -150,7 +151,9 @@ def to_table(
             body = [[label(k)] + [display(v.get(n), currency) for n in inner] for k, v in section.items()]
             blocks.append(label(key) + "\n" + _layout([""] + [label(n) for n in inner], body, indent="  "))
         else:
-            blocks.append(label(key) + "\n" + _pairs([(label(k), display(v, currency)) for k, v in section.items()], indent="  "))
+            blocks.append(
+                label(key) + "\n" + _pairs([(label(k), display(v, currency)) for k, v in section.items()], indent="  ")
+            )
     return "\n\n".join(blocks) + "\n"
 
 

@@ -74,7 +74,14 @@ SEGMENTS = tuple(name for name, _r, _fm in SEGMENT_MAP)
 
 COLUMNS = (
     *CONTACT_COLUMNS,
-    "last_purchase", "recency", "frequency", "monetary", "r", "f", "m", "segment",
+    "last_purchase",
+    "recency",
+    "frequency",
+    "monetary",
+    "r",
+    "f",
+    "m",
+    "segment",
 )
 
 LABELS = {
@@ -119,7 +126,9 @@ def rfm(query: ReportQuery) -> dict:
     query.check_stores()
     segment = query.options.get("segment")
     if segment is not None and segment not in SEGMENTS:
-        raise UsageError(_("There is no segment {name}; use one of: {names}.").format(name=segment, names=", ".join(SEGMENTS)))
+        raise UsageError(
+            _("There is no segment {name}; use one of: {names}.").format(name=segment, names=", ".join(SEGMENTS))
+        )
     report = {
         **scope(query),
         **_segments(query),
@@ -158,7 +167,10 @@ def every_customer(query: ReportQuery) -> pw.Select:
         return per_customer(query)
     c = CustomerSales
     return c.select(
-        c.customer.alias("customer_id"), c.last_sale_day.alias("last_day"), c.sales.alias("frequency"), c.net.alias("monetary"),
+        c.customer.alias("customer_id"),
+        c.last_sale_day.alias("last_day"),
+        c.sales.alias("frequency"),
+        c.net.alias("monetary"),
     ).where(c.sales >= 1)
 
 
@@ -172,7 +184,10 @@ def scored(query: ReportQuery) -> pw.Select:
     per = every_customer(query).alias("per_customer")
     ranks = (
         Receipt.select(
-            per.c.customer_id, per.c.last_day, per.c.frequency, per.c.monetary,
+            per.c.customer_id,
+            per.c.last_day,
+            per.c.frequency,
+            per.c.monetary,
             fn.RANK().over(order_by=[per.c.last_day]).alias("r_rank"),
             fn.RANK().over(order_by=[per.c.frequency]).alias("f_rank"),
             fn.RANK().over(order_by=[per.c.monetary]).alias("m_rank"),
@@ -182,7 +197,10 @@ def scored(query: ReportQuery) -> pw.Select:
         .alias("ranks")
     )
     return Receipt.select(
-        ranks.c.customer_id, ranks.c.last_day, ranks.c.frequency, ranks.c.monetary,
+        ranks.c.customer_id,
+        ranks.c.last_day,
+        ranks.c.frequency,
+        ranks.c.monetary,
         tile_of(ranks.c.r_rank, ranks.c.customers).alias("r"),
         tile_of(ranks.c.f_rank, ranks.c.customers).alias("f"),
         tile_of(ranks.c.m_rank, ranks.c.customers).alias("m"),
@@ -250,8 +268,15 @@ def _customer_rows(query: ReportQuery, segment: str | None) -> list[dict]:
     a million scored customers reads a page of customer rows.
     """
     scores = scored(query).alias("all_scores")
-    ordered = Receipt.select(scores.c.customer_id, scores.c.last_day, scores.c.frequency, scores.c.monetary,
-                             scores.c.r, scores.c.f, scores.c.m).from_(scores)
+    ordered = Receipt.select(
+        scores.c.customer_id,
+        scores.c.last_day,
+        scores.c.frequency,
+        scores.c.monetary,
+        scores.c.r,
+        scores.c.f,
+        scores.c.m,
+    ).from_(scores)
     if segment is not None:
         ordered = ordered.where(_in_segment(scores, segment))
     ordered = page(ordered.order_by(scores.c.monetary.desc(), scores.c.customer_id), query).alias("scores")
@@ -259,7 +284,11 @@ def _customer_rows(query: ReportQuery, segment: str | None) -> list[dict]:
         Customer.select(
             *CONTACT_FIELDS,
             (as_of_day(query) - ordered.c.last_day).alias("recency"),
-            ordered.c.frequency, ordered.c.monetary, ordered.c.r, ordered.c.f, ordered.c.m,
+            ordered.c.frequency,
+            ordered.c.monetary,
+            ordered.c.r,
+            ordered.c.f,
+            ordered.c.m,
         )
         .join(ordered, on=(Customer.id == ordered.c.customer_id))
         .order_by(ordered.c.monetary.desc(), ordered.c.customer_id)
@@ -268,15 +297,19 @@ def _customer_rows(query: ReportQuery, segment: str | None) -> list[dict]:
     for row in select.dicts():
         r, f, m = int(row["r"]), int(row["f"]), int(row["m"])
         recency = int(row["recency"])
-        rows.append({
-            **contact(row),
-            "last_purchase": query.as_of - dt.timedelta(days=recency),
-            "recency": recency,
-            "frequency": int(row["frequency"]),
-            "monetary": Money(int(row["monetary"])),
-            "r": r, "f": f, "m": m,
-            "segment": segment_for(r, f, m),
-        })
+        rows.append(
+            {
+                **contact(row),
+                "last_purchase": query.as_of - dt.timedelta(days=recency),
+                "recency": recency,
+                "frequency": int(row["frequency"]),
+                "monetary": Money(int(row["monetary"])),
+                "r": r,
+                "f": f,
+                "m": m,
+                "segment": segment_for(r, f, m),
+            }
+        )
     return rows
 
 

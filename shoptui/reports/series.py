@@ -66,10 +66,7 @@ def new_customers_per_day(query: ReportQuery, days: int = NEW_CUSTOMER_DAYS) -> 
         .alias("registered")
     )
     rows = (
-        Customer.select(registered.c.day, fn.COUNT(pw.SQL("*")))
-        .from_(registered)
-        .group_by(registered.c.day)
-        .tuples()
+        Customer.select(registered.c.day, fn.COUNT(pw.SQL("*"))).from_(registered).group_by(registered.c.day).tuples()
     )
     counts = {_as_date(day): int(count) for day, count in rows}
     return [(day, counts.get(day, 0)) for day in _days(first, last)]
@@ -78,7 +75,11 @@ def new_customers_per_day(query: ReportQuery, days: int = NEW_CUSTOMER_DAYS) -> 
 def _funnel_rows(query: ReportQuery, key) -> dict:
     """{key value: [visitors, receipts, identified]} for ``key`` (a function of a date-time)."""
     hours = visits_by_hour_query(query.stores or None, query.start, query.end).alias("hours")
-    visited = VisitCount.select(key(hours.c.hour).alias("slot"), hours.c.visitors_in.alias("visitors")).from_(hours).alias("visited")
+    visited = (
+        VisitCount.select(key(hours.c.hour).alias("slot"), hours.c.visitors_in.alias("visitors"))
+        .from_(hours)
+        .alias("visited")
+    )
     found: dict = {}
     for slot, visitors in (
         VisitCount.select(visited.c.slot, fn.SUM(visited.c.visitors)).from_(visited).group_by(visited.c.slot).tuples()

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import peewee as pw
-from peewee import Case, JOIN, fn
+from peewee import JOIN, Case, fn
 
 from ..i18n import N_
 from ..models import Customer, Receipt, SurveyAnswer, SurveyQuestion
@@ -87,7 +87,9 @@ def _latest_answers(query: ReportQuery) -> pw.Select:
         order_by=[SurveyAnswer.at.desc(), SurveyAnswer.id.desc()],
     )
     in_stores = query.in_stores(Customer.store)
-    of_customers = SurveyAnswer.customer.in_(Customer.select(Customer.id).where(in_stores)) if in_stores is not None else None
+    of_customers = (
+        SurveyAnswer.customer.in_(Customer.select(Customer.id).where(in_stores)) if in_stores is not None else None
+    )
     ranked = (
         SurveyAnswer.select(
             SurveyAnswer.question.alias("question_id"),
@@ -112,7 +114,9 @@ def _visits(query: ReportQuery) -> pw.Select:
     if whole_history(query):
         # The per-customer sums (migration 0005): a customer with no sale has 0, as one
         # with no row has after the LEFT JOIN.
-        return CustomerSales.select(CustomerSales.customer.alias("customer_id"), CustomerSales.sales.alias("visits")).alias("visits")
+        return CustomerSales.select(
+            CustomerSales.customer.alias("customer_id"), CustomerSales.sales.alias("visits")
+        ).alias("visits")
     return (
         # Columns of the covering (customer, at, kind, total, store) index only: SQLite
         # counts from the index without reading a receipt row.
@@ -132,7 +136,10 @@ def _scores(query: ReportQuery) -> pw.Select:
     s = scores.c
     return (
         Receipt.select(
-            s.customer_id.alias("customer_id"), fn.MIN(s.r).alias("r"), fn.MIN(s.f).alias("f"), fn.MIN(s.m).alias("m"),
+            s.customer_id.alias("customer_id"),
+            fn.MIN(s.r).alias("r"),
+            fn.MIN(s.f).alias("f"),
+            fn.MIN(s.m).alias("m"),
         )
         .from_(scores)
         .group_by(s.customer_id)
@@ -195,8 +202,10 @@ def _latest_texts(latest: pw.Select) -> dict[int, list[tuple[str, int]]]:
     k = latest.c
     per_text = (
         SurveyAnswer.select(
-            k.question_id.alias("question_id"), k.answer.alias("answer"),
-            fn.COUNT(pw.SQL("*")).alias("answers"), fn.MAX(k.at).alias("last_at"),
+            k.question_id.alias("question_id"),
+            k.answer.alias("answer"),
+            fn.COUNT(pw.SQL("*")).alias("answers"),
+            fn.MAX(k.at).alias("last_at"),
         )
         .from_(latest)
         .join(SurveyQuestion, on=(SurveyQuestion.id == k.question_id))

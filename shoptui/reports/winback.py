@@ -28,8 +28,8 @@ day of the per-customer sums (migration 0005): a walk of a few million rows in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Callable
 
 import peewee as pw
 from peewee import Window, fn
@@ -41,7 +41,17 @@ from ..models import Customer, Receipt
 from ..models.summaries import CustomerGaps, CustomerSales
 from ..services import settings
 from . import Money
-from .contacts import CONTACT_COLUMNS, CONTACT_FIELDS, CONTACT_LABELS, as_of_day, contact, day_of, fetch, int_option, points_as_of
+from .contacts import (
+    CONTACT_COLUMNS,
+    CONTACT_FIELDS,
+    CONTACT_LABELS,
+    as_of_day,
+    contact,
+    day_of,
+    fetch,
+    int_option,
+    points_as_of,
+)
 from .portrait import IS_SALE, SIGNED_TOTAL
 from .query import ReportQuery, all_of, scope, whole_history
 
@@ -51,7 +61,11 @@ MAX_FACTOR = 100
 
 COLUMNS = (
     *CONTACT_COLUMNS,
-    "last_purchase", "usual_interval", "days_since", "revenue", "points",
+    "last_purchase",
+    "usual_interval",
+    "days_since",
+    "revenue",
+    "points",
 )
 
 LABELS = {
@@ -74,15 +88,17 @@ def winback(query: ReportQuery) -> dict:
     region = settings.region()  # once, not a settings read per customer listed
     for row in found:
         twice_median, days_since = int(row["twice_median"]), int(row["days_since"])
-        rows.append({
-            **contact(row, region),
-            "last_purchase": query.as_of - dt.timedelta(days=days_since),
-            # the median is a whole number of days or ends in .5
-            "usual_interval": twice_median // 2 if twice_median % 2 == 0 else twice_median / 2,
-            "days_since": days_since,
-            "revenue": Money(int(row["revenue"])),
-            "points": int(row["points"]),
-        })
+        rows.append(
+            {
+                **contact(row, region),
+                "last_purchase": query.as_of - dt.timedelta(days=days_since),
+                # the median is a whole number of days or ends in .5
+                "usual_interval": twice_median // 2 if twice_median % 2 == 0 else twice_median / 2,
+                "days_since": days_since,
+                "revenue": Money(int(row["revenue"])),
+                "points": int(row["points"]),
+            }
+        )
     return {
         **scope(query),
         "factor": float(factor) if min_days is None else None,
@@ -124,19 +140,25 @@ def medians(query: ReportQuery) -> pw.Select:
     # A step of 0 days is another receipt of the same date: the positive steps are
     # exactly the gaps between consecutive distinct dates.
     steps = (
-        Receipt.select(sale_days.c.customer_id, sale_days.c.day, (sale_days.c.day - sale_days.c.previous_day).alias("gap"))
+        Receipt.select(
+            sale_days.c.customer_id, sale_days.c.day, (sale_days.c.day - sale_days.c.previous_day).alias("gap")
+        )
         .from_(sale_days)
         .alias("steps")
     )
     # One window (one sort) per customer's gaps, smallest first; its whole frame counts
     # them and finds the last date (the date that ends the last gap).
     gaps = dict(
-        partition_by=[steps.c.customer_id], order_by=[steps.c.gap],
-        start=Window.preceding(), end=Window.following(), frame_type=Window.ROWS,
+        partition_by=[steps.c.customer_id],
+        order_by=[steps.c.gap],
+        start=Window.preceding(),
+        end=Window.following(),
+        frame_type=Window.ROWS,
     )
     ranked = (
         Receipt.select(
-            steps.c.customer_id, steps.c.gap,
+            steps.c.customer_id,
+            steps.c.gap,
             fn.ROW_NUMBER().over(**gaps).alias("position"),
             fn.COUNT(pw.SQL("*")).over(**gaps).alias("gaps"),
             fn.MAX(steps.c.day).over(**gaps).alias("last_day"),
@@ -178,7 +200,9 @@ def medians_kept(may_be_late: Callable[[pw.ColumnBase, pw.ColumnBase], pw.Expres
         # The shortest of the customer's lengths whose gaps, with the shorter ones, reach
         # the position. Correlated lookups in the (customer, gap) key, a few rows per
         # customer: on SQLite far cheaper than window functions over every row.
-        reach = shorter.select(fn.SUM(shorter.times)).where((shorter.customer == length.customer) & (shorter.gap <= length.gap))
+        reach = shorter.select(fn.SUM(shorter.times)).where(
+            (shorter.customer == length.customer) & (shorter.gap <= length.gap)
+        )
         return (
             length.select(length.gap)
             .where((length.customer == counted.c.customer_id) & (reach >= position))
@@ -228,9 +252,8 @@ def _late_customers(query: ReportQuery, factor: Fraction, min_days: int | None) 
         revenue = per.c.revenue  # the per-customer sums (migration 0005): one row, not every receipt
     else:
         per = medians(query).alias("medians")
-        revenue = (
-            Receipt.select(fn.COALESCE(fn.SUM(SIGNED_TOTAL), 0))
-            .where(query.receipts() & (Receipt.customer == Customer.id))
+        revenue = Receipt.select(fn.COALESCE(fn.SUM(SIGNED_TOTAL), 0)).where(
+            query.receipts() & (Receipt.customer == Customer.id)
         )
     days_since = as_of - per.c.last_day
     late = is_late(days_since, per.c.twice_median)

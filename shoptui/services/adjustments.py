@@ -5,7 +5,7 @@ program (``opening``)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import ValidationError
 from ..i18n import _
@@ -28,8 +28,16 @@ def adjustment_reason(actor: Actor | None, reason: str, value: int, field: str) 
     return reason
 
 
-def post_adjustment(post: Callable, customer: Customer, key: str, balance: int, value: int, reason: str,
-                    actor: Actor | None, at: dt.datetime | None):
+def post_adjustment(
+    post: Callable,
+    customer: Customer,
+    key: str,
+    balance: int,
+    value: int,
+    reason: str,
+    actor: Actor | None,
+    at: dt.datetime | None,
+):
     """Post an adjustment of ``value`` (the customer locked, the new balance allowed, inside
     the caller's transaction) and audit it as ``<key>.adjust``, from ``balance`` on."""
     entry = post(customer, "adjust", value, user=actor.user_id if actor else None, reason=reason, at=at)
@@ -38,8 +46,9 @@ def post_adjustment(post: Callable, customer: Customer, key: str, balance: int, 
     return entry
 
 
-def post_opening(model, post: Callable, customer: Customer | int, key: str, value: int, actor: Actor | None,
-                 at: dt.datetime | None) -> bool:
+def post_opening(
+    model, post: Callable, customer: Customer | int, key: str, value: int, actor: Actor | None, at: dt.datetime | None
+) -> bool:
     """The opening balance of one of the customer's ledgers (``model``), taken once: False
     when that ledger already has one. Audited as ``<key>.opening``."""
     with write_transaction():

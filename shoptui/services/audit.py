@@ -19,7 +19,7 @@ from .ledger import append_chained, entry_time
 def snapshot(instance, fields: list[str] | None = None) -> dict:
     """A model row as a JSON-friendly dict (foreign keys by id)."""
     data = {}
-    for name, field in instance._meta.fields.items():
+    for name, _field in instance._meta.fields.items():
         if fields is not None and name not in fields:
             continue
         value = instance.__data__.get(name)

@@ -35,9 +35,9 @@ def refuse_gift_card(card: Card | None, barcode: str) -> None:
     given to a customer as their card (its scan would then open that customer)."""
     if card is not None and card.kind == "gift":
         raise RuleViolation(
-            _("Card {barcode} is a gift card: sell or top it up with \"Gift card…\"; it cannot be a customer's card.").format(
-                barcode=barcode
-            )
+            _(
+                'Card {barcode} is a gift card: sell or top it up with "Gift card…"; it cannot be a customer\'s card.'
+            ).format(barcode=barcode)
         )
 
 
@@ -65,7 +65,9 @@ def rule_refusal(code: str) -> str | None:
         return refusal
     if not code.isascii():
         return _("{code} is not a card number: a card has only plain letters and digits.").format(code=code)
-    return card_rule_refusal(code, settings.get("card_rule"), settings.get("card_prefix"), settings.get_int("card_length"))
+    return card_rule_refusal(
+        code, settings.get("card_rule"), settings.get("card_prefix"), settings.get_int("card_length")
+    )
 
 
 def _refuse_new_card(code: str, follow_rule: bool = True) -> None:
@@ -89,7 +91,9 @@ def check_bindable(barcode: str, *, follow_rule: bool = True) -> str:
         if holder is not None:
             owner = holder.customer
             raise RuleViolation(
-                _("Card {barcode} already belongs to {name} ({code}).").format(barcode=code, name=owner.name, code=owner.code)
+                _("Card {barcode} already belongs to {name} ({code}).").format(
+                    barcode=code, name=owner.name, code=owner.code
+                )
             )
     return code
 
@@ -99,8 +103,13 @@ def open_binding(card: Card) -> CardBinding | None:
 
 
 def issue_card(
-    customer: Customer | int, barcode: str, kind: str = "loyalty", actor: Actor | None = None, *,
-    at: dt.datetime | None = None, follow_rule: bool = True,
+    customer: Customer | int,
+    barcode: str,
+    kind: str = "loyalty",
+    actor: Actor | None = None,
+    *,
+    at: dt.datetime | None = None,
+    follow_rule: bool = True,
 ) -> Card:
     """Bind a card (new or returned to the shop) to ``customer``; a card held by someone
     else is refused, and so is a new number that breaks the shop's card rule, unless
@@ -108,7 +117,9 @@ def issue_card(
     require(actor, "issue_card")
     code = _barcode(barcode)
     if kind not in CARD_KINDS:
-        raise ValidationError(_("The card kind must be one of: {choices}.").format(choices=", ".join(CARD_KINDS)), "kind")
+        raise ValidationError(
+            _("The card kind must be one of: {choices}.").format(choices=", ".join(CARD_KINDS)), "kind"
+        )
     with write_transaction():
         customer = get_customer(customer)
         now = at or clock.now()
@@ -122,10 +133,20 @@ def issue_card(
             if holder is not None:
                 owner = holder.customer
                 raise RuleViolation(
-                    _("Card {barcode} already belongs to {name} ({code}).").format(barcode=code, name=owner.name, code=owner.code)
+                    _("Card {barcode} already belongs to {name} ({code}).").format(
+                        barcode=code, name=owner.name, code=owner.code
+                    )
                 )
         CardBinding.create(card=card, customer=customer, bound_at=now, user=actor.user_id if actor else None)
-        record(actor, "card.issue", "card", card.id, None, {"barcode": code, "customer": customer.id, "kind": card.kind}, at=now)
+        record(
+            actor,
+            "card.issue",
+            "card",
+            card.id,
+            None,
+            {"barcode": code, "customer": customer.id, "kind": card.kind},
+            at=now,
+        )
     return card
 
 
@@ -200,7 +221,12 @@ def resolve_scan(barcode: str) -> ScanResult:
         binding = open_binding(card)
         if binding is not None:
             return ScanResult("known", code, binding.customer, card, binding)
-        last = CardBinding.select().where(CardBinding.card == card).order_by(CardBinding.bound_at.desc(), CardBinding.id.desc()).first()
+        last = (
+            CardBinding.select()
+            .where(CardBinding.card == card)
+            .order_by(CardBinding.bound_at.desc(), CardBinding.id.desc())
+            .first()
+        )
         if last is not None:
             return ScanResult("withdrawn", code, last.customer, card, last)
         return ScanResult("unknown", code, None, card)

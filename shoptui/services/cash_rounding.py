@@ -41,8 +41,9 @@ def infer_step(cash: int, rounding: int, kind: str = "sale") -> int:
     return 0
 
 
-def fault(kind: str, total: int, cash: int | None, rounding: int, step_of_receipt: int,
-          before: tuple[int, int] | None = None) -> str | None:
+def fault(
+    kind: str, total: int, cash: int | None, rounding: int, step_of_receipt: int, before: tuple[int, int] | None = None
+) -> str | None:
     """What is wrong with a receipt's cash and rounding under the step it was paid under
     (``cash_step``), the same rule for an import and for ``check``; None: nothing.
 
@@ -81,8 +82,7 @@ def fault_sentence(reason: str, rounding: int, step_of_receipt: int) -> str:
     if reason == "total_zero":
         return _("A receipt with a total of 0 cannot have a cash rounding.").format()
     if reason == "multiple":
-        return _("The cash is not a multiple of the cash rounding step {step}.").format(
-            step=shown(step_of_receipt))
+        return _("The cash is not a multiple of the cash rounding step {step}.").format(step=shown(step_of_receipt))
     return _("A cash rounding of {amount} is not what rounding the cash half-up to a step gives.").format(amount=amount)
 
 

@@ -10,11 +10,11 @@ from ..errors import PermissionDenied, RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Customer, Payment, Receipt, ReceiptLine, VoucherUse
 from . import cash_rounding, customers, debts, points, settings, vouchers
+from .amounts import shown
 from .audit import record
 from .context import Actor, allows, current_store, require
 from .debts import credit_left
 from .ledger import add_sales, lock_customer, post_debt, post_gift, post_points, write_transaction
-from .amounts import shown
 from .sale_quote import SaleInput, about, cash_part, cash_short, quote_resolved, resolve_lines
 from .stores import next_receipt_number
 
@@ -39,7 +39,9 @@ def check_credit(customer: Customer | None, credit: int, sale: SaleInput, actor:
     warnings: list[str] = []
     override = sale.override_by
     if override is not None and not allows(Actor(user=override), "credit_override"):
-        raise PermissionDenied(_("{name} may not allow credit over the limit; ask a manager.").format(name=override.name))
+        raise PermissionDenied(
+            _("{name} may not allow credit over the limit; ask a manager.").format(name=override.name)
+        )
     # credit_rule "block" refuses (unless a manager allowed it); "warn" records and tells.
     block = settings.get("credit_rule") == "block" and override is None
     left = credit_left(customer)
@@ -69,7 +71,9 @@ def _check_advance(customer: Customer | None, advance: int) -> None:
     if advance > left:
         if not left:
             raise RuleViolation(_("{name} has paid nothing in advance.").format(name=customer.name))
-        raise RuleViolation(_("{name} has only {amount} paid in advance.").format(name=customer.name, amount=shown(left)))
+        raise RuleViolation(
+            _("{name} has only {amount} paid in advance.").format(name=customer.name, amount=shown(left))
+        )
 
 
 def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
@@ -132,7 +136,9 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         if cash < 0 or paid + cash + rounding != q.total:
             with about("cash"):
                 raise RuleViolation(
-                    _("The payments add up to {paid}, but the receipt is {total}.").format(paid=shown(paid + max(cash, 0)), total=shown(q.total))
+                    _("The payments add up to {paid}, but the receipt is {total}.").format(
+                        paid=shown(paid + max(cash, 0)), total=shown(q.total)
+                    )
                 )
         if cash or rounding:
             # A cash part rounded to nothing keeps its (zero) cash row: the rounding is of cash.
@@ -148,9 +154,19 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
         earned = points.points_for(earnable, rate) if customer else 0
         user_id = actor.user_id if actor else None
         receipt = Receipt.create(
-            store=store, number=number, kind="sale", at=at, cashier=user_id, customer=customer,
-            subtotal=q.subtotal, discount=q.subtotal - q.total, total=q.total,
-            points_earned=earned, points_redeemed=sale.points, source="till", created_at=clock.now(),
+            store=store,
+            number=number,
+            kind="sale",
+            at=at,
+            cashier=user_id,
+            customer=customer,
+            subtotal=q.subtotal,
+            discount=q.subtotal - q.total,
+            total=q.total,
+            points_earned=earned,
+            points_redeemed=sale.points,
+            source="till",
+            created_at=clock.now(),
             cash_step=cash_rounding.step(),  # its returns' cash is rounded with it (migration 0010)
             **(points_rule(earnable, rate) if customer else {}),
         )
@@ -169,19 +185,36 @@ def record_sale(sale: SaleInput, actor: Actor | None = None) -> SaleResult:
             post_debt(customer, "credit_sale", sale.credit, receipt=receipt, user=user_id, at=at)
             # The advance pays like credit on the debt ledger (the balance rises towards zero),
             # named so on the entry; the credit limit never counts it (credit_left).
-            post_debt(customer, "credit_sale", sale.advance, receipt=receipt, user=user_id, at=at,
-                      reason=_("paid from the advance"))
+            post_debt(
+                customer,
+                "credit_sale",
+                sale.advance,
+                receipt=receipt,
+                user=user_id,
+                at=at,
+                reason=_("paid from the advance"),
+            )
             add_sales(customer.id, q.total, at)
         record(
-            actor, "receipt.sale", "receipt", receipt.id, None,
-            {"number": number, "total": q.total, "customer": customer.id if customer else None,
-             "payments": {m: a for m, a, _k in payments}, "points_earned": earned},
+            actor,
+            "receipt.sale",
+            "receipt",
+            receipt.id,
+            None,
+            {
+                "number": number,
+                "total": q.total,
+                "customer": customer.id if customer else None,
+                "payments": {m: a for m, a, _k in payments},
+                "points_earned": earned,
+            },
             override_by=sale.override_by.id if sale.override_by is not None and sale.credit else None,
             at=at,
         )
     # The customer row was read under the lock, so the new balances follow from what was posted.
     return SaleResult(
-        receipt, earned,
+        receipt,
+        earned,
         customer.points_balance - sale.points + earned if customer else None,
         customer.debt_balance + sale.credit + sale.advance if customer else None,
         warnings,

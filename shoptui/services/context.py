@@ -119,8 +119,11 @@ def require(actor: Actor | None, action: str) -> None:
     if allows(actor, action):
         return
     if actor is None or actor.user is None:
-        raise PermissionDenied(_("Nobody is signed in: sign in with your user name and PIN to {action}.").format(
-            action=_(ACTION_NAMES[action])))
+        raise PermissionDenied(
+            _("Nobody is signed in: sign in with your user name and PIN to {action}.").format(
+                action=_(ACTION_NAMES[action])
+            )
+        )
     raise PermissionDenied(
         _("A {role} may not {action}; ask {whom}.").format(
             role=_(ROLE_NAMES[actor.user.role]) if actor.user.role in ROLE_NAMES else actor.user.role,

@@ -16,7 +16,6 @@ from typing import Generic, TypeVar
 import peewee as pw
 
 from .. import clock
-from ..i18n import _
 from ..models import (
     CHANNELS,
     Card,
@@ -316,11 +315,15 @@ def properties(customer_id: int) -> tuple[PropertyRow, ...]:
     value = PropertyValue.alias()
     query = (
         PropertyDefinition.select(
-            PropertyDefinition.code, PropertyDefinition.name, PropertyDefinition.kind,
-            PropertyDefinition.choices, value.value,
+            PropertyDefinition.code,
+            PropertyDefinition.name,
+            PropertyDefinition.kind,
+            PropertyDefinition.choices,
+            value.value,
         )
         .join(
-            value, pw.JOIN.LEFT_OUTER,
+            value,
+            pw.JOIN.LEFT_OUTER,
             on=((value.definition == PropertyDefinition.id) & (value.customer == customer_id)),
         )
         .where(PropertyDefinition.active == True)  # noqa: E712 (SQL, not Python)
@@ -360,8 +363,16 @@ def sales(customer_id: int, limit: int = 50, offset: int = 0) -> Page[SaleRow]:
     where = (Receipt.customer == customer_id) & (Receipt.kind == "sale")
     query = (
         Receipt.select(
-            Receipt.id, Receipt.number, Receipt.at, Store.code, Receipt.total, Receipt.discount,
-            on_credit.alias("on_credit"), Receipt.points_earned, Receipt.points_redeemed, returned.alias("returned"),
+            Receipt.id,
+            Receipt.number,
+            Receipt.at,
+            Store.code,
+            Receipt.total,
+            Receipt.discount,
+            on_credit.alias("on_credit"),
+            Receipt.points_earned,
+            Receipt.points_redeemed,
+            returned.alias("returned"),
         )
         .join(Store, on=(Receipt.store == Store.id))
         .where(where)
@@ -380,7 +391,12 @@ def returns(customer_id: int, limit: int = 50, offset: int = 0) -> Page[ReturnRo
     where = (Receipt.customer == customer_id) & (Receipt.kind == "return")
     query = (
         Receipt.select(
-            Receipt.id, Receipt.number, Receipt.at, Store.code, Receipt.total, sale.number,
+            Receipt.id,
+            Receipt.number,
+            Receipt.at,
+            Store.code,
+            Receipt.total,
+            sale.number,
             reversed_points.alias("points_reversed"),
         )
         .join(Store, on=(Receipt.store == Store.id))
@@ -397,7 +413,12 @@ def cards(customer_id: int) -> list[CardRow]:
     new_card = Card.alias("new_card")
     query = (
         CardBinding.select(
-            Card.barcode, Card.kind, CardBinding.bound_at, CardBinding.ended_at, CardBinding.end_reason, new_card.barcode,
+            Card.barcode,
+            Card.kind,
+            CardBinding.bound_at,
+            CardBinding.ended_at,
+            CardBinding.end_reason,
+            new_card.barcode,
         )
         .join(Card, on=(CardBinding.card == Card.id))
         .switch(CardBinding)
@@ -425,8 +446,15 @@ def _ledger_page(model, value, method, customer_id: int, limit: int, offset: int
     balance = pw.fn.SUM(value).over(order_by=[model.at, model.id])
     query = (
         model.select(
-            model.id, model.at, model.kind, value, balance.alias("balance"),
-            Receipt.number, method, User.name, model.reason,
+            model.id,
+            model.at,
+            model.kind,
+            value,
+            balance.alias("balance"),
+            Receipt.number,
+            method,
+            User.name,
+            model.reason,
         )
         .join(Receipt, pw.JOIN.LEFT_OUTER, on=(model.receipt == Receipt.id))
         .switch(model)
@@ -456,7 +484,8 @@ def debt_aging(customer_id: int, today: dt.date | None = None) -> Aging:
     )
     stacked = (
         DebtEntry.select(
-            DebtEntry.at, DebtEntry.amount,
+            DebtEntry.at,
+            DebtEntry.amount,
             pw.fn.SUM(DebtEntry.amount).over(order_by=[DebtEntry.at, DebtEntry.id]).alias("reached"),
         )
         .where(in_ledger_of(DebtEntry, customer_id) & (DebtEntry.amount > 0))
@@ -493,7 +522,7 @@ def _bucket_labels() -> list[str]:
 
 
 def _bucket(days: int) -> str:
-    for (low, high), label in zip(AGING_BUCKETS, _bucket_labels()):
+    for (_low, high), label in zip(AGING_BUCKETS, _bucket_labels()):
         if high is None or days <= high:
             return label
     return _bucket_labels()[-1]

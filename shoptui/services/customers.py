@@ -11,10 +11,8 @@ from .. import clock, phones
 from ..errors import NotFound, RuleViolation, ValidationError
 from ..i18n import _
 from ..limits import check_day
-from ..money import read_decimal, within_maximum
 from ..models import (
     CHANNELS,
-    GENDERS,
     PROPERTY_KINDS,
     STATUSES,
     Customer,
@@ -23,22 +21,34 @@ from ..models import (
     PropertyDefinition,
     PropertyValue,
 )
+from ..money import read_decimal, within_maximum
 from ..textfold import fold
 from . import settings
 from .amounts import shown as _money
 from .audit import record, snapshot
+from .cleaning import _CONTROL, _LINE_BREAKS, _SPACES, MULTILINE_FIELDS, clean_text  # noqa: F401 (re-exported)
 from .context import Actor, allows, current_store, require
 from .ledger import write_transaction
 from .rows import by_id
-from ..textsafe import strip_hidden
-from .cleaning import _CONTROL, _LINE_BREAKS, _SPACES, MULTILINE_FIELDS, clean_text  # noqa: F401 (re-exported)
 from .sequences import next_value
 
 NAME_MAX = 200
 EDITABLE = (
-    "name", "phone", "gender", "birthday", "email", "company", "address", "area",
-    "discount_bp", "credit_limit", "notes", "consent_sms", "consent_zalo",
-    "consent_facebook", "consent_email",
+    "name",
+    "phone",
+    "gender",
+    "birthday",
+    "email",
+    "company",
+    "address",
+    "area",
+    "discount_bp",
+    "credit_limit",
+    "notes",
+    "consent_sms",
+    "consent_zalo",
+    "consent_facebook",
+    "consent_email",
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -49,8 +59,6 @@ class Outcome:
 
     customer: Customer
     warnings: list[str] = field(default_factory=list)
-
-
 
 
 def search_key(name: str, code: str, company: str = "") -> str:
@@ -98,7 +106,9 @@ def _validate(values: dict, customer: Customer | None) -> tuple[dict, list[str]]
         if isinstance(birthday, dt.datetime):
             birthday = birthday.date()
         if birthday is not None and not (dt.date(1900, 1, 1) <= birthday <= clock.today()):
-            raise ValidationError(_("The birthday {date} is not possible.").format(date=birthday.isoformat()), "birthday")
+            raise ValidationError(
+                _("The birthday {date} is not possible.").format(date=birthday.isoformat()), "birthday"
+            )
         out["birthday"] = birthday
         out["birthday_md"] = birthday.month * 100 + birthday.day if birthday else None
     if "email" in values:
@@ -147,10 +157,36 @@ def parse_gender(value) -> str | None:
         return None
     # English, Vietnamese, Russian and German words and letters, folded to ASCII.
     female = {
-        "female", "f", "w", "woman", "nu", "zh", "zhen", "zhenskii", "zhenskiy", "zhenskaya", "zhenshchina",
-        "weiblich", "weibl", "frau", "girl",
+        "female",
+        "f",
+        "w",
+        "woman",
+        "nu",
+        "zh",
+        "zhen",
+        "zhenskii",
+        "zhenskiy",
+        "zhenskaya",
+        "zhenshchina",
+        "weiblich",
+        "weibl",
+        "frau",
+        "girl",
     }
-    male = {"male", "m", "man", "nam", "muzh", "muzhskoi", "muzhskoy", "muzhchina", "mannlich", "maennlich", "mannl", "herr"}
+    male = {
+        "male",
+        "m",
+        "man",
+        "nam",
+        "muzh",
+        "muzhskoi",
+        "muzhskoy",
+        "muzhchina",
+        "mannlich",
+        "maennlich",
+        "mannl",
+        "herr",
+    }
     other = {"other", "o", "x", "d", "divers", "khac", "drugoi", "drugoy", "drugoe", "andere", "anderes"}
     if text in female:
         return "female"
@@ -203,7 +239,9 @@ def register(values: dict, actor: Actor | None = None, registered_at: dt.datetim
             code = new_code()
         status = values.get("status") or "active"
         if status not in STATUSES:
-            raise ValidationError(_("The status must be one of: {choices}.").format(choices=", ".join(STATUSES)), "status")
+            raise ValidationError(
+                _("The status must be one of: {choices}.").format(choices=", ".join(STATUSES)), "status"
+            )
         if warnings and status == "active":
             status = "incomplete"  # an unreadable phone is data to complete later
         if status != "archived":
@@ -300,9 +338,9 @@ def archive_warning(customer: Customer | int) -> str | None:
         parts.append(_("has {points} points").format(points=customer.points_balance))
     if not parts:
         return None
-    return _("{name} ({code}) {what}; archived, the customer is hidden from the directory and the balance stays on the hidden card. Archive anyway?").format(
-        name=customer.name, code=customer.code, what=", ".join(parts)
-    )
+    return _(
+        "{name} ({code}) {what}; archived, the customer is hidden from the directory and the balance stays on the hidden card. Archive anyway?"
+    ).format(name=customer.name, code=customer.code, what=", ".join(parts))
 
 
 def ensure_can_buy(customer: Customer, actor: Actor | None = None) -> None:
@@ -320,9 +358,9 @@ def ensure_can_buy(customer: Customer, actor: Actor | None = None) -> None:
             )
     if allows(actor, "edit_customer"):
         raise RuleViolation(
-            _("{name} ({code}) is archived: make the customer active again (Status, F6 on the card) before selling.").format(
-                name=customer.name, code=customer.code
-            )
+            _(
+                "{name} ({code}) is archived: make the customer active again (Status, F6 on the card) before selling."
+            ).format(name=customer.name, code=customer.code)
         )
     raise RuleViolation(
         _("{name} ({code}) is archived: ask a manager to make the customer active again before selling.").format(
@@ -343,12 +381,7 @@ def find_by_phone(typed: str) -> Customer | None:
     e164 = phones.normalize(typed, settings.region())
     if e164 is None:
         return None
-    return (
-        Customer.select()
-        .where(Customer.phone == e164)
-        .order_by(Customer.status == "archived", Customer.id)
-        .first()
-    )
+    return Customer.select().where(Customer.phone == e164).order_by(Customer.status == "archived", Customer.id).first()
 
 
 def add_to_group(customer: Customer | int, name: str, actor: Actor | None = None, audit: bool = True) -> Group:
@@ -372,21 +405,30 @@ def remove_from_group(customer: Customer | int, name: str, actor: Actor | None =
     with write_transaction():
         group = Group.get_or_none(Group.name == name)
         if group is not None:
-            CustomerGroup.delete().where((CustomerGroup.customer == customer) & (CustomerGroup.group == group)).execute()
+            CustomerGroup.delete().where(
+                (CustomerGroup.customer == customer) & (CustomerGroup.group == group)
+            ).execute()
             record(actor, "customer.group_remove", "customer", customer.id, {"group": name}, None)
 
 
 def groups_of(customer: Customer) -> list[str]:
-    return [g.name for g in Group.select().join(CustomerGroup).where(CustomerGroup.customer == customer).order_by(Group.name)]
+    return [
+        g.name
+        for g in Group.select().join(CustomerGroup).where(CustomerGroup.customer == customer).order_by(Group.name)
+    ]
 
 
-def define_property(code: str, name: str, kind: str, choices: list[str] | None = None, actor: Actor | None = None) -> PropertyDefinition:
+def define_property(
+    code: str, name: str, kind: str, choices: list[str] | None = None, actor: Actor | None = None
+) -> PropertyDefinition:
     require(actor, "settings")
     code = clean_text(code, "code", 64).lower()
     if not re.fullmatch(r"[a-z0-9_]+", code or ""):
         raise ValidationError(_("A property code is lower-case letters, digits and _."), "code")
     if kind not in PROPERTY_KINDS:
-        raise ValidationError(_("The kind must be one of: {choices}.").format(choices=", ".join(PROPERTY_KINDS)), "kind")
+        raise ValidationError(
+            _("The kind must be one of: {choices}.").format(choices=", ".join(PROPERTY_KINDS)), "kind"
+        )
     clean_choices = [clean_text(c, "choices", 200) for c in (choices or []) if str(c).strip()]
     if kind == "choice" and not clean_choices:
         raise ValidationError(_("A choice property needs its choices."), "choices")
@@ -395,7 +437,11 @@ def define_property(code: str, name: str, kind: str, choices: list[str] | None =
             raise ValidationError(_("There is already a property {code}.").format(code=code), "code")
         position = PropertyDefinition.select().count()
         definition = PropertyDefinition.create(
-            code=code, name=clean_text(name, "name", 200) or code, kind=kind, choices="\n".join(clean_choices), position=position
+            code=code,
+            name=clean_text(name, "name", 200) or code,
+            kind=kind,
+            choices="\n".join(clean_choices),
+            position=position,
         )
         record(actor, "property.define", "property", definition.id, None, snapshot(definition))
     return definition
@@ -427,7 +473,9 @@ def property_value_text(definition: PropertyDefinition, value) -> str | None:
     if definition.kind == "choice":
         choices = definition.choices.split("\n")
         if text not in choices:
-            raise ValidationError(_("The value must be one of: {choices}.").format(choices=", ".join(choices)), definition.code)
+            raise ValidationError(
+                _("The value must be one of: {choices}.").format(choices=", ".join(choices)), definition.code
+            )
         return text
     return "1" if _yes_no(text, definition.code) else "0"
 
@@ -455,7 +503,9 @@ def _write_property(customer: Customer | int, code: str, value, actor: Actor | N
     with write_transaction():
         old = PropertyValue.get_or_none((PropertyValue.customer == customer) & (PropertyValue.definition == definition))
         if text is None:
-            PropertyValue.delete().where((PropertyValue.customer == customer) & (PropertyValue.definition == definition)).execute()
+            PropertyValue.delete().where(
+                (PropertyValue.customer == customer) & (PropertyValue.definition == definition)
+            ).execute()
         else:
             PropertyValue.insert(customer=customer, definition=definition, value=text).on_conflict(
                 conflict_target=[PropertyValue.customer, PropertyValue.definition], update={PropertyValue.value: text}
@@ -483,8 +533,9 @@ def set_properties(
                 raise ValidationError(str(exc), PROPERTY_FIELD + code) from None
 
 
-def save_profile(customer: Customer | int, changes: dict, properties: dict | None = None,
-                 actor: Actor | None = None) -> Outcome:
+def save_profile(
+    customer: Customer | int, changes: dict, properties: dict | None = None, actor: Actor | None = None
+) -> Outcome:
     """Saving a customer's profile form: the fields that changed (as ``update``) and the
     custom properties that changed (as ``set_properties``), in one transaction, so a wrong
     value anywhere saves nothing at all."""
@@ -496,4 +547,9 @@ def save_profile(customer: Customer | int, changes: dict, properties: dict | Non
 
 def properties_of(customer: Customer) -> list[tuple[PropertyDefinition, str | None]]:
     values = {v.definition_id: v.value for v in PropertyValue.select().where(PropertyValue.customer == customer)}
-    return [(d, values.get(d.id)) for d in PropertyDefinition.select().where(PropertyDefinition.active == True).order_by(PropertyDefinition.position)]  # noqa: E712
+    return [
+        (d, values.get(d.id))
+        for d in PropertyDefinition.select()
+        .where(PropertyDefinition.active == True)  # noqa: E712 - a SQL comparison, not a truth test
+        .order_by(PropertyDefinition.position)
+    ]

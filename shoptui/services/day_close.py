@@ -54,7 +54,9 @@ class DayClose:
     store_code: str | None = None
     gift_cards_count: int = 0
     gift_cards_total: int = 0
-    gift_by_method: list[tuple[str, int]] = field(default_factory=list)  # gift cards sold or topped up, by how they were paid
+    gift_by_method: list[tuple[str, int]] = field(
+        default_factory=list
+    )  # gift cards sold or topped up, by how they were paid
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,15 @@ class Figure:
 
 
 METHOD_NAMES = {
-    "cash": N_("cash"), "card": N_("bank card"), "transfer": N_("transfer"), "credit": N_("on credit"),
-    "points": N_("points"), "voucher": N_("voucher"), "giftcard": N_("gift card"),
-    "rounding": N_("cash rounding"), "advance": N_("from the advance"),
+    "cash": N_("cash"),
+    "card": N_("bank card"),
+    "transfer": N_("transfer"),
+    "credit": N_("on credit"),
+    "points": N_("points"),
+    "voucher": N_("voucher"),
+    "giftcard": N_("gift card"),
+    "rounding": N_("cash rounding"),
+    "advance": N_("from the advance"),
 }
 SECTION_TITLES = {
     "payments": N_("Payments by method (sales less returns)"),
@@ -95,12 +103,23 @@ def figures(report: DayClose) -> list[Figure]:
         Figure("debt", "payments", _("Debt payments"), report.debt_payments_count, report.debt_payments_total),
     ]
     if report.gift_cards_count:
-        lines.append(Figure("gift_cards", "sold", _("Gift cards sold or topped up"), report.gift_cards_count,
-                            report.gift_cards_total))
+        lines.append(
+            Figure(
+                "gift_cards",
+                "sold",
+                _("Gift cards sold or topped up"),
+                report.gift_cards_count,
+                report.gift_cards_total,
+            )
+        )
     lines += [Figure("payments", method, method_name(method), None, amount) for method, amount in report.by_method]
-    lines += [Figure("debt_payments", method, method_name(method), None, amount) for method, amount in report.debt_by_method]
-    lines += [Figure("gift_card_payments", method, method_name(method), None, amount)
-              for method, amount in report.gift_by_method]
+    lines += [
+        Figure("debt_payments", method, method_name(method), None, amount) for method, amount in report.debt_by_method
+    ]
+    lines += [
+        Figure("gift_card_payments", method, method_name(method), None, amount)
+        for method, amount in report.gift_by_method
+    ]
     if any(method == "rounding" for method, _amount in report.by_method):
         # With cash rounding the receipts' cash is the rounded cash, and the rounding its own
         # line (never revenue, never in the drawer): the cash to count is said once, here.
@@ -111,8 +130,12 @@ def figures(report: DayClose) -> list[Figure]:
 def expected_cash(report: DayClose) -> int:
     """The cash the drawer should hold from the day: the receipts' cash (rounded, less cash
     refunds), cash debt payments and gift cards sold for cash."""
-    return sum(amount for rows in (report.by_method, report.debt_by_method, report.gift_by_method)
-               for method, amount in rows if method == "cash")
+    return sum(
+        amount
+        for rows in (report.by_method, report.debt_by_method, report.gift_by_method)
+        for method, amount in rows
+        if method == "cash"
+    )
 
 
 def sees_whole_shop(actor: Actor | None) -> bool:
@@ -163,14 +186,20 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
         kind: (int(count or 0), int(total or 0), int(discount or 0))
         for kind, count, total, discount in Receipt.select(
             Receipt.kind, pw.fn.COUNT(Receipt.id), pw.fn.SUM(Receipt.total), pw.fn.SUM(Receipt.discount)
-        ).where(where).group_by(Receipt.kind).tuples()
+        )
+        .where(where)
+        .group_by(Receipt.kind)
+        .tuples()
     }
     sign = pw.Case(Receipt.kind, [("return", -1)], 1)
     by_method = [
         (method, int(amount or 0))
         for method, amount in Payment.select(Payment.method, pw.fn.SUM(Payment.amount * sign))
-        .join(Receipt, on=(Payment.receipt == Receipt.id)).where(where)
-        .group_by(Payment.method).order_by(Payment.method).tuples()
+        .join(Receipt, on=(Payment.receipt == Receipt.id))
+        .where(where)
+        .group_by(Payment.method)
+        .order_by(Payment.method)
+        .tuples()
     ]
     # A payment in advance (more than the debt) is money in like any debt payment.
     debt_where = DebtEntry.kind.in_(("payment", "advance")) & (DebtEntry.at >= start) & (DebtEntry.at < end)
@@ -179,7 +208,10 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
     debt_by_method = [
         (method or "", int(-(amount or 0)))
         for method, amount in DebtEntry.select(DebtEntry.method, pw.fn.SUM(DebtEntry.amount))
-        .where(debt_where).group_by(DebtEntry.method).order_by(DebtEntry.method).tuples()
+        .where(debt_where)
+        .group_by(DebtEntry.method)
+        .order_by(DebtEntry.method)
+        .tuples()
     ]
     debt_count = DebtEntry.select().where(debt_where).count()
     # A load's payment method is kept in the entry's reason (services/vouchers.top_up_gift_card).
@@ -189,7 +221,10 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
     gift_by_method = [
         (method or "cash", int(amount or 0))
         for method, amount in GiftCardEntry.select(GiftCardEntry.reason, pw.fn.SUM(GiftCardEntry.amount))
-        .where(gift_where).group_by(GiftCardEntry.reason).order_by(GiftCardEntry.reason).tuples()
+        .where(gift_where)
+        .group_by(GiftCardEntry.reason)
+        .order_by(GiftCardEntry.reason)
+        .tuples()
     ]
     gift_count = GiftCardEntry.select().where(gift_where).count()
     user = User.get_or_none(User.id == user_id) if user_id is not None else None
@@ -197,12 +232,21 @@ def day_close(day: dt.date, user_id: int | None = None, store_id: int | None = N
     sales = totals.get("sale", (0, 0, 0))
     returns = totals.get("return", (0, 0, 0))
     return DayClose(
-        day=day, user_id=user_id, user_name=user.name if user else None,
-        sales_count=sales[0], sales_total=sales[1], discounts=sales[2],
-        returns_count=returns[0], returns_total=returns[1],
-        debt_payments_count=debt_count, debt_payments_total=sum(amount for _m, amount in debt_by_method),
-        by_method=by_method, debt_by_method=debt_by_method, store_code=store.code if store else None,
-        gift_cards_count=gift_count, gift_cards_total=sum(amount for _m, amount in gift_by_method),
+        day=day,
+        user_id=user_id,
+        user_name=user.name if user else None,
+        sales_count=sales[0],
+        sales_total=sales[1],
+        discounts=sales[2],
+        returns_count=returns[0],
+        returns_total=returns[1],
+        debt_payments_count=debt_count,
+        debt_payments_total=sum(amount for _m, amount in debt_by_method),
+        by_method=by_method,
+        debt_by_method=debt_by_method,
+        store_code=store.code if store else None,
+        gift_cards_count=gift_count,
+        gift_cards_total=sum(amount for _m, amount in gift_by_method),
         gift_by_method=gift_by_method,
     )
 

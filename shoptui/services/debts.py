@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from .. import clock
 from ..errors import RuleViolation, ValidationError
 from ..i18n import _
-from ..money import within_maximum
 from ..models import Customer, DebtEntry
 from ..models.ledgers import in_ledger_of
+from ..money import within_maximum
 from . import settings
-from .amounts import shown as _money
 from .adjustments import adjustment_reason, post_adjustment, post_opening
+from .amounts import shown as _money
 from .audit import record
 from .context import Actor, require
 from .customers import get
@@ -95,7 +95,9 @@ def take_payment(
     entry of the whole amount, so ``check`` knows the negative balance was meant."""
     require(actor, "debt_payment")
     if method not in PAYMENT_METHODS:
-        raise ValidationError(_("The payment method must be one of: {choices}.").format(choices=", ".join(PAYMENT_METHODS)), "method")
+        raise ValidationError(
+            _("The payment method must be one of: {choices}.").format(choices=", ".join(PAYMENT_METHODS)), "method"
+        )
     if amount is not None:
         within_maximum(amount, settings.currency())
     with write_transaction():

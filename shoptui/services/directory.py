@@ -35,7 +35,6 @@ from ..models import STATUSES, Customer, CustomerGroup, Group
 from ..textfold import words
 from . import settings
 from .cards import resolve_scan
-from .context import Actor, require
 from .ledger import write_transaction
 
 # Each word adds a clause; beyond a few words a query narrows nothing more, and a pasted
@@ -101,9 +100,16 @@ class Row:
 
 
 _COLUMNS = (
-    Customer.id, Customer.code, Customer.name, Customer.phone, Customer.phone_typed,
-    Customer.debt_balance, Customer.total_sales, Customer.last_purchase_at,
-    Customer.points_balance, Customer.status,
+    Customer.id,
+    Customer.code,
+    Customer.name,
+    Customer.phone,
+    Customer.phone_typed,
+    Customer.debt_balance,
+    Customer.total_sales,
+    Customer.last_purchase_at,
+    Customer.points_balance,
+    Customer.status,
 )
 
 
@@ -213,7 +219,7 @@ def _tiered_page(plan: _Plan, limit: int, offset: int) -> list[Row]:
         if values[0] not in seen:
             seen.add(values[0])
             first.append(values[:-1])
-    page = [Row(*values) for values in first[offset: offset + limit]]
+    page = [Row(*values) for values in first[offset : offset + limit]]
     if len(page) == limit:
         return page
     # Every name starting with a query word is counted before the others are read.
@@ -294,9 +300,11 @@ def _match_clause(text: str):
     if narrow_ids:
         # One JSON parameter rather than thousands: peewee takes longer to build a long
         # IN list than SQLite takes to answer it.
-        ways.append(peewee.NodeList(
-            (Customer.id, peewee.SQL("IN (SELECT value FROM json_each(?))", [json.dumps(sorted(narrow_ids))]))
-        ))
+        ways.append(
+            peewee.NodeList(
+                (Customer.id, peewee.SQL("IN (SELECT value FROM json_each(?))", [json.dumps(sorted(narrow_ids))]))
+            )
+        )
     if not ways:
         return Customer.id.is_null(), False  # nothing in the query can match anyone (e.g. only "!!")
     return functools.reduce(operator.or_, ways), bool(broad)
@@ -379,7 +387,6 @@ def index_is_in_step() -> bool:
 def group_names() -> list[str]:
     """The groups/tags a customer can be in, for the directory's group filter."""
     return [name for (name,) in Group.select(Group.name).order_by(Group.name).tuples()]
-
 
 
 # What ``warm_up`` reads in full on SQLite: the word index, the reversed-phone and name

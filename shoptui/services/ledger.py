@@ -119,8 +119,10 @@ class _ImmediateTransaction:
                         raise
                     if attempt == BEGIN_ATTEMPTS:
                         raise DatabaseBusy(
-                            _("The database is busy with another program (another till or an import); "
-                              "nothing was saved, try again in a moment.")
+                            _(
+                                "The database is busy with another program (another till or an import); "
+                                "nothing was saved, try again in a moment."
+                            )
                         ) from None
 
     def __exit__(self, exc_type, exc, tb):
@@ -160,8 +162,16 @@ def post_points(
     at: dt.datetime | None = None,
 ) -> PointsEntry | None:
     return _post_customer_entry(
-        PointsEntry, Customer.points_balance, customer, kind, "points", points, receipt=_id(receipt), user=_id(user),
-        reason=reason, at=at,
+        PointsEntry,
+        Customer.points_balance,
+        customer,
+        kind,
+        "points",
+        points,
+        receipt=_id(receipt),
+        user=_id(user),
+        reason=reason,
+        at=at,
     )
 
 
@@ -177,13 +187,23 @@ def post_debt(
     at: dt.datetime | None = None,
 ) -> DebtEntry | None:
     return _post_customer_entry(
-        DebtEntry, Customer.debt_balance, customer, kind, "amount", amount, receipt=_id(receipt), method=method,
-        user=_id(user), reason=reason, at=at,
+        DebtEntry,
+        Customer.debt_balance,
+        customer,
+        kind,
+        "amount",
+        amount,
+        receipt=_id(receipt),
+        method=method,
+        user=_id(user),
+        reason=reason,
+        at=at,
     )
 
 
-def _post_customer_entry(model, balance, customer: Customer | int, kind: str, column: str, value: int, *,
-                         at: dt.datetime | None, **fields):
+def _post_customer_entry(
+    model, balance, customer: Customer | int, kind: str, column: str, value: int, *, at: dt.datetime | None, **fields
+):
     """Append one entry of a customer's ledger (``value`` in its ``column``) and move the
     cached ``balance`` by as much; nothing for a value of zero."""
     if value == 0:
@@ -194,11 +214,18 @@ def _post_customer_entry(model, balance, customer: Customer | int, kind: str, co
     return entry
 
 
-def post_gift(card, kind: str, amount: int, *, receipt=None, user=None, reason: str = "",
-              at: dt.datetime | None = None) -> GiftCardEntry:
+def post_gift(
+    card, kind: str, amount: int, *, receipt=None, user=None, reason: str = "", at: dt.datetime | None = None
+) -> GiftCardEntry:
     """One entry of a gift card's own ledger (its balance is the sum)."""
     return append_chained(
-        GiftCardEntry, card=_id(card), at=entry_time(at), kind=kind, amount=amount, receipt=_id(receipt), user=_id(user),
+        GiftCardEntry,
+        card=_id(card),
+        at=entry_time(at),
+        kind=kind,
+        amount=amount,
+        receipt=_id(receipt),
+        user=_id(user),
         reason=reason,
     )
 

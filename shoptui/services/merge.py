@@ -74,8 +74,13 @@ class MergePreview:
 def merge_preview(keep_id: int, other_id: int) -> MergePreview:
     keep, other = Customer.get_by_id(keep_id), Customer.get_by_id(other_id)
     return MergePreview(
-        other_id, keep.name, keep.code, other.name, other.code,
-        _sum(PointsEntry, PointsEntry.points, other_id), _sum(DebtEntry, DebtEntry.amount, other_id),
+        other_id,
+        keep.name,
+        keep.code,
+        other.name,
+        other.code,
+        _sum(PointsEntry, PointsEntry.points, other_id),
+        _sum(DebtEntry, DebtEntry.amount, other_id),
         Receipt.select().where(Receipt.customer == other_id).count(),
         stricter_limit(keep.credit_limit, other.credit_limit),
     )
@@ -107,10 +112,14 @@ def merge_customers(
         locked = {c.id: c for c in map(lock_customer, sorted((keep_id, other_id)))}
         keep, other = locked[keep_id], locked[other_id]
         if other.merged_into_id is not None:
-            raise RuleViolation(_("{name} ({code}) was already merged into another customer.").format(name=other.name, code=other.code))
+            raise RuleViolation(
+                _("{name} ({code}) was already merged into another customer.").format(name=other.name, code=other.code)
+            )
         if keep.merged_into_id is not None:
             raise RuleViolation(
-                _("{name} ({code}) was merged into another customer; keep that one instead.").format(name=keep.name, code=keep.code)
+                _("{name} ({code}) was merged into another customer; keep that one instead.").format(
+                    name=keep.name, code=keep.code
+                )
             )
         before_keep = snapshot(keep)
         before_other = snapshot(other)
@@ -142,7 +151,9 @@ def merge_customers(
         ).execute()
 
         add_sales(keep_id, other.total_sales, other.last_purchase_at)
-        fill = {name: getattr(other, name) for name in FILLED_FIELDS if not getattr(keep, name) and getattr(other, name)}
+        fill = {
+            name: getattr(other, name) for name in FILLED_FIELDS if not getattr(keep, name) and getattr(other, name)
+        }
         limit = stricter_limit(keep.credit_limit, other.credit_limit)
         if limit != keep.credit_limit:
             fill["credit_limit"] = limit
@@ -154,6 +165,24 @@ def merge_customers(
             status="archived", merged_into=keep_id, total_sales=0, last_purchase_at=None, updated_at=at
         ).where(Customer.id == other_id).execute()
 
-        record(actor, "customer.merge", "customer", other_id, before_other, snapshot(Customer.get_by_id(other_id)), note=note, at=at)
-        record(actor, "customer.merge_keep", "customer", keep_id, before_keep, snapshot(Customer.get_by_id(keep_id)), note=note, at=at)
+        record(
+            actor,
+            "customer.merge",
+            "customer",
+            other_id,
+            before_other,
+            snapshot(Customer.get_by_id(other_id)),
+            note=note,
+            at=at,
+        )
+        record(
+            actor,
+            "customer.merge_keep",
+            "customer",
+            keep_id,
+            before_keep,
+            snapshot(Customer.get_by_id(keep_id)),
+            note=note,
+            at=at,
+        )
     return MergeResult(keep_id, other_id, receipts, cards, answers, points_moved, debt_moved)

@@ -11,8 +11,8 @@ from .. import clock
 from ..errors import RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Customer, PointsEntry, PointsTier, Receipt
-from ..money import MAX_MINOR
 from ..models.ledgers import ledger_owner, merges_exist
+from ..money import MAX_MINOR
 from . import settings
 from .adjustments import adjustment_reason, post_adjustment, post_opening
 from .audit import record
@@ -84,11 +84,13 @@ def check_redeem(customer: Customer, points: int, total: int) -> None:
     if points < minimum:
         raise RuleViolation(_("At least {n} points must be redeemed at once.").format(n=minimum))
     if points > customer.points_balance:
-        raise RuleViolation(
-            _("{name} has only {n} points.").format(name=customer.name, n=customer.points_balance)
-        )
+        raise RuleViolation(_("{name} has only {n} points.").format(name=customer.name, n=customer.points_balance))
     if points * point_value() > total:
-        raise RuleViolation(_("These points are worth more than the receipt; at most {n} may be redeemed.").format(n=total // point_value()))
+        raise RuleViolation(
+            _("These points are worth more than the receipt; at most {n} may be redeemed.").format(
+                n=total // point_value()
+            )
+        )
 
 
 def adjust_points(
@@ -164,7 +166,9 @@ def _due_for_expiry(cutoff: dt.datetime, owners: list[int] | None = None) -> lis
     """(ledger owner, points due to expire) for every ledger with points due, or for the
     ledgers of ``owners`` only: read through the index on the entries' customer (theirs
     and those merged into them), never by a scan of every entry."""
-    credits_before = pw.fn.SUM(pw.Case(None, [((PointsEntry.points > 0) & (PointsEntry.at < cutoff), PointsEntry.points)], 0))
+    credits_before = pw.fn.SUM(
+        pw.Case(None, [((PointsEntry.points > 0) & (PointsEntry.at < cutoff), PointsEntry.points)], 0)
+    )
     debits = pw.fn.SUM(pw.Case(None, [(PointsEntry.points < 0, 0 - PointsEntry.points)], 0))
     owner = _expiry_owner()
     query = PointsEntry.select(owner, (credits_before - debits).alias("due")).where(PointsEntry.kind != "merge")
@@ -186,8 +190,12 @@ def _expire_batch(owners: list[int], cutoff: dt.datetime, days: int, at: dt.date
         for customer_id, amount in _due_for_expiry(cutoff, owners):
             amount = min(amount, lock_customer(customer_id).points_balance)
             if amount > 0:
-                post_points(customer_id, "expire", -amount, reason=_("expired after {days} days").format(days=days), at=at)
+                post_points(
+                    customer_id, "expire", -amount, reason=_("expired after {days} days").format(days=days), at=at
+                )
                 expired += amount
         if expired:
-            record(None, "points.expire", "points", None, None, {"points": expired, "cutoff": cutoff.isoformat()}, at=at)
+            record(
+                None, "points.expire", "points", None, None, {"points": expired, "cutoff": cutoff.isoformat()}, at=at
+            )
     return expired

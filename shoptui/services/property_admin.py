@@ -31,10 +31,14 @@ class DefinitionRow:
 
 def definitions() -> list[DefinitionRow]:
     counts = dict(
-        PropertyValue.select(PropertyValue.definition, pw.fn.COUNT(PropertyValue.id)).group_by(PropertyValue.definition).tuples()
+        PropertyValue.select(PropertyValue.definition, pw.fn.COUNT(PropertyValue.id))
+        .group_by(PropertyValue.definition)
+        .tuples()
     )
     return [
-        DefinitionRow(d.id, d.code, d.name, d.kind, tuple(c for c in d.choices.split("\n") if c), d.active, counts.get(d.id, 0))
+        DefinitionRow(
+            d.id, d.code, d.name, d.kind, tuple(c for c in d.choices.split("\n") if c), d.active, counts.get(d.id, 0)
+        )
         for d in PropertyDefinition.select().order_by(PropertyDefinition.position, PropertyDefinition.id)
     ]
 

@@ -56,8 +56,14 @@ def find(typed: str, actor: Actor | None = None, field: str = "receipt") -> Rece
 def preview(receipt: Receipt) -> ReceiptPreview:
     customer = Customer.get_or_none(Customer.id == receipt.customer_id) if receipt.customer_id else None
     return ReceiptPreview(
-        receipt.id, receipt.number, receipt.kind, receipt.at, receipt.total,
-        receipt.customer_id, customer.name if customer else "", customer.code if customer else "",
+        receipt.id,
+        receipt.number,
+        receipt.kind,
+        receipt.at,
+        receipt.total,
+        receipt.customer_id,
+        customer.name if customer else "",
+        customer.code if customer else "",
     )
 
 

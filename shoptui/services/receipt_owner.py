@@ -45,7 +45,7 @@ def attach_receipt(
     today: dt.date | None = None,
     at: dt.datetime | None = None,
 ) -> int:
-    """"Forgot my card": an anonymous sale (and its returns) goes to the customer, who earns its points now.
+    """ "Forgot my card": an anonymous sale (and its returns) goes to the customer, who earns its points now.
 
     ``at`` is when it is attached (default now); ``today`` (default: its date) decides
     whether the receipt is still recent enough."""
@@ -66,12 +66,28 @@ def attach_receipt(
         net = receipt.total - returned_so_far(receipt)
         rate = points.rate_for(customer, receipt.at)
         earned = points.points_for(net, rate)
-        Receipt.update(points_earned=earned, **points_rule(receipt.total, rate)).where(Receipt.id == receipt.id).execute()
-        post_points(customer, "earn", earned, receipt=receipt, user=actor.user_id if actor else None,
-                    reason=_("receipt {number} attached").format(number=receipt.number), at=at)
+        Receipt.update(points_earned=earned, **points_rule(receipt.total, rate)).where(
+            Receipt.id == receipt.id
+        ).execute()
+        post_points(
+            customer,
+            "earn",
+            earned,
+            receipt=receipt,
+            user=actor.user_id if actor else None,
+            reason=_("receipt {number} attached").format(number=receipt.number),
+            at=at,
+        )
         add_sales(customer.id, net, receipt.at)
-        record(actor, "receipt.attach", "receipt", receipt.id, {"customer": None},
-               {"customer": customer.id, "points_earned": earned}, at=at)
+        record(
+            actor,
+            "receipt.attach",
+            "receipt",
+            receipt.id,
+            {"customer": None},
+            {"customer": customer.id, "points_earned": earned},
+            at=at,
+        )
     return earned
 
 
@@ -92,10 +108,18 @@ def move_receipt(
         locked = {c.id: c for c in map(lock_customer, sorted((receipt.customer_id, target.id)))}
         source, target = locked[receipt.customer_id], locked[target.id]
         family_ids = [receipt.id] + [r.id for r in Receipt.select(Receipt.id).where(Receipt.return_of == receipt)]
-        points_net = int(PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0)).where(
-            PointsEntry.receipt.in_(family_ids) & in_ledger_of(PointsEntry, source.id)).scalar() or 0)
-        debt_net = int(DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0)).where(
-            DebtEntry.receipt.in_(family_ids) & in_ledger_of(DebtEntry, source.id)).scalar() or 0)
+        points_net = int(
+            PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0))
+            .where(PointsEntry.receipt.in_(family_ids) & in_ledger_of(PointsEntry, source.id))
+            .scalar()
+            or 0
+        )
+        debt_net = int(
+            DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0))
+            .where(DebtEntry.receipt.in_(family_ids) & in_ledger_of(DebtEntry, source.id))
+            .scalar()
+            or 0
+        )
         sales_net = receipt.total - returned_so_far(receipt)
         user_id = actor.user_id if actor else None
         reason = _("receipt {number} moved").format(number=receipt.number)
@@ -108,6 +132,10 @@ def move_receipt(
         VoucherUse.update(customer=target).where(VoucherUse.receipt.in_(family_ids)).execute()
         add_sales(source.id, -sales_net, None)
         add_sales(target.id, sales_net, receipt.at)
-        last = Receipt.select(pw.fn.MAX(Receipt.at)).where((Receipt.customer == source) & (Receipt.kind == "sale")).scalar()
+        last = (
+            Receipt.select(pw.fn.MAX(Receipt.at))
+            .where((Receipt.customer == source) & (Receipt.kind == "sale"))
+            .scalar()
+        )
         Customer.update(last_purchase_at=last).where(Customer.id == source.id).execute()
         record(actor, "receipt.move", "receipt", receipt.id, {"customer": source.id}, {"customer": target.id}, at=at)

@@ -5,16 +5,17 @@ to the shop's step. Read-only: the screen calls ``quote`` as the cashier types."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any
 
 from .. import clock
 from ..errors import NotFound, ShopError, ValidationError
 from ..i18n import _
-from ..money import MAX_MINOR, as_string, read_decimal
 from ..models import Customer, Product, User
+from ..money import MAX_MINOR, as_string, read_decimal
 from . import cash_rounding, debts, points, settings, vouchers
 from .amounts import shown
 from .debts import credit_left
@@ -128,8 +129,11 @@ def resolve_lines(lines: list[LineInput]) -> list[dict[str, Any]]:
         if price < 0 or line.line_discount < 0 or line.line_discount_bp < 0:
             raise ValidationError(_("Prices and discounts may not be negative."), "price")
         _one_discount(
-            line.line_discount, line.line_discount_bp, "line_discount",
-            _("A line's discount is an amount or a percentage, not both."), _("A line's discount is at most 100%."),
+            line.line_discount,
+            line.line_discount_bp,
+            "line_discount",
+            _("A line's discount is an amount or a percentage, not both."),
+            _("A line's discount is at most 100%."),
         )
         gross = round_qty_price(qty, price)
         _within_maximum(gross)
@@ -138,9 +142,15 @@ def resolve_lines(lines: list[LineInput]) -> list[dict[str, Any]]:
             raise ValidationError(_("A line's discount is more than the line."), "line_discount")
         out.append(
             dict(
-                position=position, product=product, sku=product.sku if product else line.sku,
-                name=line.name or (product.name if product else ""), qty=qty, unit_price=price,
-                line_discount=discount, amount=gross - discount, gross=gross,
+                position=position,
+                product=product,
+                sku=product.sku if product else line.sku,
+                name=line.name or (product.name if product else ""),
+                qty=qty,
+                unit_price=price,
+                line_discount=discount,
+                amount=gross - discount,
+                gross=gross,
             )
         )
     _within_maximum(sum(line["gross"] for line in out))
@@ -197,7 +207,8 @@ def _gross(sale: SaleInput, lines: list[dict]) -> tuple[int, int]:
     if sale.amount is not None and sale.amount not in (gross, gross - line_discounts):
         raise ValidationError(
             _("The lines come to {lines}, not {amount}: clear the amount or correct the lines.").format(
-                lines=shown(gross - line_discounts), amount=shown(sale.amount)),
+                lines=shown(gross - line_discounts), amount=shown(sale.amount)
+            ),
             "amount",
         )
     return gross, line_discounts
@@ -218,8 +229,11 @@ def quote_resolved(
     if gross < 0 or sale.extra_discount < 0 or sale.extra_discount_bp < 0:
         raise ValidationError(_("Amounts may not be negative."), "amount")
     _one_discount(
-        sale.extra_discount, sale.extra_discount_bp, "extra_discount",
-        _("The receipt discount is an amount or a percentage, not both."), _("The receipt discount is at most 100%."),
+        sale.extra_discount,
+        sale.extra_discount_bp,
+        "extra_discount",
+        _("The receipt discount is an amount or a percentage, not both."),
+        _("The receipt discount is at most 100%."),
     )
     discount_bp = max(customer.discount_bp if customer else 0, rate.discount_bp)
     net = gross - line_discounts
@@ -240,14 +254,24 @@ def quote_resolved(
         voucher_money = vouchers.voucher_amount(voucher, total)
     points_money = sale.points * points.point_value()
     return Quote(
-        subtotal=gross, line_discounts=line_discounts, personal_discount=personal, discount_bp=discount_bp,
-        total=total, max_points=points.max_redeemable(customer, total - voucher_money) if customer else 0,
-        points_money=points_money, voucher_money=voucher_money,
+        subtotal=gross,
+        line_discounts=line_discounts,
+        personal_discount=personal,
+        discount_bp=discount_bp,
+        total=total,
+        max_points=points.max_redeemable(customer, total - voucher_money) if customer else 0,
+        points_money=points_money,
+        voucher_money=voucher_money,
         credit_left=credit_left(customer) if customer else None,
         advance_left=debts.advance_left(customer) if customer else 0,
-        lines=tuple(QuotedLine(line["sku"], line["name"], line["qty"], line["unit_price"], line["line_discount"],
-                               line["amount"]) for line in lines),
-        extra_discount=extra, cash_step=cash_rounding.step(),
+        lines=tuple(
+            QuotedLine(
+                line["sku"], line["name"], line["qty"], line["unit_price"], line["line_discount"], line["amount"]
+            )
+            for line in lines
+        ),
+        extra_discount=extra,
+        cash_step=cash_rounding.step(),
     )
 
 

@@ -15,11 +15,11 @@ from ..errors import NotFound, PermissionDenied, RuleViolation, ValidationError
 from ..i18n import _
 from ..models import Customer, Payment, Receipt, ReceiptLine, Store, User
 from . import cash_rounding, settings
+from .amounts import shown
 from .audit import record
 from .context import Actor, allows, require
 from .ledger import add_sales, lock_customer, post_debt, post_gift, post_points, write_transaction
 from .money_math import cumulative_share, share_of
-from .amounts import shown
 from .sale_quote import milli, quantity
 from .stores import next_receipt_number
 
@@ -73,9 +73,11 @@ def returned_so_far(sale: Receipt) -> int:
 
 
 def _sum_of_returns(sale: Receipt, column) -> int:
-    value = Receipt.select(pw.fn.COALESCE(pw.fn.SUM(column), 0)).where(
-        (Receipt.return_of == sale) & (Receipt.kind == "return")
-    ).scalar()
+    value = (
+        Receipt.select(pw.fn.COALESCE(pw.fn.SUM(column), 0))
+        .where((Receipt.return_of == sale) & (Receipt.kind == "return"))
+        .scalar()
+    )
     return int(value or 0)
 
 
@@ -98,9 +100,12 @@ def _returned_line_value(sale: Receipt) -> int:
 def _returned_sums(sale: Receipt) -> dict[str, int]:
     """What the returns of ``sale`` took back so far, in one query."""
     columns = (Receipt.total, Receipt.points_earned, Receipt.points_redeemed, Receipt.subtotal)
-    row = Receipt.select(*[pw.fn.COALESCE(pw.fn.SUM(c), 0) for c in columns]).where(
-        (Receipt.return_of == sale) & (Receipt.kind == "return")
-    ).tuples().get()
+    row = (
+        Receipt.select(*[pw.fn.COALESCE(pw.fn.SUM(c), 0) for c in columns])
+        .where((Receipt.return_of == sale) & (Receipt.kind == "return"))
+        .tuples()
+        .get()
+    )
     return {c.name: int(v or 0) for c, v in zip(columns, row)}
 
 
@@ -135,8 +140,19 @@ def _return_lines(sale: Receipt, lines: list[tuple[int, Decimal]], remaining: in
         value = cumulative_share(line.amount, milli(done), milli(qty), milli(sold))
         taken[line_id] = taken.get(line_id, Decimal(0)) + qty
         value_now += value
-        rows.append(dict(position=position, product=line.product_id, sku=line.sku, name=line.name, qty=qty,
-                         unit_price=line.unit_price, line_discount=0, amount=value, return_of_line=line.id))
+        rows.append(
+            dict(
+                position=position,
+                product=line.product_id,
+                sku=line.sku,
+                name=line.name,
+                qty=qty,
+                unit_price=line.unit_price,
+                line_discount=0,
+                amount=value,
+                return_of_line=line.id,
+            )
+        )
     everything_back = all(
         returned_qty(line) + taken.get(line.id, Decimal(0)) >= Decimal(str(line.qty)) for line in sale_lines.values()
     )
@@ -202,7 +218,9 @@ def plan_return(
         raise RuleViolation(_("Nothing is left to return on receipt {number}.").format(number=sale.number))
     if amount > remaining:
         raise RuleViolation(
-            _("At most {amount} is left to return on receipt {number}.").format(amount=shown(remaining), number=sale.number)
+            _("At most {amount} is left to return on receipt {number}.").format(
+                amount=shown(remaining), number=sale.number
+            )
         )
     whole = sale.total
     after = before + amount
@@ -252,12 +270,21 @@ def plan_return(
         # step the sale was paid under (not the shop's step now): so a sale returned in full
         # or in parts gives back exactly the cash it took, whatever the step is now.
         refunded, rounding = cash_rounding.split_refund(
-            refunded, back.get("cash", 0), back.get("cash", 0) + back.get("rounding", 0), sale.cash_step)
+            refunded, back.get("cash", 0), back.get("cash", 0) + back.get("rounding", 0), sale.cash_step
+        )
     return ReturnPlan(
-        sale=sale, amount=amount, subtotal=part(sale.subtotal, so_far["subtotal"]),
-        points_reversed=reversed_points, points_restored=restored_points, instruments=instruments,
-        credit_reduced=credit_reduced, refunded=refunded, refund_method=refund_method,
-        line_rows=line_rows, late=late, rounding=rounding,
+        sale=sale,
+        amount=amount,
+        subtotal=part(sale.subtotal, so_far["subtotal"]),
+        points_reversed=reversed_points,
+        points_restored=restored_points,
+        instruments=instruments,
+        credit_reduced=credit_reduced,
+        refunded=refunded,
+        refund_method=refund_method,
+        line_rows=line_rows,
+        late=late,
+        rounding=rounding,
     )
 
 
@@ -292,15 +319,30 @@ def record_return(
             raise ValidationError(_("Receipt {number} already exists in this store.").format(number=number), "number")
         user_id = actor.user_id if actor else None
         receipt = Receipt.create(
-            store=store, number=number, kind="return", return_of=sale, at=at, cashier=user_id, customer=customer,
-            subtotal=plan.subtotal, discount=max(0, plan.subtotal - amount), total=amount,
-            points_earned=plan.points_reversed, points_redeemed=plan.points_restored, source="till", created_at=clock.now(),
+            store=store,
+            number=number,
+            kind="return",
+            return_of=sale,
+            at=at,
+            cashier=user_id,
+            customer=customer,
+            subtotal=plan.subtotal,
+            discount=max(0, plan.subtotal - amount),
+            total=amount,
+            points_earned=plan.points_reversed,
+            points_redeemed=plan.points_restored,
+            source="till",
+            created_at=clock.now(),
             cash_step=sale.cash_step,  # a return keeps its sale's step
         )
         for row in plan.line_rows:
             ReceiptLine.create(receipt=receipt, **row)
-        for method, value in (*plan.instruments.items(), ("credit", plan.credit_reduced), (refund_method, plan.refunded),
-                              ("rounding", plan.rounding)):
+        for method, value in (
+            *plan.instruments.items(),
+            ("credit", plan.credit_reduced),
+            (refund_method, plan.refunded),
+            ("rounding", plan.rounding),
+        ):
             # A cash refund rounded to nothing keeps its (zero) cash row beside its rounding.
             if value or (method == refund_method and plan.rounding):
                 Payment.create(receipt=receipt, method=method, amount=value)
@@ -315,15 +357,43 @@ def record_return(
             post_points(customer, "reverse", -plan.points_reversed, receipt=receipt, user=user_id, at=at)
             post_points(customer, "restore", plan.points_restored, receipt=receipt, user=user_id, at=at)
             post_debt(customer, "return", -plan.credit_reduced, receipt=receipt, user=user_id, at=at)
-            post_debt(customer, "return", -plan.instruments["advance"], receipt=receipt, user=user_id, at=at,
-                      reason=_("back to the advance"))
+            post_debt(
+                customer,
+                "return",
+                -plan.instruments["advance"],
+                receipt=receipt,
+                user=user_id,
+                at=at,
+                reason=_("back to the advance"),
+            )
             add_sales(customer.id, -amount, None)
-        record(actor, "receipt.return", "receipt", receipt.id, None,
-               {"number": number, "return_of": sale.number, "total": amount, "refunded": plan.refunded,
-                "credit_reduced": plan.credit_reduced, **({"rounding": plan.rounding} if plan.rounding else {})},
-               override_by=override_by.id if plan.late and override_by is not None else None, at=at)
-    return ReturnResult(receipt, amount, plan.points_reversed, plan.points_restored, plan.credit_reduced,
-                        plan.refunded, refund_method, plan.rounding)
+        record(
+            actor,
+            "receipt.return",
+            "receipt",
+            receipt.id,
+            None,
+            {
+                "number": number,
+                "return_of": sale.number,
+                "total": amount,
+                "refunded": plan.refunded,
+                "credit_reduced": plan.credit_reduced,
+                **({"rounding": plan.rounding} if plan.rounding else {}),
+            },
+            override_by=override_by.id if plan.late and override_by is not None else None,
+            at=at,
+        )
+    return ReturnResult(
+        receipt,
+        amount,
+        plan.points_reversed,
+        plan.points_restored,
+        plan.credit_reduced,
+        plan.refunded,
+        refund_method,
+        plan.rounding,
+    )
 
 
 def _check_late_return(actor: Actor | None, override_by: User | None) -> None:
@@ -331,5 +401,7 @@ def _check_late_return(actor: Actor | None, override_by: User | None) -> None:
         require(actor, "late_return")
     elif not allows(Actor(user=override_by), "late_return"):
         raise PermissionDenied(
-            _("{name} may not allow a return after the cashier's limit of days; ask a manager.").format(name=override_by.name)
+            _("{name} may not allow a return after the cashier's limit of days; ask a manager.").format(
+                name=override_by.name
+            )
         )

@@ -65,7 +65,9 @@ def classify(text: str) -> Scan:
     if receipt is not None:
         return Scan("receipt", code, receipt_id=receipt.id, customer_id=receipt.customer_id)
     return Scan(
-        "unknown", code, new_card_refusal=_new_card_refusal(code),
+        "unknown",
+        code,
+        new_card_refusal=_new_card_refusal(code),
         phone_like=phones.normalize(code, settings.region()) is not None,
     )
 
@@ -85,7 +87,8 @@ def _of_card(found: cards.ScanResult) -> Scan:
     binding = found.binding
     kind = "loyalty" if found.kind == "known" else found.kind
     return Scan(
-        kind, found.barcode,
+        kind,
+        found.barcode,
         customer_id=customer.id if customer else None,
         customer_name=customer.name if customer else "",
         customer_code=customer.code if customer else "",
@@ -100,7 +103,11 @@ def _receipt(code: str) -> Receipt | None:
     if not code or len(code) > 64:
         return None
     stores = [s.id for s in Store.select(Store.id)]
-    found = list(Receipt.select(Receipt.id, Receipt.customer).where(Receipt.store.in_(stores) & (Receipt.number == code)).limit(2))
+    found = list(
+        Receipt.select(Receipt.id, Receipt.customer)
+        .where(Receipt.store.in_(stores) & (Receipt.number == code))
+        .limit(2)
+    )
     return found[0] if len(found) == 1 else None
 
 
@@ -127,8 +134,7 @@ def new_code_refusal(text: str, kind: str) -> str | None:
     if not code:
         return None
     spellings = list(dict.fromkeys((code, code.upper(), code.lower())))
-    product = (Product.select(Product.name)
-               .where(Product.barcode.in_(spellings) | Product.sku.in_(spellings)).first())
+    product = Product.select(Product.name).where(Product.barcode.in_(spellings) | Product.sku.in_(spellings)).first()
     if product is not None:
         return _("This is a product: {name}").format(name=product.name)
     for card in Card.select().where(Card.barcode.in_(spellings)).order_by(Card.id):

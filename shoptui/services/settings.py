@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 from ..barcodes import CARD_RULES
 from ..db import database
 from ..errors import RuleViolation, ValidationError
 from ..i18n import LANGUAGES, N_, _
-from ..limits import MAX_DAYS
-from ..models import Customer, DebtEntry, GiftCardEntry, Payment, PointsTier, Product, Receipt, Sequence, Setting, Voucher
-from ..limits import MAX_LIMIT
+from ..limits import MAX_DAYS, MAX_LIMIT
+from ..models import (
+    Customer,
+    DebtEntry,
+    GiftCardEntry,
+    Payment,
+    PointsTier,
+    Product,
+    Receipt,
+    Sequence,
+    Setting,
+    Voucher,
+)
 from ..money import MAX_MINOR, decimals, read_decimal, to_decimal, to_minor
 from ..textsafe import strip_hidden
 from .audit import record
@@ -51,8 +61,10 @@ def _cash_step(value: str) -> str:
     if number is None or not is_cash_step(number):
         shown = raw if raw else _("An empty value")
         raise ValidationError(
-            _("{value} is not a cash rounding step: use 0 for none, or 1, 2 or 5 times a power of ten up to "
-              "{most:,} (such as 5, 10, 50, 100, 500, 1000 or 5000).").format(value=shown, most=CASH_STEP_MOST)
+            _(
+                "{value} is not a cash rounding step: use 0 for none, or 1, 2 or 5 times a power of ten up to "
+                "{most:,} (such as 5, 10, 50, 100, 500, 1000 or 5000)."
+            ).format(value=shown, most=CASH_STEP_MOST)
         )
     return str(number)
 
@@ -71,7 +83,9 @@ def _currency(value: str) -> str:
 
     code = value.strip().upper()
     if code not in list_currencies():
-        raise ValidationError(_("{value} is not an ISO 4217 currency code (such as VND, EUR, RUB).").format(value=value))
+        raise ValidationError(
+            _("{value} is not an ISO 4217 currency code (such as VND, EUR, RUB).").format(value=value)
+        )
     return code
 
 
@@ -80,7 +94,9 @@ def _region(value: str) -> str:
 
     code = value.strip().upper()
     if code not in phonenumbers.SUPPORTED_REGIONS:
-        raise ValidationError(_("{value} is not a country code for phone numbers (such as VN, RU, DE).").format(value=value))
+        raise ValidationError(
+            _("{value} is not a country code for phone numbers (such as VN, RU, DE).").format(value=value)
+        )
     return code
 
 
@@ -209,36 +225,64 @@ SETTINGS: dict[str, SettingDef] = {
     "points_expiry_days": SettingDef("0", _days, N_("days after which earned points expire (0: never)")),
     "points_earn_on_points": SettingDef("no", _yes_no, N_("whether the part paid with points earns points")),
     "cash_rounding": SettingDef(
-        "0", _cash_step,
-        N_("cash is rounded half-up to this step, in the currency's smallest unit (VND: 500 or 1000; CHF: 5 for 0.05; 0: no rounding)"),
+        "0",
+        _cash_step,
+        N_(
+            "cash is rounded half-up to this step, in the currency's smallest unit (VND: 500 or 1000; CHF: 5 for 0.05; 0: no rounding)"
+        ),
     ),
-    "active_customer_limit": SettingDef("0", _whole(0, MAX_LIMIT), N_("most active and incomplete customers (0: no limit)")),
+    "active_customer_limit": SettingDef(
+        "0", _whole(0, MAX_LIMIT), N_("most active and incomplete customers (0: no limit)")
+    ),
     "credit_rule": SettingDef(
-        "block", _choice("warn", "block"),
+        "block",
+        _choice("warn", "block"),
         N_("what a credit sale over the limit or on too old a debt does: warn or block"),
     ),
     "credit_limit_default": SettingDef(
-        "", _optional_amount,
-        N_("credit limit of a customer without one of their own (empty: no limit; 0: no credit unless a manager allows it)"),
+        "",
+        _optional_amount,
+        N_(
+            "credit limit of a customer without one of their own (empty: no limit; 0: no credit unless a manager allows it)"
+        ),
     ),
-    "credit_max_age_days": SettingDef("0", _days, N_("oldest unpaid debt, in days, before credit sales are refused (0: off)")),
+    "credit_max_age_days": SettingDef(
+        "0", _days, N_("oldest unpaid debt, in days, before credit sales are refused (0: off)")
+    ),
     "cashier_return_days": SettingDef("30", _days, N_("days after a sale within which a cashier may take its return")),
-    "attach_receipt_days": SettingDef("7", _days, N_("days within which an anonymous receipt may be attached to a customer")),
+    "attach_receipt_days": SettingDef(
+        "7", _days, N_("days within which an anonymous receipt may be attached to a customer")
+    ),
     "card_rule": SettingDef(
-        "ean13", _choice(*CARD_RULES),
-        N_("what a new card number must be: ean13 (in-store EAN-13, starting with 2), prefix (card_prefix and card_length) or any"),
+        "ean13",
+        _choice(*CARD_RULES),
+        N_(
+            "what a new card number must be: ean13 (in-store EAN-13, starting with 2), prefix (card_prefix and card_length) or any"
+        ),
     ),
     "card_prefix": SettingDef("", _prefix, N_("with card_rule prefix: how the shop's card numbers start")),
-    "card_length": SettingDef("0", _whole(0, 64), N_("with card_rule prefix: how many characters a card number has (0: any)")),
+    "card_length": SettingDef(
+        "0", _whole(0, 64), N_("with card_rule prefix: how many characters a card number has (0: any)")
+    ),
     "scan_max_ms": SettingDef("100", _whole(10, 10_000), N_("most milliseconds from a scan's first key to Enter")),
     "scan_min_length": SettingDef("6", _whole(1, 64), N_("fewest characters a scan has")),
-    "idle_lock_minutes": SettingDef("0", _whole(0, 1440), N_("minutes without a key before the screen locks (0: never)")),
-    "scanner_device": SettingDef("", _text_up_to(255), N_("evdev scanner the app reads: a path or part of its name (empty: none)")),
+    "idle_lock_minutes": SettingDef(
+        "0", _whole(0, 1440), N_("minutes without a key before the screen locks (0: never)")
+    ),
+    "scanner_device": SettingDef(
+        "", _text_up_to(255), N_("evdev scanner the app reads: a path or part of its name (empty: none)")
+    ),
     "scanner_layout": SettingDef("us", _choice("us", "de"), N_("keyboard layout of the evdev scanner: us or de")),
-    "counter_port": SettingDef("", _text_up_to(255), N_("serial port of the people counter the app listens on (empty: none)")),
-    "counter_protocol": SettingDef("totals", _choice("totals", "pulse"), N_("the people counter's protocol: totals or pulse")),
+    "counter_port": SettingDef(
+        "", _text_up_to(255), N_("serial port of the people counter the app listens on (empty: none)")
+    ),
+    "counter_protocol": SettingDef(
+        "totals", _choice("totals", "pulse"), N_("the people counter's protocol: totals or pulse")
+    ),
     "counter_baud": SettingDef("9600", _whole(50, 4_000_000), N_("the people counter's baud rate")),
-    "counter_name": SettingDef("", _text_up_to(100), N_("name the counter's readings are stored under (empty: the port)")),
+    "counter_name": SettingDef(
+        "", _text_up_to(100), N_("name the counter's readings are stored under (empty: the port)")
+    ),
 }
 
 # Settings are read on every sale, so they are cached; but two tills share one database,
@@ -343,7 +387,10 @@ def money_recorded() -> bool:
     return any(
         q.exists()
         for q in (
-            Receipt.select(), Payment.select(), DebtEntry.select(), GiftCardEntry.select(),
+            Receipt.select(),
+            Payment.select(),
+            DebtEntry.select(),
+            GiftCardEntry.select(),
             Customer.select().where(Customer.credit_limit.is_null(False) & (Customer.credit_limit != 0)),
             Product.select().where(Product.price != 0),
             Voucher.select().where(Voucher.kind == "amount"),

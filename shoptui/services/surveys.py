@@ -56,7 +56,9 @@ def _clean(values: QuestionInput) -> dict:
     if not text:
         raise ValidationError(_("A question needs its text."), "text")
     if values.kind not in QUESTION_KINDS:
-        raise ValidationError(_("The kind must be one of: {choices}.").format(choices=", ".join(QUESTION_KINDS)), "kind")
+        raise ValidationError(
+            _("The kind must be one of: {choices}.").format(choices=", ".join(QUESTION_KINDS)), "kind"
+        )
     choices: list[str] = []
     for choice in values.choices:
         cleaned = clean_text(choice, "choices", 200)
@@ -85,7 +87,9 @@ def _clean(values: QuestionInput) -> dict:
     }
 
 
-def define_question(values: QuestionInput, actor: Actor | None = None, *, at: dt.datetime | None = None) -> SurveyQuestion:
+def define_question(
+    values: QuestionInput, actor: Actor | None = None, *, at: dt.datetime | None = None
+) -> SurveyQuestion:
     require(actor, "surveys")
     fields = _clean(values)
     with write_transaction():
@@ -95,7 +99,9 @@ def define_question(values: QuestionInput, actor: Actor | None = None, *, at: dt
     return question
 
 
-def update_question(question: SurveyQuestion | int, values: QuestionInput, actor: Actor | None = None) -> SurveyQuestion:
+def update_question(
+    question: SurveyQuestion | int, values: QuestionInput, actor: Actor | None = None
+) -> SurveyQuestion:
     """Changes a question; answers already given stay with it."""
     require(actor, "surveys")
     fields = _clean(values)
@@ -142,8 +148,10 @@ def move_question(question: SurveyQuestion | int, step: int, actor: Actor | None
 
 
 def questions(include_inactive: bool = True) -> list[SurveyQuestion]:
-    query = SurveyQuestion.select(SurveyQuestion, Group).join(Group, pw.JOIN.LEFT_OUTER).order_by(
-        SurveyQuestion.position, SurveyQuestion.id
+    query = (
+        SurveyQuestion.select(SurveyQuestion, Group)
+        .join(Group, pw.JOIN.LEFT_OUTER)
+        .order_by(SurveyQuestion.position, SurveyQuestion.id)
     )
     if not include_inactive:
         query = query.where(SurveyQuestion.active == True)  # noqa: E712
@@ -162,7 +170,10 @@ def registration_questions() -> list[SurveyQuestion]:
 def _answered(customer_id: int) -> set[int]:
     return {
         row[0]
-        for row in SurveyAnswer.select(SurveyAnswer.question).where(SurveyAnswer.customer == customer_id).distinct().tuples()
+        for row in SurveyAnswer.select(SurveyAnswer.question)
+        .where(SurveyAnswer.customer == customer_id)
+        .distinct()
+        .tuples()
     }
 
 
@@ -170,13 +181,19 @@ def _recently_skipped(customer_id: int) -> set[int]:
     """Skips live in the audit log (no schema change): one entry per skipped question."""
     since = clock.now() - dt.timedelta(days=SKIP_QUIET_DAYS)
     rows = AuditLog.select(AuditLog.after).where(
-        (AuditLog.entity == "customer") & (AuditLog.entity_id == str(customer_id))
-        & (AuditLog.action == SKIP_ACTION) & (AuditLog.at >= since)
+        (AuditLog.entity == "customer")
+        & (AuditLog.entity_id == str(customer_id))
+        & (AuditLog.action == SKIP_ACTION)
+        & (AuditLog.at >= since)
     )
-    return {row.after["question"] for row in rows if isinstance(row.after, dict) and row.after.get("question") is not None}
+    return {
+        row.after["question"] for row in rows if isinstance(row.after, dict) and row.after.get("question") is not None
+    }
 
 
-def record_skips(question_ids, customer: Customer | int, actor: Actor | None = None, *, at: dt.datetime | None = None) -> int:
+def record_skips(
+    question_ids, customer: Customer | int, actor: Actor | None = None, *, at: dt.datetime | None = None
+) -> int:
     """The cashier skipped these second-survey questions for this customer: they are not
     asked again at card read for ``SKIP_QUIET_DAYS`` days. Returns how many were noted."""
     require(actor, "survey_answer")
@@ -228,8 +245,12 @@ def record_answer(
         raise NotFound(_("There is no such customer."))
     with write_transaction():
         row = SurveyAnswer.create(
-            question=question, customer=cid, answer=text, at=at or clock.now(),
-            user=actor.user_id if actor else None, receipt=receipt,
+            question=question,
+            customer=cid,
+            answer=text,
+            at=at or clock.now(),
+            user=actor.user_id if actor else None,
+            receipt=receipt,
         )
         record(actor, "survey.answer", "customer", cid, None, {"question": question.id, "answer": text}, at=at)
     return row

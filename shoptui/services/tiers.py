@@ -72,7 +72,9 @@ def _validated(tier: TierInput, tier_id: int | None) -> dict:
             raise RuleViolation(_("There is already a tier named {name}.").format(name=other.name))
         if other.min_spend == min_spend:
             raise RuleViolation(
-                _("Tier {name} already starts at this spend; each tier needs its own threshold.").format(name=other.name)
+                _("Tier {name} already starts at this spend; each tier needs its own threshold.").format(
+                    name=other.name
+                )
             )
     return {"name": name, "min_spend": min_spend, "earn_per": earn_per, "discount_bp": discount_bp}
 

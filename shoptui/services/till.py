@@ -70,17 +70,22 @@ def sale_facts(number: str | None = None, sale_id: int | None = None) -> SaleFac
         sale = sale_return.find_receipt(number or "")
     if sale.kind != "sale":
         raise ValidationError(_("Receipt {number} is not a sale.").format(number=sale.number), "receipt")
-    return SaleFacts(sale.id, sale.number, sale.at, sale.total, sale.total - sale_return.returned_so_far(sale), _lines_of(sale))
+    return SaleFacts(
+        sale.id, sale.number, sale.at, sale.total, sale.total - sale_return.returned_so_far(sale), _lines_of(sale)
+    )
 
 
 def _lines_of(sale: Receipt) -> tuple[SaleLine, ...]:
     """One row per product, its lines added up (a product scanned twice is two lines of the
     sale, one product to the cashier); a line without a sku stays a row of its own."""
     returned = ReceiptLine.alias("returned")
-    back = (returned.select(pw.fn.COALESCE(pw.fn.SUM(returned.qty), 0))
-            .where(returned.return_of_line == ReceiptLine.id))
-    rows = (ReceiptLine.select(ReceiptLine.sku, ReceiptLine.name, ReceiptLine.qty, back.alias("back"), ReceiptLine.amount)
-            .where(ReceiptLine.receipt == sale).order_by(ReceiptLine.position).tuples())
+    back = returned.select(pw.fn.COALESCE(pw.fn.SUM(returned.qty), 0)).where(returned.return_of_line == ReceiptLine.id)
+    rows = (
+        ReceiptLine.select(ReceiptLine.sku, ReceiptLine.name, ReceiptLine.qty, back.alias("back"), ReceiptLine.amount)
+        .where(ReceiptLine.receipt == sale)
+        .order_by(ReceiptLine.position)
+        .tuples()
+    )
     out: list[SaleLine] = []
     by_sku: dict[str, int] = {}
     for sku, name, qty, done, amount in rows:
@@ -92,8 +97,9 @@ def _lines_of(sale: Receipt) -> tuple[SaleLine, ...]:
             out.append(line)
         else:
             kept = out[at]
-            out[at] = SaleLine(kept.sku, kept.name, kept.qty + line.qty, kept.returned + line.returned,
-                               kept.amount + line.amount)
+            out[at] = SaleLine(
+                kept.sku, kept.name, kept.qty + line.qty, kept.returned + line.returned, kept.amount + line.amount
+            )
     return tuple(out)
 
 
@@ -102,15 +108,22 @@ def refund_split(sale_id: int, amount: int | None, lines_text: str, method: str)
     lines = return_lines(sale_id, lines_text) if lines_text.strip() else None
     plan = sale_return.plan_return(sale_id, None if lines else amount, lines=lines, refund_method=method)
     return RefundSplit(
-        amount=plan.amount, points_reversed=plan.points_reversed, points_restored=plan.points_restored,
-        points_money=plan.instruments["points"], voucher=plan.instruments["voucher"],
-        gift_card=plan.instruments["giftcard"], credit_reduced=plan.credit_reduced, refunded=plan.refunded,
-        refund_method=method, rounding=plan.rounding, advance=plan.instruments.get("advance", 0),
+        amount=plan.amount,
+        points_reversed=plan.points_reversed,
+        points_restored=plan.points_restored,
+        points_money=plan.instruments["points"],
+        voucher=plan.instruments["voucher"],
+        gift_card=plan.instruments["giftcard"],
+        credit_reduced=plan.credit_reduced,
+        refunded=plan.refunded,
+        refund_method=method,
+        rounding=plan.rounding,
+        advance=plan.instruments.get("advance", 0),
     )
 
 
 def return_lines(sale_id: int, text: str) -> list[tuple[int, Decimal]]:
-    """"sku qty; …" as (sale line id, quantity) pairs; no quantity: all that is left of it.
+    """ "sku qty; …" as (sale line id, quantity) pairs; no quantity: all that is left of it.
 
     A sku is a product, however many lines of the sale it was sold in (scanned twice: two
     lines): its quantities are added up, then taken from its lines in their order, each as
@@ -146,8 +159,11 @@ def return_lines(sale_id: int, text: str) -> list[tuple[int, Decimal]]:
 
 def _product_lines(sale_id: int, sku: str) -> list[tuple[ReceiptLine, Decimal]]:
     """The sale's lines of ``sku`` in their order, each with what is left to return of it."""
-    lines = (ReceiptLine.select().where((ReceiptLine.receipt == sale_id) & (ReceiptLine.sku == sku))
-             .order_by(ReceiptLine.position))
+    lines = (
+        ReceiptLine.select()
+        .where((ReceiptLine.receipt == sale_id) & (ReceiptLine.sku == sku))
+        .order_by(ReceiptLine.position)
+    )
     return [(line, Decimal(str(line.qty)) - sale_return.returned_qty(line)) for line in lines]
 
 
@@ -175,5 +191,9 @@ def credit_refused(sale: sale_quote.SaleInput, actor: Actor | None) -> bool:
 
 def payments_of(receipt_id: int) -> list[tuple[str, int]]:
     """How a receipt was paid, method by method, in the order they were recorded."""
-    return [(p.method, p.amount) for p in Payment.select(Payment.method, Payment.amount)
-            .where(Payment.receipt == receipt_id).order_by(Payment.id)]
+    return [
+        (p.method, p.amount)
+        for p in Payment.select(Payment.method, Payment.amount)
+        .where(Payment.receipt == receipt_id)
+        .order_by(Payment.id)
+    ]

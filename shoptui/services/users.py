@@ -51,7 +51,9 @@ def _pin_matches(pin: str, salt: str, stored: str) -> bool:
     if stored.startswith(SCRYPT_PREFIX + "$"):
         try:
             _scheme, n, r, p, expected = stored.split("$")
-            digest = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected) // 2)
+            digest = hashlib.scrypt(
+                pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected) // 2
+            )
         except ValueError:
             return False  # a damaged hash opens nothing
         return hmac.compare_digest(digest.hex(), expected)
@@ -80,7 +82,8 @@ def _refused() -> PermissionDenied:
     minutes = int(LOCKOUT.total_seconds() // 60)
     return PermissionDenied(
         _("Unknown user or wrong PIN. After {count} wrong PINs in a row a user must wait {minutes} minutes.").format(
-            count=MAX_FAILED_PINS, minutes=minutes)
+            count=MAX_FAILED_PINS, minutes=minutes
+        )
     )
 
 
@@ -155,7 +158,9 @@ def verify_pin(name: str, pin: str) -> User:
         failed = User.get_by_id(user.id).failed_pins + 1  # read afresh: two tills may count at once
         locked = now + LOCKOUT if failed >= MAX_FAILED_PINS else None
         User.update(failed_pins=0 if locked else failed, locked_until=locked).where(User.id == user.id).execute()
-        record(Actor(user=None), "user.wrong_pin", "user", user.id, None, {"failed": failed, "locked": locked is not None})
+        record(
+            Actor(user=None), "user.wrong_pin", "user", user.id, None, {"failed": failed, "locked": locked is not None}
+        )
     raise _refused()
 
 

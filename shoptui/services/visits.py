@@ -137,8 +137,12 @@ def record_reading(
 def _add_to_hour(store_id: int, hour: dt.datetime, source: str, added_in: int, added_out: int, at: dt.datetime) -> None:
     (
         VisitCount.insert(
-            store=store_id, hour=hour, source=source,
-            visitors_in=added_in, visitors_out=added_out, updated_at=at,
+            store=store_id,
+            hour=hour,
+            source=source,
+            visitors_in=added_in,
+            visitors_out=added_out,
+            updated_at=at,
         )
         .on_conflict(
             conflict_target=[VisitCount.store, VisitCount.hour, VisitCount.source],
@@ -177,8 +181,12 @@ def record_imported(
         )
         if row is None:
             VisitCount.create(
-                store=store_id, hour=hour, source=IMPORT_SOURCE,
-                visitors_in=visitors_in, visitors_out=visitors_out, updated_at=at or clock.now(),
+                store=store_id,
+                hour=hour,
+                source=IMPORT_SOURCE,
+                visitors_in=visitors_in,
+                visitors_out=visitors_out,
+                updated_at=at or clock.now(),
             )
             return "imported"
         if (row.visitors_in, row.visitors_out) == (visitors_in, visitors_out):

@@ -14,8 +14,8 @@ from ..models import Card, Customer, GiftCardEntry, Receipt, User, Voucher, Vouc
 from ..money import within_maximum
 from . import settings
 from .audit import record
-from .context import Actor, require
 from .cards import clean_barcode
+from .context import Actor, require
 from .customers import clean_text
 from .ledger import post_gift, write_transaction
 from .money_math import share_of
@@ -60,10 +60,19 @@ def create_voucher(
         if clash is not None:
             raise ValidationError(clash, "code")
         voucher = Voucher.create(
-            code=code, kind=kind, value=value, valid_from=valid_from, valid_to=valid_to,
-            max_uses=max_uses, customer=customer, created_at=at or clock.now(), note=note,
+            code=code,
+            kind=kind,
+            value=value,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            max_uses=max_uses,
+            customer=customer,
+            created_at=at or clock.now(),
+            note=note,
         )
-        record(actor, "voucher.create", "voucher", voucher.id, None, {"code": code, "kind": kind, "value": value}, at=at)
+        record(
+            actor, "voucher.create", "voucher", voucher.id, None, {"code": code, "kind": kind, "value": value}, at=at
+        )
     return voucher
 
 
@@ -77,9 +86,13 @@ def usable_voucher(code: str, customer: Customer | None, day: dt.date) -> Vouche
     if voucher is None:
         raise NotFound(_("There is no voucher {code}.").format(code=code))
     if voucher.valid_from and day < voucher.valid_from:
-        raise RuleViolation(_("Voucher {code} is valid from {date}.").format(code=voucher.code, date=voucher.valid_from.isoformat()))
+        raise RuleViolation(
+            _("Voucher {code} is valid from {date}.").format(code=voucher.code, date=voucher.valid_from.isoformat())
+        )
     if voucher.valid_to and day > voucher.valid_to:
-        raise RuleViolation(_("Voucher {code} expired on {date}.").format(code=voucher.code, date=voucher.valid_to.isoformat()))
+        raise RuleViolation(
+            _("Voucher {code} expired on {date}.").format(code=voucher.code, date=voucher.valid_to.isoformat())
+        )
     if voucher.max_uses is not None and uses_of(voucher) >= voucher.max_uses:
         raise RuleViolation(_("Voucher {code} has already been used.").format(code=voucher.code))
     if voucher.customer_id is not None and (customer is None or customer.id != voucher.customer_id):
@@ -95,7 +108,11 @@ def voucher_amount(voucher: Voucher, payable: int) -> int:
 
 
 def gift_balance(card: Card) -> int:
-    value = GiftCardEntry.select(pw.fn.COALESCE(pw.fn.SUM(GiftCardEntry.amount), 0)).where(GiftCardEntry.card == card).scalar()
+    value = (
+        GiftCardEntry.select(pw.fn.COALESCE(pw.fn.SUM(GiftCardEntry.amount), 0))
+        .where(GiftCardEntry.card == card)
+        .scalar()
+    )
     return int(value or 0)
 
 
@@ -203,7 +220,8 @@ def gift_card_view(barcode: str, limit: int = 50) -> GiftCardView:
         .objects()
     )
     entries = [
-        GiftEntryRow(e.at, e.kind, int(e.amount), e.receipt_number or "", e.user_name or "", e.reason or "") for e in query
+        GiftEntryRow(e.at, e.kind, int(e.amount), e.receipt_number or "", e.user_name or "", e.reason or "")
+        for e in query
     ]
     count = GiftCardEntry.select().where(GiftCardEntry.card == card).count()
     return GiftCardView(card.barcode, gift_balance(card), card.created_at, entries, count)
@@ -230,7 +248,9 @@ class VoucherRow:
     state: str
 
 
-def voucher_state(valid_from: dt.date | None, valid_to: dt.date | None, uses: int, max_uses: int | None, day: dt.date) -> str:
+def voucher_state(
+    valid_from: dt.date | None, valid_to: dt.date | None, uses: int, max_uses: int | None, day: dt.date
+) -> str:
     if max_uses is not None and uses >= max_uses:
         return "used_up"
     if valid_to is not None and day > valid_to:
@@ -245,7 +265,12 @@ def list_vouchers(day: dt.date | None = None) -> list[VoucherRow]:
     day = day or clock.today()
     uses = VoucherUse.select(VoucherUse.voucher, pw.fn.COUNT(VoucherUse.id).alias("n")).group_by(VoucherUse.voucher)
     query = (
-        Voucher.select(Voucher, Customer.name.alias("customer_name"), Customer.code.alias("customer_code"), pw.fn.COALESCE(uses.c.n, 0).alias("uses"))
+        Voucher.select(
+            Voucher,
+            Customer.name.alias("customer_name"),
+            Customer.code.alias("customer_code"),
+            pw.fn.COALESCE(uses.c.n, 0).alias("uses"),
+        )
         .join(Customer, pw.JOIN.LEFT_OUTER, on=(Voucher.customer == Customer.id))
         .switch(Voucher)
         .join(uses, pw.JOIN.LEFT_OUTER, on=(uses.c.voucher_id == Voucher.id))
@@ -255,11 +280,22 @@ def list_vouchers(day: dt.date | None = None) -> list[VoucherRow]:
     rows = []
     for v in query:
         used = int(v.uses or 0)
-        rows.append(VoucherRow(
-            v.id, v.code, v.kind, int(v.value), v.valid_from, v.valid_to, used, v.max_uses,
-            v.customer_name or "", v.customer_code or "", v.note,
-            voucher_state(v.valid_from, v.valid_to, used, v.max_uses, day),
-        ))
+        rows.append(
+            VoucherRow(
+                v.id,
+                v.code,
+                v.kind,
+                int(v.value),
+                v.valid_from,
+                v.valid_to,
+                used,
+                v.max_uses,
+                v.customer_name or "",
+                v.customer_code or "",
+                v.note,
+                voucher_state(v.valid_from, v.valid_to, used, v.max_uses, day),
+            )
+        )
     return rows
 
 

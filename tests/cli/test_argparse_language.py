@@ -62,10 +62,17 @@ def run(capsys, *args: str) -> tuple[object, str, str]:
 
 def test_the_module_lists_argparse_messages_for_extraction():
     msgids = listed_msgids()
-    for needed in ("usage: ", "positional arguments", "options", "show this help message and exit",
-                   "invalid choice: %(value)r (choose from %(choices)s)", "the following arguments are required: %s",
-                   "unrecognized arguments: %s", "argument %(argument_name)s: %(message)s",
-                   ("expected %s argument", "expected %s arguments")):
+    for needed in (
+        "usage: ",
+        "positional arguments",
+        "options",
+        "show this help message and exit",
+        "invalid choice: %(value)r (choose from %(choices)s)",
+        "the following arguments are required: %s",
+        "unrecognized arguments: %s",
+        "argument %(argument_name)s: %(message)s",
+        ("expected %s argument", "expected %s arguments"),
+    ):
         assert needed in msgids, needed
 
 
@@ -78,12 +85,15 @@ def test_help_is_in_the_language_asked_for(fake_vietnamese, capsys):
     assert "usage:" not in out.replace("«usage: »", "")
 
 
-@pytest.mark.parametrize(("args", "said"), [
-    (["report", "nonsense"], "«argument NAME: «invalid choice: 'nonsense' (choose from"),
-    (["import"], "«the following arguments are required: kind, file»"),
-    (["report", "portrait", "--bogus"], "«unrecognized arguments: --bogus»"),
-    (["report", "portrait", "--format"], "«argument --format: «expected one argument»»"),
-])
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["report", "nonsense"], "«argument NAME: «invalid choice: 'nonsense' (choose from"),
+        (["import"], "«the following arguments are required: kind, file»"),
+        (["report", "portrait", "--bogus"], "«unrecognized arguments: --bogus»"),
+        (["report", "portrait", "--format"], "«argument --format: «expected one argument»»"),
+    ],
+)
 def test_usage_errors_are_in_the_language_asked_for(fake_vietnamese, capsys, tmp_path, args, said):
     code, out, err = run(capsys, "--db", str(tmp_path / "shop.sqlite"), "--lang", "vi", *args)
     assert code == 2 and out == ""
@@ -102,11 +112,14 @@ def test_english_stays_argparse_english(capsys):
     assert code == 2 and err.startswith("argument NAME: invalid choice: 'nonsense'")
 
 
-@pytest.mark.parametrize("lang, invalid, required, usage", [
-    ("vi", "lựa chọn không hợp lệ: 'nosuch'", "thiếu các tham số bắt buộc: CODE", "cách dùng: "),
-    ("ru", "недопустимый вариант: 'nosuch'", "требуются следующие аргументы: CODE", "использование: "),
-    ("de", "ungültige Auswahl: 'nosuch'", "folgende Argumente sind nötig: CODE", "Aufruf: "),
-])
+@pytest.mark.parametrize(
+    "lang, invalid, required, usage",
+    [
+        ("vi", "lựa chọn không hợp lệ: 'nosuch'", "thiếu các tham số bắt buộc: CODE", "cách dùng: "),
+        ("ru", "недопустимый вариант: 'nosuch'", "требуются следующие аргументы: CODE", "использование: "),
+        ("de", "ungültige Auswahl: 'nosuch'", "folgende Argumente sind nötig: CODE", "Aufruf: "),
+    ],
+)
 def test_the_shipped_catalogs_say_argparse_in_the_users_language(tmp_path, capsys, lang, invalid, required, usage):
     db = str(tmp_path / "shop.sqlite")
     assert main(["--lang", lang, "--db", db, "report", "nosuch"]) == 2

@@ -16,5 +16,6 @@ def test_cash_rounding_is_set_and_refused_with_one_sentence(tmp_path):
         assert result.returncode == 1, result.stderr
         assert one_sentence(result.stderr) == (
             f"{value} is not a cash rounding step: use 0 for none, or 1, 2 or 5 times a power of ten up to 10,000 "
-            "(such as 5, 10, 50, 100, 500, 1000 or 5000).")
+            "(such as 5, 10, 50, 100, 500, 1000 or 5000)."
+        )
     assert run("--db", db, "config", "get", "cash_rounding").stdout.strip() == "500"

@@ -41,8 +41,9 @@ def test_a_locked_database_is_exit_1_with_a_sentence(tmp_path):
     holder.execute("BEGIN EXCLUSIVE")  # another program holds the database
     try:
         # A short busy timeout: the write waits for the lock that long, three times.
-        result = run("--db", str(path), "config", "set", "shop_name", "Cửa hàng Lan",
-                     env_extra={"SHOPTUI_BUSY_TIMEOUT_MS": "50"})
+        result = run(
+            "--db", str(path), "config", "set", "shop_name", "Cửa hàng Lan", env_extra={"SHOPTUI_BUSY_TIMEOUT_MS": "50"}
+        )
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -98,8 +99,20 @@ def test_help_of_every_command_has_an_example():
 
     parser = build_parser()
     commands = parser._subparsers._group_actions[0].choices
-    assert {"demo", "import", "report", "export", "config", "check", "backup", "restore", "users", "stores",
-            "counter", "scanner"} <= set(commands)
+    assert {
+        "demo",
+        "import",
+        "report",
+        "export",
+        "config",
+        "check",
+        "backup",
+        "restore",
+        "users",
+        "stores",
+        "counter",
+        "scanner",
+    } <= set(commands)
     for name, sub in commands.items():
         text = sub.format_help()
         assert "Example" in text or "example" in text, f"`shoptui {name} --help` has no example"

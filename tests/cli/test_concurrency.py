@@ -41,7 +41,10 @@ def _shoptui_command() -> list[str]:
 def _writer(db: Path, *args) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.cli.concurrent_writers", str(db), *map(str, args)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -107,12 +110,16 @@ def bulky(tmp_path_factory):
     shop, backup = folder / "shop.sqlite", folder / "backup.sqlite"
     _bulky_shop(shop)
     started = time.monotonic()
-    made = subprocess.run(_shoptui_command() + ["--db", str(shop), "backup", "-o", str(backup)], capture_output=True, text=True)
+    made = subprocess.run(
+        _shoptui_command() + ["--db", str(shop), "backup", "-o", str(backup)], capture_output=True, text=True
+    )
     assert made.returncode == 0, made.stderr
     backup_took = time.monotonic() - started
     restored = folder / "restored.sqlite"
     started = time.monotonic()
-    subprocess.run(_shoptui_command() + ["--db", str(restored), "restore", str(backup)], capture_output=True, text=True, check=True)
+    subprocess.run(
+        _shoptui_command() + ["--db", str(restored), "restore", str(backup)], capture_output=True, text=True, check=True
+    )
     restore_took = time.monotonic() - started
     return {"shop": shop, "backup": backup, "backup_took": backup_took, "restore_took": restore_took}
 
@@ -123,8 +130,12 @@ def _tills_and_listener_during_an_import(tmp_path: Path, sales_each: int, import
     customers_file = tmp_path / "customers.csv"
     write_customers(customers_file, import_customers)
 
-    importer = subprocess.Popen(_shoptui_command() + ["--db", str(db), "import", "customers", str(customers_file)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    importer = subprocess.Popen(
+        _shoptui_command() + ["--db", str(db), "import", "customers", str(customers_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # The writers start once the import holds the file in earnest (its first batch is in).
     _wait_for(lambda: _count(db, "SELECT count(*) FROM customer") > 1, "the import's first batch", importer)
     writers = [_writer(db, "sell", "SHARED", sales_each), _writer(db, "sell", "SHARED", sales_each)]
@@ -137,7 +148,7 @@ def _tills_and_listener_during_an_import(tmp_path: Path, sales_each: int, import
     for code, out, err in results:
         assert code == 0 and "locked" not in (out + err).lower(), err
         assert out.splitlines()[-1].startswith("done")
-    for code, out, err in results[:2]:
+    for _code, out, _err in results[:2]:
         # A till waits for the batch in progress, not for the import: no sale needed a
         # second try at the lock (each try waits up to the busy timeout, TILL_BUSY_TIMEOUT_MS).
         longest = float(out.split("longest ")[1].split()[0])
@@ -249,8 +260,13 @@ def test_three_processes_opening_a_new_database_at_once_all_succeed(tmp_path):
         gate = tmp_path / f"go{round_}"
         ready = [tmp_path / f"ready{round_}.{i}" for i in range(3)]
         processes = [
-            subprocess.Popen([sys.executable, "-c", _OPEN, str(db), str(gate), str(flag)], cwd=ROOT,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", _OPEN, str(db), str(gate), str(flag)],
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for flag in ready
         ]
         # Open the gate once all three have started and imported shoptui, so they open together.
@@ -277,11 +293,15 @@ def test_an_import_killed_at_a_random_moment_completes_when_run_again(tmp_path, 
     customer_count, receipt_count = 80, 500
     codes = write_customers(customers_file, customer_count)
     write_sales(sales_file, receipt_count, codes, seed=seed)
-    for kind, path, table, total, batch in (("customers", customers_file, "customer", customer_count + 1, 10),
-                                            ("sales", sales_file, "receipt", receipt_count, 50)):
+    for kind, path, table, total, batch in (
+        ("customers", customers_file, "customer", customer_count + 1, 10),
+        ("sales", sales_file, "receipt", receipt_count, 50),
+    ):
         run = _shoptui_command() + ["--db", str(db), "import", "--batch-size", str(batch)]
         before = _count(db, f"SELECT count(*) FROM {table}")
-        process = subprocess.Popen(run + [kind, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            run + [kind, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         # Kill after a random number of committed rows, somewhere inside the file.
         target = before + rng.randrange(1, (total - before) * 3 // 4)
         _wait_for(lambda: _count(db, f"SELECT count(*) FROM {table}") >= target, f"{target} {table} rows", process)
@@ -300,8 +320,14 @@ def test_an_import_killed_at_a_random_moment_completes_when_run_again(tmp_path, 
         assert _count(db, f"SELECT count(*) FROM {table}") == total
     check = subprocess.run(_shoptui_command() + ["--db", str(db), "check"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
-    assert _count(db, "SELECT count(*) FROM receipt WHERE total != "
-                      "(SELECT coalesce(sum(amount), 0) FROM payment p WHERE p.receipt_id = receipt.id)") == 0
+    assert (
+        _count(
+            db,
+            "SELECT count(*) FROM receipt WHERE total != "
+            "(SELECT coalesce(sum(amount), 0) FROM payment p WHERE p.receipt_id = receipt.id)",
+        )
+        == 0
+    )
     expected_points = sum(i % 50 for i in range(1, customer_count + 1))
     assert _count(db, "SELECT sum(points) FROM points_entry") == expected_points
     assert _count(db, "SELECT sum(points_balance) FROM customer") == expected_points

@@ -31,7 +31,9 @@ def shop(database, db_path):
     b2 = stores.add_store("B2", "Second store", actor=SYSTEM)
     an = customers.register({"name": "An", "discount_bp": 1_000}, actor=SYSTEM).customer
     as_minh, as_lan = Actor(user=minh), Actor(user=lan, store=b2)
-    sale = checkout.record_sale(SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), as_minh).receipt
+    sale = checkout.record_sale(
+        SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), as_minh
+    ).receipt
     checkout.record_sale(SaleInput(amount=50_000, at=at(10)), as_minh)
     checkout.record_sale(SaleInput(amount=70_000, at=at(11)), as_lan)
     sale_return.record_return(sale, 9_000, actor=as_minh, at=at(12))
@@ -63,8 +65,9 @@ def test_everyone_as_a_table(shop, shoptui):
 
 def test_one_user_as_csv_to_a_file(shop, shoptui, tmp_path):
     target = tmp_path / "close.csv"
-    code, out, err = shoptui("--db", str(shop), "day-close", "--date", "2025-03-01", "--user", "Minh",
-                             "--format", "csv", "-o", str(target))
+    code, out, err = shoptui(
+        "--db", str(shop), "day-close", "--date", "2025-03-01", "--user", "Minh", "--format", "csv", "-o", str(target)
+    )
     assert (code, out, err) == (0, "", "")
     assert rows_of(target.read_text(encoding="utf-8")) == [
         ["section", "what", "count", "amount"],
@@ -85,8 +88,9 @@ def test_one_user_as_csv_to_a_file(shop, shoptui, tmp_path):
 
 
 def test_a_store_narrows_the_receipts(shop, shoptui):
-    code, out, _err = shoptui("--db", str(shop), "day-close", "--date", "2025-03-01", "--store", "b2",
-                              "--format", "csv")
+    code, out, _err = shoptui(
+        "--db", str(shop), "day-close", "--date", "2025-03-01", "--store", "b2", "--format", "csv"
+    )
     assert code == 0
     rows = rows_of(out)
     assert ["store", "B2", "", ""] in rows and ["receipts", "sales", "1", "70000"] in rows
@@ -131,7 +135,7 @@ def test_the_command_shows_what_the_screen_shows(shop, shoptui):
         database.close()
     lines = [line.split() for line in out.splitlines()[2:] if line.strip()]
     amounts = [line[-1] for line in lines if line[-1].startswith("₫")]
-    assert amounts == ["₫{:,}".format(figure.amount) for figure in figures]
+    assert amounts == [f"₫{figure.amount:,}" for figure in figures]
 
 
 @pytest.mark.parametrize(

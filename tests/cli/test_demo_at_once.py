@@ -22,8 +22,25 @@ def test_three_demos_on_one_new_file_at_once_fill_it_once(tmp_path):
     env["HOME"] = str(tmp_path)
     runs = [
         subprocess.Popen(
-            [sys.executable, "-m", "shoptui", "--db", str(db), "--lang", "en", "demo", "--customers", "100", "--days", "30"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "shoptui",
+                "--db",
+                str(db),
+                "--lang",
+                "en",
+                "demo",
+                "--customers",
+                "100",
+                "--days",
+                "30",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(3)
     ]

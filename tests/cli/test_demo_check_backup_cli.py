@@ -119,7 +119,9 @@ def test_a_real_process_exits_1_without_a_traceback(tmp_path):
     junk.write_bytes(b"\x00\x01garbage" * 100)
     done = subprocess.run(
         [sys.executable, "-m", "shoptui", "--db", str(tmp_path / "shop.sqlite"), "restore", str(junk)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr == f"{junk} is not a shoptui backup.\n"

@@ -49,7 +49,11 @@ def test_a_till_sells_from_another_process_while_a_dry_run_of_a_big_file_is_unde
             env["SHOPTUI_BUSY_TIMEOUT_MS"] = "300"  # a till that finds the file locked says so quickly
             sale = subprocess.run(
                 [sys.executable, "-m", "tests.cli.concurrent_writers", str(path), "sell", "K1", "1"],
-                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
             )
             assert dry.is_alive()  # the dry run was still under way while the till sold
         finally:

@@ -134,15 +134,31 @@ def test_import_a_named_sheet(tmp_path, shoptui):
 
 def test_report_to_xlsx_has_a_sheet_per_table_with_charts(shop, tmp_path, shoptui):
     target = tmp_path / "portrait.xlsx"
-    code, _out, _err = shoptui("--db", shop, "report", "portrait", "--as-of", "2025-03-31", "--format", "xlsx", "-o", target)
+    code, _out, _err = shoptui(
+        "--db", shop, "report", "portrait", "--as-of", "2025-03-31", "--format", "xlsx", "-o", target
+    )
     assert code == 0
     data = target.read_bytes()
     book = load_workbook(target)
-    assert book.sheetnames[:2] == ["Customer portrait", "Summary"] and "Customers by number of visits" in book.sheetnames
+    assert (
+        book.sheetnames[:2] == ["Customer portrait", "Summary"] and "Customers by number of visits" in book.sheetnames
+    )
     assert charts_by_sheet(data)["Customers by number of visits"]
     target = tmp_path / "conversion.xlsx"
-    code, _out, _err = shoptui("--db", shop, "report", "conversion", "--from", "2025-03-01", "--to", "2025-03-31",
-                               "--format", "xlsx", "-o", target)
+    code, _out, _err = shoptui(
+        "--db",
+        shop,
+        "report",
+        "conversion",
+        "--from",
+        "2025-03-01",
+        "--to",
+        "2025-03-31",
+        "--format",
+        "xlsx",
+        "-o",
+        target,
+    )
     assert code == 0 and charts_by_sheet(target.read_bytes())["Conversion"]
 
 
@@ -154,7 +170,9 @@ def soffice() -> str | None:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+@pytest.mark.skipif(
+    soffice() is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
+)
 def test_libreoffice_opens_every_sheet_of_the_month_and_reads_what_openpyxl_reads(shop, tmp_path, shoptui):
     target = tmp_path / "march.xlsx"
     assert shoptui("--db", shop, "export", "month", "2025-03", "-o", target)[0] == 0
@@ -178,9 +196,19 @@ def libreoffice_csv(workbook, folder) -> dict[str, list[list[str]]]:
     options = "44,34,76,1,,0,false,true,false,false,false,-1"
     profile = (folder.parent / "lo-profile").as_uri()  # its own profile: runs beside any other soffice
     run = subprocess.run(
-        [soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to",
-         f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", str(folder), str(workbook)],
-        capture_output=True, text=True, timeout=180,
+        [
+            soffice(),
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            f"csv:Text - txt - csv (StarCalc):{options}",
+            "--outdir",
+            str(folder),
+            str(workbook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert run.returncode == 0, run.stderr
     sheets = {}
@@ -208,7 +236,9 @@ def _cell(cell) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(soffice() is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+@pytest.mark.skipif(
+    soffice() is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui"
+)
 def test_libreoffice_reads_hostile_text_as_text(tmp_path):
     """A formula that a name put in a cell would be computed by LibreOffice (=1+1 read as 2):
     it reads every hostile string back as typed, cleaned and cut as the writer says."""
@@ -217,7 +247,9 @@ def test_libreoffice_reads_hostile_text_as_text(tmp_path):
     from ..xlsx_reading import HOSTILE
 
     book = Book("VND")
-    book.table("Data", [Column("n", "n", "int"), Column("text", "=Text", "text")], [[i, s] for i, s in enumerate(HOSTILE)])
+    book.table(
+        "Data", [Column("n", "n", "int"), Column("text", "=Text", "text")], [[i, s] for i, s in enumerate(HOSTILE)]
+    )
     target = tmp_path / "hostile.xlsx"
     book.save(target)
     rows = libreoffice_csv(target, tmp_path / "csv")["Data"]

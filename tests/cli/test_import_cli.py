@@ -40,7 +40,9 @@ def test_summary_is_the_last_line_and_exit_status_follows_rejections(tmp_path, s
     code, out, _err = shoptui("--db", db, "import", "customers", good)
     assert (code, out.splitlines()[-1]) == (0, SUMMARY.format(0, 0, 2, 0))
 
-    bad = write_csv(tmp_path / "bad.csv", [["code", "name", "birthday"], ["K1", "An Nguyen", ""], ["K3", "Chi", "31/02/2000"]])
+    bad = write_csv(
+        tmp_path / "bad.csv", [["code", "name", "birthday"], ["K1", "An Nguyen", ""], ["K3", "Chi", "31/02/2000"]]
+    )
     code, out, err = shoptui("--db", db, "import", "customers", bad)
     assert code == 1 and err == ""
     assert out.splitlines() == [
@@ -73,8 +75,14 @@ def test_unknown_columns_are_warned_once(tmp_path, shoptui):
 
 def test_dry_run_writes_nothing_and_reports_what_would_happen(tmp_path, shoptui):
     db = tmp_path / "shop.sqlite"
-    path = write_csv(tmp_path / "s.csv", [["receipt_no", "datetime", "customer", "total"],
-                                           ["1", "2024-03-05 10:00", "0912345678", "1000"], ["2", "2024-03-05", "", "-"]])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["receipt_no", "datetime", "customer", "total"],
+            ["1", "2024-03-05 10:00", "0912345678", "1000"],
+            ["2", "2024-03-05", "", "-"],
+        ],
+    )
     code, out, _err = shoptui("--db", db, "import", "sales", path, "--dry-run", "--create-customers")
     assert code == 1 and out.splitlines()[-1] == SUMMARY.format(1, 0, 0, 1)
     assert count(db, "receipt") == count(db, "customer") == count(db, "import_source") == 0
@@ -88,9 +96,18 @@ def test_dry_run_writes_nothing_and_reports_what_would_happen(tmp_path, shoptui)
     [
         (lambda p: p / "missing.csv", "There is no file"),
         (lambda p: p, "is a folder, not a file to import."),
-        (lambda p: (p / "junk.csv").write_bytes(os.urandom(3000) + b"\0") and p / "junk.csv", "is not a CSV or Excel file."),
-        (lambda p: (p / "fake.xlsx").write_bytes(b"not a zip at all") and p / "fake.xlsx", "is not a readable Excel file"),
-        (lambda p: (p / "cols.csv").write_text("foo,bar\n1,2\n") and p / "cols.csv", "has no column for receipt_no, datetime, total"),
+        (
+            lambda p: (p / "junk.csv").write_bytes(os.urandom(3000) + b"\0") and p / "junk.csv",
+            "is not a CSV or Excel file.",
+        ),
+        (
+            lambda p: (p / "fake.xlsx").write_bytes(b"not a zip at all") and p / "fake.xlsx",
+            "is not a readable Excel file",
+        ),
+        (
+            lambda p: (p / "cols.csv").write_text("foo,bar\n1,2\n") and p / "cols.csv",
+            "has no column for receipt_no, datetime, total",
+        ),
     ],
     ids=["missing", "folder", "binary", "fake-xlsx", "no-columns"],
 )
@@ -157,11 +174,17 @@ def test_an_import_killed_half_way_is_completed_by_running_it_again(tmp_path):
     codes = write_customers(customers, 1_500)
     write_sales(sales, receipts, codes, credit=False)
     run = _shoptui_command()
-    done = subprocess.run(run + ["--db", str(db), "import", "customers", str(customers)], capture_output=True, text=True)
+    done = subprocess.run(
+        run + ["--db", str(db), "import", "customers", str(customers)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
 
-    process = subprocess.Popen(run + ["--db", str(db), "import", "sales", str(sales)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        run + ["--db", str(db), "import", "sales", str(sales)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     committed = 0
     while time.monotonic() < deadline and process.poll() is None:
@@ -190,6 +213,8 @@ def test_an_import_killed_half_way_is_completed_by_running_it_again(tmp_path):
             "(SELECT coalesce(sum(amount), 0) FROM payment p WHERE p.receipt_id = r.id)"
         ).fetchone()[0]
         assert unbalanced == 0
-        assert con.execute("SELECT rows_done, finished_at IS NOT NULL FROM import_source WHERE kind = 'sales'").fetchone() == (receipts + 1, 1)
+        assert con.execute(
+            "SELECT rows_done, finished_at IS NOT NULL FROM import_source WHERE kind = 'sales'"
+        ).fetchone() == (receipts + 1, 1)
     check = subprocess.run(run + ["--db", str(db), "check"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr

@@ -72,8 +72,18 @@ def test_an_import_of_overflowing_totals_rejects_those_rows_and_the_reports_run(
     rows = [["receipt_no", "datetime", "customer", "total", "points_redeemed"]]
     rows += [[f"B{i}", "2024-03-05 10:00", "K1", OVERFLOWING, ""] for i in range(3)]
     rows += [[f"M{i}", "2024-03-06 10:00", "K1", str(MAX_MINOR), ""] for i in range(3)]
-    assert shoptui("--db", db, "import", "customers", write_csv(tmp_path / "c.csv", [
-        ["code", "name", "points", "debt"], ["K1", "An", str(MAX_MINOR), str(MAX_MINOR)]]))[0] == 0
+    assert (
+        shoptui(
+            "--db",
+            db,
+            "import",
+            "customers",
+            write_csv(
+                tmp_path / "c.csv", [["code", "name", "points", "debt"], ["K1", "An", str(MAX_MINOR), str(MAX_MINOR)]]
+            ),
+        )[0]
+        == 0
+    )
     code, out, _err = shoptui("--db", db, "import", "sales", write_csv(tmp_path / "s.csv", rows))
     assert code == 1
     assert out.splitlines()[-1] == "imported 3, updated 0, unchanged 0, rejected 3"
@@ -86,14 +96,17 @@ def test_an_import_of_overflowing_totals_rejects_those_rows_and_the_reports_run(
     assert str(3 * MAX_MINOR) in out
 
 
-@pytest.mark.parametrize(("key", "value"), [
-    ("points_value", "99999999999999999999"),
-    ("points_earn_per", "1e309"),
-    ("points_earn_per", "1e20"),
-    ("credit_limit_default", str(MAX_MINOR + 1)),
-    ("points_min_redeem", "99999999999999999999"),
-    ("points_expiry_days", "99999999999"),
-])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("points_value", "99999999999999999999"),
+        ("points_earn_per", "1e309"),
+        ("points_earn_per", "1e20"),
+        ("credit_limit_default", str(MAX_MINOR + 1)),
+        ("points_min_redeem", "99999999999999999999"),
+        ("points_expiry_days", "99999999999"),
+    ],
+)
 def test_settings_refuse_values_over_the_maximum(tmp_path, key, value):
     code, _out, err = shoptui("--db", str(tmp_path / "shop.sqlite"), "config", "set", key, value)
     assert code == 1
@@ -118,23 +131,26 @@ def shop(tmp_path):
     return db
 
 
-@pytest.mark.parametrize("args", [
-    ["report", "portrait", "--as-of", "9999-12-31"],
-    ["report", "portrait", "--as-of", "0001-01-01"],
-    ["report", "conversion", "--from", "1899-12-31"],
-    ["report", "debtors", "--to", "2200-01-01"],
-    ["export", "month", "9999-12", "-o", "m.xlsx"],
-    ["export", "month", "0001-01", "-o", "m.xlsx"],
-    ["day-close", "--date", "9999-12-31"],
-    ["report", "winback", "--limit", "99999999999999999999"],
-    ["report", "rfm", "--details", "--limit", "0"],
-    ["report", "debtors", "--limit", "10000001"],
-    ["report", "winback", "--min-days", "99999999999999999999"],
-    ["report", "winback", "--min-days", "36501"],
-    ["report", "winback", "--min-days", "-1"],
-    ["report", "winback", "--limit", "１２"],
-    ["check", "--limit", "99999999999999999999"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "portrait", "--as-of", "9999-12-31"],
+        ["report", "portrait", "--as-of", "0001-01-01"],
+        ["report", "conversion", "--from", "1899-12-31"],
+        ["report", "debtors", "--to", "2200-01-01"],
+        ["export", "month", "9999-12", "-o", "m.xlsx"],
+        ["export", "month", "0001-01", "-o", "m.xlsx"],
+        ["day-close", "--date", "9999-12-31"],
+        ["report", "winback", "--limit", "99999999999999999999"],
+        ["report", "rfm", "--details", "--limit", "0"],
+        ["report", "debtors", "--limit", "10000001"],
+        ["report", "winback", "--min-days", "99999999999999999999"],
+        ["report", "winback", "--min-days", "36501"],
+        ["report", "winback", "--min-days", "-1"],
+        ["report", "winback", "--limit", "１２"],
+        ["check", "--limit", "99999999999999999999"],
+    ],
+)
 def test_dates_and_limits_out_of_range_are_usage_errors_in_one_sentence(shop, tmp_path, monkeypatch, args):
     monkeypatch.chdir(tmp_path)
     code, out, err = shoptui("--db", shop, *args)
@@ -144,21 +160,36 @@ def test_dates_and_limits_out_of_range_are_usage_errors_in_one_sentence(shop, tm
     assert not (tmp_path / "m.xlsx").exists()
 
 
-@pytest.mark.parametrize("args", [
-    ["report", "portrait", "--as-of", "1900-01-01"],
-    ["report", "portrait", "--as-of", "2199-12-31"],
-    ["report", "winback", "--min-days", "36500", "--limit", "10000000"],
-    ["report", "winback", "--min-days", "0", "--limit", "1"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "portrait", "--as-of", "1900-01-01"],
+        ["report", "portrait", "--as-of", "2199-12-31"],
+        ["report", "winback", "--min-days", "36500", "--limit", "10000000"],
+        ["report", "winback", "--min-days", "0", "--limit", "1"],
+    ],
+)
 def test_the_ends_of_the_ranges_are_accepted(shop, args):
     code, _out, err = shoptui("--db", shop, *args)
     assert code == 0, err
 
 
 def test_imported_dates_outside_the_years_reject_their_row(shop, tmp_path):
-    code, out, _err = shoptui("--db", shop, "import", "sales", write_csv(tmp_path / "s.csv", [
-        ["receipt_no", "datetime", "total"],
-        ["1", "9999-12-31 10:00", "1000"], ["2", "0001-01-01", "1000"], ["3", "2024-03-05", "1000"]]))
+    code, out, _err = shoptui(
+        "--db",
+        shop,
+        "import",
+        "sales",
+        write_csv(
+            tmp_path / "s.csv",
+            [
+                ["receipt_no", "datetime", "total"],
+                ["1", "9999-12-31 10:00", "1000"],
+                ["2", "0001-01-01", "1000"],
+                ["3", "2024-03-05", "1000"],
+            ],
+        ),
+    )
     assert code == 1
     lines = out.splitlines()
     assert lines[-1] == "imported 1, updated 0, unchanged 0, rejected 2"
@@ -191,7 +222,8 @@ def test_a_full_disk_behind_a_failed_rollback_says_the_disk_is_full():
         try:
             memory.execute("INSERT INTO t VALUES (zeroblob(100000))")
         except sqlite3.OperationalError:
-            raise peewee.OperationalError("cannot rollback - no transaction is active")
+            # As peewee raises it: the disk-full error is only its __context__.
+            raise peewee.OperationalError("cannot rollback - no transaction is active")  # noqa: B904
     except peewee.OperationalError as exc:
         sentence = dbmod.describe_failure("/shop/shop.sqlite", exc)
     assert "rollback" not in sentence and "full" in sentence
@@ -214,11 +246,14 @@ def test_an_unexpected_error_is_one_sentence_without_its_name(shop, monkeypatch)
 PASSWORD = "s3cr3t-Pa55"
 
 
-@pytest.mark.parametrize("url", [
-    f"postgresql://shop:{PASSWORD}@127.0.0.1:1/shop",
-    f"postgresql://shop:{PASSWORD}@127.0.0.1:notaport/shop",
-    f"postgresql://127.0.0.1:1/shop?user=shop&password={PASSWORD}",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql://shop:{PASSWORD}@127.0.0.1:1/shop",
+        f"postgresql://shop:{PASSWORD}@127.0.0.1:notaport/shop",
+        f"postgresql://127.0.0.1:1/shop?user=shop&password={PASSWORD}",
+    ],
+)
 def test_a_connection_failure_never_shows_the_password(url):
     code, _out, err = shoptui("--db", url, "check")
     assert code == 1
@@ -246,10 +281,13 @@ def test_a_missing_postgresql_database_is_one_sentence_without_the_password(pg_u
     assert PASSWORD not in sentence and "FATAL" not in sentence
 
 
-@pytest.mark.parametrize("lines", [
-    [("1000", MAX_MINOR)],  # one line: quantity × price over the maximum
-    [("1", MAX_MINOR), ("1", 1)],  # two lines at the maximum together over it
-])
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [("1000", MAX_MINOR)],  # one line: quantity × price over the maximum
+        [("1", MAX_MINOR), ("1", 1)],  # two lines at the maximum together over it
+    ],
+)
 def test_sale_lines_over_the_maximum_are_refused(database, lines):
     from decimal import Decimal
 
@@ -280,10 +318,13 @@ def test_a_refused_value_is_quoted_on_one_line_without_its_escapes(shop):
     assert "\x1b" not in sentence and "\u202e" not in sentence and "\\u001b[2J\\nEUR" in sentence
 
 
-@pytest.mark.parametrize("url", [
-    f"postgresql://bob:{PASSWORD}@[::1/shop",
-    f"postgresql://bob:{PASSWORD}@127.0.0.1:99999/shop",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"postgresql://bob:{PASSWORD}@[::1/shop",
+        f"postgresql://bob:{PASSWORD}@127.0.0.1:99999/shop",
+    ],
+)
 def test_a_malformed_postgresql_address_is_our_own_sentence(url):
     # Found by a hostile tester: the URL parser's own words ("Invalid IPv6 URL", "Port out
     # of range 0-65535") came through.

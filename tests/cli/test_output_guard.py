@@ -115,7 +115,11 @@ def test_a_fifo_is_refused_at_once(command, demo_file, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPTUI_")}
     run = subprocess.run(
         [sys.executable, "-m", "shoptui", "--db", str(demo_file), *args, "-o", str(fifo)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT, env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=env,
     )
     assert run.returncode == 1 and run.stdout == ""
     assert "is not an ordinary file" in run.stderr and run.stderr.count("\n") == 1

@@ -42,8 +42,20 @@ def test_json_report(shop, shoptui):
 
 def test_as_of_from_to_and_store(shop, shoptui):
     code, out, _err = shoptui(
-        "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03",
-        "--from", "2025-03-02", "--to", "2025-03-03", "--store", "main", "--format", "json",
+        "--db",
+        str(shop),
+        "report",
+        "portrait",
+        "--as-of",
+        "2025-03-03",
+        "--from",
+        "2025-03-02",
+        "--to",
+        "2025-03-03",
+        "--store",
+        "main",
+        "--format",
+        "json",
     )
     assert code == 0
     data = json.loads(out)
@@ -62,8 +74,9 @@ def test_table_is_the_default(shop, shoptui):
 def test_csv_to_a_file(shop, shoptui, tmp_path):
     target = tmp_path / "portrait.csv"
     target.write_text("old content that must go\n" * 100)
-    code, out, _err = shoptui("--db", str(shop), "report", "portrait", "--as-of", "2025-03-03",
-                              "--format", "csv", "-o", str(target))
+    code, out, _err = shoptui(
+        "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03", "--format", "csv", "-o", str(target)
+    )
     assert code == 0 and out == ""
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
     assert rows[0] == ["section", "key", "value"]
@@ -76,8 +89,9 @@ def test_xlsx_needs_a_file_and_writes_one(shop, shoptui, tmp_path):
     code, _out, err = shoptui("--db", str(shop), "report", "portrait", "--format", "xlsx")
     assert code == 2 and "-o" in err and len(err.strip().splitlines()) == 1
     target = tmp_path / "portrait.xlsx"
-    code, _out, _err = shoptui("--db", str(shop), "report", "portrait", "--as-of", "2025-03-03",
-                               "--format", "xlsx", "-o", str(target))
+    code, _out, _err = shoptui(
+        "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03", "--format", "xlsx", "-o", str(target)
+    )
     assert code == 0
     from openpyxl import load_workbook
 
@@ -108,8 +122,9 @@ def test_period_ending_before_it_starts_is_bad_usage(shop, shoptui):
 
 
 def test_unwritable_output_is_one_sentence(shop, shoptui, tmp_path):
-    code, _out, err = shoptui("--db", str(shop), "report", "portrait", "--format", "csv",
-                              "-o", str(tmp_path / "missing" / "r.csv"))
+    code, _out, err = shoptui(
+        "--db", str(shop), "report", "portrait", "--format", "csv", "-o", str(tmp_path / "missing" / "r.csv")
+    )
     assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
@@ -117,11 +132,21 @@ def test_console_script(shop, tmp_path):
     """The installed ``shoptui`` script, as cron runs it."""
     script = Path(sys.executable).parent / "shoptui"
     env = {"PATH": str(script.parent), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
-    ok = subprocess.run([str(script), "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03", "--format", "json"],
-                        capture_output=True, text=True, env=env, timeout=60)
+    ok = subprocess.run(
+        [str(script), "--db", str(shop), "report", "portrait", "--as-of", "2025-03-03", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["revenue"] == "135001"
-    bad = subprocess.run([str(script), "--db", str(shop), "report", "portrait", "--as-of", "2025-13-45"],
-                         capture_output=True, text=True, env=env, timeout=60)
+    bad = subprocess.run(
+        [str(script), "--db", str(shop), "report", "portrait", "--as-of", "2025-13-45"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.strip() == "2025-13-45 is not a date; write it as YYYY-MM-DD."

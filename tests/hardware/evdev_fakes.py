@@ -24,8 +24,11 @@ def event(t: float, etype: int, code: int, value: int) -> InputEvent:
 
 def key(t: float, code: int, value: int) -> list[InputEvent]:
     """A key event as the kernel sends it: scan code, key, sync."""
-    return [event(t, ecodes.EV_MSC, ecodes.MSC_SCAN, 0x70000 + code), event(t, ecodes.EV_KEY, code, value),
-            event(t, ecodes.EV_SYN, ecodes.SYN_REPORT, 0)]
+    return [
+        event(t, ecodes.EV_MSC, ecodes.MSC_SCAN, 0x70000 + code),
+        event(t, ecodes.EV_KEY, code, value),
+        event(t, ecodes.EV_SYN, ecodes.SYN_REPORT, 0),
+    ]
 
 
 def _stroke_for(char: str, layout: str) -> tuple[int, bool]:
@@ -58,8 +61,9 @@ def keystrokes(text: str, start: float = 1_700_000_000.0, step: float = STEP, la
     return events
 
 
-HONEYWELL = dict(name="Honeywell Imaging & Mobility 1250g", vendor=0x0C2E, product=0x0B61,
-                 phys="usb-0000:00:14.0-2/input0")
+HONEYWELL = dict(
+    name="Honeywell Imaging & Mobility 1250g", vendor=0x0C2E, product=0x0B61, phys="usb-0000:00:14.0-2/input0"
+)
 
 
 class FakeDevice:

@@ -97,8 +97,13 @@ def test_a_lost_port_is_reopened_with_backoff_and_the_outage_reported(caplog):
 
     readings, statuses, listening = [], [], []
     listener = CounterListener(
-        "/dev/ttyFAKE", readings.append, open_port=open_port, on_status=lambda s, m: statuses.append(s),
-        on_listening=listening.append, backoff_first=0.01, backoff_most=0.03,
+        "/dev/ttyFAKE",
+        readings.append,
+        open_port=open_port,
+        on_status=lambda s, m: statuses.append(s),
+        on_listening=listening.append,
+        backoff_first=0.01,
+        backoff_most=0.03,
     )
     listener._exit = RecordingEvent()
     listener.start()
@@ -130,7 +135,9 @@ def test_a_failing_store_is_reported_and_the_listener_goes_on():
             raise RuntimeError("database is locked")
         stored.append(reading.visitors_in)
 
-    listener = CounterListener("p", on_reading, open_port=lambda *a, **k: port, on_status=lambda s, m: statuses.append((s, m)))
+    listener = CounterListener(
+        "p", on_reading, open_port=lambda *a, **k: port, on_status=lambda s, m: statuses.append((s, m))
+    )
     listener.start()
     try:
         wait_until(lambda: stored == [1, 3], what="readings 1 and 3")
@@ -157,11 +164,16 @@ def test_open_errors_say_what_to_do():
     assert describe_open_error("/dev/ttyS0", busy) == (
         "The port /dev/ttyS0 is in use by another program (another counter listener, or the app); stop that one first."
     )
-    windows_busy = serial.SerialException("could not open port 'COM3': PermissionError(13, 'Access is denied.', None, 5)")
+    windows_busy = serial.SerialException(
+        "could not open port 'COM3': PermissionError(13, 'Access is denied.', None, 5)"
+    )
     assert describe_open_error("COM3", windows_busy).startswith("The port COM3 is in use by another program")
     denied = serial.SerialException(errno.EACCES, "could not open port /dev/ttyUSB0: [Errno 13] Permission denied")
     assert "dialout" in describe_open_error("/dev/ttyUSB0", denied)
-    assert describe_open_error("x", ValueError("Not a valid baudrate: -1")) == "Cannot open the port x: Not a valid baudrate: -1"
+    assert (
+        describe_open_error("x", ValueError("Not a valid baudrate: -1"))
+        == "Cannot open the port x: Not a valid baudrate: -1"
+    )
 
 
 @needs_pty
@@ -204,7 +216,10 @@ class Listen:
     def __init__(self, db: Path, port: str, *options: str):
         self.process = subprocess.Popen(
             [*shoptui_command(), "--db", str(db), "counter", "listen", "--port", port, *options],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.stderr: list[str] = []
@@ -318,8 +333,14 @@ def unread(path: str) -> int:
 def test_listen_stops_cleanly_on_sigterm(tmp_path, pty_pair):
     master, path = pty_pair
     db = tmp_path / "shop.sqlite"
-    assert subprocess.run([*shoptui_command(), "--db", str(db), "stores", "add", "HN1", "Hà Nội 1"],
-                          capture_output=True, timeout=TIMEOUT).returncode == 0
+    assert (
+        subprocess.run(
+            [*shoptui_command(), "--db", str(db), "stores", "add", "HN1", "Hà Nội 1"],
+            capture_output=True,
+            timeout=TIMEOUT,
+        ).returncode
+        == 0
+    )
     listen = Listen(db, path, "--protocol", "pulse", "--store", "HN1", "--counter", "beam")
     try:
         listen.wait_listening()
@@ -369,7 +390,9 @@ def test_a_port_held_by_another_listener_is_refused(tmp_path, pty_pair):
         first.wait_listening()
         second = subprocess.run(
             [*shoptui_command(), "--db", str(db), "counter", "listen", "--port", path],
-            capture_output=True, text=True, timeout=TIMEOUT,
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
         )
         assert second.returncode == 1
         assert second.stderr == (
@@ -384,8 +407,18 @@ def test_a_port_held_by_another_listener_is_refused(tmp_path, pty_pair):
 
 def test_a_port_that_cannot_be_opened_exits_1_with_one_sentence(tmp_path):
     result = subprocess.run(
-        [*shoptui_command(), "--db", str(tmp_path / "shop.sqlite"), "counter", "listen", "--port", str(tmp_path / "ttyNONE")],
-        capture_output=True, text=True, timeout=TIMEOUT,
+        [
+            *shoptui_command(),
+            "--db",
+            str(tmp_path / "shop.sqlite"),
+            "counter",
+            "listen",
+            "--port",
+            str(tmp_path / "ttyNONE"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
     )
     assert result.returncode == 1
     assert result.stderr == f"There is no port {tmp_path / 'ttyNONE'}; check the cable and the device name.\n"

@@ -48,12 +48,15 @@ def test_a_burst_handed_over_in_one_read_counts_too():
     assert [a.timed for a in actions] == [True]
 
 
-@pytest.mark.parametrize("text, step, timed", [
-    ("12345", 0.0005, False),  # shorter than 6: only a known card makes it a scan
-    ("123456", 0.0005, True),
-    ("2000000000015", 0.010, False),  # 130 ms from first key to Enter: too slow by timing
-    ("2000000000015", 0.007, True),  # 91 ms
-])
+@pytest.mark.parametrize(
+    "text, step, timed",
+    [
+        ("12345", 0.0005, False),  # shorter than 6: only a known card makes it a scan
+        ("123456", 0.0005, True),
+        ("2000000000015", 0.010, False),  # 130 ms from first key to Enter: too slow by timing
+        ("2000000000015", 0.007, True),  # 91 ms
+    ],
+)
 def test_length_and_time_from_first_key_to_enter(text, step, timed):
     actions = feed_all(ScanDetector(max_seconds=0.1, min_length=6), burst(text, step=step))
     assert len(actions) == 1 and isinstance(actions[0], Candidate)
@@ -141,12 +144,15 @@ def test_which_characters_may_be_scanned():
     assert not any(may_be_scanned(c) for c in (None, " ", "\t", "\x1b", "ab"))
 
 
-@pytest.mark.parametrize("typed, meant", [
-    ("2000000000015", ["2000000000015"]),
-    ("ЛР000123", ["KH000123"]),  # Russian ЙЦУКЕН: K is Л, H is Р
-    ("ЙЦУ-123.", ["QWE-123/"]),  # and "." is where US has "/"
-    ("ABß12", ["AB-12"]),  # German: ß is on the US minus key
-    ("KH000Z12", ["KH000Z12", "KH000Y12"]),  # y/z could be either: the plain reading first
-])
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("2000000000015", ["2000000000015"]),
+        ("ЛР000123", ["KH000123"]),  # Russian ЙЦУКЕН: K is Л, H is Р
+        ("ЙЦУ-123.", ["QWE-123/"]),  # and "." is where US has "/"
+        ("ABß12", ["AB-12"]),  # German: ß is on the US minus key
+        ("KH000Z12", ["KH000Z12", "KH000Y12"]),  # y/z could be either: the plain reading first
+    ],
+)
 def test_layouts_are_mapped_back_to_us_characters(typed, meant):
     assert us_candidates(typed) == meant

@@ -34,7 +34,10 @@ def test_list_runs_on_the_real_machine_and_exits_0():
     lines = result.stdout.splitlines()
     for device in listed:
         verdict = "yes" if device.looks_like_scanner else "no"
-        assert any(line.split()[:1] == [device.path] and line.split()[2:3] == [verdict] for line in lines), (device, lines)
+        assert any(line.split()[:1] == [device.path] and line.split()[2:3] == [verdict] for line in lines), (
+            device,
+            lines,
+        )
     assert ("no scanners found" in result.stdout.lower()) == (not devices.scanners(listed))
 
 
@@ -62,10 +65,22 @@ def test_unknown_layout_is_an_error():
 
 
 LISTING = [
-    devices.InputDeviceInfo("/dev/input/event3", "AT Translated Set 2 keyboard", "0001:0001", False,
-                            "a keyboard not known as a scanner", phys="isa0060/serio0/input0"),
-    devices.InputDeviceInfo("/dev/input/event5", "Honeywell Imaging & Mobility 1250g", "0c2e:0b61", True,
-                            'name contains "honeywell"', phys="usb-0000:00:14.0-2/input0"),
+    devices.InputDeviceInfo(
+        "/dev/input/event3",
+        "AT Translated Set 2 keyboard",
+        "0001:0001",
+        False,
+        "a keyboard not known as a scanner",
+        phys="isa0060/serio0/input0",
+    ),
+    devices.InputDeviceInfo(
+        "/dev/input/event5",
+        "Honeywell Imaging & Mobility 1250g",
+        "0c2e:0b61",
+        True,
+        'name contains "honeywell"',
+        phys="usb-0000:00:14.0-2/input0",
+    ),
     devices.InputDeviceInfo("/dev/input/event9", "", "", False, "permission denied", readable=False),
 ]
 

@@ -35,27 +35,42 @@ def test_digits_and_lower_case_letters_us():
 
 
 def test_shift_gives_capitals_and_symbols():
-    assert decode(keystrokes("CARD-00042_X!@#$%^&*()+{}|:\"<>?~")) == "CARD-00042_X!@#$%^&*()+{}|:\"<>?~"
+    assert decode(keystrokes('CARD-00042_X!@#$%^&*()+{}|:"<>?~')) == 'CARD-00042_X!@#$%^&*()+{}|:"<>?~'
 
 
 def test_shift_released_ends_capitals():
     t = 1.0
-    events = key(t, ecodes.KEY_RIGHTSHIFT, 1) + key(t, ecodes.KEY_A, 1) + key(t, ecodes.KEY_A, 0) \
-        + key(t, ecodes.KEY_RIGHTSHIFT, 0) + key(t, ecodes.KEY_A, 1) + key(t, ecodes.KEY_A, 0)
+    events = (
+        key(t, ecodes.KEY_RIGHTSHIFT, 1)
+        + key(t, ecodes.KEY_A, 1)
+        + key(t, ecodes.KEY_A, 0)
+        + key(t, ecodes.KEY_RIGHTSHIFT, 0)
+        + key(t, ecodes.KEY_A, 1)
+        + key(t, ecodes.KEY_A, 0)
+    )
     assert decode(events) == "Aa"
 
 
 def test_held_key_repeats_are_ignored():
     t = 1.0
-    events = key(t, ecodes.KEY_7, 1) + [event(t + 0.5 + i * 0.03, ecodes.EV_KEY, ecodes.KEY_7, 2) for i in range(5)] \
-        + key(t + 0.7, ecodes.KEY_7, 0) + key(t + 0.8, ecodes.KEY_8, 1) + key(t + 0.8, ecodes.KEY_8, 0)
+    events = (
+        key(t, ecodes.KEY_7, 1)
+        + [event(t + 0.5 + i * 0.03, ecodes.EV_KEY, ecodes.KEY_7, 2) for i in range(5)]
+        + key(t + 0.7, ecodes.KEY_7, 0)
+        + key(t + 0.8, ecodes.KEY_8, 1)
+        + key(t + 0.8, ecodes.KEY_8, 0)
+    )
     assert decode(events) == "78"
 
 
 def test_held_shift_repeats_keep_shift():
     t = 1.0
-    events = key(t, ecodes.KEY_LEFTSHIFT, 1) + [event(t, ecodes.EV_KEY, ecodes.KEY_LEFTSHIFT, 2)] * 3 \
-        + key(t, ecodes.KEY_B, 1) + key(t, ecodes.KEY_B, 0)
+    events = (
+        key(t, ecodes.KEY_LEFTSHIFT, 1)
+        + [event(t, ecodes.EV_KEY, ecodes.KEY_LEFTSHIFT, 2)] * 3
+        + key(t, ecodes.KEY_B, 1)
+        + key(t, ecodes.KEY_B, 0)
+    )
     assert decode(events) == "B"
 
 
@@ -78,8 +93,12 @@ def test_german_layout_swaps_y_and_z_and_moves_symbols():
     events = [e for code in strokes for e in key(t, code, 1) + key(t, code, 0)]
     assert decode(events, "de") == "zyßö-"
     assert decode(events, "us") == "yz-;/"
-    shifted_7 = key(t, ecodes.KEY_LEFTSHIFT, 1) + key(t, ecodes.KEY_7, 1) + key(t, ecodes.KEY_7, 0) \
+    shifted_7 = (
+        key(t, ecodes.KEY_LEFTSHIFT, 1)
+        + key(t, ecodes.KEY_7, 1)
+        + key(t, ecodes.KEY_7, 0)
         + key(t, ecodes.KEY_LEFTSHIFT, 0)
+    )
     assert decode(shifted_7, "de") == "/"
     assert decode(shifted_7, "us") == "&"
 
@@ -90,18 +109,35 @@ def test_german_layout_round_trips_a_code_with_umlauts():
 
 
 def test_german_altgr_symbols():
-    events = key(1.0, ecodes.KEY_RIGHTALT, 1) + key(1.0, ecodes.KEY_Q, 1) + key(1.0, ecodes.KEY_Q, 0) \
-        + key(1.0, ecodes.KEY_8, 1) + key(1.0, ecodes.KEY_8, 0) + key(1.0, ecodes.KEY_RIGHTALT, 0) \
-        + key(1.0, ecodes.KEY_Q, 1) + key(1.0, ecodes.KEY_Q, 0)
+    events = (
+        key(1.0, ecodes.KEY_RIGHTALT, 1)
+        + key(1.0, ecodes.KEY_Q, 1)
+        + key(1.0, ecodes.KEY_Q, 0)
+        + key(1.0, ecodes.KEY_8, 1)
+        + key(1.0, ecodes.KEY_8, 0)
+        + key(1.0, ecodes.KEY_RIGHTALT, 0)
+        + key(1.0, ecodes.KEY_Q, 1)
+        + key(1.0, ecodes.KEY_Q, 0)
+    )
     assert decode(events, "de") == "@[q"
 
 
 def test_ctrl_alt_is_altgr_and_alt_alone_types_nothing():
-    ctrl_alt_q = key(1.0, ecodes.KEY_LEFTCTRL, 1) + key(1.0, ecodes.KEY_LEFTALT, 1) + key(1.0, ecodes.KEY_Q, 1) \
-        + key(1.0, ecodes.KEY_Q, 0) + key(1.0, ecodes.KEY_LEFTALT, 0) + key(1.0, ecodes.KEY_LEFTCTRL, 0)
-    assert decode(ctrl_alt_q, "de") == "@"
-    alt_f = key(1.0, ecodes.KEY_LEFTALT, 1) + key(1.0, ecodes.KEY_F, 1) + key(1.0, ecodes.KEY_F, 0) \
+    ctrl_alt_q = (
+        key(1.0, ecodes.KEY_LEFTCTRL, 1)
+        + key(1.0, ecodes.KEY_LEFTALT, 1)
+        + key(1.0, ecodes.KEY_Q, 1)
+        + key(1.0, ecodes.KEY_Q, 0)
         + key(1.0, ecodes.KEY_LEFTALT, 0)
+        + key(1.0, ecodes.KEY_LEFTCTRL, 0)
+    )
+    assert decode(ctrl_alt_q, "de") == "@"
+    alt_f = (
+        key(1.0, ecodes.KEY_LEFTALT, 1)
+        + key(1.0, ecodes.KEY_F, 1)
+        + key(1.0, ecodes.KEY_F, 0)
+        + key(1.0, ecodes.KEY_LEFTALT, 0)
+    )
     assert decode(alt_f + keystrokes("1")) == "1"
 
 
@@ -111,8 +147,13 @@ def test_caps_lock_inverts_letters_only():
 
 
 def test_ctrl_sends_control_codes_such_as_the_gs1_separator():
-    events = key(1.0, ecodes.KEY_LEFTCTRL, 1) + key(1.0, ecodes.KEY_RIGHTBRACE, 1) \
-        + key(1.0, ecodes.KEY_RIGHTBRACE, 0) + key(1.0, ecodes.KEY_LEFTCTRL, 0) + keystrokes("01")
+    events = (
+        key(1.0, ecodes.KEY_LEFTCTRL, 1)
+        + key(1.0, ecodes.KEY_RIGHTBRACE, 1)
+        + key(1.0, ecodes.KEY_RIGHTBRACE, 0)
+        + key(1.0, ecodes.KEY_LEFTCTRL, 0)
+        + keystrokes("01")
+    )
     assert decode(events) == "\x1d01"
 
 
@@ -128,8 +169,15 @@ def test_alt_keypad_codes_type_any_character():
 
 
 def test_non_key_events_and_unknown_keys_type_nothing():
-    events = [event(1.0, ecodes.EV_SYN, 0, 0), event(1.0, ecodes.EV_MSC, ecodes.MSC_SCAN, 4),
-              event(1.0, ecodes.EV_LED, ecodes.LED_NUML, 1)] + key(1.0, ecodes.KEY_F5, 1) + key(1.0, ecodes.KEY_ESC, 1)
+    events = (
+        [
+            event(1.0, ecodes.EV_SYN, 0, 0),
+            event(1.0, ecodes.EV_MSC, ecodes.MSC_SCAN, 4),
+            event(1.0, ecodes.EV_LED, ecodes.LED_NUML, 1),
+        ]
+        + key(1.0, ecodes.KEY_F5, 1)
+        + key(1.0, ecodes.KEY_ESC, 1)
+    )
     assert decode(events) == ""
 
 

@@ -31,8 +31,9 @@ def make_reader(hub):
 
     def make(path="/dev/input/event5", recorder=None, **kw):
         recorder = recorder or Recorder()
-        options = dict(open_device=hub.open, list_devices=hub.list, poll_interval=0.05,
-                       retry_delays=(0.01, 0.02, 0.05)) | kw
+        options = (
+            dict(open_device=hub.open, list_devices=hub.list, poll_interval=0.05, retry_delays=(0.01, 0.02, 0.05)) | kw
+        )
         reader = ScannerReader(path, recorder.on_scan, recorder.on_status, **options)
         readers.append(reader)
         reader.start()
@@ -72,8 +73,13 @@ def test_a_scan_without_enter_ends_after_the_gap(hub, make_reader):
 
 def test_unplug_mid_read_is_reported_and_the_scanner_is_found_again_on_a_new_path(hub, make_reader):
     first = hub.plug("/dev/input/event5")
-    hub.plug("/dev/input/event3", name="AT Translated Set 2 keyboard", vendor=0x0001, product=0x0001,
-             phys="isa0060/serio0/input0")
+    hub.plug(
+        "/dev/input/event3",
+        name="AT Translated Set 2 keyboard",
+        vendor=0x0001,
+        product=0x0001,
+        phys="isa0060/serio0/input0",
+    )
     reader, rec = make_reader(gap=None)
     wait_for(lambda: reader.state == CONNECTED)
     first.push(keystrokes("1111\n", start=time.time()))
@@ -212,19 +218,24 @@ def test_listing_describes_and_orders_devices(tmp_path, monkeypatch):
     monkeypatch.setattr(evdev, "InputDevice", lambda path, readonly=False: FakeDevice(path, **fakes[path]))
     found = devices.list_devices(str(tmp_path))
     assert [(d.path, d.vendor_product, d.looks_like_scanner) for d in found] == [
-        (str(tmp_path / "event2"), "0001:0001", False), (str(tmp_path / "event10"), "0c2e:0b61", True)]
+        (str(tmp_path / "event2"), "0001:0001", False),
+        (str(tmp_path / "event10"), "0c2e:0b61", True),
+    ]
     assert "honeywell" in found[1].reason
 
 
-@pytest.mark.parametrize("name, vendor, keys, looks", [
-    ("Honeywell Imaging & Mobility 1900", 0x0C2E, "keyboard", True),
-    ("USB Barcode Scanner", 0x1A86, "keyboard", True),
-    ("SM SM-2D PRODUCT HID KBW", 0x1EAB, "keyboard", True),
-    ("Generic USB", 0x05E0, "keyboard", True),  # Symbol/Zebra by vendor id
-    ("Logitech USB Keyboard", 0x046D, "keyboard", False),
-    ("Honeywell HID POS", 0x0C2E, "none", False),  # not in keyboard mode
-    ("Power Button", 0x0000, "power", False),
-])
+@pytest.mark.parametrize(
+    "name, vendor, keys, looks",
+    [
+        ("Honeywell Imaging & Mobility 1900", 0x0C2E, "keyboard", True),
+        ("USB Barcode Scanner", 0x1A86, "keyboard", True),
+        ("SM SM-2D PRODUCT HID KBW", 0x1EAB, "keyboard", True),
+        ("Generic USB", 0x05E0, "keyboard", True),  # Symbol/Zebra by vendor id
+        ("Logitech USB Keyboard", 0x046D, "keyboard", False),
+        ("Honeywell HID POS", 0x0C2E, "none", False),  # not in keyboard mode
+        ("Power Button", 0x0000, "power", False),
+    ],
+)
 def test_classify(name, vendor, keys, looks):
     codes = {"keyboard": range(1, 128), "none": [], "power": [ecodes.KEY_POWER]}[keys]
     result, reason = devices.classify(name, vendor, codes)

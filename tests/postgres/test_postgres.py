@@ -85,8 +85,13 @@ def test_three_processes_migrating_a_new_database_at_once_take_turns(pg_url, tmp
     gate = tmp_path / "go"
     ready = [tmp_path / f"ready{i}" for i in range(3)]
     processes = [
-        subprocess.Popen([sys.executable, "-c", _OPEN, pg_url, str(gate), str(flag)], cwd=root,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", _OPEN, pg_url, str(gate), str(flag)],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for flag in ready
     ]
     deadline = time.monotonic() + 120
@@ -128,8 +133,16 @@ def test_two_tills_sell_to_one_customer_at_once_and_the_books_hold(pg_url):
         settings.clear_cache()
         database.close()
     root = Path(__file__).resolve().parents[2]
-    tills = [subprocess.Popen([sys.executable, "-m", "tests.cli.concurrent_writers", pg_url, "sell", "SHARED", "60"],
-                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    tills = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.cli.concurrent_writers", pg_url, "sell", "SHARED", "60"],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for till in tills:
         out, err = till.communicate(timeout=300)
         assert till.returncode == 0 and out.splitlines()[-1].startswith("done"), err

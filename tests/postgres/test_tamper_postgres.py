@@ -66,8 +66,15 @@ def test_anonymise_passes_the_audit_trigger_and_the_chains_still_verify(pg_datab
     from shoptui.models import AuditLog, Customer
     from shoptui.services import privacy
 
-    an = customers.register({"name": "Nguyễn Thị An", "phone": "0912 345 678", "email": "an@example.com",
-                             "notes": "allergic to nuts", "credit_limit": 500_000}).customer
+    an = customers.register(
+        {
+            "name": "Nguyễn Thị An",
+            "phone": "0912 345 678",
+            "email": "an@example.com",
+            "notes": "allergic to nuts",
+            "credit_limit": 500_000,
+        }
+    ).customer
     checkout.record_sale(sale_quote.SaleInput(customer=an, amount=100_000, credit=20_000))
     exported = privacy.export(an.code)
     assert exported["profile"]["email"] == "an@example.com" and exported["balances"]["debt"] == "20000"

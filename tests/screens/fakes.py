@@ -9,7 +9,7 @@ from hardware.counter.protocols import Reading
 
 
 class FakeScanner:
-    instances: list["FakeScanner"] = []
+    instances: list[FakeScanner] = []
 
     def __init__(self, path, on_scan, on_status=None, *, layout="us", **kwargs):
         self.path, self.on_scan, self.on_status, self.layout = path, on_scan, on_status, layout
@@ -34,7 +34,7 @@ class FakeScanner:
 
 
 class FakeCounter:
-    instances: list["FakeCounter"] = []
+    instances: list[FakeCounter] = []
 
     def __init__(self, port, on_reading, *, baudrate=9600, protocol="totals", on_status=None, **kwargs):
         self.port, self.on_reading, self.on_status = port, on_reading, on_status

@@ -8,9 +8,9 @@ import time
 
 from textual import events
 from textual.command import CommandList, CommandPalette
+from textual.keys import _character_to_key
 from textual.widgets import Input
 from textual.widgets._footer import FooterKey  # the footer's keys, as a test reads them
-from textual.keys import _character_to_key
 
 from screens.app import make_app
 from screens.widgets.footer import ShopFooter
@@ -70,8 +70,11 @@ async def started(pilot) -> None:
     from screens.sign_in.sign_in_modal import SignInModal
 
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, (DirectoryScreen, SignInModal)) and app.screen.is_mounted,
-                what="the first screen")
+    await until(
+        pilot,
+        lambda: isinstance(app.screen, (DirectoryScreen, SignInModal)) and app.screen.is_mounted,
+        what="the first screen",
+    )
     await settled(pilot)
 
 
@@ -96,8 +99,11 @@ async def keys_delivered(pilot) -> None:
     has gone on to the widgets, so a key pressed next (Enter) is not the end of a burst."""
     scans = pilot.app.scans
     track_held_keys(pilot.app)  # for an app not made by app_for (installed before its timer fires)
-    await until(pilot, lambda: not scans.detector.held and not scans.detector.waiting and not scans.timer_deliveries,
-                what="the keys held as a possible scan")
+    await until(
+        pilot,
+        lambda: not scans.detector.held and not scans.detector.waiting and not scans.timer_deliveries,
+        what="the keys held as a possible scan",
+    )
     await pilot.pause()
 
 
@@ -105,8 +111,9 @@ def search_answered(app) -> bool:
     """The directory has searched for what its box holds now and shown the answer (or said
     why not): no search is waiting for a pause in typing and none is on its way."""
     screen = app.screen
-    return (screen._debounce is None and not screen._searching
-            and screen._query == screen.query_one("#search", Input).value)
+    return (
+        screen._debounce is None and not screen._searching and screen._query == screen.query_one("#search", Input).value
+    )
 
 
 def _palette_answered(palette: CommandPalette, text: str) -> bool:
@@ -123,8 +130,11 @@ async def palette(pilot, text: str) -> None:
     """Ctrl+P, the command's name, Enter: as a person picks it, once the palette has found it."""
     app = pilot.app
     await pilot.press("ctrl+p")
-    await until(pilot, lambda: isinstance(app.screen, CommandPalette) and app.focused is app.screen.query_one(Input),
-                what="the palette")
+    await until(
+        pilot,
+        lambda: isinstance(app.screen, CommandPalette) and app.focused is app.screen.query_one(Input),
+        what="the palette",
+    )
     found = app.screen
     await pilot.press(*text)
     await until(pilot, lambda: _palette_answered(found, text), what=f"the palette's hits for {text}")
@@ -201,8 +211,16 @@ def screen_text(app) -> str:
     from rich.console import Console
 
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     return console.export_text(styles=False)
 

@@ -15,8 +15,7 @@ from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
 from .helpers import SIZE, app_for, pilot_test, until
-from .till_helpers import open_sale, quote_text
-from .till_helpers import card_open, done_shown, done_text, type_amount
+from .till_helpers import card_open, done_shown, done_text, open_sale, quote_text, type_amount
 
 
 @pytest.fixture
@@ -38,13 +37,17 @@ async def test_the_sale_dialog_pays_from_the_advance(paid_ahead, database):
         await until(pilot, lambda: "At most ₫70,000 can be paid from the advance" in quote_text(modal), what="the cap")
         modal.query_one("#advance", Input).value = "70000"
         await until(pilot, lambda: "Cash: ₫30,000" in quote_text(modal), what="the cash left")
-        assert "From the advance: ₫70,000" in quote_text(modal) and "Advance left after this sale: ₫0" in quote_text(modal)
+        assert "From the advance: ₫70,000" in quote_text(modal) and "Advance left after this sale: ₫0" in quote_text(
+            modal
+        )
         await pilot.press("enter")
         text = done_text(await done_shown(pilot))
         assert "Paid from the advance: ₫70,000" in text and "Paid by cash: ₫30,000" in text and "Debt now: ₫0" in text
     receipt = Receipt.get(Receipt.customer == paid_ahead.id)
     assert {p.method: p.amount for p in Payment.select().where(Payment.receipt == receipt)} == {
-        "advance": 70_000, "cash": 30_000}
+        "advance": 70_000,
+        "cash": 30_000,
+    }
     assert Customer.get_by_id(paid_ahead.id).debt_balance == 0
     assert run_checks() == []
 
@@ -67,7 +70,11 @@ async def test_the_quote_lists_what_pays_this_sale_and_the_advance_left_apart(pa
         assert quote_text(modal).index("Advance left after this sale") > quote_text(modal).index("Cash: ₫7,345")
         modal.query_one("#advance", Input).value = ""
         modal.query_one("#credit", Input).value = "2000"
-        await until(pilot, lambda: "On credit, first from the advance: ₫2,000" in quote_text(modal), what="credit from the advance")
+        await until(
+            pilot,
+            lambda: "On credit, first from the advance: ₫2,000" in quote_text(modal),
+            what="credit from the advance",
+        )
         assert "Advance left after this sale: ₫68,000" in quote_text(modal)
 
 
@@ -112,14 +119,20 @@ async def test_a_payment_in_advance_beyond_the_debt(database):
         await type_amount(pilot, "500000")
         modal.query_one("#pay-kind").value = "advance"
         note = modal.query_one("#pay-advance", Static)
-        await until(pilot, lambda: "₫380,000 more than the debt is kept as an advance" in str(note.render()),
-                    what="the advance said")
+        await until(
+            pilot,
+            lambda: "₫380,000 more than the debt is kept as an advance" in str(note.render()),
+            what="the advance said",
+        )
         await pilot.press("enter")
         text = done_text(await done_shown(pilot))
         assert "Paid: ₫500,000" in text and "Debt now: ₫0" in text and "Paid in advance: ₫380,000" in text
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data.header.debt == -380_000,
-                    what="the card read again")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data.header.debt == -380_000,
+            what="the card read again",
+        )
     entry = DebtEntry.get(DebtEntry.kind == "advance")
     assert entry.amount == -500_000 and entry.method == "cash"
     assert run_checks() == []
@@ -136,7 +149,9 @@ async def test_nothing_owed_opens_a_payment_in_advance_for_the_owner(database):
         await until(pilot, lambda: isinstance(app.screen, DebtPaymentModal))
         modal = app.screen
         assert modal.query_one("#pay-kind").value == "advance"
-        assert "owes nothing; a payment is kept as an advance" in str(modal.query_one(".dialog-message", Static).render())
+        assert "owes nothing; a payment is kept as an advance" in str(
+            modal.query_one(".dialog-message", Static).render()
+        )
         await type_amount(pilot, "50000")
         note = modal.query_one("#pay-advance", Static)
         await until(pilot, lambda: "₫50,000 is kept as an advance" in str(note.render()), what="the advance said")

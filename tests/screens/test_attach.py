@@ -1,4 +1,4 @@
-""""Forgot my card" (Ctrl+R on the card): the receipt is shown before it is attached, the
+""" "Forgot my card" (Ctrl+R on the card): the receipt is shown before it is attached, the
 short number of this store's receipt is read, another customer's receipt is refused."""
 
 from __future__ import annotations

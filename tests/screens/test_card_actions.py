@@ -16,10 +16,8 @@ from shoptui.models import AuditLog
 from shoptui.services import cards, customers, users, vouchers
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, settled, until
-from .helpers import palette
-from .till_helpers import sign_in
-from .till_helpers import card_open
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, scan, screen_text, settled, until
+from .till_helpers import card_open, sign_in
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 
@@ -37,9 +35,16 @@ def shop(database):
 
 async def actions_open(pilot, held: int) -> CardActionsModal:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, CardActionsModal) and app.screen.held is not None
-                and len(app.screen.held.cards) == held
-                and app.screen.query_one("#held-cards", DataTable).row_count == held, what=f"{held} cards held")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, CardActionsModal)
+            and app.screen.held is not None
+            and len(app.screen.held.cards) == held
+            and app.screen.query_one("#held-cards", DataTable).row_count == held
+        ),
+        what=f"{held} cards held",
+    )
     return app.screen
 
 
@@ -65,7 +70,10 @@ async def test_withdraw_and_replace_from_the_customer_card(shop, database):
         modal = await actions_open(pilot, 1)
         assert "Card 2000000000022 withdrawn." in notes.texts()
         # Replace the other one: a card another customer holds, a gift card, then a new card scanned.
-        for refused, sentence in (("2000000000039", "already belongs to Trần Bình"), ("2900000000018", "is a gift card")):
+        for refused, sentence in (
+            ("2000000000039", "already belongs to Trần Bình"),
+            ("2900000000018", "is a gift card"),
+        ):
             modal.query_one("#card-new-barcode", Input).value = refused
             await pilot.press("f7")
             await until(pilot, lambda: sentence in error_text(modal), what=sentence)
@@ -79,8 +87,13 @@ async def test_withdraw_and_replace_from_the_customer_card(shop, database):
         modal = await actions_open(pilot, 1)
         assert modal.selected == "2000000000046"
         await pilot.press("escape")
-        await until(pilot, lambda: app.screen is card and card.data is not None
-                    and len([r for r in card.data.cards if not r.current]) == 2, what="the card read afresh")
+        await until(
+            pilot,
+            lambda: (
+                app.screen is card and card.data is not None and len([r for r in card.data.cards if not r.current]) == 2
+            ),
+            what="the card read afresh",
+        )
         card.query_one("#card-tabs", TabbedContent).active = "cards"
         await until(pilot, lambda: "2000000000046" in screen_text(app), what="the cards tab drawn")
         shown = screen_text(app)
@@ -178,7 +191,9 @@ async def test_the_owner_anonymises_from_the_card_after_a_second_question(shop, 
         await until(pilot, lambda: isinstance(app.screen, ChoiceModal), what="the question again")
         await pilot.press("down", "enter")
         await until(pilot, lambda: f"Customer {an.code} anonymised." in notes.texts(), what="anonymised")
-        await until(pilot, lambda: card.data is not None and card.data.header.name != "Nguyễn Văn An", what="read afresh")
+        await until(
+            pilot, lambda: card.data is not None and card.data.header.name != "Nguyễn Văn An", what="read afresh"
+        )
     gone = Customer.get_by_id(an.id)
     assert gone.phone is None and gone.name != "Nguyễn Văn An"
     assert AuditLog.get(AuditLog.action == "customer.anonymise").actor == "Hoa"

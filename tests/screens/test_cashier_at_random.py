@@ -24,8 +24,12 @@ PRODUCT = ean13("893000000111")
 GIFT = ean13("290000000101")
 KEYS = (
     ["f2", "f4", "f5", "f6", "f7", "f8", "f9", "f10", "f12", "f1", "ctrl+r", "ctrl+w", "ctrl+s"]
-    + ["escape"] * 6 + ["enter"] * 6 + ["tab"] * 4 + ["shift+tab", "up", "down", "pagedown", "backspace"]
-    + list("0123456789") * 2 + list("abn-%; ")
+    + ["escape"] * 6
+    + ["enter"] * 6
+    + ["tab"] * 4
+    + ["shift+tab", "up", "down", "pagedown", "backspace"]
+    + list("0123456789") * 2
+    + list("abn-%; ")
 )
 
 
@@ -36,20 +40,34 @@ def shop(database):
     Product.create(sku="TEA", barcode=PRODUCT, name="Green tea", price=30_000)
     people = []
     for name, card in zip(("Nguyễn Văn An", "Trần Bình"), CARDS):
-        c = customers.register({"name": name, "phone": "0912 345 67" + str(len(people)), "credit_limit": 300_000}, owner).customer
+        c = customers.register(
+            {"name": name, "phone": "0912 345 67" + str(len(people)), "credit_limit": 300_000}, owner
+        ).customer
         cards.issue_card(c, card, actor=owner)
         points.adjust_points(c, 200, "welcome", owner)
         people.append(c)
     vouchers.create_voucher("TET", "amount", 5_000, max_uses=None, actor=owner)
     vouchers.load_gift_card(GIFT, 100_000, owner)
-    sale = checkout.record_sale(SaleInput(customer=people[0], lines=[LineInput(qty=Decimal(2), sku="TEA")], credit=20_000),
-                             owner).receipt
+    sale = checkout.record_sale(
+        SaleInput(customer=people[0], lines=[LineInput(qty=Decimal(2), sku="TEA")], credit=20_000), owner
+    ).receipt
     return {"cashier": cashier, "sale": sale}
 
 
 def scans_for(shop) -> list[str]:
-    return [*CARDS, PRODUCT, "TEA", "TET", GIFT, ean13("200000000999"), shop["sale"].number,
-            "x/1", "12ab!!", "9" * 40, "[/]=HYPERLINK(1)"]
+    return [
+        *CARDS,
+        PRODUCT,
+        "TEA",
+        "TET",
+        GIFT,
+        ean13("200000000999"),
+        shop["sale"].number,
+        "x/1",
+        "12ab!!",
+        "9" * 40,
+        "[/]=HYPERLINK(1)",
+    ]
 
 
 @pilot_test

@@ -32,14 +32,24 @@ def an(database):
     settings.set_value("points_earn_per", "1000")
     today = clock.today()
     customer = customers.register(
-        {"name": "Nguyễn Văn An", "phone": "0912 345 678", "birthday": today.replace(year=1990) if (today.month, today.day) != (2, 29) else dt.date(1990, 2, 28),
-         "discount_bp": 500, "credit_limit": 300_000, "consent_zalo": True, "groups": ["VIP"], "notes": "likes [bold]green tea[/]"},
+        {
+            "name": "Nguyễn Văn An",
+            "phone": "0912 345 678",
+            "birthday": today.replace(year=1990) if (today.month, today.day) != (2, 29) else dt.date(1990, 2, 28),
+            "discount_bp": 500,
+            "credit_limit": 300_000,
+            "consent_zalo": True,
+            "groups": ["VIP"],
+            "notes": "likes [bold]green tea[/]",
+        },
     ).customer
     customers.define_property("eyesight", "Eyesight", "number")
     customers.set_property(customer, "eyesight", "-1.5")
     cards.issue_card(customer, "2000000000015", at=T0)
     cards.replace_card("2000000000015", "2000000000022", at=T0 + dt.timedelta(days=2))
-    sale = checkout.record_sale(SaleInput(customer=customer, amount=200_000, credit=80_000, at=T0 + dt.timedelta(days=3))).receipt
+    sale = checkout.record_sale(
+        SaleInput(customer=customer, amount=200_000, credit=80_000, at=T0 + dt.timedelta(days=3))
+    ).receipt
     sale_return.record_return(sale, 20_000, at=T0 + dt.timedelta(days=4))
     debts.take_payment(customer, 10_000, at=T0 + dt.timedelta(days=5))
     points.adjust_points(customer, 7, "welcome gift", at=T0 + dt.timedelta(days=6))
@@ -82,8 +92,16 @@ async def test_enter_opens_the_card_with_the_facts_in_its_header(an, database):
     async with app.run_test(size=SIZE) as pilot:
         await open_card(pilot, "Nguyễn")
         head = header_text(app)
-        for fact in ("Nguyễn Văn An", an.code, "0912 345 678", "Points: 177", "Debt: ₫50,000",
-                     "Credit left: ₫250,000", "Discount: 5%", "birthday this week"):
+        for fact in (
+            "Nguyễn Văn An",
+            an.code,
+            "0912 345 678",
+            "Points: 177",
+            "Debt: ₫50,000",
+            "Credit left: ₫250,000",
+            "Discount: 5%",
+            "birthday this week",
+        ):
             assert fact in head, (fact, head)
         assert "incomplete data" not in head
         assert app.screen.query_one("#card-tabs", TabbedContent).active == "profile"
@@ -105,13 +123,18 @@ async def test_every_tab_shows_its_data(an, database):
         assert rows_of(app, "returns-table")[0][3] == "₫20,000"
         cards_rows = rows_of(app, "cards-table")
         assert [(r[0], r[2], r[5]) for r in cards_rows] == [
-            ("2000000000022", "held now", ""), ("2000000000015", "replaced", "2000000000022"),
+            ("2000000000022", "held now", ""),
+            ("2000000000015", "replaced", "2000000000022"),
         ]
         assert [(r[1], r[2], r[3]) for r in rows_of(app, "points-table")] == [
-            ("+7", "177", "adjustment"), ("-20", "170", "reversed (return)"), ("+190", "190", "earned"),
+            ("+7", "177", "adjustment"),
+            ("-20", "170", "reversed (return)"),
+            ("+190", "190", "earned"),
         ]
         assert [(r[1], r[2], r[3]) for r in rows_of(app, "debts-table")] == [
-            ("-₫10,000", "₫50,000", "payment"), ("-₫20,000", "₫60,000", "return"), ("+₫80,000", "₫80,000", "sale on credit"),
+            ("-₫10,000", "₫50,000", "payment"),
+            ("-₫20,000", "₫60,000", "return"),
+            ("+₫80,000", "₫80,000", "sale on credit"),
         ]
         aging = str(app.screen.query_one("#aging", Static).render())
         assert "Unpaid: ₫50,000" in aging and "91+ days: ₫50,000" in aging
@@ -268,7 +291,9 @@ async def test_a_card_is_added_by_typing_it(an, database):
 @pilot_test
 async def test_hostile_text_in_the_card_shows_literally(database):
     customer = customers.register({"name": "placeholder"}).customer
-    Customer.update(name="[/]\x1b[31m[bold]x", notes="[link=http://x]y[/link]").where(Customer.id == customer.id).execute()
+    Customer.update(name="[/]\x1b[31m[bold]x", notes="[link=http://x]y[/link]").where(
+        Customer.id == customer.id
+    ).execute()
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.screen.query_one("#customers", DataTable).row_count == 1)
@@ -290,13 +315,23 @@ async def test_card_and_forms_fit_small_and_large_terminals(an, database, size):
     async with app.run_test(size=size) as pilot:
         await open_card(pilot, "Nguyễn")
         # The tabs and the footer are drawn a moment after the card's data (it flaked on a busy box).
-        await until(pilot, lambda: all(word in screen_text(app) for word in ("Nguyễn Văn An", "Surveys", "Back")),
-                    what="the card drawn")
+        await until(
+            pilot,
+            lambda: all(word in screen_text(app) for word in ("Nguyễn Văn An", "Surveys", "Back")),
+            what="the card drawn",
+        )
         screen = screen_text(app)
         assert len(screen.splitlines()) == size[1] and max(map(len, screen.splitlines())) <= size[0]
         await pilot.press("f4")
-        await until(pilot, lambda: isinstance(app.screen, EditCustomerModal) and app.screen.query("#save")
-                    and app.screen.query_one("#save").region.height > 0, what="the form laid out")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, EditCustomerModal)
+                and app.screen.query("#save")
+                and app.screen.query_one("#save").region.height > 0
+            ),
+            what="the form laid out",
+        )
         await drawn(pilot)
         buttons = app.screen.query_one("#save")
         assert buttons.region.bottom <= size[1]  # the Save button is on screen
@@ -315,9 +350,13 @@ async def test_footer_keys_of_the_card_are_named_and_each_does_something(an, dat
         # What the till needs all day is in the footer; the rest (so that 80 columns hold it in
         # every language) is bound, named and remappable, and listed by F1 and the palette.
         assert shown == {
-            "card-back": ("escape", "Back"), "card-edit": ("f4", "Edit"), "card-sale": ("f5", "Sale"),
-            "card-return": ("f8", "Return"), "card-debt-payment": ("f9", "Pay debt"),
-            "help": ("f1", "Help"), "quit": ("ctrl+q", "Quit"),
+            "card-back": ("escape", "Back"),
+            "card-edit": ("f4", "Edit"),
+            "card-sale": ("f5", "Sale"),
+            "card-return": ("f8", "Return"),
+            "card-debt-payment": ("f9", "Pay debt"),
+            "help": ("f1", "Help"),
+            "quit": ("ctrl+q", "Quit"),
         }
         off_footer = {
             binding.id: (key, binding.description)
@@ -325,7 +364,9 @@ async def test_footer_keys_of_the_card_are_named_and_each_does_something(an, dat
             if not binding.show and binding.id and binding.id.startswith("card-")
         }
         assert {
-            "card-status": ("f6", "Status"), "card-add": ("f7", "Add card"), "card-adjust": ("f10", "Adjust"),
+            "card-status": ("f6", "Status"),
+            "card-add": ("f7", "Add card"),
+            "card-adjust": ("f10", "Adjust"),
             "card-merge": ("f12", "Merge duplicate"),
         }.items() <= off_footer.items()
         await pilot.press("f7")
@@ -425,6 +466,7 @@ async def test_header_lines_break_between_facts_never_inside_one_at_80_columns(a
             assert not line.rstrip().endswith(label + ":"), (label, lines)  # its value is on its line
         assert all(cell_len(line) <= 78 for line in lines), lines
         await pilot.resize_terminal(200, 40)
+
         def facts_on_one_line() -> bool:
             line = next(line for line in header_text(app).splitlines() if _("Points") + ":" in line)
             return _("Segment") + ":" in line
@@ -464,7 +506,9 @@ async def test_ctrl_w_withdraws_a_lost_card_from_the_card(an, database):
         await pilot.press("escape")
         await until(pilot, lambda: app.screen is card)
         assert app.screen.query_one("#card-tabs", TabbedContent).active == "cards"
-        await until(pilot, lambda: ("2000000000022", "withdrawn") in [(r[0], r[2]) for r in rows_of(app, "cards-table")])
+        await until(
+            pilot, lambda: ("2000000000022", "withdrawn") in [(r[0], r[2]) for r in rows_of(app, "cards-table")]
+        )
 
 
 @pilot_test
@@ -520,7 +564,9 @@ async def test_the_header_shows_the_age_of_the_oldest_debt_and_marks_the_shops_r
 
     settings.set_value("credit_max_age_days", "30")
     customer = customers.register({"name": "Phạm Thu"}).customer
-    checkout.record_sale(SaleInput(customer=customer, amount=560_000, credit=560_000, at=clock.now() - dt.timedelta(days=72)))
+    checkout.record_sale(
+        SaleInput(customer=customer, amount=560_000, credit=560_000, at=clock.now() - dt.timedelta(days=72))
+    )
     app = app_for(database)
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
@@ -530,7 +576,7 @@ async def test_the_header_shows_the_age_of_the_oldest_debt_and_marks_the_shops_r
         assert "Debt: ₫560,000 · oldest 72 days" in head, head
         assert "debt older than the shop allows" in head
         text = card._header_text(card.data.header)
-        marked = [text.plain[span.start:span.end] for span in text.spans if span.style == WARNING_STYLE]
+        marked = [text.plain[span.start : span.end] for span in text.spans if span.style == WARNING_STYLE]
         assert "₫560,000 · oldest 72 days" in marked and " debt older than the shop allows " in marked
         assert all(cell_len(line) <= 78 for line in head.splitlines())
 
@@ -541,7 +587,9 @@ async def test_a_young_debt_within_the_rule_is_shown_without_a_warning(database)
 
     settings.set_value("credit_max_age_days", "30")
     customer = customers.register({"name": "Phạm Thu"}).customer
-    checkout.record_sale(SaleInput(customer=customer, amount=100_000, credit=100_000, at=clock.now() - dt.timedelta(days=5)))
+    checkout.record_sale(
+        SaleInput(customer=customer, amount=100_000, credit=100_000, at=clock.now() - dt.timedelta(days=5))
+    )
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))

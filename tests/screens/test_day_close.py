@@ -27,7 +27,9 @@ async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
     minh = users.add_user("Minh", "cashier", "1111", SYSTEM)
     lan = users.add_user("Lan", "cashier", "2222", SYSTEM)
     an = customers.register({"name": "An", "phone": "0912 345 678"}, actor=SYSTEM).customer
-    sale = checkout.record_sale(SaleInput(customer=an, amount=100_000, card=30_000, credit=20_000), Actor(user=minh)).receipt
+    sale = checkout.record_sale(
+        SaleInput(customer=an, amount=100_000, card=30_000, credit=20_000), Actor(user=minh)
+    ).receipt
     checkout.record_sale(SaleInput(amount=999_000), Actor(user=lan))
     debts.take_payment(an, 5_000, "cash", Actor(user=minh))
     sale_return.record_return(sale, 10_000, actor=Actor(user=minh))
@@ -55,8 +57,11 @@ async def test_f11_shows_the_cashiers_day_and_exports_it(database, tmp_path):
         await until(pilot, lambda: isinstance(app.screen, DayCloseScreen))
         # A cashier's "u" is told, not obeyed.
         await pilot.press("u")
-        await until(pilot, lambda: "A cashier may not see another user's day close; ask a manager." in notes.texts("error"),
-                    what="the refusal")
+        await until(
+            pilot,
+            lambda: "A cashier may not see another user's day close; ask a manager." in notes.texts("error"),
+            what="the refusal",
+        )
         assert app.screen.user_id == minh.id
         await pilot.press("left")
         await until(pilot, lambda: app.screen.report.sales_count == 0, what="the day before")

@@ -39,8 +39,11 @@ async def test_enter_pays_all_the_debt_in_cash(owes, database):
         text = done_text(await done_shown(pilot))
         assert "Paid: ₫120,000" in text and "Paid by: cash" in text and "Debt now: ₫0" in text
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data.header.debt == 0,
-                    what="the card read again")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data.header.debt == 0,
+            what="the card read again",
+        )
     assert Customer.get_by_id(owes.id).debt_balance == 0
     assert run_checks() == []
 

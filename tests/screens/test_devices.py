@@ -23,7 +23,7 @@ T0 = dt.datetime(2024, 3, 1, 9, 0)
 
 SCANNERS = [
     InputDeviceInfo("/dev/input/event3", "AT Translated Set 2 keyboard", "0001:0001", False, "a keyboard"),
-    InputDeviceInfo("/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", True, "name contains \"barcode\""),
+    InputDeviceInfo("/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", True, 'name contains "barcode"'),
 ]
 
 
@@ -52,7 +52,13 @@ def app_with(database, fakes):
 
 @pilot_test
 async def test_a_scan_from_the_evdev_scanner_opens_the_card_and_readings_are_stored(database, fakes, an):
-    configure(scanner_device="barcode", scanner_layout="de", counter_port="/dev/ttyUSB0", counter_protocol="pulse", counter_name="door")
+    configure(
+        scanner_device="barcode",
+        scanner_layout="de",
+        counter_port="/dev/ttyUSB0",
+        counter_protocol="pulse",
+        counter_name="door",
+    )
     app = app_with(database, fakes)
     async with app.run_test(size=SIZE) as pilot:
         (scanner,) = FakeScanner.instances
@@ -62,8 +68,15 @@ async def test_a_scan_from_the_evdev_scanner_opens_the_card_and_readings_are_sto
         assert counter.port == "/dev/ttyUSB0" and counter.protocol == "pulse" and counter.started_with is True
 
         scanner.scan("2000000000015")
-        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.customer_id == an.id and app.screen.data is not None,
-                    what="the card of the scanned customer")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, CustomerCardScreen)
+                and app.screen.customer_id == an.id
+                and app.screen.data is not None
+            ),
+            what="the card of the scanned customer",
+        )
 
         at = dt.datetime(2024, 3, 2, 10, 15)
         counter.send(Reading(1, None, cumulative=False, line="P", at=at))
@@ -129,16 +142,29 @@ async def test_devices_screen_lists_scanners_and_the_counter_and_chooses_and_tes
 
     from screens.devices.devices_screen import DevicesScreen
 
-    configure(scanner_device="/dev/input/event7", counter_port="/dev/ttyUSB0", counter_name="door", counter_protocol="pulse")
+    configure(
+        scanner_device="/dev/input/event7", counter_port="/dev/ttyUSB0", counter_name="door", counter_protocol="pulse"
+    )
     app = app_with(database, fakes)
     async with app.run_test(size=SIZE) as pilot:
         (first,) = FakeScanner.instances
         (counter,) = FakeCounter.instances
         await pilot.press("ctrl+o")
-        await until(pilot, lambda: isinstance(app.screen, DevicesScreen) and app.screen.query_one("#scanners", DataTable).row_count == 2)
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DevicesScreen) and app.screen.query_one("#scanners", DataTable).row_count == 2
+            ),
+        )
         table = app.screen.query_one("#scanners", DataTable)
         assert [str(c) for c in table.get_row("/dev/input/event7")] == [
-            "/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", "yes", "yes", "in use"]
+            "/dev/input/event7",
+            "Honeywell Barcode Scanner",
+            "0c2e:0b61",
+            "yes",
+            "yes",
+            "in use",
+        ]
         assert [str(c) for c in table.get_row("/dev/input/event3")][3:] == ["no", "yes", ""]
         assert "/dev/input/event7 — connected" in shown(app, "#scanner-state")
 
@@ -187,7 +213,10 @@ async def test_devices_screen_with_no_input_devices_says_so_and_is_in_the_palett
         devices_command = [c for c in screen_commands(app) if c.title == "Devices"]
         assert len(devices_command) == 1
         devices_command[0].callback()
-        await until(pilot, lambda: isinstance(app.screen, DevicesScreen) and "No scanners found" in shown(app, "#scanner-problem"))
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, DevicesScreen) and "No scanners found" in shown(app, "#scanner-problem"),
+        )
         assert "Scanner: none chosen" in shown(app, "#scanner-state")
         assert "People counter: none" in shown(app, "#counter-state")
         await pilot.press("escape")
@@ -205,7 +234,10 @@ async def test_a_keyboard_mode_scanner_is_tested_on_the_devices_screen(database,
     app = app_with(database, fakes)
     async with app.run_test(size=SIZE) as pilot:
         app.action_show_devices()
-        await until(pilot, lambda: isinstance(app.screen, DevicesScreen) and "No scanners found" in shown(app, "#scanner-problem"))
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, DevicesScreen) and "No scanners found" in shown(app, "#scanner-problem"),
+        )
         await pilot.press("t")
         await until(pilot, lambda: "Scan a barcode now" in shown(app, "#scanner-test"), what="the test waiting")
         await scan(pilot, "2000000000015")
@@ -227,15 +259,20 @@ async def test_the_real_scanner_reader_on_a_fake_evdev_device_opens_the_card(dat
     from tests.hardware.evdev_fakes import HONEYWELL, FakeDevice, keystrokes
 
     device = FakeDevice("/dev/input/event7", **HONEYWELL)
-    factories = DeviceFactories(scanner=functools.partial(ScannerReader, open_device=lambda path: device, poll_interval=0.05))
+    factories = DeviceFactories(
+        scanner=functools.partial(ScannerReader, open_device=lambda path: device, poll_interval=0.05)
+    )
     configure(scanner_device="/dev/input/event7")
     app = app_with(database, factories)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.device_manager.scanner_info.state == "connected", what="the reader connected")
         assert device.grabbed
         device.push(keystrokes("2000000000015\n"))
-        await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None,
-                    what="the card of the scanned customer")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None,
+            what="the card of the scanned customer",
+        )
         assert app.screen.customer_id == an.id
         reader = app.device_manager.scanner
     assert not reader.is_alive() and device.closed

@@ -138,7 +138,9 @@ async def test_no_match_says_so(shop, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await search_for(pilot, "zzz", [])
-        await until(pilot, lambda: "No customer matches" in str(app.screen.query_one("#directory-status", Static).render()))
+        await until(
+            pilot, lambda: "No customer matches" in str(app.screen.query_one("#directory-status", Static).render())
+        )
 
 
 @pilot_test
@@ -179,8 +181,15 @@ async def test_hostile_names_show_literally_and_the_app_goes_on(database):
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: table_of(app).row_count == len(HOSTILE))
         shown = set(shown_names(app))
-        for literal in ("[/]", "[bold]x[/bold]", "[link=http://x]y[/link]", "Thảo 😀👍🏽 🇻🇳", "שלום עליכם",
-                        "مرحبا بالعالم", "[@click=app.quit]quit[/]"):
+        for literal in (
+            "[/]",
+            "[bold]x[/bold]",
+            "[link=http://x]y[/link]",
+            "Thảo 😀👍🏽 🇻🇳",
+            "שלום עליכם",
+            "مرحبا بالعالم",
+            "[@click=app.quit]quit[/]",
+        ):
             assert literal in shown
         assert "\u241b[31mred" in shown  # ESC is drawn as ␛, never sent to the terminal
         assert "\ufffdevil\ufffd" in shown  # a bidi override cannot reorder the row
@@ -303,8 +312,14 @@ async def test_footer_keys_are_named_and_remappable(shop, database):
             for _key, (_node, binding, _enabled, _tip) in app.screen.active_bindings.items()
             if not binding.show
         }
-        assert {"directory-filter-status", "directory-filter-group", "directory-filter-debt",
-                "directory-filter-birthdays", "directory-sort", "directory-sort-reverse"} <= set(hidden)
+        assert {
+            "directory-filter-status",
+            "directory-filter-group",
+            "directory-filter-debt",
+            "directory-filter-birthdays",
+            "directory-sort",
+            "directory-sort-reverse",
+        } <= set(hidden)
         # Escape and the owner's export too (80 columns in Russian); F1 and the palette name them.
         assert hidden["clear-search"] == "Clear the search, then the filters" and hidden["directory-export"] == "Export"
         app.set_keymap({"directory-filter-debt": "f12"})
@@ -379,8 +394,12 @@ async def test_function_keys_filter_by_status_debt_and_birthday(shop, database):
         await until(pilot, lambda: shown_names(app) == ["Nguyễn Văn An"])
         assert "birthday this month" in status_line(app)
         await pilot.press(*"dang")
-        await until(pilot, lambda: status_line(app).startswith(
-            "No customer matches this search with the filters on. Escape twice clears the search and the filters."))
+        await until(
+            pilot,
+            lambda: status_line(app).startswith(
+                "No customer matches this search with the filters on. Escape twice clears the search and the filters."
+            ),
+        )
         assert "Filters: birthday this month" in status_line(app)
         await pilot.press("f8")
         await until(pilot, lambda: shown_names(app) == ["Đặng Văn Lâm"])
@@ -547,14 +566,15 @@ async def test_the_filter_line_is_whole_at_80_columns(shop, database, language):
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: table_of(app).row_count == 5)
         screen = app.screen
-        screen.filters = directory.Filters(statuses=("active",), with_debt=True, group="Stammkunden",
-                                           birthday_month=clock.today().month)
+        screen.filters = directory.Filters(
+            statuses=("active",), with_debt=True, group="Stammkunden", birthday_month=clock.today().month
+        )
         screen.start_search()
         await pilot.press("f9")
         await until(pilot, lambda: shown_names(app) == ["Hans Straße"] and "Stammkunden" in status_line(app))
         await drawn(pilot)
         widget = screen.query_one("#directory-status", Static)
-        lines = screen_text(app).splitlines()[widget.region.y:widget.region.bottom]
+        lines = screen_text(app).splitlines()[widget.region.y : widget.region.bottom]
         assert " ".join(" ".join(lines).split()) == " ".join(status_line(app).split()), (lines, status_line(app))
         assert widget.region.height >= 2 and table_of(app).region.height >= 5
 

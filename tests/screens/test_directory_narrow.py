@@ -33,8 +33,12 @@ async def test_at_80_columns_the_list_fits_and_keeps_what_the_till_needs(shop, d
     set_language(language)
     app = app_for(database)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen)
-                    and app.screen.query_one("#customers", DataTable).row_count == 2)
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DirectoryScreen) and app.screen.query_one("#customers", DataTable).row_count == 2
+            ),
+        )
         await drawn(pilot)
         table = app.screen.query_one("#customers", DataTable)
         assert table.max_scroll_x == 0, columns(app)
@@ -57,11 +61,16 @@ async def test_the_empty_shop_hint_is_whole_at_80x24(database, language):
     set_language(language)
     app = app_for(database)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen)
-                    and "shoptui demo" in str(app.screen.query_one("#directory-status", Static).render()))
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DirectoryScreen)
+                and "shoptui demo" in str(app.screen.query_one("#directory-status", Static).render())
+            ),
+        )
         await drawn(pilot)
         widget = app.screen.query_one("#directory-status", Static)
-        shown = " ".join(screen_text(app).splitlines()[widget.region.y:widget.region.bottom])
+        shown = " ".join(screen_text(app).splitlines()[widget.region.y : widget.region.bottom])
         assert "shoptui import customers" in shown and "shoptui demo" in shown, shown
         assert " ".join(shown.split()) == " ".join(str(widget.render()).split())
 
@@ -80,8 +89,12 @@ async def test_a_customer_who_paid_in_advance_is_shown_so_not_as_a_negative_debt
     debts.take_payment(ahead, 50_250, actor=SYSTEM, advance=True)
     app = app_for(database)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen)
-                    and app.screen.query_one("#customers", DataTable).row_count == 3)
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DirectoryScreen) and app.screen.query_one("#customers", DataTable).row_count == 3
+            ),
+        )
         await drawn(pilot)
         table = app.screen.query_one("#customers", DataTable)
         assert table.max_scroll_x == 0, columns(app)  # still fits 80 columns
@@ -100,5 +113,12 @@ async def test_a_customer_who_paid_in_advance_is_shown_so_not_as_a_negative_debt
         def names() -> list[str]:
             return [table.get_row_at(i)[name_at].plain for i in range(table.row_count)]
 
-        await until(pilot, lambda: app.screen.sort.key == "debt" and table.row_count == 3
-                    and names() == ["Nguyễn Thị Thanh Hương Giang", "Trần Bình", "Lê Ứng"], what="sorted by debt")
+        await until(
+            pilot,
+            lambda: (
+                app.screen.sort.key == "debt"
+                and table.row_count == 3
+                and names() == ["Nguyễn Thị Thanh Hương Giang", "Trần Bình", "Lê Ứng"]
+            ),
+            what="sorted by debt",
+        )

@@ -105,8 +105,11 @@ async def test_progress_is_shown_and_escape_stops_the_export_leaving_no_file(sho
         await pilot.press("ctrl+s")
         await until(pilot, reached.is_set, what="the export reaches the journal")
         bar = modal.query_one("#export-progress", ProgressBar)
-        await until(pilot, lambda: bar.display and modal.running and status(modal) in {"Win-back", "RFM segments"},
-                    what="the progress shown")  # the last stage reported so far
+        await until(
+            pilot,
+            lambda: bar.display and modal.running and status(modal) in {"Win-back", "RFM segments"},
+            what="the progress shown",
+        )  # the last stage reported so far
         assert modal.query_one("#export-month", Input).disabled
         await pilot.press("escape")
         assert status(modal) == "Stopping the export…" and isinstance(app.screen, ExportMonthModal)
@@ -149,7 +152,9 @@ async def test_a_cashier_is_refused_and_nothing_is_written(shop, database, tmp_p
 
         assert "Export month…" not in [c.title for c in screen_commands(app)]  # not offered to a cashier
         app.push_screen(ExportMonthModal(app.actor))  # reached anyway: refused by the service
-        await until(pilot, lambda: isinstance(app.screen, ExportMonthModal) and app.screen.is_mounted, what="export dialog")
+        await until(
+            pilot, lambda: isinstance(app.screen, ExportMonthModal) and app.screen.is_mounted, what="export dialog"
+        )
         modal = app.screen
         fill(modal, "2025-03", tmp_path / "march.xlsx")
         await pilot.press("ctrl+s")
@@ -182,8 +187,10 @@ async def test_a_bad_month_is_said_on_its_field(shop, database, tmp_path):
         fill(modal, "2025-03", tmp_path / "x.csv")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: "ending in .xlsx" in modal.field("path").error)
-        for name, said in (("/", "Give the name of the file to write."),
-                           (f"{tmp_path}/a\x00[b]", "is not a file name this computer can use.")):
+        for name, said in (
+            ("/", "Give the name of the file to write."),
+            (f"{tmp_path}/a\x00[b]", "is not a file name this computer can use."),
+        ):
             modal.field("path").set_error(None)
             fill(modal, "2025-03", name)
             await pilot.press("ctrl+s")

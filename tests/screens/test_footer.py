@@ -129,11 +129,19 @@ async def test_every_main_screen_footer_fits_80_columns_with_help_and_quit(an, d
                 app.pop_screen()
             await settled(pilot)
             open_screen(app, an)
-            await until(pilot, lambda: isinstance(app.screen, screen_type) and bool(app.screen.query(FooterKey)), what=name)
+            await until(
+                pilot, lambda: isinstance(app.screen, screen_type) and bool(app.screen.query(FooterKey)), what=name
+            )
             # The footer recomposes after the screen's bindings settle: wait until it has Help and
             # every key is laid out (a key not yet laid out has no width; it flaked on a busy box).
-            await until(pilot, lambda: _("Help") in footer_names(app) and all(
-                key.region.width for key in app.screen.query_one(ShopFooter).query(FooterKey)), what=f"{name}'s footer")
+            await until(
+                pilot,
+                lambda: (
+                    _("Help") in footer_names(app)
+                    and all(key.region.width for key in app.screen.query_one(ShopFooter).query(FooterKey))
+                ),
+                what=f"{name}'s footer",
+            )
             names = footer_names(app)
             assert _("Help") in names and _("Quit") in names, (name, names)
             # Lock (Ctrl+L) works everywhere; the footer shows it where the cashier leaves the till.
@@ -183,6 +191,11 @@ async def test_a_cashier_is_not_offered_the_report_exports(database, role, offer
     app.actor = Actor(user=user)
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(ReportScreen("portrait", app.formats, app.actor))
-        await until(pilot, lambda: isinstance(app.screen, ReportScreen) and app.screen.query(ShopFooter)
-                    and "Run" in footer_names(app), what="the form")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, ReportScreen) and app.screen.query(ShopFooter) and "Run" in footer_names(app)
+            ),
+            what="the form",
+        )
         assert ("CSV" in footer_names(app) and "Excel" in footer_names(app)) is offered_keys

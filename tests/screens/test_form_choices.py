@@ -76,7 +76,9 @@ async def test_gender_and_a_choice_property_in_the_edit_form_move_on_with_enter(
         app.open_customer(an.id)
         await card_open(pilot, an.id)
         await pilot.press("f4")
-        await until(pilot, lambda: isinstance(app.screen, EditCustomerModal) and app.focused is not None, what="the form")
+        await until(
+            pilot, lambda: isinstance(app.screen, EditCustomerModal) and app.focused is not None, what="the form"
+        )
         gender = app.screen.query_one("#gender")
         await enter_moves_on(pilot, gender, "email")  # it opened the list before
         assert isinstance(gender, TillSelect) and gender.value == "female"
@@ -109,8 +111,11 @@ async def test_the_choices_of_the_property_and_points_rules_forms_are_till_choic
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.press("f3")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal)
-                    and app.screen.query_one("#points_value", Input).value, what="the rules")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, PointsRulesModal) and app.screen.query_one("#points_value", Input).value,
+            what="the rules",
+        )
         choice = app.screen.query_one("#points_earn_on_points")
         assert isinstance(choice, TillSelect)
         choice.focus()

@@ -20,10 +20,8 @@ from shoptui.services import cards, checkout, customers, settings, users, vouche
 from shoptui.services.sale_quote import SaleInput
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, scan, screen_text, settled, until
-from .helpers import palette
-from .till_helpers import sign_in
-from .till_helpers import done_shown, done_text, type_amount
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, scan, screen_text, settled, until
+from .till_helpers import done_shown, done_text, sign_in, type_amount
 
 T0 = dt.datetime(2024, 3, 1, 9, 0)
 GIFT = "2900000000018"
@@ -34,7 +32,9 @@ def shop(database):
     an = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
     cards.issue_card(an, "2000000000015", at=T0)
     vouchers.top_up_gift_card(GIFT, 500_000, "cash", at=T0)
-    checkout.record_sale(SaleInput(customer=an, amount=123_456, gift_card=GIFT, gift_amount=123_456, at=T0 + dt.timedelta(days=1)))
+    checkout.record_sale(
+        SaleInput(customer=an, amount=123_456, gift_card=GIFT, gift_amount=123_456, at=T0 + dt.timedelta(days=1))
+    )
     return {"an": an}
 
 
@@ -44,15 +44,28 @@ def balance_text(app) -> str:
 
 async def balance_shown(pilot, barcode: str) -> GiftBalanceModal:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, GiftBalanceModal) and app.screen.barcode == barcode
-                and app.screen.view is not None, what="the gift card's balance")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, GiftBalanceModal) and app.screen.barcode == barcode and app.screen.view is not None
+        ),
+        what="the gift card's balance",
+    )
     return app.screen
 
 
 async def form_open(pilot) -> GiftCardModal:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, GiftCardModal) and bool(app.screen.query("#gift-method"))
-                and app.focused is not None and app.focused.screen is app.screen, what="the gift card form")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, GiftCardModal)
+            and bool(app.screen.query("#gift-method"))
+            and app.focused is not None
+            and app.focused.screen is app.screen
+        ),
+        what="the gift card form",
+    )
     return app.screen
 
 
@@ -129,7 +142,9 @@ async def test_registration_does_not_bind_a_gift_card(shop, database):
     assert cards.resolve_scan(GIFT).kind == "gift"
 
 
-@pytest.mark.parametrize("currency, typed, minor, shown", [("VND", "250000", 250_000, "250,000"), ("EUR", "12.34", 1_234, "12.34")])
+@pytest.mark.parametrize(
+    "currency, typed, minor, shown", [("VND", "250000", 250_000, "250,000"), ("EUR", "12.34", 1_234, "12.34")]
+)
 def test_the_palette_sells_a_new_gift_card_scanned_into_the_form(database, currency, typed, minor, shown):
     settings.set_value("currency", currency)
 
@@ -155,7 +170,13 @@ def test_the_palette_sells_a_new_gift_card_scanned_into_the_form(database, curre
 
     scenario()
     entry = GiftCardEntry.get()
-    assert (entry.card.barcode, entry.card.kind, entry.kind, entry.amount, entry.reason) == ("2900000000025", "gift", "issue", minor, "card")
+    assert (entry.card.barcode, entry.card.kind, entry.kind, entry.amount, entry.reason) == (
+        "2900000000025",
+        "gift",
+        "issue",
+        minor,
+        "card",
+    )
     assert AuditLog.get(AuditLog.action == "giftcard.issue").after == {"amount": minor, "method": "card"}
 
 
@@ -225,6 +246,8 @@ async def test_the_gift_card_form_says_at_once_what_a_code_already_is(shop, data
         modal.query_one("#gift-barcode", Input).value = "2000000000015"
         modal.query_one("#gift-barcode", Input).focus()
         await pilot.press("enter")
-        await until(pilot, lambda: "This is Nguyễn Văn An's card" in str(known.render()), what="the card's holder named")
+        await until(
+            pilot, lambda: "This is Nguyễn Văn An's card" in str(known.render()), what="the card's holder named"
+        )
         assert isinstance(app.screen, GiftCardModal)
     assert GiftCardEntry.select().count() == 2  # the fixture's sale and use of GIFT only

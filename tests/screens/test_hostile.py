@@ -4,7 +4,6 @@ searched, opened, shown tab by tab and edited; the app stays up and shows them l
 
 from __future__ import annotations
 
-
 import pytest
 from textual.widgets import DataTable, Input, Static, TabbedContent, TextArea
 
@@ -15,9 +14,11 @@ from screens.text import printable
 from shoptui.models import Customer
 from shoptui.services import customer_view, customers, surveys
 from shoptui.services.surveys import QuestionInput
-from tests.hostile import NAMES, hostile_strings as corpus
+from tests.hostile import NAMES
+from tests.hostile import hostile_strings as corpus
 
 from .helpers import SIZE, app_for, drawn, pilot_test, screen_text, search_answered, until
+
 
 def hostile_strings() -> list[str]:
     """The names and notes of the corpus (opening every tab of each is slow), with its long strings."""
@@ -47,7 +48,12 @@ def header_of(app) -> str:
 async def test_hostile_names_are_searched_and_listed_literally(hostile, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, DirectoryScreen) and app.screen.query_one("#customers", DataTable).row_count > 0)
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DirectoryScreen) and app.screen.query_one("#customers", DataTable).row_count > 0
+            ),
+        )
         search = app.screen.query_one("#search", Input)
         table = app.screen.query_one("#customers", DataTable)
         for _cid, code, name, raw in hostile:
@@ -73,8 +79,15 @@ async def test_hostile_customers_are_opened_every_tab_shown_and_edited(hostile, 
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         for index, (cid, code, name, raw) in enumerate(hostile):
             app.open_customer(cid)
-            await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.customer_id == cid
-                        and app.screen.data is not None, what=code)
+            await until(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, CustomerCardScreen)
+                    and app.screen.customer_id == cid
+                    and app.screen.data is not None
+                ),
+                what=code,
+            )
             header = header_of(app)
             assert printable(name)[:40] in header.replace("\n", "")
             assert code in header
@@ -91,8 +104,11 @@ async def test_hostile_customers_are_opened_every_tab_shown_and_edited(hostile, 
                 # The hostile customers have no sales, returns, cards, points or debts: those
                 # tabs list nothing; the surveys tab lists the answer, the profile its fields.
                 rows = len(answers) if tab == "surveys" else profile.row_count if tab == "profile" else 0
-                await until(pilot, lambda: tabs.active_pane is not None and tabs.active_pane.id == tab
-                            and table.row_count == rows, what=f"{code}: the {tab} tab")
+                await until(
+                    pilot,
+                    lambda: tabs.active_pane is not None and tabs.active_pane.id == tab and table.row_count == rows,
+                    what=f"{code}: the {tab} tab",
+                )
                 if tab == "surveys" and answers:
                     shown = table.get_row_at(0)[2].plain.rstrip("…")
                     assert shown and shown == printable(answers[0])[: len(shown)], (shown, answers[0])

@@ -14,7 +14,7 @@ from screens.till.sale_modal import SaleModal
 from shoptui.errors import ShopError
 from shoptui.models import Customer
 from shoptui.money import MAX_MINOR, parse_money
-from shoptui.services import customers, customer_view
+from shoptui.services import customer_view, customers
 from shoptui.services.customers import clean_text
 from tests.hostile import AMOUNTS, DATES, hostile_strings
 
@@ -35,8 +35,9 @@ def one_refusal(modal, notes: Notes, before: int) -> str:
 def answered(app, modal, notes: Notes, before: int, saved: list | None = None) -> bool:
     if app.screen is not modal:
         return saved is None or bool(saved)  # the callback runs once the modal is gone
-    return (not modal.busy and (
-        any(field.error for field in modal._fields.values()) or len(notes.texts("error")) > before))
+    return not modal.busy and (
+        any(field.error for field in modal._fields.values()) or len(notes.texts("error")) > before
+    )
 
 
 async def modal_open(pilot, modal):
@@ -55,7 +56,9 @@ async def test_the_registration_form_keeps_or_refuses_each_hostile_name(database
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         modal = None
         saved: list = []
-        for i, text in enumerate(t for t in CORPUS if t not in hostile_strings(False, AMOUNTS) + hostile_strings(False, DATES)):
+        for i, text in enumerate(
+            t for t in CORPUS if t not in hostile_strings(False, AMOUNTS) + hostile_strings(False, DATES)
+        ):
             if modal is None or app.screen is not modal:  # a refused value leaves the form open for the next
                 saved = []
                 modal = RegisterModal()
@@ -121,12 +124,22 @@ async def test_the_sale_amount_reads_or_refuses_each_hostile_value(database):
                 expected = None
             await pilot.pause()  # the field's Changed message is handled
             if expected is not None and 0 < expected <= MAX_MINOR:
-                await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.subtotal == expected
-                            or bool(modal.field("amount").error), what=repr(shown))
+                await until(
+                    pilot,
+                    lambda: (
+                        modal.last_quote is not None
+                        and modal.last_quote.subtotal == expected
+                        or bool(modal.field("amount").error)
+                    ),
+                    what=repr(shown),
+                )
             else:
                 # Refused (no quote), or a quote of what was read (0, or a negative the quote takes).
-                await until(pilot, lambda: modal.last_quote is None
-                            or expected is not None and modal.last_quote.subtotal == expected, what=repr(shown))
+                await until(
+                    pilot,
+                    lambda: modal.last_quote is None or expected is not None and modal.last_quote.subtotal == expected,
+                    what=repr(shown),
+                )
             error = modal.field("amount").error
             assert "\n" not in error.strip() and "Error" not in error, error
             assert isinstance(app.screen, SaleModal) and app.is_running

@@ -58,8 +58,15 @@ async def open_move(pilot, customer_id: int, from_sales_tab: bool = True) -> Mov
 async def confirmation_shown(pilot) -> ChoiceModal:
     """The question, ready for keys (its list has the focus, not the dialog beneath)."""
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, ChoiceModal) and app.screen.is_mounted
-                and app.focused is app.screen.query_one("#choices", OptionList), what="the confirmation")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ChoiceModal)
+            and app.screen.is_mounted
+            and app.focused is app.screen.query_one("#choices", OptionList)
+        ),
+        what="the confirmation",
+    )
     return app.screen
 
 
@@ -158,8 +165,11 @@ async def test_an_anonymous_receipt_a_return_and_the_same_customer_are_refused_o
         assert "no card" in facts_text(modal)
         modal.query_one("#move-receipt", Input).value = returned.number
         await pilot.press("enter")
-        await until(pilot, lambda: returned.number in facts_text(modal) and modal.field("receipt").error,
-                    what="the return refused")
+        await until(
+            pilot,
+            lambda: returned.number in facts_text(modal) and modal.field("receipt").error,
+            what="the return refused",
+        )
         assert modal.field("receipt").error == return_says
         modal.query_one("#move-receipt", Input).value = sale.number
         await pilot.press("enter")

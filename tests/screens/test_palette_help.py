@@ -38,8 +38,14 @@ def shop(database):
 
 
 async def ready(pilot, screen_type) -> None:
-    await until(pilot, lambda: isinstance(pilot.app.screen, screen_type) and pilot.app.screen.is_mounted
-                and bool(pilot.app.screen.query(DataTable)))
+    await until(
+        pilot,
+        lambda: (
+            isinstance(pilot.app.screen, screen_type)
+            and pilot.app.screen.is_mounted
+            and bool(pilot.app.screen.query(DataTable))
+        ),
+    )
     await settled(pilot)
 
 
@@ -48,7 +54,11 @@ async def test_the_palette_opens_screens_by_name(shop, database):
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, DirectoryScreen)
-        for name, screen_type in (("Surveys", SurveysScreen), ("Custom properties", PropertiesScreen), ("Help: keys", HelpScreen)):
+        for name, screen_type in (
+            ("Surveys", SurveysScreen),
+            ("Custom properties", PropertiesScreen),
+            ("Help: keys", HelpScreen),
+        ):
             await palette(pilot, name)
             await until(pilot, lambda: isinstance(app.screen, screen_type), what=name)
             await pilot.press("escape")
@@ -64,7 +74,13 @@ async def test_the_palette_lists_the_keys_of_the_card(shop, database):
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.data is not None)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Edit (F4)" in titles and "Merge duplicate (F12)" in titles
-        assert {"Customer directory", "New customer", "Surveys", "Custom properties and card kinds", "Help: keys"} <= set(titles)
+        assert {
+            "Customer directory",
+            "New customer",
+            "Surveys",
+            "Custom properties and card kinds",
+            "Help: keys",
+        } <= set(titles)
         await palette(pilot, "Edit (F4")
         await until(pilot, lambda: type(app.screen).__name__ == "EditCustomerModal")
 

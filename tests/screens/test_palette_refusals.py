@@ -27,7 +27,9 @@ from .fakes import FakeCounter, FakeScanner
 from .helpers import SIZE, Notes, app_for, palette, pilot_test, until
 from .till_helpers import sign_in
 
-SCANNER = InputDeviceInfo("/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", True, "name contains \"barcode\"")
+SCANNER = InputDeviceInfo(
+    "/dev/input/event7", "Honeywell Barcode Scanner", "0c2e:0b61", True, 'name contains "barcode"'
+)
 REFUSED = "A cashier may not {action}; ask the owner."
 
 
@@ -61,8 +63,14 @@ async def test_points_rules_and_a_new_tier_from_the_palette_are_refused(shop, da
     async def body(pilot, notes):
         app = pilot.app
         await palette(pilot, "Points rules")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal)
-                    and app.screen.query_one("#points_value", Input).value == "1000", what="the rules")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, PointsRulesModal)
+                and app.screen.query_one("#points_value", Input).value == "1000"
+            ),
+            what="the rules",
+        )
         rules = app.screen
         rules.query_one("#points_earn_per", Input).value = "1"
         await pilot.press("ctrl+s")
@@ -111,8 +119,11 @@ async def test_choosing_a_scanner_from_the_palette_is_refused(shop, database):
     async def body(pilot, notes):
         app = pilot.app
         await palette(pilot, "Devices")
-        await until(pilot, lambda: isinstance(app.screen, DevicesScreen)
-                    and app.screen.query_one(DataTable).row_count == 1, what="the devices")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, DevicesScreen) and app.screen.query_one(DataTable).row_count == 1,
+            what="the devices",
+        )
         await palette(pilot, "Use this scanner")
         await until(pilot, lambda: notes.texts("error"), what="the refusal")
         assert isinstance(app.screen, DevicesScreen)
@@ -133,8 +144,11 @@ async def test_the_month_export_reached_by_a_cashier_is_refused(shop, database, 
         app = pilot.app
         # The palette no longer offers it to a cashier; reached anyway, the export is refused.
         app.push_screen(ExportMonthModal(app.actor))
-        await until(pilot, lambda: isinstance(app.screen, ExportMonthModal) and app.screen.query("#export-path"),
-                    what="the export form")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ExportMonthModal) and app.screen.query("#export-path"),
+            what="the export form",
+        )
         app.screen.query_one("#export-path", Input).value = str(out / "month.xlsx")
         await pilot.press("ctrl+s")
         await until(pilot, lambda: notes.texts("error"), what="the refusal")
@@ -142,7 +156,6 @@ async def test_the_month_export_reached_by_a_cashier_is_refused(shop, database, 
     notes = await as_cashier(shop, database, body)
     assert notes.texts("error") == [REFUSED.format(action="export data")]
     assert list(out.iterdir()) == []
-
 
 
 @pilot_test

@@ -33,8 +33,13 @@ async def open_rules(pilot, name: str, pin: str) -> PointsRulesModal:
     await sign_in(pilot, name, pin)
     await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
     await pilot.press("f3")
-    await until(pilot, lambda: isinstance(app.screen, PointsRulesModal)
-                and app.screen.query_one("#points_value", Input).value == "1000", what="the rules")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, PointsRulesModal) and app.screen.query_one("#points_value", Input).value == "1000"
+        ),
+        what="the rules",
+    )
     return app.screen
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from textual.app import App, ComposeResult
 from textual.widget import Widget
 
@@ -20,9 +19,9 @@ from screens.text import Formats
 from shoptui.errors import NotFound, ShopError
 from shoptui.reports import REPORT_NAMES, load
 from shoptui.reports.query import ReportQuery
+from tests import builders
 from tests.hostile import NAMES, hostile_strings
 from tests.screens.helpers import pilot_test, until
-from tests import builders
 
 FORMATS = Formats(currency="VND", region="VN", locale="en_US")
 HOSTILE = hostile_strings(long=False, section=NAMES)
@@ -109,9 +108,7 @@ async def test_conversion_by_day_reads_the_hours_in_a_worker(database):
 @pilot_test
 async def test_conversion_of_one_store_and_a_period(database):
     builders.conversion_shop()
-    data, query = report(
-        "conversion", as_of=builders.CONVERSION_AS_OF, date_from=dt.date(2025, 3, 2), stores=["MAIN"]
-    )
+    data, query = report("conversion", as_of=builders.CONVERSION_AS_OF, date_from=dt.date(2025, 3, 2), stores=["MAIN"])
     app = ChartApp(database, charts_for("conversion", data, query))
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
@@ -161,7 +158,9 @@ async def test_debt_aging_and_points_moves(database):
         aging = app.query_one("#chart-debtors-aging", SeriesChart)
         assert aging.categories == ["0-30 days", "31-60 days", "61-90 days", "Over 90 days"]
         totals = data["totals"]
-        assert aging.series == [("Owed", [totals[key] for key in ("days_0_30", "days_31_60", "days_61_90", "days_over_90")])]
+        assert aging.series == [
+            ("Owed", [totals[key] for key in ("days_0_30", "days_31_60", "days_61_90", "days_over_90")])
+        ]
         assert sum(aging.series[0][1]) == totals["owed"] > 0
 
 
@@ -212,12 +211,16 @@ async def test_survey_answers_and_their_shares_by_visits(database):
         split = app.query_one("#chart-survey-0-visits", SeriesChart)
         assert split.categories == source.categories
         assert split.series == [
-            ("1 visit", [33, 33, 0, 33]), ("2 visits", [0, 100, 0, 0]), ("3+ visits", [100, 0, 0, 0]),
+            ("1 visit", [33, 33, 0, 33]),
+            ("2 visits", [0, 100, 0, 0]),
+            ("3+ visits", [100, 0, 0, 0]),
         ]
         # Happy? A's and C's latest answers up to the as-of day are yes, B's no.
         assert app.query_one("#chart-survey-1", SeriesChart).series == [("Answers", [2, 1])]
         assert app.query_one("#chart-survey-1-visits", SeriesChart).series == [
-            ("1 visit", [100, 0]), ("2 visits", [0, 100]), ("3+ visits", [100, 0]),
+            ("1 visit", [100, 0]),
+            ("2 visits", [0, 100]),
+            ("3+ visits", [100, 0]),
         ]
         # Parking? has no answer yet: a quiet line, and no split; the text question no chart.
         assert isinstance(app.query_one("#chart-survey-2"), NoData)
@@ -229,12 +232,45 @@ def hostile_survey_data() -> dict:
     rows = []
     for n, text in enumerate(HOSTILE[:12] + ["x" * 5000]):
         for answer, count in ((text, 3), ("[b]plain[/b]", 1), (f"{text} #{n}", 0)):
-            rows.append({"question_id": n, "question": text, "kind": "choice", "split": "all", "group": "all",
-                         "answer": answer, "answers": count, "group_answers": 4, "share": count / 4})
-        rows.append({"question_id": n, "question": text, "kind": "choice", "split": "visits", "group": "1",
-                     "answer": text, "answers": 99, "group_answers": 99, "share": 1.0})
-    rows.append({"question_id": 999, "question": "free text", "kind": "text", "split": "all", "group": "all",
-                 "answer": "\x1b[2J", "answers": 1, "group_answers": 1, "share": 1.0})
+            rows.append(
+                {
+                    "question_id": n,
+                    "question": text,
+                    "kind": "choice",
+                    "split": "all",
+                    "group": "all",
+                    "answer": answer,
+                    "answers": count,
+                    "group_answers": 4,
+                    "share": count / 4,
+                }
+            )
+        rows.append(
+            {
+                "question_id": n,
+                "question": text,
+                "kind": "choice",
+                "split": "visits",
+                "group": "1",
+                "answer": text,
+                "answers": 99,
+                "group_answers": 99,
+                "share": 1.0,
+            }
+        )
+    rows.append(
+        {
+            "question_id": 999,
+            "question": "free text",
+            "kind": "text",
+            "split": "all",
+            "group": "all",
+            "answer": "\x1b[2J",
+            "answers": 1,
+            "group_answers": 1,
+            "share": 1.0,
+        }
+    )
     return {"rows": rows}
 
 
@@ -303,8 +339,9 @@ async def test_a_year_of_days_is_drawn_as_a_line_a_month_as_bars(database):
 async def test_survey_report_of_the_database_with_a_hostile_question(database):
     from shoptui.services import customers, surveys
 
-    question = surveys.define_question(surveys.QuestionInput(
-        text="[red]Which[/red] {name} \u202e?", choices=("[/]", "Zalo \U0001f600")))
+    question = surveys.define_question(
+        surveys.QuestionInput(text="[red]Which[/red] {name} \u202e?", choices=("[/]", "Zalo \U0001f600"))
+    )
     an = customers.register({"name": "An"}).customer
     binh = customers.register({"name": "Binh"}).customer
     surveys.record_answer(question, an, "[/]")
@@ -385,8 +422,13 @@ async def test_portrait_dashboard_shows_the_reports_figures(database):
         await loaded(pilot)
         # The hand-computed figures of tests/unit/test_portrait.py EXPECTED_ALL.
         assert figures_of(app) == {
-            "figure-customers": "5", "figure-new-today": "1", "figure-new-week": "1", "figure-new-month": "3",
-            "figure-revenue": "₫355,000", "figure-receipts": "9", "figure-avg-receipt": "₫39,444",
+            "figure-customers": "5",
+            "figure-new-today": "1",
+            "figure-new-week": "1",
+            "figure-new-month": "3",
+            "figure-revenue": "₫355,000",
+            "figure-receipts": "9",
+            "figure-avg-receipt": "₫39,444",
             "figure-vouchers": "0",
         }
         # New customers in the 30 days up to 03-10: Binh on 03-01, Chi on 03-09, Dung on 03-10.
@@ -407,7 +449,13 @@ async def test_portrait_dashboard_shows_the_reports_figures(database):
             chart = app.query_one(f"#chart-portrait-{key.replace('_', '-')}", SeriesChart)
             assert chart.series[0][1] == list(data[key].values()), key
         assert app.query_one("#chart-portrait-gender", SeriesChart).categories == ["female", "male", "other", "unknown"]
-        assert app.query_one("#chart-portrait-channels", SeriesChart).categories == ["SMS", "Zalo", "Facebook", "e-mail"]
+        assert app.query_one("#chart-portrait-channels", SeriesChart).categories == [
+            "SMS",
+            "Zalo",
+            "Facebook",
+            "e-mail",
+        ]
+
         def note(key: str) -> str:
             return str(app.query_one(f"#figures-portrait-{key}").render())
 

@@ -18,9 +18,9 @@ from screens.reports.report_screen import ReportScreen
 from screens.reports.reports_screen import ReportsScreen
 from shoptui import clock
 from shoptui.demo import make_demo
+from shoptui.i18n import set_language
 from shoptui.models import User
 from shoptui.services.context import Actor
-from shoptui.i18n import set_language
 
 from .helpers import settled, until
 

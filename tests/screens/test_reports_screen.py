@@ -39,7 +39,8 @@ from shoptui.services import checkout, customers
 from shoptui.services.context import Actor
 from shoptui.services.sale_quote import SaleInput
 from shoptui.services.stores import add_store
-from tests.hostile import NAMES, hostile_strings as corpus
+from tests.hostile import NAMES
+from tests.hostile import hostile_strings as corpus
 
 from ..actors import SYSTEM
 from .helpers import Notes, app_for, palette, pilot_test, screen_text, settled, until
@@ -178,10 +179,16 @@ async def test_portrait_shows_the_report_figures(demo):
         await run_report(pilot, screen)
         assert screen.data == expected
         f = app.formats
-        figures = (f.money(expected["revenue"]).plain, f.money(expected["avg_receipt"]).plain,
-                   f.number(expected["customers_total"]).plain)
-        await until(pilot, lambda: all(figure in screen_text(app).replace("\xa0", " ") for figure in figures),
-                    what=f"the figures {figures} on screen")
+        figures = (
+            f.money(expected["revenue"]).plain,
+            f.money(expected["avg_receipt"]).plain,
+            f.number(expected["customers_total"]).plain,
+        )
+        await until(
+            pilot,
+            lambda: all(figure in screen_text(app).replace("\xa0", " ") for figure in figures),
+            what=f"the figures {figures} on screen",
+        )
 
 
 @pilot_test
@@ -197,7 +204,9 @@ async def test_conversion_table_equals_the_report_and_sorts_by_any_column(demo):
         assert column_texts(table, "revenue") == [f.money(row["revenue"]).plain for row in expected]
         assert column_texts(table, "visitors") == [f.number(row["visitors"]).plain for row in expected]
         assert column_texts(table, "conversion") == [
-            f.percent(round(row["conversion"] * 10000)).plain if row["conversion"] is not None else "—" for row in expected]
+            f.percent(round(row["conversion"] * 10000)).plain if row["conversion"] is not None else "—"
+            for row in expected
+        ]
         assert "hour" not in [c.key for c in table.spec]  # by day: the hour is always empty
 
         # F9 sorts by the cursor's column; again, the other way round
@@ -207,7 +216,9 @@ async def test_conversion_table_equals_the_report_and_sorts_by_any_column(demo):
         by_revenue = sorted(expected, key=lambda row: row["revenue"])
         assert column_texts(table, "revenue") == [f.money(row["revenue"]).plain for row in by_revenue]
         await pilot.press("f9")
-        assert column_texts(table, "revenue") == [f.money(row["revenue"]).plain for row in sorted(expected, key=lambda row: row["revenue"], reverse=True)]
+        assert column_texts(table, "revenue") == [
+            f.money(row["revenue"]).plain for row in sorted(expected, key=lambda row: row["revenue"], reverse=True)
+        ]
 
         # a click on a heading sorts by that column
         index = [c.key for c in table.spec].index("visitors")
@@ -215,7 +226,9 @@ async def test_conversion_table_equals_the_report_and_sorts_by_any_column(demo):
         await pilot.click(table, offset=(x, 0))
         await pilot.pause()
         assert table.sort_key == "visitors"
-        assert column_texts(table, "visitors") == [f.number(v).plain for v in sorted(row["visitors"] for row in expected)]
+        assert column_texts(table, "visitors") == [
+            f.number(v).plain for v in sorted(row["visitors"] for row in expected)
+        ]
 
         # by hour: one row per store-hour
         hourly = build("conversion", by="hour")["rows"]
@@ -264,8 +277,13 @@ async def test_debtors_f6_opens_the_debtor(demo):
 def best_selling_sku() -> str:
     from peewee import fn
 
-    return (Product.select(Product.sku).join(ReceiptLine).group_by(Product.sku)
-            .order_by(fn.COUNT(ReceiptLine.id).desc(), Product.sku).scalar())
+    return (
+        Product.select(Product.sku)
+        .join(ReceiptLine)
+        .group_by(Product.sku)
+        .order_by(fn.COUNT(ReceiptLine.id).desc(), Product.sku)
+        .scalar()
+    )
 
 
 @pilot_test
@@ -306,7 +324,8 @@ async def test_rfm_figures_sections_and_a_capped_list(demo, monkeypatch):
         f = app.formats
         assert column_texts(segments, "revenue") == [f.money(s["revenue"]).plain for s in expected["segments"].values()]
         assert column_texts(segments, "customers_share") == [
-            f.percent(round(s["customers_share"] * 10000)).plain for s in expected["segments"].values()]
+            f.percent(round(s["customers_share"] * 10000)).plain for s in expected["segments"].values()
+        ]
 
         # Ctrl+PageDown: the next tab, its table in focus
         segments.focus()
@@ -375,7 +394,7 @@ async def test_export_csv_and_xlsx_read_back(demo, tmp_path):
         sheet = openpyxl.load_workbook(book_path).worksheets[0]
         values = list(sheet.iter_rows(values_only=True))
         assert values[0][0] == "Code"
-        assert [row[0] for row in values[1:len(expected["rows"]) + 1]] == [row["code"] for row in expected["rows"]]
+        assert [row[0] for row in values[1 : len(expected["rows"]) + 1]] == [row["code"] for row in expected["rows"]]
         assert values[1][3] == pytest.approx(int(expected["rows"][0]["balance"]))  # money as a number (VND)
 
 
@@ -516,8 +535,15 @@ async def test_escape_cancels_a_running_report_and_its_result_is_dropped(demo, m
         screen = await open_report(pilot, "winback")
         await pilot.press("f5")
         await until(pilot, started.is_set)
-        await until(pilot, lambda: screen.running and screen.query_one("#report-progress").display
-                    and "Escape stops it" in str(screen.query_one("#report-status").render()), what="the run shown")
+        await until(
+            pilot,
+            lambda: (
+                screen.running
+                and screen.query_one("#report-progress").display
+                and "Escape stops it" in str(screen.query_one("#report-status").render())
+            ),
+            what="the run shown",
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and not screen.running  # Escape stopped the run, not the screen
@@ -582,7 +608,9 @@ def test_interrupt_reaches_a_sqlite_connection():
     interrupter = threading.Thread(target=lambda: running.wait(10) and interrupt(connection))
     interrupter.start()
     with pytest.raises(sqlite3.OperationalError):
-        connection.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(running(i)) FROM n").fetchone()
+        connection.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT COUNT(running(i)) FROM n"
+        ).fetchone()
     interrupter.join()
 
 
@@ -648,8 +676,14 @@ async def test_the_report_footer_fits_80_columns_with_help_and_quit(demo, langua
             await run_report(pilot, screen)
             footer = screen.query_one(ShopFooter)
             # The footer recomposes after the screen's bindings settle; a key not laid out has no width.
-            await until(pilot, lambda: _("Help") in [key.description for key in footer.query(FooterKey)]
-                        and all(key.region.width for key in footer.query(FooterKey)), what="the footer")
+            await until(
+                pilot,
+                lambda: (
+                    _("Help") in [key.description for key in footer.query(FooterKey)]
+                    and all(key.region.width for key in footer.query(FooterKey))
+                ),
+                what="the footer",
+            )
             keys = list(footer.query(FooterKey))
             assert _("Help") in [key.description for key in keys] and _("Quit") in [key.description for key in keys]
             assert max(key.region.right for key in keys) <= 80
@@ -682,8 +716,12 @@ def _sleeping_on(url: str) -> bool:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
-                            " AND query LIKE 'SELECT pg_sleep%'").fetchone()[0] > 0
+        return (
+            conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep%'"
+            ).fetchone()[0]
+            > 0
+        )
 
 
 def test_cancel_interrupts_a_postgresql_statement(pg_url):
@@ -705,7 +743,9 @@ def test_cancel_interrupts_a_postgresql_statement(pg_url):
         except Exception as exc:  # pragma: no cover - shown on failure
             outcome["error"] = repr(exc)
 
-    with mock.patch("shoptui.reports.portrait.portrait", lambda query: db_proxy.execute_sql("SELECT pg_sleep(30)") and {}):
+    with mock.patch(
+        "shoptui.reports.portrait.portrait", lambda query: db_proxy.execute_sql("SELECT pg_sleep(30)") and {}
+    ):
         thread = threading.Thread(target=work)
         thread.start()
         deadline = time.monotonic() + 10
@@ -746,7 +786,10 @@ async def test_at_80_columns_every_field_is_in_view(demo):
             fields = screen.query_one(ReportForm).fields.values()
             await until(pilot, lambda: all(field.region.height > 0 for field in fields), what=f"{name}'s form laid out")
             for field in fields:
-                assert 0 <= field.region.x and field.region.right <= 80 and field.region.height > 0, (name, field.field_name)
+                assert 0 <= field.region.x and field.region.right <= 80 and field.region.height > 0, (
+                    name,
+                    field.field_name,
+                )
             await pilot.press("escape", "escape")
             await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
 
@@ -771,7 +814,9 @@ async def test_the_reports_help_text_breaks_its_lines_and_shows_no_line_feed_pic
             assert "\u240a" not in text and "\u240a" not in screen_text(app)
             assert text.splitlines()[:2] == [
                 _("Choose the parameters, then Enter or F5 runs the report."),
-                _("Dates: YYYY-MM-DD, or Ctrl+D for a calendar; F4 steps through the usual periods; F2 chooses stores."),
+                _(
+                    "Dates: YYYY-MM-DD, or Ctrl+D for a calendar; F4 steps through the usual periods; F2 chooses stores."
+                ),
             ]
     finally:
         set_language("en")

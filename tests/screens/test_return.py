@@ -15,8 +15,7 @@ from screens.till.return_modal import ReturnModal
 from shoptui import clock
 from shoptui.check import run_checks
 from shoptui.models import AuditLog, Customer, Payment, Product, Receipt
-from shoptui.services import customers, settings, users
-from shoptui.services import checkout, sale_return
+from shoptui.services import checkout, customers, sale_return, settings, users
 from shoptui.services.context import Actor
 from shoptui.services.sale_quote import LineInput, SaleInput
 
@@ -33,8 +32,9 @@ def bought(database):
     from shoptui.services import points
 
     points.adjust_points(customer, 40, "welcome")
-    sale = checkout.record_sale(SaleInput(customer=customer, amount=200_000, points=20, credit=50_000,
-                                       at=clock.now() - dt.timedelta(days=1))).receipt
+    sale = checkout.record_sale(
+        SaleInput(customer=customer, amount=200_000, points=20, credit=50_000, at=clock.now() - dt.timedelta(days=1))
+    ).receipt
     return Customer.get_by_id(customer.id), sale
 
 
@@ -82,7 +82,10 @@ async def test_part_return_by_receipt_number_to_the_bank_card(bought, database):
         await pilot.press("enter")
     ret = Receipt.get(Receipt.kind == "return")
     assert {p.method: p.amount for p in Payment.select().where(Payment.receipt == ret)} == {
-        "points": 10_000, "credit": 50_000, "card": 40_000}
+        "points": 10_000,
+        "credit": 50_000,
+        "card": 40_000,
+    }
     assert run_checks() == []
 
 
@@ -109,7 +112,7 @@ async def test_more_than_is_left_is_refused_on_the_field(bought, database):
     customer, sale = bought
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
-        modal = await open_return_from_sales_tab(pilot, customer.id)
+        await open_return_from_sales_tab(pilot, customer.id)
         await type_amount(pilot, "300000")
         notes = Notes(app)
         await pilot.press("enter")
@@ -266,16 +269,26 @@ async def test_the_dialog_lists_the_lines_and_shows_the_refund_split_before_savi
     from shoptui.services import points
 
     points.adjust_points(customer, 10, "welcome")
-    sale = checkout.record_sale(SaleInput(customer=customer, lines=[LineInput(qty=Decimal(2), sku="TEA"),
-                                                                 LineInput(qty=Decimal(1), sku="CAKE")],
-                                       points=10, credit=20_000)).receipt  # 80,000: 10,000 points, 20,000 credit
+    sale = checkout.record_sale(
+        SaleInput(
+            customer=customer,
+            lines=[LineInput(qty=Decimal(2), sku="TEA"), LineInput(qty=Decimal(1), sku="CAKE")],
+            points=10,
+            credit=20_000,
+        )
+    ).receipt  # 80,000: 10,000 points, 20,000 credit
     sale_return.record_return(sale, lines=[(sale.lines[0].id, Decimal(1))])
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         modal = await open_return_from_sales_tab(pilot, customer.id)
         table = modal.query_one("#return-lines")
         await until(pilot, lambda: table.row_count == 2, what="the sale's lines")
-        assert [c.plain if hasattr(c, "plain") else str(c) for c in table.get_row_at(0)][:4] == ["TEA Green tea", "2", "1", "1"]
+        assert [c.plain if hasattr(c, "plain") else str(c) for c in table.get_row_at(0)][:4] == [
+            "TEA Green tea",
+            "2",
+            "1",
+            "1",
+        ]
         table.focus()
         await pilot.press("down", "enter")  # one Cake
         assert modal.query_one("#lines", Input).value == "CAKE 1"

@@ -16,9 +16,8 @@ from shoptui.services import checkout, customers, sale_return
 from shoptui.services.sale_quote import LineInput, SaleInput
 
 from .helpers import Notes, app_for, pilot_test, scan, until
-from .till_helpers import TILL
+from .till_helpers import TILL, done_shown, done_text, type_amount
 from .till_helpers import open_return_from_sales_tab as return_from_sales_tab
-from .till_helpers import done_shown, done_text, type_amount
 
 COCA, TEA = "8930000000217", "8930000000033"
 
@@ -30,8 +29,17 @@ def products() -> None:
 
 def scanned_twice(customer, at=None):
     """What the till records for COCA scanned twice and TEA once: a line a scan."""
-    return checkout.record_sale(SaleInput(customer=customer, at=at or clock.now() - dt.timedelta(hours=1), lines=[
-        LineInput(qty=Decimal(1), sku=COCA), LineInput(qty=Decimal(1), sku=COCA), LineInput(qty=Decimal(1), sku=TEA)])).receipt
+    return checkout.record_sale(
+        SaleInput(
+            customer=customer,
+            at=at or clock.now() - dt.timedelta(hours=1),
+            lines=[
+                LineInput(qty=Decimal(1), sku=COCA),
+                LineInput(qty=Decimal(1), sku=COCA),
+                LineInput(qty=Decimal(1), sku=TEA),
+            ],
+        )
+    ).receipt
 
 
 def rows(table: DataTable) -> list[list[str]]:
@@ -93,8 +101,11 @@ async def test_scanning_more_than_is_left_says_what_is_left_of_the_product(datab
         await scan(pilot, COCA)
         lines = modal.query_one("#lines", Input)
         await until(pilot, lambda: lines.value == "COCA 2", what="the second added to it")
-        await until(pilot, lambda: "At most 1 of Coca-Cola lon 320ml can be returned." in split_text(modal),
-                    what="what is left, counted over both lines")
+        await until(
+            pilot,
+            lambda: "At most 1 of Coca-Cola lon 320ml can be returned." in split_text(modal),
+            what="what is left, counted over both lines",
+        )
 
 
 @pilot_test
@@ -102,21 +113,32 @@ async def test_another_receipt_typed_shows_its_own_lines_and_split(database):
     products()
     customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
     other = customers.register({"name": "Trần Thị Dung", "phone": "0912 000 111"}).customer
-    earlier = checkout.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(days=1), lines=[
-        LineInput(qty=Decimal(1), sku=TEA)])).receipt
-    theirs = checkout.record_sale(SaleInput(customer=other, at=clock.now() - dt.timedelta(hours=2), lines=[
-        LineInput(qty=Decimal(4), sku=TEA)])).receipt
-    last = checkout.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(hours=1), lines=[
-        LineInput(qty=Decimal(2), sku=COCA), LineInput(qty=Decimal(1), sku=TEA)])).receipt
+    earlier = checkout.record_sale(
+        SaleInput(customer=customer, at=clock.now() - dt.timedelta(days=1), lines=[LineInput(qty=Decimal(1), sku=TEA)])
+    ).receipt
+    theirs = checkout.record_sale(
+        SaleInput(customer=other, at=clock.now() - dt.timedelta(hours=2), lines=[LineInput(qty=Decimal(4), sku=TEA)])
+    ).receipt
+    last = checkout.record_sale(
+        SaleInput(
+            customer=customer,
+            at=clock.now() - dt.timedelta(hours=1),
+            lines=[LineInput(qty=Decimal(2), sku=COCA), LineInput(qty=Decimal(1), sku=TEA)],
+        )
+    ).receipt
     app = app_for(database)
     async with app.run_test(size=TILL) as pilot:
         modal = await return_from_sales_tab(pilot, customer.id)  # the last sale, prefilled
         table = modal.query_one("#return-lines", DataTable)
         receipt, lines = modal.query_one("#receipt", Input), modal.query_one("#lines", Input)
         assert receipt.value == last.number
-        await until(pilot, lambda: table.row_count == 2 and "Returns ₫50,000" in split_text(modal), what="the last sale")
+        await until(
+            pilot, lambda: table.row_count == 2 and "Returns ₫50,000" in split_text(modal), what="the last sale"
+        )
         await scan(pilot, COCA)
-        await until(pilot, lambda: lines.value == "COCA 1" and "Returns ₫10,000" in split_text(modal), what="one picked")
+        await until(
+            pilot, lambda: lines.value == "COCA 1" and "Returns ₫10,000" in split_text(modal), what="one picked"
+        )
 
         # The earlier sale of this customer, typed by its digits.
         await pilot.press("shift+tab")
@@ -137,8 +159,11 @@ async def test_another_receipt_typed_shows_its_own_lines_and_split(database):
         await pilot.press(*["backspace"] * (len(receipt.value) + 1))
         await type_amount(pilot, theirs.number.split("-")[-1].lstrip("0"))
         await pilot.press("tab")
-        await until(pilot, lambda: "Trần Thị Dung" in str(modal.query_one("#return-sale", Static).render()),
-                    what="whose sale it is")
+        await until(
+            pilot,
+            lambda: "Trần Thị Dung" in str(modal.query_one("#return-sale", Static).render()),
+            what="whose sale it is",
+        )
         assert modal.sale is None
         assert not table.display and table.row_count == 0
         assert lines.value == "" and split_text(modal) == ""
@@ -153,8 +178,14 @@ async def test_one_point_is_said_in_the_singular_in_the_split(database):
     customer = customers.register({"name": "Lê Chi", "phone": "0911 222 333"}).customer
     points.adjust_points(customer, 1, "welcome")
     # 20,000 less 1 point's money: earns 1 point, redeemed 1.
-    checkout.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(hours=1), points=1, lines=[
-        LineInput(qty=Decimal(2), sku=COCA)]))
+    checkout.record_sale(
+        SaleInput(
+            customer=customer,
+            at=clock.now() - dt.timedelta(hours=1),
+            points=1,
+            lines=[LineInput(qty=Decimal(2), sku=COCA)],
+        )
+    )
     app = app_for(database)
     async with app.run_test(size=TILL) as pilot:
         modal = await return_from_sales_tab(pilot, customer.id)
@@ -196,7 +227,9 @@ async def test_the_testers_keys_sale_with_a_product_scanned_twice_then_f8(databa
         await pilot.press("right")
         await pilot.pause()
         await pilot.press("f8")
-        await until(pilot, lambda: isinstance(app.screen, ReturnModal) and app.screen.sale is not None, what="the return")
+        await until(
+            pilot, lambda: isinstance(app.screen, ReturnModal) and app.screen.sale is not None, what="the return"
+        )
         modal = app.screen
         table = modal.query_one("#return-lines", DataTable)
         await until(pilot, lambda: table.row_count == 2, what="the sale's lines")

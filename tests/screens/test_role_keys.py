@@ -26,8 +26,7 @@ from shoptui.services.context import Actor
 from shoptui.services.surveys import QuestionInput
 
 from ..actors import SYSTEM
-from .helpers import Notes, app_for, pilot_test, until
-from .helpers import footer_names
+from .helpers import Notes, app_for, footer_names, pilot_test, until
 
 SMALL = (80, 24)
 
@@ -64,8 +63,13 @@ async def test_the_vouchers_keys_are_offered_only_to_whom_may_use_them(database,
     async with app.run_test(size=SMALL) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         open_vouchers(app)
-        await until(pilot, lambda: isinstance(app.screen, VouchersScreen) and len(app.screen.rows) == 1
-                    and "Back" in footer_names(app), what="the vouchers")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, VouchersScreen) and len(app.screen.rows) == 1 and "Back" in footer_names(app)
+            ),
+            what="the vouchers",
+        )
         keys = {"New voucher", "Switch off"}
         for names in (set(footer_names(app)), help_names(app), palette_names(app)):
             assert (keys <= names) is offered and (not keys & names) is (not offered), names
@@ -85,8 +89,11 @@ async def test_the_surveys_keys_are_offered_only_to_whom_may_use_them(database, 
     async with app.run_test(size=SMALL) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         open_surveys(app)
-        await until(pilot, lambda: isinstance(app.screen, SurveysScreen) and len(app.screen.rows) == 1
-                    and "Back" in footer_names(app), what="the surveys")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, SurveysScreen) and len(app.screen.rows) == 1 and "Back" in footer_names(app),
+            what="the surveys",
+        )
         keys = {"New question", "Edit", "On/off"}
         for names in (set(footer_names(app)), help_names(app), palette_names(app)):
             assert (keys <= names) is offered and (not keys & names) is (not offered), names
@@ -112,13 +119,24 @@ async def test_the_points_rules_offer_their_keys_only_to_the_owner(database, rol
         assert ("View points rules" in help_names(app)) is not offered
         assert ("View points rules" in palette_names(app)) is not offered
         await pilot.press("f3")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal) and app.screen.query_one("#points_value").value,
-                    what="the rules")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, PointsRulesModal) and app.screen.query_one("#points_value").value,
+            what="the rules",
+        )
         rules = app.screen
         await until(pilot, lambda: "No tiers" in str(rules.query_one("#tiers-note", Static).render()), what="the note")
         # Shown to look at, not to type in: nothing typed there could be saved.
-        assert all(rules.query_one(f"#{key}").disabled is not offered for key in (
-            "points_earn_per", "points_value", "points_min_redeem", "points_expiry_days", "points_earn_on_points"))
+        assert all(
+            rules.query_one(f"#{key}").disabled is not offered
+            for key in (
+                "points_earn_per",
+                "points_value",
+                "points_min_redeem",
+                "points_expiry_days",
+                "points_earn_on_points",
+            )
+        )
         hints = " ".join(str(static.render()) for static in rules.query(Static))
         assert ("F2" in hints) is offered, hints
         keys = {"New tier", "Edit tier", "Delete tier", "Save"}
@@ -141,20 +159,36 @@ async def test_whose_day_is_offered_only_to_whom_sees_the_whole_shop(database, r
     async with app.run_test(size=SMALL) as pilot:
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.press("f11")
-        await until(pilot, lambda: isinstance(app.screen, DayCloseScreen) and app.screen.report is not None
-                    and "Back" in footer_names(app), what="the day close")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DayCloseScreen) and app.screen.report is not None and "Back" in footer_names(app)
+            ),
+            what="the day close",
+        )
         assert ("Whose day" in footer_names(app)) is offered
         assert ("Whose day" in help_names(app)) is offered
         if not offered:
-            await refused_at_the_key(pilot, notes, "u", "A cashier may not see another user's day close; ask a manager.")
+            await refused_at_the_key(
+                pilot, notes, "u", "A cashier may not see another user's day close; ask a manager."
+            )
             assert app.screen.user_id == app.actor.user_id
 
 
 @pilot_test
-@pytest.mark.parametrize("role, sentence", [
-    ("cashier", "Nguyễn Văn An ({code}) is archived: ask a manager to make the customer active again before selling."),
-    ("manager", "Nguyễn Văn An ({code}) is archived: make the customer active again (Status, F6 on the card) before selling."),
-])
+@pytest.mark.parametrize(
+    "role, sentence",
+    [
+        (
+            "cashier",
+            "Nguyễn Văn An ({code}) is archived: ask a manager to make the customer active again before selling.",
+        ),
+        (
+            "manager",
+            "Nguyễn Văn An ({code}) is archived: make the customer active again (Status, F6 on the card) before selling.",
+        ),
+    ],
+)
 async def test_a_sale_to_an_archived_customer_is_refused_at_f5(database, role, sentence):
     an = customers.register({"name": "Nguyễn Văn An"}, SYSTEM).customer
     customers.archive(an, SYSTEM)

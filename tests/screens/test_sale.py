@@ -3,7 +3,6 @@ discount, voucher, points and part credit; the credit limit refused and a manage
 
 from __future__ import annotations
 
-
 import pytest
 from textual.widgets import Input, Static
 
@@ -26,8 +25,9 @@ CARD = "2000000000015"
 def an(database):
     settings.set_value("points_earn_per", "10000")
     settings.set_value("points_value", "1000")
-    customer = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678", "discount_bp": 500,
-                                   "credit_limit": 100_000}).customer
+    customer = customers.register(
+        {"name": "Nguyễn Văn An", "phone": "0912 345 678", "discount_bp": 500, "credit_limit": 100_000}
+    ).customer
     cards.issue_card(customer, CARD)
     points.adjust_points(customer, 50, "welcome gift")
     return Customer.get_by_id(customer.id)
@@ -43,8 +43,11 @@ async def test_scan_to_confirmation_in_four_keys_besides_the_amount(an, database
         await keys.press("f5")
         await until(pilot, lambda: isinstance(app.screen, SaleModal))
         await type_amount(pilot, "200000")  # the amount: not counted
-        await until(pilot, lambda: sale_modal(app).last_quote is not None and sale_modal(app).last_quote.subtotal == 200_000,
-                    what="the quote")
+        await until(
+            pilot,
+            lambda: sale_modal(app).last_quote is not None and sale_modal(app).last_quote.subtotal == 200_000,
+            what="the quote",
+        )
         quote = str(app.screen.query_one("#quote", Static).render()).replace("\xa0", " ")
         assert "₫190,000" in quote and "5%" in quote  # the personal discount, applied and shown
         await keys.press("enter")
@@ -57,7 +60,10 @@ async def test_scan_to_confirmation_in_four_keys_besides_the_amount(an, database
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen), what="back on the card")
         # scan, F5, Enter to record, Enter to close: the README says 4 (the limit is 6).
         assert keys.count == 4
-        await until(pilot, lambda: "Points: 69" in str(app.screen.query_one("#card-header", Static).render()).replace("\xa0", " "))
+        await until(
+            pilot,
+            lambda: "Points: 69" in str(app.screen.query_one("#card-header", Static).render()).replace("\xa0", " "),
+        )
     assert receipt.total == 190_000 and receipt.discount == 10_000
     assert [(p.method, p.amount) for p in Payment.select().where(Payment.receipt == receipt)] == [("cash", 190_000)]
     assert run_checks() == []
@@ -78,8 +84,15 @@ async def test_sale_with_voucher_points_and_part_credit(an, database):
         modal.query_one("#points", Input).value = "30"
         modal.query_one("#credit", Input).value = "50000"
         modal.query_one("#card", Input).value = "100000"
-        await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.voucher_money == 20_000
-                    and modal.last_quote.points_money == 30_000, what="the quote")
+        await until(
+            pilot,
+            lambda: (
+                modal.last_quote is not None
+                and modal.last_quote.voucher_money == 20_000
+                and modal.last_quote.points_money == 30_000
+            ),
+            what="the quote",
+        )
         quote = str(modal.query_one("#quote", Static).render()).replace("\xa0", " ")
         # 300,000 - 5% = 285,000; at most 50 points (the balance); cash is what is left.
         assert "₫285,000" in quote and "Points up to: 50" in quote and "Credit left: ₫100,000" in quote
@@ -237,8 +250,11 @@ async def test_a_gift_card_scanned_in_its_field_shows_its_balance_and_pays(an, d
         await scan(pilot, "9000000000017")
         await until(pilot, lambda: modal.query_one("#gift_card", Input).value == "9000000000017")
         modal.query_one("#gift_amount", Input).value = "80000"
-        await until(pilot, lambda: "Gift card has: ₫80,000" in str(modal.query_one("#quote", Static).render()).replace("\xa0", " "),
-                    what="the gift card's balance")
+        await until(
+            pilot,
+            lambda: "Gift card has: ₫80,000" in str(modal.query_one("#quote", Static).render()).replace("\xa0", " "),
+            what="the gift card's balance",
+        )
         modal.query_one("#amount", Input).focus()
         await pilot.press("enter")
         text = done_text(await done_shown(pilot))
@@ -269,11 +285,16 @@ async def test_line_discounts_typed_in_the_form_reach_the_receipt_and_the_discou
         lines = modal.query_one("#lines", Input)
         lines.value = "8930001000011 2 -150%"
         # Refused (by the form's reader or the service) where the totals would be.
-        await until(pilot, lambda: "100" in str(modal.query_one("#quote", Static).render()) and modal.last_quote is None,
-                    what="the refusal")
+        await until(
+            pilot,
+            lambda: "100" in str(modal.query_one("#quote", Static).render()) and modal.last_quote is None,
+            what="the refusal",
+        )
         # Rice by barcode, 2 at the list price, 10% off the line; milk 3 at 12,000, 1,500 off.
         lines.value = "8930001000011 2 -10%; MILK 3 12000 -1500"
-        await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.line_discounts == 5_500, what="the quote")
+        await until(
+            pilot, lambda: modal.last_quote is not None and modal.last_quote.line_discounts == 5_500, what="the quote"
+        )
         shown = str(modal.query_one("#sale-lines", Static).render())
         assert "Rice (RICE) 2 × ₫20,000 − ₫4,000 = ₫36,000" in shown
         assert "Milk (MILK) 3 × ₫12,000 − ₫1,500 = ₫34,500" in shown
@@ -288,11 +309,18 @@ async def test_line_discounts_typed_in_the_form_reach_the_receipt_and_the_discou
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
     receipt = Receipt.get(Receipt.customer == an.id)
     assert (receipt.subtotal, receipt.discount, receipt.total) == (76_000, 9_025, 66_975)
-    stored = [(l.sku, l.qty, l.unit_price, l.line_discount, l.amount) for l in receipt.lines.order_by(ReceiptLine.position)]
+    stored = [
+        (ln.sku, ln.qty, ln.unit_price, ln.line_discount, ln.amount)
+        for ln in receipt.lines.order_by(ReceiptLine.position)
+    ]
     assert stored == [("RICE", Decimal("2"), 20_000, 4_000, 36_000), ("MILK", Decimal("3"), 12_000, 1_500, 34_500)]
     report = discounts(ReportQuery(as_of=receipt.at.date() + dt.timedelta(days=1)))
     assert (report["list_price"], report["discount"], report["line_discounts"], report["receipt_discounts"]) == (
-        76_000, 9_025, 5_500, 3_525)
+        76_000,
+        9_025,
+        5_500,
+        3_525,
+    )
     assert report["by_product"]["RICE"]["line_discount"] == 4_000
     assert report["by_product"]["MILK"]["line_discount"] == 1_500
     assert run_checks() == []
@@ -301,9 +329,9 @@ async def test_line_discounts_typed_in_the_form_reach_the_receipt_and_the_discou
 def test_the_form_reads_a_line_discount_after_the_quantity_or_the_price(database):
     from decimal import Decimal
 
+    from screens.till.sale_modal import read_lines
     from shoptui.errors import ValidationError
     from shoptui.services.sale_quote import LineInput
-    from screens.till.sale_modal import read_lines
 
     assert read_lines("8930001 2 15000 -10%; 8930002 -5.000; 8930003 3 -2,5%", "VND") == [
         LineInput(qty=Decimal("2.000"), unit_price=15_000, sku="8930001", line_discount_bp=1_000),
@@ -311,7 +339,8 @@ def test_the_form_reads_a_line_discount_after_the_quantity_or_the_price(database
         LineInput(qty=Decimal("3.000"), sku="8930003", line_discount_bp=250),
     ]
     assert read_lines("TEA 1 3.50 -0.25", "EUR") == [
-        LineInput(qty=Decimal("1.000"), unit_price=350, sku="TEA", line_discount=25)]
+        LineInput(qty=Decimal("1.000"), unit_price=350, sku="TEA", line_discount=25)
+    ]
     for wrong in ("A 1 2 3", "A -5 -10%", "A -0", "A -0%", "A --5", "A -x"):
         with pytest.raises(ValidationError) as caught:
             read_lines(wrong, "VND")
@@ -361,8 +390,11 @@ async def test_an_amount_that_is_not_what_the_lines_come_to_is_refused_on_the_am
         modal = await anonymous_sale(app, pilot)
         await type_amount(pilot, "100000")
         modal.query_one("#lines", Input).value = "MI-HAOHAO 10"
-        await until(pilot, lambda: "The lines come to ₫45,000, not ₫100,000" in modal.field("amount").error,
-                    what="the amount's error")
+        await until(
+            pilot,
+            lambda: "The lines come to ₫45,000, not ₫100,000" in modal.field("amount").error,
+            what="the amount's error",
+        )
         modal.query_one("#lines", Input).focus()
         await pilot.press("enter")
         await settled(pilot)
@@ -446,15 +478,22 @@ async def test_the_shops_default_credit_limit_holds_a_customer_without_one(datab
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         modal = await open_sale(pilot, binh.id)
-        await until(pilot, lambda: "credit left: ₫300,000" in str(modal.query_one("#sale-customer", Static).render()).replace("\xa0", " "),
-                    what="the credit left by the shop's limit")
+        await until(
+            pilot,
+            lambda: (
+                "credit left: ₫300,000" in str(modal.query_one("#sale-customer", Static).render()).replace("\xa0", " ")
+            ),
+            what="the credit left by the shop's limit",
+        )
         await type_amount(pilot, "500000")
         modal.query_one("#credit", Input).value = "400000"
         await until(pilot, lambda: "Credit left: ₫300,000" in quote_text(modal), what="the quote")
         modal.query_one("#amount", Input).focus()
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, OverrideModal), what="the manager PIN")
-        assert "at most ₫300,000 more" in str(app.screen.query_one("#override-reason", Static).render()).replace("\xa0", " ")
+        assert "at most ₫300,000 more" in str(app.screen.query_one("#override-reason", Static).render()).replace(
+            "\xa0", " "
+        )
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, SaleModal))
         assert app.focused is modal.query_one("#credit", Input)
@@ -467,8 +506,14 @@ async def test_a_card_scanned_during_a_sale_without_a_customer_gives_it_its_cust
     # card" and the cashier had to cancel the sale and start again.
     from shoptui.models import SurveyQuestion
 
-    SurveyQuestion.create(text="How did you hear of us?", choices="friends\nads", ask_at_card_read=True,
-                          position=1, active=True, created_at=an.registered_at)
+    SurveyQuestion.create(
+        text="How did you hear of us?",
+        choices="friends\nads",
+        ask_at_card_read=True,
+        position=1,
+        active=True,
+        created_at=an.registered_at,
+    )
     app = app_for(database)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.screen.query_one("#customers") is not None)
@@ -478,11 +523,15 @@ async def test_a_card_scanned_during_a_sale_without_a_customer_gives_it_its_cust
         assert not modal.field("points").display
         await type_amount(pilot, "100000")
         await scan(pilot, CARD)
-        await until(pilot, lambda: modal.customer_id == an.id and modal.header is not None, what="the customer attached")
+        await until(
+            pilot, lambda: modal.customer_id == an.id and modal.header is not None, what="the customer attached"
+        )
         assert modal.field("points").display and modal.field("credit").display
         assert "Nguyễn Văn An" in str(modal.query_one("#sale-customer", Static).render())
         # The customer's discount (5%) is quoted at once.
-        await until(pilot, lambda: modal.last_quote is not None and modal.last_quote.total == 95_000, what="the discount")
+        await until(
+            pilot, lambda: modal.last_quote is not None and modal.last_quote.total == 95_000, what="the discount"
+        )
         assert modal.query_one("#amount", Input).value == "100000"
         await pilot.press("enter")
         await done_shown(pilot)
@@ -512,5 +561,7 @@ async def test_the_card_scanned_after_the_goods_into_lines_attaches_the_customer
         await scan(pilot, "8930000000019")
         await until(pilot, lambda: lines.value == "8930000000019", what="the product")
         await scan(pilot, CARD)
-        await until(pilot, lambda: modal.customer_id == an.id and modal.header is not None, what="the customer attached")
+        await until(
+            pilot, lambda: modal.customer_id == an.id and modal.header is not None, what="the customer attached"
+        )
         assert lines.value == "8930000000019"

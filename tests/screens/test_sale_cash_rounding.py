@@ -11,8 +11,7 @@ from shoptui.models import Payment, Receipt
 from shoptui.services import customers, settings
 
 from .helpers import SIZE, app_for, pilot_test, until
-from .till_helpers import open_return_from_sales_tab, open_sale, quote_text
-from .till_helpers import done_shown, done_text, type_amount
+from .till_helpers import done_shown, done_text, open_return_from_sales_tab, open_sale, quote_text, type_amount
 
 
 @pytest.fixture
@@ -27,8 +26,11 @@ async def test_the_sale_dialog_shows_the_rounded_cash_and_the_rounding(an, datab
     async with app.run_test(size=SIZE) as pilot:
         modal = await open_sale(pilot, an.id)
         await type_amount(pilot, "12345")
-        await until(pilot, lambda: "To pay: ₫12,345" in quote_text(modal) and "Cash rounding" in quote_text(modal),
-                    what="the rounded cash of the whole amount")
+        await until(
+            pilot,
+            lambda: "To pay: ₫12,345" in quote_text(modal) and "Cash rounding" in quote_text(modal),
+            what="the rounded cash of the whole amount",
+        )
         quote = quote_text(modal)
         assert "To pay: ₫12,345" in quote and "Cash: ₫12,500" in quote and "Cash rounding: -₫155" in quote
         await pilot.press("enter")
@@ -37,7 +39,9 @@ async def test_the_sale_dialog_shows_the_rounded_cash_and_the_rounding(an, datab
         assert "Paid by cash: ₫12,500" in text and "Cash rounding: -₫155" in text and "Total: ₫12,345" in text
     receipt = Receipt.get(Receipt.customer == an.id)
     assert {p.method: p.amount for p in Payment.select().where(Payment.receipt == receipt)} == {
-        "cash": 12_500, "rounding": -155}
+        "cash": 12_500,
+        "rounding": -155,
+    }
     assert run_checks() == []
 
 
@@ -57,7 +61,6 @@ async def test_without_a_step_the_cash_is_exact_and_no_rounding_is_shown(an, dat
 async def test_the_return_dialog_shows_the_rounded_cash_refund(an, database):
     from shoptui.services import checkout
     from shoptui.services.sale_quote import SaleInput
-
 
     checkout.record_sale(SaleInput(customer=an, amount=12_345))
     app = app_for(database)

@@ -54,7 +54,11 @@ async def ready(pilot) -> None:
 
 
 def card_is_open(app, customer) -> bool:
-    return isinstance(app.screen, CustomerCardScreen) and app.screen.customer_id == customer.id and app.screen.data is not None
+    return (
+        isinstance(app.screen, CustomerCardScreen)
+        and app.screen.customer_id == customer.id
+        and app.screen.data is not None
+    )
 
 
 def search_box(app) -> Input:
@@ -134,8 +138,11 @@ async def test_an_unknown_card_offers_registration_and_the_new_customer_gets_it(
         await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
         await pilot.press("enter")  # "Register a new customer with this card"
         # The form is on the stack before it is composed and has put the focus on the name.
-        await until(pilot, lambda: isinstance(app.screen, RegisterModal) and app.focused is not None
-                    and app.focused.id == "name", what="the registration form, on the name")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, RegisterModal) and app.focused is not None and app.focused.id == "name",
+            what="the registration form, on the name",
+        )
         assert app.screen.query_one("#card", Input).value == "2000000000046"
         await pilot.press(*"Lê Thị Cúc")
         await keys_delivered(pilot)
@@ -291,10 +298,13 @@ async def test_a_short_burst_that_is_no_card_is_typing_enter_included(shop, data
         assert app.screen.query_one("#name", Input).value == "Lan" and seen == []
 
 
-@pytest.mark.parametrize("typed, card", [
-    ("ЙК-ФИС123", "QR-ABC123"),  # a Russian (ЙЦУКЕН) layout: Cyrillic letters for the same keys
-    ("Z778899", "Y778899"),  # a German layout: y and z swapped
-])
+@pytest.mark.parametrize(
+    "typed, card",
+    [
+        ("ЙК-ФИС123", "QR-ABC123"),  # a Russian (ЙЦУКЕН) layout: Cyrillic letters for the same keys
+        ("Z778899", "Y778899"),  # a German layout: y and z swapped
+    ],
+)
 @pilot_test
 async def test_a_scan_through_another_keyboard_layout_is_mapped_back(shop, database, typed, card):
     app = app_for(database)
@@ -376,7 +386,9 @@ async def test_a_scan_into_the_card_field_moves_on_so_the_birthday_is_not_append
         await pilot.press("enter")
         await until(pilot, lambda: app.focused.id == "card", what="the card field")
         await scan(pilot, "2100000009992")
-        await until(pilot, lambda: modal.query_one("#card", Input).value == "2100000009992" and app.focused.id == "birthday")
+        await until(
+            pilot, lambda: modal.query_one("#card", Input).value == "2100000009992" and app.focused.id == "birthday"
+        )
         await type_by_hand(pilot, "1995-03-15", gap_ms=5)
         await until(pilot, lambda: modal.query_one("#birthday", Input).value == "1995-03-15")
         assert modal.query_one("#card", Input).value == "2100000009992"
@@ -449,8 +461,11 @@ async def test_a_card_scanned_while_the_phone_has_the_focus_sends_the_next_keys_
     async with app.run_test(size=SIZE) as pilot:
         modal = await registration_with_phone(pilot, "Bob Tran", "0912345672")
         await scan(pilot, "2100000777792")
-        await until(pilot, lambda: modal.query_one("#card", Input).value == "2100000777792" and app.focused.id == "birthday",
-                    what="the birthday next")
+        await until(
+            pilot,
+            lambda: modal.query_one("#card", Input).value == "2100000777792" and app.focused.id == "birthday",
+            what="the birthday next",
+        )
         await pilot.press(*"1985-12-02")
         await until(pilot, lambda: modal.query_one("#birthday", Input).value == "1985-12-02", what="the birthday")
         assert modal.query_one("#phone", Input).value == "0912345672"

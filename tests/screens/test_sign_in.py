@@ -127,6 +127,7 @@ async def test_the_signed_in_cashier_is_on_the_receipt(staff, database):
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.press("f5")  # a sale without a card
         from screens.till.sale_modal import SaleModal
+
         from .till_helpers import done_shown
 
         await until(pilot, lambda: isinstance(app.screen, SaleModal))
@@ -146,8 +147,13 @@ async def test_the_owner_changes_the_points_rules(staff, database):
         await sign_in(pilot, "Hoa", "9999")
         await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
         await pilot.press("f3")
-        await until(pilot, lambda: isinstance(app.screen, PointsRulesModal)
-                    and app.screen.query_one("#points_value", Input).value == "1000")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, PointsRulesModal)
+                and app.screen.query_one("#points_value", Input).value == "1000"
+            ),
+        )
         screen = app.screen
         screen.query_one("#points_earn_per", Input).value = "abc"
         await pilot.press("ctrl+s")
@@ -173,8 +179,11 @@ async def test_the_user_and_pin_fields_are_drawn_as_boxes_at_80x24(staff, databa
         if screen_class is LockScreen:
             app.push_screen(LockScreen("Minh"))
             await until(pilot, lambda: isinstance(app.screen, LockScreen))
-        await until(pilot, lambda: app.screen.query(Input) and all(box.region.height for box in app.screen.query(Input)),
-                    what="the fields laid out")
+        await until(
+            pilot,
+            lambda: app.screen.query(Input) and all(box.region.height for box in app.screen.query(Input)),
+            what="the fields laid out",
+        )
         await drawn(pilot)
         lines = screen_text(app).splitlines()
         for field_id in ("#sign-in-name", "#sign-in-pin"):
@@ -182,7 +191,7 @@ async def test_the_user_and_pin_fields_are_drawn_as_boxes_at_80x24(staff, databa
             region = box.region
             assert region.height == 3 and region.bottom <= 24, (field_id, region)
             top, bottom = lines[region.y], lines[region.bottom - 1]
-            frame = top[region.x:region.right]
+            frame = top[region.x : region.right]
             assert frame.startswith("╭") and frame.endswith("╮") and set(frame[1:-1]) == {"─"}, (field_id, frame)
             assert bottom[region.x] == "╰" and bottom[region.right - 1] == "╯"
         if screen_class is SignInModal:  # still typed into as before
@@ -350,7 +359,8 @@ async def test_the_directory_reads_no_customer_until_a_right_pin(staff, database
 @pilot_test
 @pytest.mark.parametrize("screen_class", [SignInModal, LockScreen])
 async def test_the_focus_cycles_between_user_and_pin_only_and_a_wrong_pin_leaves_it_on_the_pin(
-        staff, database, screen_class):
+    staff, database, screen_class
+):
     # Issue 12 (new-user tester): User → PIN → an invisible stop, where what was typed was
     # lost: after "lan" Tab "9999" Enter (wrong PIN), Tab, "2" appeared nowhere.
     users.add_user("Lan", "cashier", "2222", SYSTEM)

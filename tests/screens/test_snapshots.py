@@ -19,10 +19,9 @@ from screens.directory.directory_screen import DirectoryScreen
 from screens.directory.register_modal import RegisterModal
 from shoptui import clock
 from shoptui.demo import make_demo
-from shoptui.models import User
-from shoptui.services.context import Actor
 from shoptui.i18n import set_language
-from shoptui.models import Customer
+from shoptui.models import Customer, User
+from shoptui.services.context import Actor
 
 from .helpers import lasting_notices, settled, until
 
@@ -60,7 +59,10 @@ def _steady(app) -> None:
 
 async def _directory_ready(pilot) -> None:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, DirectoryScreen) and app.screen.query_one("#customers", DataTable).row_count > 0)
+    await until(
+        pilot,
+        lambda: isinstance(app.screen, DirectoryScreen) and app.screen.query_one("#customers", DataTable).row_count > 0,
+    )
     _steady(app)
     await settled(pilot)
 
@@ -79,8 +81,14 @@ def test_customer_card(demo_app, snap_compare):
     async def run_before(pilot) -> None:
         await _directory_ready(pilot)
         pilot.app.open_customer(customer_id)
-        await until(pilot, lambda: isinstance(pilot.app.screen, CustomerCardScreen) and pilot.app.screen.data is not None
-                    and pilot.app.screen.segment_done)  # the segment line comes a moment after the card
+        await until(
+            pilot,
+            lambda: (
+                isinstance(pilot.app.screen, CustomerCardScreen)
+                and pilot.app.screen.data is not None
+                and pilot.app.screen.segment_done
+            ),
+        )  # the segment line comes a moment after the card
         _steady(pilot.app)
         await settled(pilot)
 

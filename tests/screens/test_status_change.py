@@ -17,8 +17,12 @@ from .till_helpers import card_open
 
 def question_shown(app) -> bool:
     """The question is on screen with its answers (a modal is pushed before it is composed)."""
-    return isinstance(app.screen, ChoiceModal) and app.screen.is_mounted \
-        and bool(app.screen.query(".dialog-message")) and app.focused is app.screen.query_one("#choices")
+    return (
+        isinstance(app.screen, ChoiceModal)
+        and app.screen.is_mounted
+        and bool(app.screen.query(".dialog-message"))
+        and app.focused is app.screen.query_one("#choices")
+    )
 
 
 @pilot_test

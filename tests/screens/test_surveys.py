@@ -28,7 +28,9 @@ T0 = dt.datetime(2024, 3, 1, 9, 0)
 def shop(database):
     an = customers.register({"name": "Nguyễn Văn An", "phone": "0912 345 678"}).customer
     cards.issue_card(an, "2000000000015", at=T0)
-    source = surveys.define_question(QuestionInput(text="How did you hear of us?", kind="choice", choices=("Friends", "Zalo")))
+    source = surveys.define_question(
+        QuestionInput(text="How did you hear of us?", kind="choice", choices=("Friends", "Zalo"))
+    )
     rating = surveys.define_question(
         QuestionInput(text="Rate us [1-5]", kind="choice", choices=("1", "2", "3", "4", "5"), ask_at_card_read=True)
     )
@@ -50,7 +52,11 @@ async def test_a_card_read_asks_the_unanswered_flagged_questions_and_the_card_sh
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await scan(pilot, "2000000000015")
-        await until(pilot, lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"), what="second survey")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"),
+            what="second survey",
+        )
         await until(pilot, lambda: question_shown(app) == "Rate us [1-5]")  # literally, not markup
         await pilot.press("enter")  # nothing chosen yet: Enter alone answers nothing
         await settled(pilot)
@@ -142,7 +148,11 @@ async def test_registration_ends_with_the_registration_survey(shop, database):
         app.screen.query_one("#name", Input).value = "Lê Thị Hoa"
         app.screen.query_one("#phone", Input).value = "0903 222 333"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"), what="registration survey")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, SurveyModal) and app.screen.query("#survey-question"),
+            what="registration survey",
+        )
         await until(pilot, lambda: question_shown(app) == "How did you hear of us?")
         options = app.screen.query_one("#survey-choices", OptionList)
         assert options.option_count == 2

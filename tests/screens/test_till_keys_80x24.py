@@ -29,12 +29,18 @@ from .helpers import app_for, pilot_test, screen_text, until
 from .till_helpers import TILL, card_open, done_shown, done_text, type_amount
 from .till_helpers import open_return_from_sales_tab as return_from_sales_tab
 
+
 @pytest.fixture
 def bought(database):
     """A customer with a debt and three sales, the last of five lines; another customer's sale."""
     customer = customers.register({"name": "Trần Bình", "phone": "0987 111 222", "credit_limit": 500_000}).customer
-    for sku, name in (("TEA", "Green tea Long Jing premium"), ("CAKE", "Cake"), ("MILK", "Milk"),
-                      ("RICE", "Rice ST25 5 kg"), ("SOAP", "Soap")):
+    for sku, name in (
+        ("TEA", "Green tea Long Jing premium"),
+        ("CAKE", "Cake"),
+        ("MILK", "Milk"),
+        ("RICE", "Rice ST25 5 kg"),
+        ("SOAP", "Soap"),
+    ):
         Product.create(sku=sku, name=name, price=20_000)
     at = clock.now() - dt.timedelta(days=1)
     checkout.record_sale(SaleInput(customer=customer, amount=30_000, at=at - dt.timedelta(hours=2)))
@@ -43,10 +49,21 @@ def bought(database):
     vouchers.create_voucher("THANKS", "amount", 10_000, at=at - dt.timedelta(days=1))
     vouchers.top_up_gift_card("2900000000018", 100_000, "cash", at=at - dt.timedelta(days=1))
     # Paid every way, so that the refund's split is as long as it gets.
-    sale = checkout.record_sale(SaleInput(customer=customer, at=at, points=20, credit=30_000, voucher="THANKS",
-                                       gift_card="2900000000018", gift_amount=15_000, lines=[
-        LineInput(qty=Decimal(1), sku=sku) for sku in ("TEA", "CAKE", "MILK", "RICE", "SOAP")])).receipt
-    other = customers.register({"name": "Nguyễn Thị Minh Khai Phương Anh Hoàng Bảo Ngọc Trâm Lê", "phone": "0912 000 111"}).customer
+    sale = checkout.record_sale(
+        SaleInput(
+            customer=customer,
+            at=at,
+            points=20,
+            credit=30_000,
+            voucher="THANKS",
+            gift_card="2900000000018",
+            gift_amount=15_000,
+            lines=[LineInput(qty=Decimal(1), sku=sku) for sku in ("TEA", "CAKE", "MILK", "RICE", "SOAP")],
+        )
+    ).receipt
+    other = customers.register(
+        {"name": "Nguyễn Thị Minh Khai Phương Anh Hoàng Bảo Ngọc Trâm Lê", "phone": "0912 000 111"}
+    ).customer
     theirs = checkout.record_sale(SaleInput(customer=other, amount=50_000)).receipt
     return Customer.get_by_id(customer.id), sale, theirs
 
@@ -73,8 +90,11 @@ async def test_arrows_change_pay_back_without_a_list_and_enter_takes_the_return(
         assert refund.value == "card"
         await pilot.press("up", "down")
         assert refund.value == "card" and not refund.expanded
-        await until(pilot, lambda: "paid back (bank card)" in str(modal.query_one("#refund-split").render()),
-                    what="the split for the bank card")
+        await until(
+            pilot,
+            lambda: "paid back (bank card)" in str(modal.query_one("#refund-split").render()),
+            what="the split for the bank card",
+        )
         assert _(SELECT_KEYS) in visible(app)  # the dialog says so
         await pilot.press("enter")  # the last field: Enter takes the return, as from Amount
         text = done_text(await done_shown(pilot))
@@ -124,14 +144,18 @@ async def test_enter_on_paid_by_sells_the_gift_card(database):
     app = app_for(database)
     async with app.run_test(size=TILL) as pilot:
         sell_gift_card(app, "2900000000025")  # a new card, as its scan opens the form
-        await until(pilot, lambda: isinstance(app.screen, GiftCardModal) and app.focused is not None
-                    and app.focused.id == "gift-amount", what="the gift card form")
+        await until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, GiftCardModal) and app.focused is not None and app.focused.id == "gift-amount"
+            ),
+            what="the gift card form",
+        )
         await type_amount(pilot, "50000")
         await pilot.press("tab", "down")
         assert app.screen.query_one("#gift-method", TillSelect).value != "cash"
         await pilot.press("enter")
         assert "Gift card: 2900000000025" in done_text(await done_shown(pilot))
-
 
 
 @pilot_test
@@ -156,6 +180,7 @@ async def test_what_of_an_adjustment_changes_with_arrows_and_enter_goes_to_the_c
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen))
     assert Customer.get_by_id(customer.id).debt_balance == 70_000 - 5_000  # 40,000 + 30,000 on credit before
+
 
 # -- 2. the card's tabs: the table has the focus once its tab is shown -----------------------
 
@@ -216,12 +241,19 @@ async def test_the_vouchers_columns_fit_a_new_row_as_soon_as_it_is_listed(bought
                         cut.append((str(cell), cell.cell_len, room))
 
         screen._show = show_and_measure
-        voucher = vouchers.create_voucher("SUMMER-FOR-AN", "amount", 25_000, customer=customer, note="for the long customer")
+        voucher = vouchers.create_voucher(
+            "SUMMER-FOR-AN", "amount", 25_000, customer=customer, note="for the long customer"
+        )
         screen.reload(voucher.id)
         await until(pilot, lambda: voucher.id in [r.id for r in screen.rows], what="the voucher listed")
         assert not cut, cut
-        another = vouchers.create_voucher("WINTER-2026-LONGER-CODE", "amount", 1_250_000, max_uses=3,
-                                          customer=Customer.get(Customer.name == "Nguyễn Thị Minh Khai Phương Anh Hoàng Bảo Ngọc Trâm Lê"))
+        another = vouchers.create_voucher(
+            "WINTER-2026-LONGER-CODE",
+            "amount",
+            1_250_000,
+            max_uses=3,
+            customer=Customer.get(Customer.name == "Nguyễn Thị Minh Khai Phương Anh Hoàng Bảo Ngọc Trâm Lê"),
+        )
         screen.reload(another.id)
         await until(pilot, lambda: another.id in [r.id for r in screen.rows], what="the second voucher listed")
         assert not cut, cut
@@ -256,7 +288,7 @@ async def test_the_return_dialog_keeps_its_title_field_and_keys_whole_at_80x24(b
         top = next(i for i, line in enumerate(lines) if line.startswith("█▀"))
         assert _("Return") in lines[top + 1], text  # the title, under the border
         assert any(line.startswith("█▄") for line in lines[top:]), text  # and the whole dialog
-        for part in (_("Enter: take the return   Esc: cancel").split("   ") + [_(SELECT_KEYS)]):
+        for part in _("Enter: take the return   Esc: cancel").split("   ") + [_(SELECT_KEYS)]:
             assert part in text, (part, text)
         # The field with the focus is whole on screen, its label beside its value.
         assert any(_("Receipt") in line and theirs.number in line for line in lines), text
@@ -272,13 +304,24 @@ async def test_the_sale_dialog_breaks_the_customer_facts_between_facts_at_80x24(
         app.open_customer(customer.id)
         await card_open(pilot, customer.id)
         await pilot.press("f5")
-        await until(pilot, lambda: isinstance(app.screen, SaleModal) and app.screen.header is not None,
-                    what="the sale with its customer")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, SaleModal) and app.screen.header is not None,
+            what="the sale with its customer",
+        )
         modal = app.screen
         f, h = modal.formats, modal.header
         template = _("{name} ({code})   points: {points}   debt: {debt}   credit left: {credit}")
-        facts = [part.format(name=h.name, code=h.code, points=f.number(h.points).plain, debt=f.money(h.debt).plain,
-                             credit=f.money(h.credit_left).plain).replace("\xa0", " ") for part in template.split("   ")]
+        facts = [
+            part.format(
+                name=h.name,
+                code=h.code,
+                points=f.number(h.points).plain,
+                debt=f.money(h.debt).plain,
+                credit=f.money(h.credit_left).plain,
+            ).replace("\xa0", " ")
+            for part in template.split("   ")
+        ]
         await until(pilot, lambda: all(fact in visible(app) for fact in facts), what=f"{facts} whole")
         for part in _("Enter: record the sale   Tab: next field   Esc: cancel").split("   "):
             assert part in visible(app), part
@@ -291,8 +334,13 @@ async def test_the_return_lines_show_every_heading_and_figure_at_80x24(database,
     customer = customers.register({"name": "Trần Bình", "phone": "0987 111 222"}).customer
     Product.create(sku="TEA250", name="Trà xanh Long Tỉnh thượng hạng hộp thiếc 250 g", price=1_250_000)
     Product.create(sku="CAKE", name="Cake", price=20_000)
-    checkout.record_sale(SaleInput(customer=customer, at=clock.now() - dt.timedelta(days=1), lines=[
-        LineInput(qty=Decimal(2), sku="TEA250"), LineInput(qty=Decimal(1), sku="CAKE")]))
+    checkout.record_sale(
+        SaleInput(
+            customer=customer,
+            at=clock.now() - dt.timedelta(days=1),
+            lines=[LineInput(qty=Decimal(2), sku="TEA250"), LineInput(qty=Decimal(1), sku="CAKE")],
+        )
+    )
     app = app_for(database)
     async with app.run_test(size=TILL) as pilot:
         modal = await return_from_sales_tab(pilot, customer.id)
@@ -300,7 +348,14 @@ async def test_the_return_lines_show_every_heading_and_figure_at_80x24(database,
         await pilot.pause()
         text = visible(app)
         f = modal.formats
-        for whole in (_("Sold"), _("Returned"), _("Left"), _("Amount"), f.money(2_500_000).plain, f.money(20_000).plain):
+        for whole in (
+            _("Sold"),
+            _("Returned"),
+            _("Left"),
+            _("Amount"),
+            f.money(2_500_000).plain,
+            f.money(20_000).plain,
+        ):
             assert whole.replace("\xa0", " ") in text, (whole, text)
         assert "TEA250 Trà xanh" in text  # the name gives way, cut with …
 
@@ -315,8 +370,11 @@ async def test_the_sale_dialog_keeps_its_total_and_keys_whole_with_lines_at_80x2
         app.open_customer(customer.id)
         await card_open(pilot, customer.id)
         await pilot.press("f5")
-        await until(pilot, lambda: isinstance(app.screen, SaleModal) and app.screen.header is not None,
-                    what="the sale with its customer")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, SaleModal) and app.screen.header is not None,
+            what="the sale with its customer",
+        )
         modal = app.screen
         await pilot.press("tab")
         assert app.focused is modal.query_one("#lines", Input)

@@ -21,8 +21,7 @@ from shoptui.services.customers import clean_text
 from tests.hostile import hostile_strings
 
 from ..actors import SYSTEM
-from .helpers import SIZE, Notes, app_for, pilot_test, screen_text, until
-from .helpers import palette
+from .helpers import SIZE, Notes, app_for, palette, pilot_test, screen_text, until
 from .till_helpers import sign_in
 
 HOSTILE = hostile_strings(long=False)
@@ -30,15 +29,30 @@ HOSTILE = hostile_strings(long=False)
 
 async def vouchers_open(pilot, rows: int) -> VouchersScreen:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, VouchersScreen) and len(app.screen.rows) == rows
-                and app.screen.query_one("#vouchers", DataTable).row_count == rows, what=f"{rows} vouchers listed")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, VouchersScreen)
+            and len(app.screen.rows) == rows
+            and app.screen.query_one("#vouchers", DataTable).row_count == rows
+        ),
+        what=f"{rows} vouchers listed",
+    )
     return app.screen
 
 
 async def form_open(pilot) -> VoucherModal:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, VoucherModal) and bool(app.screen.query("#voucher-note"))
-                and app.focused is not None and app.focused.screen is app.screen, what="the voucher form")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, VoucherModal)
+            and bool(app.screen.query("#voucher-note"))
+            and app.focused is not None
+            and app.focused.screen is app.screen
+        ),
+        what="the voucher form",
+    )
     return app.screen
 
 
@@ -97,8 +111,13 @@ def test_a_manager_adds_a_voucher_with_validation_and_switches_one_off(database,
             await pilot.press("f6")
             await until(pilot, lambda: isinstance(app.screen, ChoiceModal))
             await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, VouchersScreen) and app.screen.rows
-                        and app.screen.rows[1].state == "expired", what="switched off")
+            await until(
+                pilot,
+                lambda: (
+                    isinstance(app.screen, VouchersScreen) and app.screen.rows and app.screen.rows[1].state == "expired"
+                ),
+                what="switched off",
+            )
             assert not notes.texts("error")
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(app.screen, DirectoryScreen))
@@ -141,8 +160,10 @@ def cells(screen: VouchersScreen) -> dict[str, tuple[str, str]]:
     """Each listed voucher's (code, note) cells as the table holds them, by voucher id."""
     table = screen.query_one("#vouchers", DataTable)
     # The table lists the screen's rows in their order (a PagedTable keys its rows itself).
-    return {str(row.id): (str(table.get_row_at(index)[0]), str(table.get_row_at(index)[-1]))
-            for index, row in enumerate(screen.rows)}
+    return {
+        str(row.id): (str(table.get_row_at(index)[0]), str(table.get_row_at(index)[-1]))
+        for index, row in enumerate(screen.rows)
+    }
 
 
 def shown_as(cell: str, stored: str) -> bool:

@@ -39,8 +39,15 @@ class KeyCounter:
 
 async def card_open(pilot, customer_id: int) -> CustomerCardScreen:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, CustomerCardScreen) and app.screen.customer_id == customer_id
-                and app.screen.data is not None, what="the card")
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, CustomerCardScreen)
+            and app.screen.customer_id == customer_id
+            and app.screen.data is not None
+        ),
+        what="the card",
+    )
     return app.screen
 
 
@@ -87,8 +94,11 @@ async def sign_in(pilot, name: str, pin: str) -> None:
     # The PIN is checked in a worker. Right: the till opens once the user is set, a moment
     # after the sign-in has left the screen (a card opened in between would be refused).
     # Wrong: the PIN box is emptied and says why.
-    await until(pilot, lambda: not app.walled() or (not pin_box.value and bool(screen.field("pin").error)),
-                what="the sign-in's answer")
+    await until(
+        pilot,
+        lambda: not app.walled() or (not pin_box.value and bool(screen.field("pin").error)),
+        what="the sign-in's answer",
+    )
 
 
 TILL = (80, 24)  # the till's terminal

@@ -44,7 +44,6 @@ def test_search_by_hand_escape_resize_and_quit(terminal, database, db_path):
     assert terminal.exit_status(timeout=10) == 0, "Ctrl+Q did not end the app:\n" + terminal.screen()
 
 
-
 def test_a_scan_burst_opens_the_card_and_hand_typing_stays_a_search(terminal, database, db_path):
     from shoptui.services import cards
 

@@ -60,8 +60,12 @@ def test_a_terminal_that_hangs_up_without_sighup_ends_the_app(shop, db_path, tmp
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "xterm-256color"}
     app = subprocess.Popen(
-        [str(SHOPTUI), "--db", str(db_path)], stdin=slave, stdout=slave, stderr=slave,
-        start_new_session=True, env=env,
+        [str(SHOPTUI), "--db", str(db_path)],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+        env=env,
     )
     os.close(slave)
     try:
@@ -79,4 +83,3 @@ def test_a_terminal_that_hangs_up_without_sighup_ends_the_app(shop, db_path, tmp
         if app.poll() is None:
             app.kill()
             app.wait()
-

@@ -25,7 +25,7 @@ def figure(screen: str, label: str) -> str | None:
         at = line.find(label + " ")
         if at < 0:
             continue
-        beside = re.match(r"\s+(\S+)", line[at + len(label):])
+        beside = re.match(r"\s+(\S+)", line[at + len(label) :])
         if beside and not beside.group(1)[0].isalpha():
             return beside.group(1)
         below = lines[i + 1][at:].split() if i + 1 < len(lines) else []

@@ -41,7 +41,10 @@ class Terminal:
     def tmux(self, *args: str) -> str:
         result = subprocess.run(
             [TMUX, "-u", "-S", str(self.socket), "-f", str(self.conf), *args],
-            capture_output=True, text=True, env=self.env, timeout=15,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=15,
         )
         if result.returncode != 0:
             raise AssertionError(f"tmux {' '.join(args)} failed: {result.stderr.strip()}")
@@ -104,7 +107,5 @@ class Terminal:
         self.tmux("send-keys", "-t", "app", *keys)
 
     def close(self) -> None:
-        subprocess.run(
-            [TMUX, "-S", str(self.socket), "kill-server"], capture_output=True, env=self.env, timeout=15
-        )
+        subprocess.run([TMUX, "-S", str(self.socket), "kill-server"], capture_output=True, env=self.env, timeout=15)
         shutil.rmtree(self.dir, ignore_errors=True)

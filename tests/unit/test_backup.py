@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 import shutil
 import sqlite3
 import threading
-import warnings
 from pathlib import Path
 
 import pytest
@@ -88,7 +86,9 @@ def test_backup_sees_what_was_committed_in_the_wal(database, db_path, tmp_path):
     assert sqlite3.connect(target).execute("SELECT count(*) FROM receipt").fetchone()[0] == 1
 
 
-def test_default_name_in_the_current_folder_and_a_folder_refused_with_a_file_name(database, db_path, tmp_path, monkeypatch):
+def test_default_name_in_the_current_folder_and_a_folder_refused_with_a_file_name(
+    database, db_path, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     made = backup.backup_database(str(db_path))
     assert made.parent == tmp_path
@@ -100,7 +100,8 @@ def test_default_name_in_the_current_folder_and_a_folder_refused_with_a_file_nam
         backup.backup_database(str(db_path), folder)
     assert re.fullmatch(
         rf"{re.escape(str(folder))} is a folder; give the name of a file, such as "
-        rf"{re.escape(str(folder))}/shoptui-backup-\d{{8}}-\d{{6}}\.sqlite\.", str(refused.value)
+        rf"{re.escape(str(folder))}/shoptui-backup-\d{{8}}-\d{{6}}\.sqlite\.",
+        str(refused.value),
     )
     assert list(folder.iterdir()) == []
 
@@ -165,7 +166,9 @@ def test_a_backup_from_a_newer_version_is_refused(demo_backup, tmp_path):
     newer = tmp_path / "newer.sqlite"
     shutil.copy(path, newer)
     conn = sqlite3.connect(newer)
-    conn.execute(f'INSERT INTO "{dbmod.HISTORY_TABLE}" (name, applied) VALUES (?, ?)', ("9999_from_the_future", "2030-01-01"))
+    conn.execute(
+        f'INSERT INTO "{dbmod.HISTORY_TABLE}" (name, applied) VALUES (?, ?)', ("9999_from_the_future", "2030-01-01")
+    )
     conn.commit()
     conn.close()
     with pytest.raises(DatabaseError, match="newer version"):
@@ -179,7 +182,9 @@ def test_a_damaged_backup_is_refused(demo_backup, tmp_path):
     shutil.copy(path, damaged)
     conn = sqlite3.connect(damaged)
     conn.execute("PRAGMA writable_schema = ON")
-    pages = dict(conn.execute("SELECT name, rootpage FROM sqlite_master WHERE name IN ('customer_phone', 'customer_code')"))
+    pages = dict(
+        conn.execute("SELECT name, rootpage FROM sqlite_master WHERE name IN ('customer_phone', 'customer_code')")
+    )
     conn.execute("UPDATE sqlite_master SET rootpage = ? WHERE name = 'customer_phone'", (pages["customer_code"],))
     conn.commit()
     conn.close()
@@ -194,7 +199,9 @@ def damage_pages(path: Path) -> None:
     """Overwrite the root pages of some tables, as a failing disk would."""
     conn = sqlite3.connect(path)
     size = conn.execute("PRAGMA page_size").fetchone()[0]
-    roots = [r for (r,) in conn.execute("SELECT rootpage FROM sqlite_master WHERE name IN ('customer', 'receipt', 'card')")]
+    roots = [
+        r for (r,) in conn.execute("SELECT rootpage FROM sqlite_master WHERE name IN ('customer', 'receipt', 'card')")
+    ]
     conn.close()
     with path.open("r+b") as f:
         for page in roots:
@@ -235,8 +242,13 @@ def test_a_killed_backup_leaves_nothing_once_the_next_one_starts(demo_backup, tm
     holder.execute("BEGIN EXCLUSIVE")  # nobody else may read it until the test lets go
     root = Path(__file__).resolve().parents[2]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPTUI_")}
-    child = subprocess.Popen([sys.executable, "-m", "shoptui", "--db", str(shop), "backup", "-o", str(out / "b.sqlite")],
-                             cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "shoptui", "--db", str(shop), "backup", "-o", str(out / "b.sqlite")],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 60
         while not list(out.glob(".b.sqlite.shoptui-partial-*")):
@@ -325,6 +337,7 @@ def test_an_older_backup_is_migrated_on_restore(demo_backup, tmp_path, monkeypat
 
 
 # -- PostgreSQL ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.postgres
 def test_postgres_round_trip_through_a_portable_backup(demo_backup, pg_url, tmp_path):

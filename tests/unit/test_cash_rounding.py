@@ -55,7 +55,13 @@ def an(database):
 
 def test_round_cash_is_half_up_to_the_step():
     assert [cash_rounding.round_cash(a, 500) for a in (0, 249, 250, 12_345, 12_749, 12_750)] == [
-        0, 0, 500, 12_500, 12_500, 13_000]
+        0,
+        0,
+        500,
+        12_500,
+        12_500,
+        13_000,
+    ]
     assert [cash_rounding.round_cash(a, 5) for a in (1232, 1233, 1235, 1237, 1238)] == [1230, 1235, 1235, 1235, 1240]
     assert cash_rounding.round_cash(12_345, 0) == 12_345
 
@@ -74,13 +80,16 @@ def test_eur_without_rounding_stays_exact(database):
     assert_clean()
 
 
-@pytest.mark.parametrize(("step", "amount", "cash", "rounding"), [
-    (500, 12_345, 12_500, -155),
-    (500, 12_200, 12_000, 200),
-    (500, 12_250, 12_500, -250),
-    (1000, 12_345, 12_000, 345),
-    (1000, 12_500, 13_000, -500),
-])
+@pytest.mark.parametrize(
+    ("step", "amount", "cash", "rounding"),
+    [
+        (500, 12_345, 12_500, -155),
+        (500, 12_200, 12_000, 200),
+        (500, 12_250, 12_500, -250),
+        (1000, 12_345, 12_000, 345),
+        (1000, 12_500, 13_000, -500),
+    ],
+)
 def test_vnd_cash_is_rounded_and_the_total_stays_exact(database, step, amount, cash, rounding):
     use(step)
     receipt = sell(amount=amount)
@@ -205,8 +214,9 @@ def test_the_quote_carries_the_step(database):
     assert q.cash(12_345) == (12_500, -155)
 
 
-@pytest.mark.parametrize("value", ["-5", "abc", str(MAX_MINOR + 1), "0.5", "500000", "900000000000", "3", "7",
-                                   "250", "20000", ""])
+@pytest.mark.parametrize(
+    "value", ["-5", "abc", str(MAX_MINOR + 1), "0.5", "500000", "900000000000", "3", "7", "250", "20000", ""]
+)
 def test_the_setting_refuses_what_is_not_a_step(database, value):
     with pytest.raises(ValidationError):
         settings.set_value("cash_rounding", value)
@@ -365,7 +375,7 @@ def test_a_sale_returned_gives_back_its_cash_whatever_the_step_is_now(an, before
     sale = sell(customer=an, amount=12_345)
     taken = paid(sale)["cash"]
     use(after)
-    for index in range(parts - 1):
+    for _index in range(parts - 1):
         give_back(sale, 12_345 // parts)
     give_back(sale)  # the rest
     assert cash_back(sale) == taken
@@ -382,7 +392,6 @@ def test_split_refund_keeps_every_cash_refund_a_multiple_of_the_step():
             assert cash % 500 == 0 and cash + rounding == exact
 
 
-
 def test_a_step_set_by_another_process_takes_effect_at_once(database, db_path):
     """Two tills share one database: `config set cash_rounding 500` run elsewhere is in
     force at the next quote and sale of a till that has read (and cached) the settings."""
@@ -394,8 +403,14 @@ def test_a_step_set_by_another_process_takes_effect_at_once(database, db_path):
     assert cash_rounding.step() == 0 and sale_quote.quote(SaleInput(amount=12_345)).cash(12_345) == (12_345, 0)
     root = Path(__file__).resolve().parents[2]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPTUI_")}
-    done = subprocess.run([sys.executable, "-m", "shoptui", "--db", str(db_path), "config", "set", "cash_rounding", "500"],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "shoptui", "--db", str(db_path), "config", "set", "cash_rounding", "500"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     q = sale_quote.quote(SaleInput(amount=12_345))
     assert q.cash_step == 500 and q.cash(12_345) == (12_500, -155)
@@ -436,8 +451,10 @@ def test_forged_roundings_are_refused_by_the_import_and_named_by_check(database,
     from shoptui.io.importer import import_file
 
     header = "receipt_no,datetime,kind,total,paid_card,cash_rounding\n"
-    rows = "".join(f"F{i},2024-06-15 10:00,{kind},{total},{card},{rounding}\n"
-                   for i, (kind, total, card, rounding) in enumerate(FORGED))
+    rows = "".join(
+        f"F{i},2024-06-15 10:00,{kind},{total},{card},{rounding}\n"
+        for i, (kind, total, card, rounding) in enumerate(FORGED)
+    )
     (tmp_path / "forged.csv").write_text(header + rows + "OK,2024-06-15 10:00,sale,12345,,-155\n", encoding="utf-8")
     report = import_file("sales", tmp_path / "forged.csv")
     assert report.counts["imported"] == 1 and report.counts["rejected"] == len(FORGED), report.messages

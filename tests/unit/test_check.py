@@ -36,11 +36,20 @@ def shop(database):
     vouchers.create_voucher("MULTI", "percent", 1000, max_uses=None, at=T0)
     vouchers.load_gift_card("2900000000017", 100_000, at=T0)
     lined = checkout.record_sale(
-        SaleInput(customer=an, lines=[LineInput(qty=Decimal(2), unit_price=50_000, name="Gạo"),
-                                      LineInput(qty=Decimal(1), unit_price=30_000, name="Mắm")],
-                  credit=60_000, voucher="MULTI", at=at(1))
+        SaleInput(
+            customer=an,
+            lines=[
+                LineInput(qty=Decimal(2), unit_price=50_000, name="Gạo"),
+                LineInput(qty=Decimal(1), unit_price=30_000, name="Mắm"),
+            ],
+            credit=60_000,
+            voucher="MULTI",
+            at=at(1),
+        )
     ).receipt
-    checkout.record_sale(SaleInput(customer=an, amount=200_000, points=5, gift_card="2900000000017", gift_amount=50_000, at=at(2)))
+    checkout.record_sale(
+        SaleInput(customer=an, amount=200_000, points=5, gift_card="2900000000017", gift_amount=50_000, at=at(2))
+    )
     checkout.record_sale(SaleInput(amount=45_000, at=at(3)))  # anonymous
     wrong = checkout.record_sale(SaleInput(customer=an, amount=80_000, at=at(4))).receipt
     receipt_owner.move_receipt(wrong, binh)
@@ -180,7 +189,8 @@ def test_points_spent_beyond_the_balance_are_found_but_a_reversal_is_not(databas
 def test_entries_of_someone_elses_receipt_are_found(database, shop):
     an, binh = shop["an"], shop["binh"]
     entry_id = database.execute_sql(
-        "SELECT id FROM points_entry WHERE customer_id = ? AND kind = 'earn' AND receipt_id = ?", (an.id, shop["lined"].id)
+        "SELECT id FROM points_entry WHERE customer_id = ? AND kind = 'earn' AND receipt_id = ?",
+        (an.id, shop["lined"].id),
     ).fetchone()[0]
     drop_append_only_triggers(database)
     sql(database, "UPDATE points_entry SET customer_id = ? WHERE id = ?", binh.id, entry_id)
@@ -209,8 +219,12 @@ def test_wrong_signs_and_ledgers_out_of_step_with_receipts_are_found(database, s
     an = shop["an"]
     drop_append_only_triggers(database)
     sql(database, "UPDATE debt_entry SET amount = -amount WHERE kind = 'credit_sale' AND customer_id = ?", an.id)
-    sql(database, "UPDATE customer SET debt_balance = (SELECT SUM(amount) FROM debt_entry WHERE customer_id = ?) WHERE id = ?",
-        an.id, an.id)
+    sql(
+        database,
+        "UPDATE customer SET debt_balance = (SELECT SUM(amount) FROM debt_entry WHERE customer_id = ?) WHERE id = ?",
+        an.id,
+        an.id,
+    )
     found = kinds(check.run_checks())
     assert {"entry_sign", "credit_ledger"} <= found
 

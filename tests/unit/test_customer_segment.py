@@ -37,8 +37,18 @@ def generate(people: int, seed: int) -> list[int]:
     rows = []
 
     def receipt(customer_id, kind: str, total: int, at: dt.datetime) -> None:
-        rows.append({"store": store.id, "number": f"G{len(rows)}", "kind": kind, "at": at, "customer": customer_id,
-                     "total": total, "subtotal": total, "created_at": now})
+        rows.append(
+            {
+                "store": store.id,
+                "number": f"G{len(rows)}",
+                "kind": kind,
+                "at": at,
+                "customer": customer_id,
+                "total": total,
+                "subtotal": total,
+                "created_at": now,
+            }
+        )
 
     for customer_id in ids:
         shape = rng.random()
@@ -49,7 +59,12 @@ def generate(people: int, seed: int) -> list[int]:
             continue  # only a return: not a buyer
         for _ in range(rng.choice((1, 1, 2, 3, 5, 8))):
             day = AS_OF - dt.timedelta(days=rng.choice((0, 1, 3, 10, 30, 30, 90, 200)))
-            receipt(customer_id, "sale", rng.choice((10_000, 20_000, 20_000, 150_000)), dt.datetime.combine(day, dt.time(12)))
+            receipt(
+                customer_id,
+                "sale",
+                rng.choice((10_000, 20_000, 20_000, 150_000)),
+                dt.datetime.combine(day, dt.time(12)),
+            )
         if rng.random() < 0.15:
             receipt(customer_id, "return", rng.choice((20_000, 300_000)), dt.datetime.combine(AS_OF, dt.time(9)))
         if rng.random() < 0.1:

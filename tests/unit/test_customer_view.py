@@ -22,8 +22,16 @@ def day(n: int, hour: int = 10) -> dt.datetime:
 def an(database):
     settings.set_value("points_earn_per", "1000")
     return customers.register(
-        {"name": "Nguyễn Văn An", "phone": "0912 345 678", "birthday": "1990-05-17", "email": "an@example.com",
-         "discount_bp": 500, "credit_limit": 200_000, "consent_zalo": True, "groups": ["VIP"]},
+        {
+            "name": "Nguyễn Văn An",
+            "phone": "0912 345 678",
+            "birthday": "1990-05-17",
+            "email": "an@example.com",
+            "discount_bp": 500,
+            "credit_limit": 200_000,
+            "consent_zalo": True,
+            "groups": ["VIP"],
+        },
         registered_at=T0,
     ).customer
 
@@ -85,7 +93,9 @@ def test_unknown_customer_is_not_found(database):
 
 
 def test_sales_and_returns_newest_first_by_page(an):
-    receipts = [checkout.record_sale(SaleInput(customer=an, amount=10_000 * (i + 1), at=day(i))).receipt for i in range(5)]
+    receipts = [
+        checkout.record_sale(SaleInput(customer=an, amount=10_000 * (i + 1), at=day(i))).receipt for i in range(5)
+    ]
     sale_return.record_return(receipts[1], 5_000, at=day(6))
     page = customer_view.sales(an.id, limit=2, offset=0)
     assert [row.number for row in page.rows] == [receipts[4].number, receipts[3].number]
@@ -128,7 +138,8 @@ def test_points_ledger_running_balance_on_every_page(an):
     assert [(r.amount, r.balance) for r in first.rows] == [(5, 75), (-50, 70)]
     second = customer_view.points_ledger(an.id, limit=2, offset=2)
     assert [(r.kind, r.amount, r.balance, r.reason) for r in second.rows] == [
-        ("adjust", 20, 120, "birthday gift"), ("opening", 100, 100, "opening balance"),
+        ("adjust", 20, 120, "birthday gift"),
+        ("opening", 100, 100, "opening balance"),
     ]
     assert first.total == 4 and first.has_more and not second.has_more
 
@@ -173,7 +184,10 @@ def test_survey_answers_newest_first(an):
     SurveyAnswer.create(question=question, customer=an, answer="Friends", at=day(1))
     SurveyAnswer.create(question=question, customer=an, answer="Facebook", at=day(2))
     page = customer_view.survey_answers(an.id)
-    assert [(r.question, r.answer) for r in page.rows] == [("How did you find us?", "Facebook"), ("How did you find us?", "Friends")]
+    assert [(r.question, r.answer) for r in page.rows] == [
+        ("How did you find us?", "Facebook"),
+        ("How did you find us?", "Friends"),
+    ]
 
 
 @pytest.mark.postgres

@@ -27,7 +27,9 @@ def shop(database):
     lan = users.add_user("Lan", "cashier", "2222", SYSTEM)
     an = customers.register({"name": "An", "phone": "0912 345 678", "discount_bp": 1000}, actor=SYSTEM).customer
     m, la = Actor(user=minh), Actor(user=lan)
-    first = checkout.record_sale(SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), m).receipt
+    first = checkout.record_sale(
+        SaleInput(customer=an, amount=100_000, card=40_000, credit=20_000, at=at(9)), m
+    ).receipt
     checkout.record_sale(SaleInput(amount=50_000, at=at(10)), m)
     checkout.record_sale(SaleInput(amount=70_000, at=at(11)), la)  # another cashier
     checkout.record_sale(SaleInput(amount=30_000, at=at(23, DAY - dt.timedelta(days=1))), m)  # the day before
@@ -125,7 +127,8 @@ def test_gift_cards_sold_or_topped_up_are_counted_by_method(shop, tmp_path):
     assert (report.sales_count, report.sales_total) == (2, 140_000)  # no revenue
     figures = day_close.figures(report)
     assert ("gift_cards", "sold", "Gift cards sold or topped up", 2, 250_000) in [
-        (f.section, f.what, f.label, f.count, f.amount) for f in figures]
+        (f.section, f.what, f.label, f.count, f.amount) for f in figures
+    ]
     # The drawer: cash of the receipts, of debt payments and of gift cards.
     cash = [f.amount for f in figures if f.what == "cash"]
     assert cash == [50_000, 200_000]

@@ -13,7 +13,6 @@ from shoptui import db as dbmod
 from shoptui.errors import RuleViolation, UsageError
 from shoptui.models import (
     Card,
-    CardBinding,
     Customer,
     CustomerGroup,
     DebtEntry,
@@ -80,7 +79,9 @@ def test_summary_matches_the_database(shop):
 
 def test_users_and_their_pins(shop):
     assert [(u.name, u.role, u.pin) for u in demo.DEMO_USERS] == [
-        ("owner", "owner", "1111"), ("lan", "cashier", "2222"), ("minh", "cashier", "3333")
+        ("owner", "owner", "1111"),
+        ("lan", "cashier", "2222"),
+        ("minh", "cashier", "3333"),
     ]
     for demo_user in demo.DEMO_USERS:
         assert users.verify_pin(demo_user.name, demo_user.pin).role == demo_user.role
@@ -124,8 +125,11 @@ def test_cards_are_in_store_ean13(shop):
 def test_loyal_regulars_and_many_one_time_buyers(shop):
     visits = pw.fn.COUNT(Receipt.id)
     counts = [
-        n for (n,) in Receipt.select(visits).where((Receipt.kind == "sale") & Receipt.customer.is_null(False))
-        .group_by(Receipt.customer).tuples()
+        n
+        for (n,) in Receipt.select(visits)
+        .where((Receipt.kind == "sale") & Receipt.customer.is_null(False))
+        .group_by(Receipt.customer)
+        .tuples()
     ]
     once = sum(1 for n in counts if n == 1)
     assert once > len(counts) * 0.35
@@ -139,7 +143,11 @@ def test_money_paths_all_appear(shop):
     assert {k for (k,) in PointsEntry.select(PointsEntry.kind).distinct().tuples()} >= {"earn", "redeem", "reverse"}
     assert {k for (k,) in DebtEntry.select(DebtEntry.kind).distinct().tuples()} >= {"credit_sale", "payment"}
     # Credit stays within each customer's limit.
-    assert not Customer.select().where(Customer.credit_limit.is_null(False) & (Customer.debt_balance > Customer.credit_limit)).exists()
+    assert (
+        not Customer.select()
+        .where(Customer.credit_limit.is_null(False) & (Customer.debt_balance > Customer.credit_limit))
+        .exists()
+    )
     assert not Customer.select().where(Customer.credit_limit.is_null() & (Customer.debt_balance != 0)).exists()
 
 
@@ -154,7 +162,12 @@ def test_returns_are_whole_and_partial(shop):
 
 def test_some_customers_use_vouchers_on_more_than_two_receipts(shop):
     receipts = pw.fn.COUNT(VoucherUse.receipt.distinct())
-    heavy = VoucherUse.select(VoucherUse.customer).where(VoucherUse.customer.is_null(False)).group_by(VoucherUse.customer).having(receipts > 2)
+    heavy = (
+        VoucherUse.select(VoucherUse.customer)
+        .where(VoucherUse.customer.is_null(False))
+        .group_by(VoucherUse.customer)
+        .having(receipts > 2)
+    )
     assert heavy.count() >= 1
 
 
@@ -183,8 +196,14 @@ def test_surveys_groups_and_a_custom_property(shop):
 def test_same_seed_same_day_same_shop_and_another_seed_another(tmp_path):
     def fingerprint(path, seed):
         database, _summary = make(path, customers=25, days=20, seed=seed)
-        people = list(Customer.select(Customer.code, Customer.name, Customer.phone, Customer.birthday).order_by(Customer.id).tuples())
-        receipts = list(Receipt.select(Receipt.number, Receipt.at, Receipt.total, Receipt.customer).order_by(Receipt.id).tuples())
+        people = list(
+            Customer.select(Customer.code, Customer.name, Customer.phone, Customer.birthday)
+            .order_by(Customer.id)
+            .tuples()
+        )
+        receipts = list(
+            Receipt.select(Receipt.number, Receipt.at, Receipt.total, Receipt.customer).order_by(Receipt.id).tuples()
+        )
         settings.clear_cache()
         database.close()
         return people, receipts
@@ -278,11 +297,13 @@ def test_the_survey_questions_are_in_the_language_of_the_demo(database):
 
 
 def test_the_summary_line_says_one_return_not_one_returns():
-    summary = demo.DemoSummary(customers=1, sales=2, anonymous=1, returns=1, debt_payments=1, visitors=1,
-                               first_day=TODAY, last_day=TODAY)
+    summary = demo.DemoSummary(
+        customers=1, sales=2, anonymous=1, returns=1, debt_payments=1, visitors=1, first_day=TODAY, last_day=TODAY
+    )
     line = summary.line()
     assert "1 customer," in line and "2 sales (1 anonymous)" in line and "1 return," in line
     assert "1 debt payment and 1 visitor from" in line
-    many = demo.DemoSummary(customers=3, sales=5, anonymous=0, returns=2, debt_payments=0, visitors=7,
-                            first_day=TODAY, last_day=TODAY).line()
+    many = demo.DemoSummary(
+        customers=3, sales=5, anonymous=0, returns=2, debt_payments=0, visitors=7, first_day=TODAY, last_day=TODAY
+    ).line()
     assert "3 customers, 5 sales (0 anonymous), 2 returns, 0 debt payments and 7 visitors" in many

@@ -8,10 +8,9 @@ import sqlite3
 import pytest
 
 from shoptui.errors import DatabaseError, ValidationError
-from shoptui.models import Customer
-from shoptui.services import cards, customers, debts, points
 from shoptui.io import directory_export
-from shoptui.services import directory
+from shoptui.models import Customer
+from shoptui.services import cards, customers, debts, directory, points
 from shoptui.services.directory import Filters, Row, Sort, iter_rows, search
 from tests.actors import SYSTEM
 
@@ -40,8 +39,13 @@ def shop(database):
 def test_blank_query_lists_everyone_in_name_order_with_accents_folded(shop):
     # Binary order would put "Đặng" and "Ёлкин" after "Z"; a person expects them with D and E.
     assert names(search("")) == [
-        "Anh Nguyen-Tran", "Đặng Văn Lâm", "Ёлкин Пётр", "Hans Straße",
-        "Hoàng Anh", "Nguyễn Thị Hồng", "Nguyễn Văn An",
+        "Anh Nguyen-Tran",
+        "Đặng Văn Lâm",
+        "Ёлкин Пётр",
+        "Hans Straße",
+        "Hoàng Anh",
+        "Nguyễn Thị Hồng",
+        "Nguyễn Văn An",
     ]
 
 
@@ -140,8 +144,16 @@ def test_rows_carry_plain_values_with_money_as_integers(shop):
     points.set_opening_balance(lam, 42)
     (row,) = search("dang")
     assert row == Row(
-        id=lam.id, code=lam.code, name="Đặng Văn Lâm", phone="+84903000111", phone_typed="0903 000 111",
-        debt=125_000, total_sales=0, last_purchase_at=None, points=42, status="active",
+        id=lam.id,
+        code=lam.code,
+        name="Đặng Văn Lâm",
+        phone="+84903000111",
+        phone_typed="0903 000 111",
+        debt=125_000,
+        total_sales=0,
+        last_purchase_at=None,
+        points=42,
+        status="active",
     )
     assert isinstance(row.debt, int) and isinstance(row.total_sales, int)
 
@@ -181,7 +193,11 @@ def test_every_sort_order_with_ties_broken_by_id(shop):
     debts.set_opening_balance(shop["Đặng Văn Lâm"], 50_000)
     debts.set_opening_balance(shop["Hoàng Anh"], 70_000)
     points.set_opening_balance(shop["Hans Straße"], 10)
-    assert names(search("", sort=Sort("debt", descending=True)))[:3] == ["Hoàng Anh", "Đặng Văn Lâm", "Anh Nguyen-Tran"]  # then the newest
+    assert names(search("", sort=Sort("debt", descending=True)))[:3] == [
+        "Hoàng Anh",
+        "Đặng Văn Lâm",
+        "Anh Nguyen-Tran",
+    ]  # then the newest
     assert names(search("", sort=Sort("points", descending=True)))[0] == "Hans Straße"
     assert names(search("", sort=Sort("name", descending=True)))[0] == "Nguyễn Văn An"
     by_sales = [row.id for row in search("", sort=Sort("total_sales", descending=True))]
@@ -240,10 +256,12 @@ def test_the_index_follows_an_import(database, tmp_path):
 
     path = tmp_path / "kh.csv"
     with path.open("w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows([
-            ["Mã khách hàng", "Tên khách hàng", "Điện thoại"],
-            *[[f"KH{i:03d}", f"Đỗ Thị Mai {i}", ""] for i in range(40)],
-        ])
+        csv.writer(out).writerows(
+            [
+                ["Mã khách hàng", "Tên khách hàng", "Điện thoại"],
+                *[[f"KH{i:03d}", f"Đỗ Thị Mai {i}", ""] for i in range(40)],
+            ]
+        )
     import_file("customers", path)
     assert len(search("mai do")) == 40
     assert names(search("do 7")) == ["Đỗ Thị Mai 7"]
@@ -312,21 +330,25 @@ def test_search_filters_and_sort_on_postgresql(pg_database):
     assert names(search("")) == ["Đặng Văn Lâm", "Hans Straße", "Nguyễn Thị Hồng"]
     assert names(search("", sort=Sort("name", descending=True)))[0] == "Nguyễn Thị Hồng"
     # Nobody bought yet: the newest first.
-    assert names(search("", sort=Sort("last_purchase", descending=True))) == ["Hans Straße", "Đặng Văn Lâm", "Nguyễn Thị Hồng"]
+    assert names(search("", sort=Sort("last_purchase", descending=True))) == [
+        "Hans Straße",
+        "Đặng Văn Lâm",
+        "Nguyễn Thị Hồng",
+    ]
     assert [len(b) for b in iter_rows("")] == [3]
 
 
 def test_export_to_csv_neutralises_formulas_and_keeps_the_filter(shop, tmp_path):
     import csv
 
-    customers.update(shop["Hoàng Anh"], {"name": "=HYPERLINK(\"http://x\")"})
+    customers.update(shop["Hoàng Anh"], {"name": '=HYPERLINK("http://x")'})
     debts.set_opening_balance(shop["Đặng Văn Lâm"], 125_000)
     path = tmp_path / "khach.csv"
     assert directory_export.export(path, "") == len(shop)
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0] == ["Code", "Name", "Phone", "Debt", "Total sales", "Last purchase", "Points", "Status"]
-    assert "'=HYPERLINK(\"http://x\")" in [row[1] for row in rows]
+    assert '\'=HYPERLINK("http://x")' in [row[1] for row in rows]
     lam = next(row for row in rows if row[1] == "Đặng Văn Lâm")
     assert lam[2:5] == ["0903 000 111", "125000", "0"]  # as the screen shows it
     assert directory_export.export(path, "", filters=Filters(with_debt=True)) == 1

@@ -23,7 +23,7 @@ from shoptui.io.month_export import Month, export_month
 from shoptui.io.report_output import render
 from shoptui.models import Customer, Product, Receipt
 from shoptui.reports.query import ReportQuery
-from shoptui.services import directory, settings
+from shoptui.services import settings
 from shoptui.services.customers import clean_text
 from tests.hostile import hostile_strings
 
@@ -33,13 +33,39 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 # Every column of each kind, with the value a row has when the column is not under test.
 COLUMNS = {
     "customers": {
-        "code": "C{i}", "name": "Name {i}", "phone": "", "gender": "", "birthday": "", "email": "", "company": "",
-        "address": "", "area": "", "status": "", "card": "", "points": "", "debt": "1000", "registered": "",
+        "code": "C{i}",
+        "name": "Name {i}",
+        "phone": "",
+        "gender": "",
+        "birthday": "",
+        "email": "",
+        "company": "",
+        "address": "",
+        "area": "",
+        "status": "",
+        "card": "",
+        "points": "",
+        "debt": "1000",
+        "registered": "",
     },
     "sales": {
-        "receipt_no": "R{i}", "datetime": "2024-03-05 10:00", "kind": "", "return_of": "", "customer": "",
-        "store": "", "cashier": "", "total": "1000", "discount": "", "paid_credit": "", "points_redeemed": "",
-        "voucher": "", "sku": "", "product": "", "qty": "", "price": "", "line_discount": "",
+        "receipt_no": "R{i}",
+        "datetime": "2024-03-05 10:00",
+        "kind": "",
+        "return_of": "",
+        "customer": "",
+        "store": "",
+        "cashier": "",
+        "total": "1000",
+        "discount": "",
+        "paid_credit": "",
+        "points_redeemed": "",
+        "voucher": "",
+        "sku": "",
+        "product": "",
+        "qty": "",
+        "price": "",
+        "line_discount": "",
     },
     "visits": {"store": "", "datetime": "{hour}", "in": "5", "out": ""},
     "products": {"sku": "P{i}", "barcode": "", "name": "Product {i}", "group": "", "price": "1000"},
@@ -124,10 +150,15 @@ def test_every_import_takes_the_corpus_in_every_column(database, tmp_path, kind,
     key = {"customers": "code", "products": "sku"}.get(kind)
     for column in KEPT.get(kind, ()):
         stored = {getattr(r, key): getattr(r, column) for r in model.select()}
-        for i, row in enumerate(rows):
+        for _i, row in enumerate(rows):
             code = row[key]
             given = row[column]
-            if code.startswith(("C", "P")) and code in stored and given not in COLUMNS[kind][column] and clean_text(given, column):
+            if (
+                code.startswith(("C", "P"))
+                and code in stored
+                and given not in COLUMNS[kind][column]
+                and clean_text(given, column)
+            ):
                 assert stored[code] == clean_text(given, column), (column, given)
     if suffix == ".csv":  # the same rows again: nothing was half-written the first time
         again = import_file(kind, tmp_path / f"{kind}{suffix}", create_customers=True)
@@ -137,8 +168,13 @@ def test_every_import_takes_the_corpus_in_every_column(database, tmp_path, kind,
 def test_a_rejected_amount_or_date_says_so_in_one_sentence(database, tmp_path):
     amounts = hostile_strings(long=False, section="Amounts")
     dates = hostile_strings(long=False, section="Dates")
-    rows = [{**{k: v.format(i=i, hour="") for k, v in COLUMNS["sales"].items()}, "total": a} for i, a in enumerate(amounts)]
-    rows += [{**{k: v.format(i=100 + i, hour="") for k, v in COLUMNS["sales"].items()}, "datetime": d} for i, d in enumerate(dates)]
+    rows = [
+        {**{k: v.format(i=i, hour="") for k, v in COLUMNS["sales"].items()}, "total": a} for i, a in enumerate(amounts)
+    ]
+    rows += [
+        {**{k: v.format(i=100 + i, hour="") for k, v in COLUMNS["sales"].items()}, "datetime": d}
+        for i, d in enumerate(dates)
+    ]
     settings.set_value("currency", "EUR")  # two decimals: "1.234,50" is an amount
     write(tmp_path / "s.csv", "sales", rows, shuffle=False)
     report = import_file("sales", tmp_path / "s.csv")
@@ -148,9 +184,26 @@ def test_a_rejected_amount_or_date_says_so_in_one_sentence(database, tmp_path):
         assert date.strip() in said[2 + len(amounts) + offset] or "date" in said[2 + len(amounts) + offset]
     # Digits of other scripts are digits; a currency sign beside the number is not checked
     # against the shop's currency (money.parse_money's rule).
-    accepted = {"1,234.50", "1.234,50", "1 234,50", "1\u00a0234,50", "1\u202f234,50", "1'234.50", "\u20ac1,234.50",
-                "1.234.567", "-1,234.50", "-0", "(1,234.50)", "\uff11\uff12\uff13", "\uff11,\uff12\uff13\uff14.\uff15\uff10",
-                "\u0661\u0662\u0663", "\u06f1\u06f2\u06f3", "\u0967\u0968\u0969", "125.000 \u20ab", "1 234,50 \u20bd"}
+    accepted = {
+        "1,234.50",
+        "1.234,50",
+        "1 234,50",
+        "1\u00a0234,50",
+        "1\u202f234,50",
+        "1'234.50",
+        "\u20ac1,234.50",
+        "1.234.567",
+        "-1,234.50",
+        "-0",
+        "(1,234.50)",
+        "\uff11\uff12\uff13",
+        "\uff11,\uff12\uff13\uff14.\uff15\uff10",
+        "\u0661\u0662\u0663",
+        "\u06f1\u06f2\u06f3",
+        "\u0967\u0968\u0969",
+        "125.000 \u20ab",
+        "1 234,50 \u20bd",
+    }
     totals = {r.number: r.total for r in Receipt.select()}
     # "(1,234.50)" is how accounting programs write -1,234.50: it is read the same.
     assert totals[f"R{amounts.index('(1,234.50)')}"] == totals[f"R{amounts.index('-1,234.50')}"]
@@ -176,8 +229,10 @@ def exported_cells(data: bytes) -> list:
 
 
 def test_exports_give_back_the_kept_text_byte_for_byte_and_never_a_formula(database, tmp_path):
-    rows = [{**{k: v.format(i=i, hour="") for k, v in COLUMNS["customers"].items()}, "name": text[:200]}
-            for i, text in enumerate(CORPUS)]
+    rows = [
+        {**{k: v.format(i=i, hour="") for k, v in COLUMNS["customers"].items()}, "name": text[:200]}
+        for i, text in enumerate(CORPUS)
+    ]
     write(tmp_path / "c.csv", "customers", rows)
     import_file("customers", tmp_path / "c.csv")
     names = {c.name for c in Customer.select()}
@@ -188,8 +243,11 @@ def test_exports_give_back_the_kept_text_byte_for_byte_and_never_a_formula(datab
         out = render(data, fmt, settings.currency(), title=spec.title, labels=spec.labels, columns=spec.columns)
         if fmt == "csv":
             # A cell a spreadsheet would run gets a leading quote there (render.neutralise).
-            cells = {value[1:] if value.startswith("'") and value[1:].startswith(FORMULA) else value
-                     for row in csv.reader(io.StringIO(out)) for value in row}
+            cells = {
+                value[1:] if value.startswith("'") and value[1:].startswith(FORMULA) else value
+                for row in csv.reader(io.StringIO(out))
+                for value in row
+            }
         else:
             cells = {value for value in exported_cells(out) if isinstance(value, str)}
         missing = sorted(name for name in names if name not in cells)
@@ -198,8 +256,11 @@ def test_exports_give_back_the_kept_text_byte_for_byte_and_never_a_formula(datab
         assert directory_export.export(tmp_path / name) >= len(names)
         data = (tmp_path / name).read_bytes()
         if name.endswith(".csv"):
-            cells = {value[1:] if value.startswith("'") and value[1:].startswith(FORMULA) else value
-                     for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for value in row}
+            cells = {
+                value[1:] if value.startswith("'") and value[1:].startswith(FORMULA) else value
+                for row in csv.reader(io.StringIO(data.decode("utf-8-sig")))
+                for value in row
+            }
         else:
             cells = {value for value in exported_cells(data) if isinstance(value, str)}
         assert not sorted(n for n in names if n not in cells)[:5], name
@@ -222,9 +283,28 @@ def test_a_csv_with_a_nul_is_refused_whole_in_one_sentence(database, tmp_path, k
 def test_the_corpus_is_large_and_covers_what_issue_16_lists():
     assert len(CORPUS) >= 80
     joined = "".join(CORPUS)
-    for needle in ("[/]", "[bold]", "\x1b[", "=HYPERLINK(", "\x00", "\u202e", "\u200b", "\t=", "\r=",
-                   "1,234.50", "1.234,50", "1\u00a0234,50", "1\u202f234,50", "1'234.50", "\uff11", "\u0661",
-                   "9999-12-31", "0001-01-01", "99999999999999999999", "-9"):
+    for needle in (
+        "[/]",
+        "[bold]",
+        "\x1b[",
+        "=HYPERLINK(",
+        "\x00",
+        "\u202e",
+        "\u200b",
+        "\t=",
+        "\r=",
+        "1,234.50",
+        "1.234,50",
+        "1\u00a0234,50",
+        "1\u202f234,50",
+        "1'234.50",
+        "\uff11",
+        "\u0661",
+        "9999-12-31",
+        "0001-01-01",
+        "99999999999999999999",
+        "-9",
+    ):
         assert needle in joined, needle
     assert any(s.startswith(("+", "-", "@")) for s in CORPUS)
     assert sum(len(s) >= 5000 for s in CORPUS) >= 2

@@ -27,11 +27,23 @@ def counts(report):
 
 
 def test_kiotviet_file_imports_and_a_second_time_adds_nothing(database, tmp_path):
-    path = write_csv(tmp_path / "kh.csv", [
-        ["Mã khách hàng", "Tên khách hàng", "Điện thoại", "Giới tính", "Ngày sinh", "Điểm hiện tại", "Nợ hiện tại", "Tổng điểm"],
-        ["KH001", "Nguyễn Văn An", "912345678", "Nam", "05/03/1990", "120", "50.000", "999"],
-        ["KH002", "Trần Thị Bình", "0987 654 321", "Nữ", "", "", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "kh.csv",
+        [
+            [
+                "Mã khách hàng",
+                "Tên khách hàng",
+                "Điện thoại",
+                "Giới tính",
+                "Ngày sinh",
+                "Điểm hiện tại",
+                "Nợ hiện tại",
+                "Tổng điểm",
+            ],
+            ["KH001", "Nguyễn Văn An", "912345678", "Nam", "05/03/1990", "120", "50.000", "999"],
+            ["KH002", "Trần Thị Bình", "0987 654 321", "Nữ", "", "", "", ""],
+        ],
+    )
     first = import_file("customers", path)
     assert counts(first) == (2, 0, 0, 0)
     an = Customer.get(Customer.code == "KH001")
@@ -51,14 +63,20 @@ def test_kiotviet_file_imports_and_a_second_time_adds_nothing(database, tmp_path
 def test_changed_fields_update_the_customer_and_balances_stay_opening_ones(database, tmp_path):
     write_csv(tmp_path / "a.csv", [HEADER, ["K1", "An", "0912345678", "f", "1990-01-02", "", "100", "20000", ""]])
     import_file("customers", tmp_path / "a.csv")
-    write_csv(tmp_path / "b.csv", [HEADER, ["K1", "An Nguyen", "0912 345 678", "f", "1990-01-02", "an@example.com", "500", "90000", ""]])
+    write_csv(
+        tmp_path / "b.csv",
+        [HEADER, ["K1", "An Nguyen", "0912 345 678", "f", "1990-01-02", "an@example.com", "500", "90000", ""]],
+    )
     report = import_file("customers", tmp_path / "b.csv")
     assert counts(report) == (0, 1, 0, 0)
     an = Customer.get(Customer.code == "K1")
     assert (an.name, an.email, an.phone) == ("An Nguyen", "an@example.com", "+84912345678")
     # Points and debt are opening balances: taken once, never replaced by a later file.
     assert (an.points_balance, an.debt_balance) == (100, 20000)
-    assert AuditLog.select().where((AuditLog.action == "customer.update") & (AuditLog.entity_id == str(an.id))).count() == 1
+    assert (
+        AuditLog.select().where((AuditLog.action == "customer.update") & (AuditLog.entity_id == str(an.id))).count()
+        == 1
+    )
 
 
 def test_an_empty_cell_erases_nothing(database, tmp_path):
@@ -82,12 +100,15 @@ def test_opening_balances_are_taken_once_also_for_a_customer_that_had_none(datab
 
 
 def test_rows_without_code_match_by_phone_then_by_name(database, tmp_path):
-    path = write_csv(tmp_path / "a.csv", [
-        ["name", "phone", "birthday"],
-        ["An", "0912345678", ""],
-        ["Binh", "", "1980-02-03"],
-        ["Chi", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "a.csv",
+        [
+            ["name", "phone", "birthday"],
+            ["An", "0912345678", ""],
+            ["Binh", "", "1980-02-03"],
+            ["Chi", "", ""],
+        ],
+    )
     assert counts(import_file("customers", path)) == (3, 0, 0, 0)
     assert counts(import_file("customers", path)) == (0, 0, 3, 0)
     # Found by phone, whatever name the other file uses.
@@ -128,12 +149,15 @@ def test_a_bare_code_is_a_customer_to_complete(database, tmp_path):
 
 
 def test_statuses_gender_words_and_registration_date(database, tmp_path):
-    path = write_csv(tmp_path / "a.csv", [
-        ["Код", "ФИО", "Пол", "Статус", "Дата регистрации"],
-        ["1", "Иванова Анна", "Ж", "Архив", "01.02.2020"],
-        ["2", "Петров Пётр", "М", "Контроль", "2021-03-04 10:00"],
-        ["3", "Müller", "weiblich", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "a.csv",
+        [
+            ["Код", "ФИО", "Пол", "Статус", "Дата регистрации"],
+            ["1", "Иванова Анна", "Ж", "Архив", "01.02.2020"],
+            ["2", "Петров Пётр", "М", "Контроль", "2021-03-04 10:00"],
+            ["3", "Müller", "weiblich", "", ""],
+        ],
+    )
     assert counts(import_file("customers", path)) == (3, 0, 0, 0)
     one, two, three = (Customer.get(Customer.code == c) for c in "123")
     assert (one.gender, one.status, one.registered_at) == ("female", "archived", dt.datetime(2020, 2, 1))
@@ -147,11 +171,14 @@ def test_statuses_gender_words_and_registration_date(database, tmp_path):
 def test_cards_are_issued_once_and_a_card_of_someone_else_rejects_the_row(database, tmp_path):
     holder = customers.register({"name": "Holder", "code": "H1"}).customer
     cards.issue_card(holder, "2000000000015")
-    path = write_csv(tmp_path / "a.csv", [
-        ["code", "name", "card"],
-        ["K1", "An", "2900000000011"],
-        ["K2", "Binh", "2000000000015"],
-    ])
+    path = write_csv(
+        tmp_path / "a.csv",
+        [
+            ["code", "name", "card"],
+            ["K1", "An", "2900000000011"],
+            ["K2", "Binh", "2000000000015"],
+        ],
+    )
     report = import_file("customers", path)
     assert counts(report) == (1, 0, 0, 1)
     assert report.messages == ["row 3: Card 2000000000015 already belongs to Holder (H1)."]
@@ -167,15 +194,18 @@ def test_cards_are_issued_once_and_a_card_of_someone_else_rejects_the_row(databa
 
 
 def test_bad_rows_are_rejected_with_their_row_number_and_good_rows_kept(database, tmp_path):
-    path = write_csv(tmp_path / "a.csv", [
-        HEADER,
-        ["K1", "An", "", "", "", "", "", "", ""],
-        ["K2", "Binh", "", "q", "", "", "", "", ""],
-        ["", "", "0912345678", "", "", "", "", "", ""],
-        ["K4", "Dung", "", "", "31/02/1990", "", "", "", ""],
-        ["K5", "Em", "", "", "", "not-an-email", "", "", ""],
-        ["K6", "Giang", "", "", "", "", "many", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "a.csv",
+        [
+            HEADER,
+            ["K1", "An", "", "", "", "", "", "", ""],
+            ["K2", "Binh", "", "q", "", "", "", "", ""],
+            ["", "", "0912345678", "", "", "", "", "", ""],
+            ["K4", "Dung", "", "", "31/02/1990", "", "", "", ""],
+            ["K5", "Em", "", "", "", "not-an-email", "", "", ""],
+            ["K6", "Giang", "", "", "", "", "many", "", ""],
+        ],
+    )
     report = import_file("customers", path)
     assert counts(report) == (1, 0, 0, 5)
     assert report.messages == [
@@ -189,8 +219,15 @@ def test_bad_rows_are_rejected_with_their_row_number_and_good_rows_kept(database
 
 
 def test_dry_run_writes_nothing_and_reports_the_same(database, tmp_path):
-    path = write_csv(tmp_path / "a.csv", [HEADER, ["K1", "An", "0912345678", "f", "", "", "10", "100", "2900000000011"],
-                                          ["K2", "Binh", "1", "", "", "", "", "", ""], ["", "", "", "", "", "", "", "", ""]])
+    path = write_csv(
+        tmp_path / "a.csv",
+        [
+            HEADER,
+            ["K1", "An", "0912345678", "f", "", "", "10", "100", "2900000000011"],
+            ["K2", "Binh", "1", "", "", "", "", "", ""],
+            ["", "", "", "", "", "", "", "", ""],
+        ],
+    )
     dry = import_file("customers", path, dry_run=True)
     assert Customer.select().count() == 0 and PointsEntry.select().count() == 0 and Card.select().count() == 0
     assert ImportSource.select().count() == 0 and AuditLog.select().count() == 0
@@ -204,12 +241,24 @@ def test_progress_is_recorded_with_the_file(database, tmp_path):
     import_file("customers", path, batch_size=2)
     source = ImportSource.get()
     assert (source.kind, source.file_name, source.rows_done) == ("customers", "a.csv", 4)
-    assert source.finished_at is not None and source.summary == {"imported": 3, "updated": 0, "unchanged": 0, "rejected": 0}
+    assert source.finished_at is not None and source.summary == {
+        "imported": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+    }
     import_file("customers", path)
     assert ImportSource.select().count() == 1
 
 
-@pytest.mark.parametrize("region, typed, e164", [("VN", "912345678", "+84912345678"), ("RU", "9123456789", "+79123456789"), ("DE", "15123456789", "+4915123456789")])
+@pytest.mark.parametrize(
+    "region, typed, e164",
+    [
+        ("VN", "912345678", "+84912345678"),
+        ("RU", "9123456789", "+79123456789"),
+        ("DE", "15123456789", "+4915123456789"),
+    ],
+)
 def test_phones_that_lost_their_leading_zero(database, tmp_path, region, typed, e164):
     from shoptui.services import settings
 
@@ -224,10 +273,13 @@ def test_a_code_or_phone_repeated_in_one_file_with_other_data_is_a_conflict(data
     so the same file imported again says the same; the same data twice is one customer."""
     rows = [["code", "name", "phone"], ["K1", "An", "0912345678"]]
     rows += [[f"K{i}", f"Khách {i}", ""] for i in range(2, 13)]
-    rows += [["K1", "An Tran", ""],  # row 14: K1 again, other data
-             ["", "Binh", "0987654321"], ["", "Binh", "0987 654 321"],  # the same data twice
-             ["", "Binh Le", "+84 987 654 321"],  # row 17: Binh's phone again, another name
-             ["K1", "An", "0912345678"]]  # row 18: row 2 again, the same data
+    rows += [
+        ["K1", "An Tran", ""],  # row 14: K1 again, other data
+        ["", "Binh", "0987654321"],
+        ["", "Binh", "0987 654 321"],  # the same data twice
+        ["", "Binh Le", "+84 987 654 321"],  # row 17: Binh's phone again, another name
+        ["K1", "An", "0912345678"],
+    ]  # row 18: row 2 again, the same data
     path = write_csv(tmp_path / "a.csv", rows)
     first = import_file("customers", path)
     assert counts(first) == (13, 0, 2, 2)

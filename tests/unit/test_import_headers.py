@@ -8,13 +8,36 @@ from shoptui.io.headers import FIELDS, header_key, map_headers
 
 
 def test_kiotviet_customer_export():
-    headers = ["Mã khách hàng", "Tên khách hàng", "Điện thoại", "Giới tính", "Ngày sinh", "Email", "Công ty",
-               "Địa chỉ", "Khu vực", "Nợ cần thu hiện tại", "Điểm hiện tại", "Trạng thái", "Tổng điểm", "Tổng bán"]
+    headers = [
+        "Mã khách hàng",
+        "Tên khách hàng",
+        "Điện thoại",
+        "Giới tính",
+        "Ngày sinh",
+        "Email",
+        "Công ty",
+        "Địa chỉ",
+        "Khu vực",
+        "Nợ cần thu hiện tại",
+        "Điểm hiện tại",
+        "Trạng thái",
+        "Tổng điểm",
+        "Tổng bán",
+    ]
     result = map_headers("customers", headers)
     assert result.columns == {
-        "code": "Mã khách hàng", "name": "Tên khách hàng", "phone": "Điện thoại", "gender": "Giới tính",
-        "birthday": "Ngày sinh", "email": "Email", "company": "Công ty", "address": "Địa chỉ", "area": "Khu vực",
-        "debt": "Nợ cần thu hiện tại", "points": "Điểm hiện tại", "status": "Trạng thái",
+        "code": "Mã khách hàng",
+        "name": "Tên khách hàng",
+        "phone": "Điện thoại",
+        "gender": "Giới tính",
+        "birthday": "Ngày sinh",
+        "email": "Email",
+        "company": "Công ty",
+        "address": "Địa chỉ",
+        "area": "Khu vực",
+        "debt": "Nợ cần thu hiện tại",
+        "points": "Điểm hiện tại",
+        "status": "Trạng thái",
     }
     # Lifetime points are not the balance: that column is left alone, with the other unknown one.
     assert result.unknown == ["Tổng điểm", "Tổng bán"]
@@ -23,21 +46,51 @@ def test_kiotviet_customer_export():
 def test_russian_1c_customer_export():
     headers = ["Код", "ФИО", "Телефон", "Пол", "Дата рождения", "Адрес", "Баллы", "Долг", "Штрихкод"]
     assert map_headers("customers", headers).columns == {
-        "code": "Код", "name": "ФИО", "phone": "Телефон", "gender": "Пол", "birthday": "Дата рождения",
-        "address": "Адрес", "points": "Баллы", "debt": "Долг", "card": "Штрихкод",
+        "code": "Код",
+        "name": "ФИО",
+        "phone": "Телефон",
+        "gender": "Пол",
+        "birthday": "Дата рождения",
+        "address": "Адрес",
+        "points": "Баллы",
+        "debt": "Долг",
+        "card": "Штрихкод",
     }
     assert map_headers("customers", ["Наименование", "Бонусы", "Карта"]).columns == {
-        "name": "Наименование", "points": "Бонусы", "card": "Карта",
+        "name": "Наименование",
+        "points": "Бонусы",
+        "card": "Карта",
     }
 
 
 def test_german_customer_export():
-    headers = ["Kundennummer", "Name", "Telefon", "Geschlecht", "Geburtsdatum", "E-Mail", "Firma", "Adresse",
-               "Gebiet", "Punkte", "Offener Betrag", "Karte"]
+    headers = [
+        "Kundennummer",
+        "Name",
+        "Telefon",
+        "Geschlecht",
+        "Geburtsdatum",
+        "E-Mail",
+        "Firma",
+        "Adresse",
+        "Gebiet",
+        "Punkte",
+        "Offener Betrag",
+        "Karte",
+    ]
     assert map_headers("customers", headers).columns == {
-        "code": "Kundennummer", "name": "Name", "phone": "Telefon", "gender": "Geschlecht",
-        "birthday": "Geburtsdatum", "email": "E-Mail", "company": "Firma", "address": "Adresse", "area": "Gebiet",
-        "points": "Punkte", "debt": "Offener Betrag", "card": "Karte",
+        "code": "Kundennummer",
+        "name": "Name",
+        "phone": "Telefon",
+        "gender": "Geschlecht",
+        "birthday": "Geburtsdatum",
+        "email": "E-Mail",
+        "company": "Firma",
+        "address": "Adresse",
+        "area": "Gebiet",
+        "points": "Punkte",
+        "debt": "Offener Betrag",
+        "card": "Karte",
     }
 
 
@@ -54,15 +107,22 @@ def test_sales_headers_in_four_languages():
 
 def test_the_same_word_means_the_buyer_in_a_sales_file():
     assert map_headers("sales", ["Mã khách hàng", "Điện thoại", "Tên khách hàng"]).columns == {
-        "customer": "Mã khách hàng", "customer_phone": "Điện thoại", "customer_name": "Tên khách hàng",
+        "customer": "Mã khách hàng",
+        "customer_phone": "Điện thoại",
+        "customer_name": "Tên khách hàng",
     }
-    assert map_headers("customers", ["Mã khách hàng", "Điện thoại"]).columns == {"code": "Mã khách hàng", "phone": "Điện thoại"}
+    assert map_headers("customers", ["Mã khách hàng", "Điện thoại"]).columns == {
+        "code": "Mã khách hàng",
+        "phone": "Điện thoại",
+    }
 
 
 def test_case_accents_spacing_and_units_do_not_matter():
     assert header_key("MÃ KHÁCH HÀNG") == header_key("ma_khach_hang") == header_key(" Mã  khách hàng* ")
     assert map_headers("sales", ["Tổng tiền (VND)", "RECEIPT NO", "Date-Time"]).columns == {
-        "total": "Tổng tiền (VND)", "receipt_no": "RECEIPT NO", "datetime": "Date-Time",
+        "total": "Tổng tiền (VND)",
+        "receipt_no": "RECEIPT NO",
+        "datetime": "Date-Time",
     }
     assert map_headers("customers", ["CustomerID", "ф.и.о."]).columns == {"code": "CustomerID", "name": "ф.и.о."}
 
@@ -73,9 +133,19 @@ def test_a_second_column_for_the_same_field_is_set_aside():
 
 
 def test_visits_and_products():
-    assert set(map_headers("visits", ["Магазин", "Дата", "Час", "Вход", "Выход"]).columns) == {"store", "datetime", "time", "in", "out"}
+    assert set(map_headers("visits", ["Магазин", "Дата", "Час", "Вход", "Выход"]).columns) == {
+        "store",
+        "datetime",
+        "time",
+        "in",
+        "out",
+    }
     assert map_headers("products", ["Mã hàng", "Mã vạch", "Tên hàng", "Nhóm hàng", "Giá bán"]).columns == {
-        "sku": "Mã hàng", "barcode": "Mã vạch", "name": "Tên hàng", "group": "Nhóm hàng", "price": "Giá bán",
+        "sku": "Mã hàng",
+        "barcode": "Mã vạch",
+        "name": "Tên hàng",
+        "group": "Nhóm hàng",
+        "price": "Giá bán",
     }
 
 

@@ -127,8 +127,10 @@ def _replace_part(data: bytes, name: str, content: bytes) -> bytes:
 
 def _shared_strings(count: int, text=lambda i: "a") -> bytes:
     body = b"".join(b"<si><t>" + text(i).encode() + b"</t></si>" for i in range(count))
-    return (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            b'count="%d" uniqueCount="%d">' % (count, count) + body + b"</sst>")
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'count="%d" uniqueCount="%d">' % (count, count) + body + b"</sst>"
+    )
 
 
 def test_a_shared_string_bomb_is_refused_before_it_is_unpacked(tmp_path):
@@ -153,7 +155,9 @@ def test_a_damaged_sheet_is_refused_before_anything_is_stored(database, tmp_path
     data = _workbook_bytes(rows)
     sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     cut = sheet_xml.index(b'<row r="2500"')
-    damaged = _replace_part(data, "xl/worksheets/sheet1.xml", sheet_xml[:cut] + b"<row r=\"2500\"><c r=\"A2500\" t=\"inlineStr\"><is><t>KH")
+    damaged = _replace_part(
+        data, "xl/worksheets/sheet1.xml", sheet_xml[:cut] + b'<row r="2500"><c r="A2500" t="inlineStr"><is><t>KH'
+    )
     path = tmp_path / "damaged.xlsx"
     path.write_bytes(damaged)
     with pytest.raises(ImportFileError) as caught:
@@ -182,7 +186,9 @@ def test_cells_far_to_the_right_of_the_header_are_not_padded_out(tmp_path):
     data = _workbook_bytes(rows)
     sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     for i in range(2, 2_002):
-        sheet_xml = sheet_xml.replace(b'</row><row r="%d"' % (i + 1), b'<c r="XFD%d"><v>1</v></c></row><row r="%d"' % (i, i + 1), 1)
+        sheet_xml = sheet_xml.replace(
+            b'</row><row r="%d"' % (i + 1), b'<c r="XFD%d"><v>1</v></c></row><row r="%d"' % (i, i + 1), 1
+        )
     path = tmp_path / "wide.xlsx"
     path.write_bytes(_replace_part(data, "xl/worksheets/sheet1.xml", sheet_xml))
     rows_read = list(open_sheet(path).rows)

@@ -27,13 +27,16 @@ def counts(report):
 
 @pytest.mark.parametrize("dry_run", [True, False])
 def test_a_huge_debt_rejects_its_row_and_keeps_the_others(database, tmp_path, dry_run):
-    path = write_csv(tmp_path / "kv.csv", [
-        ["Mã khách hàng", "Tên khách hàng", "Nợ cần thu hiện tại", "Điểm hiện tại"],
-        ["KH001", "An", "50.000", "10"],
-        ["KH002", "Bình", HUGE, ""],
-        ["KH003", "Chi", "", HUGE],
-        ["KH004", "Dũng", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "kv.csv",
+        [
+            ["Mã khách hàng", "Tên khách hàng", "Nợ cần thu hiện tại", "Điểm hiện tại"],
+            ["KH001", "An", "50.000", "10"],
+            ["KH002", "Bình", HUGE, ""],
+            ["KH003", "Chi", "", HUGE],
+            ["KH004", "Dũng", "", ""],
+        ],
+    )
     report = import_file("customers", path, dry_run=dry_run)
     assert counts(report) == (2, 0, 0, 2)
     # Each rejected row by its line in the file (the header is row 1), its column and value.
@@ -46,14 +49,17 @@ def test_a_huge_debt_rejects_its_row_and_keeps_the_others(database, tmp_path, dr
 
 
 def test_huge_sale_fields_reject_the_row(database, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [
-        ["receipt_no", "datetime", "total", "sku", "qty", "price"],
-        ["1", "2024-03-05 10:00", "125.000", "", "", ""],
-        ["5", "2024-03-05 10:04", "1000", "A1", "999999", str(10**15)],
-        ["2", "2024-03-05 10:01", HUGE, "", "", ""],
-        ["3", "2024-03-05 10:02", "1000", "A1", HUGE, "1000"],
-        ["4", "2024-03-05 10:03", "1000", "A1", "1", HUGE],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["receipt_no", "datetime", "total", "sku", "qty", "price"],
+            ["1", "2024-03-05 10:00", "125.000", "", "", ""],
+            ["5", "2024-03-05 10:04", "1000", "A1", "999999", str(10**15)],
+            ["2", "2024-03-05 10:01", HUGE, "", "", ""],
+            ["3", "2024-03-05 10:02", "1000", "A1", HUGE, "1000"],
+            ["4", "2024-03-05 10:03", "1000", "A1", "1", HUGE],
+        ],
+    )
     report = import_file("sales", path)
     assert report.counts["rejected"] == 4 and report.counts["imported"] == 1
     assert [r.number for r in Receipt.select()] == ["1"]

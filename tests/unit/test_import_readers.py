@@ -55,7 +55,10 @@ def test_vietnamese_in_every_encoding(tmp_path, encode):
 def test_russian_windows_1251_with_semicolons(tmp_path):
     path = tmp_path / "clients.csv"
     path.write_bytes("Код;ФИО;Телефон\n1;Иванов Пётр;8 912 345-67-89\n".encode("cp1251"))
-    assert rows_of(path) == (["Код", "ФИО", "Телефон"], [(2, {"Код": "1", "ФИО": "Иванов Пётр", "Телефон": "8 912 345-67-89"})])
+    assert rows_of(path) == (
+        ["Код", "ФИО", "Телефон"],
+        [(2, {"Код": "1", "ФИО": "Иванов Пётр", "Телефон": "8 912 345-67-89"})],
+    )
 
 
 def test_german_windows_1252_with_tabs(tmp_path):

@@ -35,8 +35,19 @@ def check_problems():
     return [p.message for p in run_checks()]
 
 
-HEADER = ["receipt_no", "datetime", "kind", "return_of", "customer", "total", "discount", "paid_credit",
-          "points_redeemed", "voucher", "voucher_amount"]
+HEADER = [
+    "receipt_no",
+    "datetime",
+    "kind",
+    "return_of",
+    "customer",
+    "total",
+    "discount",
+    "paid_credit",
+    "points_redeemed",
+    "voucher",
+    "voucher_amount",
+]
 
 
 @pytest.fixture
@@ -47,18 +58,29 @@ def an(database):
 
 
 def test_anonymous_and_zero_total_receipts(database, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [["receipt_no", "datetime", "total"], ["1", "2024-03-05 10:00", "125.000"], ["2", "2024-03-05 10:01", "0"]])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [["receipt_no", "datetime", "total"], ["1", "2024-03-05 10:00", "125.000"], ["2", "2024-03-05 10:01", "0"]],
+    )
     report = import_file("sales", path)
     assert counts(report) == (2, 0, 0, 0)
     first, zero = Receipt.select().order_by(Receipt.number)
-    assert (first.kind, first.customer_id, first.total, first.source, first.store.code) == ("sale", None, 125000, "import", "MAIN")
+    assert (first.kind, first.customer_id, first.total, first.source, first.store.code) == (
+        "sale",
+        None,
+        125000,
+        "import",
+        "MAIN",
+    )
     assert payments_of(first) == {"cash": 125000}
     assert zero.total == 0 and payments_of(zero) == {}
     assert check_problems() == []
 
 
 def test_the_same_file_twice_adds_nothing(an, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [HEADER, ["HD1", "05/03/2024 10:15", "", "", "KH1", "100.000", "5.000", "", "", "", ""]])
+    path = write_csv(
+        tmp_path / "s.csv", [HEADER, ["HD1", "05/03/2024 10:15", "", "", "KH1", "100.000", "5.000", "", "", "", ""]]
+    )
     assert counts(import_file("sales", path)) == (1, 0, 0, 0)
     assert counts(import_file("sales", path)) == (0, 0, 1, 0)
     assert Receipt.select().count() == 1 and Payment.select().count() == 1
@@ -68,36 +90,50 @@ def test_the_same_file_twice_adds_nothing(an, tmp_path):
 def test_a_stored_number_with_other_content_is_a_conflict(an, tmp_path):
     write_csv(tmp_path / "a.csv", [HEADER, ["HD1", "05/03/2024 10:15", "", "", "KH1", "100.000", "", "", "", "", ""]])
     import_file("sales", tmp_path / "a.csv")
-    path = write_csv(tmp_path / "b.csv", [HEADER, ["HD1", "05/03/2024 10:15", "", "", "KH1", "90.000", "", "", "", "", ""],
-                                          ["HD2", "05/03/2024 10:20", "", "", "", "10.000", "", "", "", "", ""]])
+    path = write_csv(
+        tmp_path / "b.csv",
+        [
+            HEADER,
+            ["HD1", "05/03/2024 10:15", "", "", "KH1", "90.000", "", "", "", "", ""],
+            ["HD2", "05/03/2024 10:20", "", "", "", "10.000", "", "", "", "", ""],
+        ],
+    )
     report = import_file("sales", path)
     assert counts(report) == (1, 0, 0, 1)
-    assert report.messages == ["row 2: Receipt HD1 is already stored with different content (a conflict); it was not changed."]
+    assert report.messages == [
+        "row 2: Receipt HD1 is already stored with different content (a conflict); it was not changed."
+    ]
     assert Receipt.get(Receipt.number == "HD1").total == 100000
 
 
 def test_a_receipt_is_identified_by_store_and_number(an, tmp_path):
     add_store("HN2", "Hà Nội 2")
-    path = write_csv(tmp_path / "s.csv", [
-        ["receipt_no", "datetime", "total", "store"],
-        ["1", "2024-03-05 10:00", "10000", "MAIN"],
-        ["1", "2024-03-05 10:00", "20000", "hn2"],
-        ["1", "2024-03-05 10:00", "20000", "Hà Nội 2"],
-        ["2", "2024-03-05 10:00", "20000", "XX"],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["receipt_no", "datetime", "total", "store"],
+            ["1", "2024-03-05 10:00", "10000", "MAIN"],
+            ["1", "2024-03-05 10:00", "20000", "hn2"],
+            ["1", "2024-03-05 10:00", "20000", "Hà Nội 2"],
+            ["2", "2024-03-05 10:00", "20000", "XX"],
+        ],
+    )
     report = import_file("sales", path)
     assert counts(report) == (2, 0, 1, 1)
     assert report.messages == ["row 5: There is no store XX; add it first with `shoptui stores add`."]
 
 
 def test_customers_by_card_code_or_phone_and_unknown_ones_rejected(an, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [
-        ["receipt_no", "datetime", "customer", "total"],
-        ["1", "2024-03-05 10:00", "2900000000011", "10000"],
-        ["2", "2024-03-05 10:00", "KH1", "10000"],
-        ["3", "2024-03-05 10:00", "912345678", "10000"],
-        ["4", "2024-03-05 10:00", "KH404", "10000"],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["receipt_no", "datetime", "customer", "total"],
+            ["1", "2024-03-05 10:00", "2900000000011", "10000"],
+            ["2", "2024-03-05 10:00", "KH1", "10000"],
+            ["3", "2024-03-05 10:00", "912345678", "10000"],
+            ["4", "2024-03-05 10:00", "KH404", "10000"],
+        ],
+    )
     report = import_file("sales", path)
     assert counts(report) == (3, 0, 0, 1)
     assert report.messages == ["row 5: Unknown customer KH404: import the customers first, or use --create-customers."]
@@ -107,13 +143,16 @@ def test_customers_by_card_code_or_phone_and_unknown_ones_rejected(an, tmp_path)
 
 
 def test_create_customers_registers_the_unknown_ones(database, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [
-        ["receipt_no", "datetime", "customer", "customer name", "total"],
-        ["1", "2024-03-06 10:00", "0987654321", "Bình", "10000"],
-        ["2", "2024-03-07 10:00", "17850", "", "10000"],
-        ["3", "2024-03-05 09:00", "17850", "", "5000"],
-        ["4", "2024-03-05 10:00", "2000000000015", "", "7000"],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["receipt_no", "datetime", "customer", "customer name", "total"],
+            ["1", "2024-03-06 10:00", "0987654321", "Bình", "10000"],
+            ["2", "2024-03-07 10:00", "17850", "", "10000"],
+            ["3", "2024-03-05 09:00", "17850", "", "5000"],
+            ["4", "2024-03-05 10:00", "2000000000015", "", "7000"],
+        ],
+    )
     report = import_file("sales", path, create_customers=True)
     assert counts(report) == (4, 0, 0, 0)
     binh = Customer.get(Customer.phone == "+84987654321")
@@ -129,12 +168,15 @@ def test_create_customers_registers_the_unknown_ones(database, tmp_path):
 
 def test_payments_add_up_to_the_total(an, tmp_path):
     settings.set_value("points_value", "1000")
-    path = write_csv(tmp_path / "s.csv", [
-        HEADER,
-        ["HD1", "05/03/2024 10:15", "sale", "", "KH1", "100.000", "5.000", "20.000", "10", "TET2024", "5.000"],
-        ["HD2", "05/03/2024 10:16", "sale", "", "", "10.000", "", "", "", "", "20.000"],
-        ["HD3", "05/03/2024 10:17", "sale", "", "", "10.000", "", "5.000", "", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            HEADER,
+            ["HD1", "05/03/2024 10:15", "sale", "", "KH1", "100.000", "5.000", "20.000", "10", "TET2024", "5.000"],
+            ["HD2", "05/03/2024 10:16", "sale", "", "", "10.000", "", "", "", "", "20.000"],
+            ["HD3", "05/03/2024 10:17", "sale", "", "", "10.000", "", "5.000", "", "", ""],
+        ],
+    )
     report = import_file("sales", path)
     assert counts(report) == (1, 0, 0, 2)
     assert report.messages == [
@@ -154,15 +196,18 @@ def test_payments_add_up_to_the_total(an, tmp_path):
 
 
 def test_returns_link_to_their_sale_in_this_batch_or_an_earlier_one(an, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [
-        HEADER,
-        ["S1", "2024-03-05 10:00", "sale", "", "KH1", "100000", "", "", "", "", ""],
-        ["S2", "2024-03-05 10:05", "", "", "", "50000", "", "", "", "", ""],
-        ["R1", "2024-03-06 10:00", "Trả hàng", "S1", "", "30000", "", "", "", "", ""],
-        ["R2", "2024-03-06 11:00", "return", "S1", "", "80000", "", "", "", "", ""],
-        ["R3", "2024-03-06 12:00", "return", "S9", "", "1000", "", "", "", "", ""],
-        ["R4", "2024-03-06 12:00", "return", "S2", "", "50000", "", "", "", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            HEADER,
+            ["S1", "2024-03-05 10:00", "sale", "", "KH1", "100000", "", "", "", "", ""],
+            ["S2", "2024-03-05 10:05", "", "", "", "50000", "", "", "", "", ""],
+            ["R1", "2024-03-06 10:00", "Trả hàng", "S1", "", "30000", "", "", "", "", ""],
+            ["R2", "2024-03-06 11:00", "return", "S1", "", "80000", "", "", "", "", ""],
+            ["R3", "2024-03-06 12:00", "return", "S9", "", "1000", "", "", "", "", ""],
+            ["R4", "2024-03-06 12:00", "return", "S2", "", "50000", "", "", "", "", ""],
+        ],
+    )
     report = import_file("sales", path, batch_size=2)
     assert counts(report) == (6, 0, 0, 0)
     assert report.messages == [
@@ -179,15 +224,20 @@ def test_returns_link_to_their_sale_in_this_batch_or_an_earlier_one(an, tmp_path
 
 
 def test_a_negative_total_without_a_kind_is_a_return(database, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [
-        ["receipt_no", "datetime", "kind", "total"],
-        ["C1", "2024-03-05 10:00", "", "-30.000"],
-        ["C2", "2024-03-05 10:00", "return", "-30.000"],
-        ["C3", "2024-03-05 10:00", "sale", "-30.000"],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["receipt_no", "datetime", "kind", "total"],
+            ["C1", "2024-03-05 10:00", "", "-30.000"],
+            ["C2", "2024-03-05 10:00", "return", "-30.000"],
+            ["C3", "2024-03-05 10:00", "sale", "-30.000"],
+        ],
+    )
     report = import_file("sales", path)
     assert counts(report) == (2, 0, 0, 1)
-    assert report.messages == ["row 4: A sale cannot have a negative total (-₫30,000); write a return as kind \"return\"."]
+    assert report.messages == [
+        'row 4: A sale cannot have a negative total (-₫30,000); write a return as kind "return".'
+    ]
     assert {(r.kind, r.total) for r in Receipt.select()} == {("return", 30000)}
 
 
@@ -195,14 +245,17 @@ def test_line_level_file_groups_consecutive_rows(database, tmp_path):
     settings.set_value("currency", "GBP")
     settings.set_value("region", "GB")
     Product.create(sku="71053", name="WHITE METAL LANTERN", price=339)
-    path = write_csv(tmp_path / "lines.csv", [
-        ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"],
-        ["536365", "85123A", "WHITE HANGING HEART", "6", "1/12/2010 08:26", "2.55", "", "United Kingdom"],
-        ["536365", "71053", "WHITE METAL LANTERN", "6", "1/12/2010 08:26", "", "", "United Kingdom"],
-        ["536366", "22633", "HAND WARMER", "many", "1/12/2010 08:28", "1.85", "", "United Kingdom"],
-        ["536366", "22632", "HAND WARMER RED", "6", "1/12/2010 08:28", "1.85", "", "United Kingdom"],
-        ["C536379", "D", "Discount", "-1", "1/12/2010 09:41", "27.50", "", "United Kingdom"],
-    ])
+    path = write_csv(
+        tmp_path / "lines.csv",
+        [
+            ["InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country"],
+            ["536365", "85123A", "WHITE HANGING HEART", "6", "1/12/2010 08:26", "2.55", "", "United Kingdom"],
+            ["536365", "71053", "WHITE METAL LANTERN", "6", "1/12/2010 08:26", "", "", "United Kingdom"],
+            ["536366", "22633", "HAND WARMER", "many", "1/12/2010 08:28", "1.85", "", "United Kingdom"],
+            ["536366", "22632", "HAND WARMER RED", "6", "1/12/2010 08:28", "1.85", "", "United Kingdom"],
+            ["C536379", "D", "Discount", "-1", "1/12/2010 09:41", "27.50", "", "United Kingdom"],
+        ],
+    )
     report = import_file("sales", path)
     assert counts(report) == (2, 0, 0, 1)
     assert report.messages == [
@@ -212,30 +265,38 @@ def test_line_level_file_groups_consecutive_rows(database, tmp_path):
     sale = Receipt.get(Receipt.number == "536365")
     assert (sale.kind, sale.at, sale.total, sale.subtotal) == ("sale", dt.datetime(2010, 12, 1, 8, 26), 3564, 3564)
     lines = list(ReceiptLine.select().where(ReceiptLine.receipt == sale).order_by(ReceiptLine.position))
-    assert [(l.sku, l.qty, l.unit_price, l.amount) for l in lines] == [
-        ("85123A", Decimal(6), 255, 1530), ("71053", Decimal(6), 339, 2034)]
+    assert [(ln.sku, ln.qty, ln.unit_price, ln.amount) for ln in lines] == [
+        ("85123A", Decimal(6), 255, 1530),
+        ("71053", Decimal(6), 339, 2034),
+    ]
     # A product sold but missing from the catalogue joins it.
     assert lines[0].product.name == "WHITE HANGING HEART" and lines[1].product.sku == "71053"
     refund = Receipt.get(Receipt.number == "C536379")
     assert (refund.kind, refund.total) == ("return", 2750)
-    assert [(l.qty, l.amount) for l in refund.lines] == [(Decimal(1), 2750)]
+    assert [(ln.qty, ln.amount) for ln in refund.lines] == [(Decimal(1), 2750)]
     assert counts(import_file("sales", path)) == (0, 0, 2, 1)
 
 
 def test_rows_of_one_receipt_share_its_fields_and_a_bad_line_rejects_the_receipt(database, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [
-        ["receipt_no", "datetime", "total", "sku", "qty", "price", "line_discount"],
-        ["HD1", "2024-03-05 10:00", "95.000", "A", "2", "25.000", "5.000"],
-        ["HD1", "", "", "B", "1", "50.000", ""],
-        ["HD2", "2024-03-05 11:00", "10.000", "A", "1", "10.000", ""],
-        ["HD2", "", "", "Z", "1", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["receipt_no", "datetime", "total", "sku", "qty", "price", "line_discount"],
+            ["HD1", "2024-03-05 10:00", "95.000", "A", "2", "25.000", "5.000"],
+            ["HD1", "", "", "B", "1", "50.000", ""],
+            ["HD2", "2024-03-05 11:00", "10.000", "A", "1", "10.000", ""],
+            ["HD2", "", "", "Z", "1", "", ""],
+        ],
+    )
     report = import_file("sales", path)
     assert counts(report) == (1, 0, 0, 1)
     assert report.messages == ["row 5: The line has no price."]
     receipt = Receipt.get(Receipt.number == "HD1")
     assert (receipt.total, receipt.subtotal, receipt.discount) == (95000, 100000, 5000)
-    assert [(l.sku, l.line_discount, l.amount) for l in receipt.lines.order_by(ReceiptLine.position)] == [("A", 5000, 45000), ("B", 0, 50000)]
+    assert [(ln.sku, ln.line_discount, ln.amount) for ln in receipt.lines.order_by(ReceiptLine.position)] == [
+        ("A", 5000, 45000),
+        ("B", 0, 50000),
+    ]
 
 
 def test_the_first_row_must_name_the_required_columns(database, tmp_path):
@@ -247,24 +308,30 @@ def test_the_first_row_must_name_the_required_columns(database, tmp_path):
 
 
 def test_required_cells_and_row_numbers(database, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [
-        ["receipt_no", "datetime", "total"],
-        ["", "2024-03-05 10:00", "1000"],
-        ["2", "", "1000"],
-        ["3", "2024-03-05 10:00", ""],
-        ["4", "2024-03-05 10:00", "1000"],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["receipt_no", "datetime", "total"],
+            ["", "2024-03-05 10:00", "1000"],
+            ["2", "", "1000"],
+            ["3", "2024-03-05 10:00", ""],
+            ["4", "2024-03-05 10:00", "1000"],
+        ],
+    )
     report = import_file("sales", path)
     assert counts(report) == (1, 0, 0, 3)
     assert report.messages == ["row 2: receipt_no is empty.", "row 3: datetime is empty.", "row 4: total is empty."]
 
 
 def test_dry_run_writes_nothing(database, tmp_path):
-    path = write_csv(tmp_path / "s.csv", [
-        ["receipt_no", "datetime", "customer", "total", "voucher", "sku", "price"],
-        ["1", "2024-03-05 10:00", "0987654321", "10000", "V1", "A", "10000"],
-        ["2", "2024-03-05 10:00", "", "10000", "", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            ["receipt_no", "datetime", "customer", "total", "voucher", "sku", "price"],
+            ["1", "2024-03-05 10:00", "0987654321", "10000", "V1", "A", "10000"],
+            ["2", "2024-03-05 10:00", "", "10000", "", "", ""],
+        ],
+    )
     dry = import_file("sales", path, dry_run=True, create_customers=True)
     assert counts(dry) == (2, 0, 0, 0)
     for model in (Receipt, Payment, Customer, Voucher, Product, ReceiptLine):
@@ -296,7 +363,12 @@ def test_an_excel_workbook_with_native_dates_and_numbers(an, tmp_path):
     book.save(tmp_path / "hoa_don.xlsx")
     assert counts(import_file("sales", tmp_path / "hoa_don.xlsx")) == (2, 0, 0, 0)
     first, second = Receipt.select().order_by(Receipt.number)
-    assert (first.at, first.total, first.discount, first.customer_id) == (dt.datetime(2024, 3, 5, 10, 15), 125000, 5000, an.id)
+    assert (first.at, first.total, first.discount, first.customer_id) == (
+        dt.datetime(2024, 3, 5, 10, 15),
+        125000,
+        5000,
+        an.id,
+    )
     assert (second.at, second.total, second.customer_id) == (dt.datetime(2024, 3, 6), 99000, an.id)
     assert counts(import_file("sales", tmp_path / "hoa_don.xlsx")) == (0, 0, 2, 0)
 
@@ -305,7 +377,10 @@ def test_codes_that_went_through_a_float_still_match(database, tmp_path):
     write_csv(tmp_path / "c.csv", [["CustomerID", "Points"], ["17850.0", "5"], ["-5", "-5"]])
     report = import_file("customers", tmp_path / "c.csv")
     assert report.messages == ["row 3: warning: A points balance below zero is not taken as an opening balance."]
-    write_csv(tmp_path / "s.csv", [["InvoiceNo", "InvoiceDate", "CustomerID", "Total"], ["536365.0", "2010-12-01 08:26", "17850", "100"]])
+    write_csv(
+        tmp_path / "s.csv",
+        [["InvoiceNo", "InvoiceDate", "CustomerID", "Total"], ["536365.0", "2010-12-01 08:26", "17850", "100"]],
+    )
     assert counts(import_file("sales", tmp_path / "s.csv")) == (1, 0, 0, 0)
     receipt = Receipt.get()
     assert (receipt.number, receipt.customer.code) == ("536365", "17850")
@@ -313,10 +388,13 @@ def test_codes_that_went_through_a_float_still_match(database, tmp_path):
 
 def test_imported_credit_and_points_keep_check_clean(an, tmp_path):
     """Imported receipts post no ledger entries (opening balances are the truth), and `check` knows it."""
-    path = write_csv(tmp_path / "s.csv", [
-        HEADER,
-        ["C1", "2024-03-05 10:00", "sale", "", "KH1", "300000", "0", "100000", "20", "", ""],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            HEADER,
+            ["C1", "2024-03-05 10:00", "sale", "", "KH1", "300000", "0", "100000", "20", "", ""],
+        ],
+    )
     assert counts(import_file("sales", path)) == (1, 0, 0, 0)
     receipt = Receipt.get(Receipt.number == "C1")
     assert payments_of(receipt)["credit"] == 100000
@@ -330,12 +408,15 @@ def test_a_voucher_of_an_imported_sale_may_not_be_a_product_or_a_card(an, tmp_pa
     from shoptui.models import Product
 
     Product.create(sku="RICE", barcode="8930000000019", name="Rice", price=20_000)
-    path = write_csv(tmp_path / "s.csv", [
-        HEADER,
-        ["HD1", "05/03/2024 10:15", "sale", "", "", "10.000", "", "", "", "8930000000019", "5.000"],
-        ["HD2", "05/03/2024 10:16", "sale", "", "", "10.000", "", "", "", "2900000000011", "5.000"],
-        ["HD3", "05/03/2024 10:17", "sale", "", "", "10.000", "", "", "", "TET2024", "5.000"],
-    ])
+    path = write_csv(
+        tmp_path / "s.csv",
+        [
+            HEADER,
+            ["HD1", "05/03/2024 10:15", "sale", "", "", "10.000", "", "", "", "8930000000019", "5.000"],
+            ["HD2", "05/03/2024 10:16", "sale", "", "", "10.000", "", "", "", "2900000000011", "5.000"],
+            ["HD3", "05/03/2024 10:17", "sale", "", "", "10.000", "", "", "", "TET2024", "5.000"],
+        ],
+    )
     report = import_file("sales", path)
     assert counts(report) == (1, 0, 0, 2)
     assert "row 2:" in report.messages[0] and "This is a product: Rice" in report.messages[0]

@@ -13,7 +13,9 @@ from shoptui.io import values
 from shoptui.money import parse_money
 
 
-@pytest.mark.parametrize("region, order", [("VN", "dmy"), ("RU", "dmy"), ("DE", "dmy"), ("GB", "dmy"), ("US", "mdy"), ("CN", "ymd")])
+@pytest.mark.parametrize(
+    "region, order", [("VN", "dmy"), ("RU", "dmy"), ("DE", "dmy"), ("GB", "dmy"), ("US", "mdy"), ("CN", "ymd")]
+)
 def test_date_order_comes_from_the_region(region, order):
     assert values.date_order(region) == order
 
@@ -30,7 +32,9 @@ def test_day_first_for_vietnam_russia_germany():
     order = values.date_order("VN")
     assert values.parse_date("03/04/2024", order) == dt.date(2024, 4, 3)
     assert values.parse_date("3.4.2024", values.date_order("RU")) == dt.date(2024, 4, 3)
-    assert values.parse_datetime("31.12.2024 23:59:59", values.date_order("DE")) == dt.datetime(2024, 12, 31, 23, 59, 59)
+    assert values.parse_datetime("31.12.2024 23:59:59", values.date_order("DE")) == dt.datetime(
+        2024, 12, 31, 23, 59, 59
+    )
 
 
 def test_month_first_for_the_united_states():
@@ -122,7 +126,10 @@ def test_an_amount_with_too_many_decimals_or_too_large_keeps_its_own_sentence(te
     assert "is not an amount" not in str(raised.value)
 
 
-@pytest.mark.parametrize("text, number", [("12", 12), ("1 234", 1234), ("1.234", 1234), ("1,234,567", 1234567), ("12.0", 12), (7.0, 7), ("-3", -3)])
+@pytest.mark.parametrize(
+    "text, number",
+    [("12", 12), ("1 234", 1234), ("1.234", 1234), ("1,234,567", 1234567), ("12.0", 12), (7.0, 7), ("-3", -3)],
+)
 def test_whole_numbers(text, number):
     assert values.parse_int(text) == number
 
@@ -133,15 +140,33 @@ def test_not_whole_numbers(text):
         values.parse_int(text)
 
 
-@pytest.mark.parametrize("text, qty", [("2", Decimal(2)), ("1,5", Decimal("1.5")), ("0.250", Decimal("0.25")), ("1.234,5", Decimal("1234.5")), ("-3", Decimal(-3))])
+@pytest.mark.parametrize(
+    "text, qty",
+    [
+        ("2", Decimal(2)),
+        ("1,5", Decimal("1.5")),
+        ("0.250", Decimal("0.25")),
+        ("1.234,5", Decimal("1234.5")),
+        ("-3", Decimal(-3)),
+    ],
+)
 def test_quantities_are_decimals(text, qty):
     assert values.parse_quantity(text) == qty
 
 
 @pytest.mark.parametrize(
     "word, kind",
-    [("sale", "sale"), ("Bán hàng", "sale"), ("Продажа", "sale"), ("Verkauf", "sale"),
-     ("return", "return"), ("Trả hàng", "return"), ("Возврат", "return"), ("Rückgabe", "return"), ("Storno", "return")],
+    [
+        ("sale", "sale"),
+        ("Bán hàng", "sale"),
+        ("Продажа", "sale"),
+        ("Verkauf", "sale"),
+        ("return", "return"),
+        ("Trả hàng", "return"),
+        ("Возврат", "return"),
+        ("Rückgabe", "return"),
+        ("Storno", "return"),
+    ],
 )
 def test_receipt_kinds_in_four_languages(word, kind):
     assert values.parse_kind(word) == kind
@@ -149,9 +174,17 @@ def test_receipt_kinds_in_four_languages(word, kind):
 
 @pytest.mark.parametrize(
     "word, status",
-    [("active", "active"), ("Đang hoạt động", "active"), ("Введён", "active"), ("Aktiv", "active"),
-     ("Контроль", "incomplete"), ("Kontrolle", "incomplete"),
-     ("Ngừng hoạt động", "archived"), ("Архив", "archived"), ("Archiviert", "archived")],
+    [
+        ("active", "active"),
+        ("Đang hoạt động", "active"),
+        ("Введён", "active"),
+        ("Aktiv", "active"),
+        ("Контроль", "incomplete"),
+        ("Kontrolle", "incomplete"),
+        ("Ngừng hoạt động", "archived"),
+        ("Архив", "archived"),
+        ("Archiviert", "archived"),
+    ],
 )
 def test_statuses_in_four_languages(word, status):
     assert values.parse_status(word) == status
@@ -162,6 +195,9 @@ def test_an_unknown_kind_says_what_it_is_not():
         values.parse_kind("exchange")
 
 
-@pytest.mark.parametrize("cell, text", [("17850.0", "17850"), (17850.0, "17850"), ("KH000123", "KH000123"), ("0912345678", "0912345678"), ("1.5", "1.5")])
+@pytest.mark.parametrize(
+    "cell, text",
+    [("17850.0", "17850"), (17850.0, "17850"), ("KH000123", "KH000123"), ("0912345678", "0912345678"), ("1.5", "1.5")],
+)
 def test_identifiers_lose_a_float_tail(cell, text):
     assert values.identifier(cell) == text

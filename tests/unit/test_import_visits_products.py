@@ -30,21 +30,29 @@ def imported_hours():
 
 def test_visits_by_hour_in_russian_and_re_import_replaces_the_hour(database, tmp_path):
     add_store("HN2", "Hà Nội 2")
-    path = write_csv(tmp_path / "v.csv", [
-        ["Магазин", "Дата", "Час", "Вход", "Выход"],
-        ["MAIN", "01.03.2024", "10", "5", "4"],
-        ["", "01.03.2024", "10:30", "3", ""],  # the only-store default is MAIN here; minutes are ignored
-        ["hn2", "01.03.2024 11:15", "", "7", "7"],
-        ["XX", "01.03.2024", "12", "1", "1"],
-        ["MAIN", "01.03.2024", "13", "-1", "0"],
-    ], delimiter=";", encoding="cp1251")
+    path = write_csv(
+        tmp_path / "v.csv",
+        [
+            ["Магазин", "Дата", "Час", "Вход", "Выход"],
+            ["MAIN", "01.03.2024", "10", "5", "4"],
+            ["", "01.03.2024", "10:30", "3", ""],  # the only-store default is MAIN here; minutes are ignored
+            ["hn2", "01.03.2024 11:15", "", "7", "7"],
+            ["XX", "01.03.2024", "12", "1", "1"],
+            ["MAIN", "01.03.2024", "13", "-1", "0"],
+        ],
+        delimiter=";",
+        encoding="cp1251",
+    )
     report = import_file("visits", path)
     assert counts(report) == (2, 0, 0, 2)
     assert report.messages == [
         "row 5: There is no store XX; add it first with `shoptui stores add`.",
         "row 6: Вход: -1 may not be negative.",
     ]
-    assert imported_hours() == {("MAIN", dt.datetime(2024, 3, 1, 10)): (8, 4), ("HN2", dt.datetime(2024, 3, 1, 11)): (7, 7)}
+    assert imported_hours() == {
+        ("MAIN", dt.datetime(2024, 3, 1, 10)): (8, 4),
+        ("HN2", dt.datetime(2024, 3, 1, 11)): (7, 7),
+    }
     assert counts(import_file("visits", path)) == (0, 0, 2, 2)
 
     corrected = write_csv(tmp_path / "v2.csv", [["store", "datetime", "in"], ["MAIN", "2024-03-01 10:00", "6"]])
@@ -62,13 +70,18 @@ def test_an_imported_hour_wins_over_the_counter(database, tmp_path):
 
 
 def test_products_upsert_by_sku(database, tmp_path):
-    path = write_csv(tmp_path / "p.csv", [
-        ["Artikelnummer", "EAN", "Bezeichnung", "Warengruppe", "Preis"],
-        ["A1", "4006381333931", "Stift", "Büro", "12.500"],
-        ["A2", "4006381333931", "Heft", "Büro", "2.000"],
-        ["A3", "", "Block", "", "3000"],
-        ["", "", "Nameless", "", "1"],
-    ], delimiter=";", encoding="cp1252")
+    path = write_csv(
+        tmp_path / "p.csv",
+        [
+            ["Artikelnummer", "EAN", "Bezeichnung", "Warengruppe", "Preis"],
+            ["A1", "4006381333931", "Stift", "Büro", "12.500"],
+            ["A2", "4006381333931", "Heft", "Büro", "2.000"],
+            ["A3", "", "Block", "", "3000"],
+            ["", "", "Nameless", "", "1"],
+        ],
+        delimiter=";",
+        encoding="cp1252",
+    )
     report = import_file("products", path)
     assert counts(report) == (2, 0, 0, 2)
     assert report.messages == [
@@ -76,7 +89,9 @@ def test_products_upsert_by_sku(database, tmp_path):
         "row 5: Artikelnummer is empty.",
     ]
     assert {p.sku: (p.barcode, p.name, p.group, p.price) for p in Product.select()} == {
-        "A1": ("4006381333931", "Stift", "Büro", 12500), "A3": (None, "Block", "", 3000)}
+        "A1": ("4006381333931", "Stift", "Büro", 12500),
+        "A3": (None, "Block", "", 3000),
+    }
     assert counts(import_file("products", path)) == (0, 0, 2, 2)
     changed = write_csv(tmp_path / "p2.csv", [["sku", "price", "name"], ["A1", "13000", ""], ["A4", "", ""]])
     assert counts(import_file("products", changed)) == (1, 1, 0, 0)

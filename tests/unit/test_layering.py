@@ -33,7 +33,8 @@ def module_names(package: str) -> list[str]:
 
 def core_modules() -> list[str]:
     return [
-        name for name in module_names("shoptui")
+        name
+        for name in module_names("shoptui")
         if name not in COMPOSITION_ROOT and not name.startswith("shoptui.commands")
     ]
 
@@ -49,7 +50,12 @@ def loaded_after_import(modules: list[str], forbidden: tuple[str, ...]) -> dict[
 
     def run(module: str) -> tuple[str, list[str]]:
         done = subprocess.run(
-            [sys.executable, "-c", code, module, *forbidden], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+            [sys.executable, "-c", code, module, *forbidden],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=120,
         )
         if done.returncode != 0:
             return module, [f"import failed: {done.stderr.strip().splitlines()[-1:]}"]
@@ -77,8 +83,10 @@ def test_the_devices_never_load_the_ui():
 SQL_IN_SCREENS = [
     re.compile(r"\.execute_sql\("),
     re.compile(r"^\s*(from|import)\s+(peewee|playhouse)\b", re.M),
-    re.compile(r"\b[A-Z]\w*\.(select|insert|insert_many|insert_from|update|delete|delete_instance|create|"
-               r"get_or_none|get_or_create|get_by_id|raw|bulk_create|bulk_update|replace)\("),
+    re.compile(
+        r"\b[A-Z]\w*\.(select|insert|insert_many|insert_from|update|delete|delete_instance|create|"
+        r"get_or_none|get_or_create|get_by_id|raw|bulk_create|bulk_update|replace)\("
+    ),
     re.compile(r"\.atomic\("),
     # A transaction of its own: a use case stitched together in the screen (one service call instead).
     re.compile(r"\bwrite_transaction\b"),
@@ -112,8 +120,12 @@ def test_import_linter_contracts_hold():
     if lint is None:
         pytest.fail("lint-imports is not installed: pip install import-linter")
     done = subprocess.run(
-        [lint, "--no-cache"], capture_output=True, text=True, cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300,
+        [lint, "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "0 broken" in done.stdout

@@ -24,12 +24,21 @@ T0 = dt.datetime(2024, 3, 1, 9, 0)
 def pair(database):
     settings.set_value("points_earn_per", "1000")
     keep = customers.register({"name": "Nguyễn An", "phone": "0912345678", "groups": ["VIP"]}).customer
-    other = customers.register({"name": "Nguyen An", "phone": "0912345679", "email": "an@example.com",
-                                "groups": ["VIP", "Wholesale"], "notes": "second file"}).customer
+    other = customers.register(
+        {
+            "name": "Nguyen An",
+            "phone": "0912345679",
+            "email": "an@example.com",
+            "groups": ["VIP", "Wholesale"],
+            "notes": "second file",
+        }
+    ).customer
     customers.define_property("eyesight", "Eyesight", "number")
     customers.set_property(other, "eyesight", "-2")
     checkout.record_sale(SaleInput(customer=keep, amount=100_000, at=T0))
-    sale = checkout.record_sale(SaleInput(customer=other, amount=200_000, credit=50_000, at=T0 + dt.timedelta(days=2))).receipt
+    sale = checkout.record_sale(
+        SaleInput(customer=other, amount=200_000, credit=50_000, at=T0 + dt.timedelta(days=2))
+    ).receipt
     sale_return.record_return(sale, 20_000, at=T0 + dt.timedelta(days=3))
     debts.take_payment(other, 10_000, at=T0 + dt.timedelta(days=4))
     points.adjust_points(other, 5, "welcome", at=T0 + dt.timedelta(days=4))
@@ -64,8 +73,10 @@ def test_merge_moves_everything_and_check_stays_clean(pair):
     assert kept.email == "an@example.com" and "second file" in kept.notes
     # The entries stay (append-only); the balances moved by a closing 'merge' entry on the
     # duplicate and an opening one on the kept customer, and no entry was rewritten.
-    for model, value, moved in ((PointsEntry, PointsEntry.points, other.points_balance),
-                                (DebtEntry, DebtEntry.amount, other.debt_balance)):
+    for model, value, moved in (
+        (PointsEntry, PointsEntry.points, other.points_balance),
+        (DebtEntry, DebtEntry.amount, other.debt_balance),
+    ):
         pair = {(e.customer_id, getattr(e, value.name)) for e in model.select().where(model.kind == "merge")}
         assert pair == {(other.id, -moved), (keep.id, moved)}
         assert model.select().where(model.kind == "move").count() == 0
@@ -130,9 +141,15 @@ def test_the_duplicates_debt_keeps_its_age_last_payment_and_the_stricter_limit(d
         assert running >= 0
 
 
-@pytest.mark.parametrize(("keep_limit", "other_limit", "kept"), [
-    (None, 2_000_000, 2_000_000), (1_000_000, 2_000_000, 1_000_000), (None, None, None), (0, None, 0),
-])
+@pytest.mark.parametrize(
+    ("keep_limit", "other_limit", "kept"),
+    [
+        (None, 2_000_000, 2_000_000),
+        (1_000_000, 2_000_000, 1_000_000),
+        (None, None, None),
+        (0, None, 0),
+    ],
+)
 def test_the_lower_credit_limit_is_kept(database, keep_limit, other_limit, kept):
     keep = customers.register({"name": "A", "phone": "0912345678", "credit_limit": keep_limit}).customer
     other = customers.register({"name": "B", "phone": "0912345679", "credit_limit": other_limit}).customer
@@ -155,8 +172,15 @@ def test_the_reports_read_the_same_after_a_merge_and_points_expire_as_they_would
     def figures():
         p = points_report.points(query)
         d = debtors.debtors(query)["totals"]
-        return (p["outstanding_points"], p["liability"], p["period"], p["expiring"]["points"],
-                d["owed"], d["balance"], {k: v for k, v in d.items() if k not in ("customers", "owing_customers")})
+        return (
+            p["outstanding_points"],
+            p["liability"],
+            p["period"],
+            p["expiring"]["points"],
+            d["owed"],
+            d["balance"],
+            {k: v for k, v in d.items() if k not in ("customers", "owing_customers")},
+        )
 
     before = figures()
     merge_customers(keep, other, at=T0 + dt.timedelta(days=10))

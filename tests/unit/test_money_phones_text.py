@@ -70,8 +70,16 @@ def test_parse_money_reads(typed, currency, minor):
         ("0.125", "EUR"),
         (1.234, "VND"),  # a float is a number: 1.234 dong is not possible
         (0.1 + 0.2, "EUR"),  # 0.30000000000000004: never rounded silently
-        ("", "VND"), ("abc", "VND"), ("1e5", "VND"), ("12abc", "VND"), ("5-", "VND"), ("1.5.5", "VND"),
-        ("1,23,456", "VND"), (float("nan"), "EUR"), (True, "VND"), ("NaN", "EUR"),
+        ("", "VND"),
+        ("abc", "VND"),
+        ("1e5", "VND"),
+        ("12abc", "VND"),
+        ("5-", "VND"),
+        ("1.5.5", "VND"),
+        ("1,23,456", "VND"),
+        (float("nan"), "EUR"),
+        (True, "VND"),
+        ("NaN", "EUR"),
     ],
 )
 def test_parse_money_refuses(typed, currency):
@@ -185,8 +193,11 @@ def test_phones_are_shown_as_phonenumbers_parses_them_for_every_region():
             number = phonenumbers.parse(e164, region)
         except phonenumbers.NumberParseException:
             return e164
-        kind = (phonenumbers.PhoneNumberFormat.NATIONAL if phonenumbers.region_code_for_number(number) == region
-                else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+        kind = (
+            phonenumbers.PhoneNumberFormat.NATIONAL
+            if phonenumbers.region_code_for_number(number) == region
+            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
         return phonenumbers.format_number(number, kind)
 
     numbers = ["+", "+1", "+3906123456", "+999123", "0912345678"]

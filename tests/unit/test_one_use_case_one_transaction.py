@@ -58,7 +58,9 @@ def test_a_refused_field_saves_no_property(shop):
 
 
 def test_a_profile_is_saved_with_its_properties_in_one_call(shop):
-    outcome = customers.save_profile(shop, {"name": "Nguyễn Văn Anh"}, {"eyesight": "-2", "since": "2020-05-01"}, SYSTEM)
+    outcome = customers.save_profile(
+        shop, {"name": "Nguyễn Văn Anh"}, {"eyesight": "-2", "since": "2020-05-01"}, SYSTEM
+    )
     assert outcome.customer.name == "Nguyễn Văn Anh"
     assert properties(shop) == {"eyesight": "-2", "since": "2020-05-01"}
     assert customers.save_profile(shop, {}, {"eyesight": ""}, SYSTEM).customer.name == "Nguyễn Văn Anh"
@@ -106,6 +108,8 @@ def test_the_points_rules_are_saved_all_or_none(database):
     assert caught.value.field == "points_min_redeem"
     assert {s.key: s.value for s in Setting.select()} == before
     settings.clear_cache()
-    assert settings.get("points_earn_per") == before.get("points_earn_per", settings.SETTINGS["points_earn_per"].default)
+    assert settings.get("points_earn_per") == before.get(
+        "points_earn_per", settings.SETTINGS["points_earn_per"].default
+    )
     settings.set_values({"points_earn_per": "2000", "points_min_redeem": "10"}, SYSTEM)
     assert (settings.get("points_earn_per"), settings.get("points_min_redeem")) == ("2000", "10")

@@ -22,14 +22,19 @@ from tests.builders import portrait_shop as build_shop
 
 # The PostgreSQL fixtures live with the PostgreSQL tests; importing them makes them usable here.
 
+
 def run(**kwargs) -> dict:
     kwargs.setdefault("as_of", AS_OF)
     return portrait(ReportQuery(**kwargs))
 
 
 def bucket(customers_: int, revenue: int, customers_share: float, revenue_share: float) -> dict:
-    return {"customers": customers_, "revenue": revenue,
-            "customers_share": customers_share, "revenue_share": revenue_share}
+    return {
+        "customers": customers_,
+        "revenue": revenue,
+        "customers_share": customers_share,
+        "revenue_share": revenue_share,
+    }
 
 
 EXPECTED_ALL = {
@@ -48,8 +53,14 @@ EXPECTED_ALL = {
     "gender": {"female": 1, "male": 1, "other": 1, "unknown": 2},
     # A turns 35 on the as-of day, B is 24 until tomorrow, D 15, F 74, C unknown
     "age_bands": {"<18": 1, "18-24": 1, "25-34": 0, "35-44": 1, "45-54": 0, "55-64": 0, "65+": 1, "unknown": 1},
-    "spend_bands": {"<=0": 1, "<100000": 2, "100000-500000": 1, "500000-1000000": 0,
-                    "1000000-5000000": 0, "5000000+": 0},
+    "spend_bands": {
+        "<=0": 1,
+        "<100000": 2,
+        "100000-500000": 1,
+        "500000-1000000": 0,
+        "1000000-5000000": 0,
+        "5000000+": 0,
+    },
     "channels": {"sms": 1, "zalo": 1, "facebook": 1, "email": 1},
     # A: 03-01, 03-03, 03-10 (gaps 2 and 7); B: 02-01, 03-05 (gap 32)
     "return_intervals": {"1": 0, "2-3": 1, "4-7": 1, "8-14": 0, "15-30": 0, "31-60": 1, "61-90": 0, "91+": 0},
@@ -90,8 +101,14 @@ EXPECTED_FROM_MARCH = {
         "2": bucket(0, 0, 0.0, 0.0),
         "3+": bucket(1, 200_000, 0.3333, 0.8),
     },
-    "spend_bands": {"<=0": 2, "<100000": 1, "100000-500000": 1, "500000-1000000": 0,
-                    "1000000-5000000": 0, "5000000+": 0},  # C 0 and F −30000; B 50000; A
+    "spend_bands": {
+        "<=0": 2,
+        "<100000": 1,
+        "100000-500000": 1,
+        "500000-1000000": 0,
+        "1000000-5000000": 0,
+        "5000000+": 0,
+    },  # C 0 and F −30000; B 50000; A
     "return_intervals": {"1": 0, "2-3": 1, "4-7": 1, "8-14": 0, "15-30": 0, "31-60": 0, "61-90": 0, "91+": 0},
 }
 
@@ -151,9 +168,15 @@ def test_iso_weeks_and_months(database):
 
 def test_age_bands_at_the_as_of_date(database):
     for name, birthday in [
-        ("turns 18 today", "2007-03-10"), ("turns 18 tomorrow", "2007-03-11"), ("24", "2000-03-11"),
-        ("25 today", "2000-03-10"), ("44", "1980-03-11"), ("45", "1980-01-01"), ("64", "1960-12-31"),
-        ("turns 65 today", "1960-03-10"), ("leap baby", "2004-02-29"),
+        ("turns 18 today", "2007-03-10"),
+        ("turns 18 tomorrow", "2007-03-11"),
+        ("24", "2000-03-11"),
+        ("25 today", "2000-03-10"),
+        ("44", "1980-03-11"),
+        ("45", "1980-01-01"),
+        ("64", "1960-12-31"),
+        ("turns 65 today", "1960-03-10"),
+        ("leap baby", "2004-02-29"),
     ]:
         register(name, "2025-01-01 10:00", birthday=birthday)
     register("no birthday", "2025-01-01 10:00")
@@ -177,7 +200,14 @@ def test_return_intervals_on_distinct_calendar_dates(database):
         sell(regular, 1_000, day.replace(hour=18).isoformat())  # same date: no new gap
     report = run(as_of=dt.date(2025, 1, 1))
     assert report["return_intervals"] == {
-        "1": 1, "2-3": 1, "4-7": 2, "8-14": 2, "15-30": 2, "31-60": 2, "61-90": 2, "91+": 1,
+        "1": 1,
+        "2-3": 1,
+        "4-7": 2,
+        "8-14": 2,
+        "15-30": 2,
+        "31-60": 2,
+        "61-90": 2,
+        "91+": 1,
     }
     assert report["visit_buckets"]["3+"]["customers"] == 1
 

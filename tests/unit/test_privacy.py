@@ -21,17 +21,35 @@ from shoptui.services.sale_quote import SaleInput
 from shoptui.services.surveys import QuestionInput
 
 T0 = dt.datetime(2025, 3, 1, 9, 0)
-PERSONAL = ("Nguyễn Thị An", "0912 345 678", "an@example.com", "12 Hàng Bạc", "1990-06-02", "allergic to nuts", "-2.5",
-            "Công ty An", "green tea")
+PERSONAL = (
+    "Nguyễn Thị An",
+    "0912 345 678",
+    "an@example.com",
+    "12 Hàng Bạc",
+    "1990-06-02",
+    "allergic to nuts",
+    "-2.5",
+    "Công ty An",
+    "green tea",
+)
 
 
 @pytest.fixture
 def an(database):
-    an = customers.register({
-        "name": "Nguyễn Thị An", "phone": "0912 345 678", "email": "an@example.com", "address": "12 Hàng Bạc",
-        "birthday": "1990-06-02", "notes": "allergic to nuts", "company": "Công ty An", "credit_limit": 500_000,
-        "consent_sms": True,
-    }, registered_at=T0).customer
+    an = customers.register(
+        {
+            "name": "Nguyễn Thị An",
+            "phone": "0912 345 678",
+            "email": "an@example.com",
+            "address": "12 Hàng Bạc",
+            "birthday": "1990-06-02",
+            "notes": "allergic to nuts",
+            "company": "Công ty An",
+            "credit_limit": 500_000,
+            "consent_sms": True,
+        },
+        registered_at=T0,
+    ).customer
     customers.define_property("eyesight", "Eyesight", "number")
     customers.set_property(an, "eyesight", "-2.5")
     customers.update(an, {"address": "12 Hàng Bạc", "notes": "allergic to nuts"})
@@ -56,7 +74,9 @@ def test_export_gives_everything_as_json(an, capsys, db_path):
     assert data["balances"]["debt"] == "40000" and data["balances"]["points"] == an.points_balance
     assert [r["total"] for r in data["receipts"]] == ["200000"]
     assert {e["kind"] for e in data["debt_entries"]} == {"credit_sale", "payment"}
-    assert data["survey_answers"] == [{"question": "Favourite drink?", "answer": "green tea", "at": data["survey_answers"][0]["at"]}]
+    assert data["survey_answers"] == [
+        {"question": "Favourite drink?", "answer": "green tea", "at": data["survey_answers"][0]["at"]}
+    ]
     assert main(["--db", str(db_path), "customer", "export", an.code]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["profile"]["code"] == an.code and printed["debt_entries"] == data["debt_entries"]
@@ -69,9 +89,20 @@ def test_anonymise_erases_keeps_the_books_and_the_chains_verify(an, db_path, cap
     assert an.code in capsys.readouterr().out
     gone = Customer.get_by_id(an.id)
     assert (gone.phone, gone.phone_typed, gone.email, gone.address, gone.birthday, gone.notes, gone.company) == (
-        None, "", "", "", None, "", "")
+        None,
+        "",
+        "",
+        "",
+        None,
+        "",
+        "",
+    )
     assert gone.name != "Nguyễn Thị An" and gone.code == an.code
-    assert (gone.debt_balance, gone.points_balance, gone.total_sales) == (an.debt_balance, an.points_balance, an.total_sales)
+    assert (gone.debt_balance, gone.points_balance, gone.total_sales) == (
+        an.debt_balance,
+        an.points_balance,
+        an.total_sales,
+    )
     assert PropertyValue.select().where(PropertyValue.customer == an.id).count() == 0
     assert CardBinding.get(CardBinding.customer == an.id).ended_at is not None
     assert cards.resolve_scan("2100000010028").kind == "withdrawn"

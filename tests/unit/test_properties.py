@@ -17,7 +17,9 @@ from pathlib import Path
 
 import peewee as pw
 import pytest
-from hypothesis import HealthCheck, event, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, event, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from shoptui import db as dbmod
 from shoptui import money
@@ -35,12 +37,35 @@ from shoptui.models import (
     Voucher,
     VoucherUse,
 )
-from shoptui.services import checkout, customers, debts, points, receipt_owner, sale_quote, sale_return, settings, stores, vouchers
+from shoptui.services import (
+    checkout,
+    customers,
+    debts,
+    points,
+    receipt_owner,
+    sale_quote,
+    sale_return,
+    settings,
+    stores,
+    vouchers,
+)
 from shoptui.services.sale_quote import LineInput, SaleInput
 
 START = dt.datetime(2024, 1, 1, 8, 0)
-OPS = ("register", "sale", "sale", "sale", "return", "return", "payment", "adjust_points", "adjust_debt",
-       "attach", "move", "expire")
+OPS = (
+    "register",
+    "sale",
+    "sale",
+    "sale",
+    "return",
+    "return",
+    "payment",
+    "adjust_points",
+    "adjust_debt",
+    "attach",
+    "move",
+    "expire",
+)
 
 
 class Shop:
@@ -77,9 +102,11 @@ def step_sale(shop: Shop):
     base = SaleInput(customer=customer, at=at)
     if d.draw(st.booleans(), label="with lines"):
         base.lines = [
-            LineInput(qty=d.draw(st.sampled_from(["1", "2", "0.5", "1.333", "3"]), label="qty"),
-                      unit_price=d.draw(st.integers(0, 150_000), label="price"),
-                      line_discount=d.draw(st.sampled_from([0, 0, 1, 999]), label="line discount"))
+            LineInput(
+                qty=d.draw(st.sampled_from(["1", "2", "0.5", "1.333", "3"]), label="qty"),
+                unit_price=d.draw(st.integers(0, 150_000), label="price"),
+                line_discount=d.draw(st.sampled_from([0, 0, 1, 999]), label="line discount"),
+            )
             for _ in range(d.draw(st.integers(1, 3), label="lines"))
         ]
     else:
@@ -127,7 +154,9 @@ def step_return(shop: Shop):
         qty = d.draw(st.sampled_from(["0.5", "1", "0.333", str(line.qty)]), label="return qty")
         sale_return.record_return(sale, lines=[(line.id, Decimal(qty))], refund_method=method, at=at)
     elif how == "amount":
-        sale_return.record_return(sale, d.draw(st.integers(1, max(1, left + 1)), label="back"), refund_method=method, at=at)
+        sale_return.record_return(
+            sale, d.draw(st.integers(1, max(1, left + 1)), label="back"), refund_method=method, at=at
+        )
     else:
         sale_return.record_return(sale, refund_method=method, at=at)
 
@@ -144,13 +173,17 @@ def step_payment(shop: Shop):
 def step_adjust_points(shop: Shop):
     customer = shop.customer(allow_none=False)
     if customer is not None:
-        points.adjust_points(customer, shop.data.draw(st.integers(-50, 50), label="adjust"), "property test", at=shop.tick())
+        points.adjust_points(
+            customer, shop.data.draw(st.integers(-50, 50), label="adjust"), "property test", at=shop.tick()
+        )
 
 
 def step_adjust_debt(shop: Shop):
     customer = shop.customer(allow_none=False)
     if customer is not None:
-        debts.adjust_debt(customer, shop.data.draw(st.integers(-30_000, 30_000), label="adjust"), "property test", at=shop.tick())
+        debts.adjust_debt(
+            customer, shop.data.draw(st.integers(-30_000, 30_000), label="adjust"), "property test", at=shop.tick()
+        )
 
 
 def step_attach(shop: Shop):
@@ -186,7 +219,9 @@ def set_up_shop(path: Path, currency: str = "VND"):
         settings.set_value("points_value", "0.01")
     settings.set_value("points_expiry_days", "90")
     # A tier the busier customers reach within a sequence: its discount and rate apply.
-    PointsTier.create(name="Gold", min_spend=600_000, earn_per=settings.get_money("points_earn_per") // 2, discount_bp=700)
+    PointsTier.create(
+        name="Gold", min_spend=600_000, earn_per=settings.get_money("points_earn_per") // 2, discount_bp=700
+    )
     vouchers.create_voucher("ONCE", "amount", 20_000)
     vouchers.create_voucher("MULTI", "amount", 7_777, max_uses=3)
     vouchers.create_voucher("PCT", "percent", 1250, max_uses=None)
@@ -218,7 +253,9 @@ def total(query) -> int:
 
 def assert_invariants():
     for c in Customer.select():
-        assert c.points_balance == total(PointsEntry.select(pw.fn.SUM(PointsEntry.points)).where(PointsEntry.customer == c))
+        assert c.points_balance == total(
+            PointsEntry.select(pw.fn.SUM(PointsEntry.points)).where(PointsEntry.customer == c)
+        )
         assert c.debt_balance == total(DebtEntry.select(pw.fn.SUM(DebtEntry.amount)).where(DebtEntry.customer == c))
         signed = pw.Case(None, [(Receipt.kind == "return", 0 - Receipt.total)], Receipt.total)
         assert c.total_sales == total(Receipt.select(pw.fn.SUM(signed)).where(Receipt.customer == c))
@@ -233,18 +270,32 @@ def assert_invariants():
         assert sum(r.points_earned for r in returns) <= sale.points_earned
         assert sum(r.points_redeemed for r in returns) <= sale.points_redeemed
         for method in ("points", "voucher", "giftcard", "credit"):
-            back = total(Payment.select(pw.fn.SUM(Payment.amount)).where(
-                Payment.receipt.in_([r.id for r in returns]) & (Payment.method == method))) if returns else 0
-            assert back <= total(Payment.select(pw.fn.SUM(Payment.amount)).where(
-                (Payment.receipt == sale) & (Payment.method == method)))
+            back = (
+                total(
+                    Payment.select(pw.fn.SUM(Payment.amount)).where(
+                        Payment.receipt.in_([r.id for r in returns]) & (Payment.method == method)
+                    )
+                )
+                if returns
+                else 0
+            )
+            assert back <= total(
+                Payment.select(pw.fn.SUM(Payment.amount)).where((Payment.receipt == sale) & (Payment.method == method))
+            )
         if returns and sum(r.total for r in returns) == sale.total and sale.total:
             # A sale returned in full gives back exactly what it took and gave.
             assert sum(r.points_earned for r in returns) == sale.points_earned
             assert sum(r.points_redeemed for r in returns) == sale.points_redeemed
         for line in sale.lines:
-            back = sum((Decimal(str(r.qty)) for r in ReceiptLine.select().where(ReceiptLine.return_of_line == line)), Decimal(0))
+            back = sum(
+                (Decimal(str(r.qty)) for r in ReceiptLine.select().where(ReceiptLine.return_of_line == line)),
+                Decimal(0),
+            )
             assert back <= Decimal(str(line.qty))
-            assert line.amount == (Decimal(str(line.qty)) * line.unit_price).quantize(Decimal(1), "ROUND_HALF_UP") - line.line_discount
+            assert (
+                line.amount
+                == (Decimal(str(line.qty)) * line.unit_price).quantize(Decimal(1), "ROUND_HALF_UP") - line.line_discount
+            )
     for card in Card.select().where(Card.kind == "gift"):
         assert total(GiftCardEntry.select(pw.fn.SUM(GiftCardEntry.amount)).where(GiftCardEntry.card == card)) >= 0
     for voucher in Voucher.select().where(Voucher.max_uses.is_null(False)):
@@ -260,7 +311,9 @@ def run_check_if_written() -> list:
     return list(check.run_checks())
 
 
-@hsettings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@hsettings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_random_till_days_keep_every_ledger_invariant(shop_template, data):
     with tempfile.TemporaryDirectory() as folder:
@@ -286,8 +339,18 @@ def test_any_split_of_a_return_adds_up(database, parts):
     points.set_opening_balance(customers.register({"name": "An"}).customer, 500)
     customer = Customer.get()
     vouchers.load_gift_card("GIFT", 100_000)
-    sale = checkout.record_sale(SaleInput(customer=customer, amount=333_337, points=77, credit=100_001, card=1,
-                                       gift_card="GIFT", gift_amount=33_333, at=START)).receipt
+    sale = checkout.record_sale(
+        SaleInput(
+            customer=customer,
+            amount=333_337,
+            points=77,
+            credit=100_001,
+            card=1,
+            gift_card="GIFT",
+            gift_amount=33_333,
+            at=START,
+        )
+    ).receipt
     whole, done = sale.total, 0
     for i, weight in enumerate(parts):
         amount = whole - done if i == len(parts) - 1 else whole * weight // sum(parts)

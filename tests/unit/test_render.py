@@ -8,8 +8,8 @@ import io
 import json
 
 from shoptui.i18n import set_language
-from shoptui.reports import Money, Share
 from shoptui.io.report_output import render, to_xlsx
+from shoptui.reports import Money, Share
 from shoptui.reports.render import neutralise, to_csv, to_json, to_table
 
 SECTIONS = {
@@ -57,18 +57,22 @@ def test_csv_flattens_sections_with_a_summary_section():
 
 
 def test_csv_has_a_header_row_without_data():
-    assert read_csv(to_csv({"rows": []}, "VND", columns=("store", "date", "visitors"))) == [["store", "date", "visitors"]]
+    assert read_csv(to_csv({"rows": []}, "VND", columns=("store", "date", "visitors"))) == [
+        ["store", "date", "visitors"]
+    ]
     assert read_csv(to_csv({}, "VND")) == [["section", "key", "value"]]
 
 
 def test_csv_neutralises_formulas_but_not_numbers():
-    data = {"rows": [
-        {"name": "=HYPERLINK(\"http://evil\")", "note": "+1 555", "x": "-2+3", "at": "@SUM(A1)"},
-        {"name": "\tcmd", "note": "\rx", "x": -12, "at": Money(-150)},
-        {"name": "Nguyễn Văn A", "note": "-12.5", "x": 0, "at": None},
-    ]}
+    data = {
+        "rows": [
+            {"name": '=HYPERLINK("http://evil")', "note": "+1 555", "x": "-2+3", "at": "@SUM(A1)"},
+            {"name": "\tcmd", "note": "\rx", "x": -12, "at": Money(-150)},
+            {"name": "Nguyễn Văn A", "note": "-12.5", "x": 0, "at": None},
+        ]
+    }
     rows = read_csv(to_csv(data, "EUR", columns=("name", "note", "x", "at")))
-    assert rows[1] == ["'=HYPERLINK(\"http://evil\")", "'+1 555", "'-2+3", "'@SUM(A1)"]
+    assert rows[1] == ['\'=HYPERLINK("http://evil")', "'+1 555", "'-2+3", "'@SUM(A1)"]
     assert rows[2] == ["'\tcmd", "'\nx", "-12", "-1.50"]  # a lone CR is a line break, quoted
     assert rows[3] == ["Nguyễn Văn A", "-12.5", "0", ""]
     assert neutralise("-") == "'-" and neutralise("plain") == "plain"

@@ -54,13 +54,24 @@ def test_seven_days_across_the_new_year(database):
     assert names(report) == ["Dec 28", "Dec 31", "Jan 3"]
     rows = {row["name"]: row for row in report["rows"]}
     assert (rows["Dec 28"]["celebrates_on"], rows["Dec 28"]["days_until"], rows["Dec 28"]["age"]) == (
-        dt.date(2025, 12, 28), 0, 40)
+        dt.date(2025, 12, 28),
+        0,
+        40,
+    )
     assert (rows["Jan 3"]["celebrates_on"], rows["Jan 3"]["days_until"], rows["Jan 3"]["age"]) == (
-        dt.date(2026, 1, 3), 6, 56)
+        dt.date(2026, 1, 3),
+        6,
+        56,
+    )
     assert rows["Dec 31"]["age"] == 25 and rows["Dec 31"]["birthday"] == dt.date(2000, 12, 31)
     dec28 = rows["Dec 28"]
     assert (dec28["phone"], dec28["sms"], dec28["zalo"], dec28["email"], dec28["points"]) == (
-        "0912 345 678", True, False, True, 0)
+        "0912 345 678",
+        True,
+        False,
+        True,
+        0,
+    )
     assert list(dec28) == list(COLUMNS) and report["customers"] == 3
 
 
@@ -99,7 +110,9 @@ def test_29_february_is_celebrated_on_the_28th_in_other_years(database):
     february = run(dt.date(2025, 3, 10), month=2)
     assert (february["first_day"], february["last_day"]) == (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
     assert [(row["name"], row["celebrates_on"], row["age"]) for row in february["rows"]] == [
-        ("Feb 28", dt.date(2026, 2, 28), 46), ("Leap", dt.date(2026, 2, 28), 22)]
+        ("Feb 28", dt.date(2026, 2, 28), 46),
+        ("Leap", dt.date(2026, 2, 28), 22),
+    ]
 
 
 def test_a_whole_month(database):
@@ -125,7 +138,9 @@ def test_points_balance_as_of_the_day(database):
 def test_stores_and_paging(database):
     branch = stores.add_store("B2", "Branch")
     register("Main", "1990-06-15")
-    customers.register({"name": "Branch", "birthday": "1990-06-16", "store": branch}, registered_at=at("2020-01-01 09:00"))
+    customers.register(
+        {"name": "Branch", "birthday": "1990-06-16", "store": branch}, registered_at=at("2020-01-01 09:00")
+    )
     register("Main too", "1990-06-17")
     assert names(birthdays(ReportQuery(as_of=dt.date(2025, 6, 15), stores=["B2"]))) == ["Branch"]
     page = run(dt.date(2025, 6, 15), limit=1, offset=1)
@@ -156,13 +171,18 @@ def test_cli_json_and_csv(database, db_path, shoptui):
     data = json.loads(out)
     assert (data["first_day"], data["last_day"]) == ("2025-12-28", "2026-01-03")
     assert [(row["name"], row["celebrates_on"], row["age"]) for row in data["rows"]] == [
-        ("Dec 28", "2025-12-28", 40), ("Dec 31", "2025-12-31", 25), ("Jan 3", "2026-01-03", 56)]
-    code, out, _err = shoptui("--db", str(db_path), "report", "birthdays", "--as-of", "2025-03-10",
-                              "--month", "12", "--format", "csv")
+        ("Dec 28", "2025-12-28", 40),
+        ("Dec 31", "2025-12-31", 25),
+        ("Jan 3", "2026-01-03", 56),
+    ]
+    code, out, _err = shoptui(
+        "--db", str(db_path), "report", "birthdays", "--as-of", "2025-03-10", "--month", "12", "--format", "csv"
+    )
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == list(COLUMNS) and [row[1] for row in rows[1:]] == ["Dec 27", "Dec 28", "Dec 31"]
-    code, out, _err = shoptui("--db", str(db_path), "report", "birthdays", "--as-of", "2025-06-01",
-                              "--days", "2", "--format", "csv")
+    code, out, _err = shoptui(
+        "--db", str(db_path), "report", "birthdays", "--as-of", "2025-06-01", "--days", "2", "--format", "csv"
+    )
     assert code == 0 and out.splitlines() == [",".join(COLUMNS)]  # nobody: the header alone
     code, _out, err = shoptui("--db", str(db_path), "report", "birthdays", "--month", "13")
     assert code == 2 and err.strip() == "--month must be between 1 and 12."

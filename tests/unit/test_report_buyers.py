@@ -21,8 +21,19 @@ from tests.builders import buyers_shop as build_shop
 
 
 def row(code, name, phone, qty, amount, receipts, last, sms=False):
-    return {"code": code, "name": name, "phone": phone, "sms": sms, "zalo": False, "facebook": False, "email": False,
-            "qty": Decimal(qty), "amount": amount, "receipts": receipts, "last_purchase": at(last)}
+    return {
+        "code": code,
+        "name": name,
+        "phone": phone,
+        "sms": sms,
+        "zalo": False,
+        "facebook": False,
+        "email": False,
+        "qty": Decimal(qty),
+        "amount": amount,
+        "receipts": receipts,
+        "last_purchase": at(last),
+    }
 
 
 A = row("KH000001", "An", "0912 345 678", "2.5", 48_000, 2, "2025-03-05 10:00", sms=True)
@@ -116,17 +127,39 @@ def test_cli_json_csv_and_errors(shop, capsys):
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["product"] == {"sku": "RICE", "name": "Rice 1 kg"}
-    assert data["rows"][0] == {"code": "KH000001", "name": "An", "phone": "0912 345 678", "sms": True, "zalo": False,
-                               "facebook": False, "email": False, "qty": "2.5", "amount": "48000", "receipts": 2,
-                               "last_purchase": "2025-03-05T10:00:00"}
+    assert data["rows"][0] == {
+        "code": "KH000001",
+        "name": "An",
+        "phone": "0912 345 678",
+        "sms": True,
+        "zalo": False,
+        "facebook": False,
+        "email": False,
+        "qty": "2.5",
+        "amount": "48000",
+        "receipts": 2,
+        "last_purchase": "2025-03-05T10:00:00",
+    }
     assert data["rows"][-1]["code"] is None
     code, out, _err = cli(capsys, *base, "--product", "RICE", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == list(COLUMNS)
-    assert rows[1] == ["KH000001", "An", "0912 345 678", "true", "false", "false", "false", "2.5", "48000", "2",
-                       "2025-03-05T10:00:00"]
-    code, out, _err = cli(capsys, "--db", str(shop), "report", "buyers", "--as-of", "2024-01-01",
-                          "--product", "RICE", "--format", "csv")
+    assert rows[1] == [
+        "KH000001",
+        "An",
+        "0912 345 678",
+        "true",
+        "false",
+        "false",
+        "false",
+        "2.5",
+        "48000",
+        "2",
+        "2025-03-05T10:00:00",
+    ]
+    code, out, _err = cli(
+        capsys, "--db", str(shop), "report", "buyers", "--as-of", "2024-01-01", "--product", "RICE", "--format", "csv"
+    )
     assert code == 0 and list(csv.reader(io.StringIO(out))) == [list(COLUMNS)]
     code, out, err = cli(capsys, *base)
     assert code == 2 and out == "" and err.strip() == "Name the product: add --product SKU."

@@ -16,8 +16,16 @@ from shoptui.services import customers
 
 
 def row(e164, typed):
-    return {"code": "KH1", "name": "An", "phone_e164": e164, "phone_typed": typed,
-            "sms": 1, "zalo": 0, "facebook": 0, "email": 0}
+    return {
+        "code": "KH1",
+        "name": "An",
+        "phone_e164": e164,
+        "phone_typed": typed,
+        "sms": 1,
+        "zalo": 0,
+        "facebook": 0,
+        "email": 0,
+    }
 
 
 def test_the_stored_number_in_the_shops_national_form():
@@ -30,8 +38,9 @@ def test_the_stored_number_in_the_shops_national_form():
 
 def test_a_report_and_its_json_show_the_same_form(database):
     for name, typed in (("Dot", "0597.238.262"), ("Space", "+84 869 622 572"), ("Odd", "12-34")):
-        customers.register({"name": name, "phone": typed, "birthday": "1990-06-02"},
-                           registered_at=dt.datetime(2020, 1, 1))
+        customers.register(
+            {"name": name, "phone": typed, "birthday": "1990-06-02"}, registered_at=dt.datetime(2020, 1, 1)
+        )
     query = ReportQuery(as_of=dt.date(2025, 6, 1), options={"days": 7})
     report = birthdays(query)
     phones = {r["name"]: r["phone"] for r in report["rows"]}

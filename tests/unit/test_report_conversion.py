@@ -23,8 +23,14 @@ from tests.builders import conversion_shop as build_shop
 
 def row(store, date, hour, visitors, receipts, identified, revenue, conversion_):
     return {
-        "store": store, "date": dt.date.fromisoformat(date), "hour": hour, "visitors": visitors,
-        "receipts": receipts, "identified_receipts": identified, "revenue": revenue, "conversion": conversion_,
+        "store": store,
+        "date": dt.date.fromisoformat(date),
+        "hour": hour,
+        "visitors": visitors,
+        "receipts": receipts,
+        "identified_receipts": identified,
+        "revenue": revenue,
+        "conversion": conversion_,
     }
 
 
@@ -118,14 +124,33 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_cli_json_by_hour(shop, capsys):
-    code, out, err = cli(capsys, "--db", str(shop), "report", "conversion", "--as-of", "2025-03-10",
-                         "--by", "hour", "--store", "MAIN", "--format", "json")
+    code, out, err = cli(
+        capsys,
+        "--db",
+        str(shop),
+        "report",
+        "conversion",
+        "--as-of",
+        "2025-03-10",
+        "--by",
+        "hour",
+        "--store",
+        "MAIN",
+        "--format",
+        "json",
+    )
     assert code == 0 and err == ""
     data = json.loads(out)
     assert list(data) == ["rows"]
     assert data["rows"][0] == {
-        "store": "MAIN", "date": "2025-03-01", "hour": 9, "visitors": 10, "receipts": 1,
-        "identified_receipts": 1, "revenue": "100000", "conversion": 0.1,
+        "store": "MAIN",
+        "date": "2025-03-01",
+        "hour": 9,
+        "visitors": 10,
+        "receipts": 1,
+        "identified_receipts": 1,
+        "revenue": "100000",
+        "conversion": 0.1,
     }
     assert data["rows"][2]["conversion"] is None and data["rows"][2]["visitors"] == 0
     assert [r["hour"] for r in data["rows"]] == [9, 10, 11, 15]
@@ -149,7 +174,9 @@ def test_a_store_hour_whose_receipts_were_deleted_or_moved_is_no_slot(database):
 
     main = stores.ensure_main_store()
     at = dt.datetime(2025, 3, 4, 10, 30)
-    receipt = Receipt.create(store=main, number="X1", kind="sale", at=at, subtotal=500, discount=0, total=500, created_at=at)
+    receipt = Receipt.create(
+        store=main, number="X1", kind="sale", at=at, subtotal=500, discount=0, total=500, created_at=at
+    )
     rows = conversion(ReportQuery(as_of=AS_OF, options={"by": "hour"}))["rows"]
     assert [(r["date"], r["hour"], r["receipts"], r["revenue"]) for r in rows] == [(dt.date(2025, 3, 4), 10, 1, 500)]
     Receipt.update(at=at.replace(hour=11)).where(Receipt.id == receipt.id).execute()

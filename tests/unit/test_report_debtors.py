@@ -34,8 +34,18 @@ def aging(row: dict) -> tuple[int, int, int, int]:
 
 
 EXPECTED_TOTALS = {
-    "customers": 4, "owing_customers": 3, "advance_customers": 1,
-    **money(owed=450_000, advances=20_000, balance=430_000, days_0_30=80_000, days_31_60=170_000, days_61_90=120_000, days_over_90=80_000),
+    "customers": 4,
+    "owing_customers": 3,
+    "advance_customers": 1,
+    **money(
+        owed=450_000,
+        advances=20_000,
+        balance=430_000,
+        days_0_30=80_000,
+        days_31_60=170_000,
+        days_61_90=120_000,
+        days_over_90=80_000,
+    ),
 }
 
 
@@ -54,7 +64,11 @@ def test_fifo_ageing_with_partial_payments(database):
     assert aging(b) == (10_000, 20_000, 40_000, 80_000)
     assert (b["balance"], b["credit_limit"], b["credit_left"]) == (150_000, None, None)
     assert (b["oldest_unpaid"], b["oldest_days"], b["last_payment"], b["last_payment_amount"]) == (
-        dt.date(2025, 1, 29), 91, None, None)
+        dt.date(2025, 1, 29),
+        91,
+        None,
+        None,
+    )
     assert (d["balance"], d["credit_left"], aging(d), d["oldest_days"]) == (20_000, 0, (20_000, 0, 0, 0), 0)
     assert (e["balance"], aging(e), e["oldest_unpaid"]) == (-20_000, (0, 0, 0, 0), None)
     assert report["totals"] == EXPECTED_TOTALS and report["customers"] == 4
@@ -66,8 +80,11 @@ def test_the_same_debts_on_postgresql(pg_database):  # noqa: F811
     report = run()
     assert report["totals"] == EXPECTED_TOTALS
     a = report["rows"][0]
-    assert (aging(a), a["oldest_unpaid"], a["last_payment"]) == ((50_000, 150_000, 80_000, 0), dt.date(2025, 2, 20),
-                                                                  dt.date(2025, 4, 25))
+    assert (aging(a), a["oldest_unpaid"], a["last_payment"]) == (
+        (50_000, 150_000, 80_000, 0),
+        dt.date(2025, 2, 20),
+        dt.date(2025, 4, 25),
+    )
     assert report["paid_vs_unpaid"] == EXPECTED_SPLIT
 
 
@@ -98,7 +115,11 @@ def test_the_as_of_cut(database):
     early = run(as_of=dt.date(2025, 3, 10))
     rows = {row["name"]: row for row in early["rows"]}
     assert {name: int(row["balance"]) for name, row in rows.items()} == {
-        "A": 180_000, "B": 120_000, "C": 50_000, "E": -20_000}
+        "A": 180_000,
+        "B": 120_000,
+        "C": 50_000,
+        "E": -20_000,
+    }
     assert aging(rows["A"]) == (180_000, 0, 0, 0) and rows["A"]["oldest_unpaid"] == dt.date(2025, 2, 20)
     assert aging(rows["B"]) == (0, 120_000, 0, 0)
     assert (rows["A"]["last_payment"], rows["C"]["last_payment"]) == (dt.date(2025, 3, 1), None)
@@ -139,7 +160,11 @@ def test_cli_json_and_csv(database, db_path, shoptui):
     assert data["totals"]["owed"] == "450000" and data["paid_vs_unpaid"]["paid"]["customers"] == 1
     a = data["rows"][0]
     assert (a["balance"], a["days_61_90"], a["oldest_unpaid"], a["last_payment_amount"]) == (
-        "280000", "80000", "2025-02-20", "100000")
+        "280000",
+        "80000",
+        "2025-02-20",
+        "100000",
+    )
     assert data["rows"][1]["credit_limit"] is None
     code, out, _err = shoptui("--db", str(db_path), "report", "debtors", "--as-of", "2025-04-30", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))

@@ -21,18 +21,39 @@ from tests.builders import discounts_shop as build_shop
 
 
 def receipt(store, number, kind, when, customer, subtotal, discount, total, share):
-    return {"store": store, "number": number, "kind": kind, "at": at(when), "customer": customer,
-            "subtotal": subtotal, "discount": discount, "total": total, "share": share}
+    return {
+        "store": store,
+        "number": number,
+        "kind": kind,
+        "at": at(when),
+        "customer": customer,
+        "subtotal": subtotal,
+        "discount": discount,
+        "total": total,
+        "share": share,
+    }
 
 
 def customer(name, receipts, list_price, discount, total, share):
-    return {"name": name, "receipts": receipts, "list_price": list_price, "discount": discount, "total": total,
-            "share": share}
+    return {
+        "name": name,
+        "receipts": receipts,
+        "list_price": list_price,
+        "discount": discount,
+        "total": total,
+        "share": share,
+    }
 
 
 def product(name, qty, list_price, line_discount, amount, share):
-    return {"name": name, "qty": Decimal(qty), "list_price": list_price, "line_discount": line_discount,
-            "amount": amount, "share": share}
+    return {
+        "name": name,
+        "qty": Decimal(qty),
+        "list_price": list_price,
+        "line_discount": line_discount,
+        "amount": amount,
+        "share": share,
+    }
 
 
 S1 = receipt("MAIN", "S1", "sale", "2025-03-01 10:00", "KH000001", 50_000, 9_000, 41_000, 0.18)
@@ -139,9 +160,18 @@ def test_cli_json_and_csv(shop, capsys):
     assert main(base + ["--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["discount"], data["line_discounts"], data["share"]) == ("11311", "3500", 0.0994)
-    assert data["by_product"]["MILK"] == {"name": "Milk", "qty": "4", "list_price": "40000", "line_discount": "1500",
-                                          "amount": "38500", "share": 0.0375}
-    assert data["by_receipt"]["MAIN/R1"]["total"] == "-16043" and data["by_receipt"]["MAIN/R1"]["at"] == "2025-03-05T10:00:00"
+    assert data["by_product"]["MILK"] == {
+        "name": "Milk",
+        "qty": "4",
+        "list_price": "40000",
+        "line_discount": "1500",
+        "amount": "38500",
+        "share": 0.0375,
+    }
+    assert (
+        data["by_receipt"]["MAIN/R1"]["total"] == "-16043"
+        and data["by_receipt"]["MAIN/R1"]["at"] == "2025-03-05T10:00:00"
+    )
     assert data["by_customer"]["anonymous"]["discount"] == "1500"
     assert main(base + ["--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))

@@ -69,8 +69,15 @@ def test_period_narrows_movements_not_the_balance(database):
     report = run(date_from=dt.date(2025, 3, 1))
     assert report["outstanding_points"] == 220
     assert report["period"] == {
-        "earned": 20, "redeemed": 20, "reversed": 40, "restored": 0, "expired": 0,
-        "adjusted": 10, "opening": 0, "moved": 0, "net": -30,
+        "earned": 20,
+        "redeemed": 20,
+        "reversed": 40,
+        "restored": 0,
+        "expired": 0,
+        "adjusted": 10,
+        "opening": 0,
+        "moved": 0,
+        "net": -30,
     }
 
 

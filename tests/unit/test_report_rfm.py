@@ -34,6 +34,7 @@ from tests.builders import rfm_shop as build_shop
 
 # The PostgreSQL fixtures live with the PostgreSQL tests; importing them makes them usable here.
 
+
 def run(**kwargs) -> dict:
     kwargs.setdefault("as_of", AS_OF)
     return rfm(ReportQuery(**kwargs))
@@ -60,8 +61,11 @@ EXPECTED_SCORES = {
     "G": (2, 1, 2, "hibernating"),  # FM 2
 }
 EXPECTED_SEGMENTS = {
-    "loyal": (2, 240_000), "new": (1, 10_000), "cant_lose": (1, 1_000_000),
-    "lost": (1, 20_000), "hibernating": (1, 30_000),
+    "loyal": (2, 240_000),
+    "new": (1, 10_000),
+    "cant_lose": (1, 1_000_000),
+    "lost": (1, 20_000),
+    "hibernating": (1, 30_000),
 }
 
 
@@ -80,8 +84,12 @@ def test_scores_and_segments_of_a_hand_computed_shop(database):
     for name, (r, f, m, segment) in EXPECTED_SCORES.items():
         assert (rows[name]["r"], rows[name]["f"], rows[name]["m"], rows[name]["segment"]) == (r, f, m, segment), name
     assert {name: (row["recency"], row["frequency"], int(row["monetary"])) for name, row in rows.items()} == {
-        "A": (1, 3, 200_000), "B": (0, 1, 10_000), "C": (49, 5, 1_000_000),
-        "D": (88, 2, 20_000), "E": (16, 4, 40_000), "G": (26, 2, 30_000),
+        "A": (1, 3, 200_000),
+        "B": (0, 1, 10_000),
+        "C": (49, 5, 1_000_000),
+        "D": (88, 2, 20_000),
+        "E": (16, 4, 40_000),
+        "G": (26, 2, 30_000),
     }
     assert rows["D"]["last_purchase"] == dt.date(2025, 1, 2) and rows["B"]["last_purchase"] == AS_OF
     assert rows["A"]["phone"] == "0912 340 000" and rows["A"]["code"] == people["A"].code
@@ -101,7 +109,12 @@ def test_the_same_scores_on_postgresql(pg_database):  # noqa: F811
 # From 03-01: A (3, 200000, last 03-30), B (1, 10000, 03-31), E (4, 40000, 03-15) and G, whose
 # March is a sale of 10000 and a return of 80000 of a February sale: −70000. Four customers:
 # tiles 1-4. R: G, E, A, B. F: B, G tied (1) | A | E. M: G, B, E, A.
-EXPECTED_MARCH = {"loyal": (1, 200_000), "potential_loyalists": (1, 10_000), "at_risk": (1, 40_000), "lost": (1, -70_000)}
+EXPECTED_MARCH = {
+    "loyal": (1, 200_000),
+    "potential_loyalists": (1, 10_000),
+    "at_risk": (1, 40_000),
+    "lost": (1, -70_000),
+}
 
 
 def test_a_period_can_give_negative_spend_when_returns_outweigh_sales(database):
@@ -183,7 +196,9 @@ def test_tile_of_rank_is_ntile_with_ties_sharing_their_lowest_tile(database):
             .from_(table)
             .tuples()
         )
-        tiles = Customer.select(table.c.v, fn.NTILE(5).over(order_by=[table.c.v]).alias("t")).from_(table).alias("tiles")
+        tiles = (
+            Customer.select(table.c.v, fn.NTILE(5).over(order_by=[table.c.v]).alias("t")).from_(table).alias("tiles")
+        )
         sql_ntile = Customer.select(tiles.c.v, fn.MIN(tiles.c.t).over(partition_by=[tiles.c.v])).from_(tiles).tuples()
         assert sorted(ours) == sorted(sql_ntile), values
 
@@ -210,13 +225,19 @@ def test_cli_json_and_csv(shop_file, shoptui):
     assert code == 0 and err == ""
     data = json.loads(out)
     assert data["customers"] == 6 and data["revenue"] == "1300000"
-    assert data["segments"]["loyal"] == {"customers": 2, "revenue": "240000", "customers_share": 0.3333, "revenue_share": 0.1846}
+    assert data["segments"]["loyal"] == {
+        "customers": 2,
+        "revenue": "240000",
+        "customers_share": 0.3333,
+        "revenue_share": 0.1846,
+    }
     code, out, _err = shoptui("--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == ["section", "key", "value"]
     assert ["segments", "cant_lose.revenue", "1000000"] in rows
-    code, out, _err = shoptui("--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31",
-                              "--segment", "loyal", "--format", "csv")
+    code, out, _err = shoptui(
+        "--db", str(shop_file), "report", "rfm", "--as-of", "2025-03-31", "--segment", "loyal", "--format", "csv"
+    )
     rows = list(csv.reader(io.StringIO(out)))
     assert code == 0 and rows[0] == list(COLUMNS) and [row[1] for row in rows[1:]] == ["A", "E"]
 

@@ -104,7 +104,10 @@ def test_new_customers_per_day_by_hand(database):
     assert len(period) == 16
     assert {day: count for day, count in period if count} == {D(2024, 12, 31): 1, D(2025, 1, 15): 1}
     # A shorter window, and the as-of day moved on: Em counts.
-    assert new_customers_per_day(ReportQuery(as_of=D(2025, 3, 11)), days=2) == [(D(2025, 3, 10), 1), (D(2025, 3, 11), 1)]
+    assert new_customers_per_day(ReportQuery(as_of=D(2025, 3, 11)), days=2) == [
+        (D(2025, 3, 10), 1),
+        (D(2025, 3, 11), 1),
+    ]
 
 
 def test_new_customers_per_day_in_a_store(database):

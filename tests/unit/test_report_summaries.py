@@ -33,15 +33,30 @@ def sums_problems() -> list:
 
 
 def add_customer(n: int) -> Customer:
-    return Customer.create(code=f"T{n:04d}", name=f"Customer {n}", search_key=f"customer {n}",
-                           store=stores.ensure_main_store(),
-                           registered_at=dt.datetime(2025, 1, 1), updated_at=dt.datetime(2025, 1, 1))
+    return Customer.create(
+        code=f"T{n:04d}",
+        name=f"Customer {n}",
+        search_key=f"customer {n}",
+        store=stores.ensure_main_store(),
+        registered_at=dt.datetime(2025, 1, 1),
+        updated_at=dt.datetime(2025, 1, 1),
+    )
 
 
-def add_receipt(number: int, store, customer, at: dt.datetime, kind: str = "sale", total: int = 1000,
-                discount: int = 0) -> Receipt:
-    return Receipt.create(store=store, number=f"R{number:05d}", kind=kind, at=at, customer=customer,
-                          subtotal=total + discount, discount=discount, total=total, created_at=at)
+def add_receipt(
+    number: int, store, customer, at: dt.datetime, kind: str = "sale", total: int = 1000, discount: int = 0
+) -> Receipt:
+    return Receipt.create(
+        store=store,
+        number=f"R{number:05d}",
+        kind=kind,
+        at=at,
+        customer=customer,
+        subtotal=total + discount,
+        discount=discount,
+        total=total,
+        created_at=at,
+    )
 
 
 def random_history(rng: random.Random, operations: int = 160) -> None:
@@ -99,7 +114,7 @@ def test_in_order_sales_step_the_gaps_and_a_late_one_recomputes(database):
     add_receipt(5, store, a, dt.datetime(2025, 3, 2, 9))  # between: 1 day + 1 day instead of 2 days
     row = CustomerSales.get(CustomerSales.customer == a)
     assert (row.sales, row.gaps_1, row.gaps_2_3) == (4, 2, 0)
-    hour = ReceiptHour.get((ReceiptHour.hour == dt.datetime(2025, 3, 3, 9)))
+    hour = ReceiptHour.get(ReceiptHour.hour == dt.datetime(2025, 3, 3, 9))
     assert (hour.receipts, hour.sales, hour.identified, hour.revenue) == (2, 1, 1, 600)
     assert sums_problems() == []
 
@@ -228,11 +243,16 @@ def test_born_by_gives_the_age_of_the_month_and_day_rule():
         return as_of.year - born.year - ((born.month, born.day) > (as_of.month, as_of.day))
 
     days = [dt.date(2024, 2, 27) + dt.timedelta(days=n) for n in range(5)]
-    days += [dt.date(2025, 2, 27) + dt.timedelta(days=n) for n in range(4)] + [dt.date(2025, 12, 31), dt.date(2026, 1, 1)]
+    days += [dt.date(2025, 2, 27) + dt.timedelta(days=n) for n in range(4)] + [
+        dt.date(2025, 12, 31),
+        dt.date(2026, 1, 1),
+    ]
     for as_of in days:
         for years in (18, 25, 65):
-            for born in [d.replace(year=d.year - years) if not (d.month == 2 and d.day == 29) else dt.date(d.year - years, 2, 28)
-                         for d in days] + [dt.date(as_of.year - years - 1, 12, 31), dt.date(2004, 2, 29), dt.date(2000, 2, 29)]:
+            for born in [
+                d.replace(year=d.year - years) if not (d.month == 2 and d.day == 29) else dt.date(d.year - years, 2, 28)
+                for d in days
+            ] + [dt.date(as_of.year - years - 1, 12, 31), dt.date(2004, 2, 29), dt.date(2000, 2, 29)]:
                 assert (born <= _born_by(as_of, years)) == (age(born, as_of) >= years), (born, as_of, years)
 
 
@@ -322,7 +342,14 @@ def _winback_both_ways(query_args: dict) -> tuple[dict, dict]:
 
 
 LATE_AS_OF = dt.date(2025, 12, 31)  # after every receipt random_history writes: the whole history
-WINBACK_OPTIONS = ({"factor": "1"}, {"factor": "2"}, {"factor": "0.5"}, {"factor": "1.5"}, {"min_days": "30"}, {"min_days": "0"})
+WINBACK_OPTIONS = (
+    {"factor": "1"},
+    {"factor": "2"},
+    {"factor": "0.5"},
+    {"factor": "1.5"},
+    {"min_days": "30"},
+    {"min_days": "0"},
+)
 
 
 def many_customers(rng: random.Random, people: int = 80) -> None:
@@ -333,10 +360,22 @@ def many_customers(rng: random.Random, people: int = 80) -> None:
     for n in range(people):
         customer = add_customer(100 + n)
         for _ in range(rng.choice((0, 1, 2, 3, 4, 5, 8, 14))):
-            at = dt.datetime(2025, 1, 1, 9) + dt.timedelta(days=rng.choice((rng.randrange(300), rng.randrange(0, 300, 7))))
-            rows.append({"store": store, "number": f"G{len(rows):05d}", "kind": "return" if rng.random() < 0.1 else "sale",
-                         "at": at, "customer": customer, "subtotal": 1000, "discount": 0, "total": rng.randrange(1, 9) * 1000,
-                         "created_at": at})
+            at = dt.datetime(2025, 1, 1, 9) + dt.timedelta(
+                days=rng.choice((rng.randrange(300), rng.randrange(0, 300, 7)))
+            )
+            rows.append(
+                {
+                    "store": store,
+                    "number": f"G{len(rows):05d}",
+                    "kind": "return" if rng.random() < 0.1 else "sale",
+                    "at": at,
+                    "customer": customer,
+                    "subtotal": 1000,
+                    "discount": 0,
+                    "total": rng.randrange(1, 9) * 1000,
+                    "created_at": at,
+                }
+            )
     rng.shuffle(rows)
     Receipt.insert_many(rows).execute()
 
@@ -365,8 +404,19 @@ def test_the_gaps_and_winback_on_postgresql(pg_database):
     rows = []
     for n in range(120):
         at = dt.datetime(2025, 1, 1, 8) + dt.timedelta(days=rng.randrange(170), hours=rng.randrange(10))
-        rows.append({"store": store, "number": f"M{n:05d}", "kind": rng.choice(["sale", "sale", "return"]), "at": at,
-                     "customer": rng.choice(people), "subtotal": 100, "discount": 0, "total": 100, "created_at": at})
+        rows.append(
+            {
+                "store": store,
+                "number": f"M{n:05d}",
+                "kind": rng.choice(["sale", "sale", "return"]),
+                "at": at,
+                "customer": rng.choice(people),
+                "subtotal": 100,
+                "discount": 0,
+                "total": 100,
+                "created_at": at,
+            }
+        )
     Receipt.insert_many(rows).execute()
     assert sums_problems() == []
     Receipt.update(at=Receipt.at - dt.timedelta(days=3)).where(Receipt.number.startswith("M0")).execute()

@@ -49,25 +49,45 @@ def test_answers_per_question_and_by_visits(database):
     }
     assert table(rows, source, "visits") == {
         # C, E, F bought once; B twice; A three times; D never
-        ("1", "Friends"): (1, 3, 0.3333), ("1", "Facebook"): (1, 3, 0.3333),
-        ("1", "Leaflet"): (0, 3, 0.0), ("1", "Radio"): (1, 3, 0.3333),
-        ("2", "Friends"): (0, 1, 0.0), ("2", "Facebook"): (1, 1, 1.0),
-        ("2", "Leaflet"): (0, 1, 0.0), ("2", "Radio"): (0, 1, 0.0),
-        ("3+", "Friends"): (1, 1, 1.0), ("3+", "Facebook"): (0, 1, 0.0),
-        ("3+", "Leaflet"): (0, 1, 0.0), ("3+", "Radio"): (0, 1, 0.0),
-        ("0", "Friends"): (0, 1, 0.0), ("0", "Facebook"): (0, 1, 0.0),
-        ("0", "Leaflet"): (1, 1, 1.0), ("0", "Radio"): (0, 1, 0.0),
+        ("1", "Friends"): (1, 3, 0.3333),
+        ("1", "Facebook"): (1, 3, 0.3333),
+        ("1", "Leaflet"): (0, 3, 0.0),
+        ("1", "Radio"): (1, 3, 0.3333),
+        ("2", "Friends"): (0, 1, 0.0),
+        ("2", "Facebook"): (1, 1, 1.0),
+        ("2", "Leaflet"): (0, 1, 0.0),
+        ("2", "Radio"): (0, 1, 0.0),
+        ("3+", "Friends"): (1, 1, 1.0),
+        ("3+", "Facebook"): (0, 1, 0.0),
+        ("3+", "Leaflet"): (0, 1, 0.0),
+        ("3+", "Radio"): (0, 1, 0.0),
+        ("0", "Friends"): (0, 1, 0.0),
+        ("0", "Facebook"): (0, 1, 0.0),
+        ("0", "Leaflet"): (1, 1, 1.0),
+        ("0", "Radio"): (0, 1, 0.0),
     }
     happy = shop["happy"].id
     assert table(rows, happy, "all") == {("all", "yes"): (2, 3, 0.6667), ("all", "no"): (1, 3, 0.3333)}
     assert table(rows, happy, "visits") == {  # nobody who never bought answered: no group 0
-        ("1", "yes"): (1, 1, 1.0), ("1", "no"): (0, 1, 0.0),
-        ("2", "yes"): (0, 1, 0.0), ("2", "no"): (1, 1, 1.0),
-        ("3+", "yes"): (1, 1, 1.0), ("3+", "no"): (0, 1, 0.0),
+        ("1", "yes"): (1, 1, 1.0),
+        ("1", "no"): (0, 1, 0.0),
+        ("2", "yes"): (0, 1, 0.0),
+        ("2", "no"): (1, 1, 1.0),
+        ("3+", "yes"): (1, 1, 1.0),
+        ("3+", "no"): (0, 1, 0.0),
     }
     assert isinstance(rows[0]["share"], Share)
-    assert rows[0] == {"question_id": source, "question": "How did you hear of us?", "kind": "choice", "split": "all",
-                       "group": "all", "answer": "Friends", "answers": 2, "group_answers": 6, "share": 0.3333}
+    assert rows[0] == {
+        "question_id": source,
+        "question": "How did you hear of us?",
+        "kind": "choice",
+        "split": "all",
+        "group": "all",
+        "answer": "Friends",
+        "answers": 2,
+        "group_answers": 6,
+        "share": 0.3333,
+    }
 
 
 def test_text_answers_newest_first_and_capped(database, monkeypatch):
@@ -83,10 +103,16 @@ def test_which_questions_and_their_order(database):
     shop = build_shop()
     rows = run()
     assert list(dict.fromkeys(r["question"] for r in rows)) == [
-        "How did you hear of us?", "Happy?", "What should we sell?", "Parking?",
+        "How did you hear of us?",
+        "Happy?",
+        "What should we sell?",
+        "Parking?",
     ]
-    assert [(r["group"], r["answer"], r["answers"], r["share"]) for r in rows if r["question_id"] == shop["new"].id] == [
-        ("all", "car", 0, 0.0), ("all", "bike", 0, 0.0),
+    assert [
+        (r["group"], r["answer"], r["answers"], r["share"]) for r in rows if r["question_id"] == shop["new"].id
+    ] == [
+        ("all", "car", 0, 0.0),
+        ("all", "bike", 0, 0.0),
     ]
 
 
@@ -156,9 +182,17 @@ def test_cli_json_and_csv(shop, capsys):
     base = ["--db", str(shop), "report", "surveys", "--as-of", "2025-03-10"]
     assert main(base + ["--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["rows"][0] == {"question_id": 1, "question": "How did you hear of us?", "kind": "choice",
-                               "split": "all", "group": "all", "answer": "Friends", "answers": 2,
-                               "group_answers": 6, "share": 0.3333}
+    assert data["rows"][0] == {
+        "question_id": 1,
+        "question": "How did you hear of us?",
+        "kind": "choice",
+        "split": "all",
+        "group": "all",
+        "answer": "Friends",
+        "answers": 2,
+        "group_answers": 6,
+        "share": 0.3333,
+    }
     assert main(base + ["--format", "csv"]) == 0
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == list(COLUMNS)

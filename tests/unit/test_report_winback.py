@@ -113,8 +113,15 @@ def test_paging(database):
 
 def test_no_data(database):
     assert run() == {
-        "as_of": AS_OF, "date_from": None, "date_to": None, "stores": [], "currency": "VND", "factor": 2.0, "min_days": None,
-        "customers": 0, "rows": [],
+        "as_of": AS_OF,
+        "date_from": None,
+        "date_to": None,
+        "stores": [],
+        "currency": "VND",
+        "factor": 2.0,
+        "min_days": None,
+        "customers": 0,
+        "rows": [],
     }
 
 
@@ -127,9 +134,13 @@ def test_cli_json_and_csv(database, db_path, shoptui):
     code, out, err = shoptui("--db", str(db_path), "report", "winback", "--as-of", "2025-03-31", "--format", "json")
     assert code == 0 and err == ""
     rows = json.loads(out)["rows"]
-    assert [(row["name"], row["usual_interval"], row["revenue"]) for row in rows] == [("C", 7.5, "90000"), ("A", 5, "40000")]
-    code, out, _err = shoptui("--db", str(db_path), "report", "winback", "--as-of", "2025-03-31",
-                              "--min-days", "10", "--format", "csv")
+    assert [(row["name"], row["usual_interval"], row["revenue"]) for row in rows] == [
+        ("C", 7.5, "90000"),
+        ("A", 5, "40000"),
+    ]
+    code, out, _err = shoptui(
+        "--db", str(db_path), "report", "winback", "--as-of", "2025-03-31", "--min-days", "10", "--format", "csv"
+    )
     table = list(csv.reader(io.StringIO(out)))
     assert code == 0 and table[0] == list(COLUMNS)
     assert table[1] == ["KH000003", "C", "", "false", "false", "true", "false", "2025-03-01", "7.5", "30", "90000", "9"]

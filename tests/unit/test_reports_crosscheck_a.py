@@ -52,8 +52,13 @@ def generate_shop(seed: int = 7) -> None:
     main = Store.get(Store.code == "MAIN")
     people = []
     for n in range(CUSTOMERS):
-        values = {"name": f"Customer {n:03d}", "consent_sms": rng.random() < 0.5, "consent_zalo": rng.random() < 0.3,
-                  "consent_email": rng.random() < 0.2, "consent_facebook": rng.random() < 0.1}
+        values = {
+            "name": f"Customer {n:03d}",
+            "consent_sms": rng.random() < 0.5,
+            "consent_zalo": rng.random() < 0.3,
+            "consent_email": rng.random() < 0.2,
+            "consent_facebook": rng.random() < 0.1,
+        }
         if rng.random() < 0.85:
             year = rng.randint(1950, 2008)
             if rng.random() < 0.04:
@@ -85,7 +90,9 @@ def generate_shop(seed: int = 7) -> None:
             if customer is not None and customer.credit_limit and rng.random() < 0.35:
                 left = debts.credit_left(Customer.get_by_id(customer.id)) or 0
                 credit = min(left, rng.choice((amount, amount // 2)))
-            receipt = checkout.record_sale(SaleInput(customer=customer, amount=amount, credit=credit, at=when), actor=actor).receipt
+            receipt = checkout.record_sale(
+                SaleInput(customer=customer, amount=amount, credit=credit, at=when), actor=actor
+            ).receipt
             if rng.random() < 0.07:
                 later = when + dt.timedelta(days=rng.randint(0, 20), minutes=rng.randint(1, 600))
                 heapq.heappush(events, (later, next(counter), "return", receipt.id))
@@ -217,7 +224,13 @@ def reference_rfm(world: World, query: ReportQuery) -> dict[str, tuple]:
     for cid, entry in found.items():
         fm = math.floor((f[cid] + m[cid]) / 2 + 0.5)  # the mean of F and M, rounded half up
         result[world.customers[cid].code] = (
-            (query.as_of - entry["last"]).days, entry["sales"], entry["net"], r[cid], f[cid], m[cid], GRID[r[cid]][fm - 1],
+            (query.as_of - entry["last"]).days,
+            entry["sales"],
+            entry["net"],
+            r[cid],
+            f[cid],
+            m[cid],
+            GRID[r[cid]][fm - 1],
         )
     return result
 
@@ -240,7 +253,9 @@ def reference_winback(world: World, query: ReportQuery, factor: float = 2, min_d
 def celebrated_on(birthday: dt.date, day: dt.date) -> bool:
     if (birthday.month, birthday.day) == (day.month, day.day):
         return True
-    return (birthday.month, birthday.day) == (2, 29) and (day.month, day.day) == (2, 28) and not calendar.isleap(day.year)
+    return (
+        (birthday.month, birthday.day) == (2, 29) and (day.month, day.day) == (2, 28) and not calendar.isleap(day.year)
+    )
 
 
 def reference_birthdays(world: World, as_of: dt.date, first: dt.date, last: dt.date) -> list[tuple]:
@@ -251,8 +266,15 @@ def reference_birthdays(world: World, as_of: dt.date, first: dt.date, last: dt.d
             continue
         day = next((day for day in days if celebrated_on(customer.birthday, day)), None)
         if day is not None:
-            rows.append((day, customer.name, customer.code, day.year - customer.birthday.year,
-                         points_at(world, customer.id, as_of)))
+            rows.append(
+                (
+                    day,
+                    customer.name,
+                    customer.code,
+                    day.year - customer.birthday.year,
+                    points_at(world, customer.id, as_of),
+                )
+            )
     return sorted(rows)
 
 
@@ -287,8 +309,16 @@ def reference_debtors(world: World, query: ReportQuery) -> tuple[list[tuple], di
         payments = [e for e in items if e[2] == "payment"]
         last = payments[-1] if payments else None
         if balance != 0:
-            rows.append((customer.code, balance, oldest, tuple(buckets.values()),
-                         last[3].date() if last else None, -last[4] if last else None))
+            rows.append(
+                (
+                    customer.code,
+                    balance,
+                    oldest,
+                    tuple(buckets.values()),
+                    last[3].date() if last else None,
+                    -last[4] if last else None,
+                )
+            )
         took = sum(e[4] for e in items if e[4] > 0 and in_scope(query, e[3], customer.store.code))
         if took:
             state = split["unpaid" if balance > 0 else "paid"]
@@ -317,15 +347,28 @@ def test_rfm_equals_the_reference(shop, params):
     report = rfm(query)
     expected = reference_rfm(world, query)
     assert len(expected) > 50
-    got = {row["code"]: (row["recency"], row["frequency"], int(row["monetary"]), row["r"], row["f"], row["m"], row["segment"])
-           for row in report["rows"]}
+    got = {
+        row["code"]: (
+            row["recency"],
+            row["frequency"],
+            int(row["monetary"]),
+            row["r"],
+            row["f"],
+            row["m"],
+            row["segment"],
+        )
+        for row in report["rows"]
+    }
     assert got == expected
     per_segment = defaultdict(lambda: [0, 0])
     for _recency, _freq, net, *_scores, segment in expected.values():
         per_segment[segment][0] += 1
         per_segment[segment][1] += net
-    assert {name: [value["customers"], int(value["revenue"])] for name, value in report["segments"].items()
-            if value["customers"]} == dict(per_segment)
+    assert {
+        name: [value["customers"], int(value["revenue"])]
+        for name, value in report["segments"].items()
+        if value["customers"]
+    } == dict(per_segment)
     assert report["revenue"] == sum(entry[2] for entry in expected.values())
     # the customer card's shortcut gives the same scores
     for code in sorted(expected)[:15]:
@@ -342,15 +385,32 @@ def test_winback_equals_the_reference(shop, params, rule):
     factor = float(rule.get("factor", 2))
     expected = reference_winback(world, query, factor, rule.get("min_days"))
     assert expected
-    got = [(row["code"], row["last_purchase"], row["usual_interval"], row["days_since"], int(row["revenue"]), row["points"])
-           for row in winback(query)["rows"]]
+    got = [
+        (
+            row["code"],
+            row["last_purchase"],
+            row["usual_interval"],
+            row["days_since"],
+            int(row["revenue"]),
+            row["points"],
+        )
+        for row in winback(query)["rows"]
+    ]
     assert got == expected
 
 
-@pytest.mark.parametrize("as_of, options", [
-    (AS_OF, {}), (dt.date(2024, 12, 27), {"days": 14}), (dt.date(2025, 2, 20), {"days": 10}),
-    (dt.date(2024, 2, 20), {"days": 10}), (AS_OF, {"month": 2}), (AS_OF, {"month": 4}), (AS_OF, {"days": 366}),
-])
+@pytest.mark.parametrize(
+    "as_of, options",
+    [
+        (AS_OF, {}),
+        (dt.date(2024, 12, 27), {"days": 14}),
+        (dt.date(2025, 2, 20), {"days": 10}),
+        (dt.date(2024, 2, 20), {"days": 10}),
+        (AS_OF, {"month": 2}),
+        (AS_OF, {"month": 4}),
+        (AS_OF, {"days": 366}),
+    ],
+)
 def test_birthdays_equal_the_reference(shop, as_of, options):
     world = read_world()
     report = birthdays(ReportQuery(as_of=as_of, options=options))
@@ -372,15 +432,23 @@ def test_debtors_equal_the_reference(shop, params):
     report = debtors(query)
     expected, split = reference_debtors(world, query)
     assert expected
-    got = [(row["code"], int(row["balance"]), row["oldest_unpaid"],
+    got = [
+        (
+            row["code"],
+            int(row["balance"]),
+            row["oldest_unpaid"],
             tuple(int(row[key]) for key in ("days_0_30", "days_31_60", "days_61_90", "days_over_90")),
-            row["last_payment"], None if row["last_payment_amount"] is None else int(row["last_payment_amount"]))
-           for row in report["rows"]]
+            row["last_payment"],
+            None if row["last_payment_amount"] is None else int(row["last_payment_amount"]),
+        )
+        for row in report["rows"]
+    ]
     assert got == expected
     assert report["totals"]["balance"] == sum(row[1] for row in expected)
     assert report["totals"]["owed"] == sum(row[1] for row in expected if row[1] > 0)
     assert [int(report["totals"][key]) for key in ("days_0_30", "days_31_60", "days_61_90", "days_over_90")] == [
-        sum(row[3][i] for row in expected) for i in range(4)]
+        sum(row[3][i] for row in expected) for i in range(4)
+    ]
     paid, unpaid = report["paid_vs_unpaid"]["paid"], report["paid_vs_unpaid"]["unpaid"]
     assert [paid["customers"], int(paid["credit"])] == split["paid"]
     assert [unpaid["customers"], int(unpaid["credit"]), int(unpaid["owed"])] == split["unpaid"]

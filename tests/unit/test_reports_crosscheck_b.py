@@ -40,8 +40,8 @@ from shoptui.reports.points import points
 from shoptui.reports.query import ReportQuery
 from shoptui.reports.rfm import segment_of
 from shoptui.reports.surveys import surveys
-from shoptui.services import points as points_service
 from shoptui.services import checkout, sale_return, settings
+from shoptui.services import points as points_service
 from shoptui.services.context import Actor
 from shoptui.services.sale_quote import LineInput, SaleInput
 from shoptui.services.stores import add_store, ensure_main_store
@@ -69,10 +69,14 @@ def _extra_till_sales(rng: random.Random) -> None:
     catalogue lacks, both stores, and returns of some of them by line, amount or whole."""
     stores = list(Store.select().order_by(Store.id))
     products = list(Product.select().order_by(Product.id))
-    customer_ids = [c for (c,) in Customer.select(Customer.id).where(Customer.status != "archived").order_by(Customer.id).tuples()]
+    customer_ids = [
+        c for (c,) in Customer.select(Customer.id).where(Customer.status != "archived").order_by(Customer.id).tuples()
+    ]
     made = []
     for number in range(300):
-        at = dt.datetime.combine(FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS)), dt.time(rng.randrange(7, 21), rng.randrange(60)))
+        at = dt.datetime.combine(
+            FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS)), dt.time(rng.randrange(7, 21), rng.randrange(60))
+        )
         lines = []
         for product in rng.sample(products, rng.randint(1, 3)):
             qty = Decimal(rng.choice(("1", "2", "0.5", "1.25", "3")))
@@ -82,8 +86,11 @@ def _extra_till_sales(rng: random.Random) -> None:
         if rng.random() < 0.1:
             lines.append(LineInput(qty=Decimal("0.75"), sku="LOOSE-TEA", name="Loose tea", unit_price=12_000))
         sale = SaleInput(
-            customer=rng.choice(customer_ids) if rng.random() < 0.7 else None, lines=lines, at=at,
-            extra_discount=rng.choice((0, 0, 0, 1_000)), number=f"X{number:04d}",
+            customer=rng.choice(customer_ids) if rng.random() < 0.7 else None,
+            lines=lines,
+            at=at,
+            extra_discount=rng.choice((0, 0, 0, 1_000)),
+            number=f"X{number:04d}",
         )
         made.append(checkout.record_sale(sale, Actor(store=rng.choice(stores), system="cli:tester")).receipt)
     for receipt in rng.sample(made, 60):
@@ -104,20 +111,62 @@ def _imported_file(path, rng: random.Random) -> None:
     whose lines point to no sale line."""
     codes = [c for (c,) in Customer.select(Customer.code).order_by(Customer.id).limit(200).tuples()]
     products = list(Product.select().order_by(Product.id))
-    rows = [["receipt_no", "datetime", "kind", "return_of", "customer", "store", "sku", "product", "qty", "price", "line_discount"]]
+    rows = [
+        [
+            "receipt_no",
+            "datetime",
+            "kind",
+            "return_of",
+            "customer",
+            "store",
+            "sku",
+            "product",
+            "qty",
+            "price",
+            "line_discount",
+        ]
+    ]
     for number in range(150):
-        at = dt.datetime.combine(FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS)), dt.time(rng.randrange(8, 20), rng.randrange(60)))
+        at = dt.datetime.combine(
+            FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS)), dt.time(rng.randrange(8, 20), rng.randrange(60))
+        )
         customer = rng.choice(codes) if rng.random() < 0.6 else ""
         store = rng.choice(("MAIN", "B2"))
         picked = rng.sample(products, rng.randint(1, 2))
         for product in picked:
-            rows.append([f"I{number:04d}", at.isoformat(sep=" "), "sale", "", customer, store, product.sku, product.name,
-                         rng.choice(("1", "2")), product.price, rng.choice(("0", "0", "1000"))])
+            rows.append(
+                [
+                    f"I{number:04d}",
+                    at.isoformat(sep=" "),
+                    "sale",
+                    "",
+                    customer,
+                    store,
+                    product.sku,
+                    product.name,
+                    rng.choice(("1", "2")),
+                    product.price,
+                    rng.choice(("0", "0", "1000")),
+                ]
+            )
         if number % 10 == 0:  # the first line comes back the next day
             product = picked[0]
             back = (at + dt.timedelta(days=1)).isoformat(sep=" ")
-            rows.append([f"IR{number:04d}", back, "return", f"I{number:04d}", customer, store, product.sku, product.name,
-                         "1", product.price, "0"])
+            rows.append(
+                [
+                    f"IR{number:04d}",
+                    back,
+                    "return",
+                    f"I{number:04d}",
+                    customer,
+                    store,
+                    product.sku,
+                    product.name,
+                    "1",
+                    product.price,
+                    "0",
+                ]
+            )
     with path.open("w", newline="", encoding="utf-8") as out:
         csv.writer(out).writerows(rows)
 
@@ -151,18 +200,40 @@ def _snapshot() -> dict:
     customers = {
         row["id"]: row
         for row in Customer.select(
-            Customer.id, Customer.code, Customer.name, Customer.store, Customer.phone, Customer.phone_typed,
+            Customer.id,
+            Customer.code,
+            Customer.name,
+            Customer.store,
+            Customer.phone,
+            Customer.phone_typed,
         ).dicts()
     }
     receipts = [
-        dict(id=r.id, store=stores[r.store_id], number=r.number, kind=r.kind, at=r.at, customer=r.customer_id,
-             subtotal=r.subtotal, discount=r.discount, total=r.total)
+        dict(
+            id=r.id,
+            store=stores[r.store_id],
+            number=r.number,
+            kind=r.kind,
+            at=r.at,
+            customer=r.customer_id,
+            subtotal=r.subtotal,
+            discount=r.discount,
+            total=r.total,
+        )
         for r in Receipt.select()
     ]
     lines = [
-        dict(receipt=line.receipt_id, product=line.product_id, sku=line.sku, name=line.name,
-             qty=Decimal(str(line.qty)), unit_price=line.unit_price, line_discount=line.line_discount,
-             amount=line.amount, return_of_line=line.return_of_line_id)
+        dict(
+            receipt=line.receipt_id,
+            product=line.product_id,
+            sku=line.sku,
+            name=line.name,
+            qty=Decimal(str(line.qty)),
+            unit_price=line.unit_price,
+            line_discount=line.line_discount,
+            amount=line.amount,
+            return_of_line=line.return_of_line_id,
+        )
         for line in ReceiptLine.select()
     ]
     return {
@@ -241,9 +312,16 @@ def reference_conversion(data: dict, q: ReportQuery, hourly: bool) -> list[dict]
             row["receipts"] += 1
             row["identified"] += r["customer"] is not None
     return [
-        {"store": store, "date": day, "hour": hour, "visitors": row["visitors"], "receipts": row["receipts"],
-         "identified_receipts": row["identified"], "revenue": row["revenue"],
-         "conversion": round(row["receipts"] / row["visitors"], 4) if row["visitors"] > 0 else None}
+        {
+            "store": store,
+            "date": day,
+            "hour": hour,
+            "visitors": row["visitors"],
+            "receipts": row["receipts"],
+            "identified_receipts": row["identified"],
+            "revenue": row["revenue"],
+            "conversion": round(row["receipts"] / row["visitors"], 4) if row["visitors"] > 0 else None,
+        }
         for (store, day, hour), row in sorted(rows.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or 0))
     ]
 
@@ -283,9 +361,15 @@ def reference_points(data: dict, q: ReportQuery) -> dict:
         "liability": sum(balance[c] for c in holders) * value,
         "customers_with_points": len(holders),
         "period": {
-            "earned": period["earn"], "redeemed": -period["redeem"], "reversed": -period["reverse"],
-            "restored": period["restore"], "expired": -period["expire"], "adjusted": period["adjust"],
-            "opening": period["opening"], "moved": period["move"], "net": sum(period.values()),
+            "earned": period["earn"],
+            "redeemed": -period["redeem"],
+            "reversed": -period["reverse"],
+            "restored": period["restore"],
+            "expired": -period["expire"],
+            "adjusted": period["adjust"],
+            "opening": period["opening"],
+            "moved": period["move"],
+            "net": sum(period.values()),
         },
         "expiring": {"points": sum(due.values()), "value": sum(due.values()) * value, "customers": len(due)},
     }
@@ -309,8 +393,11 @@ def reference_buyers(data: dict, q: ReportQuery, sku: str) -> list[tuple]:
     per: dict = defaultdict(lambda: {"milli": 0, "amount": 0, "sales": set(), "last": None})
     for line in data["lines"]:
         receipt = data["by_id"][line["receipt"]]
-        mine = (line["product"] == product.id or (line["product"] is None and line["sku"] == sku)) if product else (
-            line["product"] is None and line["sku"] == sku)
+        mine = (
+            (line["product"] == product.id or (line["product"] is None and line["sku"] == sku))
+            if product
+            else (line["product"] is None and line["sku"] == sku)
+        )
         if not mine or not in_scope(receipt, q):
             continue
         row = per[receipt["customer"]]
@@ -325,7 +412,13 @@ def reference_buyers(data: dict, q: ReportQuery, sku: str) -> list[tuple]:
     if None in bought:
         order.append(None)
     return [
-        (code.get(c), Decimal(bought[c]["milli"]) / 1000, bought[c]["amount"], len(bought[c]["sales"]), bought[c]["last"])
+        (
+            code.get(c),
+            Decimal(bought[c]["milli"]) / 1000,
+            bought[c]["amount"],
+            len(bought[c]["sales"]),
+            bought[c]["last"],
+        )
         for c in order
     ]
 
@@ -387,30 +480,65 @@ def reference_discounts(data: dict, q: ReportQuery) -> dict:
         "receipts_with_discount": sum(r["kind"] == "sale" and r["discount"] != 0 for r in scope),
         "customers_with_discount": sum(1 for c in customers if c is not None),
         "by_product": {
-            key: (Decimal(row["milli"]) / 1000, row["amount"] + row["discount"], row["discount"], row["amount"],
-                  share(row["discount"], row["amount"] + row["discount"]))
+            key: (
+                Decimal(row["milli"]) / 1000,
+                row["amount"] + row["discount"],
+                row["discount"],
+                row["amount"],
+                share(row["discount"], row["amount"] + row["discount"]),
+            )
             for key, row in sorted(products.items(), key=lambda item: (-item[1]["discount"], item[0]))
         },
-        "by_receipt": [(f"{r['store']}/{r['number']}", sign(r) * r["subtotal"], sign(r) * r["discount"],
-                        sign(r) * r["total"], share(r["discount"], r["subtotal"])) for r in receipts[:100]],
-        "by_customer": [(codes[c] or "anonymous", per_customer[c]["receipts"], per_customer[c]["list_price"],
-                         per_customer[c]["discount"], per_customer[c]["total"],
-                         share(per_customer[c]["discount"], per_customer[c]["list_price"])) for c in customers[:100]],
+        "by_receipt": [
+            (
+                f"{r['store']}/{r['number']}",
+                sign(r) * r["subtotal"],
+                sign(r) * r["discount"],
+                sign(r) * r["total"],
+                share(r["discount"], r["subtotal"]),
+            )
+            for r in receipts[:100]
+        ],
+        "by_customer": [
+            (
+                codes[c] or "anonymous",
+                per_customer[c]["receipts"],
+                per_customer[c]["list_price"],
+                per_customer[c]["discount"],
+                per_customer[c]["total"],
+                share(per_customer[c]["discount"], per_customer[c]["list_price"]),
+            )
+            for c in customers[:100]
+        ],
     }
 
 
 def test_discounts(shop, query):
     got = discounts(query)
     expected = reference_discounts(shop, query)
-    for key in ("list_price", "discount", "line_discounts", "receipt_discounts", "total", "share", "receipts",
-                "receipts_with_discount", "customers_with_discount"):
+    for key in (
+        "list_price",
+        "discount",
+        "line_discounts",
+        "receipt_discounts",
+        "total",
+        "share",
+        "receipts",
+        "receipts_with_discount",
+        "customers_with_discount",
+    ):
         assert got[key] == expected[key], key
-    assert {key: (v["qty"], v["list_price"], v["line_discount"], v["amount"], v["share"])
-            for key, v in got["by_product"].items()} == expected["by_product"]
-    assert [(key, v["subtotal"], v["discount"], v["total"], v["share"]) for key, v in got["by_receipt"].items()] == \
-        expected["by_receipt"]
-    assert [(key, v["receipts"], v["list_price"], v["discount"], v["total"], v["share"])
-            for key, v in got["by_customer"].items()] == expected["by_customer"]
+    assert {
+        key: (v["qty"], v["list_price"], v["line_discount"], v["amount"], v["share"])
+        for key, v in got["by_product"].items()
+    } == expected["by_product"]
+    assert [
+        (key, v["subtotal"], v["discount"], v["total"], v["share"]) for key, v in got["by_receipt"].items()
+    ] == expected["by_receipt"]
+    assert [
+        (key, v["receipts"], v["list_price"], v["discount"], v["total"], v["share"])
+        for key, v in got["by_customer"].items()
+    ] == expected["by_customer"]
     assert got["line_discounts"] != 0 and got["by_receipt"]
 
 
@@ -459,14 +587,18 @@ def reference_surveys(data: dict, q: ReportQuery) -> list[tuple]:
         if not (question.active or question.id in answered):
             continue
         if question.kind == "text":
-            mine = sorted(((text, n, last) for (qid, text), (n, last) in texts.items() if qid == question.id),
-                          key=lambda item: (-item[2].timestamp(), item[0]))[:20]
+            mine = sorted(
+                ((text, n, last) for (qid, text), (n, last) in texts.items() if qid == question.id),
+                key=lambda item: (-item[2].timestamp(), item[0]),
+            )[:20]
             of = totals[(question.id, "all", "all")]
             rows += [(question.id, "all", "all", text, n, of, share(n, of)) for text, n, _last in mine]
             continue
         choices = [c.strip() for c in question.choices.splitlines() if c.strip()]
         others = sorted({key[3] for key in counts if key[0] == question.id and key[3] not in choices})
-        for split, group in [("all", "all")] + [("visits", g) for g in ("1", "2", "3+", "0")] + [("rfm", s) for s in SEGMENTS]:
+        for split, group in (
+            [("all", "all")] + [("visits", g) for g in ("1", "2", "3+", "0")] + [("rfm", s) for s in SEGMENTS]
+        ):
             of = totals[(question.id, split, group)]
             if of == 0 and split != "all":
                 continue
@@ -477,7 +609,9 @@ def reference_surveys(data: dict, q: ReportQuery) -> list[tuple]:
 
 
 def test_surveys(shop, query):
-    got = [(r["question_id"], r["split"], r["group"], r["answer"], r["answers"], r["group_answers"], r["share"])
-           for r in surveys(query)["rows"]]
+    got = [
+        (r["question_id"], r["split"], r["group"], r["answer"], r["answers"], r["group_answers"], r["share"])
+        for r in surveys(query)["rows"]
+    ]
     assert got == reference_surveys(shop, query)
     assert any(row[1] == "rfm" and row[4] for row in got) or query.stores

@@ -23,15 +23,25 @@ def sale(database):
     Product.create(sku="COCA", name="Coca-Cola lon 320ml", price=10_000)
     Product.create(sku="TEA", name="Green tea", price=30_000)
     # Each scan adds its own line: COCA, COCA, TEA.
-    return checkout.record_sale(SaleInput(at=NOW, lines=[
-        LineInput(qty=Decimal(1), sku="COCA"), LineInput(qty=Decimal(1), sku="COCA"), LineInput(qty=Decimal(1), sku="TEA"),
-    ]), actor=SYSTEM).receipt
+    return checkout.record_sale(
+        SaleInput(
+            at=NOW,
+            lines=[
+                LineInput(qty=Decimal(1), sku="COCA"),
+                LineInput(qty=Decimal(1), sku="COCA"),
+                LineInput(qty=Decimal(1), sku="TEA"),
+            ],
+        ),
+        actor=SYSTEM,
+    ).receipt
 
 
 def test_the_sale_facts_show_one_line_per_product_with_the_quantities_summed(sale):
     facts = till.sale_facts(sale_id=sale.id)
     assert [(line.sku, line.qty, line.returned, line.left, line.amount) for line in facts.lines] == [
-        ("COCA", 2, 0, 2, 20_000), ("TEA", 1, 0, 1, 30_000)]
+        ("COCA", 2, 0, 2, 20_000),
+        ("TEA", 1, 0, 1, 30_000),
+    ]
 
 
 def test_returning_two_of_a_product_sold_in_two_lines(sale):

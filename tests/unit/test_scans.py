@@ -70,15 +70,18 @@ def test_the_first_reading_the_shop_knows_wins(shop):
     assert scans.first_known(["nothing-here", "nor-this"]).code == "nothing-here"
 
 
-@pytest.mark.parametrize("code, refused", [
-    (ean13("200000000001"), None),
-    (ean13("210000000999"), None),
-    ("2100000009991", "check digit"),  # the issue's card with a birthday's digits typed after it
-    ("210000000999115/03/1995", "13 digits"),
-    (ean13("893000000001"), "product barcode"),
-    ("x/1", "13 digits"),
-    ("２００００００００００１５", "13 digits"),  # full-width digits are not a scan
-])
+@pytest.mark.parametrize(
+    "code, refused",
+    [
+        (ean13("200000000001"), None),
+        (ean13("210000000999"), None),
+        ("2100000009991", "check digit"),  # the issue's card with a birthday's digits typed after it
+        ("210000000999115/03/1995", "13 digits"),
+        (ean13("893000000001"), "product barcode"),
+        ("x/1", "13 digits"),
+        ("２００００００００００１５", "13 digits"),  # full-width digits are not a scan
+    ],
+)
 def test_the_in_store_ean13_rule(code, refused):
     refusal = card_rule_refusal(code, "ean13")
     assert (refusal is None) if refused is None else (refused in refusal)
@@ -134,8 +137,14 @@ def test_no_card_takes_the_code_of_a_product_voucher_or_customer_even_imported_o
     an = shop["an"]
     other = customers.register({"name": "Bình"}).customer
     settings.set_value("card_rule", "any")
-    for code, said in ((PRODUCT, "product"), ("tea", "product"), ("SUMMER10", "voucher"), ("summer10", "voucher"),
-                       (other.code, "customer's code"), (other.code.lower(), "customer's code")):
+    for code, said in (
+        (PRODUCT, "product"),
+        ("tea", "product"),
+        ("SUMMER10", "voucher"),
+        ("summer10", "voucher"),
+        (other.code, "customer's code"),
+        (other.code.lower(), "customer's code"),
+    ):
         with pytest.raises(ValidationError, match=said):
             cards.issue_card(an, code)
         with pytest.raises(ValidationError, match=said):
@@ -161,7 +170,10 @@ def test_a_new_gift_card_or_voucher_code_may_not_mean_something_else(shop):
     before, a customer's code or the other kind's code is refused with what it is."""
     an = shop["an"]
     for code in (PRODUCT, "tea"):
-        for make in (lambda c: vouchers.load_gift_card(c, 10_000), lambda c: vouchers.create_voucher(c, "amount", 5_000)):
+        for make in (
+            lambda c: vouchers.load_gift_card(c, 10_000),
+            lambda c: vouchers.create_voucher(c, "amount", 5_000),
+        ):
             with pytest.raises(ValidationError, match="This is a product: Green tea"):
                 make(code)
     with pytest.raises(ValidationError, match="This is An's card"):

@@ -161,7 +161,10 @@ def test_withdraw_and_replace_keep_the_reason_in_the_audit_log(an):
     assert AuditLog.get(AuditLog.action == "card.withdrawn").note == "[red]broken[/red]"
     with pytest.raises(ValidationError):
         cards.withdraw_card("2000000010014", reason="eaten")
-    assert [(b.card.barcode, b.end_reason) for b in cards.cards_of(an)] == [("2000000010014", "withdrawn"), ("2000000010007", "replaced")]
+    assert [(b.card.barcode, b.end_reason) for b in cards.cards_of(an)] == [
+        ("2000000010014", "withdrawn"),
+        ("2000000010007", "replaced"),
+    ]
 
 
 def test_a_cashier_may_replace_a_card_but_a_stranger_role_may_not(an):

@@ -115,10 +115,24 @@ def test_birthday_must_be_possible(database):
 @pytest.mark.parametrize(
     "typed, gender",
     [
-        ("female", "female"), ("F", "female"), ("Nữ", "female"), ("Ж", "female"), ("женский", "female"),
-        ("weiblich", "female"), ("W", "female"),
-        ("male", "male"), ("m", "male"), ("Nam", "male"), ("М", "male"), ("мужской", "male"), ("männlich", "male"),
-        ("other", "other"), ("Khác", "other"), ("другой", "other"), ("divers", "other"), ("d", "other"),
+        ("female", "female"),
+        ("F", "female"),
+        ("Nữ", "female"),
+        ("Ж", "female"),
+        ("женский", "female"),
+        ("weiblich", "female"),
+        ("W", "female"),
+        ("male", "male"),
+        ("m", "male"),
+        ("Nam", "male"),
+        ("М", "male"),
+        ("мужской", "male"),
+        ("männlich", "male"),
+        ("other", "other"),
+        ("Khác", "other"),
+        ("другой", "other"),
+        ("divers", "other"),
+        ("d", "other"),
         ("", None),
     ],
 )
@@ -143,8 +157,13 @@ def test_email_is_checked(database):
 def test_discount_and_credit_limit_are_checked(database):
     customer = register(name="An", discount_bp="500", credit_limit=100000).customer
     assert (customer.discount_bp, customer.credit_limit) == (500, 100000)
-    for field, bad in (("discount_bp", 10001), ("discount_bp", -1), ("discount_bp", "abc"), ("credit_limit", -5),
-                       ("credit_limit", "1.5")):
+    for field, bad in (
+        ("discount_bp", 10001),
+        ("discount_bp", -1),
+        ("discount_bp", "abc"),
+        ("credit_limit", -5),
+        ("credit_limit", "1.5"),
+    ):
         with pytest.raises(ValidationError) as err:
             register(name="Bình", **{field: bad})
         assert err.value.field == field
@@ -175,8 +194,16 @@ def test_update_recomputes_the_search_key_and_audits_before_and_after(database, 
     entry = AuditLog.get(AuditLog.action == "customer.update")
     # Only what changed is logged (updated_at too when the clock moved on).
     assert set(entry.before) - {"updated_at"} == {"name", "email", "search_key"}
-    assert (entry.before["name"], entry.before["email"], entry.before["search_key"]) == ("Nguyễn An", "", "nguyen an kh000001")
-    assert (entry.after["name"], entry.after["email"], entry.after["search_key"]) == ("Trần Bình", "b@x.vn", "tran binh kh000001")
+    assert (entry.before["name"], entry.before["email"], entry.before["search_key"]) == (
+        "Nguyễn An",
+        "",
+        "nguyen an kh000001",
+    )
+    assert (entry.after["name"], entry.after["email"], entry.after["search_key"]) == (
+        "Trần Bình",
+        "b@x.vn",
+        "tran binh kh000001",
+    )
     assert entry.user_id == manager.user.id
 
 
@@ -292,7 +319,13 @@ def test_properties_of_each_kind(properties):
     customers.set_property(customer, "contacts", "Có")
     customers.set_property(customer, "doctor", "Dr.\x1b Lê")
     values = {d.code: v for d, v in customers.properties_of(customer)}
-    assert values == {"eyesight": "-1.5", "last_exam": "2024-03-01", "frame": "metal", "contacts": "1", "doctor": "Dr. Lê"}
+    assert values == {
+        "eyesight": "-1.5",
+        "last_exam": "2024-03-01",
+        "frame": "metal",
+        "contacts": "1",
+        "doctor": "Dr. Lê",
+    }
     customers.set_property(customer, "contacts", "nein")
     customers.set_property(customer, "doctor", "")  # empty clears
     values = {d.code: v for d, v in customers.properties_of(customer)}
@@ -302,8 +335,14 @@ def test_properties_of_each_kind(properties):
 
 @pytest.mark.parametrize(
     "code, bad",
-    [("eyesight", "strong"), ("eyesight", "NaN"), ("eyesight", "Infinity"), ("last_exam", "01.03.2024"),
-     ("frame", "wood"), ("contacts", "perhaps")],
+    [
+        ("eyesight", "strong"),
+        ("eyesight", "NaN"),
+        ("eyesight", "Infinity"),
+        ("last_exam", "01.03.2024"),
+        ("frame", "wood"),
+        ("contacts", "perhaps"),
+    ],
 )
 def test_property_values_of_the_wrong_type_are_refused(properties, code, bad):
     customer = register(name="An").customer

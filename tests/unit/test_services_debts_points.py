@@ -27,7 +27,9 @@ def an(database):
 
 @pytest.fixture
 def roles(database):
-    return {role: Actor(user=users.add_user(role.title(), role, "1234", SYSTEM)) for role in ("cashier", "manager", "owner")}
+    return {
+        role: Actor(user=users.add_user(role.title(), role, "1234", SYSTEM)) for role in ("cashier", "manager", "owner")
+    }
 
 
 def fresh(customer) -> Customer:
@@ -54,7 +56,11 @@ def test_a_payment_takes_all_by_default(an):
 def test_a_partial_payment_and_its_method(an, roles):
     on_credit(an, 150_000, day(0))
     payment = debts.take_payment(an, 50_000, "transfer", roles["cashier"])
-    assert (payment.balance_after, payment.entry.method, payment.entry.user_id) == (100_000, "transfer", roles["cashier"].user.id)
+    assert (payment.balance_after, payment.entry.method, payment.entry.user_id) == (
+        100_000,
+        "transfer",
+        roles["cashier"].user.id,
+    )
 
 
 def test_payment_refusals(an):
@@ -99,7 +105,6 @@ def test_credit_left(an):
     assert debts.credit_left(fresh(an)) == 70_000
 
 
-
 def test_credit_left_falls_back_to_the_shops_default_limit_on_the_card_and_in_the_report(an):
     from shoptui.reports.debtors import debtors
     from shoptui.reports.query import ReportQuery
@@ -136,7 +141,12 @@ def test_adjustments_are_for_managers_and_owners(an, roles):
         debts.adjust_debt(an, 10, "old paper book", roles["cashier"])
     points.adjust_points(an, 10, "gift", roles["manager"])
     entry = debts.adjust_debt(an, 10_000, " old paper book ", roles["owner"], at=day(2))
-    assert (entry.kind, entry.reason, entry.user_id, entry.at) == ("adjust", "old paper book", roles["owner"].user.id, day(2))
+    assert (entry.kind, entry.reason, entry.user_id, entry.at) == (
+        "adjust",
+        "old paper book",
+        roles["owner"].user.id,
+        day(2),
+    )
     log = AuditLog.get(AuditLog.action == "debt.adjust")
     assert (log.before, log.after, log.note) == ({"debt": 0}, {"debt": 10_000}, "old paper book")
     assert (fresh(an).points_balance, fresh(an).debt_balance) == (10, 10_000)

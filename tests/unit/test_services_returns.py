@@ -62,7 +62,12 @@ def test_whole_return(an):
     assert (result.amount, result.points_reversed, result.points_restored, result.refunded) == (100_000, 8, 20, 80_000)
     assert payments_of(result.receipt) == {"points": 20_000, "cash": 80_000}
     receipt = result.receipt
-    assert (receipt.kind, receipt.return_of_id, receipt.total, receipt.customer_id) == ("return", sale.id, 100_000, an.id)
+    assert (receipt.kind, receipt.return_of_id, receipt.total, receipt.customer_id) == (
+        "return",
+        sale.id,
+        100_000,
+        an.id,
+    )
     c = fresh(an)
     assert (c.points_balance, c.total_sales) == (50, 0)
     assert_ledgers_match(an)
@@ -118,8 +123,14 @@ def test_instrument_shares_never_exceed_the_return(an):
 
 def test_partial_return_by_lines_with_a_receipt_discount(an):
     customers.update(an, {"discount_bp": 1000})
-    sale = sell(customer=an, lines=[LineInput(qty=1, unit_price=1001, name="A"), LineInput(qty=1, unit_price=1001, name="B"),
-                                    LineInput(qty=3, unit_price=1001, name="C")])
+    sale = sell(
+        customer=an,
+        lines=[
+            LineInput(qty=1, unit_price=1001, name="A"),
+            LineInput(qty=1, unit_price=1001, name="B"),
+            LineInput(qty=3, unit_price=1001, name="C"),
+        ],
+    )
     assert sale.total == 4504  # 5005 - 501 (10 %, half up)
     a, b, c = list(sale.lines.order_by(ReceiptLine.position))
     results = [
@@ -262,7 +273,9 @@ def test_a_points_refund_is_whole_points_at_the_price_they_paid(an):
     assert payments_of(result.receipt) == {"points": 47_000, "credit": 100_000, "cash": 38_000}
     rest = give_back(sale)
     assert payments_of(rest.receipt) == {"points": 53_000, "cash": 154_500}
-    assert fresh(an).points_balance == 100 - 100 + sale.points_earned - result.points_reversed - rest.points_reversed + 100
+    assert (
+        fresh(an).points_balance == 100 - 100 + sale.points_earned - result.points_reversed - rest.points_reversed + 100
+    )
     assert_receipts_balance()
     assert_ledgers_match(an)
 

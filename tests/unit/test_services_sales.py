@@ -23,7 +23,19 @@ from shoptui.models import (
     ReceiptLine,
     VoucherUse,
 )
-from shoptui.services import checkout, customers, debts, points, receipt_owner, sale_quote, sale_return, settings, stores, users, vouchers
+from shoptui.services import (
+    checkout,
+    customers,
+    debts,
+    points,
+    receipt_owner,
+    sale_quote,
+    sale_return,
+    settings,
+    stores,
+    users,
+    vouchers,
+)
 from shoptui.services.context import Actor
 from shoptui.services.sale_quote import LineInput, SaleInput
 from tests.actors import SYSTEM
@@ -61,13 +73,23 @@ def payments_of(receipt) -> dict[str, int]:
 
 def assert_ledgers_match():
     for customer in Customer.select():
-        points_sum = PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0)).where(
-            PointsEntry.customer == customer).scalar()
-        debt_sum = DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0)).where(
-            DebtEntry.customer == customer).scalar()
+        points_sum = (
+            PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0))
+            .where(PointsEntry.customer == customer)
+            .scalar()
+        )
+        debt_sum = (
+            DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0))
+            .where(DebtEntry.customer == customer)
+            .scalar()
+        )
         signed = pw.Case(None, [(Receipt.kind == "return", 0 - Receipt.total)], Receipt.total)
         sales_sum = Receipt.select(pw.fn.COALESCE(pw.fn.SUM(signed), 0)).where(Receipt.customer == customer).scalar()
-        assert (customer.points_balance, customer.debt_balance, customer.total_sales) == (points_sum, debt_sum, sales_sum)
+        assert (customer.points_balance, customer.debt_balance, customer.total_sales) == (
+            points_sum,
+            debt_sum,
+            sales_sum,
+        )
 
 
 # --- discounts and lines ------------------------------------------------------------------
@@ -109,12 +131,14 @@ def test_extra_discount_comes_after_the_personal_one(an):
 
 def test_lines_multiply_qty_by_price_rounding_half_up(database):
     Product.create(sku="RICE", barcode="8930000000017", name="Rice 1 kg", price=333)
-    receipt = sell(lines=[
-        LineInput(qty="1.5", sku="RICE"),  # 499.5 -> 500
-        LineInput(qty=0.1, unit_price=12_345, name="Tea"),  # 1234.5 -> 1235, the float read as 0.1
-        LineInput(qty=Decimal("2"), sku="8930000000017", line_discount=66),  # by barcode: 666 - 66
-        LineInput(qty="0,3335", unit_price=1_000),  # kept to the thousandth: 0.334 -> 334
-    ]).receipt
+    receipt = sell(
+        lines=[
+            LineInput(qty="1.5", sku="RICE"),  # 499.5 -> 500
+            LineInput(qty=0.1, unit_price=12_345, name="Tea"),  # 1234.5 -> 1235, the float read as 0.1
+            LineInput(qty=Decimal("2"), sku="8930000000017", line_discount=66),  # by barcode: 666 - 66
+            LineInput(qty="0,3335", unit_price=1_000),  # kept to the thousandth: 0.334 -> 334
+        ]
+    ).receipt
     lines = list(receipt.lines.order_by(ReceiptLine.position))
     assert [line.amount for line in lines] == [500, 1235, 600, 334]
     assert [line.qty for line in lines] == [Decimal("1.5"), Decimal("0.1"), Decimal("2"), Decimal("0.334")]
@@ -125,8 +149,13 @@ def test_lines_multiply_qty_by_price_rounding_half_up(database):
 def test_line_refusals(database):
     with pytest.raises(NotFound):
         sell(lines=[LineInput(qty=1, sku="NOPE")])
-    for line in (LineInput(qty=0, unit_price=1), LineInput(qty="0.0004", unit_price=1), LineInput(qty="abc", unit_price=1),
-                 LineInput(qty=1, unit_price=-1), LineInput(qty=1, unit_price=10, line_discount=11)):
+    for line in (
+        LineInput(qty=0, unit_price=1),
+        LineInput(qty="0.0004", unit_price=1),
+        LineInput(qty="abc", unit_price=1),
+        LineInput(qty=1, unit_price=-1),
+        LineInput(qty=1, unit_price=10, line_discount=11),
+    ):
         with pytest.raises(ValidationError):
             sell(lines=[line])
     with pytest.raises(ValidationError):
@@ -186,7 +215,10 @@ def test_redeeming_points(an):
     assert result.points_earned == 12  # on the 120,000 not paid with points
     assert result.points_balance == 100 - 30 + 12
     assert result.receipt.points_redeemed == 30
-    kinds = [(e.kind, e.points) for e in PointsEntry.select().where(PointsEntry.receipt == result.receipt).order_by(PointsEntry.id)]
+    kinds = [
+        (e.kind, e.points)
+        for e in PointsEntry.select().where(PointsEntry.receipt == result.receipt).order_by(PointsEntry.id)
+    ]
     assert kinds == [("redeem", -30), ("earn", 12)]
 
 
@@ -266,10 +298,14 @@ def test_percent_voucher_rounds_half_up_and_never_pays_more_than_the_receipt(an)
 
 
 def test_voucher_definitions_are_checked(database):
-    for kwargs in (dict(code="", kind="amount", value=1), dict(code="A", kind="gift", value=1),
-                   dict(code="A", kind="amount", value=0), dict(code="A", kind="percent", value=10_001),
-                   dict(code="A", kind="amount", value=1, max_uses=0),
-                   dict(code="A", kind="amount", value=1, valid_from=dt.date(2024, 2, 1), valid_to=dt.date(2024, 1, 1))):
+    for kwargs in (
+        dict(code="", kind="amount", value=1),
+        dict(code="A", kind="gift", value=1),
+        dict(code="A", kind="amount", value=0),
+        dict(code="A", kind="percent", value=10_001),
+        dict(code="A", kind="amount", value=1, max_uses=0),
+        dict(code="A", kind="amount", value=1, valid_from=dt.date(2024, 2, 1), valid_to=dt.date(2024, 1, 1)),
+    ):
         with pytest.raises(ValidationError):
             vouchers.create_voucher(**kwargs)
     vouchers.create_voucher("A", "amount", 1, at=NOW)
@@ -291,7 +327,12 @@ def test_paying_with_a_gift_card(an):
     vouchers.load_gift_card("GIFT-1", 10_000)  # top up
     sell(amount=80_000, gift_card="GIFT-1", gift_amount=30_000)
     assert vouchers.gift_balance(card) == 0
-    assert [e.kind for e in card.gift_entries.order_by(vouchers.GiftCardEntry.id)] == ["issue", "redeem", "topup", "redeem"]
+    assert [e.kind for e in card.gift_entries.order_by(vouchers.GiftCardEntry.id)] == [
+        "issue",
+        "redeem",
+        "topup",
+        "redeem",
+    ]
 
 
 def test_gift_card_refusals(an):
@@ -468,7 +509,10 @@ def test_move_a_receipt_to_the_right_customer(an, manager):
     # And back again: the compensating entries of the first move move too.
     receipt_owner.move_receipt(receipt, an, actor=SYSTEM)
     assert (fresh(an).points_balance, fresh(binh).points_balance, fresh(binh).debt_balance) == (
-        before_an.points_balance, 0, 0)
+        before_an.points_balance,
+        0,
+        0,
+    )
     assert_ledgers_match()
 
 
@@ -523,8 +567,6 @@ def test_two_tills_cannot_spend_the_same_points(pg_url, monkeypatch):
     """Two tills (threads, so two connections) redeem 80 of the same 100 points at once. The
     first locks the customer's row; the second waits for it, then sees 20 and is refused."""
     import threading
-
-    import psycopg
 
     from shoptui import db as dbmod
 

@@ -28,7 +28,9 @@ def frozen(monkeypatch):
 
 @pytest.fixture
 def roles(database):
-    return {role: Actor(user=users.add_user(role.title(), role, "1234", SYSTEM)) for role in ("cashier", "manager", "owner")}
+    return {
+        role: Actor(user=users.add_user(role.title(), role, "1234", SYSTEM)) for role in ("cashier", "manager", "owner")
+    }
 
 
 # --- users and PINs ------------------------------------------------------------------------
@@ -167,9 +169,15 @@ def test_set_pin_changes_it_and_unlocks(database, frozen):
 
 def test_user_data_is_checked(database):
     users.add_user("Lan", "cashier", "1234", SYSTEM)
-    for name, role, pin in (("", "cashier", "1234"), ("x" * 101, "cashier", "1234"), ("Hoa", "boss", "1234"),
-                            ("Hoa", "cashier", "123"), ("Hoa", "cashier", "12ab"), ("Hoa", "cashier", "1" * 13),
-                            ("Lan", "manager", "1234")):
+    for name, role, pin in (
+        ("", "cashier", "1234"),
+        ("x" * 101, "cashier", "1234"),
+        ("Hoa", "boss", "1234"),
+        ("Hoa", "cashier", "123"),
+        ("Hoa", "cashier", "12ab"),
+        ("Hoa", "cashier", "1" * 13),
+        ("Lan", "manager", "1234"),
+    ):
         with pytest.raises(ValidationError):
             users.add_user(name, role, pin, SYSTEM)
     assert [u.name for u in users.list_users()] == ["Lan"]
@@ -201,7 +209,7 @@ def test_what_a_cashier_may_not_do(roles):
         "properties": lambda: customers.define_property("eyes", "Eyes", "text", actor=cashier),
         "archive": lambda: customers.archive(customer, cashier),
     }
-    for what, attempt in refusals.items():
+    for _what, attempt in refusals.items():
         with pytest.raises(PermissionDenied, match=r"^A cashier may not .+; ask (a manager|the owner)\.$"):
             attempt()
     assert settings.get("shop_name") == "My shop"
@@ -242,7 +250,9 @@ def test_nobody_may_act_once_the_shop_has_users(roles):
     for action, attempt in attempts.items():
         for actor in nobody:
             assert not allows(actor, action)
-            with pytest.raises(PermissionDenied, match=r"^Nobody is signed in: sign in with your user name and PIN to .+\.$"):
+            with pytest.raises(
+                PermissionDenied, match=r"^Nobody is signed in: sign in with your user name and PIN to .+\.$"
+            ):
                 attempt(actor)
     assert settings.get("shop_name") == "My shop" and User.select().count() == 3
     assert not AuditLog.select().where(AuditLog.action.startswith("setting")).exists()
@@ -334,12 +344,22 @@ def test_each_reader_accepts(database, key, typed, stored):
 @pytest.mark.parametrize(
     "key, typed",
     [
-        ("currency", "XYZ"), ("currency", "dong"), ("region", "XX"), ("language", "fr"),
-        ("customer_code_prefix", "K H"), ("customer_code_prefix", "X" * 11),
-        ("points_earn_per", "0"), ("points_earn_per", "-1"), ("points_earn_per", "abc"),
-        ("points_earn_per", "NaN"), ("points_value", "Infinity"),
-        ("points_expiry_days", "-1"), ("points_expiry_days", "1.5"), ("points_expiry_days", "soon"),
-        ("credit_rule", "maybe"), ("points_earn_on_points", "perhaps"),
+        ("currency", "XYZ"),
+        ("currency", "dong"),
+        ("region", "XX"),
+        ("language", "fr"),
+        ("customer_code_prefix", "K H"),
+        ("customer_code_prefix", "X" * 11),
+        ("points_earn_per", "0"),
+        ("points_earn_per", "-1"),
+        ("points_earn_per", "abc"),
+        ("points_earn_per", "NaN"),
+        ("points_value", "Infinity"),
+        ("points_expiry_days", "-1"),
+        ("points_expiry_days", "1.5"),
+        ("points_expiry_days", "soon"),
+        ("credit_rule", "maybe"),
+        ("points_earn_on_points", "perhaps"),
     ],
 )
 def test_each_reader_refuses(database, key, typed):
@@ -426,9 +446,15 @@ def test_an_amount_range_follows_the_currency(database):
 @pytest.mark.parametrize(
     "key, typed, stored",
     [
-        ("scan_min_length", "1", "1"), ("scan_min_length", "+8", "8"), ("scan_max_ms", "10000", "10000"),
-        ("counter_baud", "115200", "115200"), ("idle_lock_minutes", "1440", "1440"), ("card_length", "64", "64"),
-        ("credit_limit_default", "0", "0"), ("credit_limit_default", "", ""), ("shop_name", "", ""),
+        ("scan_min_length", "1", "1"),
+        ("scan_min_length", "+8", "8"),
+        ("scan_max_ms", "10000", "10000"),
+        ("counter_baud", "115200", "115200"),
+        ("idle_lock_minutes", "1440", "1440"),
+        ("card_length", "64", "64"),
+        ("credit_limit_default", "0", "0"),
+        ("credit_limit_default", "", ""),
+        ("shop_name", "", ""),
     ],
 )
 def test_every_setting_takes_the_ends_of_its_range(database, key, typed, stored):

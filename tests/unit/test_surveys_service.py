@@ -71,7 +71,9 @@ def test_second_survey_asks_flagged_unanswered_targeted_questions(database):
     binh = customers.register({"name": "Bình", "phone": "0912345679"}).customer
     customers.add_to_group(binh, "VIP")
     everyone = surveys.define_question(choice(ask_at_card_read=True))
-    vip = surveys.define_question(QuestionInput(text="Wishes?", kind="text", target="group", group="VIP", ask_at_card_read=True))
+    vip = surveys.define_question(
+        QuestionInput(text="Wishes?", kind="text", target="group", group="VIP", ask_at_card_read=True)
+    )
     surveys.define_question(choice("Not flagged"))
     assert [q.id for q in surveys.questions_due_at_card_read(an)] == [everyone.id]
     assert [q.id for q in surveys.questions_due_at_card_read(binh)] == [everyone.id, vip.id]
@@ -102,7 +104,12 @@ def test_update_keeps_answers(database):
     question = surveys.define_question(choice())
     customer = customers.register({"name": "An", "phone": "0912345678"}).customer
     surveys.record_answer(question, customer, "Friends")
-    surveys.update_question(question, QuestionInput(text="Where did you hear of us?", kind="choice", choices=("Friends", "Zalo"), ask_at_card_read=True))
+    surveys.update_question(
+        question,
+        QuestionInput(
+            text="Where did you hear of us?", kind="choice", choices=("Friends", "Zalo"), ask_at_card_read=True
+        ),
+    )
     fresh = surveys.questions()[0]
     assert fresh.text == "Where did you hear of us?" and fresh.ask_at_card_read
     assert SurveyAnswer.select().where(SurveyAnswer.question == question).count() == 1

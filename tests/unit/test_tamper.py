@@ -14,8 +14,18 @@ import pytest
 from shoptui import check
 from shoptui.models import AuditLog
 from tests.tamper_helpers import (
-    TABLES, attack_of_the_issue_is_found, checked_history_needs_full, drop_append_only_triggers, edit, ids, make_shop, sql,
-    migrated_shop_gets_its_chains, more_activity, tampering_is_named, triggers_refuse_updates_and_deletes,
+    TABLES,
+    attack_of_the_issue_is_found,
+    checked_history_needs_full,
+    drop_append_only_triggers,
+    edit,
+    ids,
+    make_shop,
+    migrated_shop_gets_its_chains,
+    more_activity,
+    sql,
+    tampering_is_named,
+    triggers_refuse_updates_and_deletes,
 )
 
 
@@ -75,8 +85,9 @@ def test_an_old_audit_row_rewritten_under_cover_of_an_erasure_is_named_by_plain_
     assert [p.kind for p in problems] == ["chain_edited"] and f"row {row.id} " in problems[0].message
 
 
-def test_a_cut_at_a_chains_end_with_its_checkpoint_moved_back_is_named_against_a_backup(database, db_path, tmp_path,
-                                                                                         capsys):
+def test_a_cut_at_a_chains_end_with_its_checkpoint_moved_back_is_named_against_a_backup(
+    database, db_path, tmp_path, capsys
+):
     # What the chains cannot prove alone (the README says so): rows cut off the end, the
     # triggers dropped and the checkpoint moved back. A backup kept elsewhere is the anchor.
     from shoptui.cli import main
@@ -92,14 +103,21 @@ def test_a_cut_at_a_chains_end_with_its_checkpoint_moved_back_is_named_against_a
     backed_up = [row[0] for row in sqlite3.connect(backup).execute("SELECT id FROM audit_log ORDER BY id")]
     drop_append_only_triggers(database)
     sql(database, "DELETE FROM audit_log WHERE id >= ?", backed_up[-2])
-    sql(database, "UPDATE chain_checkpoint SET last_id = ?, last_hash = (SELECT hash FROM audit_log WHERE id = ?)"
-                  " WHERE chain = 'audit_log'", backed_up[-3], backed_up[-3])
+    sql(
+        database,
+        "UPDATE chain_checkpoint SET last_id = ?, last_hash = (SELECT hash FROM audit_log WHERE id = ?)"
+        " WHERE chain = 'audit_log'",
+        backed_up[-3],
+        backed_up[-3],
+    )
     assert main(["--db", str(db_path), "check"]) == 0  # the weakness the anchor answers
     capsys.readouterr()
     assert main(["--db", str(db_path), "check", "--against", str(backup)]) == 1
     out, err = capsys.readouterr()
-    assert out == (f"The audit log lost rows since the backup {backup}: row {backed_up[-1]} of table audit_log "
-                   "is in the backup but no longer in the database.\n")
+    assert out == (
+        f"The audit log lost rows since the backup {backup}: row {backed_up[-1]} of table audit_log "
+        "is in the backup but no longer in the database.\n"
+    )
     assert err == "1 problem found.\n"
 
 
@@ -128,5 +146,8 @@ def test_check_against_another_shops_backup_or_no_backup_says_so(database, db_pa
     link.symlink_to(db_path)
     for itself in (db_path, link):
         assert main(["--db", str(db_path), "check", "--against", str(itself)]) == 2
-        assert capsys.readouterr().err.strip().endswith(
-            f"{itself} is the database itself; give a backup kept away from the till.")
+        assert (
+            capsys.readouterr()
+            .err.strip()
+            .endswith(f"{itself} is the database itself; give a backup kept away from the till.")
+        )

@@ -17,8 +17,18 @@ from shoptui.services import customers, debts, points
 from shoptui.textsafe import has_hidden, show_hidden, strip_hidden
 from tests.hostile import hostile_strings
 
-HIDDEN = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0x200B, 0x2010),
-                           *range(0x2060, 0x2065), 0x061C, 0x180E, 0xFEFF)]
+HIDDEN = [
+    chr(c)
+    for c in (
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+        *range(0x200B, 0x2010),
+        *range(0x2060, 0x2065),
+        0x061C,
+        0x180E,
+        0xFEFF,
+    )
+]
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji made of three and two joiners
 
 
@@ -64,8 +74,12 @@ def test_reasons_and_imported_product_names_follow_the_same_rule(database, tmp_p
     assert DebtEntry.get().reason == "fixed" and PointsEntry.get().reason == "gift"
     path = tmp_path / "s.csv"
     with path.open("w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows([["receipt_no", "datetime", "sku", "product", "qty", "price"],
-                                   ["R1", "2024-03-05 10:00", "S1", "Rice\u202e gk 5", "1", "1000"]])
+        csv.writer(out).writerows(
+            [
+                ["receipt_no", "datetime", "sku", "product", "qty", "price"],
+                ["R1", "2024-03-05 10:00", "S1", "Rice\u202e gk 5", "1", "1000"],
+            ]
+        )
     import_file("sales", path)
     assert ReceiptLine.get().name == "Rice gk 5"
     with pytest.raises(ValidationError):

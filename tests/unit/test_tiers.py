@@ -83,8 +83,12 @@ def test_only_the_owner_may_change_tiers(who, owner, request):
         ({"discount_bp": 10_001}, ValidationError, "discount_bp", "A tier's discount is between 0 and 100%."),
         ({"earn_per": 1.5}, ValidationError, "earn_per", "1.5 is not a whole number."),
         ({"name": "GOLD", "min_spend": 3_000_000}, RuleViolation, None, "There is already a tier named Gold."),
-        ({"name": "Platinum", "min_spend": 1_000_000}, RuleViolation, None,
-         "Tier Gold already starts at this spend; each tier needs its own threshold."),
+        (
+            {"name": "Platinum", "min_spend": 1_000_000},
+            RuleViolation,
+            None,
+            "Tier Gold already starts at this spend; each tier needs its own threshold.",
+        ),
     ],
 )
 def test_a_wrong_tier_is_refused_with_a_plain_sentence(owner, changes, error, field, message):

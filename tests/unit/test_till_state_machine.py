@@ -20,7 +20,9 @@ from decimal import Decimal
 
 import peewee as pw
 import pytest
-from hypothesis import HealthCheck, event, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, event
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from shoptui import db as dbmod
@@ -37,7 +39,11 @@ T0 = dt.datetime(2025, 1, 6, 9, 0)
 
 
 def payments_of(receipt_id: int) -> dict[str, int]:
-    rows = Payment.select(Payment.method, pw.fn.SUM(Payment.amount)).where(Payment.receipt == receipt_id).group_by(Payment.method)
+    rows = (
+        Payment.select(Payment.method, pw.fn.SUM(Payment.amount))
+        .where(Payment.receipt == receipt_id)
+        .group_by(Payment.method)
+    )
     return {method: int(amount) for method, amount in rows.tuples()}
 
 
@@ -57,8 +63,9 @@ class Till(RuleBasedStateMachine):
         settings.set_value("points_value", "1000")
         for sku, price in PRODUCTS:
             Product.create(sku=sku, name=sku.title(), price=price)
-        self.people = [customers.register({"name": name, "credit_limit": 2_000_000}).customer.id
-                       for name in ("An", "Bình", "Chi")]
+        self.people = [
+            customers.register({"name": name, "credit_limit": 2_000_000}).customer.id for name in ("An", "Bình", "Chi")
+        ]
         for cid in self.people:
             points.adjust_points(cid, 300, "welcome")
         vouchers.load_gift_card(GIFT, 500_000)
@@ -86,17 +93,26 @@ class Till(RuleBasedStateMachine):
 
     # -- steps --------------------------------------------------------------------------------
 
-    @rule(who=st.integers(0, 3), amount=st.integers(1, 900).map(lambda n: n * 500),
-          lines=st.lists(st.tuples(st.sampled_from([p[0] for p in PRODUCTS]), st.integers(1, 3)), max_size=3),
-          voucher=st.sampled_from([None, None, "TEN", "FIVEK"]),
-          shares=st.tuples(*[st.integers(0, 3)] * 5), exact=st.booleans())
+    @rule(
+        who=st.integers(0, 3),
+        amount=st.integers(1, 900).map(lambda n: n * 500),
+        lines=st.lists(st.tuples(st.sampled_from([p[0] for p in PRODUCTS]), st.integers(1, 3)), max_size=3),
+        voucher=st.sampled_from([None, None, "TEN", "FIVEK"]),
+        shares=st.tuples(*[st.integers(0, 3)] * 5),
+        exact=st.booleans(),
+    )
     def sell(self, who, amount, lines, voucher, shares, exact):
         """A sale whose payments are shares of what it comes to: points, credit, the gift
         card and the bank card each pay 0-3 eighths, cash the rest (or, now and then, a
         payment typed wrong, which must be refused)."""
         customer = self.people[who] if who < len(self.people) else None
-        base = SaleInput(customer=customer, amount=None if lines else amount,
-                         lines=[LineInput(qty=Decimal(q), sku=sku) for sku, q in lines], voucher=voucher, at=self.tick())
+        base = SaleInput(
+            customer=customer,
+            amount=None if lines else amount,
+            lines=[LineInput(qty=Decimal(q), sku=sku) for sku, q in lines],
+            voucher=voucher,
+            at=self.tick(),
+        )
         try:
             q = sale_quote.quote(base)
         except ShopError:
@@ -109,8 +125,16 @@ class Till(RuleBasedStateMachine):
         card = payable * shares[3] // 8 + (0 if exact else 1)
         # What the customer paid in advance pays a share too (issue 12), at most all of it.
         advance = min(debts.advance_left(Customer.get_by_id(customer)), payable * shares[4] // 8) if customer else 0
-        sale = dataclasses.replace(base, points=pay_points, credit=credit, gift_card=GIFT if gift else None,
-                                   gift_amount=gift, card=card, advance=advance, cash=None if exact else 0)
+        sale = dataclasses.replace(
+            base,
+            points=pay_points,
+            credit=credit,
+            gift_card=GIFT if gift else None,
+            gift_amount=gift,
+            card=card,
+            advance=advance,
+            cash=None if exact else 0,
+        )
         self.attempt(checkout.record_sale, sale)
 
     @rule(pick=st.integers(0, 10_000), share=st.integers(1, 100), method=st.sampled_from(["cash", "card"]))
@@ -118,7 +142,9 @@ class Till(RuleBasedStateMachine):
         sale = self._a_sale(pick)
         if sale is not None:
             left = sale.total - sale_return.returned_so_far(sale)
-            self.attempt(sale_return.record_return, sale, max(1, left * share // 100), refund_method=method, at=self.tick())
+            self.attempt(
+                sale_return.record_return, sale, max(1, left * share // 100), refund_method=method, at=self.tick()
+            )
 
     @rule(pick=st.integers(0, 10_000))
     def return_everything_left(self, pick):
@@ -151,8 +177,11 @@ class Till(RuleBasedStateMachine):
     def adjust_points(self, who, amount):
         self.attempt(points.adjust_points, self.people[who], amount, "random", at=self.tick())
 
-    @rule(earn_per=st.sampled_from(["5000", "10000", "7500"]), value=st.sampled_from(["500", "1000", "1500"]),
-          on_points=st.sampled_from(["yes", "no"]))
+    @rule(
+        earn_per=st.sampled_from(["5000", "10000", "7500"]),
+        value=st.sampled_from(["500", "1000", "1500"]),
+        on_points=st.sampled_from(["yes", "no"]),
+    )
     def change_the_rules(self, earn_per, value, on_points):
         settings.set_value("points_earn_per", earn_per)
         settings.set_value("points_value", value)
@@ -164,8 +193,11 @@ class Till(RuleBasedStateMachine):
         receipts, returns and ``check`` must hold whatever step each was rounded to."""
         settings.set_value("cash_rounding", step)
 
-    @rule(min_spend=st.integers(1, 40).map(lambda n: n * 25_000), earn_per=st.sampled_from([2_500, 5_000]),
-          discount_bp=st.sampled_from([0, 300, 500]))
+    @rule(
+        min_spend=st.integers(1, 40).map(lambda n: n * 25_000),
+        earn_per=st.sampled_from([2_500, 5_000]),
+        discount_bp=st.sampled_from([0, 300, 500]),
+    )
     def add_a_tier(self, min_spend, earn_per, discount_bp):
         self.attempt(tiers.add_tier, tiers.TierInput("T" + str(min_spend), min_spend, earn_per, discount_bp))
 
@@ -216,8 +248,16 @@ class Till(RuleBasedStateMachine):
         if not hasattr(self, "db"):
             return
         for customer in Customer.select():
-            pts = PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0)).where(PointsEntry.customer == customer).scalar()
-            debt = DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0)).where(DebtEntry.customer == customer).scalar()
+            pts = (
+                PointsEntry.select(pw.fn.COALESCE(pw.fn.SUM(PointsEntry.points), 0))
+                .where(PointsEntry.customer == customer)
+                .scalar()
+            )
+            debt = (
+                DebtEntry.select(pw.fn.COALESCE(pw.fn.SUM(DebtEntry.amount), 0))
+                .where(DebtEntry.customer == customer)
+                .scalar()
+            )
             assert (customer.points_balance, customer.debt_balance) == (pts, debt)
             assert customer.points_balance >= 0
         gift = GiftCardEntry.select(pw.fn.SUM(GiftCardEntry.amount)).scalar()
@@ -226,7 +266,9 @@ class Till(RuleBasedStateMachine):
 
 
 Till.TestCase.settings = hsettings(
-    max_examples=12, stateful_step_count=25, deadline=None,
+    max_examples=12,
+    stateful_step_count=25,
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 

@@ -44,5 +44,7 @@ def test_no_text_is_translated_at_import_time():
 
 
 def test_the_check_finds_a_label_translated_in_a_class_body():
-    tree = ast.parse('class M:\n    BINDINGS = [Binding("ctrl+s", "save", _("Export"))]\n    def f(self):\n        return _("ok")\n')
+    tree = ast.parse(
+        'class M:\n    BINDINGS = [Binding("ctrl+s", "save", _("Export"))]\n    def f(self):\n        return _("ok")\n'
+    )
     assert _calls_at_import(tree, ROOT / "x.py") == ["x.py:2"]

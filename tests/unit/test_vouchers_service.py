@@ -37,8 +37,9 @@ def manager(database):
 
 def test_create_keeps_the_note_and_refuses_bad_vouchers(database, an):
     hostile = "[bold]x[/bold] \x1b[31m 💥 ' OR 1=1 --"
-    voucher = vouchers.create_voucher("SPRING-10", "percent", 1000, TODAY, TODAY + dt.timedelta(days=30),
-                                      customer=an, note=hostile, at=NOW)
+    voucher = vouchers.create_voucher(
+        "SPRING-10", "percent", 1000, TODAY, TODAY + dt.timedelta(days=30), customer=an, note=hostile, at=NOW
+    )
     stored = Voucher.get(Voucher.code == "SPRING-10")
     assert (stored.id, stored.value, stored.customer_id) == (voucher.id, 1000, an.id)
     assert "[bold]x[/bold]" in stored.note and "💥 ' OR 1=1 --" in stored.note
@@ -78,7 +79,9 @@ def test_list_counts_uses_and_tells_the_state(database, an):
 
 
 def test_expire_switches_a_voucher_off_from_today(database, an, manager):
-    voucher = vouchers.create_voucher("MULTI", "amount", 1_000, TODAY - dt.timedelta(days=10), max_uses=None, at=NOW, actor=SYSTEM)
+    voucher = vouchers.create_voucher(
+        "MULTI", "amount", 1_000, TODAY - dt.timedelta(days=10), max_uses=None, at=NOW, actor=SYSTEM
+    )
     future = vouchers.create_voucher("NEXT", "amount", 1_000, TODAY + dt.timedelta(days=5), at=NOW, actor=SYSTEM)
     assert vouchers.usable_voucher("MULTI", None, TODAY)
     vouchers.expire_voucher(voucher.id, manager, at=NOW)
@@ -102,15 +105,28 @@ def test_gift_card_sold_topped_up_and_shown(database, an, cashier, currency, amo
 
     settings.set_value("currency", currency, actor=SYSTEM)
     sold = vouchers.top_up_gift_card("2900000000018", amount, "card", cashier, at=NOW)
-    assert (sold.kind, sold.amount, sold.method, sold.balance_before, sold.balance_after) == ("issue", amount, "card", 0, amount)
-    checkout.record_sale(SaleInput(customer=an, amount=spend, gift_card="2900000000018", gift_amount=spend,
-                                at=NOW + dt.timedelta(hours=1)), cashier)
+    assert (sold.kind, sold.amount, sold.method, sold.balance_before, sold.balance_after) == (
+        "issue",
+        amount,
+        "card",
+        0,
+        amount,
+    )
+    checkout.record_sale(
+        SaleInput(
+            customer=an, amount=spend, gift_card="2900000000018", gift_amount=spend, at=NOW + dt.timedelta(hours=1)
+        ),
+        cashier,
+    )
     topped = vouchers.top_up_gift_card("2900000000018", 1, "cash", cashier, at=NOW + dt.timedelta(hours=2))
     assert (topped.kind, topped.balance_before, topped.balance_after) == ("topup", amount - spend, amount - spend + 1)
     view = vouchers.gift_card_view("2900000000018")
     assert view.balance == amount - spend + 1 and view.entry_count == 3
     assert [(e.kind, e.amount, e.reason, e.user_name) for e in view.entries] == [
-        ("topup", 1, "cash", "Lan"), ("redeem", -spend, "", "Lan"), ("issue", amount, "card", "Lan")]
+        ("topup", 1, "cash", "Lan"),
+        ("redeem", -spend, "", "Lan"),
+        ("issue", amount, "card", "Lan"),
+    ]
     assert view.entries[1].receipt_number  # the sale that spent it
     assert cards.resolve_scan("2900000000018").kind == "gift"
     assert check.run_checks() == []

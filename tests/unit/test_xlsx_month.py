@@ -43,6 +43,8 @@ from tests.xlsx_reading import (
 from ..actors import SYSTEM
 
 MARCH = Month(dt.date(2025, 3, 1))
+
+
 def export(tmp_path, name="march.xlsx"):
     path = tmp_path / name
     result = export_month(MARCH, path)
@@ -104,8 +106,17 @@ def test_sales_by_day_has_every_day_a_chart_and_totals_that_match_the_portrait(s
     _result, data, book = export(tmp_path)
     ws = book["Sales by day"]
     rows = values(ws)
-    assert rows[0] == ["Date", "Receipts", "Receipts with a known customer", "Sales", "Returns", "Returned amount",
-                       "Revenue", "Average receipt", "Discounts"]
+    assert rows[0] == [
+        "Date",
+        "Receipts",
+        "Receipts with a known customer",
+        "Sales",
+        "Returns",
+        "Returned amount",
+        "Revenue",
+        "Average receipt",
+        "Discounts",
+    ]
     assert len(rows) == 1 + 31 + 1
     assert rows[4][:8] == [dt.datetime(2025, 3, 4), 2, 1, 145_000, 0, 0, 145_000, 72_500]
     assert rows[5][4:7] == [1, 10_000, -10_000]
@@ -125,10 +136,17 @@ def test_conversion_by_day_and_hour_reconcile_with_the_conversion_report(shop, t
     assert len(day) == 2 * 31 + 1  # BRANCH then MAIN, every day, then the totals
     report = load("conversion").build(MARCH.query(by="day"))["rows"]
     for row in report:
-        sheet_row = next(r for r in day if r["Store"] == row["store"] and r["Date"] == dt.datetime.combine(row["date"], dt.time()))
+        sheet_row = next(
+            r for r in day if r["Store"] == row["store"] and r["Date"] == dt.datetime.combine(row["date"], dt.time())
+        )
         assert (sheet_row["Visitors"], sheet_row["Receipts"], sheet_row["Revenue"]) == (
-            row["visitors"], row["receipts"], int(row["revenue"]))
-        assert sheet_row["Conversion"] == (None if row["conversion"] is None else pytest.approx(float(row["conversion"])))
+            row["visitors"],
+            row["receipts"],
+            int(row["revenue"]),
+        )
+        assert sheet_row["Conversion"] == (
+            None if row["conversion"] is None else pytest.approx(float(row["conversion"]))
+        )
     total = day[-1]
     assert (total["Store"], total["Visitors"], total["Receipts"], total["Revenue"]) == ("Total", 70, 4, 180_000)
     assert total["Receipts when visitors were counted"] == 2 and total["Conversion"] == pytest.approx(round(2 / 70, 4))
@@ -162,12 +180,23 @@ def test_debts_move_from_opening_to_closing_and_reconcile_with_the_ledger(shop, 
     _result, _data, book = export(tmp_path)
     ws = book["Debts"]
     rows = by_header(ws)
-    assert values(ws)[0] == ["Code", "Name", "Phone", "Opening balance", "Credit sales", "Paid from the advance",
-                             "Payments", "Returns", "Adjustments", "Closing balance"]
+    assert values(ws)[0] == [
+        "Code",
+        "Name",
+        "Phone",
+        "Opening balance",
+        "Credit sales",
+        "Paid from the advance",
+        "Payments",
+        "Returns",
+        "Adjustments",
+        "Closing balance",
+    ]
     a, total = rows  # only A ever owed
     assert total["Code"] == "Total" and total["Closing balance"] == 69_000
-    assert [a[k] for k in ("Opening balance", "Credit sales", "Payments", "Returns", "Adjustments", "Closing balance")] == [
-        50_000, 40_000, 20_000, 0, -1_000, 69_000]
+    assert [
+        a[k] for k in ("Opening balance", "Credit sales", "Payments", "Returns", "Adjustments", "Closing balance")
+    ] == [50_000, 40_000, 20_000, 0, -1_000, 69_000]
     ledger = sum(e.amount for e in DebtEntry.select() if e.at < MARCH.end)  # a plain loop, not the export's SQL
     assert a["Closing balance"] == ledger
     owed = load("debtors").build(ReportQuery(as_of=MARCH.last))["totals"]["owed"]
@@ -192,8 +221,14 @@ def test_points_move_from_opening_to_closing_and_reconcile_with_the_ledger_and_r
         assert row["Returns"] == sum(e.points for e in month if e.kind in ("reverse", "restore"))
         assert row["Adjustments"] == sum(e.points for e in month if e.kind in ("adjust", "opening", "move"))
         assert row["Closing balance"] == opening + sum(e.points for e in month)
-        assert row["Closing balance"] == (row["Opening balance"] + row["Earned"] - row["Redeemed"] + row["Returns"]
-                                          - row["Expired"] + row["Adjustments"])
+        assert row["Closing balance"] == (
+            row["Opening balance"]
+            + row["Earned"]
+            - row["Redeemed"]
+            + row["Returns"]
+            - row["Expired"]
+            + row["Adjustments"]
+        )
     b = next(r for r in people if r["Name"] == "Bình")
     assert b["Adjustments"] == 5 and b["Opening balance"] == 0
     assert total["Closing balance"] == sum(e.points for e in entries)
@@ -254,8 +289,15 @@ def test_receipts_journal_lists_every_line_and_imports_back(shop, tmp_path, db_p
 def test_hostile_text_stays_text_everywhere(shop, tmp_path):
     """Text a customer or an old database put there: never a formula, never a broken file."""
     hostile = HOSTILE
-    Customer.update(name=hostile[0], notes=hostile[-1], company=hostile[1], address=hostile[2], area=hostile[3],
-                    email=hostile[6], phone_typed=hostile[7]).where(Customer.id == shop["c"].id).execute()
+    Customer.update(
+        name=hostile[0],
+        notes=hostile[-1],
+        company=hostile[1],
+        address=hostile[2],
+        area=hostile[3],
+        email=hostile[6],
+        phone_typed=hostile[7],
+    ).where(Customer.id == shop["c"].id).execute()
     Customer.update(name=hostile[5], notes=hostile[8]).where(Customer.id == shop["b"].id).execute()
     ReceiptLine.update(name=hostile[4], sku=hostile[9]).where(ReceiptLine.position == 1).execute()
     _result, data, book = export(tmp_path)
@@ -277,9 +319,23 @@ def test_hostile_text_stays_text_everywhere(shop, tmp_path):
 def test_sheet_names_and_headers_follow_the_language(shop, tmp_path):
     set_language("vi")
     result, _data, book = export(tmp_path)
-    expected = [_(month_export.SHEETS[key]) for key in (
-        "summary", "sales_by_day", "conversion_by_day", "conversion_by_hour", "customers", "debts", "points",
-        "portrait", "rfm", "rfm_customers", "winback", "receipts")]
+    expected = [
+        _(month_export.SHEETS[key])
+        for key in (
+            "summary",
+            "sales_by_day",
+            "conversion_by_day",
+            "conversion_by_hour",
+            "customers",
+            "debts",
+            "points",
+            "portrait",
+            "rfm",
+            "rfm_customers",
+            "winback",
+            "receipts",
+        )
+    ]
     assert book.sheetnames == expected
     assert _("Customers") != "Customers" and _("Customers") in book.sheetnames
     assert values(book[_("Customers")])[0][:3] == ["Mã khách hàng", "Tên khách hàng", "Điện thoại"]
@@ -474,15 +530,31 @@ def test_an_imported_receipt_paid_with_points_reads_back_unchanged(database, tmp
     customers.register({"name": "An", "code": "KH1"})
     source = tmp_path / "old.csv"
     with source.open("w", newline="", encoding="utf-8") as out:
-        csv.writer(out).writerows([
-            ["receipt_no", "datetime", "customer", "total", "points_redeemed", "paid_card", "voucher", "voucher_amount"],
-            ["HD1", "2025-03-05 10:15", "KH1", "100000", "20", "30000", "GIAM10", "10000"],
-        ])
+        csv.writer(out).writerows(
+            [
+                [
+                    "receipt_no",
+                    "datetime",
+                    "customer",
+                    "total",
+                    "points_redeemed",
+                    "paid_card",
+                    "voucher",
+                    "voucher_amount",
+                ],
+                ["HD1", "2025-03-05 10:15", "KH1", "100000", "20", "30000", "GIAM10", "10000"],
+            ]
+        )
     assert import_sheet("sales", open_sheet(source), create_customers=True).counts["imported"] == 1
     path = tmp_path / "march.xlsx"
     export_month(MARCH, path)
     (row,) = by_header(load_workbook(path)["Receipts"])
-    assert (row["Points redeemed"], row["Paid card"], row["Voucher"], row["Voucher amount"]) == (20, 30_000, "GIAM10", 10_000)
+    assert (row["Points redeemed"], row["Paid card"], row["Voucher"], row["Voucher amount"]) == (
+        20,
+        30_000,
+        "GIAM10",
+        10_000,
+    )
     again = import_sheet("sales", open_sheet(path, sheet="Receipts"), dry_run=True)
     assert again.counts["unchanged"] == 1, again.messages
 

@@ -20,12 +20,28 @@ LANGUAGES = ("en", "vi", "ru", "de")
 
 ROWS = {
     "customers": {
-        "code": "KH900", "name": "Lan", "phone": "0912345678", "gender": "female",
-        "birthday": dt.datetime(1990, 5, 31), "points": 120, "debt": 150_000,
-        "registered": dt.datetime(2024, 1, 15, 9, 30), "status": "active",
+        "code": "KH900",
+        "name": "Lan",
+        "phone": "0912345678",
+        "gender": "female",
+        "birthday": dt.datetime(1990, 5, 31),
+        "points": 120,
+        "debt": 150_000,
+        "registered": dt.datetime(2024, 1, 15, 9, 30),
+        "status": "active",
     },
-    "sales": {"receipt_no": "HD1", "datetime": dt.datetime(2025, 3, 5, 10, 15), "kind": "sale", "total": 125_000,
-              "discount": 5_000, "sku": "SP1", "product": "Trà", "qty": 2, "price": 65_000, "line_amount": 130_000},
+    "sales": {
+        "receipt_no": "HD1",
+        "datetime": dt.datetime(2025, 3, 5, 10, 15),
+        "kind": "sale",
+        "total": 125_000,
+        "discount": 5_000,
+        "sku": "SP1",
+        "product": "Trà",
+        "qty": 2,
+        "price": 65_000,
+        "line_amount": 130_000,
+    },
     "visits": {"store": "MAIN", "datetime": dt.datetime(2025, 3, 5, 10, 0), "in": 37, "out": 35},
 }
 
@@ -36,14 +52,19 @@ def fill(path, kind: str, row: dict) -> None:
     sheet = book.worksheets[0]
     headers = [c.value for c in sheet[1]]
     names = list(templates.FIELDS[kind])
-    choices = {min(r.min_col for r in dv.sqref.ranges): dv.formula1.strip('"').split(",") for dv in sheet.data_validations.dataValidation}
+    choices = {
+        min(r.min_col for r in dv.sqref.ranges): dv.formula1.strip('"').split(",")
+        for dv in sheet.data_validations.dataValidation
+    }
     for index, name in enumerate(names, start=1):
         if name not in row:
             continue
         value = row[name]
         if index in choices:  # the list offers the words in the sheet's language, in the English order
-            english = {"customers": {"gender": ("female", "male", "other"), "status": ("active", "incomplete", "archived")},
-                       "sales": {"kind": ("sale", "return")}}[kind][name]
+            english = {
+                "customers": {"gender": ("female", "male", "other"), "status": ("active", "incomplete", "archived")},
+                "sales": {"kind": ("sale", "return")},
+            }[kind][name]
             value = choices[index][english.index(value)]
         sheet.cell(row=2, column=index, value=value)
     assert headers == [header_word(kind, n, _lang()) for n in names]
@@ -93,7 +114,11 @@ def test_the_filled_rows_mean_what_was_typed(database, tmp_path):
         assert import_file(kind, path).counts["imported"] == 1
     lan = Customer.get(Customer.code == "KH900")
     assert (lan.phone, lan.gender, lan.birthday, lan.registered_at) == (
-        "+84912345678", "female", dt.date(1990, 5, 31), dt.datetime(2024, 1, 15, 9, 30))
+        "+84912345678",
+        "female",
+        dt.date(1990, 5, 31),
+        dt.datetime(2024, 1, 15, 9, 30),
+    )
     assert [(e.kind, e.points) for e in PointsEntry.select()] == [("opening", 120)]
     assert [(e.kind, e.amount) for e in DebtEntry.select()] == [("opening", 150_000)]
     receipt = Receipt.get()

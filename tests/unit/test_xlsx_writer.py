@@ -21,6 +21,7 @@ from shoptui.io.xlsx import Book, Chart, Column, safe_text
 from shoptui.reports import Money, Share
 from tests.xlsx_reading import HOSTILE, chart_facts, charts_by_sheet, formulas, values
 
+
 def table_bytes(columns, rows, **options) -> bytes:
     book = Book(options.pop("currency", "VND"), title="Test")
     book.table("Data", columns, rows, **options)
@@ -61,8 +62,13 @@ def test_hostile_strings_are_written_as_text_never_as_formulas(kind):
 def test_text_with_a_formula_look_stays_text_in_every_cell_role():
     """Headers, totals labels and report keys are text too."""
     book = Book("VND")
-    book.table("=SUM(A1)", [Column("a", "=A1", "text"), Column("b", "@B", "int", total=True)], [["=x", 1]],
-               totals=True, total_label="=TOTAL()")
+    book.table(
+        "=SUM(A1)",
+        [Column("a", "=A1", "text"), Column("b", "@B", "int", total=True)],
+        [["=x", 1]],
+        totals=True,
+        total_label="=TOTAL()",
+    )
     data = book.to_bytes()
     assert formulas(data) == []
     ws = load_workbook(io.BytesIO(data)).worksheets[0]
@@ -124,7 +130,11 @@ def test_dates_are_written_the_way_the_interface_language_writes_them():
     columns = [Column("d", "Date", "date"), Column("t", "At", "datetime"), Column("s", "Share", "share")]
     rows = [[dt.date(2025, 3, 5), dt.datetime(2025, 3, 5, 10, 15, 30, 999), Share(0.25)]]
     ws = load_workbook(io.BytesIO(table_bytes(columns, rows)))["Data"]
-    assert (ws["A2"].number_format, ws["B2"].number_format, ws["C2"].number_format) == ("yyyy-mm-dd", "yyyy-mm-dd hh:mm", "0.0%")
+    assert (ws["A2"].number_format, ws["B2"].number_format, ws["C2"].number_format) == (
+        "yyyy-mm-dd",
+        "yyyy-mm-dd hh:mm",
+        "0.0%",
+    )
     assert ws["B2"].value == dt.datetime(2025, 3, 5, 10, 15, 30)
     set_language("vi")
     ws = load_workbook(io.BytesIO(table_bytes(columns, rows)))["Data"]
@@ -136,8 +146,11 @@ def test_dates_are_written_the_way_the_interface_language_writes_them():
 
 def test_widths_fit_headers_types_and_the_first_rows():
     columns = [
-        Column("code", "Code"), Column("name", "Name"), Column("note", "Note"),
-        Column("n", "Receipts with a known customer", "int"), Column("d", "Date", "date"),
+        Column("code", "Code"),
+        Column("name", "Name"),
+        Column("note", "Note"),
+        Column("n", "Receipts with a known customer", "int"),
+        Column("d", "Date", "date"),
     ]
     rows = [["K1", "Nguyễn Văn Ánh", "x" * 500, 3, dt.date(2025, 3, 1)]]
     ws = load_workbook(io.BytesIO(table_bytes(columns, rows)))["Data"]
@@ -152,9 +165,17 @@ def test_widths_fit_headers_types_and_the_first_rows():
 
 
 def test_totals_row_sums_and_takes_computed_figures():
-    columns = [Column("day", "Day", "date"), Column("receipts", "Receipts", "int", total=True),
-               Column("revenue", "Revenue", "money", total=True), Column("avg", "Average", "money")]
-    rows = [[dt.date(2025, 3, 1), 2, Money(300)], [dt.date(2025, 3, 2), 1, Money(-50)], [dt.date(2025, 3, 3), 0, Money(0)]]
+    columns = [
+        Column("day", "Day", "date"),
+        Column("receipts", "Receipts", "int", total=True),
+        Column("revenue", "Revenue", "money", total=True),
+        Column("avg", "Average", "money"),
+    ]
+    rows = [
+        [dt.date(2025, 3, 1), 2, Money(300)],
+        [dt.date(2025, 3, 2), 1, Money(-50)],
+        [dt.date(2025, 3, 3), 0, Money(0)],
+    ]
     rows = [r + [None] for r in rows]
     book = Book("VND")
     written = book.table("Data", columns, rows, totals=lambda s: {"avg": Money(s["revenue"] // s["receipts"])})
@@ -248,7 +269,12 @@ def test_a_chart_grouped_by_store_has_a_line_per_store():
     columns = [Column("store", "Store"), Column("date", "Date", "date"), Column("conversion", "Conversion", "share")]
     rows = [[store, dt.date(2025, 3, d), Share(d / 100)] for store in ("BRANCH", "MAIN") for d in (1, 2, 3)]
     book = Book("VND")
-    book.table("Conv", columns, rows, chart=Chart("line", "Conversion", "date", ("conversion",), group_by="store", percent=True))
+    book.table(
+        "Conv",
+        columns,
+        rows,
+        chart=Chart("line", "Conversion", "date", ("conversion",), group_by="store", percent=True),
+    )
     (chart,) = charts_by_sheet(book.to_bytes())["Conv"]
     kind, refs, titles = chart_facts(chart)
     assert kind == "lineChart" and titles == ["BRANCH", "MAIN"]
@@ -273,8 +299,13 @@ PORTRAIT_LIKE = {
 
 
 def test_a_report_with_sections_keeps_the_csv_rows_first_then_a_sheet_per_table():
-    labels = {"visit_buckets": "Customers by number of visits", "gender": "Gender", "customers": "Customers",
-              "revenue": "Revenue", "female": "female"}
+    labels = {
+        "visit_buckets": "Customers by number of visits",
+        "gender": "Gender",
+        "customers": "Customers",
+        "revenue": "Revenue",
+        "female": "female",
+    }
     data = render(PORTRAIT_LIKE, "xlsx", "EUR", title="Customer portrait", labels=labels)
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["Customer portrait", "Summary", "Customers by number of visits", "Gender"]
@@ -294,9 +325,17 @@ def test_a_report_with_sections_keeps_the_csv_rows_first_then_a_sheet_per_table(
 
 def test_a_report_of_rows_by_day_gets_a_conversion_chart_per_store():
     rows = [
-        {"store": store, "date": dt.date(2025, 3, d), "hour": None, "visitors": 10, "receipts": d,
-         "revenue": Money(d * 100), "conversion": Share(d / 10)}
-        for store in ("A", "B") for d in (1, 2)
+        {
+            "store": store,
+            "date": dt.date(2025, 3, d),
+            "hour": None,
+            "visitors": 10,
+            "receipts": d,
+            "revenue": Money(d * 100),
+            "conversion": Share(d / 10),
+        }
+        for store in ("A", "B")
+        for d in (1, 2)
     ]
     columns = ("store", "date", "hour", "visitors", "receipts", "revenue", "conversion")
     data = render({"rows": rows}, "xlsx", "VND", title="Conversion", columns=columns)
@@ -308,7 +347,10 @@ def test_a_report_of_rows_by_day_gets_a_conversion_chart_per_store():
     assert kind == "lineChart" and titles == ["A", "B"]
     assert "'Conversion'!$G$2:$G$3" in refs and "'Conversion'!$G$4:$G$5" in refs
     hourly = [dict(r, hour=9) for r in rows]
-    assert charts_by_sheet(render({"rows": hourly}, "xlsx", "VND", title="Conversion", columns=columns))["Conversion"] == []
+    assert (
+        charts_by_sheet(render({"rows": hourly}, "xlsx", "VND", title="Conversion", columns=columns))["Conversion"]
+        == []
+    )
 
 
 def test_an_empty_report_still_has_its_header_row():

@@ -17,7 +17,7 @@ complete when run again.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from .customers import CustomersWriter
 from .products import ProductsWriter
@@ -25,4 +25,9 @@ from .records import Options, Writer
 from .sales import SalesWriter
 from .visits import VisitsWriter
 
-WRITERS: dict[str, Callable[[Options], Writer]] = {"customers": CustomersWriter, "sales": SalesWriter, "visits": VisitsWriter, "products": ProductsWriter}
+WRITERS: dict[str, Callable[[Options], Writer]] = {
+    "customers": CustomersWriter,
+    "sales": SalesWriter,
+    "visits": VisitsWriter,
+    "products": ProductsWriter,
+}

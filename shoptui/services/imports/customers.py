@@ -11,7 +11,6 @@ from .. import cards, customers, debts, points, settings
 from ..audit import record as audit
 from .records import Options, Outcome, Record, Stores, chunks, rejected
 
-
 TEXT_FIELDS = ("name", "email", "company", "address", "area")
 
 
@@ -141,14 +140,24 @@ class CustomersWriter:
         changed = bool(changes)
         status = values.get("status")
         unreadable_phone = customer.phone is None and bool(customer.phone_typed)
-        if status and status != customer.status and not (status == "active" and customer.status == "incomplete" and unreadable_phone):
+        if (
+            status
+            and status != customer.status
+            and not (status == "active" and customer.status == "incomplete" and unreadable_phone)
+        ):
             customers.set_status(customer, status, self.actor)
             changed = True
         registered = values.get("registered")
         if registered and registered != customer.registered_at:
             Customer.update(registered_at=registered).where(Customer.id == customer.id).execute()
-            audit(self.actor, "customer.registered", "customer", customer.id,
-                  {"registered_at": customer.registered_at.isoformat()}, {"registered_at": registered.isoformat()})
+            audit(
+                self.actor,
+                "customer.registered",
+                "customer",
+                customer.id,
+                {"registered_at": customer.registered_at.isoformat()},
+                {"registered_at": registered.isoformat()},
+            )
             changed = True
         return changed, warnings
 

@@ -13,7 +13,6 @@ from ...textfold import fold
 from ..context import Actor
 from ..stores import default_store
 
-
 STATUSES = ("imported", "updated", "unchanged", "rejected")
 INSERT_CHUNK = 100  # rows per multi-row INSERT: well under SQLite's variable limit
 
@@ -84,7 +83,7 @@ class Stores:
 
 def chunks(items: list, size: int = INSERT_CHUNK):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 class Writer(Protocol):

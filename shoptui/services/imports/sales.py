@@ -27,9 +27,9 @@ from ...models import (
     Voucher,
     VoucherUse,
 )
-from ..amounts import shown
 from ...textfold import fold
 from .. import cards, cash_rounding, customers, points, scans, settings
+from ..amounts import shown
 from ..audit import record as audit
 from ..context import require
 from ..money_math import round_qty_price
@@ -64,7 +64,9 @@ def refresh_sales_cache(customer_ids) -> None:
     net = other.select(pw.fn.COALESCE(pw.fn.SUM(signed), 0)).where(other.customer == Customer.id)
     # The kind goes inside MAX, not in WHERE: there SQLite would pick the (kind, at) index
     # and scan every sale of the shop for each customer.
-    last = other.select(pw.fn.MAX(pw.Case(None, [(other.kind == "sale", other.at)]))).where(other.customer == Customer.id)
+    last = other.select(pw.fn.MAX(pw.Case(None, [(other.kind == "sale", other.at)]))).where(
+        other.customer == Customer.id
+    )
     for chunk in chunks(sorted(customer_ids), 500):
         Customer.update(total_sales=net, last_purchase_at=last).where(Customer.id.in_(chunk)).execute()
 
@@ -158,7 +160,9 @@ class SalesWriter:
         self.users = {fold(name): uid for name, uid in User.select(User.name, User.id).tuples()}
         self.index = CustomerIndex(self.region)
         self.products: dict[str, tuple[int, int]] = {}  # sku or barcode -> (id, price)
-        for pid, sku, barcode, price in Product.select(Product.id, Product.sku, Product.barcode, Product.price).tuples():
+        for pid, sku, barcode, price in Product.select(
+            Product.id, Product.sku, Product.barcode, Product.price
+        ).tuples():
             self.products[sku] = (pid, price)
             if barcode:
                 self.products.setdefault(barcode, (pid, price))
@@ -278,13 +282,23 @@ class SalesWriter:
         # Nothing below refuses the record: what it writes is all or nothing with the batch.
         subtotal = sum(line["gross"] for line in lines) if lines else total + discount
         receipt = dict(
-            store=store_id, number=number, kind=kind, return_of=return_of, at=at,
-            cashier=self._cashier(values.get("cashier")), customer=customer_id, subtotal=subtotal,
-            discount=discount if "discount" in values else max(0, subtotal - total), total=total,
+            store=store_id,
+            number=number,
+            kind=kind,
+            return_of=return_of,
+            at=at,
+            cashier=self._cashier(values.get("cashier")),
+            customer=customer_id,
+            subtotal=subtotal,
+            discount=discount if "discount" in values else max(0, subtotal - total),
+            total=total,
             # Imported receipts post no ledger entries, so their points fields stay 0 (the
             # points paid are in the payments); `check` holds these fields to the ledger.
-            points_earned=0, points_redeemed=0,
-            source="import", content_hash=content_hash, created_at=self.now,
+            points_earned=0,
+            points_redeemed=0,
+            source="import",
+            content_hash=content_hash,
+            created_at=self.now,
             cash_step=cash_step,
         )
         self._queue(key, receipt, lines, paid, voucher_code)
@@ -317,18 +331,33 @@ class SalesWriter:
         subtotal = sum(line["gross"] for line in lines) if lines else total + values.get("discount", 0)
         discount = abs(values["discount"]) if "discount" in values else max(0, subtotal - total)
         original = receipt.return_of.number if receipt.return_of_id else ""
-        head = (kind, _to_second(values["datetime"]), total, discount,
-                str(values.get("return_of") or "").strip(), self._known_customer(values),
-                self._known_cashier(values.get("cashier")))
-        stored_head = (receipt.kind, _to_second(receipt.at), receipt.total, receipt.discount, original,
-                       receipt.customer_id, receipt.cashier_id)
+        head = (
+            kind,
+            _to_second(values["datetime"]),
+            total,
+            discount,
+            str(values.get("return_of") or "").strip(),
+            self._known_customer(values),
+            self._known_cashier(values.get("cashier")),
+        )
+        stored_head = (
+            receipt.kind,
+            _to_second(receipt.at),
+            receipt.total,
+            receipt.discount,
+            original,
+            receipt.customer_id,
+            receipt.cashier_id,
+        )
         if head != stored_head:
             return False
         paid = self._payments(values, kind, total)
         stored_paid = dict.fromkeys(("credit", "advance", "card", "points", "voucher", "rounding"), 0)
         for method, amount in (
             Payment.select(Payment.method, pw.fn.SUM(Payment.amount))
-            .where(Payment.receipt == receipt.id).group_by(Payment.method).tuples()
+            .where(Payment.receipt == receipt.id)
+            .group_by(Payment.method)
+            .tuples()
         ):
             if method in stored_paid:
                 stored_paid[method] += int(amount)
@@ -337,13 +366,26 @@ class SalesWriter:
         stored_lines = [
             (sku or "", (name or "")[:300], Decimal(qty).normalize(), price, line_discount, amount)
             for sku, name, qty, price, line_discount, amount in ReceiptLine.select(
-                ReceiptLine.sku, ReceiptLine.name, ReceiptLine.qty, ReceiptLine.unit_price,
-                ReceiptLine.line_discount, ReceiptLine.amount,
-            ).where(ReceiptLine.receipt == receipt.id).order_by(ReceiptLine.position).tuples()
+                ReceiptLine.sku,
+                ReceiptLine.name,
+                ReceiptLine.qty,
+                ReceiptLine.unit_price,
+                ReceiptLine.line_discount,
+                ReceiptLine.amount,
+            )
+            .where(ReceiptLine.receipt == receipt.id)
+            .order_by(ReceiptLine.position)
+            .tuples()
         ]
         return stored_lines == [
-            (line["sku"], line["name"], Decimal(line["qty"]).normalize(), line["price"], line["line_discount"],
-             line["amount"])
+            (
+                line["sku"],
+                line["name"],
+                Decimal(line["qty"]).normalize(),
+                line["price"],
+                line["line_discount"],
+                line["amount"],
+            )
             for line in lines
         ]
 
@@ -370,7 +412,7 @@ class SalesWriter:
         if total < 0:
             if kind == "sale":
                 raise ValidationError(
-                    _("A sale cannot have a negative total ({total}); write a return as kind \"return\".").format(
+                    _('A sale cannot have a negative total ({total}); write a return as kind "return".').format(
                         total=shown(total)
                     )
                 )
@@ -415,25 +457,42 @@ class SalesWriter:
     def _queue(self, key, receipt: dict, lines: list[dict], paid: dict[str, int], voucher_code: str) -> None:
         """The receipt and the rows that need its id wait for the batch's bulk insert."""
         line_rows = [
-            dict(receipt=None, position=position, product=self._product_id(line), sku=line["sku"], name=line["name"],
-                 qty=line["qty"], unit_price=line["price"], line_discount=line["line_discount"], amount=line["amount"],
-                 return_of_line=None)
+            dict(
+                receipt=None,
+                position=position,
+                product=self._product_id(line),
+                sku=line["sku"],
+                name=line["name"],
+                qty=line["qty"],
+                unit_price=line["price"],
+                line_discount=line["line_discount"],
+                amount=line["amount"],
+                return_of_line=None,
+            )
             for position, line in enumerate(lines, start=1)
         ]
         voucher_id = self._voucher(voucher_code, paid["voucher"]) if voucher_code else None
         payments = [
-            dict(receipt=None, method=method, amount=amount, voucher=voucher_id if method == "voucher" else None,
-                 gift_card=None)
+            dict(
+                receipt=None,
+                method=method,
+                amount=amount,
+                voucher=voucher_id if method == "voucher" else None,
+                gift_card=None,
+            )
             for method, amount in paid.items()
             # A cash part rounded to nothing keeps its (zero) cash row beside its rounding.
             if amount or (method == "cash" and paid.get("rounding"))
         ]
         use = None
         if voucher_id is not None and receipt["kind"] == "sale":
-            use = dict(voucher=voucher_id, receipt=None, customer=receipt["customer"], at=receipt["at"],
-                       amount=paid["voucher"])
+            use = dict(
+                voucher=voucher_id, receipt=None, customer=receipt["customer"], at=receipt["at"], amount=paid["voucher"]
+            )
         self.waiting.append(_Waiting(key, receipt, line_rows, payments, use))
-        self.known[key] = KnownReceipt(None, receipt["content_hash"], receipt["kind"], receipt["total"], receipt["customer"])
+        self.known[key] = KnownReceipt(
+            None, receipt["content_hash"], receipt["kind"], receipt["total"], receipt["customer"]
+        )
 
     def _insert_waiting(self) -> None:
         """Insert the batch's receipts, learn their ids, then their lines, payments and voucher uses."""
@@ -484,7 +543,7 @@ class SalesWriter:
         line_discount = abs(line.get("line_discount", 0))
         negative = qty < 0 or (amount is not None and amount < 0)
         if kind == "sale" and negative:
-            raise ValidationError(_("A sale cannot have a negative quantity; write a return as kind \"return\"."))
+            raise ValidationError(_('A sale cannot have a negative quantity; write a return as kind "return".'))
         if qty == 0:
             raise ValidationError(_("A quantity must be more than zero."))
         sku = str(line.get("sku") or "").strip()
@@ -493,7 +552,9 @@ class SalesWriter:
         known = self.products.get(sku) if sku else None
         if price is None:
             if amount is not None:
-                price = int(((abs(Decimal(amount)) + line_discount) / abs(qty)).to_integral_value(rounding=ROUND_HALF_UP))
+                price = int(
+                    ((abs(Decimal(amount)) + line_discount) / abs(qty)).to_integral_value(rounding=ROUND_HALF_UP)
+                )
             elif known is not None:
                 price = known[1]
             else:
@@ -503,8 +564,16 @@ class SalesWriter:
         if amount is None:
             amount = gross - line_discount if gross >= 0 else gross + line_discount
         name = customers.clean_text(line.get("product"), "product")[:300]
-        return dict(sku=sku, name=name, qty=qty, price=price, line_discount=line_discount, amount=amount,
-                    gross=gross, negative=negative)
+        return dict(
+            sku=sku,
+            name=name,
+            qty=qty,
+            price=price,
+            line_discount=line_discount,
+            amount=amount,
+            gross=gross,
+            negative=negative,
+        )
 
     def _product_id(self, line: dict) -> int | None:
         """A product sold in the file but missing from the catalogue joins it (by sku)."""
@@ -518,11 +587,28 @@ class SalesWriter:
 
     def _content_hash(self, values: dict, kind: str, total: int, lines: list[dict]) -> str:
         content = [
-            kind, values["datetime"].isoformat(), total,
-            *(values.get(name) for name in ("discount", "paid_credit", "paid_card", "points_redeemed", "voucher_amount")),
-            *(str(values.get(name) or "").strip() for name in ("return_of", "customer", "customer_phone", "cashier", "voucher")),
-            [[line["sku"], line["name"], str(line["qty"].normalize()), line["price"], line["line_discount"], line["amount"]]
-             for line in lines],
+            kind,
+            values["datetime"].isoformat(),
+            total,
+            *(
+                values.get(name)
+                for name in ("discount", "paid_credit", "paid_card", "points_redeemed", "voucher_amount")
+            ),
+            *(
+                str(values.get(name) or "").strip()
+                for name in ("return_of", "customer", "customer_phone", "cashier", "voucher")
+            ),
+            [
+                [
+                    line["sku"],
+                    line["name"],
+                    str(line["qty"].normalize()),
+                    line["price"],
+                    line["line_discount"],
+                    line["amount"],
+                ]
+                for line in lines
+            ],
         ]
         if values.get("cash_rounding"):  # only then: the hashes of files without it stay as they were
             content.append(values["cash_rounding"])
@@ -545,21 +631,43 @@ class SalesWriter:
             self.cash_backs[sale_key] = (cash, cash + int(sums.get("rounding") or 0))
         return self.cash_backs[sale_key]
 
-    def _return_link(self, record: Record, store_id: int, kind: str, total: int, messages: list) -> tuple[int | None, int | None]:
+    def _return_link(
+        self, record: Record, store_id: int, kind: str, total: int, messages: list
+    ) -> tuple[int | None, int | None]:
         number = record.values.get("return_of")
         if not number:
             return None, None
         row = record.row
         if kind != "return":
-            messages.append((row, _("A sale refers to no other receipt; return_of {number} is ignored.").format(number=number), True))
+            messages.append(
+                (
+                    row,
+                    _("A sale refers to no other receipt; return_of {number} is ignored.").format(number=number),
+                    True,
+                )
+            )
             return None, None
         key = (store_id, number)
         sale = self.known.get(key)
         if sale is None or sale.kind != "sale":
-            messages.append((row, _("Sale {number} is not stored; the return is kept without a link to it.").format(number=number), True))
+            messages.append(
+                (
+                    row,
+                    _("Sale {number} is not stored; the return is kept without a link to it.").format(number=number),
+                    True,
+                )
+            )
             return None, None
         if self.returned.get(key, 0) + total > sale.total:
-            messages.append((row, _("Returns of sale {number} would exceed it; the return is kept without a link to it.").format(number=number), True))
+            messages.append(
+                (
+                    row,
+                    _("Returns of sale {number} would exceed it; the return is kept without a link to it.").format(
+                        number=number
+                    ),
+                    True,
+                )
+            )
             return None, None
         if sale.id is None:
             self._insert_waiting()  # the sale is in this batch: it needs its id now
@@ -620,7 +728,11 @@ class SalesWriter:
         """A voucher code the shop does not know yet is created: the old program issued it."""
         if code not in self.vouchers:
             self.vouchers[code] = Voucher.insert(
-                code=code, kind="amount", value=amount, max_uses=None, created_at=self.now,
+                code=code,
+                kind="amount",
+                value=amount,
+                max_uses=None,
+                created_at=self.now,
                 note=_("created by an import of sales"),
             ).execute()
             audit(self.actor, "voucher.import", "voucher", self.vouchers[code], None, {"code": code})
@@ -630,4 +742,3 @@ class SalesWriter:
 def _to_second(moment: dt.datetime) -> dt.datetime:
     """A workbook keeps times to the millisecond at best, an import to the second."""
     return moment.replace(microsecond=0) + dt.timedelta(seconds=1 if moment.microsecond >= 500_000 else 0)
-

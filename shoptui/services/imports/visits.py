@@ -24,7 +24,9 @@ class VisitsWriter:
             values = record.values
             try:
                 store_id = values.get("store_id") or self.stores.resolve(values.get("store"))
-                status = visits.record_imported(store_id, values["datetime"], values["in"], values.get("out", 0), self.now)
+                status = visits.record_imported(
+                    store_id, values["datetime"], values["in"], values.get("out", 0), self.now
+                )
             except ShopError as exc:
                 outcomes.append(rejected(record.row, str(exc)))
                 continue
