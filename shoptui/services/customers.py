@@ -13,6 +13,7 @@ from ..i18n import _
 from ..limits import check_day
 from ..models import (
     CHANNELS,
+    GENDERS as GENDERS,  # offered to the screens, which import no models
     PROPERTY_KINDS,
     STATUSES,
     Customer,
