@@ -13,7 +13,6 @@ from ..i18n import _
 from ..limits import check_day
 from ..models import (
     CHANNELS,
-    GENDERS as GENDERS,  # offered to the screens, which import no models
     PROPERTY_KINDS,
     STATUSES,
     Customer,
@@ -21,6 +20,9 @@ from ..models import (
     Group,
     PropertyDefinition,
     PropertyValue,
+)
+from ..models import (
+    GENDERS as GENDERS,  # offered to the screens, which import no models
 )
 from ..money import read_decimal, within_maximum
 from ..textfold import fold
